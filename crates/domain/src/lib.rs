@@ -1,0 +1,14 @@
+//! The domain core: plain types and the handbook's rules. No IO, no async.
+//!
+//! Everything a request may carry in from outside is parsed here into a type that can only
+//! hold a valid value ("parse, don't validate"). Parse errors carry a stable code that the web
+//! layer maps to a message in the user's language.
+
+pub mod audit;
+pub mod fields;
+pub mod role;
+pub mod settings;
+
+pub use fields::{CbsCode, Email, FieldError, NewPassword, PersonName, PlaceName, TotpCode};
+pub use role::{Role, Tenant};
+pub use settings::{HolidayRegion, Language, OrgSettings, RetentionMonths, TwoFactorPolicy};

@@ -1,0 +1,134 @@
+//! Who may do what, before we look at which tenant they belong to.
+
+use serde::Serialize;
+use uuid::Uuid;
+
+/// A staff or volunteer role (DESIGN.md "Who uses it"). Parents sign in through the portal and
+/// are not accounts of this kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
+pub enum Role {
+    Admin,
+    Coordinator,
+    Worker,
+    Host,
+    Partner,
+    Researcher,
+}
+
+impl Role {
+    pub const ALL: [Role; 6] = [
+        Role::Admin,
+        Role::Coordinator,
+        Role::Worker,
+        Role::Host,
+        Role::Partner,
+        Role::Researcher,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Coordinator => "coordinator",
+            Role::Worker => "worker",
+            Role::Host => "host",
+            Role::Partner => "partner",
+            Role::Researcher => "researcher",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == raw.trim())
+    }
+
+    /// Staff handle household data directly; an organisation may require two-factor sign-in
+    /// for them.
+    pub fn is_staff(self) -> bool {
+        matches!(self, Role::Admin | Role::Coordinator | Role::Worker)
+    }
+
+    /// Whether this role sees every neighbourhood of its organisation rather than only the ones
+    /// it is assigned to.
+    pub fn sees_whole_organisation(self) -> bool {
+        matches!(self, Role::Admin | Role::Researcher)
+    }
+
+    /// Which roles this role may give to an account. Nobody but an administrator can create
+    /// another administrator, so a coordinator cannot widen their own reach.
+    pub fn may_grant(self, other: Role) -> bool {
+        match self {
+            Role::Admin => true,
+            Role::Coordinator => other != Role::Admin,
+            _ => false,
+        }
+    }
+}
+
+/// The tenant a signed-in account acts in: its organisation and the neighbourhoods it may see.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tenant {
+    pub org_id: Uuid,
+    pub role: Role,
+    /// The neighbourhoods assigned to the account. Ignored for roles that see the whole
+    /// organisation.
+    pub neighbourhoods: Vec<Uuid>,
+}
+
+impl Tenant {
+    pub fn may_see_neighbourhood(&self, org_id: Uuid, neighbourhood_id: Uuid) -> bool {
+        org_id == self.org_id
+            && (self.role.sees_whole_organisation()
+                || self.neighbourhoods.contains(&neighbourhood_id))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn role_names_round_trip() {
+        for r in Role::ALL {
+            assert_eq!(Role::parse(r.as_str()), Some(r));
+        }
+        assert_eq!(Role::parse("parent"), None);
+        assert_eq!(Role::parse("Admin"), None);
+    }
+
+    #[test]
+    fn a_coordinator_cannot_create_an_administrator() {
+        assert!(!Role::Coordinator.may_grant(Role::Admin));
+        assert!(Role::Coordinator.may_grant(Role::Worker));
+        assert!(Role::Admin.may_grant(Role::Admin));
+        for r in [Role::Worker, Role::Host, Role::Partner, Role::Researcher] {
+            assert!(Role::ALL.iter().all(|o| !r.may_grant(*o)), "{r:?}");
+        }
+    }
+
+    #[test]
+    fn staff_are_the_roles_that_handle_household_data() {
+        let staff: Vec<Role> = Role::ALL.into_iter().filter(|r| r.is_staff()).collect();
+        assert_eq!(staff, vec![Role::Admin, Role::Coordinator, Role::Worker]);
+    }
+
+    #[test]
+    fn a_worker_sees_only_assigned_neighbourhoods_of_their_own_organisation() {
+        let org = Uuid::now_v7();
+        let mine = Uuid::now_v7();
+        let other = Uuid::now_v7();
+        let t = Tenant {
+            org_id: org,
+            role: Role::Worker,
+            neighbourhoods: vec![mine],
+        };
+        assert!(t.may_see_neighbourhood(org, mine));
+        assert!(!t.may_see_neighbourhood(org, other));
+        assert!(!t.may_see_neighbourhood(Uuid::now_v7(), mine));
+        let admin = Tenant {
+            org_id: org,
+            role: Role::Admin,
+            neighbourhoods: vec![],
+        };
+        assert!(admin.may_see_neighbourhood(org, other));
+        assert!(!admin.may_see_neighbourhood(Uuid::now_v7(), other));
+    }
+}

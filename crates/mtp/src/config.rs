@@ -1,0 +1,65 @@
+//! Configuration: every option is a flag and an `MTP_*` environment variable, with safe
+//! defaults (local only, SQLite in `./data`).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::Args;
+
+#[derive(Debug, Clone, Args)]
+pub struct Config {
+    /// Where the SQLite database and backups live.
+    #[arg(long, env = "MTP_DATA_DIR", default_value = "./data", global = true)]
+    pub data_dir: PathBuf,
+    /// `sqlite://path?mode=rwc` or `postgres://user@host/db`. Default: SQLite in the data dir.
+    #[arg(long, env = "MTP_DATABASE_URL", global = true)]
+    pub database_url: Option<String>,
+    /// Address to listen on.
+    #[arg(
+        long,
+        env = "MTP_BIND",
+        default_value = "127.0.0.1:8080",
+        global = true
+    )]
+    pub bind: String,
+    /// The address people use, e.g. `https://mtp.example.nl`. With https, cookies are Secure
+    /// and HSTS is sent.
+    #[arg(long, env = "MTP_PUBLIC_URL", global = true)]
+    pub public_url: Option<String>,
+    /// Take the client address from `X-Forwarded-For` (only behind your own load balancer).
+    #[arg(long, env = "MTP_TRUST_PROXY", default_value_t = false, global = true)]
+    pub trust_proxy: bool,
+    /// Serve `/metrics` to requests with `Authorization: Bearer <token>`.
+    #[arg(long, env = "MTP_METRICS_TOKEN", global = true, hide_env_values = true)]
+    pub metrics_token: Option<String>,
+    /// Serve `/metrics` without a token on a separate address (e.g. 127.0.0.1:9090).
+    #[arg(long, env = "MTP_METRICS_BIND", global = true)]
+    pub metrics_bind: Option<SocketAddr>,
+    /// Database connections per app server (PostgreSQL).
+    #[arg(long, env = "MTP_DB_POOL", default_value_t = 10, global = true)]
+    pub db_pool: u32,
+}
+
+impl Config {
+    pub fn database_url(&self) -> anyhow::Result<String> {
+        if let Some(url) = &self.database_url {
+            return Ok(url.clone());
+        }
+        std::fs::create_dir_all(&self.data_dir)?;
+        let path = self.data_dir.join("mtp.sqlite");
+        Ok(format!("sqlite://{}?mode=rwc", path.display()))
+    }
+
+    pub fn for_tests(data_dir: PathBuf, database_url: Option<String>) -> Config {
+        Config {
+            data_dir,
+            database_url,
+            bind: "127.0.0.1:0".into(),
+            public_url: None,
+            trust_proxy: false,
+            metrics_token: Some("test-metrics-token".into()),
+            metrics_bind: None,
+            db_pool: 5,
+        }
+    }
+}

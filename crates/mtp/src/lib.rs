@@ -1,0 +1,129 @@
+//! The `mtp` binary's commands, as a library so the integration tests start the very same
+//! server the binary does.
+
+pub mod config;
+pub mod demo;
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use anyhow::Context;
+use mtp_store::Store;
+use mtp_web::{AppState, WebConfig};
+
+pub use config::Config;
+
+/// Install one rustls crypto provider for the whole process: sea-orm's and the test client's
+/// TLS stacks enable different ones, and rustls refuses to choose.
+pub fn install_crypto_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
+/// Open (and on SQLite, migrate) the configured database.
+pub async fn open_store(cfg: &Config) -> anyhow::Result<Store> {
+    let url = cfg.database_url()?;
+    if mtp_store::is_sqlite_url(&url) {
+        Store::migrate(&url)
+            .await
+            .context("migrating the SQLite database")?;
+    }
+    Store::connect(&url, cfg.db_pool)
+        .await
+        .context("connecting to the database")
+}
+
+/// A running server.
+pub struct Running {
+    pub addr: SocketAddr,
+    pub store: Store,
+    pub handle: tokio::task::JoinHandle<()>,
+}
+
+/// Bind, build the app and serve in the background. `shutdown` ends the server gracefully.
+pub async fn start(
+    cfg: &Config,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<Running> {
+    let store = open_store(cfg).await?;
+    let metrics = if cfg.metrics_token.is_some() || cfg.metrics_bind.is_some() {
+        Some(install_metrics_recorder(cfg.metrics_bind).await?)
+    } else {
+        None
+    };
+    let web = WebConfig {
+        secure_cookies: cfg
+            .public_url
+            .as_deref()
+            .is_some_and(|u| u.starts_with("https://")),
+        trust_proxy: cfg.trust_proxy,
+        metrics_token: cfg.metrics_token.clone(),
+    };
+    let state = AppState::new(store.clone(), web, metrics).await?;
+    let app = mtp_web::app(state).into_make_service_with_connect_info::<SocketAddr>();
+    let listener = tokio::net::TcpListener::bind(&cfg.bind)
+        .await
+        .with_context(|| format!("binding {}", cfg.bind))?;
+    let addr = listener.local_addr()?;
+    spawn_housekeeping(store.clone());
+    let handle = tokio::spawn(async move {
+        if let Err(e) = axum::serve(listener, app)
+            .with_graceful_shutdown(shutdown)
+            .await
+        {
+            tracing::error!(error = %e, "server stopped");
+        }
+    });
+    Ok(Running {
+        addr,
+        store,
+        handle,
+    })
+}
+
+/// The recorder is process-wide: a second call (a second server in one test process) reuses it.
+async fn install_metrics_recorder(
+    bind: Option<SocketAddr>,
+) -> anyhow::Result<metrics_exporter_prometheus::PrometheusHandle> {
+    use std::sync::OnceLock;
+    static HANDLE: OnceLock<metrics_exporter_prometheus::PrometheusHandle> = OnceLock::new();
+    if let Some(h) = HANDLE.get() {
+        return Ok(h.clone());
+    }
+    let recorder = metrics_exporter_prometheus::PrometheusBuilder::new().build_recorder();
+    let handle = recorder.handle();
+    if metrics::set_global_recorder(recorder).is_err() {
+        anyhow::bail!("a metrics recorder is already installed");
+    }
+    let _ = HANDLE.set(handle.clone());
+    if let Some(bind) = bind {
+        let h = handle.clone();
+        let listener = tokio::net::TcpListener::bind(bind).await?;
+        let app = axum::Router::new().route(
+            "/metrics",
+            axum::routing::get(move || {
+                let h = h.clone();
+                async move { h.render() }
+            }),
+        );
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+    }
+    Ok(handle)
+}
+
+/// Every app server may run this: each step is idempotent, so several at once do no harm.
+fn spawn_housekeeping(store: Store) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(600));
+        loop {
+            tick.tick().await;
+            if let Err(e) = store.purge_expired_sessions().await {
+                tracing::warn!(error = %e, "purging sessions failed");
+            }
+            if let Err(e) = store.purge_old_login_failures().await {
+                tracing::warn!(error = %e, "purging login failures failed");
+            }
+        }
+    });
+}

@@ -1,0 +1,304 @@
+//! `mtp`: serve, migrate, demo, user, backup, audit.
+
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use mtp::Config;
+use mtp_domain::{Email, NewPassword, PersonName, Role, Tenant};
+use mtp_store::NewAccount;
+
+#[derive(Parser)]
+#[command(
+    name = "mtp",
+    version,
+    about = "Meet the Parents: support for single-parent families"
+)]
+struct Cli {
+    #[command(flatten)]
+    cfg: Config,
+    #[command(subcommand)]
+    cmd: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web application (migrates SQLite on start).
+    Serve,
+    /// Bring the database schema up to date (a release step on PostgreSQL).
+    Migrate,
+    /// Load the fictional demo neighbourhood and print one account per role.
+    Demo {
+        /// Load even when the database already holds data; resets the demo passwords.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Manage accounts from the command line.
+    User {
+        #[command(subcommand)]
+        cmd: UserCmd,
+    },
+    /// Copy a live SQLite database to a file.
+    Backup {
+        /// The file to write; default `<data dir>/backup-<time>.sqlite`.
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
+    },
+    /// Check the audit trail.
+    Audit {
+        #[command(subcommand)]
+        cmd: AuditCmd,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCmd {
+    /// Create an account; prints a temporary password unless MTP_PASSWORD is set.
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_parser = ["admin", "coordinator", "worker", "host", "partner", "researcher"])]
+        role: String,
+        /// Organisation name; may be left out when there is only one.
+        #[arg(long)]
+        org: Option<String>,
+        /// Neighbourhood name; repeat for more.
+        #[arg(long = "neighbourhood")]
+        neighbourhoods: Vec<String>,
+    },
+    /// Give an account a new temporary password and end its sessions.
+    ResetPassword {
+        #[arg(long)]
+        email: String,
+    },
+    /// Disable an account and end its sessions.
+    Disable {
+        #[arg(long)]
+        email: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCmd {
+    /// Recompute every hash of every chain; exit 1 when a chain is broken.
+    Verify,
+}
+
+fn init_logs() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_env("MTP_LOG")
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
+    tracing_subscriber::fmt()
+        .json()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    mtp::install_crypto_provider();
+    init_logs();
+    let cli = Cli::parse();
+    match run(cli).await {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("mtp: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn temporary_password() -> String {
+    use rand::Rng;
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
+    let mut rng = rand::rng();
+    (0..16)
+        .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
+        .collect()
+}
+
+async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let cfg = cli.cfg;
+    match cli.cmd {
+        Command::Serve => {
+            let shutdown = async {
+                let ctrl_c = tokio::signal::ctrl_c();
+                #[cfg(unix)]
+                {
+                    let mut term = match tokio::signal::unix::signal(
+                        tokio::signal::unix::SignalKind::terminate(),
+                    ) {
+                        Ok(s) => s,
+                        Err(_) => return,
+                    };
+                    tokio::select! { _ = ctrl_c => {}, _ = term.recv() => {} }
+                }
+                #[cfg(not(unix))]
+                let _ = ctrl_c.await;
+            };
+            let running = mtp::start(&cfg, shutdown).await?;
+            let pending = running.store.pending_migrations().await?;
+            if pending > 0 {
+                eprintln!(
+                    "mtp: {pending} migrations are pending; run `mtp migrate` (the server answers /readyz with 503 until then)"
+                );
+            }
+            println!("Meet the Parents serves http://{}", running.addr);
+            running.handle.await.context("server task")?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Migrate => {
+            let url = cfg.database_url()?;
+            mtp_store::Store::migrate(&url).await?;
+            println!("database is up to date");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Demo { force } => {
+            let store = mtp::open_store(&cfg).await?;
+            if mtp::demo::has_data(&store).await? && !force {
+                eprintln!(
+                    "mtp: this database already holds data; the demo would mix with it. Use an empty database, or `mtp demo --force`."
+                );
+                return Ok(ExitCode::from(2));
+            }
+            for l in mtp::demo::load(&store).await? {
+                println!("{} {} {}", l.label, l.email, l.password);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::User { cmd } => user(&cfg, cmd).await,
+        Command::Backup { out } => {
+            let store = mtp::open_store(&cfg).await?;
+            if !store.is_sqlite() {
+                eprintln!(
+                    "mtp: backups of PostgreSQL are made with pg_dump (see docs/operations.md), e.g. pg_dump --format=custom --file=mtp.dump \"$MTP_DATABASE_URL\""
+                );
+                return Ok(ExitCode::from(2));
+            }
+            let out = match out {
+                Some(p) => p,
+                None => cfg.data_dir.join(format!(
+                    "backup-{}.sqlite",
+                    chrono::Utc::now().format("%Y%m%dT%H%M%SZ")
+                )),
+            };
+            if out.exists() {
+                anyhow::bail!("{} already exists; choose another file", out.display());
+            }
+            store.backup_sqlite(&out.display().to_string()).await?;
+            println!("backup written to {}", out.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Audit {
+            cmd: AuditCmd::Verify,
+        } => {
+            let store = mtp::open_store(&cfg).await?;
+            let mut ok = true;
+            for r in store.audit_verify().await? {
+                match r.broken_at {
+                    None => println!("ok     chain {} ({} events)", r.org_id, r.events),
+                    Some(seq) => {
+                        ok = false;
+                        println!(
+                            "BROKEN chain {} at event {} ({} events valid before it)",
+                            r.org_id,
+                            seq,
+                            seq - 1
+                        );
+                    }
+                }
+            }
+            Ok(if ok {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
+        }
+    }
+}
+
+async fn user(cfg: &Config, cmd: UserCmd) -> anyhow::Result<ExitCode> {
+    let store = mtp::open_store(cfg).await?;
+    let parse_email = |e: &str| Email::parse(e).map_err(|err| anyhow::anyhow!("--email: {err}"));
+    match cmd {
+        UserCmd::Create {
+            email,
+            name,
+            role,
+            org,
+            neighbourhoods,
+        } => {
+            let orgs = store.organisations().await?;
+            let org = match org {
+                Some(n) => orgs
+                    .into_iter()
+                    .find(|o| o.name == n)
+                    .with_context(|| format!("no organisation named {n}"))?,
+                None if orgs.len() == 1 => orgs.into_iter().next().context("no organisation")?,
+                None => anyhow::bail!(
+                    "there are {} organisations; name one with --org",
+                    orgs.len()
+                ),
+            };
+            let all = Tenant {
+                org_id: org.id,
+                role: Role::Admin,
+                neighbourhoods: vec![],
+            };
+            let known = store.neighbourhoods(&all).await?;
+            let mut ids = Vec::new();
+            for n in &neighbourhoods {
+                ids.push(
+                    known
+                        .iter()
+                        .find(|k| &k.name == n)
+                        .with_context(|| format!("no neighbourhood named {n}"))?
+                        .id,
+                );
+            }
+            let (pw, shown) = match std::env::var("MTP_PASSWORD") {
+                Ok(p) => (p, false),
+                Err(_) => (temporary_password(), true),
+            };
+            let new = NewAccount {
+                org_id: org.id,
+                email: parse_email(&email)?,
+                display_name: PersonName::parse(&name)
+                    .map_err(|e| anyhow::anyhow!("--name: {e}"))?,
+                role: Role::parse(&role).context("--role")?,
+                password: NewPassword::parse(&pw)
+                    .map_err(|e| anyhow::anyhow!("MTP_PASSWORD: {e}"))?,
+                must_change_password: shown,
+                neighbourhoods: ids,
+            };
+            store.create_account(&new).await?;
+            if shown {
+                println!("created {email}; temporary password: {pw}");
+            } else {
+                println!("created {email}");
+            }
+        }
+        UserCmd::ResetPassword { email } => {
+            let a = store
+                .account_by_email(&parse_email(&email)?)
+                .await?
+                .context("no such account")?;
+            let pw = temporary_password();
+            let np = NewPassword::parse(&pw).map_err(|e| anyhow::anyhow!("{e}"))?;
+            store.set_password(a.org_id, a.id, &np, true).await?;
+            println!("new temporary password for {email}: {pw}");
+        }
+        UserCmd::Disable { email } => {
+            let a = store
+                .account_by_email(&parse_email(&email)?)
+                .await?
+                .context("no such account")?;
+            store.set_disabled(a.org_id, a.id, true).await?;
+            println!("disabled {email}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,264 @@
+//! The append-only audit trail, one hash chain per organisation.
+
+use chrono::{DateTime, Utc};
+use mtp_domain::audit::{AuditFields, GENESIS, chain_hash};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    TransactionTrait,
+};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+use crate::entities::{account, audit_event, audit_head};
+use crate::{Result, Store, StoreError, now};
+
+/// An event to record. `detail` must never hold personal data: ids and codes only.
+#[derive(Debug, Clone)]
+pub struct NewAuditEvent {
+    /// The organisation; `SYSTEM_CHAIN` (nil) when none is known.
+    pub org_id: Uuid,
+    pub actor_id: Option<Uuid>,
+    pub actor_role: String,
+    pub action: String,
+    pub object_type: String,
+    pub object_id: Option<Uuid>,
+    pub neighbourhood_id: Option<Uuid>,
+    pub outcome: mtp_domain::audit::Outcome,
+    pub detail: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct AuditEntry {
+    pub seq: i64,
+    pub at: DateTime<Utc>,
+    pub actor_id: Option<Uuid>,
+    pub actor_name: Option<String>,
+    pub actor_role: String,
+    pub action: String,
+    pub object_type: String,
+    pub object_id: Option<Uuid>,
+    pub outcome: String,
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    pub action: Option<String>,
+    pub actor_id: Option<Uuid>,
+    pub outcome: Option<String>,
+    pub object_id: Option<Uuid>,
+    pub from: Option<DateTime<Utc>>,
+    pub until: Option<DateTime<Utc>>,
+    /// Show events with a sequence number below this one (the next page).
+    pub before_seq: Option<i64>,
+}
+
+/// The result of checking one chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainReport {
+    pub org_id: Uuid,
+    pub events: i64,
+    /// The first sequence number at which the chain is broken, if any.
+    pub broken_at: Option<i64>,
+}
+
+fn fields(m: &audit_event::Model) -> AuditFields<'_> {
+    AuditFields {
+        chain_id: m.org_id,
+        seq: m.seq,
+        at: m.at,
+        actor_id: m.actor_id,
+        action: &m.action,
+        object_type: &m.object_type,
+        object_id: m.object_id,
+        neighbourhood_id: m.neighbourhood_id,
+        outcome: &m.outcome,
+        detail: &m.detail,
+    }
+}
+
+impl Store {
+    /// Make sure a chain has its head row. Idempotent; safe with many servers.
+    pub(crate) async fn audit_ensure_head(&self, org_id: Uuid) -> Result<()> {
+        audit_head::Entity::insert(audit_head::ActiveModel {
+            org_id: Set(org_id),
+            seq: Set(0),
+            last_hash: Set(GENESIS.to_string()),
+        })
+        .on_conflict(
+            OnConflict::column(audit_head::Column::OrgId)
+                .do_nothing()
+                .to_owned(),
+        )
+        .exec_without_returning(&self.db)
+        .await?;
+        Ok(())
+    }
+
+    /// Append one event to its organisation's chain.
+    ///
+    /// The head row is *updated first*: that takes PostgreSQL's row lock and SQLite's write
+    /// lock before anything is read, so two servers appending at once are put in line instead
+    /// of both linking to the same predecessor.
+    pub async fn audit(&self, e: NewAuditEvent) -> Result<()> {
+        let txn = self.db.begin().await?;
+        let bumped = audit_head::Entity::update_many()
+            .col_expr(
+                audit_head::Column::Seq,
+                Expr::col(audit_head::Column::Seq).add(1),
+            )
+            .filter(audit_head::Column::OrgId.eq(e.org_id))
+            .exec(&txn)
+            .await?;
+        if bumped.rows_affected == 0 {
+            txn.rollback().await?;
+            self.audit_ensure_head(e.org_id).await?;
+            return Box::pin(self.audit(e)).await;
+        }
+        let head = audit_head::Entity::find_by_id(e.org_id)
+            .one(&txn)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let mut row = audit_event::Model {
+            id: Uuid::now_v7(),
+            org_id: e.org_id,
+            seq: head.seq,
+            at: now(),
+            actor_id: e.actor_id,
+            actor_role: e.actor_role,
+            action: e.action,
+            object_type: e.object_type,
+            object_id: e.object_id,
+            neighbourhood_id: e.neighbourhood_id,
+            outcome: e.outcome.as_str().to_string(),
+            detail: e.detail,
+            prev_hash: head.last_hash.clone(),
+            hash: String::new(),
+        };
+        row.hash = chain_hash(&head.last_hash, &fields(&row));
+        let hash = row.hash.clone();
+        audit_event::ActiveModel::from(row).insert(&txn).await?;
+        audit_head::Entity::update_many()
+            .col_expr(audit_head::Column::LastHash, hash.into())
+            .filter(audit_head::Column::OrgId.eq(e.org_id))
+            .exec(&txn)
+            .await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    /// The newest events of an organisation that match the filter, at most `limit`.
+    pub async fn audit_entries(
+        &self,
+        org_id: Uuid,
+        f: &AuditFilter,
+        limit: u64,
+    ) -> Result<Vec<AuditEntry>> {
+        let mut q = audit_event::Entity::find().filter(audit_event::Column::OrgId.eq(org_id));
+        if let Some(a) = &f.action {
+            q = q.filter(audit_event::Column::Action.eq(a.clone()));
+        }
+        if let Some(a) = f.actor_id {
+            q = q.filter(audit_event::Column::ActorId.eq(a));
+        }
+        if let Some(o) = &f.outcome {
+            q = q.filter(audit_event::Column::Outcome.eq(o.clone()));
+        }
+        if let Some(o) = f.object_id {
+            q = q.filter(audit_event::Column::ObjectId.eq(o));
+        }
+        if let Some(t) = f.from {
+            q = q.filter(audit_event::Column::At.gte(t));
+        }
+        if let Some(t) = f.until {
+            q = q.filter(audit_event::Column::At.lt(t));
+        }
+        if let Some(s) = f.before_seq {
+            q = q.filter(audit_event::Column::Seq.lt(s));
+        }
+        let rows = q
+            .order_by_desc(audit_event::Column::Seq)
+            .limit(limit)
+            .all(&self.db)
+            .await?;
+        let actor_ids: Vec<Uuid> = rows.iter().filter_map(|r| r.actor_id).collect();
+        let names: HashMap<Uuid, String> = if actor_ids.is_empty() {
+            HashMap::new()
+        } else {
+            account::Entity::find()
+                .filter(account::Column::OrgId.eq(org_id))
+                .filter(account::Column::Id.is_in(actor_ids))
+                .all(&self.db)
+                .await?
+                .into_iter()
+                .map(|a| (a.id, a.display_name))
+                .collect()
+        };
+        Ok(rows
+            .into_iter()
+            .map(|r| AuditEntry {
+                seq: r.seq,
+                at: r.at,
+                actor_name: r.actor_id.and_then(|a| names.get(&a).cloned()),
+                actor_id: r.actor_id,
+                actor_role: r.actor_role,
+                action: r.action,
+                object_type: r.object_type,
+                object_id: r.object_id,
+                outcome: r.outcome,
+                detail: r.detail,
+            })
+            .collect())
+    }
+
+    /// Walk every chain from its first event and recompute each hash.
+    pub async fn audit_verify(&self) -> Result<Vec<ChainReport>> {
+        const PAGE: u64 = 1000;
+        let heads = audit_head::Entity::find()
+            .order_by_asc(audit_head::Column::OrgId)
+            .all(&self.db)
+            .await?;
+        let mut reports = Vec::new();
+        for head in heads {
+            let mut prev = GENESIS.to_string();
+            let mut expected_seq = 1;
+            let mut broken_at = None;
+            'pages: loop {
+                let rows = audit_event::Entity::find()
+                    .filter(audit_event::Column::OrgId.eq(head.org_id))
+                    .filter(audit_event::Column::Seq.gte(expected_seq))
+                    .order_by_asc(audit_event::Column::Seq)
+                    .limit(PAGE)
+                    .all(&self.db)
+                    .await?;
+                let n = rows.len();
+                for r in rows {
+                    if r.seq != expected_seq
+                        || r.prev_hash != prev
+                        || chain_hash(&prev, &fields(&r)) != r.hash
+                    {
+                        broken_at = Some(expected_seq);
+                        break 'pages;
+                    }
+                    prev = r.hash;
+                    expected_seq += 1;
+                }
+                if (n as u64) < PAGE {
+                    break;
+                }
+            }
+            let events = expected_seq - 1;
+            // Rows removed from the end leave the head pointing past the last event.
+            if broken_at.is_none() && (events != head.seq || prev != head.last_hash) {
+                broken_at = Some(events + 1);
+            }
+            reports.push(ChainReport {
+                org_id: head.org_id,
+                events,
+                broken_at,
+            });
+        }
+        Ok(reports)
+    }
+}

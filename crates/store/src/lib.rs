@@ -1,0 +1,154 @@
+//! Storage: one code path for SQLite and PostgreSQL.
+//!
+//! Every repository call that touches tenant data takes the organisation id (and where it
+//! applies a neighbourhood) from the caller's tenant context, and every query filters on it.
+//! Nothing outside this crate writes SQL or sees an entity.
+
+mod entities;
+mod migration;
+
+pub mod accounts;
+pub mod audit;
+pub mod orgs;
+pub mod password;
+pub mod ratelimit;
+pub mod secrets;
+pub mod sessions;
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr};
+use sea_orm_migration::MigratorTrait;
+use thiserror::Error;
+
+pub use accounts::{Account, AccountUpdate, NewAccount};
+pub use audit::{AuditEntry, AuditFilter, ChainReport, NewAuditEvent};
+pub use orgs::{FirstRun, Neighbourhood, Organisation};
+
+#[derive(Debug, Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Db(#[from] DbErr),
+    #[error("not found")]
+    NotFound,
+    /// A unique key refused the write; the payload names the form field it belongs to.
+    #[error("duplicate {0}")]
+    Duplicate(&'static str),
+    /// The first-run set-up was already done.
+    #[error("already set up")]
+    AlreadySetUp,
+    #[error("password hashing failed")]
+    Hash,
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// A handle on the application database. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Store {
+    db: DatabaseConnection,
+}
+
+/// Both SQLite and PostgreSQL give back microseconds unchanged; nanoseconds would not survive
+/// PostgreSQL and would break the audit chain's hashes.
+pub fn now() -> DateTime<Utc> {
+    let t = Utc::now();
+    DateTime::from_timestamp_micros(t.timestamp_micros()).unwrap_or(t)
+}
+
+pub fn is_sqlite_url(url: &str) -> bool {
+    url.starts_with("sqlite:")
+}
+
+fn options(url: &str, max_connections: u32) -> ConnectOptions {
+    let mut opt = ConnectOptions::new(url.to_string());
+    opt.max_connections(max_connections)
+        .min_connections(1)
+        .connect_timeout(Duration::from_secs(10))
+        .acquire_timeout(Duration::from_secs(10))
+        .sqlx_logging(false);
+    if is_sqlite_url(url) {
+        opt.map_sqlx_sqlite_opts(|o| {
+            // WAL lets readers go on while one writer writes; FULL makes every acknowledged
+            // commit reach the disk before we answer, so it survives a killed process and a
+            // power cut. busy_timeout makes a second writer wait instead of failing.
+            o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Full)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10))
+                .create_if_missing(true)
+        });
+    }
+    opt
+}
+
+impl Store {
+    /// Run all pending migrations. On SQLite this uses its own single connection: the
+    /// migrator toggles pragmas per statement, which on a pool could land on different
+    /// connections.
+    pub async fn migrate(url: &str) -> Result<()> {
+        let db = Database::connect(options(url, 1)).await?;
+        migration::Migrator::up(&db, None).await?;
+        db.close().await?;
+        Ok(())
+    }
+
+    /// Open the pool. `max_connections` is the pool size for PostgreSQL; SQLite gets a few
+    /// connections for concurrent readers.
+    pub async fn connect(url: &str, max_connections: u32) -> Result<Store> {
+        let n = if is_sqlite_url(url) {
+            4
+        } else {
+            max_connections.max(1)
+        };
+        let db = Database::connect(options(url, n)).await?;
+        let store = Store { db };
+        store
+            .audit_ensure_head(mtp_domain::audit::SYSTEM_CHAIN)
+            .await?;
+        Ok(store)
+    }
+
+    pub fn is_sqlite(&self) -> bool {
+        self.db.get_database_backend() == DbBackend::Sqlite
+    }
+
+    /// Whether the database answers; used by `/readyz`.
+    pub async fn ping(&self) -> Result<()> {
+        self.db.ping().await?;
+        Ok(())
+    }
+
+    /// Whether migrations are all applied; `/readyz` fails until they are.
+    pub async fn pending_migrations(&self) -> Result<usize> {
+        Ok(migration::Migrator::get_pending_migrations(&self.db)
+            .await?
+            .len())
+    }
+
+    /// Copy a live SQLite database to a file with `VACUUM INTO`, which reads one consistent
+    /// snapshot while the application keeps writing.
+    pub async fn backup_sqlite(&self, target: &str) -> Result<()> {
+        let quoted = target.replace('\'', "''");
+        self.db
+            .execute_unprepared(&format!("VACUUM INTO '{quoted}'"))
+            .await?;
+        Ok(())
+    }
+
+    pub async fn close(self) -> Result<()> {
+        self.db.close().await?;
+        Ok(())
+    }
+}
+
+/// Map a unique-key violation to a duplicate error naming the form field; pass other errors on.
+pub(crate) fn unique_violation(err: DbErr, field: &'static str) -> StoreError {
+    let text = err.to_string().to_lowercase();
+    if text.contains("unique") || text.contains("duplicate key") {
+        StoreError::Duplicate(field)
+    } else {
+        StoreError::Db(err)
+    }
+}

@@ -1,0 +1,15 @@
+//! One migration set for SQLite and PostgreSQL. One migration per file; the file name is the
+//! migration's name, so never rename a file that has shipped.
+
+use sea_orm_migration::prelude::*;
+
+mod m20261128_000001_foundation;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261128_000001_foundation::Migration)]
+    }
+}

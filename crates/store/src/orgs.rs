@@ -1,0 +1,278 @@
+//! Organisations and their neighbourhoods: the tenants.
+
+use mtp_domain::{
+    CbsCode, Email, HolidayRegion, NewPassword, OrgSettings, PersonName, PlaceName,
+    RetentionMonths, Role, Tenant, TwoFactorPolicy,
+};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
+    TransactionTrait,
+};
+use uuid::Uuid;
+
+use crate::entities::{app_secret, neighbourhood, organisation};
+use crate::{Result, Store, StoreError, now, unique_violation};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Organisation {
+    pub id: Uuid,
+    pub name: String,
+    pub holiday_region: HolidayRegion,
+    pub two_factor: TwoFactorPolicy,
+    pub retention_months: u16,
+}
+
+impl From<organisation::Model> for Organisation {
+    fn from(m: organisation::Model) -> Self {
+        Organisation {
+            id: m.id,
+            name: m.name,
+            holiday_region: HolidayRegion::parse(&m.holiday_region).unwrap_or(HolidayRegion::Noord),
+            two_factor: TwoFactorPolicy::parse(&m.two_factor).unwrap_or(TwoFactorPolicy::Optional),
+            retention_months: u16::try_from(m.retention_months)
+                .unwrap_or(RetentionMonths::DEFAULT.get()),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Neighbourhood {
+    pub id: Uuid,
+    pub org_id: Uuid,
+    pub name: String,
+    pub cbs_code: Option<String>,
+}
+
+impl From<neighbourhood::Model> for Neighbourhood {
+    fn from(m: neighbourhood::Model) -> Self {
+        Neighbourhood {
+            id: m.id,
+            org_id: m.org_id,
+            name: m.name,
+            cbs_code: m.cbs_code,
+        }
+    }
+}
+
+/// What the first-run set-up asks for.
+#[derive(Debug, Clone)]
+pub struct FirstRun {
+    pub org_name: PlaceName,
+    pub holiday_region: HolidayRegion,
+    pub neighbourhood_name: PlaceName,
+    pub cbs_code: Option<CbsCode>,
+    pub admin_name: PersonName,
+    pub admin_email: Email,
+    pub admin_password: NewPassword,
+}
+
+/// The row whose primary key makes the first-run set-up happen once, even when two app
+/// servers receive the form at the same moment.
+const SETUP_MARKER: &str = "first-run-done";
+
+impl Store {
+    /// Whether the first-run set-up is still to be done.
+    pub async fn needs_setup(&self) -> Result<bool> {
+        Ok(organisation::Entity::find().count(&self.db).await? == 0)
+    }
+
+    /// Create the first organisation, its first neighbourhood and its administrator, all or
+    /// nothing. Returns the organisation and the administrator's account id.
+    pub async fn first_run(&self, f: &FirstRun) -> Result<(Uuid, Uuid)> {
+        let hash = crate::password::hash(f.admin_password.expose())?;
+        let txn = self.db.begin().await?;
+        app_secret::ActiveModel {
+            name: Set(SETUP_MARKER.into()),
+            value: Set(now().to_rfc3339()),
+        }
+        .insert(&txn)
+        .await
+        .map_err(|_| StoreError::AlreadySetUp)?;
+        let org_id = insert_organisation(&txn, f.org_name.as_str(), f.holiday_region).await?;
+        let nb_id =
+            insert_neighbourhood(&txn, org_id, &f.neighbourhood_name, f.cbs_code.as_ref()).await?;
+        let account = crate::accounts::insert_account(
+            &txn,
+            org_id,
+            &f.admin_email,
+            f.admin_name.as_str(),
+            Role::Admin,
+            hash,
+            false,
+            &[nb_id],
+        )
+        .await?;
+        txn.commit().await?;
+        self.audit_ensure_head(org_id).await?;
+        Ok((org_id, account))
+    }
+
+    /// Create an organisation (demo data and the command line).
+    pub async fn create_organisation(
+        &self,
+        name: &PlaceName,
+        region: HolidayRegion,
+    ) -> Result<Uuid> {
+        let txn = self.db.begin().await?;
+        // Mark set-up as done so the first-run page does not offer itself over demo data.
+        let _ = app_secret::Entity::insert(app_secret::ActiveModel {
+            name: Set(SETUP_MARKER.into()),
+            value: Set(now().to_rfc3339()),
+        })
+        .on_conflict(
+            sea_orm::sea_query::OnConflict::column(app_secret::Column::Name)
+                .do_nothing()
+                .to_owned(),
+        )
+        .exec_without_returning(&txn)
+        .await?;
+        let id = insert_organisation(&txn, name.as_str(), region).await?;
+        txn.commit().await?;
+        self.audit_ensure_head(id).await?;
+        Ok(id)
+    }
+
+    pub async fn organisation(&self, org_id: Uuid) -> Result<Organisation> {
+        organisation::Entity::find_by_id(org_id)
+            .one(&self.db)
+            .await?
+            .map(Organisation::from)
+            .ok_or(StoreError::NotFound)
+    }
+
+    pub async fn organisations(&self) -> Result<Vec<Organisation>> {
+        Ok(organisation::Entity::find()
+            .order_by_asc(organisation::Column::CreatedAt)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(Organisation::from)
+            .collect())
+    }
+
+    pub async fn update_org_settings(&self, org_id: Uuid, s: &OrgSettings) -> Result<()> {
+        let res = organisation::Entity::update_many()
+            .col_expr(organisation::Column::Name, s.name.as_str().into())
+            .col_expr(
+                organisation::Column::HolidayRegion,
+                s.holiday_region.as_str().into(),
+            )
+            .col_expr(
+                organisation::Column::TwoFactor,
+                s.two_factor.as_str().into(),
+            )
+            .col_expr(
+                organisation::Column::RetentionMonths,
+                i32::from(s.retention.get()).into(),
+            )
+            .filter(organisation::Column::Id.eq(org_id))
+            .exec(&self.db)
+            .await?;
+        if res.rows_affected == 0 {
+            Err(StoreError::NotFound)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// The neighbourhoods the tenant may see, by name.
+    pub async fn neighbourhoods(&self, tenant: &Tenant) -> Result<Vec<Neighbourhood>> {
+        let mut q =
+            neighbourhood::Entity::find().filter(neighbourhood::Column::OrgId.eq(tenant.org_id));
+        if !tenant.role.sees_whole_organisation() {
+            q = q.filter(neighbourhood::Column::Id.is_in(tenant.neighbourhoods.clone()));
+        }
+        Ok(q.order_by_asc(neighbourhood::Column::Name)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(Neighbourhood::from)
+            .collect())
+    }
+
+    /// One neighbourhood, if it exists and the tenant may see it. Another tenant's id gives
+    /// `NotFound`, exactly like an id that does not exist.
+    pub async fn neighbourhood(&self, tenant: &Tenant, id: Uuid) -> Result<Neighbourhood> {
+        neighbourhood::Entity::find_by_id(id)
+            .filter(neighbourhood::Column::OrgId.eq(tenant.org_id))
+            .one(&self.db)
+            .await?
+            .filter(|n| tenant.may_see_neighbourhood(n.org_id, n.id))
+            .map(Neighbourhood::from)
+            .ok_or(StoreError::NotFound)
+    }
+
+    pub async fn create_neighbourhood(
+        &self,
+        org_id: Uuid,
+        name: &PlaceName,
+        cbs: Option<&CbsCode>,
+    ) -> Result<Uuid> {
+        insert_neighbourhood(&self.db, org_id, name, cbs).await
+    }
+
+    pub async fn update_neighbourhood(
+        &self,
+        tenant: &Tenant,
+        id: Uuid,
+        name: &PlaceName,
+        cbs: Option<&CbsCode>,
+    ) -> Result<()> {
+        let existing = self.neighbourhood(tenant, id).await?;
+        let res = neighbourhood::Entity::update_many()
+            .col_expr(neighbourhood::Column::Name, name.as_str().into())
+            .col_expr(
+                neighbourhood::Column::CbsCode,
+                cbs.map(|c| c.as_str().to_string()).into(),
+            )
+            .filter(neighbourhood::Column::OrgId.eq(existing.org_id))
+            .filter(neighbourhood::Column::Id.eq(existing.id))
+            .exec(&self.db)
+            .await
+            .map_err(|e| unique_violation(e, "name"))?;
+        if res.rows_affected == 0 {
+            Err(StoreError::NotFound)
+        } else {
+            Ok(())
+        }
+    }
+}
+
+async fn insert_organisation<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    name: &str,
+    region: HolidayRegion,
+) -> Result<Uuid> {
+    let id = Uuid::now_v7();
+    organisation::ActiveModel {
+        id: Set(id),
+        name: Set(name.to_string()),
+        holiday_region: Set(region.as_str().into()),
+        two_factor: Set(TwoFactorPolicy::Optional.as_str().into()),
+        retention_months: Set(i32::from(RetentionMonths::DEFAULT.get())),
+        created_at: Set(now()),
+    }
+    .insert(db)
+    .await?;
+    Ok(id)
+}
+
+async fn insert_neighbourhood<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    org_id: Uuid,
+    name: &PlaceName,
+    cbs: Option<&CbsCode>,
+) -> Result<Uuid> {
+    let id = Uuid::now_v7();
+    neighbourhood::ActiveModel {
+        id: Set(id),
+        org_id: Set(org_id),
+        name: Set(name.as_str().to_string()),
+        cbs_code: Set(cbs.map(|c| c.as_str().to_string())),
+        created_at: Set(now()),
+    }
+    .insert(db)
+    .await
+    .map_err(|e| unique_violation(e, "name"))?;
+    Ok(id)
+}

@@ -1,0 +1,111 @@
+//! Form bodies and the errors shown on them (UI.md §2 "Errors").
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use mtp_domain::FieldError;
+
+use crate::error::AppError;
+use crate::i18n::Tr;
+
+/// A url-encoded form body. Repeated names (checkbox groups) are kept in order.
+#[derive(Debug, Clone, Default)]
+pub struct FormData(Vec<(String, String)>);
+
+impl FormData {
+    pub fn parse(body: &[u8]) -> FormData {
+        FormData(url::form_urlencoded::parse(body).into_owned().collect())
+    }
+
+    /// The first value of a field, or "" when it was not sent.
+    pub fn get(&self, name: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("")
+    }
+
+    pub fn all(&self, name: &str) -> Vec<&str> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+
+    pub fn has(&self, name: &str) -> bool {
+        self.0.iter().any(|(k, _)| k == name)
+    }
+}
+
+impl<S: Send + Sync> FromRequest<S> for FormData {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = Bytes::from_request(req, state)
+            .await
+            .map_err(|_| AppError::BadRequest)?;
+        Ok(FormData::parse(&bytes))
+    }
+}
+
+/// The errors of one submitted form: field id and message, in the order of the form.
+#[derive(Debug, Clone, Default)]
+pub struct FormErrors(Vec<(String, String)>);
+
+impl FormErrors {
+    pub fn add(&mut self, field: &str, message: String) {
+        if self.get(field).is_none() {
+            self.0.push((field.to_string(), message));
+        }
+    }
+
+    pub fn field(&mut self, t: &Tr, field: &str, e: FieldError) {
+        // A message for this very field ("Vul je e-mailadres in") reads better than the
+        // generic one; the generic one is the fallback.
+        let specific = format!("{}-{field}", e.key());
+        let key = if t.has(&specific) {
+            specific.as_str()
+        } else {
+            e.key()
+        };
+        self.add(field, t.get(key));
+    }
+
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(f, _)| f == field)
+            .map(|(_, m)| m.as_str())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn list(&self) -> &[(String, String)] {
+        &self.0
+    }
+
+    /// Keep a parsed value, or record the field's message.
+    pub fn take<T>(&mut self, t: &Tr, field: &str, r: Result<T, FieldError>) -> Option<T> {
+        match r {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.field(t, field, e);
+                None
+            }
+        }
+    }
+}
+
+/// A form shown again with its errors: 422 (UI.md §2).
+pub fn unprocessable(page: Response) -> Response {
+    let mut res = page.into_response();
+    if res.status() == StatusCode::OK {
+        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    res
+}

@@ -1,0 +1,431 @@
+//! The one authorization gate. Every route is declared here, with its access rule, in one
+//! table; the router is built from the same table, so a route cannot exist without a rule.
+//! Anything the table does not allow is denied.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{Method, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{MethodRouter, get, post};
+use mtp_domain::Role;
+use mtp_domain::audit::Outcome;
+use mtp_store::NewAuditEvent;
+
+use crate::AppState;
+use crate::ctx::Ctx;
+use crate::error::AppError;
+use crate::routes::{account, admin, audit_log, auth, home, public};
+
+/// Who may use a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, signed in or not.
+    Public,
+    /// Someone who gave their password and still has to give their security code.
+    SecondFactor,
+    /// Any signed-in account.
+    SignedIn,
+    /// Signed in with one of these roles.
+    Roles(&'static [Role]),
+    /// A scraper with the metrics token.
+    Metrics,
+}
+
+pub const ADMIN: &[Role] = &[Role::Admin];
+pub const ADMIN_COORD: &[Role] = &[Role::Admin, Role::Coordinator];
+
+/// One row of the table: method, path pattern, rule.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub method: Method,
+    pub path: &'static str,
+    pub access: Access,
+}
+
+type Table = Vec<(Method, &'static str, Access, MethodRouter<AppState>)>;
+
+fn table() -> Table {
+    use Access::*;
+    let g = Method::GET;
+    let p = Method::POST;
+    vec![
+        (g.clone(), "/healthz", Public, get(public::healthz)),
+        (g.clone(), "/readyz", Public, get(public::readyz)),
+        (
+            g.clone(),
+            "/static/{file}",
+            Public,
+            get(crate::assets::serve),
+        ),
+        (
+            g.clone(),
+            "/lang/{lang}",
+            Public,
+            get(public::switch_language),
+        ),
+        (
+            g.clone(),
+            "/toegankelijkheid",
+            Public,
+            get(public::accessibility),
+        ),
+        (g.clone(), "/privacy", Public, get(public::privacy)),
+        (
+            g.clone(),
+            "/metrics",
+            Metrics,
+            get(crate::metrics::endpoint),
+        ),
+        (g.clone(), "/setup", Public, get(auth::setup_form)),
+        (p.clone(), "/setup", Public, post(auth::setup_submit)),
+        (g.clone(), "/login", Public, get(auth::login_form)),
+        (p.clone(), "/login", Public, post(auth::login_submit)),
+        (g.clone(), "/login/code", SecondFactor, get(auth::code_form)),
+        (
+            p.clone(),
+            "/login/code",
+            SecondFactor,
+            post(auth::code_submit),
+        ),
+        (p.clone(), "/logout", Public, post(auth::logout)),
+        (g.clone(), "/", SignedIn, get(home::home)),
+        (
+            g.clone(),
+            "/account/password",
+            SignedIn,
+            get(account::password_form),
+        ),
+        (
+            p.clone(),
+            "/account/password",
+            SignedIn,
+            post(account::password_submit),
+        ),
+        (
+            g.clone(),
+            "/account/two-factor",
+            SignedIn,
+            get(account::two_factor_form),
+        ),
+        (
+            p.clone(),
+            "/account/two-factor",
+            SignedIn,
+            post(account::two_factor_submit),
+        ),
+        (
+            p.clone(),
+            "/account/two-factor/off",
+            SignedIn,
+            post(account::two_factor_off),
+        ),
+        (
+            p.clone(),
+            "/account/sign-out-everywhere",
+            SignedIn,
+            post(account::sign_out_everywhere),
+        ),
+        (
+            g.clone(),
+            "/admin/organisation",
+            Roles(ADMIN),
+            get(admin::org_form),
+        ),
+        (
+            p.clone(),
+            "/admin/organisation",
+            Roles(ADMIN),
+            post(admin::org_submit),
+        ),
+        (
+            g.clone(),
+            "/admin/neighbourhoods",
+            Roles(ADMIN_COORD),
+            get(admin::neighbourhoods),
+        ),
+        (
+            g.clone(),
+            "/admin/neighbourhoods/new",
+            Roles(ADMIN),
+            get(admin::neighbourhood_new),
+        ),
+        (
+            p.clone(),
+            "/admin/neighbourhoods/new",
+            Roles(ADMIN),
+            post(admin::neighbourhood_create),
+        ),
+        (
+            g.clone(),
+            "/admin/neighbourhoods/{id}",
+            Roles(ADMIN_COORD),
+            get(admin::neighbourhood_edit),
+        ),
+        (
+            p.clone(),
+            "/admin/neighbourhoods/{id}",
+            Roles(ADMIN_COORD),
+            post(admin::neighbourhood_update),
+        ),
+        (
+            g.clone(),
+            "/admin/accounts",
+            Roles(ADMIN_COORD),
+            get(admin::accounts),
+        ),
+        (
+            g.clone(),
+            "/admin/accounts/new",
+            Roles(ADMIN_COORD),
+            get(admin::account_new),
+        ),
+        (
+            p.clone(),
+            "/admin/accounts/new",
+            Roles(ADMIN_COORD),
+            post(admin::account_create),
+        ),
+        (
+            g.clone(),
+            "/admin/accounts/{id}",
+            Roles(ADMIN_COORD),
+            get(admin::account_edit),
+        ),
+        (
+            p.clone(),
+            "/admin/accounts/{id}",
+            Roles(ADMIN_COORD),
+            post(admin::account_update),
+        ),
+        (
+            p.clone(),
+            "/admin/accounts/{id}/disable",
+            Roles(ADMIN_COORD),
+            post(admin::account_disable),
+        ),
+        (
+            p.clone(),
+            "/admin/accounts/{id}/enable",
+            Roles(ADMIN_COORD),
+            post(admin::account_enable),
+        ),
+        (
+            g.clone(),
+            "/admin/accounts/{id}/reset-password",
+            Roles(ADMIN_COORD),
+            get(admin::reset_password_confirm),
+        ),
+        (
+            p.clone(),
+            "/admin/accounts/{id}/reset-password",
+            Roles(ADMIN_COORD),
+            post(admin::reset_password),
+        ),
+        (
+            p.clone(),
+            "/admin/accounts/{id}/reset-two-factor",
+            Roles(ADMIN_COORD),
+            post(admin::reset_two_factor),
+        ),
+        (g, "/audit", Roles(ADMIN_COORD), get(audit_log::audit)),
+    ]
+}
+
+/// Every route and its rule, for the role × route test and the documentation.
+pub fn rules() -> Vec<Rule> {
+    table()
+        .into_iter()
+        .map(|(method, path, access, _)| Rule {
+            method,
+            path,
+            access,
+        })
+        .collect()
+}
+
+static RULES: LazyLock<HashMap<(Method, &'static str), Access>> = LazyLock::new(|| {
+    rules()
+        .into_iter()
+        .map(|r| ((r.method, r.path), r.access))
+        .collect()
+});
+
+pub fn router(state: AppState) -> Router {
+    let mut r: Router<AppState> = Router::new();
+    for (_, path, _, handler) in table() {
+        r = r.route(path, handler);
+    }
+    r.route_layer(axum::middleware::from_fn_with_state(state.clone(), check))
+        .route_layer(axum::middleware::from_fn(crate::metrics::expose_route))
+        .fallback(|| async { AppError::NotFound })
+        .with_state(state)
+}
+
+/// Paths a signed-in account may still reach while it must first change its password or
+/// set up two-factor sign-in.
+const ALWAYS_REACHABLE: &[&str] = &[
+    "/logout",
+    "/account/password",
+    "/account/two-factor",
+    "/lang/{lang}",
+    "/static/{file}",
+];
+
+/// Forms are small; anything larger is refused before it is parsed.
+const FORM_LIMIT: usize = 64 * 1024;
+
+pub async fn check(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let path = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|m| m.as_str().to_string())
+        .unwrap_or_default();
+    let method = if req.method() == Method::HEAD {
+        Method::GET
+    } else {
+        req.method().clone()
+    };
+    let Some(ctx) = req.extensions().get::<Ctx>().cloned() else {
+        return AppError::Internal.into_response();
+    };
+    let Some(access) = RULES.get(&(method.clone(), path.as_str())).copied() else {
+        tracing::error!(%method, %path, "route without an access rule: denied");
+        return AppError::Forbidden.into_response();
+    };
+
+    match access {
+        Access::Public => {}
+        Access::Metrics => return next.run(req).await,
+        Access::SecondFactor => {
+            if ctx.pending.is_none() {
+                return Redirect::to("/login").into_response();
+            }
+        }
+        Access::SignedIn | Access::Roles(_) => {
+            let Some(user) = &ctx.user else {
+                return Redirect::to("/login").into_response();
+            };
+            if !ALWAYS_REACHABLE.contains(&path.as_str()) {
+                if user.account.must_change_password {
+                    return Redirect::to("/account/password").into_response();
+                }
+                if user.org.two_factor.requires(user.role()) && !user.account.totp_enabled {
+                    return Redirect::to("/account/two-factor").into_response();
+                }
+            }
+            if let Access::Roles(roles) = access
+                && !roles.contains(&user.role())
+            {
+                deny(&state, &ctx, &method, &path).await;
+                return AppError::Forbidden.into_response();
+            }
+        }
+    }
+
+    if method == Method::POST {
+        return match check_csrf(&ctx, req).await {
+            Ok(req) => next.run(req).await,
+            Err(e) => e.into_response(),
+        };
+    }
+    next.run(req).await
+}
+
+/// Record a refused request in the audit trail (who tried what), without the request's data.
+pub async fn deny(state: &AppState, ctx: &Ctx, method: &Method, path: &str) {
+    let Some(user) = &ctx.user else { return };
+    let event = NewAuditEvent {
+        org_id: user.org.id,
+        actor_id: Some(user.account.id),
+        actor_role: ctx.actor_role(),
+        action: "access.denied".into(),
+        object_type: "route".into(),
+        object_id: None,
+        neighbourhood_id: None,
+        outcome: Outcome::Denied,
+        detail: format!("{method} {path}"),
+    };
+    if let Err(e) = state.store.audit(event).await {
+        tracing::error!(error = %e, "could not write audit event");
+    }
+}
+
+/// Every POST carries the page's CSRF token: in the `_csrf` field of a url-encoded form, or
+/// in an `X-CSRF-Token` header for our own scripts.
+async fn check_csrf(ctx: &Ctx, req: Request) -> Result<Request, AppError> {
+    let (parts, body) = req.into_parts();
+    let header_token = parts
+        .headers
+        .get("x-csrf-token")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let is_form = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    let bytes = axum::body::to_bytes(body, FORM_LIMIT)
+        .await
+        .map_err(|_| AppError::TooLarge)?;
+    let sent = match header_token {
+        Some(t) => t,
+        None if is_form => crate::forms::FormData::parse(&bytes)
+            .get("_csrf")
+            .to_string(),
+        None => String::new(),
+    };
+    if sent.is_empty() || !constant_time_eq(sent.as_bytes(), ctx.csrf.as_bytes()) {
+        return Err(AppError::FormExpired);
+    }
+    Ok(Request::from_parts(parts, Body::from(bytes)))
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_route_has_exactly_one_rule() {
+        let rules = rules();
+        let mut seen = std::collections::HashSet::new();
+        for r in &rules {
+            assert!(
+                seen.insert((r.method.clone(), r.path)),
+                "duplicate rule {} {}",
+                r.method,
+                r.path
+            );
+        }
+        assert_eq!(RULES.len(), rules.len());
+    }
+
+    #[test]
+    fn admin_pages_are_never_public() {
+        for r in rules() {
+            if r.path.starts_with("/admin") || r.path == "/audit" {
+                assert!(
+                    matches!(r.access, Access::Roles(_)),
+                    "{} {}",
+                    r.method,
+                    r.path
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn tokens_compare_by_value() {
+        assert!(constant_time_eq(b"abc", b"abc"));
+        assert!(!constant_time_eq(b"abc", b"abd"));
+        assert!(!constant_time_eq(b"abc", b"ab"));
+    }
+}

@@ -1,0 +1,130 @@
+//! Interface texts in Dutch (default) and English, from the `.ftl` files in `locales/`.
+//! A new language is a new folder with a `main.ftl` and a variant in `Language`.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use fluent_templates::fluent_bundle::FluentValue;
+use fluent_templates::{Loader, static_loader};
+use mtp_domain::Language;
+use unic_langid::LanguageIdentifier;
+
+static_loader! {
+    static LOCALES = {
+        locales: "./locales",
+        fallback_language: "nl",
+        // Isolation marks would end up as invisible characters in the HTML.
+        customise: |bundle| bundle.set_use_isolating(false),
+    };
+}
+
+fn langid(lang: Language) -> LanguageIdentifier {
+    match lang {
+        Language::Nl => unic_langid::langid!("nl"),
+        Language::En => unic_langid::langid!("en"),
+    }
+}
+
+/// The translator a page renders with.
+#[derive(Debug, Clone, Copy)]
+pub struct Tr {
+    pub lang: Language,
+}
+
+impl Tr {
+    pub fn new(lang: Language) -> Self {
+        Tr { lang }
+    }
+
+    pub fn get(&self, key: &str) -> String {
+        LOCALES.lookup(&langid(self.lang), key)
+    }
+
+    /// A text with one placeholder, e.g. `{ $name }`.
+    pub fn get1(&self, key: &str, name: &str, value: &str) -> String {
+        let mut args: HashMap<Cow<'static, str>, FluentValue<'_>> = HashMap::new();
+        args.insert(
+            Cow::Owned(name.to_string()),
+            FluentValue::from(value.to_string()),
+        );
+        LOCALES.lookup_with_args(&langid(self.lang), key, &args)
+    }
+
+    /// Whether a key exists, so a flash message key from a cookie is shown only if known.
+    pub fn has(&self, key: &str) -> bool {
+        // With an empty `name` argument: a message with a placeholder fails to resolve
+        // without one and would look missing.
+        let mut args: HashMap<Cow<'static, str>, FluentValue<'_>> = HashMap::new();
+        args.insert(Cow::Borrowed("name"), FluentValue::from(""));
+        LOCALES
+            .try_lookup_with_args(&langid(self.lang), key, &args)
+            .is_some()
+    }
+
+    /// "woensdag 4 december 2026, 09:30" in Europe/Amsterdam.
+    pub fn datetime(&self, t: chrono::DateTime<chrono::Utc>) -> String {
+        use chrono::{Datelike, Timelike};
+        let local = t.with_timezone(&chrono_tz::Europe::Amsterdam);
+        let day = self.get(&format!(
+            "weekday-{}",
+            local.weekday().num_days_from_monday()
+        ));
+        let month = self.get(&format!("month-{}", local.month()));
+        format!(
+            "{day} {} {month} {}, {:02}:{:02}",
+            local.day(),
+            local.year(),
+            local.hour(),
+            local.minute()
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dutch_is_the_default_and_english_is_complete() {
+        let nl = Tr::new(Language::Nl);
+        let en = Tr::new(Language::En);
+        assert_eq!(nl.get("login-title"), "Inloggen");
+        assert_eq!(en.get("login-title"), "Sign in");
+        assert_eq!(
+            nl.get1("flash-signed-in", "name", "Sanne"),
+            "Welkom, Sanne."
+        );
+        assert!(nl.has("flash-signed-in") && nl.has("flash-saved") && !nl.has("flash-nope"));
+    }
+
+    #[test]
+    fn every_key_exists_in_both_languages() {
+        let keys = |src: &str| -> Vec<String> {
+            src.lines()
+                .filter_map(|l| l.split_once(" = ").map(|(k, _)| k.trim().to_string()))
+                .filter(|k| !k.starts_with('#') && !k.starts_with(' ') && !k.is_empty())
+                .collect()
+        };
+        let nl = keys(include_str!("../locales/nl/main.ftl"));
+        let en = keys(include_str!("../locales/en/main.ftl"));
+        let missing_en: Vec<&String> = nl.iter().filter(|k| !en.contains(k)).collect();
+        let missing_nl: Vec<&String> = en.iter().filter(|k| !nl.contains(k)).collect();
+        assert!(missing_en.is_empty(), "missing in en: {missing_en:?}");
+        assert!(missing_nl.is_empty(), "missing in nl: {missing_nl:?}");
+    }
+
+    #[test]
+    fn dates_are_written_out_in_amsterdam_time() {
+        let t = chrono::DateTime::parse_from_rfc3339("2026-12-02T08:30:00Z")
+            .map(|t| t.with_timezone(&chrono::Utc))
+            .unwrap_or_default();
+        assert_eq!(
+            Tr::new(Language::Nl).datetime(t),
+            "woensdag 2 december 2026, 09:30"
+        );
+        assert_eq!(
+            Tr::new(Language::En).datetime(t),
+            "Wednesday 2 December 2026, 09:30"
+        );
+    }
+}

@@ -1,0 +1,118 @@
+//! The web application: server-rendered pages, one authorization gate, security headers.
+//!
+//! Request path (outside in): request id → trace → security headers → compression →
+//! `ctx::load` (session, language, CSRF token; renders error pages) → routing →
+//! `gate::check` (the route's access rule, CSRF on POST) → handler.
+
+pub mod assets;
+pub mod ctx;
+pub mod error;
+pub mod forms;
+pub mod gate;
+pub mod i18n;
+pub mod metrics;
+pub mod page;
+pub mod routes;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::http::{HeaderName, HeaderValue, header};
+use mtp_store::Store;
+use tower_http::compression::CompressionLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+/// Settings the web layer needs; the binary fills them from flags and `MTP_*` variables.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// Set the Secure flag on cookies and send HSTS: true when served over https.
+    pub secure_cookies: bool,
+    /// Trust `X-Forwarded-For` from a load balancer for the client address (rate limits).
+    pub trust_proxy: bool,
+    /// Bearer token that `/metrics` requires; `None` switches the route off.
+    pub metrics_token: Option<String>,
+}
+
+/// Shared by every request. Holds nothing that differs between app servers.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub cfg: Arc<WebConfig>,
+    /// HMAC key for CSRF tokens and rate-limit keys, the same on every app server.
+    pub secret: Arc<String>,
+    pub metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
+}
+
+impl AppState {
+    pub async fn new(
+        store: Store,
+        cfg: WebConfig,
+        metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
+    ) -> Result<Self, mtp_store::StoreError> {
+        let secret = store.secret("web").await?;
+        Ok(AppState {
+            store,
+            cfg: Arc::new(cfg),
+            secret: Arc::new(secret),
+            metrics,
+        })
+    }
+}
+
+const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; \
+                   connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/// The whole application as one router.
+pub fn app(state: AppState) -> Router {
+    let hsts = state.cfg.secure_cookies;
+    let mut router = gate::router(state.clone())
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            ctx::load,
+        ))
+        .layer(axum::middleware::from_fn(metrics::track))
+        .layer(CompressionLayer::new())
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(30),
+        ))
+        .layer(header_layer(header::CONTENT_SECURITY_POLICY, CSP))
+        .layer(header_layer(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .layer(header_layer(header::X_FRAME_OPTIONS, "DENY"))
+        .layer(header_layer(header::REFERRER_POLICY, "no-referrer"))
+        .layer(header_layer(
+            HeaderName::from_static("permissions-policy"),
+            "camera=(), microphone=(), geolocation=(), interest-cohort=()",
+        ))
+        .layer(header_layer(
+            HeaderName::from_static("cross-origin-opener-policy"),
+            "same-origin",
+        ));
+    if hsts {
+        router = router.layer(header_layer(
+            header::STRICT_TRANSPORT_SECURITY,
+            "max-age=31536000",
+        ));
+    }
+    let x_request_id = HeaderName::from_static("x-request-id");
+    router
+        .layer(PropagateRequestIdLayer::new(x_request_id.clone()))
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
+            // Path only: query strings may hold search terms such as a parent's name.
+            let id = req
+                .headers()
+                .get("x-request-id")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("-");
+            tracing::info_span!("request", request_id = %id, method = %req.method(), path = %req.uri().path())
+        }))
+        .layer(SetRequestIdLayer::new(x_request_id, MakeRequestUuid))
+}
+
+fn header_layer(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {
+    SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
+}

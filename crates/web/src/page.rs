@@ -1,0 +1,135 @@
+//! The page frame every template shares: language, navigation, CSRF token, notification.
+
+use askama::Template;
+use axum::response::{Html, IntoResponse, Response};
+use mtp_domain::Role;
+
+use crate::ctx::Ctx;
+use crate::error::AppError;
+use crate::forms::FormErrors;
+use crate::i18n::Tr;
+
+#[derive(Debug, Clone)]
+pub struct NavItem {
+    pub href: &'static str,
+    pub label: String,
+    pub current: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub t: Tr,
+    pub lang: &'static str,
+    pub title: String,
+    pub csrf: String,
+    pub nav: Vec<NavItem>,
+    pub signed_in: bool,
+    pub user_name: String,
+    pub switch_lang: &'static str,
+    pub switch_label: String,
+    pub switch_href: String,
+    pub flash: Option<String>,
+    pub errors: FormErrors,
+    pub asset_v: &'static str,
+}
+
+/// The navigation per role: at most five items (UI.md §2).
+fn nav_for(role: Role) -> &'static [(&'static str, &'static str)] {
+    match role {
+        Role::Admin => &[
+            ("/", "nav-home"),
+            ("/admin/accounts", "nav-accounts"),
+            ("/admin/neighbourhoods", "nav-neighbourhoods"),
+            ("/admin/organisation", "nav-organisation"),
+            ("/audit", "nav-audit"),
+        ],
+        Role::Coordinator => &[
+            ("/", "nav-home"),
+            ("/admin/accounts", "nav-accounts"),
+            ("/admin/neighbourhoods", "nav-neighbourhoods"),
+            ("/audit", "nav-audit"),
+        ],
+        Role::Worker | Role::Host | Role::Partner | Role::Researcher => &[("/", "nav-home")],
+    }
+}
+
+impl Page {
+    pub fn new(ctx: &Ctx, title_key: &str) -> Page {
+        let t = Tr::new(ctx.lang);
+        let other = ctx.lang.other();
+        let nav = match &ctx.user {
+            Some(u) => nav_for(u.role())
+                .iter()
+                .map(|(href, key)| NavItem {
+                    href,
+                    label: t.get(key),
+                    current: ctx.path == *href || (*href != "/" && ctx.path.starts_with(href)),
+                })
+                .collect(),
+            None => Vec::new(),
+        };
+        let next: String = url::form_urlencoded::byte_serialize(ctx.path.as_bytes()).collect();
+        let flash = ctx
+            .flash
+            .as_ref()
+            .filter(|(k, _)| k.starts_with("flash-") && t.has(k))
+            .map(|(k, arg)| t.get1(k, "name", arg));
+        Page {
+            title: t.get(title_key),
+            lang: ctx.lang.as_str(),
+            csrf: ctx.csrf.clone(),
+            nav,
+            signed_in: ctx.user.is_some(),
+            user_name: ctx
+                .user
+                .as_ref()
+                .map(|u| u.account.display_name.clone())
+                .unwrap_or_default(),
+            switch_lang: other.as_str(),
+            switch_label: t.get(&format!("language-{}", other.as_str())),
+            switch_href: format!("/lang/{}?next={next}", other.as_str()),
+            flash,
+            errors: FormErrors::default(),
+            asset_v: crate::assets::version(),
+            t,
+        }
+    }
+
+    pub fn with_errors(mut self, errors: FormErrors) -> Page {
+        self.errors = errors;
+        self
+    }
+
+    /// `aria-describedby` for a field: its hint and its error message, when present.
+    pub fn described_by(&self, id: &str, hint: bool) -> String {
+        let mut ids = Vec::new();
+        if hint {
+            ids.push(format!("{id}-hint"));
+        }
+        if self.errors.get(id).is_some() {
+            ids.push(format!("{id}-error"));
+        }
+        ids.join(" ")
+    }
+
+    pub fn err(&self, id: &str) -> Option<&str> {
+        self.errors.get(id)
+    }
+
+    /// The `<title>`: "Fout: " first when the form has errors.
+    pub fn full_title(&self) -> String {
+        let service = self.t.get("service-name");
+        if self.errors.is_empty() {
+            format!("{} – {service}", self.title)
+        } else {
+            format!("{}: {} – {service}", self.t.get("error-prefix"), self.title)
+        }
+    }
+}
+
+pub fn render_page<T: Template>(tpl: &T) -> Response {
+    match tpl.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => AppError::from(e).into_response(),
+    }
+}

@@ -1,0 +1,799 @@
+//! Administration: organisation settings, neighbourhoods, accounts.
+//!
+//! Administrators manage everything in their organisation. Coordinators manage the accounts of
+//! their neighbourhoods and rename those neighbourhoods, but cannot create administrators,
+//! change an administrator's account, or give anyone a neighbourhood they do not have.
+
+use std::collections::BTreeSet;
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::Response;
+use mtp_domain::{
+    CbsCode, Email, HolidayRegion, NewPassword, OrgSettings, PersonName, PlaceName,
+    RetentionMonths, Role, TwoFactorPolicy,
+};
+use mtp_store::{Account, AccountUpdate, Neighbourhood, NewAccount, StoreError};
+use rand::Rng;
+use uuid::Uuid;
+
+use crate::AppState;
+use crate::ctx::{Ctx, User};
+use crate::error::AppError;
+use crate::forms::{FormData, FormErrors, unprocessable};
+use crate::page::{Page, render_page};
+use crate::routes::{Subject, audit, redirect_with_flash};
+
+fn parse_id(raw: &str) -> Result<Uuid, AppError> {
+    Uuid::parse_str(raw).map_err(|_| AppError::NotFound)
+}
+
+// ---------------------------------------------------------------- organisation
+
+#[derive(Template)]
+#[template(path = "admin_org.html")]
+struct OrgPage {
+    p: Page,
+    f: FormData,
+    regions: Vec<(&'static str, String)>,
+    policies: Vec<(&'static str, String)>,
+}
+
+fn org_page(ctx: &Ctx, f: FormData, errors: FormErrors) -> Response {
+    let p = Page::new(ctx, "org-title").with_errors(errors);
+    let regions = HolidayRegion::ALL
+        .iter()
+        .map(|r| (r.as_str(), p.t.get(&format!("region-{}", r.as_str()))))
+        .collect();
+    let policies = TwoFactorPolicy::ALL
+        .iter()
+        .map(|r| {
+            (
+                r.as_str(),
+                p.t.get(&format!("two-factor-policy-{}", r.as_str())),
+            )
+        })
+        .collect();
+    render_page(&OrgPage {
+        p,
+        f,
+        regions,
+        policies,
+    })
+}
+
+pub async fn org_form(ctx: Ctx) -> Result<Response, AppError> {
+    let org = &ctx.user()?.org;
+    let body = url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("org_name", &org.name)
+        .append_pair("holiday_region", org.holiday_region.as_str())
+        .append_pair("two_factor", org.two_factor.as_str())
+        .append_pair("retention_months", &org.retention_months.to_string())
+        .finish();
+    Ok(org_page(
+        &ctx,
+        FormData::parse(body.as_bytes()),
+        FormErrors::default(),
+    ))
+}
+
+pub async fn org_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    f: FormData,
+) -> Result<Response, AppError> {
+    let user = ctx.user()?.clone();
+    let t = crate::i18n::Tr::new(ctx.lang);
+    let mut e = FormErrors::default();
+    let name = e.take(&t, "org_name", PlaceName::parse(f.get("org_name")));
+    let region = e.take(
+        &t,
+        "holiday_region",
+        HolidayRegion::parse(f.get("holiday_region")),
+    );
+    let two_factor = e.take(
+        &t,
+        "two_factor",
+        TwoFactorPolicy::parse(f.get("two_factor")),
+    );
+    let retention = e.take(
+        &t,
+        "retention_months",
+        RetentionMonths::parse(f.get("retention_months")),
+    );
+    let (Some(name), Some(holiday_region), Some(two_factor), Some(retention)) =
+        (name, region, two_factor, retention)
+    else {
+        return Ok(unprocessable(org_page(&ctx, f, e)));
+    };
+    let s = OrgSettings {
+        name,
+        holiday_region,
+        two_factor,
+        retention,
+    };
+    state.store.update_org_settings(user.org.id, &s).await?;
+    let detail = format!(
+        "holiday_region={} two_factor={} retention_months={}",
+        s.holiday_region.as_str(),
+        s.two_factor.as_str(),
+        s.retention.get()
+    );
+    audit(
+        &state,
+        &user,
+        "organisation.updated",
+        Subject {
+            object_type: "organisation",
+            object_id: Some(user.org.id),
+        },
+        &detail,
+    )
+    .await;
+    Ok(redirect_with_flash(
+        &state,
+        "/admin/organisation",
+        "flash-saved",
+        "",
+    ))
+}
+
+// ---------------------------------------------------------------- neighbourhoods
+
+#[derive(Template)]
+#[template(path = "admin_neighbourhoods.html")]
+struct NeighbourhoodsPage {
+    p: Page,
+    items: Vec<Neighbourhood>,
+    may_create: bool,
+}
+
+pub async fn neighbourhoods(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+    let user = ctx.user()?;
+    let items = state.store.neighbourhoods(&user.tenant).await?;
+    Ok(render_page(&NeighbourhoodsPage {
+        p: Page::new(&ctx, "neighbourhoods-title"),
+        items,
+        may_create: user.role() == Role::Admin,
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "admin_neighbourhood_form.html")]
+struct NeighbourhoodForm {
+    p: Page,
+    f: FormData,
+    action: String,
+    is_new: bool,
+}
+
+fn neighbourhood_page(ctx: &Ctx, f: FormData, errors: FormErrors, id: Option<Uuid>) -> Response {
+    let (title, action) = match id {
+        Some(id) => (
+            "neighbourhood-edit-title",
+            format!("/admin/neighbourhoods/{id}"),
+        ),
+        None => (
+            "neighbourhood-new-title",
+            "/admin/neighbourhoods/new".to_string(),
+        ),
+    };
+    let p = Page::new(ctx, title).with_errors(errors);
+    render_page(&NeighbourhoodForm {
+        p,
+        f,
+        action,
+        is_new: id.is_none(),
+    })
+}
+
+fn parse_neighbourhood(
+    t: &crate::i18n::Tr,
+    f: &FormData,
+) -> (FormErrors, Option<(PlaceName, Option<CbsCode>)>) {
+    let mut e = FormErrors::default();
+    let name = e.take(t, "name", PlaceName::parse(f.get("name")));
+    let cbs = e.take(t, "cbs_code", CbsCode::parse_optional(f.get("cbs_code")));
+    let parsed = match (name, cbs) {
+        (Some(n), Some(c)) => Some((n, c)),
+        _ => None,
+    };
+    (e, parsed)
+}
+
+pub async fn neighbourhood_new(ctx: Ctx) -> Response {
+    neighbourhood_page(&ctx, FormData::default(), FormErrors::default(), None)
+}
+
+pub async fn neighbourhood_create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    f: FormData,
+) -> Result<Response, AppError> {
+    let user = ctx.user()?.clone();
+    let t = crate::i18n::Tr::new(ctx.lang);
+    let (mut e, parsed) = parse_neighbourhood(&t, &f);
+    let Some((name, cbs)) = parsed else {
+        return Ok(unprocessable(neighbourhood_page(&ctx, f, e, None)));
+    };
+    match state
+        .store
+        .create_neighbourhood(user.org.id, &name, cbs.as_ref())
+        .await
+    {
+        Ok(id) => {
+            audit(
+                &state,
+                &user,
+                "neighbourhood.created",
+                Subject {
+                    object_type: "neighbourhood",
+                    object_id: Some(id),
+                },
+                "",
+            )
+            .await;
+            Ok(redirect_with_flash(
+                &state,
+                "/admin/neighbourhoods",
+                "flash-neighbourhood-created",
+                name.as_str(),
+            ))
+        }
+        Err(StoreError::Duplicate(_)) => {
+            e.add("name", t.get("error-neighbourhood-exists"));
+            Ok(unprocessable(neighbourhood_page(&ctx, f, e, None)))
+        }
+        Err(err) => Err(err.into()),
+    }
+}
+
+pub async fn neighbourhood_edit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let user = ctx.user()?;
+    let n = state
+        .store
+        .neighbourhood(&user.tenant, parse_id(&id)?)
+        .await?;
+    let body = url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("name", &n.name)
+        .append_pair("cbs_code", n.cbs_code.as_deref().unwrap_or(""))
+        .finish();
+    Ok(neighbourhood_page(
+        &ctx,
+        FormData::parse(body.as_bytes()),
+        FormErrors::default(),
+        Some(n.id),
+    ))
+}
+
+pub async fn neighbourhood_update(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    f: FormData,
+) -> Result<Response, AppError> {
+    let user = ctx.user()?.clone();
+    let id = parse_id(&id)?;
+    // Existence and reach first: another tenant's id is a 404 whatever the form says.
+    state.store.neighbourhood(&user.tenant, id).await?;
+    let t = crate::i18n::Tr::new(ctx.lang);
+    let (mut e, parsed) = parse_neighbourhood(&t, &f);
+    let Some((name, cbs)) = parsed else {
+        return Ok(unprocessable(neighbourhood_page(&ctx, f, e, Some(id))));
+    };
+    match state
+        .store
+        .update_neighbourhood(&user.tenant, id, &name, cbs.as_ref())
+        .await
+    {
+        Ok(()) => {
+            audit(
+                &state,
+                &user,
+                "neighbourhood.updated",
+                Subject {
+                    object_type: "neighbourhood",
+                    object_id: Some(id),
+                },
+                "",
+            )
+            .await;
+            Ok(redirect_with_flash(
+                &state,
+                "/admin/neighbourhoods",
+                "flash-saved",
+                "",
+            ))
+        }
+        Err(StoreError::Duplicate(_)) => {
+            e.add("name", t.get("error-neighbourhood-exists"));
+            Ok(unprocessable(neighbourhood_page(&ctx, f, e, Some(id))))
+        }
+        Err(err) => Err(err.into()),
+    }
+}
+
+// ---------------------------------------------------------------- accounts
+
+pub struct AccountRow {
+    pub id: Uuid,
+    pub name: String,
+    pub email: String,
+    pub role: String,
+    pub neighbourhoods: String,
+    pub disabled: bool,
+    pub two_factor: bool,
+}
+
+#[derive(Template)]
+#[template(path = "admin_accounts.html")]
+struct AccountsPage {
+    p: Page,
+    rows: Vec<AccountRow>,
+}
+
+pub async fn accounts(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+    let user = ctx.user()?;
+    let p = Page::new(&ctx, "accounts-title");
+    let nbs = state.store.neighbourhoods(&user.tenant).await?;
+    let all = state.store.accounts(user.org.id).await?;
+    let rows = all
+        .into_iter()
+        .filter(|a| visible_to(user, a))
+        .map(|a| AccountRow {
+            id: a.id,
+            name: a.display_name,
+            email: a.email,
+            role: p.t.get(&format!("role-{}", a.role.as_str())),
+            neighbourhoods: nbs
+                .iter()
+                .filter(|n| a.neighbourhoods.contains(&n.id))
+                .map(|n| n.name.clone())
+                .collect::<Vec<_>>()
+                .join(", "),
+            disabled: a.disabled,
+            two_factor: a.totp_enabled,
+        })
+        .collect();
+    Ok(render_page(&AccountsPage { p, rows }))
+}
+
+/// A coordinator sees the accounts that share a neighbourhood with them, and accounts not
+/// yet placed in any; an administrator sees all of the organisation.
+fn visible_to(user: &User, a: &Account) -> bool {
+    user.role().sees_whole_organisation()
+        || a.id == user.account.id
+        || a.neighbourhoods.is_empty()
+        || a.neighbourhoods
+            .iter()
+            .any(|n| user.tenant.neighbourhoods.contains(n))
+}
+
+/// Whether `user` may change account `a` at all.
+fn may_manage(user: &User, a: &Account) -> bool {
+    user.role().may_grant(a.role) && visible_to(user, a)
+}
+
+#[derive(Template)]
+#[template(path = "admin_account_form.html")]
+struct AccountForm {
+    p: Page,
+    f: FormData,
+    roles: Vec<(&'static str, String)>,
+    neighbourhoods: Vec<Neighbourhood>,
+    account: Option<Account>,
+    is_self: bool,
+}
+
+impl AccountForm {
+    fn checked(&self, id: &Uuid) -> bool {
+        self.f
+            .all("neighbourhoods")
+            .contains(&id.to_string().as_str())
+    }
+}
+
+async fn account_page(
+    state: &AppState,
+    ctx: &Ctx,
+    f: FormData,
+    errors: FormErrors,
+    account: Option<Account>,
+) -> Result<Response, AppError> {
+    let user = ctx.user()?;
+    let title = if account.is_some() {
+        "account-edit-title"
+    } else {
+        "account-new-title"
+    };
+    let p = Page::new(ctx, title).with_errors(errors);
+    let roles = Role::ALL
+        .into_iter()
+        .filter(|r| user.role().may_grant(*r))
+        .map(|r| (r.as_str(), p.t.get(&format!("role-{}", r.as_str()))))
+        .collect();
+    let neighbourhoods = state.store.neighbourhoods(&user.tenant).await?;
+    let is_self = account.as_ref().is_some_and(|a| a.id == user.account.id);
+    Ok(render_page(&AccountForm {
+        p,
+        f,
+        roles,
+        neighbourhoods,
+        account,
+        is_self,
+    }))
+}
+
+pub async fn account_new(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+    account_page(
+        &state,
+        &ctx,
+        FormData::parse(b"role=worker"),
+        FormErrors::default(),
+        None,
+    )
+    .await
+}
+
+struct AccountFields {
+    name: PersonName,
+    role: Role,
+    neighbourhoods: Vec<Uuid>,
+}
+
+/// Parse the shared fields of the create and edit forms. Neighbourhoods outside the
+/// editor's reach are refused, not silently dropped.
+async fn parse_account_fields(
+    state: &AppState,
+    user: &User,
+    t: &crate::i18n::Tr,
+    f: &FormData,
+    e: &mut FormErrors,
+) -> Result<Option<AccountFields>, AppError> {
+    let name = e.take(t, "display_name", PersonName::parse(f.get("display_name")));
+    let role = match Role::parse(f.get("role")) {
+        Some(r) if user.role().may_grant(r) => Some(r),
+        _ => {
+            e.add("role", t.get("error-choice-invalid-role"));
+            None
+        }
+    };
+    let reachable: BTreeSet<Uuid> = state
+        .store
+        .neighbourhoods(&user.tenant)
+        .await?
+        .into_iter()
+        .map(|n| n.id)
+        .collect();
+    let mut chosen = Vec::new();
+    for raw in f.all("neighbourhoods") {
+        match Uuid::parse_str(raw) {
+            Ok(id) if reachable.contains(&id) => chosen.push(id),
+            _ => e.add(
+                "neighbourhoods",
+                t.get("error-choice-invalid-neighbourhoods"),
+            ),
+        }
+    }
+    Ok(match (name, role) {
+        (Some(name), Some(role)) if e.is_empty() => Some(AccountFields {
+            name,
+            role,
+            neighbourhoods: chosen,
+        }),
+        _ => None,
+    })
+}
+
+/// A temporary password to pass on by phone: easy to read aloud, no look-alike characters.
+fn temporary_password() -> String {
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
+    let mut rng = rand::rng();
+    (0..3)
+        .map(|_| {
+            (0..4)
+                .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+#[derive(Template)]
+#[template(path = "admin_account_password.html")]
+struct PasswordShown {
+    p: Page,
+    name: String,
+    email: String,
+    password: String,
+    created: bool,
+}
+
+pub async fn account_create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    f: FormData,
+) -> Result<Response, AppError> {
+    let user = ctx.user()?.clone();
+    let t = crate::i18n::Tr::new(ctx.lang);
+    let mut e = FormErrors::default();
+    let email = e.take(&t, "email", Email::parse(f.get("email")));
+    let fields = parse_account_fields(&state, &user, &t, &f, &mut e).await?;
+    let (Some(email), Some(fields)) = (email, fields) else {
+        return Ok(unprocessable(account_page(&state, &ctx, f, e, None).await?));
+    };
+    let password = temporary_password();
+    let new = NewAccount {
+        org_id: user.org.id,
+        email: email.clone(),
+        display_name: fields.name.clone(),
+        role: fields.role,
+        password: NewPassword::parse(&password).map_err(|_| AppError::Internal)?,
+        must_change_password: true,
+        neighbourhoods: fields.neighbourhoods,
+    };
+    match state.store.create_account(&new).await {
+        Ok(id) => {
+            audit(
+                &state,
+                &user,
+                "account.created",
+                Subject {
+                    object_type: "account",
+                    object_id: Some(id),
+                },
+                &format!("role={}", fields.role.as_str()),
+            )
+            .await;
+            let p = Page::new(&ctx, "account-created-title");
+            Ok(render_page(&PasswordShown {
+                p,
+                name: fields.name.into_inner(),
+                email: email.as_str().into(),
+                password,
+                created: true,
+            }))
+        }
+        Err(StoreError::Duplicate(_)) => {
+            e.add("email", t.get("error-email-exists"));
+            Ok(unprocessable(account_page(&state, &ctx, f, e, None).await?))
+        }
+        Err(err) => Err(err.into()),
+    }
+}
+
+async fn managed_account(state: &AppState, user: &User, id: &str) -> Result<Account, AppError> {
+    let a = state.store.account(user.org.id, parse_id(id)?).await?;
+    if !visible_to(user, &a) {
+        return Err(AppError::NotFound);
+    }
+    if !may_manage(user, &a) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(a)
+}
+
+pub async fn account_edit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let user = ctx.user()?;
+    let a = managed_account(&state, user, &id).await?;
+    // The serializer is not Send; finish it before the next await.
+    let body = {
+        let mut ser = url::form_urlencoded::Serializer::new(String::new());
+        ser.append_pair("display_name", &a.display_name)
+            .append_pair("role", a.role.as_str());
+        for n in &a.neighbourhoods {
+            ser.append_pair("neighbourhoods", &n.to_string());
+        }
+        ser.finish()
+    };
+    let f = FormData::parse(body.as_bytes());
+    account_page(&state, &ctx, f, FormErrors::default(), Some(a)).await
+}
+
+pub async fn account_update(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    f: FormData,
+) -> Result<Response, AppError> {
+    let user = ctx.user()?.clone();
+    let a = managed_account(&state, &user, &id).await?;
+    let t = crate::i18n::Tr::new(ctx.lang);
+    let mut e = FormErrors::default();
+    let fields = parse_account_fields(&state, &user, &t, &f, &mut e).await?;
+    if a.id == user.account.id && fields.as_ref().is_some_and(|x| x.role != a.role) {
+        // Nobody demotes themselves by accident and locks the organisation out.
+        e.add("role", t.get("error-own-role"));
+    }
+    let Some(fields) = fields.filter(|_| e.is_empty()) else {
+        return Ok(unprocessable(
+            account_page(&state, &ctx, f, e, Some(a)).await?,
+        ));
+    };
+    // Keep the neighbourhoods the editor cannot see; replace the ones they can.
+    let reachable: BTreeSet<Uuid> = state
+        .store
+        .neighbourhoods(&user.tenant)
+        .await?
+        .into_iter()
+        .map(|n| n.id)
+        .collect();
+    let mut neighbourhoods: Vec<Uuid> = a
+        .neighbourhoods
+        .iter()
+        .filter(|n| !reachable.contains(n))
+        .copied()
+        .collect();
+    neighbourhoods.extend(fields.neighbourhoods);
+    let update = AccountUpdate {
+        display_name: fields.name,
+        role: fields.role,
+        neighbourhoods,
+    };
+    state
+        .store
+        .update_account(user.org.id, a.id, &update)
+        .await?;
+    audit(
+        &state,
+        &user,
+        "account.updated",
+        Subject {
+            object_type: "account",
+            object_id: Some(a.id),
+        },
+        &format!("role={}", update.role.as_str()),
+    )
+    .await;
+    Ok(redirect_with_flash(
+        &state,
+        "/admin/accounts",
+        "flash-saved",
+        "",
+    ))
+}
+
+async fn set_disabled(
+    state: AppState,
+    ctx: Ctx,
+    id: String,
+    disabled: bool,
+) -> Result<Response, AppError> {
+    let user = ctx.user()?.clone();
+    let a = managed_account(&state, &user, &id).await?;
+    if a.id == user.account.id {
+        return Err(AppError::Forbidden);
+    }
+    state
+        .store
+        .set_disabled(user.org.id, a.id, disabled)
+        .await?;
+    let (action, flash) = if disabled {
+        ("account.disabled", "flash-account-disabled")
+    } else {
+        ("account.enabled", "flash-account-enabled")
+    };
+    audit(
+        &state,
+        &user,
+        action,
+        Subject {
+            object_type: "account",
+            object_id: Some(a.id),
+        },
+        "",
+    )
+    .await;
+    Ok(redirect_with_flash(
+        &state,
+        &format!("/admin/accounts/{}", a.id),
+        flash,
+        &a.display_name,
+    ))
+}
+
+pub async fn account_disable(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    set_disabled(state, ctx, id, true).await
+}
+
+pub async fn account_enable(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    set_disabled(state, ctx, id, false).await
+}
+
+#[derive(Template)]
+#[template(path = "admin_reset_confirm.html")]
+struct ResetConfirm {
+    p: Page,
+    account: Account,
+}
+
+pub async fn reset_password_confirm(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let user = ctx.user()?;
+    let account = managed_account(&state, user, &id).await?;
+    Ok(render_page(&ResetConfirm {
+        p: Page::new(&ctx, "reset-password-title"),
+        account,
+    }))
+}
+
+pub async fn reset_password(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let user = ctx.user()?.clone();
+    let a = managed_account(&state, &user, &id).await?;
+    let password = temporary_password();
+    let pw = NewPassword::parse(&password).map_err(|_| AppError::Internal)?;
+    state
+        .store
+        .set_password(user.org.id, a.id, &pw, true)
+        .await?;
+    audit(
+        &state,
+        &user,
+        "account.password-reset",
+        Subject {
+            object_type: "account",
+            object_id: Some(a.id),
+        },
+        "",
+    )
+    .await;
+    let p = Page::new(&ctx, "reset-password-done-title");
+    Ok(render_page(&PasswordShown {
+        p,
+        name: a.display_name,
+        email: a.email,
+        password,
+        created: false,
+    }))
+}
+
+pub async fn reset_two_factor(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let user = ctx.user()?.clone();
+    let a = managed_account(&state, &user, &id).await?;
+    state.store.set_totp(user.org.id, a.id, None, false).await?;
+    state.store.end_all_sessions(user.org.id, a.id).await?;
+    audit(
+        &state,
+        &user,
+        "account.two-factor-reset",
+        Subject {
+            object_type: "account",
+            object_id: Some(a.id),
+        },
+        "",
+    )
+    .await;
+    Ok(redirect_with_flash(
+        &state,
+        &format!("/admin/accounts/{}", a.id),
+        "flash-two-factor-reset",
+        &a.display_name,
+    ))
+}

@@ -1,0 +1,363 @@
+//! First-run set-up, sign-in (password, then security code), sign-out.
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use mtp_domain::audit::Outcome;
+use mtp_domain::{CbsCode, Email, HolidayRegion, NewPassword, PersonName, PlaceName, TotpCode};
+use mtp_store::{Account, FirstRun, NewAuditEvent, StoreError, ratelimit};
+
+use crate::AppState;
+use crate::ctx::{Ctx, SESSION_COOKIE, set_cookie};
+use crate::error::AppError;
+use crate::forms::{FormData, FormErrors, unprocessable};
+use crate::page::{Page, render_page};
+use crate::routes::{redirect_with_flash, with_cookie};
+
+#[derive(Template)]
+#[template(path = "setup.html")]
+struct SetupPage {
+    p: Page,
+    f: FormData,
+    regions: Vec<(&'static str, String)>,
+}
+
+fn regions(p: &Page) -> Vec<(&'static str, String)> {
+    HolidayRegion::ALL
+        .iter()
+        .map(|r| (r.as_str(), p.t.get(&format!("region-{}", r.as_str()))))
+        .collect()
+}
+
+pub async fn setup_form(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+    if !state.store.needs_setup().await? {
+        return Err(AppError::NotFound);
+    }
+    let p = Page::new(&ctx, "setup-title");
+    let mut f = FormData::default();
+    if f.get("holiday_region").is_empty() {
+        f = FormData::parse(b"holiday_region=noord");
+    }
+    Ok(render_page(&SetupPage {
+        regions: regions(&p),
+        p,
+        f,
+    }))
+}
+
+pub async fn setup_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    f: FormData,
+) -> Result<Response, AppError> {
+    if !state.store.needs_setup().await? {
+        return Err(AppError::NotFound);
+    }
+    let p = Page::new(&ctx, "setup-title");
+    let t = p.t;
+    let mut e = FormErrors::default();
+    let org_name = e.take(&t, "org_name", PlaceName::parse(f.get("org_name")));
+    let region = e.take(
+        &t,
+        "holiday_region",
+        HolidayRegion::parse(f.get("holiday_region")),
+    );
+    let nb_name = e.take(
+        &t,
+        "neighbourhood_name",
+        PlaceName::parse(f.get("neighbourhood_name")),
+    );
+    let cbs = e.take(&t, "cbs_code", CbsCode::parse_optional(f.get("cbs_code")));
+    let name = e.take(&t, "display_name", PersonName::parse(f.get("display_name")));
+    let email = e.take(&t, "email", Email::parse(f.get("email")));
+    let password = e.take(&t, "password", NewPassword::parse(f.get("password")));
+    let (
+        Some(org_name),
+        Some(holiday_region),
+        Some(neighbourhood_name),
+        Some(cbs_code),
+        Some(admin_name),
+        Some(admin_email),
+        Some(admin_password),
+    ) = (org_name, region, nb_name, cbs, name, email, password)
+    else {
+        let p = p.with_errors(e);
+        return Ok(unprocessable(render_page(&SetupPage {
+            regions: regions(&p),
+            p,
+            f,
+        })));
+    };
+    let run = FirstRun {
+        org_name,
+        holiday_region,
+        neighbourhood_name,
+        cbs_code,
+        admin_name,
+        admin_email,
+        admin_password,
+    };
+    match state.store.first_run(&run).await {
+        Ok((org_id, account_id)) => {
+            let event = NewAuditEvent {
+                org_id,
+                actor_id: Some(account_id),
+                actor_role: "admin".into(),
+                action: "organisation.created".into(),
+                object_type: "organisation".into(),
+                object_id: Some(org_id),
+                neighbourhood_id: None,
+                outcome: Outcome::Allowed,
+                detail: "first-run set-up".into(),
+            };
+            if let Err(err) = state.store.audit(event).await {
+                tracing::error!(error = %err, "could not write audit event");
+            }
+            Ok(redirect_with_flash(
+                &state,
+                "/login",
+                "flash-setup-done",
+                "",
+            ))
+        }
+        Err(StoreError::AlreadySetUp) => Err(AppError::NotFound),
+        Err(err) => Err(err.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    p: Page,
+    email: String,
+}
+
+pub async fn login_form(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+    if state.store.needs_setup().await? {
+        return Ok(Redirect::to("/setup").into_response());
+    }
+    if ctx.user.is_some() {
+        return Ok(Redirect::to("/").into_response());
+    }
+    Ok(render_page(&LoginPage {
+        p: Page::new(&ctx, "login-title"),
+        email: String::new(),
+    }))
+}
+
+fn login_again(ctx: &Ctx, email: &str, field: &str, key: &str, status: StatusCode) -> Response {
+    let p = Page::new(ctx, "login-title");
+    let mut e = FormErrors::default();
+    e.add(field, p.t.get(key));
+    let mut res = render_page(&LoginPage {
+        p: p.with_errors(e),
+        email: email.to_string(),
+    });
+    *res.status_mut() = status;
+    res
+}
+
+async fn login_event(state: &AppState, account: Option<&Account>, action: &str, outcome: Outcome) {
+    let event = NewAuditEvent {
+        org_id: account
+            .map(|a| a.org_id)
+            .unwrap_or(mtp_domain::audit::SYSTEM_CHAIN),
+        actor_id: account.map(|a| a.id),
+        actor_role: account
+            .map(|a| a.role.as_str().to_string())
+            .unwrap_or_else(|| "anonymous".into()),
+        action: action.into(),
+        object_type: "account".into(),
+        object_id: account.map(|a| a.id),
+        neighbourhood_id: None,
+        outcome,
+        detail: String::new(),
+    };
+    if let Err(e) = state.store.audit(event).await {
+        tracing::error!(error = %e, "could not write audit event");
+    }
+}
+
+fn limiter_keys(state: &AppState, ctx: &Ctx, email: &str) -> (String, String) {
+    let ip = ctx.ip.map(|i| i.to_string()).unwrap_or_default();
+    (
+        ratelimit::key(&state.secret, "ip", &ip),
+        ratelimit::key(&state.secret, "account", email),
+    )
+}
+
+pub async fn login_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    f: FormData,
+) -> Result<Response, AppError> {
+    let typed = f.get("email").trim().to_string();
+    let t = crate::i18n::Tr::new(ctx.lang);
+    let email = match Email::parse(&typed) {
+        Ok(e) => e,
+        Err(err) => {
+            let mut e = FormErrors::default();
+            e.field(&t, "email", err);
+            if f.get("password").is_empty() {
+                e.add("password", t.get("error-required-password"));
+            }
+            let p = Page::new(&ctx, "login-title").with_errors(e);
+            return Ok(unprocessable(render_page(&LoginPage { p, email: typed })));
+        }
+    };
+    if f.get("password").is_empty() {
+        return Ok(login_again(
+            &ctx,
+            &typed,
+            "password",
+            "error-required-password",
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ));
+    }
+    let (ip_key, account_key) = limiter_keys(&state, &ctx, email.as_str());
+    if state.store.login_failures(&ip_key).await? >= ratelimit::MAX_PER_IP
+        || state.store.login_failures(&account_key).await? >= ratelimit::MAX_PER_ACCOUNT
+    {
+        let known = state.store.account_by_email(&email).await?;
+        login_event(&state, known.as_ref(), "login.blocked", Outcome::Denied).await;
+        return Ok(login_again(
+            &ctx,
+            &typed,
+            "email",
+            "login-too-many",
+            StatusCode::TOO_MANY_REQUESTS,
+        ));
+    }
+    let Some(account) = state
+        .store
+        .check_password(&email, f.get("password"))
+        .await?
+    else {
+        state.store.record_login_failure(&ip_key).await?;
+        state.store.record_login_failure(&account_key).await?;
+        let known = state.store.account_by_email(&email).await?;
+        login_event(&state, known.as_ref(), "login.failed", Outcome::Denied).await;
+        return Ok(login_again(
+            &ctx,
+            &typed,
+            "email",
+            "login-wrong",
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ));
+    };
+    if account.disabled {
+        login_event(&state, Some(&account), "login.disabled", Outcome::Denied).await;
+        return Ok(login_again(
+            &ctx,
+            &typed,
+            "email",
+            "login-disabled",
+            StatusCode::FORBIDDEN,
+        ));
+    }
+    state.store.clear_login_failures(&account_key).await?;
+    // A new token at every step: whatever session the browser had before is gone.
+    if let Some(old) = &ctx.session_token {
+        state.store.end_session(old).await?;
+    }
+    let done = !account.totp_enabled;
+    let token = state.store.create_session(&account, done).await?;
+    let cookie = set_cookie(&state, SESSION_COOKIE, &token, None);
+    if done {
+        login_event(&state, Some(&account), "login.succeeded", Outcome::Allowed).await;
+        let res = redirect_with_flash(&state, "/", "flash-signed-in", &account.display_name);
+        Ok(with_cookie(res, cookie))
+    } else {
+        Ok(with_cookie(
+            Redirect::to("/login/code").into_response(),
+            cookie,
+        ))
+    }
+}
+
+#[derive(Template)]
+#[template(path = "login_code.html")]
+struct CodePage {
+    p: Page,
+}
+
+pub async fn code_form(ctx: Ctx) -> Response {
+    render_page(&CodePage {
+        p: Page::new(&ctx, "code-title"),
+    })
+}
+
+pub async fn code_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    f: FormData,
+) -> Result<Response, AppError> {
+    let account = ctx.pending.clone().ok_or(AppError::Forbidden)?;
+    let p = Page::new(&ctx, "code-title");
+    let t = p.t;
+    let again = |key: &str, status: StatusCode| {
+        let mut e = FormErrors::default();
+        e.add("code", t.get(key));
+        let mut res = render_page(&CodePage {
+            p: p.clone().with_errors(e),
+        });
+        *res.status_mut() = status;
+        res
+    };
+    let code = match TotpCode::parse(f.get("code")) {
+        Ok(c) => c,
+        Err(err) => {
+            let key = format!("{}-code", err.key());
+            return Ok(again(&key, StatusCode::UNPROCESSABLE_ENTITY));
+        }
+    };
+    let account_key = ratelimit::key(&state.secret, "account", &account.email);
+    if state.store.login_failures(&account_key).await? >= ratelimit::MAX_PER_ACCOUNT {
+        login_event(&state, Some(&account), "login.blocked", Outcome::Denied).await;
+        return Ok(again("login-too-many", StatusCode::TOO_MANY_REQUESTS));
+    }
+    let secret = state.store.totp_secret(account.org_id, account.id).await?;
+    if !secret
+        .is_some_and(|s| crate::routes::account::totp_matches(&s, code.as_str(), &account.email))
+    {
+        state.store.record_login_failure(&account_key).await?;
+        login_event(&state, Some(&account), "login.code-wrong", Outcome::Denied).await;
+        return Ok(again("code-wrong", StatusCode::UNPROCESSABLE_ENTITY));
+    }
+    state.store.clear_login_failures(&account_key).await?;
+    if let Some(old) = &ctx.session_token {
+        state.store.end_session(old).await?;
+    }
+    let token = state.store.create_session(&account, true).await?;
+    login_event(&state, Some(&account), "login.succeeded", Outcome::Allowed).await;
+    let res = redirect_with_flash(&state, "/", "flash-signed-in", &account.display_name);
+    Ok(with_cookie(
+        res,
+        set_cookie(&state, SESSION_COOKIE, &token, None),
+    ))
+}
+
+pub async fn logout(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+    if let Some(token) = &ctx.session_token {
+        state.store.end_session(token).await?;
+        if let Some(u) = &ctx.user {
+            crate::routes::audit(
+                &state,
+                u,
+                "logout",
+                crate::routes::Subject {
+                    object_type: "account",
+                    object_id: Some(u.account.id),
+                },
+                "",
+            )
+            .await;
+        }
+    }
+    let res = redirect_with_flash(&state, "/login", "flash-signed-out", "");
+    Ok(with_cookie(
+        res,
+        set_cookie(&state, SESSION_COOKIE, "", Some(0)),
+    ))
+}

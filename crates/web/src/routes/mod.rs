@@ -1,0 +1,92 @@
+//! Handlers by feature. Handlers stay thin: parse the form, ask the store, render.
+
+pub mod account;
+pub mod admin;
+pub mod audit_log;
+pub mod auth;
+pub mod home;
+pub mod public;
+
+use axum::http::HeaderValue;
+use axum::response::{IntoResponse, Redirect, Response};
+use mtp_domain::audit::Outcome;
+use mtp_store::NewAuditEvent;
+use uuid::Uuid;
+
+use crate::AppState;
+use crate::ctx::{Ctx, FLASH_COOKIE, User, encode_flash_arg, set_cookie};
+
+/// What an audit entry is about.
+pub struct Subject<'a> {
+    pub object_type: &'a str,
+    pub object_id: Option<Uuid>,
+}
+
+/// Record an action of a signed-in user. A failure to write the trail is logged, and the
+/// action still answers: the write it records has already happened.
+pub async fn audit(
+    state: &AppState,
+    user: &User,
+    action: &str,
+    subject: Subject<'_>,
+    detail: &str,
+) {
+    let event = NewAuditEvent {
+        org_id: user.org.id,
+        actor_id: Some(user.account.id),
+        actor_role: user.role().as_str().into(),
+        action: action.into(),
+        object_type: subject.object_type.into(),
+        object_id: subject.object_id,
+        neighbourhood_id: None,
+        outcome: Outcome::Allowed,
+        detail: detail.into(),
+    };
+    if let Err(e) = state.store.audit(event).await {
+        tracing::error!(error = %e, action, "could not write audit event");
+    }
+}
+
+/// POST → redirect → GET with a notification on the next page.
+pub fn redirect_with_flash(state: &AppState, to: &str, key: &str, arg: &str) -> Response {
+    let mut res = Redirect::to(to).into_response();
+    let value = format!("{key}:{}", encode_flash_arg(arg));
+    res.headers_mut().append(
+        axum::http::header::SET_COOKIE,
+        set_cookie(state, FLASH_COOKIE, &value, Some(60)),
+    );
+    res
+}
+
+/// A local path to return to; anything else (another host, a scheme) becomes "/".
+pub fn safe_next(next: &str) -> String {
+    let ok = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.contains('\\')
+        && next.len() < 512;
+    if ok { next.to_string() } else { "/".into() }
+}
+
+pub fn with_cookie(mut res: Response, cookie: HeaderValue) -> Response {
+    res.headers_mut()
+        .append(axum::http::header::SET_COOKIE, cookie);
+    res
+}
+
+pub fn ctx_user(ctx: &Ctx) -> Result<&User, crate::error::AppError> {
+    ctx.user()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_stays_on_this_site() {
+        assert_eq!(safe_next("/admin/accounts"), "/admin/accounts");
+        assert_eq!(safe_next("//evil.example"), "/");
+        assert_eq!(safe_next("https://evil.example"), "/");
+        assert_eq!(safe_next("/\\evil.example"), "/");
+        assert_eq!(safe_next(""), "/");
+    }
+}

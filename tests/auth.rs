@@ -1,0 +1,495 @@
+//! First-run set-up, sign-in, sign-out, CSRF, rate limits, two-factor, language.
+
+use reqwest::StatusCode;
+
+use crate::helpers::{Login, TestApp, totp_code};
+use crate::on_both;
+
+async fn first_run_setup_creates_the_organisation_and_its_administrator(app: TestApp) {
+    let mut c = app.client();
+    let r = c.get("/").await;
+    assert_eq!(
+        (r.status, r.location.as_str()),
+        (StatusCode::SEE_OTHER, "/login")
+    );
+    let r = c.get("/login").await;
+    assert_eq!(
+        r.location, "/setup",
+        "an empty installation offers the set-up"
+    );
+    c.get("/setup").await;
+
+    // Bad input: every field gets its own message, the title says "Fout:", nothing is lost.
+    let r = c
+        .post(
+            "/setup",
+            &[
+                ("org_name", "Welzijn Test"),
+                ("cbs_code", "WK12"),
+                ("email", "geen-adres"),
+                ("password", "kort"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body.contains("<title>Fout: Meet the Parents instellen"),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("Er is een probleem"));
+    for msg in [
+        "Vul de naam van de wijk in.",
+        "Vul een CBS-code in zoals WK003401",
+        "Vul een e-mailadres in zoals naam@voorbeeld.nl.",
+        "Kies een wachtwoord van minstens 10 tekens.",
+        "Vul een naam in.",
+    ] {
+        assert!(r.body.contains(msg), "missing message {msg:?}");
+    }
+    assert!(
+        r.body.contains("value=\"Welzijn Test\""),
+        "typed values are kept"
+    );
+    assert!(
+        r.body.contains("href=\"#cbs_code\""),
+        "the summary links to the field"
+    );
+    assert!(r.body.contains("aria-invalid=\"true\""));
+    assert!(
+        app.store.needs_setup().await.unwrap_or(false),
+        "a refused set-up changes nothing"
+    );
+
+    let admin = Login {
+        email: "beheer@test.example".into(),
+        password: "koffie op woensdag".into(),
+    };
+    let r = c
+        .post(
+            "/setup",
+            &[
+                ("org_name", "Welzijn Test"),
+                ("holiday_region", "noord"),
+                ("neighbourhood_name", "Almere Poort"),
+                ("cbs_code", "wk 003401"),
+                ("display_name", "Beheerder Test"),
+                ("email", "Beheer@Test.example"),
+                ("password", &admin.password),
+            ],
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.location.as_str()),
+        (StatusCode::SEE_OTHER, "/login"),
+        "{}",
+        r.body
+    );
+    // The set-up happens once.
+    assert_eq!(c.get("/setup").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        c.post("/setup", &[("org_name", "Tweede")]).await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    c.login(&admin).await;
+    let home = c.get("/").await;
+    assert!(
+        home.body.contains("Welzijn Test")
+            && home.body.contains("Almere Poort")
+            && home.body.contains("Beheerder")
+    );
+    let nb = c.get("/admin/neighbourhoods").await;
+    assert!(
+        nb.body.contains("WK003401"),
+        "the CBS code is stored normalised"
+    );
+}
+on_both!(
+    first_run_setup,
+    first_run_setup_creates_the_organisation_and_its_administrator
+);
+
+async fn wrong_passwords_get_a_clear_message_and_are_limited_per_account(app: TestApp) {
+    let logins = app.demo().await;
+    let worker = &logins["worker"];
+    let mut c = app.client();
+    for _ in 0..5 {
+        let r = c
+            .post(
+                "/login",
+                &[
+                    ("email", &worker.email),
+                    ("password", "niet het wachtwoord"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            r.body
+                .contains("Het e-mailadres of het wachtwoord klopt niet.")
+        );
+        assert!(
+            r.body.contains(&format!("value=\"{}\"", worker.email)),
+            "the e-mail address is kept"
+        );
+    }
+    // Even the right password is refused now, with a message that says what to do.
+    let r = c
+        .post(
+            "/login",
+            &[("email", &worker.email), ("password", &worker.password)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(r.body.contains("Wacht 15 minuten"), "{}", r.body);
+    // Another account from the same address is not blocked yet (the IP limit is higher).
+    let mut other = app.client();
+    other.login(&logins["host"]).await;
+    let org = app
+        .store
+        .account_by_email(&mtp_domain::Email::parse(&worker.email).unwrap_or_else(|_| panic!()))
+        .await
+        .ok()
+        .flatten()
+        .map(|a| a.org_id);
+    let events = app
+        .store
+        .audit_entries(
+            org.unwrap_or_default(),
+            &mtp_store::AuditFilter::default(),
+            100,
+        )
+        .await
+        .unwrap_or_default();
+    assert_eq!(
+        events.iter().filter(|e| e.action == "login.failed").count(),
+        5
+    );
+    assert_eq!(
+        events
+            .iter()
+            .filter(|e| e.action == "login.blocked")
+            .count(),
+        1
+    );
+}
+on_both!(
+    login_rate_limit,
+    wrong_passwords_get_a_clear_message_and_are_limited_per_account
+);
+
+async fn forms_without_the_right_csrf_token_are_refused(app: TestApp) {
+    let logins = app.demo().await;
+    let mut c = app.client();
+    c.get("/login").await;
+    let r = c
+        .post_raw(
+            "/login",
+            format!(
+                "email={}&password={}",
+                logins["admin"].email, logins["admin"].password
+            ),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(r.body.contains("Het formulier is verlopen"), "{}", r.body);
+    let r = c
+        .post_raw(
+            "/login",
+            format!(
+                "_csrf=00&email={}&password={}",
+                logins["admin"].email, logins["admin"].password
+            ),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // A token of another visitor does not work either.
+    let mut other = app.client();
+    other.get("/login").await;
+    let stolen = other.csrf.clone();
+    let r = c
+        .post_raw(
+            "/login",
+            format!(
+                "_csrf={stolen}&email={}&password={}",
+                logins["admin"].email, logins["admin"].password
+            ),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // Signed in, the token changes with the session.
+    c.login(&logins["admin"]).await;
+    let r = c
+        .post_raw(
+            "/admin/organisation",
+            format!("_csrf={stolen}&org_name=Gekaapt"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(
+        c.get("/admin/organisation")
+            .await
+            .body
+            .contains("Welzijn Almere (demo)")
+    );
+}
+on_both!(csrf, forms_without_the_right_csrf_token_are_refused);
+
+fn session_cookie(r: &crate::helpers::Res) -> Option<String> {
+    r.headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("mtp_session=") && !v.starts_with("mtp_session=;"))
+        .map(|v| v.split(';').next().unwrap_or("").to_string())
+}
+
+async fn sign_out_ends_the_session_and_cookies_are_safe(app: TestApp) {
+    let logins = app.demo().await;
+    let mut c = app.client();
+    c.get("/login").await;
+    let r = c
+        .post(
+            "/login",
+            &[
+                ("email", &logins["worker"].email),
+                ("password", &logins["worker"].password),
+            ],
+        )
+        .await;
+    let cookie = session_cookie(&r).unwrap_or_else(|| panic!("no session cookie"));
+    let raw = r
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("mtp_session="))
+        .unwrap_or("")
+        .to_string();
+    assert!(
+        raw.contains("HttpOnly") && raw.contains("SameSite=Lax"),
+        "{raw}"
+    );
+    c.get("/").await;
+    let r = c.post("/logout", &[]).await;
+    assert_eq!(
+        (r.status, r.location.as_str()),
+        (StatusCode::SEE_OTHER, "/login")
+    );
+    assert!(c.get("/login").await.body.contains("Je bent uitgelogd."));
+    // The old token is worthless now, even if someone kept a copy.
+    let replay = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let r = replay
+        .get(format!("{}/", app.base))
+        .header("cookie", cookie)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        r.headers().get("location").and_then(|v| v.to_str().ok()),
+        Some("/login")
+    );
+}
+on_both!(sign_out, sign_out_ends_the_session_and_cookies_are_safe);
+
+fn secret_on(body: &str) -> String {
+    let i = body
+        .find("id=\"totp-secret\">")
+        .unwrap_or_else(|| panic!("no secret on the page"));
+    let rest = &body[i + 17..];
+    rest[..rest.find('<').unwrap_or(0)].to_string()
+}
+
+async fn two_factor_enrolment_and_sign_in_with_a_security_code(app: TestApp) {
+    let logins = app.demo().await;
+    let w = &logins["worker"];
+    let mut c = app.client();
+    c.login(w).await;
+    let page = c.get("/account/two-factor").await;
+    assert!(page.body.contains("<svg"), "a QR code is shown");
+    let secret = secret_on(&page.body);
+    let r = c.post("/account/two-factor", &[("code", "000000")]).await;
+    let wrong_is_wrong = totp_code(&secret, &w.email) != "000000";
+    if wrong_is_wrong {
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("Deze beveiligingscode klopt niet."));
+    }
+    let r = c.post("/account/two-factor", &[("code", "12a")]).await;
+    assert!(r.body.contains("Vul de 6 cijfers uit je app in."));
+    let r = c
+        .post(
+            "/account/two-factor",
+            &[("code", &totp_code(&secret, &w.email))],
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.location.as_str()),
+        (StatusCode::SEE_OTHER, "/"),
+        "{}",
+        r.body
+    );
+    c.post("/logout", &[]).await;
+
+    // Password alone is not enough any more.
+    let mut c = app.client();
+    c.get("/login").await;
+    let r = c
+        .post("/login", &[("email", &w.email), ("password", &w.password)])
+        .await;
+    assert_eq!(r.location, "/login/code");
+    assert_eq!(
+        c.get("/").await.location,
+        "/login",
+        "no page before the code"
+    );
+    c.get("/login/code").await;
+    let r = c.post("/login/code", &[("code", "")]).await;
+    assert!(r.body.contains("Vul de beveiligingscode in."), "{}", r.body);
+    let r = c
+        .post("/login/code", &[("code", &totp_code(&secret, &w.email))])
+        .await;
+    assert_eq!(
+        (r.status, r.location.as_str()),
+        (StatusCode::SEE_OTHER, "/"),
+        "{}",
+        r.body
+    );
+    assert_eq!(c.get("/").await.status, StatusCode::OK);
+}
+on_both!(
+    two_factor,
+    two_factor_enrolment_and_sign_in_with_a_security_code
+);
+
+async fn an_organisation_can_require_two_factor_for_staff(app: TestApp) {
+    let logins = app.demo().await;
+    let mut admin = app.client();
+    admin.login(&logins["admin"]).await;
+    let r = admin
+        .post(
+            "/admin/organisation",
+            &[
+                ("org_name", "Welzijn Almere (demo)"),
+                ("holiday_region", "noord"),
+                ("two_factor", "staff"),
+                ("retention_months", "24"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let mut worker = app.client();
+    worker.get("/login").await;
+    worker
+        .post(
+            "/login",
+            &[
+                ("email", &logins["worker"].email),
+                ("password", &logins["worker"].password),
+            ],
+        )
+        .await;
+    let r = worker.get("/").await;
+    assert_eq!(
+        r.location, "/account/two-factor",
+        "staff must set up a security code first"
+    );
+    assert!(
+        worker
+            .get("/account/two-factor")
+            .await
+            .body
+            .contains("Je organisatie wil dat je inlogt met een beveiligingscode.")
+    );
+    // A host is not staff: no security code needed.
+    let mut host = app.client();
+    host.login(&logins["host"]).await;
+}
+on_both!(
+    two_factor_policy,
+    an_organisation_can_require_two_factor_for_staff
+);
+
+async fn the_language_choice_is_remembered_per_account(app: TestApp) {
+    let logins = app.demo().await;
+    let mut c = app.client();
+    let r = c.get("/login").await;
+    assert!(r.body.contains("<html lang=\"nl\">") && r.body.contains("hreflang=\"en\""));
+    c.login(&logins["worker"]).await;
+    let r = c.get("/lang/en?next=/").await;
+    assert_eq!(r.location, "/");
+    let home = c.get("/").await;
+    assert!(
+        home.body.contains("<html lang=\"en\">") && home.body.contains("Your account"),
+        "{}",
+        home.body
+    );
+    // A fresh browser, after signing in, gets English too.
+    let mut other = app.client();
+    other.login(&logins["worker"]).await;
+    assert!(other.get("/").await.body.contains("<html lang=\"en\">"));
+    // Only local addresses to go back to.
+    assert_eq!(
+        c.get("/lang/nl?next=https://example.com/").await.location,
+        "/"
+    );
+    assert_eq!(c.get("/lang/de").await.status, StatusCode::NOT_FOUND);
+}
+on_both!(language, the_language_choice_is_remembered_per_account);
+
+async fn health_readiness_metrics_and_error_pages(app: TestApp) {
+    let mut c = app.client();
+    let r = c.get("/healthz").await;
+    assert_eq!((r.status, r.body.as_str()), (StatusCode::OK, "ok\n"));
+    let r = c.get("/readyz").await;
+    assert_eq!((r.status, r.body.as_str()), (StatusCode::OK, "ready\n"));
+    let r = c.get("/bestaat-niet").await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert!(r.body.contains("Pagina niet gevonden") && r.body.contains("<html lang=\"nl\">"));
+    let csp = r
+        .headers
+        .get("content-security-policy")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    assert!(
+        csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"),
+        "{csp}"
+    );
+    assert_eq!(
+        r.headers
+            .get("x-content-type-options")
+            .and_then(|v| v.to_str().ok()),
+        Some("nosniff")
+    );
+    assert!(r.headers.get("x-request-id").is_some());
+    // Metrics need the token.
+    let m = reqwest::Client::new();
+    let r = m
+        .get(format!("{}/metrics", app.base))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    let r = m
+        .get(format!("{}/metrics", app.base))
+        .bearer_auth("test-metrics-token")
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(
+        r.text()
+            .await
+            .unwrap_or_default()
+            .contains("http_requests_total")
+    );
+    // Static assets are embedded and cacheable.
+    let r = c.get("/static/app.css").await;
+    assert!(r.status == StatusCode::OK && r.body.contains("--c-primary"));
+    assert!(r.headers.get("etag").is_some());
+}
+on_both!(health_and_errors, health_readiness_metrics_and_error_pages);

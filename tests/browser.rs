@@ -1,0 +1,349 @@
+//! Browser journeys in Debian's headless Chromium, with axe-core on every page visited.
+
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, totp_code};
+use crate::on_both;
+
+/// Kills chromedriver even when a test fails halfway.
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .unwrap_or_else(|e| panic!("no free port: {e}"))
+}
+
+fn axe_source() -> String {
+    let path = std::env::var("MTP_AXE_PATH").unwrap_or_else(|_| {
+        format!(
+            "{}/../../.cache/node_modules/axe-core/axe.min.js",
+            env!("CARGO_MANIFEST_DIR")
+        )
+    });
+    std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!("axe-core not found at {path} ({e}); run scripts/test.sh, which installs it")
+    })
+}
+
+async fn browser(width: u32, height: u32) -> (Driver, Client) {
+    let port = free_port();
+    let child =
+        Command::new(std::env::var("MTP_CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into()))
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| {
+                panic!("chromedriver did not start ({e}); scripts/test.sh installs chromium-driver")
+            });
+    let driver = Driver(child);
+    let profile = std::env::temp_dir().join(format!("mtp-chrome-{}", uuid::Uuid::now_v7()));
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        json!({
+            "binary": std::env::var("MTP_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
+            "args": [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage",
+                format!("--user-data-dir={}", profile.display()),
+                format!("--window-size={width},{height}"),
+            ]
+        }),
+    );
+    let url = format!("http://127.0.0.1:{port}");
+    let mut last = None;
+    for _ in 0..50 {
+        match ClientBuilder::rustls()
+            .unwrap_or_else(|e| panic!("{e}"))
+            .capabilities(caps.clone())
+            .connect(&url)
+            .await
+        {
+            Ok(c) => {
+                let _ = c.set_window_size(width, height).await;
+                return (driver, c);
+            }
+            Err(e) => {
+                last = Some(e.to_string());
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+        }
+    }
+    panic!("could not connect to chromedriver: {last:?}");
+}
+
+/// Run axe-core (WCAG 2.1 A and AA) on the current page; fail with the violations listed.
+async fn axe(c: &Client, src: &str, label: &str) {
+    c.execute(src, vec![])
+        .await
+        .unwrap_or_else(|e| panic!("injecting axe: {e}"));
+    let result = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1];\
+             axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a','wcag2aa','wcag21a','wcag21aa']}})\
+                .then(r => done(r.violations.map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))))\
+                .catch(e => done(['axe failed: ' + e]));",
+            vec![],
+        )
+        .await
+        .unwrap_or_else(|e| panic!("running axe: {e}"));
+    let violations: Vec<String> = match result {
+        Value::Array(v) => v
+            .into_iter()
+            .map(|x| x.as_str().unwrap_or("").to_string())
+            .collect(),
+        other => vec![format!("unexpected axe result {other}")],
+    };
+    assert!(
+        violations.is_empty(),
+        "axe violations on {label}: {violations:#?}"
+    );
+}
+
+async fn fill(c: &Client, id: &str, value: &str) {
+    let el = c
+        .find(Locator::Id(id))
+        .await
+        .unwrap_or_else(|e| panic!("no #{id}: {e}"));
+    el.clear().await.unwrap_or_else(|e| panic!("{e}"));
+    el.send_keys(value).await.unwrap_or_else(|e| panic!("{e}"));
+}
+
+async fn submit(c: &Client, form_action: &str) {
+    let sel = format!("form[action='{form_action}'] button[type='submit']");
+    c.find(Locator::Css(&sel))
+        .await
+        .unwrap_or_else(|e| panic!("no submit for {form_action}: {e}"))
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    // Wait for the next page.
+    c.wait()
+        .for_element(Locator::Css("footer"))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+}
+
+async fn text(c: &Client) -> String {
+    c.find(Locator::Css("body"))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .text()
+        .await
+        .unwrap_or_default()
+}
+
+async fn title(c: &Client) -> String {
+    c.title().await.unwrap_or_default()
+}
+
+/// No horizontal scrolling at phone width (UI.md §7 "Zoom and reflow").
+async fn fits(c: &Client, label: &str) {
+    let v = c
+        .execute(
+            "return document.documentElement.scrollWidth <= window.innerWidth;",
+            vec![],
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(v, Value::Bool(true), "{label} scrolls sideways");
+}
+
+async fn check(c: &Client, src: &str, label: &str) {
+    axe(c, src, label).await;
+    fits(c, label).await;
+}
+
+/// A coordinator's first day: set up, fail and fix a form, sign in, switch language, turn on
+/// two-factor sign-in, sign out and back in with a code. At phone width and desktop width.
+async fn first_run_sign_in_language_and_two_factor_in_a_real_browser(app: TestApp) {
+    let src = axe_source();
+    for (w, h) in [(360, 740), (1280, 800)] {
+        let fresh = if w == 360 { None } else { Some(()) };
+        let email = format!("beheer{w}@test.example");
+        let (_driver, c) = browser(w, h).await;
+        if fresh.is_none() {
+            // Set-up, with a mistake first.
+            c.goto(&format!("{}/", app.base))
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            assert!(
+                c.current_url()
+                    .await
+                    .map(|u| u.path() == "/setup")
+                    .unwrap_or(false)
+            );
+            check(&c, &src, "set-up").await;
+            fill(&c, "org_name", "Welzijn Test").await;
+            submit(&c, "/setup").await;
+            assert!(title(&c).await.starts_with("Fout: "));
+            let focused = c
+                .execute("return document.activeElement.className;", vec![])
+                .await
+                .unwrap_or(Value::Null);
+            assert_eq!(
+                focused,
+                json!("error-summary"),
+                "the error summary gets focus"
+            );
+            check(&c, &src, "set-up with errors").await;
+            fill(&c, "neighbourhood_name", "Almere Poort").await;
+            fill(&c, "display_name", "Carla").await;
+            fill(&c, "email", &email).await;
+            fill(&c, "password", "koffie op woensdag").await;
+            submit(&c, "/setup").await;
+        } else {
+            let store = &app.store;
+            let org = store.organisations().await.unwrap_or_default()[0].id;
+            store
+                .create_account(&mtp_store::NewAccount {
+                    org_id: org,
+                    email: mtp_domain::Email::parse(&email).unwrap_or_else(|_| panic!()),
+                    display_name: mtp_domain::PersonName::parse("Carla")
+                        .unwrap_or_else(|_| panic!()),
+                    role: mtp_domain::Role::Coordinator,
+                    password: mtp_domain::NewPassword::parse("koffie op woensdag")
+                        .unwrap_or_else(|_| panic!()),
+                    must_change_password: false,
+                    neighbourhoods: vec![],
+                })
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            c.goto(&format!("{}/login", app.base))
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+        }
+        assert!(text(&c).await.contains("Inloggen"));
+        check(&c, &src, "login").await;
+        fill(&c, "email", &email).await;
+        fill(&c, "password", "fout wachtwoord").await;
+        submit(&c, "/login").await;
+        assert!(
+            text(&c)
+                .await
+                .contains("Het e-mailadres of het wachtwoord klopt niet.")
+        );
+        check(&c, &src, "login with error").await;
+        fill(&c, "password", "koffie op woensdag").await;
+        submit(&c, "/login").await;
+        assert!(text(&c).await.contains("Welkom, Carla."));
+        check(&c, &src, "home").await;
+
+        // Language switch in the footer.
+        c.find(Locator::Css("a.lang-switch"))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        c.wait()
+            .for_element(Locator::Css("html[lang='en']"))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(text(&c).await.contains("Your account"));
+        check(&c, &src, "home in English").await;
+
+        // Two-factor sign-in.
+        c.goto(&format!("{}/account/two-factor", app.base))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        check(&c, &src, "two-factor enrolment").await;
+        let secret = c
+            .find(Locator::Id("totp-secret"))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .text()
+            .await
+            .unwrap_or_default();
+        fill(&c, "code", &totp_code(&secret, &email)).await;
+        submit(&c, "/account/two-factor").await;
+        assert!(
+            text(&c)
+                .await
+                .contains("Signing in with a security code is on.")
+        );
+        submit(&c, "/logout").await;
+        assert!(text(&c).await.contains("You are signed out."));
+        fill(&c, "email", &email).await;
+        fill(&c, "password", "koffie op woensdag").await;
+        submit(&c, "/login").await;
+        assert!(
+            c.current_url()
+                .await
+                .map(|u| u.path() == "/login/code")
+                .unwrap_or(false)
+        );
+        check(&c, &src, "security code").await;
+        fill(&c, "code", &totp_code(&secret, &email)).await;
+        submit(&c, "/login/code").await;
+        assert!(text(&c).await.contains("Welcome, Carla."));
+        submit(&c, "/logout").await;
+        let _ = c.close().await;
+    }
+}
+on_both!(
+    journeys,
+    first_run_sign_in_language_and_two_factor_in_a_real_browser
+);
+
+/// The administrator's pages pass axe too.
+async fn admin_pages_are_accessible(app: TestApp) {
+    let logins = app.demo().await;
+    let src = axe_source();
+    let (_driver, c) = browser(360, 740).await;
+    c.goto(&format!("{}/login", app.base))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    fill(&c, "email", &logins["admin"].email).await;
+    fill(&c, "password", &logins["admin"].password).await;
+    submit(&c, "/login").await;
+    for path in [
+        "/admin/accounts",
+        "/admin/accounts/new",
+        "/admin/neighbourhoods",
+        "/admin/neighbourhoods/new",
+        "/admin/organisation",
+        "/audit",
+        "/account/password",
+        "/toegankelijkheid",
+        "/privacy",
+        "/bestaat-niet",
+    ] {
+        c.goto(&format!("{}{path}", app.base))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        check(&c, &src, path).await;
+    }
+    // An account page with its action buttons.
+    c.goto(&format!("{}/admin/accounts", app.base))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    c.find(Locator::LinkText("Fatima el Amrani"))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    c.wait()
+        .for_element(Locator::Css("footer"))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    check(&c, &src, "account page").await;
+    let _ = c.close().await;
+}
+on_both!(admin_a11y, admin_pages_are_accessible);

@@ -1,0 +1,343 @@
+//! Every route × every role, a user of another organisation, and nobody signed in.
+//! The rules come from the gate's own table, so a new route is in this test automatically.
+
+use mtp_domain::{Email, NewPassword, PersonName, PlaceName, Role, Tenant};
+use mtp_store::NewAccount;
+use mtp_web::gate::{Access, Rule, rules};
+use reqwest::StatusCode;
+
+use crate::helpers::{Client, Login, TestApp};
+use crate::on_both;
+
+#[derive(Debug, PartialEq, Eq)]
+enum Seen {
+    Allowed,
+    Forbidden,
+    ToLogin,
+    NotFound,
+}
+
+fn seen(status: StatusCode, location: &str, flash: bool) -> Seen {
+    if status == StatusCode::FORBIDDEN {
+        Seen::Forbidden
+    } else if status == StatusCode::NOT_FOUND {
+        Seen::NotFound
+    } else if status == StatusCode::SEE_OTHER && location == "/login" && !flash {
+        // The gate's redirect carries no notification; a handler's (signed out) does.
+        Seen::ToLogin
+    } else {
+        Seen::Allowed
+    }
+}
+
+/// Routes that end the session go last, so the rest of the walk stays signed in.
+fn order(rules: &mut [Rule]) {
+    rules.sort_by_key(|r| match r.path {
+        "/account/sign-out-everywhere" => 1,
+        "/logout" => 2,
+        _ => 0,
+    });
+}
+
+struct Targets {
+    neighbourhood: String,
+    account: String,
+}
+
+fn fill(path: &str, t: &Targets) -> String {
+    let p = path.replace("{file}", "app.css").replace("{lang}", "nl");
+    if p.starts_with("/admin/neighbourhoods/") {
+        p.replace("{id}", &t.neighbourhood)
+    } else {
+        p.replace("{id}", &t.account)
+    }
+}
+
+async fn request(c: &mut Client, r: &Rule, path: &str) -> Seen {
+    let res = if r.method == axum::http::Method::POST {
+        // As a browser would: the form comes from a page of the current session.
+        let page = c.get("/").await;
+        if crate::helpers::csrf_in(&page.body).is_none() {
+            c.get("/login").await;
+        }
+        c.post(path, &[]).await
+    } else {
+        c.get(path).await
+    };
+    let flash = res
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| v.starts_with("mtp_flash=") && !v.starts_with("mtp_flash=;"));
+    seen(res.status, &res.location, flash)
+}
+
+fn expected(access: Access, role: Option<Role>, path_has_id: bool, other_org: bool) -> Seen {
+    match (access, role) {
+        (Access::Public, _) => Seen::Allowed,
+        (Access::Metrics, _) => Seen::Allowed,
+        (Access::SecondFactor, _) => Seen::ToLogin,
+        (_, None) => Seen::ToLogin,
+        (Access::SignedIn, Some(_)) => Seen::Allowed,
+        (Access::Roles(roles), Some(r)) if roles.contains(&r) => {
+            if path_has_id && other_org {
+                Seen::NotFound
+            } else {
+                Seen::Allowed
+            }
+        }
+        (Access::Roles(_), Some(_)) => Seen::Forbidden,
+    }
+}
+
+async fn every_route_allows_exactly_the_roles_in_its_rule(app: TestApp) {
+    let logins = app.demo().await;
+    let almere = app
+        .store
+        .organisations()
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .find(|o| o.name.contains("Almere"))
+        .map(|o| o.id)
+        .unwrap_or_default();
+    let lelystad = app
+        .store
+        .organisations()
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .find(|o| o.name.contains("Lelystad"))
+        .map(|o| o.id)
+        .unwrap_or_default();
+    let all = Tenant {
+        org_id: almere,
+        role: Role::Admin,
+        neighbourhoods: vec![],
+    };
+    let poort = app
+        .store
+        .neighbourhoods(&all)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .find(|n| n.name == "Almere Poort")
+        .map(|n| n.id)
+        .unwrap_or_default();
+    // A throw-away account in Almere Poort that the admin routes may change.
+    let pw = NewPassword::parse("slachtoffer-van-de-test").unwrap_or_else(|_| panic!());
+    let target = app
+        .store
+        .create_account(&NewAccount {
+            org_id: almere,
+            email: Email::parse("doelwit@almere.test").unwrap_or_else(|_| panic!()),
+            display_name: PersonName::parse("Doelwit").unwrap_or_else(|_| panic!()),
+            role: Role::Host,
+            password: pw.clone(),
+            must_change_password: false,
+            neighbourhoods: vec![poort],
+        })
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    // An administrator of the other organisation: same role, other tenant.
+    let _ = PlaceName::parse("x");
+    app.store
+        .create_account(&NewAccount {
+            org_id: lelystad,
+            email: Email::parse("beheer@lelystad.test").unwrap_or_else(|_| panic!()),
+            display_name: PersonName::parse("Andere Beheerder").unwrap_or_else(|_| panic!()),
+            role: Role::Admin,
+            password: pw.clone(),
+            must_change_password: false,
+            neighbourhoods: vec![],
+        })
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let targets = Targets {
+        neighbourhood: poort.to_string(),
+        account: target.to_string(),
+    };
+
+    let mut users: Vec<(&str, Option<Role>, bool, Option<Login>)> =
+        vec![("anonymous", None, false, None)];
+    for (label, role) in [
+        ("admin", Role::Admin),
+        ("coordinator", Role::Coordinator),
+        ("worker", Role::Worker),
+        ("host", Role::Host),
+        ("partner", Role::Partner),
+        ("researcher", Role::Researcher),
+        ("other-worker", Role::Worker),
+    ] {
+        let l = &logins[label];
+        users.push((
+            label,
+            Some(role),
+            label.starts_with("other"),
+            Some(Login {
+                email: l.email.clone(),
+                password: l.password.clone(),
+            }),
+        ));
+    }
+    users.push((
+        "other-admin",
+        Some(Role::Admin),
+        true,
+        Some(Login {
+            email: "beheer@lelystad.test".into(),
+            password: pw.expose().into(),
+        }),
+    ));
+
+    let mut table = rules();
+    order(&mut table);
+    let mut wrong = Vec::new();
+    let mut checked = 0;
+    for (label, role, other_org, login) in &users {
+        let mut c = app.client();
+        if let Some(l) = login {
+            c.login(l).await;
+        }
+        for r in &table {
+            if r.access == Access::Metrics {
+                continue; // token, not role: tested in auth::health_and_errors
+            }
+            let path = fill(r.path, &targets);
+            let got = request(&mut c, r, &path).await;
+            let want = expected(r.access, *role, r.path.contains("{id}"), *other_org);
+            checked += 1;
+            // A public route may still answer 404 for its own reasons (the set-up, once done).
+            let public_404 = r.access == Access::Public && got == Seen::NotFound;
+            if got != want && !public_404 {
+                wrong.push(format!(
+                    "{label}: {} {path}: expected {want:?}, got {got:?}",
+                    r.method
+                ));
+            }
+        }
+    }
+    assert!(checked > 300, "only {checked} checks ran");
+    assert!(
+        wrong.is_empty(),
+        "{} route checks failed:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+
+    // Refusals of signed-in users are in the audit trail.
+    let denied = app
+        .store
+        .audit_entries(
+            almere,
+            &mtp_store::AuditFilter {
+                outcome: Some("denied".into()),
+                ..Default::default()
+            },
+            500,
+        )
+        .await
+        .unwrap_or_default();
+    assert!(
+        denied.iter().any(|e| e.action == "access.denied"
+            && e.actor_role == "worker"
+            && e.detail == "GET /admin/accounts"),
+        "{denied:?}"
+    );
+}
+on_both!(
+    role_by_route,
+    every_route_allows_exactly_the_roles_in_its_rule
+);
+
+async fn a_tenant_never_sees_another_tenants_records(app: TestApp) {
+    let logins = app.demo().await;
+    let all_orgs = app.store.organisations().await.unwrap_or_default();
+    let lelystad = all_orgs
+        .iter()
+        .find(|o| o.name.contains("Lelystad"))
+        .map(|o| o.id)
+        .unwrap_or_default();
+    let almere = all_orgs
+        .iter()
+        .find(|o| o.name.contains("Almere"))
+        .map(|o| o.id)
+        .unwrap_or_default();
+    let foreign_nb = app
+        .store
+        .neighbourhoods(&Tenant {
+            org_id: lelystad,
+            role: Role::Admin,
+            neighbourhoods: vec![],
+        })
+        .await
+        .unwrap_or_default();
+    let foreign_accounts = app.store.accounts(lelystad).await.unwrap_or_default();
+    let haven = app
+        .store
+        .neighbourhoods(&Tenant {
+            org_id: almere,
+            role: Role::Admin,
+            neighbourhoods: vec![],
+        })
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .find(|n| n.name == "Almere Haven")
+        .map(|n| n.id)
+        .unwrap_or_default();
+
+    let mut admin = app.client();
+    admin.login(&logins["admin"]).await;
+    let r = admin
+        .get(&format!("/admin/neighbourhoods/{}", foreign_nb[0].id))
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert!(!r.body.contains("Atolwijk"));
+    let r = admin
+        .get(&format!("/admin/accounts/{}", foreign_accounts[0].id))
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let r = admin
+        .post(
+            &format!("/admin/accounts/{}/disable", foreign_accounts[0].id),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert!(
+        !app.store
+            .account(lelystad, foreign_accounts[0].id)
+            .await
+            .map(|a| a.disabled)
+            .unwrap_or(true)
+    );
+    let list = admin.get("/admin/accounts").await.body;
+    assert!(
+        !list.contains("lelystad"),
+        "another organisation's accounts are not listed"
+    );
+    // Malformed ids are a 404, not a crash.
+    assert_eq!(
+        admin.get("/admin/accounts/niet-een-id").await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    // Within one organisation, a coordinator reaches only their own neighbourhoods.
+    let mut coord = app.client();
+    coord.login(&logins["coordinator"]).await;
+    assert_eq!(
+        coord
+            .get(&format!("/admin/neighbourhoods/{haven}"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let r = coord.get("/admin/neighbourhoods").await;
+    assert!(r.body.contains("Almere Poort") && !r.body.contains("Almere Haven"));
+}
+on_both!(
+    tenant_isolation,
+    a_tenant_never_sees_another_tenants_records
+);

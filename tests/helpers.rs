@@ -1,0 +1,261 @@
+//! `spawn_app()` and an HTTP client that keeps cookies and the page's CSRF token.
+
+use std::path::PathBuf;
+
+use mtp::Config;
+use mtp_store::Store;
+use reqwest::StatusCode;
+use sea_orm::{ConnectionTrait, Database};
+
+pub struct TestApp {
+    pub base: String,
+    pub store: Store,
+    pub database_url: String,
+    pub data_dir: PathBuf,
+    _shutdown: tokio::sync::oneshot::Sender<()>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A fresh, empty database for one test.
+pub async fn fresh_database(backend: Backend) -> Option<(String, PathBuf)> {
+    mtp::install_crypto_provider();
+    let dir = std::env::temp_dir().join(format!("mtp-test-{}", uuid::Uuid::now_v7()));
+    std::fs::create_dir_all(&dir).ok()?;
+    match backend {
+        Backend::Sqlite => Some((
+            format!("sqlite://{}/mtp.sqlite?mode=rwc", dir.display()),
+            dir,
+        )),
+        Backend::Postgres => {
+            let base = std::env::var("MTP_TEST_POSTGRES_URL").ok()?;
+            let name = format!("mtp_test_{}", uuid::Uuid::now_v7().simple());
+            let admin = Database::connect(&base).await.ok()?;
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                .await
+                .ok()?;
+            let _ = admin.close().await;
+            let mut url = url::Url::parse(&base).ok()?;
+            url.set_path(&name);
+            let url = url.to_string();
+            Store::migrate(&url).await.ok()?;
+            Some((url, dir))
+        }
+    }
+}
+
+/// Start the real application on 127.0.0.1:0. `None` when the backend is not configured
+/// (PostgreSQL without `MTP_TEST_POSTGRES_URL`).
+pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
+    let (url, dir) = fresh_database(backend).await?;
+    Some(spawn_on(url, dir).await)
+}
+
+pub async fn spawn_on(url: String, dir: PathBuf) -> TestApp {
+    let cfg = Config::for_tests(dir.clone(), Some(url.clone()));
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let running = mtp::start(&cfg, async move {
+        let _ = rx.await;
+    })
+    .await
+    .unwrap_or_else(|e| panic!("the app did not start: {e:#}"));
+    TestApp {
+        base: format!("http://{}", running.addr),
+        store: running.store,
+        database_url: url,
+        data_dir: dir,
+        _shutdown: tx,
+    }
+}
+
+/// Runs a test body on SQLite, and on PostgreSQL when configured.
+#[macro_export]
+macro_rules! on_both {
+    ($name:ident, $body:ident) => {
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let app = $crate::helpers::spawn_app($crate::helpers::Backend::Sqlite)
+                    .await
+                    .unwrap_or_else(|| panic!("SQLite test app did not start"));
+                super::$body(app).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                match $crate::helpers::spawn_app($crate::helpers::Backend::Postgres).await {
+                    Some(app) => super::$body(app).await,
+                    None => {
+                        assert!(
+                            std::env::var("MTP_TEST_POSTGRES_URL").is_err(),
+                            "MTP_TEST_POSTGRES_URL is set but the PostgreSQL test app did not start"
+                        );
+                        eprintln!("MTP_TEST_POSTGRES_URL not set: PostgreSQL variant not run");
+                    }
+                }
+            }
+        }
+    };
+}
+
+pub struct Login {
+    pub email: String,
+    pub password: String,
+}
+
+impl TestApp {
+    /// Load the demo data and return its logins by label ("admin", "worker", …).
+    pub async fn demo(&self) -> std::collections::HashMap<String, Login> {
+        mtp::demo::load(&self.store)
+            .await
+            .unwrap_or_else(|e| panic!("demo failed: {e:#}"))
+            .into_iter()
+            .map(|l| {
+                (
+                    l.label,
+                    Login {
+                        email: l.email,
+                        password: l.password,
+                    },
+                )
+            })
+            .collect()
+    }
+
+    pub fn client(&self) -> Client {
+        let http = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap_or_else(|e| panic!("client: {e}"));
+        Client {
+            http,
+            base: self.base.clone(),
+            csrf: String::new(),
+        }
+    }
+}
+
+pub struct Client {
+    pub http: reqwest::Client,
+    pub base: String,
+    pub csrf: String,
+}
+
+pub struct Res {
+    pub status: StatusCode,
+    pub location: String,
+    pub body: String,
+    pub headers: reqwest::header::HeaderMap,
+}
+
+pub fn csrf_in(body: &str) -> Option<String> {
+    let i = body.find("name=\"_csrf\" value=\"")?;
+    let rest = &body[i + 20..];
+    Some(rest[..rest.find('"')?].to_string())
+}
+
+impl Client {
+    pub async fn get(&mut self, path: &str) -> Res {
+        let r = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("GET {path}: {e}"));
+        let res = into_res(r).await;
+        if let Some(t) = csrf_in(&res.body) {
+            self.csrf = t;
+        }
+        res
+    }
+
+    /// POST a form with the current CSRF token (fetched from `/login` if none yet).
+    pub async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Res {
+        if self.csrf.is_empty() {
+            self.get("/login").await;
+        }
+        let mut form: Vec<(&str, &str)> = vec![("_csrf", self.csrf.as_str())];
+        form.extend_from_slice(fields);
+        let body = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(form)
+            .finish();
+        self.post_raw(path, body).await
+    }
+
+    pub async fn post_raw(&mut self, path: &str, body: String) -> Res {
+        let r = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("POST {path}: {e}"));
+        let res = into_res(r).await;
+        if let Some(t) = csrf_in(&res.body) {
+            self.csrf = t;
+        }
+        res
+    }
+
+    /// Sign in with e-mail and password; asserts it worked and refreshes the CSRF token.
+    pub async fn login(&mut self, l: &Login) {
+        self.get("/login").await;
+        let r = self
+            .post("/login", &[("email", &l.email), ("password", &l.password)])
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::SEE_OTHER,
+            "login of {} failed: {}",
+            l.email,
+            r.body
+        );
+        assert_eq!(
+            r.location, "/",
+            "login of {} went to {}",
+            l.email, r.location
+        );
+        let home = self.get("/").await;
+        assert_eq!(
+            home.status,
+            StatusCode::OK,
+            "home after login: {}",
+            home.body
+        );
+    }
+}
+
+async fn into_res(r: reqwest::Response) -> Res {
+    let status = r.status();
+    let headers = r.headers().clone();
+    let location = headers
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let body = r.text().await.unwrap_or_default();
+    Res {
+        status,
+        location,
+        body,
+        headers,
+    }
+}
+
+/// The current security code for a TOTP secret as shown on the enrolment page.
+pub fn totp_code(secret_grouped: &str, email: &str) -> String {
+    let compact: String = secret_grouped
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    mtp_web::routes::account::totp(&compact, email)
+        .map(|t| t.generate_current().to_string())
+        .unwrap_or_default()
+}

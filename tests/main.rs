@@ -1,0 +1,10 @@
+//! The one integration-test binary. Every test runs against a fresh SQLite database and, when
+//! `MTP_TEST_POSTGRES_URL` is set, against a fresh PostgreSQL database as well.
+
+mod helpers;
+
+mod admin;
+mod audit;
+mod auth;
+mod browser;
+mod gate;
