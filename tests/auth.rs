@@ -2,7 +2,7 @@
 
 use reqwest::StatusCode;
 
-use crate::helpers::{Login, TestApp, totp_code};
+use crate::helpers::{Login, TestApp, totp_code, totp_code_ahead};
 use crate::on_both;
 
 async fn first_run_setup_creates_the_organisation_and_its_administrator(app: TestApp) {
@@ -350,15 +350,34 @@ async fn two_factor_enrolment_and_sign_in_with_a_security_code(app: TestApp) {
     c.get("/login/code").await;
     let r = c.post("/login/code", &[("code", "")]).await;
     assert!(r.body.contains("Vul de beveiligingscode in."), "{}", r.body);
-    let r = c
-        .post("/login/code", &[("code", &totp_code(&secret, &w.email))])
-        .await;
+    let next = totp_code_ahead(&secret, &w.email, 1);
+    let r = c.post("/login/code", &[("code", &next)]).await;
     assert_eq!(
         (r.status, r.location.as_str()),
         (StatusCode::SEE_OTHER, "/"),
         "{}",
         r.body
     );
+    // The same code a second time, in another browser: refused.
+    let mut thief = app.client();
+    thief.get("/login").await;
+    thief
+        .post("/login", &[("email", &w.email), ("password", &w.password)])
+        .await;
+    thief.get("/login/code").await;
+    let r = thief.post("/login/code", &[("code", &next)]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("Deze code is al gebruikt."), "{}", r.body);
+    // Switching it off needs the password.
+    c.get("/account/two-factor").await;
+    let r = c
+        .post("/account/two-factor/off", &[("password", "geraden")])
+        .await;
+    assert!(r.body.contains("Je huidige wachtwoord klopt niet."));
+    let r = c
+        .post("/account/two-factor/off", &[("password", &w.password)])
+        .await;
+    assert_eq!(r.location, "/");
     assert_eq!(c.get("/").await.status, StatusCode::OK);
 }
 on_both!(

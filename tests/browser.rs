@@ -6,7 +6,7 @@ use std::time::Duration;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, totp_code};
+use crate::helpers::{TestApp, totp_code, totp_code_ahead};
 use crate::on_both;
 
 /// Kills chromedriver even when a test fails halfway.
@@ -289,7 +289,7 @@ async fn first_run_sign_in_language_and_two_factor_in_a_real_browser(app: TestAp
                 .unwrap_or(false)
         );
         check(&c, &src, "security code").await;
-        fill(&c, "code", &totp_code(&secret, &email)).await;
+        fill(&c, "code", &totp_code_ahead(&secret, &email, 1)).await;
         submit(&c, "/login/code").await;
         assert!(text(&c).await.contains("Welcome, Carla."));
         submit(&c, "/logout").await;

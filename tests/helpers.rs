@@ -128,16 +128,7 @@ impl TestApp {
     }
 
     pub fn client(&self) -> Client {
-        let http = reqwest::Client::builder()
-            .cookie_store(true)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap_or_else(|e| panic!("client: {e}"));
-        Client {
-            http,
-            base: self.base.clone(),
-            csrf: String::new(),
-        }
+        Client::new(&self.base)
     }
 }
 
@@ -161,6 +152,19 @@ pub fn csrf_in(body: &str) -> Option<String> {
 }
 
 impl Client {
+    pub fn new(base: &str) -> Client {
+        let http = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap_or_else(|e| panic!("client: {e}"));
+        Client {
+            http,
+            base: base.to_string(),
+            csrf: String::new(),
+        }
+    }
+
     pub async fn get(&mut self, path: &str) -> Res {
         let r = self
             .http
@@ -251,11 +255,21 @@ async fn into_res(r: reqwest::Response) -> Res {
 
 /// The current security code for a TOTP secret as shown on the enrolment page.
 pub fn totp_code(secret_grouped: &str, email: &str) -> String {
+    totp_code_ahead(secret_grouped, email, 0)
+}
+
+/// The code of a later time step. The server accepts one step of clock drift, and a code
+/// is good once, so a test that signs in right after enrolling uses the next step's code.
+pub fn totp_code_ahead(secret_grouped: &str, email: &str, steps: u64) -> String {
     let compact: String = secret_grouped
         .chars()
         .filter(|c| !c.is_whitespace())
         .collect();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or_default();
     mtp_web::routes::account::totp(&compact, email)
-        .map(|t| t.generate_current().to_string())
+        .map(|t| t.generate(now + 30 * steps).to_string())
         .unwrap_or_default()
 }

@@ -7,4 +7,5 @@ mod admin;
 mod audit;
 mod auth;
 mod browser;
+mod cli;
 mod gate;

@@ -52,12 +52,15 @@ impl Role {
         matches!(self, Role::Admin | Role::Researcher)
     }
 
-    /// Which roles this role may give to an account. Nobody but an administrator can create
-    /// another administrator, so a coordinator cannot widen their own reach.
+    /// Which roles this role may give to an account, and so which accounts it may manage.
+    /// A coordinator manages the people who work in their neighbourhoods. Creating or
+    /// changing administrators, coordinators and researchers (who see the whole organisation)
+    /// is for administrators only, so nobody can widen their own reach or take over a peer's
+    /// account with a password reset.
     pub fn may_grant(self, other: Role) -> bool {
         match self {
             Role::Admin => true,
-            Role::Coordinator => other != Role::Admin,
+            Role::Coordinator => matches!(other, Role::Worker | Role::Host | Role::Partner),
             _ => false,
         }
     }
@@ -95,9 +98,13 @@ mod tests {
     }
 
     #[test]
-    fn a_coordinator_cannot_create_an_administrator() {
+    fn a_coordinator_cannot_create_an_administrator_a_peer_or_a_researcher() {
         assert!(!Role::Coordinator.may_grant(Role::Admin));
+        assert!(!Role::Coordinator.may_grant(Role::Coordinator));
+        assert!(!Role::Coordinator.may_grant(Role::Researcher));
         assert!(Role::Coordinator.may_grant(Role::Worker));
+        assert!(Role::Coordinator.may_grant(Role::Host));
+        assert!(Role::Coordinator.may_grant(Role::Partner));
         assert!(Role::Admin.may_grant(Role::Admin));
         for r in [Role::Worker, Role::Host, Role::Partner, Role::Researcher] {
             assert!(Role::ALL.iter().all(|o| !r.may_grant(*o)), "{r:?}");

@@ -203,6 +203,21 @@ pub async fn load(store: &Store) -> anyhow::Result<Vec<DemoLogin>> {
 
     let lelystad = organisation(store, "Welzijn Lelystad (demo)").await?;
     let atol = neighbourhood(store, lelystad, "Lelystad Atolwijk", None).await?;
+    for org_id in [almere, lelystad] {
+        store
+            .audit(mtp_store::NewAuditEvent {
+                org_id,
+                actor_id: None,
+                actor_role: "cli".into(),
+                action: "demo.loaded".into(),
+                object_type: "organisation".into(),
+                object_id: Some(org_id),
+                neighbourhood_id: None,
+                outcome: mtp_domain::audit::Outcome::Allowed,
+                detail: String::new(),
+            })
+            .await?;
+    }
     logins.push(
         account(
             store,

@@ -45,6 +45,12 @@ pub async fn start(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<Running> {
     let store = open_store(cfg).await?;
+    let pending = store.pending_migrations().await?;
+    if pending > 0 {
+        anyhow::bail!(
+            "{pending} database migrations are pending; run `mtp migrate` first (a release step on PostgreSQL)"
+        );
+    }
     let metrics = if cfg.metrics_token.is_some() || cfg.metrics_bind.is_some() {
         Some(install_metrics_recorder(cfg.metrics_bind).await?)
     } else {

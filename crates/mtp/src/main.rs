@@ -140,12 +140,6 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 let _ = ctrl_c.await;
             };
             let running = mtp::start(&cfg, shutdown).await?;
-            let pending = running.store.pending_migrations().await?;
-            if pending > 0 {
-                eprintln!(
-                    "mtp: {pending} migrations are pending; run `mtp migrate` (the server answers /readyz with 503 until then)"
-                );
-            }
             println!("Meet the Parents serves http://{}", running.addr);
             running.handle.await.context("server task")?;
             Ok(ExitCode::SUCCESS)
@@ -220,6 +214,29 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// Changes made on the command line are in the audit trail too, with the actor "cli".
+async fn cli_audit(
+    store: &mtp_store::Store,
+    org_id: uuid::Uuid,
+    action: &str,
+    account: uuid::Uuid,
+) -> anyhow::Result<()> {
+    store
+        .audit(mtp_store::NewAuditEvent {
+            org_id,
+            actor_id: None,
+            actor_role: "cli".into(),
+            action: action.into(),
+            object_type: "account".into(),
+            object_id: Some(account),
+            neighbourhood_id: None,
+            outcome: mtp_domain::audit::Outcome::Allowed,
+            detail: String::new(),
+        })
+        .await?;
+    Ok(())
+}
+
 async fn user(cfg: &Config, cmd: UserCmd) -> anyhow::Result<ExitCode> {
     let store = mtp::open_store(cfg).await?;
     let parse_email = |e: &str| Email::parse(e).map_err(|err| anyhow::anyhow!("--email: {err}"));
@@ -274,7 +291,8 @@ async fn user(cfg: &Config, cmd: UserCmd) -> anyhow::Result<ExitCode> {
                 must_change_password: shown,
                 neighbourhoods: ids,
             };
-            store.create_account(&new).await?;
+            let id = store.create_account(&new).await?;
+            cli_audit(&store, org.id, "account.created", id).await?;
             if shown {
                 println!("created {email}; temporary password: {pw}");
             } else {
@@ -289,6 +307,7 @@ async fn user(cfg: &Config, cmd: UserCmd) -> anyhow::Result<ExitCode> {
             let pw = temporary_password();
             let np = NewPassword::parse(&pw).map_err(|e| anyhow::anyhow!("{e}"))?;
             store.set_password(a.org_id, a.id, &np, true).await?;
+            cli_audit(&store, a.org_id, "account.password-reset", a.id).await?;
             println!("new temporary password for {email}: {pw}");
         }
         UserCmd::Disable { email } => {
@@ -297,6 +316,7 @@ async fn user(cfg: &Config, cmd: UserCmd) -> anyhow::Result<ExitCode> {
                 .await?
                 .context("no such account")?;
             store.set_disabled(a.org_id, a.id, true).await?;
+            cli_audit(&store, a.org_id, "account.disabled", a.id).await?;
             println!("disabled {email}");
         }
     }

@@ -82,6 +82,7 @@ pub(crate) async fn insert_account<C: ConnectionTrait>(
         password_hash: Set(password_hash),
         totp_secret: Set(None),
         totp_enabled: Set(false),
+        totp_last_step: Set(None),
         must_change_password: Set(must_change_password),
         disabled: Set(false),
         lang: Set(Language::Nl.as_str().into()),
@@ -311,6 +312,7 @@ impl Store {
         let res = account::Entity::update_many()
             .col_expr(account::Column::TotpSecret, secret.into())
             .col_expr(account::Column::TotpEnabled, enabled.into())
+            .col_expr(account::Column::TotpLastStep, Option::<i64>::None.into())
             .filter(account::Column::OrgId.eq(org_id))
             .filter(account::Column::Id.eq(id))
             .exec(&self.db)
@@ -320,6 +322,25 @@ impl Store {
         } else {
             Ok(())
         }
+    }
+
+    /// Record that a code for time step `step` was used. Returns false when that step (or a
+    /// later one) was used before: a replayed code. The conditional update makes this hold
+    /// even when two servers receive the same code at once.
+    pub async fn use_totp_step(&self, org_id: Uuid, id: Uuid, step: i64) -> Result<bool> {
+        use sea_orm::sea_query::{Condition, Expr};
+        let res = account::Entity::update_many()
+            .col_expr(account::Column::TotpLastStep, Expr::value(step))
+            .filter(account::Column::OrgId.eq(org_id))
+            .filter(account::Column::Id.eq(id))
+            .filter(
+                Condition::any()
+                    .add(account::Column::TotpLastStep.is_null())
+                    .add(account::Column::TotpLastStep.lt(step)),
+            )
+            .exec(&self.db)
+            .await?;
+        Ok(res.rows_affected == 1)
     }
 
     /// The TOTP secret of an account, for checking a code. Stays inside the server.

@@ -56,6 +56,7 @@ pub mod account {
         pub password_hash: String,
         pub totp_secret: Option<String>,
         pub totp_enabled: bool,
+        pub totp_last_step: Option<i64>,
         pub must_change_password: bool,
         pub disabled: bool,
         pub lang: String,

@@ -103,11 +103,7 @@ impl Store {
             max_connections.max(1)
         };
         let db = Database::connect(options(url, n)).await?;
-        let store = Store { db };
-        store
-            .audit_ensure_head(mtp_domain::audit::SYSTEM_CHAIN)
-            .await?;
-        Ok(store)
+        Ok(Store { db })
     }
 
     pub fn is_sqlite(&self) -> bool {

@@ -130,6 +130,28 @@ fn client_ip(state: &AppState, req: &Request) -> Option<IpAddr> {
 /// Middleware: build the `Ctx`, run the request, and render error pages in the user's language.
 pub async fn load(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let headers = req.headers().clone();
+    // Assets and probes need no session: no database round trips, no cookies.
+    let path = req.uri().path();
+    if path.starts_with("/static/") || matches!(path, "/healthz" | "/readyz" | "/metrics") {
+        let ctx = Ctx {
+            lang: cookie(&headers, LANG_COOKIE)
+                .and_then(Language::parse)
+                .unwrap_or_default(),
+            csrf: String::new(),
+            user: None,
+            pending: None,
+            session_token: None,
+            ip: None,
+            path: path.to_string(),
+            flash: None,
+        };
+        req.extensions_mut().insert(ctx.clone());
+        let res = next.run(req).await;
+        return match res.extensions().get::<ErrorPage>().copied() {
+            Some(page) => crate::error::render(&ctx, page),
+            None => res,
+        };
+    }
     let mut set_cookies: Vec<HeaderValue> = Vec::new();
 
     let mut user = None;

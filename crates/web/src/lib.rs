@@ -1,8 +1,8 @@
 //! The web application: server-rendered pages, one authorization gate, security headers.
 //!
-//! Request path (outside in): request id → trace → security headers → compression →
-//! `ctx::load` (session, language, CSRF token; renders error pages) → routing →
-//! `gate::check` (the route's access rule, CSRF on POST) → handler.
+//! Request path (outside in): request id → trace → security headers → timeout →
+//! compression → metrics → `ctx::load` (session, language, CSRF token; renders error pages)
+//! → routing → `gate::check` (the route's access rule, CSRF on POST) → handler.
 
 pub mod assets;
 pub mod ctx;

@@ -112,6 +112,12 @@ impl MigrationTrait for Migration {
                 .col(text("password_hash"))
                 .col(ColumnDef::new(Alias::new("totp_secret")).string().null())
                 .col(flag("totp_enabled"))
+                // The last time step a code was accepted for: a code is good once.
+                .col(
+                    ColumnDef::new(Alias::new("totp_last_step"))
+                        .big_integer()
+                        .null(),
+                )
                 .col(flag("must_change_password"))
                 .col(flag("disabled"))
                 .col(text("lang"))
@@ -122,15 +128,11 @@ impl MigrationTrait for Migration {
         .await?;
         // The one unique key without org_id: sign-in happens before we know the tenant, so an
         // e-mail address names one account across the whole installation (docs/decisions.md).
+        // Primary keys are UUIDv7 and unique on their own.
         m.create_index(index("account", "ux_account_email", &["email"], true))
             .await?;
-        m.create_index(index(
-            "account",
-            "ux_account_org_email",
-            &["org_id", "email"],
-            true,
-        ))
-        .await?;
+        m.create_index(index("account", "ix_account_org", &["org_id"], false))
+            .await?;
 
         m.create_table(
             Table::create()
@@ -273,6 +275,11 @@ async fn append_only_audit(m: &SchemaManager<'_>) -> Result<(), DbErr> {
             db.execute_unprepared(
                 "CREATE TRIGGER audit_event_no_change BEFORE UPDATE OR DELETE ON audit_event \
                  FOR EACH ROW EXECUTE FUNCTION audit_event_append_only()",
+            )
+            .await?;
+            db.execute_unprepared(
+                "CREATE TRIGGER audit_event_no_truncate BEFORE TRUNCATE ON audit_event \
+                 FOR EACH STATEMENT EXECUTE FUNCTION audit_event_append_only()",
             )
             .await?;
         }

@@ -129,7 +129,9 @@ field-code = Security code
 hint-code = Open the app on your phone and type the 6 digits.
 code-submit = Continue
 code-wrong = This security code is not right. Type the code the app shows now.
-code-lost = Lost your phone? Ask your administrator to switch off your security code.
+code-reused = This code has already been used. Wait until the app shows a new code and type that.
+two-factor-off-password = Type your password to switch this off.
+code-lost = Lost your phone? Ask your coordinator or administrator to switch off your security code.
 
 flash-setup-done = Everything is set up. Sign in now with your new account.
 flash-signed-in = Welcome, { $name }.

@@ -129,7 +129,9 @@ field-code = Beveiligingscode
 hint-code = Open de app op je telefoon en typ de 6 cijfers.
 code-submit = Doorgaan
 code-wrong = Deze beveiligingscode klopt niet. Typ de code die nu in de app staat.
-code-lost = Telefoon kwijt? Vraag je beheerder om je beveiligingscode uit te zetten.
+code-reused = Deze code is al gebruikt. Wacht tot de app een nieuwe code laat zien en typ die.
+two-factor-off-password = Typ je wachtwoord om dit uit te zetten.
+code-lost = Telefoon kwijt? Vraag je coördinator of beheerder om je beveiligingscode uit te zetten.
 
 flash-setup-done = Alles is ingesteld. Log nu in met je nieuwe account.
 flash-signed-in = Welkom, { $name }.

@@ -27,8 +27,11 @@ pub fn totp(secret_b32: &str, email: &str) -> Option<Totp> {
         .ok()
 }
 
-pub fn totp_matches(secret_b32: &str, code: &str, email: &str) -> bool {
-    totp(secret_b32, email).is_some_and(|t| t.check_current(code).is_some())
+/// The time step a code belongs to, if it is right for now (give or take one step).
+pub fn totp_step(secret_b32: &str, code: &str, email: &str) -> Option<i64> {
+    totp(secret_b32, email)
+        .and_then(|t| t.check_current(code))
+        .and_then(|s| i64::try_from(s).ok())
 }
 
 #[derive(Template)]
@@ -204,11 +207,20 @@ pub async fn two_factor_submit(
         .store
         .totp_secret(user.org.id, user.account.id)
         .await?;
-    match (code, secret) {
-        (Some(code), Some(secret)) if totp_matches(&secret, code.as_str(), &user.account.email) => {
+    let step = match (&code, &secret) {
+        (Some(code), Some(secret)) => totp_step(secret, code.as_str(), &user.account.email),
+        _ => None,
+    };
+    match (code, secret, step) {
+        (Some(_), Some(secret), Some(step)) => {
             state
                 .store
                 .set_totp(user.org.id, user.account.id, Some(secret), true)
+                .await?;
+            // The code that switched it on cannot sign in a second time.
+            state
+                .store
+                .use_totp_step(user.org.id, user.account.id, step)
                 .await?;
             audit(
                 &state,
@@ -223,18 +235,40 @@ pub async fn two_factor_submit(
             .await;
             Ok(redirect_with_flash(&state, "/", "flash-two-factor-on", ""))
         }
-        (Some(_), _) => {
+        (Some(_), _, _) => {
             e.add("code", t.get("code-wrong"));
             Ok(unprocessable(two_factor_page(&state, &ctx, e).await?))
         }
-        (None, _) => Ok(unprocessable(two_factor_page(&state, &ctx, e).await?)),
+        (None, _, _) => Ok(unprocessable(two_factor_page(&state, &ctx, e).await?)),
     }
 }
 
-pub async fn two_factor_off(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+/// Switching the security code off asks for the password: someone at an unlocked computer
+/// should not be able to weaken the account.
+pub async fn two_factor_off(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    f: FormData,
+) -> Result<Response, AppError> {
     let user = ctx.user()?.clone();
     if user.org.two_factor.requires(user.role()) {
         return Err(AppError::Forbidden);
+    }
+    let t = crate::i18n::Tr::new(ctx.lang);
+    let mut e = FormErrors::default();
+    let email = mtp_domain::Email::parse(&user.account.email).map_err(|_| AppError::Internal)?;
+    if f.get("password").is_empty() {
+        e.add("password", t.get("error-required-password"));
+    } else if state
+        .store
+        .check_password(&email, f.get("password"))
+        .await?
+        .is_none()
+    {
+        e.add("password", t.get("error-current-password-wrong"));
+    }
+    if !e.is_empty() {
+        return Ok(unprocessable(two_factor_page(&state, &ctx, e).await?));
     }
     state
         .store

@@ -35,10 +35,8 @@ pub async fn setup_form(State(state): State<AppState>, ctx: Ctx) -> Result<Respo
         return Err(AppError::NotFound);
     }
     let p = Page::new(&ctx, "setup-title");
-    let mut f = FormData::default();
-    if f.get("holiday_region").is_empty() {
-        f = FormData::parse(b"holiday_region=noord");
-    }
+    // Almere, where the handbook's pilot ran, is in region north.
+    let f = FormData::parse(b"holiday_region=noord");
     Ok(render_page(&SetupPage {
         regions: regions(&p),
         p,
@@ -318,12 +316,21 @@ pub async fn code_submit(
         return Ok(again("login-too-many", StatusCode::TOO_MANY_REQUESTS));
     }
     let secret = state.store.totp_secret(account.org_id, account.id).await?;
-    if !secret
-        .is_some_and(|s| crate::routes::account::totp_matches(&s, code.as_str(), &account.email))
-    {
+    let Some(step) =
+        secret.and_then(|s| crate::routes::account::totp_step(&s, code.as_str(), &account.email))
+    else {
         state.store.record_login_failure(&account_key).await?;
         login_event(&state, Some(&account), "login.code-wrong", Outcome::Denied).await;
         return Ok(again("code-wrong", StatusCode::UNPROCESSABLE_ENTITY));
+    };
+    // A code is good once (RFC 6238 §5.2): someone who saw it over a shoulder is too late.
+    if !state
+        .store
+        .use_totp_step(account.org_id, account.id, step)
+        .await?
+    {
+        login_event(&state, Some(&account), "login.code-reused", Outcome::Denied).await;
+        return Ok(again("code-reused", StatusCode::UNPROCESSABLE_ENTITY));
     }
     state.store.clear_login_failures(&account_key).await?;
     if let Some(old) = &ctx.session_token {
