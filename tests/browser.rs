@@ -124,19 +124,37 @@ async fn fill(c: &Client, id: &str, value: &str) {
     el.send_keys(value).await.unwrap_or_else(|e| panic!("{e}"));
 }
 
-async fn submit(c: &Client, form_action: &str) {
-    let sel = format!("form[action='{form_action}'] button[type='submit']");
-    c.find(Locator::Css(&sel))
+/// Click and wait until the next page has fully loaded. A mark on the old page's window is
+/// gone once a new document is in place; waiting for an element alone can find the old one.
+async fn click_and_wait(c: &Client, locator: Locator<'_>) {
+    c.execute("window.__mtpOld = true;", vec![])
         .await
-        .unwrap_or_else(|e| panic!("no submit for {form_action}: {e}"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    c.find(locator)
+        .await
+        .unwrap_or_else(|e| panic!("nothing to click: {e}"))
         .click()
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    // Wait for the next page.
-    c.wait()
-        .for_element(Locator::Css("footer"))
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    for _ in 0..300 {
+        let done = c
+            .execute(
+                "return window.__mtpOld === undefined && document.readyState === 'complete';",
+                vec![],
+            )
+            .await
+            .unwrap_or(Value::Bool(false));
+        if done == Value::Bool(true) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the page did not change after the click");
+}
+
+async fn submit(c: &Client, form_action: &str) {
+    let sel = format!("form[action='{form_action}'] button[type='submit']");
+    click_and_wait(c, Locator::Css(&sel)).await;
 }
 
 async fn text(c: &Client) -> String {
@@ -164,9 +182,30 @@ async fn fits(c: &Client, label: &str) {
     assert_eq!(v, Value::Bool(true), "{label} scrolls sideways");
 }
 
+/// HTML + CSS + JS as transferred (compressed) stay under 30 KB (UI.md §1.5), and nothing
+/// comes from another host.
+async fn light(c: &Client, label: &str) {
+    let v = c
+        .execute(
+            "const entries = performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource'));\
+             return {bytes: entries.reduce((n, e) => n + (e.transferSize || 0), 0),\
+                     foreign: entries.filter(e => !e.name.startsWith(location.origin)).map(e => e.name)};",
+            vec![],
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let bytes = v["bytes"].as_u64().unwrap_or(u64::MAX);
+    assert!(
+        bytes > 0 && bytes <= 30 * 1024,
+        "{label} transferred {bytes} bytes"
+    );
+    assert_eq!(v["foreign"], json!([]), "{label} loads from other hosts");
+}
+
 async fn check(c: &Client, src: &str, label: &str) {
     axe(c, src, label).await;
     fits(c, label).await;
+    light(c, label).await;
 }
 
 /// A coordinator's first day: set up, fail and fix a form, sign in, switch language, turn on
@@ -233,10 +272,14 @@ async fn first_run_sign_in_language_and_two_factor_in_a_real_browser(app: TestAp
         fill(&c, "email", &email).await;
         fill(&c, "password", "fout wachtwoord").await;
         submit(&c, "/login").await;
+        let page = text(&c).await;
         assert!(
-            text(&c)
+            page.contains("Het e-mailadres of het wachtwoord klopt niet."),
+            "{} {page}",
+            c.current_url()
                 .await
-                .contains("Het e-mailadres of het wachtwoord klopt niet.")
+                .map(|u| u.to_string())
+                .unwrap_or_default()
         );
         check(&c, &src, "login with error").await;
         fill(&c, "password", "koffie op woensdag").await;
@@ -245,16 +288,8 @@ async fn first_run_sign_in_language_and_two_factor_in_a_real_browser(app: TestAp
         check(&c, &src, "home").await;
 
         // Language switch in the footer.
-        c.find(Locator::Css("a.lang-switch"))
-            .await
-            .unwrap_or_else(|e| panic!("{e}"))
-            .click()
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-        c.wait()
-            .for_element(Locator::Css("html[lang='en']"))
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
+        click_and_wait(&c, Locator::Css("a.lang-switch")).await;
+        assert!(c.find(Locator::Css("html[lang='en']")).await.is_ok());
         assert!(text(&c).await.contains("Your account"));
         check(&c, &src, "home in English").await;
 
@@ -278,7 +313,8 @@ async fn first_run_sign_in_language_and_two_factor_in_a_real_browser(app: TestAp
                 .contains("Signing in with a security code is on.")
         );
         submit(&c, "/logout").await;
-        assert!(text(&c).await.contains("You are signed out."));
+        let page = text(&c).await;
+        assert!(page.contains("You are signed out."), "{page}");
         fill(&c, "email", &email).await;
         fill(&c, "password", "koffie op woensdag").await;
         submit(&c, "/login").await;
@@ -333,12 +369,8 @@ async fn admin_pages_are_accessible(app: TestApp) {
     c.goto(&format!("{}/admin/accounts", app.base))
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    c.find(Locator::LinkText("Fatima el Amrani"))
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
-        .click()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    click_and_wait(&c, Locator::LinkText("Fatima el Amrani")).await;
+    assert!(text(&c).await.contains("wijkwerker@almere"));
     c.wait()
         .for_element(Locator::Css("footer"))
         .await

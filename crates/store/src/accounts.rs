@@ -268,26 +268,35 @@ impl Store {
         let hash = tokio::task::spawn_blocking(move || crate::password::hash(pw.expose()))
             .await
             .map_err(|_| StoreError::Hash)??;
-        let txn = self.db.begin().await?;
-        let res = account::Entity::update_many()
-            .col_expr(account::Column::PasswordHash, hash.into())
-            .col_expr(account::Column::MustChangePassword, must_change.into())
-            .filter(account::Column::OrgId.eq(org_id))
-            .filter(account::Column::Id.eq(id))
-            .exec(&txn)
-            .await?;
-        if res.rows_affected == 0 {
-            return Err(StoreError::NotFound);
-        }
-        revoke_sessions(&txn, org_id, id).await?;
-        txn.commit().await?;
-        Ok(())
+        self.update_and_sign_out(
+            org_id,
+            id,
+            account::Entity::update_many()
+                .col_expr(account::Column::PasswordHash, hash.into())
+                .col_expr(account::Column::MustChangePassword, must_change.into()),
+        )
+        .await
     }
 
     pub async fn set_disabled(&self, org_id: Uuid, id: Uuid, disabled: bool) -> Result<()> {
+        self.update_and_sign_out(
+            org_id,
+            id,
+            account::Entity::update_many().col_expr(account::Column::Disabled, disabled.into()),
+        )
+        .await
+    }
+
+    /// Apply an update to one account of the organisation and end all its sessions, in one
+    /// transaction: a changed password or a disabled account never leaves a session behind.
+    async fn update_and_sign_out(
+        &self,
+        org_id: Uuid,
+        id: Uuid,
+        update: sea_orm::UpdateMany<account::Entity>,
+    ) -> Result<()> {
         let txn = self.db.begin().await?;
-        let res = account::Entity::update_many()
-            .col_expr(account::Column::Disabled, disabled.into())
+        let res = update
             .filter(account::Column::OrgId.eq(org_id))
             .filter(account::Column::Id.eq(id))
             .exec(&txn)

@@ -20,11 +20,12 @@ use std::time::Duration;
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, header};
 use mtp_store::Store;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 /// Settings the web layer needs; the binary fills them from flags and `MTP_*` variables.
 #[derive(Debug, Clone)]
@@ -70,6 +71,10 @@ const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-
 pub fn app(state: AppState) -> Router {
     let hsts = state.cfg.secure_cookies;
     let mut router = gate::router(state.clone())
+        // Inside `ctx::load`, so a panic becomes the friendly 500 page in the user's language.
+        .layer(CatchPanicLayer::custom(|_| {
+            axum::response::IntoResponse::into_response(error::AppError::Internal)
+        }))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             ctx::load,
@@ -101,7 +106,10 @@ pub fn app(state: AppState) -> Router {
     let x_request_id = HeaderName::from_static("x-request-id");
     router
         .layer(PropagateRequestIdLayer::new(x_request_id.clone()))
-        .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
+        .layer(
+            TraceLayer::new_for_http()
+                .on_response(DefaultOnResponse::new().level(tracing::Level::INFO))
+                .make_span_with(|req: &axum::http::Request<_>| {
             // Path only: query strings may hold search terms such as a parent's name.
             let id = req
                 .headers()
@@ -109,7 +117,8 @@ pub fn app(state: AppState) -> Router {
                 .and_then(|v| v.to_str().ok())
                 .unwrap_or("-");
             tracing::info_span!("request", request_id = %id, method = %req.method(), path = %req.uri().path())
-        }))
+        }),
+        )
         .layer(SetRequestIdLayer::new(x_request_id, MakeRequestUuid))
 }
 

@@ -96,10 +96,7 @@ pub async fn password_submit(
         &state,
         &user,
         "account.password-changed",
-        Subject {
-            object_type: "account",
-            object_id: Some(user.account.id),
-        },
+        Subject::account(user.account.id),
         "",
     )
     .await;
@@ -226,10 +223,7 @@ pub async fn two_factor_submit(
                 &state,
                 &user,
                 "account.two-factor-on",
-                Subject {
-                    object_type: "account",
-                    object_id: Some(user.account.id),
-                },
+                Subject::account(user.account.id),
                 "",
             )
             .await;
@@ -278,10 +272,7 @@ pub async fn two_factor_off(
         &state,
         &user,
         "account.two-factor-off",
-        Subject {
-            object_type: "account",
-            object_id: Some(user.account.id),
-        },
+        Subject::account(user.account.id),
         "",
     )
     .await;
@@ -301,10 +292,7 @@ pub async fn sign_out_everywhere(
         &state,
         &user,
         "account.signed-out-everywhere",
-        Subject {
-            object_type: "account",
-            object_id: Some(user.account.id),
-        },
+        Subject::account(user.account.id),
         "",
     )
     .await;

@@ -226,10 +226,7 @@ pub async fn neighbourhood_create(
                 &state,
                 &user,
                 "neighbourhood.created",
-                Subject {
-                    object_type: "neighbourhood",
-                    object_id: Some(id),
-                },
+                Subject::neighbourhood(id),
                 "",
             )
             .await;
@@ -295,10 +292,7 @@ pub async fn neighbourhood_update(
                 &state,
                 &user,
                 "neighbourhood.updated",
-                Subject {
-                    object_type: "neighbourhood",
-                    object_id: Some(id),
-                },
+                Subject::neighbourhood(id),
                 "",
             )
             .await;
@@ -542,10 +536,7 @@ pub async fn account_create(
                 &state,
                 &user,
                 "account.created",
-                Subject {
-                    object_type: "account",
-                    object_id: Some(id),
-                },
+                Subject::account(id),
                 &format!("role={}", fields.role.as_str()),
             )
             .await;
@@ -646,10 +637,7 @@ pub async fn account_update(
         &state,
         &user,
         "account.updated",
-        Subject {
-            object_type: "account",
-            object_id: Some(a.id),
-        },
+        Subject::account(a.id),
         &format!("role={}", update.role.as_str()),
     )
     .await;
@@ -681,17 +669,7 @@ async fn set_disabled(
     } else {
         ("account.enabled", "flash-account-enabled")
     };
-    audit(
-        &state,
-        &user,
-        action,
-        Subject {
-            object_type: "account",
-            object_id: Some(a.id),
-        },
-        "",
-    )
-    .await;
+    audit(&state, &user, action, Subject::account(a.id), "").await;
     Ok(redirect_with_flash(
         &state,
         &format!("/admin/accounts/{}", a.id),
@@ -753,10 +731,7 @@ pub async fn reset_password(
         &state,
         &user,
         "account.password-reset",
-        Subject {
-            object_type: "account",
-            object_id: Some(a.id),
-        },
+        Subject::account(a.id),
         "",
     )
     .await;
@@ -783,10 +758,7 @@ pub async fn reset_two_factor(
         &state,
         &user,
         "account.two-factor-reset",
-        Subject {
-            object_type: "account",
-            object_id: Some(a.id),
-        },
+        Subject::account(a.id),
         "",
     )
     .await;

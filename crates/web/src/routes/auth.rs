@@ -353,10 +353,7 @@ pub async fn logout(State(state): State<AppState>, ctx: Ctx) -> Result<Response,
                 &state,
                 u,
                 "logout",
-                crate::routes::Subject {
-                    object_type: "account",
-                    object_id: Some(u.account.id),
-                },
+                crate::routes::Subject::account(u.account.id),
                 "",
             )
             .await;

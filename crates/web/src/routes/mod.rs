@@ -22,6 +22,22 @@ pub struct Subject<'a> {
     pub object_id: Option<Uuid>,
 }
 
+impl Subject<'static> {
+    pub fn account(id: Uuid) -> Self {
+        Subject {
+            object_type: "account",
+            object_id: Some(id),
+        }
+    }
+
+    pub fn neighbourhood(id: Uuid) -> Self {
+        Subject {
+            object_type: "neighbourhood",
+            object_id: Some(id),
+        }
+    }
+}
+
 /// Record an action of a signed-in user. A failure to write the trail is logged, and the
 /// action still answers: the write it records has already happened.
 pub async fn audit(
