@@ -355,6 +355,8 @@ async fn admin_pages_are_accessible(app: TestApp) {
         "/admin/neighbourhoods/new",
         "/admin/organisation",
         "/audit",
+        "/households",
+        "/households/new",
         "/account/password",
         "/toegankelijkheid",
         "/privacy",
@@ -379,3 +381,58 @@ async fn admin_pages_are_accessible(app: TestApp) {
     let _ = c.close().await;
 }
 on_both!(admin_a11y, admin_pages_are_accessible);
+
+/// A worker registers a family on a phone: a mistake first, then the household page.
+async fn a_worker_registers_a_family_on_a_phone(app: TestApp) {
+    let logins = app.demo().await;
+    let src = axe_source();
+    let (_driver, c) = browser(360, 740).await;
+    c.goto(&format!("{}/login", app.base))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    fill(&c, "email", &logins["worker"].email).await;
+    fill(&c, "password", &logins["worker"].password).await;
+    submit(&c, "/login").await;
+    c.goto(&format!("{}/households", app.base))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    check(&c, &src, "household list").await;
+    click_and_wait(&c, Locator::LinkText("Nieuw huishouden")).await;
+    check(&c, &src, "new household").await;
+    fill(&c, "p0_first_name", "Sanne").await;
+    fill(&c, "p0_phone", "06 1234").await;
+    submit(&c, "/households/new").await;
+    assert!(title(&c).await.starts_with("Fout: "));
+    let page = text(&c).await;
+    assert!(
+        page.contains("Vul een telefoonnummer in zoals 06-12345678"),
+        "{page}"
+    );
+    check(&c, &src, "new household with errors").await;
+    fill(&c, "p0_phone", "06-12345678").await;
+    fill(&c, "c0_first_name", "Noah").await;
+    c.find(Locator::Css("#c0_month option[value='3']"))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    fill(&c, "c0_year", "2019").await;
+    // As a person would: tap the label (it covers the box to make a 44 px target).
+    c.find(Locator::Css("label[for='consent_data']"))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    submit(&c, "/households/new").await;
+    let page = text(&c).await;
+    assert!(
+        page.contains("Het huishouden van Sanne is opgeslagen."),
+        "{page}"
+    );
+    assert!(page.contains("06-12 34 56 78"));
+    check(&c, &src, "household page").await;
+    let _ = c.close().await;
+}
+on_both!(register_family, a_worker_registers_a_family_on_a_phone);

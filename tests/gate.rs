@@ -42,12 +42,15 @@ fn order(rules: &mut [Rule]) {
 struct Targets {
     neighbourhood: String,
     account: String,
+    household: String,
 }
 
 fn fill(path: &str, t: &Targets) -> String {
     let p = path.replace("{file}", "app.css").replace("{lang}", "nl");
     if p.starts_with("/admin/neighbourhoods/") {
         p.replace("{id}", &t.neighbourhood)
+    } else if p.starts_with("/households/") {
+        p.replace("{id}", &t.household)
     } else {
         p.replace("{id}", &t.account)
     }
@@ -154,7 +157,14 @@ async fn every_route_allows_exactly_the_roles_in_its_rule(app: TestApp) {
         })
         .await
         .unwrap_or_else(|e| panic!("{e}"));
+    let household = app
+        .store
+        .households(&all, &mtp_store::HouseholdFilter::default(), 1, 0)
+        .await
+        .map(|(rows, _)| rows[0].id)
+        .unwrap_or_else(|e| panic!("{e}"));
     let targets = Targets {
+        household: household.to_string(),
         neighbourhood: poort.to_string(),
         account: target.to_string(),
     };

@@ -9,3 +9,4 @@ mod auth;
 mod browser;
 mod cli;
 mod gate;
+mod households;

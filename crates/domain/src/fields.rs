@@ -24,6 +24,18 @@ pub enum FieldError {
     NumberInvalid,
     #[error("choice-invalid")]
     ChoiceInvalid,
+    #[error("phone-invalid")]
+    PhoneInvalid,
+    #[error("postcode-invalid")]
+    PostcodeInvalid,
+    #[error("date-invalid")]
+    DateInvalid,
+    #[error("month-invalid")]
+    MonthInvalid,
+    #[error("year-invalid")]
+    YearInvalid,
+    #[error("child-too-old")]
+    ChildTooOld,
 }
 
 impl FieldError {
@@ -39,6 +51,12 @@ impl FieldError {
             FieldError::CodeInvalid => "error-code-invalid",
             FieldError::NumberInvalid => "error-number-invalid",
             FieldError::ChoiceInvalid => "error-choice-invalid",
+            FieldError::PhoneInvalid => "error-phone-invalid",
+            FieldError::PostcodeInvalid => "error-postcode-invalid",
+            FieldError::DateInvalid => "error-date-invalid",
+            FieldError::MonthInvalid => "error-month-invalid",
+            FieldError::YearInvalid => "error-year-invalid",
+            FieldError::ChildTooOld => "error-child-too-old",
         }
     }
 }
@@ -288,6 +306,29 @@ mod tests {
         assert_eq!(PlaceName::parse(" "), Err(FieldError::Required));
         assert_eq!(PlaceName::parse(&"é".repeat(101)), Err(FieldError::TooLong));
         assert!(PlaceName::parse(&"é".repeat(100)).is_ok());
+    }
+
+    #[test]
+    fn every_error_key_is_its_message_code_with_the_error_prefix() {
+        for e in [
+            FieldError::Required,
+            FieldError::TooLong,
+            FieldError::EmailInvalid,
+            FieldError::PasswordTooShort,
+            FieldError::PasswordTooLong,
+            FieldError::CbsCodeInvalid,
+            FieldError::CodeInvalid,
+            FieldError::NumberInvalid,
+            FieldError::ChoiceInvalid,
+            FieldError::PhoneInvalid,
+            FieldError::PostcodeInvalid,
+            FieldError::DateInvalid,
+            FieldError::MonthInvalid,
+            FieldError::YearInvalid,
+            FieldError::ChildTooOld,
+        ] {
+            assert_eq!(e.key(), format!("error-{e}"), "{e:?}");
+        }
     }
 
     #[test]

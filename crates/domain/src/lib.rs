@@ -5,10 +5,18 @@
 //! layer maps to a message in the user's language.
 
 pub mod audit;
+pub mod consent;
+pub mod contact;
 pub mod fields;
+pub mod household;
 pub mod role;
 pub mod settings;
 
+pub use consent::{ConsentMethod, ConsentRecord, Purpose, has_consent};
+pub use contact::{PhoneNumber, Postcode4};
 pub use fields::{CbsCode, Email, FieldError, NewPassword, PersonName, PlaceName, TotpCode};
+pub use household::{
+    Channel, ChildBirth, HouseholdKind, HouseholdStatus, Source, is_primary_target,
+};
 pub use role::{Role, Tenant};
 pub use settings::{HolidayRegion, Language, OrgSettings, RetentionMonths, TwoFactorPolicy};

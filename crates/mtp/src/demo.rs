@@ -203,6 +203,7 @@ pub async fn load(store: &Store) -> anyhow::Result<Vec<DemoLogin>> {
 
     let lelystad = organisation(store, "Welzijn Lelystad (demo)").await?;
     let atol = neighbourhood(store, lelystad, "Lelystad Atolwijk", None).await?;
+    households(store, almere, poort).await?;
     for org_id in [almere, lelystad] {
         store
             .audit(mtp_store::NewAuditEvent {
@@ -231,4 +232,247 @@ pub async fn load(store: &Store) -> anyhow::Result<Vec<DemoLogin>> {
         .await?,
     );
     Ok(logins)
+}
+
+const MOTHERS: [&str; 36] = [
+    "Sanne", "Fatima", "Priya", "Ayse", "Lisa", "Naima", "Kim", "Esther", "Samira", "Joyce",
+    "Ilse", "Marloes", "Yasmina", "Chantal", "Dewi", "Olga", "Amal", "Rosa", "Bianca", "Merel",
+    "Hanna", "Zeynep", "Sharon", "Nadia", "Ingrid", "Latifa", "Anouk", "Mariska", "Ebru", "Gloria",
+    "Tamara", "Jolanda", "Kelly", "Rania", "Svetlana", "Wendy",
+];
+const FATHERS: [&str; 6] = ["Mark", "Kevin", "Youssef", "Dennis", "Ricardo", "Tom"];
+const LAST: [&str; 14] = [
+    "de Vries",
+    "Jansen",
+    "Bakker",
+    "El Idrissi",
+    "Yilmaz",
+    "Visser",
+    "Smit",
+    "Mulder",
+    "Kramer",
+    "Bos",
+    "Pinas",
+    "Nguyen",
+    "Kowalski",
+    "de Graaf",
+];
+const CHILDREN: [&str; 20] = [
+    "Noah", "Emma", "Sem", "Julia", "Liam", "Mila", "Adam", "Sara", "Yusuf", "Nora", "Daan", "Zoë",
+    "Milan", "Lina", "Finn", "Lotte", "Amir", "Tess", "Luca", "Ivy",
+];
+const INTERESTS: [&str; 6] = [
+    "koken en samen eten",
+    "wandelen in het park",
+    "een workshop over geldzaken",
+    "sporten met de kinderen",
+    "naaien en handwerken",
+    "uitjes naar de dierentuin",
+];
+
+/// About forty fictional households in Almere Poort: mostly single-parent, children of all
+/// ages, every status, and consents given and withdrawn. Deterministic, so a demo looks the
+/// same every time. Skipped when the neighbourhood already has households (`--force`).
+async fn households(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<()> {
+    use mtp_domain::consent::{ConsentMethod, Purpose};
+    use mtp_domain::{
+        Channel, ChildBirth, HouseholdKind, HouseholdStatus, PhoneNumber, Postcode4, Source,
+    };
+    use mtp_store::{ChildDraft, HouseholdDraft, HouseholdFilter, ParentDraft};
+
+    let tenant = Tenant {
+        org_id,
+        role: Role::Admin,
+        neighbourhoods: vec![],
+    };
+    if store
+        .households(&tenant, &HouseholdFilter::default(), 1, 0)
+        .await?
+        .1
+        > 0
+    {
+        return Ok(());
+    }
+    let person = |s: &str| PersonName::parse(s).map_err(|e| anyhow::anyhow!("demo name {s}: {e}"));
+    let this_year = chrono::Utc::now()
+        .format("%Y")
+        .to_string()
+        .parse::<i32>()
+        .unwrap_or(2026);
+    for i in 0..40usize {
+        let multi = i % 10 == 9;
+        let mother = MOTHERS[i % MOTHERS.len()];
+        let last = LAST[i % LAST.len()];
+        // 06-0000 00NN: the 060 range is not issued, so these numbers reach nobody.
+        let phone = PhoneNumber::parse(&format!("06-000000{:02}", i)).ok();
+        let email = if i % 3 == 0 {
+            Email::parse(&format!(
+                "{}.{}@ouders.demo.invalid",
+                mother.to_lowercase(),
+                i
+            ))
+            .ok()
+        } else {
+            None
+        };
+        let channel = match i % 7 {
+            0 if email.is_some() => Channel::Email,
+            1 => Channel::Phone,
+            2 => Channel::Sms,
+            _ => Channel::WhatsApp,
+        };
+        let mut parents = vec![ParentDraft {
+            first_name: person(mother)?,
+            last_name: if i % 4 == 0 {
+                None
+            } else {
+                Some(person(last)?)
+            },
+            phone,
+            email,
+            channel,
+            languages: [
+                "Nederlands",
+                "Nederlands, Arabisch",
+                "Nederlands, Turks",
+                "Nederlands, Engels",
+            ][i % 4]
+                .into(),
+            works: i % 3 == 1,
+            free_days: if i % 3 == 1 { vec![2, 5] } else { vec![] },
+        }];
+        if multi {
+            parents.push(ParentDraft {
+                first_name: person(FATHERS[i % FATHERS.len()])?,
+                last_name: Some(person(last)?),
+                phone: PhoneNumber::parse(&format!("06-000001{:02}", i)).ok(),
+                email: None,
+                channel: Channel::WhatsApp,
+                languages: "Nederlands".into(),
+                works: true,
+                free_days: vec![5, 6],
+            });
+        }
+        let mut children = Vec::new();
+        for c in 0..(1 + i % 3) {
+            let age = ((i * 7 + c * 5) % 16) as i32;
+            let birth = ChildBirth {
+                year: this_year - age - 1,
+                month: ((i + c * 4) % 12 + 1) as u32,
+            };
+            children.push(ChildDraft {
+                first_name: person(CHILDREN[(i * 3 + c) % CHILDREN.len()])?,
+                birth,
+            });
+        }
+        let draft = HouseholdDraft {
+            neighbourhood_id: poort,
+            kind: if multi {
+                HouseholdKind::MultiParent
+            } else {
+                HouseholdKind::SingleParent
+            },
+            source: Source::ALL[i % Source::ALL.len()],
+            source_partner: (i % 7 == 0).then(|| "Wijkteam Poort".to_string()),
+            postcode4: Postcode4::parse_optional(["1363", "1361", "1362", "1364"][i % 4])
+                .ok()
+                .flatten(),
+            interests: INTERESTS[i % INTERESTS.len()].into(),
+            talents: if i % 5 == 0 {
+                "bakken, organiseren".into()
+            } else {
+                String::new()
+            },
+            notes: if i % 6 == 0 {
+                "Zoekt kinderopvang op woensdagochtend.".into()
+            } else {
+                String::new()
+            },
+            parents,
+            children,
+            data_consent: if i % 2 == 0 {
+                ConsentMethod::Verbal
+            } else {
+                ConsentMethod::Paper
+            },
+        };
+        let id = store.create_household(&tenant, None, &draft).await?;
+        // 4 stay "contacted"; the rest became active, and some went quiet or left since.
+        if i % 10 != 3 {
+            store
+                .set_household_status(&tenant, None, id, HouseholdStatus::Active, None)
+                .await?;
+        }
+        if i % 8 == 5 {
+            store
+                .set_household_status(
+                    &tenant,
+                    None,
+                    id,
+                    HouseholdStatus::Quiet,
+                    Some("werkt nu overdag".into()),
+                )
+                .await?;
+        }
+        if i % 13 == 12 {
+            store
+                .set_household_status(
+                    &tenant,
+                    None,
+                    id,
+                    HouseholdStatus::Left,
+                    Some("verhuisd".into()),
+                )
+                .await?;
+        }
+        if i % 4 != 3 {
+            store
+                .record_consent(
+                    &tenant,
+                    None,
+                    id,
+                    Purpose::ChatGroup,
+                    true,
+                    ConsentMethod::Verbal,
+                )
+                .await?;
+        }
+        if i % 2 == 0 {
+            store
+                .record_consent(
+                    &tenant,
+                    None,
+                    id,
+                    Purpose::Photos,
+                    true,
+                    ConsentMethod::Paper,
+                )
+                .await?;
+        }
+        if i % 10 == 4 {
+            store
+                .record_consent(
+                    &tenant,
+                    None,
+                    id,
+                    Purpose::Photos,
+                    false,
+                    ConsentMethod::Verbal,
+                )
+                .await?;
+        }
+        if i % 4 == 1 {
+            store
+                .record_consent(
+                    &tenant,
+                    None,
+                    id,
+                    Purpose::Research,
+                    true,
+                    ConsentMethod::Paper,
+                )
+                .await?;
+        }
+    }
+    Ok(())
 }

@@ -192,3 +192,128 @@ pub mod app_secret {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+pub mod household {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "household")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub org_id: Uuid,
+        pub neighbourhood_id: Uuid,
+        pub kind: String,
+        pub status: String,
+        pub status_changed_at: DateTimeUtc,
+        pub status_reason: Option<String>,
+        pub postcode4: Option<String>,
+        pub source: String,
+        pub source_partner: Option<String>,
+        pub interests: String,
+        pub talents: String,
+        pub notes: String,
+        pub search_text: String,
+        pub created_at: DateTimeUtc,
+        pub anonymised_at: Option<DateTimeUtc>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod parent {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "parent")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub org_id: Uuid,
+        pub household_id: Uuid,
+        pub position: i32,
+        pub first_name: String,
+        pub last_name: Option<String>,
+        pub phone: Option<String>,
+        pub email: Option<String>,
+        pub channel: String,
+        pub languages: String,
+        pub works: bool,
+        pub free_days: String,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod child {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "child")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub org_id: Uuid,
+        pub household_id: Uuid,
+        pub first_name: String,
+        pub birth_year: i32,
+        pub birth_month: i32,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod consent_record {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "consent_record")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub org_id: Uuid,
+        pub household_id: Uuid,
+        pub purpose: String,
+        pub given: bool,
+        pub at: DateTimeUtc,
+        pub method: String,
+        pub text_version: String,
+        pub recorded_by: Option<Uuid>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod household_event {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "household_event")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub org_id: Uuid,
+        pub household_id: Uuid,
+        pub at: DateTimeUtc,
+        pub actor_id: Option<Uuid>,
+        pub kind: String,
+        pub detail: String,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -9,6 +9,7 @@ mod migration;
 
 pub mod accounts;
 pub mod audit;
+pub mod households;
 pub mod orgs;
 pub mod password;
 pub mod ratelimit;
@@ -24,6 +25,10 @@ use thiserror::Error;
 
 pub use accounts::{Account, AccountUpdate, NewAccount};
 pub use audit::{AuditEntry, AuditFilter, ChainReport, NewAuditEvent};
+pub use households::{
+    Child, ChildDraft, Household, HouseholdDraft, HouseholdEvent, HouseholdFilter,
+    HouseholdSummary, Parent, ParentDraft,
+};
 pub use orgs::{FirstRun, Neighbourhood, Organisation};
 
 #[derive(Debug, Error)]

@@ -84,7 +84,7 @@ struct ErrorTemplate {
 pub fn render(ctx: &Ctx, page: ErrorPage) -> Response {
     let key = page.0.key();
     let p = Page::new(ctx, &format!("{key}-title"));
-    let body = p.t.get(&format!("{key}-body"));
+    let body = p.t.get(format!("{key}-body"));
     let mut res = render_page(&ErrorTemplate { p, body }).into_response();
     *res.status_mut() = page.0.status();
     res

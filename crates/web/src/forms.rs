@@ -65,12 +65,21 @@ impl FormErrors {
     pub fn field(&mut self, t: &Tr, field: &str, e: FieldError) {
         // A message for this very field ("Vul je e-mailadres in") reads better than the
         // generic one; the generic one is the fallback.
-        let specific = format!("{}-{field}", e.key());
-        let key = if t.has(&specific) {
-            specific.as_str()
-        } else {
-            e.key()
-        };
+        // Repeated groups ("p0_first_name", "c2_year") share the message of their base name.
+        let base = field
+            .split_once('_')
+            .filter(|(prefix, _)| {
+                prefix.len() >= 2 && prefix[1..].chars().all(|c| c.is_ascii_digit())
+            })
+            .map(|(_, rest)| rest)
+            .unwrap_or(field);
+        let key = [
+            format!("{}-{field}", e.key()),
+            format!("{}-{base}", e.key()),
+        ]
+        .into_iter()
+        .find(|k| t.has(k))
+        .unwrap_or_else(|| e.key().to_string());
         self.add(field, t.get(key));
     }
 

@@ -19,7 +19,7 @@ use mtp_store::NewAuditEvent;
 use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::AppError;
-use crate::routes::{account, admin, audit_log, auth, home, public};
+use crate::routes::{account, admin, audit_log, auth, home, households, public};
 
 /// Who may use a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,6 +38,10 @@ pub enum Access {
 
 pub const ADMIN: &[Role] = &[Role::Admin];
 pub const ADMIN_COORD: &[Role] = &[Role::Admin, Role::Coordinator];
+/// The roles that handle household data.
+pub const STAFF: &[Role] = &[Role::Admin, Role::Coordinator, Role::Worker];
+/// Staff, and hosts for the list of first names.
+pub const STAFF_HOST: &[Role] = &[Role::Admin, Role::Coordinator, Role::Worker, Role::Host];
 
 /// One row of the table: method, path pattern, rule.
 #[derive(Debug, Clone)]
@@ -232,7 +236,43 @@ fn table() -> Table {
             Roles(ADMIN_COORD),
             post(admin::reset_two_factor),
         ),
-        (g, "/audit", Roles(ADMIN_COORD), get(audit_log::audit)),
+        (
+            g.clone(),
+            "/audit",
+            Roles(ADMIN_COORD),
+            get(audit_log::audit),
+        ),
+        (
+            g.clone(),
+            "/households",
+            Roles(STAFF_HOST),
+            get(households::list),
+        ),
+        (
+            g.clone(),
+            "/households/new",
+            Roles(STAFF),
+            get(households::new_form),
+        ),
+        (
+            p.clone(),
+            "/households/new",
+            Roles(STAFF),
+            post(households::create),
+        ),
+        (g, "/households/{id}", Roles(STAFF), get(households::show)),
+        (
+            p.clone(),
+            "/households/{id}/status",
+            Roles(STAFF),
+            post(households::change_status),
+        ),
+        (
+            p,
+            "/households/{id}/consent",
+            Roles(STAFF),
+            post(households::change_consent),
+        ),
     ]
 }
 

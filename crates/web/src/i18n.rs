@@ -36,18 +36,18 @@ impl Tr {
         Tr { lang }
     }
 
-    pub fn get(&self, key: &str) -> String {
-        LOCALES.lookup(&langid(self.lang), key)
+    pub fn get(&self, key: impl AsRef<str>) -> String {
+        LOCALES.lookup(&langid(self.lang), key.as_ref())
     }
 
     /// A text with one placeholder, e.g. `{ $name }`.
-    pub fn get1(&self, key: &str, name: &str, value: &str) -> String {
+    pub fn get1(&self, key: impl AsRef<str>, name: &str, value: impl std::fmt::Display) -> String {
         let mut args: HashMap<Cow<'static, str>, FluentValue<'_>> = HashMap::new();
         args.insert(
             Cow::Owned(name.to_string()),
             FluentValue::from(value.to_string()),
         );
-        LOCALES.lookup_with_args(&langid(self.lang), key, &args)
+        LOCALES.lookup_with_args(&langid(self.lang), key.as_ref(), &args)
     }
 
     /// Whether a key exists, so a flash message key from a cookie is shown only if known.
@@ -65,11 +65,11 @@ impl Tr {
     pub fn datetime(&self, t: chrono::DateTime<chrono::Utc>) -> String {
         use chrono::{Datelike, Timelike};
         let local = t.with_timezone(&chrono_tz::Europe::Amsterdam);
-        let day = self.get(&format!(
+        let day = self.get(format!(
             "weekday-{}",
             local.weekday().num_days_from_monday()
         ));
-        let month = self.get(&format!("month-{}", local.month()));
+        let month = self.get(format!("month-{}", local.month()));
         format!(
             "{day} {} {month} {}, {:02}:{:02}",
             local.day(),

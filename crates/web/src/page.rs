@@ -37,7 +37,7 @@ pub struct Page {
 fn nav_for(role: Role) -> &'static [(&'static str, &'static str)] {
     match role {
         Role::Admin => &[
-            ("/", "nav-home"),
+            ("/households", "nav-households"),
             ("/admin/accounts", "nav-accounts"),
             ("/admin/neighbourhoods", "nav-neighbourhoods"),
             ("/admin/organisation", "nav-organisation"),
@@ -45,11 +45,13 @@ fn nav_for(role: Role) -> &'static [(&'static str, &'static str)] {
         ],
         Role::Coordinator => &[
             ("/", "nav-home"),
+            ("/households", "nav-households"),
             ("/admin/accounts", "nav-accounts"),
             ("/admin/neighbourhoods", "nav-neighbourhoods"),
             ("/audit", "nav-audit"),
         ],
-        Role::Worker | Role::Host | Role::Partner | Role::Researcher => &[("/", "nav-home")],
+        Role::Worker | Role::Host => &[("/", "nav-home"), ("/households", "nav-households")],
+        Role::Partner | Role::Researcher => &[("/", "nav-home")],
     }
 }
 
@@ -86,7 +88,7 @@ impl Page {
                 .map(|u| u.account.display_name.clone())
                 .unwrap_or_default(),
             switch_lang: other.as_str(),
-            switch_label: t.get(&format!("language-{}", other.as_str())),
+            switch_label: t.get(format!("language-{}", other.as_str())),
             switch_href: format!("/lang/{}?next={next}", other.as_str()),
             flash,
             errors: FormErrors::default(),

@@ -4,62 +4,10 @@
 
 use sea_orm_migration::prelude::*;
 
+use super::schema::{fk, flag, id, index, text, ts};
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
-
-fn id(name: &'static str) -> ColumnDef {
-    ColumnDef::new(Alias::new(name))
-        .uuid()
-        .not_null()
-        .to_owned()
-}
-
-fn text(name: &'static str) -> ColumnDef {
-    ColumnDef::new(Alias::new(name))
-        .string()
-        .not_null()
-        .to_owned()
-}
-
-fn ts(name: &'static str) -> ColumnDef {
-    ColumnDef::new(Alias::new(name))
-        .timestamp_with_time_zone()
-        .not_null()
-        .to_owned()
-}
-
-fn flag(name: &'static str) -> ColumnDef {
-    ColumnDef::new(Alias::new(name))
-        .boolean()
-        .not_null()
-        .default(false)
-        .to_owned()
-}
-
-fn fk(from: &'static str, table: &'static str) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .from_col(Alias::new(from))
-        .to(Alias::new(table), Alias::new("id"))
-        .on_delete(ForeignKeyAction::Restrict)
-        .to_owned()
-}
-
-fn index(
-    table: &'static str,
-    name: &'static str,
-    cols: &[&'static str],
-    unique: bool,
-) -> IndexCreateStatement {
-    let mut i = Index::create();
-    i.name(name).table(Alias::new(table));
-    for c in cols {
-        i.col(Alias::new(*c));
-    }
-    if unique {
-        i.unique();
-    }
-    i.to_owned()
-}
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {

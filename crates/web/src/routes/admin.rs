@@ -43,14 +43,14 @@ fn org_page(ctx: &Ctx, f: FormData, errors: FormErrors) -> Response {
     let p = Page::new(ctx, "org-title").with_errors(errors);
     let regions = HolidayRegion::ALL
         .iter()
-        .map(|r| (r.as_str(), p.t.get(&format!("region-{}", r.as_str()))))
+        .map(|r| (r.as_str(), p.t.get(format!("region-{}", r.as_str()))))
         .collect();
     let policies = TwoFactorPolicy::ALL
         .iter()
         .map(|r| {
             (
                 r.as_str(),
-                p.t.get(&format!("two-factor-policy-{}", r.as_str())),
+                p.t.get(format!("two-factor-policy-{}", r.as_str())),
             )
         })
         .collect();
@@ -123,10 +123,7 @@ pub async fn org_submit(
         &state,
         &user,
         "organisation.updated",
-        Subject {
-            object_type: "organisation",
-            object_id: Some(user.org.id),
-        },
+        Subject::of("organisation", user.org.id),
         &detail,
     )
     .await;
@@ -342,7 +339,7 @@ pub async fn accounts(State(state): State<AppState>, ctx: Ctx) -> Result<Respons
             id: a.id,
             name: a.display_name,
             email: a.email,
-            role: p.t.get(&format!("role-{}", a.role.as_str())),
+            role: p.t.get(format!("role-{}", a.role.as_str())),
             neighbourhoods: nbs
                 .iter()
                 .filter(|n| a.neighbourhoods.contains(&n.id))
@@ -408,7 +405,7 @@ async fn account_page(
     let roles = Role::ALL
         .into_iter()
         .filter(|r| user.role().may_grant(*r))
-        .map(|r| (r.as_str(), p.t.get(&format!("role-{}", r.as_str()))))
+        .map(|r| (r.as_str(), p.t.get(format!("role-{}", r.as_str()))))
         .collect();
     let neighbourhoods = state.store.neighbourhoods(&user.tenant).await?;
     let is_self = account.as_ref().is_some_and(|a| a.id == user.account.id);

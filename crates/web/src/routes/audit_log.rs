@@ -99,17 +99,7 @@ pub async fn audit(
         Vec::new()
     };
     // Reading the trail is itself worth a line in it.
-    record(
-        &state,
-        &user,
-        "audit.viewed",
-        Subject {
-            object_type: "audit",
-            object_id: None,
-        },
-        "",
-    )
-    .await;
+    record(&state, &user, "audit.viewed", Subject::none("audit"), "").await;
     let older_href = (entries.len() as u64 == PAGE_SIZE)
         .then(|| {
             entries.last().map(|last| {

@@ -26,7 +26,7 @@ struct SetupPage {
 fn regions(p: &Page) -> Vec<(&'static str, String)> {
     HolidayRegion::ALL
         .iter()
-        .map(|r| (r.as_str(), p.t.get(&format!("region-{}", r.as_str()))))
+        .map(|r| (r.as_str(), p.t.get(format!("region-{}", r.as_str()))))
         .collect()
 }
 

@@ -30,7 +30,7 @@ pub async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
         .map(|n| n.name)
         .collect();
     Ok(render_page(&Home {
-        role_label: p.t.get(&format!("role-{}", user.role().as_str())),
+        role_label: p.t.get(format!("role-{}", user.role().as_str())),
         org_name: user.org.name.clone(),
         neighbourhoods,
         two_factor_on: user.account.totp_enabled,

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod audit_log;
 pub mod auth;
 pub mod home;
+pub mod households;
 pub mod public;
 
 use axum::http::HeaderValue;
@@ -20,20 +21,41 @@ use crate::ctx::{Ctx, FLASH_COOKIE, User, encode_flash_arg, set_cookie};
 pub struct Subject<'a> {
     pub object_type: &'a str,
     pub object_id: Option<Uuid>,
+    pub neighbourhood_id: Option<Uuid>,
 }
 
 impl Subject<'static> {
     pub fn account(id: Uuid) -> Self {
-        Subject {
-            object_type: "account",
-            object_id: Some(id),
-        }
+        Subject::of("account", id)
     }
 
     pub fn neighbourhood(id: Uuid) -> Self {
         Subject {
-            object_type: "neighbourhood",
+            neighbourhood_id: Some(id),
+            ..Subject::of("neighbourhood", id)
+        }
+    }
+
+    pub fn household(id: Uuid, neighbourhood_id: Uuid) -> Self {
+        Subject {
+            neighbourhood_id: Some(neighbourhood_id),
+            ..Subject::of("household", id)
+        }
+    }
+
+    pub fn of(object_type: &'static str, id: Uuid) -> Self {
+        Subject {
+            object_type,
             object_id: Some(id),
+            neighbourhood_id: None,
+        }
+    }
+
+    pub fn none(object_type: &'static str) -> Self {
+        Subject {
+            object_type,
+            object_id: None,
+            neighbourhood_id: None,
         }
     }
 }
@@ -54,7 +76,7 @@ pub async fn audit(
         action: action.into(),
         object_type: subject.object_type.into(),
         object_id: subject.object_id,
-        neighbourhood_id: None,
+        neighbourhood_id: subject.neighbourhood_id,
         outcome: Outcome::Allowed,
         detail: detail.into(),
     };

@@ -73,7 +73,7 @@ struct Statement {
 
 fn statement(ctx: &Ctx, key: &str) -> Response {
     let p = Page::new(ctx, &format!("{key}-title"));
-    let text = |part: &str| p.t.get(&format!("{key}-{part}"));
+    let text = |part: &str| p.t.get(format!("{key}-{part}"));
     let (lead, body, contact) = (text("lead"), text("body"), text("contact"));
     render_page(&Statement {
         p,

@@ -1,0 +1,599 @@
+//! The household register: households, their parents and children, consent per purpose and
+//! the household's timeline. Every call takes the caller's tenant: a household outside the
+//! tenant's organisation or neighbourhoods is `NotFound`, exactly like one that does not exist.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use mtp_domain::consent::{ConsentMethod, ConsentRecord, Purpose};
+use mtp_domain::{
+    Channel, ChildBirth, Email, HouseholdKind, HouseholdStatus, PersonName, PhoneNumber, Postcode4,
+    Source, Tenant,
+};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set, TransactionTrait,
+};
+use uuid::Uuid;
+
+use crate::entities::{
+    account, child, consent_record, household, household_event, neighbourhood, parent,
+};
+use crate::{Result, Store, StoreError, now};
+
+#[derive(Debug, Clone)]
+pub struct ParentDraft {
+    pub first_name: PersonName,
+    pub last_name: Option<PersonName>,
+    pub phone: Option<PhoneNumber>,
+    pub email: Option<Email>,
+    pub channel: Channel,
+    pub languages: String,
+    pub works: bool,
+    /// Weekday numbers 0 (Monday) – 6 (Sunday) on which a working parent is free.
+    pub free_days: Vec<u8>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ChildDraft {
+    pub first_name: PersonName,
+    pub birth: ChildBirth,
+}
+
+/// Everything the registration form asks.
+#[derive(Debug, Clone)]
+pub struct HouseholdDraft {
+    pub neighbourhood_id: Uuid,
+    pub kind: HouseholdKind,
+    pub source: Source,
+    pub source_partner: Option<String>,
+    pub postcode4: Option<Postcode4>,
+    pub interests: String,
+    pub talents: String,
+    pub notes: String,
+    pub parents: Vec<ParentDraft>,
+    pub children: Vec<ChildDraft>,
+    /// How the family consented to having their data registered (DESIGN.md: consent per
+    /// purpose; registration itself is the first purpose).
+    pub data_consent: ConsentMethod,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Parent {
+    pub id: Uuid,
+    pub first_name: String,
+    pub last_name: Option<String>,
+    pub phone: Option<PhoneNumber>,
+    pub email: Option<String>,
+    pub channel: Channel,
+    pub languages: String,
+    pub works: bool,
+    pub free_days: Vec<u8>,
+}
+
+impl Parent {
+    pub fn full_name(&self) -> String {
+        match &self.last_name {
+            Some(l) => format!("{} {l}", self.first_name),
+            None => self.first_name.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Child {
+    pub id: Uuid,
+    pub first_name: String,
+    pub birth: ChildBirth,
+}
+
+/// One row of the household list.
+#[derive(Debug, Clone)]
+pub struct HouseholdSummary {
+    pub id: Uuid,
+    pub neighbourhood_name: String,
+    pub kind: HouseholdKind,
+    pub status: HouseholdStatus,
+    pub first_names: Vec<String>,
+    pub full_names: Vec<String>,
+    pub children: usize,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone)]
+pub struct HouseholdEvent {
+    pub at: DateTime<Utc>,
+    pub actor_name: Option<String>,
+    pub kind: String,
+    pub detail: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Household {
+    pub id: Uuid,
+    pub org_id: Uuid,
+    pub neighbourhood_id: Uuid,
+    pub neighbourhood_name: String,
+    pub kind: HouseholdKind,
+    pub status: HouseholdStatus,
+    pub status_changed_at: DateTime<Utc>,
+    pub status_reason: Option<String>,
+    pub postcode4: Option<String>,
+    pub source: Source,
+    pub source_partner: Option<String>,
+    pub interests: String,
+    pub talents: String,
+    pub notes: String,
+    pub created_at: DateTime<Utc>,
+    pub anonymised: bool,
+    pub parents: Vec<Parent>,
+    pub children: Vec<Child>,
+    pub consents: Vec<ConsentRecord>,
+    pub events: Vec<HouseholdEvent>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct HouseholdFilter {
+    /// Part of a name, phone number or e-mail address.
+    pub q: String,
+    pub status: Option<HouseholdStatus>,
+    pub kind: Option<HouseholdKind>,
+    pub neighbourhood_id: Option<Uuid>,
+}
+
+fn free_days_text(days: &[u8]) -> String {
+    days.iter().map(u8::to_string).collect::<Vec<_>>().join(",")
+}
+
+fn parse_free_days(text: &str) -> Vec<u8> {
+    text.split(',')
+        .filter_map(|d| d.parse().ok())
+        .filter(|d| *d < 7)
+        .collect()
+}
+
+fn search_text(parents: &[ParentDraft]) -> String {
+    parents
+        .iter()
+        .flat_map(|p| {
+            [
+                Some(p.first_name.as_str().to_string()),
+                p.last_name.as_ref().map(|l| l.as_str().to_string()),
+                p.phone.as_ref().map(|n| n.e164().to_string()),
+                p.phone
+                    .as_ref()
+                    .map(|n| n.display().replace([' ', '-'], "")),
+                p.email.as_ref().map(|e| e.as_str().to_string()),
+            ]
+        })
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// The neighbourhoods a tenant's household queries are limited to; `None` means the whole
+/// organisation.
+fn reach(tenant: &Tenant) -> Option<Vec<Uuid>> {
+    (!tenant.role.sees_whole_organisation()).then(|| tenant.neighbourhoods.clone())
+}
+
+async fn add_event<C: ConnectionTrait>(
+    db: &C,
+    org_id: Uuid,
+    household_id: Uuid,
+    actor: Option<Uuid>,
+    kind: &str,
+    detail: &str,
+) -> Result<()> {
+    household_event::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        org_id: Set(org_id),
+        household_id: Set(household_id),
+        at: Set(now()),
+        actor_id: Set(actor),
+        kind: Set(kind.into()),
+        detail: Set(detail.into()),
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+impl Store {
+    /// Register a household with its parents, children and the consent for registration.
+    pub async fn create_household(
+        &self,
+        tenant: &Tenant,
+        actor: Option<Uuid>,
+        d: &HouseholdDraft,
+    ) -> Result<Uuid> {
+        if !tenant.may_see_neighbourhood(tenant.org_id, d.neighbourhood_id) {
+            return Err(StoreError::NotFound);
+        }
+        let org_id = tenant.org_id;
+        let id = Uuid::now_v7();
+        let t = now();
+        let txn = self.db.begin().await?;
+        household::ActiveModel {
+            id: Set(id),
+            org_id: Set(org_id),
+            neighbourhood_id: Set(d.neighbourhood_id),
+            kind: Set(d.kind.as_str().into()),
+            status: Set(HouseholdStatus::Contacted.as_str().into()),
+            status_changed_at: Set(t),
+            status_reason: Set(None),
+            postcode4: Set(d.postcode4.as_ref().map(|p| p.as_str().to_string())),
+            source: Set(d.source.as_str().into()),
+            source_partner: Set(d.source_partner.clone()),
+            interests: Set(d.interests.clone()),
+            talents: Set(d.talents.clone()),
+            notes: Set(d.notes.clone()),
+            search_text: Set(search_text(&d.parents)),
+            created_at: Set(t),
+            anonymised_at: Set(None),
+        }
+        .insert(&txn)
+        .await?;
+        for (i, p) in d.parents.iter().enumerate() {
+            parent::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                org_id: Set(org_id),
+                household_id: Set(id),
+                position: Set(i32::try_from(i).unwrap_or(i32::MAX)),
+                first_name: Set(p.first_name.as_str().into()),
+                last_name: Set(p.last_name.as_ref().map(|l| l.as_str().to_string())),
+                phone: Set(p.phone.as_ref().map(|n| n.e164().to_string())),
+                email: Set(p.email.as_ref().map(|e| e.as_str().to_string())),
+                channel: Set(p.channel.as_str().into()),
+                languages: Set(p.languages.clone()),
+                works: Set(p.works),
+                free_days: Set(free_days_text(&p.free_days)),
+            }
+            .insert(&txn)
+            .await?;
+        }
+        for c in &d.children {
+            child::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                org_id: Set(org_id),
+                household_id: Set(id),
+                first_name: Set(c.first_name.as_str().into()),
+                birth_year: Set(c.birth.year),
+                birth_month: Set(i32::try_from(c.birth.month).unwrap_or(1)),
+            }
+            .insert(&txn)
+            .await?;
+        }
+        add_event(&txn, org_id, id, actor, "registered", "").await?;
+        insert_consent(
+            &txn,
+            org_id,
+            id,
+            actor,
+            Purpose::DataRegistration,
+            true,
+            d.data_consent,
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(id)
+    }
+
+    /// The tenant's households that match the filter, newest first; `limit` rows from `offset`.
+    pub async fn households(
+        &self,
+        tenant: &Tenant,
+        f: &HouseholdFilter,
+        limit: u64,
+        offset: u64,
+    ) -> Result<(Vec<HouseholdSummary>, u64)> {
+        let mut q = household::Entity::find().filter(household::Column::OrgId.eq(tenant.org_id));
+        if let Some(ids) = reach(tenant) {
+            q = q.filter(household::Column::NeighbourhoodId.is_in(ids));
+        }
+        if let Some(s) = f.status {
+            q = q.filter(household::Column::Status.eq(s.as_str()));
+        }
+        if let Some(k) = f.kind {
+            q = q.filter(household::Column::Kind.eq(k.as_str()));
+        }
+        if let Some(n) = f.neighbourhood_id {
+            q = q.filter(household::Column::NeighbourhoodId.eq(n));
+        }
+        let needle = f.q.trim().to_lowercase();
+        if !needle.is_empty() {
+            let escaped = needle
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
+            q = q.filter(
+                Expr::col(household::Column::SearchText)
+                    .like(sea_orm::sea_query::LikeExpr::new(format!("%{escaped}%")).escape('\\')),
+            );
+        }
+        let total = q.clone().count(&self.db).await?;
+        let rows = q
+            .order_by_desc(household::Column::CreatedAt)
+            .order_by_desc(household::Column::Id)
+            .limit(limit)
+            .offset(offset)
+            .all(&self.db)
+            .await?;
+        let ids: Vec<Uuid> = rows.iter().map(|h| h.id).collect();
+        let mut parents: HashMap<Uuid, Vec<parent::Model>> = HashMap::new();
+        let mut children: HashMap<Uuid, usize> = HashMap::new();
+        if !ids.is_empty() {
+            for p in parent::Entity::find()
+                .filter(parent::Column::OrgId.eq(tenant.org_id))
+                .filter(parent::Column::HouseholdId.is_in(ids.clone()))
+                .order_by_asc(parent::Column::Position)
+                .all(&self.db)
+                .await?
+            {
+                parents.entry(p.household_id).or_default().push(p);
+            }
+            for c in child::Entity::find()
+                .filter(child::Column::OrgId.eq(tenant.org_id))
+                .filter(child::Column::HouseholdId.is_in(ids))
+                .all(&self.db)
+                .await?
+            {
+                *children.entry(c.household_id).or_default() += 1;
+            }
+        }
+        let names = self.neighbourhood_names(tenant.org_id).await?;
+        let list = rows
+            .into_iter()
+            .map(|h| {
+                let ps = parents.remove(&h.id).unwrap_or_default();
+                HouseholdSummary {
+                    id: h.id,
+                    neighbourhood_name: names.get(&h.neighbourhood_id).cloned().unwrap_or_default(),
+                    kind: HouseholdKind::parse(&h.kind).unwrap_or(HouseholdKind::SingleParent),
+                    status: HouseholdStatus::parse(&h.status).unwrap_or(HouseholdStatus::Contacted),
+                    first_names: ps.iter().map(|p| p.first_name.clone()).collect(),
+                    full_names: ps
+                        .iter()
+                        .map(|p| match &p.last_name {
+                            Some(l) => format!("{} {l}", p.first_name),
+                            None => p.first_name.clone(),
+                        })
+                        .collect(),
+                    children: children.get(&h.id).copied().unwrap_or(0),
+                    created_at: h.created_at,
+                }
+            })
+            .collect();
+        Ok((list, total))
+    }
+
+    async fn neighbourhood_names(&self, org_id: Uuid) -> Result<HashMap<Uuid, String>> {
+        Ok(neighbourhood::Entity::find()
+            .filter(neighbourhood::Column::OrgId.eq(org_id))
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|n| (n.id, n.name))
+            .collect())
+    }
+
+    async fn household_row(&self, tenant: &Tenant, id: Uuid) -> Result<household::Model> {
+        household::Entity::find_by_id(id)
+            .filter(household::Column::OrgId.eq(tenant.org_id))
+            .one(&self.db)
+            .await?
+            .filter(|h| tenant.may_see_neighbourhood(h.org_id, h.neighbourhood_id))
+            .ok_or(StoreError::NotFound)
+    }
+
+    /// One household with everything recorded about it.
+    pub async fn household(&self, tenant: &Tenant, id: Uuid) -> Result<Household> {
+        let h = self.household_row(tenant, id).await?;
+        let org = tenant.org_id;
+        let parents = parent::Entity::find()
+            .filter(parent::Column::OrgId.eq(org))
+            .filter(parent::Column::HouseholdId.eq(id))
+            .order_by_asc(parent::Column::Position)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|p| Parent {
+                id: p.id,
+                phone: p.phone.as_deref().and_then(PhoneNumber::from_e164),
+                channel: Channel::parse(&p.channel).unwrap_or(Channel::WhatsApp),
+                free_days: parse_free_days(&p.free_days),
+                first_name: p.first_name,
+                last_name: p.last_name,
+                email: p.email,
+                languages: p.languages,
+                works: p.works,
+            })
+            .collect();
+        let children = child::Entity::find()
+            .filter(child::Column::OrgId.eq(org))
+            .filter(child::Column::HouseholdId.eq(id))
+            .order_by_asc(child::Column::BirthYear)
+            .order_by_asc(child::Column::BirthMonth)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|c| Child {
+                id: c.id,
+                first_name: c.first_name,
+                birth: ChildBirth {
+                    year: c.birth_year,
+                    month: u32::try_from(c.birth_month).unwrap_or(1),
+                },
+            })
+            .collect();
+        let consents = self.consents(org, id).await?;
+        let rows = household_event::Entity::find()
+            .filter(household_event::Column::OrgId.eq(org))
+            .filter(household_event::Column::HouseholdId.eq(id))
+            .order_by_desc(household_event::Column::At)
+            .order_by_desc(household_event::Column::Id)
+            .all(&self.db)
+            .await?;
+        let actor_ids: Vec<Uuid> = rows.iter().filter_map(|e| e.actor_id).collect();
+        let actors: HashMap<Uuid, String> = if actor_ids.is_empty() {
+            HashMap::new()
+        } else {
+            account::Entity::find()
+                .filter(account::Column::OrgId.eq(org))
+                .filter(account::Column::Id.is_in(actor_ids))
+                .all(&self.db)
+                .await?
+                .into_iter()
+                .map(|a| (a.id, a.display_name))
+                .collect()
+        };
+        let events = rows
+            .into_iter()
+            .map(|e| HouseholdEvent {
+                at: e.at,
+                actor_name: e.actor_id.and_then(|a| actors.get(&a).cloned()),
+                kind: e.kind,
+                detail: e.detail,
+            })
+            .collect();
+        let names = self.neighbourhood_names(org).await?;
+        Ok(Household {
+            id: h.id,
+            org_id: h.org_id,
+            neighbourhood_id: h.neighbourhood_id,
+            neighbourhood_name: names.get(&h.neighbourhood_id).cloned().unwrap_or_default(),
+            kind: HouseholdKind::parse(&h.kind).unwrap_or(HouseholdKind::SingleParent),
+            status: HouseholdStatus::parse(&h.status).unwrap_or(HouseholdStatus::Contacted),
+            status_changed_at: h.status_changed_at,
+            status_reason: h.status_reason,
+            postcode4: h.postcode4,
+            source: Source::parse(&h.source).unwrap_or(Source::SelfReferral),
+            source_partner: h.source_partner,
+            interests: h.interests,
+            talents: h.talents,
+            notes: h.notes,
+            created_at: h.created_at,
+            anonymised: h.anonymised_at.is_some(),
+            parents,
+            children,
+            consents,
+            events,
+        })
+    }
+
+    async fn consents(&self, org_id: Uuid, household_id: Uuid) -> Result<Vec<ConsentRecord>> {
+        Ok(consent_record::Entity::find()
+            .filter(consent_record::Column::OrgId.eq(org_id))
+            .filter(consent_record::Column::HouseholdId.eq(household_id))
+            .order_by_asc(consent_record::Column::At)
+            .order_by_asc(consent_record::Column::Id)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .filter_map(|c| {
+                Some(ConsentRecord {
+                    purpose: Purpose::parse(&c.purpose)?,
+                    given: c.given,
+                    at: c.at,
+                    method: ConsentMethod::parse(&c.method).ok()?,
+                    text_version: c.text_version,
+                })
+            })
+            .collect())
+    }
+
+    /// Move a household to another status. Refused (`Ok(false)`) when the lifecycle does not
+    /// allow the move.
+    pub async fn set_household_status(
+        &self,
+        tenant: &Tenant,
+        actor: Option<Uuid>,
+        id: Uuid,
+        next: HouseholdStatus,
+        reason: Option<String>,
+    ) -> Result<bool> {
+        let h = self.household_row(tenant, id).await?;
+        let current = HouseholdStatus::parse(&h.status).unwrap_or(HouseholdStatus::Contacted);
+        if !current.may_become(next) {
+            return Ok(false);
+        }
+        let txn = self.db.begin().await?;
+        // Conditional on the status we read, so two workers changing it at once cannot both
+        // win with a move the lifecycle forbids.
+        let res = household::Entity::update_many()
+            .col_expr(household::Column::Status, next.as_str().into())
+            .col_expr(household::Column::StatusChangedAt, now().into())
+            .col_expr(household::Column::StatusReason, reason.into())
+            .filter(household::Column::OrgId.eq(tenant.org_id))
+            .filter(household::Column::Id.eq(id))
+            .filter(household::Column::Status.eq(current.as_str()))
+            .exec(&txn)
+            .await?;
+        if res.rows_affected == 0 {
+            return Ok(false);
+        }
+        let detail = format!("{}>{}", current.as_str(), next.as_str());
+        add_event(&txn, tenant.org_id, id, actor, "status", &detail).await?;
+        txn.commit().await?;
+        Ok(true)
+    }
+
+    /// Record that consent for a purpose was given or withdrawn.
+    pub async fn record_consent(
+        &self,
+        tenant: &Tenant,
+        actor: Option<Uuid>,
+        id: Uuid,
+        purpose: Purpose,
+        given: bool,
+        method: ConsentMethod,
+    ) -> Result<()> {
+        self.household_row(tenant, id).await?;
+        let txn = self.db.begin().await?;
+        insert_consent(&txn, tenant.org_id, id, actor, purpose, given, method).await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    /// The recorded consents of a household, for the consent gate.
+    pub async fn household_consents(
+        &self,
+        tenant: &Tenant,
+        id: Uuid,
+    ) -> Result<Vec<ConsentRecord>> {
+        self.household_row(tenant, id).await?;
+        self.consents(tenant.org_id, id).await
+    }
+}
+
+async fn insert_consent<C: ConnectionTrait>(
+    db: &C,
+    org_id: Uuid,
+    household_id: Uuid,
+    actor: Option<Uuid>,
+    purpose: Purpose,
+    given: bool,
+    method: ConsentMethod,
+) -> Result<()> {
+    consent_record::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        org_id: Set(org_id),
+        household_id: Set(household_id),
+        purpose: Set(purpose.as_str().into()),
+        given: Set(given),
+        at: Set(now()),
+        method: Set(method.as_str().into()),
+        text_version: Set(mtp_domain::consent::CURRENT_TEXT_VERSION.into()),
+        recorded_by: Set(actor),
+    }
+    .insert(db)
+    .await?;
+    let detail = format!(
+        "{}:{}",
+        purpose.as_str(),
+        if given { "given" } else { "withdrawn" }
+    );
+    add_event(db, org_id, household_id, actor, "consent", &detail).await
+}

@@ -1,0 +1,87 @@
+//! Column and index helpers shared by the migrations, so each reads as a list of columns.
+
+use sea_orm_migration::prelude::*;
+
+pub fn id(name: &'static str) -> ColumnDef {
+    ColumnDef::new(Alias::new(name))
+        .uuid()
+        .not_null()
+        .to_owned()
+}
+
+pub fn text(name: &'static str) -> ColumnDef {
+    ColumnDef::new(Alias::new(name))
+        .string()
+        .not_null()
+        .to_owned()
+}
+
+pub fn ts(name: &'static str) -> ColumnDef {
+    ColumnDef::new(Alias::new(name))
+        .timestamp_with_time_zone()
+        .not_null()
+        .to_owned()
+}
+
+pub fn flag(name: &'static str) -> ColumnDef {
+    ColumnDef::new(Alias::new(name))
+        .boolean()
+        .not_null()
+        .default(false)
+        .to_owned()
+}
+
+pub fn fk(from: &'static str, table: &'static str) -> ForeignKeyCreateStatement {
+    ForeignKey::create()
+        .from_col(Alias::new(from))
+        .to(Alias::new(table), Alias::new("id"))
+        .on_delete(ForeignKeyAction::Restrict)
+        .to_owned()
+}
+
+pub fn index(
+    table: &'static str,
+    name: &'static str,
+    cols: &[&'static str],
+    unique: bool,
+) -> IndexCreateStatement {
+    let mut i = Index::create();
+    i.name(name).table(Alias::new(table));
+    for c in cols {
+        i.col(Alias::new(*c));
+    }
+    if unique {
+        i.unique();
+    }
+    i.to_owned()
+}
+
+pub fn text_null(name: &'static str) -> ColumnDef {
+    ColumnDef::new(Alias::new(name)).string().null().to_owned()
+}
+
+pub fn int(name: &'static str) -> ColumnDef {
+    ColumnDef::new(Alias::new(name))
+        .integer()
+        .not_null()
+        .to_owned()
+}
+
+pub fn uuid_null(name: &'static str) -> ColumnDef {
+    ColumnDef::new(Alias::new(name)).uuid().null().to_owned()
+}
+
+pub fn ts_null(name: &'static str) -> ColumnDef {
+    ColumnDef::new(Alias::new(name))
+        .timestamp_with_time_zone()
+        .null()
+        .to_owned()
+}
+
+/// Free text without a length limit in the database; the application bounds it.
+pub fn long_text(name: &'static str) -> ColumnDef {
+    ColumnDef::new(Alias::new(name))
+        .text()
+        .not_null()
+        .to_owned()
+}

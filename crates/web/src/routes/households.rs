@@ -1,0 +1,780 @@
+//! The household register: list and search, register, the household page with its timeline,
+//! status and consent. Hosts see first names in the list and nothing else (DESIGN.md roles).
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use chrono::Utc;
+use mtp_domain::consent::{self, ConsentMethod, ConsentRecord, Purpose};
+use mtp_domain::{
+    Channel, ChildBirth, Email, FieldError, HouseholdKind, HouseholdStatus, PersonName,
+    PhoneNumber, Postcode4, Role, Source,
+};
+use mtp_store::{
+    ChildDraft, Household, HouseholdDraft, HouseholdFilter, HouseholdSummary, Neighbourhood,
+    ParentDraft, StoreError,
+};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::AppState;
+use crate::ctx::{Ctx, User};
+use crate::error::AppError;
+use crate::forms::{FormData, FormErrors, unprocessable};
+use crate::i18n::Tr;
+use crate::page::{Page, render_page};
+use crate::routes::{Subject, audit, redirect_with_flash};
+
+const PAGE_SIZE: u64 = 50;
+/// Rows for children on the registration form; more can be added on the household page later.
+pub const CHILD_ROWS: usize = 4;
+/// Free text fields (interests, talents, notes) are bounded so a paste cannot fill the disk.
+const MAX_TEXT: usize = 2000;
+
+fn today() -> chrono::NaiveDate {
+    Utc::now()
+        .with_timezone(&chrono_tz::Europe::Amsterdam)
+        .date_naive()
+}
+
+// ---------------------------------------------------------------- list
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ListQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    neighbourhood: String,
+    #[serde(default)]
+    page: u64,
+}
+
+pub struct Card {
+    pub id: Uuid,
+    pub names: String,
+    pub status_key: &'static str,
+    pub status_tag: &'static str,
+    pub kind_key: &'static str,
+    pub neighbourhood: String,
+    pub children: usize,
+}
+
+#[derive(Template)]
+#[template(path = "households.html")]
+struct ListPage {
+    p: Page,
+    q: ListQuery,
+    cards: Vec<Card>,
+    total: u64,
+    host_view: bool,
+    may_register: bool,
+    neighbourhoods: Vec<Neighbourhood>,
+    statuses: Vec<(&'static str, String)>,
+    kinds: Vec<(&'static str, String)>,
+    next_href: Option<String>,
+    prev_href: Option<String>,
+}
+
+pub fn status_tag(s: HouseholdStatus) -> &'static str {
+    match s {
+        HouseholdStatus::Active => "tag--present",
+        HouseholdStatus::Contacted => "tag--info",
+        HouseholdStatus::Quiet => "tag--excused",
+        HouseholdStatus::Left => "tag--neutral",
+    }
+}
+
+fn card(s: HouseholdSummary, host_view: bool) -> Card {
+    Card {
+        id: s.id,
+        // Hosts are volunteers: first names only (UI.md §1.10).
+        names: if host_view {
+            s.first_names.join(" & ")
+        } else {
+            s.full_names.join(" & ")
+        },
+        status_key: status_key(s.status),
+        status_tag: status_tag(s.status),
+        kind_key: kind_key(s.kind),
+        neighbourhood: s.neighbourhood_name,
+        children: s.children,
+    }
+}
+
+fn status_key(s: HouseholdStatus) -> &'static str {
+    match s {
+        HouseholdStatus::Contacted => "household-status-contacted",
+        HouseholdStatus::Active => "household-status-active",
+        HouseholdStatus::Quiet => "household-status-quiet",
+        HouseholdStatus::Left => "household-status-left",
+    }
+}
+
+fn kind_key(k: HouseholdKind) -> &'static str {
+    match k {
+        HouseholdKind::SingleParent => "household-kind-single_parent",
+        HouseholdKind::MultiParent => "household-kind-multi_parent",
+    }
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(mut q): Query<ListQuery>,
+) -> Result<Response, AppError> {
+    let user = ctx.user()?.clone();
+    let host_view = user.role() == Role::Host;
+    let p = Page::new(&ctx, "households-title");
+    let neighbourhoods = state.store.neighbourhoods(&user.tenant).await?;
+    let mut filter = HouseholdFilter {
+        q: q.q.chars().take(100).collect(),
+        status: HouseholdStatus::parse(&q.status).ok(),
+        kind: HouseholdKind::parse(&q.kind).ok(),
+        neighbourhood_id: Uuid::parse_str(&q.neighbourhood).ok(),
+    };
+    if host_view {
+        // A host cannot search (a phone number would tell them who is registered) and sees
+        // the families who take part now.
+        q.q.clear();
+        filter.q.clear();
+        filter.status = Some(HouseholdStatus::Active);
+    }
+    let page = q.page.min(10_000);
+    let (rows, total) = state
+        .store
+        .households(&user.tenant, &filter, PAGE_SIZE, page * PAGE_SIZE)
+        .await?;
+    audit(
+        &state,
+        &user,
+        "households.listed",
+        Subject::none("household"),
+        &format!("rows={}", rows.len()),
+    )
+    .await;
+    let link = |page: u64| {
+        url::form_urlencoded::Serializer::new("/households?".to_string())
+            .append_pair("q", &q.q)
+            .append_pair("status", &q.status)
+            .append_pair("kind", &q.kind)
+            .append_pair("neighbourhood", &q.neighbourhood)
+            .append_pair("page", &page.to_string())
+            .finish()
+    };
+    let next_href = ((page + 1) * PAGE_SIZE < total).then(|| link(page + 1));
+    let prev_href = (page > 0).then(|| link(page - 1));
+    let statuses = HouseholdStatus::ALL
+        .iter()
+        .map(|s| (s.as_str(), p.t.get(status_key(*s))))
+        .collect();
+    let kinds = HouseholdKind::ALL
+        .iter()
+        .map(|k| (k.as_str(), p.t.get(kind_key(*k))))
+        .collect();
+    Ok(render_page(&ListPage {
+        cards: rows.into_iter().map(|s| card(s, host_view)).collect(),
+        total,
+        host_view,
+        may_register: user.role().is_staff(),
+        neighbourhoods,
+        statuses,
+        kinds,
+        next_href,
+        prev_href,
+        q,
+        p,
+    }))
+}
+
+// ---------------------------------------------------------------- register
+
+#[derive(Template)]
+#[template(path = "household_new.html")]
+struct NewPage {
+    p: Page,
+    f: FormData,
+    neighbourhoods: Vec<Neighbourhood>,
+    kinds: Vec<(&'static str, String)>,
+    channels: Vec<(&'static str, String)>,
+    sources: Vec<(&'static str, String)>,
+    methods: Vec<(&'static str, String)>,
+    months: Vec<(String, String)>,
+    weekdays: Vec<(String, String)>,
+    child_rows: Vec<usize>,
+}
+
+impl NewPage {
+    fn free_day_checked(&self, parent: impl std::fmt::Display, day: &str) -> bool {
+        self.f.all(&format!("p{parent}_free_days")).contains(&day)
+    }
+}
+
+async fn new_page(
+    state: &AppState,
+    ctx: &Ctx,
+    f: FormData,
+    errors: FormErrors,
+) -> Result<Response, AppError> {
+    let user = ctx.user()?;
+    let p = Page::new(ctx, "household-new-title").with_errors(errors);
+    let t = p.t;
+    let opts = |keys: Vec<(&'static str, String)>| keys;
+    let page = NewPage {
+        neighbourhoods: state.store.neighbourhoods(&user.tenant).await?,
+        kinds: opts(
+            HouseholdKind::ALL
+                .iter()
+                .map(|k| (k.as_str(), t.get(kind_key(*k))))
+                .collect(),
+        ),
+        channels: Channel::ALL
+            .iter()
+            .map(|c| (c.as_str(), t.get(format!("channel-{}", c.as_str()))))
+            .collect(),
+        sources: Source::ALL
+            .iter()
+            .map(|s| (s.as_str(), t.get(format!("source-{}", s.as_str()))))
+            .collect(),
+        methods: [ConsentMethod::Verbal, ConsentMethod::Paper]
+            .iter()
+            .map(|m| (m.as_str(), t.get(format!("consent-method-{}", m.as_str()))))
+            .collect(),
+        months: (1..=12)
+            .map(|m| (m.to_string(), t.get(format!("month-{m}"))))
+            .collect(),
+        weekdays: (0..7)
+            .map(|d| (d.to_string(), t.get(format!("weekday-{d}"))))
+            .collect(),
+        child_rows: (0..CHILD_ROWS).collect(),
+        f,
+        p,
+    };
+    Ok(render_page(&page))
+}
+
+pub async fn new_form(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+    let f = FormData::parse(
+        b"kind=single_parent&p0_channel=whatsapp&source=neighbourhood_team&consent_method=verbal",
+    );
+    new_page(&state, &ctx, f, FormErrors::default()).await
+}
+
+fn optional_text(t: &Tr, e: &mut FormErrors, f: &FormData, field: &str) -> String {
+    let v = f.get(field).trim();
+    if v.chars().count() > MAX_TEXT {
+        e.field(t, field, FieldError::TooLong);
+    }
+    v.to_string()
+}
+
+fn optional<T>(r: Result<T, FieldError>) -> Result<Option<T>, FieldError> {
+    match r {
+        Ok(v) => Ok(Some(v)),
+        Err(FieldError::Required) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// One parent's fields; `required` is false for the second parent, who may be left empty.
+fn parse_parent(
+    t: &Tr,
+    e: &mut FormErrors,
+    f: &FormData,
+    i: usize,
+    required: bool,
+) -> Option<ParentDraft> {
+    let key = |name: &str| format!("p{i}_{name}");
+    let any = ["first_name", "last_name", "phone", "email"]
+        .iter()
+        .any(|n| !f.get(&key(n)).trim().is_empty());
+    if !required && !any {
+        return None;
+    }
+    let first = e.take(
+        t,
+        &key("first_name"),
+        PersonName::parse(f.get(&key("first_name"))),
+    );
+    let last = e.take(
+        t,
+        &key("last_name"),
+        optional(PersonName::parse(f.get(&key("last_name")))),
+    );
+    let phone = e.take(
+        t,
+        &key("phone"),
+        PhoneNumber::parse_optional(f.get(&key("phone"))),
+    );
+    let email = e.take(
+        t,
+        &key("email"),
+        optional(Email::parse(f.get(&key("email")))),
+    );
+    let channel = e.take(t, &key("channel"), Channel::parse(f.get(&key("channel"))));
+    let languages: String = f.get(&key("languages")).trim().chars().take(200).collect();
+    let free_days: Vec<u8> = f
+        .all(&key("free_days"))
+        .iter()
+        .filter_map(|d| d.parse::<u8>().ok())
+        .filter(|d| *d < 7)
+        .collect();
+    // The channel must be one we can use: no WhatsApp without a phone number.
+    if let (Some(c), Some(phone), Some(email)) = (channel, &phone, &email) {
+        let missing_phone =
+            matches!(c, Channel::WhatsApp | Channel::Phone | Channel::Sms) && phone.is_none();
+        if missing_phone {
+            e.add(&key("phone"), t.get("error-phone-needed-for-channel"));
+        }
+        if c == Channel::Email && email.is_none() {
+            e.add(&key("email"), t.get("error-email-needed-for-channel"));
+        }
+    }
+    Some(ParentDraft {
+        first_name: first?,
+        last_name: last?,
+        phone: phone?,
+        email: email?,
+        channel: channel?,
+        languages,
+        works: f.has(&key("works")),
+        free_days,
+    })
+}
+
+fn parse_children(t: &Tr, e: &mut FormErrors, f: &FormData) -> Vec<ChildDraft> {
+    let mut out = Vec::new();
+    for i in 0..CHILD_ROWS {
+        let key = |name: &str| format!("c{i}_{name}");
+        let (name, month, year) = (
+            f.get(&key("first_name")),
+            f.get(&key("month")),
+            f.get(&key("year")),
+        );
+        if name.trim().is_empty() && month.trim().is_empty() && year.trim().is_empty() {
+            continue;
+        }
+        let first = e.take(t, &key("first_name"), PersonName::parse(name));
+        match ChildBirth::parse(month, year, today()) {
+            Ok(birth) => {
+                if let Some(first_name) = first {
+                    out.push(ChildDraft { first_name, birth });
+                }
+            }
+            Err(errs) => {
+                for (field, err) in errs {
+                    e.field(t, &key(field), err);
+                }
+            }
+        }
+    }
+    out
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    f: FormData,
+) -> Result<Response, AppError> {
+    let user = ctx.user()?.clone();
+    let t = Tr::new(ctx.lang);
+    let mut e = FormErrors::default();
+    let neighbourhoods = state.store.neighbourhoods(&user.tenant).await?;
+    let neighbourhood_id = match neighbourhoods.as_slice() {
+        [only] => Some(only.id),
+        _ => match Uuid::parse_str(f.get("neighbourhood")) {
+            Ok(id) if neighbourhoods.iter().any(|n| n.id == id) => Some(id),
+            _ => {
+                e.add("neighbourhood", t.get("error-choice-invalid-neighbourhood"));
+                None
+            }
+        },
+    };
+    let kind = e.take(&t, "kind", HouseholdKind::parse(f.get("kind")));
+    let p0 = parse_parent(&t, &mut e, &f, 0, true);
+    let p1 = parse_parent(&t, &mut e, &f, 1, false);
+    let children = parse_children(&t, &mut e, &f);
+    let postcode = e.take(
+        &t,
+        "postcode4",
+        Postcode4::parse_optional(f.get("postcode4")),
+    );
+    let source = e.take(&t, "source", Source::parse(f.get("source")));
+    let source_partner: String = f.get("source_partner").trim().chars().take(100).collect();
+    let interests = optional_text(&t, &mut e, &f, "interests");
+    let talents = optional_text(&t, &mut e, &f, "talents");
+    let notes = optional_text(&t, &mut e, &f, "notes");
+    if !f.has("consent_data") {
+        e.add("consent_data", t.get("error-consent-data-needed"));
+    }
+    let method = e.take(
+        &t,
+        "consent_method",
+        ConsentMethod::parse(f.get("consent_method")),
+    );
+    let (
+        Some(neighbourhood_id),
+        Some(kind),
+        Some(p0),
+        Some(postcode4),
+        Some(source),
+        Some(data_consent),
+        true,
+    ) = (
+        neighbourhood_id,
+        kind,
+        p0,
+        postcode,
+        source,
+        method,
+        e.is_empty(),
+    )
+    else {
+        return Ok(unprocessable(new_page(&state, &ctx, f, e).await?));
+    };
+    let mut parents = vec![p0];
+    parents.extend(p1);
+    let draft = HouseholdDraft {
+        neighbourhood_id,
+        kind,
+        source,
+        source_partner: Some(source_partner).filter(|s| !s.is_empty()),
+        postcode4,
+        interests,
+        talents,
+        notes,
+        parents,
+        children,
+        data_consent,
+    };
+    match state
+        .store
+        .create_household(&user.tenant, Some(user.account.id), &draft)
+        .await
+    {
+        Ok(id) => {
+            audit(
+                &state,
+                &user,
+                "household.created",
+                Subject::household(id, neighbourhood_id),
+                "",
+            )
+            .await;
+            let name = draft.parents[0].first_name.as_str().to_string();
+            Ok(redirect_with_flash(
+                &state,
+                &format!("/households/{id}"),
+                "flash-household-created",
+                &name,
+            ))
+        }
+        Err(StoreError::NotFound) => Err(AppError::Forbidden),
+        Err(err) => Err(err.into()),
+    }
+}
+
+// ---------------------------------------------------------------- one household
+
+pub struct ConsentRow {
+    pub purpose: &'static str,
+    pub label: String,
+    pub given: Option<bool>,
+    pub when: String,
+    pub how: String,
+}
+
+pub struct TimelineRow {
+    pub when: String,
+    pub who: String,
+    pub what: String,
+}
+
+#[derive(Template)]
+#[template(path = "household.html")]
+struct HouseholdPage {
+    p: Page,
+    h: Household,
+    kind_label: String,
+    status_label: String,
+    status_tag: &'static str,
+    source_label: String,
+    primary_target: bool,
+    children: Vec<(String, String)>,
+    consents: Vec<ConsentRow>,
+    next_statuses: Vec<(&'static str, String)>,
+    methods: Vec<(&'static str, String)>,
+    timeline: Vec<TimelineRow>,
+    parent_phones: Vec<String>,
+    registered: String,
+}
+
+fn consent_rows(t: &Tr, records: &[ConsentRecord]) -> Vec<ConsentRow> {
+    Purpose::ALL
+        .iter()
+        .map(|purpose| {
+            let latest = consent::latest(records, *purpose);
+            ConsentRow {
+                purpose: purpose.as_str(),
+                label: t.get(format!("consent-purpose-{}", purpose.as_str())),
+                given: latest.map(|r| r.given),
+                when: latest.map(|r| t.datetime(r.at)).unwrap_or_default(),
+                how: latest
+                    .map(|r| t.get(format!("consent-method-{}", r.method.as_str())))
+                    .unwrap_or_default(),
+            }
+        })
+        .collect()
+}
+
+fn timeline_text(t: &Tr, kind: &str, detail: &str) -> String {
+    match kind {
+        "status" => {
+            let (from, to) = detail.split_once('>').unwrap_or(("", detail));
+            let label = |s: &str| {
+                HouseholdStatus::parse(s)
+                    .map(|s| t.get(status_key(s)))
+                    .unwrap_or_default()
+            };
+            format!(
+                "{}: {} → {}",
+                t.get("timeline-status"),
+                label(from),
+                label(to)
+            )
+        }
+        "consent" => {
+            let (purpose, state) = detail.split_once(':').unwrap_or((detail, ""));
+            format!(
+                "{}: {}",
+                t.get(format!("timeline-consent-{state}")),
+                t.get(format!("consent-purpose-{purpose}"))
+            )
+        }
+        other => t.get(format!("timeline-{other}")),
+    }
+}
+
+fn parse_household_id(raw: &str) -> Result<Uuid, AppError> {
+    Uuid::parse_str(raw).map_err(|_| AppError::NotFound)
+}
+
+/// Load a household for this user; a miss on a valid id is logged as a refused attempt.
+async fn load(state: &AppState, user: &User, id: Uuid) -> Result<Household, AppError> {
+    match state.store.household(&user.tenant, id).await {
+        Ok(h) => Ok(h),
+        Err(StoreError::NotFound) => {
+            let event = mtp_store::NewAuditEvent {
+                org_id: user.org.id,
+                actor_id: Some(user.account.id),
+                actor_role: user.role().as_str().into(),
+                action: "household.viewed".into(),
+                object_type: "household".into(),
+                object_id: Some(id),
+                neighbourhood_id: None,
+                outcome: mtp_domain::audit::Outcome::Denied,
+                detail: "not found or out of reach".into(),
+            };
+            if let Err(err) = state.store.audit(event).await {
+                tracing::error!(error = %err, "could not write audit event");
+            }
+            Err(AppError::NotFound)
+        }
+        Err(err) => Err(err.into()),
+    }
+}
+
+async fn household_page(
+    state: &AppState,
+    ctx: &Ctx,
+    h: Household,
+    errors: FormErrors,
+) -> Result<Response, AppError> {
+    let p = Page::new(ctx, "household-title").with_errors(errors);
+    let t = p.t;
+    let today = today();
+    let children = h
+        .children
+        .iter()
+        .map(|c| {
+            let age = c.birth.age_on(today);
+            (
+                c.first_name.clone(),
+                format!(
+                    "{} {} ({})",
+                    t.get(format!("month-{}", c.birth.month)),
+                    c.birth.year,
+                    t.get1("age-years", "name", age.to_string())
+                ),
+            )
+        })
+        .collect();
+    let births: Vec<ChildBirth> = h.children.iter().map(|c| c.birth).collect();
+    let next_statuses = HouseholdStatus::ALL
+        .iter()
+        .filter(|s| h.status.may_become(**s))
+        .map(|s| (s.as_str(), t.get(status_key(*s))))
+        .collect();
+    let timeline = h
+        .events
+        .iter()
+        .map(|e| TimelineRow {
+            when: t.datetime(e.at),
+            who: e.actor_name.clone().unwrap_or_default(),
+            what: timeline_text(&t, &e.kind, &e.detail),
+        })
+        .collect();
+    let _ = state;
+    Ok(render_page(&HouseholdPage {
+        kind_label: t.get(kind_key(h.kind)),
+        status_label: t.get(status_key(h.status)),
+        status_tag: status_tag(h.status),
+        source_label: t.get(format!("source-{}", h.source.as_str())),
+        primary_target: mtp_domain::is_primary_target(h.kind, &births, today),
+        consents: consent_rows(&t, &h.consents),
+        methods: ConsentMethod::ALL
+            .iter()
+            .map(|m| (m.as_str(), t.get(format!("consent-method-{}", m.as_str()))))
+            .collect(),
+        // Shown in Dutch national format (UI.md §5); empty when unknown.
+        parent_phones: h
+            .parents
+            .iter()
+            .map(|x| x.phone.as_ref().map(|n| n.display()).unwrap_or_default())
+            .collect(),
+        registered: t.datetime(h.created_at),
+        children,
+        next_statuses,
+        timeline,
+        h,
+        p,
+    }))
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let user = ctx.user()?.clone();
+    let h = load(&state, &user, parse_household_id(&id)?).await?;
+    // NEN 7513: every view of a household record is logged.
+    audit(
+        &state,
+        &user,
+        "household.viewed",
+        Subject::household(h.id, h.neighbourhood_id),
+        "",
+    )
+    .await;
+    household_page(&state, &ctx, h, FormErrors::default()).await
+}
+
+pub async fn change_status(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    f: FormData,
+) -> Result<Response, AppError> {
+    let user = ctx.user()?.clone();
+    let h = load(&state, &user, parse_household_id(&id)?).await?;
+    let t = Tr::new(ctx.lang);
+    let mut e = FormErrors::default();
+    let next = e.take(&t, "status", HouseholdStatus::parse(f.get("status")));
+    let reason: String = f.get("status_reason").trim().chars().take(200).collect();
+    if let Some(next) = next {
+        if !h.status.may_become(next) {
+            e.add("status", t.get("error-status-move"));
+        } else if state
+            .store
+            .set_household_status(
+                &user.tenant,
+                Some(user.account.id),
+                h.id,
+                next,
+                Some(reason).filter(|r| !r.is_empty()),
+            )
+            .await?
+        {
+            audit(
+                &state,
+                &user,
+                "household.status-changed",
+                Subject::household(h.id, h.neighbourhood_id),
+                next.as_str(),
+            )
+            .await;
+            return Ok(redirect_with_flash(
+                &state,
+                &format!("/households/{}", h.id),
+                "flash-saved",
+                "",
+            ));
+        } else {
+            e.add("status", t.get("error-status-move"));
+        }
+    }
+    Ok(unprocessable(household_page(&state, &ctx, h, e).await?))
+}
+
+pub async fn change_consent(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    f: FormData,
+) -> Result<Response, AppError> {
+    let user = ctx.user()?.clone();
+    let h = load(&state, &user, parse_household_id(&id)?).await?;
+    let t = Tr::new(ctx.lang);
+    let mut e = FormErrors::default();
+    let purpose = Purpose::parse(f.get("purpose"));
+    let given = match f.get("given") {
+        "yes" => Some(true),
+        "no" => Some(false),
+        _ => None,
+    };
+    let method = e.take(
+        &t,
+        "consent_method",
+        ConsentMethod::parse(f.get("consent_method")),
+    );
+    let (Some(purpose), Some(given), Some(method)) = (purpose, given, method) else {
+        if purpose.is_none() || given.is_none() {
+            return Err(AppError::BadRequest);
+        }
+        return Ok(unprocessable(household_page(&state, &ctx, h, e).await?));
+    };
+    state
+        .store
+        .record_consent(
+            &user.tenant,
+            Some(user.account.id),
+            h.id,
+            purpose,
+            given,
+            method,
+        )
+        .await?;
+    let action = if given {
+        "household.consent-given"
+    } else {
+        "household.consent-withdrawn"
+    };
+    audit(
+        &state,
+        &user,
+        action,
+        Subject::household(h.id, h.neighbourhood_id),
+        purpose.as_str(),
+    )
+    .await;
+    Ok(redirect_with_flash(
+        &state,
+        &format!("/households/{}", h.id),
+        "flash-saved",
+        "",
+    ))
+}
