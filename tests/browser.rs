@@ -152,8 +152,14 @@ async fn click_and_wait(c: &Client, locator: Locator<'_>) {
     panic!("the page did not change after the click");
 }
 
+/// Press the submit button of the form whose action is `form_action` (or, ending in "/",
+/// starts with it and ends in "/erase").
 async fn submit(c: &Client, form_action: &str) {
-    let sel = format!("form[action='{form_action}'] button[type='submit']");
+    let sel = if form_action.ends_with('/') {
+        format!("form[action^='{form_action}'][action$='/erase'] button[type='submit']")
+    } else {
+        format!("form[action='{form_action}'] button[type='submit']")
+    };
     click_and_wait(c, Locator::Css(&sel)).await;
 }
 
@@ -433,6 +439,17 @@ async fn a_worker_registers_a_family_on_a_phone(app: TestApp) {
     );
     assert!(page.contains("06-12 34 56 78"));
     check(&c, &src, "household page").await;
+    // Access and erasure on request.
+    click_and_wait(&c, Locator::LinkText("Gegevens van dit huishouden")).await;
+    check(&c, &src, "export page").await;
+    c.back().await.unwrap_or_else(|e| panic!("{e}"));
+    click_and_wait(&c, Locator::LinkText("Gegevens wissen")).await;
+    check(&c, &src, "erase confirmation").await;
+    submit(&c, "/households/").await;
+    let page = text(&c).await;
+    assert!(page.contains("De gegevens zijn gewist."), "{page}");
+    // The demo's forty remain; the erased one is gone from the list.
+    assert!(page.contains("40 huishoudens gevonden."), "{page}");
     let _ = c.close().await;
 }
 on_both!(register_family, a_worker_registers_a_family_on_a_phone);

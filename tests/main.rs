@@ -10,3 +10,4 @@ mod browser;
 mod cli;
 mod gate;
 mod households;
+mod privacy;

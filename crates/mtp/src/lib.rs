@@ -119,11 +119,25 @@ async fn install_metrics_recorder(
 }
 
 /// Every app server may run this: each step is idempotent, so several at once do no harm.
+/// The retention job anonymises each household at most once (a conditional update), and
+/// its state lives in the database, so a restart simply picks up where it stopped.
 fn spawn_housekeeping(store: Store) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(600));
+        let mut runs: u64 = 0;
         loop {
             tick.tick().await;
+            runs += 1;
+            // Hourly, starting ten minutes after start-up.
+            if runs % 6 == 2 {
+                match store.run_retention().await {
+                    Ok(reports) => {
+                        let n: u32 = reports.iter().map(|r| r.anonymised).sum();
+                        tracing::info!(anonymised = n, "retention run");
+                    }
+                    Err(e) => tracing::warn!(error = %e, "retention run failed"),
+                }
+            }
             if let Err(e) = store.purge_expired_sessions().await {
                 tracing::warn!(error = %e, "purging sessions failed");
             }

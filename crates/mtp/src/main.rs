@@ -44,6 +44,9 @@ enum Command {
         #[arg(long)]
         out: Option<std::path::PathBuf>,
     },
+    /// Run the retention job now: anonymise households kept longer than the organisation's
+    /// retention period, and print what it did.
+    Retention,
     /// Check the audit trail.
     Audit {
         #[command(subcommand)]
@@ -184,6 +187,18 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             store.backup_sqlite(&out.display().to_string()).await?;
             println!("backup written to {}", out.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Retention => {
+            let store = mtp::open_store(&cfg).await?;
+            for r in store.run_retention().await? {
+                println!(
+                    "organisation {}: {} households anonymised (kept until {})",
+                    r.org_id,
+                    r.anonymised,
+                    r.cutoff.format("%Y-%m-%d")
+                );
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Audit {

@@ -317,3 +317,23 @@ pub mod household_event {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+pub mod retention_run {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "retention_run")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub org_id: Uuid,
+        pub ran_at: DateTimeUtc,
+        pub cutoff: DateTimeUtc,
+        pub anonymised: i32,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -289,7 +289,9 @@ impl Store {
         limit: u64,
         offset: u64,
     ) -> Result<(Vec<HouseholdSummary>, u64)> {
-        let mut q = household::Entity::find().filter(household::Column::OrgId.eq(tenant.org_id));
+        let mut q = household::Entity::find()
+            .filter(household::Column::OrgId.eq(tenant.org_id))
+            .filter(household::Column::AnonymisedAt.is_null());
         if let Some(ids) = reach(tenant) {
             q = q.filter(household::Column::NeighbourhoodId.is_in(ids));
         }

@@ -12,6 +12,7 @@ pub mod audit;
 pub mod households;
 pub mod orgs;
 pub mod password;
+pub mod privacy;
 pub mod ratelimit;
 pub mod secrets;
 pub mod sessions;
@@ -30,6 +31,7 @@ pub use households::{
     HouseholdSummary, Parent, ParentDraft,
 };
 pub use orgs::{FirstRun, Neighbourhood, Organisation};
+pub use privacy::RetentionReport;
 
 #[derive(Debug, Error)]
 pub enum StoreError {

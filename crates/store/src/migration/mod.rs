@@ -7,6 +7,7 @@ mod schema;
 
 mod m20261128_000001_foundation;
 mod m20261128_000002_households;
+mod m20261128_000003_retention;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261128_000001_foundation::Migration),
             Box::new(m20261128_000002_households::Migration),
+            Box::new(m20261128_000003_retention::Migration),
         ]
     }
 }

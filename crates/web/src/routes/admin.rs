@@ -766,3 +766,67 @@ pub async fn reset_two_factor(
         &a.display_name,
     ))
 }
+
+// ---------------------------------------------------------------- retention
+
+pub struct RunRow {
+    pub ran_at: String,
+    pub cutoff: String,
+    pub anonymised: u32,
+}
+
+#[derive(Template)]
+#[template(path = "admin_retention.html")]
+struct RetentionPage {
+    p: Page,
+    months: u16,
+    runs: Vec<RunRow>,
+    may_run: bool,
+}
+
+/// The report of the retention job: when it ran and how many households it anonymised.
+pub async fn retention(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+    let user = ctx.user()?;
+    let p = Page::new(&ctx, "retention-title");
+    let runs = state
+        .store
+        .retention_runs(user.org.id, 20)
+        .await?
+        .into_iter()
+        .map(|r| RunRow {
+            ran_at: p.t.datetime(r.ran_at),
+            cutoff: p.t.datetime(r.cutoff),
+            anonymised: r.anonymised,
+        })
+        .collect();
+    Ok(render_page(&RetentionPage {
+        months: user.org.retention_months,
+        runs,
+        may_run: user.role() == Role::Admin,
+        p,
+    }))
+}
+
+pub async fn retention_run(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+    let user = ctx.user()?.clone();
+    let reports = state.store.run_retention().await?;
+    let n: u32 = reports
+        .iter()
+        .filter(|r| r.org_id == user.org.id)
+        .map(|r| r.anonymised)
+        .sum();
+    audit(
+        &state,
+        &user,
+        "retention.run",
+        Subject::none("household"),
+        &format!("anonymised={n}"),
+    )
+    .await;
+    Ok(redirect_with_flash(
+        &state,
+        "/admin/retention",
+        "flash-retention-run",
+        &n.to_string(),
+    ))
+}

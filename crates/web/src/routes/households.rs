@@ -778,3 +778,151 @@ pub async fn change_consent(
         "",
     ))
 }
+
+// ---------------------------------------------------------------- privacy rights
+
+#[derive(Template)]
+#[template(path = "household_export.html")]
+struct ExportPage {
+    p: Page,
+    h: Household,
+    consents: Vec<ConsentRow>,
+    timeline: Vec<TimelineRow>,
+}
+
+/// The readable copy of everything recorded (AVG art. 15), with the JSON download beside it.
+pub async fn export_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let user = ctx.user()?.clone();
+    let h = load(&state, &user, parse_household_id(&id)?).await?;
+    audit(
+        &state,
+        &user,
+        "household.exported",
+        Subject::household(h.id, h.neighbourhood_id),
+        "page",
+    )
+    .await;
+    let p = Page::new(&ctx, "export-title");
+    let t = p.t;
+    let timeline = h
+        .events
+        .iter()
+        .map(|e| TimelineRow {
+            when: t.datetime(e.at),
+            who: e.actor_name.clone().unwrap_or_default(),
+            what: timeline_text(&t, &e.kind, &e.detail),
+        })
+        .collect();
+    Ok(render_page(&ExportPage {
+        consents: consent_rows(&t, &h.consents),
+        timeline,
+        h,
+        p,
+    }))
+}
+
+/// The same data as a JSON file (AVG art. 20). The file name holds no name of a person.
+pub async fn export_json(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    let user = ctx.user()?.clone();
+    let h = load(&state, &user, parse_household_id(&id)?).await?;
+    let data = state.store.export_household(&user.tenant, h.id).await?;
+    audit(
+        &state,
+        &user,
+        "household.exported",
+        Subject::household(h.id, h.neighbourhood_id),
+        "json",
+    )
+    .await;
+    let body = serde_json::to_string_pretty(&data).map_err(|_| AppError::Internal)?;
+    let disposition = format!(
+        "attachment; filename=\"huishouden-{}.json\"",
+        &h.id.to_string()[..8]
+    );
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/json; charset=utf-8".to_string(),
+            ),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+#[derive(Template)]
+#[template(path = "household_erase.html")]
+struct ErasePage {
+    p: Page,
+    id: Uuid,
+    names: String,
+}
+
+pub async fn erase_confirm(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let user = ctx.user()?.clone();
+    let h = load(&state, &user, parse_household_id(&id)?).await?;
+    if h.anonymised {
+        // Already erased (perhaps by a colleague a moment ago): show what is left.
+        return Ok(axum::response::IntoResponse::into_response(
+            axum::response::Redirect::to(&format!("/households/{}", h.id)),
+        ));
+    }
+    let names = h
+        .parents
+        .iter()
+        .map(|x| x.first_name.clone())
+        .collect::<Vec<_>>()
+        .join(" & ");
+    Ok(render_page(&ErasePage {
+        p: Page::new(&ctx, "erase-title"),
+        id: h.id,
+        names,
+    }))
+}
+
+/// Erasure on request: anonymise at once. Irreversible, so it has a confirmation page first
+/// (UI.md §1.7).
+pub async fn erase(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let user = ctx.user()?.clone();
+    let h = load(&state, &user, parse_household_id(&id)?).await?;
+    if state
+        .store
+        .erase_household(&user.tenant, Some(user.account.id), h.id)
+        .await?
+    {
+        audit(
+            &state,
+            &user,
+            "household.erased",
+            Subject::household(h.id, h.neighbourhood_id),
+            "request",
+        )
+        .await;
+    }
+    Ok(redirect_with_flash(
+        &state,
+        "/households",
+        "flash-household-erased",
+        "",
+    ))
+}

@@ -1,0 +1,294 @@
+//! The families' privacy rights: export, erasure (anonymisation) and retention.
+//!
+//! Erasure keeps what statistics need (kind, status, birth years, the timeline's dates and
+//! kinds, consent history) and removes everything that names or reaches a person.
+
+use chrono::{DateTime, Duration, Utc};
+use mtp_domain::audit::Outcome;
+use mtp_domain::{HouseholdStatus, Tenant};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set, TransactionTrait,
+};
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::entities::{child, household, household_event, parent, retention_run};
+use crate::{NewAuditEvent, Result, Store, StoreError, now};
+
+/// What one retention run did for one organisation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetentionReport {
+    pub org_id: Uuid,
+    pub ran_at: DateTime<Utc>,
+    pub cutoff: DateTime<Utc>,
+    pub anonymised: u32,
+}
+
+/// Anonymise one household inside a transaction. Conditional on `anonymised_at IS NULL`, so
+/// two servers (or a retry after a crash) erase a household exactly once; returns whether this
+/// call did it.
+async fn anonymise<C: ConnectionTrait>(
+    db: &C,
+    org_id: Uuid,
+    id: Uuid,
+    actor: Option<Uuid>,
+    why: &str,
+) -> Result<bool> {
+    let t = now();
+    let res = household::Entity::update_many()
+        .col_expr(household::Column::AnonymisedAt, Expr::value(Some(t)))
+        .col_expr(household::Column::Notes, Expr::value(""))
+        .col_expr(household::Column::Interests, Expr::value(""))
+        .col_expr(household::Column::Talents, Expr::value(""))
+        .col_expr(household::Column::SearchText, Expr::value(""))
+        .col_expr(
+            household::Column::SourcePartner,
+            Expr::value(Option::<String>::None),
+        )
+        .col_expr(
+            household::Column::StatusReason,
+            Expr::value(Option::<String>::None),
+        )
+        .col_expr(
+            household::Column::Postcode4,
+            Expr::value(Option::<String>::None),
+        )
+        .filter(household::Column::OrgId.eq(org_id))
+        .filter(household::Column::Id.eq(id))
+        .filter(household::Column::AnonymisedAt.is_null())
+        .exec(db)
+        .await?;
+    if res.rows_affected == 0 {
+        return Ok(false);
+    }
+    parent::Entity::update_many()
+        .col_expr(parent::Column::FirstName, Expr::value(""))
+        .col_expr(
+            parent::Column::LastName,
+            Expr::value(Option::<String>::None),
+        )
+        .col_expr(parent::Column::Phone, Expr::value(Option::<String>::None))
+        .col_expr(parent::Column::Email, Expr::value(Option::<String>::None))
+        .col_expr(parent::Column::Languages, Expr::value(""))
+        .col_expr(parent::Column::FreeDays, Expr::value(""))
+        .filter(parent::Column::OrgId.eq(org_id))
+        .filter(parent::Column::HouseholdId.eq(id))
+        .exec(db)
+        .await?;
+    // The birth year stays for age statistics; the month and the name go.
+    child::Entity::update_many()
+        .col_expr(child::Column::FirstName, Expr::value(""))
+        .col_expr(child::Column::BirthMonth, Expr::value(1))
+        .filter(child::Column::OrgId.eq(org_id))
+        .filter(child::Column::HouseholdId.eq(id))
+        .exec(db)
+        .await?;
+    household_event::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        org_id: Set(org_id),
+        household_id: Set(id),
+        at: Set(t),
+        actor_id: Set(actor),
+        kind: Set("anonymised".into()),
+        detail: Set(why.into()),
+    }
+    .insert(db)
+    .await?;
+    Ok(true)
+}
+
+impl Store {
+    /// Everything recorded about one household, as JSON (the right of access and portability).
+    pub async fn export_household(&self, tenant: &Tenant, id: Uuid) -> Result<serde_json::Value> {
+        let h = self.household(tenant, id).await?;
+        Ok(json!({
+            "household": {
+                "id": h.id,
+                "neighbourhood": h.neighbourhood_name,
+                "kind": h.kind.as_str(),
+                "status": h.status.as_str(),
+                "status_changed_at": h.status_changed_at,
+                "status_reason": h.status_reason,
+                "postcode4": h.postcode4,
+                "source": h.source.as_str(),
+                "source_partner": h.source_partner,
+                "interests": h.interests,
+                "talents": h.talents,
+                "notes": h.notes,
+                "registered_at": h.created_at,
+                "anonymised": h.anonymised,
+            },
+            "parents": h.parents.iter().map(|p| json!({
+                "first_name": p.first_name,
+                "last_name": p.last_name,
+                "phone": p.phone.as_ref().map(|n| n.e164().to_string()),
+                "email": p.email,
+                "channel": p.channel.as_str(),
+                "languages": p.languages,
+                "works": p.works,
+                "free_days": p.free_days,
+            })).collect::<Vec<_>>(),
+            "children": h.children.iter().map(|c| json!({
+                "first_name": c.first_name,
+                "birth_year": c.birth.year,
+                "birth_month": c.birth.month,
+            })).collect::<Vec<_>>(),
+            "consents": h.consents.iter().map(|c| json!({
+                "purpose": c.purpose.as_str(),
+                "given": c.given,
+                "at": c.at,
+                "method": c.method.as_str(),
+                "text_version": c.text_version,
+            })).collect::<Vec<_>>(),
+            "timeline": h.events.iter().map(|e| json!({
+                "at": e.at,
+                "kind": e.kind,
+                "detail": e.detail,
+            })).collect::<Vec<_>>(),
+        }))
+    }
+
+    /// Erase a household on request: anonymise it at once.
+    pub async fn erase_household(
+        &self,
+        tenant: &Tenant,
+        actor: Option<Uuid>,
+        id: Uuid,
+    ) -> Result<bool> {
+        let h = self.household(tenant, id).await?;
+        if h.anonymised {
+            return Ok(false);
+        }
+        let txn = self.db.begin().await?;
+        let done = anonymise(&txn, tenant.org_id, id, actor, "request").await?;
+        txn.commit().await?;
+        Ok(done)
+    }
+
+    /// Households whose data has been kept long enough: left before `cutoff`, or without any
+    /// timeline activity since `cutoff`.
+    async fn retention_candidates(&self, org_id: Uuid, cutoff: DateTime<Utc>) -> Result<Vec<Uuid>> {
+        let left: Vec<Uuid> = household::Entity::find()
+            .select_only()
+            .column(household::Column::Id)
+            .filter(household::Column::OrgId.eq(org_id))
+            .filter(household::Column::AnonymisedAt.is_null())
+            .filter(household::Column::Status.eq(HouseholdStatus::Left.as_str()))
+            .filter(household::Column::StatusChangedAt.lt(cutoff))
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        // A household is active when anything happened to it after the cutoff.
+        let recent: std::collections::HashSet<Uuid> = household_event::Entity::find()
+            .select_only()
+            .column(household_event::Column::HouseholdId)
+            .filter(household_event::Column::OrgId.eq(org_id))
+            .filter(household_event::Column::At.gte(cutoff))
+            .distinct()
+            .into_tuple()
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .collect();
+        let idle: Vec<Uuid> = household::Entity::find()
+            .select_only()
+            .column(household::Column::Id)
+            .filter(household::Column::OrgId.eq(org_id))
+            .filter(household::Column::AnonymisedAt.is_null())
+            .filter(household::Column::CreatedAt.lt(cutoff))
+            .into_tuple::<Uuid>()
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .filter(|id| !recent.contains(id))
+            .collect();
+        let mut all = left;
+        all.extend(idle);
+        all.sort_unstable();
+        all.dedup();
+        Ok(all)
+    }
+
+    /// The retention job for every organisation, with each organisation's own retention
+    /// period. Safe to run on several servers at once and to re-run after a crash: each
+    /// household is anonymised at most once, in its own transaction.
+    pub async fn run_retention(&self) -> Result<Vec<RetentionReport>> {
+        self.run_retention_as_of(now()).await
+    }
+
+    /// The retention job as if the clock said `as_of`: tests and a dry look ahead use it.
+    pub async fn run_retention_as_of(&self, as_of: DateTime<Utc>) -> Result<Vec<RetentionReport>> {
+        let mut reports = Vec::new();
+        for org in self.organisations().await? {
+            let ran_at = now();
+            let cutoff = as_of - Duration::days(i64::from(org.retention_months) * 30);
+            let mut anonymised = 0u32;
+            for id in self.retention_candidates(org.id, cutoff).await? {
+                let txn = self.db.begin().await?;
+                let done = anonymise(&txn, org.id, id, None, "retention").await?;
+                txn.commit().await?;
+                if done {
+                    anonymised += 1;
+                    self.audit(NewAuditEvent {
+                        org_id: org.id,
+                        actor_id: None,
+                        actor_role: "system".into(),
+                        action: "household.anonymised".into(),
+                        object_type: "household".into(),
+                        object_id: Some(id),
+                        neighbourhood_id: None,
+                        outcome: Outcome::Allowed,
+                        detail: format!("retention_months={}", org.retention_months),
+                    })
+                    .await?;
+                }
+            }
+            retention_run::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                org_id: Set(org.id),
+                ran_at: Set(ran_at),
+                cutoff: Set(cutoff),
+                anonymised: Set(i32::try_from(anonymised).unwrap_or(i32::MAX)),
+            }
+            .insert(&self.db)
+            .await?;
+            reports.push(RetentionReport {
+                org_id: org.id,
+                ran_at,
+                cutoff,
+                anonymised,
+            });
+        }
+        Ok(reports)
+    }
+
+    /// The latest retention runs of an organisation, newest first.
+    pub async fn retention_runs(&self, org_id: Uuid, limit: u64) -> Result<Vec<RetentionReport>> {
+        Ok(retention_run::Entity::find()
+            .filter(retention_run::Column::OrgId.eq(org_id))
+            .order_by_desc(retention_run::Column::RanAt)
+            .limit(limit)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|r| RetentionReport {
+                org_id: r.org_id,
+                ran_at: r.ran_at,
+                cutoff: r.cutoff,
+                anonymised: u32::try_from(r.anonymised).unwrap_or(0),
+            })
+            .collect())
+    }
+
+    /// Whether a household exists at all in this organisation (for tests and the CLI).
+    pub async fn household_is_anonymised(&self, org_id: Uuid, id: Uuid) -> Result<bool> {
+        household::Entity::find_by_id(id)
+            .filter(household::Column::OrgId.eq(org_id))
+            .one(&self.db)
+            .await?
+            .map(|h| h.anonymised_at.is_some())
+            .ok_or(StoreError::NotFound)
+    }
+}
