@@ -453,3 +453,73 @@ async fn a_worker_registers_a_family_on_a_phone(app: TestApp) {
     let _ = c.close().await;
 }
 on_both!(register_family, a_worker_registers_a_family_on_a_phone);
+
+/// A worker brings in her spreadsheet with a mistake in it, skips the bad row, and finds the
+/// imported family with the search.
+async fn a_worker_imports_a_spreadsheet_with_an_error_and_searches(app: TestApp) {
+    let logins = app.demo().await;
+    let src = axe_source();
+    let file = app.data_dir.join("gezinnen.csv");
+    std::fs::write(
+        &file,
+        "Voornaam;Achternaam;Telefoon\r\nMerel;Hoekstra;06-11118888\r\nFout;Nummer;06-1\r\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let (_driver, c) = browser(360, 740).await;
+    c.goto(&format!("{}/login", app.base))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    fill(&c, "email", &logins["worker"].email).await;
+    fill(&c, "password", &logins["worker"].password).await;
+    submit(&c, "/login").await;
+    c.goto(&format!("{}/households/import", app.base))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    check(&c, &src, "import: choose a file").await;
+    c.find(Locator::Id("file"))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .send_keys(&file.display().to_string())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    click_and_wait(
+        &c,
+        Locator::Css("form[enctype='multipart/form-data'] button"),
+    )
+    .await;
+    assert!(text(&c).await.contains("Stap 2 van 4"));
+    check(&c, &src, "import: match columns").await;
+    click_and_wait(&c, Locator::Css("form[action$='/columns'] button")).await;
+    let page = text(&c).await;
+    assert!(page.contains("Goed / met een fout: 1/1."), "{page}");
+    check(&c, &src, "import: check").await;
+    c.find(Locator::Css("label[for='only_good']"))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    click_and_wait(&c, Locator::Css("form[action$='/check'] button")).await;
+    check(&c, &src, "import: confirm").await;
+    c.find(Locator::Css("label[for='consent_data']"))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    click_and_wait(&c, Locator::Css("form[action$='/confirm'] button")).await;
+    assert!(text(&c).await.contains("1 huishoudens zijn geïmporteerd."));
+    fill(&c, "q", "hoekstra").await;
+    submit(&c, "/households").await;
+    let page = text(&c).await;
+    assert!(
+        page.contains("Merel Hoekstra") && page.contains("1 huishoudens gevonden."),
+        "{page}"
+    );
+    check(&c, &src, "search results").await;
+    let _ = c.close().await;
+}
+on_both!(
+    import_journey,
+    a_worker_imports_a_spreadsheet_with_an_error_and_searches
+);

@@ -43,12 +43,15 @@ struct Targets {
     neighbourhood: String,
     account: String,
     household: String,
+    import: String,
 }
 
 fn fill(path: &str, t: &Targets) -> String {
     let p = path.replace("{file}", "app.css").replace("{lang}", "nl");
     if p.starts_with("/admin/neighbourhoods/") {
         p.replace("{id}", &t.neighbourhood)
+    } else if p.starts_with("/households/import/") {
+        p.replace("{id}", &t.import)
     } else if p.starts_with("/households/") {
         p.replace("{id}", &t.household)
     } else {
@@ -163,7 +166,20 @@ async fn every_route_allows_exactly_the_roles_in_its_rule(app: TestApp) {
         .await
         .map(|(rows, _)| rows[0].id)
         .unwrap_or_else(|e| panic!("{e}"));
+    let import = app
+        .store
+        .create_import(
+            &all,
+            None,
+            poort,
+            "csv",
+            &["Voornaam".to_string()],
+            &[vec!["Test".to_string()]],
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     let targets = Targets {
+        import: import.to_string(),
         household: household.to_string(),
         neighbourhood: poort.to_string(),
         account: target.to_string(),

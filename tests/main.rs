@@ -10,4 +10,5 @@ mod browser;
 mod cli;
 mod gate;
 mod households;
+mod import;
 mod privacy;

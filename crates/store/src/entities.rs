@@ -337,3 +337,29 @@ pub mod retention_run {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+pub mod import_batch {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "import_batch")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub org_id: Uuid,
+        pub neighbourhood_id: Uuid,
+        pub created_by: Option<Uuid>,
+        pub created_at: DateTimeUtc,
+        pub file_kind: String,
+        pub headers: String,
+        pub rows: String,
+        pub mapping: String,
+        pub excluded: String,
+        pub committed_at: Option<DateTimeUtc>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -153,7 +153,7 @@ fn parse_free_days(text: &str) -> Vec<u8> {
         .collect()
 }
 
-fn search_text(parents: &[ParentDraft]) -> String {
+pub(crate) fn search_text(parents: &[ParentDraft]) -> String {
     parents
         .iter()
         .flat_map(|p| {

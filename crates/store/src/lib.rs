@@ -10,6 +10,7 @@ mod migration;
 pub mod accounts;
 pub mod audit;
 pub mod households;
+pub mod imports;
 pub mod orgs;
 pub mod password;
 pub mod privacy;
@@ -30,6 +31,7 @@ pub use households::{
     Child, ChildDraft, Household, HouseholdDraft, HouseholdEvent, HouseholdFilter,
     HouseholdSummary, Parent, ParentDraft,
 };
+pub use imports::{ImportBatch, KnownContacts};
 pub use orgs::{FirstRun, Neighbourhood, Organisation};
 pub use privacy::RetentionReport;
 

@@ -7,6 +7,7 @@ use std::sync::LazyLock;
 
 use axum::Router;
 use axum::body::Body;
+use axum::extract::DefaultBodyLimit;
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::{Method, header};
 use axum::middleware::Next;
@@ -19,7 +20,7 @@ use mtp_store::NewAuditEvent;
 use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::AppError;
-use crate::routes::{account, admin, audit_log, auth, home, households, public};
+use crate::routes::{account, admin, audit_log, auth, home, households, import, public};
 
 /// Who may use a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -111,6 +112,16 @@ fn table() -> Table {
         (g(), "/households/{id}/export.json", Roles(STAFF), get(households::export_json)),
         (g(), "/households/{id}/erase", Roles(STAFF), get(households::erase_confirm)),
         (p(), "/households/{id}/erase", Roles(STAFF), post(households::erase)),
+        (g(), "/households/import", Roles(STAFF), get(import::upload_form)),
+        (p(), "/households/import", Roles(STAFF), post(import::upload).layer(DefaultBodyLimit::max(import::MAX_UPLOAD))),
+        (g(), "/households/import/template.csv", Roles(STAFF), get(import::template)),
+        (g(), "/households/import/{id}/columns", Roles(STAFF), get(import::columns_form)),
+        (p(), "/households/import/{id}/columns", Roles(STAFF), post(import::columns_submit)),
+        (g(), "/households/import/{id}/check", Roles(STAFF), get(import::check_form)),
+        (p(), "/households/import/{id}/check", Roles(STAFF), post(import::check_submit)),
+        (g(), "/households/import/{id}/errors.csv", Roles(STAFF), get(import::errors_csv)),
+        (g(), "/households/import/{id}/confirm", Roles(STAFF), get(import::confirm_form)),
+        (p(), "/households/import/{id}/confirm", Roles(STAFF), post(import::commit)),
     ]
 }
 
@@ -242,11 +253,26 @@ async fn check_csrf(ctx: &Ctx, req: Request) -> Result<Request, AppError> {
         .get("x-csrf-token")
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
-    let is_form = parts
+    let content_type = parts
         .headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+        .unwrap_or("")
+        .to_string();
+    // File uploads are not buffered here (they may be megabytes): their form carries the
+    // token in its action URL instead, and the handler reads the body with its own limit.
+    if content_type.starts_with("multipart/form-data") {
+        let sent = url::form_urlencoded::parse(parts.uri.query().unwrap_or("").as_bytes())
+            .find(|(k, _)| k == "_csrf")
+            .map(|(_, v)| v.into_owned())
+            .or(header_token)
+            .unwrap_or_default();
+        if sent.is_empty() || !constant_time_eq(sent.as_bytes(), ctx.csrf.as_bytes()) {
+            return Err(AppError::FormExpired);
+        }
+        return Ok(Request::from_parts(parts, body));
+    }
+    let is_form = content_type.starts_with("application/x-www-form-urlencoded");
     let bytes = axum::body::to_bytes(body, FORM_LIMIT)
         .await
         .map_err(|_| AppError::TooLarge)?;

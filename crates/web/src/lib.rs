@@ -10,6 +10,7 @@ pub mod error;
 pub mod forms;
 pub mod gate;
 pub mod i18n;
+pub mod import;
 pub mod metrics;
 pub mod page;
 pub mod routes;

@@ -8,6 +8,7 @@ mod schema;
 mod m20261128_000001_foundation;
 mod m20261128_000002_households;
 mod m20261128_000003_retention;
+mod m20261128_000004_import;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000001_foundation::Migration),
             Box::new(m20261128_000002_households::Migration),
             Box::new(m20261128_000003_retention::Migration),
+            Box::new(m20261128_000004_import::Migration),
         ]
     }
 }

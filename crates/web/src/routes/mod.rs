@@ -6,6 +6,7 @@ pub mod audit_log;
 pub mod auth;
 pub mod home;
 pub mod households;
+pub mod import;
 pub mod public;
 
 use axum::http::HeaderValue;

@@ -1,0 +1,4 @@
+//! Reading spreadsheets and turning their rows into households.
+
+pub mod rows;
+pub mod table;

@@ -1,0 +1,558 @@
+//! From spreadsheet rows to household drafts: the fields we import, how headers are matched to
+//! them, and every row's problems in words a worker can act on.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::NaiveDate;
+use mtp_domain::consent::ConsentMethod;
+use mtp_domain::{
+    Channel, ChildBirth, Email, FieldError, HouseholdKind, PersonName, PhoneNumber, Postcode4,
+    Source,
+};
+use mtp_store::imports::KnownContacts;
+use mtp_store::{ChildDraft, HouseholdDraft, ParentDraft};
+use uuid::Uuid;
+
+use crate::i18n::Tr;
+
+/// The fields a sheet can fill, with the header words that point to each (lower case).
+pub const FIELDS: &[(&str, &[&str])] = &[
+    (
+        "first_name",
+        &[
+            "voornaam",
+            "roepnaam",
+            "first name",
+            "firstname",
+            "voornaam ouder",
+        ],
+    ),
+    (
+        "last_name",
+        &[
+            "achternaam",
+            "familienaam",
+            "last name",
+            "lastname",
+            "surname",
+        ],
+    ),
+    (
+        "full_name",
+        &["naam", "name", "naam ouder", "ouder", "volledige naam"],
+    ),
+    (
+        "phone",
+        &[
+            "telefoon",
+            "telefoonnummer",
+            "tel",
+            "mobiel",
+            "gsm",
+            "phone",
+            "06",
+            "nummer",
+        ],
+    ),
+    (
+        "email",
+        &["e-mail", "email", "mail", "e-mailadres", "emailadres"],
+    ),
+    (
+        "channel",
+        &[
+            "kanaal",
+            "voorkeur",
+            "contact via",
+            "bereikbaar via",
+            "channel",
+        ],
+    ),
+    (
+        "kind",
+        &["soort", "soort gezin", "gezin", "huishouden", "type"],
+    ),
+    ("postcode", &["postcode", "pc", "postal code"]),
+    ("languages", &["talen", "taal", "languages"]),
+    (
+        "notes",
+        &[
+            "notities",
+            "opmerkingen",
+            "bijzonderheden",
+            "notes",
+            "notitie",
+        ],
+    ),
+    (
+        "child1_name",
+        &["kind 1", "kind1", "naam kind 1", "kind 1 naam"],
+    ),
+    (
+        "child1_birth",
+        &[
+            "geboren kind 1",
+            "kind 1 geboren",
+            "geboortedatum kind 1",
+            "kind 1 geboortedatum",
+        ],
+    ),
+    (
+        "child2_name",
+        &["kind 2", "kind2", "naam kind 2", "kind 2 naam"],
+    ),
+    (
+        "child2_birth",
+        &[
+            "geboren kind 2",
+            "kind 2 geboren",
+            "geboortedatum kind 2",
+            "kind 2 geboortedatum",
+        ],
+    ),
+    (
+        "child3_name",
+        &["kind 3", "kind3", "naam kind 3", "kind 3 naam"],
+    ),
+    (
+        "child3_birth",
+        &[
+            "geboren kind 3",
+            "kind 3 geboren",
+            "geboortedatum kind 3",
+            "kind 3 geboortedatum",
+        ],
+    ),
+];
+
+/// Guess the mapping from the file's headers: exact words first.
+pub fn guess(headers: &[String]) -> BTreeMap<String, usize> {
+    let mut out = BTreeMap::new();
+    let mut used = BTreeSet::new();
+    for (field, words) in FIELDS {
+        let hit = headers.iter().enumerate().find(|(i, h)| {
+            let h = h.trim().to_lowercase();
+            !used.contains(i) && words.iter().any(|w| *w == h)
+        });
+        if let Some((i, _)) = hit {
+            used.insert(i);
+            out.insert((*field).to_string(), i);
+        }
+    }
+    // A single "naam" column holds the full name only when there is no first-name column.
+    if out.contains_key("first_name") {
+        out.remove("full_name");
+    }
+    out
+}
+
+/// One problem of one row, as shown in the check table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// The row number as the spreadsheet shows it (the header is row 1).
+    pub line: usize,
+    pub column: String,
+    pub value: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Checked {
+    /// Index into the data rows → the draft, for rows without problems.
+    pub good: Vec<(usize, HouseholdDraft)>,
+    pub problems: Vec<Problem>,
+    /// Data row indexes with at least one problem.
+    pub bad_rows: BTreeSet<usize>,
+}
+
+/// "3-2019", "03/2019", "2019-03", "maart 2019", "mrt 2019", "1-3-2019" (the day is dropped).
+fn split_birth(raw: &str) -> (String, String) {
+    const MONTHS: [&str; 12] = [
+        "jan", "feb", "m", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec",
+    ];
+    let text = raw.trim().to_lowercase();
+    let parts: Vec<&str> = text
+        .split(|c: char| c == '-' || c == '/' || c == '.' || c.is_whitespace())
+        .filter(|p| !p.is_empty())
+        .collect();
+    match parts.as_slice() {
+        [a, b] if a.len() == 4 => (b.to_string(), a.to_string()),
+        [a, b] if a.chars().all(|c| c.is_ascii_digit()) => (a.to_string(), b.to_string()),
+        [word, year] => {
+            let month = match *word {
+                w if w.starts_with("maa") || w == "mrt" || w.starts_with("mar") => Some(3),
+                w if w.starts_with("mei") || w.starts_with("may") => Some(5),
+                w if w.starts_with("okt") || w.starts_with("oct") => Some(10),
+                w => MONTHS
+                    .iter()
+                    .position(|m| *m != "m" && w.starts_with(m))
+                    .map(|i| i + 1),
+            };
+            (
+                month
+                    .map(|m| m.to_string())
+                    .unwrap_or_else(|| word.to_string()),
+                year.to_string(),
+            )
+        }
+        [_, m, y] if y.len() == 4 => (m.to_string(), y.to_string()),
+        [y, m, _] if y.len() == 4 => (m.to_string(), y.to_string()),
+        [y] => (String::new(), y.to_string()),
+        _ => (String::new(), text.clone()),
+    }
+}
+
+fn channel(raw: &str) -> Option<Channel> {
+    let v = raw.trim().to_lowercase();
+    Some(match v.as_str() {
+        "whatsapp" | "app" | "wa" | "whats app" | "appen" => Channel::WhatsApp,
+        "bellen" | "telefoon" | "tel" | "phone" | "call" => Channel::Phone,
+        "sms" | "sms'en" | "text" => Channel::Sms,
+        "mail" | "e-mail" | "email" => Channel::Email,
+        _ => return None,
+    })
+}
+
+fn kind(raw: &str) -> Option<HouseholdKind> {
+    let v = raw.trim().to_lowercase();
+    if v.is_empty() || v.starts_with("een") || v.starts_with("single") || v == "1" {
+        Some(HouseholdKind::SingleParent)
+    } else if v.starts_with("meer") || v.starts_with("twee") || v.starts_with("multi") || v == "2" {
+        Some(HouseholdKind::MultiParent)
+    } else {
+        None
+    }
+}
+
+/// Spreadsheets store "0612345678" as the number 612345678: put the 0 back.
+fn phone_text(raw: &str) -> String {
+    let t = raw.trim();
+    if t.len() == 9 && t.starts_with('6') && t.chars().all(|c| c.is_ascii_digit()) {
+        format!("0{t}")
+    } else {
+        t.to_string()
+    }
+}
+
+pub struct Context<'a> {
+    pub t: &'a Tr,
+    pub headers: &'a [String],
+    pub mapping: &'a BTreeMap<String, usize>,
+    pub neighbourhood_id: Uuid,
+    pub consent: ConsentMethod,
+    pub known: &'a KnownContacts,
+    pub today: NaiveDate,
+}
+
+/// Check every row: all of them, so the worker sees every problem at once.
+pub fn check(ctx: &Context<'_>, rows: &[Vec<String>]) -> Checked {
+    let mut out = Checked::default();
+    let mut seen_phones = BTreeSet::new();
+    let mut seen_emails = BTreeSet::new();
+    for (i, row) in rows.iter().enumerate() {
+        let line = i + 2;
+        let get = |field: &str| {
+            ctx.mapping
+                .get(field)
+                .and_then(|c| row.get(*c))
+                .map(|s| s.trim().to_string())
+                .unwrap_or_default()
+        };
+        let col = |field: &str| {
+            ctx.mapping
+                .get(field)
+                .and_then(|c| ctx.headers.get(*c))
+                .cloned()
+                .unwrap_or_default()
+        };
+        let mut problems: Vec<Problem> = Vec::new();
+        let mut problem = |field: &str, value: String, message: String| {
+            problems.push(Problem {
+                line,
+                column: col(field),
+                value,
+                message,
+            });
+        };
+        let msg = |key: &str| ctx.t.get(key);
+        let field_msg = |e: FieldError, field: &str| {
+            let specific = format!("{}-{field}", e.key());
+            if ctx.t.has(&specific) {
+                ctx.t.get(specific)
+            } else {
+                ctx.t.get(e.key())
+            }
+        };
+
+        let (first_raw, last_raw) = if ctx.mapping.contains_key("first_name") {
+            (get("first_name"), get("last_name"))
+        } else {
+            let full = get("full_name");
+            match full.split_once(' ') {
+                Some((f, l)) => (f.to_string(), l.trim().to_string()),
+                None => (full, String::new()),
+            }
+        };
+        let name_field = if ctx.mapping.contains_key("first_name") {
+            "first_name"
+        } else {
+            "full_name"
+        };
+        let first = PersonName::parse(&first_raw)
+            .map_err(|e| problem(name_field, first_raw.clone(), field_msg(e, "first_name")))
+            .ok();
+        let last = if last_raw.is_empty() {
+            Some(None)
+        } else {
+            PersonName::parse(&last_raw)
+                .map(Some)
+                .map_err(|e| problem("last_name", last_raw.clone(), field_msg(e, "last_name")))
+                .ok()
+        };
+        let phone_raw = phone_text(&get("phone"));
+        let phone = PhoneNumber::parse_optional(&phone_raw)
+            .map_err(|e| problem("phone", phone_raw.clone(), field_msg(e, "phone")))
+            .ok();
+        let email_raw = get("email");
+        let email = if email_raw.is_empty() {
+            Some(None)
+        } else {
+            Email::parse(&email_raw)
+                .map(Some)
+                .map_err(|e| problem("email", email_raw.clone(), field_msg(e, "email")))
+                .ok()
+        };
+        let channel_raw = get("channel");
+        let chosen = match (channel_raw.is_empty(), &phone, &email) {
+            (false, _, _) => channel(&channel_raw).or_else(|| {
+                problem(
+                    "channel",
+                    channel_raw.clone(),
+                    msg("import-channel-unknown"),
+                );
+                None
+            }),
+            (true, Some(Some(_)), _) => Some(Channel::WhatsApp),
+            (true, _, Some(Some(_))) => Some(Channel::Email),
+            (true, Some(None), Some(None)) => {
+                problem("phone", String::new(), msg("import-no-contact"));
+                None
+            }
+            _ => None,
+        };
+        if let (Some(c), Some(p), Some(e)) = (chosen, &phone, &email) {
+            if matches!(c, Channel::WhatsApp | Channel::Phone | Channel::Sms) && p.is_none() {
+                problem(
+                    "phone",
+                    String::new(),
+                    msg("error-phone-needed-for-channel"),
+                );
+            }
+            if c == Channel::Email && e.is_none() {
+                problem(
+                    "email",
+                    String::new(),
+                    msg("error-email-needed-for-channel"),
+                );
+            }
+        }
+        let kind_raw = get("kind");
+        let kind = kind(&kind_raw).or_else(|| {
+            problem("kind", kind_raw.clone(), msg("import-kind-unknown"));
+            None
+        });
+        let pc_raw = get("postcode");
+        let postcode = Postcode4::parse_optional(&pc_raw)
+            .map_err(|e| problem("postcode", pc_raw.clone(), field_msg(e, "postcode4")))
+            .ok();
+        let mut children = Vec::new();
+        for n in 1..=3 {
+            let name = get(&format!("child{n}_name"));
+            let birth = get(&format!("child{n}_birth"));
+            if name.is_empty() && birth.is_empty() {
+                continue;
+            }
+            let child_name = PersonName::parse(&name)
+                .map_err(|e| {
+                    problem(
+                        &format!("child{n}_name"),
+                        name.clone(),
+                        field_msg(e, "first_name"),
+                    )
+                })
+                .ok();
+            let (m, y) = split_birth(&birth);
+            match ChildBirth::parse(&m, &y, ctx.today) {
+                Ok(b) => {
+                    if let Some(first_name) = child_name {
+                        children.push(ChildDraft {
+                            first_name,
+                            birth: b,
+                        });
+                    }
+                }
+                Err(errs) => {
+                    for (_, e) in errs.into_iter().take(1) {
+                        let text = match e {
+                            FieldError::ChildTooOld => field_msg(e, "year"),
+                            _ => msg("import-birth-invalid"),
+                        };
+                        problem(&format!("child{n}_birth"), birth.clone(), text);
+                    }
+                }
+            }
+        }
+        let languages: String = get("languages").chars().take(200).collect();
+        let notes: String = get("notes").chars().take(2000).collect();
+
+        // Duplicates: of a household we already have, or of an earlier row in this file.
+        if let Some(Some(p)) = &phone {
+            if ctx.known.phones.contains(p.e164()) {
+                problem("phone", p.display(), msg("import-duplicate-existing"));
+            } else if !seen_phones.insert(p.e164().to_string()) {
+                problem("phone", p.display(), msg("import-duplicate-in-file"));
+            }
+        }
+        if let Some(Some(e)) = &email {
+            if ctx.known.emails.contains(e.as_str()) {
+                problem(
+                    "email",
+                    e.as_str().to_string(),
+                    msg("import-duplicate-existing"),
+                );
+            } else if !seen_emails.insert(e.as_str().to_string()) {
+                problem(
+                    "email",
+                    e.as_str().to_string(),
+                    msg("import-duplicate-in-file"),
+                );
+            }
+        }
+        if let (Some(f), Some(Some(l))) = (&first, &last) {
+            let full = format!("{} {}", f.as_str(), l.as_str()).to_lowercase();
+            if ctx.known.names.contains(&full) {
+                problem(name_field, full, msg("import-duplicate-existing"));
+            }
+        }
+
+        match (
+            first,
+            last,
+            phone,
+            email,
+            chosen,
+            kind,
+            postcode,
+            problems.is_empty(),
+        ) {
+            (
+                Some(first_name),
+                Some(last_name),
+                Some(phone),
+                Some(email),
+                Some(channel),
+                Some(kind),
+                Some(postcode4),
+                true,
+            ) => {
+                out.good.push((
+                    i,
+                    HouseholdDraft {
+                        neighbourhood_id: ctx.neighbourhood_id,
+                        kind,
+                        source: Source::SelfReferral,
+                        source_partner: None,
+                        postcode4,
+                        interests: String::new(),
+                        talents: String::new(),
+                        notes,
+                        parents: vec![ParentDraft {
+                            first_name,
+                            last_name,
+                            phone,
+                            email,
+                            channel,
+                            languages,
+                            works: false,
+                            free_days: vec![],
+                        }],
+                        children,
+                        data_consent: ctx.consent,
+                    },
+                ));
+            }
+            _ => {
+                out.bad_rows.insert(i);
+                out.problems.extend(problems);
+            }
+        }
+    }
+    out
+}
+
+/// A CSV cell that a spreadsheet will not run as a formula (OWASP "CSV injection").
+pub fn csv_safe(value: &str) -> String {
+    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{value}")
+    } else {
+        value.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headers_are_matched_to_fields() {
+        let h: Vec<String> = [
+            "Voornaam",
+            "Achternaam",
+            "Mobiel",
+            "E-mail",
+            "Postcode",
+            "Kind 1",
+            "Geboren kind 1",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let m = guess(&h);
+        assert_eq!(m.get("first_name"), Some(&0));
+        assert_eq!(m.get("phone"), Some(&2));
+        assert_eq!(m.get("child1_birth"), Some(&6));
+        assert!(!m.contains_key("full_name"));
+    }
+
+    #[test]
+    fn birth_months_are_read_in_the_ways_people_write_them() {
+        for (raw, want) in [
+            ("3-2019", ("3", "2019")),
+            ("03/2019", ("03", "2019")),
+            ("2019-03", ("03", "2019")),
+            ("maart 2019", ("3", "2019")),
+            ("mrt 2019", ("3", "2019")),
+            ("12-03-2019", ("03", "2019")),
+            ("2019", ("", "2019")),
+        ] {
+            assert_eq!(
+                split_birth(raw),
+                (want.0.to_string(), want.1.to_string()),
+                "{raw}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_lost_leading_zero_of_a_mobile_number_is_put_back() {
+        assert_eq!(phone_text("612345678"), "0612345678");
+        assert_eq!(phone_text("06-12345678"), "06-12345678");
+    }
+
+    #[test]
+    fn formulas_are_defused_in_csv_downloads() {
+        assert_eq!(csv_safe("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(csv_safe("Sanne"), "Sanne");
+        assert_eq!(csv_safe("+31 6"), "'+31 6");
+    }
+}

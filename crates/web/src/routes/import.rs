@@ -1,0 +1,568 @@
+//! The import wizard (UI.md §3.8): choose a file → match columns → check → import.
+//! The batch lives in the database between steps, so any app server can take the next one.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use askama::Template;
+use axum::extract::{Multipart, Path, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use mtp_domain::consent::ConsentMethod;
+use mtp_store::{ImportBatch, Neighbourhood, StoreError};
+use uuid::Uuid;
+
+use crate::AppState;
+use crate::ctx::{Ctx, User};
+use crate::error::AppError;
+use crate::forms::{FormData, FormErrors, unprocessable};
+use crate::i18n::Tr;
+use crate::import::rows::{self, Checked, FIELDS, Problem};
+use crate::import::table::{self, TableError};
+use crate::page::{Page, render_page};
+use crate::routes::{Subject, audit, redirect_with_flash};
+
+/// The largest file we take: far more than 20,000 rows of a family sheet.
+pub const MAX_UPLOAD: usize = 10 * 1024 * 1024;
+
+fn batch_id(raw: &str) -> Result<Uuid, AppError> {
+    Uuid::parse_str(raw).map_err(|_| AppError::NotFound)
+}
+
+async fn open_batch(state: &AppState, user: &User, id: &str) -> Result<ImportBatch, AppError> {
+    let b = state
+        .store
+        .import_batch(&user.tenant, batch_id(id)?)
+        .await?;
+    if b.committed {
+        return Err(AppError::NotFound);
+    }
+    Ok(b)
+}
+
+// ---------------------------------------------------------------- 1. choose a file
+
+#[derive(Template)]
+#[template(path = "import_upload.html")]
+struct UploadPage {
+    p: Page,
+    neighbourhoods: Vec<Neighbourhood>,
+    chosen: String,
+    max_rows: usize,
+}
+
+async fn upload_page(
+    state: &AppState,
+    ctx: &Ctx,
+    errors: FormErrors,
+    chosen: String,
+) -> Result<Response, AppError> {
+    let user = ctx.user()?;
+    Ok(render_page(&UploadPage {
+        p: Page::new(ctx, "import-title").with_errors(errors),
+        neighbourhoods: state.store.neighbourhoods(&user.tenant).await?,
+        chosen,
+        max_rows: table::MAX_ROWS,
+    }))
+}
+
+pub async fn upload_form(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+    upload_page(&state, &ctx, FormErrors::default(), String::new()).await
+}
+
+pub async fn upload(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    mut form: Multipart,
+) -> Result<Response, AppError> {
+    let user = ctx.user()?.clone();
+    let t = Tr::new(ctx.lang);
+    let mut e = FormErrors::default();
+    let mut file: Option<Vec<u8>> = None;
+    let mut neighbourhood = String::new();
+    loop {
+        match form.next_field().await {
+            Ok(Some(field)) => {
+                let name = field.name().unwrap_or("").to_string();
+                match field.bytes().await {
+                    Ok(bytes) if name == "file" => file = Some(bytes.to_vec()),
+                    Ok(bytes) if name == "neighbourhood" => {
+                        neighbourhood = String::from_utf8_lossy(&bytes).chars().take(64).collect();
+                    }
+                    Ok(_) => {}
+                    Err(_) => {
+                        e.add("file", t.get("import-error-too-big"));
+                        break;
+                    }
+                }
+            }
+            Ok(None) => break,
+            Err(_) => {
+                e.add("file", t.get("import-error-too-big"));
+                break;
+            }
+        }
+    }
+    let neighbourhoods = state.store.neighbourhoods(&user.tenant).await?;
+    let nb = match neighbourhoods.as_slice() {
+        [only] => Some(only.id),
+        _ => Uuid::parse_str(&neighbourhood)
+            .ok()
+            .filter(|id| neighbourhoods.iter().any(|n| n.id == *id)),
+    };
+    if nb.is_none() {
+        e.add("neighbourhood", t.get("error-choice-invalid-neighbourhood"));
+    }
+    let parsed = match file {
+        Some(bytes) if e.get("file").is_none() => match table::read(&bytes) {
+            Ok(tbl) => Some(tbl),
+            Err(err) => {
+                let text = match err {
+                    TableError::TooManyRows(n) => t.get1("import-error-too-many-rows", "name", n),
+                    other => t.get(other.key()),
+                };
+                e.add("file", text);
+                None
+            }
+        },
+        None => {
+            e.add("file", t.get("import-error-no-file"));
+            None
+        }
+        Some(_) => None,
+    };
+    let (Some(nb), Some(tbl), true) = (nb, parsed, e.is_empty()) else {
+        return Ok(unprocessable(
+            upload_page(&state, &ctx, e, neighbourhood).await?,
+        ));
+    };
+    let id = match state
+        .store
+        .create_import(
+            &user.tenant,
+            Some(user.account.id),
+            nb,
+            tbl.kind,
+            &tbl.headers,
+            &tbl.rows,
+        )
+        .await
+    {
+        Ok(id) => id,
+        Err(StoreError::NotFound) => return Err(AppError::Forbidden),
+        Err(err) => return Err(err.into()),
+    };
+    let guessed = rows::guess(&tbl.headers);
+    state
+        .store
+        .set_import_choices(&user.tenant, id, &guessed, &BTreeSet::new())
+        .await?;
+    audit(
+        &state,
+        &user,
+        "import.uploaded",
+        Subject::of("import", id),
+        &format!("rows={}", tbl.rows.len()),
+    )
+    .await;
+    Ok(axum::response::Redirect::to(&format!("/households/import/{id}/columns")).into_response())
+}
+
+/// A template a worker can fill in: the headers we recognise at once.
+pub async fn template() -> Response {
+    let body = "\u{feff}Voornaam;Achternaam;Telefoon;E-mail;Kanaal;Soort gezin;Postcode;Talen;Kind 1;Geboren kind 1;Kind 2;Geboren kind 2;Notities\r\n\
+                Sanne;de Vries;06-12345678;;WhatsApp;eenoudergezin;1363;Nederlands;Noah;03-2019;;;\r\n";
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"huishoudens-voorbeeld.csv\"",
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+// ---------------------------------------------------------------- 2. match columns
+
+pub struct FieldRow {
+    pub field: &'static str,
+    pub label: String,
+    pub required: bool,
+    pub chosen: Option<usize>,
+}
+
+pub struct ColumnInfo {
+    pub index: usize,
+    pub header: String,
+    pub samples: String,
+}
+
+#[derive(Template)]
+#[template(path = "import_columns.html")]
+struct ColumnsPage {
+    p: Page,
+    id: Uuid,
+    fields: Vec<FieldRow>,
+    columns: Vec<ColumnInfo>,
+}
+
+fn columns_page(ctx: &Ctx, b: &ImportBatch, errors: FormErrors) -> Response {
+    let p = Page::new(ctx, "import-columns-title").with_errors(errors);
+    let fields = FIELDS
+        .iter()
+        .map(|(f, _)| FieldRow {
+            field: f,
+            label: p.t.get(format!("import-field-{f}")),
+            required: false,
+            chosen: b.mapping.get(*f).copied(),
+        })
+        .collect();
+    let columns = b
+        .headers
+        .iter()
+        .enumerate()
+        .map(|(i, h)| ColumnInfo {
+            index: i,
+            header: if h.is_empty() {
+                p.t.get1("import-column-n", "name", i + 1)
+            } else {
+                h.clone()
+            },
+            samples: b
+                .rows
+                .iter()
+                .filter_map(|r| r.get(i))
+                .filter(|v| !v.is_empty())
+                .take(3)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", "),
+        })
+        .collect();
+    render_page(&ColumnsPage {
+        p,
+        id: b.id,
+        fields,
+        columns,
+    })
+}
+
+pub async fn columns_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let user = ctx.user()?.clone();
+    let b = open_batch(&state, &user, &id).await?;
+    Ok(columns_page(&ctx, &b, FormErrors::default()))
+}
+
+pub async fn columns_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    f: FormData,
+) -> Result<Response, AppError> {
+    let user = ctx.user()?.clone();
+    let mut b = open_batch(&state, &user, &id).await?;
+    let t = Tr::new(ctx.lang);
+    let mut mapping = BTreeMap::new();
+    for (field, _) in FIELDS {
+        if let Ok(i) = f.get(field).parse::<usize>()
+            && i < b.headers.len()
+        {
+            mapping.insert((*field).to_string(), i);
+        }
+    }
+    b.mapping = mapping;
+    if !b.mapping.contains_key("first_name") && !b.mapping.contains_key("full_name") {
+        let mut e = FormErrors::default();
+        e.add("first_name", t.get("import-error-need-name"));
+        return Ok(unprocessable(columns_page(&ctx, &b, e)));
+    }
+    state
+        .store
+        .set_import_choices(&user.tenant, b.id, &b.mapping, &BTreeSet::new())
+        .await?;
+    Ok(axum::response::Redirect::to(&format!("/households/import/{}/check", b.id)).into_response())
+}
+
+// ---------------------------------------------------------------- 3. check
+
+async fn run_check(
+    state: &AppState,
+    user: &User,
+    t: &Tr,
+    b: &ImportBatch,
+    consent: ConsentMethod,
+) -> Result<Checked, AppError> {
+    let known = state.store.known_contacts(&user.tenant).await?;
+    let ctx = rows::Context {
+        t,
+        headers: &b.headers,
+        mapping: &b.mapping,
+        neighbourhood_id: b.neighbourhood_id,
+        consent,
+        known: &known,
+        today: chrono::Utc::now()
+            .with_timezone(&chrono_tz::Europe::Amsterdam)
+            .date_naive(),
+    };
+    Ok(rows::check(&ctx, &b.rows))
+}
+
+#[derive(Template)]
+#[template(path = "import_check.html")]
+struct CheckPage {
+    p: Page,
+    id: Uuid,
+    summary: String,
+    problems: Vec<Problem>,
+    bad: usize,
+    only_good_label: String,
+}
+
+async fn check_page(
+    state: &AppState,
+    ctx: &Ctx,
+    b: &ImportBatch,
+    errors: FormErrors,
+) -> Result<Response, AppError> {
+    let user = ctx.user()?;
+    let p = Page::new(ctx, "import-check-title").with_errors(errors);
+    let t = p.t;
+    let checked = run_check(state, user, &t, b, ConsentMethod::Paper).await?;
+    let (good, bad) = (checked.good.len(), checked.bad_rows.len());
+    let summary = format!(
+        "{} {}",
+        t.get1("import-rows", "name", b.rows.len()),
+        t.get1("import-rows-good-bad", "name", format!("{good}/{bad}"))
+    );
+    Ok(render_page(&CheckPage {
+        id: b.id,
+        summary,
+        problems: checked.problems.into_iter().take(500).collect(),
+        bad,
+        only_good_label: t.get1("import-only-good", "name", good),
+        p,
+    }))
+}
+
+pub async fn check_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let user = ctx.user()?.clone();
+    let b = open_batch(&state, &user, &id).await?;
+    check_page(&state, &ctx, &b, FormErrors::default()).await
+}
+
+pub async fn check_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    f: FormData,
+) -> Result<Response, AppError> {
+    let user = ctx.user()?.clone();
+    let b = open_batch(&state, &user, &id).await?;
+    let t = Tr::new(ctx.lang);
+    let checked = run_check(&state, &user, &t, &b, ConsentMethod::Paper).await?;
+    if !checked.bad_rows.is_empty() && !f.has("only_good") {
+        // One bad row changes nothing until it is fixed or excluded (issue #3).
+        let mut e = FormErrors::default();
+        e.add("only_good", t.get("import-error-fix-or-skip"));
+        return Ok(unprocessable(check_page(&state, &ctx, &b, e).await?));
+    }
+    if checked.good.is_empty() {
+        let mut e = FormErrors::default();
+        e.add("only_good", t.get("import-error-nothing-good"));
+        return Ok(unprocessable(check_page(&state, &ctx, &b, e).await?));
+    }
+    state
+        .store
+        .set_import_choices(&user.tenant, b.id, &b.mapping, &checked.bad_rows)
+        .await?;
+    Ok(
+        axum::response::Redirect::to(&format!("/households/import/{}/confirm", b.id))
+            .into_response(),
+    )
+}
+
+/// The list of problems as a CSV file, safe to open in a spreadsheet.
+pub async fn errors_csv(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let user = ctx.user()?.clone();
+    let b = open_batch(&state, &user, &id).await?;
+    let t = Tr::new(ctx.lang);
+    let checked = run_check(&state, &user, &t, &b, ConsentMethod::Paper).await?;
+    let mut w = csv::WriterBuilder::new()
+        .delimiter(b';')
+        .from_writer(Vec::new());
+    let head = [
+        t.get("import-col-row"),
+        t.get("import-col-column"),
+        t.get("import-col-value"),
+        t.get("import-col-problem"),
+    ];
+    w.write_record(&head).map_err(|_| AppError::Internal)?;
+    for pr in &checked.problems {
+        w.write_record([
+            pr.line.to_string(),
+            rows::csv_safe(&pr.column),
+            rows::csv_safe(&pr.value),
+            rows::csv_safe(&pr.message),
+        ])
+        .map_err(|_| AppError::Internal)?;
+    }
+    let mut body = "\u{feff}".as_bytes().to_vec();
+    body.extend(w.into_inner().map_err(|_| AppError::Internal)?);
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"importfouten.csv\"",
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+// ---------------------------------------------------------------- 4. import
+
+#[derive(Template)]
+#[template(path = "import_confirm.html")]
+struct ConfirmPage {
+    p: Page,
+    id: Uuid,
+    total_line: String,
+    methods: Vec<(&'static str, String)>,
+    method: String,
+}
+
+async fn confirm_page(
+    state: &AppState,
+    ctx: &Ctx,
+    b: &ImportBatch,
+    errors: FormErrors,
+    method: String,
+) -> Result<Response, AppError> {
+    let user = ctx.user()?;
+    let p = Page::new(ctx, "import-confirm-title").with_errors(errors);
+    let t = p.t;
+    let checked = run_check(state, user, &t, b, ConsentMethod::Paper).await?;
+    let importing = checked
+        .good
+        .iter()
+        .filter(|(i, _)| !b.excluded.contains(i))
+        .count();
+    Ok(render_page(&ConfirmPage {
+        id: b.id,
+        total_line: t.get1("import-will-create", "name", importing),
+        methods: [ConsentMethod::Verbal, ConsentMethod::Paper]
+            .iter()
+            .map(|m| (m.as_str(), t.get(format!("consent-method-{}", m.as_str()))))
+            .collect(),
+        method,
+        p,
+    }))
+}
+
+pub async fn confirm_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let user = ctx.user()?.clone();
+    let b = open_batch(&state, &user, &id).await?;
+    confirm_page(&state, &ctx, &b, FormErrors::default(), "paper".into()).await
+}
+
+pub async fn commit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    f: FormData,
+) -> Result<Response, AppError> {
+    let user = ctx.user()?.clone();
+    let t = Tr::new(ctx.lang);
+    let b = match state
+        .store
+        .import_batch(&user.tenant, batch_id(&id)?)
+        .await?
+    {
+        // A second click on "Importeren" after the first one went through.
+        b if b.committed => {
+            return Ok(redirect_with_flash(
+                &state,
+                "/households",
+                "flash-import-done-before",
+                "",
+            ));
+        }
+        b => b,
+    };
+    let mut e = FormErrors::default();
+    if !f.has("consent_data") {
+        e.add("consent_data", t.get("import-error-consent"));
+    }
+    let method = e.take(
+        &t,
+        "consent_method",
+        ConsentMethod::parse(f.get("consent_method")),
+    );
+    let Some(method) = method.filter(|_| e.is_empty()) else {
+        return Ok(unprocessable(
+            confirm_page(&state, &ctx, &b, e, f.get("consent_method").to_string()).await?,
+        ));
+    };
+    // Check again: the register may have changed since the preview.
+    let checked = run_check(&state, &user, &t, &b, method).await?;
+    if checked.bad_rows.iter().any(|i| !b.excluded.contains(i)) {
+        return Ok(
+            axum::response::Redirect::to(&format!("/households/import/{}/check", b.id))
+                .into_response(),
+        );
+    }
+    let drafts: Vec<_> = checked
+        .good
+        .into_iter()
+        .filter(|(i, _)| !b.excluded.contains(i))
+        .map(|(_, d)| d)
+        .collect();
+    match state
+        .store
+        .commit_import(&user.tenant, Some(user.account.id), b.id, &drafts)
+        .await?
+    {
+        Some(n) => {
+            audit(
+                &state,
+                &user,
+                "import.committed",
+                Subject::of("import", b.id),
+                &format!("households={n}"),
+            )
+            .await;
+            Ok(redirect_with_flash(
+                &state,
+                "/households",
+                "flash-import-done",
+                &n.to_string(),
+            ))
+        }
+        None => Ok(redirect_with_flash(
+            &state,
+            "/households",
+            "flash-import-done-before",
+            "",
+        )),
+    }
+}

@@ -1,0 +1,307 @@
+//! Moving today's spreadsheet in: CSV and XLSX, column matching, every row's problems, all or
+//! nothing, and garbage files that change nothing.
+
+use mtp_domain::{Role, Tenant};
+use reqwest::StatusCode;
+
+use crate::helpers::{Client, Res, TestApp};
+use crate::on_both;
+
+async fn upload(c: &mut Client, name: &str, bytes: Vec<u8>) -> Res {
+    c.get("/households/import").await;
+    let part = reqwest::multipart::Part::bytes(bytes).file_name(name.to_string());
+    let form = reqwest::multipart::Form::new().part("file", part);
+    let r = c
+        .http
+        .post(format!("{}/households/import?_csrf={}", c.base, c.csrf))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let status = r.status();
+    let location = r
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let headers = r.headers().clone();
+    Res {
+        status,
+        location,
+        body: r.text().await.unwrap_or_default(),
+        headers,
+    }
+}
+
+async fn count(app: &TestApp) -> u64 {
+    let org = app
+        .store
+        .organisations()
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .find(|o| o.name.contains("Almere"))
+        .map(|o| o.id)
+        .unwrap_or_default();
+    let all = Tenant {
+        org_id: org,
+        role: Role::Admin,
+        neighbourhoods: vec![],
+    };
+    app.store
+        .households(&all, &mtp_store::HouseholdFilter::default(), 1, 0)
+        .await
+        .map(|(_, n)| n)
+        .unwrap_or(0)
+}
+
+async fn a_spreadsheet_with_bad_rows_changes_nothing_until_they_are_fixed_or_skipped(app: TestApp) {
+    let logins = app.demo().await;
+    let before = count(&app).await;
+    let mut w = app.client();
+    w.login(&logins["worker"]).await;
+    // Windows-1252, semicolons, the way Excel on Windows saves "CSV".
+    let mut csv: Vec<u8> =
+        b"Voornaam;Achternaam;Mobiel;E-mail;Kanaal;Kind 1;Geboren kind 1\r\n".to_vec();
+    csv.extend_from_slice(b"Zo\xEB;Baida;06-11112222;;WhatsApp;Noah;03-2019\r\n"); // row 2: good
+    csv.extend_from_slice(b"Fatima;;06-123;;WhatsApp;;\r\n"); // row 3: bad phone
+    csv.extend_from_slice(b";Jansen;0611113333;;;;\r\n"); // row 4: no first name
+    csv.extend_from_slice(b"Priya;Pinas;06-00000001;;;;\r\n"); // row 5: the demo has this number
+    csv.extend_from_slice(b"Kim;Bos;+31 6 1111 4444;kim@voorbeeld.nl;postduif;;\r\n"); // row 6: unknown channel
+    csv.extend_from_slice(b"Ilse;Bos;;;;;\r\n"); // row 7: no way to reach
+    csv.extend_from_slice(b"Joyce;Kramer;0611117777;;=HYPERLINK(\"x\");;\r\n"); // row 8: a formula
+    let r = upload(&mut w, "gezinnen.csv", csv).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let columns = w.get(&r.location).await;
+    assert!(
+        columns.body.contains("Stap 2 van 4") && columns.body.contains("(Zoë, Fatima, Priya)"),
+        "{}",
+        columns.body
+    );
+    let id = r
+        .location
+        .trim_start_matches("/households/import/")
+        .trim_end_matches("/columns")
+        .to_string();
+    // Keep the guessed mapping, as a worker would.
+    let r = w
+        .post(
+            &format!("/households/import/{id}/columns"),
+            &[
+                ("first_name", "0"),
+                ("last_name", "1"),
+                ("phone", "2"),
+                ("email", "3"),
+                ("channel", "4"),
+                ("child1_name", "5"),
+                ("child1_birth", "6"),
+            ],
+        )
+        .await;
+    assert_eq!(r.location, format!("/households/import/{id}/check"));
+    let check = w.get(&r.location).await;
+    assert!(
+        check.body.contains("7 rijen gelezen.") && check.body.contains("Goed / met een fout: 1/6."),
+        "{}",
+        check.body
+    );
+    for msg in [
+        "Vul een telefoonnummer in zoals 06-12345678 of 020-1234567.",
+        "Vul een voornaam in.",
+        "Bestaat al in het systeem.",
+        "Onbekende manier.",
+        "Er is geen telefoonnummer en geen e-mailadres.",
+    ] {
+        assert!(check.body.contains(msg), "missing {msg:?}");
+    }
+    assert!(
+        check.body.contains("<td class=\"num\">3</td>"),
+        "rows are numbered as in the spreadsheet"
+    );
+    // Without a decision, nothing happens.
+    let r = w.post(&format!("/households/import/{id}/check"), &[]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("Er zijn rijen met een fout."));
+    assert_eq!(count(&app).await, before);
+    // The error list is safe to open in Excel.
+    let errors = w.get(&format!("/households/import/{id}/errors.csv")).await;
+    assert!(
+        errors.body.contains("'=HYPERLINK") && !errors.body.contains(";=HYPERLINK"),
+        "{}",
+        errors.body
+    );
+
+    w.get(&format!("/households/import/{id}/check")).await;
+    let r = w
+        .post(
+            &format!("/households/import/{id}/check"),
+            &[("only_good", "yes")],
+        )
+        .await;
+    assert_eq!(r.location, format!("/households/import/{id}/confirm"));
+    let confirm = w.get(&r.location).await;
+    assert!(
+        confirm.body.contains("We maken 1 huishoudens aan."),
+        "{}",
+        confirm.body
+    );
+    let r = w
+        .post(
+            &format!("/households/import/{id}/confirm"),
+            &[("consent_method", "paper")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(count(&app).await, before, "no consent, no import");
+    let r = w
+        .post(
+            &format!("/households/import/{id}/confirm"),
+            &[("consent_data", "yes"), ("consent_method", "paper")],
+        )
+        .await;
+    assert_eq!(r.location, "/households");
+    assert!(
+        w.get("/households")
+            .await
+            .body
+            .contains("Klaar. 1 huishoudens zijn geïmporteerd.")
+    );
+    assert_eq!(count(&app).await, before + 1);
+    assert!(
+        w.get("/households?q=baida")
+            .await
+            .body
+            .contains("Zoë Baida")
+    );
+    // A second click does not import twice.
+    let r = w
+        .post(
+            &format!("/households/import/{id}/confirm"),
+            &[("consent_data", "yes"), ("consent_method", "paper")],
+        )
+        .await;
+    assert_eq!(r.location, "/households");
+    assert_eq!(count(&app).await, before + 1);
+}
+on_both!(
+    csv_with_errors,
+    a_spreadsheet_with_bad_rows_changes_nothing_until_they_are_fixed_or_skipped
+);
+
+async fn an_excel_file_imports_whole(app: TestApp) {
+    let logins = app.demo().await;
+    let before = count(&app).await;
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    let rows: [[&str; 4]; 3] = [
+        ["Naam", "Telefoon", "Soort gezin", "Postcode"],
+        ["Amal El Idrissi", "", "eenoudergezin", "1363 AB"],
+        ["Tom de Graaf", "", "meeroudergezin", "1361"],
+    ];
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            let _ = sheet.write_string(r as u32, c as u16, *v);
+        }
+    }
+    // Excel keeps phone numbers as numbers: the leading zero is gone.
+    let _ = sheet.write_number(1, 1, 611115555.0);
+    let _ = sheet.write_number(2, 1, 611116666.0);
+    let bytes = book.save_to_buffer().unwrap_or_else(|e| panic!("{e}"));
+    let mut w = app.client();
+    w.login(&logins["worker"]).await;
+    let r = upload(&mut w, "gezinnen.xlsx", bytes).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let id = r
+        .location
+        .trim_start_matches("/households/import/")
+        .trim_end_matches("/columns")
+        .to_string();
+    let cols = w.get(&r.location).await;
+    assert!(cols.body.contains("(Amal El Idrissi, Tom de Graaf)"));
+    w.post(
+        &format!("/households/import/{id}/columns"),
+        &[
+            ("full_name", "0"),
+            ("phone", "1"),
+            ("kind", "2"),
+            ("postcode", "3"),
+        ],
+    )
+    .await;
+    let check = w.get(&format!("/households/import/{id}/check")).await;
+    assert!(
+        check.body.contains("Goed / met een fout: 2/0."),
+        "{}",
+        check.body
+    );
+    w.post(&format!("/households/import/{id}/check"), &[]).await;
+    w.get(&format!("/households/import/{id}/confirm")).await;
+    let r = w
+        .post(
+            &format!("/households/import/{id}/confirm"),
+            &[("consent_data", "yes"), ("consent_method", "verbal")],
+        )
+        .await;
+    assert_eq!(r.location, "/households");
+    assert_eq!(count(&app).await, before + 2);
+    let list = w.get("/households?q=idrissi").await.body;
+    assert!(list.contains("Amal El Idrissi"));
+    let list = w.get("/households?q=0611116666").await.body;
+    assert!(list.contains("Tom de Graaf") && list.contains("Meeroudergezin"));
+}
+on_both!(xlsx, an_excel_file_imports_whole);
+
+async fn garbage_files_get_a_clear_message_and_change_nothing(app: TestApp) {
+    let logins = app.demo().await;
+    let before = count(&app).await;
+    let mut w = app.client();
+    w.login(&logins["worker"]).await;
+    let mut many = String::from("Voornaam;Telefoon\n");
+    for i in 0..100_000 {
+        many.push_str(&format!("Ouder{i};\n"));
+    }
+    for (name, bytes, msg) in [
+        ("leeg.csv", Vec::new(), "Het bestand is leeg."),
+        (
+            "foto.csv",
+            vec![0u8, 159, 146, 150, 0, 1, 2, 3],
+            "Dit is geen CSV- of Excelbestand.",
+        ),
+        (
+            "kop.csv",
+            b"Voornaam;Telefoon\n".to_vec(),
+            "Er staan geen gezinnen in het bestand.",
+        ),
+        (
+            "kapot.xlsx",
+            b"PK\x03\x04kapot".to_vec(),
+            "We kunnen dit bestand niet lezen.",
+        ),
+        (
+            "groot.csv",
+            many.into_bytes(),
+            "Het bestand heeft 100000 rijen.",
+        ),
+    ] {
+        let r = upload(&mut w, name, bytes).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{name}");
+        assert!(r.body.contains(msg), "{name}: {msg:?} not in page");
+        assert!(r.body.contains("<title>Fout: "), "{name}");
+    }
+    // An upload without the page's token is refused.
+    let part = reqwest::multipart::Part::bytes(b"Voornaam\nSanne\n".to_vec()).file_name("x.csv");
+    let r = w
+        .http
+        .post(format!("{}/households/import", w.base))
+        .multipart(reqwest::multipart::Form::new().part("file", part))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert_eq!(count(&app).await, before);
+}
+on_both!(
+    garbage,
+    garbage_files_get_a_clear_message_and_change_nothing
+);
