@@ -491,3 +491,78 @@ on_both!(
     consent_and_status,
     consent_is_given_and_withdrawn_per_purpose_and_the_status_follows_the_lifecycle
 );
+
+async fn a_worker_corrects_a_households_details(app: TestApp) {
+    let logins = app.demo().await;
+    let (org, _) = org_and_poort(&app).await;
+    let all = Tenant {
+        org_id: org,
+        role: Role::Admin,
+        neighbourhoods: vec![],
+    };
+    let (rows, _) = app
+        .store
+        .households(&all, &mtp_store::HouseholdFilter::default(), 1, 0)
+        .await
+        .unwrap_or_default();
+    let before = app
+        .store
+        .household(&all, rows[0].id)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut w = app.client();
+    w.login(&logins["worker"]).await;
+    let url = format!("/households/{}/edit", before.id);
+    let form = w.get(&url).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(
+        form.body
+            .contains(&format!("value=\"{}\"", before.parents[0].first_name)),
+        "the form is filled in"
+    );
+    assert!(
+        !form.body.contains("consent_data"),
+        "consent is not asked again"
+    );
+    // Keep everything, change the phone number, add a child.
+    let mut fields: Vec<(String, String)> = Vec::new();
+    let p = &before.parents[0];
+    fields.push(("kind".into(), before.kind.as_str().into()));
+    fields.push(("source".into(), before.source.as_str().into()));
+    fields.push(("p0_first_name".into(), p.first_name.clone()));
+    fields.push(("p0_channel".into(), "phone".into()));
+    fields.push(("p0_phone".into(), "020-1234567".into()));
+    fields.push(("c0_first_name".into(), "Mees".into()));
+    fields.push(("c0_month".into(), "7".into()));
+    fields.push(("c0_year".into(), "2021".into()));
+    let bad: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), if k == "p0_phone" { "12" } else { v.as_str() }))
+        .collect();
+    let r = w.post(&url, &bad).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("value=\"Mees\""), "typed values are kept");
+    let good: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let r = w.post(&url, &good).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = w.get(&r.location).await;
+    assert!(
+        page.body.contains("020-123 45 67")
+            && page.body.contains("Mees")
+            && page.body.contains("Gegevens gewijzigd")
+    );
+    let after = app
+        .store
+        .household(&all, before.id)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        after.parents[0].id, before.parents[0].id,
+        "the parent keeps their identity"
+    );
+    assert_eq!(after.children.len(), 1);
+}
+on_both!(edit, a_worker_corrects_a_households_details);

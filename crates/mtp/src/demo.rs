@@ -476,3 +476,74 @@ async fn households(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<
     }
     Ok(())
 }
+
+/// Synthetic households in the demo's Almere Poort, in transactions of 5,000, for benchmarks.
+/// Names and numbers are made up and deterministic.
+pub async fn generate(store: &Store, n: usize) -> anyhow::Result<usize> {
+    use mtp_domain::consent::ConsentMethod;
+    use mtp_domain::{Channel, ChildBirth, HouseholdKind, PhoneNumber, Source};
+    use mtp_store::{ChildDraft, HouseholdDraft, ParentDraft};
+
+    let org = store
+        .organisations()
+        .await?
+        .into_iter()
+        .find(|o| o.name == "Welzijn Almere (demo)")
+        .ok_or_else(|| anyhow::anyhow!("load the demo first: mtp demo"))?;
+    let tenant = Tenant {
+        org_id: org.id,
+        role: Role::Admin,
+        neighbourhoods: vec![],
+    };
+    let poort = store
+        .neighbourhoods(&tenant)
+        .await?
+        .into_iter()
+        .find(|x| x.name == "Almere Poort")
+        .ok_or_else(|| anyhow::anyhow!("the demo has no Almere Poort"))?
+        .id;
+    let person = |s: &str| PersonName::parse(s).map_err(|e| anyhow::anyhow!("{e}"));
+    let mut done = 0;
+    while done < n {
+        let batch = (n - done).min(5_000);
+        let mut drafts = Vec::with_capacity(batch);
+        for k in done..done + batch {
+            drafts.push(HouseholdDraft {
+                neighbourhood_id: poort,
+                kind: if k % 10 == 9 {
+                    HouseholdKind::MultiParent
+                } else {
+                    HouseholdKind::SingleParent
+                },
+                source: Source::ALL[k % Source::ALL.len()],
+                source_partner: None,
+                postcode4: None,
+                interests: String::new(),
+                talents: String::new(),
+                notes: String::new(),
+                parents: vec![ParentDraft {
+                    first_name: person(MOTHERS[k % MOTHERS.len()])?,
+                    last_name: Some(person(&format!("{} {}", LAST[k % LAST.len()], k))?),
+                    // +31 6 1xxxxxxx: fine for a throw-away benchmark database only.
+                    phone: PhoneNumber::parse(&format!("06-1{:07}", k % 10_000_000)).ok(),
+                    email: None,
+                    channel: Channel::WhatsApp,
+                    languages: String::new(),
+                    works: k % 3 == 0,
+                    free_days: vec![],
+                }],
+                children: vec![ChildDraft {
+                    first_name: person(CHILDREN[k % CHILDREN.len()])?,
+                    birth: ChildBirth {
+                        year: 2012 + (k % 12) as i32,
+                        month: (k % 12 + 1) as u32,
+                    },
+                }],
+                data_consent: ConsentMethod::Paper,
+            });
+        }
+        store.create_households_bulk(&tenant, &drafts).await?;
+        done += batch;
+    }
+    Ok(done)
+}

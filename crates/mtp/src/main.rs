@@ -44,6 +44,11 @@ enum Command {
         #[arg(long)]
         out: Option<std::path::PathBuf>,
     },
+    /// Add N synthetic households to the demo neighbourhood, for benchmarks (docs/benchmarks.md).
+    Generate {
+        #[arg(long, default_value_t = 100_000)]
+        households: usize,
+    },
     /// Run the retention job now: anonymise households kept longer than the organisation's
     /// retention period, and print what it did.
     Retention,
@@ -187,6 +192,16 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             store.backup_sqlite(&out.display().to_string()).await?;
             println!("backup written to {}", out.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Generate { households } => {
+            let store = mtp::open_store(&cfg).await?;
+            let started = std::time::Instant::now();
+            let n = mtp::demo::generate(&store, households).await?;
+            println!(
+                "generated {n} households in {:.1} s",
+                started.elapsed().as_secs_f64()
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Retention => {

@@ -599,3 +599,127 @@ async fn insert_consent<C: ConnectionTrait>(
     );
     add_event(db, org_id, household_id, actor, "consent", &detail).await
 }
+
+impl Store {
+    /// Register many households in one transaction (the benchmark generator).
+    pub async fn create_households_bulk(
+        &self,
+        tenant: &Tenant,
+        drafts: &[HouseholdDraft],
+    ) -> Result<()> {
+        if drafts
+            .iter()
+            .any(|d| !tenant.may_see_neighbourhood(tenant.org_id, d.neighbourhood_id))
+        {
+            return Err(StoreError::NotFound);
+        }
+        let txn = self.db.begin().await?;
+        crate::imports::insert_many_households(&txn, tenant.org_id, None, drafts, "registered")
+            .await?;
+        txn.commit().await?;
+        Ok(())
+    }
+}
+
+impl Store {
+    /// Correct a household's details: its fields, its parents (kept in place by position, so
+    /// anything that refers to a parent keeps referring to them) and its children.
+    pub async fn update_household(
+        &self,
+        tenant: &Tenant,
+        actor: Option<Uuid>,
+        id: Uuid,
+        d: &HouseholdDraft,
+    ) -> Result<()> {
+        let h = self.household_row(tenant, id).await?;
+        if h.anonymised_at.is_some() {
+            return Err(StoreError::NotFound);
+        }
+        if !tenant.may_see_neighbourhood(tenant.org_id, d.neighbourhood_id) {
+            return Err(StoreError::NotFound);
+        }
+        let org_id = tenant.org_id;
+        let txn = self.db.begin().await?;
+        household::Entity::update_many()
+            .col_expr(
+                household::Column::NeighbourhoodId,
+                d.neighbourhood_id.into(),
+            )
+            .col_expr(household::Column::Kind, d.kind.as_str().into())
+            .col_expr(
+                household::Column::Postcode4,
+                d.postcode4.as_ref().map(|p| p.as_str().to_string()).into(),
+            )
+            .col_expr(household::Column::Source, d.source.as_str().into())
+            .col_expr(
+                household::Column::SourcePartner,
+                d.source_partner.clone().into(),
+            )
+            .col_expr(household::Column::Interests, d.interests.clone().into())
+            .col_expr(household::Column::Talents, d.talents.clone().into())
+            .col_expr(household::Column::Notes, d.notes.clone().into())
+            .col_expr(
+                household::Column::SearchText,
+                search_text(&d.parents).into(),
+            )
+            .filter(household::Column::OrgId.eq(org_id))
+            .filter(household::Column::Id.eq(id))
+            .exec(&txn)
+            .await?;
+        let existing = parent::Entity::find()
+            .filter(parent::Column::OrgId.eq(org_id))
+            .filter(parent::Column::HouseholdId.eq(id))
+            .order_by_asc(parent::Column::Position)
+            .all(&txn)
+            .await?;
+        for (i, p) in d.parents.iter().enumerate() {
+            let position = i32::try_from(i).unwrap_or(0);
+            let mut row = match existing.get(i) {
+                Some(e) => parent::ActiveModel::from(e.clone()),
+                None => parent::ActiveModel {
+                    id: Set(Uuid::now_v7()),
+                    org_id: Set(org_id),
+                    household_id: Set(id),
+                    ..Default::default()
+                },
+            };
+            row.position = Set(position);
+            row.first_name = Set(p.first_name.as_str().into());
+            row.last_name = Set(p.last_name.as_ref().map(|l| l.as_str().to_string()));
+            row.phone = Set(p.phone.as_ref().map(|n| n.e164().to_string()));
+            row.email = Set(p.email.as_ref().map(|e| e.as_str().to_string()));
+            row.channel = Set(p.channel.as_str().into());
+            row.languages = Set(p.languages.clone());
+            row.works = Set(p.works);
+            row.free_days = Set(free_days_text(&p.free_days));
+            if existing.get(i).is_some() {
+                row.update(&txn).await?;
+            } else {
+                row.insert(&txn).await?;
+            }
+        }
+        for gone in existing.iter().skip(d.parents.len()) {
+            parent::Entity::delete_by_id(gone.id).exec(&txn).await?;
+        }
+        child::Entity::delete_many()
+            .filter(child::Column::OrgId.eq(org_id))
+            .filter(child::Column::HouseholdId.eq(id))
+            .exec(&txn)
+            .await?;
+        for c in &d.children {
+            child::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                org_id: Set(org_id),
+                household_id: Set(id),
+                first_name: Set(c.first_name.as_str().into()),
+                birth_year: Set(c.birth.year),
+                birth_month: Set(i32::try_from(c.birth.month).unwrap_or(1)),
+            }
+            .insert(&txn)
+            .await?;
+        }
+        add_event(&txn, org_id, id, actor, "edited", "").await?;
+        txn.commit().await?;
+        Ok(())
+    }
+}

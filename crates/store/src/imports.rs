@@ -181,106 +181,119 @@ impl Store {
         if marked.rows_affected == 0 {
             return Ok(None);
         }
-        let t = now();
-        let mut households = Vec::with_capacity(drafts.len());
-        let mut parents = Vec::new();
-        let mut children = Vec::new();
-        let mut consents = Vec::new();
-        let mut events = Vec::new();
-        for d in drafts {
-            let id = Uuid::now_v7();
-            households.push(household::ActiveModel {
-                id: Set(id),
-                org_id: Set(org_id),
-                neighbourhood_id: Set(d.neighbourhood_id),
-                kind: Set(d.kind.as_str().into()),
-                status: Set(HouseholdStatus::Contacted.as_str().into()),
-                status_changed_at: Set(t),
-                status_reason: Set(None),
-                postcode4: Set(d.postcode4.as_ref().map(|p| p.as_str().to_string())),
-                source: Set(d.source.as_str().into()),
-                source_partner: Set(d.source_partner.clone()),
-                interests: Set(d.interests.clone()),
-                talents: Set(d.talents.clone()),
-                notes: Set(d.notes.clone()),
-                search_text: Set(search_text(&d.parents)),
-                created_at: Set(t),
-                anonymised_at: Set(None),
-            });
-            for (i, p) in d.parents.iter().enumerate() {
-                parents.push(parent::ActiveModel {
-                    id: Set(Uuid::now_v7()),
-                    org_id: Set(org_id),
-                    household_id: Set(id),
-                    position: Set(i32::try_from(i).unwrap_or(0)),
-                    first_name: Set(p.first_name.as_str().into()),
-                    last_name: Set(p.last_name.as_ref().map(|l| l.as_str().to_string())),
-                    phone: Set(p.phone.as_ref().map(|n| n.e164().to_string())),
-                    email: Set(p.email.as_ref().map(|e| e.as_str().to_string())),
-                    channel: Set(p.channel.as_str().into()),
-                    languages: Set(p.languages.clone()),
-                    works: Set(p.works),
-                    free_days: Set(String::new()),
-                });
-            }
-            for c in &d.children {
-                children.push(child::ActiveModel {
-                    id: Set(Uuid::now_v7()),
-                    org_id: Set(org_id),
-                    household_id: Set(id),
-                    first_name: Set(c.first_name.as_str().into()),
-                    birth_year: Set(c.birth.year),
-                    birth_month: Set(i32::try_from(c.birth.month).unwrap_or(1)),
-                });
-            }
-            consents.push(consent_record::ActiveModel {
-                id: Set(Uuid::now_v7()),
-                org_id: Set(org_id),
-                household_id: Set(id),
-                purpose: Set(Purpose::DataRegistration.as_str().into()),
-                given: Set(true),
-                at: Set(t),
-                method: Set(d.data_consent.as_str().into()),
-                text_version: Set(CURRENT_TEXT_VERSION.into()),
-                recorded_by: Set(actor),
-            });
-            events.push(household_event::ActiveModel {
-                id: Set(Uuid::now_v7()),
-                org_id: Set(org_id),
-                household_id: Set(id),
-                at: Set(t),
-                actor_id: Set(actor),
-                kind: Set("imported".into()),
-                detail: Set(String::new()),
-            });
-        }
-        // Parents, children and consents point at households: insert those first.
-        for chunk in households.chunks(CHUNK) {
-            household::Entity::insert_many(chunk.to_vec())
-                .exec_without_returning(&txn)
-                .await?;
-        }
-        for chunk in parents.chunks(CHUNK) {
-            parent::Entity::insert_many(chunk.to_vec())
-                .exec_without_returning(&txn)
-                .await?;
-        }
-        for chunk in children.chunks(CHUNK) {
-            child::Entity::insert_many(chunk.to_vec())
-                .exec_without_returning(&txn)
-                .await?;
-        }
-        for chunk in consents.chunks(CHUNK) {
-            consent_record::Entity::insert_many(chunk.to_vec())
-                .exec_without_returning(&txn)
-                .await?;
-        }
-        for chunk in events.chunks(CHUNK) {
-            household_event::Entity::insert_many(chunk.to_vec())
-                .exec_without_returning(&txn)
-                .await?;
-        }
+        insert_many_households(&txn, org_id, actor, drafts, "imported").await?;
         txn.commit().await?;
         Ok(Some(drafts.len()))
     }
+}
+
+/// Insert many households with their parents, children, registration consent and first
+/// timeline event in multi-row statements, inside the caller's transaction.
+pub(crate) async fn insert_many_households<C: sea_orm::ConnectionTrait>(
+    txn: &C,
+    org_id: Uuid,
+    actor: Option<Uuid>,
+    drafts: &[HouseholdDraft],
+    event_kind: &str,
+) -> Result<()> {
+    let t = now();
+    let mut households = Vec::with_capacity(drafts.len());
+    let mut parents = Vec::new();
+    let mut children = Vec::new();
+    let mut consents = Vec::new();
+    let mut events = Vec::new();
+    for d in drafts {
+        let id = Uuid::now_v7();
+        households.push(household::ActiveModel {
+            id: Set(id),
+            org_id: Set(org_id),
+            neighbourhood_id: Set(d.neighbourhood_id),
+            kind: Set(d.kind.as_str().into()),
+            status: Set(HouseholdStatus::Contacted.as_str().into()),
+            status_changed_at: Set(t),
+            status_reason: Set(None),
+            postcode4: Set(d.postcode4.as_ref().map(|p| p.as_str().to_string())),
+            source: Set(d.source.as_str().into()),
+            source_partner: Set(d.source_partner.clone()),
+            interests: Set(d.interests.clone()),
+            talents: Set(d.talents.clone()),
+            notes: Set(d.notes.clone()),
+            search_text: Set(search_text(&d.parents)),
+            created_at: Set(t),
+            anonymised_at: Set(None),
+        });
+        for (i, p) in d.parents.iter().enumerate() {
+            parents.push(parent::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                org_id: Set(org_id),
+                household_id: Set(id),
+                position: Set(i32::try_from(i).unwrap_or(0)),
+                first_name: Set(p.first_name.as_str().into()),
+                last_name: Set(p.last_name.as_ref().map(|l| l.as_str().to_string())),
+                phone: Set(p.phone.as_ref().map(|n| n.e164().to_string())),
+                email: Set(p.email.as_ref().map(|e| e.as_str().to_string())),
+                channel: Set(p.channel.as_str().into()),
+                languages: Set(p.languages.clone()),
+                works: Set(p.works),
+                free_days: Set(String::new()),
+            });
+        }
+        for c in &d.children {
+            children.push(child::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                org_id: Set(org_id),
+                household_id: Set(id),
+                first_name: Set(c.first_name.as_str().into()),
+                birth_year: Set(c.birth.year),
+                birth_month: Set(i32::try_from(c.birth.month).unwrap_or(1)),
+            });
+        }
+        consents.push(consent_record::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            org_id: Set(org_id),
+            household_id: Set(id),
+            purpose: Set(Purpose::DataRegistration.as_str().into()),
+            given: Set(true),
+            at: Set(t),
+            method: Set(d.data_consent.as_str().into()),
+            text_version: Set(CURRENT_TEXT_VERSION.into()),
+            recorded_by: Set(actor),
+        });
+        events.push(household_event::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            org_id: Set(org_id),
+            household_id: Set(id),
+            at: Set(t),
+            actor_id: Set(actor),
+            kind: Set(event_kind.into()),
+            detail: Set(String::new()),
+        });
+    }
+    // Parents, children and consents point at households: insert those first.
+    for chunk in households.chunks(CHUNK) {
+        household::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(txn)
+            .await?;
+    }
+    for chunk in parents.chunks(CHUNK) {
+        parent::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(txn)
+            .await?;
+    }
+    for chunk in children.chunks(CHUNK) {
+        child::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(txn)
+            .await?;
+    }
+    for chunk in consents.chunks(CHUNK) {
+        consent_record::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(txn)
+            .await?;
+    }
+    for chunk in events.chunks(CHUNK) {
+        household_event::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(txn)
+            .await?;
+    }
+    Ok(())
 }

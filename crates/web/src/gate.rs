@@ -106,6 +106,8 @@ fn table() -> Table {
         (g(), "/households/new", Roles(STAFF), get(households::new_form)),
         (p(), "/households/new", Roles(STAFF), post(households::create)),
         (g(), "/households/{id}", Roles(STAFF), get(households::show)),
+        (g(), "/households/{id}/edit", Roles(STAFF), get(households::edit_form)),
+        (p(), "/households/{id}/edit", Roles(STAFF), post(households::update)),
         (p(), "/households/{id}/status", Roles(STAFF), post(households::change_status)),
         (p(), "/households/{id}/consent", Roles(STAFF), post(households::change_consent)),
         (g(), "/households/{id}/export", Roles(STAFF), get(households::export_page)),

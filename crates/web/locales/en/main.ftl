@@ -435,3 +435,5 @@ import-duplicate-in-file = Appears twice in the file. Leave one row out.
 flash-import-done = Done. { $name } households have been imported.
 flash-import-done-before = This import was already done. Nothing was saved twice.
 timeline-imported = Imported from a spreadsheet
+household-edit-title = Change details
+timeline-edited = Details changed

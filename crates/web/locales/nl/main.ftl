@@ -435,3 +435,5 @@ import-duplicate-in-file = Staat twee keer in het bestand. Laat één rij weg.
 flash-import-done = Klaar. { $name } huishoudens zijn geïmporteerd.
 flash-import-done-before = Deze import was al klaar. Er is niets dubbel opgeslagen.
 timeline-imported = Geïmporteerd uit een spreadsheet
+household-edit-title = Gegevens wijzigen
+timeline-edited = Gegevens gewijzigd

@@ -28,6 +28,8 @@ use crate::routes::{Subject, audit, redirect_with_flash};
 const PAGE_SIZE: u64 = 50;
 /// Rows for children on the registration form; more can be added on the household page later.
 pub const CHILD_ROWS: usize = 4;
+/// The most child rows a form carries.
+const MAX_CHILD_ROWS: usize = 12;
 /// Free text fields (interests, talents, notes) are bounded so a paste cannot fill the disk.
 const MAX_TEXT: usize = 2000;
 
@@ -205,6 +207,8 @@ struct NewPage {
     months: Vec<(String, String)>,
     weekdays: Vec<(String, String)>,
     child_rows: Vec<usize>,
+    action: String,
+    editing: bool,
 }
 
 impl NewPage {
@@ -219,8 +223,29 @@ async fn new_page(
     f: FormData,
     errors: FormErrors,
 ) -> Result<Response, AppError> {
+    form_page(state, ctx, f, errors, None).await
+}
+
+/// The registration form; with `editing` the same form corrects an existing household.
+async fn form_page(
+    state: &AppState,
+    ctx: &Ctx,
+    f: FormData,
+    errors: FormErrors,
+    editing: Option<Uuid>,
+) -> Result<Response, AppError> {
     let user = ctx.user()?;
-    let p = Page::new(ctx, "household-new-title").with_errors(errors);
+    let title = if editing.is_some() {
+        "household-edit-title"
+    } else {
+        "household-new-title"
+    };
+    let p = Page::new(ctx, title).with_errors(errors);
+    let rows_wanted = (0..MAX_CHILD_ROWS)
+        .filter(|i| !f.get(&format!("c{i}_first_name")).is_empty())
+        .count()
+        .saturating_add(1)
+        .clamp(CHILD_ROWS, MAX_CHILD_ROWS);
     let t = p.t;
     let opts = |keys: Vec<(&'static str, String)>| keys;
     let page = NewPage {
@@ -249,7 +274,12 @@ async fn new_page(
         weekdays: (0..7)
             .map(|d| (d.to_string(), t.get(format!("weekday-{d}"))))
             .collect(),
-        child_rows: (0..CHILD_ROWS).collect(),
+        child_rows: (0..rows_wanted).collect(),
+        action: match editing {
+            Some(id) => format!("/households/{id}/edit"),
+            None => "/households/new".to_string(),
+        },
+        editing: editing.is_some(),
         f,
         p,
     };
@@ -347,7 +377,7 @@ fn parse_parent(
 
 fn parse_children(t: &Tr, e: &mut FormErrors, f: &FormData) -> Vec<ChildDraft> {
     let mut out = Vec::new();
-    for i in 0..CHILD_ROWS {
+    for i in 0..MAX_CHILD_ROWS {
         let key = |name: &str| format!("c{i}_{name}");
         let (name, month, year) = (
             f.get(&key("first_name")),
@@ -374,13 +404,15 @@ fn parse_children(t: &Tr, e: &mut FormErrors, f: &FormData) -> Vec<ChildDraft> {
     out
 }
 
-pub async fn create(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    f: FormData,
-) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
-    let t = Tr::new(ctx.lang);
+/// Parse the registration (or edit) form. With `need_consent` the consent for registering
+/// is required, as at registration.
+async fn parse_draft(
+    state: &AppState,
+    user: &User,
+    t: &Tr,
+    f: &FormData,
+    need_consent: bool,
+) -> Result<(FormErrors, Option<HouseholdDraft>), AppError> {
     let mut e = FormErrors::default();
     let neighbourhoods = state.store.neighbourhoods(&user.tenant).await?;
     let neighbourhood_id = match neighbourhoods.as_slice() {
@@ -393,28 +425,33 @@ pub async fn create(
             }
         },
     };
-    let kind = e.take(&t, "kind", HouseholdKind::parse(f.get("kind")));
-    let p0 = parse_parent(&t, &mut e, &f, 0, true);
-    let p1 = parse_parent(&t, &mut e, &f, 1, false);
-    let children = parse_children(&t, &mut e, &f);
+    let kind = e.take(t, "kind", HouseholdKind::parse(f.get("kind")));
+    let p0 = parse_parent(t, &mut e, f, 0, true);
+    let p1 = parse_parent(t, &mut e, f, 1, false);
+    let children = parse_children(t, &mut e, f);
     let postcode = e.take(
-        &t,
+        t,
         "postcode4",
         Postcode4::parse_optional(f.get("postcode4")),
     );
-    let source = e.take(&t, "source", Source::parse(f.get("source")));
+    let source = e.take(t, "source", Source::parse(f.get("source")));
     let source_partner: String = f.get("source_partner").trim().chars().take(100).collect();
-    let interests = optional_text(&t, &mut e, &f, "interests");
-    let talents = optional_text(&t, &mut e, &f, "talents");
-    let notes = optional_text(&t, &mut e, &f, "notes");
-    if !f.has("consent_data") {
-        e.add("consent_data", t.get("error-consent-data-needed"));
-    }
-    let method = e.take(
-        &t,
-        "consent_method",
-        ConsentMethod::parse(f.get("consent_method")),
-    );
+    let interests = optional_text(t, &mut e, f, "interests");
+    let talents = optional_text(t, &mut e, f, "talents");
+    let notes = optional_text(t, &mut e, f, "notes");
+    let method = if need_consent {
+        if !f.has("consent_data") {
+            e.add("consent_data", t.get("error-consent-data-needed"));
+        }
+        e.take(
+            t,
+            "consent_method",
+            ConsentMethod::parse(f.get("consent_method")),
+        )
+    } else {
+        // Unused when editing: the consent was recorded at registration.
+        Some(ConsentMethod::Verbal)
+    };
     let (
         Some(neighbourhood_id),
         Some(kind),
@@ -433,22 +470,38 @@ pub async fn create(
         e.is_empty(),
     )
     else {
-        return Ok(unprocessable(new_page(&state, &ctx, f, e).await?));
+        return Ok((e, None));
     };
     let mut parents = vec![p0];
     parents.extend(p1);
-    let draft = HouseholdDraft {
-        neighbourhood_id,
-        kind,
-        source,
-        source_partner: Some(source_partner).filter(|s| !s.is_empty()),
-        postcode4,
-        interests,
-        talents,
-        notes,
-        parents,
-        children,
-        data_consent,
+    Ok((
+        e,
+        Some(HouseholdDraft {
+            neighbourhood_id,
+            kind,
+            source,
+            source_partner: Some(source_partner).filter(|s| !s.is_empty()),
+            postcode4,
+            interests,
+            talents,
+            notes,
+            parents,
+            children,
+            data_consent,
+        }),
+    ))
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    f: FormData,
+) -> Result<Response, AppError> {
+    let user = ctx.user()?.clone();
+    let t = Tr::new(ctx.lang);
+    let (e, draft) = parse_draft(&state, &user, &t, &f, true).await?;
+    let Some(draft) = draft else {
+        return Ok(unprocessable(new_page(&state, &ctx, f, e).await?));
     };
     match state
         .store
@@ -460,7 +513,7 @@ pub async fn create(
                 &state,
                 &user,
                 "household.created",
-                Subject::household(id, neighbourhood_id),
+                Subject::household(id, draft.neighbourhood_id),
                 "",
             )
             .await;
@@ -475,6 +528,103 @@ pub async fn create(
         Err(StoreError::NotFound) => Err(AppError::Forbidden),
         Err(err) => Err(err.into()),
     }
+}
+
+/// The household as the form's fields, to correct it.
+fn as_form(h: &Household) -> FormData {
+    let mut ser = url::form_urlencoded::Serializer::new(String::new());
+    ser.append_pair("neighbourhood", &h.neighbourhood_id.to_string())
+        .append_pair("kind", h.kind.as_str())
+        .append_pair("postcode4", h.postcode4.as_deref().unwrap_or(""))
+        .append_pair("source", h.source.as_str())
+        .append_pair("source_partner", h.source_partner.as_deref().unwrap_or(""))
+        .append_pair("interests", &h.interests)
+        .append_pair("talents", &h.talents)
+        .append_pair("notes", &h.notes);
+    for (i, p) in h.parents.iter().enumerate().take(2) {
+        let k = |n: &str| format!("p{i}_{n}");
+        ser.append_pair(&k("first_name"), &p.first_name)
+            .append_pair(&k("last_name"), p.last_name.as_deref().unwrap_or(""))
+            .append_pair(
+                &k("phone"),
+                &p.phone.as_ref().map(|n| n.display()).unwrap_or_default(),
+            )
+            .append_pair(&k("email"), p.email.as_deref().unwrap_or(""))
+            .append_pair(&k("channel"), p.channel.as_str())
+            .append_pair(&k("languages"), &p.languages);
+        if p.works {
+            ser.append_pair(&k("works"), "yes");
+        }
+        for d in &p.free_days {
+            ser.append_pair(&k("free_days"), &d.to_string());
+        }
+    }
+    for (i, c) in h.children.iter().enumerate().take(MAX_CHILD_ROWS) {
+        ser.append_pair(&format!("c{i}_first_name"), &c.first_name)
+            .append_pair(&format!("c{i}_month"), &c.birth.month.to_string())
+            .append_pair(&format!("c{i}_year"), &c.birth.year.to_string());
+    }
+    FormData::parse(ser.finish().as_bytes())
+}
+
+pub async fn edit_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let user = ctx.user()?.clone();
+    let h = load(&state, &user, parse_household_id(&id)?).await?;
+    if h.anonymised {
+        // Nothing left to correct: show what remains.
+        return Ok(axum::response::IntoResponse::into_response(
+            axum::response::Redirect::to(&format!("/households/{}", h.id)),
+        ));
+    }
+    audit(
+        &state,
+        &user,
+        "household.viewed",
+        Subject::household(h.id, h.neighbourhood_id),
+        "edit",
+    )
+    .await;
+    let f = as_form(&h);
+    form_page(&state, &ctx, f, FormErrors::default(), Some(h.id)).await
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    f: FormData,
+) -> Result<Response, AppError> {
+    let user = ctx.user()?.clone();
+    let h = load(&state, &user, parse_household_id(&id)?).await?;
+    let t = Tr::new(ctx.lang);
+    let (e, draft) = parse_draft(&state, &user, &t, &f, false).await?;
+    let Some(draft) = draft else {
+        return Ok(unprocessable(
+            form_page(&state, &ctx, f, e, Some(h.id)).await?,
+        ));
+    };
+    state
+        .store
+        .update_household(&user.tenant, Some(user.account.id), h.id, &draft)
+        .await?;
+    audit(
+        &state,
+        &user,
+        "household.updated",
+        Subject::household(h.id, draft.neighbourhood_id),
+        "",
+    )
+    .await;
+    Ok(redirect_with_flash(
+        &state,
+        &format!("/households/{}", h.id),
+        "flash-saved",
+        "",
+    ))
 }
 
 // ---------------------------------------------------------------- one household
