@@ -213,7 +213,6 @@ pub mod household {
         pub interests: String,
         pub talents: String,
         pub notes: String,
-        pub search_text: String,
         pub created_at: DateTimeUtc,
         pub anonymised_at: Option<DateTimeUtc>,
     }
@@ -356,6 +355,26 @@ pub mod import_batch {
         pub mapping: String,
         pub excluded: String,
         pub committed_at: Option<DateTimeUtc>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod household_search {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "household_search")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub org_id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub token: String,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub household_id: Uuid,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

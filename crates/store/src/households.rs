@@ -10,15 +10,15 @@ use mtp_domain::{
     Channel, ChildBirth, Email, HouseholdKind, HouseholdStatus, PersonName, PhoneNumber, Postcode4,
     Source, Tenant,
 };
-use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set, TransactionTrait,
 };
 use uuid::Uuid;
 
 use crate::entities::{
-    account, child, consent_record, household, household_event, neighbourhood, parent,
+    account, child, consent_record, household, household_event, household_search, neighbourhood,
+    parent,
 };
 use crate::{Result, Store, StoreError, now};
 
@@ -133,6 +133,9 @@ pub struct Household {
     pub events: Vec<HouseholdEvent>,
 }
 
+/// The household list counts matches up to this number and then says "more than".
+pub const COUNT_CAP: u64 = 1000;
+
 #[derive(Debug, Clone, Default)]
 pub struct HouseholdFilter {
     /// Part of a name, phone number or e-mail address.
@@ -153,24 +156,101 @@ fn parse_free_days(text: &str) -> Vec<u8> {
         .collect()
 }
 
-pub(crate) fn search_text(parents: &[ParentDraft]) -> String {
-    parents
-        .iter()
-        .flat_map(|p| {
-            [
-                Some(p.first_name.as_str().to_string()),
-                p.last_name.as_ref().map(|l| l.as_str().to_string()),
-                p.phone.as_ref().map(|n| n.e164().to_string()),
-                p.phone
-                    .as_ref()
-                    .map(|n| n.display().replace([' ', '-'], "")),
-                p.email.as_ref().map(|e| e.as_str().to_string()),
-            ]
+/// Lower-case ASCII, so "Zoë" is found by "zoe" and "Şahin" by "sahin".
+pub(crate) fn fold(text: &str) -> String {
+    text.to_lowercase()
+        .chars()
+        .map(|c| match c {
+            'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' => 'a',
+            'è' | 'é' | 'ê' | 'ë' => 'e',
+            'ì' | 'í' | 'î' | 'ï' | 'ı' => 'i',
+            'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' => 'o',
+            'ù' | 'ú' | 'û' | 'ü' => 'u',
+            'ç' | 'ć' | 'č' => 'c',
+            'ş' | 'ś' | 'š' => 's',
+            'ğ' => 'g',
+            'ñ' | 'ń' => 'n',
+            'ý' | 'ÿ' => 'y',
+            'ž' | 'ź' | 'ż' => 'z',
+            other => other,
         })
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
+        .collect()
+}
+
+/// The words a household is found by: each word of the parents' names, their phone numbers
+/// as typed nationally ("0612345678") and internationally ("31612345678"), and e-mail
+/// addresses.
+pub(crate) fn search_tokens(parents: &[ParentDraft]) -> std::collections::BTreeSet<String> {
+    let mut out = std::collections::BTreeSet::new();
+    for p in parents {
+        let names = [
+            Some(p.first_name.as_str()),
+            p.last_name.as_ref().map(|l| l.as_str()),
+        ];
+        for word in names
+            .into_iter()
+            .flatten()
+            .flat_map(|n| n.split(|c: char| c.is_whitespace() || c == '-' || c == '\''))
+        {
+            if !word.is_empty() {
+                out.insert(fold(word).chars().take(60).collect());
+            }
+        }
+        if let Some(phone) = &p.phone {
+            out.insert(phone.wa_digits());
+            out.insert(phone.display().replace([' ', '-'], ""));
+        }
+        if let Some(e) = &p.email {
+            out.insert(e.as_str().to_string());
+        }
+    }
+    out
+}
+
+/// The words of a search: digits-only input is one phone number, whatever its separators.
+pub(crate) fn query_words(q: &str) -> Vec<String> {
+    let compact: String = q
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '-' | '(' | ')' | '.' | '/'))
+        .collect();
+    let digits = compact.trim_start_matches('+');
+    if !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()) {
+        let d = digits.strip_prefix("00").unwrap_or(digits);
+        return vec![d.to_string()];
+    }
+    q.split(|c: char| c.is_whitespace() || c == '-' || c == '\'')
+        .filter(|w| !w.is_empty())
+        .map(fold)
+        .take(5)
+        .collect()
+}
+
+/// Replace a household's search words (inside the caller's transaction).
+pub(crate) async fn set_search_tokens<C: ConnectionTrait>(
+    db: &C,
+    org_id: Uuid,
+    household_id: Uuid,
+    tokens: &std::collections::BTreeSet<String>,
+) -> Result<()> {
+    household_search::Entity::delete_many()
+        .filter(household_search::Column::OrgId.eq(org_id))
+        .filter(household_search::Column::HouseholdId.eq(household_id))
+        .exec(db)
+        .await?;
+    let rows: Vec<household_search::ActiveModel> = tokens
+        .iter()
+        .map(|t| household_search::ActiveModel {
+            org_id: Set(org_id),
+            token: Set(t.clone()),
+            household_id: Set(household_id),
+        })
+        .collect();
+    for chunk in rows.chunks(200) {
+        household_search::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(db)
+            .await?;
+    }
+    Ok(())
 }
 
 /// The neighbourhoods a tenant's household queries are limited to; `None` means the whole
@@ -230,7 +310,6 @@ impl Store {
             interests: Set(d.interests.clone()),
             talents: Set(d.talents.clone()),
             notes: Set(d.notes.clone()),
-            search_text: Set(search_text(&d.parents)),
             created_at: Set(t),
             anonymised_at: Set(None),
         }
@@ -266,6 +345,7 @@ impl Store {
             .insert(&txn)
             .await?;
         }
+        set_search_tokens(&txn, org_id, id, &search_tokens(&d.parents)).await?;
         add_event(&txn, org_id, id, actor, "registered", "").await?;
         insert_consent(
             &txn,
@@ -304,18 +384,33 @@ impl Store {
         if let Some(n) = f.neighbourhood_id {
             q = q.filter(household::Column::NeighbourhoodId.eq(n));
         }
-        let needle = f.q.trim().to_lowercase();
-        if !needle.is_empty() {
-            let escaped = needle
-                .replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_");
+        // Every word must start one of the household's search words.
+        for word in query_words(&f.q) {
+            let mut upper = word.clone();
+            upper.push(char::MAX);
             q = q.filter(
-                Expr::col(household::Column::SearchText)
-                    .like(sea_orm::sea_query::LikeExpr::new(format!("%{escaped}%")).escape('\\')),
+                household::Column::Id.in_subquery(
+                    sea_orm::sea_query::Query::select()
+                        .column(household_search::Column::HouseholdId)
+                        .from(household_search::Entity)
+                        .and_where(household_search::Column::OrgId.eq(tenant.org_id))
+                        .and_where(household_search::Column::Token.gte(word))
+                        .and_where(household_search::Column::Token.lt(upper))
+                        .to_owned(),
+                ),
             );
         }
-        let total = q.clone().count(&self.db).await?;
+        // Counting stops at COUNT_CAP: beyond that the page says "more than 1,000" and asks for
+        // a narrower search, and a count over 100,000 rows would cost more than the page.
+        let total = q
+            .clone()
+            .select_only()
+            .column(household::Column::Id)
+            .limit(COUNT_CAP + 1)
+            .into_tuple::<Uuid>()
+            .all(&self.db)
+            .await?
+            .len() as u64;
         let rows = q
             .order_by_desc(household::Column::CreatedAt)
             .order_by_desc(household::Column::Id)
@@ -658,10 +753,6 @@ impl Store {
             .col_expr(household::Column::Interests, d.interests.clone().into())
             .col_expr(household::Column::Talents, d.talents.clone().into())
             .col_expr(household::Column::Notes, d.notes.clone().into())
-            .col_expr(
-                household::Column::SearchText,
-                search_text(&d.parents).into(),
-            )
             .filter(household::Column::OrgId.eq(org_id))
             .filter(household::Column::Id.eq(id))
             .exec(&txn)
@@ -718,8 +809,55 @@ impl Store {
             .insert(&txn)
             .await?;
         }
+        set_search_tokens(&txn, org_id, id, &search_tokens(&d.parents)).await?;
         add_event(&txn, org_id, id, actor, "edited", "").await?;
         txn.commit().await?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn search_words_ignore_case_and_accents() {
+        assert_eq!(fold("Zoë Şahin"), "zoe sahin");
+        assert_eq!(query_words("De Boer"), vec!["de", "boer"]);
+        assert_eq!(query_words("Zoë"), vec!["zoe"]);
+    }
+
+    #[test]
+    fn a_phone_number_is_one_search_word_whatever_its_separators() {
+        assert_eq!(query_words("06-1234 5678"), vec!["0612345678"]);
+        assert_eq!(query_words("+31 6 1234 5678"), vec!["31612345678"]);
+        assert_eq!(query_words("0031612345678"), vec!["31612345678"]);
+    }
+
+    #[test]
+    fn a_household_is_found_by_names_phone_and_email() {
+        let parent = ParentDraft {
+            first_name: PersonName::parse("Anne-Zoë").unwrap_or_else(|_| panic!()),
+            last_name: Some(PersonName::parse("van 't Hof").unwrap_or_else(|_| panic!())),
+            phone: PhoneNumber::parse("06-12345678").ok(),
+            email: Email::parse("anne@voorbeeld.nl").ok(),
+            channel: Channel::WhatsApp,
+            languages: String::new(),
+            works: false,
+            free_days: vec![],
+        };
+        let tokens = search_tokens(&[parent]);
+        for t in [
+            "anne",
+            "zoe",
+            "van",
+            "t",
+            "hof",
+            "0612345678",
+            "31612345678",
+            "anne@voorbeeld.nl",
+        ] {
+            assert!(tokens.contains(t), "{t} in {tokens:?}");
+        }
     }
 }

@@ -9,8 +9,10 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use crate::entities::{child, consent_record, household, household_event, import_batch, parent};
-use crate::households::{HouseholdDraft, search_text};
+use crate::entities::{
+    child, consent_record, household, household_event, household_search, import_batch, parent,
+};
+use crate::households::{HouseholdDraft, search_tokens};
 use crate::{Result, Store, StoreError, now};
 
 /// An uploaded sheet on its way in.
@@ -202,8 +204,16 @@ pub(crate) async fn insert_many_households<C: sea_orm::ConnectionTrait>(
     let mut children = Vec::new();
     let mut consents = Vec::new();
     let mut events = Vec::new();
+    let mut tokens = Vec::new();
     for d in drafts {
         let id = Uuid::now_v7();
+        for token in search_tokens(&d.parents) {
+            tokens.push(household_search::ActiveModel {
+                org_id: Set(org_id),
+                token: Set(token),
+                household_id: Set(id),
+            });
+        }
         households.push(household::ActiveModel {
             id: Set(id),
             org_id: Set(org_id),
@@ -218,7 +228,6 @@ pub(crate) async fn insert_many_households<C: sea_orm::ConnectionTrait>(
             interests: Set(d.interests.clone()),
             talents: Set(d.talents.clone()),
             notes: Set(d.notes.clone()),
-            search_text: Set(search_text(&d.parents)),
             created_at: Set(t),
             anonymised_at: Set(None),
         });
@@ -287,6 +296,11 @@ pub(crate) async fn insert_many_households<C: sea_orm::ConnectionTrait>(
     }
     for chunk in consents.chunks(CHUNK) {
         consent_record::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(txn)
+            .await?;
+    }
+    for chunk in tokens.chunks(CHUNK) {
+        household_search::Entity::insert_many(chunk.to_vec())
             .exec_without_returning(txn)
             .await?;
     }

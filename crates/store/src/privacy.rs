@@ -42,7 +42,6 @@ async fn anonymise<C: ConnectionTrait>(
         .col_expr(household::Column::Notes, Expr::value(""))
         .col_expr(household::Column::Interests, Expr::value(""))
         .col_expr(household::Column::Talents, Expr::value(""))
-        .col_expr(household::Column::SearchText, Expr::value(""))
         .col_expr(
             household::Column::SourcePartner,
             Expr::value(Option::<String>::None),
@@ -77,6 +76,7 @@ async fn anonymise<C: ConnectionTrait>(
         .filter(parent::Column::HouseholdId.eq(id))
         .exec(db)
         .await?;
+    crate::households::set_search_tokens(db, org_id, id, &Default::default()).await?;
     // The birth year stays for age statistics; the month and the name go.
     child::Entity::update_many()
         .col_expr(child::Column::FirstName, Expr::value(""))

@@ -437,3 +437,4 @@ flash-import-done-before = This import was already done. Nothing was saved twice
 timeline-imported = Imported from a spreadsheet
 household-edit-title = Change details
 timeline-edited = Details changed
+households-count-more = More than { $name } households found. Search or filter to see fewer.

@@ -437,3 +437,4 @@ flash-import-done-before = Deze import was al klaar. Er is niets dubbel opgeslag
 timeline-imported = Geïmporteerd uit een spreadsheet
 household-edit-title = Gegevens wijzigen
 timeline-edited = Gegevens gewijzigd
+households-count-more = Meer dan { $name } huishoudens gevonden. Zoek of filter om er minder te zien.

@@ -71,7 +71,7 @@ struct ListPage {
     p: Page,
     q: ListQuery,
     cards: Vec<Card>,
-    total: u64,
+    count_text: String,
     host_view: bool,
     may_register: bool,
     neighbourhoods: Vec<Neighbourhood>,
@@ -179,7 +179,11 @@ pub async fn list(
         .collect();
     Ok(render_page(&ListPage {
         cards: rows.into_iter().map(|s| card(s, host_view)).collect(),
-        total,
+        count_text: if total > mtp_store::households::COUNT_CAP {
+            p.t.get1("households-count-more", "name", "1.000")
+        } else {
+            p.t.get1("households-count", "name", total)
+        },
         host_view,
         may_register: user.role().is_staff(),
         neighbourhoods,
