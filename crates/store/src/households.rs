@@ -10,6 +10,7 @@ use mtp_domain::{
     Channel, ChildBirth, Email, HouseholdKind, HouseholdStatus, PersonName, PhoneNumber, Postcode4,
     Source, Tenant,
 };
+use sea_orm::sea_query::ExprTrait;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, Set, TransactionTrait,
@@ -135,6 +136,8 @@ pub struct Household {
 
 /// The household list counts matches up to this number and then says "more than".
 pub const COUNT_CAP: u64 = 1000;
+/// A search word matching at most this many households is looked up by primary key.
+const SELECTIVE: u64 = 5000;
 
 #[derive(Debug, Clone, Default)]
 pub struct HouseholdFilter {
@@ -143,6 +146,8 @@ pub struct HouseholdFilter {
     pub status: Option<HouseholdStatus>,
     pub kind: Option<HouseholdKind>,
     pub neighbourhood_id: Option<Uuid>,
+    /// Only households registered since then ("new").
+    pub registered_since: Option<DateTime<Utc>>,
 }
 
 fn free_days_text(days: &[u8]) -> String {
@@ -384,18 +389,51 @@ impl Store {
         if let Some(n) = f.neighbourhood_id {
             q = q.filter(household::Column::NeighbourhoodId.eq(n));
         }
-        // Every word must start one of the household's search words.
+        if let Some(t) = f.registered_since {
+            q = q.filter(household::Column::CreatedAt.gte(t));
+        }
+        // Every word must start one of the household's search words. Each word's households
+        // come from an index range scan; when one word is selective (it usually is: a name, a
+        // number) the page then reads those households by primary key. Only when every word
+        // matches thousands ("a") do we let the database combine the word lists itself.
+        let mut selective: Option<std::collections::HashSet<Uuid>> = None;
+        let mut broad = Vec::new();
         for word in query_words(&f.q) {
             let mut upper = word.clone();
             upper.push(char::MAX);
+            let range = household_search::Column::Token
+                .gte(word.clone())
+                .and(household_search::Column::Token.lt(upper.clone()));
+            let ids: Vec<Uuid> = household_search::Entity::find()
+                .select_only()
+                .column(household_search::Column::HouseholdId)
+                .filter(household_search::Column::OrgId.eq(tenant.org_id))
+                .filter(range.clone())
+                .limit(SELECTIVE + 1)
+                .into_tuple()
+                .all(&self.db)
+                .await?;
+            if ids.len() as u64 <= SELECTIVE {
+                let ids: std::collections::HashSet<Uuid> = ids.into_iter().collect();
+                selective = Some(match selective {
+                    Some(before) => before.intersection(&ids).copied().collect(),
+                    None => ids,
+                });
+            } else {
+                broad.push(range);
+            }
+        }
+        if let Some(ids) = selective {
+            q = q.filter(household::Column::Id.is_in(ids));
+        }
+        for range in broad {
             q = q.filter(
                 household::Column::Id.in_subquery(
                     sea_orm::sea_query::Query::select()
                         .column(household_search::Column::HouseholdId)
                         .from(household_search::Entity)
                         .and_where(household_search::Column::OrgId.eq(tenant.org_id))
-                        .and_where(household_search::Column::Token.gte(word))
-                        .and_where(household_search::Column::Token.lt(upper))
+                        .cond_where(range)
                         .to_owned(),
                 ),
             );

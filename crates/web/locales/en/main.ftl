@@ -438,3 +438,4 @@ timeline-imported = Imported from a spreadsheet
 household-edit-title = Change details
 timeline-edited = Details changed
 households-count-more = More than { $name } households found. Search or filter to see fewer.
+households-new-only = Only new households (the last 8 weeks)

@@ -438,3 +438,4 @@ timeline-imported = Geïmporteerd uit een spreadsheet
 household-edit-title = Gegevens wijzigen
 timeline-edited = Gegevens gewijzigd
 households-count-more = Meer dan { $name } huishoudens gevonden. Zoek of filter om er minder te zien.
+households-new-only = Alleen nieuwe huishoudens (de laatste 8 weken)

@@ -51,9 +51,16 @@ pub struct ListQuery {
     kind: String,
     #[serde(default)]
     neighbourhood: String,
+    /// "1": only households registered in the last `NEW_WEEKS` weeks.
+    #[serde(default)]
+    new: String,
     #[serde(default)]
     page: u64,
 }
+
+/// A household counts as new for this many weeks after registration: the handbook's
+/// "newcomer in the first weeks" who needs extra attention.
+const NEW_WEEKS: i64 = 8;
 
 pub struct Card {
     pub id: Uuid,
@@ -137,6 +144,7 @@ pub async fn list(
         status: HouseholdStatus::parse(&q.status).ok(),
         kind: HouseholdKind::parse(&q.kind).ok(),
         neighbourhood_id: Uuid::parse_str(&q.neighbourhood).ok(),
+        registered_since: (q.new == "1").then(|| Utc::now() - chrono::Duration::weeks(NEW_WEEKS)),
     };
     if host_view {
         // A host cannot search (a phone number would tell them who is registered) and sees
@@ -164,6 +172,7 @@ pub async fn list(
             .append_pair("status", &q.status)
             .append_pair("kind", &q.kind)
             .append_pair("neighbourhood", &q.neighbourhood)
+            .append_pair("new", &q.new)
             .append_pair("page", &page.to_string())
             .finish()
     };
