@@ -423,20 +423,41 @@ impl Store {
                 broad.push(range);
             }
         }
-        if let Some(ids) = selective {
-            q = q.filter(household::Column::Id.is_in(ids));
-        }
-        for range in broad {
-            q = q.filter(
-                household::Column::Id.in_subquery(
-                    sea_orm::sea_query::Query::select()
+        match selective {
+            Some(mut ids) => {
+                // Narrow the few candidates by the broad words too, through the per-household
+                // index, instead of letting the database expand a broad word in full.
+                for range in broad {
+                    if ids.is_empty() {
+                        break;
+                    }
+                    let keep: Vec<Uuid> = household_search::Entity::find()
+                        .select_only()
                         .column(household_search::Column::HouseholdId)
-                        .from(household_search::Entity)
-                        .and_where(household_search::Column::OrgId.eq(tenant.org_id))
-                        .cond_where(range)
-                        .to_owned(),
-                ),
-            );
+                        .filter(household_search::Column::OrgId.eq(tenant.org_id))
+                        .filter(household_search::Column::HouseholdId.is_in(ids.iter().copied()))
+                        .filter(range)
+                        .into_tuple()
+                        .all(&self.db)
+                        .await?;
+                    ids = keep.into_iter().collect();
+                }
+                q = q.filter(household::Column::Id.is_in(ids));
+            }
+            None => {
+                for range in broad {
+                    q = q.filter(
+                        household::Column::Id.in_subquery(
+                            sea_orm::sea_query::Query::select()
+                                .column(household_search::Column::HouseholdId)
+                                .from(household_search::Entity)
+                                .and_where(household_search::Column::OrgId.eq(tenant.org_id))
+                                .cond_where(range)
+                                .to_owned(),
+                        ),
+                    );
+                }
+            }
         }
         // Counting stops at COUNT_CAP: beyond that the page says "more than 1,000" and asks for
         // a narrower search, and a count over 100,000 rows would cost more than the page.

@@ -47,7 +47,7 @@ impl MigrationTrait for Migration {
         m.create_index(index(
             "household",
             "ix_household_org_nb_created",
-            &["org_id", "neighbourhood_id", "created_at"],
+            &["org_id", "neighbourhood_id", "created_at", "id"],
             false,
         ))
         .await?;
