@@ -545,5 +545,6 @@ pub async fn generate(store: &Store, n: usize) -> anyhow::Result<usize> {
         store.create_households_bulk(&tenant, &drafts).await?;
         done += batch;
     }
+    store.analyze().await?;
     Ok(done)
 }

@@ -150,7 +150,7 @@ pub struct HouseholdFilter {
     pub registered_since: Option<DateTime<Utc>>,
 }
 
-fn free_days_text(days: &[u8]) -> String {
+pub(crate) fn free_days_text(days: &[u8]) -> String {
     days.iter().map(u8::to_string).collect::<Vec<_>>().join(",")
 }
 
@@ -297,73 +297,17 @@ impl Store {
         if !tenant.may_see_neighbourhood(tenant.org_id, d.neighbourhood_id) {
             return Err(StoreError::NotFound);
         }
-        let org_id = tenant.org_id;
-        let id = Uuid::now_v7();
-        let t = now();
         let txn = self.db.begin().await?;
-        household::ActiveModel {
-            id: Set(id),
-            org_id: Set(org_id),
-            neighbourhood_id: Set(d.neighbourhood_id),
-            kind: Set(d.kind.as_str().into()),
-            status: Set(HouseholdStatus::Contacted.as_str().into()),
-            status_changed_at: Set(t),
-            status_reason: Set(None),
-            postcode4: Set(d.postcode4.as_ref().map(|p| p.as_str().to_string())),
-            source: Set(d.source.as_str().into()),
-            source_partner: Set(d.source_partner.clone()),
-            interests: Set(d.interests.clone()),
-            talents: Set(d.talents.clone()),
-            notes: Set(d.notes.clone()),
-            created_at: Set(t),
-            anonymised_at: Set(None),
-        }
-        .insert(&txn)
-        .await?;
-        for (i, p) in d.parents.iter().enumerate() {
-            parent::ActiveModel {
-                id: Set(Uuid::now_v7()),
-                org_id: Set(org_id),
-                household_id: Set(id),
-                position: Set(i32::try_from(i).unwrap_or(i32::MAX)),
-                first_name: Set(p.first_name.as_str().into()),
-                last_name: Set(p.last_name.as_ref().map(|l| l.as_str().to_string())),
-                phone: Set(p.phone.as_ref().map(|n| n.e164().to_string())),
-                email: Set(p.email.as_ref().map(|e| e.as_str().to_string())),
-                channel: Set(p.channel.as_str().into()),
-                languages: Set(p.languages.clone()),
-                works: Set(p.works),
-                free_days: Set(free_days_text(&p.free_days)),
-            }
-            .insert(&txn)
-            .await?;
-        }
-        for c in &d.children {
-            child::ActiveModel {
-                id: Set(Uuid::now_v7()),
-                org_id: Set(org_id),
-                household_id: Set(id),
-                first_name: Set(c.first_name.as_str().into()),
-                birth_year: Set(c.birth.year),
-                birth_month: Set(i32::try_from(c.birth.month).unwrap_or(1)),
-            }
-            .insert(&txn)
-            .await?;
-        }
-        set_search_tokens(&txn, org_id, id, &search_tokens(&d.parents)).await?;
-        add_event(&txn, org_id, id, actor, "registered", "").await?;
-        insert_consent(
+        let ids = crate::imports::insert_many_households(
             &txn,
-            org_id,
-            id,
+            tenant.org_id,
             actor,
-            Purpose::DataRegistration,
-            true,
-            d.data_consent,
+            std::slice::from_ref(d),
+            "registered",
         )
         .await?;
         txn.commit().await?;
-        Ok(id)
+        ids.first().copied().ok_or(StoreError::NotFound)
     }
 
     /// The tenant's households that match the filter, newest first; `limit` rows from `offset`.

@@ -197,8 +197,9 @@ pub(crate) async fn insert_many_households<C: sea_orm::ConnectionTrait>(
     actor: Option<Uuid>,
     drafts: &[HouseholdDraft],
     event_kind: &str,
-) -> Result<()> {
+) -> Result<Vec<Uuid>> {
     let t = now();
+    let mut ids = Vec::with_capacity(drafts.len());
     let mut households = Vec::with_capacity(drafts.len());
     let mut parents = Vec::new();
     let mut children = Vec::new();
@@ -207,6 +208,7 @@ pub(crate) async fn insert_many_households<C: sea_orm::ConnectionTrait>(
     let mut tokens = Vec::new();
     for d in drafts {
         let id = Uuid::now_v7();
+        ids.push(id);
         for token in search_tokens(&d.parents) {
             tokens.push(household_search::ActiveModel {
                 org_id: Set(org_id),
@@ -244,7 +246,7 @@ pub(crate) async fn insert_many_households<C: sea_orm::ConnectionTrait>(
                 channel: Set(p.channel.as_str().into()),
                 languages: Set(p.languages.clone()),
                 works: Set(p.works),
-                free_days: Set(String::new()),
+                free_days: Set(crate::households::free_days_text(&p.free_days)),
             });
         }
         for c in &d.children {
@@ -309,5 +311,5 @@ pub(crate) async fn insert_many_households<C: sea_orm::ConnectionTrait>(
             .exec_without_returning(txn)
             .await?;
     }
-    Ok(())
+    Ok(ids)
 }

@@ -142,6 +142,13 @@ impl Store {
         Ok(())
     }
 
+    /// Refresh the planner's statistics; worth it after a bulk load (both databases know
+    /// `ANALYZE`).
+    pub async fn analyze(&self) -> Result<()> {
+        self.db.execute_unprepared("ANALYZE").await?;
+        Ok(())
+    }
+
     pub async fn close(self) -> Result<()> {
         self.db.close().await?;
         Ok(())
