@@ -43,11 +43,15 @@ struct Targets {
     neighbourhood: String,
     account: String,
     household: String,
+    other_household: String,
     import: String,
 }
 
 fn fill(path: &str, t: &Targets) -> String {
-    let p = path.replace("{file}", "app.css").replace("{lang}", "nl");
+    let p = path
+        .replace("{file}", "app.css")
+        .replace("{lang}", "nl")
+        .replace("{other}", &t.other_household);
     if p.starts_with("/admin/neighbourhoods/") {
         p.replace("{id}", &t.neighbourhood)
     } else if p.starts_with("/households/import/") {
@@ -160,12 +164,12 @@ async fn every_route_allows_exactly_the_roles_in_its_rule(app: TestApp) {
         })
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    let household = app
+    let (rows, _) = app
         .store
-        .households(&all, &mtp_store::HouseholdFilter::default(), 1, 0)
+        .households(&all, &mtp_store::HouseholdFilter::default(), 2, 0)
         .await
-        .map(|(rows, _)| rows[0].id)
         .unwrap_or_else(|e| panic!("{e}"));
+    let (household, other_household) = (rows[0].id, rows[1].id);
     let import = app
         .store
         .create_import(
@@ -181,6 +185,7 @@ async fn every_route_allows_exactly_the_roles_in_its_rule(app: TestApp) {
     let targets = Targets {
         import: import.to_string(),
         household: household.to_string(),
+        other_household: other_household.to_string(),
         neighbourhood: poort.to_string(),
         account: target.to_string(),
     };

@@ -566,3 +566,86 @@ async fn a_worker_corrects_a_households_details(app: TestApp) {
     assert_eq!(after.children.len(), 1);
 }
 on_both!(edit, a_worker_corrects_a_households_details);
+
+async fn a_family_registered_twice_is_merged_into_one(app: TestApp) {
+    let logins = app.demo().await;
+    let mut w = app.client();
+    w.login(&logins["worker"]).await;
+    let mut ids = Vec::new();
+    for (name, child) in [("Sanne", "Noah"), ("Sanne", "Emma")] {
+        w.get("/households/new").await;
+        let r = w
+            .post(
+                "/households/new",
+                &[
+                    ("kind", "single_parent"),
+                    ("p0_first_name", name),
+                    ("p0_last_name", "Dubbel"),
+                    ("p0_phone", "06-22223333"),
+                    ("p0_channel", "whatsapp"),
+                    ("c0_first_name", child),
+                    ("c0_month", "5"),
+                    ("c0_year", "2020"),
+                    ("source", "school"),
+                    ("consent_data", "yes"),
+                    ("consent_method", "verbal"),
+                ],
+            )
+            .await;
+        ids.push(id_from(&r.location));
+    }
+    let page = w.get(&format!("/households/{}", ids[0])).await;
+    assert!(
+        page.body.contains("Misschien dubbel")
+            && page
+                .body
+                .contains(&format!("/households/{}/merge/{}", ids[0], ids[1])),
+        "{}",
+        page.body
+    );
+    let confirm = w
+        .get(&format!("/households/{}/merge/{}", ids[0], ids[1]))
+        .await;
+    assert!(
+        confirm.body.contains("Dit kun je niet ongedaan maken.")
+            && confirm.body.contains("button--warning")
+    );
+    let r = w
+        .post(&format!("/households/{}/merge/{}", ids[0], ids[1]), &[])
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::BAD_REQUEST,
+        "a bare POST merges nothing"
+    );
+    let r = w
+        .post(
+            &format!("/households/{}/merge/{}", ids[0], ids[1]),
+            &[("merge", "yes")],
+        )
+        .await;
+    assert_eq!(r.location, format!("/households/{}", ids[0]));
+    let page = w.get(&r.location).await;
+    assert!(
+        page.body.contains("De huishoudens zijn samengevoegd.")
+            && page.body.contains("Noah")
+            && page.body.contains("Emma")
+    );
+    assert!(!page.body.contains("Misschien dubbel"));
+    assert_eq!(
+        page.body.matches("Sanne Dubbel").count(),
+        1,
+        "the same parent is not added twice"
+    );
+    assert_eq!(
+        w.get(&format!("/households/{}", ids[1])).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert!(
+        w.get("/households?q=dubbel")
+            .await
+            .body
+            .contains("1 huishoudens gevonden.")
+    );
+}
+on_both!(merge, a_family_registered_twice_is_merged_into_one);

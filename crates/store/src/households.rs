@@ -188,28 +188,56 @@ pub(crate) fn fold(text: &str) -> String {
 pub(crate) fn search_tokens(parents: &[ParentDraft]) -> std::collections::BTreeSet<String> {
     let mut out = std::collections::BTreeSet::new();
     for p in parents {
-        let names = [
-            Some(p.first_name.as_str()),
+        add_tokens(
+            &mut out,
+            p.first_name.as_str(),
             p.last_name.as_ref().map(|l| l.as_str()),
-        ];
-        for word in names
-            .into_iter()
-            .flatten()
-            .flat_map(|n| n.split(|c: char| c.is_whitespace() || c == '-' || c == '\''))
-        {
-            if !word.is_empty() {
-                out.insert(fold(word).chars().take(60).collect());
-            }
-        }
-        if let Some(phone) = &p.phone {
-            out.insert(phone.wa_digits());
-            out.insert(phone.display().replace([' ', '-'], ""));
-        }
-        if let Some(e) = &p.email {
-            out.insert(e.as_str().to_string());
-        }
+            p.phone.as_ref(),
+            p.email.as_ref().map(|e| e.as_str()),
+        );
     }
     out
+}
+
+/// The same words for parents as stored.
+fn stored_tokens(parents: &[parent::Model]) -> std::collections::BTreeSet<String> {
+    let mut out = std::collections::BTreeSet::new();
+    for p in parents {
+        let phone = p.phone.as_deref().and_then(PhoneNumber::from_e164);
+        add_tokens(
+            &mut out,
+            &p.first_name,
+            p.last_name.as_deref(),
+            phone.as_ref(),
+            p.email.as_deref(),
+        );
+    }
+    out
+}
+
+fn add_tokens(
+    out: &mut std::collections::BTreeSet<String>,
+    first: &str,
+    last: Option<&str>,
+    phone: Option<&PhoneNumber>,
+    email: Option<&str>,
+) {
+    for word in [Some(first), last]
+        .into_iter()
+        .flatten()
+        .flat_map(|n| n.split(|c: char| c.is_whitespace() || c == '-' || c == '\''))
+    {
+        if !word.is_empty() {
+            out.insert(fold(word).chars().take(60).collect());
+        }
+    }
+    if let Some(phone) = phone {
+        out.insert(phone.wa_digits());
+        out.insert(phone.display().replace([' ', '-'], ""));
+    }
+    if let Some(e) = email {
+        out.insert(e.to_string());
+    }
 }
 
 /// The words of a search: digits-only input is one phone number, whatever its separators.
@@ -814,6 +842,145 @@ impl Store {
         }
         set_search_tokens(&txn, org_id, id, &search_tokens(&d.parents)).await?;
         add_event(&txn, org_id, id, actor, "edited", "").await?;
+        txn.commit().await?;
+        Ok(())
+    }
+}
+
+impl Store {
+    /// Other households of the tenant that share a phone number or e-mail address with this
+    /// one: likely the same family registered twice.
+    pub async fn possible_duplicates(
+        &self,
+        tenant: &Tenant,
+        id: Uuid,
+    ) -> Result<Vec<HouseholdSummary>> {
+        self.household_row(tenant, id).await?;
+        let contacts: Vec<String> = household_search::Entity::find()
+            .select_only()
+            .column(household_search::Column::Token)
+            .filter(household_search::Column::OrgId.eq(tenant.org_id))
+            .filter(household_search::Column::HouseholdId.eq(id))
+            .into_tuple::<String>()
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .filter(|t| t.contains('@') || (t.len() >= 9 && t.chars().all(|c| c.is_ascii_digit())))
+            .collect();
+        if contacts.is_empty() {
+            return Ok(Vec::new());
+        }
+        let others: std::collections::HashSet<Uuid> = household_search::Entity::find()
+            .select_only()
+            .column(household_search::Column::HouseholdId)
+            .filter(household_search::Column::OrgId.eq(tenant.org_id))
+            .filter(household_search::Column::Token.is_in(contacts))
+            .filter(household_search::Column::HouseholdId.ne(id))
+            .into_tuple::<Uuid>()
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .collect();
+        let mut out = Vec::new();
+        for other in others.into_iter().take(10) {
+            // Only those the tenant may see; a miss is someone else's neighbourhood.
+            if let Ok(h) = self.household(tenant, other).await {
+                out.push(HouseholdSummary {
+                    id: h.id,
+                    neighbourhood_name: h.neighbourhood_name,
+                    kind: h.kind,
+                    status: h.status,
+                    first_names: h.parents.iter().map(|p| p.first_name.clone()).collect(),
+                    full_names: h.parents.iter().map(Parent::full_name).collect(),
+                    children: h.children.len(),
+                    created_at: h.created_at,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// Merge household `other` into `keep`: its parents (unless the same name is already
+    /// there), children (unless already there), consents and timeline move over, and `other`
+    /// is deleted. One transaction.
+    pub async fn merge_households(
+        &self,
+        tenant: &Tenant,
+        actor: Option<Uuid>,
+        keep: Uuid,
+        other: Uuid,
+    ) -> Result<()> {
+        if keep == other {
+            return Err(StoreError::NotFound);
+        }
+        let a = self.household_row(tenant, keep).await?;
+        let b = self.household_row(tenant, other).await?;
+        if a.anonymised_at.is_some() || b.anonymised_at.is_some() {
+            return Err(StoreError::NotFound);
+        }
+        let org_id = tenant.org_id;
+        let txn = self.db.begin().await?;
+        let parents_of = |h: Uuid| {
+            parent::Entity::find()
+                .filter(parent::Column::OrgId.eq(org_id))
+                .filter(parent::Column::HouseholdId.eq(h))
+                .order_by_asc(parent::Column::Position)
+        };
+        let mut kept = parents_of(keep).all(&txn).await?;
+        for p in parents_of(other).all(&txn).await? {
+            let same = kept.iter().any(|k| {
+                fold(&k.first_name) == fold(&p.first_name)
+                    && k.last_name.as_deref().map(fold) == p.last_name.as_deref().map(fold)
+            });
+            if same {
+                parent::Entity::delete_by_id(p.id).exec(&txn).await?;
+            } else {
+                let mut row = parent::ActiveModel::from(p.clone());
+                row.household_id = Set(keep);
+                row.position = Set(i32::try_from(kept.len()).unwrap_or(0));
+                kept.push(row.update(&txn).await?);
+            }
+        }
+        let children_of = |h: Uuid| {
+            child::Entity::find()
+                .filter(child::Column::OrgId.eq(org_id))
+                .filter(child::Column::HouseholdId.eq(h))
+        };
+        let kids = children_of(keep).all(&txn).await?;
+        for c in children_of(other).all(&txn).await? {
+            let same = kids.iter().any(|k| {
+                fold(&k.first_name) == fold(&c.first_name)
+                    && k.birth_year == c.birth_year
+                    && k.birth_month == c.birth_month
+            });
+            if same {
+                child::Entity::delete_by_id(c.id).exec(&txn).await?;
+            } else {
+                let mut row = child::ActiveModel::from(c);
+                row.household_id = Set(keep);
+                row.update(&txn).await?;
+            }
+        }
+        consent_record::Entity::update_many()
+            .col_expr(consent_record::Column::HouseholdId, keep.into())
+            .filter(consent_record::Column::OrgId.eq(org_id))
+            .filter(consent_record::Column::HouseholdId.eq(other))
+            .exec(&txn)
+            .await?;
+        household_event::Entity::update_many()
+            .col_expr(household_event::Column::HouseholdId, keep.into())
+            .filter(household_event::Column::OrgId.eq(org_id))
+            .filter(household_event::Column::HouseholdId.eq(other))
+            .exec(&txn)
+            .await?;
+        set_search_tokens(&txn, org_id, other, &Default::default()).await?;
+        set_search_tokens(&txn, org_id, keep, &stored_tokens(&kept)).await?;
+        add_event(&txn, org_id, keep, actor, "merged", "").await?;
+        household::Entity::delete_many()
+            .filter(household::Column::OrgId.eq(org_id))
+            .filter(household::Column::Id.eq(other))
+            .exec(&txn)
+            .await?;
         txn.commit().await?;
         Ok(())
     }

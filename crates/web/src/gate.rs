@@ -114,6 +114,8 @@ fn table() -> Table {
         (g(), "/households/{id}/export.json", Roles(STAFF), get(households::export_json)),
         (g(), "/households/{id}/erase", Roles(STAFF), get(households::erase_confirm)),
         (p(), "/households/{id}/erase", Roles(STAFF), post(households::erase)),
+        (g(), "/households/{id}/merge/{other}", Roles(STAFF), get(households::merge_confirm)),
+        (p(), "/households/{id}/merge/{other}", Roles(STAFF), post(households::merge)),
         (g(), "/households/import", Roles(STAFF), get(import::upload_form)),
         (p(), "/households/import", Roles(STAFF), post(import::upload).layer(DefaultBodyLimit::max(import::MAX_UPLOAD))),
         (g(), "/households/import/template.csv", Roles(STAFF), get(import::template)),

@@ -672,6 +672,7 @@ struct HouseholdPage {
     methods: Vec<(&'static str, String)>,
     timeline: Vec<TimelineRow>,
     parent_phones: Vec<String>,
+    duplicates: Vec<Card>,
     registered: String,
 }
 
@@ -790,7 +791,6 @@ async fn household_page(
             what: timeline_text(&t, &e.kind, &e.detail),
         })
         .collect();
-    let _ = state;
     Ok(render_page(&HouseholdPage {
         kind_label: t.get(kind_key(h.kind)),
         status_label: t.get(status_key(h.status)),
@@ -809,6 +809,17 @@ async fn household_page(
             .map(|x| x.phone.as_ref().map(|n| n.display()).unwrap_or_default())
             .collect(),
         registered: t.datetime(h.created_at),
+        duplicates: if h.anonymised {
+            Vec::new()
+        } else {
+            state
+                .store
+                .possible_duplicates(&ctx.user()?.tenant, h.id)
+                .await?
+                .into_iter()
+                .map(|s| card(s, false))
+                .collect()
+        },
         children,
         next_statuses,
         timeline,
@@ -1086,6 +1097,105 @@ pub async fn erase(
         &state,
         "/households",
         "flash-household-erased",
+        "",
+    ))
+}
+
+// ---------------------------------------------------------------- merge duplicates
+
+#[derive(Template)]
+#[template(path = "household_merge.html")]
+struct MergePage {
+    p: Page,
+    keep: Uuid,
+    other: Uuid,
+    keep_names: String,
+    other_names: String,
+}
+
+async fn pair(
+    state: &AppState,
+    user: &User,
+    id: &str,
+    other: &str,
+) -> Result<(Household, Household), AppError> {
+    let keep = load(state, user, parse_household_id(id)?).await?;
+    let other = load(state, user, parse_household_id(other)?).await?;
+    if keep.id == other.id {
+        return Err(AppError::NotFound);
+    }
+    Ok((keep, other))
+}
+
+/// After one of the two was erased there is nothing to merge: show the one that stays.
+fn gone(keep: &Household, other: &Household) -> Option<Response> {
+    (keep.anonymised || other.anonymised).then(|| {
+        axum::response::IntoResponse::into_response(axum::response::Redirect::to(&format!(
+            "/households/{}",
+            keep.id
+        )))
+    })
+}
+
+fn names(h: &Household) -> String {
+    h.parents
+        .iter()
+        .map(|p| p.full_name())
+        .collect::<Vec<_>>()
+        .join(" & ")
+}
+
+/// Merging cannot be undone, so it asks first (UI.md §1.7).
+pub async fn merge_confirm(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, other)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let user = ctx.user()?.clone();
+    let (keep, other) = pair(&state, &user, &id, &other).await?;
+    if let Some(res) = gone(&keep, &other) {
+        return Ok(res);
+    }
+    Ok(render_page(&MergePage {
+        p: Page::new(&ctx, "merge-title"),
+        keep: keep.id,
+        other: other.id,
+        keep_names: names(&keep),
+        other_names: names(&other),
+    }))
+}
+
+pub async fn merge(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, other)): Path<(String, String)>,
+    f: FormData,
+) -> Result<Response, AppError> {
+    let user = ctx.user()?.clone();
+    let (keep, other) = pair(&state, &user, &id, &other).await?;
+    // The confirmation page's button sends this; a bare POST merges nothing.
+    if f.get("merge") != "yes" {
+        return Err(AppError::BadRequest);
+    }
+    if let Some(res) = gone(&keep, &other) {
+        return Ok(res);
+    }
+    state
+        .store
+        .merge_households(&user.tenant, Some(user.account.id), keep.id, other.id)
+        .await?;
+    audit(
+        &state,
+        &user,
+        "household.merged",
+        Subject::household(keep.id, keep.neighbourhood_id),
+        &format!("merged={}", other.id),
+    )
+    .await;
+    Ok(redirect_with_flash(
+        &state,
+        &format!("/households/{}", keep.id),
+        "flash-household-merged",
         "",
     ))
 }
