@@ -127,6 +127,36 @@ impl TestApp {
             .collect()
     }
 
+    /// The demo organisation by part of its name, seen as its administrator sees it.
+    pub async fn org(&self, name_part: &str) -> mtp_domain::Tenant {
+        let org_id = self
+            .store
+            .organisations()
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .find(|o| o.name.contains(name_part))
+            .map(|o| o.id)
+            .unwrap_or_else(|| panic!("no organisation named like {name_part}"));
+        mtp_domain::Tenant {
+            org_id,
+            role: mtp_domain::Role::Admin,
+            neighbourhoods: vec![],
+        }
+    }
+
+    /// A neighbourhood of an organisation by name.
+    pub async fn neighbourhood(&self, tenant: &mtp_domain::Tenant, name: &str) -> uuid::Uuid {
+        self.store
+            .neighbourhoods(tenant)
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .find(|n| n.name == name)
+            .map(|n| n.id)
+            .unwrap_or_else(|| panic!("no neighbourhood {name}"))
+    }
+
     pub fn client(&self) -> Client {
         Client::new(&self.base)
     }

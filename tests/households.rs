@@ -9,30 +9,9 @@ use crate::helpers::TestApp;
 use crate::on_both;
 
 async fn org_and_poort(app: &TestApp) -> (uuid::Uuid, uuid::Uuid) {
-    let org = app
-        .store
-        .organisations()
-        .await
-        .unwrap_or_default()
-        .into_iter()
-        .find(|o| o.name.contains("Almere"))
-        .map(|o| o.id)
-        .unwrap_or_default();
-    let all = Tenant {
-        org_id: org,
-        role: Role::Admin,
-        neighbourhoods: vec![],
-    };
-    let poort = app
-        .store
-        .neighbourhoods(&all)
-        .await
-        .unwrap_or_default()
-        .into_iter()
-        .find(|n| n.name == "Almere Poort")
-        .map(|n| n.id)
-        .unwrap_or_default();
-    (org, poort)
+    let almere = app.org("Almere").await;
+    let poort = app.neighbourhood(&almere, "Almere Poort").await;
+    (almere.org_id, poort)
 }
 
 fn id_from(location: &str) -> String {

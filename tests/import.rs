@@ -1,7 +1,6 @@
 //! Moving today's spreadsheet in: CSV and XLSX, column matching, every row's problems, all or
 //! nothing, and garbage files that change nothing.
 
-use mtp_domain::{Role, Tenant};
 use reqwest::StatusCode;
 
 use crate::helpers::{Client, Res, TestApp};
@@ -35,20 +34,7 @@ async fn upload(c: &mut Client, name: &str, bytes: Vec<u8>) -> Res {
 }
 
 async fn count(app: &TestApp) -> u64 {
-    let org = app
-        .store
-        .organisations()
-        .await
-        .unwrap_or_default()
-        .into_iter()
-        .find(|o| o.name.contains("Almere"))
-        .map(|o| o.id)
-        .unwrap_or_default();
-    let all = Tenant {
-        org_id: org,
-        role: Role::Admin,
-        neighbourhoods: vec![],
-    };
+    let all = app.org("Almere").await;
     app.store
         .households(&all, &mtp_store::HouseholdFilter::default(), 1, 0)
         .await

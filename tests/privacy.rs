@@ -1,27 +1,14 @@
 //! The families' privacy rights: export, erasure on request, retention.
 
 use chrono::{Duration, Utc};
-use mtp_domain::{Role, Tenant};
+use mtp_domain::Tenant;
 use reqwest::StatusCode;
 
 use crate::helpers::TestApp;
 use crate::on_both;
 
 async fn almere(app: &TestApp) -> Tenant {
-    let org = app
-        .store
-        .organisations()
-        .await
-        .unwrap_or_default()
-        .into_iter()
-        .find(|o| o.name.contains("Almere"))
-        .map(|o| o.id)
-        .unwrap_or_default();
-    Tenant {
-        org_id: org,
-        role: Role::Admin,
-        neighbourhoods: vec![],
-    }
+    app.org("Almere").await
 }
 
 async fn a_household_can_see_its_data_and_have_it_erased(app: TestApp) {
