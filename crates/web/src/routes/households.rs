@@ -277,10 +277,7 @@ async fn form_page(
             .iter()
             .map(|s| (s.as_str(), t.get(format!("source-{}", s.as_str()))))
             .collect(),
-        methods: [ConsentMethod::Verbal, ConsentMethod::Paper]
-            .iter()
-            .map(|m| (m.as_str(), t.get(format!("consent-method-{}", m.as_str()))))
-            .collect(),
+        methods: consent_methods(&t, &[ConsentMethod::Verbal, ConsentMethod::Paper]),
         months: (1..=12)
             .map(|m| (m.to_string(), t.get(format!("month-{m}"))))
             .collect(),
@@ -589,9 +586,7 @@ pub async fn edit_form(
     let h = load(&state, &user, parse_household_id(&id)?).await?;
     if h.anonymised {
         // Nothing left to correct: show what remains.
-        return Ok(axum::response::IntoResponse::into_response(
-            axum::response::Redirect::to(&format!("/households/{}", h.id)),
-        ));
+        return Ok(to_household(h.id));
     }
     audit(
         &state,
@@ -648,6 +643,32 @@ pub struct ConsentRow {
     pub given: Option<bool>,
     pub when: String,
     pub how: String,
+}
+
+/// The household page, where a worker lands after an action that is moot (already erased).
+fn to_household(id: Uuid) -> Response {
+    axum::response::IntoResponse::into_response(axum::response::Redirect::to(&format!(
+        "/households/{id}"
+    )))
+}
+
+/// Options for how consent was given, in the user's language.
+pub fn consent_methods(t: &Tr, methods: &[ConsentMethod]) -> Vec<(&'static str, String)> {
+    methods
+        .iter()
+        .map(|m| (m.as_str(), t.get(format!("consent-method-{}", m.as_str()))))
+        .collect()
+}
+
+fn timeline_rows(t: &Tr, h: &Household) -> Vec<TimelineRow> {
+    h.events
+        .iter()
+        .map(|e| TimelineRow {
+            when: t.datetime(e.at),
+            who: e.actor_name.clone().unwrap_or_default(),
+            what: timeline_text(t, &e.kind, &e.detail),
+        })
+        .collect()
 }
 
 pub struct TimelineRow {
@@ -782,15 +803,7 @@ async fn household_page(
         .filter(|s| h.status.may_become(**s))
         .map(|s| (s.as_str(), t.get(status_key(*s))))
         .collect();
-    let timeline = h
-        .events
-        .iter()
-        .map(|e| TimelineRow {
-            when: t.datetime(e.at),
-            who: e.actor_name.clone().unwrap_or_default(),
-            what: timeline_text(&t, &e.kind, &e.detail),
-        })
-        .collect();
+    let timeline = timeline_rows(&t, &h);
     Ok(render_page(&HouseholdPage {
         kind_label: t.get(kind_key(h.kind)),
         status_label: t.get(status_key(h.status)),
@@ -798,10 +811,7 @@ async fn household_page(
         source_label: t.get(format!("source-{}", h.source.as_str())),
         primary_target: mtp_domain::is_primary_target(h.kind, &births, today),
         consents: consent_rows(&t, &h.consents),
-        methods: ConsentMethod::ALL
-            .iter()
-            .map(|m| (m.as_str(), t.get(format!("consent-method-{}", m.as_str()))))
-            .collect(),
+        methods: consent_methods(&t, &ConsentMethod::ALL),
         // Shown in Dutch national format (UI.md §5); empty when unknown.
         parent_phones: h
             .parents
@@ -982,15 +992,7 @@ pub async fn export_page(
     .await;
     let p = Page::new(&ctx, "export-title");
     let t = p.t;
-    let timeline = h
-        .events
-        .iter()
-        .map(|e| TimelineRow {
-            when: t.datetime(e.at),
-            who: e.actor_name.clone().unwrap_or_default(),
-            what: timeline_text(&t, &e.kind, &e.detail),
-        })
-        .collect();
+    let timeline = timeline_rows(&t, &h);
     Ok(render_page(&ExportPage {
         consents: consent_rows(&t, &h.consents),
         timeline,
@@ -1053,9 +1055,7 @@ pub async fn erase_confirm(
     let h = load(&state, &user, parse_household_id(&id)?).await?;
     if h.anonymised {
         // Already erased (perhaps by a colleague a moment ago): show what is left.
-        return Ok(axum::response::IntoResponse::into_response(
-            axum::response::Redirect::to(&format!("/households/{}", h.id)),
-        ));
+        return Ok(to_household(h.id));
     }
     let names = h
         .parents
@@ -1129,12 +1129,7 @@ async fn pair(
 
 /// After one of the two was erased there is nothing to merge: show the one that stays.
 fn gone(keep: &Household, other: &Household) -> Option<Response> {
-    (keep.anonymised || other.anonymised).then(|| {
-        axum::response::IntoResponse::into_response(axum::response::Redirect::to(&format!(
-            "/households/{}",
-            keep.id
-        )))
-    })
+    (keep.anonymised || other.anonymised).then(|| to_household(keep.id))
 }
 
 fn names(h: &Household) -> String {

@@ -466,10 +466,10 @@ async fn confirm_page(
     Ok(render_page(&ConfirmPage {
         id: b.id,
         total_line: t.get1("import-will-create", "name", importing),
-        methods: [ConsentMethod::Verbal, ConsentMethod::Paper]
-            .iter()
-            .map(|m| (m.as_str(), t.get(format!("consent-method-{}", m.as_str()))))
-            .collect(),
+        methods: crate::routes::households::consent_methods(
+            &t,
+            &[ConsentMethod::Verbal, ConsentMethod::Paper],
+        ),
         method,
         p,
     }))
