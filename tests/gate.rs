@@ -45,6 +45,8 @@ struct Targets {
     household: String,
     other_household: String,
     import: String,
+    activity: String,
+    session: String,
 }
 
 fn fill(path: &str, t: &Targets) -> String {
@@ -56,6 +58,10 @@ fn fill(path: &str, t: &Targets) -> String {
         p.replace("{id}", &t.neighbourhood)
     } else if p.starts_with("/households/import/") {
         p.replace("{id}", &t.import)
+    } else if p.starts_with("/activities/") {
+        p.replace("{id}", &t.activity)
+    } else if p.starts_with("/sessions/") {
+        p.replace("{id}", &t.session)
     } else if p.starts_with("/households/") {
         p.replace("{id}", &t.household)
     } else {
@@ -182,7 +188,27 @@ async fn every_route_allows_exactly_the_roles_in_its_rule(app: TestApp) {
         )
         .await
         .unwrap_or_else(|e| panic!("{e}"));
+    // The demo's coffee hour and its next session: the check-in a host may reach.
+    let coffee = app
+        .store
+        .activities(&all)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .find(|a| a.d.name == "Koffie-uurtje Poort")
+        .map(|a| a.id)
+        .unwrap_or_default();
+    let session = app
+        .store
+        .activity_sessions(&all, coffee, chrono::Utc::now(), 1)
+        .await
+        .unwrap_or_default()
+        .first()
+        .map(|s| s.id)
+        .unwrap_or_default();
     let targets = Targets {
+        activity: coffee.to_string(),
+        session: session.to_string(),
         import: import.to_string(),
         household: household.to_string(),
         other_household: other_household.to_string(),

@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod activities;
 mod admin;
 mod audit;
 mod auth;

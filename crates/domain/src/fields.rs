@@ -36,6 +36,24 @@ pub enum FieldError {
     YearInvalid,
     #[error("child-too-old")]
     ChildTooOld,
+    #[error("time-invalid")]
+    TimeInvalid,
+    #[error("end-before-start")]
+    EndBeforeStart,
+    #[error("until-before-from")]
+    UntilBeforeFrom,
+    #[error("series-too-long")]
+    SeriesTooLong,
+    #[error("no-sessions")]
+    NoSessions,
+    #[error("amount-invalid")]
+    AmountInvalid,
+    #[error("amount-too-high")]
+    AmountTooHigh,
+    #[error("capacity-invalid")]
+    CapacityInvalid,
+    #[error("capacity-below-registered")]
+    CapacityBelowRegistered,
 }
 
 impl FieldError {
@@ -57,6 +75,15 @@ impl FieldError {
             FieldError::MonthInvalid => "error-month-invalid",
             FieldError::YearInvalid => "error-year-invalid",
             FieldError::ChildTooOld => "error-child-too-old",
+            FieldError::TimeInvalid => "error-time-invalid",
+            FieldError::EndBeforeStart => "error-end-before-start",
+            FieldError::UntilBeforeFrom => "error-until-before-from",
+            FieldError::SeriesTooLong => "error-series-too-long",
+            FieldError::NoSessions => "error-no-sessions",
+            FieldError::AmountInvalid => "error-amount-invalid",
+            FieldError::AmountTooHigh => "error-amount-too-high",
+            FieldError::CapacityInvalid => "error-capacity-invalid",
+            FieldError::CapacityBelowRegistered => "error-capacity-below-registered",
         }
     }
 }
@@ -326,6 +353,15 @@ mod tests {
             FieldError::MonthInvalid,
             FieldError::YearInvalid,
             FieldError::ChildTooOld,
+            FieldError::TimeInvalid,
+            FieldError::EndBeforeStart,
+            FieldError::UntilBeforeFrom,
+            FieldError::SeriesTooLong,
+            FieldError::NoSessions,
+            FieldError::AmountInvalid,
+            FieldError::AmountTooHigh,
+            FieldError::CapacityInvalid,
+            FieldError::CapacityBelowRegistered,
         ] {
             assert_eq!(e.key(), format!("error-{e}"), "{e:?}");
         }

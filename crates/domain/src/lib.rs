@@ -4,12 +4,16 @@
 //! hold a valid value ("parse, don't validate"). Parse errors carry a stable code that the web
 //! layer maps to a message in the user's language.
 
+pub mod activity;
+pub mod attendance;
 pub mod audit;
 pub mod consent;
 pub mod contact;
 pub mod fields;
 pub mod household;
+pub mod ical;
 pub mod role;
+pub mod schedule;
 pub mod settings;
 
 pub use consent::{ConsentMethod, ConsentRecord, Purpose, has_consent};

@@ -204,6 +204,7 @@ pub async fn load(store: &Store) -> anyhow::Result<Vec<DemoLogin>> {
     let lelystad = organisation(store, "Welzijn Lelystad (demo)").await?;
     let atol = neighbourhood(store, lelystad, "Lelystad Atolwijk", None).await?;
     households(store, almere, poort).await?;
+    activities(store, almere, poort).await?;
     for org_id in [almere, lelystad] {
         store
             .audit(mtp_store::NewAuditEvent {
@@ -473,6 +474,298 @@ async fn households(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<
                 )
                 .await?;
         }
+    }
+    Ok(())
+}
+
+/// A small deterministic "random" number in 0..100 for household `i` in week `w`.
+fn dice(i: usize, w: usize) -> usize {
+    (i.wrapping_mul(7919) ^ w.wrapping_mul(104_729)).wrapping_mul(2_654_435_761) % 100
+}
+
+/// The programme of Almere Poort: a year of weekly coffee hours (42 weeks back, 10 ahead, not
+/// in the school holidays of region noord) with realistic attendance and absences, an open
+/// coffee hour, a movement activity with childcare, an outing with limited places, and a
+/// workshop by invitation. Hosts are on the rota for the coming weeks, with one gap.
+async fn activities(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<()> {
+    use chrono::{Duration, NaiveTime, Weekday};
+    use mtp_domain::activity::{ActivityKind, Audience, Cost};
+    use mtp_domain::attendance::{AbsenceReason, AttendanceStatus, HostReply, SessionState};
+    use mtp_domain::schedule::{self, Weekly};
+    use mtp_domain::{HolidayRegion, HouseholdKind, HouseholdStatus};
+    use mtp_store::{ActivityDraft, HouseholdFilter, PastAttendance};
+
+    let tenant = Tenant {
+        org_id,
+        role: Role::Admin,
+        neighbourhoods: vec![],
+    };
+    if !store.activities(&tenant).await?.is_empty() {
+        return Ok(());
+    }
+    let time = |h: u32, m: u32| NaiveTime::from_hms_opt(h, m, 0).unwrap_or(NaiveTime::MIN);
+    let draft = |kind: ActivityKind, name: &str, place: &str| {
+        let staff = kind.default_staff_minutes();
+        ActivityDraft {
+            neighbourhood_id: poort,
+            kind,
+            audience: kind.default_audience(),
+            name: name.into(),
+            description: String::new(),
+            place: place.into(),
+            address: "Fongersplaats 10, Almere".into(),
+            accessibility: "Ingang zonder drempel. Plek voor kinderwagens.".into(),
+            near_school: true,
+            cost: Cost::FREE,
+            capacity: None,
+            childcare: false,
+            co_organisers: String::new(),
+            staff,
+        }
+    };
+    let today = chrono::Utc::now().with_timezone(&schedule::TZ).date_naive();
+    let weekly = |weekday: Weekday, start, end, back: i64, ahead: i64| Weekly {
+        weekday,
+        start,
+        end,
+        from: today - Duration::weeks(back),
+        until: today + Duration::weeks(ahead),
+        skip_school_holidays: Some(HolidayRegion::Noord),
+    };
+
+    let coffee = store
+        .create_activity(
+            &tenant,
+            &ActivityDraft {
+                description: "Elke woensdag koffie, thee en gezonde hapjes. De kinderen spelen in de zaal ernaast.".into(),
+                co_organisers: "Sanne en Naima".into(),
+                ..draft(ActivityKind::CoffeeHourExclusive, "Koffie-uurtje Poort", "Buurthuis De Schakel")
+            },
+        )
+        .await?;
+    let slots = weekly(Weekday::Wed, time(9, 30), time(10, 30), 42, 10)
+        .dates()
+        .map_err(|e| anyhow::anyhow!("demo schedule: {e}"))?
+        .into_iter()
+        .map(|d| (d, schedule::slot(d, time(9, 30), time(10, 30))))
+        .collect::<Vec<_>>();
+    store.plan_sessions(&tenant, coffee, &slots).await?;
+
+    let open = store
+        .create_activity(
+            &tenant,
+            &draft(
+                ActivityKind::CoffeeHourOpen,
+                "Koffie-uurtje voor iedereen",
+                "Bibliotheek Poort",
+            ),
+        )
+        .await?;
+    let open_slots = weekly(Weekday::Thu, time(14, 0), time(15, 0), 0, 8)
+        .dates()
+        .map_err(|e| anyhow::anyhow!("demo schedule: {e}"))?
+        .into_iter()
+        .map(|d| (d, schedule::slot(d, time(14, 0), time(15, 0))))
+        .collect::<Vec<_>>();
+    store.plan_sessions(&tenant, open, &open_slots).await?;
+
+    let movement = store
+        .create_activity(
+            &tenant,
+            &ActivityDraft {
+                childcare: true,
+                ..draft(ActivityKind::Movement, "Samen bewegen", "Gymzaal Poort")
+            },
+        )
+        .await?;
+    let move_slots = weekly(Weekday::Sat, time(10, 0), time(11, 0), 0, 8)
+        .dates()
+        .map_err(|e| anyhow::anyhow!("demo schedule: {e}"))?
+        .into_iter()
+        .map(|d| (d, schedule::slot(d, time(10, 0), time(11, 0))))
+        .collect::<Vec<_>>();
+    store.plan_sessions(&tenant, movement, &move_slots).await?;
+
+    let outing = store
+        .create_activity(
+            &tenant,
+            &ActivityDraft {
+                capacity: Some(12),
+                co_organisers: "Fatima".into(),
+                ..draft(
+                    ActivityKind::Outing,
+                    "Uitje naar de kinderboerderij",
+                    "Kinderboerderij Almere",
+                )
+            },
+        )
+        .await?;
+    let outing_day = today + Duration::days(24);
+    store
+        .plan_sessions(
+            &tenant,
+            outing,
+            &[(
+                outing_day,
+                schedule::slot(outing_day, time(10, 0), time(14, 0)),
+            )],
+        )
+        .await?;
+
+    let workshop = store
+        .create_activity(
+            &tenant,
+            &ActivityDraft {
+                audience: Audience::Tailored,
+                description: "De ouders vroegen om tips over geld en toeslagen.".into(),
+                ..draft(
+                    ActivityKind::Workshop,
+                    "Workshop: rondkomen met je geld",
+                    "Buurthuis De Schakel",
+                )
+            },
+        )
+        .await?;
+    let workshop_day = today + Duration::days(16);
+    store
+        .plan_sessions(
+            &tenant,
+            workshop,
+            &[(
+                workshop_day,
+                schedule::slot(workshop_day, time(19, 30), time(21, 0)),
+            )],
+        )
+        .await?;
+
+    // Who comes: the single-parent households that take part register for the coffee hour;
+    // everyone may come to the open activities.
+    let (households, _) = store
+        .households(&tenant, &HouseholdFilter::default(), 100, 0)
+        .await?;
+    let mut regulars = Vec::new();
+    for (i, h) in households.iter().enumerate() {
+        let taking_part = matches!(h.status, HouseholdStatus::Active | HouseholdStatus::Quiet);
+        if h.kind == HouseholdKind::SingleParent && taking_part {
+            store.register(&tenant, None, coffee, h.id).await?;
+            regulars.push((i, h));
+        }
+        if taking_part && i % 3 == 0 {
+            store.register(&tenant, None, movement, h.id).await?;
+        }
+        if taking_part && i % 4 == 1 {
+            store.register(&tenant, None, outing, h.id).await?;
+        }
+        if taking_part && i % 5 == 2 {
+            store.invite(&tenant, workshop, h.id).await?;
+            store.register(&tenant, None, workshop, h.id).await?;
+        }
+    }
+
+    // A year of attendance: regulars come most weeks, the quiet ones now and then, and an
+    // absence mostly comes with a reason (a sick child, work, no childcare).
+    let sessions = store
+        .activity_sessions(
+            &tenant,
+            coffee,
+            chrono::Utc::now() - Duration::weeks(60),
+            1000,
+        )
+        .await?;
+    let now = chrono::Utc::now();
+    let reasons = [
+        AbsenceReason::SickChild,
+        AbsenceReason::Work,
+        AbsenceReason::NoChildcare,
+        AbsenceReason::Transport,
+        AbsenceReason::Forgot,
+        AbsenceReason::Other,
+    ];
+    let mut rows = Vec::new();
+    let mut not_held = None;
+    for (w, s) in sessions.iter().enumerate().filter(|(_, s)| s.ends_at < now) {
+        // One week the room was double-booked: "we did not meet" is a state of its own.
+        if w == 7 {
+            not_held = Some(s.id);
+            continue;
+        }
+        for (i, h) in &regulars {
+            let likely = if h.status == HouseholdStatus::Active {
+                78
+            } else {
+                25
+            };
+            let roll = dice(*i, w);
+            let (status, reason) = if roll < likely {
+                (AttendanceStatus::Present, None)
+            } else if roll < likely + (100 - likely) / 2 {
+                (
+                    AttendanceStatus::Excused,
+                    Some(reasons[(i + w) % reasons.len()]),
+                )
+            } else {
+                (AttendanceStatus::Absent, None)
+            };
+            rows.push(PastAttendance {
+                session_id: s.id,
+                session_start: s.starts_at,
+                household_id: h.id,
+                status,
+                reason,
+                children: if status == AttendanceStatus::Present {
+                    u32::try_from(dice(w, *i) % 3).unwrap_or(0)
+                } else {
+                    0
+                },
+            });
+        }
+    }
+    store.load_attendance(org_id, &rows).await?;
+    if let Some(id) = not_held {
+        store
+            .set_session_state(&tenant, id, SessionState::NotHeld)
+            .await?;
+    }
+
+    // The rota: the host is asked for the coming coffee hours; she said yes to all but the
+    // third, which shows as a gap.
+    let host = store
+        .accounts(org_id)
+        .await?
+        .into_iter()
+        .find(|a| a.role == Role::Host)
+        .map(|a| a.id);
+    let worker = store
+        .accounts(org_id)
+        .await?
+        .into_iter()
+        .find(|a| a.role == Role::Worker && a.neighbourhoods.contains(&poort))
+        .map(|a| a.id);
+    let upcoming: Vec<_> = sessions
+        .iter()
+        .filter(|s| s.starts_at > now)
+        .take(4)
+        .collect();
+    for (k, s) in upcoming.iter().enumerate() {
+        if let Some(host) = host {
+            let reply = match k {
+                2 => HostReply::Declined,
+                3 => HostReply::Asked,
+                _ => HostReply::Confirmed,
+            };
+            store.set_session_staff(&tenant, s.id, host, reply).await?;
+        }
+        if let Some(worker) = worker {
+            store
+                .set_session_staff(&tenant, s.id, worker, HostReply::Confirmed)
+                .await?;
+        }
+    }
+    // The sixth coming week is the school trip: cancelled, so calendars show it struck out.
+    if let Some(s) = sessions.iter().filter(|s| s.starts_at > now).nth(5) {
+        store
+            .set_session_state(&tenant, s.id, SessionState::Cancelled)
+            .await?;
     }
     Ok(())
 }

@@ -4,8 +4,8 @@ use chrono::{DateTime, Utc};
 use mtp_domain::audit::{AuditFields, GENESIS, chain_hash};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set, TransactionTrait,
 };
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -78,6 +78,58 @@ fn fields(m: &audit_event::Model) -> AuditFields<'_> {
     }
 }
 
+/// Append one event inside the caller's transaction, so a change and its audit entry commit
+/// together. Gives the event back when the organisation has no chain head yet.
+///
+/// The head row is *updated first*: that takes PostgreSQL's row lock and SQLite's write
+/// lock before anything is read, so two servers appending at once are put in line instead
+/// of both linking to the same predecessor.
+pub(crate) async fn append_audit<C: ConnectionTrait>(
+    txn: &C,
+    e: NewAuditEvent,
+) -> Result<Option<NewAuditEvent>> {
+    let bumped = audit_head::Entity::update_many()
+        .col_expr(
+            audit_head::Column::Seq,
+            Expr::col(audit_head::Column::Seq).add(1),
+        )
+        .filter(audit_head::Column::OrgId.eq(e.org_id))
+        .exec(txn)
+        .await?;
+    if bumped.rows_affected == 0 {
+        return Ok(Some(e));
+    }
+    let head = audit_head::Entity::find_by_id(e.org_id)
+        .one(txn)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let mut row = audit_event::Model {
+        id: Uuid::now_v7(),
+        org_id: e.org_id,
+        seq: head.seq,
+        at: now(),
+        actor_id: e.actor_id,
+        actor_role: e.actor_role,
+        action: e.action,
+        object_type: e.object_type,
+        object_id: e.object_id,
+        neighbourhood_id: e.neighbourhood_id,
+        outcome: e.outcome.as_str().to_string(),
+        detail: e.detail,
+        prev_hash: head.last_hash.clone(),
+        hash: String::new(),
+    };
+    row.hash = chain_hash(&head.last_hash, &fields(&row));
+    let hash = row.hash.clone();
+    audit_event::ActiveModel::from(row).insert(txn).await?;
+    audit_head::Entity::update_many()
+        .col_expr(audit_head::Column::LastHash, hash.into())
+        .filter(audit_head::Column::OrgId.eq(e.org_id))
+        .exec(txn)
+        .await?;
+    Ok(None)
+}
+
 impl Store {
     /// Make sure a chain has its head row. Idempotent; safe with many servers.
     pub(crate) async fn audit_ensure_head(&self, org_id: Uuid) -> Result<()> {
@@ -103,47 +155,12 @@ impl Store {
     /// of both linking to the same predecessor.
     pub async fn audit(&self, e: NewAuditEvent) -> Result<()> {
         let txn = self.db.begin().await?;
-        let bumped = audit_head::Entity::update_many()
-            .col_expr(
-                audit_head::Column::Seq,
-                Expr::col(audit_head::Column::Seq).add(1),
-            )
-            .filter(audit_head::Column::OrgId.eq(e.org_id))
-            .exec(&txn)
-            .await?;
-        if bumped.rows_affected == 0 {
+        let org_id = e.org_id;
+        if let Some(e) = append_audit(&txn, e).await? {
             txn.rollback().await?;
-            self.audit_ensure_head(e.org_id).await?;
+            self.audit_ensure_head(org_id).await?;
             return Box::pin(self.audit(e)).await;
         }
-        let head = audit_head::Entity::find_by_id(e.org_id)
-            .one(&txn)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        let mut row = audit_event::Model {
-            id: Uuid::now_v7(),
-            org_id: e.org_id,
-            seq: head.seq,
-            at: now(),
-            actor_id: e.actor_id,
-            actor_role: e.actor_role,
-            action: e.action,
-            object_type: e.object_type,
-            object_id: e.object_id,
-            neighbourhood_id: e.neighbourhood_id,
-            outcome: e.outcome.as_str().to_string(),
-            detail: e.detail,
-            prev_hash: head.last_hash.clone(),
-            hash: String::new(),
-        };
-        row.hash = chain_hash(&head.last_hash, &fields(&row));
-        let hash = row.hash.clone();
-        audit_event::ActiveModel::from(row).insert(&txn).await?;
-        audit_head::Entity::update_many()
-            .col_expr(audit_head::Column::LastHash, hash.into())
-            .filter(audit_head::Column::OrgId.eq(e.org_id))
-            .exec(&txn)
-            .await?;
         txn.commit().await?;
         Ok(())
     }

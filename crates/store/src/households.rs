@@ -497,7 +497,7 @@ impl Store {
         Ok((list, total))
     }
 
-    async fn neighbourhood_names(&self, org_id: Uuid) -> Result<HashMap<Uuid, String>> {
+    pub(crate) async fn neighbourhood_names(&self, org_id: Uuid) -> Result<HashMap<Uuid, String>> {
         Ok(neighbourhood::Entity::find()
             .filter(neighbourhood::Column::OrgId.eq(org_id))
             .all(&self.db)
@@ -507,7 +507,11 @@ impl Store {
             .collect())
     }
 
-    async fn household_row(&self, tenant: &Tenant, id: Uuid) -> Result<household::Model> {
+    pub(crate) async fn household_row(
+        &self,
+        tenant: &Tenant,
+        id: Uuid,
+    ) -> Result<household::Model> {
         household::Entity::find_by_id(id)
             .filter(household::Column::OrgId.eq(tenant.org_id))
             .one(&self.db)

@@ -232,6 +232,7 @@ pub(crate) async fn insert_many_households<C: sea_orm::ConnectionTrait>(
             notes: Set(d.notes.clone()),
             created_at: Set(t),
             anonymised_at: Set(None),
+            last_attended_at: Set(None),
         });
         for (i, p) in d.parents.iter().enumerate() {
             parents.push(parent::ActiveModel {

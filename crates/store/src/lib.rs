@@ -8,7 +8,9 @@ mod entities;
 mod migration;
 
 pub mod accounts;
+pub mod activities;
 pub mod audit;
+pub mod calendar;
 pub mod households;
 pub mod imports;
 pub mod orgs;
@@ -17,6 +19,7 @@ pub mod privacy;
 pub mod ratelimit;
 pub mod secrets;
 pub mod sessions;
+pub mod sign_in;
 
 use std::time::Duration;
 
@@ -26,6 +29,7 @@ use sea_orm_migration::MigratorTrait;
 use thiserror::Error;
 
 pub use accounts::{Account, AccountUpdate, NewAccount};
+pub use activities::{Activity, ActivityDraft, Registered, Registrant, SessionSummary};
 pub use audit::{AuditEntry, AuditFilter, ChainReport, NewAuditEvent};
 pub use households::{
     Child, ChildDraft, Household, HouseholdDraft, HouseholdEvent, HouseholdFilter,
@@ -34,6 +38,10 @@ pub use households::{
 pub use imports::{ImportBatch, KnownContacts};
 pub use orgs::{FirstRun, Neighbourhood, Organisation};
 pub use privacy::RetentionReport;
+pub use sessions::{
+    AttendanceLine, Checkin, CheckinOutcome, HouseholdName, PastAttendance, RsvpLine,
+    SessionDetail, SessionLine, StaffLine,
+};
 
 #[derive(Debug, Error)]
 pub enum StoreError {
@@ -49,6 +57,10 @@ pub enum StoreError {
     AlreadySetUp,
     #[error("password hashing failed")]
     Hash,
+    /// A rule of the handbook refused the change; the payload is the Fluent key of the
+    /// message that says why.
+    #[error("refused: {0}")]
+    Refused(&'static str),
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -14,7 +14,9 @@ use sea_orm::{
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::entities::{child, household, household_event, parent, retention_run};
+use crate::entities::{
+    calendar_feed, child, household, household_event, parent, retention_run, rsvp,
+};
 use crate::{NewAuditEvent, Result, Store, StoreError, now};
 
 /// What one retention run did for one organisation.
@@ -85,6 +87,20 @@ async fn anonymise<C: ConnectionTrait>(
         .filter(child::Column::HouseholdId.eq(id))
         .exec(db)
         .await?;
+    // Attendance counts stay for the figures; a free-text reason and the calendar address go.
+    rsvp::Entity::update_many()
+        .col_expr(rsvp::Column::Reason, Expr::value(Option::<String>::None))
+        .filter(rsvp::Column::OrgId.eq(org_id))
+        .filter(rsvp::Column::HouseholdId.eq(id))
+        .exec(db)
+        .await?;
+    calendar_feed::Entity::update_many()
+        .col_expr(calendar_feed::Column::RevokedAt, Expr::value(Some(t)))
+        .filter(calendar_feed::Column::OrgId.eq(org_id))
+        .filter(calendar_feed::Column::HouseholdId.eq(id))
+        .filter(calendar_feed::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
     household_event::ActiveModel {
         id: Set(Uuid::now_v7()),
         org_id: Set(org_id),
@@ -103,6 +119,7 @@ impl Store {
     /// Everything recorded about one household, as JSON (the right of access and portability).
     pub async fn export_household(&self, tenant: &Tenant, id: Uuid) -> Result<serde_json::Value> {
         let h = self.household(tenant, id).await?;
+        let attendance = self.household_attendance(tenant, id, 10_000).await?;
         Ok(json!({
             "household": {
                 "id": h.id,
@@ -147,6 +164,13 @@ impl Store {
                 "kind": e.kind,
                 "detail": e.detail,
             })).collect::<Vec<_>>(),
+            "attendance": attendance.iter().map(|(s, a)| json!({
+                "activity": s.activity_name,
+                "starts_at": s.starts_at,
+                "status": a.status.as_str(),
+                "reason": a.reason.map(|r| r.as_str()),
+                "children": a.children,
+            })).collect::<Vec<_>>(),
         }))
     }
 
@@ -168,7 +192,7 @@ impl Store {
     }
 
     /// Households whose data has been kept long enough: left before `cutoff`, or without any
-    /// timeline activity since `cutoff`.
+    /// timeline activity or attendance since `cutoff`.
     async fn retention_candidates(&self, org_id: Uuid, cutoff: DateTime<Utc>) -> Result<Vec<Uuid>> {
         let left: Vec<Uuid> = household::Entity::find()
             .select_only()
@@ -198,6 +222,11 @@ impl Store {
             .filter(household::Column::OrgId.eq(org_id))
             .filter(household::Column::AnonymisedAt.is_null())
             .filter(household::Column::CreatedAt.lt(cutoff))
+            .filter(
+                sea_orm::Condition::any()
+                    .add(household::Column::LastAttendedAt.is_null())
+                    .add(household::Column::LastAttendedAt.lt(cutoff)),
+            )
             .into_tuple::<Uuid>()
             .all(&self.db)
             .await?

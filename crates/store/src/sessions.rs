@@ -1,130 +1,917 @@
-//! Sign-in sessions, kept in the database so that any app server can serve any request.
+//! One session: its plan, who is expected, what happened (attendance), the check-in at the
+//! door and the host rota.
 //!
-//! The browser holds a random token; the database holds only its SHA-256, so a copy of the
-//! database does not let anyone sign in.
+//! An RSVP is intent and attendance is what happened: they are separate rows and neither
+//! overwrites the other.
 
-use chrono::Duration;
-use rand::RngCore;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
-use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, Utc};
+use mtp_domain::activity::StaffMinutes;
+use mtp_domain::attendance::{
+    AbsenceReason, AttendanceStatus, ChecklistItem, HostReply, SessionState,
+};
+use mtp_domain::schedule::Slot;
+use mtp_domain::{ChildBirth, HouseholdKind, Role, Tenant};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set, TransactionTrait,
+};
 use uuid::Uuid;
 
-use crate::accounts::{Account, revoke_sessions};
-use crate::entities::{account, auth_session};
-use crate::{Result, Store, now};
+use crate::activities::{Activity, SessionSummary, to_summary, u32_of};
+use crate::audit::append_audit;
+use crate::entities::{
+    account, activity, attendance, checkin_key, child, household, parent, registration, rsvp,
+    session, session_staff,
+};
+use crate::{NewAuditEvent, Result, Store, StoreError, now};
 
-/// A session ends this long after sign-in, however active.
-pub const ABSOLUTE_LIFETIME: Duration = Duration::hours(12);
-/// A session ends after this long without a request.
-pub const IDLE_TIMEOUT: Duration = Duration::hours(2);
-/// The time someone has to type their security code after their password.
-pub const SECOND_FACTOR_WINDOW: Duration = Duration::minutes(10);
-/// How stale `last_seen_at` may get before a request writes it again; saves a write per request.
-const TOUCH_EVERY: Duration = Duration::minutes(5);
-
-pub fn random_token() -> String {
-    let mut bytes = [0u8; 32];
-    rand::rng().fill_bytes(&mut bytes);
-    hex::encode(bytes)
-}
-
-pub fn token_hash(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
-}
-
-/// A live session and the account it belongs to.
+/// A household by its parents' names, "Sanne & Ahmed" and "Sanne de Vries & Ahmed Bakker".
 #[derive(Debug, Clone)]
-pub struct SessionInfo {
-    pub account: Account,
-    /// False while the account still has to give its security code.
-    pub second_factor_done: bool,
+pub struct HouseholdName {
+    pub id: Uuid,
+    pub first_names: String,
+    pub full_names: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct RsvpLine {
+    pub coming: bool,
+    pub reason: Option<String>,
+    pub children: u32,
+    pub childcare: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct AttendanceLine {
+    pub status: AttendanceStatus,
+    pub reason: Option<AbsenceReason>,
+    pub adults: u32,
+    pub children: u32,
+    pub walk_in: bool,
+}
+
+/// A household on a session's list: registered for the series, answered for this session,
+/// or came.
+#[derive(Debug, Clone)]
+pub struct SessionLine {
+    pub household_id: Uuid,
+    pub first_names: String,
+    pub kind: HouseholdKind,
+    pub registered: bool,
+    pub waiting: bool,
+    pub rsvp: Option<RsvpLine>,
+    pub attendance: Option<AttendanceLine>,
+    pub children: Vec<ChildBirth>,
+}
+
+impl SessionLine {
+    /// Expected at the door: registered (not on the waiting list) and not said no, or said yes.
+    pub fn expected(&self) -> bool {
+        match &self.rsvp {
+            Some(r) => r.coming,
+            None => self.registered && !self.waiting,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct StaffLine {
+    pub account_id: Uuid,
+    pub name: String,
+    pub role: Role,
+    pub reply: HostReply,
+}
+
+#[derive(Debug, Clone)]
+pub struct SessionDetail {
+    pub s: SessionSummary,
+    pub activity: Activity,
+    pub note: String,
+    pub checklist: Vec<ChecklistItem>,
+    pub minutes: StaffMinutes,
+    pub lines: Vec<SessionLine>,
+    pub staff: Vec<StaffLine>,
+}
+
+/// One tap at the door or one line of the attendance form. `status: None` undoes a check-in.
+#[derive(Debug, Clone)]
+pub struct Checkin {
+    pub session_id: Uuid,
+    pub household_id: Uuid,
+    pub status: Option<AttendanceStatus>,
+    pub reason: Option<AbsenceReason>,
+    pub children: u32,
+    /// The idempotency key the device made for this tap.
+    pub key: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CheckinOutcome {
+    Recorded,
+    /// The key was seen before: this tap was already counted.
+    Replayed,
+}
+
+/// Attendance recorded earlier (the demo's year of coffee hours, paper lists typed in later).
+#[derive(Debug, Clone)]
+pub struct PastAttendance {
+    pub session_id: Uuid,
+    pub session_start: DateTime<Utc>,
+    pub household_id: Uuid,
+    pub status: AttendanceStatus,
+    pub reason: Option<AbsenceReason>,
+    pub children: u32,
+}
+
+/// The longest idempotency key we keep; a device makes a UUID.
+pub const MAX_KEY: usize = 64;
+
+fn checklist_text(items: &[ChecklistItem]) -> String {
+    items
+        .iter()
+        .map(|i| i.as_str())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+fn parse_checklist(text: &str) -> Vec<ChecklistItem> {
+    text.split(',')
+        .filter_map(|s| ChecklistItem::parse(s).ok())
+        .collect()
 }
 
 impl Store {
-    /// Start a new session and return the token for the cookie. Called at every sign-in step,
-    /// so the token changes when privilege changes (no session fixation).
-    pub async fn create_session(
-        &self,
-        account: &Account,
-        second_factor_done: bool,
-    ) -> Result<String> {
-        let token = random_token();
-        let t = now();
-        let expires = if second_factor_done {
-            t + ABSOLUTE_LIFETIME
-        } else {
-            t + SECOND_FACTOR_WINDOW
-        };
-        auth_session::ActiveModel {
-            token_hash: Set(token_hash(&token)),
-            org_id: Set(account.org_id),
-            account_id: Set(account.id),
-            second_factor_done: Set(second_factor_done),
-            created_at: Set(t),
-            last_seen_at: Set(t),
-            expires_at: Set(expires),
-        }
-        .insert(&self.db)
-        .await?;
-        Ok(token)
+    pub(crate) async fn session_row(&self, tenant: &Tenant, id: Uuid) -> Result<session::Model> {
+        session::Entity::find_by_id(id)
+            .filter(session::Column::OrgId.eq(tenant.org_id))
+            .one(&self.db)
+            .await?
+            .filter(|s| tenant.may_see_neighbourhood(s.org_id, s.neighbourhood_id))
+            .ok_or(StoreError::NotFound)
     }
 
-    /// The session behind a cookie token, if it is live and its account is not disabled.
-    pub async fn session(&self, token: &str) -> Result<Option<SessionInfo>> {
-        let hash = token_hash(token);
-        let Some(s) = auth_session::Entity::find_by_id(hash.clone())
+    /// A session as lists show it, within the tenant's reach.
+    pub async fn session_summary(&self, tenant: &Tenant, id: Uuid) -> Result<SessionSummary> {
+        let s = self.session_row(tenant, id).await?;
+        let a = self.activity_row(tenant, s.activity_id).await?;
+        Ok(to_summary(s, &a))
+    }
+
+    /// First names of households, "Sanne & Ahmed" for two parents.
+    pub(crate) async fn first_names(
+        &self,
+        org_id: Uuid,
+        ids: &[Uuid],
+    ) -> Result<HashMap<Uuid, String>> {
+        let mut out: BTreeMap<Uuid, Vec<String>> = BTreeMap::new();
+        for chunk in ids.chunks(500) {
+            for p in parent::Entity::find()
+                .filter(parent::Column::OrgId.eq(org_id))
+                .filter(parent::Column::HouseholdId.is_in(chunk.to_vec()))
+                .order_by_asc(parent::Column::Position)
+                .all(&self.db)
+                .await?
+            {
+                out.entry(p.household_id).or_default().push(p.first_name);
+            }
+        }
+        Ok(out.into_iter().map(|(k, v)| (k, v.join(" & "))).collect())
+    }
+
+    /// Everything about one session: the plan, the list of households and the rota.
+    pub async fn session_detail(&self, tenant: &Tenant, id: Uuid) -> Result<SessionDetail> {
+        let s = self.session_row(tenant, id).await?;
+        let org = s.org_id;
+        let activity = self.activity(tenant, s.activity_id).await?;
+        let registrations = registration::Entity::find()
+            .filter(registration::Column::OrgId.eq(org))
+            .filter(registration::Column::ActivityId.eq(s.activity_id))
+            .all(&self.db)
+            .await?;
+        let rsvps = rsvp::Entity::find()
+            .filter(rsvp::Column::OrgId.eq(org))
+            .filter(rsvp::Column::SessionId.eq(id))
+            .all(&self.db)
+            .await?;
+        let attendances = attendance::Entity::find()
+            .filter(attendance::Column::OrgId.eq(org))
+            .filter(attendance::Column::SessionId.eq(id))
+            .all(&self.db)
+            .await?;
+        let mut lines: BTreeMap<Uuid, SessionLine> = BTreeMap::new();
+        let blank = |household_id| SessionLine {
+            household_id,
+            first_names: String::new(),
+            kind: HouseholdKind::SingleParent,
+            registered: false,
+            waiting: false,
+            rsvp: None,
+            attendance: None,
+            children: Vec::new(),
+        };
+        for r in registrations {
+            let l = lines
+                .entry(r.household_id)
+                .or_insert_with(|| blank(r.household_id));
+            l.registered = true;
+            l.waiting = r.state == "waiting";
+        }
+        for r in rsvps {
+            lines
+                .entry(r.household_id)
+                .or_insert_with(|| blank(r.household_id))
+                .rsvp = Some(RsvpLine {
+                coming: r.coming,
+                reason: r.reason,
+                children: u32_of(r.children),
+                childcare: r.childcare,
+            });
+        }
+        for a in attendances {
+            lines
+                .entry(a.household_id)
+                .or_insert_with(|| blank(a.household_id))
+                .attendance = Some(AttendanceLine {
+                status: AttendanceStatus::parse(&a.status).unwrap_or(AttendanceStatus::Present),
+                reason: a
+                    .reason
+                    .as_deref()
+                    .and_then(|r| AbsenceReason::parse(r).ok()),
+                adults: u32_of(a.adults),
+                children: u32_of(a.children),
+                walk_in: a.walk_in,
+            });
+        }
+        let ids: Vec<Uuid> = lines.keys().copied().collect();
+        let names = self.first_names(org, &ids).await?;
+        let mut kinds: HashMap<Uuid, (String, bool)> = HashMap::new();
+        let mut children: HashMap<Uuid, Vec<ChildBirth>> = HashMap::new();
+        for chunk in ids.chunks(500) {
+            for h in household::Entity::find()
+                .filter(household::Column::OrgId.eq(org))
+                .filter(household::Column::Id.is_in(chunk.to_vec()))
+                .all(&self.db)
+                .await?
+            {
+                kinds.insert(h.id, (h.kind, h.anonymised_at.is_some()));
+            }
+            for c in child::Entity::find()
+                .filter(child::Column::OrgId.eq(org))
+                .filter(child::Column::HouseholdId.is_in(chunk.to_vec()))
+                .all(&self.db)
+                .await?
+            {
+                children
+                    .entry(c.household_id)
+                    .or_default()
+                    .push(ChildBirth {
+                        year: c.birth_year,
+                        month: u32::try_from(c.birth_month).unwrap_or(1),
+                    });
+            }
+        }
+        let mut lines: Vec<SessionLine> = lines
+            .into_values()
+            .filter_map(|mut l| {
+                let (kind, anonymised) = kinds.get(&l.household_id)?;
+                // An erased household keeps its attendance for the figures, not its place on
+                // the list at the door.
+                if *anonymised && l.attendance.is_none() {
+                    return None;
+                }
+                l.kind = HouseholdKind::parse(kind).unwrap_or(HouseholdKind::SingleParent);
+                l.first_names = names.get(&l.household_id).cloned().unwrap_or_default();
+                l.children = children.remove(&l.household_id).unwrap_or_default();
+                Some(l)
+            })
+            .collect();
+        lines.sort_by(|a, b| {
+            a.first_names
+                .to_lowercase()
+                .cmp(&b.first_names.to_lowercase())
+                .then(a.household_id.cmp(&b.household_id))
+        });
+        let staff = self.session_staff(org, id).await?;
+        let a = self.activity_row(tenant, s.activity_id).await?;
+        let note = s.note.clone();
+        let checklist = parse_checklist(&s.checklist);
+        let minutes = StaffMinutes {
+            preparation: u32_of(s.preparation_minutes),
+            execution: u32_of(s.execution_minutes),
+            wrap_up: u32_of(s.wrap_up_minutes),
+        };
+        Ok(SessionDetail {
+            s: to_summary(s, &a),
+            activity,
+            note,
+            checklist,
+            minutes,
+            lines,
+            staff,
+        })
+    }
+
+    async fn session_staff(&self, org_id: Uuid, session_id: Uuid) -> Result<Vec<StaffLine>> {
+        let rows = session_staff::Entity::find()
+            .filter(session_staff::Column::OrgId.eq(org_id))
+            .filter(session_staff::Column::SessionId.eq(session_id))
+            .all(&self.db)
+            .await?;
+        if rows.is_empty() {
+            return Ok(Vec::new());
+        }
+        let accounts: HashMap<Uuid, account::Model> = account::Entity::find()
+            .filter(account::Column::OrgId.eq(org_id))
+            .filter(account::Column::Id.is_in(rows.iter().map(|r| r.account_id)))
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|a| (a.id, a))
+            .collect();
+        let mut out: Vec<StaffLine> = rows
+            .into_iter()
+            .filter_map(|r| {
+                let a = accounts.get(&r.account_id)?;
+                Some(StaffLine {
+                    account_id: r.account_id,
+                    name: a.display_name.clone(),
+                    role: Role::parse(&a.role)?,
+                    reply: HostReply::parse(&r.reply).unwrap_or(HostReply::Asked),
+                })
+            })
+            .collect();
+        out.sort_by(|a, b| a.role.cmp(&b.role).then(a.name.cmp(&b.name)));
+        Ok(out)
+    }
+
+    /// Record one check-in, absence or undo, and its audit entry, in one transaction. A key
+    /// seen before makes it a replay that changes nothing. The session must be within the
+    /// tenant's reach and not cancelled, and the household must belong to the activity's
+    /// audience.
+    pub async fn record_attendance(
+        &self,
+        tenant: &Tenant,
+        actor: Option<Uuid>,
+        c: &Checkin,
+        audit: NewAuditEvent,
+    ) -> Result<CheckinOutcome> {
+        let s = self.session_row(tenant, c.session_id).await?;
+        let state = SessionState::parse(&s.state).unwrap_or(SessionState::Planned);
+        if state == SessionState::Cancelled {
+            return Err(StoreError::Refused("session-refused-cancelled"));
+        }
+        let h = household::Entity::find_by_id(c.household_id)
+            .filter(household::Column::OrgId.eq(s.org_id))
             .one(&self.db)
             .await?
-        else {
-            return Ok(None);
-        };
-        let t = now();
-        if s.expires_at <= t || s.last_seen_at + IDLE_TIMEOUT <= t {
-            self.end_session(token).await?;
-            return Ok(None);
+            .filter(|h| h.anonymised_at.is_none())
+            .ok_or(StoreError::NotFound)?;
+        if c.status.is_some() {
+            let a = activity::Entity::find_by_id(s.activity_id)
+                .filter(activity::Column::OrgId.eq(s.org_id))
+                .one(&self.db)
+                .await?
+                .ok_or(StoreError::NotFound)?;
+            self.check_audience(&a, &h).await?;
         }
-        let Some(acc) = account::Entity::find_by_id(s.account_id)
-            .filter(account::Column::OrgId.eq(s.org_id))
-            .one(&self.db)
-            .await?
-        else {
-            return Ok(None);
-        };
-        if acc.disabled {
-            return Ok(None);
+        let mut audit = Some(audit);
+        for _ in 0..2 {
+            let txn = self.db.begin().await?;
+            if let Some(key) = &c.key
+                && !claim_key(&txn, s.org_id, key, c).await?
+            {
+                txn.rollback().await?;
+                return Ok(CheckinOutcome::Replayed);
+            }
+            write_attendance(&txn, &s, actor, c).await?;
+            let Some(event) = audit.take() else {
+                break;
+            };
+            match append_audit(&txn, event).await? {
+                None => {
+                    txn.commit().await?;
+                    return Ok(CheckinOutcome::Recorded);
+                }
+                Some(back) => {
+                    // The organisation's audit chain has no head yet: make it, then try again.
+                    txn.rollback().await?;
+                    self.audit_ensure_head(s.org_id).await?;
+                    audit = Some(back);
+                }
+            }
         }
-        if s.last_seen_at + TOUCH_EVERY <= t {
-            auth_session::Entity::update_many()
-                .col_expr(auth_session::Column::LastSeenAt, t.into())
-                .filter(auth_session::Column::TokenHash.eq(hash))
-                .exec(&self.db)
+        Err(StoreError::NotFound)
+    }
+
+    /// Load recorded attendance in bulk, in one transaction: the sessions become held, and each
+    /// household's last attendance moves up. The caller writes one audit entry for the load.
+    pub async fn load_attendance(&self, org_id: Uuid, rows: &[PastAttendance]) -> Result<u64> {
+        let txn = self.db.begin().await?;
+        let at = now();
+        let models: Vec<attendance::ActiveModel> = rows
+            .iter()
+            .map(|r| {
+                let present = r.status == AttendanceStatus::Present;
+                attendance::ActiveModel {
+                    org_id: Set(org_id),
+                    session_id: Set(r.session_id),
+                    household_id: Set(r.household_id),
+                    status: Set(r.status.as_str().into()),
+                    reason: Set(r.reason.map(|x| x.as_str().to_string())),
+                    adults: Set(i32::from(present)),
+                    children: Set(i32::try_from(r.children).unwrap_or(0)),
+                    walk_in: Set(false),
+                    recorded_by: Set(None),
+                    recorded_at: Set(at),
+                }
+            })
+            .collect();
+        let mut n = 0;
+        for chunk in models.chunks(1000) {
+            n += attendance::Entity::insert_many(chunk.to_vec())
+                .on_conflict(
+                    OnConflict::columns([
+                        attendance::Column::OrgId,
+                        attendance::Column::SessionId,
+                        attendance::Column::HouseholdId,
+                    ])
+                    .do_nothing()
+                    .to_owned(),
+                )
+                .exec_without_returning(&txn)
                 .await?;
         }
-        let account = self.account(acc.org_id, acc.id).await?;
-        Ok(Some(SessionInfo {
-            account,
-            second_factor_done: s.second_factor_done,
-        }))
+        let mut sessions: Vec<Uuid> = rows.iter().map(|r| r.session_id).collect();
+        sessions.sort();
+        sessions.dedup();
+        for chunk in sessions.chunks(500) {
+            session::Entity::update_many()
+                .col_expr(session::Column::State, SessionState::Held.as_str().into())
+                .filter(session::Column::OrgId.eq(org_id))
+                .filter(session::Column::Id.is_in(chunk.to_vec()))
+                .filter(session::Column::State.eq(SessionState::Planned.as_str()))
+                .exec(&txn)
+                .await?;
+        }
+        let mut last: HashMap<Uuid, DateTime<Utc>> = HashMap::new();
+        for r in rows
+            .iter()
+            .filter(|r| r.status == AttendanceStatus::Present)
+        {
+            let e = last.entry(r.household_id).or_insert(r.session_start);
+            *e = std::cmp::max(*e, r.session_start);
+        }
+        for (household_id, at) in last {
+            household::Entity::update_many()
+                .col_expr(household::Column::LastAttendedAt, at.into())
+                .filter(household::Column::OrgId.eq(org_id))
+                .filter(household::Column::Id.eq(household_id))
+                .filter(
+                    Condition::any()
+                        .add(household::Column::LastAttendedAt.is_null())
+                        .add(household::Column::LastAttendedAt.lt(at)),
+                )
+                .exec(&txn)
+                .await?;
+        }
+        txn.commit().await?;
+        Ok(n)
     }
 
-    pub async fn end_session(&self, token: &str) -> Result<()> {
-        auth_session::Entity::delete_by_id(token_hash(token))
+    /// Change the plan of a session: staff hours, the checklist and the note.
+    pub async fn update_session_plan(
+        &self,
+        tenant: &Tenant,
+        id: Uuid,
+        minutes: StaffMinutes,
+        checklist: &[ChecklistItem],
+        note: &str,
+    ) -> Result<()> {
+        let s = self.session_row(tenant, id).await?;
+        session::Entity::update_many()
+            .col_expr(
+                session::Column::PreparationMinutes,
+                i64::from(minutes.preparation).into(),
+            )
+            .col_expr(
+                session::Column::ExecutionMinutes,
+                i64::from(minutes.execution).into(),
+            )
+            .col_expr(
+                session::Column::WrapUpMinutes,
+                i64::from(minutes.wrap_up).into(),
+            )
+            .col_expr(session::Column::Checklist, checklist_text(checklist).into())
+            .col_expr(session::Column::Note, note.into())
+            .filter(session::Column::OrgId.eq(s.org_id))
+            .filter(session::Column::Id.eq(s.id))
             .exec(&self.db)
             .await?;
         Ok(())
     }
 
-    /// End every session of an account ("sign out everywhere"); returns how many ended.
-    pub async fn end_all_sessions(&self, org_id: Uuid, account_id: Uuid) -> Result<u64> {
-        revoke_sessions(&self.db, org_id, account_id).await
+    /// Mark a session held, "we did not meet", cancelled, or planned again. Calendars see the
+    /// change through the sequence number.
+    pub async fn set_session_state(
+        &self,
+        tenant: &Tenant,
+        id: Uuid,
+        state: SessionState,
+    ) -> Result<()> {
+        let s = self.session_row(tenant, id).await?;
+        session::Entity::update_many()
+            .col_expr(session::Column::State, state.as_str().into())
+            .col_expr(
+                session::Column::Sequence,
+                Expr::col(session::Column::Sequence).add(1),
+            )
+            .filter(session::Column::OrgId.eq(s.org_id))
+            .filter(session::Column::Id.eq(s.id))
+            .exec(&self.db)
+            .await?;
+        Ok(())
     }
 
-    /// Remove expired sessions; run now and then.
-    pub async fn purge_expired_sessions(&self) -> Result<u64> {
-        Ok(auth_session::Entity::delete_many()
-            .filter(auth_session::Column::ExpiresAt.lte(now()))
+    /// Move one occurrence. Refused when it would overlap another session of the same activity.
+    pub async fn move_session(&self, tenant: &Tenant, id: Uuid, to: Slot) -> Result<()> {
+        let s = self.session_row(tenant, id).await?;
+        let overlapping = session::Entity::find()
+            .filter(session::Column::OrgId.eq(s.org_id))
+            .filter(session::Column::ActivityId.eq(s.activity_id))
+            .filter(session::Column::Id.ne(s.id))
+            .filter(session::Column::State.ne(SessionState::Cancelled.as_str()))
+            .filter(session::Column::StartsAt.lt(to.end))
+            .filter(session::Column::EndsAt.gt(to.start))
+            .one(&self.db)
+            .await?;
+        if overlapping.is_some() {
+            return Err(StoreError::Refused("session-refused-overlap"));
+        }
+        session::Entity::update_many()
+            .col_expr(session::Column::StartsAt, to.start.into())
+            .col_expr(session::Column::EndsAt, to.end.into())
+            .col_expr(session::Column::Moved, true.into())
+            .col_expr(
+                session::Column::Sequence,
+                Expr::col(session::Column::Sequence).add(1),
+            )
+            .filter(session::Column::OrgId.eq(s.org_id))
+            .filter(session::Column::Id.eq(s.id))
             .exec(&self.db)
-            .await?
-            .rows_affected)
+            .await?;
+        Ok(())
     }
+
+    /// Ask a host or worker for a session, or record their answer.
+    pub async fn set_session_staff(
+        &self,
+        tenant: &Tenant,
+        session_id: Uuid,
+        account_id: Uuid,
+        reply: HostReply,
+    ) -> Result<()> {
+        let s = self.session_row(tenant, session_id).await?;
+        let a = account::Entity::find_by_id(account_id)
+            .filter(account::Column::OrgId.eq(s.org_id))
+            .one(&self.db)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        if a.disabled {
+            return Err(StoreError::NotFound);
+        }
+        session_staff::Entity::insert(session_staff::ActiveModel {
+            org_id: Set(s.org_id),
+            session_id: Set(s.id),
+            account_id: Set(a.id),
+            reply: Set(reply.as_str().into()),
+            at: Set(now()),
+        })
+        .on_conflict(
+            OnConflict::columns([
+                session_staff::Column::OrgId,
+                session_staff::Column::SessionId,
+                session_staff::Column::AccountId,
+            ])
+            .update_columns([session_staff::Column::Reply, session_staff::Column::At])
+            .to_owned(),
+        )
+        .exec_without_returning(&self.db)
+        .await?;
+        Ok(())
+    }
+
+    /// Take someone off a session's rota.
+    pub async fn remove_session_staff(
+        &self,
+        tenant: &Tenant,
+        session_id: Uuid,
+        account_id: Uuid,
+    ) -> Result<()> {
+        let s = self.session_row(tenant, session_id).await?;
+        session_staff::Entity::delete_many()
+            .filter(session_staff::Column::OrgId.eq(s.org_id))
+            .filter(session_staff::Column::SessionId.eq(s.id))
+            .filter(session_staff::Column::AccountId.eq(account_id))
+            .exec(&self.db)
+            .await?;
+        Ok(())
+    }
+
+    /// Sessions an account is on the rota of, from `from` on: a host's own sessions.
+    pub async fn rota_sessions(&self, tenant: &Tenant, account_id: Uuid) -> Result<Vec<Uuid>> {
+        Ok(session_staff::Entity::find()
+            .select_only()
+            .column(session_staff::Column::SessionId)
+            .filter(session_staff::Column::OrgId.eq(tenant.org_id))
+            .filter(session_staff::Column::AccountId.eq(account_id))
+            .filter(session_staff::Column::Reply.ne(HostReply::Declined.as_str()))
+            .into_tuple()
+            .all(&self.db)
+            .await?)
+    }
+
+    /// Sessions in the coming `until` that have no confirmed host: the gaps in the rota.
+    pub async fn rota_gaps(
+        &self,
+        tenant: &Tenant,
+        from: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<Vec<SessionSummary>> {
+        let sessions = self.programme(tenant, from, until, 500).await?;
+        let ids: Vec<Uuid> = sessions.iter().map(|s| s.id).collect();
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let staffed: Vec<(Uuid, Uuid)> = session_staff::Entity::find()
+            .select_only()
+            .column(session_staff::Column::SessionId)
+            .column(session_staff::Column::AccountId)
+            .filter(session_staff::Column::OrgId.eq(tenant.org_id))
+            .filter(session_staff::Column::SessionId.is_in(ids))
+            .filter(session_staff::Column::Reply.eq(HostReply::Confirmed.as_str()))
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        let hosts: std::collections::HashSet<Uuid> = account::Entity::find()
+            .select_only()
+            .column(account::Column::Id)
+            .filter(account::Column::OrgId.eq(tenant.org_id))
+            .filter(account::Column::Role.eq(Role::Host.as_str()))
+            .into_tuple::<Uuid>()
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .collect();
+        let covered: std::collections::HashSet<Uuid> = staffed
+            .into_iter()
+            .filter(|(_, a)| hosts.contains(a))
+            .map(|(s, _)| s)
+            .collect();
+        Ok(sessions
+            .into_iter()
+            .filter(|s| s.state == SessionState::Planned && !covered.contains(&s.id))
+            .collect())
+    }
+
+    /// Households of a neighbourhood that take part now, for adding someone who is not on a
+    /// list; the ones who came most recently first.
+    pub async fn neighbourhood_households(
+        &self,
+        tenant: &Tenant,
+        neighbourhood_id: Uuid,
+        except: &[Uuid],
+        limit: u64,
+    ) -> Result<Vec<HouseholdName>> {
+        if !tenant.may_see_neighbourhood(tenant.org_id, neighbourhood_id) {
+            return Err(StoreError::NotFound);
+        }
+        let mut cond = Condition::all()
+            .add(household::Column::OrgId.eq(tenant.org_id))
+            .add(household::Column::NeighbourhoodId.eq(neighbourhood_id))
+            .add(household::Column::AnonymisedAt.is_null())
+            .add(household::Column::Status.ne("left"));
+        if !except.is_empty() {
+            cond = cond.add(household::Column::Id.is_not_in(except.to_vec()));
+        }
+        let ids: Vec<Uuid> = household::Entity::find()
+            .select_only()
+            .column(household::Column::Id)
+            .filter(cond)
+            .order_by_desc(household::Column::LastAttendedAt)
+            .order_by_desc(household::Column::CreatedAt)
+            .limit(limit)
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        let mut out = self.household_names(tenant.org_id, &ids).await?;
+        out.sort_by_key(|h| h.first_names.to_lowercase());
+        Ok(out)
+    }
+
+    async fn household_names(&self, org_id: Uuid, ids: &[Uuid]) -> Result<Vec<HouseholdName>> {
+        let mut by_household: BTreeMap<Uuid, HouseholdName> = BTreeMap::new();
+        for chunk in ids.chunks(500) {
+            for p in parent::Entity::find()
+                .filter(parent::Column::OrgId.eq(org_id))
+                .filter(parent::Column::HouseholdId.is_in(chunk.to_vec()))
+                .order_by_asc(parent::Column::Position)
+                .all(&self.db)
+                .await?
+            {
+                let h = by_household
+                    .entry(p.household_id)
+                    .or_insert_with(|| HouseholdName {
+                        id: p.household_id,
+                        first_names: String::new(),
+                        full_names: String::new(),
+                    });
+                let full = match &p.last_name {
+                    Some(last) => format!("{} {last}", p.first_name),
+                    None => p.first_name.clone(),
+                };
+                if !h.first_names.is_empty() {
+                    h.first_names.push_str(" & ");
+                    h.full_names.push_str(" & ");
+                }
+                h.first_names.push_str(&p.first_name);
+                h.full_names.push_str(&full);
+            }
+        }
+        Ok(by_household.into_values().collect())
+    }
+
+    /// First names of households within the tenant's reach, in the order asked.
+    pub async fn household_first_names(
+        &self,
+        tenant: &Tenant,
+        ids: &[Uuid],
+    ) -> Result<Vec<String>> {
+        let names = self.first_names(tenant.org_id, ids).await?;
+        Ok(ids.iter().filter_map(|id| names.get(id).cloned()).collect())
+    }
+
+    /// The sessions a household has an attendance record for, newest first.
+    pub async fn household_attendance(
+        &self,
+        tenant: &Tenant,
+        household_id: Uuid,
+        limit: u64,
+    ) -> Result<Vec<(SessionSummary, AttendanceLine)>> {
+        let h = self.household_row(tenant, household_id).await?;
+        let rows = attendance::Entity::find()
+            .filter(attendance::Column::OrgId.eq(h.org_id))
+            .filter(attendance::Column::HouseholdId.eq(h.id))
+            .all(&self.db)
+            .await?;
+        let by_session: HashMap<Uuid, attendance::Model> =
+            rows.into_iter().map(|a| (a.session_id, a)).collect();
+        let ids: Vec<Uuid> = by_session.keys().copied().collect();
+        let mut sessions = Vec::new();
+        for chunk in ids.chunks(500) {
+            sessions.extend(
+                session::Entity::find()
+                    .filter(session::Column::OrgId.eq(h.org_id))
+                    .filter(session::Column::Id.is_in(chunk.to_vec()))
+                    .all(&self.db)
+                    .await?,
+            );
+        }
+        sessions.sort_by_key(|s| std::cmp::Reverse(s.starts_at));
+        sessions.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+        let summaries = self.summaries(h.org_id, sessions).await?;
+        Ok(summaries
+            .into_iter()
+            .filter_map(|s| {
+                let a = by_session.get(&s.id)?;
+                Some((
+                    s,
+                    AttendanceLine {
+                        status: AttendanceStatus::parse(&a.status)
+                            .unwrap_or(AttendanceStatus::Present),
+                        reason: a
+                            .reason
+                            .as_deref()
+                            .and_then(|r| AbsenceReason::parse(r).ok()),
+                        adults: u32_of(a.adults),
+                        children: u32_of(a.children),
+                        walk_in: a.walk_in,
+                    },
+                ))
+            })
+            .collect())
+    }
+
+    /// What an account answered for a session's rota; `None` when it was not asked.
+    pub async fn session_staff_reply(
+        &self,
+        tenant: &Tenant,
+        session_id: Uuid,
+        account_id: Uuid,
+    ) -> Result<Option<HostReply>> {
+        Ok(session_staff::Entity::find()
+            .filter(session_staff::Column::OrgId.eq(tenant.org_id))
+            .filter(session_staff::Column::SessionId.eq(session_id))
+            .filter(session_staff::Column::AccountId.eq(account_id))
+            .one(&self.db)
+            .await?
+            .and_then(|r| HostReply::parse(&r.reply).ok()))
+    }
+}
+
+/// Keep the device's key for this tap; false when it was already there (a replay).
+async fn claim_key(
+    txn: &DatabaseTransaction,
+    org_id: Uuid,
+    key: &str,
+    c: &Checkin,
+) -> Result<bool> {
+    let n = checkin_key::Entity::insert(checkin_key::ActiveModel {
+        org_id: Set(org_id),
+        key: Set(key.to_string()),
+        session_id: Set(c.session_id),
+        household_id: Set(c.household_id),
+        action: Set(c.status.map_or("undo", |s| s.as_str()).into()),
+        at: Set(now()),
+    })
+    .on_conflict(
+        OnConflict::columns([checkin_key::Column::OrgId, checkin_key::Column::Key])
+            .do_nothing()
+            .to_owned(),
+    )
+    .exec_without_returning(txn)
+    .await?;
+    Ok(n == 1)
+}
+
+async fn write_attendance<C: ConnectionTrait>(
+    txn: &C,
+    s: &session::Model,
+    actor: Option<Uuid>,
+    c: &Checkin,
+) -> Result<()> {
+    let Some(status) = c.status else {
+        attendance::Entity::delete_many()
+            .filter(attendance::Column::OrgId.eq(s.org_id))
+            .filter(attendance::Column::SessionId.eq(s.id))
+            .filter(attendance::Column::HouseholdId.eq(c.household_id))
+            .exec(txn)
+            .await?;
+        return Ok(());
+    };
+    let present = status == AttendanceStatus::Present;
+    attendance::Entity::insert(attendance::ActiveModel {
+        org_id: Set(s.org_id),
+        session_id: Set(s.id),
+        household_id: Set(c.household_id),
+        status: Set(status.as_str().into()),
+        reason: Set(if present {
+            None
+        } else {
+            c.reason.map(|r| r.as_str().to_string())
+        }),
+        adults: Set(i32::from(present)),
+        children: Set(if present {
+            i32::try_from(c.children).unwrap_or(0)
+        } else {
+            0
+        }),
+        walk_in: Set(false),
+        recorded_by: Set(actor),
+        recorded_at: Set(now()),
+    })
+    .on_conflict(
+        OnConflict::columns([
+            attendance::Column::OrgId,
+            attendance::Column::SessionId,
+            attendance::Column::HouseholdId,
+        ])
+        .update_columns([
+            attendance::Column::Status,
+            attendance::Column::Reason,
+            attendance::Column::Adults,
+            attendance::Column::Children,
+            attendance::Column::RecordedBy,
+            attendance::Column::RecordedAt,
+        ])
+        .to_owned(),
+    )
+    .exec_without_returning(txn)
+    .await?;
+    if present {
+        household::Entity::update_many()
+            .col_expr(household::Column::LastAttendedAt, s.starts_at.into())
+            .filter(household::Column::OrgId.eq(s.org_id))
+            .filter(household::Column::Id.eq(c.household_id))
+            .filter(
+                Condition::any()
+                    .add(household::Column::LastAttendedAt.is_null())
+                    .add(household::Column::LastAttendedAt.lt(s.starts_at)),
+            )
+            .exec(txn)
+            .await?;
+    }
+    Ok(())
 }

@@ -196,7 +196,7 @@ pub async fn load(State(state): State<AppState>, mut req: Request, next: Next) -
         None => match cookie(&headers, ANON_COOKIE) {
             Some(a) => a.to_string(),
             None => {
-                let a = mtp_store::sessions::random_token();
+                let a = mtp_store::sign_in::random_token();
                 set_cookies.push(set_cookie(&state, ANON_COOKIE, &a, None));
                 a
             }

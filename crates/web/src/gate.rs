@@ -20,7 +20,10 @@ use mtp_store::NewAuditEvent;
 use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::AppError;
-use crate::routes::{account, admin, audit_log, auth, home, households, import, public};
+use crate::routes::{
+    account, activities, admin, audit_log, auth, calendar, home, households, import, public,
+    sessions,
+};
 
 /// Who may use a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -116,6 +119,8 @@ fn table() -> Table {
         (p(), "/households/{id}/erase", Roles(STAFF), post(households::erase)),
         (g(), "/households/{id}/merge/{other}", Roles(STAFF), get(households::merge_confirm)),
         (p(), "/households/{id}/merge/{other}", Roles(STAFF), post(households::merge)),
+        (p(), "/households/{id}/calendar", Roles(STAFF), post(calendar::renew)),
+        (p(), "/households/{id}/calendar/revoke", Roles(STAFF), post(calendar::revoke)),
         (g(), "/households/import", Roles(STAFF), get(import::upload_form)),
         (p(), "/households/import", Roles(STAFF), post(import::upload).layer(DefaultBodyLimit::max(import::MAX_UPLOAD))),
         (g(), "/households/import/template.csv", Roles(STAFF), get(import::template)),
@@ -126,6 +131,28 @@ fn table() -> Table {
         (g(), "/households/import/{id}/errors.csv", Roles(STAFF), get(import::errors_csv)),
         (g(), "/households/import/{id}/confirm", Roles(STAFF), get(import::confirm_form)),
         (p(), "/households/import/{id}/confirm", Roles(STAFF), post(import::commit)),
+        (g(), "/activities", Roles(STAFF), get(activities::list)),
+        (g(), "/activities/new", Roles(STAFF), get(activities::new_form)),
+        (p(), "/activities/new", Roles(STAFF), post(activities::create)),
+        (g(), "/activities/{id}", Roles(STAFF), get(activities::show)),
+        (g(), "/activities/{id}/edit", Roles(STAFF), get(activities::edit_form)),
+        (p(), "/activities/{id}/edit", Roles(STAFF), post(activities::update)),
+        (p(), "/activities/{id}/plan", Roles(STAFF), post(activities::plan_weekly)),
+        (p(), "/activities/{id}/sessions", Roles(STAFF), post(activities::add_session)),
+        (p(), "/activities/{id}/register", Roles(STAFF), post(activities::register)),
+        (p(), "/activities/{id}/unregister", Roles(STAFF), post(activities::unregister)),
+        (g(), "/sessions", Roles(STAFF_HOST), get(sessions::programme)),
+        (g(), "/sessions/{id}", Roles(STAFF), get(sessions::show)),
+        (p(), "/sessions/{id}/plan", Roles(STAFF), post(sessions::plan)),
+        (p(), "/sessions/{id}/state", Roles(STAFF), post(sessions::set_state)),
+        (p(), "/sessions/{id}/move", Roles(STAFF), post(sessions::move_session)),
+        (p(), "/sessions/{id}/staff", Roles(STAFF), post(sessions::staff)),
+        (p(), "/sessions/{id}/staff/reply", Roles(STAFF_HOST), post(sessions::reply)),
+        (p(), "/sessions/{id}/attendance", Roles(STAFF), post(sessions::attendance)),
+        (g(), "/sessions/{id}/checkin", Roles(STAFF_HOST), get(sessions::checkin_page)),
+        (p(), "/sessions/{id}/checkin", Roles(STAFF_HOST), post(sessions::checkin)),
+        (g(), "/calendar/{file}", Public, get(calendar::household_feed)),
+        (g(), "/programme/{file}", Public, get(calendar::programme_feed)),
     ]
 }
 

@@ -61,6 +61,45 @@ impl Tr {
             .is_some()
     }
 
+    /// "woensdag 4 december 2026" in Europe/Amsterdam.
+    pub fn date(&self, t: chrono::DateTime<chrono::Utc>) -> String {
+        self.day(t.with_timezone(&chrono_tz::Europe::Amsterdam).date_naive())
+    }
+
+    /// "woensdag 4 december 2026".
+    pub fn day(&self, d: chrono::NaiveDate) -> String {
+        use chrono::Datelike;
+        let day = self.get(format!("weekday-{}", d.weekday().num_days_from_monday()));
+        let month = self.get(format!("month-{}", d.month()));
+        format!("{day} {} {month} {}", d.day(), d.year())
+    }
+
+    /// "09:30–10:30" (en dash, no spaces) in Europe/Amsterdam.
+    pub fn times(
+        &self,
+        start: chrono::DateTime<chrono::Utc>,
+        end: chrono::DateTime<chrono::Utc>,
+    ) -> String {
+        let tz = chrono_tz::Europe::Amsterdam;
+        format!(
+            "{}–{}",
+            start.with_timezone(&tz).format("%H:%M"),
+            end.with_timezone(&tz).format("%H:%M")
+        )
+    }
+
+    /// "€ 2,50" / "€2.50", and "Gratis" / "Free" for nothing (UI.md §5).
+    pub fn money(&self, cents: u32) -> String {
+        if cents == 0 {
+            return self.get("cost-free");
+        }
+        let (euros, rest) = (cents / 100, cents % 100);
+        match self.lang {
+            Language::Nl => format!("€ {euros},{rest:02}"),
+            Language::En => format!("€{euros}.{rest:02}"),
+        }
+    }
+
     /// "woensdag 4 december 2026, 09:30" in Europe/Amsterdam.
     pub fn datetime(&self, t: chrono::DateTime<chrono::Utc>) -> String {
         use chrono::{Datelike, Timelike};

@@ -28,6 +28,13 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
+/// Today's date where the families live.
+pub fn today() -> chrono::NaiveDate {
+    chrono::Utc::now()
+        .with_timezone(&chrono_tz::Europe::Amsterdam)
+        .date_naive()
+}
+
 /// Settings the web layer needs; the binary fills them from flags and `MTP_*` variables.
 #[derive(Debug, Clone)]
 pub struct WebConfig {

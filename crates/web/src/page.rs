@@ -46,11 +46,21 @@ fn nav_for(role: Role) -> &'static [(&'static str, &'static str)] {
         Role::Coordinator => &[
             ("/", "nav-home"),
             ("/households", "nav-households"),
+            ("/activities", "nav-activities"),
             ("/admin/accounts", "nav-accounts"),
-            ("/admin/neighbourhoods", "nav-neighbourhoods"),
             ("/audit", "nav-audit"),
         ],
-        Role::Worker | Role::Host => &[("/", "nav-home"), ("/households", "nav-households")],
+        Role::Worker => &[
+            ("/", "nav-home"),
+            ("/households", "nav-households"),
+            ("/activities", "nav-activities"),
+            ("/sessions", "nav-sessions"),
+        ],
+        Role::Host => &[
+            ("/", "nav-home"),
+            ("/sessions", "nav-sessions"),
+            ("/households", "nav-households"),
+        ],
         Role::Partner | Role::Researcher => &[("/", "nav-home")],
     }
 }

@@ -9,6 +9,7 @@ mod m20261128_000001_foundation;
 mod m20261128_000002_households;
 mod m20261128_000003_retention;
 mod m20261128_000004_import;
+mod m20261129_000005_activities;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000002_households::Migration),
             Box::new(m20261128_000003_retention::Migration),
             Box::new(m20261128_000004_import::Migration),
+            Box::new(m20261129_000005_activities::Migration),
         ]
     }
 }

@@ -85,3 +85,16 @@ pub fn long_text(name: &'static str) -> ColumnDef {
         .not_null()
         .to_owned()
 }
+
+pub fn int_null(name: &'static str) -> ColumnDef {
+    ColumnDef::new(Alias::new(name)).integer().null().to_owned()
+}
+
+/// A composite primary key; tenant tables put `org_id` first.
+pub fn pk(cols: &[&'static str]) -> IndexCreateStatement {
+    let mut i = Index::create();
+    for c in cols {
+        i.col(Alias::new(*c));
+    }
+    i.to_owned()
+}

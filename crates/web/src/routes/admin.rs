@@ -22,11 +22,7 @@ use crate::ctx::{Ctx, User};
 use crate::error::AppError;
 use crate::forms::{FormData, FormErrors, unprocessable};
 use crate::page::{Page, render_page};
-use crate::routes::{Subject, audit, redirect_with_flash};
-
-fn parse_id(raw: &str) -> Result<Uuid, AppError> {
-    Uuid::parse_str(raw).map_err(|_| AppError::NotFound)
-}
+use crate::routes::{Subject, audit, parse_id, redirect_with_flash};
 
 // ---------------------------------------------------------------- organisation
 

@@ -695,7 +695,20 @@ struct HouseholdPage {
     parent_phones: Vec<String>,
     duplicates: Vec<Card>,
     registered: String,
+    attendance: Vec<AttendanceRow>,
+    calendar: bool,
 }
+
+pub struct AttendanceRow {
+    pub session_id: Uuid,
+    pub what: String,
+    pub when: String,
+    pub status: String,
+    pub status_tag: &'static str,
+}
+
+/// How many past sessions the household page lists.
+const ATTENDANCE_SHOWN: u64 = 20;
 
 fn consent_rows(t: &Tr, records: &[ConsentRecord]) -> Vec<ConsentRow> {
     Purpose::ALL
@@ -738,6 +751,10 @@ fn timeline_text(t: &Tr, kind: &str, detail: &str) -> String {
                 t.get(format!("timeline-consent-{state}")),
                 t.get(format!("consent-purpose-{purpose}"))
             )
+        }
+        // Activity events carry the activity's name.
+        other if other.starts_with("activity_") => {
+            format!("{}: {detail}", t.get(format!("timeline-{other}")))
         }
         other => t.get(format!("timeline-{other}")),
     }
@@ -804,7 +821,27 @@ async fn household_page(
         .map(|s| (s.as_str(), t.get(status_key(*s))))
         .collect();
     let timeline = timeline_rows(&t, &h);
+    let tenant = &ctx.user()?.tenant;
+    let attendance = state
+        .store
+        .household_attendance(tenant, h.id, ATTENDANCE_SHOWN)
+        .await?
+        .into_iter()
+        .map(|(s, a)| AttendanceRow {
+            session_id: s.id,
+            what: s.activity_name.clone(),
+            when: t.date(s.starts_at),
+            status: match a.reason {
+                Some(r) => format!("{} ({})", t.get(a.status.key()), t.get(r.key())),
+                None => t.get(a.status.key()),
+            },
+            status_tag: crate::routes::sessions::status_tag(a.status),
+        })
+        .collect();
+    let calendar = state.store.has_calendar_feed(tenant, h.id).await?;
     Ok(render_page(&HouseholdPage {
+        attendance,
+        calendar,
         kind_label: t.get(kind_key(h.kind)),
         status_label: t.get(status_key(h.status)),
         status_tag: status_tag(h.status),

@@ -1,13 +1,16 @@
 //! Handlers by feature. Handlers stay thin: parse the form, ask the store, render.
 
 pub mod account;
+pub mod activities;
 pub mod admin;
 pub mod audit_log;
 pub mod auth;
+pub mod calendar;
 pub mod home;
 pub mod households;
 pub mod import;
 pub mod public;
+pub mod sessions;
 
 use axum::http::HeaderValue;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -41,6 +44,13 @@ impl Subject<'static> {
         Subject {
             neighbourhood_id: Some(neighbourhood_id),
             ..Subject::of("household", id)
+        }
+    }
+
+    pub fn in_neighbourhood(object_type: &'static str, id: Uuid, neighbourhood_id: Uuid) -> Self {
+        Subject {
+            neighbourhood_id: Some(neighbourhood_id),
+            ..Subject::of(object_type, id)
         }
     }
 
@@ -95,6 +105,11 @@ pub fn redirect_with_flash(state: &AppState, to: &str, key: &str, arg: &str) -> 
         set_cookie(state, FLASH_COOKIE, &value, Some(60)),
     );
     res
+}
+
+/// An id from a path; anything that is not one is a page that does not exist.
+pub fn parse_id(raw: &str) -> Result<Uuid, crate::error::AppError> {
+    Uuid::parse_str(raw).map_err(|_| crate::error::AppError::NotFound)
 }
 
 /// A local path to return to; anything else (another host, a scheme) becomes "/".

@@ -1,0 +1,130 @@
+//! Sign-in sessions, kept in the database so that any app server can serve any request.
+//!
+//! The browser holds a random token; the database holds only its SHA-256, so a copy of the
+//! database does not let anyone sign in.
+
+use chrono::Duration;
+use rand::RngCore;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use crate::accounts::{Account, revoke_sessions};
+use crate::entities::{account, auth_session};
+use crate::{Result, Store, now};
+
+/// A session ends this long after sign-in, however active.
+pub const ABSOLUTE_LIFETIME: Duration = Duration::hours(12);
+/// A session ends after this long without a request.
+pub const IDLE_TIMEOUT: Duration = Duration::hours(2);
+/// The time someone has to type their security code after their password.
+pub const SECOND_FACTOR_WINDOW: Duration = Duration::minutes(10);
+/// How stale `last_seen_at` may get before a request writes it again; saves a write per request.
+const TOUCH_EVERY: Duration = Duration::minutes(5);
+
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// A live session and the account it belongs to.
+#[derive(Debug, Clone)]
+pub struct SessionInfo {
+    pub account: Account,
+    /// False while the account still has to give its security code.
+    pub second_factor_done: bool,
+}
+
+impl Store {
+    /// Start a new session and return the token for the cookie. Called at every sign-in step,
+    /// so the token changes when privilege changes (no session fixation).
+    pub async fn create_session(
+        &self,
+        account: &Account,
+        second_factor_done: bool,
+    ) -> Result<String> {
+        let token = random_token();
+        let t = now();
+        let expires = if second_factor_done {
+            t + ABSOLUTE_LIFETIME
+        } else {
+            t + SECOND_FACTOR_WINDOW
+        };
+        auth_session::ActiveModel {
+            token_hash: Set(token_hash(&token)),
+            org_id: Set(account.org_id),
+            account_id: Set(account.id),
+            second_factor_done: Set(second_factor_done),
+            created_at: Set(t),
+            last_seen_at: Set(t),
+            expires_at: Set(expires),
+        }
+        .insert(&self.db)
+        .await?;
+        Ok(token)
+    }
+
+    /// The session behind a cookie token, if it is live and its account is not disabled.
+    pub async fn session(&self, token: &str) -> Result<Option<SessionInfo>> {
+        let hash = token_hash(token);
+        let Some(s) = auth_session::Entity::find_by_id(hash.clone())
+            .one(&self.db)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let t = now();
+        if s.expires_at <= t || s.last_seen_at + IDLE_TIMEOUT <= t {
+            self.end_session(token).await?;
+            return Ok(None);
+        }
+        let Some(acc) = account::Entity::find_by_id(s.account_id)
+            .filter(account::Column::OrgId.eq(s.org_id))
+            .one(&self.db)
+            .await?
+        else {
+            return Ok(None);
+        };
+        if acc.disabled {
+            return Ok(None);
+        }
+        if s.last_seen_at + TOUCH_EVERY <= t {
+            auth_session::Entity::update_many()
+                .col_expr(auth_session::Column::LastSeenAt, t.into())
+                .filter(auth_session::Column::TokenHash.eq(hash))
+                .exec(&self.db)
+                .await?;
+        }
+        let account = self.account(acc.org_id, acc.id).await?;
+        Ok(Some(SessionInfo {
+            account,
+            second_factor_done: s.second_factor_done,
+        }))
+    }
+
+    pub async fn end_session(&self, token: &str) -> Result<()> {
+        auth_session::Entity::delete_by_id(token_hash(token))
+            .exec(&self.db)
+            .await?;
+        Ok(())
+    }
+
+    /// End every session of an account ("sign out everywhere"); returns how many ended.
+    pub async fn end_all_sessions(&self, org_id: Uuid, account_id: Uuid) -> Result<u64> {
+        revoke_sessions(&self.db, org_id, account_id).await
+    }
+
+    /// Remove expired sessions; run now and then.
+    pub async fn purge_expired_sessions(&self) -> Result<u64> {
+        Ok(auth_session::Entity::delete_many()
+            .filter(auth_session::Column::ExpiresAt.lte(now()))
+            .exec(&self.db)
+            .await?
+            .rows_affected)
+    }
+}

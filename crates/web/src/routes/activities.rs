@@ -1,0 +1,811 @@
+//! Activities: the list with holiday suggestions and rota gaps, the activity form, the
+//! activity page with its sessions, planning a weekly series or one session, and the list of
+//! registered households.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use chrono::{Duration, NaiveDate, Utc};
+use mtp_domain::activity::{self, ActivityKind, Audience, Cost, StaffMinutes};
+use mtp_domain::attendance::SessionState;
+use mtp_domain::schedule::{self, HolidaySuggestion, Weekly};
+use mtp_domain::{FieldError, PlaceName};
+use mtp_store::{Activity, ActivityDraft, Neighbourhood, Registered, SessionSummary, StoreError};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::AppState;
+use crate::ctx::{Ctx, User};
+use crate::error::AppError;
+use crate::forms::{FormData, FormErrors, unprocessable};
+use crate::i18n::Tr;
+use crate::page::{Page, render_page};
+use crate::routes::{Subject, audit, parse_id, redirect_with_flash};
+
+/// Free text on an activity is bounded so a paste cannot fill the disk.
+const MAX_TEXT: usize = 2000;
+/// Sessions shown on the activity page; the rest are a click further.
+const SESSIONS_SHOWN: u64 = 12;
+/// The longest any one part of a session's staff time may be.
+const MAX_MINUTES: u32 = 600;
+
+pub fn kind_key(k: ActivityKind) -> String {
+    format!("activity-kind-{}", k.as_str())
+}
+
+pub fn audience_key(a: Audience) -> String {
+    format!("audience-{}", a.as_str())
+}
+
+pub fn state_tag(s: SessionState) -> &'static str {
+    match s {
+        SessionState::Planned => "tag--info",
+        SessionState::Held => "tag--present",
+        SessionState::NotHeld => "tag--excused",
+        SessionState::Cancelled => "tag--absent",
+    }
+}
+
+/// A session as one line of a list: what, when, where, state.
+pub struct SessionRow {
+    pub id: Uuid,
+    pub name: String,
+    pub when: String,
+    pub times: String,
+    pub place: String,
+    pub state: String,
+    pub state_tag: &'static str,
+    pub moved: bool,
+}
+
+pub fn session_row(t: &Tr, s: &SessionSummary) -> SessionRow {
+    SessionRow {
+        id: s.id,
+        name: s.activity_name.clone(),
+        when: t.date(s.starts_at),
+        times: t.times(s.starts_at, s.ends_at),
+        place: s.place.clone(),
+        state: t.get(s.state.key()),
+        state_tag: state_tag(s.state),
+        moved: s.moved,
+    }
+}
+
+// ---------------------------------------------------------------- list
+
+pub struct ActivityCard {
+    pub id: Uuid,
+    pub name: String,
+    pub kind: String,
+    pub audience: String,
+    pub neighbourhood: String,
+    pub cost: String,
+    pub paid: bool,
+    pub places: String,
+}
+
+fn activity_card(t: &Tr, a: &Activity) -> ActivityCard {
+    ActivityCard {
+        id: a.id,
+        name: a.d.name.clone(),
+        kind: t.get(kind_key(a.d.kind)),
+        audience: t.get(audience_key(a.d.audience)),
+        neighbourhood: a.neighbourhood_name.clone(),
+        cost: t.money(a.d.cost.cents()),
+        paid: !a.d.cost.is_free(),
+        places: match a.d.capacity {
+            Some(c) => t.get1(
+                "activity-places-of",
+                "name",
+                format!("{} / {c}", a.registered),
+            ),
+            None => t.get1("activity-places", "name", a.registered),
+        },
+    }
+}
+
+pub struct Suggestion {
+    pub title: String,
+    pub when: String,
+    pub href: String,
+}
+
+fn suggestion(t: &Tr, s: &HolidaySuggestion) -> Suggestion {
+    let title = t.get(s.holiday.key());
+    let href = url::form_urlencoded::Serializer::new("/activities/new?".to_string())
+        .append_pair("kind", ActivityKind::Holiday.as_str())
+        .append_pair("name", &title)
+        .finish();
+    Suggestion {
+        when: t.day(s.date),
+        title,
+        href,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "activities.html")]
+struct ListPage {
+    p: Page,
+    cards: Vec<ActivityCard>,
+    suggestions: Vec<Suggestion>,
+    gaps: Vec<SessionRow>,
+}
+
+/// How far ahead the list proposes holiday activities and looks for rota gaps.
+const SUGGEST_DAYS: i64 = 42;
+const GAP_DAYS: i64 = 28;
+
+pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+    let user = ctx.user()?.clone();
+    let p = Page::new(&ctx, "activities-title");
+    let t = p.t;
+    let activities = state.store.activities(&user.tenant).await?;
+    let now = Utc::now();
+    let gaps = state
+        .store
+        .rota_gaps(&user.tenant, now, now + Duration::days(GAP_DAYS))
+        .await?;
+    Ok(render_page(&ListPage {
+        cards: activities.iter().map(|a| activity_card(&t, a)).collect(),
+        suggestions: schedule::holiday_suggestions(crate::today(), SUGGEST_DAYS)
+            .iter()
+            .map(|s| suggestion(&t, s))
+            .collect(),
+        gaps: gaps.iter().map(|s| session_row(&t, s)).collect(),
+        p,
+    }))
+}
+
+// ---------------------------------------------------------------- form
+
+#[derive(Template)]
+#[template(path = "activity_form.html")]
+struct FormPage {
+    p: Page,
+    f: FormData,
+    action: String,
+    neighbourhoods: Vec<Neighbourhood>,
+    kinds: Vec<(&'static str, String)>,
+    audiences: Vec<(&'static str, String)>,
+    cost_warning: bool,
+}
+
+async fn form_page(
+    state: &AppState,
+    ctx: &Ctx,
+    f: FormData,
+    errors: FormErrors,
+    editing: Option<Uuid>,
+) -> Result<Response, AppError> {
+    let user = ctx.user()?;
+    let title = if editing.is_some() {
+        "activity-edit-title"
+    } else {
+        "activity-new-title"
+    };
+    let p = Page::new(ctx, title).with_errors(errors);
+    let t = p.t;
+    let mut audiences = vec![("", t.get("audience-default"))];
+    audiences.extend(
+        Audience::ALL
+            .iter()
+            .map(|a| (a.as_str(), t.get(audience_key(*a)))),
+    );
+    let cost_warning = Cost::parse(f.get("cost")).is_ok_and(|c| !c.is_free());
+    Ok(render_page(&FormPage {
+        action: match editing {
+            Some(id) => format!("/activities/{id}/edit"),
+            None => "/activities/new".into(),
+        },
+        neighbourhoods: state.store.neighbourhoods(&user.tenant).await?,
+        kinds: ActivityKind::ALL
+            .iter()
+            .map(|k| (k.as_str(), t.get(kind_key(*k))))
+            .collect(),
+        audiences,
+        cost_warning,
+        f,
+        p,
+    }))
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct NewQuery {
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    name: String,
+}
+
+pub async fn new_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<NewQuery>,
+) -> Result<Response, AppError> {
+    let kind = ActivityKind::parse(&q.kind).unwrap_or(ActivityKind::CoffeeHourExclusive);
+    let staff = kind.default_staff_minutes();
+    let body = url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("kind", kind.as_str())
+        .append_pair("name", &q.name.chars().take(100).collect::<String>())
+        .append_pair("cost", "0")
+        .append_pair("preparation", &staff.preparation.to_string())
+        .append_pair("execution", &staff.execution.to_string())
+        .append_pair("wrap_up", &staff.wrap_up.to_string())
+        .finish();
+    let f = FormData::parse(body.as_bytes());
+    form_page(&state, &ctx, f, FormErrors::default(), None).await
+}
+
+fn bounded_text(t: &Tr, e: &mut FormErrors, f: &FormData, field: &str, max: usize) -> String {
+    let v = f.get(field).trim();
+    if v.chars().count() > max {
+        e.field(t, field, FieldError::TooLong);
+    }
+    v.to_string()
+}
+
+fn minutes(raw: &str) -> Result<u32, FieldError> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(0);
+    }
+    raw.parse::<u32>()
+        .ok()
+        .filter(|m| *m <= MAX_MINUTES)
+        .ok_or(FieldError::NumberInvalid)
+}
+
+async fn parse_draft(
+    state: &AppState,
+    user: &User,
+    t: &Tr,
+    f: &FormData,
+) -> Result<(FormErrors, Option<ActivityDraft>), AppError> {
+    let mut e = FormErrors::default();
+    let neighbourhoods = state.store.neighbourhoods(&user.tenant).await?;
+    let neighbourhood_id = match neighbourhoods.as_slice() {
+        [only] => Some(only.id),
+        _ => {
+            let chosen = Uuid::parse_str(f.get("neighbourhood"))
+                .ok()
+                .filter(|id| neighbourhoods.iter().any(|n| n.id == *id));
+            if chosen.is_none() {
+                e.field(t, "neighbourhood", FieldError::Required);
+            }
+            chosen
+        }
+    };
+    let kind = e.take(t, "kind", ActivityKind::parse(f.get("kind")));
+    let audience = match f.get("audience") {
+        "" => kind.map(ActivityKind::default_audience),
+        raw => e.take(t, "audience", Audience::parse(raw)),
+    };
+    let name = e.take(t, "name", PlaceName::parse(f.get("name")));
+    let place = e.take(t, "place", PlaceName::parse(f.get("place")));
+    let address = bounded_text(t, &mut e, f, "address", 200);
+    let description = bounded_text(t, &mut e, f, "description", MAX_TEXT);
+    let accessibility = bounded_text(t, &mut e, f, "accessibility", MAX_TEXT);
+    let co_organisers = bounded_text(t, &mut e, f, "co_organisers", 500);
+    let cost = e.take(t, "cost", Cost::parse(f.get("cost")));
+    let capacity = e.take(t, "capacity", activity::parse_capacity(f.get("capacity")));
+    let preparation = e.take(t, "preparation", minutes(f.get("preparation")));
+    let execution = e.take(t, "execution", minutes(f.get("execution")));
+    let wrap_up = e.take(t, "wrap_up", minutes(f.get("wrap_up")));
+    let draft = match (
+        neighbourhood_id,
+        kind,
+        audience,
+        name,
+        place,
+        cost,
+        capacity,
+        preparation,
+        execution,
+        wrap_up,
+    ) {
+        (
+            Some(neighbourhood_id),
+            Some(kind),
+            Some(audience),
+            Some(name),
+            Some(place),
+            Some(cost),
+            Some(capacity),
+            Some(preparation),
+            Some(execution),
+            Some(wrap_up),
+        ) if e.is_empty() => Some(ActivityDraft {
+            neighbourhood_id,
+            kind,
+            audience,
+            name: name.into_inner(),
+            description,
+            place: place.into_inner(),
+            address,
+            accessibility,
+            near_school: f.has("near_school"),
+            cost,
+            capacity,
+            childcare: f.has("childcare"),
+            co_organisers,
+            staff: StaffMinutes {
+                preparation,
+                execution,
+                wrap_up,
+            },
+        }),
+        _ => None,
+    };
+    Ok((e, draft))
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    f: FormData,
+) -> Result<Response, AppError> {
+    let user = ctx.user()?.clone();
+    let t = Tr::new(ctx.lang);
+    let (e, draft) = parse_draft(&state, &user, &t, &f).await?;
+    let Some(draft) = draft else {
+        return Ok(unprocessable(form_page(&state, &ctx, f, e, None).await?));
+    };
+    let id = match state.store.create_activity(&user.tenant, &draft).await {
+        Ok(id) => id,
+        Err(StoreError::NotFound) => return Err(AppError::Forbidden),
+        Err(err) => return Err(err.into()),
+    };
+    audit(
+        &state,
+        &user,
+        "activity.created",
+        Subject::in_neighbourhood("activity", id, draft.neighbourhood_id),
+        draft.kind.as_str(),
+    )
+    .await;
+    Ok(redirect_with_flash(
+        &state,
+        &format!("/activities/{id}"),
+        "flash-activity-created",
+        &draft.name,
+    ))
+}
+
+/// The cost as the form shows it: "0", "2,50".
+fn cost_value(cents: u32) -> String {
+    if cents.is_multiple_of(100) {
+        (cents / 100).to_string()
+    } else {
+        format!("{},{:02}", cents / 100, cents % 100)
+    }
+}
+
+fn as_form(a: &Activity) -> FormData {
+    let d = &a.d;
+    let mut ser = url::form_urlencoded::Serializer::new(String::new());
+    ser.append_pair("neighbourhood", &d.neighbourhood_id.to_string())
+        .append_pair("kind", d.kind.as_str())
+        .append_pair("audience", d.audience.as_str())
+        .append_pair("name", &d.name)
+        .append_pair("description", &d.description)
+        .append_pair("place", &d.place)
+        .append_pair("address", &d.address)
+        .append_pair("accessibility", &d.accessibility)
+        .append_pair("cost", &cost_value(d.cost.cents()))
+        .append_pair(
+            "capacity",
+            &d.capacity.map(|c| c.to_string()).unwrap_or_default(),
+        )
+        .append_pair("co_organisers", &d.co_organisers)
+        .append_pair("preparation", &d.staff.preparation.to_string())
+        .append_pair("execution", &d.staff.execution.to_string())
+        .append_pair("wrap_up", &d.staff.wrap_up.to_string());
+    if d.near_school {
+        ser.append_pair("near_school", "yes");
+    }
+    if d.childcare {
+        ser.append_pair("childcare", "yes");
+    }
+    FormData::parse(ser.finish().as_bytes())
+}
+
+pub async fn edit_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let user = ctx.user()?.clone();
+    let a = state.store.activity(&user.tenant, parse_id(&id)?).await?;
+    form_page(&state, &ctx, as_form(&a), FormErrors::default(), Some(a.id)).await
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    f: FormData,
+) -> Result<Response, AppError> {
+    let user = ctx.user()?.clone();
+    let a = state.store.activity(&user.tenant, parse_id(&id)?).await?;
+    let t = Tr::new(ctx.lang);
+    let (mut e, draft) = parse_draft(&state, &user, &t, &f).await?;
+    if let Some(draft) = draft {
+        match state
+            .store
+            .update_activity(&user.tenant, a.id, &draft)
+            .await
+        {
+            Ok(()) => {
+                audit(
+                    &state,
+                    &user,
+                    "activity.updated",
+                    Subject::in_neighbourhood("activity", a.id, draft.neighbourhood_id),
+                    "",
+                )
+                .await;
+                return Ok(redirect_with_flash(
+                    &state,
+                    &format!("/activities/{}", a.id),
+                    "flash-saved",
+                    "",
+                ));
+            }
+            Err(StoreError::Refused(key)) => e.add("capacity", t.get1(key, "name", a.registered)),
+            Err(StoreError::NotFound) => return Err(AppError::Forbidden),
+            Err(err) => return Err(err.into()),
+        }
+    }
+    Ok(unprocessable(
+        form_page(&state, &ctx, f, e, Some(a.id)).await?,
+    ))
+}
+
+// ---------------------------------------------------------------- activity page
+
+pub struct RegistrantRow {
+    pub id: Uuid,
+    pub names: String,
+    pub waiting: bool,
+}
+
+#[derive(Template)]
+#[template(path = "activity.html")]
+struct ShowPage {
+    p: Page,
+    a: Activity,
+    kind: String,
+    audience: String,
+    cost: String,
+    sessions: Vec<SessionRow>,
+    registrants: Vec<RegistrantRow>,
+    candidates: Vec<(Uuid, String)>,
+    weekdays: Vec<(String, String)>,
+    f: FormData,
+    past_holiday_table: bool,
+    places: String,
+}
+
+async fn show_page(
+    state: &AppState,
+    ctx: &Ctx,
+    a: Activity,
+    f: FormData,
+    errors: FormErrors,
+) -> Result<Response, AppError> {
+    let user = ctx.user()?;
+    let p = Page::new(ctx, "activity-title").with_errors(errors);
+    let t = p.t;
+    let sessions = state
+        .store
+        .activity_sessions(
+            &user.tenant,
+            a.id,
+            Utc::now() - Duration::days(1),
+            SESSIONS_SHOWN,
+        )
+        .await?;
+    let registrants = state.store.registrants(&user.tenant, a.id).await?;
+    let on_list: Vec<Uuid> = registrants.iter().map(|r| r.household_id).collect();
+    let candidates = state
+        .store
+        .neighbourhood_households(&user.tenant, a.d.neighbourhood_id, &on_list, 500)
+        .await?
+        .into_iter()
+        .map(|h| (h.id, h.full_names))
+        .collect();
+    let (_, last_year) = schedule::school_holiday_years();
+    let until = NaiveDate::parse_from_str(f.get("until"), "%Y-%m-%d").ok();
+    Ok(render_page(&ShowPage {
+        p: Page {
+            title: a.d.name.clone(),
+            ..p
+        },
+        kind: t.get(kind_key(a.d.kind)),
+        audience: t.get(audience_key(a.d.audience)),
+        cost: t.money(a.d.cost.cents()),
+        sessions: sessions.iter().map(|s| session_row(&t, s)).collect(),
+        registrants: registrants
+            .into_iter()
+            .map(|r| RegistrantRow {
+                id: r.household_id,
+                names: r.first_names,
+                waiting: r.waiting,
+            })
+            .collect(),
+        candidates,
+        weekdays: (1..=7)
+            .map(|d| (d.to_string(), t.get(format!("weekday-{}", d - 1))))
+            .collect(),
+        past_holiday_table: until.is_some_and(|u| chrono::Datelike::year(&u) > last_year),
+        places: activity_card(&t, &a).places,
+        f,
+        a,
+    }))
+}
+
+/// The planning form's defaults: the next 52 weeks on the weekday and times of the handbook's
+/// coffee hour (Wednesday morning, so working parents with a free day can come).
+fn plan_defaults() -> FormData {
+    let today = crate::today();
+    let mut ser = url::form_urlencoded::Serializer::new(String::new());
+    ser.append_pair("weekday", "3")
+        .append_pair("start", "09:30")
+        .append_pair("end", "10:30")
+        .append_pair("from", &today.format("%Y-%m-%d").to_string())
+        .append_pair(
+            "until",
+            &(today + Duration::weeks(52)).format("%Y-%m-%d").to_string(),
+        )
+        .append_pair("skip_holidays", "yes")
+        .append_pair("date", "")
+        .append_pair("one_start", "09:30")
+        .append_pair("one_end", "10:30");
+    FormData::parse(ser.finish().as_bytes())
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let user = ctx.user()?.clone();
+    let a = state.store.activity(&user.tenant, parse_id(&id)?).await?;
+    show_page(&state, &ctx, a, plan_defaults(), FormErrors::default()).await
+}
+
+/// Plan a weekly series: one session per week on the chosen weekday, optionally skipping the
+/// organisation's school holidays.
+pub async fn plan_weekly(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    f: FormData,
+) -> Result<Response, AppError> {
+    let user = ctx.user()?.clone();
+    let a = state.store.activity(&user.tenant, parse_id(&id)?).await?;
+    let t = Tr::new(ctx.lang);
+    let mut e = FormErrors::default();
+    let weekday = e.take(&t, "weekday", schedule::parse_weekday(f.get("weekday")));
+    let start = e.take(&t, "start", schedule::parse_time(f.get("start")));
+    let end = e.take(&t, "end", schedule::parse_time(f.get("end")));
+    let from = e.take(&t, "from", schedule::parse_date(f.get("from")));
+    let until = e.take(&t, "until", schedule::parse_date(f.get("until")));
+    if let (Some(s), Some(en)) = (start, end) {
+        e.take(&t, "end", schedule::check_times(s, en));
+    }
+    let region = f.has("skip_holidays").then_some(user.org.holiday_region);
+    let slots = match (weekday, start, end, from, until) {
+        (Some(weekday), Some(start), Some(end), Some(from), Some(until)) if e.is_empty() => {
+            let rule = Weekly {
+                weekday,
+                start,
+                end,
+                from,
+                until,
+                skip_school_holidays: region,
+            };
+            match rule.dates() {
+                Ok(dates) => dates
+                    .into_iter()
+                    .map(|d| (d, schedule::slot(d, start, end)))
+                    .collect::<Vec<_>>(),
+                Err(err) => {
+                    e.field(&t, "until", err);
+                    Vec::new()
+                }
+            }
+        }
+        _ => Vec::new(),
+    };
+    if !e.is_empty() {
+        return Ok(unprocessable(show_page(&state, &ctx, a, f, e).await?));
+    }
+    let added = state
+        .store
+        .plan_sessions(&user.tenant, a.id, &slots)
+        .await?;
+    audit(
+        &state,
+        &user,
+        "activity.sessions-planned",
+        Subject::in_neighbourhood("activity", a.id, a.d.neighbourhood_id),
+        &format!("added={added}"),
+    )
+    .await;
+    Ok(redirect_with_flash(
+        &state,
+        &format!("/activities/{}", a.id),
+        "flash-sessions-planned",
+        &added.to_string(),
+    ))
+}
+
+/// Add one session (an outing, a workshop, or an extra coffee hour).
+pub async fn add_session(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    f: FormData,
+) -> Result<Response, AppError> {
+    let user = ctx.user()?.clone();
+    let a = state.store.activity(&user.tenant, parse_id(&id)?).await?;
+    let t = Tr::new(ctx.lang);
+    let mut e = FormErrors::default();
+    let date = e.take(&t, "date", schedule::parse_date(f.get("date")));
+    let start = e.take(&t, "one_start", schedule::parse_time(f.get("one_start")));
+    let end = e.take(&t, "one_end", schedule::parse_time(f.get("one_end")));
+    if let (Some(s), Some(en)) = (start, end) {
+        e.take(&t, "one_end", schedule::check_times(s, en));
+    }
+    let (Some(date), Some(start), Some(end)) = (date, start, end) else {
+        return Ok(unprocessable(show_page(&state, &ctx, a, f, e).await?));
+    };
+    if !e.is_empty() {
+        return Ok(unprocessable(show_page(&state, &ctx, a, f, e).await?));
+    }
+    let added = state
+        .store
+        .plan_sessions(
+            &user.tenant,
+            a.id,
+            &[(date, schedule::slot(date, start, end))],
+        )
+        .await?;
+    if added == 0 {
+        e.add("date", t.get("error-session-exists"));
+        return Ok(unprocessable(show_page(&state, &ctx, a, f, e).await?));
+    }
+    audit(
+        &state,
+        &user,
+        "activity.session-added",
+        Subject::in_neighbourhood("activity", a.id, a.d.neighbourhood_id),
+        "",
+    )
+    .await;
+    Ok(redirect_with_flash(
+        &state,
+        &format!("/activities/{}", a.id),
+        "flash-sessions-planned",
+        "1",
+    ))
+}
+
+/// Register a household for the activity: for a weekly series, for every session.
+pub async fn register(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    f: FormData,
+) -> Result<Response, AppError> {
+    let user = ctx.user()?.clone();
+    let a = state.store.activity(&user.tenant, parse_id(&id)?).await?;
+    let t = Tr::new(ctx.lang);
+    let mut e = FormErrors::default();
+    let Ok(household) = Uuid::parse_str(f.get("household")) else {
+        e.field(&t, "household", FieldError::Required);
+        return Ok(unprocessable(
+            show_page(&state, &ctx, a, plan_defaults(), e).await?,
+        ));
+    };
+    let result = if f.get("invite") == "yes" {
+        state
+            .store
+            .invite(&user.tenant, a.id, household)
+            .await
+            .map(|()| None)
+    } else {
+        state
+            .store
+            .register(&user.tenant, Some(user.account.id), a.id, household)
+            .await
+            .map(Some)
+    };
+    let flash = match result {
+        Ok(None) => "flash-invited",
+        Ok(Some(Registered::Placed(activity::Placement::Registered))) => "flash-registered",
+        Ok(Some(Registered::Placed(activity::Placement::WaitingList))) => "flash-waiting-list",
+        Ok(Some(Registered::AlreadyRegistered)) => "flash-already-registered",
+        Err(StoreError::Refused(key)) => {
+            let names = state
+                .store
+                .household_first_names(&user.tenant, &[household])
+                .await?
+                .join(" & ");
+            e.add("household", t.get1(key, "name", names));
+            return Ok(unprocessable(
+                show_page(&state, &ctx, a, plan_defaults(), e).await?,
+            ));
+        }
+        Err(StoreError::NotFound) => {
+            e.field(&t, "household", FieldError::ChoiceInvalid);
+            return Ok(unprocessable(
+                show_page(&state, &ctx, a, plan_defaults(), e).await?,
+            ));
+        }
+        Err(err) => return Err(err.into()),
+    };
+    audit(
+        &state,
+        &user,
+        if flash == "flash-invited" {
+            "activity.invited"
+        } else {
+            "activity.registered"
+        },
+        Subject::household(household, a.d.neighbourhood_id),
+        &a.id.to_string(),
+    )
+    .await;
+    Ok(redirect_with_flash(
+        &state,
+        &format!("/activities/{}", a.id),
+        flash,
+        "",
+    ))
+}
+
+/// Take a household off the list; whoever moves up from the waiting list is named in the
+/// notification, so the worker can tell them.
+pub async fn unregister(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    f: FormData,
+) -> Result<Response, AppError> {
+    let user = ctx.user()?.clone();
+    let a = state.store.activity(&user.tenant, parse_id(&id)?).await?;
+    let Ok(household) = Uuid::parse_str(f.get("household")) else {
+        return Ok(redirect_with_flash(
+            &state,
+            &format!("/activities/{}", a.id),
+            "flash-saved",
+            "",
+        ));
+    };
+    let up = state
+        .store
+        .unregister(&user.tenant, Some(user.account.id), a.id, household)
+        .await?;
+    audit(
+        &state,
+        &user,
+        "activity.unregistered",
+        Subject::household(household, a.d.neighbourhood_id),
+        &a.id.to_string(),
+    )
+    .await;
+    let to = format!("/activities/{}", a.id);
+    if up.is_empty() {
+        return Ok(redirect_with_flash(&state, &to, "flash-unregistered", ""));
+    }
+    let names = state.store.household_first_names(&user.tenant, &up).await?;
+    Ok(redirect_with_flash(
+        &state,
+        &to,
+        "flash-moved-up",
+        &names.join(", "),
+    ))
+}

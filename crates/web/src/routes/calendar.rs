@@ -1,0 +1,162 @@
+//! Calendar feeds (iCalendar): a neighbourhood's public programme, and a household's own
+//! sessions behind a secret address that a worker can renew or stop.
+//!
+//! Feeds are fetched by calendar apps every few hours, so a fetch is not audit-logged; making
+//! and stopping an address is.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse, Response};
+use chrono::Utc;
+use mtp_domain::attendance::SessionState;
+use mtp_domain::ical::{self, CalEvent};
+use mtp_store::calendar::Feed;
+
+use crate::AppState;
+use crate::ctx::Ctx;
+use crate::error::AppError;
+use crate::page::{Page, render_page};
+use crate::routes::{Subject, audit, parse_id, redirect_with_flash};
+
+fn ics(feed: Feed) -> Response {
+    let stamp = Utc::now();
+    let events: Vec<CalEvent> = feed
+        .sessions
+        .iter()
+        .map(|s| CalEvent {
+            uid: format!("{}@meet-the-parents", s.id),
+            start: s.starts_at,
+            end: s.ends_at,
+            summary: s.activity_name.clone(),
+            location: [s.place.as_str(), s.address.as_str()]
+                .into_iter()
+                .filter(|p| !p.is_empty())
+                .collect::<Vec<_>>()
+                .join(", "),
+            description: String::new(),
+            cancelled: s.state == SessionState::Cancelled,
+            sequence: s.sequence,
+            stamp,
+        })
+        .collect();
+    (
+        [
+            (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
+            (header::CACHE_CONTROL, "private, max-age=900"),
+        ],
+        ical::calendar(&feed.name, &events),
+    )
+        .into_response()
+}
+
+/// `/calendar/{token}.ics`: a household's sessions. An unknown or stopped address is a 404.
+pub async fn household_feed(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+) -> Result<Response, AppError> {
+    let token = file.strip_suffix(".ics").ok_or(AppError::NotFound)?;
+    if token.len() != 64 || !token.chars().all(|c| c.is_ascii_hexdigit()) {
+        return Err(AppError::NotFound);
+    }
+    let feed = state
+        .store
+        .household_feed(token, Utc::now())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(ics(feed))
+}
+
+/// `/programme/{neighbourhood}.ics`: the public programme of a neighbourhood.
+pub async fn programme_feed(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+) -> Result<Response, AppError> {
+    let id = parse_id(file.strip_suffix(".ics").ok_or(AppError::NotFound)?)?;
+    Ok(ics(state.store.neighbourhood_feed(id, Utc::now()).await?))
+}
+
+#[derive(Template)]
+#[template(path = "calendar_address.html")]
+struct AddressPage {
+    p: Page,
+    household_id: String,
+    url: String,
+}
+
+/// The address the app is reached on, for links that leave it (a calendar subscription).
+fn base_url(state: &AppState, headers: &HeaderMap) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| {
+            h.chars()
+                .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
+        })
+        .unwrap_or("localhost");
+    let scheme = if state.cfg.secure_cookies {
+        "https"
+    } else {
+        "http"
+    };
+    format!("{scheme}://{host}")
+}
+
+/// Make a new secret calendar address for a household and show it once.
+pub async fn renew(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let user = ctx.user()?.clone();
+    let h = state.store.household(&user.tenant, parse_id(&id)?).await?;
+    if h.anonymised {
+        return Ok(redirect_with_flash(
+            &state,
+            &format!("/households/{}", h.id),
+            "flash-saved",
+            "",
+        ));
+    }
+    let token = state.store.renew_calendar_feed(&user.tenant, h.id).await?;
+    audit(
+        &state,
+        &user,
+        "household.calendar-renewed",
+        Subject::household(h.id, h.neighbourhood_id),
+        "",
+    )
+    .await;
+    let p = Page::new(&ctx, "calendar-address-title");
+    Ok(render_page(&AddressPage {
+        household_id: h.id.to_string(),
+        url: format!("{}/calendar/{token}.ics", base_url(&state, &headers)),
+        p,
+    }))
+}
+
+/// Stop a household's calendar address.
+pub async fn revoke(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let user = ctx.user()?.clone();
+    let h = state.store.household(&user.tenant, parse_id(&id)?).await?;
+    state.store.revoke_calendar_feed(&user.tenant, h.id).await?;
+    audit(
+        &state,
+        &user,
+        "household.calendar-revoked",
+        Subject::household(h.id, h.neighbourhood_id),
+        "",
+    )
+    .await;
+    Ok(redirect_with_flash(
+        &state,
+        &format!("/households/{}", h.id),
+        "flash-calendar-revoked",
+        "",
+    ))
+}

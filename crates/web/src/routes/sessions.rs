@@ -1,0 +1,865 @@
+//! Sessions: the programme, the worker's plan for one session with its attendance list and
+//! rota, and the check-in page at the door.
+//!
+//! Hosts are volunteers: they reach the programme and the check-in page of sessions from today
+//! on in their own neighbourhoods, and see first names only.
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::{Duration, Utc};
+use mtp_domain::Role;
+use mtp_domain::activity::StaffMinutes;
+use mtp_domain::attendance::{
+    self, AbsenceReason, AgeBand, AttendanceStatus, ChecklistItem, HostReply, SessionState,
+};
+use mtp_domain::schedule;
+use mtp_store::{
+    Checkin, CheckinOutcome, NewAuditEvent, SessionDetail, SessionSummary, StoreError,
+};
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::AppState;
+use crate::ctx::{Ctx, User};
+use crate::error::AppError;
+use crate::forms::{FormData, FormErrors, unprocessable};
+use crate::i18n::Tr;
+use crate::page::{Page, render_page};
+use crate::routes::activities::{SessionRow, kind_key, session_row};
+use crate::routes::{Subject, audit, parse_id, redirect_with_flash};
+
+/// How far the programme looks back (to fill in attendance afterwards) and ahead.
+const PROGRAMME_BACK_DAYS: i64 = 7;
+const PROGRAMME_AHEAD_DAYS: i64 = 28;
+/// Households offered under "someone else?" at the door.
+const OTHERS_AT_DOOR: u64 = 300;
+
+/// A session the user may act on. Hosts only reach sessions from today on.
+async fn load(state: &AppState, user: &User, id: &str) -> Result<SessionSummary, AppError> {
+    let s = state
+        .store
+        .session_summary(&user.tenant, parse_id(id)?)
+        .await?;
+    if user.role() == Role::Host {
+        let day = s.starts_at.with_timezone(&schedule::TZ).date_naive();
+        if day < crate::today() {
+            return Err(AppError::Forbidden);
+        }
+    }
+    Ok(s)
+}
+
+fn session_subject(s: &SessionSummary) -> Subject<'static> {
+    Subject::in_neighbourhood("session", s.id, s.neighbourhood_id)
+}
+
+// ---------------------------------------------------------------- programme
+
+pub struct AskedRow {
+    pub row: SessionRow,
+    pub reply: String,
+}
+
+#[derive(Template)]
+#[template(path = "sessions.html")]
+struct ProgrammePage {
+    p: Page,
+    rows: Vec<SessionRow>,
+    asked: Vec<AskedRow>,
+    staff: bool,
+}
+
+pub async fn programme(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+    let user = ctx.user()?.clone();
+    let p = Page::new(&ctx, "sessions-title");
+    let t = p.t;
+    let staff = user.role().is_staff();
+    let now = Utc::now();
+    let from = if staff {
+        now - Duration::days(PROGRAMME_BACK_DAYS)
+    } else {
+        schedule::local_to_utc(crate::today(), chrono::NaiveTime::MIN)
+    };
+    let sessions = state
+        .store
+        .programme(
+            &user.tenant,
+            from,
+            now + Duration::days(PROGRAMME_AHEAD_DAYS),
+            200,
+        )
+        .await?;
+    let mine = state
+        .store
+        .rota_sessions(&user.tenant, user.account.id)
+        .await?;
+    let mut asked = Vec::new();
+    for s in sessions.iter().filter(|s| mine.contains(&s.id)) {
+        let detail_reply = state
+            .store
+            .session_staff_reply(&user.tenant, s.id, user.account.id)
+            .await?;
+        asked.push(AskedRow {
+            row: session_row(&t, s),
+            reply: detail_reply
+                .map(|r| r.as_str().to_string())
+                .unwrap_or_default(),
+        });
+    }
+    Ok(render_page(&ProgrammePage {
+        rows: sessions.iter().map(|s| session_row(&t, s)).collect(),
+        asked,
+        staff,
+        p,
+    }))
+}
+
+// ---------------------------------------------------------------- session page
+
+pub struct LineRow {
+    pub id: Uuid,
+    pub names: String,
+    pub expected: bool,
+    pub registered: bool,
+    pub waiting: bool,
+    pub rsvp: String,
+    pub status: String,
+    pub status_value: &'static str,
+    pub status_tag: &'static str,
+    pub reason_value: &'static str,
+    pub children: u32,
+    pub multi_parent: bool,
+}
+
+pub struct StaffRow {
+    pub id: Uuid,
+    pub name: String,
+    pub role: String,
+    pub reply: String,
+    pub reply_tag: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "session.html")]
+struct SessionPage {
+    p: Page,
+    s: SessionRow,
+    activity_id: Uuid,
+    kind: String,
+    lines: Vec<LineRow>,
+    expected: u32,
+    present: u32,
+    children_present: u32,
+    bands: Vec<(String, u32)>,
+    second_worker: bool,
+    paid: String,
+    staff: Vec<StaffRow>,
+    candidates: Vec<(Uuid, String)>,
+    checklist: Vec<(&'static str, String, bool)>,
+    minutes: StaffMinutes,
+    note: String,
+    statuses: Vec<(&'static str, String)>,
+    reasons: Vec<(&'static str, String)>,
+    states: Vec<(&'static str, String)>,
+    state_value: &'static str,
+    f: FormData,
+}
+
+pub fn status_tag(s: AttendanceStatus) -> &'static str {
+    match s {
+        AttendanceStatus::Present => "tag--present",
+        AttendanceStatus::Excused => "tag--excused",
+        AttendanceStatus::Absent => "tag--absent",
+    }
+}
+
+fn reply_tag(r: HostReply) -> &'static str {
+    match r {
+        HostReply::Asked => "tag--info",
+        HostReply::Confirmed => "tag--present",
+        HostReply::Declined => "tag--absent",
+    }
+}
+
+async fn session_page(
+    state: &AppState,
+    ctx: &Ctx,
+    d: SessionDetail,
+    f: FormData,
+    errors: FormErrors,
+) -> Result<Response, AppError> {
+    let user = ctx.user()?;
+    let p = Page::new(ctx, "session-title").with_errors(errors);
+    let t = p.t;
+    let day = d.s.starts_at.with_timezone(&schedule::TZ).date_naive();
+    let expected = u32::try_from(d.lines.iter().filter(|l| l.expected()).count()).unwrap_or(0);
+    let present_lines: Vec<_> = d
+        .lines
+        .iter()
+        .filter(|l| {
+            l.attendance
+                .as_ref()
+                .is_some_and(|a| a.status == AttendanceStatus::Present)
+        })
+        .collect();
+    let present = u32::try_from(present_lines.len()).unwrap_or(0);
+    let children_present = present_lines
+        .iter()
+        .filter_map(|l| l.attendance.as_ref())
+        .map(|a| a.children)
+        .sum();
+    let mut bands: BTreeMap<usize, u32> = BTreeMap::new();
+    for l in d.lines.iter().filter(|l| l.expected()) {
+        for c in &l.children {
+            if let Some(b) = attendance::age_band(c, day) {
+                let i = AgeBand::ALL.iter().position(|x| *x == b).unwrap_or(0);
+                *bands.entry(i).or_default() += 1;
+            }
+        }
+    }
+    let workers = u32::try_from(
+        d.staff
+            .iter()
+            .filter(|s| s.role.is_staff() && s.reply != HostReply::Declined)
+            .count(),
+    )
+    .unwrap_or(0);
+    let on_rota: Vec<Uuid> = d.staff.iter().map(|s| s.account_id).collect();
+    let candidates = state
+        .store
+        .accounts(user.org.id)
+        .await?
+        .into_iter()
+        .filter(|a| {
+            !a.disabled
+                && matches!(a.role, Role::Host | Role::Worker | Role::Coordinator)
+                && a.neighbourhoods.contains(&d.s.neighbourhood_id)
+                && !on_rota.contains(&a.id)
+        })
+        .map(|a| (a.id, a.display_name))
+        .collect();
+    let lines = d
+        .lines
+        .iter()
+        .map(|l| {
+            let a = l.attendance.as_ref();
+            LineRow {
+                id: l.household_id,
+                names: l.first_names.clone(),
+                expected: l.expected(),
+                registered: l.registered,
+                waiting: l.waiting,
+                rsvp: match &l.rsvp {
+                    Some(r) if r.coming => t.get("rsvp-coming"),
+                    Some(_) => t.get("rsvp-not-coming"),
+                    None => String::new(),
+                },
+                status: a.map(|a| t.get(a.status.key())).unwrap_or_default(),
+                status_value: a.map(|a| a.status.as_str()).unwrap_or(""),
+                status_tag: a.map(|a| status_tag(a.status)).unwrap_or(""),
+                reason_value: a.and_then(|a| a.reason).map(|r| r.as_str()).unwrap_or(""),
+                children: a
+                    .map(|a| a.children)
+                    .or_else(|| l.rsvp.as_ref().map(|r| r.children))
+                    .unwrap_or(0),
+                multi_parent: l.kind == mtp_domain::HouseholdKind::MultiParent,
+            }
+        })
+        .collect();
+    let staff = d
+        .staff
+        .iter()
+        .map(|s| StaffRow {
+            id: s.account_id,
+            name: s.name.clone(),
+            role: t.get(format!("role-{}", s.role.as_str())),
+            reply: t.get(s.reply.key()),
+            reply_tag: reply_tag(s.reply),
+        })
+        .collect();
+    let page = SessionPage {
+        s: session_row(&t, &d.s),
+        activity_id: d.s.activity_id,
+        kind: t.get(kind_key(d.s.kind)),
+        second_worker: attendance::needs_second_worker(expected, present, workers),
+        paid: if d.activity.d.cost.is_free() {
+            String::new()
+        } else {
+            t.money(d.activity.d.cost.cents())
+        },
+        lines,
+        expected,
+        present,
+        children_present,
+        bands: bands
+            .into_iter()
+            .map(|(i, n)| (t.get(AgeBand::ALL[i].key()), n))
+            .collect(),
+        staff,
+        candidates,
+        checklist: ChecklistItem::ALL
+            .iter()
+            .map(|c| (c.as_str(), t.get(c.key()), d.checklist.contains(c)))
+            .collect(),
+        minutes: d.minutes,
+        note: d.note.clone(),
+        statuses: AttendanceStatus::ALL
+            .iter()
+            .map(|s| (s.as_str(), t.get(s.key())))
+            .collect(),
+        reasons: AbsenceReason::ALL
+            .iter()
+            .map(|r| (r.as_str(), t.get(r.key())))
+            .collect(),
+        states: SessionState::ALL
+            .iter()
+            .map(|s| (s.as_str(), t.get(s.key())))
+            .collect(),
+        state_value: d.s.state.as_str(),
+        f,
+        p: Page {
+            title: format!("{} – {}", d.s.activity_name, t.date(d.s.starts_at)),
+            ..p
+        },
+    };
+    Ok(render_page(&page))
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let user = ctx.user()?.clone();
+    let s = load(&state, &user, &id).await?;
+    let d = state.store.session_detail(&user.tenant, s.id).await?;
+    audit(&state, &user, "session.viewed", session_subject(&s), "").await;
+    let f = move_defaults(&d.s);
+    session_page(&state, &ctx, d, f, FormErrors::default()).await
+}
+
+fn move_defaults(s: &SessionSummary) -> FormData {
+    let start = s.starts_at.with_timezone(&schedule::TZ);
+    let end = s.ends_at.with_timezone(&schedule::TZ);
+    let mut ser = url::form_urlencoded::Serializer::new(String::new());
+    ser.append_pair("date", &start.format("%Y-%m-%d").to_string())
+        .append_pair("start", &start.format("%H:%M").to_string())
+        .append_pair("end", &end.format("%H:%M").to_string());
+    FormData::parse(ser.finish().as_bytes())
+}
+
+fn minutes(raw: &str) -> Result<u32, mtp_domain::FieldError> {
+    raw.trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|m| *m <= 600)
+        .ok_or(mtp_domain::FieldError::NumberInvalid)
+}
+
+/// Save the plan: staff hours, the checklist and the note.
+pub async fn plan(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    f: FormData,
+) -> Result<Response, AppError> {
+    let user = ctx.user()?.clone();
+    let s = load(&state, &user, &id).await?;
+    let t = Tr::new(ctx.lang);
+    let mut e = FormErrors::default();
+    let preparation = e.take(&t, "preparation", minutes(f.get("preparation")));
+    let execution = e.take(&t, "execution", minutes(f.get("execution")));
+    let wrap_up = e.take(&t, "wrap_up", minutes(f.get("wrap_up")));
+    let note: String = f.get("note").trim().to_string();
+    if note.chars().count() > 2000 {
+        e.field(&t, "note", mtp_domain::FieldError::TooLong);
+    }
+    let checklist: Vec<ChecklistItem> = f
+        .all("checklist")
+        .into_iter()
+        .filter_map(|c| ChecklistItem::parse(c).ok())
+        .collect();
+    let (Some(preparation), Some(execution), Some(wrap_up)) = (preparation, execution, wrap_up)
+    else {
+        let d = state.store.session_detail(&user.tenant, s.id).await?;
+        return Ok(unprocessable(session_page(&state, &ctx, d, f, e).await?));
+    };
+    if !e.is_empty() {
+        let d = state.store.session_detail(&user.tenant, s.id).await?;
+        return Ok(unprocessable(session_page(&state, &ctx, d, f, e).await?));
+    }
+    state
+        .store
+        .update_session_plan(
+            &user.tenant,
+            s.id,
+            StaffMinutes {
+                preparation,
+                execution,
+                wrap_up,
+            },
+            &checklist,
+            &note,
+        )
+        .await?;
+    audit(&state, &user, "session.planned", session_subject(&s), "").await;
+    Ok(redirect_with_flash(
+        &state,
+        &format!("/sessions/{}", s.id),
+        "flash-saved",
+        "",
+    ))
+}
+
+/// Held, "we did not meet", cancelled, or planned again.
+pub async fn set_state(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    f: FormData,
+) -> Result<Response, AppError> {
+    let user = ctx.user()?.clone();
+    let s = load(&state, &user, &id).await?;
+    let to = format!("/sessions/{}", s.id);
+    let Ok(next) = SessionState::parse(f.get("state")) else {
+        return Ok(redirect_with_flash(&state, &to, "flash-saved", ""));
+    };
+    state
+        .store
+        .set_session_state(&user.tenant, s.id, next)
+        .await?;
+    audit(
+        &state,
+        &user,
+        "session.state-changed",
+        session_subject(&s),
+        next.as_str(),
+    )
+    .await;
+    Ok(redirect_with_flash(&state, &to, "flash-saved", ""))
+}
+
+/// Move one occurrence to another day or time.
+pub async fn move_session(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    f: FormData,
+) -> Result<Response, AppError> {
+    let user = ctx.user()?.clone();
+    let s = load(&state, &user, &id).await?;
+    let t = Tr::new(ctx.lang);
+    let mut e = FormErrors::default();
+    let date = e.take(&t, "date", schedule::parse_date(f.get("date")));
+    let start = e.take(&t, "start", schedule::parse_time(f.get("start")));
+    let end = e.take(&t, "end", schedule::parse_time(f.get("end")));
+    if let (Some(st), Some(en)) = (start, end) {
+        e.take(&t, "end", schedule::check_times(st, en));
+    }
+    if let (Some(date), Some(start), Some(end), true) = (date, start, end, e.is_empty()) {
+        match state
+            .store
+            .move_session(&user.tenant, s.id, schedule::slot(date, start, end))
+            .await
+        {
+            Ok(()) => {
+                audit(&state, &user, "session.moved", session_subject(&s), "").await;
+                return Ok(redirect_with_flash(
+                    &state,
+                    &format!("/sessions/{}", s.id),
+                    "flash-session-moved",
+                    &t.day(date),
+                ));
+            }
+            Err(StoreError::Refused(key)) => e.add("date", t.get(key)),
+            Err(err) => return Err(err.into()),
+        }
+    }
+    let d = state.store.session_detail(&user.tenant, s.id).await?;
+    Ok(unprocessable(session_page(&state, &ctx, d, f, e).await?))
+}
+
+/// Ask someone for the rota, record their answer, or take them off it.
+pub async fn staff(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    f: FormData,
+) -> Result<Response, AppError> {
+    let user = ctx.user()?.clone();
+    let s = load(&state, &user, &id).await?;
+    let to = format!("/sessions/{}", s.id);
+    let Ok(account) = Uuid::parse_str(f.get("account")) else {
+        return Ok(redirect_with_flash(&state, &to, "flash-saved", ""));
+    };
+    if f.get("reply") == "remove" {
+        state
+            .store
+            .remove_session_staff(&user.tenant, s.id, account)
+            .await?;
+    } else {
+        let reply = HostReply::parse(f.get("reply")).unwrap_or(HostReply::Asked);
+        match state
+            .store
+            .set_session_staff(&user.tenant, s.id, account, reply)
+            .await
+        {
+            Ok(()) | Err(StoreError::NotFound) => {}
+            Err(err) => return Err(err.into()),
+        }
+    }
+    audit(
+        &state,
+        &user,
+        "session.rota-changed",
+        session_subject(&s),
+        "",
+    )
+    .await;
+    Ok(redirect_with_flash(&state, &to, "flash-saved", ""))
+}
+
+/// A host or worker answers a request to help at a session.
+pub async fn reply(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    f: FormData,
+) -> Result<Response, AppError> {
+    let user = ctx.user()?.clone();
+    let s = load(&state, &user, &id).await?;
+    let asked = state
+        .store
+        .session_staff_reply(&user.tenant, s.id, user.account.id)
+        .await?;
+    if asked.is_some()
+        && let Ok(reply) = HostReply::parse(f.get("reply"))
+    {
+        state
+            .store
+            .set_session_staff(&user.tenant, s.id, user.account.id, reply)
+            .await?;
+        audit(
+            &state,
+            &user,
+            "session.rota-replied",
+            session_subject(&s),
+            reply.as_str(),
+        )
+        .await;
+    }
+    Ok(redirect_with_flash(&state, "/sessions", "flash-saved", ""))
+}
+
+// ---------------------------------------------------------------- attendance and check-in
+
+/// Whether the request comes from the check-in script, which wants JSON instead of a page.
+fn wants_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"))
+}
+
+#[derive(Serialize)]
+struct CheckinAnswer {
+    ok: bool,
+    replayed: bool,
+    message: String,
+}
+
+fn json(status: StatusCode, ok: bool, replayed: bool, message: String) -> Response {
+    (
+        status,
+        Json(CheckinAnswer {
+            ok,
+            replayed,
+            message,
+        }),
+    )
+        .into_response()
+}
+
+/// Parse one attendance line: household, status (or "undo"), reason, children and key.
+fn parse_checkin(t: &Tr, e: &mut FormErrors, session_id: Uuid, f: &FormData) -> Option<Checkin> {
+    let household = Uuid::parse_str(f.get("household")).ok();
+    if household.is_none() {
+        e.field(t, "household", mtp_domain::FieldError::Required);
+    }
+    let status = match f.get("status") {
+        "undo" => None,
+        raw => Some(e.take(t, "status", AttendanceStatus::parse(raw))?),
+    };
+    let reason = match (status, f.get("reason")) {
+        (Some(AttendanceStatus::Excused), "") => {
+            e.field(t, "reason", mtp_domain::FieldError::Required);
+            None
+        }
+        (Some(AttendanceStatus::Excused), raw) => e.take(t, "reason", AbsenceReason::parse(raw)),
+        _ => None,
+    };
+    let children = e
+        .take(
+            t,
+            "children",
+            attendance::parse_children_count(f.get("children")),
+        )
+        .unwrap_or(0);
+    let key: String = f.get("key").trim().to_string();
+    if key.len() > mtp_store::sessions::MAX_KEY {
+        e.field(t, "key", mtp_domain::FieldError::TooLong);
+    }
+    if !e.is_empty() {
+        return None;
+    }
+    Some(Checkin {
+        session_id,
+        household_id: household?,
+        status,
+        reason,
+        children,
+        key: Some(key).filter(|k| !k.is_empty()),
+    })
+}
+
+fn audit_event(user: &User, s: &SessionSummary, c: &Checkin) -> NewAuditEvent {
+    NewAuditEvent {
+        org_id: user.org.id,
+        actor_id: Some(user.account.id),
+        actor_role: user.role().as_str().into(),
+        action: "attendance.recorded".into(),
+        object_type: "household".into(),
+        object_id: Some(c.household_id),
+        neighbourhood_id: Some(s.neighbourhood_id),
+        outcome: mtp_domain::audit::Outcome::Allowed,
+        detail: format!(
+            "session={} status={}",
+            s.id,
+            c.status.map_or("undo", |st| st.as_str())
+        ),
+    }
+}
+
+/// Record attendance: the tap at the door (`/checkin`) and the worker's attendance list
+/// (`/attendance`) share this. The script gets JSON; a form without script gets the page back.
+async fn record(
+    state: &AppState,
+    ctx: &Ctx,
+    headers: &HeaderMap,
+    id: &str,
+    f: &FormData,
+    back: &str,
+) -> Result<Response, AppError> {
+    let user = ctx.user()?.clone();
+    let s = load(state, &user, id).await?;
+    let t = Tr::new(ctx.lang);
+    let json_wanted = wants_json(headers);
+    let mut e = FormErrors::default();
+    let Some(c) = parse_checkin(&t, &mut e, s.id, f) else {
+        let message = e.list().first().map(|(_, m)| m.clone()).unwrap_or_default();
+        if json_wanted {
+            return Ok(json(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                false,
+                false,
+                message,
+            ));
+        }
+        return Err(AppError::BadRequest);
+    };
+    let result = state
+        .store
+        .record_attendance(
+            &user.tenant,
+            Some(user.account.id),
+            &c,
+            audit_event(&user, &s, &c),
+        )
+        .await;
+    let names = state
+        .store
+        .household_first_names(&user.tenant, &[c.household_id])
+        .await
+        .unwrap_or_default()
+        .join(" & ");
+    let to = format!("/sessions/{}/{back}#h-{}", s.id, c.household_id);
+    match result {
+        Ok(outcome) => {
+            let key = match (c.status, outcome) {
+                (_, CheckinOutcome::Replayed) => "flash-checkin-replayed",
+                (Some(AttendanceStatus::Present), _) => "flash-checked-in",
+                (None, _) => "flash-checkin-undone",
+                (Some(_), _) => "flash-attendance-saved",
+            };
+            if json_wanted {
+                return Ok(json(
+                    StatusCode::OK,
+                    true,
+                    outcome == CheckinOutcome::Replayed,
+                    t.get1(key, "name", &names),
+                ));
+            }
+            Ok(redirect_with_flash(state, &to, key, &names))
+        }
+        Err(StoreError::Refused(key)) => {
+            let message = t.get1(key, "name", &names);
+            if json_wanted {
+                return Ok(json(StatusCode::CONFLICT, false, false, message));
+            }
+            let mut e = FormErrors::default();
+            e.add(&format!("h-{}", c.household_id), message);
+            Ok(unprocessable(if back == "checkin" {
+                door_page(state, ctx, &user, s, e).await?
+            } else {
+                let d = state.store.session_detail(&user.tenant, s.id).await?;
+                session_page(state, ctx, d, move_defaults(&s), e).await?
+            }))
+        }
+        Err(StoreError::NotFound) => {
+            if json_wanted {
+                return Ok(json(
+                    StatusCode::NOT_FOUND,
+                    false,
+                    false,
+                    t.get("checkin-unknown-household"),
+                ));
+            }
+            Err(AppError::NotFound)
+        }
+        Err(err) => Err(err.into()),
+    }
+}
+
+pub async fn attendance(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    f: FormData,
+) -> Result<Response, AppError> {
+    record(&state, &ctx, &headers, &id, &f, "").await
+}
+
+pub async fn checkin(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    f: FormData,
+) -> Result<Response, AppError> {
+    record(&state, &ctx, &headers, &id, &f, "checkin").await
+}
+
+pub struct DoorCard {
+    pub id: Uuid,
+    pub names: String,
+    pub present: bool,
+    pub children: u32,
+    pub key: Uuid,
+    pub undo_key: Uuid,
+}
+
+#[derive(Template)]
+#[template(path = "checkin.html")]
+struct DoorPage {
+    p: Page,
+    s: SessionRow,
+    session_id: Uuid,
+    cards: Vec<DoorCard>,
+    others: Vec<DoorCard>,
+    expected: usize,
+    present: usize,
+    count_text: String,
+    cancelled: bool,
+}
+
+/// The check-in page: one big button per expected household. Each form carries a fresh key,
+/// so a resent form is counted once; the script makes its own key per tap.
+pub async fn checkin_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let user = ctx.user()?.clone();
+    let s = load(&state, &user, &id).await?;
+    audit(
+        &state,
+        &user,
+        "session.checkin-viewed",
+        session_subject(&s),
+        "",
+    )
+    .await;
+    door_page(&state, &ctx, &user, s, FormErrors::default()).await
+}
+
+async fn door_page(
+    state: &AppState,
+    ctx: &Ctx,
+    user: &User,
+    s: SessionSummary,
+    errors: FormErrors,
+) -> Result<Response, AppError> {
+    let d = state.store.session_detail(&user.tenant, s.id).await?;
+    let p = Page::new(ctx, "checkin-title").with_errors(errors);
+    let t = p.t;
+    let card = |id: Uuid, names: String, present: bool, children: u32| DoorCard {
+        id,
+        names,
+        present,
+        children,
+        key: Uuid::now_v7(),
+        undo_key: Uuid::now_v7(),
+    };
+    let mut cards = Vec::new();
+    let mut listed = Vec::new();
+    for l in &d.lines {
+        let present = l
+            .attendance
+            .as_ref()
+            .is_some_and(|a| a.status == AttendanceStatus::Present);
+        if l.expected() || present {
+            listed.push(l.household_id);
+            let children = l
+                .attendance
+                .as_ref()
+                .map(|a| a.children)
+                .or_else(|| l.rsvp.as_ref().map(|r| r.children))
+                .unwrap_or(0);
+            cards.push(card(
+                l.household_id,
+                l.first_names.clone(),
+                present,
+                children,
+            ));
+        }
+    }
+    let others = state
+        .store
+        .neighbourhood_households(&user.tenant, s.neighbourhood_id, &listed, OTHERS_AT_DOOR)
+        .await?
+        .into_iter()
+        .map(|h| card(h.id, h.first_names, false, 0))
+        .collect();
+    let present = cards.iter().filter(|c| c.present).count();
+    Ok(render_page(&DoorPage {
+        s: session_row(&t, &s),
+        session_id: s.id,
+        expected: cards.len(),
+        count_text: t.get1(
+            "checkin-count",
+            "name",
+            format!("{present} / {}", cards.len()),
+        ),
+        present,
+        cancelled: s.state == SessionState::Cancelled,
+        cards,
+        others,
+        p,
+    }))
+}

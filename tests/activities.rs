@@ -1,0 +1,798 @@
+//! Activities and sessions: planning a year of weekly coffee hours, the audience rule, the
+//! check-in at the door (replay-safe), the second-animator warning, what hosts may see, and
+//! calendar feeds read back by a calendar library.
+
+use chrono::{Duration, Timelike, Utc};
+use icalendar::{CalendarDateTime, Component, DatePerhapsTime, EventStatus};
+use mtp_domain::Tenant;
+use mtp_domain::attendance::AttendanceStatus;
+use mtp_domain::schedule::TZ;
+use mtp_store::{HouseholdFilter, SessionSummary};
+use reqwest::StatusCode;
+use uuid::Uuid;
+
+use crate::helpers::{Client, TestApp};
+use crate::on_both;
+
+async fn admin_of(app: &TestApp) -> Tenant {
+    app.org("Almere").await
+}
+
+async fn coffee_hour(app: &TestApp, t: &Tenant) -> Uuid {
+    app.store
+        .activities(t)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .find(|a| a.d.name == "Koffie-uurtje Poort")
+        .map(|a| a.id)
+        .unwrap_or_else(|| panic!("the demo has a coffee hour"))
+}
+
+async fn next_session(app: &TestApp, t: &Tenant, activity: Uuid) -> SessionSummary {
+    app.store
+        .activity_sessions(t, activity, Utc::now(), 1)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| panic!("the demo plans sessions ahead"))
+}
+
+/// A household of the demo by kind: the first single-parent or multi-parent one taking part.
+async fn household_of_kind(app: &TestApp, t: &Tenant, kind: mtp_domain::HouseholdKind) -> Uuid {
+    let (rows, _) = app
+        .store
+        .households(t, &HouseholdFilter::default(), 100, 0)
+        .await
+        .unwrap_or_default();
+    rows.into_iter()
+        .find(|h| h.kind == kind && h.status == mtp_domain::HouseholdStatus::Active)
+        .map(|h| h.id)
+        .unwrap_or_else(|| panic!("the demo has an active {kind:?} household"))
+}
+
+fn location_id(location: &str, prefix: &str) -> String {
+    location
+        .trim_start_matches(prefix)
+        .split(['/', '?', '#'])
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
+async fn a_worker_plans_a_year_of_weekly_coffee_hours(app: TestApp) {
+    let logins = app.demo().await;
+    let mut w = app.client();
+    w.login(&logins["worker"]).await;
+
+    // Bad input: every field says what to fix.
+    let r = w
+        .post(
+            "/activities/new",
+            &[
+                ("kind", "coffee_hour_exclusive"),
+                ("name", ""),
+                ("place", "Buurthuis"),
+                ("cost", "twee euro"),
+                ("capacity", "0"),
+                ("preparation", "60"),
+                ("execution", "60"),
+                ("wrap_up", "60"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("<title>Fout: "), "{}", r.body);
+    assert!(r.body.contains("Vul een bedrag in, zoals 0 of 2,50."));
+    assert!(r.body.contains("Vul een aantal plaatsen in van 1 tot 1000"));
+    assert!(
+        r.body.contains("value=\"Buurthuis\""),
+        "typed values are kept"
+    );
+
+    let r = w
+        .post(
+            "/activities/new",
+            &[
+                ("kind", "coffee_hour_exclusive"),
+                ("name", "Koffie-uurtje Noord"),
+                ("place", "Buurthuis De Wissel"),
+                ("cost", "0"),
+                ("capacity", ""),
+                ("preparation", "60"),
+                ("execution", "60"),
+                ("wrap_up", "60"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let id = location_id(&r.location, "/activities/");
+    let page = w.get(&r.location).await;
+    assert!(page.body.contains("Koffie-uurtje Noord is gemaakt"));
+    assert!(
+        page.body.contains("Alleen eenoudergezinnen"),
+        "the handbook's audience"
+    );
+
+    // The end before the start, and a series that ends before it begins.
+    let plan = format!("/activities/{id}/plan");
+    let r = w
+        .post(
+            &plan,
+            &[
+                ("weekday", "3"),
+                ("start", "10:30"),
+                ("end", "9:30"),
+                ("from", "2026-09-01"),
+                ("until", "2027-08-31"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("De eindtijd moet na de begintijd liggen."));
+    let r = w
+        .post(
+            &plan,
+            &[
+                ("weekday", "3"),
+                ("start", "9:30"),
+                ("end", "10:30"),
+                ("from", "2027-08-31"),
+                ("until", "2026-09-01"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body
+            .contains("De einddatum moet na de begindatum liggen.")
+    );
+
+    // A school year of Wednesdays, 09:30–10:30, not in the holidays of region noord.
+    let fields = [
+        ("weekday", "3"),
+        ("start", "9.30"),
+        ("end", "10:30"),
+        ("from", "2026-09-01"),
+        ("until", "2027-01-03"),
+        ("skip_holidays", "yes"),
+    ];
+    let r = w.post(&plan, &fields).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = w.get(&r.location).await;
+    let t = admin_of(&app).await;
+    let activity = Uuid::parse_str(&id).unwrap_or_default();
+    let sessions = app
+        .store
+        .activity_sessions(&t, activity, Utc::now() - Duration::days(400), 1000)
+        .await
+        .unwrap_or_default();
+    // The Wednesday of the autumn holiday (noord, 10–18 October) and those of the Christmas
+    // holiday (19 December – 3 January) are skipped.
+    let dates: Vec<String> = sessions
+        .iter()
+        .map(|s| {
+            s.starts_at
+                .with_timezone(&TZ)
+                .format("%Y-%m-%d")
+                .to_string()
+        })
+        .collect();
+    assert!(dates.contains(&"2026-09-02".to_string()), "{dates:?}");
+    assert!(
+        !dates.contains(&"2026-10-14".to_string()),
+        "autumn holiday noord: {dates:?}"
+    );
+    assert!(
+        !dates.contains(&"2026-12-23".to_string()),
+        "Christmas holiday: {dates:?}"
+    );
+    assert!(dates.contains(&"2026-12-16".to_string()), "{dates:?}");
+    assert!(
+        page.body
+            .contains(&format!("{} bijeenkomsten ingepland", sessions.len())),
+        "{}",
+        page.body
+    );
+    // 09:30 on the wall clock on both sides of the end of summer time (25 October 2026).
+    for s in &sessions {
+        let local = s.starts_at.with_timezone(&TZ);
+        assert_eq!((local.hour(), local.minute()), (9, 30), "{:?}", s.starts_at);
+    }
+    let before = sessions
+        .iter()
+        .find(|s| s.starts_at.with_timezone(&TZ).format("%m-%d").to_string() == "10-07");
+    let after = sessions
+        .iter()
+        .find(|s| s.starts_at.with_timezone(&TZ).format("%m-%d").to_string() == "10-28");
+    assert_eq!(
+        before.map(|s| s.starts_at.hour()),
+        Some(7),
+        "09:30 CEST is 07:30 UTC"
+    );
+    assert_eq!(
+        after.map(|s| s.starts_at.hour()),
+        Some(8),
+        "09:30 CET is 08:30 UTC"
+    );
+
+    // Planning the same series again adds nothing.
+    let r = w.post(&plan, &fields).await;
+    let page = w.get(&r.location).await;
+    assert!(
+        page.body.contains("0 bijeenkomsten ingepland"),
+        "{}",
+        page.body
+    );
+
+    // One extra session on a day that already has one is refused.
+    let r = w
+        .post(
+            &format!("/activities/{id}/sessions"),
+            &[
+                ("date", "2026-09-02"),
+                ("one_start", "13:00"),
+                ("one_end", "14:00"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("Op deze dag is er al een bijeenkomst"));
+}
+on_both!(
+    worker_plans_weekly_coffee_hours,
+    a_worker_plans_a_year_of_weekly_coffee_hours
+);
+
+async fn a_multi_parent_household_cannot_join_the_exclusive_coffee_hour(app: TestApp) {
+    let logins = app.demo().await;
+    let t = admin_of(&app).await;
+    let coffee = coffee_hour(&app, &t).await;
+    let multi = household_of_kind(&app, &t, mtp_domain::HouseholdKind::MultiParent).await;
+    let mut w = app.client();
+    w.login(&logins["worker"]).await;
+    let r = w
+        .post(
+            &format!("/activities/{coffee}/register"),
+            &[("household", &multi.to_string())],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body
+            .contains("Deze activiteit is alleen voor eenoudergezinnen."),
+        "{}",
+        r.body
+    );
+    let on_list = app
+        .store
+        .registrants(&t, coffee)
+        .await
+        .unwrap_or_default()
+        .iter()
+        .any(|r| r.household_id == multi);
+    assert!(!on_list);
+
+    // Nor can the door let them in as a walk-in: the same rule, in the check-in's JSON.
+    let s = next_session(&app, &t, coffee).await;
+    let res = json_checkin(&mut w, s.id, multi, "present", "k-multi").await;
+    assert_eq!(res.0, StatusCode::CONFLICT, "{}", res.1);
+    assert!(res.1.contains("alleen voor eenoudergezinnen"), "{}", res.1);
+
+    // The open coffee hour welcomes them.
+    let open = app
+        .store
+        .activities(&t)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .find(|a| a.d.name == "Koffie-uurtje voor iedereen")
+        .map(|a| a.id)
+        .unwrap_or_default();
+    let r = w
+        .post(
+            &format!("/activities/{open}/register"),
+            &[("household", &multi.to_string())],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+}
+on_both!(
+    audience_rule,
+    a_multi_parent_household_cannot_join_the_exclusive_coffee_hour
+);
+
+/// A tap as the check-in script sends it: form body, JSON answer.
+async fn json_checkin(
+    c: &mut Client,
+    session: Uuid,
+    household: Uuid,
+    status: &str,
+    key: &str,
+) -> (StatusCode, String) {
+    let body = url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("_csrf", &c.csrf)
+        .append_pair("household", &household.to_string())
+        .append_pair("status", status)
+        .append_pair("children", "2")
+        .append_pair("key", key)
+        .finish();
+    let r = c
+        .http
+        .post(format!("{}/sessions/{session}/checkin", c.base))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("accept", "application/json")
+        .body(body)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("check-in: {e}"));
+    let status = r.status();
+    (status, r.text().await.unwrap_or_default())
+}
+
+async fn an_offline_check_in_replayed_is_counted_once(app: TestApp) {
+    let logins = app.demo().await;
+    let t = admin_of(&app).await;
+    let coffee = coffee_hour(&app, &t).await;
+    let s = next_session(&app, &t, coffee).await;
+    let single = household_of_kind(&app, &t, mtp_domain::HouseholdKind::SingleParent).await;
+    let mut h = app.client();
+    h.login(&logins["host"]).await;
+    let page = h.get(&format!("/sessions/{}/checkin", s.id)).await;
+    assert_eq!(page.status, StatusCode::OK);
+
+    let first = json_checkin(&mut h, s.id, single, "present", "0190b6a2-tap-1").await;
+    assert_eq!(first.0, StatusCode::OK, "{}", first.1);
+    assert!(first.1.contains("\"replayed\":false"), "{}", first.1);
+    // The device did not hear back and sends the same tap again, twice.
+    for _ in 0..2 {
+        let again = json_checkin(&mut h, s.id, single, "present", "0190b6a2-tap-1").await;
+        assert_eq!(again.0, StatusCode::OK);
+        assert!(again.1.contains("\"replayed\":true"), "{}", again.1);
+    }
+    let d = app
+        .store
+        .session_detail(&t, s.id)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let present: Vec<_> = d
+        .lines
+        .iter()
+        .filter(|l| {
+            l.attendance
+                .as_ref()
+                .is_some_and(|a| a.status == AttendanceStatus::Present)
+        })
+        .collect();
+    assert_eq!(present.len(), 1);
+    assert_eq!(present[0].household_id, single);
+    assert_eq!(present[0].attendance.as_ref().map(|a| a.children), Some(2));
+    let audited = app
+        .store
+        .audit_entries(
+            t.org_id,
+            &mtp_store::AuditFilter {
+                action: Some("attendance.recorded".into()),
+                ..Default::default()
+            },
+            100,
+        )
+        .await
+        .unwrap_or_default();
+    assert_eq!(audited.len(), 1, "one tap, one audit entry");
+
+    // Undo with a new key, then a late replay of the first tap changes nothing.
+    let undo = json_checkin(&mut h, s.id, single, "undo", "0190b6a2-tap-2").await;
+    assert_eq!(undo.0, StatusCode::OK);
+    json_checkin(&mut h, s.id, single, "present", "0190b6a2-tap-1").await;
+    let d = app
+        .store
+        .session_detail(&t, s.id)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        d.lines
+            .iter()
+            .all(|l| l.household_id != single || l.attendance.is_none())
+    );
+
+    // A session of another neighbourhood does not exist for this host.
+    let haven = app.neighbourhood(&t, "Almere Haven").await;
+    let draft = mtp_store::ActivityDraft {
+        neighbourhood_id: haven,
+        ..app
+            .store
+            .activity(&t, coffee)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .d
+    };
+    let other = app
+        .store
+        .create_activity(&t, &draft)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let day = Utc::now().with_timezone(&TZ).date_naive() + Duration::days(2);
+    let slot = mtp_domain::schedule::slot(
+        day,
+        chrono::NaiveTime::from_hms_opt(9, 30, 0).unwrap_or_default(),
+        chrono::NaiveTime::from_hms_opt(10, 30, 0).unwrap_or_default(),
+    );
+    app.store
+        .plan_sessions(&t, other, &[(day, slot)])
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let other_session = next_session(&app, &t, other).await;
+    let r = json_checkin(&mut h, other_session.id, single, "present", "k-haven").await;
+    assert_eq!(r.0, StatusCode::NOT_FOUND);
+
+    // Without a script the form posts and comes back to the page with a notification.
+    let r = h
+        .post(
+            &format!("/sessions/{}/checkin", s.id),
+            &[
+                ("household", &single.to_string()),
+                ("status", "present"),
+                ("children", "1"),
+                ("key", "form-key-1"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let page = h.get(&r.location).await;
+    assert!(page.body.contains("is ingecheckt"), "{}", page.body);
+    assert!(page.body.contains("1 / "), "the counter counts the tap");
+}
+on_both!(
+    offline_check_in_counted_once,
+    an_offline_check_in_replayed_is_counted_once
+);
+
+/// A Dutch mobile number as pages show it ("06-12 34 56 78"), or an international one.
+fn shows_a_phone_number(body: &str) -> bool {
+    body.contains("+31")
+        || body.contains("tel:")
+        || body.match_indices("06-").any(|(i, _)| {
+            let rest = &body[i + 3..];
+            rest.len() > 5
+                && rest.as_bytes()[..2].iter().all(u8::is_ascii_digit)
+                && rest.as_bytes()[2] == b' '
+        })
+}
+
+async fn hosts_see_first_names_and_sessions_from_today_on(app: TestApp) {
+    let logins = app.demo().await;
+    let t = admin_of(&app).await;
+    let coffee = coffee_hour(&app, &t).await;
+    let s = next_session(&app, &t, coffee).await;
+    let past = app
+        .store
+        .activity_sessions(&t, coffee, Utc::now() - Duration::days(30), 1)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| panic!("the demo has past sessions"));
+    let mut h = app.client();
+    h.login(&logins["host"]).await;
+    let door = h.get(&format!("/sessions/{}/checkin", s.id)).await;
+    assert_eq!(door.status, StatusCode::OK);
+    // The cards, not the footer that names the signed-in host.
+    let door = crate::helpers::Res {
+        body: door
+            .body
+            .split("<footer")
+            .next()
+            .unwrap_or_default()
+            .to_string(),
+        ..door
+    };
+    assert!(door.body.contains("Sanne"), "first names at the door");
+    for last_name in ["de Vries", "Jansen", "Bakker", "Yilmaz"] {
+        assert!(
+            !door.body.contains(last_name),
+            "no last names for hosts: {last_name}"
+        );
+    }
+    assert!(
+        !shows_a_phone_number(&door.body),
+        "no phone numbers for hosts"
+    );
+    assert_eq!(
+        h.get(&format!("/sessions/{}/checkin", past.id))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        h.get(&format!("/sessions/{}", s.id)).await.status,
+        StatusCode::FORBIDDEN,
+        "the worker's plan is not for hosts"
+    );
+    let programme = h.get("/sessions").await;
+    assert!(
+        programme.body.contains("Kun je helpen?"),
+        "the host's rota requests"
+    );
+    assert!(!programme.body.contains(&format!("/sessions/{}\"", past.id)));
+}
+on_both!(
+    hosts_at_the_door,
+    hosts_see_first_names_and_sessions_from_today_on
+);
+
+async fn a_second_worker_is_wanted_above_ten(app: TestApp) {
+    let logins = app.demo().await;
+    let t = admin_of(&app).await;
+    let coffee = coffee_hour(&app, &t).await;
+    let s = next_session(&app, &t, coffee).await;
+    let mut w = app.client();
+    w.login(&logins["worker"]).await;
+    let warning = "Vraag een tweede wijkwerker.";
+    let d = app
+        .store
+        .session_detail(&t, s.id)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let expected = d.lines.iter().filter(|l| l.expected()).count();
+    assert!(
+        expected > 10,
+        "the demo expects more than 10 households: {expected}"
+    );
+    // The demo puts one worker and the host on the rota.
+    let page = w.get(&format!("/sessions/{}", s.id)).await;
+    assert!(page.body.contains(warning), "{}", page.body);
+
+    // With a second worker the warning goes.
+    let second = app
+        .store
+        .accounts(t.org_id)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .find(|a| a.role == mtp_domain::Role::Coordinator)
+        .map(|a| a.id)
+        .unwrap_or_default();
+    let r = w
+        .post(
+            &format!("/sessions/{}/staff", s.id),
+            &[("account", &second.to_string()), ("reply", "asked")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let page = w.get(&format!("/sessions/{}", s.id)).await;
+    assert!(!page.body.contains(warning));
+    assert!(page.body.contains("Kinderen verwacht"));
+}
+on_both!(second_worker, a_second_worker_is_wanted_above_ten);
+
+async fn bad_moves_and_capacity_are_refused_and_the_waiting_list_moves_up(app: TestApp) {
+    let logins = app.demo().await;
+    let t = admin_of(&app).await;
+    let coffee = coffee_hour(&app, &t).await;
+    let mut w = app.client();
+    w.login(&logins["worker"]).await;
+    let sessions = app
+        .store
+        .activity_sessions(&t, coffee, Utc::now(), 2)
+        .await
+        .unwrap_or_default();
+    let (a, b) = (&sessions[0], &sessions[1]);
+    let b_local = b.starts_at.with_timezone(&TZ);
+    let r = w
+        .post(
+            &format!("/sessions/{}/move", a.id),
+            &[
+                ("date", &b_local.format("%Y-%m-%d").to_string()),
+                ("start", &b_local.format("%H:%M").to_string()),
+                ("end", "23:00"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body
+            .contains("Op dat moment is er al een andere bijeenkomst")
+    );
+
+    // The outing has 12 places; dropping below the households signed up is refused.
+    let outing = app
+        .store
+        .activities(&t)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .find(|a| a.d.capacity.is_some())
+        .unwrap_or_else(|| panic!("the demo has an outing with places"));
+    assert!(outing.registered >= 2);
+    let r = w
+        .post(
+            &format!("/activities/{}/edit", outing.id),
+            &[
+                ("kind", "outing"),
+                ("name", &outing.d.name),
+                ("place", &outing.d.place),
+                ("cost", "0"),
+                ("capacity", "1"),
+                ("preparation", "60"),
+                ("execution", "60"),
+                ("wrap_up", "60"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body.contains(&format!(
+            "Er zijn al {} gezinnen aangemeld",
+            outing.registered
+        )),
+        "{}",
+        r.body
+    );
+
+    // Full: the next household waits, and moves up when a place frees.
+    let cap = outing.registered.to_string();
+    let r = w
+        .post(
+            &format!("/activities/{}/edit", outing.id),
+            &[
+                ("kind", "outing"),
+                ("name", &outing.d.name),
+                ("place", &outing.d.place),
+                ("cost", "2,50"),
+                ("capacity", &cap),
+                ("preparation", "60"),
+                ("execution", "60"),
+                ("wrap_up", "60"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = w.get(&format!("/activities/{}", outing.id)).await;
+    assert!(
+        page.body.contains("deze activiteit kost geld"),
+        "the cost warning"
+    );
+    let list = app
+        .store
+        .registrants(&t, outing.id)
+        .await
+        .unwrap_or_default();
+    let (rows, _) = app
+        .store
+        .households(&t, &HouseholdFilter::default(), 100, 0)
+        .await
+        .unwrap_or_default();
+    let newcomer = rows
+        .iter()
+        .find(|h| {
+            h.status == mtp_domain::HouseholdStatus::Active
+                && h.kind == mtp_domain::HouseholdKind::SingleParent
+                && !list.iter().any(|r| r.household_id == h.id)
+        })
+        .map(|h| (h.id, h.first_names.join(" & ")))
+        .unwrap_or_default();
+    let r = w
+        .post(
+            &format!("/activities/{}/register", outing.id),
+            &[("household", &newcomer.0.to_string())],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = w.get(&r.location).await;
+    assert!(
+        page.body.contains("Het gezin staat op de wachtlijst"),
+        "{}",
+        page.body
+    );
+    let r = w
+        .post(
+            &format!("/activities/{}/unregister", outing.id),
+            &[("household", &list[0].household_id.to_string())],
+        )
+        .await;
+    let page = w.get(&r.location).await;
+    assert!(
+        page.body
+            .contains(&format!("Van de wachtlijst is aangemeld: {}", newcomer.1)),
+        "{}",
+        page.body
+    );
+}
+on_both!(
+    bad_moves_and_capacity,
+    bad_moves_and_capacity_are_refused_and_the_waiting_list_moves_up
+);
+
+fn local_start(e: &icalendar::Event) -> Option<String> {
+    match e.get_start() {
+        Some(DatePerhapsTime::DateTime(CalendarDateTime::WithTimezone { date_time, tzid })) => {
+            Some(format!("{tzid} {}", date_time.format("%H:%M")))
+        }
+        _ => None,
+    }
+}
+
+async fn calendar_feeds_open_in_a_calendar_library(app: TestApp) {
+    let logins = app.demo().await;
+    let t = admin_of(&app).await;
+    let single = household_of_kind(&app, &t, mtp_domain::HouseholdKind::SingleParent).await;
+    let mut w = app.client();
+    w.login(&logins["worker"]).await;
+    w.get(&format!("/households/{single}")).await;
+    let page = w.post(&format!("/households/{single}/calendar"), &[]).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let url = page
+        .body
+        .split("href=\"")
+        .filter_map(|s| s.split('"').next())
+        .find(|h| h.contains("/calendar/") && h.ends_with(".ics"))
+        .unwrap_or_else(|| panic!("the page shows the address: {}", page.body))
+        .to_string();
+    let path = url
+        .split_once("/calendar/")
+        .map(|(_, p)| format!("/calendar/{p}"));
+    let path = path.unwrap_or_default();
+    let anonymous = reqwest::Client::new();
+    let feed = anonymous
+        .get(format!("{}{path}", app.base))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(feed.status(), StatusCode::OK);
+    assert!(
+        feed.headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("text/calendar"))
+    );
+    let text = feed.text().await.unwrap_or_default();
+    let calendar: icalendar::Calendar = text
+        .parse()
+        .unwrap_or_else(|e| panic!("a calendar library reads it: {e}"));
+    let events: Vec<_> = calendar.events().collect();
+    let coffee: Vec<_> = events
+        .iter()
+        .filter(|e| e.get_summary() == Some("Koffie-uurtje Poort"))
+        .collect();
+    assert!(coffee.len() > 10, "{}", coffee.len());
+    // The same local time on both sides of the clock change.
+    for e in &coffee {
+        assert_eq!(local_start(e).as_deref(), Some("Europe/Amsterdam 09:30"));
+    }
+    assert!(
+        coffee
+            .iter()
+            .any(|e| e.get_status() == Some(EventStatus::Cancelled)),
+        "the cancelled session shows as cancelled"
+    );
+    assert!(!text.contains("Sanne"), "no names in a feed");
+
+    // The public programme names no family either, and leaves out invitation-only workshops.
+    let poort = app.neighbourhood(&t, "Almere Poort").await;
+    let programme = anonymous
+        .get(format!("{}/programme/{poort}.ics", app.base))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .text()
+        .await
+        .unwrap_or_default();
+    let parsed: icalendar::Calendar = programme
+        .parse()
+        .unwrap_or_else(|e| panic!("programme: {e}"));
+    assert!(parsed.events().count() > 10);
+    assert!(!programme.contains("Workshop"), "invitation only stays out");
+
+    // Stopped: the old address is gone.
+    w.post(&format!("/households/{single}/calendar/revoke"), &[])
+        .await;
+    let gone = anonymous
+        .get(format!("{}{path}", app.base))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(gone.status(), StatusCode::NOT_FOUND);
+}
+on_both!(calendar_feeds, calendar_feeds_open_in_a_calendar_library);
