@@ -523,3 +523,270 @@ on_both!(
     import_journey,
     a_worker_imports_a_spreadsheet_with_an_error_and_searches
 );
+
+/// A Chrome DevTools Protocol command through chromedriver (`goog/cdp/execute`): how the test
+/// takes the browser's network away and gives it back.
+#[derive(Debug)]
+struct Cdp(&'static str, Value);
+
+impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (axum::http::Method, Option<String>) {
+        (
+            axum::http::Method::POST,
+            Some(json!({"cmd": self.0, "params": self.1}).to_string()),
+        )
+    }
+}
+
+async fn network(c: &Client, offline: bool) {
+    c.issue_cmd(Cdp("Network.enable", json!({})))
+        .await
+        .unwrap_or_else(|e| panic!("Network.enable: {e}"));
+    c.issue_cmd(Cdp(
+        "Network.emulateNetworkConditions",
+        json!({"offline": offline, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1}),
+    ))
+    .await
+    .unwrap_or_else(|e| panic!("emulateNetworkConditions: {e}"));
+}
+
+/// Run a script until it returns true, for at most `seconds`.
+async fn wait_for(c: &Client, script: &str, seconds: u64, what: &str) {
+    for _ in 0..seconds * 10 {
+        if c.execute(script, vec![])
+            .await
+            .unwrap_or(Value::Bool(false))
+            == Value::Bool(true)
+        {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("timed out waiting for {what}");
+}
+
+/// How many households the store has as present at a session.
+async fn present_at(app: &TestApp, session: uuid::Uuid) -> Vec<uuid::Uuid> {
+    let t = app.org("Almere").await;
+    app.store
+        .session_detail(&t, session)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .lines
+        .into_iter()
+        .filter(|l| {
+            l.attendance
+                .as_ref()
+                .is_some_and(|a| a.status == mtp_domain::attendance::AttendanceStatus::Present)
+        })
+        .map(|l| l.household_id)
+        .collect()
+}
+
+/// A host at the door on a phone: one tap per family; the network drops, two more taps wait on
+/// the phone and show as not sent; the network comes back and each tap is counted once.
+async fn a_host_checks_in_at_the_door_with_the_network_off_and_on(app: TestApp) {
+    let logins = app.demo().await;
+    let src = axe_source();
+    let t = app.org("Almere").await;
+    let coffee = app
+        .store
+        .activities(&t)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .find(|a| a.d.name == "Koffie-uurtje Poort")
+        .map(|a| a.id)
+        .unwrap_or_default();
+    let session = app
+        .store
+        .activity_sessions(&t, coffee, chrono::Utc::now(), 1)
+        .await
+        .unwrap_or_default()
+        .first()
+        .map(|s| s.id)
+        .unwrap_or_else(|| panic!("the demo plans coffee hours ahead"));
+    let (_driver, c) = browser(360, 740).await;
+    c.goto(&format!("{}/login", app.base))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    fill(&c, "email", &logins["host"].email).await;
+    fill(&c, "password", &logins["host"].password).await;
+    submit(&c, "/login").await;
+    c.goto(&format!("{}/sessions", app.base))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    check(&c, &src, "programme (host)").await;
+    c.goto(&format!("{}/sessions/{session}/checkin", app.base))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    check(&c, &src, "check-in").await;
+
+    let cards =
+        "Array.from(document.querySelectorAll('.door-list > .door-card:not(.door-card--in)'))";
+    let tap = format!(
+        "const card = {cards}[0]; card.querySelector('form[data-action=\"in\"] button').click(); return card.id;"
+    );
+    // Online: the tap reaches the server.
+    c.execute(&tap, vec![])
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    wait_for(
+        &c,
+        "return localStorage.getItem('mtp-checkin-queue') === '[]';",
+        10,
+        "the first tap to be sent",
+    )
+    .await;
+    assert_eq!(present_at(&app, session).await.len(), 1);
+
+    // Offline: two taps wait on the phone, and the page says so.
+    network(&c, true).await;
+    c.execute(&tap, vec![])
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    c.execute(&tap, vec![])
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    wait_for(
+        &c,
+        "return !document.getElementById('offline-bar').hidden && JSON.parse(localStorage.getItem('mtp-checkin-queue')).length === 2;",
+        10,
+        "two taps queued and the offline bar",
+    )
+    .await;
+    let bar = c
+        .find(Locator::Id("offline-bar"))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .text()
+        .await
+        .unwrap_or_default();
+    assert!(bar.contains("Nog niet verstuurd"), "{bar}");
+    assert_eq!(
+        present_at(&app, session).await.len(),
+        1,
+        "nothing arrived offline"
+    );
+    let counter = c
+        .find(Locator::Id("door-count"))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .text()
+        .await
+        .unwrap_or_default();
+    assert!(
+        counter.starts_with("3 / "),
+        "the phone counts its own taps: {counter}"
+    );
+    axe(&c, &src, "check-in offline").await;
+
+    // Back online: the queue empties, and each tap is counted once.
+    network(&c, false).await;
+    wait_for(
+        &c,
+        "return localStorage.getItem('mtp-checkin-queue') === '[]';",
+        20,
+        "the queue to empty",
+    )
+    .await;
+    let present = present_at(&app, session).await;
+    assert_eq!(present.len(), 3, "{present:?}");
+    let audited = app
+        .store
+        .audit_entries(
+            t.org_id,
+            &mtp_store::AuditFilter {
+                action: Some("attendance.recorded".into()),
+                ..Default::default()
+            },
+            100,
+        )
+        .await
+        .unwrap_or_default();
+    assert_eq!(audited.len(), 3, "three taps, three changes");
+    // A reload shows what the server has: the same three.
+    c.refresh().await.unwrap_or_else(|e| panic!("{e}"));
+    let counter = c
+        .find(Locator::Id("door-count"))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .text()
+        .await
+        .unwrap_or_default();
+    assert!(counter.starts_with("3 / "), "{counter}");
+    let _ = c.close().await;
+}
+on_both!(
+    door_offline,
+    a_host_checks_in_at_the_door_with_the_network_off_and_on
+);
+
+/// The worker's pages for activities and sessions, at phone width and desktop width.
+async fn activity_and_session_pages_are_accessible(app: TestApp) {
+    let logins = app.demo().await;
+    let src = axe_source();
+    let t = app.org("Almere").await;
+    let coffee = app
+        .store
+        .activities(&t)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .find(|a| a.d.name == "Koffie-uurtje Poort")
+        .map(|a| a.id)
+        .unwrap_or_default();
+    let session = app
+        .store
+        .activity_sessions(&t, coffee, chrono::Utc::now(), 1)
+        .await
+        .unwrap_or_default()
+        .first()
+        .map(|s| s.id)
+        .unwrap_or_default();
+    for (w, h) in [(360, 740), (1280, 800)] {
+        let (_driver, c) = browser(w, h).await;
+        c.goto(&format!("{}/login", app.base))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        fill(&c, "email", &logins["worker"].email).await;
+        fill(&c, "password", &logins["worker"].password).await;
+        submit(&c, "/login").await;
+        for (path, label) in [
+            ("/activities".to_string(), "activities"),
+            ("/activities/new".to_string(), "new activity"),
+            (format!("/activities/{coffee}"), "activity"),
+            (format!("/sessions/{session}"), "session"),
+            ("/sessions".to_string(), "programme"),
+        ] {
+            c.goto(&format!("{}{path}", app.base))
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            check(&c, &src, &format!("{label} at {w}px")).await;
+        }
+        // A form with errors: the summary, the messages, the title.
+        c.goto(&format!("{}/activities/{coffee}", app.base))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        fill(&c, "end", "08:00").await;
+        submit(&c, &format!("/activities/{coffee}/plan")).await;
+        assert!(title(&c).await.starts_with("Fout: "));
+        check(&c, &src, &format!("plan with errors at {w}px")).await;
+        let _ = c.close().await;
+    }
+}
+on_both!(
+    activity_pages_a11y,
+    activity_and_session_pages_are_accessible
+);

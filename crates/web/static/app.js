@@ -47,4 +47,115 @@
   window.addEventListener('pageshow', function (event) {
     if (event.persisted) locks.slice().forEach(release);
   });
+  // 3. Check-in at the door. A tap shows at once and goes into a queue kept on the device
+  //    (localStorage); the queue is sent in order whenever there is a connection. Each tap has its
+  //    own key, so a tap sent twice (the answer got lost) is counted once by the server.
+  var door = document.querySelector('.door-list');
+  var bar = document.getElementById('offline-bar');
+  var QUEUE = 'mtp-checkin-queue';
+  if (door && bar && window.fetch && window.localStorage && window.URLSearchParams) {
+    var sending = false;
+    var retry = null;
+
+    var load = function () {
+      try { return JSON.parse(localStorage.getItem(QUEUE) || '[]'); } catch (e) { return []; }
+    };
+    var save = function (q) { localStorage.setItem(QUEUE, JSON.stringify(q)); };
+    var newKey = function () {
+      if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+      var b = new Uint8Array(16);
+      crypto.getRandomValues(b);
+      return Array.prototype.map.call(b, function (x) { return (x + 256).toString(16).slice(1); }).join('');
+    };
+    var csrf = function () {
+      var el = document.querySelector('input[name="_csrf"]');
+      return el ? el.value : '';
+    };
+    var card = function (household) { return document.getElementById('h-' + household); };
+
+    // Show a card as checked in (or not), whatever the server knows yet.
+    var show = function (household, inside) {
+      var c = card(household);
+      if (!c) return;
+      c.classList.toggle('door-card--in', inside);
+      c.querySelector('.door-card__state').hidden = !inside;
+      c.querySelector('form[data-action="in"]').hidden = inside;
+      c.querySelector('form[data-action="undo"]').hidden = !inside;
+    };
+    var count = function () {
+      var el = document.getElementById('door-count');
+      if (!el) return;
+      var present = document.querySelectorAll('.door-card--in').length;
+      el.textContent = el.getAttribute('data-template').replace('%n', present + ' / ' + el.getAttribute('data-expected'));
+    };
+    var status = function (message) {
+      var q = load();
+      if (message) {
+        bar.textContent = message;
+      } else if (q.length) {
+        bar.textContent = (navigator.onLine ? '' : bar.getAttribute('data-offline') + ' ') +
+          bar.getAttribute('data-pending') + ' ' + q.map(function (i) { return i.name; }).join(', ');
+      }
+      bar.hidden = !message && !q.length;
+    };
+
+    var send = function () {
+      var q = load();
+      if (sending || !q.length) return;
+      sending = true;
+      var item = q[0];
+      var body = new URLSearchParams(item.body);
+      body.set('_csrf', csrf());
+      fetch(item.url, {
+        method: 'POST',
+        credentials: 'same-origin',
+        headers: { 'Accept': 'application/json', 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: body.toString()
+      }).then(function (res) {
+        if (res.status >= 500 || res.status === 401 || res.status === 403) throw new Error('later');
+        return res.json().catch(function () { return {}; }).then(function (answer) {
+          var rest = load().filter(function (i) { return i.key !== item.key; });
+          save(rest);
+          sending = false;
+          if (!res.ok) {
+            // Refused for good (outside the audience, cancelled): undo the tap on screen and say why.
+            show(item.household, item.action !== 'in');
+            count();
+            status(bar.getAttribute('data-refused') + ' ' + item.name + '. ' + (answer.message || ''));
+            return;
+          }
+          if (rest.length) { send(); } else { status(bar.getAttribute('data-synced')); setTimeout(function () { status(''); }, 3000); }
+        });
+      }).catch(function () {
+        sending = false;
+        status('');
+        if (!retry) retry = setTimeout(function () { retry = null; send(); }, 5000);
+      });
+    };
+
+    document.addEventListener('submit', function (event) {
+      var form = event.target;
+      if (!form.classList || !form.classList.contains('door-form')) return;
+      event.preventDefault();
+      var data = new URLSearchParams(new FormData(form));
+      var key = newKey();
+      data.set('key', key);
+      var household = data.get('household');
+      var action = form.getAttribute('data-action');
+      var q = load();
+      q.push({ url: form.action, body: data.toString(), key: key, household: household, action: action, name: form.getAttribute('data-name') });
+      save(q);
+      show(household, action === 'in');
+      count();
+      status('');
+      send();
+    });
+
+    window.addEventListener('online', send);
+    // Taps still queued from before a reload show as made, and go out now.
+    load().forEach(function (i) { if (i.url === location.origin + location.pathname) show(i.household, i.action === 'in'); });
+    count();
+    status('');
+    send();
+  }
 })();

@@ -775,6 +775,8 @@ struct DoorPage {
     expected: usize,
     present: usize,
     count_text: String,
+    /// The counter's text with `%n` for the script to fill in.
+    count_template: String,
     cancelled: bool,
 }
 
@@ -856,6 +858,7 @@ async fn door_page(
             "name",
             format!("{present} / {}", cards.len()),
         ),
+        count_template: t.get1("checkin-count", "name", "%n"),
         present,
         cancelled: s.state == SessionState::Cancelled,
         cards,
