@@ -796,3 +796,174 @@ async fn calendar_feeds_open_in_a_calendar_library(app: TestApp) {
     assert_eq!(gone.status(), StatusCode::NOT_FOUND);
 }
 on_both!(calendar_feeds, calendar_feeds_open_in_a_calendar_library);
+
+async fn a_first_timer_is_added_at_the_door_once(app: TestApp) {
+    let logins = app.demo().await;
+    let t = admin_of(&app).await;
+    let coffee = coffee_hour(&app, &t).await;
+    let s = next_session(&app, &t, coffee).await;
+    let total = |app: &TestApp, t: Tenant| {
+        let store = app.store.clone();
+        async move {
+            store
+                .households(&t, &HouseholdFilter::default(), 1, 0)
+                .await
+                .map(|(_, n)| n)
+                .unwrap_or_default()
+        }
+    };
+    let before = total(&app, t.clone()).await;
+    let mut h = app.client();
+    h.login(&logins["host"]).await;
+    let path = format!("/sessions/{}/walk-in", s.id);
+    let r = h
+        .post(
+            &path,
+            &[
+                ("first_name", "Lotte"),
+                ("kind", "single_parent"),
+                ("children", "2"),
+                ("key", "walk-1"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body.contains("Vraag of de ouder het goed vindt"),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("value=\"Lotte\""));
+    let r = h
+        .post(
+            &path,
+            &[
+                ("first_name", "Lotte"),
+                ("kind", "multi_parent"),
+                ("children", "2"),
+                ("consent", "yes"),
+                ("key", "walk-1"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body.contains("alleen voor eenoudergezinnen"),
+        "{}",
+        r.body
+    );
+    let fields = [
+        ("first_name", "Lotte"),
+        ("kind", "single_parent"),
+        ("children", "2"),
+        ("consent", "yes"),
+        ("key", "walk-1"),
+    ];
+    let r = h.post(&path, &fields).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = h.get(&r.location).await;
+    assert!(
+        page.body.contains("Lotte is toegevoegd en ingecheckt"),
+        "{}",
+        page.body
+    );
+    // The form was sent twice (a double tap, a resend): one family, not two.
+    h.post(&path, &fields).await;
+    assert_eq!(total(&app, t.clone()).await, before + 1);
+    let d = app
+        .store
+        .session_detail(&t, s.id)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let lotte: Vec<_> = d
+        .lines
+        .iter()
+        .filter(|l| l.first_names == "Lotte")
+        .collect();
+    assert_eq!(lotte.len(), 1);
+    let a = lotte[0]
+        .attendance
+        .as_ref()
+        .unwrap_or_else(|| panic!("checked in"));
+    assert!(a.walk_in && a.children == 2 && a.status == AttendanceStatus::Present);
+}
+on_both!(walk_in, a_first_timer_is_added_at_the_door_once);
+
+async fn an_rsvp_is_intent_and_attendance_is_what_happened(app: TestApp) {
+    let logins = app.demo().await;
+    let t = admin_of(&app).await;
+    let coffee = coffee_hour(&app, &t).await;
+    let s = next_session(&app, &t, coffee).await;
+    let d = app
+        .store
+        .session_detail(&t, s.id)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let regular = d
+        .lines
+        .iter()
+        .find(|l| l.expected())
+        .map(|l| l.household_id)
+        .unwrap_or_else(|| panic!("someone is expected"));
+    let mut w = app.client();
+    w.login(&logins["worker"]).await;
+    let r = w
+        .post(
+            &format!("/sessions/{}/rsvp", s.id),
+            &[
+                ("household", &regular.to_string()),
+                ("coming", "no"),
+                ("reason", "no_childcare"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let d = app
+        .store
+        .session_detail(&t, s.id)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let line = d
+        .lines
+        .iter()
+        .find(|l| l.household_id == regular)
+        .unwrap_or_else(|| panic!("still on the list"));
+    assert!(!line.expected(), "said no: not expected at the door");
+    assert!(line.attendance.is_none(), "intent is not attendance");
+    assert_eq!(
+        line.rsvp.as_ref().and_then(|r| r.reason.clone()).as_deref(),
+        Some("no_childcare")
+    );
+    // They came after all: attendance records it, the "no" stays as what they said.
+    json_checkin(&mut w, s.id, regular, "present", "came-anyway").await;
+    let d = app
+        .store
+        .session_detail(&t, s.id)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let line = d
+        .lines
+        .iter()
+        .find(|l| l.household_id == regular)
+        .unwrap_or_else(|| panic!("on the list"));
+    assert!(line.rsvp.as_ref().is_some_and(|r| !r.coming));
+    assert!(
+        line.attendance
+            .as_ref()
+            .is_some_and(|a| a.status == AttendanceStatus::Present)
+    );
+    // A "yes" from a household outside the audience is refused.
+    let multi = household_of_kind(&app, &t, mtp_domain::HouseholdKind::MultiParent).await;
+    let r = w
+        .post(
+            &format!("/sessions/{}/rsvp", s.id),
+            &[("household", &multi.to_string()), ("coming", "yes")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("alleen voor eenoudergezinnen"));
+}
+on_both!(
+    rsvp_is_intent,
+    an_rsvp_is_intent_and_attendance_is_what_happened
+);

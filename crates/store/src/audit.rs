@@ -131,6 +131,23 @@ pub(crate) async fn append_audit<C: ConnectionTrait>(
 }
 
 impl Store {
+    /// Append `e` inside `txn` and commit both. When the organisation has no chain head yet,
+    /// roll back, make the head and answer `false`: the caller runs its transaction again.
+    pub(crate) async fn commit_with_audit(
+        &self,
+        txn: sea_orm::DatabaseTransaction,
+        e: NewAuditEvent,
+    ) -> Result<bool> {
+        let org_id = e.org_id;
+        if append_audit(&txn, e).await?.is_none() {
+            txn.commit().await?;
+            return Ok(true);
+        }
+        txn.rollback().await?;
+        self.audit_ensure_head(org_id).await?;
+        Ok(false)
+    }
+
     /// Make sure a chain has its head row. Idempotent; safe with many servers.
     pub(crate) async fn audit_ensure_head(&self, org_id: Uuid) -> Result<()> {
         audit_head::Entity::insert(audit_head::ActiveModel {

@@ -21,7 +21,6 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::activities::{Activity, SessionSummary, to_summary, u32_of};
-use crate::audit::append_audit;
 use crate::entities::{
     account, activity, attendance, checkin_key, child, household, parent, registration, rsvp,
     session, session_staff,
@@ -377,33 +376,92 @@ impl Store {
                 .ok_or(StoreError::NotFound)?;
             self.check_audience(&a, &h).await?;
         }
-        let mut audit = Some(audit);
-        for _ in 0..2 {
+        loop {
             let txn = self.db.begin().await?;
             if let Some(key) = &c.key
-                && !claim_key(&txn, s.org_id, key, c).await?
+                && !claim_key(&txn, s.org_id, key, c.session_id, c.household_id, c.status).await?
             {
                 txn.rollback().await?;
                 return Ok(CheckinOutcome::Replayed);
             }
-            write_attendance(&txn, &s, actor, c).await?;
-            let Some(event) = audit.take() else {
-                break;
-            };
-            match append_audit(&txn, event).await? {
-                None => {
-                    txn.commit().await?;
-                    return Ok(CheckinOutcome::Recorded);
-                }
-                Some(back) => {
-                    // The organisation's audit chain has no head yet: make it, then try again.
-                    txn.rollback().await?;
-                    self.audit_ensure_head(s.org_id).await?;
-                    audit = Some(back);
-                }
+            write_attendance(&txn, &s, actor, c, false).await?;
+            if self.commit_with_audit(txn, audit.clone()).await? {
+                return Ok(CheckinOutcome::Recorded);
             }
         }
-        Err(StoreError::NotFound)
+    }
+
+    /// A family that comes for the first time, added at the door with a first name: a new
+    /// household in the session's neighbourhood (consent for registration given by word of
+    /// mouth), checked in as a walk-in, in one transaction with its audit entry (whose actor
+    /// is the one recorded). A replayed key gives back the household the first tap made.
+    pub async fn walk_in(
+        &self,
+        tenant: &Tenant,
+        session_id: Uuid,
+        draft: &crate::HouseholdDraft,
+        children: u32,
+        key: &str,
+        audit: NewAuditEvent,
+    ) -> Result<(Uuid, CheckinOutcome)> {
+        let s = self.session_row(tenant, session_id).await?;
+        if SessionState::parse(&s.state).ok() == Some(SessionState::Cancelled) {
+            return Err(StoreError::Refused("session-refused-cancelled"));
+        }
+        let a = activity::Entity::find_by_id(s.activity_id)
+            .filter(activity::Column::OrgId.eq(s.org_id))
+            .one(&self.db)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let audience = mtp_domain::activity::Audience::parse(&a.audience)
+            .unwrap_or(mtp_domain::activity::Audience::Open);
+        mtp_domain::activity::may_join(audience, draft.kind, false)
+            .map_err(|r| StoreError::Refused(r.key()))?;
+        let draft = crate::HouseholdDraft {
+            neighbourhood_id: s.neighbourhood_id,
+            ..draft.clone()
+        };
+        let actor = audit.actor_id;
+        loop {
+            let txn = self.db.begin().await?;
+            let id = crate::imports::insert_many_households(
+                &txn,
+                s.org_id,
+                actor,
+                std::slice::from_ref(&draft),
+                "walk_in",
+            )
+            .await?
+            .first()
+            .copied()
+            .ok_or(StoreError::NotFound)?;
+            let present = Some(AttendanceStatus::Present);
+            if !claim_key(&txn, s.org_id, key, s.id, id, present).await? {
+                txn.rollback().await?;
+                let first = checkin_key::Entity::find()
+                    .filter(checkin_key::Column::OrgId.eq(s.org_id))
+                    .filter(checkin_key::Column::Key.eq(key))
+                    .one(&self.db)
+                    .await?
+                    .map(|k| k.household_id)
+                    .ok_or(StoreError::NotFound)?;
+                return Ok((first, CheckinOutcome::Replayed));
+            }
+            let c = Checkin {
+                session_id: s.id,
+                household_id: id,
+                status: present,
+                reason: None,
+                children,
+                key: None,
+            };
+            write_attendance(&txn, &s, actor, &c, true).await?;
+            let mut event = audit.clone();
+            event.object_id = Some(id);
+            if self.commit_with_audit(txn, event).await? {
+                return Ok((id, CheckinOutcome::Recorded));
+            }
+        }
     }
 
     /// Load recorded attendance in bulk, in one transaction: the sessions become held, and each
@@ -479,6 +537,59 @@ impl Store {
         }
         txn.commit().await?;
         Ok(n)
+    }
+
+    /// Record a household's intent for one session ("I'm coming" with how many children and
+    /// whether childcare is needed, or "I can't come" with a reason). Intent never touches
+    /// attendance. The audience rule applies to a "yes".
+    pub async fn set_rsvp(
+        &self,
+        tenant: &Tenant,
+        session_id: Uuid,
+        household_id: Uuid,
+        answer: &RsvpLine,
+    ) -> Result<()> {
+        let s = self.session_row(tenant, session_id).await?;
+        let h = self.household_row(tenant, household_id).await?;
+        if h.anonymised_at.is_some() {
+            return Err(StoreError::NotFound);
+        }
+        if answer.coming {
+            let a = activity::Entity::find_by_id(s.activity_id)
+                .filter(activity::Column::OrgId.eq(s.org_id))
+                .one(&self.db)
+                .await?
+                .ok_or(StoreError::NotFound)?;
+            self.check_audience(&a, &h).await?;
+        }
+        rsvp::Entity::insert(rsvp::ActiveModel {
+            org_id: Set(s.org_id),
+            session_id: Set(s.id),
+            household_id: Set(h.id),
+            coming: Set(answer.coming),
+            reason: Set(answer.reason.clone()),
+            children: Set(i32::try_from(answer.children).unwrap_or(0)),
+            childcare: Set(answer.childcare),
+            at: Set(now()),
+        })
+        .on_conflict(
+            OnConflict::columns([
+                rsvp::Column::OrgId,
+                rsvp::Column::SessionId,
+                rsvp::Column::HouseholdId,
+            ])
+            .update_columns([
+                rsvp::Column::Coming,
+                rsvp::Column::Reason,
+                rsvp::Column::Children,
+                rsvp::Column::Childcare,
+                rsvp::Column::At,
+            ])
+            .to_owned(),
+        )
+        .exec_without_returning(&self.db)
+        .await?;
+        Ok(())
     }
 
     /// Change the plan of a session: staff hours, the checklist and the note.
@@ -826,14 +937,16 @@ async fn claim_key(
     txn: &DatabaseTransaction,
     org_id: Uuid,
     key: &str,
-    c: &Checkin,
+    session_id: Uuid,
+    household_id: Uuid,
+    status: Option<AttendanceStatus>,
 ) -> Result<bool> {
     let n = checkin_key::Entity::insert(checkin_key::ActiveModel {
         org_id: Set(org_id),
         key: Set(key.to_string()),
-        session_id: Set(c.session_id),
-        household_id: Set(c.household_id),
-        action: Set(c.status.map_or("undo", |s| s.as_str()).into()),
+        session_id: Set(session_id),
+        household_id: Set(household_id),
+        action: Set(status.map_or("undo", |s| s.as_str()).into()),
         at: Set(now()),
     })
     .on_conflict(
@@ -851,6 +964,7 @@ async fn write_attendance<C: ConnectionTrait>(
     s: &session::Model,
     actor: Option<Uuid>,
     c: &Checkin,
+    walk_in: bool,
 ) -> Result<()> {
     let Some(status) = c.status else {
         attendance::Entity::delete_many()
@@ -878,7 +992,7 @@ async fn write_attendance<C: ConnectionTrait>(
         } else {
             0
         }),
-        walk_in: Set(false),
+        walk_in: Set(walk_in),
         recorded_by: Set(actor),
         recorded_at: Set(now()),
     })

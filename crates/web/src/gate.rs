@@ -149,8 +149,10 @@ fn table() -> Table {
         (p(), "/sessions/{id}/staff", Roles(STAFF), post(sessions::staff)),
         (p(), "/sessions/{id}/staff/reply", Roles(STAFF_HOST), post(sessions::reply)),
         (p(), "/sessions/{id}/attendance", Roles(STAFF), post(sessions::attendance)),
+        (p(), "/sessions/{id}/rsvp", Roles(STAFF), post(sessions::rsvp)),
         (g(), "/sessions/{id}/checkin", Roles(STAFF_HOST), get(sessions::checkin_page)),
         (p(), "/sessions/{id}/checkin", Roles(STAFF_HOST), post(sessions::checkin)),
+        (p(), "/sessions/{id}/walk-in", Roles(STAFF_HOST), post(sessions::walk_in)),
         (g(), "/calendar/{file}", Public, get(calendar::household_feed)),
         (g(), "/programme/{file}", Public, get(calendar::programme_feed)),
     ]

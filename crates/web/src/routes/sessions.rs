@@ -12,12 +12,13 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{Duration, Utc};
-use mtp_domain::Role;
 use mtp_domain::activity::StaffMinutes;
 use mtp_domain::attendance::{
     self, AbsenceReason, AgeBand, AttendanceStatus, ChecklistItem, HostReply, SessionState,
 };
+use mtp_domain::consent::ConsentMethod;
 use mtp_domain::schedule;
+use mtp_domain::{HouseholdKind, PersonName, Role, Source};
 use mtp_store::{
     Checkin, CheckinOutcome, NewAuditEvent, SessionDetail, SessionSummary, StoreError,
 };
@@ -714,7 +715,7 @@ async fn record(
             let mut e = FormErrors::default();
             e.add(&format!("h-{}", c.household_id), message);
             Ok(unprocessable(if back == "checkin" {
-                door_page(state, ctx, &user, s, e).await?
+                door_page(state, ctx, &user, s, walk_in_defaults(), e).await?
             } else {
                 let d = state.store.session_detail(&user.tenant, s.id).await?;
                 session_page(state, ctx, d, move_defaults(&s), e).await?
@@ -778,6 +779,8 @@ struct DoorPage {
     /// The counter's text with `%n` for the script to fill in.
     count_template: String,
     cancelled: bool,
+    f: FormData,
+    kinds: Vec<(&'static str, String)>,
 }
 
 /// The check-in page: one big button per expected household. Each form carries a fresh key,
@@ -797,7 +800,20 @@ pub async fn checkin_page(
         "",
     )
     .await;
-    door_page(&state, &ctx, &user, s, FormErrors::default()).await
+    door_page(
+        &state,
+        &ctx,
+        &user,
+        s,
+        walk_in_defaults(),
+        FormErrors::default(),
+    )
+    .await
+}
+
+/// The walk-in form's start: a single-parent household, no children, a fresh key.
+fn walk_in_defaults() -> FormData {
+    FormData::parse(format!("kind=single_parent&children=0&key={}", Uuid::now_v7()).as_bytes())
 }
 
 async fn door_page(
@@ -805,6 +821,7 @@ async fn door_page(
     ctx: &Ctx,
     user: &User,
     s: SessionSummary,
+    f: FormData,
     errors: FormErrors,
 ) -> Result<Response, AppError> {
     let d = state.store.session_detail(&user.tenant, s.id).await?;
@@ -859,10 +876,183 @@ async fn door_page(
             format!("{present} / {}", cards.len()),
         ),
         count_template: t.get1("checkin-count", "name", "%n"),
+        kinds: HouseholdKind::ALL
+            .iter()
+            .map(|k| (k.as_str(), t.get(format!("household-kind-{}", k.as_str()))))
+            .collect(),
+        f,
         present,
         cancelled: s.state == SessionState::Cancelled,
         cards,
         others,
         p,
     }))
+}
+
+/// A family that comes for the first time: a first name, the kind of household and their
+/// word that we may note it, and they are checked in. The worker completes the rest later.
+pub async fn walk_in(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    f: FormData,
+) -> Result<Response, AppError> {
+    let user = ctx.user()?.clone();
+    let s = load(&state, &user, &id).await?;
+    let t = Tr::new(ctx.lang);
+    let mut e = FormErrors::default();
+    let first_name = e.take(&t, "first_name", PersonName::parse(f.get("first_name")));
+    let kind = e.take(&t, "kind", HouseholdKind::parse(f.get("kind")));
+    let children = e.take(
+        &t,
+        "children",
+        attendance::parse_children_count(f.get("children")),
+    );
+    if !f.has("consent") {
+        e.field(&t, "consent", mtp_domain::FieldError::Required);
+    }
+    let key: String = f
+        .get("key")
+        .trim()
+        .chars()
+        .take(mtp_store::sessions::MAX_KEY)
+        .collect();
+    let (Some(first_name), Some(kind), Some(children), true) =
+        (first_name, kind, children, e.is_empty())
+    else {
+        return Ok(unprocessable(
+            door_page(&state, &ctx, &user, s, f, e).await?,
+        ));
+    };
+    let name = first_name.as_str().to_string();
+    let draft = mtp_store::HouseholdDraft {
+        neighbourhood_id: s.neighbourhood_id,
+        kind,
+        source: Source::SelfReferral,
+        source_partner: None,
+        postcode4: None,
+        interests: String::new(),
+        talents: String::new(),
+        notes: String::new(),
+        parents: vec![mtp_store::ParentDraft {
+            first_name,
+            last_name: None,
+            phone: None,
+            email: None,
+            channel: mtp_domain::Channel::WhatsApp,
+            languages: String::new(),
+            works: false,
+            free_days: Vec::new(),
+        }],
+        children: Vec::new(),
+        data_consent: ConsentMethod::Verbal,
+    };
+    let key = if key.is_empty() {
+        Uuid::now_v7().to_string()
+    } else {
+        key
+    };
+    let event = NewAuditEvent {
+        action: "household.walked-in".into(),
+        ..audit_event(
+            &user,
+            &s,
+            &Checkin {
+                session_id: s.id,
+                household_id: Uuid::nil(),
+                status: Some(AttendanceStatus::Present),
+                reason: None,
+                children,
+                key: None,
+            },
+        )
+    };
+    match state
+        .store
+        .walk_in(&user.tenant, s.id, &draft, children, &key, event)
+        .await
+    {
+        Ok(_) => Ok(redirect_with_flash(
+            &state,
+            &format!("/sessions/{}/checkin", s.id),
+            "flash-walk-in",
+            &name,
+        )),
+        Err(StoreError::Refused(key)) => {
+            e.add("kind", t.get1(key, "name", &name));
+            Ok(unprocessable(
+                door_page(&state, &ctx, &user, s, f, e).await?,
+            ))
+        }
+        Err(err) => Err(err.into()),
+    }
+}
+
+/// The worker notes what a family said about one session ("komt", "kan niet"), for example
+/// after a call. Intent only: attendance is recorded at the door.
+pub async fn rsvp(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    f: FormData,
+) -> Result<Response, AppError> {
+    let user = ctx.user()?.clone();
+    let s = load(&state, &user, &id).await?;
+    let to = format!("/sessions/{}", s.id);
+    let (Ok(household), Ok(coming)) = (
+        Uuid::parse_str(f.get("household")),
+        match f.get("coming") {
+            "yes" => Ok(true),
+            "no" => Ok(false),
+            _ => Err(()),
+        },
+    ) else {
+        return Ok(redirect_with_flash(&state, &to, "flash-saved", ""));
+    };
+    let t = Tr::new(ctx.lang);
+    let answer = mtp_store::RsvpLine {
+        coming,
+        reason: AbsenceReason::parse(f.get("reason"))
+            .ok()
+            .filter(|_| !coming)
+            .map(|r| r.as_str().to_string()),
+        children: attendance::parse_children_count(f.get("children")).unwrap_or(0),
+        childcare: f.has("childcare"),
+    };
+    let names = state
+        .store
+        .household_first_names(&user.tenant, &[household])
+        .await?
+        .join(" & ");
+    match state
+        .store
+        .set_rsvp(&user.tenant, s.id, household, &answer)
+        .await
+    {
+        Ok(()) => {
+            audit(
+                &state,
+                &user,
+                "rsvp.recorded",
+                Subject::household(household, s.neighbourhood_id),
+                if coming { "coming" } else { "not-coming" },
+            )
+            .await;
+            Ok(redirect_with_flash(
+                &state,
+                &format!("{to}#h-{household}"),
+                "flash-rsvp-saved",
+                &names,
+            ))
+        }
+        Err(StoreError::Refused(key)) => {
+            let mut e = FormErrors::default();
+            e.add(&format!("h-{household}"), t.get1(key, "name", &names));
+            let d = state.store.session_detail(&user.tenant, s.id).await?;
+            Ok(unprocessable(
+                session_page(&state, &ctx, d, move_defaults(&s), e).await?,
+            ))
+        }
+        Err(err) => Err(err.into()),
+    }
 }
