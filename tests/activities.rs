@@ -967,3 +967,63 @@ on_both!(
     rsvp_is_intent,
     an_rsvp_is_intent_and_attendance_is_what_happened
 );
+
+async fn the_household_list_filters_on_last_attendance(app: TestApp) {
+    let logins = app.demo().await;
+    let t = admin_of(&app).await;
+    let count = |attended: mtp_store::Attended| {
+        let store = app.store.clone();
+        let t = t.clone();
+        async move {
+            store
+                .households(
+                    &t,
+                    &HouseholdFilter {
+                        attended: Some(attended),
+                        ..Default::default()
+                    },
+                    100,
+                    0,
+                )
+                .await
+                .unwrap_or_default()
+        }
+    };
+    let since = Utc::now() - Duration::weeks(4);
+    let (recent, n_recent) = count(mtp_store::Attended::Since(since)).await;
+    let (never, n_never) = count(mtp_store::Attended::Never).await;
+    let (_, n_all) = app
+        .store
+        .households(&t, &HouseholdFilter::default(), 1, 0)
+        .await
+        .unwrap_or_default();
+    let (_, n_away) = count(mtp_store::Attended::NotSince(since)).await;
+    assert!(n_recent > 5 && n_never > 0, "{n_recent} {n_never}");
+    assert_eq!(
+        n_recent + n_never + n_away,
+        n_all,
+        "the three options split the list"
+    );
+    assert!(
+        never
+            .iter()
+            .all(|h| h.kind == mtp_domain::HouseholdKind::MultiParent
+                || h.status != mtp_domain::HouseholdStatus::Active),
+        "the demo's regulars came"
+    );
+    assert!(recent.iter().all(|h| !never.iter().any(|x| x.id == h.id)));
+    let mut w = app.client();
+    w.login(&logins["worker"]).await;
+    let page = w.get("/households?attended=never").await;
+    assert!(
+        page.body
+            .contains(&format!("{n_never} huishoudens gevonden")),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("Nog nooit geweest"));
+}
+on_both!(
+    last_attended_filter,
+    the_household_list_filters_on_last_attendance
+);

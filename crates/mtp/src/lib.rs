@@ -3,6 +3,7 @@
 
 pub mod config;
 pub mod demo;
+pub mod scale;
 
 use std::net::SocketAddr;
 use std::time::Duration;

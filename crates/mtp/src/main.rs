@@ -48,6 +48,13 @@ enum Command {
     Generate {
         #[arg(long, default_value_t = 100_000)]
         households: usize,
+        /// Grow the demo organisation to this many neighbourhoods, each with a weekly coffee
+        /// hour, a dozen households and their attendance (0: leave the programme alone).
+        #[arg(long, default_value_t = 0)]
+        neighbourhoods: usize,
+        /// Years of weekly sessions per generated neighbourhood.
+        #[arg(long, default_value_t = 1)]
+        years: u32,
     },
     /// Run the retention job now: anonymise households kept longer than the organisation's
     /// retention period, and print what it did.
@@ -194,7 +201,11 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             println!("backup written to {}", out.display());
             Ok(ExitCode::SUCCESS)
         }
-        Command::Generate { households } => {
+        Command::Generate {
+            households,
+            neighbourhoods,
+            years,
+        } => {
             let store = mtp::open_store(&cfg).await?;
             let started = std::time::Instant::now();
             let n = mtp::demo::generate(&store, households).await?;
@@ -202,6 +213,17 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 "generated {n} households in {:.1} s",
                 started.elapsed().as_secs_f64()
             );
+            if neighbourhoods > 0 {
+                let started = std::time::Instant::now();
+                let g = mtp::scale::programme(&store, neighbourhoods, years).await?;
+                println!(
+                    "generated {} neighbourhoods, {} sessions, {} attendance rows in {:.1} s",
+                    g.neighbourhoods,
+                    g.sessions,
+                    g.attendance,
+                    started.elapsed().as_secs_f64()
+                );
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Retention => {

@@ -633,6 +633,47 @@ impl Store {
         Ok(out)
     }
 
+    /// Register many households at once, without the audience check or timeline entries: for
+    /// generated benchmark data only. Returns how many were added.
+    pub async fn register_bulk(
+        &self,
+        tenant: &Tenant,
+        activity_id: Uuid,
+        households: &[Uuid],
+    ) -> Result<u64> {
+        let a = self.activity_row(tenant, activity_id).await?;
+        let at = now();
+        let rows: Vec<registration::ActiveModel> = households
+            .iter()
+            .map(|h| registration::ActiveModel {
+                org_id: Set(a.org_id),
+                activity_id: Set(a.id),
+                household_id: Set(*h),
+                state: Set("registered".into()),
+                created_at: Set(at),
+                created_by: Set(None),
+            })
+            .collect();
+        let txn = self.db.begin().await?;
+        let mut n = 0;
+        for chunk in rows.chunks(1000) {
+            n += registration::Entity::insert_many(chunk.to_vec())
+                .on_conflict(
+                    OnConflict::columns([
+                        registration::Column::OrgId,
+                        registration::Column::ActivityId,
+                        registration::Column::HouseholdId,
+                    ])
+                    .do_nothing()
+                    .to_owned(),
+                )
+                .exec_without_returning(&txn)
+                .await?;
+        }
+        txn.commit().await?;
+        Ok(n)
+    }
+
     /// Put a household on a tailored activity's invitation list.
     pub async fn invite(
         &self,

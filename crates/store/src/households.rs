@@ -148,6 +148,19 @@ pub struct HouseholdFilter {
     pub neighbourhood_id: Option<Uuid>,
     /// Only households registered since then ("new").
     pub registered_since: Option<DateTime<Utc>>,
+    /// When they last came to a session.
+    pub attended: Option<Attended>,
+}
+
+/// The "last attended" filter of the household list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Attended {
+    /// Came to a session since then.
+    Since(DateTime<Utc>),
+    /// Came before, but not since then: the families who dropped away.
+    NotSince(DateTime<Utc>),
+    /// Never came to a session.
+    Never,
 }
 
 pub(crate) fn free_days_text(days: &[u8]) -> String {
@@ -363,6 +376,12 @@ impl Store {
         }
         if let Some(t) = f.registered_since {
             q = q.filter(household::Column::CreatedAt.gte(t));
+        }
+        match f.attended {
+            Some(Attended::Since(t)) => q = q.filter(household::Column::LastAttendedAt.gte(t)),
+            Some(Attended::NotSince(t)) => q = q.filter(household::Column::LastAttendedAt.lt(t)),
+            Some(Attended::Never) => q = q.filter(household::Column::LastAttendedAt.is_null()),
+            None => {}
         }
         // Every word must start one of the household's search words. Each word's households
         // come from an index range scan; when one word is selective (it usually is: a name, a
@@ -736,7 +755,7 @@ impl Store {
         &self,
         tenant: &Tenant,
         drafts: &[HouseholdDraft],
-    ) -> Result<()> {
+    ) -> Result<Vec<Uuid>> {
         if drafts
             .iter()
             .any(|d| !tenant.may_see_neighbourhood(tenant.org_id, d.neighbourhood_id))
@@ -744,10 +763,11 @@ impl Store {
             return Err(StoreError::NotFound);
         }
         let txn = self.db.begin().await?;
-        crate::imports::insert_many_households(&txn, tenant.org_id, None, drafts, "registered")
-            .await?;
+        let ids =
+            crate::imports::insert_many_households(&txn, tenant.org_id, None, drafts, "registered")
+                .await?;
         txn.commit().await?;
-        Ok(())
+        Ok(ids)
     }
 }
 

@@ -32,7 +32,7 @@ pub use accounts::{Account, AccountUpdate, NewAccount};
 pub use activities::{Activity, ActivityDraft, Registered, Registrant, SessionSummary};
 pub use audit::{AuditEntry, AuditFilter, ChainReport, NewAuditEvent};
 pub use households::{
-    Child, ChildDraft, Household, HouseholdDraft, HouseholdEvent, HouseholdFilter,
+    Attended, Child, ChildDraft, Household, HouseholdDraft, HouseholdEvent, HouseholdFilter,
     HouseholdSummary, Parent, ParentDraft,
 };
 pub use imports::{ImportBatch, KnownContacts};

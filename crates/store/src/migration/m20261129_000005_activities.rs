@@ -267,6 +267,13 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
+        m.create_index(index(
+            "household",
+            "ix_household_org_nb_attended",
+            &["org_id", "neighbourhood_id", "last_attended_at"],
+            false,
+        ))
+        .await?;
         Ok(())
     }
 }

@@ -667,3 +667,7 @@ timeline-walk_in = Came for the first time and was added at the door
 rsvp-record-coming = Says: I'm coming
 rsvp-record-not-coming = Says: I can't come
 flash-rsvp-saved = Noted what { $name } said.
+households-attended = Last attended
+households-attended-recent = In the past 4 weeks
+households-attended-away = Came before, not in the past 4 weeks
+households-attended-never = Never came

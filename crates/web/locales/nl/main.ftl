@@ -667,3 +667,7 @@ timeline-walk_in = Voor het eerst gekomen en aan de deur toegevoegd
 rsvp-record-coming = Zegt: ik kom
 rsvp-record-not-coming = Zegt: ik kan niet
 flash-rsvp-saved = Genoteerd wat { $name } zei.
+households-attended = Laatst geweest
+households-attended-recent = In de afgelopen 4 weken
+households-attended-away = Eerder geweest, niet in de afgelopen 4 weken
+households-attended-never = Nog nooit geweest

@@ -54,8 +54,24 @@ pub struct ListQuery {
     /// "1": only households registered in the last `NEW_WEEKS` weeks.
     #[serde(default)]
     new: String,
+    /// "recent", "away" or "never": see `attended_filter`.
+    #[serde(default)]
+    attended: String,
     #[serde(default)]
     page: u64,
+}
+
+/// "Came recently" and "stayed away" both mean: within or beyond this many weeks.
+const RECENT_WEEKS: i64 = 4;
+
+fn attended_filter(raw: &str) -> Option<mtp_store::Attended> {
+    let since = Utc::now() - chrono::Duration::weeks(RECENT_WEEKS);
+    match raw {
+        "recent" => Some(mtp_store::Attended::Since(since)),
+        "away" => Some(mtp_store::Attended::NotSince(since)),
+        "never" => Some(mtp_store::Attended::Never),
+        _ => None,
+    }
 }
 
 /// A household counts as new for this many weeks after registration: the handbook's
@@ -84,6 +100,7 @@ struct ListPage {
     neighbourhoods: Vec<Neighbourhood>,
     statuses: Vec<(&'static str, String)>,
     kinds: Vec<(&'static str, String)>,
+    attended: Vec<(&'static str, String)>,
     next_href: Option<String>,
     prev_href: Option<String>,
 }
@@ -145,6 +162,7 @@ pub async fn list(
         kind: HouseholdKind::parse(&q.kind).ok(),
         neighbourhood_id: Uuid::parse_str(&q.neighbourhood).ok(),
         registered_since: (q.new == "1").then(|| Utc::now() - chrono::Duration::weeks(NEW_WEEKS)),
+        attended: attended_filter(&q.attended),
     };
     if host_view {
         // A host cannot search (a phone number would tell them who is registered) and sees
@@ -173,6 +191,7 @@ pub async fn list(
             .append_pair("kind", &q.kind)
             .append_pair("neighbourhood", &q.neighbourhood)
             .append_pair("new", &q.new)
+            .append_pair("attended", &q.attended)
             .append_pair("page", &page.to_string())
             .finish()
     };
@@ -198,6 +217,10 @@ pub async fn list(
         neighbourhoods,
         statuses,
         kinds,
+        attended: ["recent", "away", "never"]
+            .into_iter()
+            .map(|a| (a, p.t.get(format!("households-attended-{a}"))))
+            .collect(),
         next_href,
         prev_href,
         q,
