@@ -21,7 +21,7 @@ BASE="http://127.0.0.1:$PORT"
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 
-csrf() { grep -o 'name="_csrf" value="[^"]*"' | head -n 1 | sed 's/.*value="//; s/"$//'; }
+csrf() { grep -o 'name="_csrf" value="[^"]*"' | sed -n 1p | sed 's/.*value="//; s/"$//'; }
 
 if [ "$KIND" = sqlite ]; then
   url="sqlite://$dir/bench.sqlite?mode=rwc"
@@ -52,9 +52,9 @@ login() { # role → prints "cookie csrf"
 }
 read -r worker_cookie _ <<<"$(login worker)"
 read -r host_cookie host_csrf <<<"$(login host)"
-coffee=$(curl -s -H "Cookie: mtp_session=$worker_cookie" "$BASE/activities" | grep -o 'href="/activities/[0-9a-f-]*">Koffie-uurtje Poort' | head -n 1 | sed 's#href="/activities/##; s#">.*##')
-session=$(curl -s -H "Cookie: mtp_session=$worker_cookie" "$BASE/activities/$coffee" | grep -o 'href="/sessions/[0-9a-f-]*"' | head -n 1 | sed 's#href="/sessions/##; s#"##')
-household=$(curl -s -H "Cookie: mtp_session=$host_cookie" "$BASE/sessions/$session/checkin" | grep -o 'name="household" value="[^"]*"' | head -n 1 | sed 's/.*value="//; s/"$//')
+coffee=$(curl -s -H "Cookie: mtp_session=$worker_cookie" "$BASE/activities" | grep -o 'href="/activities/[0-9a-f-]*">Koffie-uurtje Poort' | sed -n 1p | sed 's#href="/activities/##; s#">.*##')
+session=$(curl -s -H "Cookie: mtp_session=$worker_cookie" "$BASE/activities/$coffee" | grep -o 'href="/sessions/[0-9a-f-]*"' | sed -n 1p | sed 's#href="/sessions/##; s#"##')
+household=$(curl -s -H "Cookie: mtp_session=$host_cookie" "$BASE/sessions/$session/checkin" | grep -o 'name="household" value="[^"]*"' | sed -n 1p | sed 's/.*value="//; s/"$//')
 lines=$(curl -s -H "Cookie: mtp_session=$worker_cookie" "$BASE/sessions/$session" | grep -c 'name="household"' || true)
 echo "session $session: $((lines / 2)) households on the list"
 

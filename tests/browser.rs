@@ -636,7 +636,7 @@ async fn a_host_checks_in_at_the_door_with_the_network_off_and_on(app: TestApp) 
     let cards =
         "Array.from(document.querySelectorAll('.door-list > .door-card:not(.door-card--in)'))";
     let tap = format!(
-        "const card = {cards}[0]; card.querySelector('form[data-action=\"in\"] button').click(); return card.id;"
+        "const card = {cards}[0]; card.querySelector('button[value=\"present\"]').click(); return card.id;"
     );
     // Online: the tap reaches the server.
     c.execute(&tap, vec![])

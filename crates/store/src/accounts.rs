@@ -2,7 +2,7 @@
 
 use mtp_domain::{Email, Language, NewPassword, PersonName, Role};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
     TransactionTrait,
 };
 use std::collections::HashMap;
@@ -188,7 +188,7 @@ impl Store {
         }
     }
 
-    async fn with_neighbourhoods(&self, m: account::Model) -> Result<Account> {
+    pub(crate) async fn with_neighbourhoods(&self, m: account::Model) -> Result<Account> {
         let nbs = account_neighbourhood::Entity::find()
             .filter(account_neighbourhood::Column::OrgId.eq(m.org_id))
             .filter(account_neighbourhood::Column::AccountId.eq(m.id))
@@ -208,6 +208,35 @@ impl Store {
             .await?
             .ok_or(StoreError::NotFound)?;
         self.with_neighbourhoods(m).await
+    }
+
+    /// The enabled accounts assigned to one neighbourhood, by name: who can be asked for a
+    /// session's rota.
+    pub async fn neighbourhood_accounts(
+        &self,
+        org_id: Uuid,
+        neighbourhood_id: Uuid,
+    ) -> Result<Vec<Account>> {
+        let ids: Vec<Uuid> = account_neighbourhood::Entity::find()
+            .select_only()
+            .column(account_neighbourhood::Column::AccountId)
+            .filter(account_neighbourhood::Column::OrgId.eq(org_id))
+            .filter(account_neighbourhood::Column::NeighbourhoodId.eq(neighbourhood_id))
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        let mut out = Vec::new();
+        for m in account::Entity::find()
+            .filter(account::Column::OrgId.eq(org_id))
+            .filter(account::Column::Id.is_in(ids))
+            .filter(account::Column::Disabled.eq(false))
+            .order_by_asc(account::Column::DisplayName)
+            .all(&self.db)
+            .await?
+        {
+            out.push(to_account(m, vec![neighbourhood_id]));
+        }
+        Ok(out)
     }
 
     pub async fn accounts(&self, org_id: Uuid) -> Result<Vec<Account>> {

@@ -268,12 +268,19 @@ impl Store {
 
     pub async fn activity(&self, tenant: &Tenant, id: Uuid) -> Result<Activity> {
         let m = self.activity_row(tenant, id).await?;
-        let (registered, waiting) = self.registration_counts(tenant.org_id, id).await?;
-        let names = self.neighbourhood_names(tenant.org_id).await?;
+        self.activity_of(&m).await
+    }
+
+    /// An activity row with its counts and neighbourhood name.
+    pub(crate) async fn activity_of(&self, m: &activity::Model) -> Result<Activity> {
+        let (registered, waiting) = self.registration_counts(m.org_id, m.id).await?;
+        let names = self
+            .neighbourhood_names(m.org_id, [m.neighbourhood_id])
+            .await?;
         Ok(Activity {
             id: m.id,
             neighbourhood_name: names.get(&m.neighbourhood_id).cloned().unwrap_or_default(),
-            d: to_draft(&m),
+            d: to_draft(m),
             registered,
             waiting,
             archived: m.archived_at.is_some(),
@@ -319,7 +326,9 @@ impl Store {
                 e.0 = n;
             }
         }
-        let names = self.neighbourhood_names(tenant.org_id).await?;
+        let names = self
+            .neighbourhood_names(tenant.org_id, rows.iter().map(|a| a.neighbourhood_id))
+            .await?;
         Ok(rows
             .into_iter()
             .map(|m| {

@@ -490,7 +490,9 @@ impl Store {
                 *children.entry(c.household_id).or_default() += 1;
             }
         }
-        let names = self.neighbourhood_names(tenant.org_id).await?;
+        let names = self
+            .neighbourhood_names(tenant.org_id, rows.iter().map(|h| h.neighbourhood_id))
+            .await?;
         let list = rows
             .into_iter()
             .map(|h| {
@@ -516,9 +518,19 @@ impl Store {
         Ok((list, total))
     }
 
-    pub(crate) async fn neighbourhood_names(&self, org_id: Uuid) -> Result<HashMap<Uuid, String>> {
+    /// The names of the given neighbourhoods (an organisation may have a thousand; a page shows
+    /// a few).
+    pub(crate) async fn neighbourhood_names(
+        &self,
+        org_id: Uuid,
+        ids: impl IntoIterator<Item = Uuid>,
+    ) -> Result<HashMap<Uuid, String>> {
+        let mut ids: Vec<Uuid> = ids.into_iter().collect();
+        ids.sort_unstable();
+        ids.dedup();
         Ok(neighbourhood::Entity::find()
             .filter(neighbourhood::Column::OrgId.eq(org_id))
+            .filter(neighbourhood::Column::Id.is_in(ids))
             .all(&self.db)
             .await?
             .into_iter()
@@ -609,7 +621,7 @@ impl Store {
                 detail: e.detail,
             })
             .collect();
-        let names = self.neighbourhood_names(org).await?;
+        let names = self.neighbourhood_names(org, [h.neighbourhood_id]).await?;
         Ok(Household {
             id: h.id,
             org_id: h.org_id,

@@ -184,7 +184,8 @@ impl Store {
     pub async fn session_detail(&self, tenant: &Tenant, id: Uuid) -> Result<SessionDetail> {
         let s = self.session_row(tenant, id).await?;
         let org = s.org_id;
-        let activity = self.activity(tenant, s.activity_id).await?;
+        let a = self.activity_row(tenant, s.activity_id).await?;
+        let activity = self.activity_of(&a).await?;
         let registrations = registration::Entity::find()
             .filter(registration::Column::OrgId.eq(org))
             .filter(registration::Column::ActivityId.eq(s.activity_id))
@@ -294,7 +295,6 @@ impl Store {
                 .then(a.household_id.cmp(&b.household_id))
         });
         let staff = self.session_staff(org, id).await?;
-        let a = self.activity_row(tenant, s.activity_id).await?;
         let note = s.note.clone();
         let checklist = parse_checklist(&s.checklist);
         let minutes = StaffMinutes {
@@ -770,6 +770,7 @@ impl Store {
             .select_only()
             .column(account::Column::Id)
             .filter(account::Column::OrgId.eq(tenant.org_id))
+            .filter(account::Column::Id.is_in(staffed.iter().map(|(_, a)| *a)))
             .filter(account::Column::Role.eq(Role::Host.as_str()))
             .into_tuple::<Uuid>()
             .all(&self.db)

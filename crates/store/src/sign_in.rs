@@ -100,7 +100,7 @@ impl Store {
                 .exec(&self.db)
                 .await?;
         }
-        let account = self.account(acc.org_id, acc.id).await?;
+        let account = self.with_neighbourhoods(acc).await?;
         Ok(Some(SessionInfo {
             account,
             second_factor_done: s.second_factor_done,

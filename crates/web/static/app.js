@@ -79,8 +79,8 @@
       if (!c) return;
       c.classList.toggle('door-card--in', inside);
       c.querySelector('.door-card__state').hidden = !inside;
-      c.querySelector('form[data-action="in"]').hidden = inside;
-      c.querySelector('form[data-action="undo"]').hidden = !inside;
+      c.querySelector('.door-card__in').hidden = inside;
+      c.querySelector('.door-card__undo').hidden = !inside;
     };
     var count = function () {
       var el = document.getElementById('door-count');
@@ -140,8 +140,10 @@
       var data = new URLSearchParams(new FormData(form));
       var key = newKey();
       data.set('key', key);
+      // The button pressed says what the tap is: check in, or undo.
+      var action = event.submitter && event.submitter.value === 'undo' ? 'undo' : 'in';
+      data.set('status', action === 'undo' ? 'undo' : 'present');
       var household = data.get('household');
-      var action = form.getAttribute('data-action');
       var q = load();
       q.push({ url: form.action, body: data.toString(), key: key, household: household, action: action, name: form.getAttribute('data-name') });
       save(q);

@@ -233,13 +233,11 @@ async fn session_page(
     let on_rota: Vec<Uuid> = d.staff.iter().map(|s| s.account_id).collect();
     let candidates = state
         .store
-        .accounts(user.org.id)
+        .neighbourhood_accounts(user.org.id, d.s.neighbourhood_id)
         .await?
         .into_iter()
         .filter(|a| {
-            !a.disabled
-                && matches!(a.role, Role::Host | Role::Worker | Role::Coordinator)
-                && a.neighbourhoods.contains(&d.s.neighbourhood_id)
+            matches!(a.role, Role::Host | Role::Worker | Role::Coordinator)
                 && !on_rota.contains(&a.id)
         })
         .map(|a| (a.id, a.display_name))
@@ -762,7 +760,6 @@ pub struct DoorCard {
     pub present: bool,
     pub children: u32,
     pub key: Uuid,
-    pub undo_key: Uuid,
 }
 
 #[derive(Template)]
@@ -833,7 +830,6 @@ async fn door_page(
         present,
         children,
         key: Uuid::now_v7(),
-        undo_key: Uuid::now_v7(),
     };
     let mut cards = Vec::new();
     let mut listed = Vec::new();
