@@ -541,11 +541,23 @@ impl Store {
         h: &household::Model,
     ) -> Result<()> {
         let audience = Audience::parse(&a.audience).unwrap_or(Audience::Open);
+        self.check_audience_of(a.org_id, a.id, audience, h).await
+    }
+
+    /// The audience rule, for a caller that already knows the activity's audience. Only a
+    /// tailored activity costs a query (its invitation list).
+    pub(crate) async fn check_audience_of(
+        &self,
+        org_id: Uuid,
+        activity_id: Uuid,
+        audience: Audience,
+        h: &household::Model,
+    ) -> Result<()> {
         let kind = HouseholdKind::parse(&h.kind).unwrap_or(HouseholdKind::MultiParent);
         let invited = audience == Audience::Tailored
             && activity_invite::Entity::find()
-                .filter(activity_invite::Column::OrgId.eq(a.org_id))
-                .filter(activity_invite::Column::ActivityId.eq(a.id))
+                .filter(activity_invite::Column::OrgId.eq(org_id))
+                .filter(activity_invite::Column::ActivityId.eq(activity_id))
                 .filter(activity_invite::Column::HouseholdId.eq(h.id))
                 .one(&self.db)
                 .await?

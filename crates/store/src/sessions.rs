@@ -353,38 +353,45 @@ impl Store {
     pub async fn record_attendance(
         &self,
         tenant: &Tenant,
+        s: &SessionSummary,
         actor: Option<Uuid>,
         c: &Checkin,
         audit: NewAuditEvent,
     ) -> Result<CheckinOutcome> {
-        let s = self.session_row(tenant, c.session_id).await?;
-        let state = SessionState::parse(&s.state).unwrap_or(SessionState::Planned);
-        if state == SessionState::Cancelled {
+        // The summary comes from `session_summary` for this tenant; its reach is checked again
+        // here so a summary of another tenant can never be written to.
+        if s.id != c.session_id || !tenant.may_see_neighbourhood(tenant.org_id, s.neighbourhood_id)
+        {
+            return Err(StoreError::NotFound);
+        }
+        if s.state == SessionState::Cancelled {
             return Err(StoreError::Refused("session-refused-cancelled"));
         }
+        let org_id = tenant.org_id;
         let h = household::Entity::find_by_id(c.household_id)
-            .filter(household::Column::OrgId.eq(s.org_id))
+            .filter(household::Column::OrgId.eq(org_id))
             .one(&self.db)
             .await?
             .filter(|h| h.anonymised_at.is_none())
             .ok_or(StoreError::NotFound)?;
         if c.status.is_some() {
-            let a = activity::Entity::find_by_id(s.activity_id)
-                .filter(activity::Column::OrgId.eq(s.org_id))
-                .one(&self.db)
-                .await?
-                .ok_or(StoreError::NotFound)?;
-            self.check_audience(&a, &h).await?;
+            self.check_audience_of(org_id, s.activity_id, s.audience, &h)
+                .await?;
         }
+        let at = Visit {
+            org_id,
+            session_id: s.id,
+            starts_at: s.starts_at,
+        };
         loop {
             let txn = self.db.begin().await?;
             if let Some(key) = &c.key
-                && !claim_key(&txn, s.org_id, key, c.session_id, c.household_id, c.status).await?
+                && !claim_key(&txn, org_id, key, c.session_id, c.household_id, c.status).await?
             {
                 txn.rollback().await?;
                 return Ok(CheckinOutcome::Replayed);
             }
-            write_attendance(&txn, &s, actor, c, false).await?;
+            write_attendance(&txn, at, actor, c, false).await?;
             if self.commit_with_audit(txn, audit.clone()).await? {
                 return Ok(CheckinOutcome::Recorded);
             }
@@ -455,7 +462,12 @@ impl Store {
                 children,
                 key: None,
             };
-            write_attendance(&txn, &s, actor, &c, true).await?;
+            let at = Visit {
+                org_id: s.org_id,
+                session_id: s.id,
+                starts_at: s.starts_at,
+            };
+            write_attendance(&txn, at, actor, &c, true).await?;
             let mut event = audit.clone();
             event.object_id = Some(id);
             if self.commit_with_audit(txn, event).await? {
@@ -960,9 +972,17 @@ async fn claim_key(
     Ok(n == 1)
 }
 
+/// The session an attendance row belongs to.
+#[derive(Debug, Clone, Copy)]
+struct Visit {
+    org_id: Uuid,
+    session_id: Uuid,
+    starts_at: DateTime<Utc>,
+}
+
 async fn write_attendance<C: ConnectionTrait>(
     txn: &C,
-    s: &session::Model,
+    s: Visit,
     actor: Option<Uuid>,
     c: &Checkin,
     walk_in: bool,
@@ -970,7 +990,7 @@ async fn write_attendance<C: ConnectionTrait>(
     let Some(status) = c.status else {
         attendance::Entity::delete_many()
             .filter(attendance::Column::OrgId.eq(s.org_id))
-            .filter(attendance::Column::SessionId.eq(s.id))
+            .filter(attendance::Column::SessionId.eq(s.session_id))
             .filter(attendance::Column::HouseholdId.eq(c.household_id))
             .exec(txn)
             .await?;
@@ -979,7 +999,7 @@ async fn write_attendance<C: ConnectionTrait>(
     let present = status == AttendanceStatus::Present;
     attendance::Entity::insert(attendance::ActiveModel {
         org_id: Set(s.org_id),
-        session_id: Set(s.id),
+        session_id: Set(s.session_id),
         household_id: Set(c.household_id),
         status: Set(status.as_str().into()),
         reason: Set(if present {

@@ -671,3 +671,6 @@ households-attended = Last attended
 households-attended-recent = In the past 4 weeks
 households-attended-away = Came before, not in the past 4 weeks
 households-attended-never = Never came
+home-today = Today
+home-today-none = There is no session today.
+home-programme-link = See the coming sessions.

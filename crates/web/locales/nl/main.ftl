@@ -671,3 +671,6 @@ households-attended = Laatst geweest
 households-attended-recent = In de afgelopen 4 weken
 households-attended-away = Eerder geweest, niet in de afgelopen 4 weken
 households-attended-never = Nog nooit geweest
+home-today = Vandaag
+home-today-none = Vandaag is er geen bijeenkomst.
+home-programme-link = Bekijk de komende bijeenkomsten.

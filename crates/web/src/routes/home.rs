@@ -4,6 +4,9 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
 
+use mtp_domain::Role;
+use mtp_domain::schedule;
+
 use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::AppError;
@@ -17,6 +20,8 @@ struct Home {
     org_name: String,
     neighbourhoods: Vec<String>,
     two_factor_on: bool,
+    today: Vec<crate::routes::activities::SessionRow>,
+    door: bool,
 }
 
 pub async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
@@ -29,7 +34,25 @@ pub async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
         .into_iter()
         .map(|n| n.name)
         .collect();
+    // Staff and hosts start their day at the door: today's sessions, each with its check-in.
+    let door = user.role().is_staff() || user.role() == Role::Host;
+    let today = if door {
+        let day = crate::today();
+        let from = schedule::local_to_utc(day, chrono::NaiveTime::MIN);
+        let until = schedule::local_to_utc(day + chrono::Duration::days(1), chrono::NaiveTime::MIN);
+        state
+            .store
+            .programme(&user.tenant, from, until, 20)
+            .await?
+            .iter()
+            .map(|s| crate::routes::activities::session_row(&p.t, s))
+            .collect()
+    } else {
+        Vec::new()
+    };
     Ok(render_page(&Home {
+        today,
+        door,
         role_label: p.t.get(format!("role-{}", user.role().as_str())),
         org_name: user.org.name.clone(),
         neighbourhoods,

@@ -675,17 +675,23 @@ async fn record(
         .store
         .record_attendance(
             &user.tenant,
+            &s,
             Some(user.account.id),
             &c,
             audit_event(&user, &s, &c),
         )
         .await;
-    let names = state
-        .store
-        .household_first_names(&user.tenant, &[c.household_id])
-        .await
-        .unwrap_or_default()
-        .join(" & ");
+    // The script shows its own state after a tap that worked; the name is for messages only.
+    let names = if json_wanted && matches!(result, Ok(CheckinOutcome::Recorded)) {
+        String::new()
+    } else {
+        state
+            .store
+            .household_first_names(&user.tenant, &[c.household_id])
+            .await
+            .unwrap_or_default()
+            .join(" & ")
+    };
     let to = format!("/sessions/{}/{back}#h-{}", s.id, c.household_id);
     match result {
         Ok(outcome) => {
