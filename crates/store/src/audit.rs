@@ -5,7 +5,7 @@ use mtp_domain::audit::{AuditFields, GENESIS, chain_hash};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set, TransactionTrait,
+    QuerySelect, Set,
 };
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -171,10 +171,12 @@ impl Store {
     /// lock before anything is read, so two servers appending at once are put in line instead
     /// of both linking to the same predecessor.
     pub async fn audit(&self, e: NewAuditEvent) -> Result<()> {
-        let txn = self.db.begin().await?;
+        let (gate, txn) = self.begin_write().await?;
         let org_id = e.org_id;
         if let Some(e) = append_audit(&txn, e).await? {
             txn.rollback().await?;
+            // Let go of the gate first: the retry takes it again.
+            drop(gate);
             self.audit_ensure_head(org_id).await?;
             return Box::pin(self.audit(e)).await;
         }

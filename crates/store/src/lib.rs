@@ -69,6 +69,11 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 #[derive(Clone, Debug)]
 pub struct Store {
     db: DatabaseConnection,
+    /// On SQLite, writers of the hot paths (check-in, audit entries) queue here instead of in
+    /// SQLite's busy handler, which sleeps in steps of milliseconds when the write lock is
+    /// taken. One writer at a time is all SQLite allows anyway. `None` on PostgreSQL, where
+    /// row locks let writers run side by side.
+    write_gate: Option<std::sync::Arc<tokio::sync::Mutex<()>>>,
 }
 
 /// Both SQLite and PostgreSQL give back microseconds unchanged; nanoseconds would not survive
@@ -124,7 +129,24 @@ impl Store {
             max_connections.max(1)
         };
         let db = Database::connect(options(url, n)).await?;
-        Ok(Store { db })
+        let write_gate =
+            is_sqlite_url(url).then(|| std::sync::Arc::new(tokio::sync::Mutex::new(())));
+        Ok(Store { db, write_gate })
+    }
+
+    /// Begin a write transaction of a hot path; on SQLite, after waiting for the write gate.
+    /// Keep the guard until the transaction has ended.
+    pub(crate) async fn begin_write(
+        &self,
+    ) -> Result<(
+        Option<tokio::sync::OwnedMutexGuard<()>>,
+        sea_orm::DatabaseTransaction,
+    )> {
+        let guard = match &self.write_gate {
+            Some(gate) => Some(gate.clone().lock_owned().await),
+            None => None,
+        };
+        Ok((guard, sea_orm::TransactionTrait::begin(&self.db).await?))
     }
 
     pub fn is_sqlite(&self) -> bool {

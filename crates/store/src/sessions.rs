@@ -384,7 +384,7 @@ impl Store {
             starts_at: s.starts_at,
         };
         loop {
-            let txn = self.db.begin().await?;
+            let (_gate, txn) = self.begin_write().await?;
             if let Some(key) = &c.key
                 && !claim_key(&txn, org_id, key, c.session_id, c.household_id, c.status).await?
             {
@@ -430,7 +430,7 @@ impl Store {
         };
         let actor = audit.actor_id;
         loop {
-            let txn = self.db.begin().await?;
+            let (_gate, txn) = self.begin_write().await?;
             let id = crate::imports::insert_many_households(
                 &txn,
                 s.org_id,
