@@ -600,23 +600,7 @@ async fn a_host_checks_in_at_the_door_with_the_network_off_and_on(app: TestApp) 
     let logins = app.demo().await;
     let src = axe_source();
     let t = app.org("Almere").await;
-    let coffee = app
-        .store
-        .activities(&t)
-        .await
-        .unwrap_or_default()
-        .into_iter()
-        .find(|a| a.d.name == "Koffie-uurtje Poort")
-        .map(|a| a.id)
-        .unwrap_or_default();
-    let session = app
-        .store
-        .activity_sessions(&t, coffee, chrono::Utc::now(), 1)
-        .await
-        .unwrap_or_default()
-        .first()
-        .map(|s| s.id)
-        .unwrap_or_else(|| panic!("the demo plans coffee hours ahead"));
+    let (_, session) = app.coffee_hour().await;
     let (_driver, c) = browser(360, 740).await;
     c.goto(&format!("{}/login", app.base))
         .await
@@ -737,24 +721,7 @@ on_both!(
 async fn activity_and_session_pages_are_accessible(app: TestApp) {
     let logins = app.demo().await;
     let src = axe_source();
-    let t = app.org("Almere").await;
-    let coffee = app
-        .store
-        .activities(&t)
-        .await
-        .unwrap_or_default()
-        .into_iter()
-        .find(|a| a.d.name == "Koffie-uurtje Poort")
-        .map(|a| a.id)
-        .unwrap_or_default();
-    let session = app
-        .store
-        .activity_sessions(&t, coffee, chrono::Utc::now(), 1)
-        .await
-        .unwrap_or_default()
-        .first()
-        .map(|s| s.id)
-        .unwrap_or_default();
+    let (coffee, session) = app.coffee_hour().await;
     for (w, h) in [(360, 740), (1280, 800)] {
         let (_driver, c) = browser(w, h).await;
         c.goto(&format!("{}/login", app.base))

@@ -189,23 +189,7 @@ async fn every_route_allows_exactly_the_roles_in_its_rule(app: TestApp) {
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     // The demo's coffee hour and its next session: the check-in a host may reach.
-    let coffee = app
-        .store
-        .activities(&all)
-        .await
-        .unwrap_or_default()
-        .into_iter()
-        .find(|a| a.d.name == "Koffie-uurtje Poort")
-        .map(|a| a.id)
-        .unwrap_or_default();
-    let session = app
-        .store
-        .activity_sessions(&all, coffee, chrono::Utc::now(), 1)
-        .await
-        .unwrap_or_default()
-        .first()
-        .map(|s| s.id)
-        .unwrap_or_default();
+    let (coffee, session) = app.coffee_hour().await;
     let targets = Targets {
         activity: coffee.to_string(),
         session: session.to_string(),

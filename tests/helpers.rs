@@ -157,6 +157,29 @@ impl TestApp {
             .unwrap_or_else(|| panic!("no neighbourhood {name}"))
     }
 
+    /// The demo's coffee hour in Almere Poort and its next session.
+    pub async fn coffee_hour(&self) -> (uuid::Uuid, uuid::Uuid) {
+        let t = self.org("Almere").await;
+        let coffee = self
+            .store
+            .activities(&t)
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .find(|a| a.d.name == "Koffie-uurtje Poort")
+            .map(|a| a.id)
+            .unwrap_or_else(|| panic!("the demo has a coffee hour"));
+        let session = self
+            .store
+            .activity_sessions(&t, coffee, chrono::Utc::now(), 1)
+            .await
+            .unwrap_or_default()
+            .first()
+            .map(|s| s.id)
+            .unwrap_or_else(|| panic!("the demo plans coffee hours ahead"));
+        (coffee, session)
+    }
+
     pub fn client(&self) -> Client {
         Client::new(&self.base)
     }

@@ -14,14 +14,12 @@ use mtp_domain::schedule::Slot;
 use mtp_domain::{HouseholdKind, Tenant};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set, TransactionTrait,
 };
 use uuid::Uuid;
 
-use crate::entities::{
-    activity, activity_invite, household, household_event, registration, session,
-};
+use crate::entities::{activity, activity_invite, household, registration, session};
 use crate::{Result, Store, StoreError, now};
 
 /// Everything the activity form asks.
@@ -133,28 +131,6 @@ pub(crate) fn to_summary(s: session::Model, a: &activity::Model) -> SessionSumma
         moved: s.moved,
         sequence: u32_of(s.sequence),
     }
-}
-
-async fn household_event<C: ConnectionTrait>(
-    db: &C,
-    org_id: Uuid,
-    household_id: Uuid,
-    actor: Option<Uuid>,
-    kind: &str,
-    detail: &str,
-) -> Result<()> {
-    household_event::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        org_id: Set(org_id),
-        household_id: Set(household_id),
-        at: Set(now()),
-        actor_id: Set(actor),
-        kind: Set(kind.into()),
-        detail: Set(detail.into()),
-    }
-    .insert(db)
-    .await?;
-    Ok(())
 }
 
 impl Store {
@@ -521,7 +497,7 @@ impl Store {
         .insert(&txn)
         .await
         .map_err(|e| crate::unique_violation(e, "household"))?;
-        household_event(
+        crate::households::add_event(
             &txn,
             a.org_id,
             h.id,
@@ -585,7 +561,7 @@ impl Store {
         if gone.rows_affected == 0 {
             return Ok(Vec::new());
         }
-        household_event(
+        crate::households::add_event(
             &txn,
             a.org_id,
             household_id,
@@ -624,7 +600,8 @@ impl Store {
                 .filter(registration::Column::HouseholdId.eq(*id))
                 .exec(&txn)
                 .await?;
-            household_event(&txn, a.org_id, *id, actor, "activity_moved_up", &a.name).await?;
+            crate::households::add_event(&txn, a.org_id, *id, actor, "activity_moved_up", &a.name)
+                .await?;
         }
         txn.commit().await?;
         Ok(up)

@@ -305,7 +305,7 @@ fn reach(tenant: &Tenant) -> Option<Vec<Uuid>> {
     (!tenant.role.sees_whole_organisation()).then(|| tenant.neighbourhoods.clone())
 }
 
-async fn add_event<C: ConnectionTrait>(
+pub(crate) async fn add_event<C: ConnectionTrait>(
     db: &C,
     org_id: Uuid,
     household_id: Uuid,

@@ -5,7 +5,7 @@
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
-use chrono::{Duration, NaiveDate, Utc};
+use chrono::{Duration, NaiveDate, NaiveTime, Utc};
 use mtp_domain::activity::{self, ActivityKind, Audience, Cost, StaffMinutes};
 use mtp_domain::attendance::SessionState;
 use mtp_domain::schedule::{self, HolidaySuggestion, Weekly};
@@ -235,6 +235,22 @@ pub async fn new_form(
         .finish();
     let f = FormData::parse(body.as_bytes());
     form_page(&state, &ctx, f, FormErrors::default(), None).await
+}
+
+/// A start and an end time from a form, the end after the start; each problem is recorded at
+/// its field.
+pub fn parse_times(
+    t: &Tr,
+    e: &mut FormErrors,
+    f: &FormData,
+    start_field: &str,
+    end_field: &str,
+) -> Option<(NaiveTime, NaiveTime)> {
+    let start = e.take(t, start_field, schedule::parse_time(f.get(start_field)));
+    let end = e.take(t, end_field, schedule::parse_time(f.get(end_field)));
+    let (start, end) = (start?, end?);
+    e.take(t, end_field, schedule::check_times(start, end))?;
+    Some((start, end))
 }
 
 fn bounded_text(t: &Tr, e: &mut FormErrors, f: &FormData, field: &str, max: usize) -> String {
@@ -588,16 +604,12 @@ pub async fn plan_weekly(
     let t = Tr::new(ctx.lang);
     let mut e = FormErrors::default();
     let weekday = e.take(&t, "weekday", schedule::parse_weekday(f.get("weekday")));
-    let start = e.take(&t, "start", schedule::parse_time(f.get("start")));
-    let end = e.take(&t, "end", schedule::parse_time(f.get("end")));
+    let times = parse_times(&t, &mut e, &f, "start", "end");
     let from = e.take(&t, "from", schedule::parse_date(f.get("from")));
     let until = e.take(&t, "until", schedule::parse_date(f.get("until")));
-    if let (Some(s), Some(en)) = (start, end) {
-        e.take(&t, "end", schedule::check_times(s, en));
-    }
     let region = f.has("skip_holidays").then_some(user.org.holiday_region);
-    let slots = match (weekday, start, end, from, until) {
-        (Some(weekday), Some(start), Some(end), Some(from), Some(until)) if e.is_empty() => {
+    let slots = match (weekday, times, from, until) {
+        (Some(weekday), Some((start, end)), Some(from), Some(until)) if e.is_empty() => {
             let rule = Weekly {
                 weekday,
                 start,
@@ -654,17 +666,10 @@ pub async fn add_session(
     let t = Tr::new(ctx.lang);
     let mut e = FormErrors::default();
     let date = e.take(&t, "date", schedule::parse_date(f.get("date")));
-    let start = e.take(&t, "one_start", schedule::parse_time(f.get("one_start")));
-    let end = e.take(&t, "one_end", schedule::parse_time(f.get("one_end")));
-    if let (Some(s), Some(en)) = (start, end) {
-        e.take(&t, "one_end", schedule::check_times(s, en));
-    }
-    let (Some(date), Some(start), Some(end)) = (date, start, end) else {
+    let times = parse_times(&t, &mut e, &f, "one_start", "one_end");
+    let (Some(date), Some((start, end)), true) = (date, times, e.is_empty()) else {
         return Ok(unprocessable(show_page(&state, &ctx, a, f, e).await?));
     };
-    if !e.is_empty() {
-        return Ok(unprocessable(show_page(&state, &ctx, a, f, e).await?));
-    }
     let added = state
         .store
         .plan_sessions(

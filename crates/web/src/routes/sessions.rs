@@ -31,7 +31,7 @@ use crate::error::AppError;
 use crate::forms::{FormData, FormErrors, unprocessable};
 use crate::i18n::Tr;
 use crate::page::{Page, render_page};
-use crate::routes::activities::{SessionRow, kind_key, session_row};
+use crate::routes::activities::{SessionRow, kind_key, parse_times, session_row};
 use crate::routes::{Subject, audit, parse_id, redirect_with_flash};
 
 /// How far the programme looks back (to fill in attendance afterwards) and ahead.
@@ -455,12 +455,8 @@ pub async fn move_session(
     let t = Tr::new(ctx.lang);
     let mut e = FormErrors::default();
     let date = e.take(&t, "date", schedule::parse_date(f.get("date")));
-    let start = e.take(&t, "start", schedule::parse_time(f.get("start")));
-    let end = e.take(&t, "end", schedule::parse_time(f.get("end")));
-    if let (Some(st), Some(en)) = (start, end) {
-        e.take(&t, "end", schedule::check_times(st, en));
-    }
-    if let (Some(date), Some(start), Some(end), true) = (date, start, end, e.is_empty()) {
+    let times = parse_times(&t, &mut e, &f, "start", "end");
+    if let (Some(date), Some((start, end)), true) = (date, times, e.is_empty()) {
         match state
             .store
             .move_session(&user.tenant, s.id, schedule::slot(date, start, end))
