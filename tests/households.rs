@@ -628,3 +628,51 @@ async fn a_family_registered_twice_is_merged_into_one(app: TestApp) {
     );
 }
 on_both!(merge, a_family_registered_twice_is_merged_into_one);
+
+async fn the_same_parent_by_name_is_a_possible_duplicate(app: TestApp) {
+    let logins = app.demo().await;
+    let mut w = app.client();
+    w.login(&logins["worker"]).await;
+    let mut ids = Vec::new();
+    for (first, last, phone) in [
+        ("Zoë", "van den Berg", "06-31313131"),
+        ("Zoe", "Van den Berg", "06-42424242"),
+        ("Zoe", "Bergsma", "06-53535353"),
+    ] {
+        w.get("/households/new").await;
+        let r = w
+            .post(
+                "/households/new",
+                &[
+                    ("kind", "single_parent"),
+                    ("p0_first_name", first),
+                    ("p0_last_name", last),
+                    ("p0_phone", phone),
+                    ("p0_channel", "whatsapp"),
+                    ("source", "school"),
+                    ("consent_data", "yes"),
+                    ("consent_method", "verbal"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        ids.push(id_from(&r.location));
+    }
+    let page = w.get(&format!("/households/{}", ids[0])).await;
+    assert!(
+        page.body
+            .contains(&format!("/households/{}/merge/{}", ids[0], ids[1])),
+        "same name, other phone number, other spelling of the accent: {}",
+        page.body
+    );
+    assert!(
+        !page
+            .body
+            .contains(&format!("/households/{}/merge/{}", ids[0], ids[2])),
+        "a first name alone is not a duplicate"
+    );
+}
+on_both!(
+    duplicate_by_name,
+    the_same_parent_by_name_is_a_possible_duplicate
+);

@@ -235,14 +235,8 @@ fn add_tokens(
     phone: Option<&PhoneNumber>,
     email: Option<&str>,
 ) {
-    for word in [Some(first), last]
-        .into_iter()
-        .flatten()
-        .flat_map(|n| n.split(|c: char| c.is_whitespace() || c == '-' || c == '\''))
-    {
-        if !word.is_empty() {
-            out.insert(fold(word).chars().take(60).collect());
-        }
+    for n in [Some(first), last].into_iter().flatten() {
+        out.extend(name_words(n));
     }
     if let Some(phone) = phone {
         out.insert(phone.wa_digits());
@@ -251,6 +245,13 @@ fn add_tokens(
     if let Some(e) = email {
         out.insert(e.to_string());
     }
+}
+
+/// The search words of a name, folded as they are stored.
+fn name_words(name: &str) -> impl Iterator<Item = String> + '_ {
+    name.split(|c: char| c.is_whitespace() || c == '-' || c == '\'')
+        .filter(|w| !w.is_empty())
+        .map(|w| fold(w).chars().take(60).collect())
 }
 
 /// The words of a search: digits-only input is one phone number, whatever its separators.
@@ -903,20 +904,55 @@ impl Store {
             .into_iter()
             .filter(|t| t.contains('@') || (t.len() >= 9 && t.chars().all(|c| c.is_ascii_digit())))
             .collect();
-        if contacts.is_empty() {
-            return Ok(Vec::new());
-        }
-        let others: std::collections::HashSet<Uuid> = household_search::Entity::find()
-            .select_only()
-            .column(household_search::Column::HouseholdId)
-            .filter(household_search::Column::OrgId.eq(tenant.org_id))
-            .filter(household_search::Column::Token.is_in(contacts))
-            .filter(household_search::Column::HouseholdId.ne(id))
-            .into_tuple::<Uuid>()
+        let mut others: std::collections::HashSet<Uuid> = if contacts.is_empty() {
+            Default::default()
+        } else {
+            household_search::Entity::find()
+                .select_only()
+                .column(household_search::Column::HouseholdId)
+                .filter(household_search::Column::OrgId.eq(tenant.org_id))
+                .filter(household_search::Column::Token.is_in(contacts))
+                .filter(household_search::Column::HouseholdId.ne(id))
+                .into_tuple::<Uuid>()
+                .all(&self.db)
+                .await?
+                .into_iter()
+                .collect()
+        };
+        // The same parent by name: every word of a first and last name (as the search folds
+        // them), so "Zoë de Vries" finds "Zoe de Vries". A first name alone is too common.
+        for p in parent::Entity::find()
+            .filter(parent::Column::OrgId.eq(tenant.org_id))
+            .filter(parent::Column::HouseholdId.eq(id))
             .all(&self.db)
             .await?
-            .into_iter()
-            .collect();
+        {
+            let Some(last) = p.last_name.as_deref().filter(|l| !l.trim().is_empty()) else {
+                continue;
+            };
+            let words: std::collections::BTreeSet<String> =
+                name_words(&p.first_name).chain(name_words(last)).collect();
+            let mut matched: HashMap<Uuid, usize> = HashMap::new();
+            for (household, _) in household_search::Entity::find()
+                .select_only()
+                .column(household_search::Column::HouseholdId)
+                .column(household_search::Column::Token)
+                .filter(household_search::Column::OrgId.eq(tenant.org_id))
+                .filter(household_search::Column::Token.is_in(words.iter().cloned()))
+                .filter(household_search::Column::HouseholdId.ne(id))
+                .into_tuple::<(Uuid, String)>()
+                .all(&self.db)
+                .await?
+            {
+                *matched.entry(household).or_default() += 1;
+            }
+            others.extend(
+                matched
+                    .into_iter()
+                    .filter(|(_, n)| *n == words.len())
+                    .map(|(h, _)| h),
+            );
+        }
         let mut out = Vec::new();
         for other in others.into_iter().take(10) {
             // Only those the tenant may see; a miss is someone else's neighbourhood.
