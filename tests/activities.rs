@@ -1027,3 +1027,77 @@ on_both!(
     last_attended_filter,
     the_household_list_filters_on_last_attendance
 );
+
+async fn the_worker_records_who_came_with_parents_and_children(app: TestApp) {
+    let logins = app.demo().await;
+    let t = admin_of(&app).await;
+    let (_, s) = app.coffee_hour().await;
+    let single = household_of_kind(&app, &t, mtp_domain::HouseholdKind::SingleParent).await;
+    let mut w = app.client();
+    w.login(&logins["worker"]).await;
+    let path = format!("/sessions/{s}/attendance");
+    let h = single.to_string();
+    let r = w
+        .post(
+            &path,
+            &[
+                ("household", &h),
+                ("status", "present"),
+                ("adults", "veel"),
+                ("children", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains(&format!("href=\"#h-{h}\"")), "{}", r.body);
+    let r = w
+        .post(
+            &path,
+            &[
+                ("household", &h),
+                ("status", "excused"),
+                ("reason", ""),
+                ("children", "0"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "an excuse needs a reason"
+    );
+    let r = w
+        .post(
+            &path,
+            &[
+                ("household", &h),
+                ("status", "present"),
+                ("adults", "2"),
+                ("children", "3"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let d = app
+        .store
+        .session_detail(&t, s)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let a = d
+        .lines
+        .iter()
+        .find(|l| l.household_id == single)
+        .and_then(|l| l.attendance.clone())
+        .unwrap_or_else(|| panic!("recorded"));
+    assert_eq!((a.adults, a.children), (2, 3));
+    let page = w.get(&format!("/sessions/{s}")).await;
+    assert!(
+        page.body.contains("Ouders: 2 · Kinderen: 3"),
+        "{}",
+        page.body
+    );
+}
+on_both!(
+    parents_and_children,
+    the_worker_records_who_came_with_parents_and_children
+);

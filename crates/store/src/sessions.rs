@@ -102,6 +102,8 @@ pub struct Checkin {
     pub household_id: Uuid,
     pub status: Option<AttendanceStatus>,
     pub reason: Option<AbsenceReason>,
+    /// Parents who came (at least one when present).
+    pub adults: u32,
     pub children: u32,
     /// The idempotency key the device made for this tap.
     pub key: Option<String>,
@@ -459,6 +461,7 @@ impl Store {
                 household_id: id,
                 status: present,
                 reason: None,
+                adults: 1,
                 children,
                 key: None,
             };
@@ -1007,7 +1010,11 @@ async fn write_attendance<C: ConnectionTrait>(
         } else {
             c.reason.map(|r| r.as_str().to_string())
         }),
-        adults: Set(i32::from(present)),
+        adults: Set(if present {
+            i32::try_from(std::cmp::max(c.adults, 1)).unwrap_or(1)
+        } else {
+            0
+        }),
         children: Set(if present {
             i32::try_from(c.children).unwrap_or(0)
         } else {

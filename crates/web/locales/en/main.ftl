@@ -674,3 +674,5 @@ households-attended-never = Never came
 home-today = Today
 home-today-none = There is no session today.
 home-programme-link = See the coming sessions.
+adults-count = Parents: { $name }
+field-adults-came = Parents who came

@@ -674,3 +674,5 @@ households-attended-never = Nog nooit geweest
 home-today = Vandaag
 home-today-none = Vandaag is er geen bijeenkomst.
 home-programme-link = Bekijk de komende bijeenkomsten.
+adults-count = Ouders: { $name }
+field-adults-came = Ouders gekomen

@@ -134,6 +134,7 @@ pub struct LineRow {
     pub status_tag: &'static str,
     pub reason_value: &'static str,
     pub children: u32,
+    pub adults: u32,
     pub multi_parent: bool,
 }
 
@@ -156,6 +157,7 @@ struct SessionPage {
     expected: u32,
     present: u32,
     children_present: u32,
+    adults_present: u32,
     bands: Vec<(String, u32)>,
     second_worker: bool,
     paid: String,
@@ -209,6 +211,11 @@ async fn session_page(
         })
         .collect();
     let present = u32::try_from(present_lines.len()).unwrap_or(0);
+    let adults_present = present_lines
+        .iter()
+        .filter_map(|l| l.attendance.as_ref())
+        .map(|a| a.adults)
+        .sum();
     let children_present = present_lines
         .iter()
         .filter_map(|l| l.attendance.as_ref())
@@ -266,6 +273,13 @@ async fn session_page(
                     .map(|a| a.children)
                     .or_else(|| l.rsvp.as_ref().map(|r| r.children))
                     .unwrap_or(0),
+                adults: a.map(|a| a.adults).filter(|n| *n > 0).unwrap_or(
+                    if l.kind == mtp_domain::HouseholdKind::MultiParent {
+                        2
+                    } else {
+                        1
+                    },
+                ),
                 multi_parent: l.kind == mtp_domain::HouseholdKind::MultiParent,
             }
         })
@@ -295,6 +309,7 @@ async fn session_page(
         expected,
         present,
         children_present,
+        adults_present,
         bands: bands
             .into_iter()
             .map(|(i, n)| (t.get(AgeBand::ALL[i].key()), n))
@@ -605,6 +620,13 @@ fn parse_checkin(t: &Tr, e: &mut FormErrors, session_id: Uuid, f: &FormData) -> 
             attendance::parse_children_count(f.get("children")),
         )
         .unwrap_or(0);
+    // The door counts one parent; the worker's list may say two.
+    let adults = match f.get("adults").trim() {
+        "" => 1,
+        raw => e
+            .take(t, "adults", attendance::parse_children_count(raw))
+            .unwrap_or(1),
+    };
     let key: String = f.get("key").trim().to_string();
     if key.len() > mtp_store::sessions::MAX_KEY {
         e.field(t, "key", mtp_domain::FieldError::TooLong);
@@ -617,6 +639,7 @@ fn parse_checkin(t: &Tr, e: &mut FormErrors, session_id: Uuid, f: &FormData) -> 
         household_id: household?,
         status,
         reason,
+        adults,
         children,
         key: Some(key).filter(|k| !k.is_empty()),
     })
@@ -665,7 +688,18 @@ async fn record(
                 message,
             ));
         }
-        return Err(AppError::BadRequest);
+        // Shown at the family's card, in the words of the field that was wrong.
+        let Ok(household) = Uuid::parse_str(f.get("household")) else {
+            return Err(AppError::BadRequest);
+        };
+        let mut at_card = FormErrors::default();
+        at_card.add(&format!("h-{household}"), message);
+        return Ok(unprocessable(if back == "checkin" {
+            door_page(state, ctx, &user, s, walk_in_defaults(), at_card).await?
+        } else {
+            let d = state.store.session_detail(&user.tenant, s.id).await?;
+            session_page(state, ctx, d, move_defaults(&s), at_card).await?
+        }));
     };
     let result = state
         .store
@@ -960,6 +994,7 @@ pub async fn walk_in(
                 household_id: Uuid::nil(),
                 status: Some(AttendanceStatus::Present),
                 reason: None,
+                adults: 1,
                 children,
                 key: None,
             },
