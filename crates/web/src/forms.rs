@@ -83,6 +83,15 @@ impl FormErrors {
         self.add(field, t.get(key));
     }
 
+    /// A free-text field, trimmed; longer than `max` characters is an error at the field.
+    pub fn text(&mut self, t: &Tr, f: &FormData, field: &str, max: usize) -> String {
+        let v = f.get(field).trim();
+        if v.chars().count() > max {
+            self.field(t, field, FieldError::TooLong);
+        }
+        v.to_string()
+    }
+
     pub fn get(&self, field: &str) -> Option<&str> {
         self.0
             .iter()

@@ -253,23 +253,22 @@ pub fn parse_times(
     Some((start, end))
 }
 
-fn bounded_text(t: &Tr, e: &mut FormErrors, f: &FormData, field: &str, max: usize) -> String {
-    let v = f.get(field).trim();
-    if v.chars().count() > max {
-        e.field(t, field, FieldError::TooLong);
-    }
-    v.to_string()
-}
-
-fn minutes(raw: &str) -> Result<u32, FieldError> {
-    let raw = raw.trim();
-    if raw.is_empty() {
-        return Ok(0);
-    }
-    raw.parse::<u32>()
+/// Staff minutes for one part of a session: a whole number up to `MAX_MINUTES`.
+pub fn parse_minutes(raw: &str) -> Result<u32, FieldError> {
+    raw.trim()
+        .parse::<u32>()
         .ok()
         .filter(|m| *m <= MAX_MINUTES)
         .ok_or(FieldError::NumberInvalid)
+}
+
+/// On the activity form an empty time means none.
+fn minutes(raw: &str) -> Result<u32, FieldError> {
+    if raw.trim().is_empty() {
+        Ok(0)
+    } else {
+        parse_minutes(raw)
+    }
 }
 
 async fn parse_draft(
@@ -299,10 +298,10 @@ async fn parse_draft(
     };
     let name = e.take(t, "name", PlaceName::parse(f.get("name")));
     let place = e.take(t, "place", PlaceName::parse(f.get("place")));
-    let address = bounded_text(t, &mut e, f, "address", 200);
-    let description = bounded_text(t, &mut e, f, "description", MAX_TEXT);
-    let accessibility = bounded_text(t, &mut e, f, "accessibility", MAX_TEXT);
-    let co_organisers = bounded_text(t, &mut e, f, "co_organisers", 500);
+    let address = e.text(t, f, "address", 200);
+    let description = e.text(t, f, "description", MAX_TEXT);
+    let accessibility = e.text(t, f, "accessibility", MAX_TEXT);
+    let co_organisers = e.text(t, f, "co_organisers", 500);
     let cost = e.take(t, "cost", Cost::parse(f.get("cost")));
     let capacity = e.take(t, "capacity", activity::parse_capacity(f.get("capacity")));
     let preparation = e.take(t, "preparation", minutes(f.get("preparation")));

@@ -326,14 +326,6 @@ pub async fn new_form(State(state): State<AppState>, ctx: Ctx) -> Result<Respons
     new_page(&state, &ctx, f, FormErrors::default()).await
 }
 
-fn optional_text(t: &Tr, e: &mut FormErrors, f: &FormData, field: &str) -> String {
-    let v = f.get(field).trim();
-    if v.chars().count() > MAX_TEXT {
-        e.field(t, field, FieldError::TooLong);
-    }
-    v.to_string()
-}
-
 fn optional<T>(r: Result<T, FieldError>) -> Result<Option<T>, FieldError> {
     match r {
         Ok(v) => Ok(Some(v)),
@@ -469,9 +461,9 @@ async fn parse_draft(
     );
     let source = e.take(t, "source", Source::parse(f.get("source")));
     let source_partner: String = f.get("source_partner").trim().chars().take(100).collect();
-    let interests = optional_text(t, &mut e, f, "interests");
-    let talents = optional_text(t, &mut e, f, "talents");
-    let notes = optional_text(t, &mut e, f, "notes");
+    let interests = e.text(t, f, "interests", MAX_TEXT);
+    let talents = e.text(t, f, "talents", MAX_TEXT);
+    let notes = e.text(t, f, "notes", MAX_TEXT);
     let method = if need_consent {
         if !f.has("consent_data") {
             e.add("consent_data", t.get("error-consent-data-needed"));

@@ -19,9 +19,7 @@ use mtp_domain::attendance::{
 use mtp_domain::consent::ConsentMethod;
 use mtp_domain::schedule;
 use mtp_domain::{HouseholdKind, PersonName, Role, Source};
-use mtp_store::{
-    Checkin, CheckinOutcome, NewAuditEvent, SessionDetail, SessionSummary, StoreError,
-};
+use mtp_store::{Checkin, CheckinOutcome, NewAuditEvent, SessionSummary, StoreError};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -31,7 +29,7 @@ use crate::error::AppError;
 use crate::forms::{FormData, FormErrors, unprocessable};
 use crate::i18n::Tr;
 use crate::page::{Page, render_page};
-use crate::routes::activities::{SessionRow, kind_key, parse_times, session_row};
+use crate::routes::activities::{SessionRow, kind_key, parse_minutes, parse_times, session_row};
 use crate::routes::{Subject, audit, parse_id, redirect_with_flash};
 
 /// How far the programme looks back (to fill in attendance afterwards) and ahead.
@@ -189,14 +187,16 @@ fn reply_tag(r: HostReply) -> &'static str {
     }
 }
 
+/// The worker's page of one session; with errors, the form that was sent is shown again.
 async fn session_page(
     state: &AppState,
     ctx: &Ctx,
-    d: SessionDetail,
+    s: &SessionSummary,
     f: FormData,
     errors: FormErrors,
 ) -> Result<Response, AppError> {
     let user = ctx.user()?;
+    let d = state.store.session_detail(&user.tenant, s.id).await?;
     let p = Page::new(ctx, "session-title").with_errors(errors);
     let t = p.t;
     let day = d.s.starts_at.with_timezone(&schedule::TZ).date_naive();
@@ -351,10 +351,8 @@ pub async fn show(
 ) -> Result<Response, AppError> {
     let user = ctx.user()?.clone();
     let s = load(&state, &user, &id).await?;
-    let d = state.store.session_detail(&user.tenant, s.id).await?;
     audit(&state, &user, "session.viewed", session_subject(&s), "").await;
-    let f = move_defaults(&d.s);
-    session_page(&state, &ctx, d, f, FormErrors::default()).await
+    session_page(&state, &ctx, &s, move_defaults(&s), FormErrors::default()).await
 }
 
 fn move_defaults(s: &SessionSummary) -> FormData {
@@ -365,14 +363,6 @@ fn move_defaults(s: &SessionSummary) -> FormData {
         .append_pair("start", &start.format("%H:%M").to_string())
         .append_pair("end", &end.format("%H:%M").to_string());
     FormData::parse(ser.finish().as_bytes())
-}
-
-fn minutes(raw: &str) -> Result<u32, mtp_domain::FieldError> {
-    raw.trim()
-        .parse::<u32>()
-        .ok()
-        .filter(|m| *m <= 600)
-        .ok_or(mtp_domain::FieldError::NumberInvalid)
 }
 
 /// Save the plan: staff hours, the checklist and the note.
@@ -386,13 +376,10 @@ pub async fn plan(
     let s = load(&state, &user, &id).await?;
     let t = Tr::new(ctx.lang);
     let mut e = FormErrors::default();
-    let preparation = e.take(&t, "preparation", minutes(f.get("preparation")));
-    let execution = e.take(&t, "execution", minutes(f.get("execution")));
-    let wrap_up = e.take(&t, "wrap_up", minutes(f.get("wrap_up")));
-    let note: String = f.get("note").trim().to_string();
-    if note.chars().count() > 2000 {
-        e.field(&t, "note", mtp_domain::FieldError::TooLong);
-    }
+    let preparation = e.take(&t, "preparation", parse_minutes(f.get("preparation")));
+    let execution = e.take(&t, "execution", parse_minutes(f.get("execution")));
+    let wrap_up = e.take(&t, "wrap_up", parse_minutes(f.get("wrap_up")));
+    let note = e.text(&t, &f, "note", 2000);
     let checklist: Vec<ChecklistItem> = f
         .all("checklist")
         .into_iter()
@@ -400,12 +387,10 @@ pub async fn plan(
         .collect();
     let (Some(preparation), Some(execution), Some(wrap_up)) = (preparation, execution, wrap_up)
     else {
-        let d = state.store.session_detail(&user.tenant, s.id).await?;
-        return Ok(unprocessable(session_page(&state, &ctx, d, f, e).await?));
+        return Ok(unprocessable(session_page(&state, &ctx, &s, f, e).await?));
     };
     if !e.is_empty() {
-        let d = state.store.session_detail(&user.tenant, s.id).await?;
-        return Ok(unprocessable(session_page(&state, &ctx, d, f, e).await?));
+        return Ok(unprocessable(session_page(&state, &ctx, &s, f, e).await?));
     }
     state
         .store
@@ -490,8 +475,7 @@ pub async fn move_session(
             Err(err) => return Err(err.into()),
         }
     }
-    let d = state.store.session_detail(&user.tenant, s.id).await?;
-    Ok(unprocessable(session_page(&state, &ctx, d, f, e).await?))
+    Ok(unprocessable(session_page(&state, &ctx, &s, f, e).await?))
 }
 
 /// Ask someone for the rota, record their answer, or take them off it.
@@ -697,8 +681,7 @@ async fn record(
         return Ok(unprocessable(if back == "checkin" {
             door_page(state, ctx, &user, s, walk_in_defaults(), at_card).await?
         } else {
-            let d = state.store.session_detail(&user.tenant, s.id).await?;
-            session_page(state, ctx, d, move_defaults(&s), at_card).await?
+            session_page(state, ctx, &s, move_defaults(&s), at_card).await?
         }));
     };
     let result = state
@@ -751,8 +734,7 @@ async fn record(
             Ok(unprocessable(if back == "checkin" {
                 door_page(state, ctx, &user, s, walk_in_defaults(), e).await?
             } else {
-                let d = state.store.session_detail(&user.tenant, s.id).await?;
-                session_page(state, ctx, d, move_defaults(&s), e).await?
+                session_page(state, ctx, &s, move_defaults(&s), e).await?
             }))
         }
         Err(StoreError::NotFound) => {
@@ -1081,9 +1063,8 @@ pub async fn rsvp(
         Err(StoreError::Refused(key)) => {
             let mut e = FormErrors::default();
             e.add(&format!("h-{household}"), t.get1(key, "name", &names));
-            let d = state.store.session_detail(&user.tenant, s.id).await?;
             Ok(unprocessable(
-                session_page(&state, &ctx, d, move_defaults(&s), e).await?,
+                session_page(&state, &ctx, &s, move_defaults(&s), e).await?,
             ))
         }
         Err(err) => Err(err.into()),
