@@ -449,6 +449,113 @@ on_both!(
     an_offline_check_in_replayed_is_counted_once
 );
 
+/// Many phones at the door of one busy session, through two app servers, every tap sent twice
+/// (the phone did not hear back): the taps are committed in groups, yet each family is counted
+/// once, each counted tap has one audit entry, and the audit chain stays whole.
+async fn taps_at_once_through_two_servers_are_each_counted_once(app: TestApp) {
+    app.demo().await;
+    let t = admin_of(&app).await;
+    let coffee = coffee_hour(&app, &t).await;
+    let s = next_session(&app, &t, coffee).await;
+    let summary = app
+        .store
+        .session_summary(&t, s.id)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let households: Vec<Uuid> = app
+        .store
+        .session_detail(&t, s.id)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .lines
+        .iter()
+        .map(|l| l.household_id)
+        .collect();
+    assert!(households.len() >= 5, "the demo's coffee hour has a list");
+    let second = crate::helpers::spawn_on(app.database_url.clone(), app.data_dir.clone()).await;
+    let mut tasks = Vec::new();
+    for (i, h) in households.iter().enumerate() {
+        for store in [app.store.clone(), second.store.clone()] {
+            let (t, summary, h) = (t.clone(), summary.clone(), *h);
+            tasks.push(tokio::spawn(async move {
+                let c = mtp_store::Checkin {
+                    session_id: summary.id,
+                    household_id: h,
+                    status: Some(AttendanceStatus::Present),
+                    reason: None,
+                    adults: 1,
+                    children: 1,
+                    key: Some(format!("burst-{i}")),
+                };
+                let audit = mtp_store::NewAuditEvent {
+                    org_id: t.org_id,
+                    actor_id: None,
+                    actor_role: "host".into(),
+                    action: "attendance.recorded".into(),
+                    object_type: "household".into(),
+                    object_id: Some(h),
+                    neighbourhood_id: Some(summary.neighbourhood_id),
+                    outcome: mtp_domain::audit::Outcome::Allowed,
+                    detail: format!("session={}", summary.id),
+                };
+                store
+                    .record_attendance(&t, &summary, None, &c, audit)
+                    .await
+                    .unwrap_or_else(|e| panic!("tap failed: {e}"))
+            }));
+        }
+    }
+    let mut recorded = 0;
+    for task in tasks {
+        if task.await.unwrap_or_else(|e| panic!("{e}")) == mtp_store::CheckinOutcome::Recorded {
+            recorded += 1;
+        }
+    }
+    assert_eq!(recorded, households.len(), "one of each pair was a replay");
+    let d = app
+        .store
+        .session_detail(&t, s.id)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let present = d
+        .lines
+        .iter()
+        .filter(|l| {
+            l.attendance
+                .as_ref()
+                .is_some_and(|a| a.status == AttendanceStatus::Present)
+        })
+        .count();
+    assert_eq!(present, households.len());
+    let audited = app
+        .store
+        .audit_entries(
+            t.org_id,
+            &mtp_store::AuditFilter {
+                action: Some("attendance.recorded".into()),
+                object_id: None,
+                ..Default::default()
+            },
+            1000,
+        )
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|e| e.detail == format!("session={}", s.id))
+        .count();
+    assert_eq!(audited, households.len(), "one audit entry per counted tap");
+    let chains = app
+        .store
+        .audit_verify()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(chains.iter().all(|c| c.broken_at.is_none()), "{chains:?}");
+}
+on_both!(
+    burst_of_taps,
+    taps_at_once_through_two_servers_are_each_counted_once
+);
+
 /// A Dutch mobile number as pages show it ("06-12 34 56 78"), or an international one.
 fn shows_a_phone_number(body: &str) -> bool {
     body.contains("+31")

@@ -45,7 +45,7 @@ pub struct AccountUpdate {
     pub neighbourhoods: Vec<Uuid>,
 }
 
-fn to_account(m: account::Model, neighbourhoods: Vec<Uuid>) -> Account {
+pub(crate) fn to_account(m: account::Model, neighbourhoods: Vec<Uuid>) -> Account {
     Account {
         id: m.id,
         org_id: m.org_id,

@@ -4,8 +4,7 @@ use chrono::{DateTime, Utc};
 use mtp_domain::audit::{AuditFields, GENESIS, chain_hash};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -80,51 +79,80 @@ fn fields(m: &audit_event::Model) -> AuditFields<'_> {
 
 /// Append one event inside the caller's transaction, so a change and its audit entry commit
 /// together. Gives the event back when the organisation has no chain head yet.
-///
-/// The head row is *updated first*: that takes PostgreSQL's row lock and SQLite's write
-/// lock before anything is read, so two servers appending at once are put in line instead
-/// of both linking to the same predecessor.
 pub(crate) async fn append_audit<C: ConnectionTrait>(
     txn: &C,
     e: NewAuditEvent,
 ) -> Result<Option<NewAuditEvent>> {
+    Ok(append_audit_many(txn, e.org_id, vec![e])
+        .await?
+        .and_then(|mut v| v.pop()))
+}
+
+/// Append events of one organisation, in order, inside the caller's transaction: one bump of
+/// the chain head for all of them, so a batch of check-ins costs four statements of audit,
+/// not four per tap. Gives the events back when the organisation has no chain head yet.
+///
+/// The head row is *updated first*: that takes PostgreSQL's row lock and SQLite's write
+/// lock before anything is read, so two servers appending at once are put in line instead
+/// of both linking to the same predecessor.
+pub(crate) async fn append_audit_many<C: ConnectionTrait>(
+    txn: &C,
+    org_id: Uuid,
+    events: Vec<NewAuditEvent>,
+) -> Result<Option<Vec<NewAuditEvent>>> {
+    if events.is_empty() {
+        return Ok(None);
+    }
+    debug_assert!(events.iter().all(|e| e.org_id == org_id));
+    let n = events.len() as i64;
     let bumped = audit_head::Entity::update_many()
         .col_expr(
             audit_head::Column::Seq,
-            Expr::col(audit_head::Column::Seq).add(1),
+            Expr::col(audit_head::Column::Seq).add(n),
         )
-        .filter(audit_head::Column::OrgId.eq(e.org_id))
+        .filter(audit_head::Column::OrgId.eq(org_id))
         .exec(txn)
         .await?;
     if bumped.rows_affected == 0 {
-        return Ok(Some(e));
+        return Ok(Some(events));
     }
-    let head = audit_head::Entity::find_by_id(e.org_id)
+    let head = audit_head::Entity::find_by_id(org_id)
         .one(txn)
         .await?
         .ok_or(StoreError::NotFound)?;
-    let mut row = audit_event::Model {
-        id: Uuid::now_v7(),
-        org_id: e.org_id,
-        seq: head.seq,
-        at: now(),
-        actor_id: e.actor_id,
-        actor_role: e.actor_role,
-        action: e.action,
-        object_type: e.object_type,
-        object_id: e.object_id,
-        neighbourhood_id: e.neighbourhood_id,
-        outcome: e.outcome.as_str().to_string(),
-        detail: e.detail,
-        prev_hash: head.last_hash.clone(),
-        hash: String::new(),
-    };
-    row.hash = chain_hash(&head.last_hash, &fields(&row));
-    let hash = row.hash.clone();
-    audit_event::ActiveModel::from(row).insert(txn).await?;
+    let at = now();
+    let mut prev = head.last_hash;
+    let mut rows = Vec::with_capacity(events.len());
+    for (seq, e) in (head.seq - n + 1..).zip(events) {
+        let mut row = audit_event::Model {
+            id: Uuid::now_v7(),
+            org_id,
+            seq,
+            at,
+            actor_id: e.actor_id,
+            actor_role: e.actor_role,
+            action: e.action,
+            object_type: e.object_type,
+            object_id: e.object_id,
+            neighbourhood_id: e.neighbourhood_id,
+            outcome: e.outcome.as_str().to_string(),
+            detail: e.detail,
+            prev_hash: prev,
+            hash: String::new(),
+        };
+        row.hash = chain_hash(&row.prev_hash, &fields(&row));
+        prev = row.hash.clone();
+        rows.push(audit_event::ActiveModel::from(row));
+    }
+    // Fourteen columns a row: well within both databases' limits on bound values.
+    for chunk in rows.chunks(500) {
+        audit_event::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(txn)
+            .await?;
+    }
     audit_head::Entity::update_many()
-        .col_expr(audit_head::Column::LastHash, hash.into())
-        .filter(audit_head::Column::OrgId.eq(e.org_id))
+        .col_expr(audit_head::Column::LastHash, prev.into())
+        .filter(audit_head::Column::OrgId.eq(org_id))
         .exec(txn)
         .await?;
     Ok(None)

@@ -11,6 +11,7 @@ pub mod accounts;
 pub mod activities;
 pub mod audit;
 pub mod calendar;
+mod group_commit;
 pub mod households;
 pub mod imports;
 pub mod orgs;
@@ -74,6 +75,8 @@ pub struct Store {
     /// taken. One writer at a time is all SQLite allows anyway. `None` on PostgreSQL, where
     /// row locks let writers run side by side.
     write_gate: Option<std::sync::Arc<tokio::sync::Mutex<()>>>,
+    /// Check-ins waiting for the next group commit (`group_commit.rs`).
+    checkins: group_commit::Queue,
 }
 
 /// Both SQLite and PostgreSQL give back microseconds unchanged; nanoseconds would not survive
@@ -131,7 +134,11 @@ impl Store {
         let db = Database::connect(options(url, n)).await?;
         let write_gate =
             is_sqlite_url(url).then(|| std::sync::Arc::new(tokio::sync::Mutex::new(())));
-        Ok(Store { db, write_gate })
+        Ok(Store {
+            db,
+            write_gate,
+            checkins: group_commit::Queue::default(),
+        })
     }
 
     /// Begin a write transaction of a hot path; on SQLite, after waiting for the write gate.

@@ -15,8 +15,8 @@ use mtp_domain::schedule::Slot;
 use mtp_domain::{ChildBirth, HouseholdKind, Role, Tenant};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, TransactionTrait,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait, JoinType,
+    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -156,9 +156,35 @@ impl Store {
 
     /// A session as lists show it, within the tenant's reach.
     pub async fn session_summary(&self, tenant: &Tenant, id: Uuid) -> Result<SessionSummary> {
-        let s = self.session_row(tenant, id).await?;
-        let a = self.activity_row(tenant, s.activity_id).await?;
+        let (s, a) = self.session_with_activity(tenant, id).await?;
         Ok(to_summary(s, &a))
+    }
+
+    /// A session and its activity in one round trip: every check-in starts here.
+    async fn session_with_activity(
+        &self,
+        tenant: &Tenant,
+        id: Uuid,
+    ) -> Result<(session::Model, activity::Model)> {
+        let joined = session::Entity::find_by_id(id)
+            .filter(session::Column::OrgId.eq(tenant.org_id))
+            .join(
+                JoinType::InnerJoin,
+                session::Entity::belongs_to(activity::Entity)
+                    .from(session::Column::ActivityId)
+                    .to(activity::Column::Id)
+                    .into(),
+            )
+            .filter(activity::Column::OrgId.eq(tenant.org_id))
+            .select_also(activity::Entity)
+            .one(&self.db)
+            .await?;
+        match joined {
+            Some((s, Some(a))) if tenant.may_see_neighbourhood(s.org_id, s.neighbourhood_id) => {
+                Ok((s, a))
+            }
+            _ => Err(StoreError::NotFound),
+        }
     }
 
     /// First names of households, "Sanne & Ahmed" for two parents.
@@ -184,9 +210,8 @@ impl Store {
 
     /// Everything about one session: the plan, the list of households and the rota.
     pub async fn session_detail(&self, tenant: &Tenant, id: Uuid) -> Result<SessionDetail> {
-        let s = self.session_row(tenant, id).await?;
+        let (s, a) = self.session_with_activity(tenant, id).await?;
         let org = s.org_id;
-        let a = self.activity_row(tenant, s.activity_id).await?;
         let activity = self.activity_of(&a).await?;
         let registrations = registration::Entity::find()
             .filter(registration::Column::OrgId.eq(org))
@@ -385,19 +410,7 @@ impl Store {
             session_id: s.id,
             starts_at: s.starts_at,
         };
-        loop {
-            let (_gate, txn) = self.begin_write().await?;
-            if let Some(key) = &c.key
-                && !claim_key(&txn, org_id, key, c.session_id, c.household_id, c.status).await?
-            {
-                txn.rollback().await?;
-                return Ok(CheckinOutcome::Replayed);
-            }
-            write_attendance(&txn, at, actor, c, false).await?;
-            if self.commit_with_audit(txn, audit.clone()).await? {
-                return Ok(CheckinOutcome::Recorded);
-            }
-        }
+        self.commit_checkin(at, actor, c.clone(), audit).await
     }
 
     /// A family that comes for the first time, added at the door with a first name: a new
@@ -949,7 +962,7 @@ impl Store {
 }
 
 /// Keep the device's key for this tap; false when it was already there (a replay).
-async fn claim_key(
+pub(crate) async fn claim_key(
     txn: &DatabaseTransaction,
     org_id: Uuid,
     key: &str,
@@ -977,13 +990,13 @@ async fn claim_key(
 
 /// The session an attendance row belongs to.
 #[derive(Debug, Clone, Copy)]
-struct Visit {
-    org_id: Uuid,
-    session_id: Uuid,
-    starts_at: DateTime<Utc>,
+pub(crate) struct Visit {
+    pub org_id: Uuid,
+    pub session_id: Uuid,
+    pub starts_at: DateTime<Utc>,
 }
 
-async fn write_attendance<C: ConnectionTrait>(
+pub(crate) async fn write_attendance<C: ConnectionTrait>(
     txn: &C,
     s: Visit,
     actor: Option<Uuid>,

@@ -5,12 +5,17 @@
 
 use chrono::Duration;
 use rand::RngCore;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, IdenStatic,
+    Iterable, QueryFilter, Set,
+};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use crate::accounts::{Account, revoke_sessions};
-use crate::entities::{account, auth_session};
+use crate::accounts::{Account, revoke_sessions, to_account};
+use crate::entities::{account, account_neighbourhood, auth_session, organisation};
+use crate::orgs::Organisation;
 use crate::{Result, Store, now};
 
 /// A session ends this long after sign-in, however active.
@@ -36,6 +41,7 @@ pub fn token_hash(token: &str) -> String {
 #[derive(Debug, Clone)]
 pub struct SessionInfo {
     pub account: Account,
+    pub org: Organisation,
     /// False while the account still has to give its security code.
     pub second_factor_done: bool,
 }
@@ -72,10 +78,7 @@ impl Store {
     /// The session behind a cookie token, if it is live and its account is not disabled.
     pub async fn session(&self, token: &str) -> Result<Option<SessionInfo>> {
         let hash = token_hash(token);
-        let Some(s) = auth_session::Entity::find_by_id(hash.clone())
-            .one(&self.db)
-            .await?
-        else {
+        let Some((s, acc, org, neighbourhoods)) = self.session_with_account(&hash).await? else {
             return Ok(None);
         };
         let t = now();
@@ -83,13 +86,6 @@ impl Store {
             self.end_session(token).await?;
             return Ok(None);
         }
-        let Some(acc) = account::Entity::find_by_id(s.account_id)
-            .filter(account::Column::OrgId.eq(s.org_id))
-            .one(&self.db)
-            .await?
-        else {
-            return Ok(None);
-        };
         if acc.disabled {
             return Ok(None);
         }
@@ -100,11 +96,82 @@ impl Store {
                 .exec(&self.db)
                 .await?;
         }
-        let account = self.with_neighbourhoods(acc).await?;
         Ok(Some(SessionInfo {
-            account,
+            account: to_account(acc, neighbourhoods),
+            org: Organisation::from(org),
             second_factor_done: s.second_factor_done,
         }))
+    }
+
+    /// The session row, its account, the organisation and the account's neighbourhoods in one
+    /// round trip (one row per neighbourhood): this runs before every signed-in request.
+    async fn session_with_account(
+        &self,
+        hash: &str,
+    ) -> Result<
+        Option<(
+            auth_session::Model,
+            account::Model,
+            organisation::Model,
+            Vec<Uuid>,
+        )>,
+    > {
+        let mut q = Query::select();
+        q.from(auth_session::Entity)
+            .inner_join(
+                account::Entity,
+                Expr::col((account::Entity, account::Column::Id))
+                    .equals((auth_session::Entity, auth_session::Column::AccountId))
+                    .and(
+                        Expr::col((account::Entity, account::Column::OrgId))
+                            .equals((auth_session::Entity, auth_session::Column::OrgId)),
+                    ),
+            )
+            .inner_join(
+                organisation::Entity,
+                Expr::col((organisation::Entity, organisation::Column::Id))
+                    .equals((auth_session::Entity, auth_session::Column::OrgId)),
+            )
+            .left_join(
+                account_neighbourhood::Entity,
+                Expr::col((
+                    account_neighbourhood::Entity,
+                    account_neighbourhood::Column::AccountId,
+                ))
+                .equals((account::Entity, account::Column::Id))
+                .and(
+                    Expr::col((
+                        account_neighbourhood::Entity,
+                        account_neighbourhood::Column::OrgId,
+                    ))
+                    .equals((account::Entity, account::Column::OrgId)),
+                ),
+            )
+            .and_where(Expr::col((auth_session::Entity, auth_session::Column::TokenHash)).eq(hash));
+        select_prefixed::<auth_session::Entity>(&mut q, "s_");
+        select_prefixed::<account::Entity>(&mut q, "a_");
+        select_prefixed::<organisation::Entity>(&mut q, "o_");
+        q.expr_as(
+            Expr::col((
+                account_neighbourhood::Entity,
+                account_neighbourhood::Column::NeighbourhoodId,
+            )),
+            Alias::new("n_id"),
+        );
+        let rows = self.db.query_all(&q).await?;
+        let Some(first) = rows.first() else {
+            return Ok(None);
+        };
+        let s = auth_session::Model::from_query_result(first, "s_")?;
+        let a = account::Model::from_query_result(first, "a_")?;
+        let o = organisation::Model::from_query_result(first, "o_")?;
+        let mut neighbourhoods = Vec::with_capacity(rows.len());
+        for r in &rows {
+            if let Some(id) = r.try_get::<Option<Uuid>>("", "n_id")? {
+                neighbourhoods.push(id);
+            }
+        }
+        Ok(Some((s, a, o, neighbourhoods)))
     }
 
     pub async fn end_session(&self, token: &str) -> Result<()> {
@@ -126,5 +193,16 @@ impl Store {
             .exec(&self.db)
             .await?
             .rows_affected)
+    }
+}
+
+/// Select every column of `E` as `{prefix}{column}`, the names `FromQueryResult` reads back
+/// with that prefix.
+fn select_prefixed<E: EntityTrait>(q: &mut SelectStatement, prefix: &str) {
+    for c in E::Column::iter() {
+        q.expr_as(
+            Expr::col((E::default(), c)),
+            Alias::new(format!("{prefix}{}", c.as_str())),
+        );
     }
 }

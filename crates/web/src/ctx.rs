@@ -162,23 +162,16 @@ pub async fn load(State(state): State<AppState>, mut req: Request, next: Next) -
             Ok(Some(info)) => {
                 session_token = Some(token.to_string());
                 if info.second_factor_done {
-                    match state.store.organisation(info.account.org_id).await {
-                        Ok(org) => {
-                            let tenant = Tenant {
-                                org_id: org.id,
-                                role: info.account.role,
-                                neighbourhoods: info.account.neighbourhoods.clone(),
-                            };
-                            user = Some(User {
-                                account: info.account,
-                                org,
-                                tenant,
-                            });
-                        }
-                        Err(e) => {
-                            tracing::error!(error = %e, "organisation of a session not found")
-                        }
-                    }
+                    let tenant = Tenant {
+                        org_id: info.org.id,
+                        role: info.account.role,
+                        neighbourhoods: info.account.neighbourhoods.clone(),
+                    };
+                    user = Some(User {
+                        account: info.account,
+                        org: info.org,
+                        tenant,
+                    });
                 } else {
                     pending = Some(info.account);
                 }
