@@ -54,6 +54,9 @@ pub enum FieldError {
     CapacityInvalid,
     #[error("capacity-below-registered")]
     CapacityBelowRegistered,
+    /// A regular would have to come more often than the number of sessions looked at.
+    #[error("regular-above-window")]
+    RegularAboveWindow,
 }
 
 impl FieldError {
@@ -84,6 +87,7 @@ impl FieldError {
             FieldError::AmountTooHigh => "error-amount-too-high",
             FieldError::CapacityInvalid => "error-capacity-invalid",
             FieldError::CapacityBelowRegistered => "error-capacity-below-registered",
+            FieldError::RegularAboveWindow => "error-regular-above-window",
         }
     }
 }
@@ -362,6 +366,7 @@ mod tests {
             FieldError::AmountTooHigh,
             FieldError::CapacityInvalid,
             FieldError::CapacityBelowRegistered,
+            FieldError::RegularAboveWindow,
         ] {
             assert_eq!(e.key(), format!("error-{e}"), "{e:?}");
         }
