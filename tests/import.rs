@@ -267,7 +267,7 @@ async fn garbage_files_get_a_clear_message_and_change_nothing(app: TestApp) {
         (
             "groot.csv",
             many.into_bytes(),
-            "Het bestand heeft 100000 rijen.",
+            "Het bestand heeft 100.000 rijen.",
         ),
     ] {
         let r = upload(&mut w, name, bytes).await;
@@ -290,4 +290,150 @@ async fn garbage_files_get_a_clear_message_and_change_nothing(app: TestApp) {
 on_both!(
     garbage,
     garbage_files_get_a_clear_message_and_change_nothing
+);
+
+/// The register is searched only for what the sheet holds (its phone numbers, e-mail
+/// addresses and last names), and still finds a family written in other capitals.
+async fn families_already_registered_are_found_by_name_and_email_in_any_capitals(app: TestApp) {
+    let logins = app.demo().await;
+    let mut w = app.client();
+    w.login(&logins["worker"]).await;
+    let csv = "Voornaam;Achternaam;Telefoon;E-mail\r\n\
+               AYSE;el idrissi;0611110001;\r\n\
+               Nieuw;Gezin;;KIM.6@ouders.demo.invalid\r\n\
+               Esther;Bakker;0611110002;\r\n\
+               Naima;Visser-Smit;0611110003;\r\n";
+    let r = upload(&mut w, "dubbel.csv", csv.as_bytes().to_vec()).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let id = r
+        .location
+        .trim_start_matches("/households/import/")
+        .trim_end_matches("/columns")
+        .to_string();
+    w.get(&r.location).await;
+    w.post(
+        &format!("/households/import/{id}/columns"),
+        &[
+            ("first_name", "0"),
+            ("last_name", "1"),
+            ("phone", "2"),
+            ("email", "3"),
+        ],
+    )
+    .await;
+    let check = w.get(&format!("/households/import/{id}/check")).await.body;
+    assert!(
+        check.contains("Goed / met een fout: 2/2."),
+        "Ayse El Idrissi and kim.6@ are in the demo, Esther Bakker and Naima Visser-Smit are not: {check}"
+    );
+    assert!(check.contains("<td>ayse el idrissi</td>"), "{check}");
+    assert!(
+        check.contains("<td>kim.6@ouders.demo.invalid</td>"),
+        "{check}"
+    );
+}
+on_both!(
+    known_families,
+    families_already_registered_are_found_by_name_and_email_in_any_capitals
+);
+
+/// The progress script (app.js) sends the wizard's forms itself with `X-Mtp-Progress`; it is
+/// told where to go next instead of being redirected, so the next page, and its one-time
+/// message, is fetched once, by the browser.
+async fn the_progress_script_is_told_the_next_page_instead_of_redirected(app: TestApp) {
+    let logins = app.demo().await;
+    let before = count(&app).await;
+    let mut w = app.client();
+    w.login(&logins["worker"]).await;
+    w.get("/households/import").await;
+    let part = reqwest::multipart::Part::bytes(b"Voornaam;Telefoon\nDemi;0611112222\n".to_vec())
+        .file_name("een.csv");
+    let r = w
+        .http
+        .post(format!("{}/households/import?_csrf={}", w.base, w.csrf))
+        .header("x-mtp-progress", "1")
+        .multipart(reqwest::multipart::Form::new().part("file", part))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    let next = r
+        .headers()
+        .get("x-mtp-location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    assert!(
+        next.starts_with("/households/import/") && next.ends_with("/columns"),
+        "{next:?}"
+    );
+    let id = next
+        .trim_start_matches("/households/import/")
+        .trim_end_matches("/columns")
+        .to_string();
+    let send = |path: String, fields: Vec<(&'static str, &'static str)>, csrf: String| {
+        let mut form = vec![("_csrf", csrf)];
+        form.extend(fields.into_iter().map(|(k, v)| (k, v.to_string())));
+        w.http
+            .post(format!("{}{path}", w.base))
+            .header("x-mtp-progress", "1")
+            .form(&form)
+            .send()
+    };
+    let r = send(
+        format!("/households/import/{id}/columns"),
+        vec![("first_name", "0"), ("phone", "1")],
+        w.csrf.clone(),
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        r.headers()
+            .get("x-mtp-location")
+            .and_then(|v| v.to_str().ok()),
+        Some(format!("/households/import/{id}/check").as_str())
+    );
+    // A form with a mistake comes back as the page with its errors, as without the script.
+    let r = send(
+        format!("/households/import/{id}/confirm"),
+        vec![("consent_method", "paper")],
+        w.csrf.clone(),
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.headers().get("x-mtp-location").is_none());
+    let body = r.text().await.unwrap_or_default();
+    assert!(
+        body.contains("data-progress=\"import-progress\"")
+            && body.contains("We importeren 1 huishoudens."),
+        "{body}"
+    );
+    let r = send(
+        format!("/households/import/{id}/confirm"),
+        vec![("consent_data", "yes"), ("consent_method", "paper")],
+        w.csrf.clone(),
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        r.headers()
+            .get("x-mtp-location")
+            .and_then(|v| v.to_str().ok()),
+        Some("/households")
+    );
+    assert_eq!(count(&app).await, before + 1);
+    // The one-time message is still there for the page the browser loads next.
+    assert!(
+        w.get("/households")
+            .await
+            .body
+            .contains("Klaar. 1 huishoudens zijn geïmporteerd.")
+    );
+}
+on_both!(
+    progress_script,
+    the_progress_script_is_told_the_next_page_instead_of_redirected
 );

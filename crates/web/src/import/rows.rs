@@ -9,7 +9,7 @@ use mtp_domain::{
     Channel, ChildBirth, Email, FieldError, HouseholdKind, PersonName, PhoneNumber, Postcode4,
     Source,
 };
-use mtp_store::imports::KnownContacts;
+use mtp_store::imports::{ContactKeys, KnownContacts};
 use mtp_store::{ChildDraft, HouseholdDraft, ParentDraft};
 use uuid::Uuid;
 
@@ -163,6 +163,8 @@ pub struct Checked {
     pub problems: Vec<Problem>,
     /// Data row indexes with at least one problem.
     pub bad_rows: BTreeSet<usize>,
+    /// What the rows are matched on against the register, to look up before checking again.
+    pub keys: ContactKeys,
 }
 
 /// "3-2019", "03/2019", "2019-03", "maart 2019", "mrt 2019", "1-3-2019" (the day is dropped).
@@ -407,6 +409,7 @@ pub fn check(ctx: &Context<'_>, rows: &[Vec<String>]) -> Checked {
 
         // Duplicates: of a household we already have, or of an earlier row in this file.
         if let Some(Some(p)) = &phone {
+            out.keys.phones.insert(p.e164().to_string());
             if ctx.known.phones.contains(p.e164()) {
                 problem("phone", p.display(), msg("import-duplicate-existing"));
             } else if !seen_phones.insert(p.e164().to_string()) {
@@ -414,6 +417,7 @@ pub fn check(ctx: &Context<'_>, rows: &[Vec<String>]) -> Checked {
             }
         }
         if let Some(Some(e)) = &email {
+            out.keys.emails.insert(e.as_str().to_string());
             if ctx.known.emails.contains(e.as_str()) {
                 problem(
                     "email",
@@ -429,6 +433,9 @@ pub fn check(ctx: &Context<'_>, rows: &[Vec<String>]) -> Checked {
             }
         }
         if let (Some(f), Some(Some(l))) = (&first, &last) {
+            out.keys
+                .names
+                .insert((f.as_str().to_string(), l.as_str().to_string()));
             let full = format!("{} {}", f.as_str(), l.as_str()).to_lowercase();
             if ctx.known.names.contains(&full) {
                 problem(name_field, full, msg("import-duplicate-existing"));
