@@ -39,6 +39,13 @@ pg_isready -h 127.0.0.1 -p 5432
 psql "$MTP_TEST_POSTGRES_URL" -Atc "SELECT datname FROM pg_database WHERE datname LIKE 'mtp_test_%'" |
   while read -r db; do psql "$MTP_TEST_POSTGRES_URL" -qc "DROP DATABASE IF EXISTS \"$db\"" >/dev/null; done
 
+echo "== aiosmtpd (the real SMTP server of the e-mail tests)"
+if ! python3 -c "import aiosmtpd" 2>/dev/null; then
+  # Debian's own python3 refuses pip installs into the system without the last flag.
+  python3 -m pip install --quiet --disable-pip-version-check aiosmtpd ||
+    python3 -m pip install --quiet --disable-pip-version-check --break-system-packages aiosmtpd
+fi
+
 echo "== cargo-nextest"
 command -v cargo-nextest >/dev/null 2>&1 || cargo install cargo-nextest --locked
 

@@ -735,6 +735,9 @@ async fn activity_and_session_pages_are_accessible(app: TestApp) {
             ("/activities/new".to_string(), "new activity"),
             (format!("/activities/{coffee}"), "activity"),
             (format!("/sessions/{session}"), "session"),
+            (format!("/sessions/{session}/encourage"), "worklist"),
+            ("/chat".to_string(), "chat group"),
+            ("/messages".to_string(), "messages"),
             ("/sessions".to_string(), "programme"),
         ] {
             c.goto(&format!("{}{path}", app.base))
@@ -756,4 +759,172 @@ async fn activity_and_session_pages_are_accessible(app: TestApp) {
 on_both!(
     activity_pages_a11y,
     activity_and_session_pages_are_accessible
+);
+
+/// Record what the import progress indicator shows, in sessionStorage: the page it is on is
+/// gone by the time the test looks. A MutationObserver notes every state (determinate with
+/// the upload percentage, or indeterminate with the server's phase) as it appears.
+async fn watch_progress(c: &Client) {
+    c.execute(
+        "sessionStorage.setItem('mtp-progress-seen', '[]');\
+         const box = document.getElementById('import-progress');\
+         const bar = box.querySelector('progress');\
+         const text = box.querySelector('[role=status]');\
+         new MutationObserver(() => {\
+           if (bar.hidden || !text.textContent) return;\
+           const seen = JSON.parse(sessionStorage.getItem('mtp-progress-seen'));\
+           const now = (bar.hasAttribute('value') ? 'upload ' + bar.value + ': ' : 'working: ') + text.textContent;\
+           if (seen[seen.length - 1] !== now) seen.push(now);\
+           sessionStorage.setItem('mtp-progress-seen', JSON.stringify(seen));\
+         }).observe(box, {subtree: true, childList: true, characterData: true, attributes: true});",
+        vec![],
+    )
+    .await
+    .unwrap_or_else(|e| panic!("watching the progress indicator: {e}"));
+}
+
+async fn progress_seen(c: &Client) -> Vec<String> {
+    let v = c
+        .execute(
+            "return JSON.parse(sessionStorage.getItem('mtp-progress-seen') || '[]');",
+            vec![],
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    serde_json::from_value(v).unwrap_or_default()
+}
+
+/// A sheet of 3,000 families: with JavaScript on, each step of the wizard shows a progress
+/// indicator (the upload percentage, then what the server is doing) until the next page is
+/// there, and the page that arrives is the one the form leads to.
+async fn a_large_spreadsheet_shows_progress_until_the_next_step(app: TestApp) {
+    let logins = app.demo().await;
+    let src = axe_source();
+    let mut csv = String::from("Voornaam;Achternaam;Telefoon\r\n");
+    for i in 0..3000 {
+        csv.push_str(&format!("Ouder;Groot {i};06-4{i:07}\r\n"));
+    }
+    let file = app.data_dir.join("groot.csv");
+    std::fs::write(&file, csv).unwrap_or_else(|e| panic!("{e}"));
+    let (_driver, c) = browser(1280, 900).await;
+    c.goto(&format!("{}/login", app.base))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    fill(&c, "email", &logins["worker"].email).await;
+    fill(&c, "password", &logins["worker"].password).await;
+    submit(&c, "/login").await;
+    c.goto(&format!("{}/households/import", app.base))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    // Until a form is sent, the indicator is there but hidden and silent.
+    let idle = c
+        .execute(
+            "const box = document.getElementById('import-progress');\
+             return !!box && box.closest('form').dataset.progress === 'import-progress'\
+               && box.querySelector('progress').hidden\
+               && box.querySelector('[role=status]').textContent === '';",
+            vec![],
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        idle,
+        Value::Bool(true),
+        "the upload form has no idle indicator"
+    );
+    c.find(Locator::Id("file"))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .send_keys(&file.display().to_string())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    watch_progress(&c).await;
+    click_and_wait(
+        &c,
+        Locator::Css("form[enctype='multipart/form-data'] button"),
+    )
+    .await;
+    let seen = progress_seen(&c).await;
+    assert_eq!(
+        seen.first().map(String::as_str),
+        Some("upload 0: We ontvangen je bestand: 0%"),
+        "{seen:?}"
+    );
+    assert_eq!(
+        seen.last().map(String::as_str),
+        Some(
+            "working: Je bestand is binnen. We lezen de rijen. Bij een groot bestand duurt dat even."
+        ),
+        "{seen:?}"
+    );
+    assert!(text(&c).await.contains("Stap 2 van 4"));
+    assert!(
+        c.current_url()
+            .await
+            .map(|u| u.path().ends_with("/columns"))
+            .unwrap_or(false)
+    );
+
+    watch_progress(&c).await;
+    click_and_wait(&c, Locator::Css("form[action$='/columns'] button")).await;
+    assert_eq!(
+        progress_seen(&c).await,
+        vec!["working: We controleren 3.000 rijen. Bij een groot bestand duurt dat even."]
+    );
+    let page = text(&c).await;
+    assert!(
+        page.contains("3.000 rijen gelezen.") && page.contains("Goed / met een fout: 3.000/0."),
+        "{page}"
+    );
+    check(&c, &src, "import: check of 3,000 rows").await;
+
+    watch_progress(&c).await;
+    click_and_wait(&c, Locator::Css("form[action$='/check'] button")).await;
+    assert_eq!(
+        progress_seen(&c).await,
+        vec!["working: We controleren 3.000 rijen. Bij een groot bestand duurt dat even."]
+    );
+    // Without the consent ticked, the answer is the same page with its error: the script puts
+    // it in place of the old one and moves the focus to the error summary.
+    c.find(Locator::Css("form[action$='/confirm'] button"))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    wait_for(
+        &c,
+        "return !!document.activeElement && document.activeElement.classList.contains('error-summary');",
+        20,
+        "the confirm page with its error summary in focus",
+    )
+    .await;
+    let page = text(&c).await;
+    assert!(
+        page.contains("Importeer alleen gezinnen die toestemming hebben gegeven."),
+        "{page}"
+    );
+    check(&c, &src, "import: confirm without consent").await;
+    c.find(Locator::Css("label[for='consent_data']"))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    watch_progress(&c).await;
+    click_and_wait(&c, Locator::Css("form[action$='/confirm'] button")).await;
+    assert_eq!(
+        progress_seen(&c).await,
+        vec!["working: We importeren 3.000 huishoudens. Sluit deze pagina niet tot het klaar is."]
+    );
+    let page = text(&c).await;
+    assert!(
+        page.contains("3000 huishoudens zijn geïmporteerd."),
+        "{page}"
+    );
+    let _ = c.close().await;
+}
+on_both!(
+    import_progress,
+    a_large_spreadsheet_shows_progress_until_the_next_step
 );

@@ -326,3 +326,120 @@ pub fn totp_code_ahead(secret_grouped: &str, email: &str, steps: u64) -> String 
         .map(|t| t.generate(now + 30 * steps).to_string())
         .unwrap_or_default()
 }
+
+/// A real SMTP server for the e-mail tests: Python's aiosmtpd (from PyPI, installed by
+/// `scripts/test.sh`) on 127.0.0.1, storing every message it accepts in a maildir. Stopped
+/// when dropped.
+pub struct SmtpServer {
+    pub port: u16,
+    pub maildir: PathBuf,
+    child: Option<std::process::Child>,
+}
+
+/// A port nobody listens on right now.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .unwrap_or_else(|e| panic!("no free port: {e}"))
+}
+
+impl SmtpServer {
+    /// Start on a free port.
+    pub async fn start() -> SmtpServer {
+        SmtpServer::start_on(free_port()).await
+    }
+
+    /// Start on `port` (e.g. one an app was told about while the server was still down).
+    pub async fn start_on(port: u16) -> SmtpServer {
+        let maildir =
+            std::env::temp_dir().join(format!("mtp-smtp-{}", uuid::Uuid::now_v7().simple()));
+        let child = std::process::Command::new("python3")
+            .args(["-m", "aiosmtpd", "-n", "-l"])
+            .arg(format!("127.0.0.1:{port}"))
+            .args(["-c", "aiosmtpd.handlers.Mailbox"])
+            .arg(&maildir)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("aiosmtpd did not start (pip install aiosmtpd): {e}"));
+        let server = SmtpServer {
+            port,
+            maildir,
+            child: Some(child),
+        };
+        for _ in 0..100 {
+            if tokio::net::TcpStream::connect(("127.0.0.1", port))
+                .await
+                .is_ok()
+            {
+                return server;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("aiosmtpd did not listen on port {port}");
+    }
+
+    pub fn url(&self) -> String {
+        smtp_url(self.port)
+    }
+
+    /// Every message received so far, as raw RFC 5322 bytes.
+    pub fn messages(&self) -> Vec<Vec<u8>> {
+        let mut out = Vec::new();
+        for sub in ["new", "cur"] {
+            let Ok(dir) = std::fs::read_dir(self.maildir.join(sub)) else {
+                continue;
+            };
+            let mut files: Vec<_> = dir.filter_map(|e| e.ok()).map(|e| e.path()).collect();
+            files.sort();
+            out.extend(files.into_iter().filter_map(|f| std::fs::read(f).ok()));
+        }
+        out
+    }
+
+    /// Wait until `pred` holds for the received messages, at most `secs` seconds.
+    pub async fn wait_until(&self, secs: u64, pred: impl Fn(&[Vec<u8>]) -> bool) -> Vec<Vec<u8>> {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+        loop {
+            let m = self.messages();
+            if pred(&m) || std::time::Instant::now() > deadline {
+                return m;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+    }
+}
+
+impl Drop for SmtpServer {
+    fn drop(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+pub fn smtp_url(port: u16) -> String {
+    format!("smtp://127.0.0.1:{port}")
+}
+
+/// A further app server on the same database whose mail queue sends to `smtp_url`.
+pub async fn spawn_with_mail(url: String, dir: PathBuf, smtp_url: String) -> TestApp {
+    let mut cfg = Config::for_tests(dir.clone(), Some(url.clone()));
+    cfg.smtp_url = Some(smtp_url);
+    cfg.mail_from = Some("Meet the Parents <noreply@mtp.test>".into());
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let running = mtp::start(&cfg, async move {
+        let _ = rx.await;
+    })
+    .await
+    .unwrap_or_else(|e| panic!("the app did not start: {e:#}"));
+    TestApp {
+        base: format!("http://{}", running.addr),
+        store: running.store,
+        database_url: url,
+        data_dir: dir,
+        _shutdown: tx,
+    }
+}

@@ -144,6 +144,8 @@ pub struct OrgSettings {
     pub holiday_region: HolidayRegion,
     pub two_factor: TwoFactorPolicy,
     pub retention: RetentionMonths,
+    /// When the encouragement worklist flags a household.
+    pub encourage: crate::encourage::Thresholds,
 }
 
 #[cfg(test)]

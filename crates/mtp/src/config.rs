@@ -38,6 +38,20 @@ pub struct Config {
     /// Database connections per app server (PostgreSQL).
     #[arg(long, env = "MTP_DB_POOL", default_value_t = 10, global = true)]
     pub db_pool: u32,
+    /// The SMTP server for reminders and e-mails: `smtp://host:25`,
+    /// `smtp://user:pass@host:587?tls=required` or `smtps://user:pass@host:465`. Without it,
+    /// messages stay waiting in the queue.
+    #[arg(long, env = "MTP_SMTP_URL", global = true, hide_env_values = true)]
+    pub smtp_url: Option<String>,
+    /// The sender of e-mails, e.g. `Meet the Parents <noreply@example.nl>`.
+    #[arg(long, env = "MTP_MAIL_FROM", global = true)]
+    pub mail_from: Option<String>,
+    /// How often each server looks for e-mails to send, in milliseconds.
+    #[arg(long, env = "MTP_MAIL_POLL_MS", default_value_t = 5000, global = true)]
+    pub mail_poll_ms: u64,
+    /// The wait after a failed send, in seconds; it doubles with each try (at most 6 hours).
+    #[arg(long, env = "MTP_MAIL_RETRY_SECS", default_value_t = 60, global = true)]
+    pub mail_retry_secs: u64,
 }
 
 impl Config {
@@ -60,6 +74,10 @@ impl Config {
             metrics_token: Some("test-metrics-token".into()),
             metrics_bind: None,
             db_pool: 5,
+            smtp_url: None,
+            mail_from: None,
+            mail_poll_ms: 200,
+            mail_retry_secs: 1,
         }
     }
 }

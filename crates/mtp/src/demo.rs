@@ -650,6 +650,14 @@ async fn activities(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<
             store.register(&tenant, None, coffee, h.id).await?;
             regulars.push((i, h));
         }
+        // The WhatsApp group: everyone taking part who said yes to it; the first one helps
+        // moderate.
+        if taking_part {
+            match store.chat_join(&tenant, None, h.id, i == 0).await {
+                Ok(()) | Err(mtp_store::StoreError::Refused(_)) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
         if taking_part && i % 3 == 0 {
             store.register(&tenant, None, movement, h.id).await?;
         }
@@ -683,6 +691,7 @@ async fn activities(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<
     ];
     let mut rows = Vec::new();
     let mut not_held = None;
+    let held = sessions.iter().filter(|s| s.ends_at < now).count();
     for (w, s) in sessions.iter().enumerate().filter(|(_, s)| s.ends_at < now) {
         // One week the room was double-booked: "we did not meet" is a state of its own.
         if w == 7 {
@@ -696,7 +705,20 @@ async fn activities(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<
                 25
             };
             let roll = dice(*i, w);
-            let (status, reason) = if roll < likely {
+            // The last weeks tell the worklist's stories: the first regular stayed away three
+            // times in a row, the second missed the last two (work), the third could not come
+            // last time for want of childcare.
+            let weeks_ago = held - w;
+            let story = match (regulars.iter().position(|(k, _)| k == i), weeks_ago) {
+                (Some(0), 1..=3) => Some((AttendanceStatus::Absent, None)),
+                (Some(1), 1..=2) => Some((AttendanceStatus::Excused, Some(AbsenceReason::Work))),
+                (Some(1), 3..=6) => Some((AttendanceStatus::Present, None)),
+                (Some(2), 1) => Some((AttendanceStatus::Excused, Some(AbsenceReason::NoChildcare))),
+                _ => None,
+            };
+            let (status, reason) = if let Some(story) = story {
+                story
+            } else if roll < likely {
                 (AttendanceStatus::Present, None)
             } else if roll < likely + (100 - likely) / 2 {
                 (
@@ -725,6 +747,20 @@ async fn activities(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<
         store
             .set_session_state(&tenant, id, SessionState::NotHeld)
             .await?;
+    }
+
+    // Someone left the group last week ("too many messages"): the worklist asks for a word.
+    // The worker's announcements of this week count against the group's weekly budget.
+    if let Some((_, h)) = regulars.get(3) {
+        store
+            .chat_leave(&tenant, None, h.id, "too_many_messages")
+            .await?;
+    }
+    for text in [
+        "Woensdag is er weer koffie-uurtje in het buurthuis, van 9.30 tot 10.30 uur. Tot dan.",
+        "Wie gaat er mee naar de kinderboerderij? Laat het even weten.",
+    ] {
+        store.chat_post(&tenant, None, poort, text).await?;
     }
 
     // The rota: the host is asked for the coming coffee hours; she said yes to all but the

@@ -64,6 +64,7 @@ pub async fn start(
             .is_some_and(|u| u.starts_with("https://")),
         trust_proxy: cfg.trust_proxy,
         metrics_token: cfg.metrics_token.clone(),
+        mail_configured: cfg.smtp_url.is_some(),
     };
     let state = AppState::new(store.clone(), web, metrics).await?;
     let app = mtp_web::app(state).into_make_service_with_connect_info::<SocketAddr>();
@@ -72,6 +73,7 @@ pub async fn start(
         .with_context(|| format!("binding {}", cfg.bind))?;
     let addr = listener.local_addr()?;
     spawn_housekeeping(store.clone());
+    spawn_mail_queue(store.clone(), mailer(cfg, addr)?, cfg.mail_poll_ms);
     let handle = tokio::spawn(async move {
         if let Err(e) = axum::serve(listener, app)
             .with_graceful_shutdown(shutdown)
@@ -144,6 +146,69 @@ fn spawn_housekeeping(store: Store) {
             }
             if let Err(e) = store.purge_old_login_failures().await {
                 tracing::warn!(error = %e, "purging login failures failed");
+            }
+        }
+    });
+}
+
+/// The SMTP sender from `MTP_SMTP_URL` and `MTP_MAIL_FROM`; `None` when e-mail is not set up.
+fn mailer(cfg: &Config, addr: SocketAddr) -> anyhow::Result<Option<mtp_store::jobs::Mailer>> {
+    let Some(url) = cfg.smtp_url.clone() else {
+        return Ok(None);
+    };
+    let from = cfg
+        .mail_from
+        .clone()
+        .context("MTP_SMTP_URL is set but MTP_MAIL_FROM is not")?;
+    let base_url = cfg.public_url.clone().unwrap_or_else(|| {
+        tracing::warn!("MTP_PUBLIC_URL is not set: unsubscribe links point at the bind address");
+        format!("http://{addr}")
+    });
+    let mailer = mtp_store::jobs::Mailer::new(mtp_store::jobs::MailConfig {
+        smtp_url: url,
+        from,
+        base_url,
+        retry_base: Duration::from_secs(cfg.mail_retry_secs.max(1)),
+        lease: Duration::from_secs(300),
+        worker: format!("{}-{}", addr, uuid::Uuid::now_v7().simple()),
+    })?;
+    Ok(Some(mailer))
+}
+
+/// Every app server runs this loop too. The scheduler step queues reminders (a unique key per
+/// reminder lets only one server's insert win); the sender claims due jobs with a lease, so
+/// two servers never send the same job at once, and a job of a server that died is taken
+/// over when its lease runs out (`crates/store/src/jobs.rs`). Without SMTP configuration the
+/// reminders are still queued and stay visible as waiting.
+fn spawn_mail_queue(store: Store, mailer: Option<mtp_store::jobs::Mailer>, poll_ms: u64) {
+    tokio::spawn(async move {
+        let poll = Duration::from_millis(poll_ms.max(50));
+        let mut tick = tokio::time::interval(poll);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let schedule_every = Duration::from_secs(300);
+        let mut last_schedule: Option<tokio::time::Instant> = None;
+        loop {
+            tick.tick().await;
+            if last_schedule.is_none_or(|t| t.elapsed() >= schedule_every) {
+                last_schedule = Some(tokio::time::Instant::now());
+                match store.schedule_reminders(mtp_store::now()).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(queued = n, "reminders queued"),
+                    Err(e) => tracing::warn!(error = %e, "queueing reminders failed"),
+                }
+            }
+            if let Some(m) = &mailer {
+                match store.run_mail_queue(m, mtp_store::now()).await {
+                    Ok(r) if r == mtp_store::jobs::QueueRun::default() => {}
+                    Ok(r) => tracing::info!(
+                        sent = r.sent,
+                        retried = r.retried,
+                        failed = r.failed,
+                        cancelled = r.cancelled,
+                        "mail queue round"
+                    ),
+                    Err(e) => tracing::warn!(error = %e, "mail queue round failed"),
+                }
             }
         }
     });

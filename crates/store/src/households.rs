@@ -306,6 +306,20 @@ fn reach(tenant: &Tenant) -> Option<Vec<Uuid>> {
     (!tenant.role.sees_whole_organisation()).then(|| tenant.neighbourhoods.clone())
 }
 
+pub(crate) fn to_parent(p: parent::Model) -> Parent {
+    Parent {
+        id: p.id,
+        phone: p.phone.as_deref().and_then(PhoneNumber::from_e164),
+        channel: Channel::parse(&p.channel).unwrap_or(Channel::WhatsApp),
+        free_days: parse_free_days(&p.free_days),
+        first_name: p.first_name,
+        last_name: p.last_name,
+        email: p.email,
+        languages: p.languages,
+        works: p.works,
+    }
+}
+
 pub(crate) async fn add_event<C: ConnectionTrait>(
     db: &C,
     org_id: Uuid,
@@ -563,17 +577,7 @@ impl Store {
             .all(&self.db)
             .await?
             .into_iter()
-            .map(|p| Parent {
-                id: p.id,
-                phone: p.phone.as_deref().and_then(PhoneNumber::from_e164),
-                channel: Channel::parse(&p.channel).unwrap_or(Channel::WhatsApp),
-                free_days: parse_free_days(&p.free_days),
-                first_name: p.first_name,
-                last_name: p.last_name,
-                email: p.email,
-                languages: p.languages,
-                works: p.works,
-            })
+            .map(to_parent)
             .collect();
         let children = child::Entity::find()
             .filter(child::Column::OrgId.eq(org))
@@ -648,24 +652,45 @@ impl Store {
     }
 
     async fn consents(&self, org_id: Uuid, household_id: Uuid) -> Result<Vec<ConsentRecord>> {
-        Ok(consent_record::Entity::find()
-            .filter(consent_record::Column::OrgId.eq(org_id))
-            .filter(consent_record::Column::HouseholdId.eq(household_id))
-            .order_by_asc(consent_record::Column::At)
-            .order_by_asc(consent_record::Column::Id)
-            .all(&self.db)
+        Ok(self
+            .consents_of(org_id, &[household_id])
             .await?
-            .into_iter()
-            .filter_map(|c| {
-                Some(ConsentRecord {
-                    purpose: Purpose::parse(&c.purpose)?,
+            .remove(&household_id)
+            .unwrap_or_default())
+    }
+
+    /// The consent records of several households, oldest first per household.
+    pub(crate) async fn consents_of(
+        &self,
+        org_id: Uuid,
+        ids: &[Uuid],
+    ) -> Result<std::collections::HashMap<Uuid, Vec<ConsentRecord>>> {
+        let mut out: std::collections::HashMap<Uuid, Vec<ConsentRecord>> =
+            std::collections::HashMap::new();
+        for chunk in ids.chunks(500) {
+            for c in consent_record::Entity::find()
+                .filter(consent_record::Column::OrgId.eq(org_id))
+                .filter(consent_record::Column::HouseholdId.is_in(chunk.to_vec()))
+                .order_by_asc(consent_record::Column::At)
+                .order_by_asc(consent_record::Column::Id)
+                .all(&self.db)
+                .await?
+            {
+                let (Some(purpose), Ok(method)) =
+                    (Purpose::parse(&c.purpose), ConsentMethod::parse(&c.method))
+                else {
+                    continue;
+                };
+                out.entry(c.household_id).or_default().push(ConsentRecord {
+                    purpose,
                     given: c.given,
                     at: c.at,
-                    method: ConsentMethod::parse(&c.method).ok()?,
+                    method,
                     text_version: c.text_version,
-                })
-            })
-            .collect())
+                });
+            }
+        }
+        Ok(out)
     }
 
     /// Move a household to another status. Refused (`Ok(false)`) when the lifecycle does not
@@ -717,6 +742,21 @@ impl Store {
         self.household_row(tenant, id).await?;
         let txn = self.db.begin().await?;
         insert_consent(&txn, tenant.org_id, id, actor, purpose, given, method).await?;
+        // The consent gate for the chat group: without it, off the roster.
+        if purpose == Purpose::ChatGroup
+            && !given
+            && crate::chat::end_membership(&txn, tenant.org_id, id, "consent_withdrawn").await? > 0
+        {
+            add_event(
+                &txn,
+                tenant.org_id,
+                id,
+                actor,
+                "chat_left",
+                "consent_withdrawn",
+            )
+            .await?;
+        }
         txn.commit().await?;
         Ok(())
     }

@@ -11,9 +11,12 @@ pub mod accounts;
 pub mod activities;
 pub mod audit;
 pub mod calendar;
+pub mod chat;
+pub mod encourage;
 mod group_commit;
 pub mod households;
 pub mod imports;
+pub mod jobs;
 pub mod orgs;
 pub mod password;
 pub mod privacy;
@@ -32,6 +35,8 @@ use thiserror::Error;
 pub use accounts::{Account, AccountUpdate, NewAccount};
 pub use activities::{Activity, ActivityDraft, Registered, Registrant, SessionSummary};
 pub use audit::{AuditEntry, AuditFilter, ChainReport, NewAuditEvent};
+pub use chat::{ChatMember, ChatPost};
+pub use encourage::{NewContact, Worklist, WorklistCard};
 pub use households::{
     Attended, Child, ChildDraft, Household, HouseholdDraft, HouseholdEvent, HouseholdFilter,
     HouseholdSummary, Parent, ParentDraft,

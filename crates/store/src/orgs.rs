@@ -1,5 +1,6 @@
 //! Organisations and their neighbourhoods: the tenants.
 
+use mtp_domain::encourage::{Thresholds, ThresholdsForm};
 use mtp_domain::{
     CbsCode, Email, HolidayRegion, NewPassword, OrgSettings, PersonName, PlaceName,
     RetentionMonths, Role, Tenant, TwoFactorPolicy,
@@ -20,6 +21,37 @@ pub struct Organisation {
     pub holiday_region: HolidayRegion,
     pub two_factor: TwoFactorPolicy,
     pub retention_months: u16,
+    pub encourage: Thresholds,
+}
+
+/// The worklist thresholds as one column: six numbers in the order of `ThresholdsForm`.
+/// Anything unreadable (or empty) gives the defaults, so a bad row can never hide the list.
+fn thresholds_from_text(raw: &str) -> Thresholds {
+    let v: Vec<&str> = raw.split(',').collect();
+    let [a, n, c, ra, rw, l] = v.as_slice() else {
+        return Thresholds::default();
+    };
+    Thresholds::parse(&ThresholdsForm {
+        absent_in_a_row: a,
+        newcomer_weeks: n,
+        no_contact_weeks: c,
+        regular_attended: ra,
+        regular_window: rw,
+        chat_left_days: l,
+    })
+    .unwrap_or_default()
+}
+
+fn thresholds_to_text(t: &Thresholds) -> String {
+    format!(
+        "{},{},{},{},{},{}",
+        t.absent_in_a_row,
+        t.newcomer_weeks,
+        t.no_contact_weeks,
+        t.regular_attended,
+        t.regular_window,
+        t.chat_left_days
+    )
 }
 
 impl From<organisation::Model> for Organisation {
@@ -31,6 +63,7 @@ impl From<organisation::Model> for Organisation {
             two_factor: TwoFactorPolicy::parse(&m.two_factor).unwrap_or(TwoFactorPolicy::Optional),
             retention_months: u16::try_from(m.retention_months)
                 .unwrap_or(RetentionMonths::DEFAULT.get()),
+            encourage: thresholds_from_text(&m.encourage),
         }
     }
 }
@@ -168,6 +201,10 @@ impl Store {
                 organisation::Column::RetentionMonths,
                 i32::from(s.retention.get()).into(),
             )
+            .col_expr(
+                organisation::Column::Encourage,
+                thresholds_to_text(&s.encourage).into(),
+            )
             .filter(organisation::Column::Id.eq(org_id))
             .exec(&self.db)
             .await?;
@@ -254,6 +291,7 @@ async fn insert_organisation<C: sea_orm::ConnectionTrait>(
         two_factor: Set(TwoFactorPolicy::Optional.as_str().into()),
         retention_months: Set(i32::from(RetentionMonths::DEFAULT.get())),
         created_at: Set(now()),
+        encourage: Set(String::new()),
     }
     .insert(db)
     .await?;

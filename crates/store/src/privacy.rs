@@ -15,7 +15,8 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::entities::{
-    calendar_feed, child, household, household_event, parent, retention_run, rsvp,
+    calendar_feed, child, contact_moment, household, household_event, job, parent, retention_run,
+    rsvp,
 };
 use crate::{NewAuditEvent, Result, Store, StoreError, now};
 
@@ -99,6 +100,28 @@ async fn anonymise<C: ConnectionTrait>(
         .filter(calendar_feed::Column::OrgId.eq(org_id))
         .filter(calendar_feed::Column::HouseholdId.eq(id))
         .filter(calendar_feed::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    // A worker's note of a call and the text of a queued or sent e-mail are about the family.
+    contact_moment::Entity::update_many()
+        .col_expr(contact_moment::Column::Note, Expr::value(""))
+        .filter(contact_moment::Column::OrgId.eq(org_id))
+        .filter(contact_moment::Column::HouseholdId.eq(id))
+        .exec(db)
+        .await?;
+    job::Entity::update_many()
+        .col_expr(
+            job::Column::State,
+            Expr::case(
+                job::Column::State.is_in(["waiting", "sending"]),
+                Expr::value("cancelled"),
+            )
+            .finally(Expr::col(job::Column::State))
+            .into(),
+        )
+        .col_expr(job::Column::Payload, Expr::value("{}"))
+        .filter(job::Column::OrgId.eq(org_id))
+        .filter(job::Column::HouseholdId.eq(id))
         .exec(db)
         .await?;
     household_event::ActiveModel {

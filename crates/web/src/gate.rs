@@ -20,9 +20,10 @@ use mtp_store::NewAuditEvent;
 use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::AppError;
+use crate::routes::reminders;
 use crate::routes::{
-    account, activities, admin, audit_log, auth, calendar, home, households, import, public,
-    sessions,
+    account, activities, admin, audit_log, auth, calendar, chat, encourage, home, households,
+    import, messages, public, sessions,
 };
 
 /// Who may use a route.
@@ -153,8 +154,19 @@ fn table() -> Table {
         (g(), "/sessions/{id}/checkin", Roles(STAFF_HOST), get(sessions::checkin_page)),
         (p(), "/sessions/{id}/checkin", Roles(STAFF_HOST), post(sessions::checkin)),
         (p(), "/sessions/{id}/walk-in", Roles(STAFF_HOST), post(sessions::walk_in)),
+        (g(), "/sessions/{id}/encourage", Roles(STAFF), get(encourage::show)),
+        (p(), "/sessions/{id}/encourage/email", Roles(STAFF), post(encourage::email)),
+        (g(), "/chat", Roles(STAFF), get(chat::show)),
+        (g(), "/messages", Roles(STAFF), get(messages::show)),
+        (p(), "/messages", Roles(STAFF), post(messages::save)),
+        (p(), "/chat/members", Roles(STAFF), post(chat::change)),
+        (p(), "/chat/posts", Roles(STAFF), post(chat::post)),
+        (p(), "/sessions/{id}/encourage/contact", Roles(STAFF), post(encourage::contact)),
         (g(), "/calendar/{file}", Public, get(calendar::household_feed)),
         (g(), "/programme/{file}", Public, get(calendar::programme_feed)),
+        (g(), "/reminders", Roles(STAFF), get(reminders::list)),
+        (g(), "/unsubscribe/{token}", Public, get(reminders::unsubscribe_form)),
+        (p(), "/unsubscribe/{token}", Public, post(reminders::unsubscribe)),
     ]
 }
 
@@ -197,6 +209,9 @@ const ALWAYS_REACHABLE: &[&str] = &[
     "/lang/{lang}",
     "/static/{file}",
 ];
+
+/// POST routes that carry their own secret and are posted by mail programs, not our forms.
+const ONE_CLICK: &[&str] = &["/unsubscribe/{token}"];
 
 /// Forms are small; anything larger is refused before it is parsed.
 const FORM_LIMIT: usize = 64 * 1024;
@@ -249,6 +264,11 @@ pub async fn check(State(state): State<AppState>, req: Request, next: Next) -> R
         }
     }
 
+    // One-click unsubscribe (RFC 8058): a mail program posts without a session or a form;
+    // the secret in the address is the credential.
+    if method == Method::POST && ONE_CLICK.contains(&path.as_str()) {
+        return next.run(req).await;
+    }
     if method == Method::POST {
         return match check_csrf(&ctx, req).await {
             Ok(req) => next.run(req).await,

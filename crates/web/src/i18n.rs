@@ -50,6 +50,25 @@ impl Tr {
         LOCALES.lookup_with_args(&langid(self.lang), key.as_ref(), &args)
     }
 
+    /// A text with two placeholders, e.g. "{ $done } of { $total } done".
+    pub fn get2(
+        &self,
+        key: impl AsRef<str>,
+        a: (&str, impl std::fmt::Display),
+        b: (&str, impl std::fmt::Display),
+    ) -> String {
+        let mut args: HashMap<Cow<'static, str>, FluentValue<'_>> = HashMap::new();
+        args.insert(
+            Cow::Owned(a.0.to_string()),
+            FluentValue::from(a.1.to_string()),
+        );
+        args.insert(
+            Cow::Owned(b.0.to_string()),
+            FluentValue::from(b.1.to_string()),
+        );
+        LOCALES.lookup_with_args(&langid(self.lang), key.as_ref(), &args)
+    }
+
     /// Whether a key exists, so a flash message key from a cookie is shown only if known.
     pub fn has(&self, key: &str) -> bool {
         // With an empty `name` argument: a message with a placeholder fails to resolve

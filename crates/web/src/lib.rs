@@ -44,6 +44,8 @@ pub struct WebConfig {
     pub trust_proxy: bool,
     /// Bearer token that `/metrics` requires; `None` switches the route off.
     pub metrics_token: Option<String>,
+    /// Whether an SMTP server is configured (`MTP_SMTP_URL`); the reminders page says so.
+    pub mail_configured: bool,
 }
 
 /// Shared by every request. Holds nothing that differs between app servers.

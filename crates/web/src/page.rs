@@ -55,6 +55,8 @@ fn nav_for(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/households", "nav-households"),
             ("/activities", "nav-activities"),
             ("/sessions", "nav-sessions"),
+            ("/chat", "nav-chat"),
+            ("/messages", "nav-messages"),
         ],
         Role::Host => &[
             ("/", "nav-home"),

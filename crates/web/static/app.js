@@ -161,3 +161,109 @@
     send();
   }
 })();
+
+/* ---------------------------------------------------------------------------------------------
+ * 4. Import progress (UI.md §3.8, decision (m)). A form with data-progress="<id>" (the import
+ *    wizard's forms) is sent by this script, so the page can show that something is happening:
+ *    a <progress> with the upload percentage while the file goes up, then the phase the server
+ *    is in ("We controleren 10.000 rijen…") until it answers. The server does the work in one
+ *    request (the import in one transaction), so that phase has no percentage. The status text
+ *    is a polite live region, changed at 0, 25, 50 and 75 % and at the phase change.
+ *    The request carries X-Mtp-Progress; the server then answers a redirect with 204 and
+ *    X-Mtp-Location, which we load as a normal page (so it is fetched once, flash message
+ *    included). Any other answer (the form with its errors, an error page) replaces the page.
+ *    The upload form keeps its CSRF token in its action URL (decision (l)); the other forms
+ *    are sent url-encoded with the token in the body, as without JavaScript.
+ * ------------------------------------------------------------------------------------------- */
+(function () {
+  'use strict';
+  if (!window.XMLHttpRequest || !window.FormData || !window.URLSearchParams || !window.DOMParser) return;
+  var busy = false;
+
+  var parts = function (box) {
+    return { bar: box.querySelector('progress'), text: box.querySelector('[role="status"]') };
+  };
+  var reset = function (box, message) {
+    var el = parts(box);
+    el.bar.hidden = true;
+    el.text.textContent = message || '';
+    busy = false;
+  };
+
+  document.addEventListener('submit', function (event) {
+    var form = event.target;
+    var id = form.getAttribute && form.getAttribute('data-progress');
+    var box = id && document.getElementById(id);
+    if (!box || event.defaultPrevented) return;
+    event.preventDefault();
+    if (busy) return; // one request at a time; the server also refuses to import twice
+    busy = true;
+    var el = parts(box);
+    var action = form.action;
+    var multipart = (form.getAttribute('enctype') || '').toLowerCase() === 'multipart/form-data';
+    var data = new FormData(form);
+    var xhr = new XMLHttpRequest();
+    xhr.open('POST', action);
+    xhr.setRequestHeader('X-Mtp-Progress', '1');
+    var reveal = function () { // below the button on a phone: keep it in view
+      if (box.scrollIntoView) box.scrollIntoView({ block: 'nearest' });
+    };
+    var working = function () {
+      el.bar.removeAttribute('value'); // indeterminate: the server is at work
+      el.text.textContent = box.getAttribute('data-working');
+      reveal();
+    };
+    el.bar.hidden = false;
+    if (multipart && xhr.upload) {
+      var sending = box.getAttribute('data-sending');
+      var step = -1;
+      var upload = function (percent) {
+        el.bar.value = percent;
+        if (percent < 100 && Math.floor(percent / 25) !== step) {
+          step = Math.floor(percent / 25);
+          el.text.textContent = sending.replace('%n', String(step * 25));
+        }
+      };
+      xhr.upload.addEventListener('progress', function (e) {
+        if (e.lengthComputable && e.total > 0) upload(Math.floor(e.loaded * 100 / e.total));
+      });
+      xhr.upload.addEventListener('load', working);
+      upload(0);
+    } else {
+      working();
+    }
+    reveal();
+    xhr.addEventListener('load', function () {
+      var to = xhr.getResponseHeader('X-Mtp-Location');
+      if (to || (xhr.responseURL && xhr.responseURL !== action)) {
+        location.assign(to || xhr.responseURL); // e.g. signed out meanwhile: the sign-in page
+        return;
+      }
+      var page = new DOMParser().parseFromString(xhr.responseText, 'text/html');
+      if (!page.body) { reset(box, box.getAttribute('data-failed')); return; }
+      document.title = page.title;
+      document.body.replaceWith(document.adoptNode(page.body));
+      busy = false;
+      var focus = document.querySelector('.error-summary') || document.getElementById('inhoud');
+      if (focus) focus.focus();
+      window.scrollTo(0, 0);
+    });
+    xhr.addEventListener('error', function () { reset(box, box.getAttribute('data-failed')); });
+    xhr.addEventListener('abort', function () { reset(box, ''); });
+    if (multipart) {
+      xhr.send(data);
+    } else {
+      xhr.setRequestHeader('Content-Type', 'application/x-www-form-urlencoded');
+      xhr.send(new URLSearchParams(data).toString());
+    }
+  });
+
+  // Back to a wizard page kept in the back/forward cache: no indicator left running.
+  window.addEventListener('pageshow', function (event) {
+    if (!event.persisted) return;
+    Array.prototype.forEach.call(document.querySelectorAll('form[data-progress]'), function (form) {
+      var box = document.getElementById(form.getAttribute('data-progress'));
+      if (box) reset(box, '');
+    });
+  });
+})();

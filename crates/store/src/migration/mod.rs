@@ -10,6 +10,8 @@ mod m20261128_000002_households;
 mod m20261128_000003_retention;
 mod m20261128_000004_import;
 mod m20261129_000005_activities;
+mod m20261129_000006_encouragement;
+mod m20261129_000007_reminders;
 
 pub struct Migrator;
 
@@ -22,6 +24,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000003_retention::Migration),
             Box::new(m20261128_000004_import::Migration),
             Box::new(m20261129_000005_activities::Migration),
+            Box::new(m20261129_000006_encouragement::Migration),
+            Box::new(m20261129_000007_reminders::Migration),
         ]
     }
 }

@@ -9,6 +9,7 @@ use std::collections::BTreeSet;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Response;
+use mtp_domain::encourage::{Thresholds, ThresholdsForm};
 use mtp_domain::{
     CbsCode, Email, HolidayRegion, NewPassword, OrgSettings, PersonName, PlaceName,
     RetentionMonths, Role, TwoFactorPolicy,
@@ -65,6 +66,21 @@ pub async fn org_form(ctx: Ctx) -> Result<Response, AppError> {
         .append_pair("holiday_region", org.holiday_region.as_str())
         .append_pair("two_factor", org.two_factor.as_str())
         .append_pair("retention_months", &org.retention_months.to_string())
+        .append_pair(
+            "absent_in_a_row",
+            &org.encourage.absent_in_a_row.to_string(),
+        )
+        .append_pair("newcomer_weeks", &org.encourage.newcomer_weeks.to_string())
+        .append_pair(
+            "no_contact_weeks",
+            &org.encourage.no_contact_weeks.to_string(),
+        )
+        .append_pair(
+            "regular_attended",
+            &org.encourage.regular_attended.to_string(),
+        )
+        .append_pair("regular_window", &org.encourage.regular_window.to_string())
+        .append_pair("chat_left_days", &org.encourage.chat_left_days.to_string())
         .finish();
     Ok(org_page(
         &ctx,
@@ -97,8 +113,37 @@ pub async fn org_submit(
         "retention_months",
         RetentionMonths::parse(f.get("retention_months")),
     );
-    let (Some(name), Some(holiday_region), Some(two_factor), Some(retention)) =
-        (name, region, two_factor, retention)
+    let form = ThresholdsForm {
+        absent_in_a_row: f.get("absent_in_a_row"),
+        newcomer_weeks: f.get("newcomer_weeks"),
+        no_contact_weeks: f.get("no_contact_weeks"),
+        regular_attended: f.get("regular_attended"),
+        regular_window: f.get("regular_window"),
+        chat_left_days: f.get("chat_left_days"),
+    };
+    // A form without the worklist fields (an older page still open) keeps what is set.
+    let untouched = [
+        form.absent_in_a_row,
+        form.newcomer_weeks,
+        form.no_contact_weeks,
+        form.regular_attended,
+        form.regular_window,
+        form.chat_left_days,
+    ]
+    .iter()
+    .all(|v| v.trim().is_empty());
+    let encourage = match Thresholds::parse(&form) {
+        _ if untouched => Some(user.org.encourage),
+        Ok(th) => Some(th),
+        Err(errors) => {
+            for (field, err) in errors {
+                e.field(&t, field, err);
+            }
+            None
+        }
+    };
+    let (Some(name), Some(holiday_region), Some(two_factor), Some(retention), Some(encourage)) =
+        (name, region, two_factor, retention, encourage)
     else {
         return Ok(unprocessable(org_page(&ctx, f, e)));
     };
@@ -107,13 +152,15 @@ pub async fn org_submit(
         holiday_region,
         two_factor,
         retention,
+        encourage,
     };
     state.store.update_org_settings(user.org.id, &s).await?;
     let detail = format!(
-        "holiday_region={} two_factor={} retention_months={}",
+        "holiday_region={} two_factor={} retention_months={} encourage={:?}",
         s.holiday_region.as_str(),
         s.two_factor.as_str(),
-        s.retention.get()
+        s.retention.get(),
+        s.encourage
     );
     audit(
         &state,

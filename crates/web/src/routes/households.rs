@@ -767,6 +767,15 @@ fn timeline_text(t: &Tr, kind: &str, detail: &str) -> String {
                 t.get(format!("consent-purpose-{purpose}"))
             )
         }
+        "contact" => {
+            let (channel, outcome) = detail.split_once(':').unwrap_or((detail, ""));
+            format!(
+                "{} ({}): {}",
+                t.get("timeline-contact"),
+                t.get(format!("contact-channel-{channel}")),
+                t.get(format!("contact-outcome-{outcome}"))
+            )
+        }
         // Activity events carry the activity's name.
         other if other.starts_with("activity_") => {
             format!("{}: {detail}", t.get(format!("timeline-{other}")))

@@ -6,10 +6,14 @@ pub mod admin;
 pub mod audit_log;
 pub mod auth;
 pub mod calendar;
+pub mod chat;
+pub mod encourage;
 pub mod home;
 pub mod households;
 pub mod import;
+pub mod messages;
 pub mod public;
+pub mod reminders;
 pub mod sessions;
 
 use axum::http::HeaderValue;
@@ -108,6 +112,25 @@ pub fn redirect_with_flash(state: &AppState, to: &str, key: &str, arg: &str) -> 
 }
 
 /// An id from a path; anything that is not one is a page that does not exist.
+/// The neighbourhood a page asks for (`?nb=`), or the user's first; 404 for one out of reach.
+/// Also gives the list for the page's neighbourhood picker.
+pub async fn pick_neighbourhood(
+    state: &AppState,
+    user: &crate::ctx::User,
+    raw: &str,
+) -> Result<(Vec<mtp_store::Neighbourhood>, Uuid), crate::error::AppError> {
+    use crate::error::AppError;
+    let all = state.store.neighbourhoods(&user.tenant).await?;
+    let nb = match raw.trim() {
+        "" => all.first().map(|n| n.id).ok_or(AppError::NotFound)?,
+        raw => Uuid::parse_str(raw)
+            .ok()
+            .filter(|id| all.iter().any(|n| n.id == *id))
+            .ok_or(AppError::NotFound)?,
+    };
+    Ok((all, nb))
+}
+
 pub fn parse_id(raw: &str) -> Result<Uuid, crate::error::AppError> {
     Uuid::parse_str(raw).map_err(|_| crate::error::AppError::NotFound)
 }

@@ -1,0 +1,1339 @@
+//! The job queue in the database, and what it is for today: e-mail. Reminder e-mails the day
+//! before a session to the households that said they are coming, and personal e-mails a
+//! worker sends from the encouragement worklist.
+//!
+//! How it stays correct with several app servers and restarts:
+//!
+//! - **Queued once.** Every job has a `dedupe_key`, unique per organisation
+//!   (`reminder:<session>:<household>`); a second insert of the same key does nothing.
+//! - **Claimed once at a time.** A server claims a job with one conditional UPDATE (`state =
+//!   'waiting' AND run_at <= now`, or `state = 'sending'` with an expired lease) that sets a
+//!   lease (`locked_by`, `locked_until`). Only the server whose UPDATE changed the row sends.
+//!   The same statement on SQLite and PostgreSQL: PostgreSQL re-checks the WHERE clause on the
+//!   row a concurrent UPDATE just committed, SQLite runs writers one at a time.
+//! - **Marked sent only after the SMTP server accepted it.** A failure puts the job back to
+//!   `waiting` with exponential back-off; after [`MAX_ATTEMPTS`] it is `failed`. A permanent
+//!   refusal (5xx) fails at once.
+//! - **Survives restarts.** A server that dies while sending leaves a lease that expires; the
+//!   next claim takes it over.
+//!
+//! The one window that remains: the SMTP server accepted the message and this server died
+//! before it wrote `sent`. The lease then expires and the message is sent again. Both copies
+//! carry the same `Message-ID` (`<job id@sender's domain>`), which lets mail clients and many
+//! providers show it once. No queue can close this window without the SMTP server taking part.
+//!
+//! Nothing personal is logged or kept in `last_error`: errors are short codes.
+
+use std::time::Duration as StdDuration;
+
+use chrono::{DateTime, Datelike, Duration, NaiveTime, TimeZone, Utc};
+use hmac::{Hmac, Mac};
+use lettre::message::header::{ContentType, Header, HeaderName, HeaderValue};
+use lettre::message::{Mailbox, Message};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
+use mtp_domain::attendance::SessionState;
+use mtp_domain::audit::Outcome;
+use mtp_domain::consent::{ConsentMethod, ConsentRecord, Purpose, has_consent};
+use mtp_domain::household::Channel;
+use mtp_domain::message::{Placeholder, Template, TemplatePurpose, Values};
+use mtp_domain::{Language, Tenant};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use serde::{Deserialize, Serialize};
+use sha2::Sha256;
+use thiserror::Error;
+use uuid::Uuid;
+
+use crate::entities::{
+    activity, consent_record, email_unsubscribe, household, household_event, job, organisation,
+    parent, rsvp, session,
+};
+use crate::sign_in::token_hash;
+use crate::{NewAuditEvent, Result, Store, StoreError, now};
+
+/// After this many tries a job is `failed` for good.
+pub const MAX_ATTEMPTS: i32 = 8;
+/// The longest wait between two tries.
+const MAX_BACKOFF: Duration = Duration::hours(6);
+/// Reminders go out for sessions that start between one hour and two days from now…
+const REMIND_FROM: Duration = Duration::hours(1);
+const REMIND_UNTIL: Duration = Duration::hours(48);
+/// …at nine in the morning, Dutch time, the day before (or at once when that has passed).
+const REMIND_AT: (u32, u32) = (9, 0);
+/// Jobs one server claims per round.
+const CLAIM_BATCH: u64 = 20;
+
+/// Where a job stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum JobState {
+    /// Due at `run_at`; also after a failed try, with the next try in `run_at`.
+    Waiting,
+    /// A server holds the lease and is talking to the SMTP server.
+    Sending,
+    /// The SMTP server accepted the message.
+    Sent,
+    /// Given up: refused for good, or [`MAX_ATTEMPTS`] tries.
+    Failed,
+    /// No longer to be sent: unsubscribed, consent withdrawn, no longer coming, session
+    /// cancelled. `last_error` says which.
+    Cancelled,
+}
+
+impl JobState {
+    pub const ALL: [JobState; 5] = [
+        JobState::Waiting,
+        JobState::Sending,
+        JobState::Sent,
+        JobState::Failed,
+        JobState::Cancelled,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JobState::Waiting => "waiting",
+            JobState::Sending => "sending",
+            JobState::Sent => "sent",
+            JobState::Failed => "failed",
+            JobState::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<JobState> {
+        JobState::ALL.into_iter().find(|s| s.as_str() == raw)
+    }
+
+    /// The Fluent key of the state's name ("wacht", "verstuurd", …).
+    pub fn key(self) -> &'static str {
+        match self {
+            JobState::Waiting => "job-state-waiting",
+            JobState::Sending => "job-state-sending",
+            JobState::Sent => "job-state-sent",
+            JobState::Failed => "job-state-failed",
+            JobState::Cancelled => "job-state-cancelled",
+        }
+    }
+}
+
+/// What a job does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum JobKind {
+    /// The reminder the day before a session.
+    Reminder,
+    /// A worker's own message to one household.
+    PersonalMail,
+}
+
+impl JobKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JobKind::Reminder => "reminder",
+            JobKind::PersonalMail => "personal_mail",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<JobKind> {
+        [JobKind::Reminder, JobKind::PersonalMail]
+            .into_iter()
+            .find(|k| k.as_str() == raw)
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct Payload {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    subject: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    text: Option<String>,
+}
+
+/// The wait before try `attempts + 1`: `base`, then doubling, at most six hours.
+pub fn backoff(base: StdDuration, attempts: i32) -> Duration {
+    let base = Duration::from_std(base).unwrap_or(Duration::minutes(1));
+    let shift = u32::try_from(attempts.saturating_sub(1).clamp(0, 20)).unwrap_or(0);
+    base.checked_mul(1i32 << shift)
+        .unwrap_or(MAX_BACKOFF)
+        .min(MAX_BACKOFF)
+}
+
+/// The moment a session's reminder is due: nine o'clock the day before, Dutch time, but not
+/// before `at`.
+pub fn reminder_due(starts_at: DateTime<Utc>, at: DateTime<Utc>) -> DateTime<Utc> {
+    let tz = chrono_tz::Europe::Amsterdam;
+    let day_before = starts_at.with_timezone(&tz).date_naive() - Duration::days(1);
+    let nine = NaiveTime::from_hms_opt(REMIND_AT.0, REMIND_AT.1, 0).unwrap_or(NaiveTime::MIN);
+    let due = tz
+        .from_local_datetime(&day_before.and_time(nine))
+        .earliest()
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or(at);
+    std::cmp::max(due, at)
+}
+
+/// The household's language for messages: Dutch or English when its parents' languages say
+/// so, else `None` (the organisation's language applies).
+pub fn language_of(languages: &str) -> Option<Language> {
+    let l = languages.to_lowercase();
+    let has = |words: &[&str]| {
+        l.split(|c: char| !c.is_alphabetic())
+            .any(|w| words.contains(&w))
+    };
+    if has(&["nederlands", "dutch", "nl"]) {
+        Some(Language::Nl)
+    } else if has(&["engels", "english", "en"]) {
+        Some(Language::En)
+    } else {
+        None
+    }
+}
+
+const WEEKDAYS_NL: [&str; 7] = [
+    "maandag",
+    "dinsdag",
+    "woensdag",
+    "donderdag",
+    "vrijdag",
+    "zaterdag",
+    "zondag",
+];
+const WEEKDAYS_EN: [&str; 7] = [
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+];
+const MONTHS_NL: [&str; 12] = [
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+];
+const MONTHS_EN: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// The reminder's text and subject for one household and one session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReminderText {
+    pub subject: String,
+    pub body: String,
+}
+
+/// Everything a reminder says, and nothing about anyone else.
+#[derive(Debug, Clone)]
+pub struct ReminderFacts<'a> {
+    pub first_name: &'a str,
+    pub activity: &'a str,
+    pub place: &'a str,
+    pub address: &'a str,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub signed: &'a str,
+    pub unsubscribe_url: &'a str,
+}
+
+/// Render a reminder with the default reminder template (plain B1 language).
+pub fn reminder_text(lang: Language, f: &ReminderFacts<'_>) -> ReminderText {
+    let start = f.starts_at.with_timezone(&chrono_tz::Europe::Amsterdam);
+    let end = f.ends_at.with_timezone(&chrono_tz::Europe::Amsterdam);
+    let wd = usize::try_from(start.weekday().num_days_from_monday()).unwrap_or(0);
+    let m = usize::try_from(start.month0()).unwrap_or(0);
+    let (day, date) = match lang {
+        Language::Nl => (
+            WEEKDAYS_NL[wd % 7].to_string(),
+            format!("{} {}", start.day(), MONTHS_NL[m % 12]),
+        ),
+        Language::En => (
+            WEEKDAYS_EN[wd % 7].to_string(),
+            format!("{} {}", start.day(), MONTHS_EN[m % 12]),
+        ),
+    };
+    let time = format!("{}–{}", start.format("%H:%M"), end.format("%H:%M"));
+    let place = [f.place, f.address]
+        .into_iter()
+        .filter(|p| !p.trim().is_empty())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let values = Values::new()
+        .with(Placeholder::FirstName, f.first_name)
+        .with(Placeholder::Activity, f.activity)
+        .with(Placeholder::Day, &day)
+        .with(Placeholder::Date, &date)
+        .with(Placeholder::Time, &time)
+        .with(Placeholder::Place, &place)
+        .with(Placeholder::Worker, f.signed);
+    let text = Template::default_for(TemplatePurpose::Reminder, lang)
+        .render(&values)
+        .unwrap_or_else(|_| format!("{} {day} {date}, {time}\n{place}", f.activity));
+    let (subject, footer) = match lang {
+        Language::Nl => (
+            format!("Herinnering: {} op {day} {date}", f.activity),
+            format!(
+                "Wil je geen herinneringen meer per e-mail? Klik dan op deze link:\n{}",
+                f.unsubscribe_url
+            ),
+        ),
+        Language::En => (
+            format!("Reminder: {} on {day} {date}", f.activity),
+            format!(
+                "Don't want reminders by e-mail any more? Click this link:\n{}",
+                f.unsubscribe_url
+            ),
+        ),
+    };
+    ReminderText {
+        subject,
+        body: format!("{text}\n\n-- \n{footer}\n"),
+    }
+}
+
+/// Why a message cannot be set up: the SMTP address or the sender address is wrong.
+#[derive(Debug, Error)]
+pub enum MailConfigError {
+    #[error("MTP_SMTP_URL is not a valid smtp:// or smtps:// address")]
+    SmtpUrl,
+    #[error("MTP_MAIL_FROM is not a valid e-mail address")]
+    From,
+}
+
+/// How one server sends: the SMTP server, the sender, and the queue's timings.
+#[derive(Debug, Clone)]
+pub struct MailConfig {
+    /// `smtp://host:25`, `smtp://user:pass@host:587?tls=required`, `smtps://user:pass@host`.
+    pub smtp_url: String,
+    /// `Meet the Parents <noreply@example.nl>` or a bare address.
+    pub from: String,
+    /// Where the unsubscribe link points: the public address of the application.
+    pub base_url: String,
+    /// The first wait after a failed try; it doubles with every further try.
+    pub retry_base: StdDuration,
+    /// How long a claim lasts before another server may take the job over.
+    pub lease: StdDuration,
+    /// This server's name in `locked_by` (for the operator; no personal data).
+    pub worker: String,
+}
+
+/// A configured SMTP sender.
+#[derive(Clone)]
+pub struct Mailer {
+    transport: AsyncSmtpTransport<Tokio1Executor>,
+    from: Mailbox,
+    domain: String,
+    cfg: MailConfig,
+}
+
+impl std::fmt::Debug for Mailer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Not the SMTP address: it may hold a password.
+        f.debug_struct("Mailer")
+            .field("worker", &self.cfg.worker)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Mailer {
+    pub fn new(cfg: MailConfig) -> std::result::Result<Mailer, MailConfigError> {
+        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(&cfg.smtp_url)
+            .map_err(|_| MailConfigError::SmtpUrl)?
+            .timeout(Some(StdDuration::from_secs(30)))
+            .build();
+        let from: Mailbox = cfg.from.parse().map_err(|_| MailConfigError::From)?;
+        let domain = from.email.domain().to_string();
+        Ok(Mailer {
+            transport,
+            from,
+            domain,
+            cfg,
+        })
+    }
+
+    pub fn config(&self) -> &MailConfig {
+        &self.cfg
+    }
+
+    /// The `Message-ID` of a job: the same on every try, so a copy sent twice in the crash
+    /// window is recognisable as the same message.
+    pub fn message_id(&self, job_id: Uuid) -> String {
+        format!("<{}@{}>", job_id.simple(), self.domain)
+    }
+}
+
+/// A raw header whose value we build ourselves (`List-Unsubscribe`, RFC 2369 and 8058).
+#[derive(Clone)]
+struct ListUnsubscribe(String);
+
+impl Header for ListUnsubscribe {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("List-Unsubscribe")
+    }
+    fn parse(s: &str) -> std::result::Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(ListUnsubscribe(s.to_string()))
+    }
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), self.0.clone())
+    }
+}
+
+#[derive(Clone)]
+struct ListUnsubscribePost;
+
+impl Header for ListUnsubscribePost {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("List-Unsubscribe-Post")
+    }
+    fn parse(_: &str) -> std::result::Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(ListUnsubscribePost)
+    }
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), "List-Unsubscribe=One-Click".to_string())
+    }
+}
+
+/// One line of the reminders page.
+#[derive(Debug, Clone)]
+pub struct JobLine {
+    pub id: Uuid,
+    pub kind: JobKind,
+    pub state: JobState,
+    pub household_id: Option<Uuid>,
+    pub neighbourhood_id: Option<Uuid>,
+    /// The first name of the parent the message is for.
+    pub first_name: String,
+    pub session_id: Option<Uuid>,
+    pub activity_name: Option<String>,
+    pub session_starts_at: Option<DateTime<Utc>>,
+    pub attempts: i32,
+    /// When it is (or was) due; for a waiting job after a failure, the next try.
+    pub run_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
+    pub last_error: Option<String>,
+}
+
+/// What one round of the queue did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct QueueRun {
+    pub sent: u32,
+    pub retried: u32,
+    pub failed: u32,
+    pub cancelled: u32,
+}
+
+/// The parent a message goes to.
+#[derive(Debug, Clone)]
+struct Recipient {
+    first_name: String,
+    email: String,
+    lang: Option<Language>,
+}
+
+/// What the unsubscribe page needs to know about a link.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnsubscribeLink {
+    pub org_id: Uuid,
+    pub household_id: Uuid,
+    pub neighbourhood_id: Uuid,
+    pub org_name: String,
+    pub unsubscribed: bool,
+}
+
+fn valid_token(token: &str) -> bool {
+    token.len() == 64 && token.chars().all(|c| c.is_ascii_hexdigit())
+}
+
+impl Store {
+    /// The secret unsubscribe token of a household: a keyed hash of its ids, so it can be put
+    /// in every message without being stored. Only its SHA-256 is stored, for the lookup.
+    async fn unsubscribe_token(&self, org_id: Uuid, household_id: Uuid) -> Result<String> {
+        let key = self.secret("unsubscribe").await?;
+        let mut mac =
+            Hmac::<Sha256>::new_from_slice(key.as_bytes()).map_err(|_| StoreError::NotFound)?;
+        mac.update(org_id.as_bytes());
+        mac.update(household_id.as_bytes());
+        let token = hex::encode(mac.finalize().into_bytes());
+        email_unsubscribe::Entity::insert(email_unsubscribe::ActiveModel {
+            org_id: Set(org_id),
+            household_id: Set(household_id),
+            token_hash: Set(token_hash(&token)),
+            created_at: Set(now()),
+            unsubscribed_at: Set(None),
+        })
+        .on_conflict(
+            OnConflict::columns([
+                email_unsubscribe::Column::OrgId,
+                email_unsubscribe::Column::HouseholdId,
+            ])
+            .do_nothing()
+            .to_owned(),
+        )
+        .exec_without_returning(&self.db)
+        .await?;
+        Ok(token)
+    }
+
+    /// The household's unsubscribe address, e.g. to show a worker or to put in a message the
+    /// lead builds elsewhere.
+    pub async fn unsubscribe_url(
+        &self,
+        tenant: &Tenant,
+        household_id: Uuid,
+        base_url: &str,
+    ) -> Result<String> {
+        let h = self.household_row(tenant, household_id).await?;
+        let token = self.unsubscribe_token(h.org_id, h.id).await?;
+        Ok(format!(
+            "{}/unsubscribe/{token}",
+            base_url.trim_end_matches('/')
+        ))
+    }
+
+    async fn is_unsubscribed(&self, org_id: Uuid, household_id: Uuid) -> Result<bool> {
+        Ok(email_unsubscribe::Entity::find()
+            .filter(email_unsubscribe::Column::OrgId.eq(org_id))
+            .filter(email_unsubscribe::Column::HouseholdId.eq(household_id))
+            .filter(email_unsubscribe::Column::UnsubscribedAt.is_not_null())
+            .one(&self.db)
+            .await?
+            .is_some())
+    }
+
+    /// Whether a household asked for no more e-mail.
+    pub async fn email_unsubscribed(&self, tenant: &Tenant, household_id: Uuid) -> Result<bool> {
+        let h = self.household_row(tenant, household_id).await?;
+        self.is_unsubscribed(h.org_id, h.id).await
+    }
+
+    /// Who a message to a household goes to, or the code of why it may not be sent. For a
+    /// reminder the parent must have chosen e-mail; a personal message goes to the first
+    /// parent with an address who prefers e-mail, else the first with an address.
+    async fn recipient(
+        &self,
+        org_id: Uuid,
+        household_id: Uuid,
+        kind: JobKind,
+    ) -> Result<std::result::Result<Recipient, &'static str>> {
+        let Some(h) = household::Entity::find_by_id(household_id)
+            .filter(household::Column::OrgId.eq(org_id))
+            .one(&self.db)
+            .await?
+        else {
+            return Ok(Err("household-gone"));
+        };
+        if h.anonymised_at.is_some() {
+            return Ok(Err("household-gone"));
+        }
+        let consents: Vec<ConsentRecord> = consent_record::Entity::find()
+            .filter(consent_record::Column::OrgId.eq(org_id))
+            .filter(consent_record::Column::HouseholdId.eq(household_id))
+            .order_by_asc(consent_record::Column::At)
+            .order_by_asc(consent_record::Column::Id)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .filter_map(|c| {
+                Some(ConsentRecord {
+                    purpose: Purpose::parse(&c.purpose)?,
+                    given: c.given,
+                    at: c.at,
+                    method: ConsentMethod::parse(&c.method).ok()?,
+                    text_version: c.text_version,
+                })
+            })
+            .collect();
+        if !has_consent(&consents, Purpose::DataRegistration) {
+            return Ok(Err("no-consent"));
+        }
+        if self.is_unsubscribed(org_id, household_id).await? {
+            return Ok(Err("unsubscribed"));
+        }
+        let parents = parent::Entity::find()
+            .filter(parent::Column::OrgId.eq(org_id))
+            .filter(parent::Column::HouseholdId.eq(household_id))
+            .order_by_asc(parent::Column::Position)
+            .all(&self.db)
+            .await?;
+        let with_address = |p: &&parent::Model| p.email.as_deref().is_some_and(|e| !e.is_empty());
+        let prefers_mail = |p: &&parent::Model| p.channel == Channel::Email.as_str();
+        let chosen = parents
+            .iter()
+            .filter(with_address)
+            .find(prefers_mail)
+            .or_else(|| match kind {
+                JobKind::Reminder => None,
+                JobKind::PersonalMail => parents.iter().find(with_address),
+            });
+        let Some(p) = chosen else {
+            let any_address = parents.iter().any(|p| with_address(&p));
+            return Ok(Err(if any_address {
+                "channel-not-email"
+            } else {
+                "no-address"
+            }));
+        };
+        Ok(Ok(Recipient {
+            first_name: p.first_name.clone(),
+            email: p.email.clone().unwrap_or_default(),
+            lang: language_of(&p.languages),
+        }))
+    }
+
+    /// Queue one personal e-mail to a household now, through the same queue as the
+    /// reminders: it respects consent and unsubscribe, is sent once per `dedupe_key` (use
+    /// e.g. `encourage:<session>:<household>`), and shows on the reminders page. Refused with
+    /// `reminders-refused-<code>` when the household may not be e-mailed.
+    pub async fn queue_mail(
+        &self,
+        tenant: &Tenant,
+        household_id: Uuid,
+        subject: &str,
+        text: &str,
+        dedupe_key: &str,
+    ) -> Result<Uuid> {
+        let h = self.household_row(tenant, household_id).await?;
+        let subject: String = subject
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(200)
+            .collect();
+        let text: String = text.chars().take(10_000).collect();
+        if subject.trim().is_empty() || text.trim().is_empty() || dedupe_key.trim().is_empty() {
+            return Err(StoreError::Refused("reminders-refused-empty"));
+        }
+        if let Err(code) = self
+            .recipient(h.org_id, h.id, JobKind::PersonalMail)
+            .await?
+        {
+            return Err(StoreError::Refused(refused_key(code)));
+        }
+        let payload = Payload {
+            subject: Some(subject.trim().to_string()),
+            text: Some(text.trim().to_string()),
+        };
+        let id = self
+            .insert_job(
+                h.org_id,
+                Some(h.neighbourhood_id),
+                Some(h.id),
+                None,
+                JobKind::PersonalMail,
+                &format!("mail:{}", dedupe_key.trim()),
+                &payload,
+                now(),
+            )
+            .await?;
+        id.ok_or(StoreError::Duplicate("dedupe_key"))
+    }
+
+    /// Insert a job unless its key is already queued; the id of the new job, or `None`.
+    #[allow(clippy::too_many_arguments)]
+    async fn insert_job(
+        &self,
+        org_id: Uuid,
+        neighbourhood_id: Option<Uuid>,
+        household_id: Option<Uuid>,
+        session_id: Option<Uuid>,
+        kind: JobKind,
+        dedupe_key: &str,
+        payload: &Payload,
+        run_at: DateTime<Utc>,
+    ) -> Result<Option<Uuid>> {
+        let id = Uuid::now_v7();
+        let n = job::Entity::insert(job::ActiveModel {
+            id: Set(id),
+            org_id: Set(org_id),
+            neighbourhood_id: Set(neighbourhood_id),
+            household_id: Set(household_id),
+            session_id: Set(session_id),
+            kind: Set(kind.as_str().into()),
+            dedupe_key: Set(dedupe_key.into()),
+            payload: Set(serde_json::to_string(payload).unwrap_or_else(|_| "{}".into())),
+            state: Set(JobState::Waiting.as_str().into()),
+            attempts: Set(0),
+            run_at: Set(run_at),
+            locked_by: Set(None),
+            locked_until: Set(None),
+            last_error: Set(None),
+            // Filled in by the sender with the sender's domain; the job id decides it.
+            message_id: Set(String::new()),
+            created_at: Set(now()),
+            sent_at: Set(None),
+        })
+        .on_conflict(
+            OnConflict::columns([job::Column::OrgId, job::Column::DedupeKey])
+                .do_nothing()
+                .to_owned(),
+        )
+        .exec_without_returning(&self.db)
+        .await?;
+        Ok((n > 0).then_some(id))
+    }
+
+    /// The scheduler step every server runs: queue a reminder for each household that said
+    /// it is coming to a session starting between one hour and two days after `at`, may be
+    /// e-mailed (consent, an address, e-mail as the chosen channel, not unsubscribed), and
+    /// has none queued yet. Returns how many were queued. Safe to run on several servers at
+    /// once: the dedupe key lets only one insert win.
+    pub async fn schedule_reminders(&self, at: DateTime<Utc>) -> Result<u32> {
+        let sessions = session::Entity::find()
+            .filter(session::Column::StartsAt.gt(at + REMIND_FROM))
+            .filter(session::Column::StartsAt.lte(at + REMIND_UNTIL))
+            .filter(session::Column::State.ne(SessionState::Cancelled.as_str()))
+            .all(&self.db)
+            .await?;
+        let mut queued = 0;
+        for s in sessions {
+            let coming: Vec<Uuid> = rsvp::Entity::find()
+                .select_only()
+                .column(rsvp::Column::HouseholdId)
+                .filter(rsvp::Column::OrgId.eq(s.org_id))
+                .filter(rsvp::Column::SessionId.eq(s.id))
+                .filter(rsvp::Column::Coming.eq(true))
+                .into_tuple()
+                .all(&self.db)
+                .await?;
+            if coming.is_empty() {
+                continue;
+            }
+            let have: std::collections::HashSet<Uuid> = job::Entity::find()
+                .select_only()
+                .column(job::Column::HouseholdId)
+                .filter(job::Column::OrgId.eq(s.org_id))
+                .filter(job::Column::SessionId.eq(s.id))
+                .filter(job::Column::Kind.eq(JobKind::Reminder.as_str()))
+                .into_tuple::<Option<Uuid>>()
+                .all(&self.db)
+                .await?
+                .into_iter()
+                .flatten()
+                .collect();
+            for hh in coming.into_iter().filter(|h| !have.contains(h)) {
+                if self
+                    .recipient(s.org_id, hh, JobKind::Reminder)
+                    .await?
+                    .is_err()
+                {
+                    continue;
+                }
+                let key = format!("reminder:{}:{hh}", s.id);
+                if self
+                    .insert_job(
+                        s.org_id,
+                        Some(s.neighbourhood_id),
+                        Some(hh),
+                        Some(s.id),
+                        JobKind::Reminder,
+                        &key,
+                        &Payload::default(),
+                        reminder_due(s.starts_at, at),
+                    )
+                    .await?
+                    .is_some()
+                {
+                    queued += 1;
+                }
+            }
+        }
+        Ok(queued)
+    }
+
+    /// Claim up to `limit` due jobs for `worker`: waiting jobs whose time has come, and jobs
+    /// whose sender's lease ran out. Each claim is one conditional UPDATE; only the server
+    /// whose UPDATE changed the row owns the job.
+    pub async fn claim_jobs(
+        &self,
+        worker: &str,
+        at: DateTime<Utc>,
+        lease: StdDuration,
+        limit: u64,
+    ) -> Result<Vec<Uuid>> {
+        Ok(self
+            .claim(worker, at, lease, limit)
+            .await?
+            .into_iter()
+            .map(|j| j.id)
+            .collect())
+    }
+
+    async fn claim(
+        &self,
+        worker: &str,
+        at: DateTime<Utc>,
+        lease: StdDuration,
+        limit: u64,
+    ) -> Result<Vec<job::Model>> {
+        let due = || {
+            Condition::any()
+                .add(
+                    Condition::all()
+                        .add(job::Column::State.eq(JobState::Waiting.as_str()))
+                        .add(job::Column::RunAt.lte(at)),
+                )
+                .add(
+                    Condition::all()
+                        .add(job::Column::State.eq(JobState::Sending.as_str()))
+                        .add(job::Column::LockedUntil.lt(at)),
+                )
+        };
+        let candidates: Vec<Uuid> = job::Entity::find()
+            .select_only()
+            .column(job::Column::Id)
+            .filter(due())
+            .order_by_asc(job::Column::RunAt)
+            .limit(limit)
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        let until = at + Duration::from_std(lease).unwrap_or(Duration::minutes(5));
+        let mut claimed = Vec::new();
+        for id in candidates {
+            let res = job::Entity::update_many()
+                .col_expr(job::Column::State, Expr::value(JobState::Sending.as_str()))
+                .col_expr(job::Column::LockedBy, Expr::value(Some(worker.to_string())))
+                .col_expr(job::Column::LockedUntil, Expr::value(Some(until)))
+                .col_expr(
+                    job::Column::Attempts,
+                    Expr::col(job::Column::Attempts).add(1),
+                )
+                .filter(job::Column::Id.eq(id))
+                .filter(due())
+                .exec(&self.db)
+                .await?;
+            if res.rows_affected == 1
+                && let Some(j) = job::Entity::find_by_id(id).one(&self.db).await?
+            {
+                claimed.push(j);
+            }
+        }
+        Ok(claimed)
+    }
+
+    async fn finish_job(
+        &self,
+        j: &job::Model,
+        state: JobState,
+        error: Option<&str>,
+        run_at: Option<DateTime<Utc>>,
+    ) -> Result<()> {
+        let mut q = job::Entity::update_many()
+            .col_expr(job::Column::State, Expr::value(state.as_str()))
+            .col_expr(job::Column::LockedBy, Expr::value(Option::<String>::None))
+            .col_expr(
+                job::Column::LockedUntil,
+                Expr::value(Option::<DateTime<Utc>>::None),
+            )
+            .col_expr(
+                job::Column::LastError,
+                Expr::value(error.map(str::to_string)),
+            );
+        if state == JobState::Sent {
+            q = q.col_expr(job::Column::SentAt, Expr::value(Some(now())));
+        }
+        if let Some(t) = run_at {
+            q = q.col_expr(job::Column::RunAt, Expr::value(t));
+        }
+        q.filter(job::Column::OrgId.eq(j.org_id))
+            .filter(job::Column::Id.eq(j.id))
+            // Never undo a `sent` another server wrote after taking over the lease.
+            .filter(job::Column::State.ne(JobState::Sent.as_str()))
+            .exec(&self.db)
+            .await?;
+        Ok(())
+    }
+
+    /// Build the message of a claimed job, or say why it is no longer to be sent.
+    async fn build_message(
+        &self,
+        mailer: &Mailer,
+        j: &job::Model,
+        at: DateTime<Utc>,
+    ) -> Result<std::result::Result<Message, &'static str>> {
+        let Some(kind) = JobKind::parse(&j.kind) else {
+            return Ok(Err("unknown-kind"));
+        };
+        let Some(hh) = j.household_id else {
+            return Ok(Err("household-gone"));
+        };
+        let to = match self.recipient(j.org_id, hh, kind).await? {
+            Ok(r) => r,
+            Err(code) => return Ok(Err(code)),
+        };
+        let org = organisation::Entity::find_by_id(j.org_id)
+            .one(&self.db)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let lang = to.lang.unwrap_or_default();
+        let token = self.unsubscribe_token(j.org_id, hh).await?;
+        let url = format!(
+            "{}/unsubscribe/{token}",
+            mailer.cfg.base_url.trim_end_matches('/')
+        );
+        let (subject, body) = match kind {
+            JobKind::Reminder => {
+                let Some(sid) = j.session_id else {
+                    return Ok(Err("session-gone"));
+                };
+                let Some(s) = session::Entity::find_by_id(sid)
+                    .filter(session::Column::OrgId.eq(j.org_id))
+                    .one(&self.db)
+                    .await?
+                else {
+                    return Ok(Err("session-gone"));
+                };
+                if s.state == SessionState::Cancelled.as_str() {
+                    return Ok(Err("session-cancelled"));
+                }
+                if s.starts_at <= at {
+                    return Ok(Err("session-started"));
+                }
+                let still_coming = rsvp::Entity::find()
+                    .filter(rsvp::Column::OrgId.eq(j.org_id))
+                    .filter(rsvp::Column::SessionId.eq(sid))
+                    .filter(rsvp::Column::HouseholdId.eq(hh))
+                    .filter(rsvp::Column::Coming.eq(true))
+                    .one(&self.db)
+                    .await?
+                    .is_some();
+                if !still_coming {
+                    return Ok(Err("not-coming"));
+                }
+                let a = activity::Entity::find_by_id(s.activity_id)
+                    .filter(activity::Column::OrgId.eq(j.org_id))
+                    .one(&self.db)
+                    .await?
+                    .ok_or(StoreError::NotFound)?;
+                let r = reminder_text(
+                    lang,
+                    &ReminderFacts {
+                        first_name: &to.first_name,
+                        activity: &a.name,
+                        place: &a.place,
+                        address: &a.address,
+                        starts_at: s.starts_at,
+                        ends_at: s.ends_at,
+                        signed: &org.name,
+                        unsubscribe_url: &url,
+                    },
+                );
+                (r.subject, r.body)
+            }
+            JobKind::PersonalMail => {
+                let p: Payload = serde_json::from_str(&j.payload).unwrap_or_default();
+                let footer = match lang {
+                    Language::Nl => "Wil je geen e-mail meer van ons? Klik dan op deze link:",
+                    Language::En => "Don't want e-mail from us any more? Click this link:",
+                };
+                (
+                    p.subject.unwrap_or_default(),
+                    format!("{}\n\n-- \n{footer}\n{url}\n", p.text.unwrap_or_default()),
+                )
+            }
+        };
+        let Ok(to_box) = format!("{} <{}>", quote_name(&to.first_name), to.email)
+            .parse::<Mailbox>()
+            .or_else(|_| to.email.parse::<Mailbox>())
+        else {
+            return Ok(Err("bad-address"));
+        };
+        let msg = Message::builder()
+            .from(mailer.from.clone())
+            .to(to_box)
+            .subject(subject)
+            .message_id(Some(mailer.message_id(j.id)))
+            .header(ListUnsubscribe(format!("<{url}>")))
+            .header(ListUnsubscribePost)
+            .header(ContentType::TEXT_PLAIN)
+            .body(body);
+        Ok(msg.map_err(|_| "bad-message"))
+    }
+
+    /// One round of the queue on this server: claim the due jobs and send each. Returns
+    /// what happened; errors of single jobs are recorded on the job, not returned.
+    pub async fn run_mail_queue(&self, mailer: &Mailer, at: DateTime<Utc>) -> Result<QueueRun> {
+        let mut run = QueueRun::default();
+        let jobs = self
+            .claim(&mailer.cfg.worker, at, mailer.cfg.lease, CLAIM_BATCH)
+            .await?;
+        for j in jobs {
+            if j.message_id.is_empty() {
+                job::Entity::update_many()
+                    .col_expr(job::Column::MessageId, Expr::value(mailer.message_id(j.id)))
+                    .filter(job::Column::OrgId.eq(j.org_id))
+                    .filter(job::Column::Id.eq(j.id))
+                    .exec(&self.db)
+                    .await?;
+            }
+            let msg = match self.build_message(mailer, &j, at).await? {
+                Ok(m) => m,
+                Err(code) => {
+                    self.finish_job(&j, JobState::Cancelled, Some(code), None)
+                        .await?;
+                    run.cancelled += 1;
+                    continue;
+                }
+            };
+            match mailer.transport.send(msg).await {
+                Ok(_) => {
+                    self.finish_job(&j, JobState::Sent, None, None).await?;
+                    run.sent += 1;
+                }
+                Err(e) => {
+                    let code = smtp_error_code(&e);
+                    let give_up = e.is_permanent() || j.attempts >= MAX_ATTEMPTS;
+                    tracing::warn!(job = %j.id, attempts = j.attempts, error = %code, "sending an e-mail failed");
+                    if give_up {
+                        self.finish_job(&j, JobState::Failed, Some(&code), None)
+                            .await?;
+                        run.failed += 1;
+                    } else {
+                        let next = now() + backoff(mailer.cfg.retry_base, j.attempts);
+                        self.finish_job(&j, JobState::Waiting, Some(&code), Some(next))
+                            .await?;
+                        run.retried += 1;
+                    }
+                }
+            }
+        }
+        Ok(run)
+    }
+
+    /// The tenant's messages due between `from` and `until` (or sent then), newest first.
+    pub async fn mail_jobs(
+        &self,
+        tenant: &Tenant,
+        from: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<Vec<JobLine>> {
+        let rows: Vec<job::Model> = job::Entity::find()
+            .filter(job::Column::OrgId.eq(tenant.org_id))
+            .filter(job::Column::RunAt.gte(from))
+            .filter(job::Column::RunAt.lt(until))
+            .order_by_desc(job::Column::RunAt)
+            .limit(1000)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .filter(|j| {
+                j.neighbourhood_id
+                    .is_none_or(|nb| tenant.may_see_neighbourhood(j.org_id, nb))
+            })
+            .collect();
+        let households: Vec<Uuid> = rows.iter().filter_map(|j| j.household_id).collect();
+        let sessions: Vec<Uuid> = rows.iter().filter_map(|j| j.session_id).collect();
+        let mut names = std::collections::HashMap::new();
+        for p in parent::Entity::find()
+            .filter(parent::Column::OrgId.eq(tenant.org_id))
+            .filter(parent::Column::HouseholdId.is_in(households))
+            .order_by_desc(parent::Column::Position)
+            .all(&self.db)
+            .await?
+        {
+            // Descending, so the first parent's name is the one left.
+            names.insert(p.household_id, p.first_name);
+        }
+        let ss = session::Entity::find()
+            .filter(session::Column::OrgId.eq(tenant.org_id))
+            .filter(session::Column::Id.is_in(sessions))
+            .all(&self.db)
+            .await?;
+        let acts: std::collections::HashMap<Uuid, String> = activity::Entity::find()
+            .filter(activity::Column::OrgId.eq(tenant.org_id))
+            .filter(activity::Column::Id.is_in(ss.iter().map(|s| s.activity_id)))
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|a| (a.id, a.name))
+            .collect();
+        let ss: std::collections::HashMap<Uuid, (String, DateTime<Utc>)> = ss
+            .into_iter()
+            .map(|s| {
+                (
+                    s.id,
+                    (
+                        acts.get(&s.activity_id).cloned().unwrap_or_default(),
+                        s.starts_at,
+                    ),
+                )
+            })
+            .collect();
+        Ok(rows
+            .into_iter()
+            .map(|j| {
+                let s = j.session_id.and_then(|id| ss.get(&id));
+                JobLine {
+                    id: j.id,
+                    kind: JobKind::parse(&j.kind).unwrap_or(JobKind::PersonalMail),
+                    state: JobState::parse(&j.state).unwrap_or(JobState::Waiting),
+                    household_id: j.household_id,
+                    neighbourhood_id: j.neighbourhood_id,
+                    first_name: j
+                        .household_id
+                        .and_then(|h| names.get(&h).cloned())
+                        .unwrap_or_default(),
+                    session_id: j.session_id,
+                    activity_name: s.map(|s| s.0.clone()),
+                    session_starts_at: s.map(|s| s.1),
+                    attempts: j.attempts,
+                    run_at: j.run_at,
+                    sent_at: j.sent_at,
+                    last_error: j.last_error,
+                }
+            })
+            .collect())
+    }
+
+    /// What an unsubscribe link belongs to; `None` for a link we never made.
+    pub async fn unsubscribe_link(&self, token: &str) -> Result<Option<UnsubscribeLink>> {
+        if !valid_token(token) {
+            return Ok(None);
+        }
+        let Some(u) = email_unsubscribe::Entity::find()
+            .filter(email_unsubscribe::Column::TokenHash.eq(token_hash(token)))
+            .one(&self.db)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let Some(h) = household::Entity::find_by_id(u.household_id)
+            .filter(household::Column::OrgId.eq(u.org_id))
+            .one(&self.db)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let org_name = organisation::Entity::find_by_id(u.org_id)
+            .one(&self.db)
+            .await?
+            .map(|o| o.name)
+            .unwrap_or_default();
+        Ok(Some(UnsubscribeLink {
+            org_id: u.org_id,
+            household_id: u.household_id,
+            neighbourhood_id: h.neighbourhood_id,
+            org_name,
+            unsubscribed: u.unsubscribed_at.is_some(),
+        }))
+    }
+
+    /// One-click unsubscribe: no more e-mail to this household, the messages still waiting
+    /// are cancelled, and the household's timeline and the audit trail say so. `None` for an
+    /// unknown link; `Some(false)` when it was already done.
+    pub async fn unsubscribe(&self, token: &str) -> Result<Option<UnsubscribeLink>> {
+        let Some(link) = self.unsubscribe_link(token).await? else {
+            return Ok(None);
+        };
+        let t = now();
+        let res = email_unsubscribe::Entity::update_many()
+            .col_expr(
+                email_unsubscribe::Column::UnsubscribedAt,
+                Expr::value(Some(t)),
+            )
+            .filter(email_unsubscribe::Column::OrgId.eq(link.org_id))
+            .filter(email_unsubscribe::Column::HouseholdId.eq(link.household_id))
+            .filter(email_unsubscribe::Column::UnsubscribedAt.is_null())
+            .exec(&self.db)
+            .await?;
+        job::Entity::update_many()
+            .col_expr(
+                job::Column::State,
+                Expr::value(JobState::Cancelled.as_str()),
+            )
+            .col_expr(job::Column::LastError, Expr::value(Some("unsubscribed")))
+            .filter(job::Column::OrgId.eq(link.org_id))
+            .filter(job::Column::HouseholdId.eq(link.household_id))
+            .filter(job::Column::State.eq(JobState::Waiting.as_str()))
+            .exec(&self.db)
+            .await?;
+        if res.rows_affected > 0 {
+            sea_orm::ActiveModelTrait::insert(
+                household_event::ActiveModel {
+                    id: Set(Uuid::now_v7()),
+                    org_id: Set(link.org_id),
+                    household_id: Set(link.household_id),
+                    at: Set(t),
+                    actor_id: Set(None),
+                    kind: Set("email-unsubscribed".into()),
+                    detail: Set(String::new()),
+                },
+                &self.db,
+            )
+            .await?;
+            self.audit(NewAuditEvent {
+                org_id: link.org_id,
+                actor_id: None,
+                actor_role: "anonymous".into(),
+                action: "household.email-unsubscribed".into(),
+                object_type: "household".into(),
+                object_id: Some(link.household_id),
+                neighbourhood_id: Some(link.neighbourhood_id),
+                outcome: Outcome::Allowed,
+                detail: String::new(),
+            })
+            .await?;
+        }
+        Ok(Some(UnsubscribeLink {
+            unsubscribed: res.rows_affected > 0,
+            ..link
+        }))
+    }
+}
+
+/// A display name as an RFC 5322 quoted string.
+fn quote_name(name: &str) -> String {
+    let clean: String = name
+        .chars()
+        .filter(|c| !c.is_control() && *c != '"' && *c != '\\')
+        .collect();
+    format!("\"{clean}\"")
+}
+
+/// The Fluent key for a refusal code.
+fn refused_key(code: &str) -> &'static str {
+    match code {
+        "no-consent" => "reminders-refused-no-consent",
+        "unsubscribed" => "reminders-refused-unsubscribed",
+        "no-address" => "reminders-refused-no-address",
+        "channel-not-email" => "reminders-refused-no-address",
+        _ => "reminders-refused-gone",
+    }
+}
+
+/// A short code for an SMTP failure, without the server's text (which may quote an address).
+fn smtp_error_code(e: &lettre::transport::smtp::Error) -> String {
+    if let Some(code) = e.status() {
+        let kind = if e.is_permanent() {
+            "permanent"
+        } else {
+            "transient"
+        };
+        format!("smtp-{kind}-{code}")
+    } else if e.is_timeout() {
+        "smtp-timeout".into()
+    } else if e.is_tls() {
+        "smtp-tls".into()
+    } else {
+        "smtp-connection".into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn back_off_doubles_and_stops_at_six_hours() {
+        let base = StdDuration::from_secs(60);
+        assert_eq!(backoff(base, 1), Duration::minutes(1));
+        assert_eq!(backoff(base, 2), Duration::minutes(2));
+        assert_eq!(backoff(base, 4), Duration::minutes(8));
+        assert_eq!(backoff(base, 30), Duration::hours(6));
+        assert_eq!(backoff(base, 0), Duration::minutes(1));
+    }
+
+    #[test]
+    fn the_household_language_comes_from_its_languages() {
+        assert_eq!(language_of("Nederlands, Arabisch"), Some(Language::Nl));
+        assert_eq!(language_of("Engels"), Some(Language::En));
+        assert_eq!(language_of("English, Tigrinya"), Some(Language::En));
+        assert_eq!(language_of("Arabisch"), None);
+        assert_eq!(language_of(""), None);
+    }
+
+    #[test]
+    fn a_reminder_is_due_at_nine_the_day_before_but_never_in_the_past() {
+        let starts = Utc.with_ymd_and_hms(2026, 12, 2, 8, 30, 0).single();
+        let Some(starts) = starts else { panic!() };
+        let early = starts - Duration::days(3);
+        let due = reminder_due(starts, early);
+        assert_eq!(
+            due,
+            Utc.with_ymd_and_hms(2026, 12, 1, 8, 0, 0)
+                .single()
+                .unwrap_or(due)
+        );
+        let late = starts - Duration::hours(2);
+        assert_eq!(reminder_due(starts, late), late);
+    }
+
+    #[test]
+    fn a_reminder_names_the_activity_day_time_and_place_in_plain_dutch() {
+        let Some(starts) = Utc.with_ymd_and_hms(2026, 12, 2, 8, 30, 0).single() else {
+            panic!()
+        };
+        let r = reminder_text(
+            Language::Nl,
+            &ReminderFacts {
+                first_name: "Sanne",
+                activity: "Koffie-uurtje",
+                place: "Buurthuis De Linde",
+                address: "",
+                starts_at: starts,
+                ends_at: starts + Duration::minutes(90),
+                signed: "Meet the Parents Almere",
+                unsubscribe_url: "https://mtp.example/unsubscribe/abc",
+            },
+        );
+        assert_eq!(
+            r.subject,
+            "Herinnering: Koffie-uurtje op woensdag 2 december"
+        );
+        assert!(
+            r.body.starts_with("Hoi Sanne, denk je aan Koffie-uurtje?"),
+            "{}",
+            r.body
+        );
+        assert!(
+            r.body.contains("woensdag 2 december, 09:30–11:00"),
+            "{}",
+            r.body
+        );
+        assert!(r.body.contains("Buurthuis De Linde"));
+        assert!(r.body.contains("https://mtp.example/unsubscribe/abc"));
+        let en = reminder_text(
+            Language::En,
+            &ReminderFacts {
+                first_name: "Sam",
+                activity: "Coffee hour",
+                place: "De Linde",
+                address: "Lindeplein 1",
+                starts_at: starts,
+                ends_at: starts + Duration::minutes(90),
+                signed: "MtP",
+                unsubscribe_url: "u",
+            },
+        );
+        assert!(
+            en.body
+                .contains("Wednesday 2 December, 09:30–11:00\nDe Linde, Lindeplein 1")
+        );
+    }
+
+    #[test]
+    fn job_states_and_kinds_round_trip() {
+        for s in JobState::ALL {
+            assert_eq!(JobState::parse(s.as_str()), Some(s));
+        }
+        for k in [JobKind::Reminder, JobKind::PersonalMail] {
+            assert_eq!(JobKind::parse(k.as_str()), Some(k));
+        }
+    }
+}
