@@ -15,7 +15,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Se
 use uuid::Uuid;
 
 use crate::activities::{SessionSummary, to_summary};
-use crate::audit::{NewAuditEvent, append_audit};
+use crate::audit::NewAuditEvent;
 use crate::entities::{
     attendance, chat_membership, contact_moment, household, parent, registration, rsvp, session,
 };
@@ -272,14 +272,21 @@ impl Store {
             })
             .collect();
         let entries = encourage::worklist(&facts, today, thresholds);
-        let names = self.first_names(org, &ids).await?;
         let mut cards: Vec<WorklistCard> = entries
             .into_iter()
             .filter_map(|e| {
                 let h = households.get(&e.id)?;
                 Some(WorklistCard {
                     household_id: e.id,
-                    first_names: names.get(&e.id).cloned().unwrap_or_default(),
+                    first_names: parents
+                        .get(&e.id)
+                        .map(|ps| {
+                            ps.iter()
+                                .map(|p| p.first_name.as_str())
+                                .collect::<Vec<_>>()
+                                .join(" & ")
+                        })
+                        .unwrap_or_default(),
                     kind: HouseholdKind::parse(&h.kind).unwrap_or(HouseholdKind::SingleParent),
                     at_risk: e.at_risk(),
                     answered: e.priority.answered(),
@@ -373,12 +380,9 @@ impl Store {
                 &format!("{}:{}", c.channel.as_str(), c.outcome.as_str()),
             )
             .await?;
-            if append_audit(&txn, audit.clone()).await?.is_none() {
-                txn.commit().await?;
+            if self.commit_with_audit(txn, audit.clone()).await? {
                 return Ok(());
             }
-            txn.rollback().await?;
-            self.audit_ensure_head(tenant.org_id).await?;
         }
     }
 

@@ -13,7 +13,7 @@ use mtp_domain::message::{
     self, ContactChannel, ContactOutcome, Placeholder, Template as Message, TemplatePurpose, Values,
 };
 use mtp_domain::{Channel, PhoneNumber};
-use mtp_store::{NewAuditEvent, NewContact, SessionSummary, StoreError, Worklist, WorklistCard};
+use mtp_store::{NewContact, SessionSummary, StoreError, Worklist, WorklistCard};
 use uuid::Uuid;
 
 use crate::AppState;
@@ -23,7 +23,7 @@ use crate::forms::{FormData, FormErrors, unprocessable};
 use crate::i18n::Tr;
 use crate::page::{Page, render_page};
 use crate::routes::activities::{SessionRow, session_row};
-use crate::routes::{Subject, audit, parse_id, redirect_with_flash};
+use crate::routes::{Subject, audit, audit_event, parse_id, redirect_with_flash};
 
 /// One way to reach one parent: the number in full (a desk phone can dial it too) and the
 /// links the phone opens.
@@ -170,14 +170,15 @@ fn card_view(t: &Tr, user: &User, s: &SessionSummary, c: &WorklistCard, own: &Ow
     }
 }
 
-fn today() -> NaiveDate {
-    crate::today()
-}
-
 async fn load(state: &AppState, user: &User, id: &str) -> Result<Worklist, AppError> {
     Ok(state
         .store
-        .worklist(&user.tenant, parse_id(id)?, today(), &user.org.encourage)
+        .worklist(
+            &user.tenant,
+            parse_id(id)?,
+            crate::today(),
+            &user.org.encourage,
+        )
         .await?)
 }
 
@@ -311,27 +312,22 @@ pub async fn contact(
         outcome,
         note,
         follow_up_on: if outcome == ContactOutcome::NeedsHelp {
-            follow_up.or(Some(today() + chrono::Duration::days(7)))
+            follow_up.or(Some(crate::today() + chrono::Duration::days(7)))
         } else {
             None
         },
     };
-    let event = NewAuditEvent {
-        org_id: user.org.id,
-        actor_id: Some(user.account.id),
-        actor_role: user.role().as_str().into(),
-        action: "household.contact-logged".into(),
-        object_type: "household".into(),
-        object_id: Some(household),
-        neighbourhood_id: Some(w.s.neighbourhood_id),
-        outcome: mtp_domain::audit::Outcome::Allowed,
-        detail: format!(
+    let event = audit_event(
+        &user,
+        "household.contact-logged",
+        Subject::in_neighbourhood("household", household, w.s.neighbourhood_id),
+        &format!(
             "session={} channel={} outcome={}",
             w.s.id,
             channel.as_str(),
             outcome.as_str()
         ),
-    };
+    );
     match state
         .store
         .record_contact(&user.tenant, w.s.id, Some(user.account.id), &c, event)

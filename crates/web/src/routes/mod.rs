@@ -75,16 +75,10 @@ impl Subject<'static> {
     }
 }
 
-/// Record an action of a signed-in user. A failure to write the trail is logged, and the
-/// action still answers: the write it records has already happened.
-pub async fn audit(
-    state: &AppState,
-    user: &User,
-    action: &str,
-    subject: Subject<'_>,
-    detail: &str,
-) {
-    let event = NewAuditEvent {
+/// The audit entry of an action of a signed-in user, for a store call that commits it in the
+/// same transaction as the change.
+pub fn audit_event(user: &User, action: &str, subject: Subject<'_>, detail: &str) -> NewAuditEvent {
+    NewAuditEvent {
         org_id: user.org.id,
         actor_id: Some(user.account.id),
         actor_role: user.role().as_str().into(),
@@ -94,7 +88,19 @@ pub async fn audit(
         neighbourhood_id: subject.neighbourhood_id,
         outcome: Outcome::Allowed,
         detail: detail.into(),
-    };
+    }
+}
+
+/// Record an action of a signed-in user. A failure to write the trail is logged, and the
+/// action still answers: the write it records has already happened.
+pub async fn audit(
+    state: &AppState,
+    user: &User,
+    action: &str,
+    subject: Subject<'_>,
+    detail: &str,
+) {
+    let event = audit_event(user, action, subject, detail);
     if let Err(e) = state.store.audit(event).await {
         tracing::error!(error = %e, action, "could not write audit event");
     }

@@ -629,22 +629,17 @@ fn parse_checkin(t: &Tr, e: &mut FormErrors, session_id: Uuid, f: &FormData) -> 
     })
 }
 
-fn audit_event(user: &User, s: &SessionSummary, c: &Checkin) -> NewAuditEvent {
-    NewAuditEvent {
-        org_id: user.org.id,
-        actor_id: Some(user.account.id),
-        actor_role: user.role().as_str().into(),
-        action: "attendance.recorded".into(),
-        object_type: "household".into(),
-        object_id: Some(c.household_id),
-        neighbourhood_id: Some(s.neighbourhood_id),
-        outcome: mtp_domain::audit::Outcome::Allowed,
-        detail: format!(
+fn checkin_event(user: &User, s: &SessionSummary, c: &Checkin) -> NewAuditEvent {
+    crate::routes::audit_event(
+        user,
+        "attendance.recorded",
+        Subject::in_neighbourhood("household", c.household_id, s.neighbourhood_id),
+        &format!(
             "session={} status={}",
             s.id,
             c.status.map_or("undo", |st| st.as_str())
         ),
-    }
+    )
 }
 
 /// Record attendance: the tap at the door (`/checkin`) and the worker's attendance list
@@ -691,7 +686,7 @@ async fn record(
             &s,
             Some(user.account.id),
             &c,
-            audit_event(&user, &s, &c),
+            checkin_event(&user, &s, &c),
         )
         .await;
     // The script shows its own state after a tap that worked; the name is for messages only.
@@ -966,22 +961,13 @@ pub async fn walk_in(
     } else {
         key
     };
-    let event = NewAuditEvent {
-        action: "household.walked-in".into(),
-        ..audit_event(
-            &user,
-            &s,
-            &Checkin {
-                session_id: s.id,
-                household_id: Uuid::nil(),
-                status: Some(AttendanceStatus::Present),
-                reason: None,
-                adults: 1,
-                children,
-                key: None,
-            },
-        )
-    };
+    // The store puts the new household's id in the entry.
+    let event = crate::routes::audit_event(
+        &user,
+        "household.walked-in",
+        Subject::in_neighbourhood("household", Uuid::nil(), s.neighbourhood_id),
+        &format!("session={} status=present", s.id),
+    );
     match state
         .store
         .walk_in(&user.tenant, s.id, &draft, children, &key, event)
