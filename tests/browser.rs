@@ -10,7 +10,7 @@ use crate::helpers::{TestApp, totp_code, totp_code_ahead};
 use crate::on_both;
 
 /// Kills chromedriver even when a test fails halfway.
-struct Driver(Child);
+pub(crate) struct Driver(Child);
 
 impl Drop for Driver {
     fn drop(&mut self) {
@@ -26,7 +26,7 @@ fn free_port() -> u16 {
         .unwrap_or_else(|e| panic!("no free port: {e}"))
 }
 
-fn axe_source() -> String {
+pub(crate) fn axe_source() -> String {
     let path = std::env::var("MTP_AXE_PATH").unwrap_or_else(|_| {
         format!(
             "{}/../../.cache/node_modules/axe-core/axe.min.js",
@@ -38,7 +38,7 @@ fn axe_source() -> String {
     })
 }
 
-async fn browser(width: u32, height: u32) -> (Driver, Client) {
+pub(crate) async fn browser(width: u32, height: u32) -> (Driver, Client) {
     let port = free_port();
     let child =
         Command::new(std::env::var("MTP_CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into()))
@@ -88,7 +88,7 @@ async fn browser(width: u32, height: u32) -> (Driver, Client) {
 }
 
 /// Run axe-core (WCAG 2.1 A and AA) on the current page; fail with the violations listed.
-async fn axe(c: &Client, src: &str, label: &str) {
+pub(crate) async fn axe(c: &Client, src: &str, label: &str) {
     c.execute(src, vec![])
         .await
         .unwrap_or_else(|e| panic!("injecting axe: {e}"));
@@ -115,7 +115,7 @@ async fn axe(c: &Client, src: &str, label: &str) {
     );
 }
 
-async fn fill(c: &Client, id: &str, value: &str) {
+pub(crate) async fn fill(c: &Client, id: &str, value: &str) {
     let el = c
         .find(Locator::Id(id))
         .await
@@ -126,7 +126,7 @@ async fn fill(c: &Client, id: &str, value: &str) {
 
 /// Click and wait until the next page has fully loaded. A mark on the old page's window is
 /// gone once a new document is in place; waiting for an element alone can find the old one.
-async fn click_and_wait(c: &Client, locator: Locator<'_>) {
+pub(crate) async fn click_and_wait(c: &Client, locator: Locator<'_>) {
     c.execute("window.__mtpOld = true;", vec![])
         .await
         .unwrap_or_else(|e| panic!("{e}"));
@@ -154,7 +154,7 @@ async fn click_and_wait(c: &Client, locator: Locator<'_>) {
 
 /// Press the submit button of the form whose action is `form_action` (or, ending in "/",
 /// starts with it and ends in "/erase").
-async fn submit(c: &Client, form_action: &str) {
+pub(crate) async fn submit(c: &Client, form_action: &str) {
     let sel = if form_action.ends_with('/') {
         format!("form[action^='{form_action}'][action$='/erase'] button[type='submit']")
     } else {
@@ -163,7 +163,7 @@ async fn submit(c: &Client, form_action: &str) {
     click_and_wait(c, Locator::Css(&sel)).await;
 }
 
-async fn text(c: &Client) -> String {
+pub(crate) async fn text(c: &Client) -> String {
     c.find(Locator::Css("body"))
         .await
         .unwrap_or_else(|e| panic!("{e}"))
@@ -172,12 +172,12 @@ async fn text(c: &Client) -> String {
         .unwrap_or_default()
 }
 
-async fn title(c: &Client) -> String {
+pub(crate) async fn title(c: &Client) -> String {
     c.title().await.unwrap_or_default()
 }
 
 /// No horizontal scrolling at phone width (UI.md §7 "Zoom and reflow").
-async fn fits(c: &Client, label: &str) {
+pub(crate) async fn fits(c: &Client, label: &str) {
     let v = c
         .execute(
             "return document.documentElement.scrollWidth <= window.innerWidth;",
@@ -190,7 +190,7 @@ async fn fits(c: &Client, label: &str) {
 
 /// HTML + CSS + JS as transferred (compressed) stay under 30 KB (UI.md §1.5), and nothing
 /// comes from another host.
-async fn light(c: &Client, label: &str) {
+pub(crate) async fn light(c: &Client, label: &str) {
     let v = c
         .execute(
             "const entries = performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource'));\
@@ -208,7 +208,7 @@ async fn light(c: &Client, label: &str) {
     assert_eq!(v["foreign"], json!([]), "{label} loads from other hosts");
 }
 
-async fn check(c: &Client, src: &str, label: &str) {
+pub(crate) async fn check(c: &Client, src: &str, label: &str) {
     axe(c, src, label).await;
     fits(c, label).await;
     light(c, label).await;
@@ -549,7 +549,7 @@ impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
     }
 }
 
-async fn network(c: &Client, offline: bool) {
+pub(crate) async fn network(c: &Client, offline: bool) {
     c.issue_cmd(Cdp("Network.enable", json!({})))
         .await
         .unwrap_or_else(|e| panic!("Network.enable: {e}"));
@@ -562,7 +562,7 @@ async fn network(c: &Client, offline: bool) {
 }
 
 /// Run a script until it returns true, for at most `seconds`.
-async fn wait_for(c: &Client, script: &str, seconds: u64, what: &str) {
+pub(crate) async fn wait_for(c: &Client, script: &str, seconds: u64, what: &str) {
     for _ in 0..seconds * 10 {
         if c.execute(script, vec![])
             .await
