@@ -14,6 +14,7 @@ enum Seen {
     Allowed,
     Forbidden,
     ToLogin,
+    ToPortalLogin,
     NotFound,
 }
 
@@ -25,6 +26,8 @@ fn seen(status: StatusCode, location: &str, flash: bool) -> Seen {
     } else if status == StatusCode::SEE_OTHER && location == "/login" && !flash {
         // The gate's redirect carries no notification; a handler's (signed out) does.
         Seen::ToLogin
+    } else if status == StatusCode::SEE_OTHER && location == "/portal/login" && !flash {
+        Seen::ToPortalLogin
     } else {
         Seen::Allowed
     }
@@ -35,6 +38,7 @@ fn order(rules: &mut [Rule]) {
     rules.sort_by_key(|r| match r.path {
         "/account/sign-out-everywhere" => 1,
         "/logout" => 2,
+        "/portal/logout" => 3,
         _ => 0,
     });
 }
@@ -47,17 +51,26 @@ struct Targets {
     import: String,
     activity: String,
     session: String,
+    request: String,
+    idea: String,
 }
 
 fn fill(path: &str, t: &Targets) -> String {
     let p = path
         .replace("{file}", "app.css")
         .replace("{lang}", "nl")
-        .replace("{other}", &t.other_household);
+        .replace("{other}", &t.other_household)
+        .replace("{purpose}", "photos");
     if p.starts_with("/admin/neighbourhoods/") {
         p.replace("{id}", &t.neighbourhood)
     } else if p.starts_with("/households/import/") {
         p.replace("{id}", &t.import)
+    } else if p.starts_with("/requests/") {
+        p.replace("{id}", &t.request)
+    } else if p.starts_with("/ideas/") || p.starts_with("/portal/ideas/") {
+        p.replace("{id}", &t.idea)
+    } else if p.starts_with("/portal/sessions/") {
+        p.replace("{id}", &t.session)
     } else if p.starts_with("/activities/") {
         p.replace("{id}", &t.activity)
     } else if p.starts_with("/sessions/") {
@@ -71,10 +84,16 @@ fn fill(path: &str, t: &Targets) -> String {
 
 async fn request(c: &mut Client, r: &Rule, path: &str) -> Seen {
     let res = if r.method == axum::http::Method::POST {
-        // As a browser would: the form comes from a page of the current session.
-        let page = c.get("/").await;
+        // As a browser would: the form comes from a page of the current session (a parent's
+        // forms from the portal, where the parent's session is).
+        let (home, fallback) = if path.starts_with("/portal") {
+            ("/portal", "/portal/login")
+        } else {
+            ("/", "/login")
+        };
+        let page = c.get(home).await;
         if crate::helpers::csrf_in(&page.body).is_none() {
-            c.get("/login").await;
+            c.get(fallback).await;
         }
         c.post(path, &[]).await
     } else {
@@ -89,9 +108,17 @@ async fn request(c: &mut Client, r: &Rule, path: &str) -> Seen {
     seen(res.status, &res.location, flash)
 }
 
-fn expected(access: Access, role: Option<Role>, path_has_id: bool, other_org: bool) -> Seen {
+fn expected(
+    access: Access,
+    role: Option<Role>,
+    parent: bool,
+    path_has_id: bool,
+    other_org: bool,
+) -> Seen {
     match (access, role) {
         (Access::Public, _) => Seen::Allowed,
+        (Access::Parent | Access::ParentAnyLock, _) if parent => Seen::Allowed,
+        (Access::Parent | Access::ParentAnyLock, _) => Seen::ToPortalLogin,
         (Access::Metrics, _) => Seen::Allowed,
         (Access::SecondFactor, _) => Seen::ToLogin,
         (_, None) => Seen::ToLogin,
@@ -190,7 +217,57 @@ async fn every_route_allows_exactly_the_roles_in_its_rule(app: TestApp) {
         .unwrap_or_else(|e| panic!("{e}"));
     // The demo's coffee hour and its next session: the check-in a host may reach.
     let (coffee, session) = app.coffee_hour().await;
+    // A parent of a family on the coffee hour's list, signed in through a link; a request
+    // and an idea for the routes that name one.
+    let expected_family = app
+        .store
+        .session_detail(&all, session)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .lines
+        .first()
+        .map(|l| l.household_id)
+        .unwrap_or_else(|| panic!("the demo coffee hour expects families"));
+    let token = app
+        .store
+        .create_portal_link(&all, None, expected_family)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let (_, scope) = app
+        .store
+        .use_portal_link(
+            &app.store
+                .create_portal_link(&all, None, expected_family)
+                .await
+                .unwrap_or_else(|e| panic!("{e}")),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let idea = app
+        .store
+        .add_idea(
+            &scope,
+            mtp_domain::portal::IdeaKind::Outing,
+            &mtp_domain::portal::IdeaTitle::parse("Naar het strand").unwrap_or_else(|_| panic!()),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    app.store
+        .portal_request_erasure(&scope)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let parent_request = app
+        .store
+        .parent_requests(&all, Some(expected_family))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .first()
+        .map(|r| r.id)
+        .unwrap_or_else(|| panic!("the erasure request is open"));
     let targets = Targets {
+        request: parent_request.to_string(),
+        idea: idea.to_string(),
         activity: coffee.to_string(),
         session: session.to_string(),
         import: import.to_string(),
@@ -200,8 +277,10 @@ async fn every_route_allows_exactly_the_roles_in_its_rule(app: TestApp) {
         account: target.to_string(),
     };
 
-    let mut users: Vec<(&str, Option<Role>, bool, Option<Login>)> =
-        vec![("anonymous", None, false, None)];
+    let mut users: Vec<(&str, Option<Role>, bool, Option<Login>)> = vec![
+        ("anonymous", None, false, None),
+        ("parent", None, false, None),
+    ];
     for (label, role) in [
         ("admin", Role::Admin),
         ("coordinator", Role::Coordinator),
@@ -241,13 +320,19 @@ async fn every_route_allows_exactly_the_roles_in_its_rule(app: TestApp) {
         if let Some(l) = login {
             c.login(l).await;
         }
+        let parent = *label == "parent";
+        if parent {
+            c.get(&format!("/portal/link/{token}")).await;
+            let res = c.post(&format!("/portal/link/{token}"), &[]).await;
+            assert_eq!(res.location, "/portal", "the parent signs in with the link");
+        }
         for r in &table {
             if r.access == Access::Metrics {
                 continue; // token, not role: tested in auth::health_and_errors
             }
             let path = fill(r.path, &targets);
             let got = request(&mut c, r, &path).await;
-            let want = expected(r.access, *role, r.path.contains("{id}"), *other_org);
+            let want = expected(r.access, *role, parent, r.path.contains("{id}"), *other_org);
             checked += 1;
             // A public route may still answer 404 for its own reasons (the set-up, once done).
             let public_404 = r.access == Access::Public && got == Seen::NotFound;

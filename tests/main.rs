@@ -13,5 +13,6 @@ mod encourage;
 mod gate;
 mod households;
 mod import;
+mod portal;
 mod privacy;
 mod reminders;

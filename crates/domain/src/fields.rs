@@ -46,6 +46,12 @@ pub enum FieldError {
     SeriesTooLong,
     #[error("no-sessions")]
     NoSessions,
+    #[error("pin-invalid")]
+    PinInvalid,
+    #[error("pin-mismatch")]
+    PinMismatch,
+    #[error("contact-invalid")]
+    ContactInvalid,
     #[error("amount-invalid")]
     AmountInvalid,
     #[error("amount-too-high")]
@@ -83,6 +89,9 @@ impl FieldError {
             FieldError::UntilBeforeFrom => "error-until-before-from",
             FieldError::SeriesTooLong => "error-series-too-long",
             FieldError::NoSessions => "error-no-sessions",
+            FieldError::PinInvalid => "error-pin-invalid",
+            FieldError::PinMismatch => "error-pin-mismatch",
+            FieldError::ContactInvalid => "error-contact-invalid",
             FieldError::AmountInvalid => "error-amount-invalid",
             FieldError::AmountTooHigh => "error-amount-too-high",
             FieldError::CapacityInvalid => "error-capacity-invalid",

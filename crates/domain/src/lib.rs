@@ -14,6 +14,7 @@ pub mod fields;
 pub mod household;
 pub mod ical;
 pub mod message;
+pub mod portal;
 pub mod role;
 pub mod schedule;
 pub mod settings;

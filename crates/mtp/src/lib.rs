@@ -57,6 +57,10 @@ pub async fn start(
     } else {
         None
     };
+    let listener = tokio::net::TcpListener::bind(&cfg.bind)
+        .await
+        .with_context(|| format!("binding {}", cfg.bind))?;
+    let addr = listener.local_addr()?;
     let web = WebConfig {
         secure_cookies: cfg
             .public_url
@@ -65,13 +69,10 @@ pub async fn start(
         trust_proxy: cfg.trust_proxy,
         metrics_token: cfg.metrics_token.clone(),
         mail_configured: cfg.smtp_url.is_some(),
+        public_url: public_url(cfg, addr),
     };
     let state = AppState::new(store.clone(), web, metrics).await?;
     let app = mtp_web::app(state).into_make_service_with_connect_info::<SocketAddr>();
-    let listener = tokio::net::TcpListener::bind(&cfg.bind)
-        .await
-        .with_context(|| format!("binding {}", cfg.bind))?;
-    let addr = listener.local_addr()?;
     spawn_housekeeping(store.clone());
     spawn_mail_queue(store.clone(), mailer(cfg, addr)?, cfg.mail_poll_ms);
     let handle = tokio::spawn(async move {
@@ -152,6 +153,19 @@ fn spawn_housekeeping(store: Store) {
 }
 
 /// The SMTP sender from `MTP_SMTP_URL` and `MTP_MAIL_FROM`; `None` when e-mail is not set up.
+/// Where people reach the app: `MTP_PUBLIC_URL`, or the bound address for a local demo.
+fn public_url(cfg: &Config, addr: SocketAddr) -> String {
+    match &cfg.public_url {
+        Some(url) => url.trim_end_matches('/').to_string(),
+        None => {
+            tracing::warn!(
+                "MTP_PUBLIC_URL is not set: links in messages point at the bind address"
+            );
+            format!("http://{addr}")
+        }
+    }
+}
+
 fn mailer(cfg: &Config, addr: SocketAddr) -> anyhow::Result<Option<mtp_store::jobs::Mailer>> {
     let Some(url) = cfg.smtp_url.clone() else {
         return Ok(None);
@@ -160,10 +174,7 @@ fn mailer(cfg: &Config, addr: SocketAddr) -> anyhow::Result<Option<mtp_store::jo
         .mail_from
         .clone()
         .context("MTP_SMTP_URL is set but MTP_MAIL_FROM is not")?;
-    let base_url = cfg.public_url.clone().unwrap_or_else(|| {
-        tracing::warn!("MTP_PUBLIC_URL is not set: unsubscribe links point at the bind address");
-        format!("http://{addr}")
-    });
+    let base_url = public_url(cfg, addr);
     let mailer = mtp_store::jobs::Mailer::new(mtp_store::jobs::MailConfig {
         smtp_url: url,
         from,

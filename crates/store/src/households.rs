@@ -213,7 +213,7 @@ pub(crate) fn search_tokens(parents: &[ParentDraft]) -> std::collections::BTreeS
 }
 
 /// The same words for parents as stored.
-fn stored_tokens(parents: &[parent::Model]) -> std::collections::BTreeSet<String> {
+pub(crate) fn stored_tokens(parents: &[parent::Model]) -> std::collections::BTreeSet<String> {
     let mut out = std::collections::BTreeSet::new();
     for p in parents {
         let phone = p.phone.as_deref().and_then(PhoneNumber::from_e164);

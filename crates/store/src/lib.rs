@@ -19,6 +19,7 @@ pub mod imports;
 pub mod jobs;
 pub mod orgs;
 pub mod password;
+pub mod portal;
 pub mod privacy;
 pub mod ratelimit;
 pub mod secrets;

@@ -9,6 +9,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use hmac::{Hmac, Mac};
 use mtp_domain::{Language, Role, Tenant};
+use mtp_store::portal::PortalVisitor;
 use mtp_store::{Account, Organisation};
 use sha2::Sha256;
 
@@ -19,6 +20,8 @@ pub const SESSION_COOKIE: &str = "mtp_session";
 pub const ANON_COOKIE: &str = "mtp_anon";
 pub const LANG_COOKIE: &str = "mtp_lang";
 pub const FLASH_COOKIE: &str = "mtp_flash";
+/// A parent's portal session: separate from staff sessions, so neither ever opens the other.
+pub const PORTAL_COOKIE: &str = "mtp_portal";
 
 /// A fully signed-in account.
 #[derive(Debug, Clone)]
@@ -43,6 +46,9 @@ pub struct Ctx {
     /// Password given, security code still to come.
     pub pending: Option<Account>,
     pub session_token: Option<String>,
+    /// A parent signed in to the portal, and their cookie token.
+    pub parent: Option<PortalVisitor>,
+    pub portal_token: Option<String>,
     pub ip: Option<IpAddr>,
     pub path: String,
     /// A notification to show once (a Fluent key, with an optional argument).
@@ -52,6 +58,10 @@ pub struct Ctx {
 impl Ctx {
     pub fn user(&self) -> Result<&User, AppError> {
         self.user.as_ref().ok_or(AppError::Forbidden)
+    }
+
+    pub fn parent(&self) -> Result<&PortalVisitor, AppError> {
+        self.parent.as_ref().ok_or(AppError::Forbidden)
     }
 
     pub fn actor_role(&self) -> String {
@@ -141,6 +151,8 @@ pub async fn load(State(state): State<AppState>, mut req: Request, next: Next) -
             user: None,
             pending: None,
             session_token: None,
+            parent: None,
+            portal_token: None,
             ip: None,
             path: path.to_string(),
             flash: None,
@@ -184,7 +196,25 @@ pub async fn load(State(state): State<AppState>, mut req: Request, next: Next) -
         }
     }
 
-    let binding = match &session_token {
+    let mut parent = None;
+    let mut portal_token = None;
+    if let Some(token) = cookie(&headers, PORTAL_COOKIE)
+        && req.uri().path().starts_with("/portal")
+    {
+        match state.store.portal_visitor(token).await {
+            Ok(Some(v)) => {
+                parent = Some(v);
+                portal_token = Some(token.to_string());
+            }
+            Ok(None) => set_cookies.push(set_cookie(&state, PORTAL_COOKIE, "", Some(0))),
+            Err(e) => {
+                tracing::error!(error = %e, "portal session lookup failed");
+                return AppError::Internal.into_response();
+            }
+        }
+    }
+
+    let binding = match session_token.as_ref().or(portal_token.as_ref()) {
         Some(t) => t.clone(),
         None => match cookie(&headers, ANON_COOKIE) {
             Some(a) => a.to_string(),
@@ -216,6 +246,8 @@ pub async fn load(State(state): State<AppState>, mut req: Request, next: Next) -
         user,
         pending,
         session_token,
+        parent,
+        portal_token,
         ip: client_ip(&state, &req),
         path: req.uri().path().to_string(),
         flash,

@@ -23,7 +23,7 @@ use crate::error::AppError;
 use crate::routes::reminders;
 use crate::routes::{
     account, activities, admin, audit_log, auth, calendar, chat, encourage, home, households,
-    import, messages, public, sessions,
+    import, messages, portal, portal_staff, public, sessions,
 };
 
 /// Who may use a route.
@@ -39,6 +39,10 @@ pub enum Access {
     Roles(&'static [Role]),
     /// A scraper with the metrics token.
     Metrics,
+    /// A parent signed in to the portal (and past the PIN, if their phone has one).
+    Parent,
+    /// A parent signed in to the portal, PIN or not: the PIN page itself.
+    ParentAnyLock,
 }
 
 pub const ADMIN: &[Role] = &[Role::Admin];
@@ -167,6 +171,40 @@ fn table() -> Table {
         (g(), "/reminders", Roles(STAFF), get(reminders::list)),
         (g(), "/unsubscribe/{token}", Public, get(reminders::unsubscribe_form)),
         (p(), "/unsubscribe/{token}", Public, post(reminders::unsubscribe)),
+        (p(), "/households/{id}/portal-link", Roles(STAFF), post(portal_staff::make_link)),
+        (p(), "/households/{id}/portal-end", Roles(STAFF), post(portal_staff::end_access)),
+        (p(), "/requests/{id}/done", Roles(STAFF), post(portal_staff::finish_request)),
+        (p(), "/ideas/{id}/hide", Roles(STAFF), post(portal_staff::hide_idea)),
+        (g(), "/portal/login", Public, get(portal::login_form)),
+        (p(), "/portal/login", Public, post(portal::login_request)),
+        (g(), "/portal/link/{token}", Public, get(portal::link_form)),
+        (p(), "/portal/link/{token}", Public, post(portal::link_sign_in)),
+        (p(), "/portal/logout", Public, post(portal::logout)),
+        (g(), "/portal/unlock", ParentAnyLock, get(portal::unlock_form)),
+        (p(), "/portal/unlock", ParentAnyLock, post(portal::unlock)),
+        (g(), "/portal", Parent, get(portal::home)),
+        (g(), "/portal/activities", Parent, get(portal::activities)),
+        (g(), "/portal/sessions/{id}", Parent, get(portal::answer_form)),
+        (p(), "/portal/sessions/{id}", Parent, post(portal::answer)),
+        (g(), "/portal/sessions/{id}/calendar.ics", Parent, get(portal::session_ics)),
+        (g(), "/portal/calendar", Parent, get(portal::calendar_page)),
+        (p(), "/portal/calendar", Parent, post(portal::calendar_address)),
+        (g(), "/portal/ideas", Parent, get(portal::ideas)),
+        (p(), "/portal/ideas", Parent, post(portal::add_idea)),
+        (p(), "/portal/ideas/{id}/vote", Parent, post(portal::vote)),
+        (g(), "/portal/consents", Parent, get(portal::consents)),
+        (g(), "/portal/consents/{purpose}", Parent, get(portal::consent_question)),
+        (p(), "/portal/consents/{purpose}", Parent, post(portal::consent_check)),
+        (p(), "/portal/consents/{purpose}/confirm", Parent, post(portal::consent_confirm)),
+        (g(), "/portal/consents/{purpose}/done", Parent, get(portal::consent_done)),
+        (g(), "/portal/data", Parent, get(portal::data)),
+        (g(), "/portal/data/download", Parent, get(portal::download)),
+        (g(), "/portal/data/contact", Parent, get(portal::contact_form)),
+        (p(), "/portal/data/contact", Parent, post(portal::contact_save)),
+        (g(), "/portal/data/erase", Parent, get(portal::erase_form)),
+        (p(), "/portal/data/erase", Parent, post(portal::erase_request)),
+        (g(), "/portal/pin", Parent, get(portal::pin_form)),
+        (p(), "/portal/pin", Parent, post(portal::pin_save)),
     ]
 }
 
@@ -241,6 +279,22 @@ pub async fn check(State(state): State<AppState>, req: Request, next: Next) -> R
         Access::SecondFactor => {
             if ctx.pending.is_none() {
                 return Redirect::to("/login").into_response();
+            }
+        }
+        Access::Parent | Access::ParentAnyLock => {
+            let Some(parent) = &ctx.parent else {
+                return Redirect::to("/portal/login").into_response();
+            };
+            if access == Access::Parent && parent.locked {
+                return Redirect::to("/portal/unlock").into_response();
+            }
+            // A phone with a PIN stays open while it is being used.
+            if access == Access::Parent
+                && parent.has_pin
+                && let Some(token) = &ctx.portal_token
+                && let Err(e) = state.store.touch_portal_unlock(token).await
+            {
+                tracing::error!(error = %e, "could not keep the portal open");
             }
         }
         Access::SignedIn | Access::Roles(_) => {

@@ -163,8 +163,23 @@ mod tests {
                 .filter(|k| !k.starts_with('#') && !k.starts_with(' ') && !k.is_empty())
                 .collect()
         };
-        let nl = keys(include_str!("../locales/nl/main.ftl"));
-        let en = keys(include_str!("../locales/en/main.ftl"));
+        // Every file of one language against the same file of the other.
+        let read = |lang: &str| -> String {
+            let dir = format!("{}/locales/{lang}", env!("CARGO_MANIFEST_DIR"));
+            let mut files: Vec<_> = std::fs::read_dir(&dir)
+                .map(|d| d.filter_map(|e| e.ok()).map(|e| e.path()).collect())
+                .unwrap_or_default();
+            files.sort();
+            assert!(!files.is_empty(), "no .ftl files in {dir}");
+            files
+                .iter()
+                .map(|f| std::fs::read_to_string(f).unwrap_or_default())
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        let (nl_src, en_src) = (read("nl"), read("en"));
+        let nl = keys(&nl_src);
+        let en = keys(&en_src);
         let missing_en: Vec<&String> = nl.iter().filter(|k| !en.contains(k)).collect();
         let missing_nl: Vec<&String> = en.iter().filter(|k| !nl.contains(k)).collect();
         assert!(missing_en.is_empty(), "missing in en: {missing_en:?}");

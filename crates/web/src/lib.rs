@@ -46,6 +46,9 @@ pub struct WebConfig {
     pub metrics_token: Option<String>,
     /// Whether an SMTP server is configured (`MTP_SMTP_URL`); the reminders page says so.
     pub mail_configured: bool,
+    /// The address parents and calendar apps reach the app on (`MTP_PUBLIC_URL`, else the
+    /// bound address). Links in messages are built from it, never from a request's `Host`.
+    pub public_url: String,
 }
 
 /// Shared by every request. Holds nothing that differs between app servers.

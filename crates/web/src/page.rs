@@ -24,7 +24,10 @@ pub struct Page {
     pub csrf: String,
     pub nav: Vec<NavItem>,
     pub signed_in: bool,
+    /// A parent in the portal: their own menu and sign-out.
+    pub portal: bool,
     pub user_name: String,
+    pub home_href: &'static str,
     pub switch_lang: &'static str,
     pub switch_label: String,
     pub switch_href: String,
@@ -67,21 +70,33 @@ fn nav_for(role: Role) -> &'static [(&'static str, &'static str)] {
     }
 }
 
+/// The parent's menu: four plain words, no jargon (UI.md §3.7).
+const PORTAL_NAV: &[(&str, &str)] = &[
+    ("/portal", "portal-nav-home"),
+    ("/portal/activities", "portal-nav-activities"),
+    ("/portal/ideas", "portal-nav-ideas"),
+    ("/portal/data", "portal-nav-data"),
+];
+
 impl Page {
     pub fn new(ctx: &Ctx, title_key: &str) -> Page {
         let t = Tr::new(ctx.lang);
         let other = ctx.lang.other();
-        let nav = match &ctx.user {
-            Some(u) => nav_for(u.role())
-                .iter()
-                .map(|(href, key)| NavItem {
-                    href,
-                    label: t.get(key),
-                    current: ctx.path == *href || (*href != "/" && ctx.path.starts_with(href)),
-                })
-                .collect(),
-            None => Vec::new(),
+        let in_portal = ctx.path.starts_with("/portal");
+        let items = match (&ctx.user, &ctx.parent) {
+            (_, Some(parent)) if in_portal && !parent.locked => PORTAL_NAV,
+            (Some(u), _) if !in_portal => nav_for(u.role()),
+            _ => &[],
         };
+        let nav = items
+            .iter()
+            .map(|(href, key)| NavItem {
+                href,
+                label: t.get(key),
+                current: ctx.path == *href
+                    || (*href != "/" && *href != "/portal" && ctx.path.starts_with(href)),
+            })
+            .collect();
         let next: String = url::form_urlencoded::byte_serialize(ctx.path.as_bytes()).collect();
         let flash = ctx
             .flash
@@ -93,12 +108,14 @@ impl Page {
             lang: ctx.lang.as_str(),
             csrf: ctx.csrf.clone(),
             nav,
-            signed_in: ctx.user.is_some(),
-            user_name: ctx
-                .user
-                .as_ref()
-                .map(|u| u.account.display_name.clone())
-                .unwrap_or_default(),
+            signed_in: ctx.user.is_some() && !in_portal,
+            portal: ctx.parent.is_some() && in_portal,
+            user_name: match (&ctx.user, &ctx.parent) {
+                (_, Some(parent)) if in_portal => parent.first_name.clone(),
+                (Some(u), _) => u.account.display_name.clone(),
+                _ => String::new(),
+            },
+            home_href: if in_portal { "/portal" } else { "/" },
             switch_lang: other.as_str(),
             switch_label: t.get(format!("language-{}", other.as_str())),
             switch_href: format!("/lang/{}?next={next}", other.as_str()),

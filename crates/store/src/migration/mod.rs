@@ -12,6 +12,7 @@ mod m20261128_000004_import;
 mod m20261129_000005_activities;
 mod m20261129_000006_encouragement;
 mod m20261129_000007_reminders;
+mod m20261129_000008_portal;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000005_activities::Migration),
             Box::new(m20261129_000006_encouragement::Migration),
             Box::new(m20261129_000007_reminders::Migration),
+            Box::new(m20261129_000008_portal::Migration),
         ]
     }
 }

@@ -130,6 +130,7 @@ struct ListPage {
     cards: Vec<ActivityCard>,
     suggestions: Vec<Suggestion>,
     gaps: Vec<SessionRow>,
+    ideas: Vec<(String, Vec<crate::routes::portal::IdeaView>)>,
 }
 
 /// How far ahead the list proposes holiday activities and looks for rota gaps.
@@ -146,7 +147,16 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
         .store
         .rota_gaps(&user.tenant, now, now + Duration::days(GAP_DAYS))
         .await?;
+    // The parents' wishes from the portal, per neighbourhood: what to organise next (§3.3).
+    let mut ideas = Vec::new();
+    for nb in state.store.neighbourhoods(&user.tenant).await? {
+        let demand = state.store.idea_demand(&user.tenant, nb.id).await?;
+        if !demand.is_empty() {
+            ideas.push((nb.name, crate::routes::portal::idea_views(&t, &demand)));
+        }
+    }
     Ok(render_page(&ListPage {
+        ideas,
         cards: activities.iter().map(|a| activity_card(&t, a)).collect(),
         suggestions: schedule::holiday_suggestions(crate::today(), SUGGEST_DAYS)
             .iter()

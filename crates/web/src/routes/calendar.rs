@@ -6,7 +6,7 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, header};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use mtp_domain::attendance::SessionState;
@@ -19,7 +19,7 @@ use crate::error::AppError;
 use crate::page::{Page, render_page};
 use crate::routes::{Subject, audit, parse_id, redirect_with_flash};
 
-fn ics(feed: Feed) -> Response {
+pub(crate) fn ics(feed: Feed) -> Response {
     let stamp = Utc::now();
     let events: Vec<CalEvent> = feed
         .sessions
@@ -84,29 +84,10 @@ struct AddressPage {
     url: String,
 }
 
-/// The address the app is reached on, for links that leave it (a calendar subscription).
-fn base_url(state: &AppState, headers: &HeaderMap) -> String {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .filter(|h| {
-            h.chars()
-                .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
-        })
-        .unwrap_or("localhost");
-    let scheme = if state.cfg.secure_cookies {
-        "https"
-    } else {
-        "http"
-    };
-    format!("{scheme}://{host}")
-}
-
 /// Make a new secret calendar address for a household and show it once.
 pub async fn renew(
     State(state): State<AppState>,
     ctx: Ctx,
-    headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     let user = ctx.user()?.clone();
@@ -131,7 +112,7 @@ pub async fn renew(
     let p = Page::new(&ctx, "calendar-address-title");
     Ok(render_page(&AddressPage {
         household_id: h.id.to_string(),
-        url: format!("{}/calendar/{token}.ics", base_url(&state, &headers)),
+        url: format!("{}/calendar/{token}.ics", state.cfg.public_url),
         p,
     }))
 }

@@ -22,6 +22,7 @@ struct Home {
     two_factor_on: bool,
     today: Vec<crate::routes::activities::SessionRow>,
     door: bool,
+    requests: Vec<crate::routes::portal_staff::RequestView>,
 }
 
 pub async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
@@ -50,7 +51,15 @@ pub async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
     } else {
         Vec::new()
     };
+    // What parents asked for in the portal and a worker still has to do.
+    let requests = if user.role().is_staff() {
+        let open = state.store.parent_requests(&user.tenant, None).await?;
+        crate::routes::portal_staff::request_views(&p.t, &open)
+    } else {
+        Vec::new()
+    };
     Ok(render_page(&Home {
+        requests,
         today,
         door,
         role_label: p.t.get(format!("role-{}", user.role().as_str())),

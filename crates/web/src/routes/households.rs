@@ -712,6 +712,7 @@ struct HouseholdPage {
     registered: String,
     attendance: Vec<AttendanceRow>,
     calendar: bool,
+    portal: crate::routes::portal_staff::PortalSection,
 }
 
 pub struct AttendanceRow {
@@ -776,6 +777,11 @@ fn timeline_text(t: &Tr, kind: &str, detail: &str) -> String {
                 t.get(format!("contact-outcome-{outcome}"))
             )
         }
+        "portal_request" => format!(
+            "{}: {}",
+            t.get("timeline-portal_request"),
+            t.get(format!("parent-request-{detail}"))
+        ),
         // Activity events carry the activity's name.
         other if other.starts_with("activity_") => {
             format!("{}: {detail}", t.get(format!("timeline-{other}")))
@@ -863,7 +869,13 @@ async fn household_page(
         })
         .collect();
     let calendar = state.store.has_calendar_feed(tenant, h.id).await?;
+    let portal = if h.anonymised {
+        Default::default()
+    } else {
+        crate::routes::portal_staff::portal_section(state, ctx, &h).await?
+    };
     Ok(render_page(&HouseholdPage {
+        portal,
         attendance,
         calendar,
         kind_label: t.get(kind_key(h.kind)),

@@ -12,6 +12,8 @@ pub mod home;
 pub mod households;
 pub mod import;
 pub mod messages;
+pub mod portal;
+pub mod portal_staff;
 pub mod public;
 pub mod reminders;
 pub mod sessions;

@@ -1,0 +1,267 @@
+//! The worker's side of the parent portal: send a household its sign-in link, end its access,
+//! handle parents' requests, and read the parents' ideas as demand.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::Response;
+use mtp_domain::message::{sms_link, whatsapp_link};
+use mtp_domain::portal::RequestKind;
+use mtp_store::portal::ParentRequest;
+use mtp_store::{Household, StoreError};
+use uuid::Uuid;
+
+use crate::AppState;
+use crate::ctx::Ctx;
+use crate::error::AppError;
+use crate::forms::FormData;
+use crate::i18n::Tr;
+use crate::page::{Page, render_page};
+use crate::routes::{Subject, audit, parse_id, redirect_with_flash, safe_next};
+
+/// A parent's open request, as a line for the worker.
+pub struct RequestView {
+    pub id: String,
+    pub household_id: String,
+    pub first_names: String,
+    pub what: String,
+    pub since: String,
+}
+
+pub fn request_views(t: &Tr, requests: &[ParentRequest]) -> Vec<RequestView> {
+    requests
+        .iter()
+        .map(|r| RequestView {
+            id: r.id.to_string(),
+            household_id: r.household_id.to_string(),
+            first_names: r.first_names.clone(),
+            what: t.get(format!("parent-request-{}", r.kind.as_str())),
+            since: t.date(r.created_at),
+        })
+        .collect()
+}
+
+/// The portal block of a household page.
+#[derive(Default)]
+pub struct PortalSection {
+    pub status: String,
+    pub can_phone: bool,
+    pub can_email: bool,
+    pub signed_in: bool,
+    pub requests: Vec<RequestView>,
+}
+
+pub async fn portal_section(
+    state: &AppState,
+    ctx: &Ctx,
+    h: &Household,
+) -> Result<PortalSection, AppError> {
+    let user = ctx.user()?;
+    let t = Tr::new(ctx.lang);
+    let access = state.store.portal_access(&user.tenant, h.id).await?;
+    let mut status = vec![t.get1("portal-staff-phones", "count", access.phones)];
+    if access.open_links > 0 {
+        status.push(t.get1("portal-staff-open-links", "count", access.open_links));
+    }
+    if let Some(at) = access.last_sign_in {
+        status.push(t.get1("portal-staff-last-sign-in", "date", t.date(at)));
+    }
+    let requests = state
+        .store
+        .parent_requests(&user.tenant, Some(h.id))
+        .await?;
+    Ok(PortalSection {
+        status: status.join(" · "),
+        can_phone: h.parents.iter().any(|p| p.phone.is_some()),
+        can_email: h.parents.iter().any(|p| p.email.is_some()),
+        signed_in: access.phones > 0 || access.open_links > 0,
+        requests: request_views(&t, &requests),
+    })
+}
+
+/// One way to send the link to one parent.
+pub struct SendButton {
+    pub href: String,
+    pub label: String,
+}
+
+#[derive(Template)]
+#[template(path = "portal_link_made.html")]
+struct LinkMadePage {
+    p: Page,
+    household_id: String,
+    url: String,
+    buttons: Vec<SendButton>,
+}
+
+/// Make a sign-in link and hand it over: by e-mail through the queue, or as WhatsApp and
+/// text-message buttons with the message filled in (the worker sends from their own phone).
+pub async fn make_link(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    f: FormData,
+) -> Result<Response, AppError> {
+    let user = ctx.user()?.clone();
+    let h = state.store.household(&user.tenant, parse_id(&id)?).await?;
+    let channel = match f.get("channel") {
+        c @ ("whatsapp" | "sms" | "email") => c,
+        _ => return Err(AppError::BadRequest),
+    };
+    if h.anonymised {
+        return Err(AppError::NotFound);
+    }
+    let token = state
+        .store
+        .create_portal_link(&user.tenant, Some(user.account.id), h.id)
+        .await?;
+    audit(
+        &state,
+        &user,
+        "household.portal-link",
+        Subject::household(h.id, h.neighbourhood_id),
+        channel,
+    )
+    .await;
+    let url = format!("{}/portal/link/{token}", state.cfg.public_url);
+    let home = format!("/households/{}", h.id);
+    // The message goes in the family's language where we know it.
+    let first = h.parents.first();
+    let lang = first
+        .and_then(|p| mtp_store::jobs::language_of(&p.languages))
+        .unwrap_or(ctx.lang);
+    let mt = Tr::new(lang);
+    let name = first.map(|p| p.first_name.clone()).unwrap_or_default();
+    let text = mt.get2("portal-link-message", ("name", &name), ("url", &url));
+    if channel == "email" {
+        let subject = mt.get("portal-link-mail-subject");
+        let key = format!("portal-link:{}", mtp_store::sign_in::token_hash(&token));
+        return match state
+            .store
+            .queue_mail(&user.tenant, h.id, &subject, &text, &key)
+            .await
+        {
+            Ok(_) => Ok(redirect_with_flash(
+                &state,
+                &home,
+                "flash-portal-link-mailed",
+                &name,
+            )),
+            Err(StoreError::Refused(reason)) => Ok(redirect_with_flash(
+                &state,
+                &home,
+                "flash-portal-link-not-mailed",
+                &Tr::new(ctx.lang).get(reason),
+            )),
+            Err(e) => Err(e.into()),
+        };
+    }
+    let t = Tr::new(ctx.lang);
+    let buttons = h
+        .parents
+        .iter()
+        .filter_map(|p| {
+            let phone = p.phone.as_ref()?;
+            Some(if channel == "whatsapp" {
+                SendButton {
+                    href: whatsapp_link(phone, &text),
+                    label: t.get1("portal-staff-send-whatsapp", "name", &p.first_name),
+                }
+            } else {
+                SendButton {
+                    href: sms_link(phone, &text),
+                    label: t.get1("portal-staff-send-sms", "name", &p.first_name),
+                }
+            })
+        })
+        .collect();
+    Ok(render_page(&LinkMadePage {
+        p: Page::new(&ctx, "portal-staff-link-title"),
+        household_id: h.id.to_string(),
+        url,
+        buttons,
+    }))
+}
+
+/// Sign the household out on every phone and stop its open links.
+pub async fn end_access(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let user = ctx.user()?.clone();
+    let h = state.store.household(&user.tenant, parse_id(&id)?).await?;
+    let (phones, links) = state
+        .store
+        .end_portal_access(&user.tenant, Some(user.account.id), h.id)
+        .await?;
+    audit(
+        &state,
+        &user,
+        "household.portal-ended",
+        Subject::household(h.id, h.neighbourhood_id),
+        &format!("phones={phones} links={links}"),
+    )
+    .await;
+    Ok(redirect_with_flash(
+        &state,
+        &format!("/households/{}", h.id),
+        "flash-portal-ended",
+        "",
+    ))
+}
+
+/// Mark a parent's request as handled, then go back where the worker came from.
+pub async fn finish_request(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    f: FormData,
+) -> Result<Response, AppError> {
+    let user = ctx.user()?.clone();
+    let r = state
+        .store
+        .finish_parent_request(&user.tenant, user.account.id, parse_id(&id)?)
+        .await?;
+    audit(
+        &state,
+        &user,
+        "household.parent-request-done",
+        Subject::household(r.household_id, r.neighbourhood_id),
+        r.kind.as_str(),
+    )
+    .await;
+    let back = match f.get("next") {
+        "" => format!("/households/{}", r.household_id),
+        next => safe_next(next),
+    };
+    let flash = match r.kind {
+        RequestKind::Erasure => "flash-parent-request-erasure-done",
+        RequestKind::NewLink => "flash-parent-request-done",
+    };
+    Ok(redirect_with_flash(&state, &back, flash, ""))
+}
+
+/// Hide a parent's idea from the list (done, or not for this neighbourhood).
+pub async fn hide_idea(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let user = ctx.user()?.clone();
+    let idea_id: Uuid = parse_id(&id)?;
+    let nb = state.store.hide_idea(&user.tenant, idea_id).await?;
+    audit(
+        &state,
+        &user,
+        "idea.hidden",
+        Subject::in_neighbourhood("idea", idea_id, nb),
+        "",
+    )
+    .await;
+    Ok(redirect_with_flash(
+        &state,
+        "/activities#wensen",
+        "flash-saved",
+        "",
+    ))
+}

@@ -1,0 +1,586 @@
+//! The parent portal: sign-in links, answers, consents, data, ideas, and that a parent only
+//! ever reaches their own household.
+
+use chrono::{Duration, Utc};
+use mtp_domain::portal::{ContactKey, IdeaKind, IdeaTitle};
+use mtp_domain::{HouseholdKind, Purpose, Tenant};
+use mtp_store::portal::LinkState;
+use reqwest::StatusCode;
+use uuid::Uuid;
+
+use crate::helpers::{Client, TestApp};
+use crate::on_both;
+
+/// A family on the demo coffee hour's list (single-parent, Almere Poort).
+async fn family_on_the_list(app: &TestApp, t: &Tenant, session: Uuid) -> Uuid {
+    app.store
+        .session_detail(t, session)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .lines
+        .iter()
+        .find(|l| l.kind == HouseholdKind::SingleParent)
+        .map(|l| l.household_id)
+        .unwrap_or_else(|| panic!("the demo coffee hour expects single-parent families"))
+}
+
+/// A multi-parent family of the same organisation.
+async fn multi_parent_family(app: &TestApp, t: &Tenant) -> Uuid {
+    let (rows, _) = app
+        .store
+        .households(t, &mtp_store::HouseholdFilter::default(), 500, 0)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    rows.iter()
+        .find(|h| h.kind == HouseholdKind::MultiParent)
+        .map(|h| h.id)
+        .unwrap_or_else(|| panic!("the demo has a multi-parent family"))
+}
+
+/// Open a link in a fresh client and press the button; returns the signed-in client and
+/// its portal cookie.
+async fn sign_in_with_link(app: &TestApp, token: &str) -> (Client, String) {
+    let mut c = app.client();
+    let page = c.get(&format!("/portal/link/{token}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Inloggen"), "{}", page.body);
+    let res = c.post(&format!("/portal/link/{token}"), &[]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert_eq!(res.location, "/portal");
+    let cookie = res
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|v| v.strip_prefix("mtp_portal="))
+        .and_then(|v| v.split(';').next())
+        .map(str::to_string)
+        .unwrap_or_else(|| panic!("the portal cookie is set"));
+    (c, cookie)
+}
+
+async fn audit_actions(app: &TestApp, t: &Tenant) -> Vec<(String, String)> {
+    app.store
+        .audit_entries(t.org_id, &mtp_store::AuditFilter::default(), 500)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|e| e.actor_role == "parent")
+        .map(|e| (e.action, e.detail))
+        .collect()
+}
+
+/// "Links are single-use, expire, are stored only as hashes, and can be revoked; the
+/// session … can be ended by the worker."
+async fn a_link_signs_in_once_expires_and_the_worker_can_end_it(app: TestApp) {
+    app.demo().await;
+    let t = app.org("Almere").await;
+    let (_, session) = app.coffee_hour().await;
+    let family = family_on_the_list(&app, &t, session).await;
+
+    let token = app
+        .store
+        .create_portal_link(&t, None, family)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(token.len(), 64);
+    // Opening the link (a mail scanner does that) signs nobody in and uses nothing up.
+    let mut scanner = app.client();
+    scanner.get(&format!("/portal/link/{token}")).await;
+    assert_eq!(
+        app.store.portal_link_state(&token).await.ok(),
+        Some(LinkState::Valid)
+    );
+
+    let (mut phone, _) = sign_in_with_link(&app, &token).await;
+    let home = phone.get("/portal").await;
+    assert_eq!(home.status, StatusCode::OK);
+    assert!(home.body.contains("Hallo "), "{}", home.body);
+
+    // The second use fails and says why.
+    let mut other = app.client();
+    other.get("/portal/login").await;
+    let again = other.post(&format!("/portal/link/{token}"), &[]).await;
+    assert_eq!(again.status, StatusCode::GONE);
+    assert!(again.body.contains("al gebruikt"), "{}", again.body);
+    assert_eq!(other.get("/portal").await.location, "/portal/login");
+
+    // A link used after its week is refused as expired.
+    let late = app
+        .store
+        .create_portal_link(&t, None, family)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let result = app
+        .store
+        .use_portal_link_at(&late, Utc::now() + Duration::days(8))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(result.err(), Some(LinkState::Expired));
+
+    // The worker ends access: the phone is signed out and the open link stops working.
+    let open = app
+        .store
+        .create_portal_link(&t, None, family)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let (phones, links) = app
+        .store
+        .end_portal_access(&t, None, family)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((phones, links), (1, 2), "one phone, two open links");
+    assert_eq!(phone.get("/portal").await.location, "/portal/login");
+    assert_eq!(
+        app.store.portal_link_state(&open).await.ok(),
+        Some(LinkState::Expired)
+    );
+    let actions = audit_actions(&app, &t).await;
+    assert!(
+        actions.iter().any(|(a, _)| a == "portal.sign-in"),
+        "{actions:?}"
+    );
+}
+on_both!(
+    portal_links,
+    a_link_signs_in_once_expires_and_the_worker_can_end_it
+);
+
+/// "A parent can only ever reach their own household: tests try other households' ids …
+/// tokens of another organisation."
+async fn a_parent_reaches_only_their_own_household(app: TestApp) {
+    let logins = app.demo().await;
+    let almere = app.org("Almere").await;
+    let lelystad = app.org("Lelystad").await;
+    let (_, session) = app.coffee_hour().await;
+    let single = family_on_the_list(&app, &almere, session).await;
+    let multi = multi_parent_family(&app, &almere).await;
+
+    // A multi-parent family never sees the exclusive coffee hour, not even by its id.
+    let token = app
+        .store
+        .create_portal_link(&almere, None, multi)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let (mut c, _) = sign_in_with_link(&app, &token).await;
+    let activities = c.get("/portal/activities").await;
+    assert!(
+        !activities.body.contains(&session.to_string()),
+        "the exclusive coffee hour is offered to a multi-parent family"
+    );
+    assert_eq!(
+        c.get(&format!("/portal/sessions/{session}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let refused = c
+        .post(
+            &format!("/portal/sessions/{session}"),
+            &[("answer", "yes"), ("children", "1")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::NOT_FOUND);
+
+    // Their data page shows their own family, not the other one's.
+    let own = app
+        .store
+        .household(&almere, multi)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let other = app
+        .store
+        .household(&almere, single)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let data = c.get("/portal/data").await;
+    assert!(data.body.contains(&own.parents[0].first_name));
+    assert!(!data.body.contains(&other.parents[0].full_name()));
+    let json = c.get("/portal/data/download").await;
+    let v: serde_json::Value =
+        serde_json::from_str(&json.body).unwrap_or_else(|e| panic!("{e}: {}", json.body));
+    assert_eq!(v["household"]["id"], serde_json::json!(multi.to_string()));
+    assert!(v["household"].get("notes").is_none(), "worker notes leak");
+
+    // A parent of another organisation: an idea and a session of Almere are out of reach.
+    let atol = app.neighbourhood(&lelystad, "Lelystad Atolwijk").await;
+    let draft = mtp_store::HouseholdDraft {
+        neighbourhood_id: atol,
+        kind: HouseholdKind::SingleParent,
+        source: mtp_domain::Source::School,
+        source_partner: None,
+        postcode4: None,
+        interests: String::new(),
+        talents: String::new(),
+        notes: String::new(),
+        parents: vec![mtp_store::ParentDraft {
+            first_name: mtp_domain::PersonName::parse("Ineke").unwrap_or_else(|_| panic!()),
+            last_name: None,
+            phone: None,
+            email: None,
+            channel: mtp_domain::Channel::WhatsApp,
+            languages: "nl".into(),
+            works: false,
+            free_days: vec![],
+        }],
+        children: vec![],
+        data_consent: mtp_domain::ConsentMethod::Verbal,
+    };
+    let lelystad_family = app
+        .store
+        .create_household(&lelystad, None, &draft)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let foreign_token = app
+        .store
+        .create_portal_link(&lelystad, None, lelystad_family)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let (_, almere_scope) = app
+        .store
+        .use_portal_link(
+            &app.store
+                .create_portal_link(&almere, None, single)
+                .await
+                .unwrap_or_else(|e| panic!("{e}")),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let idea = app
+        .store
+        .add_idea(
+            &almere_scope,
+            IdeaKind::Workshop,
+            &IdeaTitle::parse("Opvoeden in twee culturen").unwrap_or_else(|_| panic!()),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let (mut foreign, _) = sign_in_with_link(&app, &foreign_token).await;
+    assert_eq!(
+        foreign
+            .get(&format!("/portal/sessions/{session}"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    foreign.get("/portal/ideas").await;
+    assert_eq!(
+        foreign
+            .post(&format!("/portal/ideas/{idea}/vote"), &[])
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert!(
+        !foreign
+            .get("/portal/ideas")
+            .await
+            .body
+            .contains("twee culturen")
+    );
+
+    // Staff pages stay closed to a parent, and the portal to staff without a portal session.
+    assert_eq!(foreign.get("/households").await.location, "/login");
+    let mut worker = app.client();
+    worker.login(&logins["worker"]).await;
+    assert_eq!(worker.get("/portal").await.location, "/portal/login");
+}
+on_both!(portal_isolation, a_parent_reaches_only_their_own_household);
+
+/// A parent answers for next week's coffee hour with two children, withdraws the photo
+/// consent, gives an idea, asks for erasure: the worker sees each at once.
+async fn what_a_parent_does_the_worker_sees_at_once(app: TestApp) {
+    let logins = app.demo().await;
+    let t = app.org("Almere").await;
+    let (_, session) = app.coffee_hour().await;
+    let family = family_on_the_list(&app, &t, session).await;
+    let token = app
+        .store
+        .create_portal_link(&t, None, family)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let (mut c, _) = sign_in_with_link(&app, &token).await;
+
+    let form = c
+        .get(&format!("/portal/sessions/{session}?answer=yes"))
+        .await;
+    assert!(form.body.contains("Kom je?"), "{}", form.body);
+    let missing = c
+        .post(&format!("/portal/sessions/{session}"), &[("children", "2")])
+        .await;
+    assert_eq!(missing.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(missing.body.contains("Kies of je komt"));
+    let too_many = c
+        .post(
+            &format!("/portal/sessions/{session}"),
+            &[("answer", "yes"), ("children", "40")],
+        )
+        .await;
+    assert_eq!(too_many.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let saved = c
+        .post(
+            &format!("/portal/sessions/{session}"),
+            &[("answer", "yes"), ("children", "2")],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let line = app
+        .store
+        .session_detail(&t, session)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .lines
+        .into_iter()
+        .find(|l| l.household_id == family)
+        .and_then(|l| l.rsvp)
+        .unwrap_or_else(|| panic!("the answer is on the session"));
+    assert!(line.coming);
+    assert_eq!(line.children, 2);
+    let after = c.get(&format!("/portal/sessions/{session}")).await;
+    assert!(after.body.contains("Kinderen mee: 2"), "{}", after.body);
+
+    // The one session as a calendar file.
+    let ics = c
+        .get(&format!("/portal/sessions/{session}/calendar.ics"))
+        .await;
+    assert!(ics.body.contains("BEGIN:VEVENT") && ics.body.contains(&session.to_string()));
+
+    // Withdraw the photo consent: question, check, confirmation.
+    let q = c.get("/portal/consents/photos").await;
+    assert!(q.body.contains("foto"), "{}", q.body);
+    assert!(
+        !q.body.contains("checked"),
+        "the answer is never pre-selected"
+    );
+    let unanswered = c.post("/portal/consents/photos", &[]).await;
+    assert_eq!(unanswered.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let check = c.post("/portal/consents/photos", &[("given", "no")]).await;
+    assert!(check.body.contains("Klopt dit?"), "{}", check.body);
+    let done = c
+        .post("/portal/consents/photos/confirm", &[("given", "no")])
+        .await;
+    assert_eq!(done.location, "/portal/consents/photos/done");
+    let records = app
+        .store
+        .household_consents(&t, family)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(!mtp_domain::has_consent(&records, Purpose::Photos));
+    assert_eq!(
+        mtp_domain::consent::latest(&records, Purpose::Photos).map(|r| r.method),
+        Some(mtp_domain::ConsentMethod::Portal)
+    );
+    // Registration itself is not withdrawn by a tap.
+    assert_eq!(
+        c.get("/portal/consents/data").await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    // An idea, anonymous to other parents, visible to the worker as demand.
+    c.get("/portal/ideas").await;
+    let bad = c
+        .post("/portal/ideas", &[("kind", "outing"), ("idea", " ")])
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("Schrijf je idee op"));
+    c.post(
+        "/portal/ideas",
+        &[("kind", "outing"), ("idea", "Naar de kinderboerderij")],
+    )
+    .await;
+
+    // Contact details: a wrong number is named, a right one saved in E.164.
+    c.get("/portal/data/contact").await;
+    let wrong = c
+        .post("/portal/data/contact", &[("p0_phone", "12345")])
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(wrong.body.contains("p0_phone"));
+    c.post(
+        "/portal/data/contact",
+        &[
+            ("p0_phone", "06 87 65 43 21"),
+            ("p0_email", "Nieuw@Voorbeeld.nl"),
+        ],
+    )
+    .await;
+    let h = app
+        .store
+        .household(&t, family)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        h.parents[0].phone.as_ref().map(|p| p.e164().to_string()),
+        Some("+31687654321".into())
+    );
+    assert_eq!(h.parents[0].email.as_deref(), Some("nieuw@voorbeeld.nl"));
+
+    c.get("/portal/data/erase").await;
+    let erase = c.post("/portal/data/erase", &[]).await;
+    assert_eq!(erase.location, "/portal/data/erase");
+    assert!(c.get("/portal/data/erase").await.body.contains("ontvangen"));
+
+    // The worker: the answer on the session, the consent and requests on the household,
+    // the erasure request on the home page, the idea on the activities page.
+    let mut w = app.client();
+    w.login(&logins["worker"]).await;
+    let household_page = w.get(&format!("/households/{family}")).await;
+    assert!(
+        household_page
+            .body
+            .contains("Wil gegevens laten verwijderen")
+    );
+    assert!(household_page.body.contains("Toestemming ingetrokken"));
+    assert!(
+        household_page
+            .body
+            .contains("Contactgegevens veranderd in de app")
+    );
+    assert!(
+        w.get("/")
+            .await
+            .body
+            .contains("Wil gegevens laten verwijderen")
+    );
+    let activities = w.get("/activities").await;
+    assert!(activities.body.contains("Naar de kinderboerderij"));
+    assert!(activities.body.contains("Gekozen: 1"));
+
+    let actions = audit_actions(&app, &t).await;
+    for expected in [
+        "portal.sign-in",
+        "portal.answer",
+        "portal.consent-withdrawn",
+        "portal.idea-added",
+        "portal.contact-changed",
+        "portal.erasure-requested",
+    ] {
+        assert!(
+            actions.iter().any(|(a, _)| a == expected),
+            "{expected} not in {actions:?}"
+        );
+    }
+    // The trail names what happened, never the new phone number or address.
+    assert!(
+        actions
+            .iter()
+            .all(|(_, d)| !d.contains("8765") && !d.contains('@')),
+        "{actions:?}"
+    );
+}
+on_both!(portal_journey, what_a_parent_does_the_worker_sees_at_once);
+
+/// Asking for a new link says the same for known and unknown contacts, and is limited.
+async fn asking_for_a_link_reveals_nothing_and_is_limited(app: TestApp) {
+    app.demo().await;
+    let t = app.org("Almere").await;
+    let (_, session) = app.coffee_hour().await;
+    let family = family_on_the_list(&app, &t, session).await;
+    let h = app
+        .store
+        .household(&t, family)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let phone = h.parents[0]
+        .phone
+        .as_ref()
+        .map(|p| p.display())
+        .unwrap_or_else(|| panic!("the demo family has a phone number"));
+
+    let mut c = app.client();
+    c.get("/portal/login").await;
+    let empty = c.post("/portal/login", &[("contact", "")]).await;
+    assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        empty
+            .body
+            .contains("Vul je e-mailadres of telefoonnummer in")
+    );
+    let known = c.post("/portal/login", &[("contact", &phone)]).await;
+    let unknown = c
+        .post("/portal/login", &[("contact", "06-11 11 11 19")])
+        .await;
+    let strip = |b: &str| {
+        b.lines()
+            .filter(|l| !l.contains("_csrf"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(known.status, StatusCode::OK);
+    assert_eq!(strip(&known.body), strip(&unknown.body));
+    // A known number becomes a request for the worker to send a link.
+    let requests = app
+        .store
+        .parent_requests(&t, Some(family))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        requests
+            .iter()
+            .any(|r| r.kind == mtp_domain::portal::RequestKind::NewLink)
+    );
+    // The fourth request for the same number is refused for a while.
+    c.post("/portal/login", &[("contact", &phone)]).await;
+    c.post("/portal/login", &[("contact", &phone)]).await;
+    let limited = c.post("/portal/login", &[("contact", &phone)]).await;
+    assert!(limited.body.contains("een paar keer"), "{}", limited.body);
+
+    // An address we know gets a link by e-mail through the queue, for its own household.
+    if let Some(email) = h.parents[0].email.clone() {
+        let links = app
+            .store
+            .request_portal_link(&ContactKey::parse(&email).unwrap_or_else(|e| panic!("{e:?}")))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(links.iter().all(|l| l.household_id == family));
+    }
+}
+on_both!(
+    portal_link_requests,
+    asking_for_a_link_reveals_nothing_and_is_limited
+);
+
+/// A PIN on a shared phone: asked after a quiet while, five wrong tries sign the phone out.
+async fn a_pin_protects_a_shared_phone(app: TestApp) {
+    app.demo().await;
+    let t = app.org("Almere").await;
+    let (_, session) = app.coffee_hour().await;
+    let family = family_on_the_list(&app, &t, session).await;
+    let token = app
+        .store
+        .create_portal_link(&t, None, family)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let (mut c, session_token) = sign_in_with_link(&app, &token).await;
+    c.get("/portal/pin").await;
+    let mismatch = c
+        .post("/portal/pin", &[("pin", "2580"), ("pin_again", "2581")])
+        .await;
+    assert!(mismatch.body.contains("niet hetzelfde"));
+    let set = c
+        .post("/portal/pin", &[("pin", "2580"), ("pin_again", "2580")])
+        .await;
+    assert_eq!(set.location, "/portal/data");
+    // Right after setting it the phone stays open.
+    assert_eq!(c.get("/portal").await.status, StatusCode::OK);
+    let v = app
+        .store
+        .portal_visitor(&session_token)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or_else(|| panic!("live session"));
+    assert!(v.has_pin && !v.locked);
+    // Wrong PINs count down, then the phone is signed out.
+    let pin = mtp_domain::portal::Pin::parse("1111").unwrap_or_else(|e| panic!("{e:?}"));
+    for left in (1..5).rev() {
+        assert_eq!(
+            app.store.unlock_portal(&session_token, &pin).await.ok(),
+            Some(mtp_store::portal::Unlock::Wrong { left })
+        );
+    }
+    assert_eq!(
+        app.store.unlock_portal(&session_token, &pin).await.ok(),
+        Some(mtp_store::portal::Unlock::SignedOut)
+    );
+    assert_eq!(c.get("/portal").await.location, "/portal/login");
+}
+on_both!(portal_pin, a_pin_protects_a_shared_phone);
