@@ -53,12 +53,16 @@ pub fn reached(outcome: ContactOutcome) -> bool {
 /// The effect for one session, from its contact moments in the order they were logged
 /// (oldest first: the latest contact with a household decides) and the households present.
 ///
-/// `None` when attendance was not taken: then "0 came" would be a claim we cannot make.
+/// `None` when households were contacted but attendance was not taken: then "0 came" would
+/// be a claim we cannot make. Without contacts there is nothing to report: an empty effect.
 pub fn effect<K: Eq + Hash + Clone>(
     contacts: &[(K, ContactOutcome)],
     present: &HashSet<K>,
     attendance_taken: bool,
 ) -> Option<Effect> {
+    if contacts.is_empty() {
+        return Some(Effect::default());
+    }
     if !attendance_taken {
         return None;
     }
@@ -172,10 +176,13 @@ mod tests {
     fn without_attendance_there_is_no_effect_to_report() {
         let contacts = [("Sanne", ContactOutcome::Coming)];
         assert_eq!(effect(&contacts, &set(&[]), false), None);
-        assert_eq!(
-            effect::<&str>(&[], &set(&["Sanne"]), true),
-            Some(Effect::default())
-        );
+        // Nobody encouraged: nothing to report, taken or not.
+        for taken in [true, false] {
+            assert_eq!(
+                effect::<&str>(&[], &set(&["Sanne"]), taken),
+                Some(Effect::default())
+            );
+        }
         assert!(Effect::default().is_empty());
     }
 

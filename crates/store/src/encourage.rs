@@ -59,8 +59,8 @@ impl WorklistCard {
 pub struct Worklist {
     pub s: SessionSummary,
     pub cards: Vec<WorklistCard>,
-    /// Of the households encouraged for this session, how many came; `None` until the
-    /// attendance is taken.
+    /// Of the households encouraged for this session, how many came; `None` while there are
+    /// contacts but the attendance is not taken.
     pub effect: Option<Effect>,
 }
 
@@ -326,11 +326,7 @@ impl Store {
         // Done cards go below the open ones, in the same order.
         cards.sort_by_key(WorklistCard::done);
 
-        let effect = self
-            .effects(tenant, &[s.id])
-            .await?
-            .remove(&s.id)
-            .flatten();
+        let effect = self.effects(tenant, &[s.id]).await?.remove(&s.id).flatten();
         Ok(Worklist {
             s: to_summary(s, &a),
             cards,
@@ -339,7 +335,7 @@ impl Store {
     }
 
     /// For each session, of the households encouraged, how many came (`mtp_domain::effect`);
-    /// `None` for a session whose attendance was not taken. Two queries for any number of
+    /// `None` for a session with contacts whose attendance was not taken. Two queries for any number of
     /// sessions, so the weekly overview can ask for all of its week at once.
     pub async fn effects(
         &self,
@@ -395,22 +391,26 @@ impl Store {
             .collect())
     }
 
-    /// Log a contact moment from the worklist, on the household's timeline and in the audit
-    /// trail, in one transaction. A parent's answer ("she is coming") becomes the RSVP.
+    /// Log a contact moment, on the household's timeline and in the audit trail, in one
+    /// transaction. From the worklist it is about a session, and a parent's answer ("she is
+    /// coming") becomes the RSVP; a contact outside the worklist has no session.
     pub async fn record_contact(
         &self,
         tenant: &Tenant,
-        session_id: Uuid,
+        session_id: Option<Uuid>,
         actor: Option<Uuid>,
         c: &NewContact,
         audit: NewAuditEvent,
     ) -> Result<()> {
-        let s = self.session_row(tenant, session_id).await?;
+        let s = match session_id {
+            Some(id) => Some(self.session_row(tenant, id).await?),
+            None => None,
+        };
         let h = self.household_row(tenant, c.household_id).await?;
         if h.anonymised_at.is_some() {
             return Err(StoreError::NotFound);
         }
-        if let Some(answer) = c.outcome.rsvp() {
+        if let (Some(s), Some(answer)) = (&s, c.outcome.rsvp()) {
             let line = match answer {
                 Rsvp::Coming => RsvpLine {
                     coming: true,
@@ -433,7 +433,7 @@ impl Store {
                 id: Set(Uuid::now_v7()),
                 org_id: Set(tenant.org_id),
                 household_id: Set(h.id),
-                session_id: Set(Some(s.id)),
+                session_id: Set(s.as_ref().map(|s| s.id)),
                 actor_id: Set(actor),
                 channel: Set(c.channel.as_str().into()),
                 outcome: Set(c.outcome.as_str().into()),
@@ -578,10 +578,7 @@ impl Store {
         loop {
             let txn = sea_orm::TransactionTrait::begin(&self.db).await?;
             let changed = contact_moment::Entity::update_many()
-                .col_expr(
-                    contact_moment::Column::FollowUpDoneAt,
-                    Some(now()).into(),
-                )
+                .col_expr(contact_moment::Column::FollowUpDoneAt, Some(now()).into())
                 .filter(contact_moment::Column::OrgId.eq(tenant.org_id))
                 .filter(contact_moment::Column::Id.eq(id))
                 .filter(contact_moment::Column::FollowUpDoneAt.is_null())

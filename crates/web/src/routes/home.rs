@@ -22,6 +22,9 @@ struct Home {
     two_factor_on: bool,
     today: Vec<crate::routes::activities::SessionRow>,
     door: bool,
+    /// Staff get the way to the week's encouragement here too: not every role has it in the
+    /// menu (coordinators' five items are full).
+    staff: bool,
 }
 
 pub async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
@@ -53,6 +56,7 @@ pub async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
     Ok(render_page(&Home {
         today,
         door,
+        staff: user.role().is_staff(),
         role_label: p.t.get(format!("role-{}", user.role().as_str())),
         org_name: user.org.name.clone(),
         neighbourhoods,
