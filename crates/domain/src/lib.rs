@@ -9,6 +9,7 @@ pub mod attendance;
 pub mod audit;
 pub mod consent;
 pub mod contact;
+pub mod effect;
 pub mod encourage;
 pub mod fields;
 pub mod household;

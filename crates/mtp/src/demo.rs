@@ -797,6 +797,47 @@ async fn activities(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<
                 .await?;
         }
     }
+    // Two families asked for help when the worker spoke to them: open tasks on the weekly
+    // overview (/encourage), one for today and one later this week, each with its note, which
+    // the worklist card also shows ("Laatst gesproken: …").
+    let today = chrono::Utc::now().with_timezone(&schedule::TZ).date_naive();
+    for (k, days, note) in [
+        (
+            4,
+            0,
+            "Zoekt hulp bij het aanvragen van toeslag. Samen met het wijkteam terugbellen.",
+        ),
+        (
+            6,
+            3,
+            "Vraagt naar kinderopvang tijdens de beweegactiviteit.",
+        ),
+    ] {
+        let Some((_, h)) = regulars.get(k) else {
+            continue;
+        };
+        let contact = mtp_store::NewContact {
+            household_id: h.id,
+            channel: mtp_domain::message::ContactChannel::Phone,
+            outcome: mtp_domain::message::ContactOutcome::NeedsHelp,
+            note: note.into(),
+            follow_up_on: Some(today + Duration::days(days)),
+        };
+        let event = mtp_store::NewAuditEvent {
+            org_id,
+            actor_id: worker,
+            actor_role: "cli".into(),
+            action: "household.contact-logged".into(),
+            object_type: "household".into(),
+            object_id: Some(h.id),
+            neighbourhood_id: Some(poort),
+            outcome: mtp_domain::audit::Outcome::Allowed,
+            detail: "demo channel=phone outcome=needs_help".into(),
+        };
+        store
+            .record_contact(&tenant, None, worker, &contact, event)
+            .await?;
+    }
     // The sixth coming week is the school trip: cancelled, so calendars show it struck out.
     if let Some(s) = sessions.iter().filter(|s| s.starts_at > now).nth(5) {
         store

@@ -2,11 +2,12 @@
 //! §3.3). The rules live in `mtp_domain::encourage`; this module gathers the facts they need
 //! in a fixed number of queries, whatever the size of the list.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use mtp_domain::Tenant;
 use mtp_domain::attendance::{AbsenceReason, AttendanceStatus, SessionState};
+use mtp_domain::effect::{self, Effect};
 use mtp_domain::encourage::{self, HouseholdFacts, PastSession, Reason, Rsvp, Thresholds, Visit};
 use mtp_domain::message::{ContactChannel, ContactOutcome};
 use mtp_domain::schedule::TZ;
@@ -40,6 +41,9 @@ pub struct WorklistCard {
     pub answered: bool,
     pub parents: Vec<Parent>,
     pub last_contact: Option<NaiveDate>,
+    /// The note of the latest contact moment, when the worker wrote one: what was said last
+    /// time is what the next word builds on.
+    pub last_note: Option<String>,
     /// The latest contact moment about this session, if the worker logged one.
     pub outcome: Option<ContactOutcome>,
 }
@@ -55,10 +59,25 @@ impl WorklistCard {
 pub struct Worklist {
     pub s: SessionSummary,
     pub cards: Vec<WorklistCard>,
-    /// Households with a contact moment about this session…
-    pub encouraged: usize,
-    /// …and how many of those came (known once attendance is taken).
-    pub encouraged_came: usize,
+    /// Of the households encouraged for this session, how many came; `None` while there are
+    /// contacts but the attendance is not taken.
+    pub effect: Option<Effect>,
+}
+
+/// An open follow-up task: a contact moment with the outcome "needs help" and a date.
+#[derive(Debug, Clone)]
+pub struct FollowUp {
+    /// The contact moment's id.
+    pub id: Uuid,
+    pub household_id: Uuid,
+    pub neighbourhood_id: Uuid,
+    /// "Sanne & Ahmed".
+    pub first_names: String,
+    pub due: NaiveDate,
+    /// What the worker wrote down; may be empty.
+    pub note: String,
+    /// The session the contact was about, if any.
+    pub session_id: Option<Uuid>,
 }
 
 /// A contact moment as the worker logs it from a card.
@@ -164,6 +183,7 @@ impl Store {
         let mut households: HashMap<Uuid, household::Model> = HashMap::new();
         let mut parents: HashMap<Uuid, Vec<Parent>> = HashMap::new();
         let mut last_contact: HashMap<Uuid, NaiveDate> = HashMap::new();
+        let mut last_note: HashMap<Uuid, String> = HashMap::new();
         let mut outcome: HashMap<Uuid, ContactOutcome> = HashMap::new();
         let mut left_chat: HashMap<Uuid, NaiveDate> = HashMap::new();
         for chunk in ids.chunks(500) {
@@ -199,6 +219,11 @@ impl Store {
                 .await?
             {
                 last_contact.insert(c.household_id, local_date(c.at));
+                if c.note.trim().is_empty() {
+                    last_note.remove(&c.household_id);
+                } else {
+                    last_note.insert(c.household_id, c.note.clone());
+                }
                 if c.session_id == Some(s.id)
                     && let Ok(o) =
                         ContactOutcome::parse(&c.outcome, c.reason.as_deref().unwrap_or(""))
@@ -293,6 +318,7 @@ impl Store {
                     reasons: e.reasons,
                     parents: parents.remove(&e.id).unwrap_or_default(),
                     last_contact: last_contact.get(&e.id).copied(),
+                    last_note: last_note.remove(&e.id),
                     outcome: outcome.get(&e.id).copied(),
                 })
             })
@@ -300,43 +326,91 @@ impl Store {
         // Done cards go below the open ones, in the same order.
         cards.sort_by_key(WorklistCard::done);
 
-        let encouraged: Vec<Uuid> = outcome.keys().copied().collect();
-        let came = if encouraged.is_empty() {
-            0
-        } else {
-            attendance::Entity::find()
-                .filter(attendance::Column::OrgId.eq(org))
-                .filter(attendance::Column::SessionId.eq(s.id))
-                .filter(attendance::Column::HouseholdId.is_in(encouraged.clone()))
-                .filter(attendance::Column::Status.eq(AttendanceStatus::Present.as_str()))
-                .all(&self.db)
-                .await?
-                .len()
-        };
+        let effect = self.effects(tenant, &[s.id]).await?.remove(&s.id).flatten();
         Ok(Worklist {
             s: to_summary(s, &a),
             cards,
-            encouraged: encouraged.len(),
-            encouraged_came: came,
+            effect,
         })
     }
 
-    /// Log a contact moment from the worklist, on the household's timeline and in the audit
-    /// trail, in one transaction. A parent's answer ("she is coming") becomes the RSVP.
+    /// For each session, of the households encouraged, how many came (`mtp_domain::effect`);
+    /// `None` for a session with contacts whose attendance was not taken. Two queries for any number of
+    /// sessions, so the weekly overview can ask for all of its week at once.
+    pub async fn effects(
+        &self,
+        tenant: &Tenant,
+        sessions: &[Uuid],
+    ) -> Result<HashMap<Uuid, Option<Effect>>> {
+        let org = tenant.org_id;
+        let mut contacts: HashMap<Uuid, Vec<(Uuid, ContactOutcome)>> = HashMap::new();
+        let mut present: HashMap<Uuid, HashSet<Uuid>> = HashMap::new();
+        let mut taken: BTreeSet<Uuid> = BTreeSet::new();
+        for chunk in sessions.chunks(500) {
+            // Oldest first: the latest contact with a household decides.
+            for c in contact_moment::Entity::find()
+                .filter(contact_moment::Column::OrgId.eq(org))
+                .filter(contact_moment::Column::SessionId.is_in(chunk.to_vec()))
+                .order_by_asc(contact_moment::Column::At)
+                .all(&self.db)
+                .await?
+            {
+                let (Some(sid), Ok(o)) = (
+                    c.session_id,
+                    ContactOutcome::parse(&c.outcome, c.reason.as_deref().unwrap_or("")),
+                ) else {
+                    continue;
+                };
+                contacts.entry(sid).or_default().push((c.household_id, o));
+            }
+            for r in attendance::Entity::find()
+                .filter(attendance::Column::OrgId.eq(org))
+                .filter(attendance::Column::SessionId.is_in(chunk.to_vec()))
+                .all(&self.db)
+                .await?
+            {
+                taken.insert(r.session_id);
+                if r.status == AttendanceStatus::Present.as_str() {
+                    present
+                        .entry(r.session_id)
+                        .or_default()
+                        .insert(r.household_id);
+                }
+            }
+        }
+        Ok(sessions
+            .iter()
+            .map(|id| {
+                let e = effect::effect(
+                    contacts.get(id).map(Vec::as_slice).unwrap_or_default(),
+                    &present.remove(id).unwrap_or_default(),
+                    taken.contains(id),
+                );
+                (*id, e)
+            })
+            .collect())
+    }
+
+    /// Log a contact moment, on the household's timeline and in the audit trail, in one
+    /// transaction. From the worklist it is about a session, and a parent's answer ("she is
+    /// coming") becomes the RSVP; a contact outside the worklist has no session.
     pub async fn record_contact(
         &self,
         tenant: &Tenant,
-        session_id: Uuid,
+        session_id: Option<Uuid>,
         actor: Option<Uuid>,
         c: &NewContact,
         audit: NewAuditEvent,
     ) -> Result<()> {
-        let s = self.session_row(tenant, session_id).await?;
+        let s = match session_id {
+            Some(id) => Some(self.session_row(tenant, id).await?),
+            None => None,
+        };
         let h = self.household_row(tenant, c.household_id).await?;
         if h.anonymised_at.is_some() {
             return Err(StoreError::NotFound);
         }
-        if let Some(answer) = c.outcome.rsvp() {
+        if let (Some(s), Some(answer)) = (&s, c.outcome.rsvp()) {
             let line = match answer {
                 Rsvp::Coming => RsvpLine {
                     coming: true,
@@ -359,7 +433,7 @@ impl Store {
                 id: Set(Uuid::now_v7()),
                 org_id: Set(tenant.org_id),
                 household_id: Set(h.id),
-                session_id: Set(Some(s.id)),
+                session_id: Set(s.as_ref().map(|s| s.id)),
                 actor_id: Set(actor),
                 channel: Set(c.channel.as_str().into()),
                 outcome: Set(c.outcome.as_str().into()),
@@ -386,43 +460,147 @@ impl Store {
         }
     }
 
-    /// The follow-up tasks ("needs help") not done yet, oldest date first, within the
-    /// tenant's reach: (household, date, session).
+    /// The follow-up tasks ("needs help") not done yet, within the tenant's reach, the
+    /// earliest date first (overdue ones on top). At most `limit`, and the number there are.
     pub async fn open_follow_ups(
         &self,
         tenant: &Tenant,
-    ) -> Result<Vec<(Uuid, NaiveDate, Option<Uuid>)>> {
+        limit: usize,
+    ) -> Result<(Vec<FollowUp>, usize)> {
         let rows = contact_moment::Entity::find()
             .filter(contact_moment::Column::OrgId.eq(tenant.org_id))
-            .filter(contact_moment::Column::FollowUpOn.is_not_null())
             .filter(contact_moment::Column::FollowUpDoneAt.is_null())
+            .filter(contact_moment::Column::FollowUpOn.is_not_null())
+            .order_by_asc(contact_moment::Column::FollowUpOn)
+            .order_by_asc(contact_moment::Column::At)
             .all(&self.db)
             .await?;
-        let ids: Vec<Uuid> = rows.iter().map(|r| r.household_id).collect();
-        let mut reach: BTreeMap<Uuid, bool> = BTreeMap::new();
+        let ids: BTreeSet<Uuid> = rows.iter().map(|r| r.household_id).collect();
+        let ids: Vec<Uuid> = ids.into_iter().collect();
+        let mut reach: HashMap<Uuid, Uuid> = HashMap::new();
+        let mut names: HashMap<Uuid, Vec<String>> = HashMap::new();
         for chunk in ids.chunks(500) {
             for h in household::Entity::find()
                 .filter(household::Column::OrgId.eq(tenant.org_id))
                 .filter(household::Column::Id.is_in(chunk.to_vec()))
+                .filter(household::Column::AnonymisedAt.is_null())
                 .all(&self.db)
                 .await?
             {
-                reach.insert(
-                    h.id,
-                    h.anonymised_at.is_none()
-                        && tenant.may_see_neighbourhood(h.org_id, h.neighbourhood_id),
-                );
+                if tenant.may_see_neighbourhood(h.org_id, h.neighbourhood_id) {
+                    reach.insert(h.id, h.neighbourhood_id);
+                }
+            }
+            for p in parent::Entity::find()
+                .filter(parent::Column::OrgId.eq(tenant.org_id))
+                .filter(parent::Column::HouseholdId.is_in(chunk.to_vec()))
+                .order_by_asc(parent::Column::Position)
+                .all(&self.db)
+                .await?
+            {
+                names.entry(p.household_id).or_default().push(p.first_name);
             }
         }
-        let mut out: Vec<(Uuid, NaiveDate, Option<Uuid>)> = rows
+        let all: Vec<FollowUp> = rows
             .into_iter()
-            .filter(|r| reach.get(&r.household_id).copied().unwrap_or(false))
             .filter_map(|r| {
-                let d = r.follow_up_on.as_deref()?.parse::<NaiveDate>().ok()?;
-                Some((r.household_id, d, r.session_id))
+                let neighbourhood_id = *reach.get(&r.household_id)?;
+                Some(FollowUp {
+                    id: r.id,
+                    household_id: r.household_id,
+                    neighbourhood_id,
+                    first_names: names
+                        .get(&r.household_id)
+                        .map(|n| n.join(" & "))
+                        .unwrap_or_default(),
+                    due: r.follow_up_on.as_deref()?.parse::<NaiveDate>().ok()?,
+                    note: r.note,
+                    session_id: r.session_id,
+                })
             })
             .collect();
-        out.sort_by_key(|r| r.1);
-        Ok(out)
+        let total = all.len();
+        Ok((all.into_iter().take(limit).collect(), total))
+    }
+
+    /// One follow-up task, open or done, within the tenant's reach; with whether it is done.
+    pub async fn follow_up(&self, tenant: &Tenant, id: Uuid) -> Result<(FollowUp, bool)> {
+        let r = contact_moment::Entity::find_by_id(id)
+            .filter(contact_moment::Column::OrgId.eq(tenant.org_id))
+            .one(&self.db)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let h = self.household_row(tenant, r.household_id).await?;
+        let due = r
+            .follow_up_on
+            .as_deref()
+            .and_then(|d| d.parse::<NaiveDate>().ok())
+            .ok_or(StoreError::NotFound)?;
+        if h.anonymised_at.is_some() {
+            return Err(StoreError::NotFound);
+        }
+        let first_names = parent::Entity::find()
+            .filter(parent::Column::OrgId.eq(tenant.org_id))
+            .filter(parent::Column::HouseholdId.eq(h.id))
+            .order_by_asc(parent::Column::Position)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|p| p.first_name)
+            .collect::<Vec<_>>()
+            .join(" & ");
+        Ok((
+            FollowUp {
+                id: r.id,
+                household_id: h.id,
+                neighbourhood_id: h.neighbourhood_id,
+                first_names,
+                due,
+                note: r.note,
+                session_id: r.session_id,
+            },
+            r.follow_up_done_at.is_some(),
+        ))
+    }
+
+    /// Mark a follow-up task done, with an event on the household's timeline and the audit
+    /// entry, in one transaction. Done twice (a resent form, two workers) changes nothing the
+    /// second time: the update only touches a task that is still open. Returns whether this
+    /// call closed it.
+    pub async fn complete_follow_up(
+        &self,
+        tenant: &Tenant,
+        id: Uuid,
+        actor: Option<Uuid>,
+        audit: NewAuditEvent,
+    ) -> Result<bool> {
+        let (task, _) = self.follow_up(tenant, id).await?;
+        loop {
+            let txn = sea_orm::TransactionTrait::begin(&self.db).await?;
+            let changed = contact_moment::Entity::update_many()
+                .col_expr(contact_moment::Column::FollowUpDoneAt, Some(now()).into())
+                .filter(contact_moment::Column::OrgId.eq(tenant.org_id))
+                .filter(contact_moment::Column::Id.eq(id))
+                .filter(contact_moment::Column::FollowUpDoneAt.is_null())
+                .exec(&txn)
+                .await?
+                .rows_affected;
+            if changed == 0 {
+                txn.rollback().await?;
+                return Ok(false);
+            }
+            add_event(
+                &txn,
+                tenant.org_id,
+                task.household_id,
+                actor,
+                "follow_up_done",
+                "",
+            )
+            .await?;
+            if self.commit_with_audit(txn, audit.clone()).await? {
+                return Ok(true);
+            }
+        }
     }
 }

@@ -37,7 +37,7 @@ pub use accounts::{Account, AccountUpdate, NewAccount};
 pub use activities::{Activity, ActivityDraft, Registered, Registrant, SessionSummary};
 pub use audit::{AuditEntry, AuditFilter, ChainReport, NewAuditEvent};
 pub use chat::{ChatMember, ChatPost};
-pub use encourage::{NewContact, Worklist, WorklistCard};
+pub use encourage::{FollowUp, NewContact, Worklist, WorklistCard};
 pub use households::{
     Attended, Child, ChildDraft, Household, HouseholdDraft, HouseholdEvent, HouseholdFilter,
     HouseholdSummary, Parent, ParentDraft,

@@ -166,6 +166,8 @@ fn table() -> Table {
         (p(), "/chat/members", Roles(STAFF), post(chat::change)),
         (p(), "/chat/posts", Roles(STAFF), post(chat::post)),
         (p(), "/sessions/{id}/encourage/contact", Roles(STAFF), post(encourage::contact)),
+        (g(), "/encourage", Roles(STAFF), get(encourage::overview)),
+        (p(), "/encourage/follow-ups/{id}/done", Roles(STAFF), post(encourage::follow_up_done)),
         (g(), "/calendar/{file}", Public, get(calendar::household_feed)),
         (g(), "/programme/{file}", Public, get(calendar::programme_feed)),
         (g(), "/reminders", Roles(STAFF), get(reminders::list)),

@@ -93,6 +93,17 @@ impl Tr {
         format!("{day} {} {month} {}", d.day(), d.year())
     }
 
+    /// "20 november", with the year when it is not `today`'s year: the short date of a card.
+    pub fn day_month(&self, d: chrono::NaiveDate, today: chrono::NaiveDate) -> String {
+        use chrono::Datelike;
+        let month = self.get(format!("month-{}", d.month()));
+        if d.year() == today.year() {
+            format!("{} {month}", d.day())
+        } else {
+            format!("{} {month} {}", d.day(), d.year())
+        }
+    }
+
     /// "09:30–10:30" (en dash, no spaces) in Europe/Amsterdam.
     pub fn times(
         &self,
@@ -163,27 +174,55 @@ mod tests {
                 .filter(|k| !k.starts_with('#') && !k.starts_with(' ') && !k.is_empty())
                 .collect()
         };
-        // Every file of one language against the same file of the other.
-        let read = |lang: &str| -> String {
+        // Every .ftl file of a language folder is loaded (fluent-templates reads the whole
+        // folder), so every file counts, and a key in two files of one language would
+        // silently shadow the other.
+        let read = |lang: &str| -> Vec<String> {
             let dir = format!("{}/locales/{lang}", env!("CARGO_MANIFEST_DIR"));
             let mut files: Vec<_> = std::fs::read_dir(&dir)
                 .map(|d| d.filter_map(|e| e.ok()).map(|e| e.path()).collect())
                 .unwrap_or_default();
             files.sort();
             assert!(!files.is_empty(), "no .ftl files in {dir}");
-            files
+            let all: Vec<String> = files
                 .iter()
-                .map(|f| std::fs::read_to_string(f).unwrap_or_default())
-                .collect::<Vec<_>>()
-                .join("\n")
+                .flat_map(|f| keys(&std::fs::read_to_string(f).unwrap_or_default()))
+                .collect();
+            let mut seen = std::collections::HashSet::new();
+            for k in &all {
+                assert!(seen.insert(k.clone()), "{k} is defined twice in {lang}");
+            }
+            all
         };
-        let (nl_src, en_src) = (read("nl"), read("en"));
-        let nl = keys(&nl_src);
-        let en = keys(&en_src);
+        let (nl, en) = (read("nl"), read("en"));
         let missing_en: Vec<&String> = nl.iter().filter(|k| !en.contains(k)).collect();
         let missing_nl: Vec<&String> = en.iter().filter(|k| !nl.contains(k)).collect();
         assert!(missing_en.is_empty(), "missing in en: {missing_en:?}");
         assert!(missing_nl.is_empty(), "missing in nl: {missing_nl:?}");
+    }
+
+    #[test]
+    fn texts_in_the_encouragement_file_are_loaded_too() {
+        let nl = Tr::new(Language::Nl);
+        let en = Tr::new(Language::En);
+        assert_eq!(nl.get("nav-encourage"), "Aanmoedigen");
+        assert_eq!(en.get("nav-encourage"), "Encourage");
+        assert!(nl.has("flash-follow-up-done"));
+    }
+
+    #[test]
+    fn a_short_date_adds_the_year_only_when_it_is_another_year() {
+        let d = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default();
+        let nl = Tr::new(Language::Nl);
+        assert_eq!(nl.day_month(d(2026, 11, 20), d(2026, 12, 2)), "20 november");
+        assert_eq!(
+            nl.day_month(d(2025, 11, 20), d(2026, 1, 2)),
+            "20 november 2025"
+        );
+        assert_eq!(
+            Tr::new(Language::En).day_month(d(2026, 11, 20), d(2026, 12, 2)),
+            "20 November"
+        );
     }
 
     #[test]

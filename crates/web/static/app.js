@@ -267,3 +267,82 @@
     });
   });
 })();
+
+/* ---------------------------------------------------------------------------------------------
+ * 5. Encouragement worklist (UI.md §3.6). Saving an outcome goes in the background to the same
+ *    address as the form, with the page's CSRF token in X-CSRF-Token and Accept:
+ *    application/json. The card then moves to the collapsed "Gedaan" section (except "try
+ *    again later", which stays open), the progress in the role="status" line is updated, and
+ *    focus goes to the next open card's heading, so a worker on a phone goes from family to
+ *    family. A form with errors (422) or any other answer is sent again the ordinary way, so
+ *    the server shows the page with its messages exactly as without JavaScript.
+ * ------------------------------------------------------------------------------------------- */
+(function () {
+  'use strict';
+  var list = document.querySelector('.encourage-open');
+  var status = document.getElementById('encourage-progress');
+  var done = document.querySelector('.encourage-done');
+  if (!list || !status || !done || !window.fetch || !window.URLSearchParams || !window.FormData) return;
+  var saved = status.querySelector('.encourage-saved');
+  var sending = false;
+
+  var say = function (progress, message) {
+    if (progress) status.querySelector('strong').textContent = progress;
+    saved.textContent = message || '';
+  };
+
+  document.addEventListener('submit', function (event) {
+    var form = event.target;
+    if (!form.classList || !form.classList.contains('encourage-form') || event.defaultPrevented) return;
+    event.preventDefault();
+    if (sending) return;
+    sending = true;
+    var card = form.closest('.encourage-card');
+    var data = new URLSearchParams(new FormData(form));
+    fetch(form.action, {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: {
+        'Accept': 'application/json',
+        'Content-Type': 'application/x-www-form-urlencoded',
+        'X-CSRF-Token': data.get('_csrf') || ''
+      },
+      body: data.toString()
+    }).then(function (res) {
+      var json = (res.headers.get('Content-Type') || '').indexOf('application/json') === 0;
+      if (!res.ok || !json) {
+        // The server's page says what is wrong (and keeps what was typed): show it.
+        sending = false;
+        form.submit();
+        return null;
+      }
+      return res.json();
+    }).then(function (answer) {
+      if (!answer) return;
+      sending = false;
+      // The next open card is the one after this one, or else the first one left.
+      var open = Array.prototype.slice.call(list.children);
+      var at = open.indexOf(card);
+      var next = at === -1 ? open[0] : (open[at + 1] || (open[0] === card ? null : open[0]));
+      if (answer.done) {
+        var outcome = card.querySelector('.encourage-card__outcome');
+        if (outcome) { outcome.textContent = answer.outcome; outcome.hidden = false; }
+        form.reset();
+        done.querySelector('ul').appendChild(card);
+        done.hidden = false;
+        done.querySelector('.encourage-done-count').textContent = String(done.querySelectorAll('.encourage-card').length);
+      }
+      say(answer.progress, answer.message);
+      var heading = next && next !== card ? next.querySelector('h2') : null;
+      if (heading) {
+        heading.focus();
+      } else {
+        status.setAttribute('tabindex', '-1');
+        status.focus();
+      }
+    }).catch(function () {
+      sending = false;
+      say('', status.getAttribute('data-not-saved'));
+    });
+  });
+})();

@@ -687,7 +687,6 @@ import-progress-failed = Sending did not work. Check your internet connection an
 ## encouragement worklist
 encourage-title = Encourage for { $session }
 encourage-progress = { $done } of { $total } done
-encourage-report = Encouraged: { $encouraged } families. Of these, came: { $came }.
 encourage-back = Back to the session
 encourage-empty = Nobody is on this activity's list yet.
 encourage-done = Done

@@ -687,8 +687,7 @@ import-progress-failed = Het versturen is niet gelukt. Controleer je internetver
 ## encouragement worklist
 encourage-title = Aanmoedigen voor { $session }
 encourage-progress = { $done } van { $total } gedaan
-encourage-report = Aangemoedigd: { $encouraged } gezinnen. Daarvan gekomen: { $came }.
-encourage-back = Terug naar de sessie
+encourage-back = Terug naar de bijeenkomst
 encourage-empty = Er staat nog niemand op de lijst van deze activiteit.
 encourage-done = Gedaan
 encourage-outcome = Uitkomst

@@ -4,16 +4,21 @@
 //! phone numbers.
 
 use askama::Template;
+use axum::Json;
 use axum::extract::{Path, State};
-use axum::response::Response;
-use chrono::{Datelike, NaiveDate};
+use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse, Response};
+use chrono::{Datelike, Duration, NaiveDate, Utc};
 use mtp_domain::attendance::AbsenceReason;
+use mtp_domain::attendance::SessionState;
+use mtp_domain::effect::{Due, Effect};
 use mtp_domain::encourage::Reason;
 use mtp_domain::message::{
     self, ContactChannel, ContactOutcome, Placeholder, Template as Message, TemplatePurpose, Values,
 };
 use mtp_domain::{Channel, PhoneNumber};
-use mtp_store::{NewContact, SessionSummary, StoreError, Worklist, WorklistCard};
+use mtp_store::{FollowUp, NewContact, SessionSummary, StoreError, Worklist, WorklistCard};
+use serde::Serialize;
 use uuid::Uuid;
 
 use crate::AppState;
@@ -50,6 +55,18 @@ pub struct Card {
     pub done: bool,
 }
 
+/// A contact note on a card stays one glance long; the household page has the full text.
+const NOTE_SHOWN: usize = 160;
+
+fn short_note(note: &str) -> String {
+    let note = note.trim();
+    if note.chars().count() <= NOTE_SHOWN {
+        return note.to_string();
+    }
+    let cut: String = note.chars().take(NOTE_SHOWN - 1).collect();
+    format!("{}…", cut.trim_end())
+}
+
 #[derive(Template)]
 #[template(path = "encourage.html")]
 struct WorklistPage {
@@ -59,7 +76,7 @@ struct WorklistPage {
     open: Vec<Card>,
     done: Vec<Card>,
     progress: String,
-    report: String,
+    report: Vec<String>,
     outcomes: Vec<(&'static str, String)>,
     channels: Vec<(&'static str, String)>,
     reasons: Vec<(&'static str, String)>,
@@ -157,10 +174,19 @@ fn card_view(t: &Tr, user: &User, s: &SessionSummary, c: &WorklistCard, own: &Ow
             .iter()
             .map(|r| (reason_text(t, *r), tag_class(*r)))
             .collect(),
-        last_contact: c
-            .last_contact
-            .map(|d| t.get1("encourage-last-contact", "date", t.day(d)))
-            .unwrap_or_else(|| t.get("encourage-never-contacted")),
+        last_contact: match (c.last_contact, c.last_note.as_deref()) {
+            (Some(d), Some(note)) => t.get2(
+                "encourage-last-contact-note",
+                ("date", t.day_month(d, crate::today())),
+                ("note", short_note(note)),
+            ),
+            (Some(d), None) => t.get1(
+                "encourage-last-contact",
+                "date",
+                t.day_month(d, crate::today()),
+            ),
+            (None, _) => t.get("encourage-never-contacted"),
+        },
         no_phone: reach.is_empty(),
         reach,
         email,
@@ -201,15 +227,7 @@ async fn worklist_page(
         .partition(|c| c.done);
     let total = open.len() + done.len();
     let progress = t.get2("encourage-progress", ("done", done.len()), ("total", total));
-    let report = if w.encouraged > 0 && w.s.starts_at <= chrono::Utc::now() {
-        t.get2(
-            "encourage-report",
-            ("encouraged", w.encouraged),
-            ("came", w.encouraged_came),
-        )
-    } else {
-        String::new()
-    };
+    let report = effect_lines(&t, &w.s, w.effect);
     let title = t.get1("encourage-title", "session", t.date(w.s.starts_at));
     let mut p = Page::new(ctx, "encourage-title").with_errors(errors);
     p.title = format!("{title} · {}", w.s.activity_name);
@@ -256,9 +274,14 @@ pub async fn show(
 
 /// Log what came of a contact: channel, outcome (with the reason when not coming), a note and,
 /// for "needs help", the date to follow up.
+///
+/// The worklist's script sends the same form in the background with `Accept: application/json`
+/// and gets [`Saved`] instead of a redirect; a form with errors gets the page with its errors
+/// either way (the script then shows that page, as without JavaScript).
 pub async fn contact(
     State(state): State<AppState>,
     ctx: Ctx,
+    headers: HeaderMap,
     Path(id): Path<String>,
     f: FormData,
 ) -> Result<Response, AppError> {
@@ -330,7 +353,7 @@ pub async fn contact(
     );
     match state
         .store
-        .record_contact(&user.tenant, w.s.id, Some(user.account.id), &c, event)
+        .record_contact(&user.tenant, Some(w.s.id), Some(user.account.id), &c, event)
         .await
     {
         Ok(()) => {}
@@ -350,12 +373,25 @@ pub async fn contact(
         .map(|c| format!("#h-{}", c.household_id))
         .next()
         .unwrap_or_default();
-    let name = w
-        .cards
-        .iter()
-        .find(|c| c.household_id == household)
-        .map(|c| c.first_names.clone())
-        .unwrap_or_default();
+    let card = w.cards.iter().find(|c| c.household_id == household);
+    let name = card.map(|c| c.first_names.clone()).unwrap_or_default();
+    if wants_json(&headers) {
+        // The count as it is now: this card may have been done before, or stay open.
+        let was_done = card.is_some_and(WorklistCard::done);
+        let done = w.cards.iter().filter(|c| c.done()).count() - usize::from(was_done)
+            + usize::from(outcome.is_done());
+        let answer = Saved {
+            done: outcome.is_done(),
+            outcome: format!("{}: {}", t.get("encourage-outcome"), t.get(outcome.key())),
+            progress: t.get2(
+                "encourage-progress",
+                ("done", done),
+                ("total", w.cards.len()),
+            ),
+            message: t.get1("flash-contact-logged", "name", &name),
+        };
+        return Ok(Json(answer).into_response());
+    }
     Ok(redirect_with_flash(
         &state,
         &format!("/sessions/{}/encourage{next}", w.s.id),
@@ -418,5 +454,273 @@ pub async fn email(
         &format!("/sessions/{}/encourage#h-{household}", w.s.id),
         "flash-email-queued",
         &name,
+    ))
+}
+
+/// What the worklist's script gets back after saving an outcome.
+#[derive(Serialize)]
+struct Saved {
+    /// The card goes to "Gedaan" (everything but "try again later").
+    done: bool,
+    /// "Uitkomst: Komt", for the card.
+    outcome: String,
+    /// "5 van 12 gedaan".
+    progress: String,
+    /// "Opgeslagen voor Sanne."
+    message: String,
+}
+
+/// Whether the request comes from our script, which wants JSON instead of a page.
+fn wants_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"))
+}
+
+/// "Gekomen: 5 van de 8 gezinnen die je bereikte." and the same for those not reached; for a
+/// past session without attendance, that the numbers follow. Nothing before the session.
+fn effect_lines(t: &Tr, s: &SessionSummary, effect: Option<Effect>) -> Vec<String> {
+    if s.starts_at > Utc::now() {
+        return Vec::new();
+    }
+    match effect {
+        None => vec![t.get("encourage-effect-pending")],
+        Some(e) if e.is_empty() => Vec::new(),
+        Some(e) => {
+            let mut lines = vec![t.get2(
+                "encourage-effect-reached",
+                ("came", e.reached_came),
+                ("total", e.reached),
+            )];
+            if e.not_reached > 0 {
+                lines.push(t.get2(
+                    "encourage-effect-not-reached",
+                    ("came", e.not_reached_came),
+                    ("total", e.not_reached),
+                ));
+            }
+            lines
+        }
+    }
+}
+
+// ---------------------------------------------------------------- the week
+
+/// How many coming sessions the overview builds a worklist for. Each is a handful of
+/// queries; a coordinator of many neighbourhoods gets the first ones and a pointer to the
+/// programme rather than a page that takes seconds.
+const WEEK_SESSIONS: usize = 20;
+/// How many past sessions the effect section looks at.
+const PAST_SESSIONS: u64 = 50;
+/// How many open tasks the overview lists.
+const TASKS_SHOWN: usize = 50;
+
+pub struct WeekSession {
+    pub row: SessionRow,
+    /// "vandaag" / "morgen" next to the date, never instead of it (UI.md §5).
+    pub relative: String,
+    pub progress: String,
+    pub all_done: bool,
+}
+
+pub struct PastSession {
+    pub row: SessionRow,
+    pub lines: Vec<String>,
+}
+
+pub struct Task {
+    pub id: Uuid,
+    pub household_id: Uuid,
+    pub names: String,
+    pub due: String,
+    pub overdue: bool,
+    pub today: bool,
+    pub note: String,
+}
+
+#[derive(Template)]
+#[template(path = "encourage_week.html")]
+struct WeekPage {
+    p: Page,
+    sessions: Vec<WeekSession>,
+    more_sessions: String,
+    tasks: Vec<Task>,
+    more_tasks: String,
+    past: Vec<PastSession>,
+    past_total: Vec<String>,
+}
+
+fn task_view(t: &Tr, f: &FollowUp, today: NaiveDate) -> Task {
+    let due = Due::of(f.due, today);
+    Task {
+        id: f.id,
+        household_id: f.household_id,
+        names: f.first_names.clone(),
+        due: t.day(f.due),
+        overdue: due.is_overdue(),
+        today: due == Due::Today,
+        note: f.note.clone(),
+    }
+}
+
+/// The week at a glance: the coming sessions with their worklist progress, the open
+/// follow-up tasks, and what last week's encouragement achieved.
+pub async fn overview(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+    let user = ctx.user()?.clone();
+    let p = Page::new(&ctx, "encourage-week-title");
+    let t = p.t;
+    let now = Utc::now();
+    let today = crate::today();
+
+    let coming: Vec<SessionSummary> = state
+        .store
+        .programme(&user.tenant, now, now + Duration::days(7), 200)
+        .await?
+        .into_iter()
+        // A session already under way still gets its late words; a cancelled one none.
+        .filter(|s| s.state == SessionState::Planned)
+        .collect();
+    let mut sessions = Vec::new();
+    for s in coming.iter().take(WEEK_SESSIONS) {
+        let w = state
+            .store
+            .worklist(&user.tenant, s.id, today, &user.org.encourage)
+            .await?;
+        let done = w.cards.iter().filter(|c| c.done()).count();
+        let day = s
+            .starts_at
+            .with_timezone(&mtp_domain::schedule::TZ)
+            .date_naive();
+        sessions.push(WeekSession {
+            row: session_row(&t, s),
+            relative: match (day - today).num_days() {
+                0 => t.get("encourage-week-today"),
+                1 => t.get("encourage-week-tomorrow"),
+                _ => String::new(),
+            },
+            progress: t.get2(
+                "encourage-progress",
+                ("done", done),
+                ("total", w.cards.len()),
+            ),
+            all_done: done > 0 && done == w.cards.len(),
+        });
+    }
+    let more_sessions = if coming.len() > WEEK_SESSIONS {
+        t.get2(
+            "encourage-week-more",
+            ("shown", WEEK_SESSIONS),
+            ("total", coming.len()),
+        )
+    } else {
+        String::new()
+    };
+
+    let (open, open_total) = state
+        .store
+        .open_follow_ups(&user.tenant, TASKS_SHOWN)
+        .await?;
+    let tasks: Vec<Task> = open.iter().map(|f| task_view(&t, f, today)).collect();
+    let more_tasks = if open_total > tasks.len() {
+        t.get2(
+            "encourage-tasks-more",
+            ("shown", tasks.len()),
+            ("total", open_total),
+        )
+    } else {
+        String::new()
+    };
+
+    // Last week: of the families encouraged, how many came.
+    let held: Vec<SessionSummary> = state
+        .store
+        .programme(&user.tenant, now - Duration::days(7), now, PAST_SESSIONS)
+        .await?
+        .into_iter()
+        .filter(|s| s.starts_at <= now && s.state != SessionState::Cancelled)
+        .collect();
+    let ids: Vec<Uuid> = held.iter().map(|s| s.id).collect();
+    let effects = state.store.effects(&user.tenant, &ids).await?;
+    let mut week = Effect::default();
+    let mut past = Vec::new();
+    for s in &held {
+        let effect = effects.get(&s.id).copied().flatten();
+        if let Some(e) = effect {
+            week.add(e);
+        }
+        let lines = effect_lines(&t, s, effect);
+        // A session nobody was encouraged for has nothing to report.
+        if effect.is_some_and(|e| e.is_empty()) {
+            continue;
+        }
+        past.push(PastSession {
+            row: session_row(&t, s),
+            lines,
+        });
+    }
+    let past_total = if week.is_empty() {
+        Vec::new()
+    } else {
+        let mut lines = vec![t.get2(
+            "encourage-effect-reached",
+            ("came", week.reached_came),
+            ("total", week.reached),
+        )];
+        if week.not_reached > 0 {
+            lines.push(t.get2(
+                "encourage-effect-not-reached",
+                ("came", week.not_reached_came),
+                ("total", week.not_reached),
+            ));
+        }
+        lines
+    };
+
+    // The page shows first names and notes of households: who looked is on record.
+    audit(
+        &state,
+        &user,
+        "encourage.week-viewed",
+        Subject::none("encourage"),
+        &format!("sessions={} tasks={}", sessions.len(), tasks.len()),
+    )
+    .await;
+    Ok(render_page(&WeekPage {
+        sessions,
+        more_sessions,
+        tasks,
+        more_tasks,
+        past,
+        past_total,
+        p,
+    }))
+}
+
+/// Mark a follow-up task done. Sent twice, it is done once; either way the worker lands back
+/// on the overview.
+pub async fn follow_up_done(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let user = ctx.user()?.clone();
+    let id = parse_id(&id)?;
+    let (task, _) = state.store.follow_up(&user.tenant, id).await?;
+    let event = audit_event(
+        &user,
+        "household.follow-up-done",
+        Subject::household(task.household_id, task.neighbourhood_id),
+        &format!("contact={id}"),
+    );
+    state
+        .store
+        .complete_follow_up(&user.tenant, id, Some(user.account.id), event)
+        .await?;
+    Ok(redirect_with_flash(
+        &state,
+        "/encourage#taken",
+        "flash-follow-up-done",
+        &task.first_names,
     ))
 }

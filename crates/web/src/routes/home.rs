@@ -23,6 +23,9 @@ struct Home {
     today: Vec<crate::routes::activities::SessionRow>,
     door: bool,
     requests: Vec<crate::routes::portal_staff::RequestView>,
+    /// Staff get the way to the week's encouragement here too: not every role has it in the
+    /// menu (coordinators' five items are full).
+    staff: bool,
 }
 
 pub async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
@@ -62,6 +65,7 @@ pub async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
         requests,
         today,
         door,
+        staff: user.role().is_staff(),
         role_label: p.t.get(format!("role-{}", user.role().as_str())),
         org_name: user.org.name.clone(),
         neighbourhoods,
