@@ -53,6 +53,7 @@ struct Targets {
     session: String,
     request: String,
     idea: String,
+    follow_up: String,
 }
 
 fn fill(path: &str, t: &Targets) -> String {
@@ -73,6 +74,8 @@ fn fill(path: &str, t: &Targets) -> String {
         p.replace("{id}", &t.session)
     } else if p.starts_with("/activities/") {
         p.replace("{id}", &t.activity)
+    } else if p.starts_with("/encourage/follow-ups/") {
+        p.replace("{id}", &t.follow_up)
     } else if p.starts_with("/sessions/") {
         p.replace("{id}", &t.session)
     } else if p.starts_with("/households/") {
@@ -265,9 +268,20 @@ async fn every_route_allows_exactly_the_roles_in_its_rule(app: TestApp) {
         .first()
         .map(|r| r.id)
         .unwrap_or_else(|| panic!("the erasure request is open"));
+    // One of the demo's open follow-up tasks (done once, then done again: still allowed).
+    let (tasks, _) = app
+        .store
+        .open_follow_ups(&all, 1)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let follow_up = tasks
+        .first()
+        .map(|f| f.id.to_string())
+        .unwrap_or_else(|| panic!("the demo has an open follow-up task"));
     let targets = Targets {
         request: parent_request.to_string(),
         idea: idea.to_string(),
+        follow_up,
         activity: coffee.to_string(),
         session: session.to_string(),
         import: import.to_string(),
