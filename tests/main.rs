@@ -9,6 +9,7 @@ mod audit;
 mod auth;
 mod browser;
 mod browser_encourage;
+mod browser_portal;
 mod cli;
 mod encourage;
 mod encourage_week;

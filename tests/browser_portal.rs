@@ -1,0 +1,191 @@
+//! A parent on a phone (360×740) in headless Chromium: opens the link from WhatsApp, says
+//! "I'm coming" to next week's coffee hour with two children, makes a calendar address,
+//! withdraws the photo consent and downloads the family's data. The worker sees each at
+//! once. axe-core, reflow and the weight budget on every page visited.
+
+use fantoccini::{Client, Locator};
+use mtp_domain::{HouseholdKind, Purpose};
+use serde_json::Value;
+
+use crate::browser::{axe_source, browser, check, click_and_wait, submit, text};
+use crate::helpers::TestApp;
+use crate::on_both;
+
+async fn run(c: &Client, script: &str) -> Value {
+    c.execute(script, vec![])
+        .await
+        .unwrap_or_else(|e| panic!("{script}: {e}"))
+}
+
+/// The parent portal pages stay within their own, tighter budget (UI.md §3.7: < 15 KB).
+async fn under_15_kb(c: &Client, label: &str) {
+    let bytes = run(
+        c,
+        "return performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource'))\
+         .reduce((n, e) => n + (e.transferSize || 0), 0);",
+    )
+    .await
+    .as_u64()
+    .unwrap_or(u64::MAX);
+    assert!(bytes <= 15 * 1024, "{label} transferred {bytes} bytes");
+}
+
+async fn a_parent_answers_subscribes_withdraws_and_downloads_on_a_phone(app: TestApp) {
+    app.demo().await;
+    let src = axe_source();
+    let t = app.org("Almere").await;
+    let (_, session) = app.coffee_hour().await;
+    let family = app
+        .store
+        .session_detail(&t, session)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .lines
+        .iter()
+        .find(|l| l.kind == HouseholdKind::SingleParent)
+        .map(|l| l.household_id)
+        .unwrap_or_else(|| panic!("a family on the list"));
+    let token = app
+        .store
+        .create_portal_link(&t, None, family)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+
+    let (_driver, c) = browser(360, 740).await;
+    c.goto(&format!("{}/portal/link/{token}", app.base))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    check(&c, &src, "link page").await;
+    submit(&c, &format!("/portal/link/{token}")).await;
+    let home = text(&c).await;
+    assert!(home.contains("Hallo "), "{home}");
+    assert!(home.contains("Je bent ingelogd"), "{home}");
+    check(&c, &src, "portal home").await;
+    under_15_kb(&c, "portal home").await;
+
+    // "Ik kom" on the next activity's card, then two children on the answer page.
+    click_and_wait(&c, Locator::Css("button[name='answer'][value='yes']")).await;
+    assert!(text(&c).await.contains("Kom je?"));
+    check(&c, &src, "answer page").await;
+    c.find(Locator::Css("#children option[value='2']"))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    click_and_wait(
+        &c,
+        Locator::Css("form[action^='/portal/sessions/'] button[type='submit']"),
+    )
+    .await;
+    let answered = text(&c).await;
+    assert!(answered.contains("Fijn dat je komt"), "{answered}");
+    assert!(answered.contains("Kinderen mee: 2"), "{answered}");
+    check(&c, &src, "answered").await;
+    let answered_session: uuid::Uuid = run(&c, "return location.pathname.split('/')[3];")
+        .await
+        .as_str()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("on a session page"));
+    let rsvp = app
+        .store
+        .session_detail(&t, answered_session)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .lines
+        .into_iter()
+        .find(|l| l.household_id == family)
+        .and_then(|l| l.rsvp)
+        .unwrap_or_else(|| panic!("the worker sees the answer"));
+    assert!(rsvp.coming && rsvp.children == 2);
+
+    // Subscribe to all: the calendar address, served as a real calendar.
+    c.goto(&format!("{}/portal/calendar", app.base))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    check(&c, &src, "calendar").await;
+    submit(&c, "/portal/calendar").await;
+    let feed = run(
+        &c,
+        "return document.querySelector('a[href^=\"webcal://\"]').getAttribute('href');",
+    )
+    .await;
+    let feed = feed
+        .as_str()
+        .unwrap_or_default()
+        .replacen("webcal://", "http://", 1);
+    assert!(feed.ends_with(".ics"), "{feed}");
+    let ics = reqwest::get(&feed)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .text()
+        .await
+        .unwrap_or_default();
+    assert!(ics.contains(&answered_session.to_string()), "{ics}");
+    check(&c, &src, "calendar address").await;
+
+    // Withdraw the photo consent: question, check, confirmation.
+    c.goto(&format!("{}/portal/consents", app.base))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    check(&c, &src, "consents").await;
+    click_and_wait(&c, Locator::Css("a[href='/portal/consents/photos']")).await;
+    check(&c, &src, "consent question").await;
+    c.find(Locator::Css("label[for='given-no']"))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    submit(&c, "/portal/consents/photos").await;
+    assert!(text(&c).await.contains("Klopt dit?"));
+    check(&c, &src, "consent check").await;
+    submit(&c, "/portal/consents/photos/confirm").await;
+    assert!(text(&c).await.contains("Je keuze is opgeslagen"));
+    check(&c, &src, "consent done").await;
+    let records = app
+        .store
+        .household_consents(&t, family)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(!mtp_domain::has_consent(&records, Purpose::Photos));
+
+    // My data, and the download a real JSON reader opens.
+    c.goto(&format!("{}/portal/data", app.base))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    check(&c, &src, "my data").await;
+    let json = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1];\
+             fetch('/portal/data/download').then(r => r.json()).then(done).catch(e => done({error: String(e)}));",
+            vec![],
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(json["household"]["id"], Value::String(family.to_string()));
+    assert!(json["household"].get("notes").is_none());
+    assert!(json["consents"].as_array().is_some_and(|a| !a.is_empty()));
+
+    // The worker sees the download and the consent on the household's timeline.
+    let h = app
+        .store
+        .household(&t, family)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(h.events.iter().any(|e| e.kind == "data_downloaded"));
+    assert!(
+        h.events
+            .iter()
+            .any(|e| e.kind == "consent" && e.detail == "photos:withdrawn")
+    );
+
+    // English, switched from the footer, keeps the page.
+    click_and_wait(&c, Locator::Css("a.lang-switch")).await;
+    assert!(text(&c).await.contains("My details"));
+    check(&c, &src, "my data in English").await;
+}
+on_both!(
+    parent_on_a_phone,
+    a_parent_answers_subscribes_withdraws_and_downloads_on_a_phone
+);
