@@ -205,6 +205,7 @@ pub async fn load(store: &Store) -> anyhow::Result<Vec<DemoLogin>> {
     let atol = neighbourhood(store, lelystad, "Lelystad Atolwijk", None).await?;
     households(store, almere, poort).await?;
     activities(store, almere, poort).await?;
+    portal(store, almere, poort).await?;
     for org_id in [almere, lelystad] {
         store
             .audit(mtp_store::NewAuditEvent {
@@ -233,6 +234,101 @@ pub async fn load(store: &Store) -> anyhow::Result<Vec<DemoLogin>> {
         .await?,
     );
     Ok(logins)
+}
+
+/// Parents in the portal: ideas with votes (the worker's "wishes of parents" on the
+/// activities page) and a parent who asked for a new link with her phone number.
+async fn portal(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<()> {
+    use mtp_domain::HouseholdStatus;
+    use mtp_domain::portal::{ContactKey, IdeaKind, IdeaTitle};
+    let tenant = Tenant {
+        org_id,
+        role: Role::Admin,
+        neighbourhoods: vec![],
+    };
+    if !store.idea_demand(&tenant, poort).await?.is_empty() {
+        return Ok(());
+    }
+    let (households, _) = store
+        .households(&tenant, &mtp_store::HouseholdFilter::default(), 100, 0)
+        .await?;
+    let active: Vec<Uuid> = households
+        .iter()
+        .filter(|h| h.status == HouseholdStatus::Active)
+        .map(|h| h.id)
+        .take(6)
+        .collect();
+    let mut scopes = Vec::new();
+    for id in &active {
+        let token = store.create_portal_link(&tenant, None, *id).await?;
+        if let Ok((_, scope)) = store.use_portal_link(&token).await? {
+            scopes.push(scope);
+        }
+    }
+    let ideas = [
+        (
+            0,
+            IdeaKind::Workshop,
+            "Omgaan met geldzorgen",
+            &[1, 2, 3][..],
+        ),
+        (1, IdeaKind::Outing, "Naar de kinderboerderij", &[4][..]),
+        (
+            2,
+            IdeaKind::Workshop,
+            "Gezond koken met weinig geld",
+            &[0, 5][..],
+        ),
+    ];
+    for (author, kind, title, voters) in ideas {
+        let Some(scope) = scopes.get(author) else {
+            continue;
+        };
+        let title = IdeaTitle::parse(title).map_err(|e| anyhow::anyhow!("demo idea: {e}"))?;
+        let id = store.add_idea(scope, kind, &title).await?;
+        for v in voters {
+            if let Some(voter) = scopes.get(*v) {
+                store.toggle_idea_vote(voter, id).await?;
+            }
+        }
+    }
+    if let Some(last) = active.last() {
+        let h = store.household(&tenant, *last).await?;
+        if let Some(phone) = h.parents.first().and_then(|p| p.phone.clone()) {
+            store.request_portal_link(&ContactKey::Phone(phone)).await?;
+        }
+    }
+    Ok(())
+}
+
+/// A fresh sign-in link for the first active family of the demo, so a coordinator can see
+/// the parent portal too: `(first name, path)`.
+pub async fn parent_link(store: &Store) -> anyhow::Result<Option<(String, String)>> {
+    let Some(org) = store
+        .organisations()
+        .await?
+        .into_iter()
+        .find(|o| o.name == "Welzijn Almere (demo)")
+    else {
+        return Ok(None);
+    };
+    let tenant = Tenant {
+        org_id: org.id,
+        role: Role::Admin,
+        neighbourhoods: vec![],
+    };
+    let (households, _) = store
+        .households(&tenant, &mtp_store::HouseholdFilter::default(), 100, 0)
+        .await?;
+    let Some(h) = households
+        .iter()
+        .find(|h| h.status == mtp_domain::HouseholdStatus::Active)
+    else {
+        return Ok(None);
+    };
+    let token = store.create_portal_link(&tenant, None, h.id).await?;
+    let name = h.first_names.first().cloned().unwrap_or_default();
+    Ok(Some((name, format!("/portal/link/{token}"))))
 }
 
 const MOTHERS: [&str; 36] = [

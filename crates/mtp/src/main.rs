@@ -176,6 +176,17 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             for l in mtp::demo::load(&store).await? {
                 println!("{} {} {}", l.label, l.email, l.password);
             }
+            // On stderr, so the account lines stay easy to read by scripts.
+            if let Some((name, path)) = mtp::demo::parent_link(&store).await? {
+                let base = cfg
+                    .public_url
+                    .clone()
+                    .unwrap_or_else(|| format!("http://{}", cfg.bind));
+                eprintln!(
+                    "parent portal: {name} signs in once with {}{path} (valid 7 days)",
+                    base.trim_end_matches('/')
+                );
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::User { cmd } => user(&cfg, cmd).await,
