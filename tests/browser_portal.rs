@@ -63,9 +63,27 @@ async fn a_parent_answers_subscribes_withdraws_and_downloads_on_a_phone(app: Tes
     check(&c, &src, "portal home").await;
     under_15_kb(&c, "portal home").await;
 
-    // "Ik kom" on the next activity's card, then two children on the answer page.
-    click_and_wait(&c, Locator::Css("button[name='answer'][value='yes']")).await;
-    assert!(text(&c).await.contains("Kom je?"));
+    // Next Wednesday's coffee hour from the list of activities: "Ik kom", two children.
+    c.goto(&format!("{}/portal/activities", app.base))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    check(&c, &src, "activities").await;
+    under_15_kb(&c, "activities").await;
+    click_and_wait(
+        &c,
+        Locator::Css(&format!("a[href='/portal/sessions/{session}']")),
+    )
+    .await;
+    let answer_page = text(&c).await;
+    assert!(answer_page.contains("Kom je?"), "{answer_page}");
+    assert!(answer_page.contains("Koffie-uurtje"), "{answer_page}");
+    assert!(answer_page.contains("woensdag"), "{answer_page}");
+    c.find(Locator::Css("label[for='answer']"))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     check(&c, &src, "answer page").await;
     c.find(Locator::Css("#children option[value='2']"))
         .await
@@ -82,11 +100,7 @@ async fn a_parent_answers_subscribes_withdraws_and_downloads_on_a_phone(app: Tes
     assert!(answered.contains("Fijn dat je komt"), "{answered}");
     assert!(answered.contains("Kinderen mee: 2"), "{answered}");
     check(&c, &src, "answered").await;
-    let answered_session: uuid::Uuid = run(&c, "return location.pathname.split('/')[3];")
-        .await
-        .as_str()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| panic!("on a session page"));
+    let answered_session = session;
     let rsvp = app
         .store
         .session_detail(&t, answered_session)

@@ -51,9 +51,15 @@ async fn demo_prints_one_account_per_role_and_refuses_to_mix(backend: Backend) {
     let err = String::from_utf8_lossy(&out.stderr);
     let link = err
         .lines()
-        .find_map(|l| l.split_once("/portal/link/").map(|(_, rest)| rest.to_string()))
+        .find_map(|l| {
+            l.split_once("/portal/link/")
+                .map(|(_, rest)| rest.to_string())
+        })
         .unwrap_or_else(|| panic!("no parent link in {err}"));
-    assert!(link.starts_with(|c: char| c.is_ascii_hexdigit()) && link.len() > 64, "{link}");
+    assert!(
+        link.starts_with(|c: char| c.is_ascii_hexdigit()) && link.len() > 64,
+        "{link}"
+    );
     let mut labels: Vec<&str> = logins.keys().map(String::as_str).collect();
     labels.sort_unstable();
     assert_eq!(
