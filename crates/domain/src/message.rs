@@ -78,9 +78,9 @@ impl Placeholder {
 
     /// The name in the given language, as the template editor's help lists it.
     pub fn name_in(self, lang: Language) -> &'static str {
-        match lang {
+        match lang.texts() {
             Language::Nl => self.nl(),
-            Language::En => self.as_str(),
+            _ => self.as_str(),
         }
     }
 
@@ -279,12 +279,12 @@ impl Template {
 }
 
 fn default_text(purpose: TemplatePurpose, lang: Language) -> &'static str {
-    match (purpose, lang) {
+    match (purpose, lang.texts()) {
         (TemplatePurpose::CoffeeHour, Language::Nl) => {
             "Hoi {voornaam}, {dag} is er weer koffie-uurtje. Kom je ook? Je bent van harte welkom.\n\
              {dag} {datum}, {tijd}\n{plek}\nGroet, {wijkwerker}"
         }
-        (TemplatePurpose::CoffeeHour, Language::En) => {
+        (TemplatePurpose::CoffeeHour, _) => {
             "Hi {first_name}, there is a coffee hour again on {day}. Will you come too? You are very welcome.\n\
              {day} {date}, {time}\n{place}\nBest wishes, {worker}"
         }
@@ -292,7 +292,7 @@ fn default_text(purpose: TemplatePurpose, lang: Language) -> &'static str {
             "Hoi {voornaam}, we gaan samen een dagje uit: {activiteit}. Ga je mee met de kinderen? Laat je het me even weten?\n\
              {dag} {datum}, {tijd}\n{plek}\nGroet, {wijkwerker}"
         }
-        (TemplatePurpose::Outing, Language::En) => {
+        (TemplatePurpose::Outing, _) => {
             "Hi {first_name}, we are going on a day out together: {activity}. Will you and the children come along? Please let me know.\n\
              {day} {date}, {time}\n{place}\nBest wishes, {worker}"
         }
@@ -300,7 +300,7 @@ fn default_text(purpose: TemplatePurpose, lang: Language) -> &'static str {
             "Hoi {voornaam}, er is een workshop: {activiteit}. Doe je mee? Laat je het me even weten?\n\
              {dag} {datum}, {tijd}\n{plek}\nGroet, {wijkwerker}"
         }
-        (TemplatePurpose::Workshop, Language::En) => {
+        (TemplatePurpose::Workshop, _) => {
             "Hi {first_name}, there is a workshop: {activity}. Would you like to join? Please let me know.\n\
              {day} {date}, {time}\n{place}\nBest wishes, {worker}"
         }
@@ -308,7 +308,7 @@ fn default_text(purpose: TemplatePurpose, lang: Language) -> &'static str {
             "Hoi {voornaam}, denk je aan {activiteit}? Je bent van harte welkom.\n\
              {dag} {datum}, {tijd}\n{plek}\nGroet, {wijkwerker}"
         }
-        (TemplatePurpose::Reminder, Language::En) => {
+        (TemplatePurpose::Reminder, _) => {
             "Hi {first_name}, just a reminder of {activity}. You are very welcome.\n\
              {day} {date}, {time}\n{place}\nBest wishes, {worker}"
         }
@@ -316,7 +316,7 @@ fn default_text(purpose: TemplatePurpose, lang: Language) -> &'static str {
             "Hoi {voornaam}, ik heb je een tijdje niet gezien. Hoe gaat het met je? Ik vind het fijn als je weer komt.\n\
              {activiteit}: {dag} {datum}, {tijd}\n{plek}\nGroet, {wijkwerker}"
         }
-        (TemplatePurpose::WeMissedYou, Language::En) => {
+        (TemplatePurpose::WeMissedYou, _) => {
             "Hi {first_name}, I have not seen you for a while. How are you? It would be nice to see you again.\n\
              {activity}: {day} {date}, {time}\n{place}\nBest wishes, {worker}"
         }
@@ -324,7 +324,7 @@ fn default_text(purpose: TemplatePurpose, lang: Language) -> &'static str {
             "Hoi allemaal, {dag} is er weer {activiteit}. Wie komt er ook? Iedereen is welkom.\n\
              {dag} {datum}, {tijd}\n{plek}\nGroet, {wijkwerker}"
         }
-        (TemplatePurpose::GroupPost, Language::En) => {
+        (TemplatePurpose::GroupPost, _) => {
             "Hi everyone, {activity} is on again on {day}. Who is coming? Everyone is welcome.\n\
              {day} {date}, {time}\n{place}\nBest wishes, {worker}"
         }
@@ -745,9 +745,9 @@ mod tests {
     }
 
     fn wednesday_coffee(lang: Language) -> Values {
-        let (day, date) = match lang {
+        let (day, date) = match lang.texts() {
             Language::Nl => ("woensdag", "4 december"),
-            Language::En => ("Wednesday", "4 December"),
+            _ => ("Wednesday", "4 December"),
         };
         Values::new()
             .with(Placeholder::FirstName, "Sanne")

@@ -104,35 +104,66 @@ impl RetentionMonths {
     }
 }
 
-/// The interface languages. Dutch is the default.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// A language of the interface and of the messages we write. Dutch is the default, English
+/// the second; more come as folders of translations (`crates/web/locales/<code>/`), which the
+/// web layer discovers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Language {
     #[default]
     Nl,
     En,
+    /// A language added as a folder of translations. Texts we write in code (default message
+    /// templates, reminder e-mails) are in English for it, see [`Language::texts`].
+    Other(LangCode),
+}
+
+/// A two- or three-letter ISO 639 language code ("tr", "ar", "pap"), kept inline so that a
+/// language stays `Copy` and nothing a visitor sends is ever leaked or interned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct LangCode([u8; 3], u8);
+
+impl LangCode {
+    pub fn parse(raw: &str) -> Option<LangCode> {
+        let b = raw.trim().as_bytes();
+        if !(2..=3).contains(&b.len()) || !b.iter().all(u8::is_ascii_lowercase) {
+            return None;
+        }
+        let mut code = [0u8; 3];
+        code[..b.len()].copy_from_slice(b);
+        Some(LangCode(code, b.len() as u8))
+    }
+
+    pub fn as_str(&self) -> &str {
+        // Only ASCII lowercase letters get in (see `parse`), so this never falls back.
+        std::str::from_utf8(&self.0[..usize::from(self.1)]).unwrap_or("en")
+    }
 }
 
 impl Language {
-    pub fn as_str(self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             Language::Nl => "nl",
             Language::En => "en",
+            Language::Other(code) => code.as_str(),
         }
     }
 
+    /// Any well-formed language code; whether we have its translations is the web layer's
+    /// question.
     pub fn parse(raw: &str) -> Option<Language> {
         match raw.trim() {
             "nl" => Some(Language::Nl),
             "en" => Some(Language::En),
-            _ => None,
+            other => LangCode::parse(other).map(Language::Other),
         }
     }
 
-    /// The language the switch offers from this one.
-    pub fn other(self) -> Language {
+    /// The language of texts written in code: Dutch or English (English for an added
+    /// language, the one its translators are most likely to read too).
+    pub fn texts(self) -> Language {
         match self {
-            Language::Nl => Language::En,
-            Language::En => Language::Nl,
+            Language::Nl => Language::Nl,
+            _ => Language::En,
         }
     }
 }
@@ -188,7 +219,18 @@ mod tests {
             Ok(TwoFactorPolicy::RequiredForStaff)
         );
         assert_eq!(Language::parse("en"), Some(Language::En));
-        assert_eq!(Language::parse("de"), None);
         assert_eq!(Language::default(), Language::Nl);
+    }
+
+    #[test]
+    fn an_added_language_is_a_code_and_reads_our_own_texts_in_english() {
+        let tr = Language::parse("tr");
+        assert_eq!(tr.map(|l| l.as_str().to_string()), Some("tr".into()));
+        assert_eq!(tr.map(Language::texts), Some(Language::En));
+        assert_eq!(Language::Nl.texts(), Language::Nl);
+        assert_eq!(Language::parse("pap").map(|l| l.as_str().len()), Some(3));
+        for bad in ["", "x", "abcd", "NL", "n1", "../", "e n"] {
+            assert_eq!(Language::parse(bad), None, "{bad}");
+        }
     }
 }

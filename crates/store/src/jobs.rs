@@ -259,12 +259,12 @@ pub fn reminder_text(lang: Language, f: &ReminderFacts<'_>) -> ReminderText {
     let end = f.ends_at.with_timezone(&chrono_tz::Europe::Amsterdam);
     let wd = usize::try_from(start.weekday().num_days_from_monday()).unwrap_or(0);
     let m = usize::try_from(start.month0()).unwrap_or(0);
-    let (day, date) = match lang {
+    let (day, date) = match lang.texts() {
         Language::Nl => (
             WEEKDAYS_NL[wd % 7].to_string(),
             format!("{} {}", start.day(), MONTHS_NL[m % 12]),
         ),
-        Language::En => (
+        _ => (
             WEEKDAYS_EN[wd % 7].to_string(),
             format!("{} {}", start.day(), MONTHS_EN[m % 12]),
         ),
@@ -286,7 +286,7 @@ pub fn reminder_text(lang: Language, f: &ReminderFacts<'_>) -> ReminderText {
     let text = Template::default_for(TemplatePurpose::Reminder, lang)
         .render(&values)
         .unwrap_or_else(|_| format!("{} {day} {date}, {time}\n{place}", f.activity));
-    let (subject, footer) = match lang {
+    let (subject, footer) = match lang.texts() {
         Language::Nl => (
             format!("Herinnering: {} op {day} {date}", f.activity),
             format!(
@@ -294,7 +294,7 @@ pub fn reminder_text(lang: Language, f: &ReminderFacts<'_>) -> ReminderText {
                 f.unsubscribe_url
             ),
         ),
-        Language::En => (
+        _ => (
             format!("Reminder: {} on {day} {date}", f.activity),
             format!(
                 "Don't want reminders by e-mail any more? Click this link:\n{}",
@@ -938,9 +938,9 @@ impl Store {
             }
             JobKind::PersonalMail => {
                 let p: Payload = serde_json::from_str(&j.payload).unwrap_or_default();
-                let footer = match lang {
+                let footer = match lang.texts() {
                     Language::Nl => "Wil je geen e-mail meer van ons? Klik dan op deze link:",
-                    Language::En => "Don't want e-mail from us any more? Click this link:",
+                    _ => "Don't want e-mail from us any more? Click this link:",
                 };
                 (
                     p.subject.unwrap_or_default(),

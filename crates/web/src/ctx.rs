@@ -145,7 +145,7 @@ pub async fn load(State(state): State<AppState>, mut req: Request, next: Next) -
     if path.starts_with("/static/") || matches!(path, "/healthz" | "/readyz" | "/metrics") {
         let ctx = Ctx {
             lang: cookie(&headers, LANG_COOKIE)
-                .and_then(Language::parse)
+                .and_then(crate::i18n::supported)
                 .unwrap_or_default(),
             csrf: String::new(),
             user: None,
@@ -229,7 +229,8 @@ pub async fn load(State(state): State<AppState>, mut req: Request, next: Next) -
     let lang = user
         .as_ref()
         .map(|u| u.account.lang)
-        .or_else(|| cookie(&headers, LANG_COOKIE).and_then(Language::parse))
+        .filter(|l| crate::i18n::languages().contains(l))
+        .or_else(|| cookie(&headers, LANG_COOKIE).and_then(crate::i18n::supported))
         .unwrap_or_default();
 
     let flash = cookie(&headers, FLASH_COOKIE).map(|v| {

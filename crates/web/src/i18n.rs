@@ -19,10 +19,34 @@ static_loader! {
 }
 
 fn langid(lang: Language) -> LanguageIdentifier {
-    match lang {
-        Language::Nl => unic_langid::langid!("nl"),
-        Language::En => unic_langid::langid!("en"),
-    }
+    lang.as_str()
+        .parse()
+        .unwrap_or_else(|_| unic_langid::langid!("nl"))
+}
+
+/// The languages we have translations for, found from the folders of `locales/`: Dutch,
+/// English, then any added language in code order. A folder is all it takes (README
+/// "Accessibility and language").
+pub fn languages() -> &'static [Language] {
+    static LANGUAGES: std::sync::LazyLock<Vec<Language>> = std::sync::LazyLock::new(|| {
+        let mut found: Vec<Language> = LOCALES
+            .locales()
+            .filter_map(|l| Language::parse(l.language.as_str()))
+            .collect();
+        found.sort_by_key(|l| match l {
+            Language::Nl => (0, String::new()),
+            Language::En => (1, String::new()),
+            other => (2, other.as_str().to_string()),
+        });
+        found.dedup();
+        found
+    });
+    &LANGUAGES
+}
+
+/// A language we can show, from a cookie, an address or an account; anything else is none.
+pub fn supported(raw: &str) -> Option<Language> {
+    Language::parse(raw).filter(|l| languages().contains(l))
 }
 
 /// The translator a page renders with.
@@ -124,9 +148,9 @@ impl Tr {
             return self.get("cost-free");
         }
         let (euros, rest) = (cents / 100, cents % 100);
-        match self.lang {
+        match self.lang.texts() {
             Language::Nl => format!("€ {euros},{rest:02}"),
-            Language::En => format!("€{euros}.{rest:02}"),
+            _ => format!("€{euros}.{rest:02}"),
         }
     }
 
@@ -194,11 +218,39 @@ mod tests {
             }
             all
         };
-        let (nl, en) = (read("nl"), read("en"));
-        let missing_en: Vec<&String> = nl.iter().filter(|k| !en.contains(k)).collect();
-        let missing_nl: Vec<&String> = en.iter().filter(|k| !nl.contains(k)).collect();
-        assert!(missing_en.is_empty(), "missing in en: {missing_en:?}");
-        assert!(missing_nl.is_empty(), "missing in nl: {missing_nl:?}");
+        // Every language folder against Dutch, so an added language is checked too.
+        let nl = read("nl");
+        let dir = format!("{}/locales", env!("CARGO_MANIFEST_DIR"));
+        let mut others: Vec<String> = std::fs::read_dir(&dir)
+            .map(|d| {
+                d.filter_map(|e| e.ok())
+                    .filter(|e| e.path().is_dir())
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .filter(|n| n != "nl")
+                    .collect()
+            })
+            .unwrap_or_default();
+        others.sort();
+        assert!(others.contains(&"en".to_string()), "{others:?}");
+        for lang in others {
+            let other = read(&lang);
+            let missing: Vec<&String> = nl.iter().filter(|k| !other.contains(k)).collect();
+            let extra: Vec<&String> = other.iter().filter(|k| !nl.contains(k)).collect();
+            assert!(missing.is_empty(), "missing in {lang}: {missing:?}");
+            assert!(extra.is_empty(), "only in {lang}: {extra:?}");
+        }
+    }
+
+    #[test]
+    fn the_languages_are_the_folders_dutch_first() {
+        assert_eq!(languages().first(), Some(&Language::Nl));
+        assert!(languages().contains(&Language::En));
+        assert_eq!(supported("en"), Some(Language::En));
+        // A well-formed code without translations is not offered.
+        assert_eq!(supported("de"), None);
+        assert_eq!(supported("../etc"), None);
+        assert_eq!(Tr::new(Language::En).get("language-name"), "English");
+        assert_eq!(Tr::new(Language::Nl).get("language-name"), "Nederlands");
     }
 
     #[test]

@@ -17,9 +17,16 @@ pub struct NavItem {
 }
 
 #[derive(Debug, Clone)]
+pub struct LangSwitch {
+    pub code: String,
+    pub label: String,
+    pub href: String,
+}
+
+#[derive(Debug, Clone)]
 pub struct Page {
     pub t: Tr,
-    pub lang: &'static str,
+    pub lang: String,
     pub title: String,
     pub csrf: String,
     pub nav: Vec<NavItem>,
@@ -28,9 +35,9 @@ pub struct Page {
     pub portal: bool,
     pub user_name: String,
     pub home_href: &'static str,
-    pub switch_lang: &'static str,
-    pub switch_label: String,
-    pub switch_href: String,
+    /// One link per other language we have, each in its own language ("English",
+    /// "Nederlands").
+    pub switches: Vec<LangSwitch>,
     pub flash: Option<String>,
     pub errors: FormErrors,
     pub asset_v: &'static str,
@@ -82,7 +89,6 @@ const PORTAL_NAV: &[(&str, &str)] = &[
 impl Page {
     pub fn new(ctx: &Ctx, title_key: &str) -> Page {
         let t = Tr::new(ctx.lang);
-        let other = ctx.lang.other();
         let in_portal = ctx.path.starts_with("/portal");
         let items = match (&ctx.user, &ctx.parent) {
             (_, Some(parent)) if in_portal && !parent.locked => PORTAL_NAV,
@@ -106,7 +112,7 @@ impl Page {
             .map(|(k, arg)| t.get1(k, "name", arg));
         Page {
             title: t.get(title_key),
-            lang: ctx.lang.as_str(),
+            lang: ctx.lang.as_str().to_string(),
             csrf: ctx.csrf.clone(),
             nav,
             signed_in: ctx.user.is_some() && !in_portal,
@@ -117,9 +123,15 @@ impl Page {
                 _ => String::new(),
             },
             home_href: if in_portal { "/portal" } else { "/" },
-            switch_lang: other.as_str(),
-            switch_label: t.get(format!("language-{}", other.as_str())),
-            switch_href: format!("/lang/{}?next={next}", other.as_str()),
+            switches: crate::i18n::languages()
+                .iter()
+                .filter(|l| **l != ctx.lang)
+                .map(|l| LangSwitch {
+                    code: l.as_str().to_string(),
+                    label: Tr::new(*l).get("language-name"),
+                    href: format!("/lang/{}?next={next}", l.as_str()),
+                })
+                .collect(),
             flash,
             errors: FormErrors::default(),
             asset_v: crate::assets::version(),

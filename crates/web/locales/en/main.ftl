@@ -12,6 +12,7 @@ footer-accessibility = Accessibility
 footer-privacy = Privacy
 language-nl = Nederlands
 language-en = English
+language-name = English
 signed-in-as = You are signed in as { $name }.
 sign-out = Sign out
 sign-out-everywhere = Sign out everywhere

@@ -12,6 +12,7 @@ footer-accessibility = Toegankelijkheid
 footer-privacy = Privacy
 language-nl = Nederlands
 language-en = English
+language-name = Nederlands
 signed-in-as = Je bent ingelogd als { $name }.
 sign-out = Uitloggen
 sign-out-everywhere = Overal uitloggen

@@ -51,9 +51,9 @@ fn for_script(headers: &HeaderMap, mut res: Response) -> Response {
 
 /// "10.000" in Dutch, "10,000" in English (UI.md §5).
 fn count(t: &Tr, n: usize) -> String {
-    let sep = match t.lang {
+    let sep = match t.lang.texts() {
         Language::Nl => '.',
-        Language::En => ',',
+        _ => ',',
     };
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);

@@ -28,7 +28,7 @@ pub struct MessagesQuery {
 pub struct TemplateCard {
     pub field: String,
     pub purpose: &'static str,
-    pub lang: &'static str,
+    pub lang: String,
     pub title: String,
     pub text: String,
     pub preview: String,
@@ -102,7 +102,7 @@ async fn messages_page(
                 ),
                 preview: template.render(&sample(lang)).unwrap_or_default(),
                 purpose: purpose.as_str(),
-                lang: lang.as_str(),
+                lang: lang.as_str().to_string(),
                 own: stored.is_some(),
                 field: f,
                 text,

@@ -4,7 +4,6 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use mtp_domain::Language;
 use serde::Deserialize;
 
 use crate::AppState;
@@ -48,7 +47,7 @@ pub async fn switch_language(
     Path(lang): Path<String>,
     Query(q): Query<NextQuery>,
 ) -> Result<Response, AppError> {
-    let lang = Language::parse(&lang).ok_or(AppError::NotFound)?;
+    let lang = crate::i18n::supported(&lang).ok_or(AppError::NotFound)?;
     if let Some(u) = &ctx.user {
         state
             .store
