@@ -236,17 +236,7 @@ async fn every_route_allows_exactly_the_roles_in_its_rule(app: TestApp) {
         .create_portal_link(&all, None, expected_family)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    let (_, scope) = app
-        .store
-        .use_portal_link(
-            &app.store
-                .create_portal_link(&all, None, expected_family)
-                .await
-                .unwrap_or_else(|e| panic!("{e}")),
-        )
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
-        .unwrap_or_else(|e| panic!("{e:?}"));
+    let scope = app.parent_scope(&all, expected_family).await;
     let idea = app
         .store
         .add_idea(

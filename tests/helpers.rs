@@ -157,6 +157,25 @@ impl TestApp {
             .unwrap_or_else(|| panic!("no neighbourhood {name}"))
     }
 
+    /// A household's portal scope, as a parent who opened a fresh sign-in link gets it.
+    pub async fn parent_scope(
+        &self,
+        t: &mtp_domain::Tenant,
+        household: uuid::Uuid,
+    ) -> mtp_store::portal::PortalScope {
+        let token = self
+            .store
+            .create_portal_link(t, None, household)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        self.store
+            .use_portal_link(&token)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .map(|(_, scope)| scope)
+            .unwrap_or_else(|e| panic!("the link did not open: {e:?}"))
+    }
+
     /// The demo's coffee hour in Almere Poort and its next session.
     pub async fn coffee_hour(&self) -> (uuid::Uuid, uuid::Uuid) {
         let t = self.org("Almere").await;

@@ -234,17 +234,7 @@ async fn a_parent_reaches_only_their_own_household(app: TestApp) {
         .create_portal_link(&lelystad, None, lelystad_family)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    let (_, almere_scope) = app
-        .store
-        .use_portal_link(
-            &app.store
-                .create_portal_link(&almere, None, single)
-                .await
-                .unwrap_or_else(|e| panic!("{e}")),
-        )
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
-        .unwrap_or_else(|e| panic!("{e:?}"));
+    let almere_scope = app.parent_scope(&almere, single).await;
     let idea = app
         .store
         .add_idea(

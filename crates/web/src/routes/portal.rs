@@ -19,7 +19,9 @@ use mtp_domain::portal::{
 };
 use mtp_domain::{Email, FieldError, PhoneNumber, Purpose};
 use mtp_store::calendar::Feed;
-use mtp_store::portal::{ContactChange, IdeaLine, LinkState, Offer, PortalVisitor, Unlock};
+use mtp_store::portal::{
+    ContactChange, IdeaLine, LinkState, Offer, PortalScope, PortalVisitor, Unlock,
+};
 use mtp_store::{NewAuditEvent, RsvpLine, StoreError};
 use serde::Deserialize;
 
@@ -37,15 +39,15 @@ const COOKIE_DAYS: i64 = 400;
 const AHEAD_WEEKS: i64 = 8;
 
 /// An audit entry for something a parent did: no account, the household as actor and object.
-async fn audit(state: &AppState, v: &PortalVisitor, action: &str, detail: &str) {
+async fn audit(state: &AppState, scope: &PortalScope, action: &str, detail: &str) {
     let event = NewAuditEvent {
-        org_id: v.scope.org_id(),
+        org_id: scope.org_id(),
         actor_id: None,
         actor_role: "parent".into(),
         action: action.into(),
         object_type: "household".into(),
-        object_id: Some(v.scope.household_id()),
-        neighbourhood_id: Some(v.scope.neighbourhood_id()),
+        object_id: Some(scope.household_id()),
+        neighbourhood_id: Some(scope.neighbourhood_id()),
         outcome: Outcome::Allowed,
         detail: detail.into(),
     };
@@ -283,20 +285,7 @@ pub async fn link_sign_in(
             if let Some(old) = &ctx.portal_token {
                 state.store.end_portal_session(old).await?;
             }
-            let event = NewAuditEvent {
-                org_id: scope.org_id(),
-                actor_id: None,
-                actor_role: "parent".into(),
-                action: "portal.sign-in".into(),
-                object_type: "household".into(),
-                object_id: Some(scope.household_id()),
-                neighbourhood_id: Some(scope.neighbourhood_id()),
-                outcome: Outcome::Allowed,
-                detail: String::new(),
-            };
-            if let Err(e) = state.store.audit(event).await {
-                tracing::error!(error = %e, "could not write audit event");
-            }
+            audit(&state, &scope, "portal.sign-in", "").await;
             let res = redirect_with_flash(&state, "/portal", "flash-portal-welcome", "");
             Ok(with_cookie(
                 res,
@@ -325,7 +314,7 @@ pub async fn logout(State(state): State<AppState>, ctx: Ctx) -> Result<Response,
     if let Some(token) = &ctx.portal_token {
         state.store.end_portal_session(token).await?;
         if let Some(v) = &ctx.parent {
-            audit(&state, v, "portal.sign-out", "").await;
+            audit(&state, &v.scope, "portal.sign-out", "").await;
         }
     }
     let res = redirect_with_flash(&state, "/portal/login", "flash-portal-signed-out", "");
@@ -367,14 +356,14 @@ pub async fn unlock(
     match state.store.unlock_portal(&token, &pin).await? {
         Unlock::Open => Ok(Redirect::to("/portal").into_response()),
         Unlock::Wrong { left } => {
-            audit(&state, &v, "portal.pin-wrong", "").await;
+            audit(&state, &v.scope, "portal.pin-wrong", "").await;
             errors.add("pin", t.get1("portal-pin-wrong", "count", left));
             Ok(unprocessable(render_page(&UnlockPage {
                 p: Page::new(&ctx, "portal-unlock-title").with_errors(errors),
             })))
         }
         Unlock::SignedOut => {
-            audit(&state, &v, "portal.pin-locked-out", "").await;
+            audit(&state, &v.scope, "portal.pin-locked-out", "").await;
             let res = redirect_with_flash(&state, "/portal/login", "flash-portal-pin-locked", "");
             Ok(with_cookie(
                 res,
@@ -439,7 +428,7 @@ pub async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
     let next = next_at.map(|i| views.remove(i));
     let consents = consent_views(&t, &state.store.portal_consents(&v.scope).await?);
     let erasure_requested = state.store.portal_erasure_requested(&v.scope).await?;
-    audit(&state, &v, "portal.home-viewed", "").await;
+    audit(&state, &v.scope, "portal.home-viewed", "").await;
     Ok(render_page(&HomePage {
         hello: t.get1("portal-hello", "name", &v.first_name),
         p: Page::new(&ctx, "portal-home-title"),
@@ -596,7 +585,7 @@ pub async fn answer(
         if coming { "coming" } else { "not-coming" },
         line.children
     );
-    audit(&state, &v, "portal.answer", &detail).await;
+    audit(&state, &v.scope, "portal.answer", &detail).await;
     let flash = if coming {
         "flash-portal-coming"
     } else {
@@ -655,7 +644,7 @@ pub async fn calendar_address(
 ) -> Result<Response, AppError> {
     let v = ctx.parent()?.clone();
     let token = state.store.portal_calendar_feed(&v.scope).await?;
-    audit(&state, &v, "portal.calendar-address", "").await;
+    audit(&state, &v.scope, "portal.calendar-address", "").await;
     let https_url = format!("{}/calendar/{token}.ics", state.cfg.public_url);
     let webcal_url =
         https_url
@@ -747,7 +736,7 @@ pub async fn add_idea(
         ));
     };
     state.store.add_idea(&v.scope, kind, &title).await?;
-    audit(&state, &v, "portal.idea-added", kind.as_str()).await;
+    audit(&state, &v.scope, "portal.idea-added", kind.as_str()).await;
     Ok(redirect_with_flash(
         &state,
         "/portal/ideas",
@@ -766,7 +755,7 @@ pub async fn vote(
     let now_voting = state.store.toggle_idea_vote(&v.scope, idea_id).await?;
     audit(
         &state,
-        &v,
+        &v.scope,
         if now_voting {
             "portal.idea-vote"
         } else {
@@ -791,7 +780,7 @@ pub async fn consents(State(state): State<AppState>, ctx: Ctx) -> Result<Respons
     let v = ctx.parent()?.clone();
     let t = Tr::new(ctx.lang);
     let records = state.store.portal_consents(&v.scope).await?;
-    audit(&state, &v, "portal.consents-viewed", "").await;
+    audit(&state, &v.scope, "portal.consents-viewed", "").await;
     Ok(render_page(&ConsentsPage {
         p: Page::new(&ctx, "portal-consents-title"),
         consents: consent_views(&t, &records),
@@ -928,7 +917,7 @@ pub async fn consent_confirm(
     } else {
         "portal.consent-withdrawn"
     };
-    audit(&state, &v, action, purpose.as_str()).await;
+    audit(&state, &v.scope, action, purpose.as_str()).await;
     Ok(Redirect::to(&format!("/portal/consents/{}/done", purpose.as_str())).into_response())
 }
 
@@ -1009,7 +998,7 @@ pub async fn data(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
                 .count()
         })
         .unwrap_or(0);
-    audit(&state, &v, "portal.data-viewed", "").await;
+    audit(&state, &v.scope, "portal.data-viewed", "").await;
     Ok(render_page(&DataPage {
         p: Page::new(&ctx, "portal-data-title"),
         parents: parent_views(&t, &h),
@@ -1039,7 +1028,7 @@ pub async fn data(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
 pub async fn download(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
     let v = ctx.parent()?.clone();
     let export = state.store.portal_export(&v.scope).await?;
-    audit(&state, &v, "portal.data-downloaded", "").await;
+    audit(&state, &v.scope, "portal.data-downloaded", "").await;
     let body = serde_json::to_string_pretty(&export).map_err(|_| AppError::Internal)?;
     Ok((
         [
@@ -1117,7 +1106,7 @@ pub async fn contact_save(
     for c in &changes {
         state.store.portal_update_contact(&v.scope, c).await?;
     }
-    audit(&state, &v, "portal.contact-changed", "").await;
+    audit(&state, &v.scope, "portal.contact-changed", "").await;
     Ok(redirect_with_flash(
         &state,
         "/portal/data",
@@ -1144,7 +1133,7 @@ pub async fn erase_form(State(state): State<AppState>, ctx: Ctx) -> Result<Respo
 pub async fn erase_request(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
     let v = ctx.parent()?.clone();
     state.store.portal_request_erasure(&v.scope).await?;
-    audit(&state, &v, "portal.erasure-requested", "").await;
+    audit(&state, &v.scope, "portal.erasure-requested", "").await;
     Ok(Redirect::to("/portal/data/erase").into_response())
 }
 
@@ -1173,7 +1162,7 @@ pub async fn pin_save(
     let t = Tr::new(ctx.lang);
     if f.get("remove") == "yes" {
         state.store.set_portal_pin(&token, None).await?;
-        audit(&state, &v, "portal.pin-removed", "").await;
+        audit(&state, &v.scope, "portal.pin-removed", "").await;
         return Ok(redirect_with_flash(
             &state,
             "/portal/data",
@@ -1189,7 +1178,7 @@ pub async fn pin_save(
         })));
     };
     state.store.set_portal_pin(&token, Some(&pin)).await?;
-    audit(&state, &v, "portal.pin-set", "").await;
+    audit(&state, &v.scope, "portal.pin-set", "").await;
     Ok(redirect_with_flash(
         &state,
         "/portal/data",
