@@ -15,3 +15,4 @@ mod households;
 mod import;
 mod privacy;
 mod reminders;
+mod scale_out;

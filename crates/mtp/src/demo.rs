@@ -235,14 +235,14 @@ pub async fn load(store: &Store) -> anyhow::Result<Vec<DemoLogin>> {
     Ok(logins)
 }
 
-const MOTHERS: [&str; 36] = [
+pub(crate) const MOTHERS: [&str; 36] = [
     "Sanne", "Fatima", "Priya", "Ayse", "Lisa", "Naima", "Kim", "Esther", "Samira", "Joyce",
     "Ilse", "Marloes", "Yasmina", "Chantal", "Dewi", "Olga", "Amal", "Rosa", "Bianca", "Merel",
     "Hanna", "Zeynep", "Sharon", "Nadia", "Ingrid", "Latifa", "Anouk", "Mariska", "Ebru", "Gloria",
     "Tamara", "Jolanda", "Kelly", "Rania", "Svetlana", "Wendy",
 ];
-const FATHERS: [&str; 6] = ["Mark", "Kevin", "Youssef", "Dennis", "Ricardo", "Tom"];
-const LAST: [&str; 14] = [
+pub(crate) const FATHERS: [&str; 6] = ["Mark", "Kevin", "Youssef", "Dennis", "Ricardo", "Tom"];
+pub(crate) const LAST: [&str; 14] = [
     "de Vries",
     "Jansen",
     "Bakker",
@@ -258,7 +258,7 @@ const LAST: [&str; 14] = [
     "Kowalski",
     "de Graaf",
 ];
-const CHILDREN: [&str; 20] = [
+pub(crate) const CHILDREN: [&str; 20] = [
     "Noah", "Emma", "Sem", "Julia", "Liam", "Mila", "Adam", "Sara", "Yusuf", "Nora", "Daan", "Zoë",
     "Milan", "Lina", "Finn", "Lotte", "Amir", "Tess", "Luca", "Ivy",
 ];
