@@ -8,12 +8,13 @@
 # households.rs `households`, sessions.rs `session_detail` and `write_attendance`,
 # encourage.rs `worklist`, audit.rs `audit_entries`), with the values filled in.
 #
-# Usage: scripts/explain.sh [orgs]           # default 5 organisations = 1/10 of national
+# Usage: scripts/explain.sh [orgs [generate options…]]  # default 5 organisations = 1/10 of national
 #        EXPLAIN_URL=postgres://…/db scripts/explain.sh   # an already loaded database
 # The binary is $MTP_BIN (default target/release/mtp, else target/debug/mtp).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ORGS=${1:-5}
+shift || true
 BIN=${MTP_BIN:-}
 if [ -z "$BIN" ]; then
   if [ -x target/release/mtp ]; then BIN=$PWD/target/release/mtp; else BIN=$PWD/target/debug/mtp; fi
@@ -28,7 +29,7 @@ else
   trap 'psql -q "$ADMIN" -c "DROP DATABASE IF EXISTS $db" >/dev/null' EXIT
   url=${ADMIN%/*}/$db
   MTP_DATABASE_URL=$url "$BIN" migrate >/dev/null
-  MTP_DATABASE_URL=$url MTP_LOG=warn nice -n 10 "$BIN" generate --scale national --orgs "$ORGS"
+  MTP_DATABASE_URL=$url MTP_LOG=warn nice -n 10 "$BIN" generate --scale national --orgs "$ORGS" "$@"
 fi
 q() { psql -X -q -At "$url" -c "$1"; }
 q "VACUUM ANALYZE" >/dev/null
@@ -52,8 +53,10 @@ q "SELECT relname || ': ' || n_live_tup FROM pg_stat_user_tables WHERE relname I
 explain() { # title, statement
   echo
   echo "## $1"
-  psql -X -q "$url" -c "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) $2"
+  psql -X -q "$url" -c "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) $2" | short
 }
+# Long id lists in filters are cut to their start, so a plan stays readable.
+short() { sed -E 's/(\{[^}]{0,80})[^}]*\}/\1…}/g; s/^ +QUERY PLAN *$/ QUERY PLAN/; /^-+$/d'; }
 
 explain "Household list: newest 50 of a worker's neighbourhood" \
   "SELECT * FROM household WHERE org_id = '$org' AND anonymised_at IS NULL AND neighbourhood_id IN ('$nb') ORDER BY created_at DESC, id DESC LIMIT 50"
@@ -75,7 +78,7 @@ explain "Session page: their children" \
   "SELECT * FROM child WHERE org_id = '$org' AND household_id IN ($list_ids)"
 echo
 echo "## Check-in write (one tap; rolled back)"
-psql -X -q "$url" <<SQL
+(psql -X -q "$url" <<SQL
 BEGIN;
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) INSERT INTO checkin_key (org_id, key, session_id, household_id, action, at) VALUES ('$org', 'explain-tap', '$next', '$hh', 'present', now()) ON CONFLICT DO NOTHING;
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) INSERT INTO attendance (org_id, session_id, household_id, status, reason, adults, children, walk_in, recorded_by, recorded_at) VALUES ('$org', '$next', '$hh', 'present', NULL, 1, 1, false, NULL, now()) ON CONFLICT (org_id, session_id, household_id) DO UPDATE SET status = excluded.status, children = excluded.children;
@@ -83,6 +86,7 @@ EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) UPDATE household SET last_attended_at = no
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) UPDATE audit_head SET seq = seq + 1 WHERE org_id = '$org';
 ROLLBACK;
 SQL
+) | short
 explain "Worklist: the last eight sessions held" \
   "SELECT * FROM session WHERE org_id = '$org' AND activity_id = '$act' AND starts_at < '$next_start' AND state NOT IN ('cancelled', 'not_held') ORDER BY starts_at DESC LIMIT 8"
 explain "Worklist: their attendance" \

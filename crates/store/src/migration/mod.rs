@@ -12,6 +12,8 @@ mod m20261128_000004_import;
 mod m20261129_000005_activities;
 mod m20261129_000006_encouragement;
 mod m20261129_000007_reminders;
+// 000008 and 000009 are taken by work on other branches.
+mod m20261129_000010_query_plan_indexes;
 
 pub struct Migrator;
 
@@ -26,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000005_activities::Migration),
             Box::new(m20261129_000006_encouragement::Migration),
             Box::new(m20261129_000007_reminders::Migration),
+            Box::new(m20261129_000010_query_plan_indexes::Migration),
         ]
     }
 }
