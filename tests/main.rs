@@ -19,3 +19,4 @@ mod import;
 mod portal;
 mod privacy;
 mod reminders;
+mod scale_out;

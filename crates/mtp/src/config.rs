@@ -52,6 +52,22 @@ pub struct Config {
     /// The wait after a failed send, in seconds; it doubles with each try (at most 6 hours).
     #[arg(long, env = "MTP_MAIL_RETRY_SECS", default_value_t = 60, global = true)]
     pub mail_retry_secs: u64,
+    /// Seconds after start-up before this server first runs the retention job.
+    #[arg(
+        long,
+        env = "MTP_RETENTION_FIRST_SECS",
+        default_value_t = 600,
+        global = true
+    )]
+    pub retention_first_secs: u64,
+    /// Seconds between two retention runs of this server.
+    #[arg(
+        long,
+        env = "MTP_RETENTION_EVERY_SECS",
+        default_value_t = 3600,
+        global = true
+    )]
+    pub retention_every_secs: u64,
 }
 
 impl Config {
@@ -78,6 +94,8 @@ impl Config {
             mail_from: None,
             mail_poll_ms: 200,
             mail_retry_secs: 1,
+            retention_first_secs: 600,
+            retention_every_secs: 3600,
         }
     }
 }

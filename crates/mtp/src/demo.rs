@@ -331,14 +331,14 @@ pub async fn parent_link(store: &Store) -> anyhow::Result<Option<(String, String
     Ok(Some((name, format!("/portal/link/{token}"))))
 }
 
-const MOTHERS: [&str; 36] = [
+pub(crate) const MOTHERS: [&str; 36] = [
     "Sanne", "Fatima", "Priya", "Ayse", "Lisa", "Naima", "Kim", "Esther", "Samira", "Joyce",
     "Ilse", "Marloes", "Yasmina", "Chantal", "Dewi", "Olga", "Amal", "Rosa", "Bianca", "Merel",
     "Hanna", "Zeynep", "Sharon", "Nadia", "Ingrid", "Latifa", "Anouk", "Mariska", "Ebru", "Gloria",
     "Tamara", "Jolanda", "Kelly", "Rania", "Svetlana", "Wendy",
 ];
-const FATHERS: [&str; 6] = ["Mark", "Kevin", "Youssef", "Dennis", "Ricardo", "Tom"];
-const LAST: [&str; 14] = [
+pub(crate) const FATHERS: [&str; 6] = ["Mark", "Kevin", "Youssef", "Dennis", "Ricardo", "Tom"];
+pub(crate) const LAST: [&str; 14] = [
     "de Vries",
     "Jansen",
     "Bakker",
@@ -354,7 +354,7 @@ const LAST: [&str; 14] = [
     "Kowalski",
     "de Graaf",
 ];
-const CHILDREN: [&str; 20] = [
+pub(crate) const CHILDREN: [&str; 20] = [
     "Noah", "Emma", "Sem", "Julia", "Liam", "Mila", "Adam", "Sara", "Yusuf", "Nora", "Daan", "Zoë",
     "Milan", "Lina", "Finn", "Lotte", "Amir", "Tess", "Luca", "Ivy",
 ];

@@ -73,7 +73,11 @@ pub async fn start(
     };
     let state = AppState::new(store.clone(), web, metrics).await?;
     let app = mtp_web::app(state).into_make_service_with_connect_info::<SocketAddr>();
-    spawn_housekeeping(store.clone());
+    spawn_housekeeping(
+        store.clone(),
+        Duration::from_secs(cfg.retention_first_secs),
+        Duration::from_secs(cfg.retention_every_secs),
+    );
     spawn_mail_queue(store.clone(), mailer(cfg, addr)?, cfg.mail_poll_ms);
     let handle = tokio::spawn(async move {
         if let Err(e) = axum::serve(listener, app)
@@ -125,28 +129,34 @@ async fn install_metrics_recorder(
 /// Every app server may run this: each step is idempotent, so several at once do no harm.
 /// The retention job anonymises each household at most once (a conditional update), and
 /// its state lives in the database, so a restart simply picks up where it stopped.
-fn spawn_housekeeping(store: Store) {
+/// The retention job has its own timer (`MTP_RETENTION_FIRST_SECS`, `MTP_RETENTION_EVERY_SECS`:
+/// ten minutes after start, then hourly) so a test can run it on two real servers at once.
+fn spawn_housekeeping(store: Store, retention_first: Duration, retention_every: Duration) {
+    let purger = store.clone();
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(600));
-        let mut runs: u64 = 0;
         loop {
             tick.tick().await;
-            runs += 1;
-            // Hourly, starting ten minutes after start-up.
-            if runs % 6 == 2 {
-                match store.run_retention().await {
-                    Ok(reports) => {
-                        let n: u32 = reports.iter().map(|r| r.anonymised).sum();
-                        tracing::info!(anonymised = n, "retention run");
-                    }
-                    Err(e) => tracing::warn!(error = %e, "retention run failed"),
-                }
-            }
-            if let Err(e) = store.purge_expired_sessions().await {
+            if let Err(e) = purger.purge_expired_sessions().await {
                 tracing::warn!(error = %e, "purging sessions failed");
             }
-            if let Err(e) = store.purge_old_login_failures().await {
+            if let Err(e) = purger.purge_old_login_failures().await {
                 tracing::warn!(error = %e, "purging login failures failed");
+            }
+        }
+    });
+    tokio::spawn(async move {
+        let start = tokio::time::Instant::now() + retention_first;
+        let mut tick = tokio::time::interval_at(start, retention_every.max(Duration::from_secs(1)));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            match store.run_retention().await {
+                Ok(reports) => {
+                    let n: u32 = reports.iter().map(|r| r.anonymised).sum();
+                    tracing::info!(anonymised = n, "retention run");
+                }
+                Err(e) => tracing::warn!(error = %e, "retention run failed"),
             }
         }
     });

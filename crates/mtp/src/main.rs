@@ -45,16 +45,33 @@ enum Command {
         out: Option<std::path::PathBuf>,
     },
     /// Add N synthetic households to the demo neighbourhood, for benchmarks (docs/benchmarks.md).
+    /// With `--scale national`: the national data set of issue #7 instead (50 organisations,
+    /// 1,000 neighbourhoods, 500,000 households, 10 years of weekly sessions), or a smaller one
+    /// of the same shape with `--orgs`.
     Generate {
         #[arg(long, default_value_t = 100_000)]
         households: usize,
+        /// `national`: generate the national data set (the other size options then default
+        /// to its shape).
+        #[arg(long, value_parser = ["national"])]
+        scale: Option<String>,
+        /// With `--scale national`: how many organisations (50 is the full size; 5 is 1/10).
+        #[arg(long)]
+        orgs: Option<usize>,
+        /// With `--scale national`: neighbourhoods per organisation.
+        #[arg(long)]
+        per_org: Option<usize>,
+        /// With `--scale national`: households per neighbourhood.
+        #[arg(long)]
+        per_neighbourhood: Option<usize>,
         /// Grow the demo organisation to this many neighbourhoods, each with a weekly coffee
         /// hour, a dozen households and their attendance (0: leave the programme alone).
         #[arg(long, default_value_t = 0)]
         neighbourhoods: usize,
-        /// Years of weekly sessions per generated neighbourhood.
-        #[arg(long, default_value_t = 1)]
-        years: u32,
+        /// Years of weekly sessions per generated neighbourhood (default 1; 10 with
+        /// `--scale national`).
+        #[arg(long)]
+        years: Option<u32>,
     },
     /// Run the retention job now: anonymise households kept longer than the organisation's
     /// retention period, and print what it did.
@@ -214,11 +231,38 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Generate {
             households,
+            scale,
+            orgs,
+            per_org,
+            per_neighbourhood,
             neighbourhoods,
             years,
         } => {
             let store = mtp::open_store(&cfg).await?;
             let started = std::time::Instant::now();
+            if scale.is_some() {
+                let full = mtp::scale::Shape::NATIONAL;
+                let shape = mtp::scale::Shape {
+                    orgs: orgs.unwrap_or(full.orgs),
+                    per_org: per_org.unwrap_or(full.per_org),
+                    per_neighbourhood: per_neighbourhood.unwrap_or(full.per_neighbourhood),
+                    years: years.unwrap_or(full.years),
+                };
+                let g = mtp::scale::national(&store, shape).await?;
+                println!(
+                    "generated {} organisations, {} neighbourhoods, {} households, {} sessions, {} attendance rows, {} contact moments, {} consents in {:.1} s",
+                    g.orgs,
+                    g.neighbourhoods,
+                    g.households,
+                    g.sessions,
+                    g.attendance,
+                    g.contacts,
+                    g.consents,
+                    started.elapsed().as_secs_f64()
+                );
+                return Ok(ExitCode::SUCCESS);
+            }
+            let years = years.unwrap_or(1);
             let n = mtp::demo::generate(&store, households).await?;
             println!(
                 "generated {n} households in {:.1} s",

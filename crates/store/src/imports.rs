@@ -80,7 +80,7 @@ fn params_per_statement<C: ConnectionTrait>(db: &C) -> usize {
 /// does not set TCP_NODELAY, so on PostgreSQL a statement larger than the socket's send buffer
 /// (16 KB at first) waits some 40 ms for TCP's delayed acknowledgement: at 200 rows per
 /// statement, an import of 10,000 households spent 8 of its 11 s waiting.
-async fn insert_chunked<A, C>(db: &C, rows: Vec<A>) -> Result<()>
+pub(crate) async fn insert_chunked<A, C>(db: &C, rows: Vec<A>) -> Result<()>
 where
     A: ActiveModelTrait + Send,
     C: ConnectionTrait,

@@ -14,6 +14,7 @@ pub mod calendar;
 pub mod chat;
 pub mod encourage;
 mod group_commit;
+pub mod history;
 pub mod households;
 pub mod imports;
 pub mod jobs;
@@ -38,6 +39,7 @@ pub use activities::{Activity, ActivityDraft, Registered, Registrant, SessionSum
 pub use audit::{AuditEntry, AuditFilter, ChainReport, NewAuditEvent};
 pub use chat::{ChatMember, ChatPost};
 pub use encourage::{FollowUp, NewContact, Worklist, WorklistCard};
+pub use history::{PastConsent, PastContact};
 pub use households::{
     Attended, Child, ChildDraft, Household, HouseholdDraft, HouseholdEvent, HouseholdFilter,
     HouseholdSummary, Parent, ParentDraft,

@@ -13,6 +13,8 @@ mod m20261129_000005_activities;
 mod m20261129_000006_encouragement;
 mod m20261129_000007_reminders;
 mod m20261129_000008_portal;
+// 000009 was reserved for a branch that did not need a migration.
+mod m20261129_000010_query_plan_indexes;
 
 pub struct Migrator;
 
@@ -28,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000006_encouragement::Migration),
             Box::new(m20261129_000007_reminders::Migration),
             Box::new(m20261129_000008_portal::Migration),
+            Box::new(m20261129_000010_query_plan_indexes::Migration),
         ]
     }
 }
