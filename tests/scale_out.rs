@@ -755,7 +755,7 @@ fn plan_nodes(v: &serde_json::Value, out: &mut Vec<(String, String)>) {
     }
 }
 
-/// The household list and the session page's queries (as the store sends them, see
+/// The household list and the session page's queries (written out to mirror the store's, as in
 /// scripts/explain.sh) can be answered through an index bounded by the tenant. At this small
 /// size the planner may rightly prefer reading a tiny table whole, so sequential scans are
 /// priced out (`enable_seqscan = off`): a query that still gets a Seq Scan has no index that
