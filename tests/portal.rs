@@ -290,6 +290,49 @@ async fn what_a_parent_does_the_worker_sees_at_once(app: TestApp) {
         .unwrap_or_else(|e| panic!("{e}"));
     let (mut c, _) = sign_in_with_link(&app, &token).await;
 
+    // The neighbourhood's contact person, set by the administrator, on the start page.
+    let home = c.get("/portal").await;
+    assert!(home.body.contains("Bel of app Fatima"), "{}", home.body);
+    assert!(
+        home.body.contains("https://wa.me/31612000001"),
+        "{}",
+        home.body
+    );
+    let poort = app.neighbourhood(&t, "Almere Poort").await;
+    let mut admin = app.client();
+    admin.login(&logins["admin"]).await;
+    admin.get(&format!("/admin/neighbourhoods/{poort}")).await;
+    let bad = admin
+        .post(
+            &format!("/admin/neighbourhoods/{poort}"),
+            &[
+                ("name", "Almere Poort"),
+                ("contact_name", "Joost"),
+                ("contact_phone", "12"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("contact_phone-error"), "{}", bad.body);
+    admin
+        .post(
+            &format!("/admin/neighbourhoods/{poort}"),
+            &[
+                ("name", "Almere Poort"),
+                ("cbs_code", "WK003401"),
+                ("contact_name", "Joost"),
+                ("contact_phone", "020-123 45 67"),
+            ],
+        )
+        .await;
+    let home = c.get("/portal").await;
+    assert!(home.body.contains("Bel of app Joost"), "{}", home.body);
+    assert!(home.body.contains("tel:+31201234567"), "{}", home.body);
+    assert!(
+        !home.body.contains("https://wa.me/"),
+        "a landline gets no WhatsApp button"
+    );
+
     let form = c
         .get(&format!("/portal/sessions/{session}?answer=yes"))
         .await;

@@ -249,6 +249,13 @@ async fn portal(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<()> 
     if !store.idea_demand(&tenant, poort).await?.is_empty() {
         return Ok(());
     }
+    // The worker parents see on their start page (a made-up number).
+    let contact = PersonName::parse("Fatima").map_err(|e| anyhow::anyhow!("demo name: {e}"))?;
+    let phone = mtp_domain::PhoneNumber::parse("06-12 00 00 01")
+        .map_err(|e| anyhow::anyhow!("demo phone: {e}"))?;
+    store
+        .set_neighbourhood_contact(&tenant, poort, Some(&contact), Some(&phone))
+        .await?;
     let (households, _) = store
         .households(&tenant, &mtp_store::HouseholdFilter::default(), 100, 0)
         .await?;

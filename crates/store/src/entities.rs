@@ -34,6 +34,8 @@ pub mod neighbourhood {
         pub name: String,
         pub cbs_code: Option<String>,
         pub created_at: DateTimeUtc,
+        pub contact_name: String,
+        pub contact_phone: Option<String>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

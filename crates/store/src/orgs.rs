@@ -74,6 +74,9 @@ pub struct Neighbourhood {
     pub org_id: Uuid,
     pub name: String,
     pub cbs_code: Option<String>,
+    /// Who parents can call or WhatsApp (first name; empty when not set).
+    pub contact_name: String,
+    pub contact_phone: Option<mtp_domain::PhoneNumber>,
 }
 
 impl From<neighbourhood::Model> for Neighbourhood {
@@ -83,6 +86,11 @@ impl From<neighbourhood::Model> for Neighbourhood {
             org_id: m.org_id,
             name: m.name,
             cbs_code: m.cbs_code,
+            contact_name: m.contact_name,
+            contact_phone: m
+                .contact_phone
+                .as_deref()
+                .and_then(mtp_domain::PhoneNumber::from_e164),
         }
     }
 }
@@ -251,6 +259,33 @@ impl Store {
         insert_neighbourhood(&self.db, org_id, name, cbs).await
     }
 
+    /// Set who parents of a neighbourhood can contact (shown in the parent portal).
+    pub async fn set_neighbourhood_contact(
+        &self,
+        tenant: &Tenant,
+        id: Uuid,
+        name: Option<&PersonName>,
+        phone: Option<&mtp_domain::PhoneNumber>,
+    ) -> Result<()> {
+        let existing = self.neighbourhood(tenant, id).await?;
+        neighbourhood::Entity::update_many()
+            .col_expr(
+                neighbourhood::Column::ContactName,
+                name.map(|n| n.as_str().to_string())
+                    .unwrap_or_default()
+                    .into(),
+            )
+            .col_expr(
+                neighbourhood::Column::ContactPhone,
+                phone.map(|p| p.e164().to_string()).into(),
+            )
+            .filter(neighbourhood::Column::OrgId.eq(existing.org_id))
+            .filter(neighbourhood::Column::Id.eq(existing.id))
+            .exec(&self.db)
+            .await?;
+        Ok(())
+    }
+
     pub async fn update_neighbourhood(
         &self,
         tenant: &Tenant,
@@ -311,6 +346,8 @@ async fn insert_neighbourhood<C: sea_orm::ConnectionTrait>(
         name: Set(name.as_str().to_string()),
         cbs_code: Set(cbs.map(|c| c.as_str().to_string())),
         created_at: Set(now()),
+        contact_name: Set(String::new()),
+        contact_phone: Set(None),
     }
     .insert(db)
     .await

@@ -1104,6 +1104,18 @@ impl Store {
         Ok(i.neighbourhood_id)
     }
 
+    /// Who the parents of the household's neighbourhood can call or WhatsApp, if set.
+    pub async fn portal_contact(
+        &self,
+        scope: &PortalScope,
+    ) -> Result<Option<(String, Option<PhoneNumber>)>> {
+        let n = self
+            .neighbourhood(&scope.tenant(), scope.neighbourhood_id)
+            .await?;
+        Ok((!n.contact_name.is_empty() || n.contact_phone.is_some())
+            .then_some((n.contact_name, n.contact_phone)))
+    }
+
     /// A household's calendar address from the portal: a new one, shown once.
     pub async fn portal_calendar_feed(&self, scope: &PortalScope) -> Result<String> {
         self.renew_calendar_feed(&scope.tenant(), scope.household_id)

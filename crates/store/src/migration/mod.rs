@@ -15,6 +15,7 @@ mod m20261129_000007_reminders;
 mod m20261129_000008_portal;
 // 000009 was reserved for a branch that did not need a migration.
 mod m20261129_000010_query_plan_indexes;
+mod m20261129_000011_neighbourhood_contact;
 
 pub struct Migrator;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000007_reminders::Migration),
             Box::new(m20261129_000008_portal::Migration),
             Box::new(m20261129_000010_query_plan_indexes::Migration),
+            Box::new(m20261129_000011_neighbourhood_contact::Migration),
         ]
     }
 }

@@ -232,3 +232,7 @@ timeline-portal_ended = Signed out on all phones
 timeline-portal_request = Request through the app
 timeline-contact_changed = Contact details changed in the app
 timeline-data_downloaded = Details downloaded in the app
+
+portal-contact-heading = Contact
+portal-contact-lead = Questions? Call or WhatsApp { $name }:
+portal-contact-whatsapp = Send a WhatsApp

@@ -232,3 +232,7 @@ timeline-portal_ended = Uitgelogd op alle telefoons
 timeline-portal_request = Vraag via de app
 timeline-contact_changed = Contactgegevens veranderd in de app
 timeline-data_downloaded = Gegevens gedownload in de app
+
+portal-contact-heading = Contact
+portal-contact-lead = Vragen? Bel of app { $name }:
+portal-contact-whatsapp = Stuur een WhatsApp

@@ -227,15 +227,28 @@ fn neighbourhood_page(ctx: &Ctx, f: FormData, errors: FormErrors, id: Option<Uui
     })
 }
 
+/// Who parents of the neighbourhood can contact: a first name and a phone number, both
+/// optional.
+type Contact = (Option<PersonName>, Option<mtp_domain::PhoneNumber>);
+
 fn parse_neighbourhood(
     t: &crate::i18n::Tr,
     f: &FormData,
-) -> (FormErrors, Option<(PlaceName, Option<CbsCode>)>) {
+) -> (FormErrors, Option<(PlaceName, Option<CbsCode>, Contact)>) {
     let mut e = FormErrors::default();
     let name = e.take(t, "name", PlaceName::parse(f.get("name")));
     let cbs = e.take(t, "cbs_code", CbsCode::parse_optional(f.get("cbs_code")));
-    let parsed = match (name, cbs) {
-        (Some(n), Some(c)) => Some((n, c)),
+    let contact_name = match f.get("contact_name").trim() {
+        "" => Some(None),
+        raw => e.take(t, "contact_name", PersonName::parse(raw)).map(Some),
+    };
+    let contact_phone = e.take(
+        t,
+        "contact_phone",
+        mtp_domain::PhoneNumber::parse_optional(f.get("contact_phone")),
+    );
+    let parsed = match (name, cbs, contact_name, contact_phone) {
+        (Some(n), Some(c), Some(cn), Some(cp)) => Some((n, c, (cn, cp))),
         _ => None,
     };
     (e, parsed)
@@ -253,7 +266,7 @@ pub async fn neighbourhood_create(
     let user = ctx.user()?.clone();
     let t = crate::i18n::Tr::new(ctx.lang);
     let (mut e, parsed) = parse_neighbourhood(&t, &f);
-    let Some((name, cbs)) = parsed else {
+    let Some((name, cbs, (contact_name, contact_phone))) = parsed else {
         return Ok(unprocessable(neighbourhood_page(&ctx, f, e, None)));
     };
     match state
@@ -262,6 +275,15 @@ pub async fn neighbourhood_create(
         .await
     {
         Ok(id) => {
+            state
+                .store
+                .set_neighbourhood_contact(
+                    &user.tenant,
+                    id,
+                    contact_name.as_ref(),
+                    contact_phone.as_ref(),
+                )
+                .await?;
             audit(
                 &state,
                 &user,
@@ -298,6 +320,14 @@ pub async fn neighbourhood_edit(
     let body = url::form_urlencoded::Serializer::new(String::new())
         .append_pair("name", &n.name)
         .append_pair("cbs_code", n.cbs_code.as_deref().unwrap_or(""))
+        .append_pair("contact_name", &n.contact_name)
+        .append_pair(
+            "contact_phone",
+            &n.contact_phone
+                .as_ref()
+                .map(|p| p.display())
+                .unwrap_or_default(),
+        )
         .finish();
     Ok(neighbourhood_page(
         &ctx,
@@ -319,7 +349,7 @@ pub async fn neighbourhood_update(
     state.store.neighbourhood(&user.tenant, id).await?;
     let t = crate::i18n::Tr::new(ctx.lang);
     let (mut e, parsed) = parse_neighbourhood(&t, &f);
-    let Some((name, cbs)) = parsed else {
+    let Some((name, cbs, (contact_name, contact_phone))) = parsed else {
         return Ok(unprocessable(neighbourhood_page(&ctx, f, e, Some(id))));
     };
     match state
@@ -328,6 +358,15 @@ pub async fn neighbourhood_update(
         .await
     {
         Ok(()) => {
+            state
+                .store
+                .set_neighbourhood_contact(
+                    &user.tenant,
+                    id,
+                    contact_name.as_ref(),
+                    contact_phone.as_ref(),
+                )
+                .await?;
             audit(
                 &state,
                 &user,

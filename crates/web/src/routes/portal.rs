@@ -413,6 +413,15 @@ struct HomePage {
     later: Vec<OfferView>,
     consents: Vec<ConsentView>,
     erasure_requested: bool,
+    contact: Option<ContactView>,
+}
+
+/// Who the family can reach: the neighbourhood's contact person (UI.md §3.7 "Contact").
+pub struct ContactView {
+    pub name: String,
+    pub phone: String,
+    pub tel: String,
+    pub whatsapp: String,
 }
 
 pub async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
@@ -428,8 +437,26 @@ pub async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
     let next = next_at.map(|i| views.remove(i));
     let consents = consent_views(&t, &state.store.portal_consents(&v.scope).await?);
     let erasure_requested = state.store.portal_erasure_requested(&v.scope).await?;
+    let contact = state
+        .store
+        .portal_contact(&v.scope)
+        .await?
+        .map(|(name, phone)| ContactView {
+            name,
+            phone: phone.as_ref().map(|p| p.display()).unwrap_or_default(),
+            tel: phone
+                .as_ref()
+                .map(mtp_domain::message::tel_link)
+                .unwrap_or_default(),
+            whatsapp: phone
+                .as_ref()
+                .filter(|p| p.is_mobile())
+                .map(|p| mtp_domain::message::whatsapp_link(p, ""))
+                .unwrap_or_default(),
+        });
     audit(&state, &v.scope, "portal.home-viewed", "").await;
     Ok(render_page(&HomePage {
+        contact,
         hello: t.get1("portal-hello", "name", &v.first_name),
         p: Page::new(&ctx, "portal-home-title"),
         next,
