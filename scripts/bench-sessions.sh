@@ -7,6 +7,7 @@
 #   - replayed check-ins (the same idempotency key again: counted once, nothing written);
 #   - the worker's session page of a coffee hour with 60 households on its list.
 # Usage: scripts/bench-sessions.sh [sqlite|postgres] [years] [neighbourhoods]
+# Every oha run is bounded by a request count and, as a safety net, by `timeout`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 KIND=${1:-sqlite}
@@ -14,8 +15,13 @@ YEARS=${2:-1}
 NEIGHBOURHOODS=${3:-1000}
 N=${BENCH_REQUESTS:-20000}
 command -v oha >/dev/null || cargo install oha --locked
-cargo build --release -q -p mtp
-BIN="$PWD/target/release/mtp"
+# BENCH_BIN runs a binary built elsewhere (an A/B comparison of two commits, back to back).
+if [ -n "${BENCH_BIN:-}" ]; then
+  BIN=$BENCH_BIN
+else
+  cargo build --release -q -p mtp
+  BIN="$PWD/target/release/mtp"
+fi
 PORT=18081
 BASE="http://127.0.0.1:$PORT"
 dir=$(mktemp -d)
@@ -60,15 +66,15 @@ echo "session $session: $((lines / 2)) households on the list"
 
 summary() { grep -E "Requests/sec|50.00%|95.00%|99.00%|Success rate|\[20[0-9]\]|\[4[0-9][0-9]\]|\[5[0-9][0-9]\]"; }
 echo "### POST check-in, 8 clients, $N requests (each a write)"
-oha --no-tui -c 8 -n "$N" -m POST -H "Cookie: mtp_session=$host_cookie" -H "Accept: application/json" \
+timeout 300 oha --no-tui -c 8 -n "$N" -m POST -H "Cookie: mtp_session=$host_cookie" -H "Accept: application/json" \
   -T application/x-www-form-urlencoded -d "_csrf=$host_csrf&household=$household&status=present&children=1" \
   "$BASE/sessions/$session/checkin" | summary
 echo "### POST check-in replayed (same key), 8 clients, $N requests"
-oha --no-tui -c 8 -n "$N" -m POST -H "Cookie: mtp_session=$host_cookie" -H "Accept: application/json" \
+timeout 300 oha --no-tui -c 8 -n "$N" -m POST -H "Cookie: mtp_session=$host_cookie" -H "Accept: application/json" \
   -T application/x-www-form-urlencoded -d "_csrf=$host_csrf&household=$household&status=present&children=1&key=bench-replay" \
   "$BASE/sessions/$session/checkin" | summary
 echo "### GET session page (60 households), 1 client, 2000 requests"
-oha --no-tui -c 1 -n 2000 -H "Cookie: mtp_session=$worker_cookie" "$BASE/sessions/$session" | summary
+timeout 300 oha --no-tui -c 1 -n 2000 -H "Cookie: mtp_session=$worker_cookie" "$BASE/sessions/$session" | summary
 echo "### GET check-in page, 8 clients, 4000 requests"
-oha --no-tui -c 8 -n 4000 -H "Cookie: mtp_session=$host_cookie" "$BASE/sessions/$session/checkin" | summary
+timeout 300 oha --no-tui -c 8 -n 4000 -H "Cookie: mtp_session=$host_cookie" "$BASE/sessions/$session/checkin" | summary
 echo "### RSS after load: $(ps -o rss= -p $pid) KB"

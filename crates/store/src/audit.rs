@@ -2,15 +2,16 @@
 
 use chrono::{DateTime, Utc};
 use mtp_domain::audit::{AuditFields, GENESIS, chain_hash};
-use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    ColumnTrait, ConnectionTrait, EntityTrait, IdenStatic, QueryFilter, QueryOrder, QuerySelect,
+    QueryTrait, Set,
 };
 use std::collections::HashMap;
 use uuid::Uuid;
 
 use crate::entities::{account, audit_event, audit_head};
-use crate::{Result, Store, StoreError, now};
+use crate::{Result, Store, now};
 
 /// An event to record. `detail` must never hold personal data: ids and codes only.
 #[derive(Debug, Clone)]
@@ -105,25 +106,26 @@ pub(crate) async fn append_audit_many<C: ConnectionTrait>(
     }
     debug_assert!(events.iter().all(|e| e.org_id == org_id));
     let n = events.len() as i64;
-    let bumped = audit_head::Entity::update_many()
+    // One statement bumps the head and reads it back (`UPDATE … RETURNING`, both databases).
+    let mut bump = audit_head::Entity::update_many()
         .col_expr(
             audit_head::Column::Seq,
             Expr::col(audit_head::Column::Seq).add(n),
         )
         .filter(audit_head::Column::OrgId.eq(org_id))
-        .exec(txn)
-        .await?;
-    if bumped.rows_affected == 0 {
+        .into_query();
+    bump.returning(
+        Query::returning().columns([audit_head::Column::Seq, audit_head::Column::LastHash]),
+    );
+    let Some(head) = txn.query_one(&bump).await? else {
         return Ok(Some(events));
-    }
-    let head = audit_head::Entity::find_by_id(org_id)
-        .one(txn)
-        .await?
-        .ok_or(StoreError::NotFound)?;
+    };
+    let head_seq: i64 = head.try_get("", audit_head::Column::Seq.as_str())?;
+    let last_hash: String = head.try_get("", audit_head::Column::LastHash.as_str())?;
     let at = now();
-    let mut prev = head.last_hash;
+    let mut prev = last_hash;
     let mut rows = Vec::with_capacity(events.len());
-    for (seq, e) in (head.seq - n + 1..).zip(events) {
+    for (seq, e) in (head_seq - n + 1..).zip(events) {
         let mut row = audit_event::Model {
             id: Uuid::now_v7(),
             org_id,

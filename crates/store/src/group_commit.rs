@@ -4,28 +4,43 @@
 //! survives a crash), and on SQLite with `synchronous=FULL` that is one flush of the log per
 //! commit. Taps arriving while a commit is under way wait in a queue; the writer takes the
 //! whole queue into the next transaction, one flush and one bump of the audit chain for all of
-//! them. Each tap still claims its own key, so a replay inside a batch or across batches counts
-//! once. If a batch fails, its taps are tried one by one, so one bad tap cannot sink the rest.
+//! them.
+//!
+//! The handler queues a tap without reading anything: the checks (session in reach and not
+//! cancelled, a host's "from today on", household in the organisation and in the audience)
+//! and the writes (keys, attendance, last attendance, audit entries) are a fixed number of
+//! set-based statements per group, not a few per tap. On SQLite every statement is a round
+//! trip to sqlx's worker thread, and those hand-overs, not the work, set the pace
+//! (docs/benchmarks.md). Each tap still claims its own key, so a replay inside a group or
+//! across groups counts once. If a group fails, its taps are tried one by one, so one bad tap
+//! cannot sink the rest.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::{Arc, OnceLock};
 
+use chrono::{DateTime, Utc};
+use mtp_domain::HouseholdKind;
+use mtp_domain::activity::{Audience, may_join};
+use mtp_domain::attendance::{AttendanceStatus, SessionState};
+use sea_orm::sea_query::{OnConflict, Query};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait, IdenStatic,
+    JoinType, QueryFilter, QuerySelect, QueryTrait, Set,
+};
 use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
 
 use crate::audit::{NewAuditEvent, append_audit_many};
-use crate::sessions::Checkin;
-use crate::sessions::{CheckinOutcome, Visit, claim_key, write_attendance};
-use crate::{Result, Store};
+use crate::entities::{activity, activity_invite, attendance, checkin_key, household, session};
+use crate::sessions::{CheckinOutcome, Tap, attendance_row, attendance_upsert};
+use crate::{Result, Store, StoreError, now};
 
-/// The most taps in one transaction; more wait for the next.
+/// The most taps in one transaction; more wait for the next. Keeps every multi-row statement
+/// well under both databases' limits on bound values (attendance: 11 a row).
 const MAX_BATCH: usize = 256;
 
 struct Job {
-    at: Visit,
-    actor: Option<Uuid>,
-    checkin: Checkin,
-    audit: NewAuditEvent,
+    tap: Tap,
     reply: oneshot::Sender<Result<CheckinOutcome>>,
 }
 
@@ -33,23 +48,28 @@ struct Job {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Queue(Arc<OnceLock<mpsc::UnboundedSender<Job>>>);
 
+/// What the group needs to know of a session.
+struct SessionFacts {
+    org_id: Uuid,
+    neighbourhood_id: Uuid,
+    activity_id: Uuid,
+    starts_at: DateTime<Utc>,
+    cancelled: bool,
+    audience: Audience,
+}
+
+/// What the group needs to know of a household.
+struct HouseholdFacts {
+    org_id: Uuid,
+    kind: HouseholdKind,
+    erased: bool,
+}
+
 impl Store {
-    /// Queue one tap and wait until it is committed (or found to be a replay).
-    pub(crate) async fn commit_checkin(
-        &self,
-        at: Visit,
-        actor: Option<Uuid>,
-        checkin: Checkin,
-        audit: NewAuditEvent,
-    ) -> Result<CheckinOutcome> {
+    /// Queue one tap and wait until it is committed (or found to be a replay or refused).
+    pub(crate) async fn commit_checkin(&self, tap: Tap) -> Result<CheckinOutcome> {
         let (reply, answer) = oneshot::channel();
-        let job = Job {
-            at,
-            actor,
-            checkin,
-            audit,
-            reply,
-        };
+        let job = Job { tap, reply };
         let sender = self.checkins.0.get_or_init(|| {
             let (tx, rx) = mpsc::unbounded_channel();
             // The writer runs on its own task, so a request dropped half-way (the phone lost
@@ -88,7 +108,7 @@ impl Store {
             Ok(outcomes) => {
                 for (job, outcome) in batch.into_iter().zip(outcomes) {
                     // A phone that hung up does not mind.
-                    let _ = job.reply.send(Ok(outcome));
+                    let _ = job.reply.send(outcome);
                 }
             }
             Err(e) if batch.len() == 1 => {
@@ -105,34 +125,12 @@ impl Store {
         }
     }
 
-    async fn try_batch(&self, batch: &[Job]) -> Result<Vec<CheckinOutcome>> {
+    /// One transaction for the group. The outer error is the database's (the group is tried
+    /// again tap by tap); the inner results are each tap's answer.
+    async fn try_batch(&self, batch: &[Job]) -> Result<Vec<Result<CheckinOutcome>>> {
         loop {
             let (_gate, txn) = self.begin_write().await?;
-            let mut outcomes = Vec::with_capacity(batch.len());
-            let mut audit: BTreeMap<Uuid, Vec<NewAuditEvent>> = BTreeMap::new();
-            for job in batch {
-                let c = &job.checkin;
-                if let Some(key) = &c.key
-                    && !claim_key(
-                        &txn,
-                        job.at.org_id,
-                        key,
-                        c.session_id,
-                        c.household_id,
-                        c.status,
-                    )
-                    .await?
-                {
-                    outcomes.push(CheckinOutcome::Replayed);
-                    continue;
-                }
-                write_attendance(&txn, job.at, job.actor, c, false).await?;
-                audit
-                    .entry(job.at.org_id)
-                    .or_default()
-                    .push(job.audit.clone());
-                outcomes.push(CheckinOutcome::Recorded);
-            }
+            let (outcomes, audit) = checked_writes(&txn, batch).await?;
             let mut headless = Vec::new();
             for (org_id, events) in audit {
                 if append_audit_many(&txn, org_id, events).await?.is_some() {
@@ -150,4 +148,344 @@ impl Store {
             }
         }
     }
+}
+
+/// Check every tap of the group and write the ones that pass, in the caller's transaction.
+/// Gives each tap's answer and the audit entries to append, per organisation, in tap order.
+#[allow(clippy::type_complexity)]
+async fn checked_writes(
+    txn: &DatabaseTransaction,
+    batch: &[Job],
+) -> Result<(
+    Vec<Result<CheckinOutcome>>,
+    BTreeMap<Uuid, Vec<NewAuditEvent>>,
+)> {
+    let taps: Vec<&Tap> = batch.iter().map(|j| &j.tap).collect();
+    let orgs: BTreeSet<Uuid> = taps.iter().map(|t| t.tenant.org_id).collect();
+    let sessions = sessions_of(txn, &orgs, &taps).await?;
+
+    // The session: in the tenant's reach, for hosts not in the past, not cancelled.
+    let mut answers: Vec<Option<Result<CheckinOutcome>>> = taps
+        .iter()
+        .map(|t| match sessions.get(&t.checkin.session_id) {
+            Some(s) if t.tenant.may_see_neighbourhood(s.org_id, s.neighbourhood_id) => {
+                let day = s
+                    .starts_at
+                    .with_timezone(&mtp_domain::schedule::TZ)
+                    .date_naive();
+                if t.from_day.is_some_and(|from| day < from) {
+                    Some(Err(StoreError::Forbidden))
+                } else if s.cancelled {
+                    Some(Err(StoreError::Refused("session-refused-cancelled")))
+                } else {
+                    None
+                }
+            }
+            _ => Some(Err(StoreError::NotFound)),
+        })
+        .collect();
+
+    // The household: of the organisation, not erased, and (unless the tap is an undo) in the
+    // activity's audience; tailored activities ask their invitation list.
+    let wanted: BTreeSet<Uuid> = open(&answers, &taps)
+        .map(|(_, t)| t.checkin.household_id)
+        .collect();
+    let households = households_of(txn, &orgs, &wanted).await?;
+    let tailored: BTreeSet<Uuid> = open(&answers, &taps)
+        .filter_map(|(_, t)| sessions.get(&t.checkin.session_id))
+        .filter(|s| s.audience == Audience::Tailored)
+        .map(|s| s.activity_id)
+        .collect();
+    let invited = invitations(txn, &orgs, &tailored, &wanted).await?;
+    for (i, t) in taps.iter().enumerate() {
+        if answers[i].is_some() {
+            continue;
+        }
+        let c = &t.checkin;
+        let h = households
+            .get(&c.household_id)
+            .filter(|h| h.org_id == t.tenant.org_id && !h.erased);
+        let Some(h) = h else {
+            answers[i] = Some(Err(StoreError::NotFound));
+            continue;
+        };
+        if c.status.is_none() {
+            continue;
+        }
+        if let Some(s) = sessions.get(&c.session_id) {
+            let on_list = invited.contains(&(s.activity_id, c.household_id));
+            if let Err(r) = may_join(s.audience, h.kind, on_list) {
+                answers[i] = Some(Err(StoreError::Refused(r.key())));
+            }
+        }
+    }
+
+    // Keys: the first tap with a key claims it; a later one (in this group, or a key already
+    // stored) is a replay that writes nothing.
+    let mut seen: HashSet<(Uuid, &str)> = HashSet::new();
+    let mut claims = Vec::new();
+    for (i, t) in taps.iter().enumerate() {
+        if answers[i].is_some() {
+            continue;
+        }
+        let Some(key) = t.checkin.key.as_deref() else {
+            continue;
+        };
+        if !seen.insert((t.tenant.org_id, key)) {
+            answers[i] = Some(Ok(CheckinOutcome::Replayed));
+            continue;
+        }
+        claims.push(i);
+    }
+    // In key order: two app servers claiming overlapping keys then take PostgreSQL's locks
+    // on them in the same order and wait for each other instead of deadlocking.
+    claims.sort_by(|&a, &b| {
+        (taps[a].tenant.org_id, taps[a].checkin.key.as_deref())
+            .cmp(&(taps[b].tenant.org_id, taps[b].checkin.key.as_deref()))
+    });
+    let claimed = claim_keys(txn, &taps, &claims).await?;
+    for i in claims {
+        let key = taps[i].checkin.key.as_deref().unwrap_or_default();
+        if !claimed.contains(&(taps[i].tenant.org_id, key.to_string())) {
+            answers[i] = Some(Ok(CheckinOutcome::Replayed));
+        }
+    }
+
+    // Everything still open is recorded. Per household and session only the last tap
+    // decides the row; an undo anywhere in the group removes the row first, so a tap after
+    // it writes a fresh row, exactly as one transaction per tap would have.
+    let recorded: Vec<usize> = (0..taps.len()).filter(|&i| answers[i].is_none()).collect();
+    let mut last: BTreeMap<(Uuid, Uuid, Uuid), usize> = BTreeMap::new();
+    let mut undone: BTreeMap<(Uuid, Uuid), Vec<Uuid>> = BTreeMap::new();
+    let mut moved: BTreeMap<(Uuid, DateTime<Utc>), BTreeSet<Uuid>> = BTreeMap::new();
+    let mut audit: BTreeMap<Uuid, Vec<NewAuditEvent>> = BTreeMap::new();
+    for &i in &recorded {
+        let (t, c) = (taps[i], &taps[i].checkin);
+        let org_id = t.tenant.org_id;
+        // Every open tap passed the session check above.
+        let Some(s) = sessions.get(&c.session_id) else {
+            continue;
+        };
+        last.insert((org_id, c.session_id, c.household_id), i);
+        if c.status.is_none() {
+            undone
+                .entry((org_id, c.session_id))
+                .or_default()
+                .push(c.household_id);
+        }
+        if c.status == Some(AttendanceStatus::Present) {
+            moved
+                .entry((org_id, s.starts_at))
+                .or_default()
+                .insert(c.household_id);
+        }
+        let mut event = t.audit.clone();
+        event.neighbourhood_id = Some(s.neighbourhood_id);
+        audit.entry(org_id).or_default().push(event);
+        answers[i] = Some(Ok(CheckinOutcome::Recorded));
+    }
+    for ((org_id, session_id), households) in undone {
+        attendance::Entity::delete_many()
+            .filter(attendance::Column::OrgId.eq(org_id))
+            .filter(attendance::Column::SessionId.eq(session_id))
+            .filter(attendance::Column::HouseholdId.is_in(households))
+            .exec(txn)
+            .await?;
+    }
+    let rows: Vec<attendance::ActiveModel> = last
+        .values()
+        .filter_map(|&i| {
+            attendance_row(
+                taps[i].tenant.org_id,
+                taps[i].actor,
+                &taps[i].checkin,
+                false,
+            )
+        })
+        .collect();
+    if !rows.is_empty() {
+        attendance::Entity::insert_many(rows)
+            .on_conflict(attendance_upsert())
+            .exec_without_returning(txn)
+            .await?;
+    }
+    for ((org_id, starts_at), households) in moved {
+        household::Entity::update_many()
+            .col_expr(household::Column::LastAttendedAt, starts_at.into())
+            .filter(household::Column::OrgId.eq(org_id))
+            .filter(household::Column::Id.is_in(households))
+            .filter(
+                Condition::any()
+                    .add(household::Column::LastAttendedAt.is_null())
+                    .add(household::Column::LastAttendedAt.lt(starts_at)),
+            )
+            .exec(txn)
+            .await?;
+    }
+    let answers = answers
+        .into_iter()
+        .map(|a| a.unwrap_or(Err(StoreError::NotFound)))
+        .collect();
+    Ok((answers, audit))
+}
+
+/// The taps still without an answer.
+fn open<'a>(
+    answers: &'a [Option<Result<CheckinOutcome>>],
+    taps: &'a [&'a Tap],
+) -> impl Iterator<Item = (usize, &'a Tap)> + 'a {
+    taps.iter()
+        .enumerate()
+        .filter(|(i, _)| answers[*i].is_none())
+        .map(|(i, t)| (i, *t))
+}
+
+/// id, org, neighbourhood, activity, start, state; the activity's org and audience.
+type SessionRow = (Uuid, Uuid, Uuid, Uuid, DateTime<Utc>, String, Uuid, String);
+
+/// The group's sessions with their activity's audience, in one query.
+async fn sessions_of(
+    txn: &DatabaseTransaction,
+    orgs: &BTreeSet<Uuid>,
+    taps: &[&Tap],
+) -> Result<HashMap<Uuid, SessionFacts>> {
+    let ids: BTreeSet<Uuid> = taps.iter().map(|t| t.checkin.session_id).collect();
+    let rows: Vec<SessionRow> = session::Entity::find()
+        .select_only()
+        .column(session::Column::Id)
+        .column(session::Column::OrgId)
+        .column(session::Column::NeighbourhoodId)
+        .column(session::Column::ActivityId)
+        .column(session::Column::StartsAt)
+        .column(session::Column::State)
+        .column(activity::Column::OrgId)
+        .column(activity::Column::Audience)
+        .join(
+            JoinType::InnerJoin,
+            session::Entity::belongs_to(activity::Entity)
+                .from(session::Column::ActivityId)
+                .to(activity::Column::Id)
+                .into(),
+        )
+        .filter(session::Column::OrgId.is_in(orgs.iter().copied()))
+        .filter(session::Column::Id.is_in(ids))
+        .filter(activity::Column::OrgId.is_in(orgs.iter().copied()))
+        .into_tuple()
+        .all(txn)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter(|r| r.1 == r.6)
+        .map(
+            |(id, org_id, neighbourhood_id, activity_id, starts_at, state, _, audience)| {
+                let facts = SessionFacts {
+                    org_id,
+                    neighbourhood_id,
+                    activity_id,
+                    starts_at,
+                    cancelled: SessionState::parse(&state).ok() == Some(SessionState::Cancelled),
+                    audience: Audience::parse(&audience).unwrap_or(Audience::Open),
+                };
+                (id, facts)
+            },
+        )
+        .collect())
+}
+
+/// The group's households, in one query: only what the checks need.
+async fn households_of(
+    txn: &DatabaseTransaction,
+    orgs: &BTreeSet<Uuid>,
+    ids: &BTreeSet<Uuid>,
+) -> Result<HashMap<Uuid, HouseholdFacts>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows: Vec<(Uuid, Uuid, String, Option<DateTime<Utc>>)> = household::Entity::find()
+        .select_only()
+        .column(household::Column::Id)
+        .column(household::Column::OrgId)
+        .column(household::Column::Kind)
+        .column(household::Column::AnonymisedAt)
+        .filter(household::Column::OrgId.is_in(orgs.iter().copied()))
+        .filter(household::Column::Id.is_in(ids.iter().copied()))
+        .into_tuple()
+        .all(txn)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, org_id, kind, anonymised_at)| {
+            let facts = HouseholdFacts {
+                org_id,
+                kind: HouseholdKind::parse(&kind).unwrap_or(HouseholdKind::MultiParent),
+                erased: anonymised_at.is_some(),
+            };
+            (id, facts)
+        })
+        .collect())
+}
+
+/// Which of the group's households are on the invitation list of its tailored activities.
+async fn invitations(
+    txn: &DatabaseTransaction,
+    orgs: &BTreeSet<Uuid>,
+    activities: &BTreeSet<Uuid>,
+    households: &BTreeSet<Uuid>,
+) -> Result<HashSet<(Uuid, Uuid)>> {
+    if activities.is_empty() || households.is_empty() {
+        return Ok(HashSet::new());
+    }
+    let rows: Vec<(Uuid, Uuid)> = activity_invite::Entity::find()
+        .select_only()
+        .column(activity_invite::Column::ActivityId)
+        .column(activity_invite::Column::HouseholdId)
+        .filter(activity_invite::Column::OrgId.is_in(orgs.iter().copied()))
+        .filter(activity_invite::Column::ActivityId.is_in(activities.iter().copied()))
+        .filter(activity_invite::Column::HouseholdId.is_in(households.iter().copied()))
+        .into_tuple()
+        .all(txn)
+        .await?;
+    Ok(rows.into_iter().collect())
+}
+
+/// Insert the keys of these taps in one statement; gives back the ones this group claimed
+/// (`RETURNING` names only rows that were inserted, not those `ON CONFLICT DO NOTHING` skipped,
+/// on both databases). Another app server inserting the same key at the same moment waits on
+/// it (PostgreSQL) or on the write lock (SQLite), so exactly one of them claims it.
+async fn claim_keys(
+    txn: &DatabaseTransaction,
+    taps: &[&Tap],
+    which: &[usize],
+) -> Result<HashSet<(Uuid, String)>> {
+    if which.is_empty() {
+        return Ok(HashSet::new());
+    }
+    let at = now();
+    let rows = which.iter().map(|&i| {
+        let c = &taps[i].checkin;
+        checkin_key::ActiveModel {
+            org_id: Set(taps[i].tenant.org_id),
+            key: Set(c.key.clone().unwrap_or_default()),
+            session_id: Set(c.session_id),
+            household_id: Set(c.household_id),
+            action: Set(c.status.map_or("undo", |s| s.as_str()).into()),
+            at: Set(at),
+        }
+    });
+    let mut q = checkin_key::Entity::insert_many(rows)
+        .on_conflict(
+            OnConflict::columns([checkin_key::Column::OrgId, checkin_key::Column::Key])
+                .do_nothing()
+                .to_owned(),
+        )
+        .into_query();
+    // One RETURNING clause with both columns: `returning_col` twice would keep only the last.
+    q.returning(Query::returning().columns([checkin_key::Column::OrgId, checkin_key::Column::Key]));
+    let mut out = HashSet::new();
+    for r in txn.query_all(&q).await? {
+        let org_id: Uuid = r.try_get("", checkin_key::Column::OrgId.as_str())?;
+        let key: String = r.try_get("", checkin_key::Column::Key.as_str())?;
+        out.insert((org_id, key));
+    }
+    Ok(out)
 }

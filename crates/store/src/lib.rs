@@ -49,7 +49,7 @@ pub use orgs::{FirstRun, Neighbourhood, Organisation};
 pub use privacy::RetentionReport;
 pub use sessions::{
     AttendanceLine, Checkin, CheckinOutcome, HouseholdName, PastAttendance, RsvpLine,
-    SessionDetail, SessionLine, StaffLine,
+    SessionDetail, SessionLine, StaffLine, Tap,
 };
 
 #[derive(Debug, Error)]
@@ -58,6 +58,9 @@ pub enum StoreError {
     Db(#[from] DbErr),
     #[error("not found")]
     NotFound,
+    /// Within the tenant, but not for this role (a host and a past session).
+    #[error("forbidden")]
+    Forbidden,
     /// A unique key refused the write; the payload names the form field it belongs to.
     #[error("duplicate {0}")]
     Duplicate(&'static str),
@@ -161,7 +164,18 @@ impl Store {
             Some(gate) => Some(gate.clone().lock_owned().await),
             None => None,
         };
-        Ok((guard, sea_orm::TransactionTrait::begin(&self.db).await?))
+        // IMMEDIATE takes SQLite's write lock at BEGIN. The group commit reads before it
+        // writes; in a deferred transaction a writer outside the gate (a sign-in, a form)
+        // committing between that read and the first write would fail the group with
+        // SQLITE_BUSY at once, without the busy handler. PostgreSQL ignores the option.
+        let options = sea_orm::TransactionOptions {
+            sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
+            ..Default::default()
+        };
+        Ok((
+            guard,
+            sea_orm::TransactionTrait::begin_with_options(&self.db, options).await?,
+        ))
     }
 
     pub fn is_sqlite(&self) -> bool {

@@ -6,7 +6,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use mtp_domain::activity::StaffMinutes;
 use mtp_domain::attendance::{
     AbsenceReason, AttendanceStatus, ChecklistItem, HostReply, SessionState,
@@ -114,6 +114,22 @@ pub enum CheckinOutcome {
     Recorded,
     /// The key was seen before: this tap was already counted.
     Replayed,
+}
+
+/// A tap as the handler hands it over. Every check runs inside the group commit's
+/// transaction, set-based for the whole group: the session within the tenant's reach and not
+/// cancelled, a host's "from today on", the household in the organisation and not erased, and
+/// (for anything but an undo) in the activity's audience.
+#[derive(Debug, Clone)]
+pub struct Tap {
+    pub tenant: Tenant,
+    /// Hosts reach sessions from this day on (Europe/Amsterdam); `None` for staff. An earlier
+    /// session answers `StoreError::Forbidden`.
+    pub from_day: Option<NaiveDate>,
+    pub actor: Option<Uuid>,
+    pub checkin: Checkin,
+    /// The tap's audit entry; the writer sets its neighbourhood from the session row.
+    pub audit: NewAuditEvent,
 }
 
 /// Attendance recorded earlier (the demo's year of coffee hours, paper lists typed in later).
@@ -376,7 +392,7 @@ impl Store {
     /// Record one check-in, absence or undo, and its audit entry, in one transaction. A key
     /// seen before makes it a replay that changes nothing. The session must be within the
     /// tenant's reach and not cancelled, and the household must belong to the activity's
-    /// audience.
+    /// audience; the group commit checks all of that again in its transaction.
     pub async fn record_attendance(
         &self,
         tenant: &Tenant,
@@ -385,32 +401,26 @@ impl Store {
         c: &Checkin,
         audit: NewAuditEvent,
     ) -> Result<CheckinOutcome> {
-        // The summary comes from `session_summary` for this tenant; its reach is checked again
-        // here so a summary of another tenant can never be written to.
+        // The summary comes from `session_summary` for this tenant; a summary of another
+        // session or tenant is refused before anything is queued.
         if s.id != c.session_id || !tenant.may_see_neighbourhood(tenant.org_id, s.neighbourhood_id)
         {
             return Err(StoreError::NotFound);
         }
-        if s.state == SessionState::Cancelled {
-            return Err(StoreError::Refused("session-refused-cancelled"));
-        }
-        let org_id = tenant.org_id;
-        let h = household::Entity::find_by_id(c.household_id)
-            .filter(household::Column::OrgId.eq(org_id))
-            .one(&self.db)
-            .await?
-            .filter(|h| h.anonymised_at.is_none())
-            .ok_or(StoreError::NotFound)?;
-        if c.status.is_some() {
-            self.check_audience_of(org_id, s.activity_id, s.audience, &h)
-                .await?;
-        }
-        let at = Visit {
-            org_id,
-            session_id: s.id,
-            starts_at: s.starts_at,
-        };
-        self.commit_checkin(at, actor, c.clone(), audit).await
+        self.check_in(Tap {
+            tenant: tenant.clone(),
+            from_day: None,
+            actor,
+            checkin: c.clone(),
+            audit,
+        })
+        .await
+    }
+
+    /// A tap at the door, checked and written by the group commit (`group_commit.rs`): no
+    /// database round trip before it is queued.
+    pub async fn check_in(&self, tap: Tap) -> Result<CheckinOutcome> {
+        self.commit_checkin(tap).await
     }
 
     /// A family that comes for the first time, added at the door with a first name: a new
@@ -1012,7 +1022,7 @@ pub(crate) async fn write_attendance<C: ConnectionTrait>(
     c: &Checkin,
     walk_in: bool,
 ) -> Result<()> {
-    let Some(status) = c.status else {
+    let Some(row) = attendance_row(s.org_id, actor, c, walk_in) else {
         attendance::Entity::delete_many()
             .filter(attendance::Column::OrgId.eq(s.org_id))
             .filter(attendance::Column::SessionId.eq(s.session_id))
@@ -1021,10 +1031,39 @@ pub(crate) async fn write_attendance<C: ConnectionTrait>(
             .await?;
         return Ok(());
     };
+    let present = c.status == Some(AttendanceStatus::Present);
+    attendance::Entity::insert(row)
+        .on_conflict(attendance_upsert())
+        .exec_without_returning(txn)
+        .await?;
+    if present {
+        household::Entity::update_many()
+            .col_expr(household::Column::LastAttendedAt, s.starts_at.into())
+            .filter(household::Column::OrgId.eq(s.org_id))
+            .filter(household::Column::Id.eq(c.household_id))
+            .filter(
+                Condition::any()
+                    .add(household::Column::LastAttendedAt.is_null())
+                    .add(household::Column::LastAttendedAt.lt(s.starts_at)),
+            )
+            .exec(txn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// The attendance row a check-in writes; `None` for an undo, which removes the row.
+pub(crate) fn attendance_row(
+    org_id: Uuid,
+    actor: Option<Uuid>,
+    c: &Checkin,
+    walk_in: bool,
+) -> Option<attendance::ActiveModel> {
+    let status = c.status?;
     let present = status == AttendanceStatus::Present;
-    attendance::Entity::insert(attendance::ActiveModel {
-        org_id: Set(s.org_id),
-        session_id: Set(s.session_id),
+    Some(attendance::ActiveModel {
+        org_id: Set(org_id),
+        session_id: Set(c.session_id),
         household_id: Set(c.household_id),
         status: Set(status.as_str().into()),
         reason: Set(if present {
@@ -1046,36 +1085,23 @@ pub(crate) async fn write_attendance<C: ConnectionTrait>(
         recorded_by: Set(actor),
         recorded_at: Set(now()),
     })
-    .on_conflict(
-        OnConflict::columns([
-            attendance::Column::OrgId,
-            attendance::Column::SessionId,
-            attendance::Column::HouseholdId,
-        ])
-        .update_columns([
-            attendance::Column::Status,
-            attendance::Column::Reason,
-            attendance::Column::Adults,
-            attendance::Column::Children,
-            attendance::Column::RecordedBy,
-            attendance::Column::RecordedAt,
-        ])
-        .to_owned(),
-    )
-    .exec_without_returning(txn)
-    .await?;
-    if present {
-        household::Entity::update_many()
-            .col_expr(household::Column::LastAttendedAt, s.starts_at.into())
-            .filter(household::Column::OrgId.eq(s.org_id))
-            .filter(household::Column::Id.eq(c.household_id))
-            .filter(
-                Condition::any()
-                    .add(household::Column::LastAttendedAt.is_null())
-                    .add(household::Column::LastAttendedAt.lt(s.starts_at)),
-            )
-            .exec(txn)
-            .await?;
-    }
-    Ok(())
+}
+
+/// A later check-in of the same household for the same session overwrites the earlier one;
+/// `walk_in` stays as the first tap wrote it.
+pub(crate) fn attendance_upsert() -> OnConflict {
+    OnConflict::columns([
+        attendance::Column::OrgId,
+        attendance::Column::SessionId,
+        attendance::Column::HouseholdId,
+    ])
+    .update_columns([
+        attendance::Column::Status,
+        attendance::Column::Reason,
+        attendance::Column::Adults,
+        attendance::Column::Children,
+        attendance::Column::RecordedBy,
+        attendance::Column::RecordedAt,
+    ])
+    .to_owned()
 }

@@ -58,6 +58,7 @@ impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound => AppError::NotFound,
+            StoreError::Forbidden => AppError::Forbidden,
             other => {
                 // The error text names tables and constraints, never values.
                 tracing::error!(error = %other, "store error");

@@ -19,7 +19,7 @@ use mtp_domain::attendance::{
 use mtp_domain::consent::ConsentMethod;
 use mtp_domain::schedule;
 use mtp_domain::{HouseholdKind, PersonName, Role, Source};
-use mtp_store::{Checkin, CheckinOutcome, NewAuditEvent, SessionSummary, StoreError};
+use mtp_store::{Checkin, CheckinOutcome, NewAuditEvent, SessionSummary, StoreError, Tap};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -629,14 +629,19 @@ fn parse_checkin(t: &Tr, e: &mut FormErrors, session_id: Uuid, f: &FormData) -> 
     })
 }
 
-fn checkin_event(user: &User, s: &SessionSummary, c: &Checkin) -> NewAuditEvent {
+/// The audit entry of a tap; the store fills in the session's neighbourhood when it writes it.
+fn checkin_event(user: &User, c: &Checkin) -> NewAuditEvent {
     crate::routes::audit_event(
         user,
         "attendance.recorded",
-        Subject::in_neighbourhood("household", c.household_id, s.neighbourhood_id),
+        Subject {
+            object_type: "household",
+            object_id: Some(c.household_id),
+            neighbourhood_id: None,
+        },
         &format!(
             "session={} status={}",
-            s.id,
+            c.session_id,
             c.status.map_or("undo", |st| st.as_str())
         ),
     )
@@ -644,6 +649,10 @@ fn checkin_event(user: &User, s: &SessionSummary, c: &Checkin) -> NewAuditEvent 
 
 /// Record attendance: the tap at the door (`/checkin`) and the worker's attendance list
 /// (`/attendance`) share this. The script gets JSON; a form without script gets the page back.
+///
+/// A tap goes to the store's group commit without a read of its own: the session's reach, a
+/// host's "from today on", the household and the audience are checked there, for the whole
+/// group at once. The session is read here only when a page has to be shown again.
 async fn record(
     state: &AppState,
     ctx: &Ctx,
@@ -653,11 +662,14 @@ async fn record(
     back: &str,
 ) -> Result<Response, AppError> {
     let user = ctx.user()?.clone();
-    let s = load(state, &user, id).await?;
+    let session_id = parse_id(id)?;
     let t = Tr::new(ctx.lang);
     let json_wanted = wants_json(headers);
     let mut e = FormErrors::default();
-    let Some(c) = parse_checkin(&t, &mut e, s.id, f) else {
+    let Some(c) = parse_checkin(&t, &mut e, session_id, f) else {
+        // A session out of reach answers 404 (403 for a host and a past session) before the
+        // form's faults.
+        let s = load(state, &user, id).await?;
         let message = e.list().first().map(|(_, m)| m.clone()).unwrap_or_default();
         if json_wanted {
             return Ok(json(
@@ -681,13 +693,13 @@ async fn record(
     };
     let result = state
         .store
-        .record_attendance(
-            &user.tenant,
-            &s,
-            Some(user.account.id),
-            &c,
-            checkin_event(&user, &s, &c),
-        )
+        .check_in(Tap {
+            tenant: user.tenant.clone(),
+            from_day: (user.role() == Role::Host).then(crate::today),
+            actor: Some(user.account.id),
+            checkin: c.clone(),
+            audit: checkin_event(&user, &c),
+        })
         .await;
     // The script shows its own state after a tap that worked; the name is for messages only.
     let names = if json_wanted && matches!(result, Ok(CheckinOutcome::Recorded)) {
@@ -700,7 +712,7 @@ async fn record(
             .unwrap_or_default()
             .join(" & ")
     };
-    let to = format!("/sessions/{}/{back}#h-{}", s.id, c.household_id);
+    let to = format!("/sessions/{session_id}/{back}#h-{}", c.household_id);
     match result {
         Ok(outcome) => {
             let key = match (c.status, outcome) {
@@ -724,6 +736,7 @@ async fn record(
             if json_wanted {
                 return Ok(json(StatusCode::CONFLICT, false, false, message));
             }
+            let s = load(state, &user, id).await?;
             let mut e = FormErrors::default();
             e.add(&format!("h-{}", c.household_id), message);
             Ok(unprocessable(if back == "checkin" {
