@@ -75,6 +75,8 @@ pub struct PortalVisitor {
     pub has_pin: bool,
     /// A PIN is set and has not been typed recently: only the PIN page is open.
     pub locked: bool,
+    /// Open with a PIN, and the "still in use" time is a minute old: worth one write.
+    pub touch: bool,
 }
 
 /// What a sign-in link can still do.
@@ -338,6 +340,8 @@ impl Store {
         }
         let has_pin = s.pin_hash.is_some();
         let locked = has_pin && s.unlocked_at.is_none_or(|u| u + PIN_RELOCK <= t);
+        let touch =
+            has_pin && !locked && s.unlocked_at.is_some_and(|u| u + Duration::minutes(1) <= t);
         Ok(Some(PortalVisitor {
             scope: PortalScope {
                 org_id: h.org_id,
@@ -347,6 +351,7 @@ impl Store {
             first_name,
             has_pin,
             locked,
+            touch,
         }))
     }
 
@@ -725,7 +730,18 @@ impl Store {
         Ok(h)
     }
 
+    /// How many times the household came, for the parent's own overview.
+    pub async fn portal_visits(&self, scope: &PortalScope) -> Result<usize> {
+        Ok(self
+            .household_attendance(&scope.tenant(), scope.household_id, 10_000)
+            .await?
+            .iter()
+            .filter(|(_, a)| a.status == mtp_domain::attendance::AttendanceStatus::Present)
+            .count())
+    }
+
     /// The household's data as JSON for the parent to download, without the worker's notes.
+    /// Recorded on the household's timeline: a download is something the worker may ask about.
     pub async fn portal_export(&self, scope: &PortalScope) -> Result<serde_json::Value> {
         let mut v = self
             .export_household(&scope.tenant(), scope.household_id)

@@ -290,9 +290,9 @@ pub async fn check(State(state): State<AppState>, req: Request, next: Next) -> R
             if access == Access::Parent && parent.locked {
                 return Redirect::to("/portal/unlock").into_response();
             }
-            // A phone with a PIN stays open while it is being used.
+            // A phone with a PIN stays open while it is being used (one write a minute at most).
             if access == Access::Parent
-                && parent.has_pin
+                && parent.touch
                 && let Some(token) = &ctx.portal_token
                 && let Err(e) = state.store.touch_portal_unlock(token).await
             {

@@ -1015,16 +1015,7 @@ pub async fn data(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
     let v = ctx.parent()?.clone();
     let t = Tr::new(ctx.lang);
     let h = state.store.portal_household(&v.scope).await?;
-    let export = state.store.portal_export(&v.scope).await?;
-    let visits = export
-        .get("attendance")
-        .and_then(|a| a.as_array())
-        .map(|a| {
-            a.iter()
-                .filter(|x| x.get("status").and_then(|s| s.as_str()) == Some("present"))
-                .count()
-        })
-        .unwrap_or(0);
+    let visits = state.store.portal_visits(&v.scope).await?;
     audit(&state, &v.scope, "portal.data-viewed", "").await;
     Ok(render_page(&DataPage {
         p: Page::new(&ctx, "portal-data-title"),
