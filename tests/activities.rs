@@ -485,6 +485,7 @@ async fn taps_at_once_through_two_servers_are_each_counted_once(app: TestApp) {
                     reason: None,
                     adults: 1,
                     children: 1,
+                    parents: None,
                     key: Some(format!("burst-{i}")),
                 };
                 let audit = mtp_store::NewAuditEvent {

@@ -209,6 +209,7 @@ async fn a_logged_contact_is_done_becomes_the_answer_and_is_counted_afterwards(a
                 reason: None,
                 adults: 1,
                 children: 0,
+                parents: None,
                 key: None,
             },
             mtp_store::NewAuditEvent {

@@ -5,6 +5,7 @@ mod helpers;
 
 mod activities;
 mod admin;
+mod attendance_people;
 mod audit;
 mod auth;
 mod browser;

@@ -664,7 +664,7 @@ async fn activities(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<
             ),
         )
         .await?;
-    let open_slots = weekly(Weekday::Thu, time(14, 0), time(15, 0), 0, 8)
+    let open_slots = weekly(Weekday::Thu, time(14, 0), time(15, 0), 3, 8)
         .dates()
         .map_err(|e| anyhow::anyhow!("demo schedule: {e}"))?
         .into_iter()
@@ -849,6 +849,61 @@ async fn activities(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<
     if let Some(id) = not_held {
         store
             .set_session_state(&tenant, id, SessionState::NotHeld)
+            .await?;
+    }
+
+    // The open coffee hour of the last weeks: two-parent families came too, and the worker
+    // ticked who of the two was there (attendance per person).
+    let couples: Vec<_> = households
+        .iter()
+        .filter(|h| h.kind == HouseholdKind::MultiParent)
+        .filter(|h| matches!(h.status, HouseholdStatus::Active | HouseholdStatus::Quiet))
+        .collect();
+    let open_past = store
+        .activity_sessions(&tenant, open, now - Duration::weeks(5), 10)
+        .await?;
+    for (w, s) in open_past.iter().filter(|s| s.ends_at < now).enumerate() {
+        for (i, h) in couples.iter().enumerate() {
+            let parents: Vec<Uuid> = store
+                .household(&tenant, h.id)
+                .await?
+                .parents
+                .iter()
+                .map(|p| p.id)
+                .collect();
+            // Mostly the mother alone, now and then both.
+            let came: Vec<Uuid> = if (w + i) % 3 == 0 {
+                parents.clone()
+            } else {
+                parents.iter().take(1).copied().collect()
+            };
+            let checkin = mtp_store::Checkin {
+                session_id: s.id,
+                household_id: h.id,
+                status: Some(AttendanceStatus::Present),
+                reason: None,
+                adults: 1,
+                children: u32::try_from(dice(i, w) % 3).unwrap_or(0),
+                parents: Some(came),
+                key: None,
+            };
+            let event = mtp_store::NewAuditEvent {
+                org_id,
+                actor_id: None,
+                actor_role: "cli".into(),
+                action: "attendance.recorded".into(),
+                object_type: "household".into(),
+                object_id: Some(h.id),
+                neighbourhood_id: Some(poort),
+                outcome: mtp_domain::audit::Outcome::Allowed,
+                detail: format!("demo session={} status=present", s.id),
+            };
+            store
+                .record_attendance(&tenant, s, None, &checkin, event)
+                .await?;
+        }
+        store
+            .set_session_state(&tenant, s.id, SessionState::Held)
             .await?;
     }
 

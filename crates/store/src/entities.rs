@@ -549,6 +549,28 @@ pub mod attendance {
     impl ActiveModelBehavior for ActiveModel {}
 }
 
+/// Which parents of a present household came (issue #4); see migration 000013.
+pub mod attendance_parent {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "attendance_parent")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub org_id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub session_id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub parent_id: Uuid,
+        pub household_id: Uuid,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
 pub mod contact_moment {
     use sea_orm::entity::prelude::*;
 

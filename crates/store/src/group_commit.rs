@@ -31,7 +31,10 @@ use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
 
 use crate::audit::{NewAuditEvent, append_audit_many};
-use crate::entities::{activity, activity_invite, attendance, checkin_key, household, session};
+use crate::entities::{
+    activity, activity_invite, attendance, attendance_parent, checkin_key, household, parent,
+    session,
+};
 use crate::sessions::{CheckinOutcome, Tap, attendance_row, attendance_upsert};
 use crate::{Result, Store, StoreError, now};
 
@@ -220,6 +223,29 @@ async fn checked_writes(
         }
     }
 
+    // Who came: every parent named must be one of the household's own.
+    let named: BTreeSet<Uuid> = open(&answers, &taps)
+        .filter_map(|(_, t)| t.checkin.parents.as_ref())
+        .flatten()
+        .copied()
+        .collect();
+    let parents = parents_of(txn, &orgs, &named).await?;
+    for (i, t) in taps.iter().enumerate() {
+        let c = &t.checkin;
+        if answers[i].is_some() {
+            continue;
+        }
+        let Some(named) = &c.parents else {
+            continue;
+        };
+        let foreign = named
+            .iter()
+            .any(|p| parents.get(p) != Some(&(t.tenant.org_id, c.household_id)));
+        if foreign {
+            answers[i] = Some(Err(StoreError::Refused("checkin-refused-parents")));
+        }
+    }
+
     // Keys: the first tap with a key claims it; a later one (in this group, or a key already
     // stored) is a replay that writes nothing.
     let mut seen: HashSet<(Uuid, &str)> = HashSet::new();
@@ -259,6 +285,7 @@ async fn checked_writes(
     let mut undone: BTreeMap<(Uuid, Uuid), Vec<Uuid>> = BTreeMap::new();
     let mut moved: BTreeMap<(Uuid, DateTime<Utc>), BTreeSet<Uuid>> = BTreeMap::new();
     let mut audit: BTreeMap<Uuid, Vec<NewAuditEvent>> = BTreeMap::new();
+    let mut who: BTreeMap<(Uuid, Uuid, Uuid), Who> = BTreeMap::new();
     for &i in &recorded {
         let (t, c) = (taps[i], &taps[i].checkin);
         let org_id = t.tenant.org_id;
@@ -267,6 +294,17 @@ async fn checked_writes(
             continue;
         };
         last.insert((org_id, c.session_id, c.household_id), i);
+        let w = who
+            .entry((org_id, c.session_id, c.household_id))
+            .or_insert(Who::Keep);
+        match (c.status, &c.parents) {
+            (Some(AttendanceStatus::Present), Some(named)) if !named.is_empty() => {
+                *w = Who::Set(named.clone())
+            }
+            // An empty list takes back what was said: present, nobody named.
+            (Some(AttendanceStatus::Present), None) => {}
+            _ => *w = Who::Clear,
+        }
         if c.status.is_none() {
             undone
                 .entry((org_id, c.session_id))
@@ -309,6 +347,7 @@ async fn checked_writes(
             .exec_without_returning(txn)
             .await?;
     }
+    write_who(txn, who).await?;
     for ((org_id, starts_at), households) in moved {
         household::Entity::update_many()
             .col_expr(household::Column::LastAttendedAt, starts_at.into())
@@ -327,6 +366,85 @@ async fn checked_writes(
         .map(|a| a.unwrap_or(Err(StoreError::NotFound)))
         .collect();
     Ok((answers, audit))
+}
+
+/// What the group leaves of "who came" for one household and session. Taps count in order:
+/// an undo or an absence clears it, a worker's list replaces it, a tap at the door keeps it.
+enum Who {
+    Keep,
+    Clear,
+    Set(Vec<Uuid>),
+}
+
+/// Clear and write "who came": one delete per session and one insert for the group, and
+/// nothing at all for plain taps at the door.
+async fn write_who(
+    txn: &DatabaseTransaction,
+    who: BTreeMap<(Uuid, Uuid, Uuid), Who>,
+) -> Result<()> {
+    let mut clear: BTreeMap<(Uuid, Uuid), Vec<Uuid>> = BTreeMap::new();
+    let mut rows = Vec::new();
+    for ((org_id, session_id, household_id), w) in who {
+        if matches!(w, Who::Keep) {
+            continue;
+        }
+        clear
+            .entry((org_id, session_id))
+            .or_default()
+            .push(household_id);
+        if let Who::Set(named) = w {
+            let named: BTreeSet<Uuid> = named.into_iter().collect();
+            rows.extend(
+                named
+                    .into_iter()
+                    .map(|parent_id| attendance_parent::ActiveModel {
+                        org_id: Set(org_id),
+                        session_id: Set(session_id),
+                        parent_id: Set(parent_id),
+                        household_id: Set(household_id),
+                    }),
+            );
+        }
+    }
+    for ((org_id, session_id), households) in clear {
+        attendance_parent::Entity::delete_many()
+            .filter(attendance_parent::Column::OrgId.eq(org_id))
+            .filter(attendance_parent::Column::SessionId.eq(session_id))
+            .filter(attendance_parent::Column::HouseholdId.is_in(households))
+            .exec(txn)
+            .await?;
+    }
+    for chunk in rows.chunks(MAX_BATCH) {
+        attendance_parent::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(txn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// The household and organisation of each named parent, in one query.
+async fn parents_of(
+    txn: &DatabaseTransaction,
+    orgs: &BTreeSet<Uuid>,
+    ids: &BTreeSet<Uuid>,
+) -> Result<HashMap<Uuid, (Uuid, Uuid)>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows: Vec<(Uuid, Uuid, Uuid)> = parent::Entity::find()
+        .select_only()
+        .column(parent::Column::Id)
+        .column(parent::Column::OrgId)
+        .column(parent::Column::HouseholdId)
+        .filter(parent::Column::OrgId.is_in(orgs.iter().copied()))
+        .filter(parent::Column::Id.is_in(ids.iter().copied()))
+        .into_tuple()
+        .all(txn)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, org_id, household_id)| (id, (org_id, household_id)))
+        .collect())
 }
 
 /// The taps still without an answer.

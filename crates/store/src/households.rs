@@ -1013,8 +1013,9 @@ impl Store {
     }
 
     /// Merge household `other` into `keep`: its parents (unless the same name is already
-    /// there), children (unless already there), consents and timeline move over, and `other`
-    /// is deleted. One transaction.
+    /// there), children (unless already there), consents, timeline and everything it took
+    /// part in (registrations, answers, attendance, contacts, portal access) move over, and
+    /// `other` is deleted. One transaction.
     pub async fn merge_households(
         &self,
         tenant: &Tenant,
@@ -1040,11 +1041,27 @@ impl Store {
         };
         let mut kept = parents_of(keep).all(&txn).await?;
         for p in parents_of(other).all(&txn).await? {
-            let same = kept.iter().any(|k| {
+            // A parent known only by first name (a walk-in at the door) is the one of that
+            // first name in the family the worker merges it into.
+            let twin = kept.iter().find(|k| {
                 fold(&k.first_name) == fold(&p.first_name)
-                    && k.last_name.as_deref().map(fold) == p.last_name.as_deref().map(fold)
+                    && match (k.last_name.as_deref(), p.last_name.as_deref()) {
+                        (Some(a), Some(b)) => fold(a) == fold(b),
+                        _ => true,
+                    }
             });
-            if same {
+            if let Some(twin) = twin {
+                // The same person twice: who came where moves to the one that stays.
+                move_rows(
+                    &txn,
+                    org_id,
+                    "attendance_parent",
+                    "parent_id",
+                    p.id,
+                    twin.id,
+                    Some("session_id"),
+                )
+                .await?;
                 parent::Entity::delete_by_id(p.id).exec(&txn).await?;
             } else {
                 let mut row = parent::ActiveModel::from(p.clone());
@@ -1085,6 +1102,29 @@ impl Store {
             .filter(household_event::Column::HouseholdId.eq(other))
             .exec(&txn)
             .await?;
+        // Everything else that hangs on the household moves too. Where both have a row for
+        // the same thing (both registered for the coffee hour, both at one session), the row of
+        // the household that stays wins; a walk-in connected to a known family keeps the
+        // family's own record of that session.
+        for (table, key) in KEYED_BY_HOUSEHOLD {
+            move_rows(&txn, org_id, table, "household_id", other, keep, *key).await?;
+        }
+        for table in HANGS_ON_HOUSEHOLD {
+            move_rows(&txn, org_id, table, "household_id", other, keep, None).await?;
+        }
+        if let Some(at) = b.last_attended_at {
+            household::Entity::update_many()
+                .col_expr(household::Column::LastAttendedAt, at.into())
+                .filter(household::Column::OrgId.eq(org_id))
+                .filter(household::Column::Id.eq(keep))
+                .filter(
+                    sea_orm::Condition::any()
+                        .add(household::Column::LastAttendedAt.is_null())
+                        .add(household::Column::LastAttendedAt.lt(at)),
+                )
+                .exec(&txn)
+                .await?;
+        }
         set_search_tokens(&txn, org_id, other, &Default::default()).await?;
         set_search_tokens(&txn, org_id, keep, &stored_tokens(&kept)).await?;
         add_event(&txn, org_id, keep, actor, "merged", "").await?;
@@ -1096,6 +1136,74 @@ impl Store {
         txn.commit().await?;
         Ok(())
     }
+}
+
+/// Tables with at most one row per household and thing (the second column); `None`: one
+/// row per household.
+const KEYED_BY_HOUSEHOLD: &[(&str, Option<&str>)] = &[
+    ("registration", Some("activity_id")),
+    ("activity_invite", Some("activity_id")),
+    ("rsvp", Some("session_id")),
+    ("attendance", Some("session_id")),
+    ("idea_vote", Some("idea_id")),
+    ("email_unsubscribe", None),
+];
+
+/// Tables whose rows simply follow the household.
+const HANGS_ON_HOUSEHOLD: &[&str] = &[
+    "attendance_parent",
+    "contact_moment",
+    "chat_membership",
+    "checkin_key",
+    "calendar_feed",
+    "job",
+    "portal_link",
+    "portal_session",
+    "idea",
+    "portal_request",
+];
+
+/// Point the rows of `table` whose `column` is `from` at `to`, within the organisation. With a
+/// `key`, a row that `to` already has for the same key stays and `from`'s is dropped; with
+/// `key` `None` in a keyed table, any row of `to` wins.
+async fn move_rows<C: ConnectionTrait>(
+    txn: &C,
+    org_id: Uuid,
+    table: &'static str,
+    column: &'static str,
+    from: Uuid,
+    to: Uuid,
+    key: Option<&'static str>,
+) -> Result<()> {
+    use sea_orm::sea_query::{Alias, Expr, Query};
+    let t = || Alias::new(table);
+    let org = || Expr::col(Alias::new("org_id")).eq(org_id);
+    let is = |id: Uuid| Expr::col(Alias::new(column)).eq(id);
+    let keyed = KEYED_BY_HOUSEHOLD.iter().any(|(k, _)| *k == table) || key.is_some();
+    if keyed {
+        let mut taken = Query::select();
+        taken.from(t()).and_where(org()).and_where(is(to));
+        let mut drop = Query::delete();
+        drop.from_table(t()).and_where(org()).and_where(is(from));
+        match key {
+            Some(k) => {
+                taken.column(Alias::new(k));
+                drop.and_where(Expr::col(Alias::new(k)).in_subquery(taken));
+            }
+            None => {
+                taken.expr(Expr::val(1));
+                drop.and_where(Expr::exists(taken));
+            }
+        }
+        txn.execute(&drop).await?;
+    }
+    let mut q = Query::update();
+    q.table(t())
+        .value(Alias::new(column), to)
+        .and_where(org())
+        .and_where(is(from));
+    txn.execute(&q).await?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -22,8 +22,8 @@ use uuid::Uuid;
 
 use crate::activities::{Activity, SessionSummary, to_summary, u32_of};
 use crate::entities::{
-    account, activity, attendance, checkin_key, child, household, parent, registration, rsvp,
-    session, session_staff,
+    account, activity, attendance, attendance_parent, checkin_key, child, household, parent,
+    registration, rsvp, session, session_staff,
 };
 use crate::{NewAuditEvent, Result, Store, StoreError, now};
 
@@ -50,6 +50,9 @@ pub struct AttendanceLine {
     pub adults: u32,
     pub children: u32,
     pub walk_in: bool,
+    /// Which parents came, when the worker said so (a present household only); empty means
+    /// "not said", which for a one-parent household can only be that parent.
+    pub parents: Vec<Uuid>,
 }
 
 /// A household on a session's list: registered for the series, answered for this session,
@@ -64,6 +67,8 @@ pub struct SessionLine {
     pub rsvp: Option<RsvpLine>,
     pub attendance: Option<AttendanceLine>,
     pub children: Vec<ChildBirth>,
+    /// The household's parents (id, first name), for "who came".
+    pub parents: Vec<(Uuid, String)>,
 }
 
 impl SessionLine {
@@ -105,6 +110,10 @@ pub struct Checkin {
     /// Parents who came (at least one when present).
     pub adults: u32,
     pub children: u32,
+    /// Who of the household's parents came: `None` leaves what was said before (a tap at the
+    /// door counts the family, not the people); `Some` replaces it, and an empty list takes it
+    /// back. Only for `Present`; any other status clears it.
+    pub parents: Option<Vec<Uuid>>,
     /// The idempotency key the device made for this tap.
     pub key: Option<String>,
 }
@@ -209,19 +218,68 @@ impl Store {
         org_id: Uuid,
         ids: &[Uuid],
     ) -> Result<HashMap<Uuid, String>> {
-        let mut out: BTreeMap<Uuid, Vec<String>> = BTreeMap::new();
+        Ok(self
+            .parents_of(org_id, ids)
+            .await?
+            .into_iter()
+            .map(|(k, v)| {
+                let names: Vec<String> = v.into_iter().map(|(_, name)| name).collect();
+                (k, names.join(" & "))
+            })
+            .collect())
+    }
+
+    /// The parents (id, first name) of households, in their order on the household.
+    async fn parents_of(
+        &self,
+        org_id: Uuid,
+        ids: &[Uuid],
+    ) -> Result<HashMap<Uuid, Vec<(Uuid, String)>>> {
+        let mut out: HashMap<Uuid, Vec<(Uuid, String)>> = HashMap::new();
         for chunk in ids.chunks(500) {
-            for p in parent::Entity::find()
+            let rows: Vec<(Uuid, Uuid, String)> = parent::Entity::find()
+                .select_only()
+                .column(parent::Column::HouseholdId)
+                .column(parent::Column::Id)
+                .column(parent::Column::FirstName)
                 .filter(parent::Column::OrgId.eq(org_id))
                 .filter(parent::Column::HouseholdId.is_in(chunk.to_vec()))
                 .order_by_asc(parent::Column::Position)
+                .into_tuple()
                 .all(&self.db)
-                .await?
-            {
-                out.entry(p.household_id).or_default().push(p.first_name);
+                .await?;
+            for (household_id, id, name) in rows {
+                out.entry(household_id).or_default().push((id, name));
             }
         }
-        Ok(out.into_iter().map(|(k, v)| (k, v.join(" & "))).collect())
+        Ok(out)
+    }
+
+    /// Who came, per household, where the worker said so: one session or all of them.
+    async fn parents_present(
+        &self,
+        org_id: Uuid,
+        session_id: Option<Uuid>,
+        household_id: Option<Uuid>,
+    ) -> Result<HashMap<(Uuid, Uuid), Vec<Uuid>>> {
+        let mut q = attendance_parent::Entity::find()
+            .select_only()
+            .column(attendance_parent::Column::SessionId)
+            .column(attendance_parent::Column::HouseholdId)
+            .column(attendance_parent::Column::ParentId)
+            .filter(attendance_parent::Column::OrgId.eq(org_id));
+        if let Some(id) = session_id {
+            q = q.filter(attendance_parent::Column::SessionId.eq(id));
+        }
+        if let Some(id) = household_id {
+            q = q.filter(attendance_parent::Column::HouseholdId.eq(id));
+        }
+        let rows: Vec<(Uuid, Uuid, Uuid)> = q.into_tuple().all(&self.db).await?;
+        let mut out: HashMap<(Uuid, Uuid), Vec<Uuid>> = HashMap::new();
+        for (session, household, parent) in rows {
+            out.entry((session, household)).or_default().push(parent);
+        }
+        Ok(out)
     }
 
     /// Everything about one session: the plan, the list of households and the rota.
@@ -254,6 +312,7 @@ impl Store {
             rsvp: None,
             attendance: None,
             children: Vec::new(),
+            parents: Vec::new(),
         };
         for r in registrations {
             let l = lines
@@ -286,10 +345,19 @@ impl Store {
                 adults: u32_of(a.adults),
                 children: u32_of(a.children),
                 walk_in: a.walk_in,
+                parents: Vec::new(),
             });
         }
+        for ((_, household), parents) in self.parents_present(org, Some(id), None).await? {
+            if let Some(a) = lines
+                .get_mut(&household)
+                .and_then(|l| l.attendance.as_mut())
+            {
+                a.parents = parents;
+            }
+        }
         let ids: Vec<Uuid> = lines.keys().copied().collect();
-        let names = self.first_names(org, &ids).await?;
+        let mut parents = self.parents_of(org, &ids).await?;
         let mut kinds: HashMap<Uuid, (String, bool)> = HashMap::new();
         let mut children: HashMap<Uuid, Vec<ChildBirth>> = HashMap::new();
         for chunk in ids.chunks(500) {
@@ -326,7 +394,9 @@ impl Store {
                     return None;
                 }
                 l.kind = HouseholdKind::parse(kind).unwrap_or(HouseholdKind::SingleParent);
-                l.first_names = names.get(&l.household_id).cloned().unwrap_or_default();
+                l.parents = parents.remove(&l.household_id).unwrap_or_default();
+                let names: Vec<&str> = l.parents.iter().map(|(_, n)| n.as_str()).collect();
+                l.first_names = names.join(" & ");
                 l.children = children.remove(&l.household_id).unwrap_or_default();
                 Some(l)
             })
@@ -486,6 +556,7 @@ impl Store {
                 reason: None,
                 adults: 1,
                 children,
+                parents: None,
                 key: None,
             };
             let at = Visit {
@@ -941,10 +1012,12 @@ impl Store {
         sessions.sort_by_key(|s| std::cmp::Reverse(s.starts_at));
         sessions.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
         let summaries = self.summaries(h.org_id, sessions).await?;
+        let mut who = self.parents_present(h.org_id, None, Some(h.id)).await?;
         Ok(summaries
             .into_iter()
             .filter_map(|s| {
                 let a = by_session.get(&s.id)?;
+                let parents = who.remove(&(s.id, h.id)).unwrap_or_default();
                 Some((
                     s,
                     AttendanceLine {
@@ -957,6 +1030,7 @@ impl Store {
                         adults: u32_of(a.adults),
                         children: u32_of(a.children),
                         walk_in: a.walk_in,
+                        parents,
                     },
                 ))
             })
@@ -1072,7 +1146,14 @@ pub(crate) fn attendance_row(
             c.reason.map(|r| r.as_str().to_string())
         }),
         adults: Set(if present {
-            i32::try_from(std::cmp::max(c.adults, 1)).unwrap_or(1)
+            // A list of who came counts itself.
+            let named = c.parents.as_ref().filter(|p| !p.is_empty()).map(|p| {
+                let mut p = p.clone();
+                p.sort();
+                p.dedup();
+                u32::try_from(p.len()).unwrap_or(1)
+            });
+            i32::try_from(std::cmp::max(named.unwrap_or(c.adults), 1)).unwrap_or(1)
         } else {
             0
         }),

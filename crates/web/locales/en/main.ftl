@@ -681,6 +681,10 @@ home-today-none = There is no session today.
 home-programme-link = See the coming sessions.
 adults-count = Parents: { $name }
 field-adults-came = Parents who came
+field-who-came = Who came?
+field-who-came-hint = Tick who was there. Do you not know? Then tick nobody.
+checkin-refused-parents = For { $name }, choose a parent of this household.
+attendance-who = Came: { $name }
 
 ## import progress
 import-progress-sending = We are receiving your file: { $name }%

@@ -681,6 +681,10 @@ home-today-none = Vandaag is er geen bijeenkomst.
 home-programme-link = Bekijk de komende bijeenkomsten.
 adults-count = Ouders: { $name }
 field-adults-came = Ouders gekomen
+field-who-came = Wie kwam er?
+field-who-came-hint = Vink aan wie er was. Weet je het niet? Vink dan niemand aan.
+checkin-refused-parents = Kies bij { $name } een ouder uit dit huishouden.
+attendance-who = Gekomen: { $name }
 
 ## import progress
 import-progress-sending = We ontvangen je bestand: { $name }%

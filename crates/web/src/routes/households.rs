@@ -721,6 +721,8 @@ pub struct AttendanceRow {
     pub when: String,
     pub status: String,
     pub status_tag: &'static str,
+    /// "Came: Sanne" when the worker said who of two parents came; empty otherwise.
+    pub who: String,
 }
 
 /// How many past sessions the household page lists.
@@ -866,6 +868,19 @@ async fn household_page(
                 None => t.get(a.status.key()),
             },
             status_tag: crate::routes::sessions::status_tag(a.status),
+            who: {
+                let names: Vec<&str> = h
+                    .parents
+                    .iter()
+                    .filter(|p| a.parents.contains(&p.id))
+                    .map(|p| p.first_name.as_str())
+                    .collect();
+                if names.is_empty() {
+                    String::new()
+                } else {
+                    t.get1("attendance-who", "name", names.join(" & "))
+                }
+            },
         })
         .collect();
     let calendar = state.store.has_calendar_feed(tenant, h.id).await?;

@@ -134,6 +134,15 @@ pub struct LineRow {
     pub children: u32,
     pub adults: u32,
     pub multi_parent: bool,
+    /// With two or more parents the worker ticks who came instead of typing a number.
+    pub parents: Vec<ParentBox>,
+}
+
+/// One parent's box in "who came".
+pub struct ParentBox {
+    pub id: Uuid,
+    pub name: String,
+    pub ticked: bool,
 }
 
 pub struct StaffRow {
@@ -281,6 +290,18 @@ async fn session_page(
                     },
                 ),
                 multi_parent: l.kind == mtp_domain::HouseholdKind::MultiParent,
+                parents: if l.parents.len() > 1 {
+                    l.parents
+                        .iter()
+                        .map(|(id, name)| ParentBox {
+                            id: *id,
+                            name: name.clone(),
+                            ticked: a.is_some_and(|a| a.parents.contains(id)),
+                        })
+                        .collect()
+                } else {
+                    Vec::new()
+                },
             }
         })
         .collect();
@@ -611,6 +632,22 @@ fn parse_checkin(t: &Tr, e: &mut FormErrors, session_id: Uuid, f: &FormData) -> 
             .take(t, "adults", attendance::parse_children_count(raw))
             .unwrap_or(1),
     };
+    // The worker's list of a family with two parents says who came; the door does not.
+    let parents = if f.has("who") {
+        let mut ids = Vec::new();
+        for raw in f.all("parent") {
+            match Uuid::parse_str(raw.trim()) {
+                Ok(id) => ids.push(id),
+                Err(_) => {
+                    e.add("parents", t.get("checkin-refused-parents"));
+                    break;
+                }
+            }
+        }
+        Some(ids)
+    } else {
+        None
+    };
     let key: String = f.get("key").trim().to_string();
     if key.len() > mtp_store::sessions::MAX_KEY {
         e.field(t, "key", mtp_domain::FieldError::TooLong);
@@ -625,6 +662,7 @@ fn parse_checkin(t: &Tr, e: &mut FormErrors, session_id: Uuid, f: &FormData) -> 
         reason,
         adults,
         children,
+        parents,
         key: Some(key).filter(|k| !k.is_empty()),
     })
 }

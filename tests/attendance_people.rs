@@ -1,0 +1,346 @@
+//! Attendance per person: the worker ticks who of a two-parent family came; the door counts
+//! families, not people; a walk-in connected later to the family it belongs to keeps its visit.
+
+use chrono::Utc;
+use mtp_domain::attendance::AttendanceStatus;
+use mtp_domain::{HouseholdKind, HouseholdStatus, Tenant};
+use mtp_store::{HouseholdFilter, SessionSummary};
+use reqwest::StatusCode;
+use uuid::Uuid;
+
+use crate::helpers::{Client, TestApp};
+use crate::on_both;
+
+async fn activity_named(app: &TestApp, t: &Tenant, name: &str) -> Uuid {
+    app.store
+        .activities(t)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .find(|a| a.d.name == name)
+        .map(|a| a.id)
+        .unwrap_or_else(|| panic!("the demo has {name}"))
+}
+
+async fn next_session(app: &TestApp, t: &Tenant, activity: Uuid) -> SessionSummary {
+    app.store
+        .activity_sessions(t, activity, Utc::now(), 1)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| panic!("the demo plans sessions ahead"))
+}
+
+async fn households_of_kind(app: &TestApp, t: &Tenant, kind: HouseholdKind) -> Vec<Uuid> {
+    let (rows, _) = app
+        .store
+        .households(t, &HouseholdFilter::default(), 100, 0)
+        .await
+        .unwrap_or_default();
+    rows.into_iter()
+        .filter(|h| h.kind == kind && h.status == HouseholdStatus::Active)
+        .map(|h| h.id)
+        .collect()
+}
+
+/// The attendance of one household at one session, as the store keeps it.
+async fn line(
+    app: &TestApp,
+    t: &Tenant,
+    session: Uuid,
+    household: Uuid,
+) -> Option<mtp_store::AttendanceLine> {
+    app.store
+        .session_detail(t, session)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .lines
+        .into_iter()
+        .find(|l| l.household_id == household)
+        .and_then(|l| l.attendance)
+}
+
+fn refs(f: &[(String, String)]) -> Vec<(&str, &str)> {
+    f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
+}
+
+/// A tap at the door as the check-in script sends it.
+async fn door_tap(c: &Client, session: Uuid, household: Uuid, status: &str, key: &str) -> u16 {
+    let body = url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("_csrf", &c.csrf)
+        .append_pair("household", &household.to_string())
+        .append_pair("status", status)
+        .append_pair("children", "1")
+        .append_pair("key", key)
+        .finish();
+    c.http
+        .post(format!("{}/sessions/{session}/checkin", c.base))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("accept", "application/json")
+        .body(body)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("check-in: {e}"))
+        .status()
+        .as_u16()
+}
+
+async fn the_worker_ticks_who_of_two_parents_came(app: TestApp) {
+    let logins = app.demo().await;
+    let t = app.org("Almere").await;
+    let open = activity_named(&app, &t, "Koffie-uurtje voor iedereen").await;
+    let s = next_session(&app, &t, open).await;
+    let couple = households_of_kind(&app, &t, HouseholdKind::MultiParent).await[0];
+    let single = households_of_kind(&app, &t, HouseholdKind::SingleParent).await[0];
+    let parents = app
+        .store
+        .household(&t, couple)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .parents;
+    assert_eq!(parents.len(), 2, "the demo's two-parent families have two");
+    let (mother, father) = (&parents[0], &parents[1]);
+    let stranger = app
+        .store
+        .household(&t, single)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .parents[0]
+        .id;
+    let mut w = app.client();
+    w.login(&logins["worker"]).await;
+    let path = format!("/sessions/{}/attendance", s.id);
+    let h = couple.to_string();
+    let post = |who: Vec<String>, status: &'static str, reason: &'static str| {
+        let mut f = vec![
+            ("household".to_string(), h.clone()),
+            ("status".into(), status.into()),
+            ("reason".into(), reason.into()),
+            ("children".into(), "1".into()),
+            ("who".into(), "1".into()),
+        ];
+        f.extend(who.into_iter().map(|p| ("parent".to_string(), p)));
+        f
+    };
+
+    // Only the father came.
+    let r = w
+        .post(
+            &path,
+            &refs(&post(vec![father.id.to_string()], "present", "")),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let a = line(&app, &t, s.id, couple)
+        .await
+        .unwrap_or_else(|| panic!("recorded"));
+    assert_eq!((a.parents.clone(), a.adults), (vec![father.id], 1));
+    let page = w.get(&format!("/sessions/{}", s.id)).await;
+    assert!(
+        page.body.contains(&format!(
+            "id=\"parent-{}\" name=\"parent\" value=\"{}\" checked",
+            father.id, father.id
+        )) && page.body.contains(&format!(
+            "id=\"parent-{}\" name=\"parent\" value=\"{}\">",
+            mother.id, mother.id
+        )),
+        "the father ticked, the mother not: {}",
+        page.body
+    );
+    assert!(page.body.contains("Wie kwam er?"));
+    let household = w.get(&format!("/households/{couple}")).await;
+    assert!(
+        household
+            .body
+            .contains(&format!("Gekomen: {}", father.first_name)),
+        "{}",
+        household.body
+    );
+
+    // A parent of another family is refused, and nothing changes.
+    let r = w
+        .post(
+            &path,
+            &refs(&post(vec![stranger.to_string()], "present", "")),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body.contains("een ouder uit dit huishouden"),
+        "{}",
+        r.body
+    );
+    let a = line(&app, &t, s.id, couple)
+        .await
+        .unwrap_or_else(|| panic!("kept"));
+    assert_eq!(a.parents, vec![father.id]);
+    let r = w
+        .post(
+            &path,
+            &refs(&post(vec!["not-a-parent".into()], "present", "")),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // The door counts the family, not the people: a tap keeps who the worker said came.
+    assert_eq!(door_tap(&w, s.id, couple, "present", "door-1").await, 200);
+    let a = line(&app, &t, s.id, couple)
+        .await
+        .unwrap_or_else(|| panic!("kept"));
+    assert_eq!(a.parents, vec![father.id]);
+
+    // Both came: two parents counted.
+    let both = vec![mother.id.to_string(), father.id.to_string()];
+    w.post(&path, &refs(&post(both, "present", ""))).await;
+    let a = line(&app, &t, s.id, couple)
+        .await
+        .unwrap_or_else(|| panic!("kept"));
+    assert_eq!(a.adults, 2);
+    assert_eq!(a.parents.len(), 2);
+    let page = w.get(&format!("/sessions/{}", s.id)).await;
+    assert!(page.body.contains("Ouders: 2"), "{}", page.body);
+
+    // Nobody ticked: present, but who is not said.
+    w.post(&path, &refs(&post(vec![], "present", ""))).await;
+    let a = line(&app, &t, s.id, couple)
+        .await
+        .unwrap_or_else(|| panic!("kept"));
+    assert!(a.parents.is_empty() && a.status == AttendanceStatus::Present);
+
+    // An excused absence or an undo leaves nobody "came".
+    w.post(
+        &path,
+        &refs(&post(vec![mother.id.to_string()], "present", "")),
+    )
+    .await;
+    w.post(
+        &path,
+        &refs(&post(vec![mother.id.to_string()], "excused", "work")),
+    )
+    .await;
+    let a = line(&app, &t, s.id, couple)
+        .await
+        .unwrap_or_else(|| panic!("kept"));
+    assert!(a.parents.is_empty() && a.status == AttendanceStatus::Excused);
+    w.post(
+        &path,
+        &refs(&post(vec![mother.id.to_string()], "present", "")),
+    )
+    .await;
+    assert_eq!(door_tap(&w, s.id, couple, "undo", "door-2").await, 200);
+    assert!(line(&app, &t, s.id, couple).await.is_none());
+    assert_eq!(door_tap(&w, s.id, couple, "present", "door-3").await, 200);
+    let a = line(&app, &t, s.id, couple)
+        .await
+        .unwrap_or_else(|| panic!("again"));
+    assert!(a.parents.is_empty(), "the undo took back who came");
+
+    // A one-parent family keeps the number field, no boxes.
+    let page = w.get(&format!("/sessions/{}", s.id)).await;
+    assert!(!page.body.contains(&format!("id=\"parent-{stranger}\"")));
+}
+on_both!(who_came, the_worker_ticks_who_of_two_parents_came);
+
+async fn a_walk_in_connected_to_its_family_keeps_the_visit(app: TestApp) {
+    let logins = app.demo().await;
+    let t = app.org("Almere").await;
+    let (_, session) = app.coffee_hour().await;
+    let mut w = app.client();
+    w.login(&logins["worker"]).await;
+
+    // A known family whose mother is not on the list today walks in as "Sanne".
+    let family = households_of_kind(&app, &t, HouseholdKind::SingleParent).await[1];
+    let known = app
+        .store
+        .household(&t, family)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let first = known.parents[0].first_name.clone();
+    let r = w
+        .post(
+            &format!("/sessions/{session}/walk-in"),
+            &[
+                ("first_name", first.as_str()),
+                ("kind", "single_parent"),
+                ("children", "2"),
+                ("consent", "yes"),
+                ("key", "walk-merge"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let d = app
+        .store
+        .session_detail(&t, session)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let walk_in = d
+        .lines
+        .iter()
+        .find(|l| l.attendance.as_ref().is_some_and(|a| a.walk_in))
+        .map(|l| l.household_id)
+        .unwrap_or_else(|| panic!("the walk-in is on the list"));
+
+    // The worker connects the walk-in to the family: the visit moves, the person is not doubled.
+    let r = w
+        .post(
+            &format!("/households/{family}/merge/{walk_in}"),
+            &[("merge", "yes")],
+        )
+        .await;
+    assert_eq!(r.location, format!("/households/{family}"), "{}", r.body);
+    let a = line(&app, &t, session, family)
+        .await
+        .unwrap_or_else(|| panic!("the visit moved to the family"));
+    assert_eq!((a.status, a.children), (AttendanceStatus::Present, 2));
+    assert!(line(&app, &t, session, walk_in).await.is_none());
+    let merged = app
+        .store
+        .household(&t, family)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        merged.parents.len(),
+        known.parents.len(),
+        "{first} is the same person"
+    );
+    assert_eq!(
+        w.get(&format!("/households/{walk_in}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    // The replayed walk-in form does not bring the merged household back.
+    let again = w
+        .post(
+            &format!("/sessions/{session}/walk-in"),
+            &[
+                ("first_name", first.as_str()),
+                ("kind", "single_parent"),
+                ("children", "2"),
+                ("consent", "yes"),
+                ("key", "walk-merge"),
+            ],
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::SEE_OTHER);
+    let d = app
+        .store
+        .session_detail(&t, session)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let walked_in: Vec<Uuid> = d
+        .lines
+        .iter()
+        .filter(|l| l.attendance.as_ref().is_some_and(|a| a.walk_in))
+        .map(|l| l.household_id)
+        .collect();
+    assert_eq!(
+        walked_in,
+        vec![family],
+        "the replay was counted once, and that visit is the family's now"
+    );
+}
+on_both!(
+    walk_in_merged,
+    a_walk_in_connected_to_its_family_keeps_the_visit
+);
