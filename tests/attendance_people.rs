@@ -158,6 +158,16 @@ async fn the_worker_ticks_who_of_two_parents_came(app: TestApp) {
         household.body
     );
 
+    // The family's own copy of its data says it too.
+    let export = w.get(&format!("/households/{couple}/export.json")).await;
+    let json: serde_json::Value =
+        serde_json::from_str(&export.body).unwrap_or_else(|e| panic!("{e}"));
+    let came = json["attendance"]
+        .as_array()
+        .and_then(|rows| rows.iter().find(|r| r["parents_who_came"][0].is_string()))
+        .map(|r| r["parents_who_came"].clone());
+    assert_eq!(came, Some(serde_json::json!([father.first_name])));
+
     // A parent of another family is refused, and nothing changes.
     let r = w
         .post(

@@ -193,6 +193,10 @@ impl Store {
                 "status": a.status.as_str(),
                 "reason": a.reason.map(|r| r.as_str()),
                 "children": a.children,
+                "parents_who_came": h.parents.iter()
+                    .filter(|p| a.parents.contains(&p.id))
+                    .map(|p| p.first_name.as_str())
+                    .collect::<Vec<_>>(),
             })).collect::<Vec<_>>(),
         }))
     }
