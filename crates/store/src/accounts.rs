@@ -281,6 +281,7 @@ impl Store {
         // A changed role or reach takes effect at once: the account signs in again.
         revoke_sessions(&txn, org_id, id).await?;
         txn.commit().await?;
+        self.sign_ins.forget_all();
         Ok(())
     }
 
@@ -335,6 +336,7 @@ impl Store {
         }
         revoke_sessions(&txn, org_id, id).await?;
         txn.commit().await?;
+        self.sign_ins.forget_all();
         Ok(())
     }
 
@@ -355,6 +357,7 @@ impl Store {
             .filter(account::Column::Id.eq(id))
             .exec(&self.db)
             .await?;
+        self.sign_ins.forget_all();
         if res.rows_affected == 0 {
             Err(StoreError::NotFound)
         } else {
@@ -398,6 +401,7 @@ impl Store {
             .filter(account::Column::Id.eq(id))
             .exec(&self.db)
             .await?;
+        self.sign_ins.forget_all();
         Ok(())
     }
 

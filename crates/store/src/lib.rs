@@ -88,6 +88,8 @@ pub struct Store {
     write_gate: Option<std::sync::Arc<tokio::sync::Mutex<()>>>,
     /// Check-ins waiting for the next group commit (`group_commit.rs`).
     checkins: group_commit::Queue,
+    /// Recent sign-in lookups of this process (`sign_in.rs`).
+    sign_ins: std::sync::Arc<sign_in::SignIns>,
 }
 
 /// Both SQLite and PostgreSQL give back microseconds unchanged; nanoseconds would not survive
@@ -149,6 +151,7 @@ impl Store {
             db,
             write_gate,
             checkins: group_commit::Queue::default(),
+            sign_ins: Default::default(),
         })
     }
 

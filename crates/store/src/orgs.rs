@@ -216,6 +216,7 @@ impl Store {
             .filter(organisation::Column::Id.eq(org_id))
             .exec(&self.db)
             .await?;
+        self.sign_ins.forget_all();
         if res.rows_affected == 0 {
             Err(StoreError::NotFound)
         } else {

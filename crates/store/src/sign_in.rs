@@ -37,6 +37,78 @@ pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
+/// How long this process may answer the sign-in lookup of a token from memory. Every signed-in
+/// request starts with that lookup, and on SQLite it was half of a check-in's round trips to
+/// the database (docs/benchmarks.md). A change of an account, its neighbourhoods, its
+/// organisation or its sessions made through this process forgets everything at once; one made
+/// on another app server or by `mtp user …` takes effect here within this time (decision (ad)).
+pub const REMEMBER_SIGN_IN: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// The most tokens remembered at once; beyond it the stale ones go, or all.
+const REMEMBER_AT_MOST: usize = 10_000;
+
+/// Recent sign-in lookups of this process (see [`REMEMBER_SIGN_IN`]).
+#[derive(Debug, Default)]
+pub(crate) struct SignIns {
+    generation: std::sync::atomic::AtomicU64,
+    recent: std::sync::Mutex<std::collections::HashMap<String, Remembered>>,
+}
+
+#[derive(Debug)]
+struct Remembered {
+    at: std::time::Instant,
+    generation: u64,
+    /// The session ends at the earlier of its absolute end and its idle end.
+    ends: chrono::DateTime<chrono::Utc>,
+    info: SessionInfo,
+}
+
+impl SignIns {
+    fn recall(&self, hash: &str) -> Option<SessionInfo> {
+        let generation = self.generation.load(std::sync::atomic::Ordering::Acquire);
+        let recent = self.recent.lock().ok()?;
+        let r = recent.get(hash)?;
+        (r.generation == generation && r.at.elapsed() < REMEMBER_SIGN_IN && now() < r.ends)
+            .then(|| r.info.clone())
+    }
+
+    fn remember(
+        &self,
+        hash: String,
+        generation: u64,
+        ends: chrono::DateTime<chrono::Utc>,
+        info: SessionInfo,
+    ) {
+        let Ok(mut recent) = self.recent.lock() else {
+            return;
+        };
+        if recent.len() >= REMEMBER_AT_MOST {
+            recent.retain(|_, r| r.at.elapsed() < REMEMBER_SIGN_IN);
+            if recent.len() >= REMEMBER_AT_MOST {
+                recent.clear();
+            }
+        }
+        recent.insert(
+            hash,
+            Remembered {
+                at: std::time::Instant::now(),
+                generation,
+                ends,
+                info,
+            },
+        );
+    }
+
+    /// Forget every remembered lookup: something they were made of has changed.
+    pub(crate) fn forget_all(&self) {
+        self.generation
+            .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+        if let Ok(mut recent) = self.recent.lock() {
+            recent.clear();
+        }
+    }
+}
+
 /// A live session and the account it belongs to.
 #[derive(Debug, Clone)]
 pub struct SessionInfo {
@@ -78,6 +150,14 @@ impl Store {
     /// The session behind a cookie token, if it is live and its account is not disabled.
     pub async fn session(&self, token: &str) -> Result<Option<SessionInfo>> {
         let hash = token_hash(token);
+        if let Some(info) = self.sign_ins.recall(&hash) {
+            return Ok(Some(info));
+        }
+        // Taken before the read: a change that lands during it makes this lookup stale at once.
+        let generation = self
+            .sign_ins
+            .generation
+            .load(std::sync::atomic::Ordering::Acquire);
         let Some((s, acc, org, neighbourhoods)) = self.session_with_account(&hash).await? else {
             return Ok(None);
         };
@@ -92,15 +172,23 @@ impl Store {
         if s.last_seen_at + TOUCH_EVERY <= t {
             auth_session::Entity::update_many()
                 .col_expr(auth_session::Column::LastSeenAt, t.into())
-                .filter(auth_session::Column::TokenHash.eq(hash))
+                .filter(auth_session::Column::TokenHash.eq(hash.as_str()))
                 .exec(&self.db)
                 .await?;
         }
-        Ok(Some(SessionInfo {
+        let info = SessionInfo {
             account: to_account(acc, neighbourhoods),
             org: Organisation::from(org),
             second_factor_done: s.second_factor_done,
-        }))
+        };
+        let seen = if s.last_seen_at + TOUCH_EVERY <= t {
+            t
+        } else {
+            s.last_seen_at
+        };
+        let ends = std::cmp::min(s.expires_at, seen + IDLE_TIMEOUT);
+        self.sign_ins.remember(hash, generation, ends, info.clone());
+        Ok(Some(info))
     }
 
     /// The session row, its account, the organisation and the account's neighbourhoods in one
@@ -178,12 +266,15 @@ impl Store {
         auth_session::Entity::delete_by_id(token_hash(token))
             .exec(&self.db)
             .await?;
+        self.sign_ins.forget_all();
         Ok(())
     }
 
     /// End every session of an account ("sign out everywhere"); returns how many ended.
     pub async fn end_all_sessions(&self, org_id: Uuid, account_id: Uuid) -> Result<u64> {
-        revoke_sessions(&self.db, org_id, account_id).await
+        let n = revoke_sessions(&self.db, org_id, account_id).await;
+        self.sign_ins.forget_all();
+        n
     }
 
     /// Remove expired sessions; run now and then.
