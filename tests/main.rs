@@ -8,6 +8,7 @@ mod admin;
 mod audit;
 mod auth;
 mod browser;
+mod browser_door;
 mod browser_encourage;
 mod browser_portal;
 mod cli;
