@@ -9,6 +9,7 @@ use mtp_domain::attendance::AttendanceStatus;
 use mtp_domain::schedule::TZ;
 use mtp_store::{HouseholdFilter, SessionSummary};
 use reqwest::StatusCode;
+use serde_json::Value;
 use uuid::Uuid;
 
 use crate::helpers::{Client, TestApp};
@@ -996,6 +997,177 @@ async fn a_first_timer_is_added_at_the_door_once(app: TestApp) {
     assert!(a.walk_in && a.children == 2 && a.status == AttendanceStatus::Present);
 }
 on_both!(walk_in, a_first_timer_is_added_at_the_door_once);
+
+/// A walk-in sent by the check-in script from its queue on the phone.
+async fn json_walk_in(
+    c: &mut Client,
+    session: Uuid,
+    fields: &[(&str, &str)],
+) -> (StatusCode, Value) {
+    let mut body = url::form_urlencoded::Serializer::new(String::new());
+    body.append_pair("_csrf", &c.csrf);
+    for (k, v) in fields {
+        body.append_pair(k, v);
+    }
+    let r = c
+        .http
+        .post(format!("{}/sessions/{session}/walk-in", c.base))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("accept", "application/json")
+        .body(body.finish())
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("walk-in: {e}"));
+    let status = r.status();
+    let text = r.text().await.unwrap_or_default();
+    let v = serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"));
+    (status, v)
+}
+
+/// The queue on the phone hears what became of a walk-in: the new household (the card's
+/// anchor), the same household when the key comes again, and the field a refusal is about.
+async fn a_walk_in_from_the_phone_gets_its_answer_in_json(app: TestApp) {
+    let logins = app.demo().await;
+    let t = admin_of(&app).await;
+    let coffee = coffee_hour(&app, &t).await;
+    let s = next_session(&app, &t, coffee).await;
+    let mut h = app.client();
+    h.login(&logins["host"]).await;
+    h.get(&format!("/sessions/{}/checkin", s.id)).await;
+
+    // A missing first name and no consent: 422, the first field named, in Dutch.
+    let (status, v) = json_walk_in(
+        &mut h,
+        s.id,
+        &[
+            ("first_name", " "),
+            ("kind", "single_parent"),
+            ("children", "1"),
+            ("key", "q-1"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(v["ok"], false);
+    assert_eq!(v["field"], "first_name", "{v}");
+    assert_eq!(v["message"], "Vul een voornaam in.", "{v}");
+    assert!(v["household"].is_null());
+    let (status, v) = json_walk_in(
+        &mut h,
+        s.id,
+        &[
+            ("first_name", "Noor"),
+            ("kind", "single_parent"),
+            ("children", "1"),
+            ("key", "q-1"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(v["field"], "consent", "{v}");
+    assert!(
+        v["message"]
+            .as_str()
+            .unwrap_or("")
+            .starts_with("Vraag of de ouder"),
+        "{v}"
+    );
+
+    // A two-parent family at a coffee hour for single parents: refused, about the kind.
+    let (status, v) = json_walk_in(
+        &mut h,
+        s.id,
+        &[
+            ("first_name", "Noor"),
+            ("kind", "multi_parent"),
+            ("children", "1"),
+            ("consent", "yes"),
+            ("key", "q-1"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{v}");
+    assert_eq!(v["field"], "kind", "{v}");
+    assert!(
+        v["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("alleen voor eenoudergezinnen"),
+        "{v}"
+    );
+
+    // Accepted: the new household, checked in.
+    let fields = [
+        ("first_name", "Noor"),
+        ("kind", "single_parent"),
+        ("children", "1"),
+        ("consent", "yes"),
+        ("key", "q-1"),
+    ];
+    let (status, first) = json_walk_in(&mut h, s.id, &fields).await;
+    assert_eq!(status, StatusCode::OK, "{first}");
+    assert_eq!(first["ok"], true);
+    assert_eq!(first["replayed"], false);
+    assert_eq!(
+        first["message"],
+        "Noor is toegevoegd en ingecheckt. Welkom."
+    );
+    let household: Uuid = first["household"]
+        .as_str()
+        .and_then(|x| x.parse().ok())
+        .unwrap_or_else(|| panic!("a household id: {first}"));
+
+    // The same key again (the answer got lost on the way): the same household, nothing new.
+    let (status, again) = json_walk_in(&mut h, s.id, &fields).await;
+    assert_eq!(status, StatusCode::OK, "{again}");
+    assert_eq!(again["replayed"], true, "{again}");
+    assert_eq!(again["household"], first["household"]);
+    let d = app
+        .store
+        .session_detail(&t, s.id)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let noor: Vec<_> = d.lines.iter().filter(|l| l.first_names == "Noor").collect();
+    assert_eq!(noor.len(), 1);
+    assert_eq!(noor[0].household_id, household);
+    assert!(
+        noor[0]
+            .attendance
+            .as_ref()
+            .is_some_and(|a| a.walk_in && a.children == 1 && a.status == AttendanceStatus::Present)
+    );
+    // The page shows the new family's card at the anchor the script was given.
+    let page = h.get(&format!("/sessions/{}/checkin", s.id)).await;
+    assert!(
+        page.body.contains(&format!("id=\"h-{household}\"")),
+        "{}",
+        page.body
+    );
+
+    // In English for an English page.
+    h.get("/lang/en").await;
+    let (status, v) = json_walk_in(
+        &mut h,
+        s.id,
+        &[
+            ("first_name", ""),
+            ("kind", "single_parent"),
+            ("children", "0"),
+            ("consent", "yes"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(v["field"], "first_name", "{v}");
+    assert!(
+        v["message"].as_str().unwrap_or("").contains("first name"),
+        "{v}"
+    );
+}
+on_both!(
+    walk_in_json,
+    a_walk_in_from_the_phone_gets_its_answer_in_json
+);
 
 async fn an_rsvp_is_intent_and_attendance_is_what_happened(app: TestApp) {
     let logins = app.demo().await;

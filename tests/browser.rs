@@ -561,6 +561,13 @@ pub(crate) async fn network(c: &Client, offline: bool) {
     .unwrap_or_else(|e| panic!("emulateNetworkConditions: {e}"));
 }
 
+/// Any other DevTools command, e.g. `Network.setBlockedURLs` to fail some requests only.
+pub(crate) async fn cdp(c: &Client, cmd: &'static str, params: Value) {
+    c.issue_cmd(Cdp(cmd, params))
+        .await
+        .unwrap_or_else(|e| panic!("{cmd}: {e}"));
+}
+
 /// Run a script until it returns true, for at most `seconds`.
 pub(crate) async fn wait_for(c: &Client, script: &str, seconds: u64, what: &str) {
     for _ in 0..seconds * 10 {

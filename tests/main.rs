@@ -9,6 +9,7 @@ mod attendance_people;
 mod audit;
 mod auth;
 mod browser;
+mod browser_door;
 mod browser_encourage;
 mod browser_portal;
 mod cli;

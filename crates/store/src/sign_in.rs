@@ -41,7 +41,7 @@ pub fn token_hash(token: &str) -> String {
 /// request starts with that lookup, and on SQLite it was half of a check-in's round trips to
 /// the database (docs/benchmarks.md). A change of an account, its neighbourhoods, its
 /// organisation or its sessions made through this process forgets everything at once; one made
-/// on another app server or by `mtp user …` takes effect here within this time (decision (ad)).
+/// on another app server or by `mtp user …` takes effect here within this time (decision (ae)).
 pub const REMEMBER_SIGN_IN: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// The most tokens remembered at once; beyond it the stale ones go, or all.

@@ -50,17 +50,27 @@
   // 3. Check-in at the door. A tap shows at once and goes into a queue kept on the device
   //    (localStorage); the queue is sent in order whenever there is a connection. Each tap has its
   //    own key, so a tap sent twice (the answer got lost) is counted once by the server.
+  //    A walk-in ("Nieuw gezin?") joins the same queue with its form's key: its card shows at once
+  //    at the top, and becomes the new household's card when the server has made it. A walk-in
+  //    the server refuses stays on its card with the server's words until the host changes or
+  //    deletes it, so nothing typed at the door disappears unseen.
   var door = document.querySelector('.door-list');
   var bar = document.getElementById('offline-bar');
+  var walkForm = document.querySelector('.walk-in-form');
+  var pattern = document.getElementById('walk-in-card');
   var QUEUE = 'mtp-checkin-queue';
   if (door && bar && window.fetch && window.localStorage && window.URLSearchParams) {
     var sending = false;
     var retry = null;
+    var here = location.pathname;
+    var each = function (list, f) { Array.prototype.forEach.call(list, f); };
 
     var load = function () {
       try { return JSON.parse(localStorage.getItem(QUEUE) || '[]'); } catch (e) { return []; }
     };
     var save = function (q) { localStorage.setItem(QUEUE, JSON.stringify(q)); };
+    // Refused walk-ins stay in the queue (so a reload shows them) but are not sent again.
+    var pending = function () { return load().filter(function (i) { return !i.refused; }); };
     var newKey = function () {
       if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
       var b = new Uint8Array(16);
@@ -82,14 +92,26 @@
       c.querySelector('.door-card__in').hidden = inside;
       c.querySelector('.door-card__undo').hidden = !inside;
     };
+    // "Nog niet verstuurd" on a card while something of it waits in the queue.
+    var waiting = function (c, on) {
+      var w = c && c.querySelector('.door-card__wait');
+      if (!c || !on === !w) return;
+      if (w) { w.remove(); return; }
+      w = document.createElement('p');
+      w.className = 'door-card__wait';
+      w.textContent = bar.getAttribute('data-wait');
+      c.querySelector('.door-card__state').after(w);
+    };
     var count = function () {
       var el = document.getElementById('door-count');
       if (!el) return;
       var present = document.querySelectorAll('.door-card--in').length;
-      el.textContent = el.getAttribute('data-template').replace('%n', present + ' / ' + el.getAttribute('data-expected'));
+      // The server's count does not know the walk-ins made on this page since it was loaded.
+      var expected = +el.getAttribute('data-expected') + document.querySelectorAll('.door-card--walk:not(.door-card--refused)').length;
+      el.textContent = el.getAttribute('data-template').replace('%n', present + ' / ' + expected);
     };
     var status = function (message) {
-      var q = load();
+      var q = pending();
       if (message) {
         bar.textContent = message;
       } else if (q.length) {
@@ -99,8 +121,53 @@
       bar.hidden = !message && !q.length;
     };
 
+    // A walk-in's card, from the page's pattern, until the server has made the household.
+    var named = function (el, name) { each(el.querySelectorAll('.vh'), function (s) { if (s.parentNode.tagName !== 'P') s.textContent = ' ' + name; }); };
+    var refuse = function (c, item) {
+      c.classList.remove('door-card--in');
+      c.classList.add('door-card--refused');
+      c.querySelector('.door-card__state').hidden = true;
+      var r = c.querySelector('.door-card__refused');
+      if (!r) {
+        r = pattern.content.lastElementChild.cloneNode(true);
+        named(r, item.name);
+        c.appendChild(r);
+      }
+      r.querySelector('.error-message span:last-child').textContent = item.refused;
+    };
+    var walkCard = function (item) {
+      var c = pattern.content.firstElementChild.cloneNode(true);
+      var input = c.querySelector('input[name="children"]');
+      c.id = 'w-' + item.key;
+      c.classList.add('door-card--walk');
+      c.querySelector('h2').textContent = item.name;
+      c.querySelector('h2').tabIndex = -1;
+      c.querySelector('form').hidden = true;
+      c.querySelector('form').setAttribute('data-name', item.name);
+      input.id = 'children-' + c.id;
+      input.value = new URLSearchParams(item.body).get('children') || '0';
+      c.querySelector('label').htmlFor = input.id;
+      named(c, item.name);
+      door.insertBefore(c, door.firstChild);
+      waiting(c, true);
+      if (item.refused) refuse(c, item);
+      return c;
+    };
+    // The server made the household (or had made it for this key before): a card like any other.
+    var made = function (c, household) {
+      var other = card(household);
+      if (other && other !== c) { c.remove(); show(household, true); return; }
+      var input = c.querySelector('input[name="children"]');
+      c.id = 'h-' + household;
+      c.querySelector('input[name="household"]').value = household;
+      input.id = 'children-' + household;
+      c.querySelector('label').htmlFor = input.id;
+      c.querySelector('form').hidden = false;
+      waiting(c, false);
+    };
+
     var send = function () {
-      var q = load();
+      var q = pending();
       if (sending || !q.length) return;
       sending = true;
       var item = q[0];
@@ -112,19 +179,39 @@
         headers: { 'Accept': 'application/json', 'Content-Type': 'application/x-www-form-urlencoded' },
         body: body.toString()
       }).then(function (res) {
-        if (res.status >= 500 || res.status === 401 || res.status === 403) throw new Error('later');
+        // A redirect (to the sign-in page) is no answer to the tap: keep it for later.
+        if (res.status >= 500 || res.status === 401 || res.status === 403 || res.redirected) throw new Error('later');
         return res.json().catch(function () { return {}; }).then(function (answer) {
-          var rest = load().filter(function (i) { return i.key !== item.key; });
-          save(rest);
+          var all = load();
+          var rest = all.filter(function (i) { return i.key !== item.key; });
           sending = false;
-          if (!res.ok) {
-            // Refused for good (outside the audience, cancelled): undo the tap on screen and say why.
-            show(item.household, item.action !== 'in');
-            count();
-            status(bar.getAttribute('data-refused') + ' ' + item.name + '. ' + (answer.message || ''));
-            return;
+          if (item.walk) {
+            var c = document.getElementById('w-' + item.key);
+            if (!res.ok || !answer.household) {
+              item.refused = answer.message || bar.getAttribute('data-refused');
+              item.field = answer.field;
+              save(all.map(function (i) { return i.key === item.key ? item : i; }));
+              if (c) refuse(c, item);
+              count();
+              status(bar.getAttribute('data-refused') + ' ' + item.name + '. ' + item.refused);
+              send();
+              return;
+            }
+            save(rest);
+            if (c) made(c, answer.household);
+          } else {
+            save(rest);
+            if (!rest.some(function (i) { return i.household === item.household; })) waiting(card(item.household), false);
+            if (!res.ok) {
+              // Refused for good (outside the audience, cancelled): undo the tap on screen and say why.
+              show(item.household, item.action !== 'in');
+              count();
+              status(bar.getAttribute('data-refused') + ' ' + item.name + '. ' + (answer.message || ''));
+              return;
+            }
           }
-          if (rest.length) { send(); } else { status(bar.getAttribute('data-synced')); setTimeout(function () { status(''); }, 3000); }
+          count();
+          if (pending().length) { send(); } else { status(item.walk ? answer.message : bar.getAttribute('data-synced')); setTimeout(function () { status(''); }, 3000); }
         });
       }).catch(function () {
         sending = false;
@@ -148,14 +235,103 @@
       q.push({ url: form.action, body: data.toString(), key: key, household: household, action: action, name: form.getAttribute('data-name') });
       save(q);
       show(household, action === 'in');
+      waiting(card(household), true);
       count();
       status('');
       send();
     });
 
+    if (walkForm && pattern && window.FormData) {
+      var f = walkForm.elements;
+      walkForm.addEventListener('submit', function (event) {
+        if (event.defaultPrevented) return;
+        event.preventDefault();
+        // The obvious faults are shown here, in the server's words; the server still judges.
+        each(walkForm.querySelectorAll('.error-message'), function (m) { m.remove(); });
+        each(walkForm.querySelectorAll('[aria-invalid], [aria-describedby]'), function (el) {
+          el.removeAttribute('aria-invalid');
+          var ids = (el.getAttribute('aria-describedby') || '').split(' ').filter(function (id) { return document.getElementById(id); });
+          if (ids.length) el.setAttribute('aria-describedby', ids.join(' ')); else el.removeAttribute('aria-describedby');
+        });
+        var bad = [];
+        if (!f.first_name.value.trim()) bad.push([f.first_name, 'data-first-name']);
+        if (!f.consent.checked) bad.push([f.consent, 'data-consent']);
+        bad.forEach(function (b) {
+          var m = document.createElement('p');
+          var prefix = document.createElement('span');
+          m.className = 'error-message';
+          m.id = b[0].id + '-error';
+          prefix.className = 'vh';
+          prefix.textContent = walkForm.getAttribute('data-prefix') + ':';
+          m.append(prefix, ' ' + walkForm.getAttribute(b[1]));
+          b[0].setAttribute('aria-invalid', 'true');
+          b[0].setAttribute('aria-describedby', m.id);
+          (b[0].type === 'checkbox' ? b[0].closest('.checkboxes') : b[0]).before(m);
+        });
+        if (bad.length) {
+          // Fixed at once, the form may go again: the double-submit guard is for double taps.
+          var lock = lockOf(walkForm);
+          if (lock) release(lock);
+          bad[0][0].focus();
+          return;
+        }
+        var data = new URLSearchParams(new FormData(walkForm));
+        var item = { url: walkForm.action, body: '', key: data.get('key') || newKey(), walk: true, page: here, name: f.first_name.value.trim() };
+        data.set('key', item.key);
+        item.body = data.toString();
+        var q = load();
+        q.push(item);
+        save(q);
+        var c = walkCard(item);
+        // Ready for the next family, with a key of its own.
+        f.first_name.value = '';
+        f.kind.value = 'single_parent';
+        f.children.value = '0';
+        f.consent.checked = false;
+        f.key.value = newKey();
+        c.querySelector('h2').focus();
+        count();
+        status('');
+        send();
+      });
+      // A refused walk-in: back into the form to fix it, or deleted from the phone.
+      door.addEventListener('click', function (event) {
+        var b = event.target.closest && event.target.closest('.door-card__refused button');
+        if (!b) return;
+        var c = b.closest('li');
+        var key = c.id.slice(2);
+        var item = load().filter(function (i) { return i.key === key; })[0];
+        save(load().filter(function (i) { return i.key !== key; }));
+        c.remove();
+        count();
+        status('');
+        if (b.value === 'change' && item) {
+          var data = new URLSearchParams(item.body);
+          f.first_name.value = data.get('first_name') || '';
+          f.kind.value = data.get('kind') || 'single_parent';
+          f.children.value = data.get('children') || '0';
+          f.consent.checked = data.has('consent');
+          walkForm.closest('details').open = true;
+          var name = '[name="' + (item.field || 'first_name') + '"]';
+          (walkForm.querySelector(name + ':checked') || walkForm.querySelector(name) || f.first_name).focus();
+        } else {
+          var h1 = document.querySelector('h1');
+          h1.tabIndex = -1;
+          h1.focus();
+        }
+      });
+    }
+
     window.addEventListener('online', send);
-    // Taps still queued from before a reload show as made, and go out now.
-    load().forEach(function (i) { if (i.url === location.origin + location.pathname) show(i.household, i.action === 'in'); });
+    // Taps and walk-ins still queued from before a reload show as made, and go out now.
+    load().forEach(function (i) {
+      if (i.walk) {
+        if (i.page === here) walkCard(i);
+      } else if (i.url === location.origin + here) {
+        show(i.household, i.action === 'in');
+        waiting(card(i.household), true);
+      }
+    });
     count();
     status('');
     send();

@@ -842,6 +842,9 @@ struct DoorPage {
     cancelled: bool,
     f: FormData,
     kinds: Vec<(&'static str, String)>,
+    /// One checked-in card without a household: the script's pattern for a walk-in it has
+    /// queued (a `<template>`, so the card looks like the server's own).
+    walk_card: Vec<DoorCard>,
 }
 
 /// The check-in page: one big button per expected household. Each form carries a fresh key,
@@ -942,6 +945,7 @@ async fn door_page(
             .collect(),
         f,
         present,
+        walk_card: vec![card(Uuid::nil(), String::new(), true, 0)],
         cancelled: s.state == SessionState::Cancelled,
         cards,
         others,
@@ -949,15 +953,48 @@ async fn door_page(
     }))
 }
 
+/// What the check-in script hears about a walk-in it sends from its queue.
+#[derive(Serialize)]
+struct WalkInAnswer {
+    ok: bool,
+    replayed: bool,
+    message: String,
+    /// The new household: the card's anchor becomes `h-{household}`.
+    household: Option<Uuid>,
+    /// The form field the message is about, so the host can fix that one.
+    field: Option<String>,
+}
+
+fn walk_in_json(status: StatusCode, answer: WalkInAnswer) -> Response {
+    (status, Json(answer)).into_response()
+}
+
+fn walk_in_refused(status: StatusCode, field: &str, message: String) -> Response {
+    walk_in_json(
+        status,
+        WalkInAnswer {
+            ok: false,
+            replayed: false,
+            message,
+            household: None,
+            field: Some(field.to_string()),
+        },
+    )
+}
+
 /// A family that comes for the first time: a first name, the kind of household and their
 /// word that we may note it, and they are checked in. The worker completes the rest later.
+/// The check-in script sends this form from its queue on the phone and wants JSON; a form
+/// without script gets a redirect or the page with its errors.
 pub async fn walk_in(
     State(state): State<AppState>,
     ctx: Ctx,
+    headers: HeaderMap,
     Path(id): Path<String>,
     f: FormData,
 ) -> Result<Response, AppError> {
     let user = ctx.user()?.clone();
+    let json_wanted = wants_json(&headers);
     let s = load(&state, &user, &id).await?;
     let t = Tr::new(ctx.lang);
     let mut e = FormErrors::default();
@@ -980,6 +1017,14 @@ pub async fn walk_in(
     let (Some(first_name), Some(kind), Some(children), true) =
         (first_name, kind, children, e.is_empty())
     else {
+        if json_wanted {
+            let (field, message) = e.list().first().cloned().unwrap_or_default();
+            return Ok(walk_in_refused(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &field,
+                message,
+            ));
+        }
         return Ok(unprocessable(
             door_page(&state, &ctx, &user, s, f, e).await?,
         ));
@@ -1024,11 +1069,35 @@ pub async fn walk_in(
         .walk_in(&user.tenant, s.id, &draft, children, &key, event)
         .await
     {
+        Ok((household, outcome)) if json_wanted => {
+            let replayed = outcome == CheckinOutcome::Replayed;
+            let key = if replayed {
+                "flash-checkin-replayed"
+            } else {
+                "flash-walk-in"
+            };
+            Ok(walk_in_json(
+                StatusCode::OK,
+                WalkInAnswer {
+                    ok: true,
+                    replayed,
+                    message: t.get1(key, "name", &name),
+                    household: Some(household),
+                    field: None,
+                },
+            ))
+        }
         Ok(_) => Ok(redirect_with_flash(
             &state,
             &format!("/sessions/{}/checkin", s.id),
             "flash-walk-in",
             &name,
+        )),
+        // The same 409 as a refused tap: the form was fine, the activity or session says no.
+        Err(StoreError::Refused(key)) if json_wanted => Ok(walk_in_refused(
+            StatusCode::CONFLICT,
+            "kind",
+            t.get1(key, "name", &name),
         )),
         Err(StoreError::Refused(key)) => {
             e.add("kind", t.get1(key, "name", &name));
