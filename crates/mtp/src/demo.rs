@@ -891,7 +891,7 @@ async fn activities(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<
                 org_id,
                 actor_id: None,
                 actor_role: "cli".into(),
-                action: "attendance.recorded".into(),
+                action: "attendance.loaded".into(),
                 object_type: "household".into(),
                 object_id: Some(h.id),
                 neighbourhood_id: Some(poort),
