@@ -488,6 +488,7 @@ async fn taps_at_once_through_two_servers_are_each_counted_once(app: TestApp) {
                     children: 1,
                     parents: None,
                     key: Some(format!("burst-{i}")),
+                    at: None,
                 };
                 let audit = mtp_store::NewAuditEvent {
                     org_id: t.org_id,

@@ -1,8 +1,9 @@
 //! Attendance per person: the worker ticks who of a two-parent family came; the door counts
 //! families, not people; a walk-in connected later to the family it belongs to keeps its visit.
 
-use chrono::Utc;
+use chrono::{Duration, NaiveTime, Utc};
 use mtp_domain::attendance::AttendanceStatus;
+use mtp_domain::schedule::{self, TZ};
 use mtp_domain::{HouseholdKind, HouseholdStatus, Tenant};
 use mtp_store::{HouseholdFilter, SessionSummary};
 use reqwest::StatusCode;
@@ -67,13 +68,28 @@ fn refs(f: &[(String, String)]) -> Vec<(&str, &str)> {
 
 /// A tap at the door as the check-in script sends it.
 async fn door_tap(c: &Client, session: Uuid, household: Uuid, status: &str, key: &str) -> u16 {
-    let body = url::form_urlencoded::Serializer::new(String::new())
-        .append_pair("_csrf", &c.csrf)
+    door_tap_at(c, session, household, status, key, None).await
+}
+
+/// A tap made at `at` (a phone that was offline sends it later).
+async fn door_tap_at(
+    c: &Client,
+    session: Uuid,
+    household: Uuid,
+    status: &str,
+    key: &str,
+    at: Option<&str>,
+) -> u16 {
+    let mut body = url::form_urlencoded::Serializer::new(String::new());
+    body.append_pair("_csrf", &c.csrf)
         .append_pair("household", &household.to_string())
         .append_pair("status", status)
         .append_pair("children", "1")
-        .append_pair("key", key)
-        .finish();
+        .append_pair("key", key);
+    if let Some(at) = at {
+        body.append_pair("at", at);
+    }
+    let body = body.finish();
     c.http
         .post(format!("{}/sessions/{session}/checkin", c.base))
         .header("content-type", "application/x-www-form-urlencoded")
@@ -353,4 +369,79 @@ async fn a_walk_in_connected_to_its_family_keeps_the_visit(app: TestApp) {
 on_both!(
     walk_in_merged,
     a_walk_in_connected_to_its_family_keeps_the_visit
+);
+
+async fn a_tap_made_offline_yesterday_counts_at_its_own_time(app: TestApp) {
+    let logins = app.demo().await;
+    let t = app.org("Almere").await;
+    let (coffee, _) = app.coffee_hour().await;
+    let yesterday = (Utc::now() - Duration::days(1))
+        .with_timezone(&TZ)
+        .date_naive();
+    let at9 = |h, m| NaiveTime::from_hms_opt(h, m, 0).unwrap_or(NaiveTime::MIN);
+    let slot = schedule::slot(yesterday, at9(9, 30), at9(10, 30));
+    app.store
+        .plan_sessions(&t, coffee, &[(yesterday, slot)])
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let s = app
+        .store
+        .activity_sessions(&t, coffee, slot.start, 1)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .find(|s| s.starts_at == slot.start)
+        .unwrap_or_else(|| panic!("yesterday's coffee hour"));
+    let regulars = households_of_kind(&app, &t, HouseholdKind::SingleParent).await;
+    let mut host = app.client();
+    host.login(&logins["host"]).await;
+    host.get(&format!("/sessions/{}/checkin", app.coffee_hour().await.1))
+        .await;
+
+    // Sent today without a time: a host cannot reach yesterday's session.
+    assert_eq!(
+        door_tap_at(&host, s.id, regulars[0], "present", "late-0", None).await,
+        403
+    );
+    // Tapped yesterday at 09:42 with the network down, sent now: counted, at 09:42.
+    let tapped = schedule::local_to_utc(yesterday, at9(9, 42));
+    let stamp = tapped.to_rfc3339();
+    assert_eq!(
+        door_tap_at(&host, s.id, regulars[0], "present", "late-1", Some(&stamp)).await,
+        200
+    );
+    let a = line(&app, &t, s.id, regulars[0])
+        .await
+        .unwrap_or_else(|| panic!("counted"));
+    assert_eq!(
+        a.recorded_at, tapped,
+        "the time of the tap, not of the sync"
+    );
+    let page = {
+        let mut w = app.client();
+        w.login(&logins["worker"]).await;
+        w.get(&format!("/sessions/{}/checkin", s.id)).await
+    };
+    assert!(
+        page.body
+            .contains("<span class=\"door-card__time\">09:42</span>"),
+        "{}",
+        page.body
+    );
+    // A time that cannot be true is not believed: a week and a day ago, or tomorrow.
+    let old = (Utc::now() - Duration::days(8)).to_rfc3339();
+    assert_eq!(
+        door_tap_at(&host, s.id, regulars[1], "present", "late-2", Some(&old)).await,
+        403
+    );
+    let ahead = (Utc::now() + Duration::days(1)).to_rfc3339();
+    assert_eq!(
+        door_tap_at(&host, s.id, regulars[1], "present", "late-3", Some(&ahead)).await,
+        403
+    );
+    assert!(line(&app, &t, s.id, regulars[1]).await.is_none());
+}
+on_both!(
+    tap_time,
+    a_tap_made_offline_yesterday_counts_at_its_own_time
 );

@@ -211,6 +211,7 @@ async fn a_logged_contact_is_done_becomes_the_answer_and_is_counted_afterwards(a
                 children: 0,
                 parents: None,
                 key: None,
+                at: None,
             },
             mtp_store::NewAuditEvent {
                 org_id: t.org_id,

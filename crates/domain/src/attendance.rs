@@ -321,9 +321,56 @@ pub fn parse_children_count(raw: &str) -> Result<u32, FieldError> {
         .ok_or(FieldError::NumberInvalid)
 }
 
+/// How late a tap made offline may still arrive and count as made at its own time.
+pub const TAP_LATE_AT_MOST: chrono::Duration = chrono::Duration::days(7);
+/// A phone's clock may run this far ahead of the server's.
+pub const TAP_CLOCK_SKEW: chrono::Duration = chrono::Duration::minutes(5);
+
+/// When a tap was made, as the phone says (RFC 3339), so a check-in made offline keeps its
+/// own time. A time from the future within the clock skew is taken as now; anything further
+/// ahead, older than [`TAP_LATE_AT_MOST`] or unreadable is not believed (`None`: the server's
+/// own time counts, and a host's "from today on" holds).
+pub fn tap_time(
+    raw: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Option<chrono::DateTime<chrono::Utc>> {
+    let at = chrono::DateTime::parse_from_rfc3339(raw.trim())
+        .ok()?
+        .with_timezone(&chrono::Utc);
+    if at > now + TAP_CLOCK_SKEW || at < now - TAP_LATE_AT_MOST {
+        return None;
+    }
+    Some(at.min(now))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_tap_made_offline_keeps_its_own_time_for_a_week() {
+        let now = chrono::DateTime::parse_from_rfc3339("2026-12-03T08:00:00Z")
+            .map(|t| t.with_timezone(&chrono::Utc))
+            .unwrap_or_default();
+        let yesterday = tap_time("2026-12-02T09:42:10.123Z", now);
+        assert_eq!(
+            yesterday.map(|t| t.to_rfc3339()),
+            Some("2026-12-02T09:42:10.123+00:00".into())
+        );
+        assert_eq!(
+            tap_time("2026-12-03T08:03:00Z", now),
+            Some(now),
+            "clock skew"
+        );
+        assert_eq!(tap_time("2026-12-03T09:00:00Z", now), None, "the future");
+        assert_eq!(
+            tap_time("2026-11-25T08:00:00Z", now),
+            None,
+            "eight days late"
+        );
+        assert_eq!(tap_time("gisteren", now), None);
+        assert_eq!(tap_time("", now), None);
+    }
 
     fn day(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()

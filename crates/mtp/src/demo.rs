@@ -886,6 +886,7 @@ async fn activities(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<
                 children: u32::try_from(dice(i, w) % 3).unwrap_or(0),
                 parents: Some(came),
                 key: None,
+                at: None,
             };
             let event = mtp_store::NewAuditEvent {
                 org_id,

@@ -53,6 +53,9 @@ pub struct AttendanceLine {
     /// Which parents came, when the worker said so (a present household only); empty means
     /// "not said", which for a one-parent household can only be that parent.
     pub parents: Vec<Uuid>,
+    /// When it was recorded: for a tap at the door, the time of the tap (also one made
+    /// offline and sent later).
+    pub recorded_at: DateTime<Utc>,
 }
 
 /// A household on a session's list: registered for the series, answered for this session,
@@ -116,6 +119,8 @@ pub struct Checkin {
     pub parents: Option<Vec<Uuid>>,
     /// The idempotency key the device made for this tap.
     pub key: Option<String>,
+    /// When the tap was made (a tap queued offline arrives later); `None`: now.
+    pub at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -346,6 +351,7 @@ impl Store {
                 children: u32_of(a.children),
                 walk_in: a.walk_in,
                 parents: Vec::new(),
+                recorded_at: a.recorded_at,
             });
         }
         for ((_, household), parents) in self.parents_present(org, Some(id), None).await? {
@@ -504,6 +510,7 @@ impl Store {
         draft: &crate::HouseholdDraft,
         children: u32,
         key: &str,
+        at: Option<DateTime<Utc>>,
         audit: NewAuditEvent,
     ) -> Result<(Uuid, CheckinOutcome)> {
         let s = self.session_row(tenant, session_id).await?;
@@ -558,6 +565,7 @@ impl Store {
                 children,
                 parents: None,
                 key: None,
+                at,
             };
             let at = Visit {
                 org_id: s.org_id,
@@ -1031,6 +1039,7 @@ impl Store {
                         children: u32_of(a.children),
                         walk_in: a.walk_in,
                         parents,
+                        recorded_at: a.recorded_at,
                     },
                 ))
             })
@@ -1164,7 +1173,11 @@ pub(crate) fn attendance_row(
         }),
         walk_in: Set(walk_in),
         recorded_by: Set(actor),
-        recorded_at: Set(now()),
+        // Microseconds, as `now()` gives: PostgreSQL keeps no more.
+        recorded_at: Set(c
+            .at
+            .and_then(|t| DateTime::from_timestamp_micros(t.timestamp_micros()))
+            .unwrap_or_else(now)),
     })
 }
 

@@ -83,12 +83,18 @@
     };
     var card = function (household) { return document.getElementById('h-' + household); };
 
+    // "Aanwezig 09:42": the time of the tap, as the server will keep it.
+    var stamp = function (c, at) {
+      var t = c.querySelector('.door-card__time'), now = at || new Date();
+      if (t) t.textContent = ('0' + now.getHours()).slice(-2) + ':' + ('0' + now.getMinutes()).slice(-2);
+    };
     // Show a card as checked in (or not), whatever the server knows yet.
     var show = function (household, inside) {
       var c = card(household);
       if (!c) return;
       c.classList.toggle('door-card--in', inside);
       c.querySelector('.door-card__state').hidden = !inside;
+      if (inside) stamp(c);
       c.querySelector('.door-card__in').hidden = inside;
       c.querySelector('.door-card__undo').hidden = !inside;
     };
@@ -140,6 +146,7 @@
       var input = c.querySelector('input[name="children"]');
       c.id = 'w-' + item.key;
       c.classList.add('door-card--walk');
+      stamp(c, new Date(new URLSearchParams(item.body).get('at') || Date.now()));
       c.querySelector('h2').textContent = item.name;
       c.querySelector('h2').tabIndex = -1;
       c.querySelector('form').hidden = true;
@@ -227,6 +234,8 @@
       var data = new URLSearchParams(new FormData(form));
       var key = newKey();
       data.set('key', key);
+      // The server keeps the time of the tap, not of the sync (a tap made offline).
+      data.set('at', new Date().toISOString());
       // The button pressed says what the tap is: check in, or undo.
       var action = event.submitter && event.submitter.value === 'undo' ? 'undo' : 'in';
       data.set('status', action === 'undo' ? 'undo' : 'present');
@@ -278,6 +287,7 @@
         var data = new URLSearchParams(new FormData(walkForm));
         var item = { url: walkForm.action, body: '', key: data.get('key') || newKey(), walk: true, page: here, name: f.first_name.value.trim() };
         data.set('key', item.key);
+        data.set('at', new Date().toISOString());
         item.body = data.toString();
         var q = load();
         q.push(item);

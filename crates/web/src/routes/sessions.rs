@@ -11,7 +11,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use mtp_domain::activity::StaffMinutes;
 use mtp_domain::attendance::{
     self, AbsenceReason, AgeBand, AttendanceStatus, ChecklistItem, HostReply, SessionState,
@@ -40,17 +40,37 @@ const OTHERS_AT_DOOR: u64 = 300;
 
 /// A session the user may act on. Hosts only reach sessions from today on.
 async fn load(state: &AppState, user: &User, id: &str) -> Result<SessionSummary, AppError> {
+    load_from(state, user, id, crate::today()).await
+}
+
+/// A session the user may act on, for a host from `from` on: the day a tap made offline was
+/// made, so a check-in at Wednesday's coffee hour that reaches the server on Thursday counts.
+async fn load_from(
+    state: &AppState,
+    user: &User,
+    id: &str,
+    from: NaiveDate,
+) -> Result<SessionSummary, AppError> {
     let s = state
         .store
         .session_summary(&user.tenant, parse_id(id)?)
         .await?;
     if user.role() == Role::Host {
         let day = s.starts_at.with_timezone(&schedule::TZ).date_naive();
-        if day < crate::today() {
+        if day < from {
             return Err(AppError::Forbidden);
         }
     }
     Ok(s)
+}
+
+/// The day (Europe/Amsterdam) a tap was made, from the phone's `at`; today when it has none
+/// that can be believed (`attendance::tap_time`).
+fn tap_day(f: &FormData) -> (Option<DateTime<Utc>>, NaiveDate) {
+    match attendance::tap_time(f.get("at"), Utc::now()) {
+        Some(at) => (Some(at), at.with_timezone(&schedule::TZ).date_naive()),
+        None => (None, crate::today()),
+    }
 }
 
 fn session_subject(s: &SessionSummary) -> Subject<'static> {
@@ -664,6 +684,7 @@ fn parse_checkin(t: &Tr, e: &mut FormErrors, session_id: Uuid, f: &FormData) -> 
         children,
         parents,
         key: Some(key).filter(|k| !k.is_empty()),
+        at: tap_day(f).0,
     })
 }
 
@@ -733,7 +754,7 @@ async fn record(
         .store
         .check_in(Tap {
             tenant: user.tenant.clone(),
-            from_day: (user.role() == Role::Host).then(crate::today),
+            from_day: (user.role() == Role::Host).then(|| tap_day(f).1),
             actor: Some(user.account.id),
             checkin: c.clone(),
             audit: checkin_event(&user, &c),
@@ -822,6 +843,8 @@ pub struct DoorCard {
     pub id: Uuid,
     pub names: String,
     pub present: bool,
+    /// "09:42": when the family was checked in.
+    pub time: String,
     pub children: u32,
     pub key: Uuid,
 }
@@ -891,21 +914,25 @@ async fn door_page(
     let d = state.store.session_detail(&user.tenant, s.id).await?;
     let p = Page::new(ctx, "checkin-title").with_errors(errors);
     let t = p.t;
-    let card = |id: Uuid, names: String, present: bool, children: u32| DoorCard {
+    let card = |id: Uuid, names: String, present: Option<DateTime<Utc>>, children: u32| DoorCard {
         id,
         names,
-        present,
+        present: present.is_some(),
+        time: present
+            .map(|at| at.with_timezone(&schedule::TZ).format("%H:%M").to_string())
+            .unwrap_or_default(),
         children,
         key: Uuid::now_v7(),
     };
     let mut cards = Vec::new();
     let mut listed = Vec::new();
     for l in &d.lines {
-        let present = l
+        let came = l
             .attendance
             .as_ref()
-            .is_some_and(|a| a.status == AttendanceStatus::Present);
-        if l.expected() || present {
+            .filter(|a| a.status == AttendanceStatus::Present)
+            .map(|a| a.recorded_at);
+        if l.expected() || came.is_some() {
             listed.push(l.household_id);
             let children = l
                 .attendance
@@ -913,12 +940,7 @@ async fn door_page(
                 .map(|a| a.children)
                 .or_else(|| l.rsvp.as_ref().map(|r| r.children))
                 .unwrap_or(0);
-            cards.push(card(
-                l.household_id,
-                l.first_names.clone(),
-                present,
-                children,
-            ));
+            cards.push(card(l.household_id, l.first_names.clone(), came, children));
         }
     }
     let others = state
@@ -926,7 +948,7 @@ async fn door_page(
         .neighbourhood_households(&user.tenant, s.neighbourhood_id, &listed, OTHERS_AT_DOOR)
         .await?
         .into_iter()
-        .map(|h| card(h.id, h.first_names, false, 0))
+        .map(|h| card(h.id, h.first_names, None, 0))
         .collect();
     let present = cards.iter().filter(|c| c.present).count();
     Ok(render_page(&DoorPage {
@@ -945,7 +967,7 @@ async fn door_page(
             .collect(),
         f,
         present,
-        walk_card: vec![card(Uuid::nil(), String::new(), true, 0)],
+        walk_card: vec![card(Uuid::nil(), String::new(), Some(Utc::now()), 0)],
         cancelled: s.state == SessionState::Cancelled,
         cards,
         others,
@@ -995,7 +1017,8 @@ pub async fn walk_in(
 ) -> Result<Response, AppError> {
     let user = ctx.user()?.clone();
     let json_wanted = wants_json(&headers);
-    let s = load(&state, &user, &id).await?;
+    let (at, from) = tap_day(&f);
+    let s = load_from(&state, &user, &id, from).await?;
     let t = Tr::new(ctx.lang);
     let mut e = FormErrors::default();
     let first_name = e.take(&t, "first_name", PersonName::parse(f.get("first_name")));
@@ -1066,7 +1089,7 @@ pub async fn walk_in(
     );
     match state
         .store
-        .walk_in(&user.tenant, s.id, &draft, children, &key, event)
+        .walk_in(&user.tenant, s.id, &draft, children, &key, at, event)
         .await
     {
         Ok((household, outcome)) if json_wanted => {
