@@ -146,6 +146,14 @@ pub struct Tap {
     pub audit: NewAuditEvent,
 }
 
+/// The door's side of a walk-in: children who came along, the phone's key and the tap's time.
+#[derive(Debug, Clone)]
+pub struct WalkInTap {
+    pub children: u32,
+    pub key: String,
+    pub at: Option<DateTime<Utc>>,
+}
+
 /// Attendance recorded earlier (the demo's year of coffee hours, paper lists typed in later).
 #[derive(Debug, Clone)]
 pub struct PastAttendance {
@@ -508,11 +516,10 @@ impl Store {
         tenant: &Tenant,
         session_id: Uuid,
         draft: &crate::HouseholdDraft,
-        children: u32,
-        key: &str,
-        at: Option<DateTime<Utc>>,
+        door: &WalkInTap,
         audit: NewAuditEvent,
     ) -> Result<(Uuid, CheckinOutcome)> {
+        let (children, key, at) = (door.children, door.key.as_str(), door.at);
         let s = self.session_row(tenant, session_id).await?;
         if SessionState::parse(&s.state).ok() == Some(SessionState::Cancelled) {
             return Err(StoreError::Refused("session-refused-cancelled"));

@@ -1089,7 +1089,13 @@ pub async fn walk_in(
     );
     match state
         .store
-        .walk_in(&user.tenant, s.id, &draft, children, &key, at, event)
+        .walk_in(
+            &user.tenant,
+            s.id,
+            &draft,
+            &mtp_store::sessions::WalkInTap { children, key, at },
+            event,
+        )
         .await
     {
         Ok((household, outcome)) if json_wanted => {
