@@ -68,6 +68,16 @@ pub struct Config {
         global = true
     )]
     pub retention_every_secs: u64,
+    /// How long a server may answer a sign-in lookup from memory, in milliseconds. A sign-out or
+    /// disabled account made on another server takes effect here within this time; 0 turns it
+    /// off (every request reads the database).
+    #[arg(
+        long,
+        env = "MTP_SIGN_IN_MEMORY_MS",
+        default_value_t = 2000,
+        global = true
+    )]
+    pub sign_in_memory_ms: u64,
 }
 
 impl Config {
@@ -96,6 +106,7 @@ impl Config {
             mail_retry_secs: 1,
             retention_first_secs: 600,
             retention_every_secs: 3600,
+            sign_in_memory_ms: 2000,
         }
     }
 }

@@ -28,9 +28,10 @@ pub async fn open_store(cfg: &Config) -> anyhow::Result<Store> {
             .await
             .context("migrating the SQLite database")?;
     }
-    Store::connect(&url, cfg.db_pool)
+    Ok(Store::connect(&url, cfg.db_pool)
         .await
-        .context("connecting to the database")
+        .context("connecting to the database")?
+        .with_sign_in_memory(std::time::Duration::from_millis(cfg.sign_in_memory_ms)))
 }
 
 /// A running server.

@@ -155,6 +155,13 @@ impl Store {
         })
     }
 
+    /// Remember sign-in lookups this long instead of [`sign_in::REMEMBER_SIGN_IN`]; zero
+    /// reads every one from the database.
+    pub fn with_sign_in_memory(mut self, ttl: std::time::Duration) -> Store {
+        self.sign_ins = std::sync::Arc::new(sign_in::SignIns::for_ttl(ttl));
+        self
+    }
+
     /// Begin a write transaction of a hot path; on SQLite, after waiting for the write gate.
     /// Keep the guard until the transaction has ended.
     pub(crate) async fn begin_write(

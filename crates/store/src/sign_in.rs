@@ -37,7 +37,8 @@ pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-/// How long this process may answer the sign-in lookup of a token from memory. Every signed-in
+/// How long this process may answer the sign-in lookup of a token from memory, unless the
+/// server is started with another value (`MTP_SIGN_IN_MEMORY_MS`; 0 turns it off). Every signed-in
 /// request starts with that lookup, and on SQLite it was half of a check-in's round trips to
 /// the database (docs/benchmarks.md). A change of an account, its neighbourhoods, its
 /// organisation or its sessions made through this process forgets everything at once; one made
@@ -48,8 +49,10 @@ pub const REMEMBER_SIGN_IN: std::time::Duration = std::time::Duration::from_secs
 const REMEMBER_AT_MOST: usize = 10_000;
 
 /// Recent sign-in lookups of this process (see [`REMEMBER_SIGN_IN`]).
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct SignIns {
+    /// How long a lookup is remembered; zero remembers nothing.
+    ttl: std::time::Duration,
     generation: std::sync::atomic::AtomicU64,
     recent: std::sync::Mutex<std::collections::HashMap<String, Remembered>>,
 }
@@ -63,12 +66,29 @@ struct Remembered {
     info: SessionInfo,
 }
 
+impl Default for SignIns {
+    fn default() -> Self {
+        SignIns::for_ttl(REMEMBER_SIGN_IN)
+    }
+}
+
 impl SignIns {
+    pub(crate) fn for_ttl(ttl: std::time::Duration) -> Self {
+        SignIns {
+            ttl,
+            generation: Default::default(),
+            recent: Default::default(),
+        }
+    }
+
     fn recall(&self, hash: &str) -> Option<SessionInfo> {
+        if self.ttl.is_zero() {
+            return None;
+        }
         let generation = self.generation.load(std::sync::atomic::Ordering::Acquire);
         let recent = self.recent.lock().ok()?;
         let r = recent.get(hash)?;
-        (r.generation == generation && r.at.elapsed() < REMEMBER_SIGN_IN && now() < r.ends)
+        (r.generation == generation && r.at.elapsed() < self.ttl && now() < r.ends)
             .then(|| r.info.clone())
     }
 
@@ -79,11 +99,15 @@ impl SignIns {
         ends: chrono::DateTime<chrono::Utc>,
         info: SessionInfo,
     ) {
+        if self.ttl.is_zero() {
+            return;
+        }
         let Ok(mut recent) = self.recent.lock() else {
             return;
         };
         if recent.len() >= REMEMBER_AT_MOST {
-            recent.retain(|_, r| r.at.elapsed() < REMEMBER_SIGN_IN);
+            let ttl = self.ttl;
+            recent.retain(|_, r| r.at.elapsed() < ttl);
             if recent.len() >= REMEMBER_AT_MOST {
                 recent.clear();
             }
