@@ -110,7 +110,7 @@ impl Drop for Server {
 
 /// A browser's cookie jar, by hand: the test carries the cookies from one server to the
 /// other itself, so nothing but the cookie can make the second server know the user.
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct Jar(BTreeMap<String, String>);
 
 impl Jar {
@@ -517,6 +517,33 @@ async fn two_servers_share_one_postgresql() {
             .unwrap_or(true),
         "an active family is kept"
     );
+
+    // Signing out on A ends the session on A at once, and on B within the time B may answer
+    // a sign-in from memory (decision (ae)).
+    let r = c
+        .post(format!("{}/logout", a.base))
+        .header("cookie", jar.header())
+        .form(&[("_csrf", token_b.as_str())])
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("logout: {e}"));
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let signed_out = Instant::now();
+    let (status, _) = get(&c, &mut jar.clone(), &format!("{}/households", a.base)).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "A forgets at once");
+    let limit = mtp_store::sign_in::REMEMBER_SIGN_IN + Duration::from_secs(1);
+    loop {
+        let (status, _) = get(&c, &mut jar.clone(), &format!("{}/households", b.base)).await;
+        if status == StatusCode::SEE_OTHER {
+            break;
+        }
+        assert!(
+            signed_out.elapsed() < limit,
+            "B still served the signed-out session after {:?}",
+            signed_out.elapsed()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 
     // Both servers are still up and well.
     for s in [&a, &b] {
