@@ -155,6 +155,10 @@ async fn an_administrator_adds_and_removes_the_schools_own_autumn_holiday(app: T
     assert_eq!(removed.len(), 1, "{removed:?}");
     assert_eq!(removed.first().and_then(|e| e.object_id), Some(id));
     assert_eq!(
+        removed.first().map(|e| e.detail.as_str()),
+        Some("holiday=autumn first=2027-10-23 last=2027-10-31")
+    );
+    assert_eq!(
         removed.first().map(|e| e.object_type.as_str()),
         Some("school_holiday")
     );

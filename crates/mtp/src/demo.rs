@@ -623,7 +623,7 @@ async fn school_holidays(store: &Store, org_id: Uuid) -> anyhow::Result<()> {
             object_id: None,
             neighbourhood_id: None,
             outcome: mtp_domain::audit::Outcome::Allowed,
-            detail: format!("holiday={} first={first} last={last}", holiday.as_str()),
+            detail: String::new(),
         };
         store
             .add_school_holiday(&tenant, None, &period, event)

@@ -26,6 +26,16 @@ pub enum Removed {
     Already(OwnHoliday),
 }
 
+/// What the audit trail says about a period: codes and dates, nothing personal.
+fn detail(p: &OwnHoliday) -> String {
+    format!(
+        "holiday={} first={} last={}",
+        p.holiday.as_str(),
+        p.first,
+        p.last
+    )
+}
+
 fn period_of(m: &school_holiday::Model) -> Option<OwnHoliday> {
     let holiday = SchoolHoliday::parse(&m.holiday).ok()?;
     let first = NaiveDate::parse_from_str(&m.first_day, "%Y-%m-%d").ok()?;
@@ -65,7 +75,8 @@ impl Store {
         live(&self.db, tenant.org_id).await
     }
 
-    /// Add an own period, with its audit entry (whose object id becomes the new period's).
+    /// Add an own period, with its audit entry (the store fills in the entry's object id and
+    /// detail).
     /// A period that overlaps one already there is refused as `Duplicate("first_day")`.
     pub async fn add_school_holiday(
         &self,
@@ -77,6 +88,7 @@ impl Store {
         let id = Uuid::now_v7();
         let audit = NewAuditEvent {
             object_id: Some(id),
+            detail: detail(period),
             ..audit
         };
         loop {
@@ -109,8 +121,9 @@ impl Store {
         }
     }
 
-    /// Remove an own period of the tenant's organisation; the national advice (if any) holds
-    /// again. Another organisation's period, or none at all, is `NotFound`.
+    /// Remove an own period of the tenant's organisation, with its audit entry (detail filled
+    /// in here); the national advice (if any) holds again. Another organisation's period, or
+    /// none at all, is `NotFound`.
     pub async fn remove_school_holiday(
         &self,
         tenant: &Tenant,
@@ -145,7 +158,11 @@ impl Store {
                 txn.rollback().await?;
                 return Ok(Removed::Already(period));
             }
-            if self.commit_with_audit(txn, audit.clone()).await? {
+            let audit = NewAuditEvent {
+                detail: detail(&period),
+                ..audit.clone()
+            };
+            if self.commit_with_audit(txn, audit).await? {
                 return Ok(Removed::Now(period));
             }
         }

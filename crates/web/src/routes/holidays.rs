@@ -222,17 +222,11 @@ pub async fn add(
         );
         return Ok(unprocessable(page(&state, &ctx, f, e).await?));
     }
-    let detail = format!(
-        "holiday={} first={} last={}",
-        period.holiday.as_str(),
-        period.first,
-        period.last
-    );
     let event = audit_event(
         &user,
         "school-holiday.added",
         Subject::none("school_holiday"),
-        &detail,
+        "",
     );
     match state
         .store
