@@ -68,11 +68,11 @@ async fn an_administrator_adds_and_removes_the_schools_own_autumn_holiday(app: T
         page.body
     );
     assert!(page.body.contains("Schooljaar 2027–2028"), "{}", page.body);
-    assert!(page.body.contains("20 februari 2027 – 28 februari 2027"));
+    assert!(page.body.contains("20 februari – 28 februari 2027"));
     assert!(page.body.contains(">Eigen datum<"));
     assert!(page.body.contains(">Landelijk advies<"));
     assert!(
-        page.body.contains("16 oktober 2027 – 24 oktober 2027"),
+        page.body.contains("16 oktober – 24 oktober 2027"),
         "the national autumn holiday of noord"
     );
     let org = a.get("/admin/organisation").await;
@@ -97,12 +97,12 @@ async fn an_administrator_adds_and_removes_the_schools_own_autumn_holiday(app: T
     let page = a.get("/admin/holidays").await;
     assert!(
         page.body
-            .contains("Herfstvakantie (23 oktober 2027 – 31 oktober 2027) is toegevoegd."),
+            .contains("Herfstvakantie (23 oktober – 31 oktober 2027) is toegevoegd."),
         "{}",
         page.body
     );
     assert!(
-        !page.body.contains("16 oktober 2027 – 24 oktober 2027"),
+        !page.body.contains("16 oktober – 24 oktober 2027"),
         "replaced"
     );
     let now = own(&app, &t).await;
@@ -127,12 +127,12 @@ async fn an_administrator_adds_and_removes_the_schools_own_autumn_holiday(app: T
     let page = a.get("/admin/holidays").await;
     assert!(
         page.body
-            .contains("Herfstvakantie (23 oktober 2027 – 31 oktober 2027) is verwijderd."),
+            .contains("Herfstvakantie (23 oktober – 31 oktober 2027) is verwijderd."),
         "{}",
         page.body
     );
     assert!(
-        page.body.contains("16 oktober 2027 – 24 oktober 2027"),
+        page.body.contains("16 oktober – 24 oktober 2027"),
         "advice again"
     );
     assert_eq!(own(&app, &t).await.len(), 3);
@@ -234,7 +234,7 @@ async fn every_field_says_what_is_wrong_and_nothing_is_stored(app: TestApp) {
                 ("last_day", "2027-05-09"),
             ],
             "first_day",
-            &["De vakantie valt samen met Meivakantie (24 april 2027 – 2 mei 2027)"],
+            &["De vakantie valt samen met Meivakantie (24 april – 2 mei 2027)"],
         ),
     ];
     for (fields, first_field, messages) in cases {
@@ -307,7 +307,7 @@ async fn a_coordinator_sees_the_holidays_and_a_worker_does_not(app: TestApp) {
     let mut c = signed_in(&app, &logins["coordinator"]).await;
     let page = c.get("/admin/holidays").await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.body.contains("20 februari 2027 – 28 februari 2027"));
+    assert!(page.body.contains("20 februari – 28 februari 2027"));
     assert!(
         page.body
             .contains("Alleen een beheerder kan eigen data toevoegen")

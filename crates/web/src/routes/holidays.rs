@@ -5,7 +5,7 @@
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Response;
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use mtp_domain::schedule::{HolidaySource, Holidays, OwnHoliday, SchoolHoliday, school_year_of};
 use mtp_domain::{FieldError, Role};
 use mtp_store::{Removed, StoreError};
@@ -36,19 +36,29 @@ pub async fn org_holidays(state: &AppState, user: &User) -> Result<Holidays, App
     Ok(Holidays::new(user.org.holiday_region, own))
 }
 
-/// "20 februari – 28 februari 2027": both days, the year where it is not this year.
-fn dates(t: &Tr, first: NaiveDate, last: NaiveDate) -> String {
-    let today = crate::today();
-    format!(
-        "{} – {}",
-        t.day_month(first, today),
-        t.day_month(last, today)
-    )
+/// "20 februari – 28 februari 2027": both days, the year where it is not this year, and only
+/// once when both days are in the same year.
+fn dates(t: &Tr, first: NaiveDate, last: NaiveDate, today: NaiveDate) -> String {
+    // Written as if in the last day's year, the first day shows no year of its own.
+    let first_text = if first.year() == last.year() {
+        t.day_month(first, last)
+    } else {
+        t.day_month(first, today)
+    };
+    format!("{first_text} – {}", t.day_month(last, today))
 }
 
 /// "Voorjaarsvakantie (20 februari – 28 februari 2027)", for messages.
 fn describe(t: &Tr, p: &OwnHoliday) -> String {
-    format!("{} ({})", t.get(p.holiday.key()), dates(t, p.first, p.last))
+    describe_on(t, p, crate::today())
+}
+
+fn describe_on(t: &Tr, p: &OwnHoliday, today: NaiveDate) -> String {
+    format!(
+        "{} ({})",
+        t.get(p.holiday.key()),
+        dates(t, p.first, p.last, today)
+    )
 }
 
 pub struct HolidayRow {
@@ -85,7 +95,8 @@ fn year_tables(
     own: &[mtp_store::StoredHoliday],
 ) -> Vec<SchoolYearTable> {
     let periods = holidays.periods();
-    let this_year = school_year_of(crate::today());
+    let today = crate::today();
+    let this_year = school_year_of(today);
     let last_year = periods
         .iter()
         .map(|p| school_year_of(p.period.first))
@@ -125,7 +136,7 @@ fn year_tables(
                     };
                     rows.push(HolidayRow {
                         holiday: t.get(kind.key()),
-                        dates: dates(t, p.period.first, p.period.last),
+                        dates: dates(t, p.period.first, p.period.last, today),
                         source: t.get(source),
                         tag,
                         own_id,
@@ -294,8 +305,15 @@ mod tests {
         let t = Tr::new(mtp_domain::Language::Nl);
         let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default();
         let p = OwnHoliday::new(SchoolHoliday::Spring, d(2027, 2, 20), d(2027, 2, 28));
-        let text = p.map(|p| describe(&t, &p)).unwrap_or_default();
-        assert!(text.starts_with("Voorjaarsvakantie (20 februari"), "{text}");
-        assert!(text.contains("28 februari"), "{text}");
+        let today = d(2026, 11, 29);
+        let text = p.map(|p| describe_on(&t, &p, today)).unwrap_or_default();
+        assert_eq!(text, "Voorjaarsvakantie (20 februari – 28 februari 2027)");
+        let text = p
+            .map(|p| describe_on(&t, &p, d(2027, 1, 5)))
+            .unwrap_or_default();
+        assert_eq!(text, "Voorjaarsvakantie (20 februari – 28 februari)");
+        let p = OwnHoliday::new(SchoolHoliday::Christmas, d(2027, 12, 25), d(2028, 1, 9));
+        let text = p.map(|p| describe_on(&t, &p, today)).unwrap_or_default();
+        assert_eq!(text, "Kerstvakantie (25 december 2027 – 9 januari 2028)");
     }
 }
