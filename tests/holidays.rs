@@ -124,13 +124,21 @@ async fn an_administrator_adds_and_removes_the_schools_own_autumn_holiday(app: T
     let remove = format!("/admin/holidays/{id}/remove");
     let r = a.post(&remove, &[]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let page = a.get("/admin/holidays").await;
+    assert_eq!(r.location, format!("/admin/holidays?undo={id}"));
+    let page = a.get(&r.location).await;
     assert!(
         page.body
             .contains("Herfstvakantie (23 oktober – 31 oktober 2027) is verwijderd."),
         "{}",
         page.body
     );
+    let restore = format!("/admin/holidays/{id}/restore");
+    assert!(
+        page.body.contains(&format!("action=\"{restore}\"")),
+        "undo, don't ask: {}",
+        page.body
+    );
+    assert!(page.body.contains("Ongedaan maken"));
     assert!(
         page.body.contains("16 oktober – 24 oktober 2027"),
         "advice again"
@@ -138,7 +146,41 @@ async fn an_administrator_adds_and_removes_the_schools_own_autumn_holiday(app: T
     assert_eq!(own(&app, &t).await.len(), 3);
     // Sent twice (a double tap): the same answer, and no second entry in the trail.
     let again = a.post(&remove, &[]).await;
-    assert_eq!(again.status, StatusCode::SEE_OTHER);
+    assert_eq!(again.location, r.location);
+
+    // Undo: the schools' week holds again; then removed for good.
+    let r = a.post(&restore, &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = a.get(&r.location).await;
+    assert!(
+        page.body
+            .contains("Herfstvakantie (23 oktober – 31 oktober 2027) is teruggezet."),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("16 oktober – 24 oktober 2027"));
+    assert_eq!(own(&app, &t).await.len(), 4);
+    let r = a.post(&remove, &[]).await;
+    let page = a.get(&r.location).await;
+    assert!(page.body.contains("16 oktober – 24 oktober 2027"));
+    assert_eq!(own(&app, &t).await.len(), 3);
+    // The undo button of an old page, after a new period took those days: refused, kept out.
+    let r = a
+        .post(
+            "/admin/holidays",
+            &[
+                ("holiday", "autumn"),
+                ("first_day", "2027-10-30"),
+                ("last_day", "2027-11-07"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    a.get("/admin/holidays").await;
+    let r = a.post(&restore, &[]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("valt samen met een vakantie"), "{}", r.body);
+    assert_eq!(own(&app, &t).await.len(), 4);
 
     let added_events = audit(&app, &t, "school-holiday.added").await;
     let mine: Vec<_> = added_events
@@ -152,7 +194,10 @@ async fn an_administrator_adds_and_removes_the_schools_own_autumn_holiday(app: T
         Some(("admin", "holiday=autumn first=2027-10-23 last=2027-10-31"))
     );
     let removed = audit(&app, &t, "school-holiday.removed").await;
-    assert_eq!(removed.len(), 1, "{removed:?}");
+    assert_eq!(removed.len(), 2, "twice, not three times: {removed:?}");
+    let restored = audit(&app, &t, "school-holiday.restored").await;
+    assert_eq!(restored.len(), 1, "{restored:?}");
+    assert_eq!(restored.first().and_then(|e| e.object_id), Some(id));
     assert_eq!(removed.first().and_then(|e| e.object_id), Some(id));
     assert_eq!(
         removed.first().map(|e| e.detail.as_str()),
@@ -389,6 +434,12 @@ async fn another_organisations_holidays_are_out_of_sight_and_reach(app: TestApp)
         .post(&format!("/admin/holidays/{id}/remove"), &[])
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let r = other
+        .post(&format!("/admin/holidays/{id}/restore"), &[])
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let page = other.get(&format!("/admin/holidays?undo={id}")).await;
+    assert!(!page.body.contains("Ongedaan maken"), "no banner for it");
     assert_eq!(own(&app, &almere).await, before, "still there");
     assert!(own(&app, &lelystad).await.is_empty());
     assert!(

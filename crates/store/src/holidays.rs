@@ -18,10 +18,10 @@ pub struct StoredHoliday {
     pub created_at: DateTime<Utc>,
 }
 
-/// What a remove did. A remove sent twice (a double tap, a resend) finds the period already
+/// What a remove or a restore did. Either sent twice (a double tap, a resend) finds the period already
 /// gone and says so, instead of failing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Removed {
+pub enum Changed {
     Now(OwnHoliday),
     Already(OwnHoliday),
 }
@@ -121,6 +121,77 @@ impl Store {
         }
     }
 
+    /// One own period of the tenant's organisation, removed or not (`true` when removed).
+    pub async fn school_holiday(&self, tenant: &Tenant, id: Uuid) -> Result<(StoredHoliday, bool)> {
+        let row = school_holiday::Entity::find()
+            .filter(school_holiday::Column::OrgId.eq(tenant.org_id))
+            .filter(school_holiday::Column::Id.eq(id))
+            .one(&self.db)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let removed = row.removed_at.is_some();
+        Ok((stored(&row).ok_or(StoreError::NotFound)?, removed))
+    }
+
+    /// Bring back a removed own period (the undo after a remove), with its audit entry. One
+    /// that overlaps a period added since is refused as `Duplicate("first_day")`.
+    pub async fn restore_school_holiday(
+        &self,
+        tenant: &Tenant,
+        id: Uuid,
+        audit: NewAuditEvent,
+    ) -> Result<Changed> {
+        loop {
+            let txn = self.db.begin().await?;
+            let row = school_holiday::Entity::find()
+                .filter(school_holiday::Column::OrgId.eq(tenant.org_id))
+                .filter(school_holiday::Column::Id.eq(id))
+                .one(&txn)
+                .await?
+                .ok_or(StoreError::NotFound)?;
+            let period = period_of(&row).ok_or(StoreError::NotFound)?;
+            if row.removed_at.is_none() {
+                txn.rollback().await?;
+                return Ok(Changed::Already(period));
+            }
+            let others: Vec<OwnHoliday> = live(&txn, tenant.org_id)
+                .await?
+                .into_iter()
+                .map(|s| s.period)
+                .collect();
+            if period.overlapping(&others).is_some() {
+                txn.rollback().await?;
+                return Err(StoreError::Duplicate("first_day"));
+            }
+            let changed = school_holiday::Entity::update_many()
+                .col_expr(
+                    school_holiday::Column::RemovedAt,
+                    Option::<DateTime<Utc>>::None.into(),
+                )
+                .col_expr(
+                    school_holiday::Column::RemovedBy,
+                    Option::<Uuid>::None.into(),
+                )
+                .filter(school_holiday::Column::OrgId.eq(tenant.org_id))
+                .filter(school_holiday::Column::Id.eq(id))
+                .filter(school_holiday::Column::RemovedAt.is_not_null())
+                .exec(&txn)
+                .await?
+                .rows_affected;
+            if changed == 0 {
+                txn.rollback().await?;
+                return Ok(Changed::Already(period));
+            }
+            let audit = NewAuditEvent {
+                detail: detail(&period),
+                ..audit.clone()
+            };
+            if self.commit_with_audit(txn, audit).await? {
+                return Ok(Changed::Now(period));
+            }
+        }
+    }
+
     /// Remove an own period of the tenant's organisation, with its audit entry (detail filled
     /// in here); the national advice (if any) holds again. Another organisation's period, or
     /// none at all, is `NotFound`.
@@ -130,7 +201,7 @@ impl Store {
         actor: Option<Uuid>,
         id: Uuid,
         audit: NewAuditEvent,
-    ) -> Result<Removed> {
+    ) -> Result<Changed> {
         loop {
             let txn = self.db.begin().await?;
             let row = school_holiday::Entity::find()
@@ -142,7 +213,7 @@ impl Store {
             let period = period_of(&row).ok_or(StoreError::NotFound)?;
             if row.removed_at.is_some() {
                 txn.rollback().await?;
-                return Ok(Removed::Already(period));
+                return Ok(Changed::Already(period));
             }
             // Only a live row: of two removes at once, one removes and the other finds it gone.
             let changed = school_holiday::Entity::update_many()
@@ -156,14 +227,14 @@ impl Store {
                 .rows_affected;
             if changed == 0 {
                 txn.rollback().await?;
-                return Ok(Removed::Already(period));
+                return Ok(Changed::Already(period));
             }
             let audit = NewAuditEvent {
                 detail: detail(&period),
                 ..audit.clone()
             };
             if self.commit_with_audit(txn, audit).await? {
-                return Ok(Removed::Now(period));
+                return Ok(Changed::Now(period));
             }
         }
     }

@@ -41,7 +41,7 @@ pub use audit::{AuditEntry, AuditFilter, ChainReport, NewAuditEvent};
 pub use chat::{ChatMember, ChatPost};
 pub use encourage::{FollowUp, NewContact, Worklist, WorklistCard};
 pub use history::{PastConsent, PastContact};
-pub use holidays::{Removed, StoredHoliday};
+pub use holidays::{Changed, StoredHoliday};
 pub use households::{
     Attended, Child, ChildDraft, Household, HouseholdDraft, HouseholdEvent, HouseholdFilter,
     HouseholdSummary, Parent, ParentDraft,

@@ -112,6 +112,7 @@ fn table() -> Table {
         (g(), "/admin/holidays", Roles(ADMIN_COORD), get(holidays::list)),
         (p(), "/admin/holidays", Roles(ADMIN), post(holidays::add)),
         (p(), "/admin/holidays/{id}/remove", Roles(ADMIN), post(holidays::remove)),
+        (p(), "/admin/holidays/{id}/restore", Roles(ADMIN), post(holidays::restore)),
         (g(), "/audit", Roles(ADMIN_COORD), get(audit_log::audit)),
         (g(), "/households", Roles(STAFF_HOST), get(households::list)),
         (g(), "/households/new", Roles(STAFF), get(households::new_form)),

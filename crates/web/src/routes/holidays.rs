@@ -3,12 +3,12 @@
 //! add and remove own dates, as they change the organisation's other settings (decision ac).
 
 use askama::Template;
-use axum::extract::{Path, State};
-use axum::response::Response;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Response};
 use chrono::{Datelike, NaiveDate};
 use mtp_domain::schedule::{HolidaySource, Holidays, OwnHoliday, SchoolHoliday, school_year_of};
 use mtp_domain::{FieldError, Role};
-use mtp_store::{Removed, StoreError};
+use mtp_store::{Changed, StoreError};
 use uuid::Uuid;
 
 use crate::AppState;
@@ -85,6 +85,8 @@ struct HolidaysPage {
     may_edit: bool,
     f: FormData,
     choices: Vec<(&'static str, String)>,
+    /// Just removed: what, and the id for its *Ongedaan maken* button.
+    undo: Option<(Uuid, String)>,
 }
 
 /// One table per school year, from this one to the last one anything is known for; in each,
@@ -161,6 +163,7 @@ async fn page(
     ctx: &Ctx,
     f: FormData,
     errors: FormErrors,
+    undo: Option<(Uuid, String)>,
 ) -> Result<Response, AppError> {
     let user = ctx.user()?;
     let p = Page::new(ctx, "holidays-title").with_errors(errors);
@@ -182,12 +185,45 @@ async fn page(
         may_edit: may_edit(user),
         f,
         choices,
+        undo: undo.filter(|_| may_edit(user)),
         p,
     }))
 }
 
-pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
-    page(&state, &ctx, FormData::default(), FormErrors::default()).await
+#[derive(serde::Deserialize)]
+pub struct ListQuery {
+    #[serde(default)]
+    undo: String,
+}
+
+/// The page; after a remove (`?undo=<id>`) with a banner that offers to undo it, for as long
+/// as the period stays removed.
+pub async fn list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, AppError> {
+    let user = ctx.user()?;
+    let t = Tr::new(ctx.lang);
+    let undo = match Uuid::parse_str(&q.undo) {
+        Ok(id) => match state.store.school_holiday(&user.tenant, id).await {
+            Ok((h, true)) => Some((
+                id,
+                t.get1("holidays-removed", "name", describe(&t, &h.period)),
+            )),
+            Ok((_, false)) | Err(StoreError::NotFound) => None,
+            Err(e) => return Err(e.into()),
+        },
+        Err(_) => None,
+    };
+    page(
+        &state,
+        &ctx,
+        FormData::default(),
+        FormErrors::default(),
+        undo,
+    )
+    .await
 }
 
 /// A field's message. A holiday outside its season says which months that holiday falls in.
@@ -217,7 +253,7 @@ pub async fn add(
         }
     };
     let Some(period) = period else {
-        return Ok(unprocessable(page(&state, &ctx, f, e).await?));
+        return Ok(unprocessable(page(&state, &ctx, f, e, None).await?));
     };
     let existing: Vec<OwnHoliday> = state
         .store
@@ -231,7 +267,7 @@ pub async fn add(
             "first_day",
             t.get1("error-holiday-overlaps-named", "name", describe(&t, other)),
         );
-        return Ok(unprocessable(page(&state, &ctx, f, e).await?));
+        return Ok(unprocessable(page(&state, &ctx, f, e, None).await?));
     }
     let event = audit_event(
         &user,
@@ -253,7 +289,7 @@ pub async fn add(
         // Added in another tab or by another administrator a moment ago.
         Err(StoreError::Duplicate(field)) => {
             e.field(&t, field, FieldError::HolidayOverlaps);
-            Ok(unprocessable(page(&state, &ctx, f, e).await?))
+            Ok(unprocessable(page(&state, &ctx, f, e, None).await?))
         }
         Err(err) => Err(err.into()),
     }
@@ -266,24 +302,56 @@ pub async fn remove(
 ) -> Result<Response, AppError> {
     let user = ctx.user()?.clone();
     let id = parse_id(&id)?;
-    let t = Tr::new(ctx.lang);
     let event = audit_event(
         &user,
         "school-holiday.removed",
         Subject::of("school_holiday", id),
         "",
     );
-    let removed = state
+    // Removed now or before (a resend): either way the page says so and offers to undo it
+    // (UI.md §1.7).
+    state
         .store
         .remove_school_holiday(&user.tenant, Some(user.account.id), id, event)
         .await?;
-    let (Removed::Now(period) | Removed::Already(period)) = removed;
-    Ok(redirect_with_flash(
-        &state,
-        "/admin/holidays",
-        "flash-holiday-removed",
-        &describe(&t, &period),
-    ))
+    Ok(axum::response::Redirect::to(&format!("/admin/holidays?undo={id}")).into_response())
+}
+
+/// Undo a remove: the period holds again (unless one added since overlaps it).
+pub async fn restore(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let user = ctx.user()?.clone();
+    let id = parse_id(&id)?;
+    let t = Tr::new(ctx.lang);
+    let event = audit_event(
+        &user,
+        "school-holiday.restored",
+        Subject::of("school_holiday", id),
+        "",
+    );
+    match state
+        .store
+        .restore_school_holiday(&user.tenant, id, event)
+        .await
+    {
+        Ok(Changed::Now(period) | Changed::Already(period)) => Ok(redirect_with_flash(
+            &state,
+            "/admin/holidays",
+            "flash-holiday-restored",
+            &describe(&t, &period),
+        )),
+        Err(StoreError::Duplicate(field)) => {
+            let mut e = FormErrors::default();
+            e.field(&t, field, FieldError::HolidayOverlaps);
+            Ok(unprocessable(
+                page(&state, &ctx, FormData::default(), e, None).await?,
+            ))
+        }
+        Err(err) => Err(err.into()),
+    }
 }
 
 /// The first date of a planned series whose school holidays nobody knows yet, written out.
