@@ -360,6 +360,7 @@ async fn admin_pages_are_accessible(app: TestApp) {
         "/admin/neighbourhoods",
         "/admin/neighbourhoods/new",
         "/admin/organisation",
+        "/admin/holidays",
         "/audit",
         "/households",
         "/households/new",

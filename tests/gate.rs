@@ -54,6 +54,7 @@ struct Targets {
     request: String,
     idea: String,
     follow_up: String,
+    holiday: String,
 }
 
 fn fill(path: &str, t: &Targets) -> String {
@@ -62,7 +63,9 @@ fn fill(path: &str, t: &Targets) -> String {
         .replace("{lang}", "nl")
         .replace("{other}", &t.other_household)
         .replace("{purpose}", "photos");
-    if p.starts_with("/admin/neighbourhoods/") {
+    if p.starts_with("/admin/holidays/") {
+        p.replace("{id}", &t.holiday)
+    } else if p.starts_with("/admin/neighbourhoods/") {
         p.replace("{id}", &t.neighbourhood)
     } else if p.starts_with("/households/import/") {
         p.replace("{id}", &t.import)
@@ -268,7 +271,17 @@ async fn every_route_allows_exactly_the_roles_in_its_rule(app: TestApp) {
         .first()
         .map(|f| f.id.to_string())
         .unwrap_or_else(|| panic!("the demo has an open follow-up task"));
+    // One of the demo's own school holidays (removed once, then again: still allowed).
+    let holiday = app
+        .store
+        .school_holidays(&all)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .first()
+        .map(|h| h.id.to_string())
+        .unwrap_or_else(|| panic!("the demo has own school holidays"));
     let targets = Targets {
+        holiday,
         request: parent_request.to_string(),
         idea: idea.to_string(),
         follow_up,

@@ -63,6 +63,16 @@ pub enum FieldError {
     /// A regular would have to come more often than the number of sessions looked at.
     #[error("regular-above-window")]
     RegularAboveWindow,
+    /// The last day of a period lies before its first day.
+    #[error("last-before-first")]
+    LastBeforeFirst,
+    #[error("holiday-too-long")]
+    HolidayTooLong,
+    /// A school holiday outside the months its kind falls in (a spring holiday in October).
+    #[error("holiday-out-of-season")]
+    HolidayOutOfSeason,
+    #[error("holiday-overlaps")]
+    HolidayOverlaps,
 }
 
 impl FieldError {
@@ -97,6 +107,10 @@ impl FieldError {
             FieldError::CapacityInvalid => "error-capacity-invalid",
             FieldError::CapacityBelowRegistered => "error-capacity-below-registered",
             FieldError::RegularAboveWindow => "error-regular-above-window",
+            FieldError::LastBeforeFirst => "error-last-before-first",
+            FieldError::HolidayTooLong => "error-holiday-too-long",
+            FieldError::HolidayOutOfSeason => "error-holiday-out-of-season",
+            FieldError::HolidayOverlaps => "error-holiday-overlaps",
         }
     }
 }
@@ -376,6 +390,10 @@ mod tests {
             FieldError::CapacityInvalid,
             FieldError::CapacityBelowRegistered,
             FieldError::RegularAboveWindow,
+            FieldError::LastBeforeFirst,
+            FieldError::HolidayTooLong,
+            FieldError::HolidayOutOfSeason,
+            FieldError::HolidayOverlaps,
         ] {
             assert_eq!(e.key(), format!("error-{e}"), "{e:?}");
         }

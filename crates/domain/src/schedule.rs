@@ -147,9 +147,10 @@ pub struct Weekly {
     pub end: NaiveTime,
     pub from: NaiveDate,
     pub until: NaiveDate,
-    /// Leave out the dates in this region's school holidays: parents have their children at
-    /// home then, and the school-based locations are often closed.
-    pub skip_school_holidays: Option<Region>,
+    /// Leave out the dates in these school holidays (the region's, refined by the
+    /// organisation's own dates): parents have their children at home then, and the
+    /// school-based locations are often closed.
+    pub skip_school_holidays: Option<Holidays>,
 }
 
 impl Weekly {
@@ -158,8 +159,8 @@ impl Weekly {
     /// it has none (no such weekday in the range, or all of them in the school holidays), so
     /// that a form never creates an activity without sessions.
     ///
-    /// Dates outside the school-holiday table ([`school_holidays_known`]) are kept: we do not
-    /// know whether they fall in a holiday.
+    /// Dates whose holidays are not known ([`Holidays::known`]) are kept: we do not know
+    /// whether they fall in a holiday.
     pub fn dates(&self) -> Result<Vec<NaiveDate>, FieldError> {
         if self.until < self.from {
             return Err(FieldError::UntilBeforeFrom);
@@ -181,8 +182,8 @@ impl Weekly {
         let dates: Vec<NaiveDate> = first
             .iter_weeks()
             .take_while(|d| *d <= self.until)
-            .filter(|d| match self.skip_school_holidays {
-                Some(region) => school_holiday(region, *d).is_none(),
+            .filter(|d| match &self.skip_school_holidays {
+                Some(holidays) => holidays.holiday_on(*d).is_none(),
                 None => true,
             })
             .collect();
@@ -255,6 +256,60 @@ impl SchoolHoliday {
             SchoolHoliday::May => "school-holiday-may",
             SchoolHoliday::Summer => "school-holiday-summer",
         }
+    }
+
+    /// A holiday from a form's select (the `as_str` value).
+    pub fn parse(raw: &str) -> Result<Self, FieldError> {
+        match raw.trim() {
+            "" => Err(FieldError::Required),
+            text => SchoolHoliday::ALL
+                .into_iter()
+                .find(|h| h.as_str() == text)
+                .ok_or(FieldError::ChoiceInvalid),
+        }
+    }
+
+    /// The season of this holiday in the school year that starts in August of `school_year`:
+    /// the months its days may fall in. The five seasons tile the year from 1 October to
+    /// 30 September without a gap, so every date belongs to exactly one holiday's season
+    /// ([`season_of`]); that is what lets us say a date's holidays are known.
+    ///
+    /// Autumn: October–November; Christmas: December–January; spring: February–March; May:
+    /// April–May; summer: June–September (it starts in July and runs into the next school
+    /// year's first weeks).
+    pub fn season(self, school_year: i32) -> (NaiveDate, NaiveDate) {
+        let next = school_year + 1;
+        let (first, last) = match self {
+            SchoolHoliday::Autumn => ((school_year, 10, 1), (school_year, 11, 30)),
+            SchoolHoliday::Christmas => ((school_year, 12, 1), (next, 1, 31)),
+            SchoolHoliday::Spring => ((next, 2, 1), (next, 3, 31)),
+            SchoolHoliday::May => ((next, 4, 1), (next, 5, 31)),
+            SchoolHoliday::Summer => ((next, 6, 1), (next, 9, 30)),
+        };
+        (date_of(first), date_of(last))
+    }
+}
+
+/// The school year a date is in, by the year it starts: 1 August 2026 to 31 July 2027 is 2026.
+pub fn school_year_of(date: NaiveDate) -> i32 {
+    if date.month() >= 8 {
+        date.year()
+    } else {
+        date.year() - 1
+    }
+}
+
+/// Whose season `date` lies in: the holiday and the school year that holiday belongs to. An
+/// August or September day belongs to the summer holiday of the school year that just ended.
+pub fn season_of(date: NaiveDate) -> (SchoolHoliday, i32) {
+    let year = date.year();
+    match date.month() {
+        10 | 11 => (SchoolHoliday::Autumn, year),
+        12 => (SchoolHoliday::Christmas, year),
+        1 => (SchoolHoliday::Christmas, year - 1),
+        2 | 3 => (SchoolHoliday::Spring, year - 1),
+        4 | 5 => (SchoolHoliday::May, year - 1),
+        _ => (SchoolHoliday::Summer, year - 1),
     }
 }
 
@@ -404,60 +459,231 @@ const SCHOOL_HOLIDAYS: &[Period] = &[
     period(SchoolHoliday::Summer, NOORD, (2029, 7, 21), (2029, 9, 2)),
 ];
 
-/// The stretches of days for which the table above is complete in every region: from after
-/// the 2025 summer holiday to the end of Christmas 2026, and from after the 2027 summer
-/// holiday (whose dates we lack) to the end of the 2029 summer holiday.
-const KNOWN: &[(Ymd, Ymd)] = &[((2025, 9, 1), (2027, 1, 3)), ((2027, 10, 1), (2029, 9, 2))];
-
-fn ymd(date: NaiveDate) -> Ymd {
-    (date.year(), date.month(), date.day())
-}
-
 fn date_of((year, month, day): Ymd) -> NaiveDate {
     NaiveDate::from_ymd_opt(year, month, day).unwrap_or(NaiveDate::MIN)
 }
 
-/// Which school holiday `date` falls in for schools in `region`, if any (and if known: see
-/// [`school_holidays_known`]).
-pub fn school_holiday(region: Region, date: NaiveDate) -> Option<SchoolHoliday> {
-    let day = ymd(date);
+fn national_periods(region: Region) -> impl Iterator<Item = SchoolHolidayPeriod> {
     SCHOOL_HOLIDAYS
         .iter()
-        .find(|p| p.regions.contains(&region) && p.first <= day && day <= p.last)
-        .map(|p| p.holiday)
-}
-
-/// Whether the table knows every school holiday around `date`. When false, a date that is
-/// not in a holiday according to [`school_holiday`] may still be one.
-pub fn school_holidays_known(date: NaiveDate) -> bool {
-    let day = ymd(date);
-    KNOWN
-        .iter()
-        .any(|(first, last)| *first <= day && day <= *last)
-}
-
-/// First and last calendar year the table reaches, so the interface can warn when a schedule
-/// runs past it. Within these years there is a gap (spring to summer 2027): use
-/// [`school_holidays_known`] for a particular date.
-pub fn school_holiday_years() -> (i32, i32) {
-    let first = KNOWN.first().map_or(0, |(first, _)| first.0);
-    let last = KNOWN.last().map_or(0, |(_, last)| last.0);
-    (first, last)
-}
-
-/// The known school holidays of a region, in date order.
-pub fn school_holiday_periods(region: Region) -> Vec<SchoolHolidayPeriod> {
-    let mut periods: Vec<SchoolHolidayPeriod> = SCHOOL_HOLIDAYS
-        .iter()
-        .filter(|p| p.regions.contains(&region))
+        .filter(move |p| p.regions.contains(&region))
         .map(|p| SchoolHolidayPeriod {
             holiday: p.holiday,
             first: date_of(p.first),
             last: date_of(p.last),
         })
-        .collect();
+}
+
+/// Which school holiday `date` falls in for schools in `region` according to the national
+/// table, if any (and if known: see [`school_holidays_known`]).
+pub fn school_holiday(region: Region, date: NaiveDate) -> Option<SchoolHoliday> {
+    Holidays::national(region).holiday_on(date)
+}
+
+/// Whether the national table knows, in every region, whether `date` is a school holiday:
+/// whether it has the holiday whose season the date lies in ([`season_of`]). When false, a
+/// date that is not in a holiday according to [`school_holiday`] may still be one.
+pub fn school_holidays_known(date: NaiveDate) -> bool {
+    Region::ALL
+        .into_iter()
+        .all(|r| Holidays::national(r).known(date))
+}
+
+/// The national school holidays of a region, in date order.
+pub fn school_holiday_periods(region: Region) -> Vec<SchoolHolidayPeriod> {
+    let mut periods: Vec<SchoolHolidayPeriod> = national_periods(region).collect();
     periods.sort_by_key(|p| p.first);
     periods
+}
+
+/// The longest holiday an organisation may enter: the summer holiday is six weeks and two
+/// days; more than ten weeks is a typo in a date.
+pub const MAX_HOLIDAY_DAYS: i64 = 70;
+
+/// A school holiday as the organisation's schools keep it, entered by the organisation. It
+/// belongs to the school year of its first day and lies within its holiday's season
+/// ([`SchoolHoliday::season`]), so it can only be meant for one holiday of one school year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OwnHoliday {
+    pub holiday: SchoolHoliday,
+    pub first: NaiveDate,
+    pub last: NaiveDate,
+}
+
+impl OwnHoliday {
+    /// A period from the form's three fields; every field's problem at once, by field name
+    /// (`holiday`, `first_day`, `last_day`).
+    pub fn parse(
+        holiday: &str,
+        first_day: &str,
+        last_day: &str,
+    ) -> Result<Self, Vec<(&'static str, FieldError)>> {
+        let holiday = SchoolHoliday::parse(holiday);
+        let first = parse_date(first_day);
+        let last = parse_date(last_day);
+        let mut errors = Vec::new();
+        for (field, result) in [
+            ("holiday", holiday.err()),
+            ("first_day", first.err()),
+            ("last_day", last.err()),
+        ] {
+            if let Some(e) = result {
+                errors.push((field, e));
+            }
+        }
+        match (holiday, first, last) {
+            (Ok(holiday), Ok(first), Ok(last)) => {
+                OwnHoliday::new(holiday, first, last).map_err(|e| vec![e])
+            }
+            _ => Err(errors),
+        }
+    }
+
+    /// Checks one period: the last day not before the first, at most [`MAX_HOLIDAY_DAYS`],
+    /// within its season. The error names the field to fix.
+    pub fn new(
+        holiday: SchoolHoliday,
+        first: NaiveDate,
+        last: NaiveDate,
+    ) -> Result<Self, (&'static str, FieldError)> {
+        if last < first {
+            return Err(("last_day", FieldError::LastBeforeFirst));
+        }
+        if (last - first).num_days() + 1 > MAX_HOLIDAY_DAYS {
+            return Err(("last_day", FieldError::HolidayTooLong));
+        }
+        let (season_first, season_last) = holiday.season(school_year_of(first));
+        if first < season_first {
+            return Err(("first_day", FieldError::HolidayOutOfSeason));
+        }
+        if last > season_last {
+            return Err(("last_day", FieldError::HolidayOutOfSeason));
+        }
+        Ok(OwnHoliday {
+            holiday,
+            first,
+            last,
+        })
+    }
+
+    /// The school year the period belongs to: that of its first day.
+    pub fn school_year(&self) -> i32 {
+        school_year_of(self.first)
+    }
+
+    pub fn overlaps(&self, other: &OwnHoliday) -> bool {
+        self.first <= other.last && other.first <= self.last
+    }
+
+    /// The first of `others` that shares a day with this period: two own periods may not
+    /// overlap, because then it is unclear which of them the schools keep.
+    pub fn overlapping<'a>(&self, others: &'a [OwnHoliday]) -> Option<&'a OwnHoliday> {
+        others.iter().find(|o| self.overlaps(o))
+    }
+
+    pub fn contains(&self, date: NaiveDate) -> bool {
+        self.first <= date && date <= self.last
+    }
+}
+
+/// Where an effective holiday's dates come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HolidaySource {
+    /// The government's table for the region.
+    National,
+    /// The organisation's own dates.
+    Own,
+}
+
+/// One holiday as a series sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EffectiveHoliday {
+    pub period: SchoolHolidayPeriod,
+    pub source: HolidaySource,
+}
+
+/// The school holidays that hold for an organisation: its region's national table, refined by
+/// its own periods. An own period REPLACES the national one of the same holiday and school
+/// year (the organisation knows its schools, which may depart from the advice); an own period
+/// for which the table has nothing (spring 2027) adds to it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Holidays {
+    region: Region,
+    own: Vec<OwnHoliday>,
+}
+
+impl Holidays {
+    /// The national table alone.
+    pub fn national(region: Region) -> Self {
+        Holidays {
+            region,
+            own: Vec::new(),
+        }
+    }
+
+    pub fn new(region: Region, own: Vec<OwnHoliday>) -> Self {
+        Holidays { region, own }
+    }
+
+    pub fn region(&self) -> Region {
+        self.region
+    }
+
+    fn has_own(&self, holiday: SchoolHoliday, school_year: i32) -> bool {
+        self.own
+            .iter()
+            .any(|o| o.holiday == holiday && o.school_year() == school_year)
+    }
+
+    fn national_in_force(&self) -> impl Iterator<Item = SchoolHolidayPeriod> + '_ {
+        national_periods(self.region).filter(|p| !self.has_own(p.holiday, school_year_of(p.first)))
+    }
+
+    /// The holidays in force, in date order.
+    pub fn periods(&self) -> Vec<EffectiveHoliday> {
+        let mut all: Vec<EffectiveHoliday> = self
+            .national_in_force()
+            .map(|period| EffectiveHoliday {
+                period,
+                source: HolidaySource::National,
+            })
+            .chain(self.own.iter().map(|o| EffectiveHoliday {
+                period: SchoolHolidayPeriod {
+                    holiday: o.holiday,
+                    first: o.first,
+                    last: o.last,
+                },
+                source: HolidaySource::Own,
+            }))
+            .collect();
+        all.sort_by_key(|h| (h.period.first, h.period.holiday as u8));
+        all
+    }
+
+    /// The holiday `date` falls in, if any (and if known: see [`Holidays::known`]).
+    pub fn holiday_on(&self, date: NaiveDate) -> Option<SchoolHoliday> {
+        if let Some(own) = self.own.iter().find(|o| o.contains(date)) {
+            return Some(own.holiday);
+        }
+        self.national_in_force()
+            .find(|p| p.first <= date && date <= p.last)
+            .map(|p| p.holiday)
+    }
+
+    /// Whether we know if `date` is a school holiday: we know the holiday whose season it
+    /// lies in, from the table or from the organisation. A date in a known season but outside
+    /// that holiday is known to be a school day.
+    pub fn known(&self, date: NaiveDate) -> bool {
+        let (holiday, year) = season_of(date);
+        self.has_own(holiday, year)
+            || national_periods(self.region)
+                .any(|p| p.holiday == holiday && school_year_of(p.first) == year)
+    }
+
+    /// The first of `dates` whose holidays we do not know, for a warning on the planning page.
+    pub fn first_unknown(&self, dates: &[NaiveDate]) -> Option<NaiveDate> {
+        dates.iter().copied().find(|d| !self.known(*d))
+    }
 }
 
 /// Holidays the parents may want to organise something for (handbook §3.3: Moederdag,
@@ -566,8 +792,22 @@ mod tests {
             end: time(11, 0),
             from,
             until,
-            skip_school_holidays: skip,
+            skip_school_holidays: skip.map(Holidays::national),
         }
+    }
+
+    fn own(holiday: SchoolHoliday, first: NaiveDate, last: NaiveDate) -> OwnHoliday {
+        OwnHoliday::new(holiday, first, last)
+            .unwrap_or_else(|e| panic!("{holiday:?} {first}..{last}: {e:?}"))
+    }
+
+    /// Almere's schools' spring, May and summer holidays of 2027 (the demo's dates).
+    fn almere_2027() -> Vec<OwnHoliday> {
+        vec![
+            own(SchoolHoliday::Spring, day(2027, 2, 20), day(2027, 2, 28)),
+            own(SchoolHoliday::May, day(2027, 4, 24), day(2027, 5, 2)),
+            own(SchoolHoliday::Summer, day(2027, 7, 17), day(2027, 8, 29)),
+        ]
     }
 
     #[test]
@@ -803,20 +1043,224 @@ mod tests {
 
     #[test]
     fn the_holiday_table_says_where_it_is_not_known() {
-        assert_eq!(school_holiday_years(), (2025, 2029));
         assert!(school_holidays_known(day(2026, 12, 2)));
         assert!(school_holidays_known(day(2027, 1, 3)));
         assert!(
-            !school_holidays_known(day(2027, 1, 4)),
+            school_holidays_known(day(2027, 1, 20)),
+            "January is the Christmas holiday's season, and that one is known"
+        );
+        assert!(
+            !school_holidays_known(day(2027, 2, 1)),
             "spring 2027 is missing"
+        );
+        assert!(
+            !school_holidays_known(day(2027, 5, 12)),
+            "May 2027 is missing"
         );
         assert!(
             !school_holidays_known(day(2027, 7, 20)),
             "summer 2027 is missing"
         );
+        assert!(
+            !school_holidays_known(day(2027, 9, 20)),
+            "September still belongs to the missing summer of 2027"
+        );
+        assert!(school_holidays_known(day(2027, 10, 1)));
         assert!(school_holidays_known(day(2028, 2, 20)));
-        assert!(!school_holidays_known(day(2029, 9, 3)));
-        assert!(!school_holidays_known(day(2025, 8, 31)));
+        assert!(school_holidays_known(day(2029, 9, 3)), "after summer 2029");
+        assert!(!school_holidays_known(day(2029, 10, 1)), "past the table");
+        assert!(!school_holidays_known(day(2025, 8, 31)), "summer 2025");
+    }
+
+    #[test]
+    fn the_seasons_tile_the_year_so_every_date_belongs_to_one_holiday() {
+        let mut d = day(2026, 10, 1);
+        while d <= day(2027, 9, 30) {
+            let (holiday, year) = season_of(d);
+            assert_eq!(year, 2026, "{d}");
+            let (first, last) = holiday.season(year);
+            assert!(first <= d && d <= last, "{d} in {holiday:?}");
+            let others = SchoolHoliday::ALL
+                .into_iter()
+                .filter(|h| {
+                    let (f, l) = h.season(2026);
+                    f <= d && d <= l
+                })
+                .count();
+            assert_eq!(others, 1, "{d} lies in one season");
+            d = d.succ_opt().unwrap_or(NaiveDate::MAX);
+        }
+    }
+
+    #[test]
+    fn a_series_in_region_noord_skips_the_organisations_own_spring_holiday_2027() {
+        let national = wednesdays(day(2027, 2, 10), day(2027, 3, 10), Some(Region::Noord));
+        assert_eq!(
+            national.dates().map(|d| d.len()),
+            Ok(5),
+            "the table has no spring 2027: nothing is skipped"
+        );
+        let series = Weekly {
+            skip_school_holidays: Some(Holidays::new(Region::Noord, almere_2027())),
+            ..national
+        };
+        assert_eq!(
+            series.dates(),
+            Ok(vec![
+                day(2027, 2, 10),
+                day(2027, 2, 17),
+                day(2027, 3, 3),
+                day(2027, 3, 10)
+            ]),
+            "24 February is in Almere's spring holiday"
+        );
+    }
+
+    #[test]
+    fn a_coffee_hour_through_2027_skips_the_own_may_and_summer_holidays_too() {
+        let series = Weekly {
+            skip_school_holidays: Some(Holidays::new(Region::Noord, almere_2027())),
+            ..wednesdays(day(2027, 4, 21), day(2027, 9, 8), None)
+        };
+        let dates = series.dates().unwrap_or_default();
+        assert!(dates.contains(&day(2027, 4, 21)));
+        assert!(!dates.contains(&day(2027, 4, 28)), "May holiday");
+        assert!(dates.contains(&day(2027, 5, 5)));
+        assert!(dates.contains(&day(2027, 7, 14)));
+        for skipped in [day(2027, 7, 21), day(2027, 8, 4), day(2027, 8, 25)] {
+            assert!(!dates.contains(&skipped), "summer holiday {skipped}");
+        }
+        assert!(dates.contains(&day(2027, 9, 1)));
+        assert_eq!(dates.len(), 21 - 1 - 6);
+    }
+
+    #[test]
+    fn an_own_holiday_replaces_the_national_advice_for_that_holiday_and_school_year() {
+        // The schools of a Noord town take the autumn week of Midden and Zuid in 2027.
+        let later = own(SchoolHoliday::Autumn, day(2027, 10, 23), day(2027, 10, 31));
+        let h = Holidays::new(Region::Noord, vec![later]);
+        assert_eq!(
+            school_holiday(Region::Noord, day(2027, 10, 20)),
+            Some(SchoolHoliday::Autumn)
+        );
+        assert_eq!(h.holiday_on(day(2027, 10, 20)), None, "advice replaced");
+        assert_eq!(h.holiday_on(day(2027, 10, 27)), Some(SchoolHoliday::Autumn));
+        // Other holidays and other years keep the advice.
+        assert_eq!(h.holiday_on(day(2028, 10, 18)), Some(SchoolHoliday::Autumn));
+        assert_eq!(
+            h.holiday_on(day(2027, 12, 29)),
+            Some(SchoolHoliday::Christmas)
+        );
+        let autumns: Vec<_> = h
+            .periods()
+            .into_iter()
+            .filter(|p| p.period.holiday == SchoolHoliday::Autumn)
+            .filter(|p| school_year_of(p.period.first) == 2027)
+            .collect();
+        assert_eq!(autumns.len(), 1);
+        assert_eq!(autumns.first().map(|p| p.source), Some(HolidaySource::Own));
+    }
+
+    #[test]
+    fn once_the_organisation_entered_the_missing_holidays_no_date_of_2027_is_unknown() {
+        let national = Holidays::national(Region::Noord);
+        let almere = Holidays::new(Region::Noord, almere_2027());
+        let year: Vec<NaiveDate> = day(2026, 10, 1)
+            .iter_days()
+            .take_while(|d| *d <= day(2027, 9, 30))
+            .collect();
+        assert_eq!(national.first_unknown(&year), Some(day(2027, 2, 1)));
+        assert_eq!(almere.first_unknown(&year), None);
+        // Only the spring holiday entered: May is still unknown.
+        let spring_only = Holidays::new(Region::Noord, almere_2027()[..1].to_vec());
+        assert_eq!(spring_only.first_unknown(&year), Some(day(2027, 4, 1)));
+        // A holiday entered for another region's table changes nothing in this one's.
+        assert!(!Holidays::national(Region::Zuid).known(day(2027, 2, 20)));
+    }
+
+    #[test]
+    fn an_own_holiday_whose_last_day_is_before_its_first_is_refused_at_the_last_day() {
+        assert_eq!(
+            OwnHoliday::parse("spring", "2027-02-28", "2027-02-20"),
+            Err(vec![("last_day", FieldError::LastBeforeFirst)])
+        );
+        assert_eq!(
+            OwnHoliday::parse("spring", "20-2-2027", "28-2-2027"),
+            Ok(own(
+                SchoolHoliday::Spring,
+                day(2027, 2, 20),
+                day(2027, 2, 28)
+            )),
+            "a one-day holiday and the Dutch way of writing dates are fine"
+        );
+        assert!(OwnHoliday::new(SchoolHoliday::May, day(2027, 5, 5), day(2027, 5, 5)).is_ok());
+    }
+
+    #[test]
+    fn every_field_of_an_own_holiday_says_what_is_wrong() {
+        assert_eq!(
+            OwnHoliday::parse("", "", "morgen"),
+            Err(vec![
+                ("holiday", FieldError::Required),
+                ("first_day", FieldError::Required),
+                ("last_day", FieldError::DateInvalid)
+            ])
+        );
+        assert_eq!(
+            OwnHoliday::parse("pinksteren", "2027-02-20", "2027-02-28"),
+            Err(vec![("holiday", FieldError::ChoiceInvalid)])
+        );
+    }
+
+    #[test]
+    fn a_holiday_of_more_than_ten_weeks_is_refused() {
+        let ten_weeks = OwnHoliday::new(SchoolHoliday::Summer, day(2027, 7, 3), day(2027, 9, 10));
+        assert!(ten_weeks.is_ok(), "{ten_weeks:?}");
+        assert_eq!(
+            OwnHoliday::new(SchoolHoliday::Summer, day(2027, 7, 3), day(2027, 9, 11)),
+            Err(("last_day", FieldError::HolidayTooLong))
+        );
+    }
+
+    #[test]
+    fn a_holiday_lies_within_one_school_year_in_its_own_season() {
+        assert_eq!(
+            OwnHoliday::new(SchoolHoliday::Spring, day(2027, 10, 16), day(2027, 10, 24)),
+            Err(("first_day", FieldError::HolidayOutOfSeason)),
+            "a spring holiday in October is the wrong holiday or the wrong date"
+        );
+        assert_eq!(
+            OwnHoliday::new(SchoolHoliday::Christmas, day(2027, 12, 25), day(2028, 2, 2)),
+            Err(("last_day", FieldError::HolidayOutOfSeason))
+        );
+        assert_eq!(
+            OwnHoliday::new(SchoolHoliday::Summer, day(2027, 8, 7), day(2027, 9, 5)),
+            Err(("first_day", FieldError::HolidayOutOfSeason)),
+            "a summer holiday starts before 1 August, in the school year it ends"
+        );
+        let summer = own(SchoolHoliday::Summer, day(2027, 7, 17), day(2027, 8, 29));
+        assert_eq!(summer.school_year(), 2026, "by its first day");
+        let christmas = own(SchoolHoliday::Christmas, day(2027, 12, 25), day(2028, 1, 9));
+        assert_eq!(christmas.school_year(), 2027);
+    }
+
+    #[test]
+    fn two_own_holidays_may_not_overlap() {
+        let may = own(SchoolHoliday::May, day(2027, 4, 24), day(2027, 5, 2));
+        let second_may_week = own(SchoolHoliday::May, day(2027, 5, 1), day(2027, 5, 9));
+        let after = own(SchoolHoliday::May, day(2027, 5, 3), day(2027, 5, 9));
+        assert_eq!(second_may_week.overlapping(&[may]), Some(&may));
+        assert_eq!(after.overlapping(&[may]), None, "the day after is fine");
+    }
+
+    #[test]
+    fn every_national_holiday_lies_in_its_season() {
+        for region in Region::ALL {
+            for p in school_holiday_periods(region) {
+                let checked = OwnHoliday::new(p.holiday, p.first, p.last);
+                assert!(checked.is_ok(), "{region:?} {p:?}: {checked:?}");
+            }
+        }
     }
 
     #[test]

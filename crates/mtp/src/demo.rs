@@ -204,6 +204,7 @@ pub async fn load(store: &Store) -> anyhow::Result<Vec<DemoLogin>> {
     let lelystad = organisation(store, "Welzijn Lelystad (demo)").await?;
     let atol = neighbourhood(store, lelystad, "Lelystad Atolwijk", None).await?;
     households(store, almere, poort).await?;
+    school_holidays(store, almere).await?;
     activities(store, almere, poort).await?;
     portal(store, almere, poort).await?;
     for org_id in [almere, lelystad] {
@@ -586,15 +587,61 @@ fn dice(i: usize, w: usize) -> usize {
     (i.wrapping_mul(7919) ^ w.wrapping_mul(104_729)).wrapping_mul(2_654_435_761) % 100
 }
 
-/// The programme of Almere Poort: a year of weekly coffee hours (42 weeks back, 10 ahead, not
-/// in the school holidays of region noord) with realistic attendance and absences, an open
+/// Almere's schools' own dates for the holidays the national table lacks (spring, May and
+/// summer 2027), entered on the school-holidays page as an administrator would.
+///
+/// These are DEMO VALUES, made up to show the feature (Saturday to Sunday, in the usual weeks
+/// of region noord); they are not Almere's or the government's real dates.
+async fn school_holidays(store: &Store, org_id: Uuid) -> anyhow::Result<()> {
+    use chrono::NaiveDate;
+    use mtp_domain::schedule::{OwnHoliday, SchoolHoliday};
+
+    let tenant = Tenant {
+        org_id,
+        role: Role::Admin,
+        neighbourhoods: vec![],
+    };
+    if !store.school_holidays(&tenant).await?.is_empty() {
+        return Ok(());
+    }
+    let day = |y, m, d| {
+        NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| anyhow::anyhow!("demo date {y}-{m}-{d}"))
+    };
+    for (holiday, first, last) in [
+        (SchoolHoliday::Spring, day(2027, 2, 20)?, day(2027, 2, 28)?),
+        (SchoolHoliday::May, day(2027, 4, 24)?, day(2027, 5, 2)?),
+        (SchoolHoliday::Summer, day(2027, 7, 17)?, day(2027, 8, 29)?),
+    ] {
+        let period = OwnHoliday::new(holiday, first, last)
+            .map_err(|e| anyhow::anyhow!("demo holiday {holiday:?}: {e:?}"))?;
+        let event = mtp_store::NewAuditEvent {
+            org_id,
+            actor_id: None,
+            actor_role: "cli".into(),
+            action: "school-holiday.added".into(),
+            object_type: "school_holiday".into(),
+            object_id: None,
+            neighbourhood_id: None,
+            outcome: mtp_domain::audit::Outcome::Allowed,
+            detail: String::new(),
+        };
+        store
+            .add_school_holiday(&tenant, None, &period, event)
+            .await?;
+    }
+    Ok(())
+}
+
+/// The programme of Almere Poort: weekly coffee hours from 42 weeks back to 40 ahead, not in
+/// the school holidays of region noord as the organisation keeps them (its own 2027 dates
+/// included, so the coming spring, May and summer holidays show as gaps) with realistic attendance and absences, an open
 /// coffee hour, a movement activity with childcare, an outing with limited places, and a
 /// workshop by invitation. Hosts are on the rota for the coming weeks, with one gap.
 async fn activities(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<()> {
     use chrono::{Duration, NaiveTime, Weekday};
     use mtp_domain::activity::{ActivityKind, Audience, Cost};
     use mtp_domain::attendance::{AbsenceReason, AttendanceStatus, HostReply, SessionState};
-    use mtp_domain::schedule::{self, Weekly};
+    use mtp_domain::schedule::{self, Holidays, Weekly};
     use mtp_domain::{HolidayRegion, HouseholdKind, HouseholdStatus};
     use mtp_store::{ActivityDraft, HouseholdFilter, PastAttendance};
 
@@ -627,13 +674,20 @@ async fn activities(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<
         }
     };
     let today = chrono::Utc::now().with_timezone(&schedule::TZ).date_naive();
+    let own = store
+        .school_holidays(&tenant)
+        .await?
+        .into_iter()
+        .map(|s| s.period)
+        .collect();
+    let holidays = Holidays::new(HolidayRegion::Noord, own);
     let weekly = |weekday: Weekday, start, end, back: i64, ahead: i64| Weekly {
         weekday,
         start,
         end,
         from: today - Duration::weeks(back),
         until: today + Duration::weeks(ahead),
-        skip_school_holidays: Some(HolidayRegion::Noord),
+        skip_school_holidays: Some(holidays.clone()),
     };
 
     let coffee = store
@@ -646,7 +700,7 @@ async fn activities(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<
             },
         )
         .await?;
-    let slots = weekly(Weekday::Wed, time(9, 30), time(10, 30), 42, 10)
+    let slots = weekly(Weekday::Wed, time(9, 30), time(10, 30), 42, 40)
         .dates()
         .map_err(|e| anyhow::anyhow!("demo schedule: {e}"))?
         .into_iter()

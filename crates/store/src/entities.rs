@@ -900,3 +900,28 @@ pub mod portal_request {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+pub mod school_holiday {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "school_holiday")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub org_id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub holiday: String,
+        pub first_day: String,
+        pub last_day: String,
+        pub created_by: Option<Uuid>,
+        pub created_at: DateTimeUtc,
+        pub removed_by: Option<Uuid>,
+        pub removed_at: Option<DateTimeUtc>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -15,6 +15,7 @@ pub mod chat;
 pub mod encourage;
 mod group_commit;
 pub mod history;
+pub mod holidays;
 pub mod households;
 pub mod imports;
 pub mod jobs;
@@ -40,6 +41,7 @@ pub use audit::{AuditEntry, AuditFilter, ChainReport, NewAuditEvent};
 pub use chat::{ChatMember, ChatPost};
 pub use encourage::{FollowUp, NewContact, Worklist, WorklistCard};
 pub use history::{PastConsent, PastContact};
+pub use holidays::{Changed, StoredHoliday};
 pub use households::{
     Attended, Child, ChildDraft, Household, HouseholdDraft, HouseholdEvent, HouseholdFilter,
     HouseholdSummary, Parent, ParentDraft,

@@ -22,8 +22,8 @@ use crate::ctx::Ctx;
 use crate::error::AppError;
 use crate::routes::reminders;
 use crate::routes::{
-    account, activities, admin, audit_log, auth, calendar, chat, encourage, home, households,
-    import, messages, portal, portal_staff, public, sessions,
+    account, activities, admin, audit_log, auth, calendar, chat, encourage, holidays, home,
+    households, import, messages, portal, portal_staff, public, sessions,
 };
 
 /// Who may use a route.
@@ -109,6 +109,10 @@ fn table() -> Table {
         (p(), "/admin/accounts/{id}/reset-two-factor", Roles(ADMIN_COORD), post(admin::reset_two_factor)),
         (g(), "/admin/retention", Roles(ADMIN_COORD), get(admin::retention)),
         (p(), "/admin/retention/run", Roles(ADMIN), post(admin::retention_run)),
+        (g(), "/admin/holidays", Roles(ADMIN_COORD), get(holidays::list)),
+        (p(), "/admin/holidays", Roles(ADMIN), post(holidays::add)),
+        (p(), "/admin/holidays/{id}/remove", Roles(ADMIN), post(holidays::remove)),
+        (p(), "/admin/holidays/{id}/restore", Roles(ADMIN), post(holidays::restore)),
         (g(), "/audit", Roles(ADMIN_COORD), get(audit_log::audit)),
         (g(), "/households", Roles(STAFF_HOST), get(households::list)),
         (g(), "/households/new", Roles(STAFF), get(households::new_form)),

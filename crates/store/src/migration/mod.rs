@@ -16,7 +16,7 @@ mod m20261129_000008_portal;
 // 000009 was reserved for a branch that did not need a migration.
 mod m20261129_000010_query_plan_indexes;
 mod m20261129_000011_neighbourhood_contact;
-// 000012 is the organisation's school holidays (a parallel branch).
+mod m20261129_000012_school_holidays;
 mod m20261129_000013_attendance_parent;
 
 pub struct Migrator;
@@ -35,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000008_portal::Migration),
             Box::new(m20261129_000010_query_plan_indexes::Migration),
             Box::new(m20261129_000011_neighbourhood_contact::Migration),
+            Box::new(m20261129_000012_school_holidays::Migration),
             Box::new(m20261129_000013_attendance_parent::Migration),
         ]
     }

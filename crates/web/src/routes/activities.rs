@@ -508,7 +508,10 @@ struct ShowPage {
     candidates: Vec<(Uuid, String)>,
     weekdays: Vec<(String, String)>,
     f: FormData,
-    past_holiday_table: bool,
+    /// The first date of the series being planned whose school holidays nobody knows yet.
+    holidays_unknown_from: Option<String>,
+    /// Whether the user may open the holidays page the warning links to.
+    holidays_link: bool,
     places: String,
 }
 
@@ -540,8 +543,13 @@ async fn show_page(
         .into_iter()
         .map(|h| (h.id, h.full_names))
         .collect();
-    let (_, last_year) = schedule::school_holiday_years();
-    let until = NaiveDate::parse_from_str(f.get("until"), "%Y-%m-%d").ok();
+    let holidays = crate::routes::holidays::org_holidays(state, user).await?;
+    let series = planned_dates(&f);
+    let holidays_unknown_from = if f.has("skip_holidays") {
+        crate::routes::holidays::first_unknown(&t, &holidays, &series)
+    } else {
+        None
+    };
     Ok(render_page(&ShowPage {
         p: Page {
             title: a.d.name.clone(),
@@ -563,11 +571,34 @@ async fn show_page(
         weekdays: (1..=7)
             .map(|d| (d.to_string(), t.get(format!("weekday-{}", d - 1))))
             .collect(),
-        past_holiday_table: until.is_some_and(|u| chrono::Datelike::year(&u) > last_year),
+        holidays_unknown_from,
+        holidays_link: crate::routes::holidays::may_see(user),
         places: activity_card(&t, &a).places,
         f,
         a,
     }))
+}
+
+/// The dates of the weekly series the planning form describes, holidays not left out; none
+/// while a field is still wrong.
+fn planned_dates(f: &FormData) -> Vec<NaiveDate> {
+    let (Ok(weekday), Ok(from), Ok(until)) = (
+        schedule::parse_weekday(f.get("weekday")),
+        schedule::parse_date(f.get("from")),
+        schedule::parse_date(f.get("until")),
+    ) else {
+        return Vec::new();
+    };
+    Weekly {
+        weekday,
+        start: NaiveTime::MIN,
+        end: NaiveTime::MIN,
+        from,
+        until,
+        skip_school_holidays: None,
+    }
+    .dates()
+    .unwrap_or_default()
 }
 
 /// The planning form's defaults: the next 52 weeks on the weekday and times of the handbook's
@@ -616,7 +647,11 @@ pub async fn plan_weekly(
     let times = parse_times(&t, &mut e, &f, "start", "end");
     let from = e.take(&t, "from", schedule::parse_date(f.get("from")));
     let until = e.take(&t, "until", schedule::parse_date(f.get("until")));
-    let region = f.has("skip_holidays").then_some(user.org.holiday_region);
+    let holidays = if f.has("skip_holidays") {
+        Some(crate::routes::holidays::org_holidays(&state, &user).await?)
+    } else {
+        None
+    };
     let slots = match (weekday, times, from, until) {
         (Some(weekday), Some((start, end)), Some(from), Some(until)) if e.is_empty() => {
             let rule = Weekly {
@@ -625,7 +660,7 @@ pub async fn plan_weekly(
                 end,
                 from,
                 until,
-                skip_school_holidays: region,
+                skip_school_holidays: holidays,
             };
             match rule.dates() {
                 Ok(dates) => dates

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod calendar;
 pub mod chat;
 pub mod encourage;
+pub mod holidays;
 pub mod home;
 pub mod households;
 pub mod import;
