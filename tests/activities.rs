@@ -30,7 +30,7 @@ async fn coffee_hour(app: &TestApp, t: &Tenant) -> Uuid {
         .unwrap_or_else(|| panic!("the demo has a coffee hour"))
 }
 
-async fn next_session(app: &TestApp, t: &Tenant, activity: Uuid) -> SessionSummary {
+pub(crate) async fn next_session(app: &TestApp, t: &Tenant, activity: Uuid) -> SessionSummary {
     app.store
         .activity_sessions(t, activity, Utc::now(), 1)
         .await

@@ -5,7 +5,9 @@ use chrono::{Duration, NaiveTime, Utc};
 use mtp_domain::attendance::AttendanceStatus;
 use mtp_domain::schedule::{self, TZ};
 use mtp_domain::{HouseholdKind, HouseholdStatus, Tenant};
-use mtp_store::{HouseholdFilter, SessionSummary};
+use mtp_store::HouseholdFilter;
+
+use crate::activities::next_session;
 use reqwest::StatusCode;
 use uuid::Uuid;
 
@@ -21,16 +23,6 @@ async fn activity_named(app: &TestApp, t: &Tenant, name: &str) -> Uuid {
         .find(|a| a.d.name == name)
         .map(|a| a.id)
         .unwrap_or_else(|| panic!("the demo has {name}"))
-}
-
-async fn next_session(app: &TestApp, t: &Tenant, activity: Uuid) -> SessionSummary {
-    app.store
-        .activity_sessions(t, activity, Utc::now(), 1)
-        .await
-        .unwrap_or_default()
-        .into_iter()
-        .next()
-        .unwrap_or_else(|| panic!("the demo plans sessions ahead"))
 }
 
 async fn households_of_kind(app: &TestApp, t: &Tenant, kind: HouseholdKind) -> Vec<Uuid> {
@@ -283,18 +275,15 @@ async fn a_walk_in_connected_to_its_family_keeps_the_visit(app: TestApp) {
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let first = known.parents[0].first_name.clone();
-    let r = w
-        .post(
-            &format!("/sessions/{session}/walk-in"),
-            &[
-                ("first_name", first.as_str()),
-                ("kind", "single_parent"),
-                ("children", "2"),
-                ("consent", "yes"),
-                ("key", "walk-merge"),
-            ],
-        )
-        .await;
+    let walk_in_form = [
+        ("first_name", first.as_str()),
+        ("kind", "single_parent"),
+        ("children", "2"),
+        ("consent", "yes"),
+        ("key", "walk-merge"),
+    ];
+    let walk_in_path = format!("/sessions/{session}/walk-in");
+    let r = w.post(&walk_in_path, &walk_in_form).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let d = app
         .store
@@ -336,18 +325,7 @@ async fn a_walk_in_connected_to_its_family_keeps_the_visit(app: TestApp) {
         StatusCode::NOT_FOUND
     );
     // The replayed walk-in form does not bring the merged household back.
-    let again = w
-        .post(
-            &format!("/sessions/{session}/walk-in"),
-            &[
-                ("first_name", first.as_str()),
-                ("kind", "single_parent"),
-                ("children", "2"),
-                ("consent", "yes"),
-                ("key", "walk-merge"),
-            ],
-        )
-        .await;
+    let again = w.post(&walk_in_path, &walk_in_form).await;
     assert_eq!(again.status, StatusCode::SEE_OTHER);
     let d = app
         .store
