@@ -141,55 +141,8 @@ impl Store {
         id: Uuid,
         audit: NewAuditEvent,
     ) -> Result<Changed> {
-        loop {
-            let txn = self.db.begin().await?;
-            let row = school_holiday::Entity::find()
-                .filter(school_holiday::Column::OrgId.eq(tenant.org_id))
-                .filter(school_holiday::Column::Id.eq(id))
-                .one(&txn)
-                .await?
-                .ok_or(StoreError::NotFound)?;
-            let period = period_of(&row).ok_or(StoreError::NotFound)?;
-            if row.removed_at.is_none() {
-                txn.rollback().await?;
-                return Ok(Changed::Already(period));
-            }
-            let others: Vec<OwnHoliday> = live(&txn, tenant.org_id)
-                .await?
-                .into_iter()
-                .map(|s| s.period)
-                .collect();
-            if period.overlapping(&others).is_some() {
-                txn.rollback().await?;
-                return Err(StoreError::Duplicate("first_day"));
-            }
-            let changed = school_holiday::Entity::update_many()
-                .col_expr(
-                    school_holiday::Column::RemovedAt,
-                    Option::<DateTime<Utc>>::None.into(),
-                )
-                .col_expr(
-                    school_holiday::Column::RemovedBy,
-                    Option::<Uuid>::None.into(),
-                )
-                .filter(school_holiday::Column::OrgId.eq(tenant.org_id))
-                .filter(school_holiday::Column::Id.eq(id))
-                .filter(school_holiday::Column::RemovedAt.is_not_null())
-                .exec(&txn)
-                .await?
-                .rows_affected;
-            if changed == 0 {
-                txn.rollback().await?;
-                return Ok(Changed::Already(period));
-            }
-            let audit = NewAuditEvent {
-                detail: detail(&period),
-                ..audit.clone()
-            };
-            if self.commit_with_audit(txn, audit).await? {
-                return Ok(Changed::Now(period));
-            }
-        }
+        self.mark_school_holiday(tenant, id, Mark::Restore, audit)
+            .await
     }
 
     /// Remove an own period of the tenant's organisation, with its audit entry (detail filled
@@ -202,6 +155,20 @@ impl Store {
         id: Uuid,
         audit: NewAuditEvent,
     ) -> Result<Changed> {
+        self.mark_school_holiday(tenant, id, Mark::Remove(actor), audit)
+            .await
+    }
+
+    /// Remove or bring back a period: the row stays, so the same request twice answers the
+    /// same and is audited once.
+    async fn mark_school_holiday(
+        &self,
+        tenant: &Tenant,
+        id: Uuid,
+        mark: Mark,
+        audit: NewAuditEvent,
+    ) -> Result<Changed> {
+        let removing = matches!(mark, Mark::Remove(_));
         loop {
             let txn = self.db.begin().await?;
             let row = school_holiday::Entity::find()
@@ -211,17 +178,38 @@ impl Store {
                 .await?
                 .ok_or(StoreError::NotFound)?;
             let period = period_of(&row).ok_or(StoreError::NotFound)?;
-            if row.removed_at.is_some() {
+            if row.removed_at.is_some() == removing {
                 txn.rollback().await?;
                 return Ok(Changed::Already(period));
             }
-            // Only a live row: of two removes at once, one removes and the other finds it gone.
+            if !removing {
+                let others: Vec<OwnHoliday> = live(&txn, tenant.org_id)
+                    .await?
+                    .into_iter()
+                    .map(|s| s.period)
+                    .collect();
+                if period.overlapping(&others).is_some() {
+                    txn.rollback().await?;
+                    return Err(StoreError::Duplicate("first_day"));
+                }
+            }
+            let (at, by) = match mark {
+                Mark::Remove(actor) => (Some(now()), actor),
+                Mark::Restore => (None, None),
+            };
+            // Only a row in the other state: of two requests at once, one changes it and the
+            // other finds it changed.
+            let state = if removing {
+                school_holiday::Column::RemovedAt.is_null()
+            } else {
+                school_holiday::Column::RemovedAt.is_not_null()
+            };
             let changed = school_holiday::Entity::update_many()
-                .col_expr(school_holiday::Column::RemovedAt, now().into())
-                .col_expr(school_holiday::Column::RemovedBy, actor.into())
+                .col_expr(school_holiday::Column::RemovedAt, at.into())
+                .col_expr(school_holiday::Column::RemovedBy, by.into())
                 .filter(school_holiday::Column::OrgId.eq(tenant.org_id))
                 .filter(school_holiday::Column::Id.eq(id))
-                .filter(school_holiday::Column::RemovedAt.is_null())
+                .filter(state)
                 .exec(&txn)
                 .await?
                 .rows_affected;
@@ -238,4 +226,11 @@ impl Store {
             }
         }
     }
+}
+
+/// What [`Store::mark_school_holiday`] does, and who removes.
+#[derive(Debug, Clone, Copy)]
+enum Mark {
+    Remove(Option<Uuid>),
+    Restore,
 }
