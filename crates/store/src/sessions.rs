@@ -268,6 +268,60 @@ impl Store {
         Ok(out)
     }
 
+    /// Kind and "erased" of households, by id.
+    async fn household_kinds(
+        &self,
+        org_id: Uuid,
+        ids: &[Uuid],
+    ) -> Result<HashMap<Uuid, (String, bool)>> {
+        let mut out = HashMap::new();
+        for chunk in ids.chunks(500) {
+            let rows: Vec<(Uuid, String, Option<DateTime<Utc>>)> = household::Entity::find()
+                .select_only()
+                .column(household::Column::Id)
+                .column(household::Column::Kind)
+                .column(household::Column::AnonymisedAt)
+                .filter(household::Column::OrgId.eq(org_id))
+                .filter(household::Column::Id.is_in(chunk.to_vec()))
+                .into_tuple()
+                .all(&self.db)
+                .await?;
+            out.extend(
+                rows.into_iter()
+                    .map(|(id, kind, erased)| (id, (kind, erased.is_some()))),
+            );
+        }
+        Ok(out)
+    }
+
+    /// The children's birth year and month, per household.
+    async fn child_births(
+        &self,
+        org_id: Uuid,
+        ids: &[Uuid],
+    ) -> Result<HashMap<Uuid, Vec<ChildBirth>>> {
+        let mut out: HashMap<Uuid, Vec<ChildBirth>> = HashMap::new();
+        for chunk in ids.chunks(500) {
+            let rows: Vec<(Uuid, i32, i32)> = child::Entity::find()
+                .select_only()
+                .column(child::Column::HouseholdId)
+                .column(child::Column::BirthYear)
+                .column(child::Column::BirthMonth)
+                .filter(child::Column::OrgId.eq(org_id))
+                .filter(child::Column::HouseholdId.is_in(chunk.to_vec()))
+                .into_tuple()
+                .all(&self.db)
+                .await?;
+            for (household_id, year, month) in rows {
+                out.entry(household_id).or_default().push(ChildBirth {
+                    year,
+                    month: u32::try_from(month).unwrap_or(1),
+                });
+            }
+        }
+        Ok(out)
+    }
+
     /// Who came, per household, where the worker said so: one session or all of them.
     async fn parents_present(
         &self,
@@ -299,22 +353,40 @@ impl Store {
     pub async fn session_detail(&self, tenant: &Tenant, id: Uuid) -> Result<SessionDetail> {
         let (s, a) = self.session_with_activity(tenant, id).await?;
         let org = s.org_id;
-        let activity = self.activity_of(&a).await?;
-        let registrations = registration::Entity::find()
-            .filter(registration::Column::OrgId.eq(org))
-            .filter(registration::Column::ActivityId.eq(s.activity_id))
-            .all(&self.db)
-            .await?;
-        let rsvps = rsvp::Entity::find()
-            .filter(rsvp::Column::OrgId.eq(org))
-            .filter(rsvp::Column::SessionId.eq(id))
-            .all(&self.db)
-            .await?;
-        let attendances = attendance::Entity::find()
-            .filter(attendance::Column::OrgId.eq(org))
-            .filter(attendance::Column::SessionId.eq(id))
-            .all(&self.db)
-            .await?;
+        // Independent reads run side by side: on SQLite each is a hand-over to a connection's
+        // own thread, so their waits overlap instead of adding up.
+        let db = &self.db;
+        let (activity, registrations, rsvps, attendances, mut who) = tokio::try_join!(
+            self.activity_of(&a),
+            async {
+                Ok::<_, StoreError>(
+                    registration::Entity::find()
+                        .filter(registration::Column::OrgId.eq(org))
+                        .filter(registration::Column::ActivityId.eq(s.activity_id))
+                        .all(db)
+                        .await?,
+                )
+            },
+            async {
+                Ok::<_, StoreError>(
+                    rsvp::Entity::find()
+                        .filter(rsvp::Column::OrgId.eq(org))
+                        .filter(rsvp::Column::SessionId.eq(id))
+                        .all(db)
+                        .await?,
+                )
+            },
+            async {
+                Ok::<_, StoreError>(
+                    attendance::Entity::find()
+                        .filter(attendance::Column::OrgId.eq(org))
+                        .filter(attendance::Column::SessionId.eq(id))
+                        .all(db)
+                        .await?,
+                )
+            },
+            self.parents_present(org, Some(id), None),
+        )?;
         let mut lines: BTreeMap<Uuid, SessionLine> = BTreeMap::new();
         let blank = |household_id| SessionLine {
             household_id,
@@ -358,46 +430,17 @@ impl Store {
                 adults: u32_of(a.adults),
                 children: u32_of(a.children),
                 walk_in: a.walk_in,
-                parents: Vec::new(),
+                parents: who.remove(&(id, a.household_id)).unwrap_or_default(),
                 recorded_at: a.recorded_at,
             });
         }
-        for ((_, household), parents) in self.parents_present(org, Some(id), None).await? {
-            if let Some(a) = lines
-                .get_mut(&household)
-                .and_then(|l| l.attendance.as_mut())
-            {
-                a.parents = parents;
-            }
-        }
         let ids: Vec<Uuid> = lines.keys().copied().collect();
-        let mut parents = self.parents_of(org, &ids).await?;
-        let mut kinds: HashMap<Uuid, (String, bool)> = HashMap::new();
-        let mut children: HashMap<Uuid, Vec<ChildBirth>> = HashMap::new();
-        for chunk in ids.chunks(500) {
-            for h in household::Entity::find()
-                .filter(household::Column::OrgId.eq(org))
-                .filter(household::Column::Id.is_in(chunk.to_vec()))
-                .all(&self.db)
-                .await?
-            {
-                kinds.insert(h.id, (h.kind, h.anonymised_at.is_some()));
-            }
-            for c in child::Entity::find()
-                .filter(child::Column::OrgId.eq(org))
-                .filter(child::Column::HouseholdId.is_in(chunk.to_vec()))
-                .all(&self.db)
-                .await?
-            {
-                children
-                    .entry(c.household_id)
-                    .or_default()
-                    .push(ChildBirth {
-                        year: c.birth_year,
-                        month: u32::try_from(c.birth_month).unwrap_or(1),
-                    });
-            }
-        }
+        let (mut parents, kinds, mut children, staff) = tokio::try_join!(
+            self.parents_of(org, &ids),
+            self.household_kinds(org, &ids),
+            self.child_births(org, &ids),
+            self.session_staff(org, id),
+        )?;
         let mut lines: Vec<SessionLine> = lines
             .into_values()
             .filter_map(|mut l| {
@@ -421,7 +464,6 @@ impl Store {
                 .cmp(&b.first_names.to_lowercase())
                 .then(a.household_id.cmp(&b.household_id))
         });
-        let staff = self.session_staff(org, id).await?;
         let note = s.note.clone();
         let checklist = parse_checklist(&s.checklist);
         let minutes = StaffMinutes {
