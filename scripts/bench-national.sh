@@ -27,7 +27,9 @@
 #
 # Environment: BENCH_BIN (a binary built elsewhere; default: `cargo build --release -p mtp` in
 # this worktree), BENCH_ROOT (default /work/bench), BENCH_REQUESTS (check-in requests, default
-# 20000), BENCH_PAGES (requests per page, default 1000), LOAD_TIMEOUT (seconds, default 3600).
+# 20000), BENCH_PAGES (requests per page, default 1000), LOAD_TIMEOUT (seconds, default 3600),
+# LOAD_NICE (the generator's niceness, default 10: polite on a shared machine, but under a load
+# average above the core count a niceness of 10 leaves it a few per cent of a core; 0 to finish).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -93,7 +95,7 @@ if [ "$PHASE" = load ]; then
   # Stopped by the timeout, the load keeps the organisations it finished (each one complete,
   # every neighbourhood of the same shape) and still adds the accounts and vacuums, so a
   # partial data set can be measured too; `finish` does the same after a load stopped by hand.
-  timeout "${LOAD_TIMEOUT:-3600}" nice -n 10 /usr/bin/time -f "generate: %e s, max RSS %M KB" \
+  timeout "${LOAD_TIMEOUT:-3600}" nice -n "${LOAD_NICE:-10}" /usr/bin/time -f "generate: %e s, max RSS %M KB" \
     "$BIN" generate "${args[@]}" || { echo "!!! generate stopped (exit $?): the data set is partial"; PARTIAL=1; }
   PHASE=finish
 fi
@@ -119,6 +121,8 @@ fi
 # ---- measure ----
 command -v oha >/dev/null || cargo install oha --locked
 [ "$KIND" = sqlite ] && [ ! -e "$DIR/mtp.sqlite" ] && { echo "load first: $0 load sqlite" >&2; exit 1; }
+# A binary newer than the load may bring an index (SQLite migrates on start-up by itself).
+"$BIN" migrate >/dev/null
 # A free loopback port: ask the kernel for one.
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 BASE="http://127.0.0.1:$PORT"
@@ -158,7 +162,7 @@ household=$(curl -s "${H[@]}" "$BASE/sessions/$session/checkin" | grep -o 'name=
 listed=$(curl -s "${H[@]}" "$BASE/sessions/$session/checkin" | grep -c 'name="household"' || true)
 echo "coffee hour $coffee, next session $session: $listed check-in buttons"
 
-summary() { grep -E "Requests/sec|50.00%|95.00%|99.00%|Success rate|\[[0-9]{3}\]"; }
+summary() { grep -E "Requests/sec|50.00%|95.00%|99.00%|Success rate|\[[0-9]{3}\] [0-9]+ responses"; }
 load() { echo "load average: $(uptime | sed 's/.*load average: //')"; }
 # A name search of two words and a phone search, both matching households of Wijk 01-01
 # (the generator numbers the first neighbourhood's phones 06-30000000 …).

@@ -16,6 +16,7 @@ mod m20261129_000008_portal;
 // 000009 was reserved for a branch that did not need a migration.
 mod m20261129_000010_query_plan_indexes;
 mod m20261129_000011_neighbourhood_contact;
+mod m20261129_000014_open_follow_up_index;
 
 pub struct Migrator;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000008_portal::Migration),
             Box::new(m20261129_000010_query_plan_indexes::Migration),
             Box::new(m20261129_000011_neighbourhood_contact::Migration),
+            Box::new(m20261129_000014_open_follow_up_index::Migration),
         ]
     }
 }
