@@ -22,7 +22,7 @@
 #          a phone search, the session page, the encouragement worklist and the encouragement
 #          overview (1 client: one worker clicking as fast as the server answers), RSS from
 #          /proc/PID/status (VmRSS after start, VmHWM = peak at the end), and each page's size
-#          raw and gzip-compressed (curl). `uptime` is printed before every run: the machine is
+#          raw, gzip- and brotli-compressed (curl). `uptime` is printed before every run: the machine is
 #          shared, and a figure is only as good as the load average beside it.
 #
 # Environment: BENCH_BIN (a binary built elsewhere; default: `cargo build --release -p mtp` in
@@ -177,12 +177,13 @@ for path in "${pages[@]}"; do
   timeout 300 oha --no-tui -c 1 -n "$P" "${W[@]}" "$BASE$path" | summary
 done
 echo "### RSS: idle $rss_idle KB, now $(rss VmRSS) KB, peak (VmHWM) $(rss VmHWM) KB — $(load)"
-echo "### Sizes (bytes): raw / gzip"
+echo "### Sizes (bytes): raw / gzip / brotli"
 for path in "${pages[@]}" "/sessions/$session/checkin"; do
   jar=("${W[@]}")
   [ "$path" = "/sessions/$session/checkin" ] && jar=("${H[@]}")
   raw=$(curl -s -o /dev/null -w '%{size_download}' "${jar[@]}" "$BASE$path")
   gz=$(curl -s -o /dev/null -w '%{size_download}' -H 'Accept-Encoding: gzip' "${jar[@]}" "$BASE$path")
+  br=$(curl -s -o /dev/null -w '%{size_download}' -H 'Accept-Encoding: br' "${jar[@]}" "$BASE$path")
   code=$(curl -s -o /dev/null -w '%{http_code}' "${jar[@]}" "$BASE$path")
-  echo "$path: $raw / $gz ($code)"
+  echo "$path: $raw / $gz / $br ($code)"
 done
