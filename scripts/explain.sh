@@ -4,10 +4,11 @@
 # into a scratch database (or uses an already loaded one), runs VACUUM ANALYZE, and prints
 # EXPLAIN (ANALYZE, BUFFERS) for: the household list and its count, a name search, the session
 # page, the check-in write (in a transaction that is rolled back), the encouragement
-# worklist and the audit list. The statements are written out here to mirror what the store
-# builds (crates/store/src: households.rs `households`, sessions.rs `session_detail` and
-# `write_attendance`, encourage.rs `worklist`, audit.rs `audit_entries`), with the values
-# filled in: a change to one of those queries needs the same change here.
+# worklist, the open follow-up tasks and the audit list. The statements are written out here
+# to mirror what the store builds (crates/store/src: households.rs `households`, sessions.rs
+# `session_detail` and `write_attendance`, encourage.rs `worklist` and `open_follow_ups`,
+# audit.rs `audit_entries`), with the values filled in: a change to one of those queries needs
+# the same change here.
 #
 # Usage: scripts/explain.sh [orgs [generate options…]]  # default 5 organisations = 1/10 of national
 #        EXPLAIN_URL=postgres://…/db scripts/explain.sh   # an already loaded database
@@ -94,6 +95,8 @@ explain "Worklist: their attendance" \
   "SELECT * FROM attendance WHERE org_id = '$org' AND session_id IN ($past8)"
 explain "Worklist: contact moments of the households" \
   "SELECT * FROM contact_moment WHERE org_id = '$org' AND household_id IN ($list_ids) ORDER BY at"
+explain "Encouragement overview: the organisation's open follow-up tasks" \
+  "SELECT * FROM contact_moment WHERE org_id = '$org' AND follow_up_done_at IS NULL AND follow_up_on IS NOT NULL ORDER BY follow_up_on, at"
 explain "Audit list: newest 50 of the organisation" \
   "SELECT * FROM audit_event WHERE org_id = '$org' ORDER BY seq DESC LIMIT 50"
 explain "Audit list: filtered by action (a rare one)" \

@@ -18,6 +18,7 @@ mod m20261129_000010_query_plan_indexes;
 mod m20261129_000011_neighbourhood_contact;
 mod m20261129_000012_school_holidays;
 mod m20261129_000013_attendance_parent;
+mod m20261129_000014_open_follow_up_index;
 
 pub struct Migrator;
 
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000011_neighbourhood_contact::Migration),
             Box::new(m20261129_000012_school_holidays::Migration),
             Box::new(m20261129_000013_attendance_parent::Migration),
+            Box::new(m20261129_000014_open_follow_up_index::Migration),
         ]
     }
 }
