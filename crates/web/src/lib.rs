@@ -93,7 +93,9 @@ pub fn app(state: AppState) -> Router {
             ctx::load,
         ))
         .layer(axum::middleware::from_fn(metrics::track))
-        .layer(CompressionLayer::new())
+        // Brotli's default is its slowest level (11): on a 150 KB page that alone took several
+        // milliseconds per request. Level 5 costs a few per cent in size (docs/benchmarks.md).
+        .layer(CompressionLayer::new().quality(tower_http::CompressionLevel::Precise(5)))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(30),
