@@ -18,8 +18,8 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::entities::{
-    account, child, consent_record, household, household_event, household_search, neighbourhood,
-    parent,
+    account, attendance_parent, child, consent_record, household, household_event,
+    household_search, neighbourhood, parent,
 };
 use crate::{Result, Store, StoreError, now};
 
@@ -898,6 +898,13 @@ impl Store {
             }
         }
         for gone in existing.iter().skip(d.parents.len()) {
+            // Someone who is no longer a parent of the household: the family's attendance
+            // stays, the note of who of them came goes with them.
+            attendance_parent::Entity::delete_many()
+                .filter(attendance_parent::Column::OrgId.eq(org_id))
+                .filter(attendance_parent::Column::ParentId.eq(gone.id))
+                .exec(&txn)
+                .await?;
             parent::Entity::delete_by_id(gone.id).exec(&txn).await?;
         }
         child::Entity::delete_many()
