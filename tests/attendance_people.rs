@@ -423,3 +423,46 @@ on_both!(
     tap_time,
     a_tap_made_offline_yesterday_counts_at_its_own_time
 );
+
+async fn a_second_answer_before_the_first_page_keeps_its_own_message(app: TestApp) {
+    let logins = app.demo().await;
+    let t = app.org("Almere").await;
+    let (_, session) = app.coffee_hour().await;
+    let families = households_of_kind(&app, &t, HouseholdKind::SingleParent).await;
+    let names: Vec<String> = {
+        let mut out = Vec::new();
+        for id in &families[..2] {
+            let h = app
+                .store
+                .household(&t, *id)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            out.push(h.parents[0].first_name.clone());
+        }
+        out
+    };
+    let mut w = app.client();
+    w.login(&logins["worker"]).await;
+    let path = format!("/sessions/{session}/rsvp");
+    // Two answers noted one after the other, the first one's page never fetched.
+    for id in &families[..2] {
+        let r = w
+            .post(&path, &[("household", &id.to_string()), ("coming", "yes")])
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+    }
+    let page = w.get(&format!("/sessions/{session}")).await;
+    assert!(
+        page.body
+            .contains(&format!("Genoteerd wat {} zei.", names[1])),
+        "the second answer's message: {}",
+        page.body
+    );
+    // Shown once.
+    let again = w.get(&format!("/sessions/{session}")).await;
+    assert!(!again.body.contains("Genoteerd wat"));
+}
+on_both!(
+    flash_after_flash,
+    a_second_answer_before_the_first_page_keeps_its_own_message
+);

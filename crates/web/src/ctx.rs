@@ -233,12 +233,9 @@ pub async fn load(State(state): State<AppState>, mut req: Request, next: Next) -
         .or_else(|| cookie(&headers, LANG_COOKIE).and_then(crate::i18n::supported))
         .unwrap_or_default();
 
-    let flash = cookie(&headers, FLASH_COOKIE).map(|v| {
-        set_cookies.push(set_cookie(&state, FLASH_COOKIE, "", Some(0)));
-        match v.split_once(':') {
-            Some((k, arg)) => (k.to_string(), decode_flash_arg(arg)),
-            None => (v.to_string(), String::new()),
-        }
+    let flash = cookie(&headers, FLASH_COOKIE).map(|v| match v.split_once(':') {
+        Some((k, arg)) => (k.to_string(), decode_flash_arg(arg)),
+        None => (v.to_string(), String::new()),
     });
 
     let ctx = Ctx {
@@ -266,6 +263,20 @@ pub async fn load(State(state): State<AppState>, mut req: Request, next: Next) -
     }
     for c in set_cookies {
         res.headers_mut().append(header::SET_COOKIE, c);
+    }
+    // The message was read, so it goes; unless this response brings a new one, which a clearing
+    // cookie after it would throw away (a second form sent before the first one's page showed).
+    let prefix = format!("{FLASH_COOKIE}=");
+    let new_flash = res
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .any(|c| c.to_str().is_ok_and(|c| c.starts_with(&prefix)));
+    if ctx.flash.is_some() && !new_flash {
+        res.headers_mut().append(
+            header::SET_COOKIE,
+            set_cookie(&state, FLASH_COOKIE, "", Some(0)),
+        );
     }
     res
 }
