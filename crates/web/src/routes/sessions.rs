@@ -754,7 +754,12 @@ async fn record(
         .store
         .check_in(Tap {
             tenant: user.tenant.clone(),
-            from_day: (user.role() == Role::Host).then(|| tap_day(f).1),
+            // The tap's own day, from the time parse_checkin already believed (or not).
+            from_day: (user.role() == Role::Host).then(|| {
+                c.at.map_or_else(crate::today, |at| {
+                    at.with_timezone(&schedule::TZ).date_naive()
+                })
+            }),
             actor: Some(user.account.id),
             checkin: c.clone(),
             audit: checkin_event(&user, &c),
