@@ -1146,7 +1146,7 @@ async fn a_walk_in_from_the_phone_gets_its_answer_in_json(app: TestApp) {
     );
 
     // In English for an English page.
-    h.get("/lang/en").await;
+    h.post("/lang/en", &[("next", "/")]).await;
     let (status, v) = json_walk_in(
         &mut h,
         s.id,

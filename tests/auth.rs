@@ -439,7 +439,17 @@ async fn the_language_choice_is_remembered_per_account(app: TestApp) {
     let r = c.get("/login").await;
     assert!(r.body.contains("<html lang=\"nl\">") && r.body.contains("hreflang=\"en\""));
     c.login(&logins["worker"]).await;
+    // Signed in, the switch is a form: a link on another site cannot change the account.
+    let home = c.get("/").await;
+    assert!(
+        home.body.contains("action=\"/lang/en\"") && !home.body.contains("href=\"/lang/en"),
+        "{}",
+        home.body
+    );
     let r = c.get("/lang/en?next=/").await;
+    assert_eq!(r.location, "/");
+    assert!(c.get("/").await.body.contains("<html lang=\"nl\">"));
+    let r = c.post("/lang/en", &[("next", "/")]).await;
     assert_eq!(r.location, "/");
     let home = c.get("/").await;
     assert!(
@@ -453,8 +463,17 @@ async fn the_language_choice_is_remembered_per_account(app: TestApp) {
     assert!(other.get("/").await.body.contains("<html lang=\"en\">"));
     // Only local addresses to go back to.
     assert_eq!(
-        c.get("/lang/nl?next=https://example.com/").await.location,
+        c.post("/lang/nl", &[("next", "https://example.com/")])
+            .await
+            .location,
         "/"
+    );
+    // A form from another site has no token.
+    let mut stranger = app.client();
+    stranger.csrf = "not-the-token".into();
+    assert_eq!(
+        stranger.post("/lang/en", &[("next", "/")]).await.status,
+        StatusCode::FORBIDDEN
     );
     assert_eq!(c.get("/lang/de").await.status, StatusCode::NOT_FOUND);
 }

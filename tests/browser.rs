@@ -293,8 +293,8 @@ async fn first_run_sign_in_language_and_two_factor_in_a_real_browser(app: TestAp
         assert!(text(&c).await.contains("Welkom, Carla."));
         check(&c, &src, "home").await;
 
-        // Language switch in the footer.
-        click_and_wait(&c, Locator::Css("a.lang-switch")).await;
+        // Language switch in the footer: a form once signed in.
+        click_and_wait(&c, Locator::Css("button.lang-switch")).await;
         assert!(c.find(Locator::Css("html[lang='en']")).await.is_ok());
         assert!(text(&c).await.contains("Your account"));
         check(&c, &src, "home in English").await;

@@ -355,7 +355,7 @@ async fn after_a_session_the_worklist_and_the_week_say_who_of_those_encouraged_c
         "the week's total and the session: {past}"
     );
     // In English too.
-    wk.get("/lang/en?next=/").await;
+    wk.post("/lang/en", &[("next", "/")]).await;
     let page = wk.get(&path).await;
     assert!(
         page.body.contains("Came: 1 of the 2 families you reached."),

@@ -308,7 +308,7 @@ async fn every_field_says_what_is_wrong_and_nothing_is_stored(app: TestApp) {
         }
     }
     // In English too.
-    a.get("/lang/en?next=/admin/holidays").await;
+    a.post("/lang/en", &[("next", "/admin/holidays")]).await;
     let r = a
         .post(
             "/admin/holidays",

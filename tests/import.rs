@@ -6,7 +6,7 @@ use reqwest::StatusCode;
 use crate::helpers::{Client, Res, TestApp};
 use crate::on_both;
 
-async fn upload(c: &mut Client, name: &str, bytes: Vec<u8>) -> Res {
+pub(crate) async fn upload(c: &mut Client, name: &str, bytes: Vec<u8>) -> Res {
     c.get("/households/import").await;
     let part = reqwest::multipart::Part::bytes(bytes).file_name(name.to_string());
     let form = reqwest::multipart::Form::new().part("file", part);
@@ -33,7 +33,7 @@ async fn upload(c: &mut Client, name: &str, bytes: Vec<u8>) -> Res {
     }
 }
 
-async fn count(app: &TestApp) -> u64 {
+pub(crate) async fn count(app: &TestApp) -> u64 {
     let all = app.org("Almere").await;
     app.store
         .households(&all, &mtp_store::HouseholdFilter::default(), 1, 0)

@@ -16,6 +16,7 @@ mod cli;
 mod encourage;
 mod encourage_week;
 mod gate;
+mod hardening;
 mod holidays;
 mod households;
 mod import;

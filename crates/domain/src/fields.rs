@@ -3,6 +3,33 @@
 use serde::Serialize;
 use thiserror::Error;
 
+/// Text as it may be kept: line breaks as `\n`, tabs kept, every other control character
+/// (NUL, escape, the C1 range) dropped. Applied to every form value and query parameter
+/// before a handler sees it: PostgreSQL refuses NUL in text, and no person types the others.
+pub fn clean_text(raw: &str) -> std::borrow::Cow<'_, str> {
+    if !raw
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\t'))
+    {
+        return std::borrow::Cow::Borrowed(raw);
+    }
+    let mut out = String::with_capacity(raw.len());
+    let mut chars = raw.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' => {
+                // Browsers send a textarea's lines as CR LF; an old Mac's CR alone is a line too.
+                chars.next_if_eq(&'\n');
+                out.push('\n');
+            }
+            '\n' | '\t' => out.push(c),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// Why a field was refused. The code is stable and maps to a Fluent key `error-<code>`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Error, Serialize)]
 pub enum FieldError {
@@ -408,5 +435,19 @@ mod tests {
         assert_eq!(TotpCode::parse("12345"), Err(FieldError::CodeInvalid));
         assert_eq!(TotpCode::parse("abcdef"), Err(FieldError::CodeInvalid));
         assert_eq!(TotpCode::parse(""), Err(FieldError::Required));
+    }
+
+    #[test]
+    fn control_characters_are_dropped_and_line_breaks_kept() {
+        assert_eq!(clean_text("Sanne"), "Sanne");
+        assert!(matches!(clean_text("Sanne"), std::borrow::Cow::Borrowed(_)));
+        assert_eq!(clean_text("San\0ne"), "Sanne");
+        assert_eq!(
+            clean_text("regel 1\r\nregel 2\rregel 3\n"),
+            "regel 1\nregel 2\nregel 3\n"
+        );
+        assert_eq!(clean_text("a\tb\u{1b}[31m\u{7f}\u{85}c"), "a\tb[31mc");
+        // Not control characters: right-to-left marks and emoji stay, they are text.
+        assert_eq!(clean_text("\u{202e}abc 👍"), "\u{202e}abc 👍");
     }
 }

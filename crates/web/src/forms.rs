@@ -5,6 +5,7 @@ use axum::extract::{FromRequest, Request};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use mtp_domain::FieldError;
+use mtp_domain::fields::clean_text;
 
 use crate::error::AppError;
 use crate::i18n::Tr;
@@ -15,7 +16,11 @@ pub struct FormData(Vec<(String, String)>);
 
 impl FormData {
     pub fn parse(body: &[u8]) -> FormData {
-        FormData(url::form_urlencoded::parse(body).into_owned().collect())
+        FormData(
+            url::form_urlencoded::parse(body)
+                .map(|(k, v)| (clean_text(&k).into_owned(), clean_text(&v).into_owned()))
+                .collect(),
+        )
     }
 
     /// The first value of a field, or "" when it was not sent.
@@ -126,4 +131,40 @@ pub fn unprocessable(page: Response) -> Response {
         *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
     }
     res
+}
+
+/// Middleware: query strings get the same cleaning as form bodies ([`clean_text`]), so
+/// every `Query<…>` extractor sees clean text. A query without control characters (all of
+/// them, in practice) passes untouched.
+pub async fn clean_query(mut req: Request, next: axum::middleware::Next) -> Response {
+    if let Some(query) = req.uri().query()
+        && url::form_urlencoded::parse(query.as_bytes())
+            .any(|(k, v)| clean_text(&k).len() != k.len() || clean_text(&v).len() != v.len())
+    {
+        let cleaned: String = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(
+                url::form_urlencoded::parse(query.as_bytes())
+                    .map(|(k, v)| (clean_text(&k).into_owned(), clean_text(&v).into_owned())),
+            )
+            .finish();
+        let uri = format!("{}?{cleaned}", req.uri().path());
+        match uri.parse() {
+            Ok(uri) => *req.uri_mut() = uri,
+            Err(_) => return AppError::BadRequest.into_response(),
+        }
+    }
+    next.run(req).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn form_values_arrive_without_control_characters() {
+        let f = FormData::parse(b"q=San%00ne&note=een%0D%0Atwee&p%00=x");
+        assert_eq!(f.get("q"), "Sanne");
+        assert_eq!(f.get("note"), "een\ntwee");
+        assert_eq!(f.get("p"), "x");
+    }
 }

@@ -73,6 +73,7 @@ fn table() -> Table {
         (g(), "/readyz", Public, get(public::readyz)),
         (g(), "/static/{file}", Public, get(crate::assets::serve)),
         (g(), "/lang/{lang}", Public, get(public::switch_language)),
+        (p(), "/lang/{lang}", Public, post(public::switch_language_post)),
         (g(), "/toegankelijkheid", Public, get(public::accessibility)),
         (g(), "/privacy", Public, get(public::privacy)),
         (g(), "/metrics", Metrics, get(crate::metrics::endpoint)),

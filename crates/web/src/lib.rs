@@ -93,6 +93,7 @@ pub fn app(state: AppState) -> Router {
             ctx::load,
         ))
         .layer(axum::middleware::from_fn(metrics::track))
+        .layer(axum::middleware::from_fn(forms::clean_query))
         // Brotli's default is its slowest level (11): on a 150 KB page that alone took several
         // milliseconds per request. Level 5 costs a few per cent in size (docs/benchmarks.md).
         .layer(CompressionLayer::new().quality(tower_http::CompressionLevel::Precise(5)))

@@ -21,6 +21,8 @@ pub struct LangSwitch {
     pub code: String,
     pub label: String,
     pub href: String,
+    /// The page to come back to, for the signed-in form.
+    pub next: String,
 }
 
 #[derive(Debug, Clone)]
@@ -130,6 +132,7 @@ impl Page {
                     code: l.as_str().to_string(),
                     label: Tr::new(*l).get("language-name"),
                     href: format!("/lang/{}?next={next}", l.as_str()),
+                    next: ctx.path.clone(),
                 })
                 .collect(),
             flash,

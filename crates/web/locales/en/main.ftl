@@ -424,6 +424,7 @@ import-error-binary = This is not a CSV or Excel file. Save your list as CSV or 
 import-error-no-rows = There are no families in the file. The first row must hold the column names, then one family per row.
 import-error-too-many-rows = The file has { $name } rows. That is too many for one go. Split the list over more files.
 import-error-too-many-columns = The file has too many columns. Keep only the columns with family data.
+import-error-too-large = The file holds more than we can read in one go. Keep only the sheet with families, or split the list over more files.
 import-error-unreadable = We cannot read this file. Save it again as CSV or .xlsx.
 import-error-too-big = The file is too big. Choose a file of at most 10 MB.
 import-error-no-file = Choose a file.

@@ -424,6 +424,7 @@ import-error-binary = Dit is geen CSV- of Excelbestand. Sla je lijst op als CSV 
 import-error-no-rows = Er staan geen gezinnen in het bestand. De eerste rij moet de kolomnamen bevatten, daarna één gezin per rij.
 import-error-too-many-rows = Het bestand heeft { $name } rijen. Dat zijn er te veel voor één keer. Verdeel de lijst over meer bestanden.
 import-error-too-many-columns = Het bestand heeft te veel kolommen. Laat alleen de kolommen met gegevens van gezinnen staan.
+import-error-too-large = Er staat meer in het bestand dan we in één keer kunnen lezen. Laat alleen het blad met gezinnen staan, of verdeel de lijst over meer bestanden.
 import-error-unreadable = We kunnen dit bestand niet lezen. Sla het opnieuw op als CSV of .xlsx.
 import-error-too-big = Het bestand is te groot. Kies een bestand van hoogstens 10 MB.
 import-error-no-file = Kies een bestand.

@@ -164,19 +164,26 @@ async fn upload_file(
         e.add("neighbourhood", t.get("error-choice-invalid-neighbourhood"));
     }
     let parsed = match file {
-        Some(bytes) if e.get("file").is_none() => match table::read(&bytes) {
-            Ok(tbl) => Some(tbl),
-            Err(err) => {
-                let text = match err {
-                    TableError::TooManyRows(n) => {
-                        t.get1("import-error-too-many-rows", "name", count(&t, n))
-                    }
-                    other => t.get(other.key()),
-                };
-                e.add("file", text);
-                None
+        // Reading inflates and parses up to the limits: seconds of CPU that must not stall
+        // the other requests on this worker thread.
+        Some(bytes) if e.get("file").is_none() => {
+            match tokio::task::spawn_blocking(move || table::read(&bytes))
+                .await
+                .unwrap_or(Err(TableError::Unreadable))
+            {
+                Ok(tbl) => Some(tbl),
+                Err(err) => {
+                    let text = match err {
+                        TableError::TooManyRows(n) => {
+                            t.get1("import-error-too-many-rows", "name", count(&t, n))
+                        }
+                        other => t.get(other.key()),
+                    };
+                    e.add("file", text);
+                    None
+                }
             }
-        },
+        }
         None => {
             e.add("file", t.get("import-error-no-file"));
             None

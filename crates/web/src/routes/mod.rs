@@ -144,11 +144,14 @@ pub fn parse_id(raw: &str) -> Result<Uuid, crate::error::AppError> {
     Uuid::parse_str(raw).map_err(|_| crate::error::AppError::NotFound)
 }
 
-/// A local path to return to; anything else (another host, a scheme) becomes "/".
+/// A local path to return to; anything else becomes "/". Only a path that starts with one
+/// `/`: browsers read `//host`, `/\\host` and `/<tab>/host` as another site, and a control
+/// character cannot go into a `Location` header at all.
 pub fn safe_next(next: &str) -> String {
     let ok = next.starts_with('/')
-        && !next.starts_with("//")
+        && !next[1..].starts_with('/')
         && !next.contains('\\')
+        && next.chars().all(|c| c.is_ascii_graphic())
         && next.len() < 512;
     if ok { next.to_string() } else { "/".into() }
 }
@@ -173,6 +176,15 @@ mod tests {
         assert_eq!(safe_next("//evil.example"), "/");
         assert_eq!(safe_next("https://evil.example"), "/");
         assert_eq!(safe_next("/\\evil.example"), "/");
+        assert_eq!(safe_next("/\t/evil.example"), "/");
+        assert_eq!(safe_next("/\n/evil.example"), "/");
+        assert_eq!(safe_next("/%09/evil.example"), "/%09/evil.example");
+        assert_eq!(safe_next("/a\\b"), "/");
+        assert_eq!(safe_next("/ruimte en zo"), "/");
+        assert_eq!(
+            safe_next("/households?q=zo%C3%AB"),
+            "/households?q=zo%C3%AB"
+        );
         assert_eq!(safe_next(""), "/");
     }
 }

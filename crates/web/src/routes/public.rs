@@ -9,6 +9,7 @@ use serde::Deserialize;
 use crate::AppState;
 use crate::ctx::{Ctx, LANG_COOKIE, set_cookie};
 use crate::error::AppError;
+use crate::forms::FormData;
 use crate::page::{Page, render_page};
 use crate::routes::{safe_next, with_cookie};
 
@@ -39,13 +40,29 @@ pub struct NextQuery {
     next: String,
 }
 
-/// The language switch is a plain link (UI.md §2). The choice is kept in a cookie and, when
-/// signed in, on the account.
+/// The language switch (docs/security.md, "Requests from other sites"). A link for anyone: the choice is
+/// kept in a cookie and changes nothing on the server, so a link on another site cannot
+/// change an account. Signed-in staff get a form that posts to [`switch_language_post`],
+/// which also keeps the choice on the account.
 pub async fn switch_language(
+    State(state): State<AppState>,
+    Path(lang): Path<String>,
+    Query(q): Query<NextQuery>,
+) -> Result<Response, AppError> {
+    let lang = crate::i18n::supported(&lang).ok_or(AppError::NotFound)?;
+    let res = Redirect::to(&safe_next(&q.next)).into_response();
+    Ok(with_cookie(
+        res,
+        set_cookie(&state, LANG_COOKIE, lang.as_str(), Some(60 * 60 * 24 * 365)),
+    ))
+}
+
+/// The signed-in form of the language switch: the cookie and the account's language.
+pub async fn switch_language_post(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(lang): Path<String>,
-    Query(q): Query<NextQuery>,
+    f: FormData,
 ) -> Result<Response, AppError> {
     let lang = crate::i18n::supported(&lang).ok_or(AppError::NotFound)?;
     if let Some(u) = &ctx.user {
@@ -54,7 +71,7 @@ pub async fn switch_language(
             .set_account_lang(u.org.id, u.account.id, lang)
             .await?;
     }
-    let res = Redirect::to(&safe_next(&q.next)).into_response();
+    let res = Redirect::to(&safe_next(f.get("next"))).into_response();
     Ok(with_cookie(
         res,
         set_cookie(&state, LANG_COOKIE, lang.as_str(), Some(60 * 60 * 24 * 365)),

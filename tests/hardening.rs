@@ -1,0 +1,203 @@
+//! Hostile input that once took the server down or past a check (issue #14): files that
+//! inflate, addresses that leave the site, control characters in text.
+
+use std::io::{Cursor, Write};
+
+use reqwest::StatusCode;
+
+use crate::helpers::TestApp;
+use crate::import::{count, upload};
+use crate::on_both;
+
+/// An `.xlsx` package written part by part, so that a test can make one no spreadsheet
+/// program would: `sheet_data` is the inside of `<sheetData>`, `extra` adds parts of zeros.
+fn package(sheet_data: &str, shared: Option<&str>, extra: &[(&str, usize)]) -> Vec<u8> {
+    let mut z = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    let sheet = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>{sheet_data}</sheetData></worksheet>"#
+    );
+    let mut parts: Vec<(&str, Vec<u8>)> = vec![
+        (
+            "_rels/.rels",
+            br#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#.to_vec(),
+        ),
+        (
+            "xl/workbook.xml",
+            br#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Blad1" sheetId="1" r:id="rId1"/></sheets></workbook>"#.to_vec(),
+        ),
+        (
+            "xl/_rels/workbook.xml.rels",
+            br#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#.to_vec(),
+        ),
+        ("xl/worksheets/sheet1.xml", sheet.into_bytes()),
+    ];
+    if let Some(sst) = shared {
+        parts.push(("xl/sharedStrings.xml", sst.as_bytes().to_vec()));
+    }
+    for (name, body) in parts {
+        z.start_file(name, opts).unwrap_or_else(|e| panic!("{e}"));
+        z.write_all(&body).unwrap_or_else(|e| panic!("{e}"));
+    }
+    for (name, size) in extra {
+        z.start_file(*name, opts).unwrap_or_else(|e| panic!("{e}"));
+        let zeros = vec![0u8; 1 << 20];
+        for _ in 0..(size >> 20) {
+            z.write_all(&zeros).unwrap_or_else(|e| panic!("{e}"));
+        }
+    }
+    z.finish().unwrap_or_else(|e| panic!("{e}")).into_inner()
+}
+
+async fn a_hostile_spreadsheet_is_refused_and_the_server_stays_up(app: TestApp) {
+    let logins = app.demo().await;
+    let before = count(&app).await;
+    let mut w = app.client();
+    w.login(&logins["worker"]).await;
+
+    // The 1.5 KB file that made the server allocate ~550 GB and die: a cell in A1 and one in
+    // XFD1048576, as a spreadsheet program writes it.
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    let _ = sheet.write_string(0, 0, "Voornaam");
+    let _ = sheet.write_string(1_048_575, 16_383, "x");
+    let far = book.save_to_buffer().unwrap_or_else(|e| panic!("{e}"));
+    assert!(far.len() < 8 * 1024, "{} bytes", far.len());
+    // A cell a million rows down, in the first column.
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    let _ = sheet.write_string(0, 0, "Voornaam");
+    let _ = sheet.write_string(1_048_575, 0, "x");
+    let down = book.save_to_buffer().unwrap_or_else(|e| panic!("{e}"));
+    // A zip bomb: 49 MB of zeros in a part, ~50 KB on disk.
+    let bomb = package(
+        r#"<row r="1"><c r="A1" t="inlineStr"><is><t>Voornaam</t></is></c></row>"#,
+        None,
+        &[("xl/media/image1.png", 49 << 20)],
+    );
+    assert!(bomb.len() < 200 * 1024, "{} bytes", bomb.len());
+    // A shared-string table that announces a trillion strings.
+    let announced = package(
+        r#"<row r="1"><c r="A1" t="s"><v>0</v></c></row>"#,
+        Some(r#"<sst uniqueCount="999999999999"><si><t>Voornaam</t></si></sst>"#),
+        &[],
+    );
+
+    for (name, bytes, message) in [
+        ("ver.xlsx", far, "Het bestand heeft te veel kolommen."),
+        ("diep.xlsx", down, "Het bestand heeft 1.048.575 rijen."),
+        (
+            "bom.xlsx",
+            bomb,
+            "Er staat meer in het bestand dan we in één keer kunnen lezen.",
+        ),
+        (
+            "veel.xlsx",
+            announced,
+            "Er staat meer in het bestand dan we in één keer kunnen lezen.",
+        ),
+    ] {
+        let r = upload(&mut w, name, bytes).await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{name}: {}",
+            r.body
+        );
+        assert!(
+            r.body.contains(message),
+            "{name}: {message:?} not in the page"
+        );
+        assert!(r.body.contains("<title>Fout: "), "{name}");
+        let health = w.get("/healthz").await;
+        assert_eq!(
+            (health.status, health.body.as_str()),
+            (StatusCode::OK, "ok\n"),
+            "{name}"
+        );
+    }
+    // And a good file still imports after them.
+    let good = package(
+        r#"<row r="1"><c r="A1" t="inlineStr"><is><t>Voornaam</t></is></c></row><row r="2"><c r="A2" t="inlineStr"><is><t>Sanne</t></is></c></row>"#,
+        None,
+        &[],
+    );
+    let r = upload(&mut w, "goed.xlsx", good).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(w.get(&r.location).await.body.contains("Sanne"));
+    assert_eq!(count(&app).await, before, "nothing imported yet");
+}
+on_both!(
+    hostile_spreadsheets,
+    a_hostile_spreadsheet_is_refused_and_the_server_stays_up
+);
+
+async fn the_way_back_never_leaves_the_site(app: TestApp) {
+    let mut c = app.client();
+    for next in [
+        "/%09/evil.example",
+        "/%0a/evil.example",
+        "/%0d%0aSet-Cookie:%20x=1",
+        "//evil.example",
+        "/%5Cevil.example",
+        "https://evil.example/",
+        "/%00",
+    ] {
+        let r = c.get(&format!("/lang/en?next={next}")).await;
+        assert_eq!(
+            (r.status, r.location.as_str()),
+            (StatusCode::SEE_OTHER, "/"),
+            "{next}"
+        );
+        assert!(
+            !r.headers.contains_key("set-cookie")
+                || !r
+                    .headers
+                    .get_all("set-cookie")
+                    .iter()
+                    .any(|v| v.to_str().unwrap_or("").starts_with("x=")),
+            "{next}"
+        );
+    }
+    let r = c.get("/lang/en?next=/households%3Fq%3Dzo%25C3%25AB").await;
+    assert_eq!(r.location, "/households?q=zo%C3%AB");
+}
+on_both!(open_redirect, the_way_back_never_leaves_the_site);
+
+async fn control_characters_in_text_never_give_a_500(app: TestApp) {
+    let logins = app.demo().await;
+    let mut w = app.client();
+    w.login(&logins["worker"]).await;
+    // PostgreSQL refused a NUL in a search with an error page.
+    let r = w.get("/households?q=Dem%00i").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = w.get("/households?q=%00%01%1b").await;
+    assert_eq!(r.status, StatusCode::OK);
+    // A form value arrives cleaned: the family is saved without the NUL and the escape.
+    let r = w
+        .post(
+            "/households/new",
+            &[
+                ("kind", "single_parent"),
+                ("p0_first_name", "Nu\u{0}ria\u{1b}"),
+                ("p0_phone", "06-1234\u{0}5678"),
+                ("p0_channel", "whatsapp"),
+                ("source", "school"),
+                ("notes", "regel een\r\nregel\u{0} twee"),
+                ("consent_data", "yes"),
+                ("consent_method", "verbal"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = w.get(&r.location).await;
+    assert!(page.body.contains("Nuria"), "{}", page.body);
+    assert!(!page.body.contains('\u{0}') && !page.body.contains('\u{1b}'));
+    let found = w.get("/households?q=nuria").await;
+    assert!(found.body.contains("Nuria"), "{}", found.body);
+}
+on_both!(
+    control_characters,
+    control_characters_in_text_never_give_a_500
+);
