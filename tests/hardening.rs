@@ -2,10 +2,13 @@
 //! inflate, addresses that leave the site, control characters in text.
 
 use std::io::{Cursor, Write};
+use std::sync::{Arc, Mutex};
 
+use mtp_domain::household::Channel;
 use reqwest::StatusCode;
+use sea_orm::ConnectionTrait;
 
-use crate::helpers::TestApp;
+use crate::helpers::{SmtpServer, TestApp, spawn_with_mail};
 use crate::import::{count, upload};
 use crate::on_both;
 
@@ -200,4 +203,177 @@ async fn control_characters_in_text_never_give_a_500(app: TestApp) {
 on_both!(
     control_characters,
     control_characters_in_text_never_give_a_500
+);
+
+/// Log lines written while the test runs, as the binary writes them (JSON).
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if let Ok(mut b) = self.0.lock() {
+            b.extend_from_slice(buf);
+        }
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
+    type Writer = Captured;
+    fn make_writer(&'a self) -> Captured {
+        self.clone()
+    }
+}
+
+impl Captured {
+    fn text(&self) -> String {
+        self.0
+            .lock()
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .unwrap_or_default()
+    }
+}
+
+async fn job_payloads(app: &TestApp) -> Vec<(String, String)> {
+    let db = sea_orm::Database::connect(&app.database_url)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let rows = db
+        .query_all_raw(sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            "SELECT state, payload FROM job",
+        ))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let _ = db.close().await;
+    rows.iter()
+        .map(|r| {
+            (
+                r.try_get::<String>("", "state").unwrap_or_default(),
+                r.try_get::<String>("", "payload").unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+fn after<'a>(text: &'a str, marker: &str) -> &'a str {
+    text.split_once(marker)
+        .map(|(_, rest)| {
+            rest.split(|c: char| !c.is_ascii_alphanumeric())
+                .next()
+                .unwrap_or("")
+        })
+        .unwrap_or("")
+}
+
+async fn secrets_stay_out_of_the_logs_and_the_mail_queue(app: TestApp) {
+    let logs = Captured::default();
+    let installed = mtp::logs::install(
+        mtp::logs::LogFormat::Json,
+        tracing_subscriber::EnvFilter::new("info"),
+        logs.clone(),
+    );
+    assert!(
+        installed.is_ok(),
+        "this test captures the process's logs: run it with cargo nextest (a process per test)"
+    );
+    let logins = app.demo().await;
+    let t = app.org("Almere").await;
+    let fam = crate::reminders::family(&app, &t, "Sanne", Channel::Email, "Nederlands").await;
+    let smtp = SmtpServer::start().await;
+    let _mailer = spawn_with_mail(app.database_url.clone(), app.data_dir.clone(), smtp.url()).await;
+
+    // The parent asks for a sign-in link; it is e-mailed through the queue.
+    let mut phone = app.client();
+    phone.get("/portal/login").await;
+    phone
+        .post("/portal/login", &[("contact", &fam.email)])
+        .await;
+    let mails = smtp
+        .wait_until(30, |m| {
+            m.iter()
+                .any(|x| String::from_utf8_lossy(x).contains("/portal/link/"))
+        })
+        .await;
+    let mail = mails
+        .iter()
+        .filter_map(|m| mail_parser::MessageParser::default().parse(m.as_slice()))
+        .map(|m| m.body_text(0).unwrap_or_default().to_string())
+        .find(|m| m.contains("/portal/link/"))
+        .unwrap_or_else(|| panic!("a sign-in mail"));
+    let link_token = after(&mail, "/portal/link/").to_string();
+    let unsubscribe_token = after(&mail, "/unsubscribe/").to_string();
+    assert_eq!(link_token.len(), 64, "{mail}");
+    assert_eq!(unsubscribe_token.len(), 64, "{mail}");
+    // Once sent, the queue keeps no copy of the link.
+    let mut payloads = job_payloads(&app).await;
+    for _ in 0..50 {
+        if payloads
+            .iter()
+            .all(|(state, _)| state != "waiting" && state != "sending")
+        {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        payloads = job_payloads(&app).await;
+    }
+    assert!(!payloads.is_empty());
+    assert!(
+        payloads.iter().all(|(_, p)| !p.contains(&link_token)),
+        "{payloads:?}"
+    );
+
+    // The parent signs in with it, a calendar feed is fetched, the parent unsubscribes.
+    phone.get(&format!("/portal/link/{link_token}")).await;
+    let signed_in = phone.post(&format!("/portal/link/{link_token}"), &[]).await;
+    assert_eq!(signed_in.location, "/portal", "{}", signed_in.body);
+    let mut w = app.client();
+    w.login(&logins["worker"]).await;
+    w.get(&format!("/households/{}", fam.id)).await;
+    let page = w
+        .post(&format!("/households/{}/calendar", fam.id), &[])
+        .await;
+    let feed_token = after(&page.body, "/calendar/").to_string();
+    assert_eq!(feed_token.len(), 64, "{}", page.body);
+    let feed = app
+        .client()
+        .get(&format!("/calendar/{feed_token}.ics"))
+        .await;
+    assert_eq!(feed.status, StatusCode::OK);
+    let gone = app
+        .client()
+        .get(&format!("/unsubscribe/{unsubscribe_token}"))
+        .await;
+    assert_eq!(gone.status, StatusCode::OK);
+
+    // The log names the routes, never the secrets in their paths.
+    let text = logs.text();
+    for route in [
+        "/portal/link/{token}",
+        "/calendar/{file}",
+        "/unsubscribe/{token}",
+    ] {
+        assert!(text.contains(route), "{route} not logged: {text}");
+    }
+    for (what, secret) in [
+        ("sign-in link", &link_token),
+        ("calendar feed", &feed_token),
+        ("unsubscribe", &unsubscribe_token),
+    ] {
+        assert!(
+            !text.contains(secret.as_str()),
+            "the {what} token is in the log"
+        );
+    }
+    assert!(
+        !text.contains(&fam.email),
+        "an e-mail address is in the log"
+    );
+}
+on_both!(
+    secrets_in_logs,
+    secrets_stay_out_of_the_logs_and_the_mail_queue
 );

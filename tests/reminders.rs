@@ -16,13 +16,13 @@ use uuid::Uuid;
 use crate::helpers::{SmtpServer, TestApp, free_port, smtp_url, spawn_with_mail};
 use crate::on_both;
 
-struct Family {
-    id: Uuid,
+pub(crate) struct Family {
+    pub(crate) id: Uuid,
     first_name: &'static str,
-    email: String,
+    pub(crate) email: String,
 }
 
-async fn family(
+pub(crate) async fn family(
     app: &TestApp,
     t: &Tenant,
     first_name: &'static str,

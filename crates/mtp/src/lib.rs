@@ -3,6 +3,7 @@
 
 pub mod config;
 pub mod demo;
+pub mod logs;
 pub mod scale;
 
 use std::net::SocketAddr;
@@ -143,6 +144,9 @@ fn spawn_housekeeping(store: Store, retention_first: Duration, retention_every: 
             }
             if let Err(e) = purger.purge_old_login_failures().await {
                 tracing::warn!(error = %e, "purging login failures failed");
+            }
+            if let Err(e) = purger.scrub_stale_secrets().await {
+                tracing::warn!(error = %e, "emptying stale sign-in mails failed");
             }
         }
     });

@@ -118,21 +118,10 @@ enum AuditCmd {
     Verify,
 }
 
-fn init_logs() {
-    use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_env("MTP_LOG")
-        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
-    tracing_subscriber::fmt()
-        .json()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .init();
-}
-
 #[tokio::main]
 async fn main() -> ExitCode {
     mtp::install_crypto_provider();
-    init_logs();
+    mtp::logs::init();
     let cli = Cli::parse();
     match run(cli).await {
         Ok(code) => code,

@@ -144,7 +144,14 @@ struct Payload {
     subject: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     text: Option<String>,
+    /// The text holds a secret (a sign-in link): emptied as soon as the job ends, and by
+    /// [`Store::scrub_stale_secrets`] if it never does.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    secret: bool,
 }
+
+/// The JSON a secret-holding payload contains, for the sweep that finds forgotten ones.
+const SECRET_MARK: &str = "\"secret\":true";
 
 /// The wait before try `attempts + 1`: `base`, then doubling, at most six hours.
 pub fn backoff(base: StdDuration, attempts: i32) -> Duration {
@@ -609,6 +616,21 @@ impl Store {
         text: &str,
         dedupe_key: &str,
     ) -> Result<Uuid> {
+        self.queue_personal_mail(tenant, household_id, subject, text, dedupe_key, false)
+            .await
+    }
+
+    /// [`Store::queue_mail`] for a text that holds a secret: it is kept only until the job
+    /// ends (sent, cancelled or given up).
+    pub(crate) async fn queue_personal_mail(
+        &self,
+        tenant: &Tenant,
+        household_id: Uuid,
+        subject: &str,
+        text: &str,
+        dedupe_key: &str,
+        secret: bool,
+    ) -> Result<Uuid> {
         let h = self.household_row(tenant, household_id).await?;
         let subject: String = subject
             .chars()
@@ -628,6 +650,7 @@ impl Store {
         let payload = Payload {
             subject: Some(subject.trim().to_string()),
             text: Some(text.trim().to_string()),
+            secret,
         };
         let id = self
             .insert_job(
@@ -848,6 +871,9 @@ impl Store {
         if state == JobState::Sent {
             q = q.col_expr(job::Column::SentAt, Expr::value(Some(now())));
         }
+        if state != JobState::Waiting && j.payload.contains(SECRET_MARK) {
+            q = q.col_expr(job::Column::Payload, Expr::value("{}"));
+        }
         if let Some(t) = run_at {
             q = q.col_expr(job::Column::RunAt, Expr::value(t));
         }
@@ -1014,6 +1040,18 @@ impl Store {
             }
         }
         Ok(run)
+    }
+
+    /// Empties the payload of secret-holding jobs older than a sign-in link lives: on a server
+    /// without SMTP they would wait for ever. Returns how many.
+    pub async fn scrub_stale_secrets(&self) -> Result<u64> {
+        Ok(job::Entity::update_many()
+            .col_expr(job::Column::Payload, Expr::value("{}"))
+            .filter(job::Column::Payload.contains(SECRET_MARK))
+            .filter(job::Column::CreatedAt.lt(now() - mtp_domain::portal::LINK_VALID))
+            .exec(&self.db)
+            .await?
+            .rows_affected)
     }
 
     /// The tenant's messages due between `from` and `until` (or sent then), newest first.

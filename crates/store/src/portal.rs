@@ -560,8 +560,15 @@ impl Store {
             household_id: link.household_id,
         };
         let key = format!("portal-link:{}", token_hash(&link.token));
-        self.queue_mail(&scope.tenant(), link.household_id, subject, text, &key)
-            .await
+        self.queue_personal_mail(
+            &scope.tenant(),
+            link.household_id,
+            subject,
+            text,
+            &key,
+            true,
+        )
+        .await
     }
 
     // ---- what a household may join, and its answers ----------------------------------

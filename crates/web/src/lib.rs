@@ -126,13 +126,15 @@ pub fn app(state: AppState) -> Router {
             TraceLayer::new_for_http()
                 .on_response(DefaultOnResponse::new().level(tracing::Level::INFO))
                 .make_span_with(|req: &axum::http::Request<_>| {
-            // Path only: query strings may hold search terms such as a parent's name.
+            // Never the path: it can hold a sign-in, calendar or unsubscribe token, and a query
+            // string a parent's name. The route pattern is filled in once the router matched
+            // it (`metrics::expose_route`); an unmatched path leaves it out.
             let id = req
                 .headers()
                 .get("x-request-id")
                 .and_then(|v| v.to_str().ok())
                 .unwrap_or("-");
-            tracing::info_span!("request", request_id = %id, method = %req.method(), path = %req.uri().path())
+            tracing::info_span!("request", request_id = %id, method = %req.method(), route = tracing::field::Empty)
         }),
         )
         .layer(SetRequestIdLayer::new(x_request_id, MakeRequestUuid))

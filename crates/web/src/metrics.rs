@@ -57,9 +57,13 @@ pub async fn endpoint(State(state): State<AppState>, req: Request) -> Response {
         .into_response()
 }
 
-/// Copies the matched route onto the response for `track`.
+/// Copies the matched route onto the response for `track`, and into the request's log span
+/// (logs name the route pattern, never the path).
 pub async fn expose_route(req: Request, next: Next) -> Response {
     let matched = req.extensions().get::<MatchedPath>().cloned();
+    if let Some(m) = &matched {
+        tracing::Span::current().record("route", m.as_str());
+    }
     let mut res = next.run(req).await;
     if let Some(m) = matched {
         res.extensions_mut().insert(m);
