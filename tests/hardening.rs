@@ -377,3 +377,102 @@ on_both!(
     secrets_in_logs,
     secrets_stay_out_of_the_logs_and_the_mail_queue
 );
+
+async fn raw_secrets(database_url: &str) -> Vec<String> {
+    let db = sea_orm::Database::connect(database_url)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut out = Vec::new();
+    for sql in [
+        "SELECT value AS v FROM app_secret WHERE name LIKE 'secret:%'",
+        "SELECT totp_secret AS v FROM account WHERE totp_secret IS NOT NULL",
+    ] {
+        for r in db
+            .query_all_raw(sea_orm::Statement::from_string(
+                db.get_database_backend(),
+                sql,
+            ))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+        {
+            out.push(r.try_get::<String>("", "v").unwrap_or_default());
+        }
+    }
+    let _ = db.close().await;
+    out
+}
+
+async fn totp_seeds_and_keys_are_sealed_at_rest(app: TestApp) {
+    const SEED: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+    let logins = app.demo().await;
+    let admin = app
+        .store
+        .account_by_email(
+            &mtp_domain::Email::parse(&logins["admin"].email).unwrap_or_else(|e| panic!("{e:?}")),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or_else(|| panic!("the demo admin"));
+    app.store
+        .set_totp(admin.org_id, admin.id, Some(SEED.into()), true)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    // SQLite made its key file on first start, readable by its owner only; PostgreSQL's
+    // servers share a key they are given.
+    let sqlite = app.database_url.starts_with("sqlite");
+    let key = if sqlite {
+        use std::os::unix::fs::PermissionsExt;
+        let file = app.data_dir.join("secret.key");
+        let mode = std::fs::metadata(&file).map(|m| m.permissions().mode() & 0o777);
+        assert_eq!(mode.ok(), Some(0o600));
+        std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{e}"))
+    } else {
+        assert!(
+            raw_secrets(&app.database_url)
+                .await
+                .iter()
+                .any(|v| v == SEED),
+            "without a key the seed is stored as it is"
+        );
+        mtp_store::sealing::SealKey::generate_hex()
+    };
+    let mut cfg = mtp::Config::for_tests(app.data_dir.clone(), Some(app.database_url.clone()));
+    cfg.secret_key = Some(key);
+    let (_stop, rx) = tokio::sync::oneshot::channel::<()>();
+    let sealed = mtp::start(&cfg, async move {
+        let _ = rx.await;
+    })
+    .await
+    .unwrap_or_else(|e| panic!("{e:#}"));
+
+    // What a copy of the database holds: no seed, no key, only sealed values.
+    let raw = raw_secrets(&app.database_url).await;
+    assert!(raw.len() >= 2, "{raw:?}");
+    assert!(raw.iter().all(|v| v.starts_with("sealed1:")), "{raw:?}");
+    assert!(raw.iter().all(|v| !v.contains(SEED)));
+
+    // Signing in with a security code still works through the server with the key.
+    let mut c = crate::helpers::Client::new(&format!("http://{}", sealed.addr));
+    c.get("/login").await;
+    let r = c
+        .post(
+            "/login",
+            &[
+                ("email", &logins["admin"].email),
+                ("password", &logins["admin"].password),
+            ],
+        )
+        .await;
+    assert_eq!(r.location, "/login/code", "{}", r.body);
+    c.get("/login/code").await;
+    let code = crate::helpers::totp_code(SEED, &logins["admin"].email);
+    let r = c.post("/login/code", &[("code", &code)]).await;
+    assert_eq!(r.location, "/", "{}", r.body);
+
+    // A server with another key refuses to start, and says why.
+    cfg.secret_key = Some(mtp_store::sealing::SealKey::generate_hex());
+    let wrong = mtp::start(&cfg, std::future::pending()).await;
+    let message = wrong.err().map(|e| format!("{e:#}")).unwrap_or_default();
+    assert!(message.contains("MTP_SECRET_KEY"), "{message}");
+}
+on_both!(sealed_secrets, totp_seeds_and_keys_are_sealed_at_rest);

@@ -78,6 +78,10 @@ pub struct Config {
         global = true
     )]
     pub sign_in_memory_ms: u64,
+    /// The key (64 hex digits) that seals TOTP seeds and the installation's keys in the
+    /// database. Without it: the data dir's `secret.key` (made on first start on SQLite).
+    #[arg(long, env = "MTP_SECRET_KEY", global = true, hide_env_values = true)]
+    pub secret_key: Option<String>,
 }
 
 impl Config {
@@ -88,6 +92,12 @@ impl Config {
         std::fs::create_dir_all(&self.data_dir)?;
         let path = self.data_dir.join("mtp.sqlite");
         Ok(format!("sqlite://{}?mode=rwc", path.display()))
+    }
+
+    /// The data dir's key file: read when it exists; made (mode 600) on SQLite when it does
+    /// not. PostgreSQL's app servers never make one, because they must all share one key.
+    pub fn key_file(&self) -> PathBuf {
+        self.data_dir.join("secret.key")
     }
 
     pub fn for_tests(data_dir: PathBuf, database_url: Option<String>) -> Config {
@@ -107,6 +117,7 @@ impl Config {
             retention_first_secs: 600,
             retention_every_secs: 3600,
             sign_in_memory_ms: 2000,
+            secret_key: None,
         }
     }
 }

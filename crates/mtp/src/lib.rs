@@ -29,10 +29,72 @@ pub async fn open_store(cfg: &Config) -> anyhow::Result<Store> {
             .await
             .context("migrating the SQLite database")?;
     }
-    Ok(Store::connect(&url, cfg.db_pool)
+    let key = seal_key(cfg, mtp_store::is_sqlite_url(&url))?;
+    let store = Store::connect(&url, cfg.db_pool)
         .await
         .context("connecting to the database")?
-        .with_sign_in_memory(std::time::Duration::from_millis(cfg.sign_in_memory_ms)))
+        .with_sign_in_memory(std::time::Duration::from_millis(cfg.sign_in_memory_ms))
+        .with_seal_key(key);
+    let sealed = store
+        .seal_plain_secrets()
+        .await
+        .context("sealing the secrets stored before there was a key")?;
+    if sealed > 0 {
+        tracing::info!(sealed, "secrets stored in plain text are sealed now");
+    }
+    Ok(store)
+}
+
+/// The key that seals secrets at rest (docs/security.md, "Secrets at rest"): `MTP_SECRET_KEY`,
+/// else the data dir's key file, made on first start on SQLite. PostgreSQL without either
+/// stores them plain and says so in the log.
+fn seal_key(cfg: &Config, sqlite: bool) -> anyhow::Result<Option<mtp_store::sealing::SealKey>> {
+    use mtp_store::sealing::SealKey;
+    let parse = |text: &str, from: &str| {
+        SealKey::from_hex(text).map_err(|e| anyhow::anyhow!("{from}: the key is {e}"))
+    };
+    if let Some(k) = &cfg.secret_key {
+        return parse(k, "MTP_SECRET_KEY").map(Some);
+    }
+    let path = cfg.key_file();
+    if !path.exists() && sqlite {
+        write_key_file(&path).with_context(|| format!("making {}", path.display()))?;
+    }
+    match std::fs::read_to_string(&path) {
+        Ok(text) => parse(&text, &path.display().to_string()).map(Some),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            tracing::warn!(
+                "no MTP_SECRET_KEY: TOTP seeds and the installation's keys are stored unsealed"
+            );
+            Ok(None)
+        }
+        Err(e) => Err(e).with_context(|| format!("reading {}", path.display())),
+    }
+}
+
+/// A new key file, readable by its owner only, that appears whole or not at all: two servers
+/// starting on one data dir both end up with the key of the one that linked it first.
+fn write_key_file(path: &std::path::Path) -> anyhow::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let tmp = path.with_extension(format!("tmp-{}", uuid::Uuid::now_v7().simple()));
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(&tmp)?;
+    f.write_all(mtp_store::sealing::SealKey::generate_hex().as_bytes())?;
+    f.sync_all()?;
+    let linked = std::fs::hard_link(&tmp, path);
+    let _ = std::fs::remove_file(&tmp);
+    match linked {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// A running server.

@@ -349,6 +349,10 @@ impl Store {
         secret: Option<String>,
         enabled: bool,
     ) -> Result<()> {
+        let secret = match secret {
+            Some(s) => Some(self.seal(&crate::sealing::account_place(id), &s)?),
+            None => None,
+        };
         let res = account::Entity::update_many()
             .col_expr(account::Column::TotpSecret, secret.into())
             .col_expr(account::Column::TotpEnabled, enabled.into())
@@ -386,12 +390,15 @@ impl Store {
 
     /// The TOTP secret of an account, for checking a code. Stays inside the server.
     pub async fn totp_secret(&self, org_id: Uuid, id: Uuid) -> Result<Option<String>> {
-        Ok(account::Entity::find_by_id(id)
+        let stored = account::Entity::find_by_id(id)
             .filter(account::Column::OrgId.eq(org_id))
             .one(&self.db)
             .await?
             .ok_or(StoreError::NotFound)?
-            .totp_secret)
+            .totp_secret;
+        stored
+            .map(|s| self.open(&crate::sealing::account_place(id), &s))
+            .transpose()
     }
 
     pub async fn set_account_lang(&self, org_id: Uuid, id: Uuid, lang: Language) -> Result<()> {

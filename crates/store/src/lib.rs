@@ -24,6 +24,7 @@ pub mod password;
 pub mod portal;
 pub mod privacy;
 pub mod ratelimit;
+pub mod sealing;
 pub mod secrets;
 pub mod sessions;
 pub mod sign_in;
@@ -75,6 +76,12 @@ pub enum StoreError {
     /// message that says why.
     #[error("refused: {0}")]
     Refused(&'static str),
+    /// A sealed secret could not be sealed or opened: no key, or not the key it was sealed
+    /// with (docs/security.md, "Secrets at rest").
+    #[error(
+        "a sealed secret cannot be opened: MTP_SECRET_KEY is missing or not the key it was sealed with"
+    )]
+    Sealing,
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -92,6 +99,8 @@ pub struct Store {
     checkins: group_commit::Queue,
     /// Recent sign-in lookups of this process (`sign_in.rs`).
     sign_ins: std::sync::Arc<sign_in::SignIns>,
+    /// Seals TOTP seeds and HMAC keys at rest (`sealing.rs`); `None` stores them plain.
+    seal_key: Option<std::sync::Arc<sealing::SealKey>>,
 }
 
 /// Both SQLite and PostgreSQL give back microseconds unchanged; nanoseconds would not survive
@@ -154,11 +163,18 @@ impl Store {
             write_gate,
             checkins: group_commit::Queue::default(),
             sign_ins: Default::default(),
+            seal_key: None,
         })
     }
 
     /// Remember sign-in lookups this long instead of [`sign_in::REMEMBER_SIGN_IN`]; zero
     /// reads every one from the database.
+    /// Seal secrets at rest with this key from now on.
+    pub fn with_seal_key(mut self, key: Option<sealing::SealKey>) -> Store {
+        self.seal_key = key.map(std::sync::Arc::new);
+        self
+    }
+
     pub fn with_sign_in_memory(mut self, ttl: std::time::Duration) -> Store {
         self.sign_ins = std::sync::Arc::new(sign_in::SignIns::for_ttl(ttl));
         self
