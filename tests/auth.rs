@@ -2,8 +2,105 @@
 
 use reqwest::StatusCode;
 
-use crate::helpers::{Login, TestApp, totp_code, totp_code_ahead};
+use crate::helpers::{Client, Login, TestApp, totp_code, totp_code_ahead};
 use crate::on_both;
+
+/// A refused sign-in says until when, as a time of day in the Netherlands about fifteen
+/// minutes from now (UI.md §3.1: "Probeer het om 14:35 opnieuw").
+fn says_try_again_in_a_quarter(body: &str) -> bool {
+    let now = chrono::Utc::now();
+    (14..=16).any(|minutes| {
+        let at = (now + chrono::Duration::minutes(minutes))
+            .with_timezone(&chrono_tz::Europe::Amsterdam)
+            .format("%H:%M");
+        body.contains(&format!(
+            "Je hebt het te vaak geprobeerd. Probeer het om {at} opnieuw."
+        ))
+    })
+}
+
+/// The value of a cookie a response sets, e.g. the anonymous visitor's `mtp_anon`.
+pub(crate) fn set_cookie_value(r: &crate::helpers::Res, name: &str) -> Option<String> {
+    r.headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|v| v.strip_prefix(&format!("{name}=")))
+        .and_then(|v| v.split(';').next())
+        .filter(|v| !v.is_empty())
+        .map(str::to_string)
+}
+
+/// One answer to a form sent `n` times side by side.
+pub(crate) struct Answer {
+    pub status: StatusCode,
+    pub location: String,
+    pub body: String,
+}
+
+/// Send the same form `n` times at once, each with the same cookies (no cookie jar, so an
+/// answer that changes a cookie does not change the requests still on their way).
+pub(crate) async fn post_at_once(
+    base: &str,
+    path: &str,
+    cookies: &str,
+    fields: &[(&str, &str)],
+    n: usize,
+) -> Vec<Answer> {
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap_or_else(|e| panic!("client: {e}"));
+    let body = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(fields)
+        .finish();
+    let mut sent = tokio::task::JoinSet::new();
+    for _ in 0..n {
+        let request = http
+            .post(format!("{base}{path}"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("cookie", cookies)
+            .body(body.clone());
+        sent.spawn(async move {
+            let r = request.send().await.unwrap_or_else(|e| panic!("POST: {e}"));
+            let status = r.status();
+            let location = r
+                .headers()
+                .get("location")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("")
+                .to_string();
+            Answer {
+                status,
+                location,
+                body: r.text().await.unwrap_or_default(),
+            }
+        });
+    }
+    let mut answers = Vec::new();
+    while let Some(a) = sent.join_next().await {
+        answers.push(a.unwrap_or_else(|e| panic!("a request task failed: {e}")));
+    }
+    answers
+}
+
+async fn audit_count(app: &TestApp, email: &str, action: &str) -> usize {
+    let org = app
+        .store
+        .account_by_email(&mtp_domain::Email::parse(email).unwrap_or_else(|_| panic!()))
+        .await
+        .ok()
+        .flatten()
+        .map(|a| a.org_id)
+        .unwrap_or_default();
+    app.store
+        .audit_entries(org, &mtp_store::AuditFilter::default(), 1000)
+        .await
+        .unwrap_or_default()
+        .iter()
+        .filter(|e| e.action == action)
+        .count()
+}
 
 async fn first_run_setup_creates_the_organisation_and_its_administrator(app: TestApp) {
     let mut c = app.client();
@@ -142,7 +239,7 @@ async fn wrong_passwords_get_a_clear_message_and_are_limited_per_account(app: Te
         )
         .await;
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
-    assert!(r.body.contains("Wacht 15 minuten"), "{}", r.body);
+    assert!(says_try_again_in_a_quarter(&r.body), "{}", r.body);
     // Another account from the same address is not blocked yet (the IP limit is higher).
     let mut other = app.client();
     other.login(&logins["host"]).await;
@@ -531,3 +628,269 @@ async fn health_readiness_metrics_and_error_pages(app: TestApp) {
     assert!(r.headers.get("etag").is_some());
 }
 on_both!(health_and_errors, health_readiness_metrics_and_error_pages);
+
+/// Issue #14, finding 2: the limit holds for tries sent side by side. Each try is counted
+/// before the password is checked, so of fifty at once no more than five are checked.
+async fn fifty_wrong_passwords_at_once_are_checked_at_most_five_times(app: TestApp) {
+    let logins = app.demo().await;
+    let worker = &logins["worker"];
+    let mut c = app.client();
+    let page = c.get("/login").await;
+    let anon = set_cookie_value(&page, "mtp_anon").unwrap_or_else(|| panic!("no mtp_anon"));
+    let answers = post_at_once(
+        &app.base,
+        "/login",
+        &format!("mtp_anon={anon}"),
+        &[
+            ("_csrf", &c.csrf),
+            ("email", &worker.email),
+            ("password", "niet het wachtwoord"),
+        ],
+        50,
+    )
+    .await;
+    let wrong = answers
+        .iter()
+        .filter(|a| {
+            a.status == StatusCode::UNPROCESSABLE_ENTITY
+                && a.body
+                    .contains("Het e-mailadres of het wachtwoord klopt niet.")
+        })
+        .count();
+    let refused = answers
+        .iter()
+        .filter(|a| {
+            a.status == StatusCode::TOO_MANY_REQUESTS && says_try_again_in_a_quarter(&a.body)
+        })
+        .count();
+    assert!(
+        wrong <= 5,
+        "{wrong} of 50 tries were checked; the limit is 5"
+    );
+    assert_eq!(
+        wrong + refused,
+        50,
+        "every other try is refused with a time"
+    );
+    assert_eq!(
+        audit_count(&app, &worker.email, "login.failed").await,
+        wrong
+    );
+    assert_eq!(
+        audit_count(&app, &worker.email, "login.blocked").await,
+        refused
+    );
+    eprintln!("of 50 wrong passwords at once, {wrong} were checked and {refused} refused");
+    // One at a time afterwards, the tries that are checked add up to five exactly.
+    let mut later = 0;
+    loop {
+        let r = try_password(&mut c, &worker.email, "niet het wachtwoord").await;
+        if r.status == StatusCode::TOO_MANY_REQUESTS {
+            assert!(says_try_again_in_a_quarter(&r.body), "{}", r.body);
+            break;
+        }
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        later += 1;
+        assert!(wrong + later <= 5, "more than five tries were checked");
+    }
+    assert_eq!(wrong + later, 5);
+    // The right password is refused too from here now.
+    let r = try_password(&mut c, &worker.email, &worker.password).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(says_try_again_in_a_quarter(&r.body), "{}", r.body);
+    assert_eq!(c.get("/").await.location, "/login", "not signed in");
+}
+on_both!(
+    login_limit_parallel,
+    fifty_wrong_passwords_at_once_are_checked_at_most_five_times
+);
+
+/// A code that is none of the codes the server could accept while the test runs.
+fn a_wrong_code(secret: &str, email: &str) -> String {
+    let compact: String = secret.chars().filter(|c| !c.is_whitespace()).collect();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or_default();
+    let near: Vec<String> = mtp_web::routes::account::totp(&compact, email)
+        .map(|t| {
+            (0..8)
+                .map(|step| t.generate(now + 30 * step - 60).to_string())
+                .collect()
+        })
+        .unwrap_or_default();
+    assert!(!near.is_empty(), "the secret makes codes");
+    (0..10u32)
+        .map(|d| format!("{d}{d}{d}{d}{d}{d}"))
+        .find(|c| !near.contains(c))
+        .unwrap_or_else(|| panic!("ten codes cannot all be near"))
+}
+
+/// Issue #14, finding 3: a known password does not reset the count of wrong security codes.
+/// Password, four wrong codes, password again, …: the limit is reached after five wrong
+/// codes in all, and then the password and the codes, even the right one, stay refused.
+async fn wrong_security_codes_stay_limited_after_the_right_password(app: TestApp) {
+    let logins = app.demo().await;
+    let w = &logins["worker"];
+    let mut c = app.client();
+    c.login(w).await;
+    let page = c.get("/account/two-factor").await;
+    let secret = secret_on(&page.body);
+    let r = c
+        .post(
+            "/account/two-factor",
+            &[("code", &totp_code(&secret, &w.email))],
+        )
+        .await;
+    assert_eq!(r.location, "/", "{}", r.body);
+    c.post("/logout", &[]).await;
+
+    let wrong_code = a_wrong_code(&secret, &w.email);
+    let mut guess = app.client();
+    let (mut wrong, mut refused_codes, mut refused_passwords) = (0, 0, 0);
+    for _ in 0..4 {
+        guess.get("/login").await;
+        let r = guess
+            .post("/login", &[("email", &w.email), ("password", &w.password)])
+            .await;
+        if r.status == StatusCode::TOO_MANY_REQUESTS {
+            assert!(says_try_again_in_a_quarter(&r.body), "{}", r.body);
+            refused_passwords += 1;
+            continue;
+        }
+        assert_eq!(r.location, "/login/code", "{}", r.body);
+        guess.get("/login/code").await;
+        for _ in 0..4 {
+            let r = guess.post("/login/code", &[("code", &wrong_code)]).await;
+            if r.status == StatusCode::TOO_MANY_REQUESTS {
+                assert!(says_try_again_in_a_quarter(&r.body), "{}", r.body);
+                refused_codes += 1;
+            } else {
+                assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+                assert!(
+                    r.body.contains("Deze beveiligingscode klopt niet."),
+                    "{}",
+                    r.body
+                );
+                wrong += 1;
+            }
+        }
+    }
+    assert_eq!(wrong, 5, "five wrong codes are checked, no more");
+    assert_eq!(refused_codes, 3, "the rest of the second round is refused");
+    assert_eq!(
+        refused_passwords, 2,
+        "then the password step is refused too"
+    );
+    // And it stays there: the right code on the pending step is refused as well.
+    let r = guess
+        .post(
+            "/login/code",
+            &[("code", &totp_code_ahead(&secret, &w.email, 1))],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.body);
+    assert!(says_try_again_in_a_quarter(&r.body), "{}", r.body);
+    assert_eq!(guess.get("/").await.location, "/login", "not signed in");
+    assert_eq!(audit_count(&app, &w.email, "login.code-wrong").await, 5);
+}
+on_both!(
+    code_limit,
+    wrong_security_codes_stay_limited_after_the_right_password
+);
+
+/// A second app server on the same database that takes the client's address from
+/// `X-Forwarded-For`, as behind the organisation's own proxy (`MTP_TRUST_PROXY`). Stops
+/// when dropped.
+struct BehindProxy {
+    base: String,
+    _stop: tokio::sync::oneshot::Sender<()>,
+}
+
+async fn behind_proxy(app: &TestApp) -> BehindProxy {
+    let mut cfg = mtp::Config::for_tests(app.data_dir.clone(), Some(app.database_url.clone()));
+    cfg.trust_proxy = true;
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let running = mtp::start(&cfg, async move {
+        let _ = stopped.await;
+    })
+    .await
+    .unwrap_or_else(|e| panic!("the app behind a proxy did not start: {e:#}"));
+    BehindProxy {
+        base: format!("http://{}", running.addr),
+        _stop: stop,
+    }
+}
+
+/// A browser at `address`, as the proxy reports it.
+fn browser_at(server: &BehindProxy, address: &str) -> Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        "x-forwarded-for",
+        address
+            .parse()
+            .unwrap_or_else(|e| panic!("header value: {e}")),
+    );
+    Client {
+        http: reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .default_headers(headers)
+            .build()
+            .unwrap_or_else(|e| panic!("client: {e}")),
+        base: server.base.clone(),
+        csrf: String::new(),
+    }
+}
+
+async fn try_password(c: &mut Client, email: &str, password: &str) -> crate::helpers::Res {
+    c.get("/login").await;
+    c.post("/login", &[("email", email), ("password", password)])
+        .await
+}
+
+/// Issue #14, finding 9: strangers who know an e-mail address cannot lock its owner out.
+/// Their own address is refused after five wrong passwords; the owner, from an address that
+/// has not failed, still signs in; the strangers' address stays refused.
+async fn strangers_use_up_the_limit_and_the_owner_still_signs_in(app: TestApp) {
+    let logins = app.demo().await;
+    let worker = &logins["worker"];
+    let server = behind_proxy(&app).await;
+    let mut stranger = browser_at(&server, "203.0.113.7");
+    for _ in 0..5 {
+        let r = try_password(&mut stranger, &worker.email, "geraden wachtwoord").await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            r.body
+                .contains("Het e-mailadres of het wachtwoord klopt niet.")
+        );
+    }
+    for password in ["nog een gok", worker.password.as_str()] {
+        let r = try_password(&mut stranger, &worker.email, password).await;
+        assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.body);
+        assert!(says_try_again_in_a_quarter(&r.body), "{}", r.body);
+    }
+    // While the account is over its limit, an address that has not failed on it gets one
+    // try, not five.
+    let mut second = browser_at(&server, "203.0.113.8");
+    let r = try_password(&mut second, &worker.email, "geraden wachtwoord").await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let r = try_password(&mut second, &worker.email, "nog een gok").await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.body);
+
+    let mut owner = browser_at(&server, "198.51.100.20");
+    owner.login(worker).await;
+    assert!(owner.get("/").await.body.contains("Uitloggen"));
+
+    for password in ["weer een gok", worker.password.as_str()] {
+        let r = try_password(&mut stranger, &worker.email, password).await;
+        assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.body);
+        assert!(says_try_again_in_a_quarter(&r.body), "{}", r.body);
+    }
+    assert_eq!(audit_count(&app, &worker.email, "login.failed").await, 6);
+    assert_eq!(audit_count(&app, &worker.email, "login.succeeded").await, 1);
+}
+on_both!(
+    login_limit_owner,
+    strangers_use_up_the_limit_and_the_owner_still_signs_in
+);

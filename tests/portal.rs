@@ -612,8 +612,127 @@ async fn a_pin_protects_a_shared_phone(app: TestApp) {
     }
     assert_eq!(
         app.store.unlock_portal(&session_token, &pin).await.ok(),
-        Some(mtp_store::portal::Unlock::SignedOut)
+        Some(mtp_store::portal::Unlock::LockedOut)
+    );
+    assert_eq!(
+        app.store.unlock_portal(&session_token, &pin).await.ok(),
+        Some(mtp_store::portal::Unlock::SignedOut),
+        "a later try finds the phone signed out"
     );
     assert_eq!(c.get("/portal").await.location, "/portal/login");
 }
 on_both!(portal_pin, a_pin_protects_a_shared_phone);
+
+/// Issue #14, finding 2: forty wrong PINs sent at once from the phone. Each try is counted
+/// before the PIN is checked, so at most five are checked, and the phone is signed out.
+async fn forty_wrong_pins_at_once_sign_the_phone_out(app: TestApp) {
+    app.demo().await;
+    let t = app.org("Almere").await;
+    let (_, session) = app.coffee_hour().await;
+    let family = family_on_the_list(&app, &t, session).await;
+    let token = app
+        .store
+        .create_portal_link(&t, None, family)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let (mut c, session_token) = sign_in_with_link(&app, &token).await;
+    c.get("/portal/pin").await;
+    let set = c
+        .post("/portal/pin", &[("pin", "2580"), ("pin_again", "2580")])
+        .await;
+    assert_eq!(set.location, "/portal/data");
+    c.get("/portal/unlock").await;
+    let answers = crate::auth::post_at_once(
+        &app.base,
+        "/portal/unlock",
+        &format!("mtp_portal={session_token}"),
+        &[("_csrf", &c.csrf), ("pin", "1111")],
+        40,
+    )
+    .await;
+    let wrong: Vec<&str> = answers
+        .iter()
+        .filter(|a| a.status == StatusCode::UNPROCESSABLE_ENTITY)
+        .map(|a| a.body.as_str())
+        .collect();
+    let signed_out = answers
+        .iter()
+        .filter(|a| a.status == StatusCode::SEE_OTHER && a.location == "/portal/login")
+        .count();
+    let max = mtp_domain::portal::PIN_MAX_FAILURES as usize;
+    assert!(
+        wrong.len() < max,
+        "{} wrong PINs were checked and answered; the fifth ends the session",
+        wrong.len()
+    );
+    assert!(
+        wrong
+            .iter()
+            .all(|b| b.contains("Deze pincode klopt niet. Je kunt het nog")),
+        "{wrong:?}"
+    );
+    assert_eq!(
+        wrong.len() + signed_out,
+        40,
+        "every other try is signed out"
+    );
+    // The session has ended: the phone, and the right PIN, no longer open anything.
+    assert!(
+        app.store
+            .portal_visitor(&session_token)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .is_none()
+    );
+    let right = mtp_domain::portal::Pin::parse("2580").unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(
+        app.store.unlock_portal(&session_token, &right).await.ok(),
+        Some(mtp_store::portal::Unlock::SignedOut)
+    );
+    assert_eq!(c.get("/portal").await.location, "/portal/login");
+    let actions = audit_actions(&app, &t).await;
+    let count = |action: &str| actions.iter().filter(|(a, _)| a == action).count();
+    assert_eq!(count("portal.pin-wrong"), wrong.len());
+    assert_eq!(count("portal.pin-locked-out"), 1, "{actions:?}");
+    eprintln!(
+        "of 40 wrong PINs at once, {} were answered as wrong before the phone was signed out",
+        wrong.len()
+    );
+}
+on_both!(
+    portal_pin_parallel,
+    forty_wrong_pins_at_once_sign_the_phone_out
+);
+
+/// Issue #14, finding 2: the link-request limit holds for requests sent at once: of twelve
+/// for one number, no more than three go through.
+async fn link_requests_at_once_are_limited(app: TestApp) {
+    app.demo().await;
+    let mut c = app.client();
+    let page = c.get("/portal/login").await;
+    let anon =
+        crate::auth::set_cookie_value(&page, "mtp_anon").unwrap_or_else(|| panic!("no mtp_anon"));
+    let answers = crate::auth::post_at_once(
+        &app.base,
+        "/portal/login",
+        &format!("mtp_anon={anon}"),
+        &[("_csrf", &c.csrf), ("contact", "06-11 11 11 19")],
+        12,
+    )
+    .await;
+    let sent = answers
+        .iter()
+        .filter(|a| a.status == StatusCode::OK && a.body.contains("Kijk in je e-mail"))
+        .count();
+    let limited = answers
+        .iter()
+        .filter(|a| a.status == StatusCode::OK && a.body.contains("een paar keer"))
+        .count();
+    assert!(
+        (1..=3).contains(&sent),
+        "{sent} of 12 requests went through; the limit is 3"
+    );
+    assert_eq!(sent + limited, 12);
+    eprintln!("of 12 link requests at once, {sent} went through and {limited} were refused");
+}
+on_both!(portal_link_parallel, link_requests_at_once_are_limited);

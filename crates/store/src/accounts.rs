@@ -135,10 +135,7 @@ async fn set_neighbourhoods<C: ConnectionTrait>(
 
 impl Store {
     pub async fn create_account(&self, a: &NewAccount) -> Result<Uuid> {
-        let password = a.password.clone();
-        let hash = tokio::task::spawn_blocking(move || crate::password::hash(password.expose()))
-            .await
-            .map_err(|_| StoreError::Hash)??;
+        let hash = crate::password::hash_bounded(a.password.expose().to_string()).await?;
         let txn = self.db.begin().await?;
         let id = insert_account(
             &txn,
@@ -166,10 +163,7 @@ impl Store {
             .as_ref()
             .map(|m| m.password_hash.clone())
             .unwrap_or_else(|| crate::password::dummy_hash().to_string());
-        let pw = password.to_string();
-        let ok = tokio::task::spawn_blocking(move || crate::password::verify(&pw, &stored))
-            .await
-            .map_err(|_| StoreError::Hash)?;
+        let ok = crate::password::verify_bounded(password.to_string(), stored).await?;
         match (found, ok) {
             (Some(m), true) => Ok(Some(self.with_neighbourhoods(m).await?)),
             _ => Ok(None),
@@ -294,10 +288,7 @@ impl Store {
         password: &NewPassword,
         must_change: bool,
     ) -> Result<()> {
-        let pw = password.clone();
-        let hash = tokio::task::spawn_blocking(move || crate::password::hash(pw.expose()))
-            .await
-            .map_err(|_| StoreError::Hash)??;
+        let hash = crate::password::hash_bounded(password.expose().to_string()).await?;
         self.update_and_sign_out(
             org_id,
             id,

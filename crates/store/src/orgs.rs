@@ -120,10 +120,7 @@ impl Store {
     /// Create the first organisation, its first neighbourhood and its administrator, all or
     /// nothing. Returns the organisation and the administrator's account id.
     pub async fn first_run(&self, f: &FirstRun) -> Result<(Uuid, Uuid)> {
-        let pw = f.admin_password.clone();
-        let hash = tokio::task::spawn_blocking(move || crate::password::hash(pw.expose()))
-            .await
-            .map_err(|_| StoreError::Hash)??;
+        let hash = crate::password::hash_bounded(f.admin_password.expose().to_string()).await?;
         let txn = self.db.begin().await?;
         app_secret::ActiveModel {
             name: Set(SETUP_MARKER.into()),

@@ -17,10 +17,10 @@ use mtp_domain::portal::{
 };
 use mtp_domain::{ConsentMethod, ConsentRecord, Email, HouseholdKind, PhoneNumber, Purpose, Role};
 use mtp_domain::{Language, Tenant};
-use sea_orm::sea_query::OnConflict;
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IdenStatic, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -149,7 +149,9 @@ pub enum Unlock {
     Wrong {
         left: i32,
     },
-    /// Too many wrong PINs: this phone is signed out.
+    /// Too many wrong PINs: this try signed the phone out.
+    LockedOut,
+    /// The phone was signed out already: by a try before this one, or by the worker.
     SignedOut,
 }
 
@@ -440,7 +442,7 @@ impl Store {
     /// Set or remove the PIN of this phone's session.
     pub async fn set_portal_pin(&self, token: &str, pin: Option<&Pin>) -> Result<()> {
         let hash = match pin {
-            Some(p) => Some(crate::password::hash(p.as_str())?),
+            Some(p) => Some(crate::password::hash_bounded(p.as_str().to_string()).await?),
             None => None,
         };
         portal_session::Entity::update_many()
@@ -455,41 +457,82 @@ impl Store {
     }
 
     /// Check a typed PIN. Too many wrong ones end the session.
+    ///
+    /// The try is counted before the PIN is checked, in one statement that adds one and
+    /// reads the sum back (`UPDATE … RETURNING`): tries sent side by side each get their own
+    /// number, so no more than [`PIN_MAX_FAILURES`] of them are ever checked. A right PIN
+    /// sets the count back to zero.
     pub async fn unlock_portal(&self, token: &str, pin: &Pin) -> Result<Unlock> {
         let hash = token_hash(token);
-        let Some(s) = portal_session::Entity::find_by_id(hash.clone())
-            .one(&self.db)
-            .await?
-            .filter(|s| s.ended_at.is_none())
-        else {
-            return Ok(Unlock::SignedOut);
+        let mut count = portal_session::Entity::update_many()
+            .col_expr(
+                portal_session::Column::PinFailures,
+                Expr::col(portal_session::Column::PinFailures).add(1),
+            )
+            .filter(portal_session::Column::TokenHash.eq(hash.clone()))
+            .filter(portal_session::Column::EndedAt.is_null())
+            .filter(portal_session::Column::PinHash.is_not_null())
+            .into_query();
+        count.returning(Query::returning().columns([
+            portal_session::Column::PinFailures,
+            portal_session::Column::PinHash,
+        ]));
+        let Some(row) = self.db.query_one(&count).await? else {
+            // No live session, or one without a PIN.
+            let live = portal_session::Entity::find_by_id(hash)
+                .one(&self.db)
+                .await?
+                .is_some_and(|s| s.ended_at.is_none());
+            return Ok(if live {
+                Unlock::Open
+            } else {
+                Unlock::SignedOut
+            });
         };
-        let Some(stored) = s.pin_hash else {
-            return Ok(Unlock::Open);
-        };
-        if crate::password::verify(pin.as_str(), &stored) {
-            portal_session::Entity::update_many()
+        let tries: i32 = row.try_get("", portal_session::Column::PinFailures.as_str())?;
+        let stored: String = row.try_get("", portal_session::Column::PinHash.as_str())?;
+        if tries > PIN_MAX_FAILURES {
+            return self.end_after_pin_failures(&hash).await;
+        }
+        if crate::password::verify_bounded(pin.as_str().to_string(), stored).await? {
+            let open = portal_session::Entity::update_many()
                 .col_expr(portal_session::Column::PinFailures, 0.into())
                 .col_expr(portal_session::Column::UnlockedAt, Some(now()).into())
                 .filter(portal_session::Column::TokenHash.eq(hash))
+                .filter(portal_session::Column::EndedAt.is_null())
                 .exec(&self.db)
-                .await?;
-            return Ok(Unlock::Open);
+                .await?
+                .rows_affected;
+            // A wrong try sent alongside may have ended the session while this one was
+            // checked; then the phone stays signed out.
+            return Ok(if open == 1 {
+                Unlock::Open
+            } else {
+                Unlock::SignedOut
+            });
         }
-        let failures = s.pin_failures + 1;
-        let ended = (failures >= PIN_MAX_FAILURES).then(now);
-        portal_session::Entity::update_many()
-            .col_expr(portal_session::Column::PinFailures, failures.into())
-            .col_expr(portal_session::Column::EndedAt, ended.into())
+        if tries >= PIN_MAX_FAILURES {
+            return self.end_after_pin_failures(&hash).await;
+        }
+        Ok(Unlock::Wrong {
+            left: PIN_MAX_FAILURES - tries,
+        })
+    }
+
+    /// End a session after too many PIN tries. Only the try that ends it is told
+    /// [`Unlock::LockedOut`], so the lock-out is audited once however many tries were sent.
+    async fn end_after_pin_failures(&self, hash: &str) -> Result<Unlock> {
+        let ended = portal_session::Entity::update_many()
+            .col_expr(portal_session::Column::EndedAt, Some(now()).into())
             .filter(portal_session::Column::TokenHash.eq(hash))
+            .filter(portal_session::Column::EndedAt.is_null())
             .exec(&self.db)
-            .await?;
-        Ok(if ended.is_some() {
-            Unlock::SignedOut
+            .await?
+            .rows_affected;
+        Ok(if ended == 1 {
+            Unlock::LockedOut
         } else {
-            Unlock::Wrong {
-                left: PIN_MAX_FAILURES - failures,
-            }
+            Unlock::SignedOut
         })
     }
 

@@ -4,9 +4,11 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{DateTime, Utc};
 use mtp_domain::audit::Outcome;
 use mtp_domain::{CbsCode, Email, HolidayRegion, NewPassword, PersonName, PlaceName, TotpCode};
-use mtp_store::{Account, FirstRun, NewAuditEvent, StoreError, ratelimit};
+use mtp_store::ratelimit::{self, Admission, SignInKeys};
+use mtp_store::{Account, FirstRun, NewAuditEvent, StoreError};
 
 use crate::AppState;
 use crate::ctx::{Ctx, SESSION_COOKIE, set_cookie};
@@ -145,9 +147,20 @@ pub async fn login_form(State(state): State<AppState>, ctx: Ctx) -> Result<Respo
 }
 
 fn login_again(ctx: &Ctx, email: &str, field: &str, key: &str, status: StatusCode) -> Response {
+    let message = crate::i18n::Tr::new(ctx.lang).get(key);
+    login_again_saying(ctx, email, field, message, status)
+}
+
+fn login_again_saying(
+    ctx: &Ctx,
+    email: &str,
+    field: &str,
+    message: String,
+    status: StatusCode,
+) -> Response {
     let p = Page::new(ctx, "login-title");
     let mut e = FormErrors::default();
-    e.add(field, p.t.get(key));
+    e.add(field, message);
     let mut res = render_page(&LoginPage {
         p: p.with_errors(e),
         email: email.to_string(),
@@ -177,11 +190,26 @@ async fn login_event(state: &AppState, account: Option<&Account>, action: &str, 
     }
 }
 
-fn limiter_keys(state: &AppState, ctx: &Ctx, email: &str) -> (String, String) {
-    let ip = ctx.ip.map(|i| i.to_string()).unwrap_or_default();
-    (
-        ratelimit::key(&state.secret, "ip", &ip),
-        ratelimit::key(&state.secret, "account", email),
+fn sign_in_keys(state: &AppState, ctx: &Ctx, email: &str) -> SignInKeys {
+    SignInKeys::new(&state.secret, &ratelimit::network(ctx.ip), email)
+}
+
+/// "Probeer het om 14:35 opnieuw" (UI.md §3.1): the minute is rounded up, so a try at the
+/// time shown passes.
+fn too_many(t: &crate::i18n::Tr, until: DateTime<Utc>) -> String {
+    let secs = until.timestamp();
+    let whole = secs % 60 == 0 && until.timestamp_subsec_nanos() == 0;
+    let minute = if whole {
+        secs
+    } else {
+        (secs.div_euclid(60) + 1) * 60
+    };
+    let at = DateTime::from_timestamp(minute, 0).unwrap_or(until);
+    t.get1(
+        "login-too-many",
+        "time",
+        at.with_timezone(&chrono_tz::Europe::Amsterdam)
+            .format("%H:%M"),
     )
 }
 
@@ -213,27 +241,32 @@ pub async fn login_submit(
             StatusCode::UNPROCESSABLE_ENTITY,
         ));
     }
-    let (ip_key, account_key) = limiter_keys(&state, &ctx, email.as_str());
-    if state.store.login_failures(&ip_key).await? >= ratelimit::MAX_PER_IP
-        || state.store.login_failures(&account_key).await? >= ratelimit::MAX_PER_ACCOUNT
+    // The try is counted before the password is checked, so tries sent side by side cannot
+    // all slip under the limit, and Argon2 only runs for the ones that may be checked.
+    let attempt = match state
+        .store
+        .begin_sign_in_attempt(sign_in_keys(&state, &ctx, email.as_str()))
+        .await?
     {
-        let known = state.store.account_by_email(&email).await?;
-        login_event(&state, known.as_ref(), "login.blocked", Outcome::Denied).await;
-        return Ok(login_again(
-            &ctx,
-            &typed,
-            "email",
-            "login-too-many",
-            StatusCode::TOO_MANY_REQUESTS,
-        ));
-    }
+        Admission::Go(attempt) => attempt,
+        Admission::Refused { until } => {
+            let known = state.store.account_by_email(&email).await?;
+            login_event(&state, known.as_ref(), "login.blocked", Outcome::Denied).await;
+            return Ok(login_again_saying(
+                &ctx,
+                &typed,
+                "email",
+                too_many(&t, until),
+                StatusCode::TOO_MANY_REQUESTS,
+            ));
+        }
+    };
     let Some(account) = state
         .store
         .check_password(&email, f.get("password"))
         .await?
     else {
-        state.store.record_login_failure(&ip_key).await?;
-        state.store.record_login_failure(&account_key).await?;
+        // The attempt keeps its slots: they are the failure.
         let known = state.store.account_by_email(&email).await?;
         login_event(&state, known.as_ref(), "login.failed", Outcome::Denied).await;
         return Ok(login_again(
@@ -245,6 +278,7 @@ pub async fn login_submit(
         ));
     };
     if account.disabled {
+        state.store.attempt_was_right(attempt).await?;
         login_event(&state, Some(&account), "login.disabled", Outcome::Denied).await;
         return Ok(login_again(
             &ctx,
@@ -254,7 +288,13 @@ pub async fn login_submit(
             StatusCode::FORBIDDEN,
         ));
     }
-    state.store.clear_login_failures(&account_key).await?;
+    // With a security code to follow, failures are forgiven only once the code is right:
+    // otherwise a known password would reset the count between code guesses.
+    if account.totp_enabled {
+        state.store.attempt_was_right(attempt).await?;
+    } else {
+        state.store.signed_in(attempt).await?;
+    }
     // A new token at every step: whatever session the browser had before is gone.
     if let Some(old) = &ctx.session_token {
         state.store.end_session(old).await?;
@@ -294,15 +334,16 @@ pub async fn code_submit(
     let account = ctx.pending.clone().ok_or(AppError::Forbidden)?;
     let p = Page::new(&ctx, "code-title");
     let t = p.t;
-    let again = |key: &str, status: StatusCode| {
+    let again_saying = |message: String, status: StatusCode| {
         let mut e = FormErrors::default();
-        e.add("code", t.get(key));
+        e.add("code", message);
         let mut res = render_page(&CodePage {
             p: p.clone().with_errors(e),
         });
         *res.status_mut() = status;
         res
     };
+    let again = |key: &str, status: StatusCode| again_saying(t.get(key), status);
     let code = match TotpCode::parse(f.get("code")) {
         Ok(c) => c,
         Err(err) => {
@@ -310,20 +351,31 @@ pub async fn code_submit(
             return Ok(again(&key, StatusCode::UNPROCESSABLE_ENTITY));
         }
     };
-    let account_key = ratelimit::key(&state.secret, "account", &account.email);
-    if state.store.login_failures(&account_key).await? >= ratelimit::MAX_PER_ACCOUNT {
-        login_event(&state, Some(&account), "login.blocked", Outcome::Denied).await;
-        return Ok(again("login-too-many", StatusCode::TOO_MANY_REQUESTS));
-    }
+    // Codes count against the same limits as passwords: per account, per address on the
+    // account, and per address; the try is counted before the code is checked.
+    let attempt = match state
+        .store
+        .begin_sign_in_attempt(sign_in_keys(&state, &ctx, &account.email))
+        .await?
+    {
+        Admission::Go(attempt) => attempt,
+        Admission::Refused { until } => {
+            login_event(&state, Some(&account), "login.blocked", Outcome::Denied).await;
+            return Ok(again_saying(
+                too_many(&t, until),
+                StatusCode::TOO_MANY_REQUESTS,
+            ));
+        }
+    };
     let secret = state.store.totp_secret(account.org_id, account.id).await?;
     let Some(step) =
         secret.and_then(|s| crate::routes::account::totp_step(&s, code.as_str(), &account.email))
     else {
-        state.store.record_login_failure(&account_key).await?;
         login_event(&state, Some(&account), "login.code-wrong", Outcome::Denied).await;
         return Ok(again("code-wrong", StatusCode::UNPROCESSABLE_ENTITY));
     };
     // A code is good once (RFC 6238 §5.2): someone who saw it over a shoulder is too late.
+    // A replayed code keeps its slots, as a wrong one does.
     if !state
         .store
         .use_totp_step(account.org_id, account.id, step)
@@ -332,7 +384,7 @@ pub async fn code_submit(
         login_event(&state, Some(&account), "login.code-reused", Outcome::Denied).await;
         return Ok(again("code-reused", StatusCode::UNPROCESSABLE_ENTITY));
     }
-    state.store.clear_login_failures(&account_key).await?;
+    state.store.signed_in(attempt).await?;
     if let Some(old) = &ctx.session_token {
         state.store.end_session(old).await?;
     }

@@ -22,6 +22,7 @@ use mtp_store::calendar::Feed;
 use mtp_store::portal::{
     ContactChange, IdeaLine, LinkState, Offer, PortalScope, PortalVisitor, Unlock,
 };
+use mtp_store::ratelimit::{self, Slot};
 use mtp_store::{NewAuditEvent, RsvpLine, StoreError};
 use serde::Deserialize;
 
@@ -176,14 +177,26 @@ pub async fn login_request(
             })));
         }
     };
-    let by_contact = mtp_store::ratelimit::key(&state.secret, "portal-link", key.limiter_value());
-    let by_ip = mtp_store::ratelimit::key(
-        &state.secret,
-        "portal-link-ip",
-        &ctx.ip.map(|i| i.to_string()).unwrap_or_default(),
-    );
-    let limited = state.store.login_failures(&by_contact).await? >= LINK_REQUESTS_PER_CONTACT
-        || state.store.login_failures(&by_ip).await? >= LINK_REQUESTS_PER_IP;
+    let by_contact = ratelimit::key(&state.secret, "portal-link", key.limiter_value());
+    let by_ip = ratelimit::key(&state.secret, "portal-link-ip", &ratelimit::network(ctx.ip));
+    // Every request takes its slots before anything is looked up, so requests sent side by
+    // side cannot all pass; a request refused by the second limit gives the first slot back.
+    let limited = match state.store.take_slot(&by_ip, LINK_REQUESTS_PER_IP).await? {
+        Slot::Full { .. } => true,
+        Slot::Taken { id: ip_slot, .. } => {
+            match state
+                .store
+                .take_slot(&by_contact, LINK_REQUESTS_PER_CONTACT)
+                .await?
+            {
+                Slot::Taken { .. } => false,
+                Slot::Full { .. } => {
+                    state.store.give_back_slots(&[ip_slot]).await?;
+                    true
+                }
+            }
+        }
+    };
     if limited {
         return Ok(render_page(&LoginPage {
             p: Page::new(&ctx, "portal-login-title"),
@@ -192,8 +205,6 @@ pub async fn login_request(
             limited: true,
         }));
     }
-    state.store.record_login_failure(&by_contact).await?;
-    state.store.record_login_failure(&by_ip).await?;
     for link in state.store.request_portal_link(&key).await? {
         let mt = Tr::new(link.lang.unwrap_or(ctx.lang));
         let url = format!("{}/portal/link/{}", state.cfg.public_url, link.token);
@@ -353,7 +364,8 @@ pub async fn unlock(
             p: Page::new(&ctx, "portal-unlock-title").with_errors(errors),
         })));
     };
-    match state.store.unlock_portal(&token, &pin).await? {
+    let outcome = state.store.unlock_portal(&token, &pin).await?;
+    match outcome {
         Unlock::Open => Ok(Redirect::to("/portal").into_response()),
         Unlock::Wrong { left } => {
             audit(&state, &v.scope, "portal.pin-wrong", "").await;
@@ -362,8 +374,12 @@ pub async fn unlock(
                 p: Page::new(&ctx, "portal-unlock-title").with_errors(errors),
             })))
         }
-        Unlock::SignedOut => {
-            audit(&state, &v.scope, "portal.pin-locked-out", "").await;
+        Unlock::LockedOut | Unlock::SignedOut => {
+            // Only the try that ended the session is audited; tries sent alongside it find
+            // the session ended.
+            if outcome == Unlock::LockedOut {
+                audit(&state, &v.scope, "portal.pin-locked-out", "").await;
+            }
             let res = redirect_with_flash(&state, "/portal/login", "flash-portal-pin-locked", "");
             Ok(with_cookie(
                 res,
