@@ -217,6 +217,7 @@ reset-password-confirm = Are you sure you want to make a new password for { $nam
 
 audit-title = Audit log
 audit-lead = Here you see who did what, and when. Nobody can change this log.
+audit-lead-reach = You see what happened in your neighbourhoods, what you did yourself, and what happened to the accounts of your neighbourhoods.
 audit-caption = Events, newest first
 audit-when = When
 audit-who = Who

@@ -217,6 +217,7 @@ reset-password-confirm = Weet je zeker dat je een nieuw wachtwoord wilt maken vo
 
 audit-title = Logboek
 audit-lead = Hier zie je wie wat heeft gedaan en wanneer. Niemand kan dit logboek veranderen.
+audit-lead-reach = Je ziet wat er in jouw wijken gebeurde, wat je zelf deed en wat er met de accounts van jouw wijken gebeurde.
 audit-caption = Gebeurtenissen, nieuwste eerst
 audit-when = Wanneer
 audit-who = Wie

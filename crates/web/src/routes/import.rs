@@ -213,7 +213,7 @@ async fn upload_file(
         state,
         &user,
         "import.uploaded",
-        Subject::of("import", id),
+        Subject::in_neighbourhood("import", id, nb),
         &format!("rows={}", tbl.rows.len()),
     )
     .await;
@@ -655,7 +655,7 @@ async fn commit_batch(
                 state,
                 &user,
                 "import.committed",
-                Subject::of("import", b.id),
+                Subject::in_neighbourhood("import", b.id, b.neighbourhood_id),
                 &format!("households={n}"),
             )
             .await;
