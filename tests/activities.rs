@@ -1382,3 +1382,258 @@ on_both!(
     parents_and_children,
     the_worker_records_who_came_with_parents_and_children
 );
+
+/// A family of a neighbourhood, made by the administrator: the first names of its parents
+/// (with a phone number, if given) and one child.
+pub(crate) async fn family_in(
+    app: &TestApp,
+    t: &Tenant,
+    neighbourhood: Uuid,
+    parents: &[(&str, Option<&str>)],
+    child: Option<&str>,
+) -> Uuid {
+    let name = |n: &str| mtp_domain::PersonName::parse(n).unwrap_or_else(|_| panic!("{n}"));
+    let draft = mtp_store::HouseholdDraft {
+        neighbourhood_id: neighbourhood,
+        kind: if parents.len() > 1 {
+            mtp_domain::HouseholdKind::MultiParent
+        } else {
+            mtp_domain::HouseholdKind::SingleParent
+        },
+        source: mtp_domain::Source::School,
+        source_partner: None,
+        postcode4: None,
+        interests: String::new(),
+        talents: String::new(),
+        notes: String::new(),
+        parents: parents
+            .iter()
+            .map(|(first, phone)| mtp_store::ParentDraft {
+                first_name: name(first),
+                last_name: Some(name("Haveman")),
+                phone: phone.and_then(|p| mtp_domain::PhoneNumber::parse(p).ok()),
+                email: None,
+                channel: mtp_domain::Channel::WhatsApp,
+                languages: String::new(),
+                works: false,
+                free_days: vec![],
+            })
+            .collect(),
+        children: child
+            .map(|c| mtp_store::ChildDraft {
+                first_name: name(c),
+                birth: mtp_domain::ChildBirth {
+                    year: 2019,
+                    month: 3,
+                },
+            })
+            .into_iter()
+            .collect(),
+        data_consent: mtp_domain::ConsentMethod::Verbal,
+    };
+    app.store
+        .create_household(t, None, &draft)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Issue #14, finding 7: a household id of another neighbourhood behaves at the door, on the
+/// attendance list and in the session's lists as an id that does not exist, and leaves no
+/// trace there. Even an administrator, who reaches both neighbourhoods, cannot put a family
+/// of Almere Haven on a session of Almere Poort: a session's list holds its own
+/// neighbourhood's families, because everyone who reaches the session (its host) reads it.
+async fn a_family_of_another_neighbourhood_is_out_of_reach_at_the_door(app: TestApp) {
+    let logins = app.demo().await;
+    let t = admin_of(&app).await;
+    let haven = app.neighbourhood(&t, "Almere Haven").await;
+    let single = family_in(&app, &t, haven, &[("Wendelien", None)], Some("Havenkind")).await;
+    let couple = family_in(
+        &app,
+        &t,
+        haven,
+        &[("Gijsbrecht", None), ("Machteld", None)],
+        None,
+    )
+    .await;
+    let coffee = coffee_hour(&app, &t).await;
+    let s = next_session(&app, &t, coffee).await;
+    let mut w = app.client();
+    w.login(&logins["worker"]).await;
+    w.get(&format!("/sessions/{}/checkin", s.id)).await;
+
+    // The same answer as for an id nobody has.
+    let nobody = json_checkin(&mut w, s.id, Uuid::now_v7(), "present", "k-nobody").await;
+    assert_eq!(nobody.0, StatusCode::NOT_FOUND, "{}", nobody.1);
+    let tap = json_checkin(&mut w, s.id, single, "present", "k-haven-1").await;
+    assert_eq!(tap, nobody, "a family of Haven is unknown at Poort's door");
+    // The audience rule would refuse this two-parent family by name; out of reach, it is
+    // unknown before any rule is asked.
+    let tap = json_checkin(&mut w, s.id, couple, "present", "k-haven-2").await;
+    assert_eq!(tap, nobody);
+    assert!(!tap.1.contains("Gijsbrecht"), "{}", tap.1);
+    // The form without the script, and the worker's attendance list: a 404 page.
+    for path in ["checkin", "attendance"] {
+        let r = w
+            .post(
+                &format!("/sessions/{}/{path}", s.id),
+                &[
+                    ("household", &single.to_string()),
+                    ("status", "present"),
+                    ("children", "1"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}");
+        assert!(!r.body.contains("Wendelien"), "{path}");
+    }
+    // Nor can an RSVP put them on the list.
+    let r = w
+        .post(
+            &format!("/sessions/{}/rsvp", s.id),
+            &[("household", &single.to_string()), ("coming", "yes")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+
+    // The administrator reaches both neighbourhoods, yet Poort's lists stay Poort's.
+    let mut a = app.client();
+    a.login(&logins["admin"]).await;
+    a.get(&format!("/sessions/{}/checkin", s.id)).await;
+    let tap = json_checkin(&mut a, s.id, single, "present", "k-haven-3").await;
+    assert_eq!(tap.0, StatusCode::NOT_FOUND, "{}", tap.1);
+    let r = a
+        .post(
+            &format!("/sessions/{}/rsvp", s.id),
+            &[("household", &single.to_string()), ("coming", "yes")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let r = a
+        .post(
+            &format!("/activities/{coffee}/register"),
+            &[("household", &single.to_string())],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(
+        !app.store
+            .registrants(&t, coffee)
+            .await
+            .unwrap_or_default()
+            .iter()
+            .any(|r| r.household_id == single),
+        "not on the coffee hour's list"
+    );
+
+    // Nothing was written: no attendance, no answer, no line on the session's list.
+    let d = app
+        .store
+        .session_detail(&t, s.id)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        d.lines
+            .iter()
+            .all(|l| l.household_id != single && l.household_id != couple),
+        "no line for a family of Haven"
+    );
+    for page in [
+        format!("/sessions/{}", s.id),
+        format!("/sessions/{}/checkin", s.id),
+    ] {
+        let body = w.get(&page).await.body;
+        assert!(
+            !body.contains("Wendelien") && !body.contains("Gijsbrecht"),
+            "{page}: {body}"
+        );
+    }
+}
+on_both!(
+    door_reach,
+    a_family_of_another_neighbourhood_is_out_of_reach_at_the_door
+);
+
+/// A walk-in's key that was used at a session of another neighbourhood does not hand back
+/// that neighbourhood's new household.
+async fn a_walk_in_key_used_elsewhere_gives_nothing_away(app: TestApp) {
+    let logins = app.demo().await;
+    let t = admin_of(&app).await;
+    let coffee = coffee_hour(&app, &t).await;
+    let haven = app.neighbourhood(&t, "Almere Haven").await;
+    let draft = mtp_store::ActivityDraft {
+        neighbourhood_id: haven,
+        ..app
+            .store
+            .activity(&t, coffee)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .d
+    };
+    let other = app
+        .store
+        .create_activity(&t, &draft)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let day = Utc::now().with_timezone(&TZ).date_naive() + Duration::days(2);
+    let slot = mtp_domain::schedule::slot(
+        day,
+        chrono::NaiveTime::from_hms_opt(9, 30, 0).unwrap_or_default(),
+        chrono::NaiveTime::from_hms_opt(10, 30, 0).unwrap_or_default(),
+    );
+    app.store
+        .plan_sessions(&t, other, &[(day, slot)])
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let haven_session = next_session(&app, &t, other).await;
+    let mut a = app.client();
+    a.login(&logins["admin"]).await;
+    a.get(&format!("/sessions/{}/checkin", haven_session.id))
+        .await;
+    let fields = [
+        ("first_name", "Wendelien"),
+        ("kind", "single_parent"),
+        ("children", "0"),
+        ("consent", "yes"),
+        ("key", "gedeelde-sleutel"),
+    ];
+    let (status, v) = json_walk_in(&mut a, haven_session.id, &fields).await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    let family = v["household"].as_str().unwrap_or_default().to_string();
+    assert!(!family.is_empty(), "{v}");
+
+    let s = next_session(&app, &t, coffee).await;
+    let mut w = app.client();
+    w.login(&logins["worker"]).await;
+    w.get(&format!("/sessions/{}/checkin", s.id)).await;
+    let mut body = url::form_urlencoded::Serializer::new(String::new());
+    body.append_pair("_csrf", &w.csrf);
+    for (k, v) in fields {
+        body.append_pair(k, if k == "first_name" { "Anna" } else { v });
+    }
+    let r = w
+        .http
+        .post(format!("{}/sessions/{}/walk-in", w.base, s.id))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("accept", "application/json")
+        .body(body.finish())
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("walk-in: {e}"));
+    let status = r.status();
+    let text = r.text().await.unwrap_or_default();
+    assert_eq!(status, StatusCode::NOT_FOUND, "{text}");
+    assert!(!text.contains(&family), "{text}");
+    let d = app
+        .store
+        .session_detail(&t, s.id)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        d.lines.iter().all(|l| l.household_id.to_string() != family),
+        "Haven's walk-in is not at Poort's session"
+    );
+}
+on_both!(
+    walk_in_key_reach,
+    a_walk_in_key_used_elsewhere_gives_nothing_away
+);

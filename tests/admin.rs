@@ -303,3 +303,36 @@ on_both!(
     settings_validation,
     organisation_settings_and_neighbourhoods_validate_their_input
 );
+
+/// Issue #14, finding 10: "run retention now" runs for the administrator's own organisation;
+/// another organisation's retention keeps its own timer (and `mtp retention` runs for all).
+async fn running_retention_now_stays_within_the_organisation(app: TestApp) {
+    let logins = app.demo().await;
+    let almere = app.org("Almere").await.org_id;
+    let lelystad = app.org("Lelystad").await.org_id;
+    let mut a = app.client();
+    a.login(&logins["admin"]).await;
+    a.get("/admin/retention").await;
+    let r = a.post("/admin/retention/run", &[]).await;
+    assert_eq!(r.location, "/admin/retention", "{}", r.body);
+    let page = a.get("/admin/retention").await;
+    assert!(
+        page.body.contains("Klaar. Gewiste huishoudens: 0."),
+        "{}",
+        page.body
+    );
+    let runs = |org| {
+        let store = app.store.clone();
+        async move { store.retention_runs(org, 10).await.unwrap_or_default() }
+    };
+    assert_eq!(runs(almere).await.len(), 1, "Almere's run is reported");
+    assert!(
+        runs(lelystad).await.is_empty(),
+        "Lelystad's retention did not run: {:?}",
+        runs(lelystad).await
+    );
+}
+on_both!(
+    retention_scope,
+    running_retention_now_stays_within_the_organisation
+);

@@ -466,3 +466,106 @@ on_both!(
     flash_after_flash,
     a_second_answer_before_the_first_page_keeps_its_own_message
 );
+
+/// Issue #14, finding 7: who came is ticked only for families within reach. A two-parent
+/// family of another neighbourhood, named by id on the open coffee hour's attendance list,
+/// is unknown there: no attendance, no parents, nothing on the page; and a walk-in cannot be
+/// connected to it either.
+async fn who_came_is_not_recorded_for_a_family_out_of_reach(app: TestApp) {
+    let logins = app.demo().await;
+    let t = app.org("Almere").await;
+    let haven = app.neighbourhood(&t, "Almere Haven").await;
+    let couple = crate::activities::family_in(
+        &app,
+        &t,
+        haven,
+        &[("Gijsbrecht", None), ("Machteld", None)],
+        Some("Havenkind"),
+    )
+    .await;
+    let father = app
+        .store
+        .household(&t, couple)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .parents[0]
+        .id;
+    let open = activity_named(&app, &t, "Koffie-uurtje voor iedereen").await;
+    let s = next_session(&app, &t, open).await;
+    let mut w = app.client();
+    w.login(&logins["worker"]).await;
+    w.get(&format!("/sessions/{}", s.id)).await;
+    let r = w
+        .post(
+            &format!("/sessions/{}/attendance", s.id),
+            &[
+                ("household", &couple.to_string()),
+                ("status", "present"),
+                ("children", "1"),
+                ("who", "1"),
+                ("parent", &father.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+    assert!(!r.body.contains("Gijsbrecht"));
+    assert_eq!(
+        door_tap(&w, s.id, couple, "present", "tap-haven").await,
+        404
+    );
+    assert!(
+        line(&app, &t, s.id, couple).await.is_none(),
+        "no attendance row for the family of Haven"
+    );
+    let page = w.get(&format!("/sessions/{}", s.id)).await;
+    assert!(
+        !page.body.contains("Gijsbrecht") && !page.body.contains(&couple.to_string()),
+        "{}",
+        page.body
+    );
+    // A walk-in of Poort cannot be connected to the family of Haven.
+    let r = w
+        .post(
+            &format!("/sessions/{}/walk-in", s.id),
+            &[
+                ("first_name", "Gijsbrecht"),
+                ("kind", "multi_parent"),
+                ("children", "0"),
+                ("consent", "yes"),
+                ("key", "walk-haven"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let walk_in = app
+        .store
+        .session_detail(&t, s.id)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .lines
+        .iter()
+        .find(|l| l.first_names == "Gijsbrecht")
+        .map(|l| l.household_id)
+        .unwrap_or_else(|| panic!("the walk-in is on the list"));
+    let r = w
+        .post(
+            &format!("/households/{walk_in}/merge/{couple}"),
+            &[("merge", "yes")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.store
+            .household(&t, couple)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .parents
+            .len(),
+        2,
+        "the family of Haven is as it was"
+    );
+}
+on_both!(
+    who_came_reach,
+    who_came_is_not_recorded_for_a_family_out_of_reach
+);

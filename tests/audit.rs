@@ -5,7 +5,7 @@ use mtp_domain::audit::Outcome;
 use mtp_store::{NewAuditEvent, Store};
 use sea_orm::{ConnectionTrait, Database};
 
-use crate::helpers::{TestApp, spawn_on};
+use crate::helpers::{Login, TestApp, spawn_on};
 use crate::on_both;
 
 fn event(org: uuid::Uuid, n: usize) -> NewAuditEvent {
@@ -133,4 +133,110 @@ async fn nobody_can_edit_the_trail_and_tampering_is_detected(app: TestApp) {
 on_both!(
     tamper_evidence,
     nobody_can_edit_the_trail_and_tampering_is_detected
+);
+
+/// The demo's worker of Almere Haven, with a password to sign in with.
+async fn haven_worker(app: &TestApp) -> Login {
+    let email = "wijkwerker.haven@almere.demo.meettheparents.nl";
+    let account = app
+        .store
+        .account_by_email(&mtp_domain::Email::parse(email).unwrap_or_else(|_| panic!()))
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| panic!("the demo has a worker in Almere Haven"));
+    let password = "wachtwoord-van-haven";
+    app.store
+        .set_password(
+            account.org_id,
+            account.id,
+            &mtp_domain::NewPassword::parse(password).unwrap_or_else(|_| panic!()),
+            false,
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    Login {
+        email: email.into(),
+        password: password.into(),
+    }
+}
+
+/// Issue #14, finding 10: a coordinator reads the trail of their own neighbourhoods, their
+/// own actions, and what happened to the accounts they manage (decision (aj)); not what
+/// happens in another neighbourhood, nor the sign-ins of its worker or of the administrator.
+async fn a_coordinator_reads_the_trail_of_their_own_neighbourhoods(app: TestApp) {
+    let logins = app.demo().await;
+    let t = app.org("Almere").await;
+    let haven = app.neighbourhood(&t, "Almere Haven").await;
+    let family = crate::activities::family_in(&app, &t, haven, &[("Wendelien", None)], None).await;
+    let poort = mtp_store::HouseholdFilter {
+        neighbourhood_id: Some(app.neighbourhood(&t, "Almere Poort").await),
+        ..Default::default()
+    };
+    let (rows, _) = app
+        .store
+        .households(&t, &poort, 1, 0)
+        .await
+        .unwrap_or_default();
+    let poort_family = rows
+        .first()
+        .map(|h| h.id)
+        .unwrap_or_else(|| panic!("the demo has families in Poort"));
+
+    let mut sem = app.client();
+    sem.login(&haven_worker(&app).await).await;
+    assert_eq!(
+        sem.get(&format!("/households/{family}")).await.status,
+        reqwest::StatusCode::OK
+    );
+    let mut fatima = app.client();
+    fatima.login(&logins["worker"]).await;
+    assert_eq!(
+        fatima
+            .get(&format!("/households/{poort_family}"))
+            .await
+            .status,
+        reqwest::StatusCode::OK
+    );
+    let mut admin = app.client();
+    admin.login(&logins["admin"]).await;
+    let mut c = app.client();
+    c.login(&logins["coordinator"]).await;
+
+    let viewed = c.get("/audit?action=household.viewed").await.body;
+    assert!(
+        viewed.contains("Fatima el Amrani"),
+        "Poort's worker: {viewed}"
+    );
+    assert!(!viewed.contains("Sem de Boer"), "Haven's worker: {viewed}");
+    assert_eq!(
+        viewed.matches("<td>household.viewed</td>").count(),
+        1,
+        "one view in Poort, none of the family of Haven: {viewed}"
+    );
+    let sign_ins = c.get("/audit?action=login.succeeded").await.body;
+    assert!(
+        sign_ins.contains("Fatima el Amrani") && sign_ins.contains("Carla Jansen"),
+        "the worker they manage, and themselves: {sign_ins}"
+    );
+    assert!(
+        !sign_ins.contains("Sem de Boer") && !sign_ins.contains("Bram Beheer"),
+        "not Haven's worker, not the administrator: {sign_ins}"
+    );
+    // The administrator reads the whole organisation.
+    let all = admin.get("/audit?action=household.viewed").await.body;
+    assert!(
+        all.contains("Fatima el Amrani") && all.contains("Sem de Boer"),
+        "{all}"
+    );
+    assert_eq!(all.matches("<td>household.viewed</td>").count(), 2);
+    let all = admin.get("/audit?action=login.succeeded").await.body;
+    assert!(
+        all.contains("Sem de Boer") && all.contains("Carla Jansen"),
+        "{all}"
+    );
+}
+on_both!(
+    coordinator_trail,
+    a_coordinator_reads_the_trail_of_their_own_neighbourhoods
 );

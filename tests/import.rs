@@ -7,9 +7,22 @@ use crate::helpers::{Client, Res, TestApp};
 use crate::on_both;
 
 pub(crate) async fn upload(c: &mut Client, name: &str, bytes: Vec<u8>) -> Res {
+    upload_to(c, name, bytes, None).await
+}
+
+/// Upload for one neighbourhood (needed when the account has more than one).
+async fn upload_to(
+    c: &mut Client,
+    name: &str,
+    bytes: Vec<u8>,
+    neighbourhood: Option<uuid::Uuid>,
+) -> Res {
     c.get("/households/import").await;
     let part = reqwest::multipart::Part::bytes(bytes).file_name(name.to_string());
-    let form = reqwest::multipart::Form::new().part("file", part);
+    let mut form = reqwest::multipart::Form::new().part("file", part);
+    if let Some(nb) = neighbourhood {
+        form = form.text("neighbourhood", nb.to_string());
+    }
     let r = c
         .http
         .post(format!("{}/households/import?_csrf={}", c.base, c.csrf))
@@ -437,3 +450,122 @@ on_both!(
     progress_script,
     the_progress_script_is_told_the_next_page_instead_of_redirected
 );
+
+/// Upload a sheet, keep the columns (first name, last name, phone) and give the check page.
+async fn checked(c: &mut Client, csv: &str, neighbourhood: Option<uuid::Uuid>) -> (String, String) {
+    let r = upload_to(c, "wijk.csv", csv.as_bytes().to_vec(), neighbourhood).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let id = r
+        .location
+        .trim_start_matches("/households/import/")
+        .trim_end_matches("/columns")
+        .to_string();
+    c.get(&r.location).await;
+    c.post(
+        &format!("/households/import/{id}/columns"),
+        &[("first_name", "0"), ("last_name", "1"), ("phone", "2")],
+    )
+    .await;
+    let check = c.get(&format!("/households/import/{id}/check")).await.body;
+    (id, check)
+}
+
+/// Issue #14, finding 4: the duplicate check looks only within the importer's reach. A worker
+/// of Almere Poort learns nothing about a family of Almere Haven with the same phone number:
+/// the row is new. A coordinator of Poort gets one sentence without any detail, and only
+/// that; the administrator, who reaches Haven, sees the duplicate. The import never touches
+/// the family of Haven.
+async fn the_duplicate_check_stays_within_reach(app: TestApp) {
+    let logins = app.demo().await;
+    let t = app.org("Almere").await;
+    let haven = app.neighbourhood(&t, "Almere Haven").await;
+    let poort = app.neighbourhood(&t, "Almere Poort").await;
+    let family = crate::activities::family_in(
+        &app,
+        &t,
+        haven,
+        &[("Wendelien", Some("06-55501234"))],
+        Some("Havenkind"),
+    )
+    .await;
+    // Row 2 matches only the family of Haven; row 3 a family of Poort (the demo's).
+    let csv = "Voornaam;Achternaam;Telefoon\r\n\
+               Anna;Nieuwkomer;0655501234\r\n\
+               Priya;Pinas;06-00000001\r\n";
+    let hint = "Misschien staat dit gezin al in een andere wijk.";
+
+    let mut c = app.client();
+    c.login(&logins["coordinator"]).await;
+    let (_, check) = checked(&mut c, csv, None).await;
+    assert!(check.contains("Goed / met een fout: 1/1."), "{check}");
+    assert!(
+        check.contains(hint),
+        "the coordinator hears there may be more: {check}"
+    );
+    assert!(
+        !check.contains("Wendelien") && !check.contains("Haveman") && !check.contains("Haven"),
+        "but nothing about whom or where: {check}"
+    );
+
+    let mut a = app.client();
+    a.login(&logins["admin"]).await;
+    let (_, check) = checked(&mut a, csv, Some(poort)).await;
+    assert!(
+        check.contains("Goed / met een fout: 0/2."),
+        "the administrator reaches Haven: a duplicate there is a duplicate: {check}"
+    );
+
+    let mut w = app.client();
+    w.login(&logins["worker"]).await;
+    let (id, check) = checked(&mut w, csv, None).await;
+    assert!(
+        check.contains("Goed / met een fout: 1/1."),
+        "for the worker of Poort, Anna is new: {check}"
+    );
+    assert!(check.contains("Bestaat al in het systeem."), "{check}");
+    assert!(!check.contains(hint), "no hint for a worker: {check}");
+    assert!(
+        !check.contains("0655501234")
+            && !check.contains("06-55501234")
+            && !check.contains("55501234"),
+        "the number of the family of Haven is not on the page: {check}"
+    );
+    w.post(
+        &format!("/households/import/{id}/check"),
+        &[("only_good", "yes")],
+    )
+    .await;
+    w.get(&format!("/households/import/{id}/confirm")).await;
+    let r = w
+        .post(
+            &format!("/households/import/{id}/confirm"),
+            &[("consent_data", "yes"), ("consent_method", "paper")],
+        )
+        .await;
+    assert_eq!(r.location, "/households", "{}", r.body);
+    let list = w.get("/households?q=0655501234").await.body;
+    assert!(
+        list.contains("Anna Nieuwkomer") && !list.contains("Wendelien"),
+        "a new household of Poort; Haven's stays out of sight: {list}"
+    );
+    let kept = app
+        .store
+        .household(&t, family)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(kept.neighbourhood_id, haven);
+    assert_eq!(
+        kept.parents
+            .iter()
+            .map(|p| p.full_name())
+            .collect::<Vec<_>>(),
+        vec!["Wendelien Haveman".to_string()],
+        "the import did not touch the family of Haven"
+    );
+    assert!(
+        kept.events.iter().all(|e| e.kind == "registered"),
+        "nothing on its timeline but its registration: {:?}",
+        kept.events
+    );
+}
+on_both!(duplicate_reach, the_duplicate_check_stays_within_reach);

@@ -52,6 +52,14 @@ impl Role {
         matches!(self, Role::Admin | Role::Researcher)
     }
 
+    /// Whether this role may be told, without any detail, that a family in a sheet it imports
+    /// is possibly registered in a neighbourhood out of its reach. Coordination can follow
+    /// that up with the administrator; anyone else learns nothing of families out of reach,
+    /// not even that they exist.
+    pub fn may_hear_of_families_elsewhere(self) -> bool {
+        matches!(self, Role::Admin | Role::Coordinator)
+    }
+
     /// Which roles this role may give to an account, and so which accounts it may manage.
     /// A coordinator manages the people who work in their neighbourhoods. Creating or
     /// changing administrators, coordinators and researchers (who see the whole organisation)
@@ -109,6 +117,15 @@ mod tests {
         for r in [Role::Worker, Role::Host, Role::Partner, Role::Researcher] {
             assert!(Role::ALL.iter().all(|o| !r.may_grant(*o)), "{r:?}");
         }
+    }
+
+    #[test]
+    fn only_coordination_hears_of_families_out_of_reach() {
+        let told: Vec<Role> = Role::ALL
+            .into_iter()
+            .filter(|r| r.may_hear_of_families_elsewhere())
+            .collect();
+        assert_eq!(told, vec![Role::Admin, Role::Coordinator]);
     }
 
     #[test]

@@ -447,8 +447,9 @@ impl Store {
             .collect())
     }
 
-    /// Register a household for an activity (for a series: for every session). The audience
-    /// rule is asked first; when the activity is full the household goes on the waiting list.
+    /// Register a household for an activity (for a series: for every session). The household
+    /// must be of the activity's neighbourhood; then the audience rule is asked; when the
+    /// activity is full the household goes on the waiting list.
     pub async fn register(
         &self,
         tenant: &Tenant,
@@ -458,7 +459,7 @@ impl Store {
     ) -> Result<Registered> {
         let a = self.activity_row(tenant, activity_id).await?;
         let h = self.household_row(tenant, household_id).await?;
-        if h.anonymised_at.is_some() {
+        if h.anonymised_at.is_some() || h.neighbourhood_id != a.neighbourhood_id {
             return Err(StoreError::NotFound);
         }
         self.check_audience(&a, &h).await?;
@@ -551,11 +552,14 @@ impl Store {
         household_id: Uuid,
     ) -> Result<Vec<Uuid>> {
         let a = self.activity_row(tenant, activity_id).await?;
+        // Within reach only; a family that moved to another neighbourhood of the tenant's can
+        // still be taken off the list.
+        let h = self.household_row(tenant, household_id).await?;
         let txn = self.db.begin().await?;
         let gone = registration::Entity::delete_many()
             .filter(registration::Column::OrgId.eq(a.org_id))
             .filter(registration::Column::ActivityId.eq(a.id))
-            .filter(registration::Column::HouseholdId.eq(household_id))
+            .filter(registration::Column::HouseholdId.eq(h.id))
             .exec(&txn)
             .await?;
         if gone.rows_affected == 0 {
@@ -564,7 +568,7 @@ impl Store {
         crate::households::add_event(
             &txn,
             a.org_id,
-            household_id,
+            h.id,
             actor,
             "activity_unregistered",
             &a.name,
@@ -607,8 +611,8 @@ impl Store {
         Ok(up)
     }
 
-    /// The households on an activity's list, registered first, then the waiting list in the
-    /// order they came.
+    /// The households on an activity's list within the tenant's reach, registered first, then
+    /// the waiting list in the order they came.
     pub async fn registrants(&self, tenant: &Tenant, activity_id: Uuid) -> Result<Vec<Registrant>> {
         let a = self.activity_row(tenant, activity_id).await?;
         let rows = registration::Entity::find()
@@ -618,13 +622,15 @@ impl Store {
             .all(&self.db)
             .await?;
         let ids: Vec<Uuid> = rows.iter().map(|r| r.household_id).collect();
-        let names = self.first_names(a.org_id, &ids).await?;
+        let names = self.first_names(tenant, &ids).await?;
         let mut out: Vec<Registrant> = rows
             .into_iter()
-            .map(|r| Registrant {
-                first_names: names.get(&r.household_id).cloned().unwrap_or_default(),
-                household_id: r.household_id,
-                waiting: r.state == "waiting",
+            .filter_map(|r| {
+                Some(Registrant {
+                    first_names: names.get(&r.household_id)?.clone(),
+                    household_id: r.household_id,
+                    waiting: r.state == "waiting",
+                })
             })
             .collect();
         out.sort_by_key(|r| r.waiting);
@@ -672,7 +678,8 @@ impl Store {
         Ok(n)
     }
 
-    /// Put a household on a tailored activity's invitation list.
+    /// Put a household of the activity's neighbourhood on a tailored activity's invitation
+    /// list.
     pub async fn invite(
         &self,
         tenant: &Tenant,
@@ -681,6 +688,9 @@ impl Store {
     ) -> Result<()> {
         let a = self.activity_row(tenant, activity_id).await?;
         let h = self.household_row(tenant, household_id).await?;
+        if h.neighbourhood_id != a.neighbourhood_id {
+            return Err(StoreError::NotFound);
+        }
         activity_invite::Entity::insert(activity_invite::ActiveModel {
             org_id: Set(a.org_id),
             activity_id: Set(a.id),

@@ -2,15 +2,16 @@
 
 use chrono::{DateTime, Utc};
 use mtp_domain::audit::{AuditFields, GENESIS, chain_hash};
+use mtp_domain::{Role, Tenant};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, IdenStatic, QueryFilter, QueryOrder, QuerySelect,
-    QueryTrait, Set,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, IdenStatic, JoinType, QueryFilter,
+    QueryOrder, QuerySelect, QueryTrait, Set,
 };
 use std::collections::HashMap;
 use uuid::Uuid;
 
-use crate::entities::{account, audit_event, audit_head};
+use crate::entities::{account, account_neighbourhood, audit_event, audit_head};
 use crate::{Result, Store, now};
 
 /// An event to record. `detail` must never hold personal data: ids and codes only.
@@ -214,14 +215,87 @@ impl Store {
         Ok(())
     }
 
-    /// The newest events of an organisation that match the filter, at most `limit`.
+    /// The newest events of an organisation that match the filter, at most `limit`: the
+    /// whole trail, for an administrator, the CLI and tests.
     pub async fn audit_entries(
         &self,
         org_id: Uuid,
         f: &AuditFilter,
         limit: u64,
     ) -> Result<Vec<AuditEntry>> {
+        self.audit_query(org_id, None, f, limit).await
+    }
+
+    /// The events `viewer` may read, as [`Store::audit_entries`]. A role that sees the whole
+    /// organisation reads its whole trail. Anyone else (a coordinator) reads the events of
+    /// their neighbourhoods, their own actions, and the events without a neighbourhood about
+    /// their own account or an account they manage: one that shares a neighbourhood with them
+    /// and has a role they may grant (decisions (j) and (aj)). The reach is part of the one
+    /// query, so a page still costs the same statements.
+    pub async fn audit_entries_for(
+        &self,
+        tenant: &Tenant,
+        viewer: Uuid,
+        f: &AuditFilter,
+        limit: u64,
+    ) -> Result<Vec<AuditEntry>> {
+        if tenant.role.sees_whole_organisation() {
+            return self.audit_query(tenant.org_id, None, f, limit).await;
+        }
+        let roles: Vec<&str> = Role::ALL
+            .into_iter()
+            .filter(|r| tenant.role.may_grant(*r))
+            .map(Role::as_str)
+            .collect();
+        let mut accounts: Vec<Uuid> = if roles.is_empty() || tenant.neighbourhoods.is_empty() {
+            Vec::new()
+        } else {
+            account_neighbourhood::Entity::find()
+                .select_only()
+                .column(account_neighbourhood::Column::AccountId)
+                .distinct()
+                .join(
+                    JoinType::InnerJoin,
+                    account_neighbourhood::Entity::belongs_to(account::Entity)
+                        .from(account_neighbourhood::Column::AccountId)
+                        .to(account::Column::Id)
+                        .into(),
+                )
+                .filter(account_neighbourhood::Column::OrgId.eq(tenant.org_id))
+                .filter(account::Column::OrgId.eq(tenant.org_id))
+                .filter(
+                    account_neighbourhood::Column::NeighbourhoodId
+                        .is_in(tenant.neighbourhoods.clone()),
+                )
+                .filter(account::Column::Role.is_in(roles))
+                .into_tuple()
+                .all(&self.db)
+                .await?
+        };
+        accounts.push(viewer);
+        let reach = Condition::any()
+            .add(audit_event::Column::NeighbourhoodId.is_in(tenant.neighbourhoods.clone()))
+            .add(audit_event::Column::ActorId.eq(viewer))
+            .add(
+                Condition::all()
+                    .add(audit_event::Column::NeighbourhoodId.is_null())
+                    .add(audit_event::Column::ObjectType.eq("account"))
+                    .add(audit_event::Column::ObjectId.is_in(accounts)),
+            );
+        self.audit_query(tenant.org_id, Some(reach), f, limit).await
+    }
+
+    async fn audit_query(
+        &self,
+        org_id: Uuid,
+        reach: Option<Condition>,
+        f: &AuditFilter,
+        limit: u64,
+    ) -> Result<Vec<AuditEntry>> {
         let mut q = audit_event::Entity::find().filter(audit_event::Column::OrgId.eq(org_id));
+        if let Some(reach) = reach {
+            q = q.filter(reach);
+        }
         if let Some(a) = &f.action {
             q = q.filter(audit_event::Column::Action.eq(a.clone()));
         }

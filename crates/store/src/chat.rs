@@ -82,7 +82,8 @@ impl Store {
             latest.insert(r.household_id, r);
         }
         let ids: Vec<Uuid> = latest.keys().copied().collect();
-        let names = self.first_names(tenant.org_id, &ids).await?;
+        // A member who moved to a neighbourhood out of the reader's reach drops off the list.
+        let names = self.first_names(tenant, &ids).await?;
         let mut out: Vec<ChatMember> = latest
             .into_values()
             .filter(|m| m.left_at.is_none_or(|l| l >= since))

@@ -407,7 +407,12 @@ impl Store {
             None => None,
         };
         let h = self.household_row(tenant, c.household_id).await?;
-        if h.anonymised_at.is_some() {
+        // A contact about a session counts for that session's figures: only for a family of
+        // its neighbourhood.
+        let elsewhere = s
+            .as_ref()
+            .is_some_and(|s| s.neighbourhood_id != h.neighbourhood_id);
+        if h.anonymised_at.is_some() || elsewhere {
             return Err(StoreError::NotFound);
         }
         if let (Some(s), Some(answer)) = (&s, c.outcome.rsvp()) {

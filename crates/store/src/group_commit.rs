@@ -7,7 +7,8 @@
 //! them.
 //!
 //! The handler queues a tap without reading anything: the checks (session in reach and not
-//! cancelled, a host's "from today on", household in the organisation and in the audience)
+//! cancelled, a host's "from today on", household in reach, of the session's neighbourhood
+//! and in the audience)
 //! and the writes (keys, attendance, last attendance, audit entries) are a fixed number of
 //! set-based statements per group, not a few per tap. On SQLite every statement is a round
 //! trip to sqlx's worker thread, and those hand-overs, not the work, set the pace
@@ -64,6 +65,7 @@ struct SessionFacts {
 /// What the group needs to know of a household.
 struct HouseholdFacts {
     org_id: Uuid,
+    neighbourhood_id: Uuid,
     kind: HouseholdKind,
     erased: bool,
 }
@@ -188,8 +190,9 @@ async fn checked_writes(
         })
         .collect();
 
-    // The household: of the organisation, not erased, and (unless the tap is an undo) in the
-    // activity's audience; tailored activities ask their invitation list.
+    // The household: within the tapper's reach, not erased, and (unless the tap is an undo)
+    // of the session's neighbourhood and in the activity's audience; tailored activities ask
+    // their invitation list. A household out of reach is answered like an id nobody has.
     let wanted: BTreeSet<Uuid> = open(&answers, &taps)
         .map(|(_, t)| t.checkin.household_id)
         .collect();
@@ -205,9 +208,16 @@ async fn checked_writes(
             continue;
         }
         let c = &t.checkin;
-        let h = households
-            .get(&c.household_id)
-            .filter(|h| h.org_id == t.tenant.org_id && !h.erased);
+        let s = sessions.get(&c.session_id);
+        let h = households.get(&c.household_id).filter(|h| {
+            h.org_id == t.tenant.org_id
+                && !h.erased
+                && t.tenant.may_see_neighbourhood(h.org_id, h.neighbourhood_id)
+                // A session's list is read by everyone who reaches the session (its host too),
+                // so only its own neighbourhood's families go on it. An undo only takes a
+                // family off, also one that has moved since.
+                && (c.status.is_none() || s.is_some_and(|s| s.neighbourhood_id == h.neighbourhood_id))
+        });
         let Some(h) = h else {
             answers[i] = Some(Err(StoreError::NotFound));
             continue;
@@ -215,7 +225,7 @@ async fn checked_writes(
         if c.status.is_none() {
             continue;
         }
-        if let Some(s) = sessions.get(&c.session_id) {
+        if let Some(s) = s {
             let on_list = invited.contains(&(s.activity_id, c.household_id));
             if let Err(r) = may_join(s.audience, h.kind, on_list) {
                 answers[i] = Some(Err(StoreError::Refused(r.key())));
@@ -510,6 +520,9 @@ async fn sessions_of(
         .collect())
 }
 
+/// id, org, neighbourhood, kind, erased at.
+type HouseholdRow = (Uuid, Uuid, Uuid, String, Option<DateTime<Utc>>);
+
 /// The group's households, in one query: only what the checks need.
 async fn households_of(
     txn: &DatabaseTransaction,
@@ -519,10 +532,11 @@ async fn households_of(
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
-    let rows: Vec<(Uuid, Uuid, String, Option<DateTime<Utc>>)> = household::Entity::find()
+    let rows: Vec<HouseholdRow> = household::Entity::find()
         .select_only()
         .column(household::Column::Id)
         .column(household::Column::OrgId)
+        .column(household::Column::NeighbourhoodId)
         .column(household::Column::Kind)
         .column(household::Column::AnonymisedAt)
         .filter(household::Column::OrgId.is_in(orgs.iter().copied()))
@@ -532,9 +546,10 @@ async fn households_of(
         .await?;
     Ok(rows
         .into_iter()
-        .map(|(id, org_id, kind, anonymised_at)| {
+        .map(|(id, org_id, neighbourhood_id, kind, anonymised_at)| {
             let facts = HouseholdFacts {
                 org_id,
+                neighbourhood_id,
                 kind: HouseholdKind::parse(&kind).unwrap_or(HouseholdKind::MultiParent),
                 erased: anonymised_at.is_some(),
             };

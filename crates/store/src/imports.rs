@@ -1,6 +1,6 @@
 //! Import batches and the all-or-nothing commit of many households at once.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use mtp_domain::consent::{CURRENT_TEXT_VERSION, Purpose};
 use mtp_domain::{HouseholdStatus, Tenant};
@@ -31,14 +31,25 @@ pub struct ImportBatch {
     pub committed: bool,
 }
 
-/// What is already registered, to flag duplicates: phone numbers (E.164), e-mail addresses
-/// and full names, lower-cased. Only the contacts of households that share something with
-/// the sheet (see [`ContactKeys`]), not the whole register.
+/// Phone numbers (E.164), e-mail addresses and full names, lower-cased.
 #[derive(Debug, Default)]
-pub struct KnownContacts {
+pub struct Contacts {
     pub phones: HashSet<String>,
     pub emails: HashSet<String>,
     pub names: HashSet<String>,
+}
+
+/// What is already registered, to flag duplicates. Only the contacts of households that
+/// share something with the sheet (see [`ContactKeys`]), not the whole register.
+#[derive(Debug, Default)]
+pub struct KnownContacts {
+    /// Of the live households within the importer's reach: a match is a duplicate.
+    pub reach: Contacts,
+    /// Of the live households of the organisation out of the importer's reach, for a role that
+    /// may hear, without any detail, that a family is possibly registered elsewhere
+    /// (`Role::may_hear_of_families_elsewhere`). Empty for everyone else: for a worker such a
+    /// family does not exist.
+    pub elsewhere: Contacts,
 }
 
 /// What a sheet's rows are matched on against the register: phone numbers (E.164), e-mail
@@ -50,8 +61,8 @@ pub struct ContactKeys {
     pub names: BTreeSet<(String, String)>,
 }
 
-/// A parent's first name, last name, phone number and e-mail address, as stored.
-type ParentContact = (String, Option<String>, Option<String>, Option<String>);
+/// A parent's household, first name, last name, phone number and e-mail address, as stored.
+type ParentContact = (Uuid, String, Option<String>, Option<String>, Option<String>);
 
 /// The longest word of a name as the search table stores it (folded like
 /// `households::name_words`): the most telling one to look a name up by.
@@ -178,9 +189,10 @@ impl Store {
 
     /// The registered contacts that could match `keys`: those of the live households with one
     /// of the phone numbers or e-mail addresses, or with the longest word of a last name among
-    /// their search words (decision (k); a full name that matches has all its words there).
-    /// A few queries per sheet, each with as many keys as a statement may carry, instead of
-    /// reading every parent of the organisation.
+    /// their search words (decision (k); a full name that matches has all its words there),
+    /// split by the tenant's reach (see [`KnownContacts`]). A few queries per sheet, each with
+    /// as many keys as a statement may carry, instead of reading every parent of the
+    /// organisation; the reach is a column of a query that runs anyway.
     pub async fn known_contacts(
         &self,
         tenant: &Tenant,
@@ -232,43 +244,59 @@ impl Store {
             candidates.extend(found);
         }
         let candidates: Vec<Uuid> = candidates.into_iter().collect();
+        let hint = tenant.role.may_hear_of_families_elsewhere();
         let mut known = KnownContacts::default();
         for chunk in candidates.chunks(per) {
-            let live: Vec<Uuid> = household::Entity::find()
+            let live: Vec<(Uuid, Uuid)> = household::Entity::find()
                 .select_only()
                 .column(household::Column::Id)
+                .column(household::Column::NeighbourhoodId)
                 .filter(household::Column::OrgId.eq(org_id))
                 .filter(household::Column::AnonymisedAt.is_null())
                 .filter(household::Column::Id.is_in(chunk.iter().copied()))
                 .into_tuple()
                 .all(&self.db)
                 .await?;
-            if live.is_empty() {
+            // Household → within reach. Out of reach and no hint allowed: not read at all.
+            let within: HashMap<Uuid, bool> = live
+                .into_iter()
+                .filter_map(|(id, nb)| {
+                    let within = tenant.may_see_neighbourhood(org_id, nb);
+                    (within || hint).then_some((id, within))
+                })
+                .collect();
+            if within.is_empty() {
                 continue;
             }
             let rows: Vec<ParentContact> = parent::Entity::find()
                 .select_only()
+                .column(parent::Column::HouseholdId)
                 .column(parent::Column::FirstName)
                 .column(parent::Column::LastName)
                 .column(parent::Column::Phone)
                 .column(parent::Column::Email)
                 .filter(parent::Column::OrgId.eq(org_id))
-                .filter(parent::Column::HouseholdId.is_in(live))
+                .filter(parent::Column::HouseholdId.is_in(within.keys().copied()))
                 .into_tuple()
                 .all(&self.db)
                 .await?;
-            for (first_name, last_name, phone, email) in rows {
+            for (household_id, first_name, last_name, phone, email) in rows {
+                let set = if within.get(&household_id).copied().unwrap_or(false) {
+                    &mut known.reach
+                } else {
+                    &mut known.elsewhere
+                };
                 if let Some(phone) = phone {
-                    known.phones.insert(phone);
+                    set.phones.insert(phone);
                 }
                 if let Some(email) = email {
-                    known.emails.insert(email.to_lowercase());
+                    set.emails.insert(email.to_lowercase());
                 }
                 let name = match &last_name {
                     Some(l) => format!("{first_name} {l}"),
                     None => first_name,
                 };
-                known.names.insert(name.to_lowercase());
+                set.names.insert(name.to_lowercase());
             }
         }
         Ok(known)
@@ -276,6 +304,9 @@ impl Store {
 
     /// Create all households of an import in one transaction: all or nothing. The batch is
     /// marked committed in the same transaction, so a second click creates nothing twice.
+    /// An import only inserts, into the batch's own neighbourhood (which the tenant reaches):
+    /// it never changes a household that is already registered, in reach or not, so a row
+    /// that matched a family the importer cannot see becomes a household of its own.
     pub async fn commit_import(
         &self,
         tenant: &Tenant,
@@ -284,10 +315,10 @@ impl Store {
         drafts: &[HouseholdDraft],
     ) -> Result<Option<usize>> {
         let b = self.import_batch(tenant, batch_id).await?;
-        if drafts
-            .iter()
-            .any(|d| !tenant.may_see_neighbourhood(tenant.org_id, d.neighbourhood_id))
-        {
+        if drafts.iter().any(|d| {
+            d.neighbourhood_id != b.neighbourhood_id
+                || !tenant.may_see_neighbourhood(tenant.org_id, d.neighbourhood_id)
+        }) {
             return Err(StoreError::NotFound);
         }
         let org_id = tenant.org_id;

@@ -278,46 +278,70 @@ impl Store {
     pub async fn run_retention_as_of(&self, as_of: DateTime<Utc>) -> Result<Vec<RetentionReport>> {
         let mut reports = Vec::new();
         for org in self.organisations().await? {
-            let ran_at = now();
-            let cutoff = as_of - Duration::days(i64::from(org.retention_months) * 30);
-            let mut anonymised = 0u32;
-            for id in self.retention_candidates(org.id, cutoff).await? {
-                let txn = self.db.begin().await?;
-                let done = anonymise(&txn, org.id, id, None, "retention").await?;
-                txn.commit().await?;
-                if done {
-                    anonymised += 1;
-                    self.audit(NewAuditEvent {
-                        org_id: org.id,
-                        actor_id: None,
-                        actor_role: "system".into(),
-                        action: "household.anonymised".into(),
-                        object_type: "household".into(),
-                        object_id: Some(id),
-                        neighbourhood_id: None,
-                        outcome: Outcome::Allowed,
-                        detail: format!("retention_months={}", org.retention_months),
-                    })
-                    .await?;
-                }
-            }
-            retention_run::ActiveModel {
-                id: Set(Uuid::now_v7()),
-                org_id: Set(org.id),
-                ran_at: Set(ran_at),
-                cutoff: Set(cutoff),
-                anonymised: Set(i32::try_from(anonymised).unwrap_or(i32::MAX)),
-            }
-            .insert(&self.db)
-            .await?;
-            reports.push(RetentionReport {
-                org_id: org.id,
-                ran_at,
-                cutoff,
-                anonymised,
-            });
+            reports.push(self.retention_of(&org, as_of).await?);
         }
         Ok(reports)
+    }
+
+    /// The retention job for one organisation only: what its administrator may start. The
+    /// other organisations of the installation keep their own timer.
+    pub async fn run_retention_for(&self, org_id: Uuid) -> Result<RetentionReport> {
+        self.run_retention_for_as_of(org_id, now()).await
+    }
+
+    /// [`Store::run_retention_for`] as if the clock said `as_of`.
+    pub async fn run_retention_for_as_of(
+        &self,
+        org_id: Uuid,
+        as_of: DateTime<Utc>,
+    ) -> Result<RetentionReport> {
+        let org = self.organisation(org_id).await?;
+        self.retention_of(&org, as_of).await
+    }
+
+    async fn retention_of(
+        &self,
+        org: &crate::Organisation,
+        as_of: DateTime<Utc>,
+    ) -> Result<RetentionReport> {
+        let ran_at = now();
+        let cutoff = as_of - Duration::days(i64::from(org.retention_months) * 30);
+        let mut anonymised = 0u32;
+        for id in self.retention_candidates(org.id, cutoff).await? {
+            let txn = self.db.begin().await?;
+            let done = anonymise(&txn, org.id, id, None, "retention").await?;
+            txn.commit().await?;
+            if done {
+                anonymised += 1;
+                self.audit(NewAuditEvent {
+                    org_id: org.id,
+                    actor_id: None,
+                    actor_role: "system".into(),
+                    action: "household.anonymised".into(),
+                    object_type: "household".into(),
+                    object_id: Some(id),
+                    neighbourhood_id: None,
+                    outcome: Outcome::Allowed,
+                    detail: format!("retention_months={}", org.retention_months),
+                })
+                .await?;
+            }
+        }
+        retention_run::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            org_id: Set(org.id),
+            ran_at: Set(ran_at),
+            cutoff: Set(cutoff),
+            anonymised: Set(i32::try_from(anonymised).unwrap_or(i32::MAX)),
+        }
+        .insert(&self.db)
+        .await?;
+        Ok(RetentionReport {
+            org_id: org.id,
+            ran_at,
+            cutoff,
+            anonymised,
+        })
     }
 
     /// The latest retention runs of an organisation, newest first.

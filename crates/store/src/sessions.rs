@@ -132,8 +132,9 @@ pub enum CheckinOutcome {
 
 /// A tap as the handler hands it over. Every check runs inside the group commit's
 /// transaction, set-based for the whole group: the session within the tenant's reach and not
-/// cancelled, a host's "from today on", the household in the organisation and not erased, and
-/// (for anything but an undo) in the activity's audience.
+/// cancelled, a host's "from today on", the household within the tenant's reach and not
+/// erased, and (for anything but an undo) of the session's neighbourhood and in the
+/// activity's audience.
 #[derive(Debug, Clone)]
 pub struct Tap {
     pub tenant: Tenant,
@@ -225,21 +226,49 @@ impl Store {
         }
     }
 
-    /// First names of households, "Sanne & Ahmed" for two parents.
+    /// First names of the households within the tenant's reach, "Sanne & Ahmed" for two
+    /// parents. A household out of reach is left out, as one that does not exist; the reach
+    /// is a filter of the same query, not a read of its own.
     pub(crate) async fn first_names(
         &self,
-        org_id: Uuid,
+        tenant: &Tenant,
         ids: &[Uuid],
     ) -> Result<HashMap<Uuid, String>> {
-        Ok(self
-            .parents_of(org_id, ids)
-            .await?
-            .into_iter()
-            .map(|(k, v)| {
-                let names: Vec<String> = v.into_iter().map(|(_, name)| name).collect();
-                (k, names.join(" & "))
-            })
-            .collect())
+        let mut out: HashMap<Uuid, String> = HashMap::new();
+        for chunk in ids.chunks(500) {
+            let mut q = parent::Entity::find()
+                .select_only()
+                .column(parent::Column::HouseholdId)
+                .column(parent::Column::FirstName)
+                .join(
+                    JoinType::InnerJoin,
+                    parent::Entity::belongs_to(household::Entity)
+                        .from(parent::Column::HouseholdId)
+                        .to(household::Column::Id)
+                        .into(),
+                )
+                .filter(parent::Column::OrgId.eq(tenant.org_id))
+                .filter(household::Column::OrgId.eq(tenant.org_id))
+                .filter(parent::Column::HouseholdId.is_in(chunk.to_vec()));
+            if !tenant.role.sees_whole_organisation() {
+                q = q.filter(
+                    household::Column::NeighbourhoodId.is_in(tenant.neighbourhoods.clone()),
+                );
+            }
+            let rows: Vec<(Uuid, String)> = q
+                .order_by_asc(parent::Column::Position)
+                .into_tuple()
+                .all(&self.db)
+                .await?;
+            for (household_id, name) in rows {
+                let names = out.entry(household_id).or_default();
+                if !names.is_empty() {
+                    names.push_str(" & ");
+                }
+                names.push_str(&name);
+            }
+        }
+        Ok(out)
     }
 
     /// The parents (id, first name) of households, in their order on the household.
@@ -268,17 +297,18 @@ impl Store {
         Ok(out)
     }
 
-    /// Kind and "erased" of households, by id.
+    /// Neighbourhood, kind and "erased" of households, by id.
     async fn household_kinds(
         &self,
         org_id: Uuid,
         ids: &[Uuid],
-    ) -> Result<HashMap<Uuid, (String, bool)>> {
+    ) -> Result<HashMap<Uuid, (Uuid, String, bool)>> {
         let mut out = HashMap::new();
         for chunk in ids.chunks(500) {
-            let rows: Vec<(Uuid, String, Option<DateTime<Utc>>)> = household::Entity::find()
+            let rows: Vec<(Uuid, Uuid, String, Option<DateTime<Utc>>)> = household::Entity::find()
                 .select_only()
                 .column(household::Column::Id)
+                .column(household::Column::NeighbourhoodId)
                 .column(household::Column::Kind)
                 .column(household::Column::AnonymisedAt)
                 .filter(household::Column::OrgId.eq(org_id))
@@ -288,7 +318,9 @@ impl Store {
                 .await?;
             out.extend(
                 rows.into_iter()
-                    .map(|(id, kind, erased)| (id, (kind, erased.is_some()))),
+                    .map(|(id, neighbourhood_id, kind, erased)| {
+                        (id, (neighbourhood_id, kind, erased.is_some()))
+                    }),
             );
         }
         Ok(out)
@@ -444,7 +476,12 @@ impl Store {
         let mut lines: Vec<SessionLine> = lines
             .into_values()
             .filter_map(|mut l| {
-                let (kind, anonymised) = kinds.get(&l.household_id)?;
+                let (neighbourhood_id, kind, anonymised) = kinds.get(&l.household_id)?;
+                // A row of a family out of the reader's reach (one that moved, or one written
+                // before the neighbourhood was checked) stays for the figures, off the list.
+                if !tenant.may_see_neighbourhood(org, *neighbourhood_id) {
+                    return None;
+                }
                 // An erased household keeps its attendance for the figures, not its place on
                 // the list at the door.
                 if *anonymised && l.attendance.is_none() {
@@ -517,8 +554,9 @@ impl Store {
 
     /// Record one check-in, absence or undo, and its audit entry, in one transaction. A key
     /// seen before makes it a replay that changes nothing. The session must be within the
-    /// tenant's reach and not cancelled, and the household must belong to the activity's
-    /// audience; the group commit checks all of that again in its transaction.
+    /// tenant's reach and not cancelled, and the household within reach, of the session's
+    /// neighbourhood and in the activity's audience; the group commit checks all of that in
+    /// its transaction.
     pub async fn record_attendance(
         &self,
         tenant: &Tenant,
@@ -596,13 +634,19 @@ impl Store {
             let present = Some(AttendanceStatus::Present);
             if !claim_key(&txn, s.org_id, key, s.id, id, present).await? {
                 txn.rollback().await?;
+                // Only a key of this session gives its household back: a key used at a session
+                // of another neighbourhood must not hand over that neighbourhood's family.
                 let first = checkin_key::Entity::find()
                     .filter(checkin_key::Column::OrgId.eq(s.org_id))
                     .filter(checkin_key::Column::Key.eq(key))
+                    .filter(checkin_key::Column::SessionId.eq(s.id))
                     .one(&self.db)
                     .await?
                     .map(|k| k.household_id)
                     .ok_or(StoreError::NotFound)?;
+                // The walk-in may have been merged into a family since, also one of another
+                // neighbourhood.
+                let first = self.household_row(tenant, first).await?.id;
                 return Ok((first, CheckinOutcome::Replayed));
             }
             let c = Checkin {
@@ -716,7 +760,8 @@ impl Store {
 
     /// Record a household's intent for one session ("I'm coming" with how many children and
     /// whether childcare is needed, or "I can't come" with a reason). Intent never touches
-    /// attendance. The audience rule applies to a "yes".
+    /// attendance. The household must be of the session's neighbourhood; the audience rule
+    /// applies to a "yes".
     pub async fn set_rsvp(
         &self,
         tenant: &Tenant,
@@ -726,7 +771,7 @@ impl Store {
     ) -> Result<()> {
         let s = self.session_row(tenant, session_id).await?;
         let h = self.household_row(tenant, household_id).await?;
-        if h.anonymised_at.is_some() {
+        if h.anonymised_at.is_some() || h.neighbourhood_id != s.neighbourhood_id {
             return Err(StoreError::NotFound);
         }
         if answer.coming {
@@ -1030,13 +1075,14 @@ impl Store {
         Ok(by_household.into_values().collect())
     }
 
-    /// First names of households within the tenant's reach, in the order asked.
+    /// First names of households within the tenant's reach, in the order asked; one out of
+    /// reach is left out.
     pub async fn household_first_names(
         &self,
         tenant: &Tenant,
         ids: &[Uuid],
     ) -> Result<Vec<String>> {
-        let names = self.first_names(tenant.org_id, ids).await?;
+        let names = self.first_names(tenant, ids).await?;
         Ok(ids.iter().filter_map(|id| names.get(id).cloned()).collect())
     }
 

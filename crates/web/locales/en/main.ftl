@@ -217,6 +217,7 @@ reset-password-confirm = Are you sure you want to make a new password for { $nam
 
 audit-title = Audit log
 audit-lead = Here you see who did what, and when. Nobody can change this log.
+audit-lead-reach = You see what happened in your neighbourhoods, what you did yourself, and what happened to the accounts of your neighbourhoods.
 audit-caption = Events, newest first
 audit-when = When
 audit-who = Who
@@ -438,6 +439,9 @@ import-kind-unknown = Unknown. Write single-parent or two-parent.
 import-birth-invalid = Write month and year, like 03-2019.
 import-duplicate-existing = Already in the system. Leave this row out.
 import-duplicate-in-file = Appears twice in the file. Leave one row out.
+import-notes-caption = To ask about (you can still import these rows)
+import-col-note = Note
+import-maybe-elsewhere = This family may already be registered in another neighbourhood. Ask your administrator.
 flash-import-done = Done. { $name } households have been imported.
 flash-import-done-before = This import was already done. Nothing was saved twice.
 timeline-imported = Imported from a spreadsheet

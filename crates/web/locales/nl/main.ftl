@@ -217,6 +217,7 @@ reset-password-confirm = Weet je zeker dat je een nieuw wachtwoord wilt maken vo
 
 audit-title = Logboek
 audit-lead = Hier zie je wie wat heeft gedaan en wanneer. Niemand kan dit logboek veranderen.
+audit-lead-reach = Je ziet wat er in jouw wijken gebeurde, wat je zelf deed en wat er met de accounts van jouw wijken gebeurde.
 audit-caption = Gebeurtenissen, nieuwste eerst
 audit-when = Wanneer
 audit-who = Wie
@@ -438,6 +439,9 @@ import-kind-unknown = Onbekend. Schrijf eenoudergezin of meeroudergezin.
 import-birth-invalid = Schrijf maand en jaar, zoals 03-2019.
 import-duplicate-existing = Bestaat al in het systeem. Laat deze rij weg.
 import-duplicate-in-file = Staat twee keer in het bestand. Laat één rij weg.
+import-notes-caption = Om na te vragen (deze rijen kun je wel importeren)
+import-col-note = Let op
+import-maybe-elsewhere = Misschien staat dit gezin al in een andere wijk. Vraag het na bij je beheerder.
 flash-import-done = Klaar. { $name } huishoudens zijn geïmporteerd.
 flash-import-done-before = Deze import was al klaar. Er is niets dubbel opgeslagen.
 timeline-imported = Geïmporteerd uit een spreadsheet

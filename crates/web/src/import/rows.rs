@@ -161,6 +161,9 @@ pub struct Checked {
     /// Index into the data rows → the draft, for rows without problems.
     pub good: Vec<(usize, HouseholdDraft)>,
     pub problems: Vec<Problem>,
+    /// Things to ask about that do not stop a row: a family possibly registered in a
+    /// neighbourhood out of the importer's reach (only for roles that may hear of it).
+    pub notes: Vec<Problem>,
     /// Data row indexes with at least one problem.
     pub bad_rows: BTreeSet<usize>,
     /// What the rows are matched on against the register, to look up before checking again.
@@ -407,18 +410,23 @@ pub fn check(ctx: &Context<'_>, rows: &[Vec<String>]) -> Checked {
         let languages: String = get("languages").chars().take(200).collect();
         let notes: String = get("notes").chars().take(2000).collect();
 
-        // Duplicates: of a household we already have, or of an earlier row in this file.
+        // Duplicates: of a household we already have within reach, or of an earlier row in
+        // this file. A match out of reach is at most a note without any detail, and only the
+        // store's `known.elsewhere` (empty for a worker) can give one.
+        let mut elsewhere: Option<(&str, String)> = None;
         if let Some(Some(p)) = &phone {
             out.keys.phones.insert(p.e164().to_string());
-            if ctx.known.phones.contains(p.e164()) {
+            if ctx.known.reach.phones.contains(p.e164()) {
                 problem("phone", p.display(), msg("import-duplicate-existing"));
             } else if !seen_phones.insert(p.e164().to_string()) {
                 problem("phone", p.display(), msg("import-duplicate-in-file"));
+            } else if ctx.known.elsewhere.phones.contains(p.e164()) {
+                elsewhere = elsewhere.or(Some(("phone", p.display())));
             }
         }
         if let Some(Some(e)) = &email {
             out.keys.emails.insert(e.as_str().to_string());
-            if ctx.known.emails.contains(e.as_str()) {
+            if ctx.known.reach.emails.contains(e.as_str()) {
                 problem(
                     "email",
                     e.as_str().to_string(),
@@ -430,6 +438,8 @@ pub fn check(ctx: &Context<'_>, rows: &[Vec<String>]) -> Checked {
                     e.as_str().to_string(),
                     msg("import-duplicate-in-file"),
                 );
+            } else if ctx.known.elsewhere.emails.contains(e.as_str()) {
+                elsewhere = elsewhere.or(Some(("email", e.as_str().to_string())));
             }
         }
         if let (Some(f), Some(Some(l))) = (&first, &last) {
@@ -437,9 +447,20 @@ pub fn check(ctx: &Context<'_>, rows: &[Vec<String>]) -> Checked {
                 .names
                 .insert((f.as_str().to_string(), l.as_str().to_string()));
             let full = format!("{} {}", f.as_str(), l.as_str()).to_lowercase();
-            if ctx.known.names.contains(&full) {
+            if ctx.known.reach.names.contains(&full) {
                 problem(name_field, full, msg("import-duplicate-existing"));
+            } else if ctx.known.elsewhere.names.contains(&full) {
+                elsewhere = elsewhere.or(Some((name_field, full)));
             }
+        }
+        // The sheet's own value, said once per row: nothing about whom or where.
+        if let Some((field, value)) = elsewhere {
+            out.notes.push(Problem {
+                line,
+                column: col(field),
+                value,
+                message: msg("import-maybe-elsewhere"),
+            });
         }
 
         match (

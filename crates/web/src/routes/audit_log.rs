@@ -1,4 +1,6 @@
-//! The audit trail for coordinators and administrators: read and filter, never edit.
+//! The audit trail for coordinators and administrators: read and filter, never edit. An
+//! administrator reads the whole organisation's trail, a coordinator their part of it
+//! (decision (aj)).
 
 use askama::Template;
 use axum::extract::{Query, State};
@@ -47,6 +49,8 @@ struct AuditPage {
     q: AuditQuery,
     rows: Vec<Row>,
     older_href: Option<String>,
+    /// Only part of the organisation's trail is shown.
+    scoped: bool,
 }
 
 /// A date from `<input type="date">` as the start of that day in Amsterdam.
@@ -93,7 +97,7 @@ pub async fn audit(
     let entries: Vec<AuditEntry> = if e.is_empty() {
         state
             .store
-            .audit_entries(user.org.id, &filter, PAGE_SIZE)
+            .audit_entries_for(&user.tenant, user.account.id, &filter, PAGE_SIZE)
             .await?
     } else {
         Vec::new()
@@ -130,6 +134,7 @@ pub async fn audit(
         .collect();
     let invalid = !e.is_empty();
     let res = render_page(&AuditPage {
+        scoped: !user.tenant.role.sees_whole_organisation(),
         p: p.with_errors(e),
         q,
         rows,

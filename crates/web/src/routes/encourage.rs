@@ -445,7 +445,7 @@ pub async fn email(
         &state,
         &user,
         "household.email-queued",
-        Subject::of("household", household),
+        Subject::household(household, w.s.neighbourhood_id),
         &format!("session={}", w.s.id),
     )
     .await;

@@ -220,7 +220,7 @@ async fn upload_file(
         state,
         &user,
         "import.uploaded",
-        Subject::of("import", id),
+        Subject::in_neighbourhood("import", id, nb),
         &format!("rows={}", tbl.rows.len()),
     )
     .await;
@@ -403,6 +403,7 @@ struct CheckPage {
     id: Uuid,
     summary: String,
     problems: Vec<Problem>,
+    notes: Vec<Problem>,
     bad: usize,
     only_good_label: String,
     progress: String,
@@ -432,6 +433,7 @@ async fn check_page(
         id: b.id,
         summary,
         problems: checked.problems.into_iter().take(500).collect(),
+        notes: checked.notes.into_iter().take(500).collect(),
         bad,
         only_good_label: t.get1("import-only-good", "name", count(&t, good)),
         progress: t.get1("import-progress-checking", "name", count(&t, b.rows.len())),
@@ -660,7 +662,7 @@ async fn commit_batch(
                 state,
                 &user,
                 "import.committed",
-                Subject::of("import", b.id),
+                Subject::in_neighbourhood("import", b.id, b.neighbourhood_id),
                 &format!("households={n}"),
             )
             .await;
