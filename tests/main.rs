@@ -15,6 +15,7 @@ mod browser_portal;
 mod cli;
 mod encourage;
 mod encourage_week;
+mod fuzz_corpus;
 mod gate;
 mod hardening;
 mod holidays;

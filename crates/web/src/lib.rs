@@ -8,6 +8,7 @@ pub mod assets;
 pub mod ctx;
 pub mod error;
 pub mod forms;
+pub mod fuzz;
 pub mod gate;
 pub mod i18n;
 pub mod import;

@@ -66,7 +66,7 @@ async fn load_from(
 
 /// The day (Europe/Amsterdam) a tap was made, from the phone's `at`; today when it has none
 /// that can be believed (`attendance::tap_time`).
-fn tap_day(f: &FormData) -> (Option<DateTime<Utc>>, NaiveDate) {
+pub(crate) fn tap_day(f: &FormData) -> (Option<DateTime<Utc>>, NaiveDate) {
     match attendance::tap_time(f.get("at"), Utc::now()) {
         Some(at) => (Some(at), at.with_timezone(&schedule::TZ).date_naive()),
         None => (None, crate::today()),
@@ -621,7 +621,12 @@ fn json(status: StatusCode, ok: bool, replayed: bool, message: String) -> Respon
 }
 
 /// Parse one attendance line: household, status (or "undo"), reason, children and key.
-fn parse_checkin(t: &Tr, e: &mut FormErrors, session_id: Uuid, f: &FormData) -> Option<Checkin> {
+pub(crate) fn parse_checkin(
+    t: &Tr,
+    e: &mut FormErrors,
+    session_id: Uuid,
+    f: &FormData,
+) -> Option<Checkin> {
     let household = Uuid::parse_str(f.get("household")).ok();
     if household.is_none() {
         e.field(t, "household", mtp_domain::FieldError::Required);
