@@ -13,6 +13,7 @@ mod browser_door;
 mod browser_encourage;
 mod browser_portal;
 mod cli;
+mod crash;
 mod encourage;
 mod encourage_week;
 mod fuzz_corpus;

@@ -28,14 +28,14 @@ use crate::helpers::{Backend, SmtpServer, csrf_in, free_port, fresh_database};
 
 /// One `mtp serve` child process. Killed when dropped, also when the test fails half-way;
 /// a failing test prints the end of the server's log.
-struct Server {
-    base: String,
+pub(crate) struct Server {
+    pub(crate) base: String,
     log: PathBuf,
     child: Option<Child>,
 }
 
 impl Server {
-    async fn start(name: &str, url: &str, dir: &Path, smtp_url: &str) -> Server {
+    pub(crate) async fn start(name: &str, url: &str, dir: &Path, smtp_url: &str) -> Server {
         let port = free_port();
         let log = dir.join(format!("{name}.log"));
         let out = std::fs::File::create(&log).unwrap_or_else(|e| panic!("log file: {e}"));
@@ -88,6 +88,14 @@ impl Server {
     fn log_text(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_default()
     }
+
+    /// SIGKILL: no shutdown, no flush, as a power cut or the OOM killer would end it.
+    pub(crate) fn kill(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
 }
 
 impl Drop for Server {
@@ -111,10 +119,10 @@ impl Drop for Server {
 /// A browser's cookie jar, by hand: the test carries the cookies from one server to the
 /// other itself, so nothing but the cookie can make the second server know the user.
 #[derive(Default, Clone)]
-struct Jar(BTreeMap<String, String>);
+pub(crate) struct Jar(BTreeMap<String, String>);
 
 impl Jar {
-    fn take(&mut self, r: &reqwest::Response) {
+    pub(crate) fn take(&mut self, r: &reqwest::Response) {
         for v in r.headers().get_all("set-cookie") {
             let Ok(v) = v.to_str() else { continue };
             let pair = v.split(';').next().unwrap_or_default();
@@ -124,7 +132,7 @@ impl Jar {
         }
     }
 
-    fn header(&self) -> String {
+    pub(crate) fn header(&self) -> String {
         self.0
             .iter()
             .filter(|(_, v)| !v.is_empty())
@@ -145,14 +153,14 @@ fn to_of(raw: &[u8]) -> String {
         .unwrap_or_default()
 }
 
-fn http() -> reqwest::Client {
+pub(crate) fn http() -> reqwest::Client {
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap_or_else(|e| panic!("client: {e}"))
 }
 
-async fn get(c: &reqwest::Client, jar: &mut Jar, url: &str) -> (StatusCode, String) {
+pub(crate) async fn get(c: &reqwest::Client, jar: &mut Jar, url: &str) -> (StatusCode, String) {
     let r = c
         .get(url)
         .header("cookie", jar.header())
