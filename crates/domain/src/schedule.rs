@@ -1375,8 +1375,15 @@ mod props {
     use proptest::sample::select;
 
     /// A series is the costly case (up to ten years of dates, walked day by day in the
-    /// model): half the default 256 cases keeps `cargo test -p mtp-domain` quick in debug.
-    const SERIES_CASES: u32 = 128;
+    /// model): half the cases of the others (128 of the default 256, or half of
+    /// `PROPTEST_CASES`) keeps `cargo test -p mtp-domain` quick in debug.
+    fn series_config() -> ProptestConfig {
+        let default = ProptestConfig::default();
+        ProptestConfig {
+            cases: (default.cases / 2).max(1),
+            ..default
+        }
+    }
 
     const WEEKDAYS: [Weekday; 7] = [
         Weekday::Mon,
@@ -1548,7 +1555,7 @@ mod props {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(SERIES_CASES))]
+        #![proptest_config(series_config())]
 
         #[test]
         fn a_series_has_every_such_weekday_from_from_to_until_except_the_school_holidays(
