@@ -570,3 +570,132 @@ mod tests {
         assert_eq!(moves_up(None, 30, 4), 4);
     }
 }
+
+/// Property tests: the audience rule for every household kind, audience and invitation, and
+/// the handbook's list of default audiences (§3.3), for every activity kind.
+#[cfg(test)]
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+    use proptest::sample::select;
+
+    fn household_kind() -> impl Strategy<Value = HouseholdKind> {
+        select(HouseholdKind::ALL.to_vec())
+    }
+
+    fn audience() -> impl Strategy<Value = Audience> {
+        select(Audience::ALL.to_vec())
+    }
+
+    fn activity_kind() -> impl Strategy<Value = ActivityKind> {
+        select(ActivityKind::ALL.to_vec())
+    }
+
+    /// The handbook's list (§3.3), written out again here rather than read from the code:
+    /// 1–3 "exclusief eenoudergezinnen", 4–7 "open", 8 "op maat".
+    fn handbook_audience(kind: ActivityKind) -> Audience {
+        match kind {
+            ActivityKind::CoffeeHourExclusive | ActivityKind::Outing | ActivityKind::ChatGroup => {
+                Audience::SingleParentOnly
+            }
+            ActivityKind::CoffeeHourOpen
+            | ActivityKind::Movement
+            | ActivityKind::Lifestyle
+            | ActivityKind::Holiday => Audience::Open,
+            ActivityKind::Workshop => Audience::Tailored,
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn a_multi_parent_household_cannot_join_the_exclusive_coffee_hour_even_when_invited(
+            invited in any::<bool>(),
+        ) {
+            let exclusive = ActivityKind::CoffeeHourExclusive.default_audience();
+            prop_assert_eq!(
+                may_join(exclusive, HouseholdKind::MultiParent, invited),
+                Err(AudienceRefusal::NotSingleParent)
+            );
+        }
+
+        #[test]
+        fn no_multi_parent_household_joins_any_activity_for_single_parents_only(
+            invited in any::<bool>(),
+        ) {
+            prop_assert_eq!(
+                may_join(Audience::SingleParentOnly, HouseholdKind::MultiParent, invited),
+                Err(AudienceRefusal::NotSingleParent)
+            );
+        }
+
+        #[test]
+        fn a_single_parent_household_joins_every_activity_it_is_invited_to(
+            audience in audience(),
+        ) {
+            prop_assert_eq!(may_join(audience, HouseholdKind::SingleParent, true), Ok(()));
+        }
+
+        #[test]
+        fn an_open_activity_admits_every_household(
+            kind in household_kind(),
+            invited in any::<bool>(),
+        ) {
+            prop_assert_eq!(may_join(Audience::Open, kind, invited), Ok(()));
+        }
+
+        #[test]
+        fn a_tailored_activity_admits_exactly_the_invited_households(
+            kind in household_kind(),
+            invited in any::<bool>(),
+        ) {
+            let expected = if invited { Ok(()) } else { Err(AudienceRefusal::NotInvited) };
+            prop_assert_eq!(may_join(Audience::Tailored, kind, invited), expected);
+        }
+
+        #[test]
+        fn an_invitation_never_closes_a_door(
+            audience in audience(),
+            kind in household_kind(),
+        ) {
+            if may_join(audience, kind, false).is_ok() {
+                prop_assert_eq!(may_join(audience, kind, true), Ok(()));
+            }
+        }
+
+        #[test]
+        fn the_kind_of_household_matters_only_for_an_exclusive_activity(
+            audience in audience(),
+            invited in any::<bool>(),
+        ) {
+            let single = may_join(audience, HouseholdKind::SingleParent, invited);
+            let multi = may_join(audience, HouseholdKind::MultiParent, invited);
+            if audience == Audience::SingleParentOnly {
+                prop_assert_eq!(single, Ok(()));
+                prop_assert_eq!(multi, Err(AudienceRefusal::NotSingleParent));
+            } else {
+                prop_assert_eq!(single, multi);
+            }
+        }
+
+        #[test]
+        fn every_activity_kind_starts_with_the_audience_of_the_handbooks_list(
+            kind in activity_kind(),
+        ) {
+            prop_assert_eq!(kind.default_audience(), handbook_audience(kind));
+        }
+
+        #[test]
+        fn by_default_a_multi_parent_household_joins_exactly_the_open_activities_and_the_workshops_it_is_invited_to(
+            kind in activity_kind(),
+            invited in any::<bool>(),
+        ) {
+            let joins = may_join(kind.default_audience(), HouseholdKind::MultiParent, invited).is_ok();
+            let expected = match handbook_audience(kind) {
+                Audience::Open => true,
+                Audience::Tailored => invited,
+                Audience::SingleParentOnly => false,
+            };
+            prop_assert_eq!(joins, expected, "{:?}", kind);
+        }
+    }
+}

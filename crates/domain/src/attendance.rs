@@ -476,3 +476,94 @@ mod tests {
         }
     }
 }
+
+/// Property tests of the second-worker rule (§3.3: "Als de groep groot is (+10) is een tweede
+/// animator wenselijk").
+#[cfg(test)]
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Group sizes around the threshold most of the time, anything now and then.
+    fn group() -> impl Strategy<Value = u32> {
+        prop_oneof![4 => 0u32..=25, 1 => any::<u32>()]
+    }
+
+    proptest! {
+        #[test]
+        fn above_ten_with_fewer_than_two_workers_a_second_is_needed(
+            larger in 11u32..,
+            smaller in any::<u32>(),
+            workers in 0u32..2,
+            expected_is_larger in any::<bool>(),
+        ) {
+            let smaller = smaller.min(larger);
+            let (expected, present) = if expected_is_larger {
+                (larger, smaller)
+            } else {
+                (smaller, larger)
+            };
+            prop_assert!(needs_second_worker(expected, present, workers));
+        }
+
+        #[test]
+        fn at_or_below_ten_one_worker_is_enough(
+            expected in 0u32..=10,
+            present in 0u32..=10,
+            workers in prop_oneof![3 => 0u32..2, 1 => any::<u32>()],
+        ) {
+            prop_assert!(!needs_second_worker(expected, present, workers));
+        }
+
+        #[test]
+        fn with_two_workers_or_more_no_second_is_needed(
+            expected in group(),
+            present in group(),
+            workers in 2u32..,
+        ) {
+            prop_assert!(!needs_second_worker(expected, present, workers));
+        }
+
+        #[test]
+        fn expected_and_present_count_alike_whichever_is_larger(
+            a in group(),
+            b in group(),
+            workers in 0u32..4,
+        ) {
+            prop_assert_eq!(needs_second_worker(a, b, workers), needs_second_worker(b, a, workers));
+            prop_assert_eq!(
+                needs_second_worker(a, b, workers),
+                needs_second_worker(a.max(b), 0, workers)
+            );
+        }
+
+        #[test]
+        fn a_larger_group_never_needs_fewer_workers(
+            expected in group(),
+            present in group(),
+            more_expected in 0u32..20,
+            more_present in 0u32..20,
+            workers in 0u32..4,
+        ) {
+            let larger = needs_second_worker(
+                expected.saturating_add(more_expected),
+                present.saturating_add(more_present),
+                workers,
+            );
+            if needs_second_worker(expected, present, workers) {
+                prop_assert!(larger);
+            }
+        }
+
+        #[test]
+        fn one_more_worker_never_makes_a_second_one_needed(
+            expected in group(),
+            present in group(),
+            workers in 0u32..4,
+        ) {
+            if needs_second_worker(expected, present, workers + 1) {
+                prop_assert!(needs_second_worker(expected, present, workers));
+            }
+        }
+    }
+}

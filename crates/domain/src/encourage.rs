@@ -1090,3 +1090,413 @@ mod tests {
         );
     }
 }
+
+/// Property tests of the worklist's order. The order the doc comments give, restated here:
+/// households that have not answered come before those that have (unless the answer is "I
+/// cannot come" for a reason we can solve); then by the deciding reason, most urgent first
+/// (at risk, solvable, left the chat group, newcomer, regular who missed, missed last time,
+/// no contact, came last time, answered); a larger number first among equal reasons; and
+/// among equals the caller's order.
+#[cfg(test)]
+mod props {
+    use super::*;
+    use chrono::Days;
+    use proptest::collection::vec;
+    use proptest::option;
+    use proptest::prelude::*;
+    use proptest::sample::select;
+
+    /// The Monday before the coming coffee hour.
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 12, 7).unwrap_or_default()
+    }
+
+    /// `n` days before today; a negative `n` is after today.
+    fn days_ago(n: i64) -> NaiveDate {
+        today() - chrono::TimeDelta::days(n)
+    }
+
+    /// The coffee hour `n` weeks back: Wednesday 2 December is the latest.
+    fn session(n: usize) -> NaiveDate {
+        days_ago(5)
+            .checked_sub_days(Days::new(7 * n as u64))
+            .unwrap_or_default()
+    }
+
+    fn absence_reason() -> impl Strategy<Value = Option<AbsenceReason>> {
+        option::of(select(AbsenceReason::ALL.to_vec()))
+    }
+
+    fn unsolvable_reason() -> impl Strategy<Value = Option<AbsenceReason>> {
+        option::of(select(
+            AbsenceReason::ALL
+                .into_iter()
+                .filter(|r| !is_solvable(*r))
+                .collect::<Vec<_>>(),
+        ))
+    }
+
+    fn visit() -> impl Strategy<Value = Visit> {
+        prop_oneof![
+            3 => Just(Visit::Present),
+            2 => absence_reason().prop_map(Visit::Excused),
+            2 => absence_reason().prop_map(Visit::Absent),
+            1 => Just(Visit::NoRecord),
+        ]
+    }
+
+    fn miss() -> impl Strategy<Value = Visit> {
+        prop_oneof![
+            absence_reason().prop_map(Visit::Excused),
+            absence_reason().prop_map(Visit::Absent),
+        ]
+    }
+
+    fn rsvp() -> impl Strategy<Value = Option<Rsvp>> {
+        prop_oneof![
+            2 => Just(None),
+            1 => Just(Some(Rsvp::Coming)),
+            1 => absence_reason().prop_map(|r| Some(Rsvp::NotComing(r))),
+        ]
+    }
+
+    /// Visits newest first, one a week, as the history of past sessions in a random order;
+    /// now and then a session after today too, which the worklist must ignore.
+    fn history_of(visits: Vec<Visit>, future: Option<Visit>) -> Vec<PastSession> {
+        let mut history: Vec<PastSession> = visits
+            .into_iter()
+            .enumerate()
+            .map(|(n, visit)| PastSession {
+                date: session(n),
+                visit,
+            })
+            .collect();
+        if let Some(visit) = future {
+            history.push(PastSession {
+                date: days_ago(-2),
+                visit,
+            });
+        }
+        history
+    }
+
+    fn history() -> impl Strategy<Value = Vec<PastSession>> {
+        (vec(visit(), 0..=10), option::weighted(0.2, visit()))
+            .prop_map(|(visits, future)| history_of(visits, future))
+            .prop_shuffle()
+    }
+
+    /// A date up to `max` days ago, or a few days ahead.
+    fn some_day(max: i64) -> impl Strategy<Value = Option<NaiveDate>> {
+        option::of((-7..=max).prop_map(days_ago))
+    }
+
+    fn facts() -> impl Strategy<Value = HouseholdFacts<usize>> {
+        (
+            select(HouseholdStatus::ALL.to_vec()),
+            history(),
+            rsvp(),
+            some_day(400),
+            option::weighted(0.3, (-3i64..=60).prop_map(days_ago)),
+            some_day(200),
+        )
+            .prop_map(
+                |(status, history, rsvp, joined, left_chat_group, last_contact)| HouseholdFacts {
+                    id: 0,
+                    status,
+                    history,
+                    rsvp,
+                    joined,
+                    left_chat_group,
+                    last_contact,
+                },
+            )
+    }
+
+    /// Households numbered in the order the caller passes them.
+    fn households() -> impl Strategy<Value = Vec<HouseholdFacts<usize>>> {
+        vec(facts(), 0..=12).prop_map(|mut hs| {
+            for (i, h) in hs.iter_mut().enumerate() {
+                h.id = i;
+            }
+            hs
+        })
+    }
+
+    /// The organisation's settings, within the form's bounds; the defaults half of the time.
+    fn thresholds() -> impl Strategy<Value = Thresholds> {
+        let own = (
+            2u32..=12,
+            1u32..=26,
+            1u32..=26,
+            (2u32..=12).prop_flat_map(|window| (1..=window, Just(window))),
+            1u32..=180,
+        )
+            .prop_map(
+                |(absent_in_a_row, newcomer_weeks, no_contact_weeks, (attended, window), chat)| {
+                    Thresholds {
+                        absent_in_a_row,
+                        newcomer_weeks,
+                        no_contact_weeks,
+                        regular_attended: attended,
+                        regular_window: window,
+                        chat_left_days: chat,
+                    }
+                },
+            );
+        prop_oneof![Just(Thresholds::default()), own]
+    }
+
+    fn priority() -> impl Strategy<Value = Priority> {
+        (any::<bool>(), 0u8..=8, 0u32..6).prop_map(|(answered, rank, weight)| Priority {
+            answered,
+            rank,
+            weight: Reverse(weight),
+        })
+    }
+
+    /// How urgent a reason is, most urgent smallest: the doc comments' order, written out
+    /// again here rather than read from `Reason::rank`.
+    fn urgency(r: Reason) -> (u8, Reverse<u32>) {
+        match r {
+            Reason::AbsentInARow(n) => (0, Reverse(n)),
+            Reason::ExcusedSolvable(_) => (1, Reverse(0)),
+            Reason::LeftChatGroup(_) => (2, Reverse(0)),
+            Reason::Newcomer => (3, Reverse(0)),
+            Reason::RegularMissedLastTwo => (4, Reverse(0)),
+            Reason::MissedLastTime => (5, Reverse(0)),
+            Reason::NoContactForWeeks(n) => (6, Reverse(n)),
+            Reason::CameLastTime => (7, Reverse(0)),
+            Reason::SaidComing | Reason::SaidNotComing(_) => (8, Reverse(0)),
+        }
+    }
+
+    /// Whether the household answered in a way that moves it down: any answer but "I cannot
+    /// come" for a reason we can solve.
+    fn answered_and_settled<K>(h: &HouseholdFacts<K>) -> bool {
+        match h.rsvp {
+            None => false,
+            Some(Rsvp::NotComing(Some(r))) => !is_solvable(r),
+            Some(_) => true,
+        }
+    }
+
+    fn is_attendance_reason(r: &Reason) -> bool {
+        matches!(
+            r,
+            Reason::AbsentInARow(_)
+                | Reason::RegularMissedLastTwo
+                | Reason::MissedLastTime
+                | Reason::CameLastTime
+        )
+    }
+
+    fn position(list: &[Entry<usize>], id: usize) -> Option<usize> {
+        list.iter().position(|e| e.id == id)
+    }
+
+    proptest! {
+        #[test]
+        fn priorities_are_totally_ordered(a in priority(), b in priority(), c in priority()) {
+            // Exactly one of <, =, > holds, and the two directions agree.
+            let holds = [a < b, a == b, a > b].into_iter().filter(|x| *x).count();
+            prop_assert_eq!(holds, 1);
+            prop_assert_eq!(a.cmp(&b), b.cmp(&a).reverse());
+            prop_assert_eq!(a.cmp(&b) == std::cmp::Ordering::Equal, a == b);
+            prop_assert_eq!(a.partial_cmp(&b), Some(a.cmp(&b)));
+            // Transitive.
+            if a <= b && b <= c {
+                prop_assert!(a <= c);
+            }
+            if a < b && b < c {
+                prop_assert!(a < c);
+            }
+        }
+
+        #[test]
+        fn a_household_is_listed_exactly_when_a_reason_points_at_it(
+            households in households(),
+            t in thresholds(),
+        ) {
+            let list = worklist(&households, today(), &t);
+            for h in &households {
+                let why = reasons(h, today(), &t);
+                match list.iter().find(|e| e.id == h.id) {
+                    Some(entry) => prop_assert_eq!(&entry.reasons, &why),
+                    None => prop_assert!(why.is_empty(), "{:?} left off: {:?}", h.id, why),
+                }
+            }
+            prop_assert!(list.len() <= households.len());
+        }
+
+        #[test]
+        fn the_list_follows_the_handbooks_order_and_keeps_the_callers_order_among_equals(
+            households in households(),
+            t in thresholds(),
+        ) {
+            let list = worklist(&households, today(), &t);
+            let key = |e: &Entry<usize>| {
+                let h = households.get(e.id);
+                let first = e.reasons.first().copied().map(urgency);
+                (h.map(answered_and_settled), first, e.id)
+            };
+            for pair in list.windows(2) {
+                if let [a, b] = pair {
+                    prop_assert!(key(a) < key(b), "{:?} before {:?}", a, b);
+                    prop_assert!(a.priority <= b.priority);
+                }
+            }
+        }
+
+        #[test]
+        fn the_order_the_facts_arrive_in_does_not_change_the_list(
+            (households, shuffled) in households()
+                .prop_flat_map(|hs| (Just(hs.clone()), Just(hs).prop_shuffle())),
+            t in thresholds(),
+        ) {
+            let list = worklist(&households, today(), &t);
+            let from_shuffled = worklist(&shuffled, today(), &t);
+            let priorities = |l: &[Entry<usize>]| l.iter().map(|e| e.priority).collect::<Vec<_>>();
+            prop_assert_eq!(priorities(&list), priorities(&from_shuffled));
+            for entry in &from_shuffled {
+                prop_assert_eq!(list.iter().find(|e| e.id == entry.id), Some(entry));
+            }
+            // Ties go by the caller's order: a caller that sorts (say, by first name) before
+            // asking gets one list, whatever order the facts came in.
+            let mut sorted = shuffled;
+            sorted.sort_by_key(|h| h.id);
+            prop_assert_eq!(worklist(&sorted, today(), &t), list);
+        }
+
+        #[test]
+        fn the_order_of_a_households_history_does_not_matter_the_dates_do(
+            h in facts(),
+            t in thresholds(),
+        ) {
+            let mut newest_first = h.clone();
+            newest_first.history.sort_by_key(|s| Reverse(s.date));
+            let mut oldest_first = h.clone();
+            oldest_first.history.sort_by_key(|s| s.date);
+            let why = reasons(&h, today(), &t);
+            prop_assert_eq!(&reasons(&newest_first, today(), &t), &why);
+            prop_assert_eq!(&reasons(&oldest_first, today(), &t), &why);
+        }
+
+        #[test]
+        fn each_card_leads_with_its_most_urgent_reason(h in facts(), t in thresholds()) {
+            let why = reasons(&h, today(), &t);
+            for pair in why.windows(2) {
+                if let [a, b] = pair {
+                    prop_assert!(urgency(*a) <= urgency(*b), "{:?} before {:?}", a, b);
+                }
+            }
+        }
+
+        #[test]
+        fn the_attendance_gives_one_reason_at_most_the_one_that_says_most(
+            h in facts(),
+            t in thresholds(),
+        ) {
+            let why = reasons(&h, today(), &t);
+            let attendance: Vec<&Reason> = why.iter().filter(|r| is_attendance_reason(r)).collect();
+            prop_assert!(attendance.len() <= 1, "{:?}", why);
+            let below_threshold =
+                |r: &Reason| matches!(r, Reason::AbsentInARow(n) if *n < t.absent_in_a_row);
+            prop_assert!(!why.iter().any(below_threshold), "{:?}", why);
+        }
+
+        #[test]
+        fn households_that_left_are_never_on_the_list(
+            households in households(),
+            t in thresholds(),
+        ) {
+            let list = worklist(&households, today(), &t);
+            for entry in &list {
+                let status = households.get(entry.id).map(|h| h.status);
+                prop_assert_ne!(status, Some(HouseholdStatus::Left));
+            }
+        }
+
+        #[test]
+        fn who_said_they_cannot_come_and_has_nothing_else_is_left_alone(
+            households in households(),
+            t in thresholds(),
+        ) {
+            for entry in worklist(&households, today(), &t) {
+                let only_said_no = matches!(entry.reasons.as_slice(), [Reason::SaidNotComing(_)]);
+                prop_assert!(!only_said_no, "{:?}", entry);
+            }
+        }
+
+        /// The example of the issue: a family away three weeks or more, a family that
+        /// cannot come for lack of childcare or transport, a newcomer, and a family that came
+        /// last time but said no for another reason. Whatever else is on the list and in
+        /// whatever order they come in, the worker sees them in this order.
+        #[test]
+        fn away_then_solvable_no_then_new_then_came_last_time_but_said_no(
+            streak in vec(miss(), 3..=8),
+            away_before in vec(visit(), 0..=4),
+            new_joined in 0i64..42,
+            new_visits in 0usize..=5,
+            came_before in vec(visit(), 0..=6),
+            came_no in unsolvable_reason(),
+            solvable_no in select(vec![AbsenceReason::NoChildcare, AbsenceReason::Transport]),
+            solvable_before in vec(visit(), 0..=6),
+            left_chat in some_day(60),
+            contact in some_day(200),
+            (others, order) in households().prop_flat_map(|hs| {
+                let n = hs.len() + 4;
+                (Just(hs), Just((0..n).collect::<Vec<_>>()).prop_shuffle())
+            }),
+        ) {
+            const AWAY: usize = 1001;
+            const SOLVABLE: usize = 1002;
+            const NEW: usize = 1003;
+            const CAME_SAID_NO: usize = 1004;
+            let family = |id, visits: Vec<Visit>, rsvp, joined| HouseholdFacts {
+                id,
+                status: HouseholdStatus::Active,
+                history: history_of(visits, None),
+                rsvp,
+                joined: Some(joined),
+                left_chat_group: left_chat,
+                last_contact: contact,
+            };
+            let mut away_visits = streak;
+            away_visits.push(Visit::Present);
+            away_visits.extend(away_before);
+            let away = family(AWAY, away_visits, None, days_ago(400));
+            let came_visits: Vec<Visit> =
+                std::iter::once(Visit::Present).chain(came_before).collect();
+            let came_said_no = family(
+                CAME_SAID_NO,
+                came_visits,
+                Some(Rsvp::NotComing(came_no)),
+                days_ago(400),
+            );
+            let solvable_visits: Vec<Visit> =
+                std::iter::once(Visit::Present).chain(solvable_before).collect();
+            let solvable = family(
+                SOLVABLE,
+                solvable_visits,
+                Some(Rsvp::NotComing(Some(solvable_no))),
+                days_ago(400),
+            );
+            // Came to every session since joining, and never left the chat group.
+            let since_joining = (0..new_visits).filter(|n| session(*n) >= days_ago(new_joined)).count();
+            let new = HouseholdFacts {
+                left_chat_group: None,
+                ..family(NEW, vec![Visit::Present; since_joining], None, days_ago(new_joined))
+            };
+            let mut all = others;
+            all.extend([away, solvable, new, came_said_no]);
+            let arranged: Vec<HouseholdFacts<usize>> =
+                order.iter().filter_map(|i| all.get(*i).cloned()).collect();
+
+            let list = worklist(&arranged, today(), &Thresholds::default());
+            let at = [AWAY, SOLVABLE, NEW, CAME_SAID_NO].map(|id| position(&list, id));
+            prop_assert!(at.iter().all(Option::is_some), "all four listed: {:?}", at);
+            prop_assert!(at.windows(2).all(|w| w[0] < w[1]), "{:?} in {:?}", at, list);
+        }
+    }
+}

@@ -1364,3 +1364,313 @@ mod tests {
         assert!(holiday_suggestions(day(2026, 6, 1), -5).is_empty());
     }
 }
+
+/// Property tests of weekly series: over several years, on every weekday, at any time of day
+/// and especially in the hour the clocks change, with and without the school holidays.
+#[cfg(test)]
+mod props {
+    use super::*;
+    use proptest::collection::vec;
+    use proptest::prelude::*;
+    use proptest::sample::select;
+
+    /// A series is the costly case (up to ten years of dates, walked day by day in the
+    /// model): half the cases of the others (128 of the default 256, or half of
+    /// `PROPTEST_CASES`) keeps `cargo test -p mtp-domain` quick in debug.
+    fn series_config() -> ProptestConfig {
+        let default = ProptestConfig::default();
+        ProptestConfig {
+            cases: (default.cases / 2).max(1),
+            ..default
+        }
+    }
+
+    const WEEKDAYS: [Weekday; 7] = [
+        Weekday::Mon,
+        Weekday::Tue,
+        Weekday::Wed,
+        Weekday::Thu,
+        Weekday::Fri,
+        Weekday::Sat,
+        Weekday::Sun,
+    ];
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
+    }
+
+    fn hms(h: u32, m: u32, s: u32) -> NaiveTime {
+        NaiveTime::from_hms_opt(h, m, s).unwrap_or_default()
+    }
+
+    fn plus_days(date: NaiveDate, days: i64) -> NaiveDate {
+        date.checked_add_signed(TimeDelta::days(days))
+            .unwrap_or(date)
+    }
+
+    /// The night the clocks change in the Netherlands (EU rule, since 1996): the last Sunday
+    /// of March (02:00 → 03:00) and of October (03:00 → 02:00). Written out here from the
+    /// rule, not read from the time zone database the code uses.
+    fn is_last_sunday_of(date: NaiveDate, month: u32) -> bool {
+        date.month() == month && date.weekday() == Weekday::Sun && date.day() + 7 > 31
+    }
+
+    /// 02:00–03:00 on the last Sunday of March does not exist on Dutch clocks.
+    fn in_spring_gap(date: NaiveDate, time: NaiveTime) -> bool {
+        is_last_sunday_of(date, 3) && time.hour() == 2
+    }
+
+    /// 02:00–03:00 on the last Sunday of October happens twice.
+    fn in_autumn_overlap(date: NaiveDate, time: NaiveTime) -> bool {
+        is_last_sunday_of(date, 10) && time.hour() == 2
+    }
+
+    /// What a Dutch clock shows at a session's start: the planned time, or 03:00 when the
+    /// planned time falls in the hour that is skipped in spring.
+    fn expected_wall_clock(date: NaiveDate, time: NaiveTime) -> NaiveDateTime {
+        if in_spring_gap(date, time) {
+            date.and_time(hms(3, 0, 0))
+        } else {
+            date.and_time(time)
+        }
+    }
+
+    /// Any time of day; often in or around the hour the clocks change.
+    fn time_of_day() -> impl Strategy<Value = NaiveTime> {
+        prop_oneof![
+            2 => (0u32..24, 0u32..60).prop_map(|(h, m)| hms(h, m, 0)),
+            1 => (0u32..60, 0u32..60).prop_map(|(m, s)| hms(2, m, s)),
+            1 => (1u32..=3, select(vec![0u32, 1, 29, 30, 59]))
+                .prop_map(|(h, m)| hms(h, m, 0)),
+        ]
+    }
+
+    /// Every weekday; Sunday, the day the clocks change, more often.
+    fn weekday() -> impl Strategy<Value = Weekday> {
+        prop_oneof![select(WEEKDAYS.to_vec()), Just(Weekday::Sun)]
+    }
+
+    /// An organisation's own holiday in its season: any holiday of the school years 2025 to
+    /// 2030, one day to a bit over two weeks long.
+    fn own_holiday() -> impl Strategy<Value = OwnHoliday> {
+        (
+            select(SchoolHoliday::ALL.to_vec()),
+            2025i32..=2030,
+            0i64..61,
+            0i64..16,
+        )
+            .prop_filter_map(
+                "the holiday lies in its season",
+                |(holiday, year, offset, length)| {
+                    let (season_first, season_last) = holiday.season(year);
+                    let first = plus_days(season_first, offset).min(season_last);
+                    let last = plus_days(first, length).min(season_last);
+                    OwnHoliday::new(holiday, first, last).ok()
+                },
+            )
+    }
+
+    /// No skipping, a region's national table, or that refined by the organisation's dates.
+    fn holidays() -> impl Strategy<Value = Option<Holidays>> {
+        let region = || select(Region::ALL.to_vec());
+        prop_oneof![
+            1 => Just(None),
+            1 => region().prop_map(|r| Some(Holidays::national(r))),
+            1 => (region(), vec(own_holiday(), 1..=3))
+                .prop_map(|(r, own)| Some(Holidays::new(r, own))),
+        ]
+    }
+
+    /// A series starting somewhere in 2025–2031, mostly up to three years long, sometimes up
+    /// to eleven (past the ten-year bound), now and then ending before it starts.
+    fn series() -> impl Strategy<Value = Weekly> {
+        (
+            weekday(),
+            time_of_day(),
+            1i64..=240,
+            0i64..7 * 365,
+            prop_oneof![
+                16 => 0i64..=3 * 365,
+                2 => 0i64..=11 * 365,
+                1 => -14i64..0,
+            ],
+            holidays(),
+        )
+            .prop_map(|(weekday, start, minutes, from, span, skip)| {
+                let from = plus_days(day(2025, 1, 1), from);
+                Weekly {
+                    weekday,
+                    start,
+                    // May run past midnight and so end "before" it starts: refused.
+                    end: start + TimeDelta::minutes(minutes),
+                    from,
+                    until: plus_days(from, span),
+                    skip_school_holidays: skip,
+                }
+            })
+    }
+
+    /// A school holiday per the holidays' list of periods: another road than `holiday_on`.
+    fn in_a_holiday(periods: &[EffectiveHoliday], date: NaiveDate) -> bool {
+        periods
+            .iter()
+            .any(|h| h.period.first <= date && date <= h.period.last)
+    }
+
+    proptest! {
+        #[test]
+        fn on_the_nights_the_clocks_change_a_wall_clock_time_follows_the_documented_rule(
+            year in 2025i32..=2040,
+            month in select(vec![3u32, 10]),
+            h in 0u32..5,
+            m in 0u32..60,
+            s in 0u32..60,
+        ) {
+            let date = NaiveDate::from_weekday_of_month_opt(year, month, Weekday::Sun, 5)
+                .or_else(|| NaiveDate::from_weekday_of_month_opt(year, month, Weekday::Sun, 4))
+                .unwrap_or_default();
+            prop_assert!(is_last_sunday_of(date, month));
+            let time = hms(h, m, s);
+            let utc = local_to_utc(date, time);
+            prop_assert_eq!(utc_to_local(utc), expected_wall_clock(date, time));
+            if in_spring_gap(date, time) {
+                // The first instant after the gap: 03:00 summer time, 01:00 UTC.
+                prop_assert_eq!(utc, date.and_time(hms(1, 0, 0)).and_utc());
+            }
+            if in_autumn_overlap(date, time) {
+                // The first of the two: still summer time, two hours ahead of UTC.
+                prop_assert_eq!(utc, (date.and_time(time) - TimeDelta::hours(2)).and_utc());
+            }
+        }
+
+        #[test]
+        fn a_later_wall_clock_time_is_never_an_earlier_instant(
+            date in (0i64..20 * 365).prop_map(|n| plus_days(day(2025, 1, 1), n)),
+            a in time_of_day(),
+            b in time_of_day(),
+        ) {
+            let (early, late) = if a <= b { (a, b) } else { (b, a) };
+            prop_assert!(local_to_utc(date, early) <= local_to_utc(date, late));
+        }
+    }
+
+    proptest! {
+        #![proptest_config(series_config())]
+
+        #[test]
+        fn a_series_has_every_such_weekday_from_from_to_until_except_the_school_holidays(
+            series in series(),
+        ) {
+            let periods = series
+                .skip_school_holidays
+                .as_ref()
+                .map(Holidays::periods)
+                .unwrap_or_default();
+            let on_the_weekday: Vec<NaiveDate> = series
+                .from
+                .iter_days()
+                .take_while(|d| *d <= series.until)
+                .filter(|d| d.weekday() == series.weekday)
+                .collect();
+            let kept: Vec<NaiveDate> = on_the_weekday
+                .iter()
+                .copied()
+                .filter(|d| !in_a_holiday(&periods, *d))
+                .collect();
+            let expected = if series.until < series.from {
+                Err(FieldError::UntilBeforeFrom)
+            } else if on_the_weekday.is_empty() {
+                Err(FieldError::NoSessions)
+            } else if on_the_weekday.len() > MAX_OCCURRENCES {
+                Err(FieldError::SeriesTooLong)
+            } else if kept.is_empty() {
+                Err(FieldError::NoSessions)
+            } else {
+                Ok(kept)
+            };
+            prop_assert_eq!(series.dates(), expected);
+        }
+
+        #[test]
+        fn sessions_are_sorted_distinct_and_a_whole_number_of_weeks_apart(series in series()) {
+            let Ok(dates) = series.dates() else {
+                return Ok(());
+            };
+            prop_assert!(dates.len() <= MAX_OCCURRENCES);
+            let first = dates.first().copied().unwrap_or_default();
+            let last = dates.last().copied().unwrap_or_default();
+            prop_assert!(series.from <= first && last <= series.until);
+            for pair in dates.windows(2) {
+                if let [a, b] = pair {
+                    let days = (*b - *a).num_days();
+                    prop_assert!(days > 0 && days % 7 == 0, "{} then {}", a, b);
+                    match &series.skip_school_holidays {
+                        // Without skipping: exactly a week apart.
+                        None => prop_assert_eq!(days, 7),
+                        // Every week left out lies in a school holiday.
+                        Some(holidays) => {
+                            for k in 1..days / 7 {
+                                let skipped = plus_days(*a, 7 * k);
+                                prop_assert!(holidays.holiday_on(skipped).is_some(), "{}", skipped);
+                            }
+                        }
+                    }
+                }
+            }
+            if let Some(holidays) = &series.skip_school_holidays {
+                for d in &dates {
+                    prop_assert_eq!(holidays.holiday_on(*d), None, "{}", d);
+                }
+            }
+        }
+
+        #[test]
+        fn every_session_is_on_the_chosen_weekday_at_the_chosen_dutch_wall_clock_time(
+            series in series(),
+        ) {
+            let (Ok(dates), Ok(slots)) = (series.dates(), series.slots()) else {
+                return Ok(());
+            };
+            prop_assert_eq!(dates.len(), slots.len());
+            for (date, slot) in dates.iter().zip(&slots) {
+                prop_assert_eq!(date.weekday(), series.weekday);
+                prop_assert_eq!(utc_to_local(slot.start), expected_wall_clock(*date, series.start));
+                prop_assert_eq!(utc_to_local(slot.end), expected_wall_clock(*date, series.end));
+                if in_autumn_overlap(*date, series.start) {
+                    prop_assert_eq!(
+                        slot.start,
+                        (date.and_time(series.start) - TimeDelta::hours(2)).and_utc()
+                    );
+                }
+            }
+            // Instants in order too, each a whole number of weeks later give or take the
+            // hour the clocks moved.
+            for (pair, days) in slots.windows(2).zip(dates.windows(2)) {
+                if let ([a, b], [da, db]) = (pair, days) {
+                    let drift = (b.start - a.start) - (*db - *da);
+                    prop_assert!(drift.num_minutes().abs() <= 60, "{:?} then {:?}", a, b);
+                    prop_assert!(a.start < b.start);
+                }
+            }
+        }
+
+        #[test]
+        fn a_session_never_ends_before_it_starts(series in series()) {
+            if series.end <= series.start {
+                prop_assert_eq!(series.slots(), Err(FieldError::EndBeforeStart));
+                return Ok(());
+            }
+            let Ok(slots) = series.slots() else {
+                return Ok(());
+            };
+            for slot in &slots {
+                prop_assert!(slot.start <= slot.end, "{:?}", slot);
+                if slot.start == slot.end {
+                    // Only when both ends fall in (or at the end of) the hour skipped in spring.
+                    let date = utc_to_local(slot.start).date();
+                    prop_assert!(in_spring_gap(date, series.start), "{:?}", slot);
+                }
+            }
+        }
+    }
+}
