@@ -24,3 +24,4 @@ mod portal;
 mod privacy;
 mod reminders;
 mod scale_out;
+mod tables;
