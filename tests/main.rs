@@ -25,3 +25,4 @@ mod privacy;
 mod reminders;
 mod scale_out;
 mod tables;
+mod upgrade;
