@@ -32,21 +32,28 @@ pub async fn fresh_database(backend: Backend) -> Option<(String, PathBuf)> {
             dir,
         )),
         Backend::Postgres => {
-            let base = std::env::var("MTP_TEST_POSTGRES_URL").ok()?;
-            let name = format!("mtp_test_{}", uuid::Uuid::now_v7().simple());
-            let admin = Database::connect(&base).await.ok()?;
-            admin
-                .execute_unprepared(&format!("CREATE DATABASE {name}"))
-                .await
-                .ok()?;
-            let _ = admin.close().await;
-            let mut url = url::Url::parse(&base).ok()?;
-            url.set_path(&name);
-            let url = url.to_string();
+            let url = empty_postgres_database().await?;
             Store::migrate(&url).await.ok()?;
             Some((url, dir))
         }
     }
+}
+
+/// A new PostgreSQL database without any table (not even migrated); `None` without
+/// `MTP_TEST_POSTGRES_URL`.
+pub async fn empty_postgres_database() -> Option<String> {
+    mtp::install_crypto_provider();
+    let base = std::env::var("MTP_TEST_POSTGRES_URL").ok()?;
+    let name = format!("mtp_test_{}", uuid::Uuid::now_v7().simple());
+    let admin = Database::connect(&base).await.ok()?;
+    admin
+        .execute_unprepared(&format!("CREATE DATABASE {name}"))
+        .await
+        .ok()?;
+    let _ = admin.close().await;
+    let mut url = url::Url::parse(&base).ok()?;
+    url.set_path(&name);
+    Some(url.to_string())
 }
 
 /// Start the real application on 127.0.0.1:0. `None` when the backend is not configured

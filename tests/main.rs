@@ -26,3 +26,5 @@ mod portal;
 mod privacy;
 mod reminders;
 mod scale_out;
+mod tables;
+mod upgrade;

@@ -4,6 +4,7 @@
 pub mod config;
 pub mod demo;
 pub mod logs;
+pub mod restore;
 pub mod scale;
 
 use std::net::SocketAddr;
@@ -49,25 +50,42 @@ pub async fn open_store(cfg: &Config) -> anyhow::Result<Store> {
 /// else the data dir's key file, made on first start on SQLite. PostgreSQL without either
 /// stores them plain and says so in the log.
 fn seal_key(cfg: &Config, sqlite: bool) -> anyhow::Result<Option<mtp_store::sealing::SealKey>> {
-    use mtp_store::sealing::SealKey;
-    let parse = |text: &str, from: &str| {
-        SealKey::from_hex(text).map_err(|e| anyhow::anyhow!("{from}: the key is {e}"))
-    };
-    if let Some(k) = &cfg.secret_key {
-        return parse(k, "MTP_SECRET_KEY").map(Some);
+    if cfg.secret_key.is_none() {
+        let path = cfg.key_file();
+        if !path.exists() && sqlite {
+            write_key_file(&path).with_context(|| format!("making {}", path.display()))?;
+        }
     }
-    let path = cfg.key_file();
-    if !path.exists() && sqlite {
-        write_key_file(&path).with_context(|| format!("making {}", path.display()))?;
-    }
-    match std::fs::read_to_string(&path) {
-        Ok(text) => parse(&text, &path.display().to_string()).map(Some),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+    match existing_seal_key(cfg)? {
+        Some((key, _)) => Ok(Some(key)),
+        None => {
             tracing::warn!(
                 "no MTP_SECRET_KEY: TOTP seeds and the installation's keys are stored unsealed"
             );
             Ok(None)
         }
+    }
+}
+
+/// The key from `MTP_SECRET_KEY` or the data dir's key file, with where it came from; `None`
+/// when there is neither. Never makes a key file: `mtp restore` must not invent a key that
+/// cannot open the backup's secrets.
+pub fn existing_seal_key(
+    cfg: &Config,
+) -> anyhow::Result<Option<(mtp_store::sealing::SealKey, String)>> {
+    use mtp_store::sealing::SealKey;
+    let parse = |text: &str, from: String| {
+        SealKey::from_hex(text)
+            .map(|k| (k, from.clone()))
+            .map_err(|e| anyhow::anyhow!("{from}: the key is {e}"))
+    };
+    if let Some(k) = &cfg.secret_key {
+        return parse(k, "MTP_SECRET_KEY".into()).map(Some);
+    }
+    let path = cfg.key_file();
+    match std::fs::read_to_string(&path) {
+        Ok(text) => parse(&text, path.display().to_string()).map(Some),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(e).with_context(|| format!("reading {}", path.display())),
     }
 }

@@ -1,4 +1,4 @@
-//! `mtp`: serve, migrate, demo, user, backup, audit.
+//! `mtp`: serve, migrate, demo, user, backup, restore, audit.
 
 use std::process::ExitCode;
 
@@ -43,6 +43,18 @@ enum Command {
         /// The file to write; default `<data dir>/backup-<time>.sqlite`.
         #[arg(long)]
         out: Option<std::path::PathBuf>,
+    },
+    /// Put a backup made by `mtp backup` back as the SQLite database (docs/operations.md,
+    /// "Restore drill"). Checks the file, migrates it and verifies its audit trail before it
+    /// replaces anything; needs the key the backup was made with (`secret.key` or
+    /// MTP_SECRET_KEY).
+    Restore {
+        /// The backup file.
+        file: std::path::PathBuf,
+        /// Replace the database that is there; it is moved aside as
+        /// `mtp.sqlite.replaced-<time>`, never deleted. Stop the server first.
+        #[arg(long)]
+        force: bool,
     },
     /// Add N synthetic households to the demo neighbourhood, for benchmarks (docs/benchmarks.md).
     /// With `--scale national`: the national data set of issue #7 instead (50 organisations,
@@ -218,6 +230,49 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             println!("backup written to {}", out.display());
             Ok(ExitCode::SUCCESS)
         }
+        Command::Restore { file, force } => {
+            if !mtp_store::is_sqlite_url(&cfg.database_url()?) {
+                eprintln!(
+                    "mtp: PostgreSQL is restored with pg_restore (see docs/operations.md, \"Restore drill\"), e.g. pg_restore --no-owner --dbname=\"$RESTORE_URL\" mtp.dump, then mtp migrate and mtp audit verify"
+                );
+                return Ok(ExitCode::from(2));
+            }
+            match mtp::restore::restore(&cfg, &file, force).await {
+                Ok(r) => {
+                    print_chains(&r.chains);
+                    let events: i64 = r.chains.iter().map(|c| c.events).sum();
+                    let key = match &r.key_from {
+                        Some(from) if r.sealed > 0 => {
+                            format!("{} sealed secrets open with the key from {from}", r.sealed)
+                        }
+                        Some(_) => "no sealed secrets".to_string(),
+                        None => "no sealed secrets and no key yet (the server makes secret.key at its first start)".to_string(),
+                    };
+                    println!(
+                        "restored {} to {}: schema {} ({} migrations run), {key}, audit trail ok ({} chains, {events} events)",
+                        file.display(),
+                        r.target.display(),
+                        r.schema,
+                        r.migrated,
+                        r.chains.len()
+                    );
+                    if let Some(aside) = r.replaced {
+                        println!(
+                            "the database it replaced is kept as {} (delete it when you no longer need it)",
+                            aside.display()
+                        );
+                    }
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(e) => match e.downcast_ref::<mtp::restore::Refused>() {
+                    Some(refused) => {
+                        eprintln!("mtp: {refused}. Nothing was changed.");
+                        Ok(ExitCode::from(2))
+                    }
+                    None => Err(e),
+                },
+            }
+        }
         Command::Generate {
             households,
             scale,
@@ -286,21 +341,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             cmd: AuditCmd::Verify,
         } => {
             let store = mtp::open_store(&cfg).await?;
-            let mut ok = true;
-            for r in store.audit_verify().await? {
-                match r.broken_at {
-                    None => println!("ok     chain {} ({} events)", r.org_id, r.events),
-                    Some(seq) => {
-                        ok = false;
-                        println!(
-                            "BROKEN chain {} at event {} ({} events valid before it)",
-                            r.org_id,
-                            seq,
-                            seq - 1
-                        );
-                    }
-                }
-            }
+            let ok = print_chains(&store.audit_verify().await?);
             Ok(if ok {
                 ExitCode::SUCCESS
             } else {
@@ -308,6 +349,27 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             })
         }
     }
+}
+
+/// One line per audit chain, as `mtp audit verify` and `mtp restore` print them; whether all
+/// are whole.
+fn print_chains(reports: &[mtp_store::ChainReport]) -> bool {
+    let mut ok = true;
+    for r in reports {
+        match r.broken_at {
+            None => println!("ok     chain {} ({} events)", r.org_id, r.events),
+            Some(seq) => {
+                ok = false;
+                println!(
+                    "BROKEN chain {} at event {} ({} events valid before it)",
+                    r.org_id,
+                    seq,
+                    seq - 1
+                );
+            }
+        }
+    }
+    ok
 }
 
 /// Changes made on the command line are in the audit trail too, with the actor "cli".

@@ -160,6 +160,53 @@ impl Store {
     }
 }
 
+/// What [`Store::check_sealed_secrets`] found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SealedCheck {
+    /// Values stored sealed (installation keys and TOTP seeds).
+    pub sealed: u64,
+    /// Of those, how many this store's key does not open (all of them without a key).
+    pub unopened: u64,
+}
+
+impl Store {
+    /// Try to open every sealed value with this store's key, without changing anything. A
+    /// restore runs it on the copy before it replaces a database: a backup whose secrets the
+    /// key cannot open would give a server that refuses to start (installation keys) or
+    /// accounts that cannot sign in (TOTP seeds).
+    pub async fn check_sealed_secrets(&self) -> Result<SealedCheck> {
+        let mut check = SealedCheck {
+            sealed: 0,
+            unopened: 0,
+        };
+        let mut tally = |place: String, stored: &str| {
+            if stored.starts_with(SEALED) {
+                check.sealed += 1;
+                if self.open(&place, stored).is_err() {
+                    check.unopened += 1;
+                }
+            }
+        };
+        for s in app_secret::Entity::find()
+            .filter(app_secret::Column::Name.starts_with("secret:"))
+            .all(&self.db)
+            .await?
+        {
+            tally(secret_place(&s.name), &s.value);
+        }
+        for a in account::Entity::find()
+            .filter(account::Column::TotpSecret.is_not_null())
+            .all(&self.db)
+            .await?
+        {
+            if let Some(v) = &a.totp_secret {
+                tally(account_place(a.id), v);
+            }
+        }
+        Ok(check)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
