@@ -53,5 +53,15 @@ echo "== format"
 cargo fmt --all -- --check
 echo "== lints"
 cargo clippy --workspace --all-targets -- -D warnings
+echo "== supply chain (cargo deny, deny.toml)"
+command -v cargo-deny >/dev/null 2>&1 || cargo install cargo-deny --locked
+cargo deny --offline check --hide-inclusion-graph licenses bans sources
+# The RustSec database lives on GitHub, which build machines may not reach: checked when a
+# copy is present (docs/security.md, "Supply chain"), said plainly when not.
+if compgen -G "${CARGO_HOME:-$HOME/.cargo}/advisory-dbs/advisory-db-*/.git" >/dev/null; then
+  cargo deny --offline check --hide-inclusion-graph advisories
+else
+  echo "advisories: no copy of the RustSec database on this machine; see docs/security.md"
+fi
 echo "== tests (SQLite and PostgreSQL, browser included)"
 cargo nextest run --workspace --no-fail-fast
