@@ -18,6 +18,7 @@ mod encourage_week;
 mod gate;
 mod hardening;
 mod holidays;
+mod hostile;
 mod households;
 mod import;
 mod portal;
