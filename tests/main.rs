@@ -20,6 +20,7 @@ mod fuzz_corpus;
 mod gate;
 mod hardening;
 mod holidays;
+mod hostile;
 mod households;
 mod import;
 mod portal;
