@@ -246,6 +246,12 @@ async fn serve_prints_its_url_and_an_acknowledged_write_survives_a_killed_proces
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    // It holds every family's data: its owner alone may read it.
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&copy).map(|m| m.permissions().mode() & 0o777);
+        assert_eq!(mode.ok(), Some(0o600));
+    }
     let copy_url = format!("sqlite://{}?mode=rw", copy.display());
     let verify = mtp(&copy_url, &dir, &["audit", "verify"]);
     assert!(

@@ -226,7 +226,21 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if out.exists() {
                 anyhow::bail!("{} already exists; choose another file", out.display());
             }
-            store.backup_sqlite(&out.display().to_string()).await?;
+            // The backup holds every family's data: readable by its owner only from its first
+            // byte, so the empty file is made first (VACUUM INTO accepts an empty file).
+            {
+                use std::os::unix::fs::OpenOptionsExt;
+                std::fs::OpenOptions::new()
+                    .write(true)
+                    .create_new(true)
+                    .mode(0o600)
+                    .open(&out)
+                    .with_context(|| format!("making {}", out.display()))?;
+            }
+            if let Err(e) = store.backup_sqlite(&out.display().to_string()).await {
+                let _ = std::fs::remove_file(&out);
+                return Err(e.into());
+            }
             println!("backup written to {}", out.display());
             Ok(ExitCode::SUCCESS)
         }
