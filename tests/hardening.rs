@@ -476,3 +476,58 @@ async fn totp_seeds_and_keys_are_sealed_at_rest(app: TestApp) {
     assert!(message.contains("MTP_SECRET_KEY"), "{message}");
 }
 on_both!(sealed_secrets, totp_seeds_and_keys_are_sealed_at_rest);
+
+async fn a_broken_session_form_is_refused_not_called_saved(app: TestApp) {
+    let logins = app.demo().await;
+    let (_, session) = app.coffee_hour().await;
+    let mut w = app.client();
+    w.login(&logins["worker"]).await;
+    w.get(&format!("/sessions/{session}")).await;
+    for (path, fields) in [
+        (
+            "rsvp",
+            vec![("household", "not-a-family"), ("coming", "yes")],
+        ),
+        ("state", vec![("state", "exploded")]),
+        ("staff", vec![("account", "nobody"), ("reply", "yes")]),
+    ] {
+        let r = w
+            .post(&format!("/sessions/{session}/{path}"), &fields)
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{path}: {}", r.body);
+        let next = w.get(&format!("/sessions/{session}")).await;
+        assert!(
+            !next.body.contains("De wijzigingen zijn opgeslagen"),
+            "{path}: a broken form was called saved"
+        );
+    }
+}
+on_both!(
+    broken_session_forms,
+    a_broken_session_form_is_refused_not_called_saved
+);
+
+async fn a_broken_upload_is_called_unreadable_not_too_big(app: TestApp) {
+    let logins = app.demo().await;
+    let mut w = app.client();
+    w.login(&logins["worker"]).await;
+    w.get("/households/import").await;
+    // A part whose header holds a NUL: the multipart reader refuses it, and the file is tiny.
+    let body = b"--grens\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a\0b.csv\"\r\nContent-Type: text/csv\r\n\r\nVoornaam\nSanne\n\r\n--grens--\r\n".to_vec();
+    let r = w
+        .http
+        .post(format!("{}/households/import?_csrf={}", w.base, w.csrf))
+        .header("content-type", "multipart/form-data; boundary=grens")
+        .body(body)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = r.text().await.unwrap_or_default();
+    assert!(page.contains("We kunnen dit bestand niet lezen."), "{page}");
+    assert!(!page.contains("Het bestand is te groot."), "{page}");
+}
+on_both!(
+    broken_upload,
+    a_broken_upload_is_called_unreadable_not_too_big
+);

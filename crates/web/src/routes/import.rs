@@ -120,6 +120,16 @@ pub async fn upload(
     Ok(for_script(&headers, res))
 }
 
+/// Only a body past the limit is "too big"; a broken one (a cut-off upload, a file name
+/// with a NUL) is unreadable.
+fn upload_error(err: &axum::extract::multipart::MultipartError) -> &'static str {
+    if err.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+        "import-error-too-big"
+    } else {
+        "import-error-unreadable"
+    }
+}
+
 async fn upload_file(
     state: &AppState,
     ctx: &Ctx,
@@ -140,15 +150,15 @@ async fn upload_file(
                         neighbourhood = String::from_utf8_lossy(&bytes).chars().take(64).collect();
                     }
                     Ok(_) => {}
-                    Err(_) => {
-                        e.add("file", t.get("import-error-too-big"));
+                    Err(err) => {
+                        e.add("file", t.get(upload_error(&err)));
                         break;
                     }
                 }
             }
             Ok(None) => break,
-            Err(_) => {
-                e.add("file", t.get("import-error-too-big"));
+            Err(err) => {
+                e.add("file", t.get(upload_error(&err)));
                 break;
             }
         }

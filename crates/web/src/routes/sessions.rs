@@ -466,8 +466,10 @@ pub async fn set_state(
     let user = ctx.user()?.clone();
     let s = load(&state, &user, &id).await?;
     let to = format!("/sessions/{}", s.id);
+    // The choices are buttons: anything else is a tampered or broken form, and saying
+    // "saved" would be untrue.
     let Ok(next) = SessionState::parse(f.get("state")) else {
-        return Ok(redirect_with_flash(&state, &to, "flash-saved", ""));
+        return Err(AppError::BadRequest);
     };
     state
         .store
@@ -530,7 +532,7 @@ pub async fn staff(
     let s = load(&state, &user, &id).await?;
     let to = format!("/sessions/{}", s.id);
     let Ok(account) = Uuid::parse_str(f.get("account")) else {
-        return Ok(redirect_with_flash(&state, &to, "flash-saved", ""));
+        return Err(AppError::BadRequest);
     };
     if f.get("reply") == "remove" {
         state
@@ -1167,7 +1169,7 @@ pub async fn rsvp(
             _ => Err(()),
         },
     ) else {
-        return Ok(redirect_with_flash(&state, &to, "flash-saved", ""));
+        return Err(AppError::BadRequest);
     };
     let t = Tr::new(ctx.lang);
     let answer = mtp_store::RsvpLine {
