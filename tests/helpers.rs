@@ -232,7 +232,18 @@ pub fn csrf_in(body: &str) -> Option<String> {
 
 impl Client {
     pub fn new(base: &str) -> Client {
-        let http = reqwest::Client::builder()
+        Client::with(base, reqwest::Client::builder())
+    }
+
+    /// A client that opens a new connection for every request. For tests whose requests the
+    /// server may answer early and then close the connection (a body over a limit): a kept
+    /// connection can be closed just as the next request is written into it.
+    pub fn without_keep_alive(base: &str) -> Client {
+        Client::with(base, reqwest::Client::builder().pool_max_idle_per_host(0))
+    }
+
+    fn with(base: &str, builder: reqwest::ClientBuilder) -> Client {
+        let http = builder
             .cookie_store(true)
             .redirect(reqwest::redirect::Policy::none())
             .build()

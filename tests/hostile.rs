@@ -1249,7 +1249,7 @@ async fn parent_client(app: &TestApp, t: &Tenant, household: Uuid) -> Client {
         .create_portal_link(t, None, household)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    let mut c = app.client();
+    let mut c = Client::without_keep_alive(&app.base);
     c.get(&format!("/portal/link/{token}")).await;
     let res = c.post(&format!("/portal/link/{token}"), &[]).await;
     assert_eq!(res.location, "/portal", "the parent signs in: {}", res.body);
@@ -1567,7 +1567,7 @@ async fn every_form_survives_hostile_input(app: TestApp) {
         "partner",
         "researcher",
     ] {
-        let mut c = app.client();
+        let mut c = Client::without_keep_alive(&app.base);
         c.login(&logins[label]).await;
         clients.insert(label, c);
     }
@@ -1584,14 +1584,14 @@ async fn every_form_survives_hostile_input(app: TestApp) {
             .await;
         assert_eq!(res.location, "/", "two-factor on: {}", res.body);
     }
-    let mut pending = app.client();
+    let mut pending = Client::without_keep_alive(&app.base);
     pending.get("/login").await;
     let res = pending
         .post("/login", &[("email", &r.email), ("password", &r.password)])
         .await;
     assert_eq!(res.location, "/login/code", "{}", res.body);
     clients.insert("pending", pending);
-    clients.insert("anonymous", app.client());
+    clients.insert("anonymous", Client::without_keep_alive(&app.base));
 
     let mut worker = clients
         .remove("worker")
@@ -1647,7 +1647,7 @@ async fn every_form_survives_hostile_input(app: TestApp) {
             },
         ));
         // The server keeps serving between routes, not only at the end.
-        let health = app.client().get("/healthz").await;
+        let health = Client::without_keep_alive(&app.base).get("/healthz").await;
         assert_eq!(
             (health.status, health.body.as_str()),
             (StatusCode::OK, "ok\n"),
@@ -1670,7 +1670,7 @@ async fn every_form_survives_hostile_input(app: TestApp) {
         walk.problems.len(),
         walk.problems.join("\n")
     );
-    let health = app.client().get("/healthz").await;
+    let health = Client::without_keep_alive(&app.base).get("/healthz").await;
     assert_eq!(
         (health.status, health.body.as_str()),
         (StatusCode::OK, "ok\n")
@@ -1712,7 +1712,7 @@ async fn nothing_hostile_runs_in_the_browser(app: TestApp) {
     use crate::browser::{axe, axe_source, browser, fill as type_in, submit, text, title};
     let logins = app.demo().await;
     let w = &logins["worker"];
-    let mut c = app.client();
+    let mut c = Client::without_keep_alive(&app.base);
     c.login(w).await;
     let name = "<img src=x onerror=\"document.title='pwned'\">";
     let note = "<script>document.title='pwned'</script><script>alert('pwned')</script>";
