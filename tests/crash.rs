@@ -8,17 +8,15 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use chrono::{NaiveDate, Utc};
+use chrono::Utc;
 use mtp_domain::attendance::AttendanceStatus;
 use mtp_domain::household::HouseholdKind;
-use mtp_domain::schedule::Slot;
-use mtp_domain::{Role, Tenant};
 use mtp_store::{AuditFilter, Store};
 use reqwest::StatusCode;
 use uuid::Uuid;
 
 use crate::helpers::{Backend, csrf_in, fresh_database};
-use crate::scale_out::{Jar, Server, get, http};
+use crate::scale_out::{Jar, Server, coffee_hour_at, demo_as_admin, get, http};
 
 const ROUNDS: usize = 3;
 const PER_ROUND: usize = 8;
@@ -116,59 +114,15 @@ async fn acknowledged_writes_survive_repeated_kills(backend: Backend) {
     let store = Store::connect(&url, 2)
         .await
         .unwrap_or_else(|e| panic!("connect: {e}"));
-    let logins = mtp::demo::load(&store)
-        .await
-        .unwrap_or_else(|e| panic!("demo: {e:#}"));
+    let (logins, t) = demo_as_admin(&store).await;
+    let org_id = t.org_id;
     let worker = logins
         .iter()
         .find(|l| l.label == "worker")
         .unwrap_or_else(|| panic!("the demo has a worker"));
-    let org_id = store
-        .organisations()
-        .await
-        .unwrap_or_default()
-        .into_iter()
-        .find(|o| o.name.contains("Almere"))
-        .map(|o| o.id)
-        .unwrap_or_else(|| panic!("the demo organisation"));
-    let t = Tenant {
-        org_id,
-        role: Role::Admin,
-        neighbourhoods: vec![],
-    };
     // A coffee hour that starts in two hours: open for taps and answers.
-    let coffee = store
-        .activities(&t)
-        .await
-        .unwrap_or_default()
-        .into_iter()
-        .find(|a| a.d.name == "Koffie-uurtje Poort")
-        .map(|a| a.id)
-        .unwrap_or_else(|| panic!("the demo's coffee hour"));
     let start = Utc::now() + chrono::Duration::hours(2);
-    let series = NaiveDate::from_ymd_opt(2098, 3, 3).unwrap_or_default();
-    store
-        .plan_sessions(
-            &t,
-            coffee,
-            &[(
-                series,
-                Slot {
-                    start,
-                    end: start + chrono::Duration::minutes(90),
-                },
-            )],
-        )
-        .await
-        .unwrap_or_else(|e| panic!("plan: {e}"));
-    let session = store
-        .activity_sessions(&t, coffee, Utc::now(), 500)
-        .await
-        .unwrap_or_default()
-        .into_iter()
-        .find(|s| (s.starts_at - start).num_seconds().abs() < 1)
-        .map(|s| s.id)
-        .unwrap_or_else(|| panic!("the new session"));
+    let session = coffee_hour_at(&store, &t, start, 2098).await;
     let families: Vec<Uuid> = store
         .session_detail(&t, session)
         .await

@@ -172,6 +172,69 @@ pub(crate) async fn get(c: &reqwest::Client, jar: &mut Jar, url: &str) -> (Statu
     (status, r.text().await.unwrap_or_default())
 }
 
+/// The demo, loaded through `store`, and an administrator's view of its first organisation.
+pub(crate) async fn demo_as_admin(store: &Store) -> (Vec<mtp::demo::DemoLogin>, Tenant) {
+    let logins = mtp::demo::load(store)
+        .await
+        .unwrap_or_else(|e| panic!("demo: {e:#}"));
+    let org_id = store
+        .organisations()
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .find(|o| o.name.contains("Almere"))
+        .map(|o| o.id)
+        .unwrap_or_else(|| panic!("the demo organisation"));
+    let t = Tenant {
+        org_id,
+        role: Role::Admin,
+        neighbourhoods: vec![],
+    };
+    (logins, t)
+}
+
+/// A new session of the demo's coffee hour from `start` for 90 minutes, in a series of its
+/// own (`series_year` keeps it apart from the demo's), so a test can tap and answer at once.
+pub(crate) async fn coffee_hour_at(
+    store: &Store,
+    t: &Tenant,
+    start: chrono::DateTime<Utc>,
+    series_year: i32,
+) -> Uuid {
+    let coffee = store
+        .activities(t)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .find(|a| a.d.name == "Koffie-uurtje Poort")
+        .map(|a| a.id)
+        .unwrap_or_else(|| panic!("the demo's coffee hour"));
+    let series = NaiveDate::from_ymd_opt(series_year, 3, 3).unwrap_or_default();
+    let added = store
+        .plan_sessions(
+            t,
+            coffee,
+            &[(
+                series,
+                Slot {
+                    start,
+                    end: start + chrono::Duration::minutes(90),
+                },
+            )],
+        )
+        .await
+        .unwrap_or_else(|e| panic!("plan: {e}"));
+    assert_eq!(added, 1);
+    store
+        .activity_sessions(t, coffee, Utc::now(), 500)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .find(|s| (s.starts_at - start).num_seconds().abs() < 1)
+        .map(|s| s.id)
+        .unwrap_or_else(|| panic!("the new session"))
+}
+
 /// A tap at the door as the check-in script sends it (form body, JSON answer).
 async fn tap(
     c: &reqwest::Client,
@@ -216,26 +279,12 @@ async fn two_servers_share_one_postgresql() {
     let store = Store::connect(&url, 2)
         .await
         .unwrap_or_else(|e| panic!("connect: {e}"));
-    let logins = mtp::demo::load(&store)
-        .await
-        .unwrap_or_else(|e| panic!("demo: {e:#}"));
+    let (logins, t) = demo_as_admin(&store).await;
+    let org_id = t.org_id;
     let worker = logins
         .iter()
         .find(|l| l.label == "worker")
         .unwrap_or_else(|| panic!("the demo has a worker"));
-    let org_id = store
-        .organisations()
-        .await
-        .unwrap_or_default()
-        .into_iter()
-        .find(|o| o.name.contains("Almere"))
-        .map(|o| o.id)
-        .unwrap_or_else(|| panic!("the demo organisation"));
-    let t = Tenant {
-        org_id,
-        role: Role::Admin,
-        neighbourhoods: vec![],
-    };
     let poort = store
         .neighbourhoods(&t)
         .await
@@ -282,39 +331,8 @@ async fn two_servers_share_one_postgresql() {
         )
         .await
         .unwrap_or_else(|e| panic!("household: {e}"));
-    let coffee = store
-        .activities(&t)
-        .await
-        .unwrap_or_default()
-        .into_iter()
-        .find(|a| a.d.name == "Koffie-uurtje Poort")
-        .map(|a| a.id)
-        .unwrap_or_else(|| panic!("the demo's coffee hour"));
     let start = Utc::now() + chrono::Duration::hours(3);
-    let series = NaiveDate::from_ymd_opt(2099, 3, 3).unwrap_or_default();
-    let added = store
-        .plan_sessions(
-            &t,
-            coffee,
-            &[(
-                series,
-                Slot {
-                    start,
-                    end: start + chrono::Duration::minutes(90),
-                },
-            )],
-        )
-        .await
-        .unwrap_or_else(|e| panic!("plan: {e}"));
-    assert_eq!(added, 1);
-    let session = store
-        .activity_sessions(&t, coffee, Utc::now(), 500)
-        .await
-        .unwrap_or_default()
-        .into_iter()
-        .find(|s| (s.starts_at - start).num_seconds().abs() < 1)
-        .map(|s| s.id)
-        .unwrap_or_else(|| panic!("the new session"));
+    let session = coffee_hour_at(&store, &t, start, 2099).await;
     store
         .set_rsvp(
             &t,
