@@ -74,7 +74,10 @@ pub fn month_name(lang: Language, month: u32) -> Option<&'static str> {
 /// "woensdag 2 december" / "Wednesday 2 December": a date without its year.
 pub fn day_and_date(lang: Language, d: NaiveDate) -> (&'static str, String) {
     let month = month_name(lang, d.month()).unwrap_or_default();
-    (weekday_name(lang, d.weekday()), format!("{} {month}", d.day()))
+    (
+        weekday_name(lang, d.weekday()),
+        format!("{} {month}", d.day()),
+    )
 }
 
 /// The month a word names, in Dutch or English, written out or shortened to its first three
