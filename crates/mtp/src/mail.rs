@@ -323,3 +323,204 @@ pub fn spawn_mail_queue<S: MailSender>(store: Store, mailer: Option<Mailer<S>>, 
         }
     });
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use mtp_domain::{
+        Channel, ConsentMethod, Email, HouseholdKind, PersonName, Role, Source, Tenant,
+    };
+    use mtp_store::jobs::JobState;
+    use mtp_store::{HouseholdDraft, ParentDraft};
+
+    use super::*;
+
+    /// A sender in place of SMTP: keeps what it is given and answers as told.
+    #[derive(Clone, Default)]
+    struct Kept {
+        sent: Arc<Mutex<Vec<String>>>,
+        answer: Option<SendFailure>,
+    }
+
+    impl MailSender for Kept {
+        async fn send(&self, msg: Message) -> Result<(), SendFailure> {
+            if let Ok(mut sent) = self.sent.lock() {
+                sent.push(String::from_utf8_lossy(&msg.formatted()).into_owned());
+            }
+            self.answer.clone().map_or(Ok(()), Err)
+        }
+    }
+
+    fn config() -> MailConfig {
+        MailConfig {
+            smtp_url: String::new(),
+            from: "Meet the Parents <noreply@mtp.example>".into(),
+            base_url: "https://mtp.example/".into(),
+            retry_base: Duration::from_secs(60),
+            lease: Duration::from_secs(300),
+            worker: "test".into(),
+        }
+    }
+
+    #[test]
+    fn a_message_carries_the_one_click_unsubscribe_and_a_stable_message_id() {
+        let Ok(mailer) = Mailer::with_sender(config(), Kept::default()) else {
+            panic!("mailer")
+        };
+        let id = Uuid::now_v7();
+        let mail = OutgoingMail {
+            to_name: "Sanne \"S\"".into(),
+            to_email: "sanne@gezin.test".into(),
+            subject: "Hallo".into(),
+            body: "Tekst".into(),
+            unsubscribe_url: "https://mtp.example/unsubscribe/abc".into(),
+        };
+        let Ok(msg) = mailer.message(id, &mail) else {
+            panic!("message")
+        };
+        let text = String::from_utf8_lossy(&msg.formatted()).into_owned();
+        assert!(
+            text.contains("To: \"Sanne S\" <sanne@gezin.test>"),
+            "{text}"
+        );
+        assert!(
+            text.contains("List-Unsubscribe: <https://mtp.example/unsubscribe/abc>"),
+            "{text}"
+        );
+        assert!(text.contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click"));
+        assert!(text.contains(&format!("Message-ID: <{}@mtp.example>", id.simple())));
+        let bad = OutgoingMail {
+            to_email: "not an address".into(),
+            ..mail
+        };
+        assert_eq!(mailer.message(id, &bad).err(), Some("bad-address"));
+        assert!(matches!(
+            Mailer::with_sender(
+                MailConfig {
+                    from: "nobody".into(),
+                    ..config()
+                },
+                Kept::default()
+            ),
+            Err(MailConfigError::From)
+        ));
+    }
+
+    /// The queue with a sender that accepts, then one that refuses for now, then for good.
+    #[tokio::test]
+    async fn the_queue_marks_sent_retries_and_fails_as_the_sender_answers() {
+        let dir = std::env::temp_dir().join(format!("mtp-mail-{}", Uuid::now_v7().simple()));
+        let url = format!("sqlite://{}/mtp.sqlite?mode=rwc", dir.display());
+        let _ = std::fs::create_dir_all(&dir);
+        let Ok(()) = Store::migrate(&url).await else {
+            panic!("migrate")
+        };
+        let Ok(store) = Store::connect(&url, 2).await else {
+            panic!("connect")
+        };
+        let Ok(_) = crate::demo::load(&store).await else {
+            panic!("demo")
+        };
+        let org_id = store.organisations().await.unwrap_or_default()[0].id;
+        let t = Tenant {
+            org_id,
+            role: Role::Admin,
+            neighbourhoods: vec![],
+        };
+        let nb = store.neighbourhoods(&t).await.unwrap_or_default()[0].id;
+        let (Ok(name), Ok(email)) = (PersonName::parse("Sanne"), Email::parse("sanne@gezin.test"))
+        else {
+            panic!("draft")
+        };
+        let draft = HouseholdDraft {
+            neighbourhood_id: nb,
+            kind: HouseholdKind::SingleParent,
+            source: Source::School,
+            source_partner: None,
+            postcode4: None,
+            interests: String::new(),
+            talents: String::new(),
+            notes: String::new(),
+            parents: vec![ParentDraft {
+                first_name: name,
+                last_name: None,
+                phone: None,
+                email: Some(email),
+                channel: Channel::Email,
+                languages: "Nederlands".into(),
+                works: false,
+                free_days: vec![],
+            }],
+            children: vec![],
+            data_consent: ConsentMethod::Verbal,
+        };
+        let Ok(hh) = store.create_household(&t, None, &draft).await else {
+            panic!("household")
+        };
+        let queue = |key: &'static str| {
+            let store = store.clone();
+            let t = t.clone();
+            async move {
+                let Ok(job) = store.queue_mail(&t, hh, "Hallo", "Tekst", key).await else {
+                    panic!("queue")
+                };
+                (store, t, job)
+            }
+        };
+
+        let kept = Kept::default();
+        let Ok(mailer) = Mailer::with_sender(config(), kept.clone()) else {
+            panic!("mailer")
+        };
+        let (store, t, _) = queue("one").await;
+        let run = mailer.run_queue(&store, mtp_store::now()).await;
+        assert_eq!(
+            run.ok(),
+            Some(QueueRun {
+                sent: 1,
+                ..QueueRun::default()
+            })
+        );
+        let sent = kept.sent.lock().map(|s| s.clone()).unwrap_or_default();
+        assert_eq!(sent.len(), 1);
+        assert!(
+            sent[0].contains("Wil je geen e-mail meer van ons?"),
+            "{}",
+            sent[0]
+        );
+
+        for (key, permanent, state) in [
+            ("two", false, JobState::Waiting),
+            ("three", true, JobState::Failed),
+        ] {
+            let refusing = Kept {
+                answer: Some(SendFailure {
+                    code: "smtp-test".into(),
+                    permanent,
+                }),
+                ..Kept::default()
+            };
+            let Ok(mailer) = Mailer::with_sender(config(), refusing) else {
+                panic!("mailer")
+            };
+            let (store, _, job) = queue(key).await;
+            let Ok(run) = mailer.run_queue(&store, mtp_store::now()).await else {
+                panic!("run")
+            };
+            assert_eq!(
+                (run.retried, run.failed),
+                (u32::from(!permanent), u32::from(permanent))
+            );
+            let from = mtp_store::now() - chrono::Duration::days(1);
+            let until = mtp_store::now() + chrono::Duration::days(1);
+            let jobs = store.mail_jobs(&t, from, until).await.unwrap_or_default();
+            let line = jobs.iter().find(|j| j.id == job);
+            assert_eq!(
+                line.map(|j| (j.state, j.last_error.clone())),
+                Some((state, Some("smtp-test".into())))
+            );
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
