@@ -104,16 +104,8 @@ pub fn parse_month(word: &str) -> Option<u32> {
 /// shortened the usual way ("ma", "wo"; "mon", "wed").
 pub fn parse_weekday(word: &str) -> Option<Weekday> {
     let w = word.trim().to_lowercase();
-    let days = [
-        Weekday::Mon,
-        Weekday::Tue,
-        Weekday::Wed,
-        Weekday::Thu,
-        Weekday::Fri,
-        Weekday::Sat,
-        Weekday::Sun,
-    ];
-    days.into_iter().enumerate().find_map(|(i, day)| {
+    (0u8..7).find_map(|i| {
+        let day = Weekday::try_from(i).ok()?;
         let nl = weekday_name(Language::Nl, day).to_lowercase();
         let en = weekday_name(Language::En, day).to_lowercase();
         let short_nl: String = nl.chars().take(2).collect();
