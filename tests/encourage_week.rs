@@ -16,21 +16,6 @@ fn today() -> chrono::NaiveDate {
     Utc::now().with_timezone(&TZ).date_naive()
 }
 
-const MONTHS: [&str; 12] = [
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-];
-
 async fn worklist(app: &TestApp, session: Uuid) -> mtp_store::Worklist {
     let t = app.org("Almere").await;
     app.store
@@ -447,7 +432,7 @@ async fn the_worklist_saves_in_the_background_for_the_script(app: TestApp) {
     let expected = format!(
         "Laatst gesproken: {} {} — Komt met de kleine mee.",
         today.day(),
-        MONTHS[today.month0() as usize]
+        mtp_domain::dates::month_name(mtp_domain::Language::Nl, today.month()).unwrap_or_default()
     );
     let section = card(&page.body, &format!("id=\"h-{first}\""));
     assert!(section.contains(&expected), "{section}");

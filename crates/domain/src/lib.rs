@@ -9,6 +9,7 @@ pub mod attendance;
 pub mod audit;
 pub mod consent;
 pub mod contact;
+pub mod dates;
 pub mod effect;
 pub mod encourage;
 pub mod fields;
@@ -16,8 +17,10 @@ pub mod household;
 pub mod ical;
 pub mod message;
 pub mod portal;
+pub mod reminder;
 pub mod role;
 pub mod schedule;
+pub mod search;
 pub mod settings;
 
 pub use consent::{ConsentMethod, ConsentRecord, Purpose, has_consent};

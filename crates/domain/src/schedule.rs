@@ -121,19 +121,10 @@ pub fn utc_to_local(t: DateTime<Utc>) -> NaiveDateTime {
 /// A weekday from a form: "1" (Monday) to "7" (Sunday), or its English or Dutch name or
 /// abbreviation ("mon", "monday", "ma", "maandag").
 pub fn parse_weekday(raw: &str) -> Result<Weekday, FieldError> {
-    let text = raw.trim().to_lowercase();
-    let day = match text.as_str() {
-        "" => return Err(FieldError::Required),
-        "1" | "mon" | "monday" | "ma" | "maandag" => Weekday::Mon,
-        "2" | "tue" | "tuesday" | "di" | "dinsdag" => Weekday::Tue,
-        "3" | "wed" | "wednesday" | "wo" | "woensdag" => Weekday::Wed,
-        "4" | "thu" | "thursday" | "do" | "donderdag" => Weekday::Thu,
-        "5" | "fri" | "friday" | "vr" | "vrijdag" => Weekday::Fri,
-        "6" | "sat" | "saturday" | "za" | "zaterdag" => Weekday::Sat,
-        "7" | "sun" | "sunday" | "zo" | "zondag" => Weekday::Sun,
-        _ => return Err(FieldError::ChoiceInvalid),
-    };
-    Ok(day)
+    if raw.trim().is_empty() {
+        return Err(FieldError::Required);
+    }
+    crate::dates::parse_weekday(raw).ok_or(FieldError::ChoiceInvalid)
 }
 
 /// Ten years of weekly sessions: more is a typo in the end date.

@@ -4,6 +4,7 @@
 pub mod config;
 pub mod demo;
 pub mod logs;
+pub mod mail;
 pub mod restore;
 pub mod scale;
 
@@ -160,7 +161,7 @@ pub async fn start(
         Duration::from_secs(cfg.retention_first_secs),
         Duration::from_secs(cfg.retention_every_secs),
     );
-    spawn_mail_queue(store.clone(), mailer(cfg, addr)?, cfg.mail_poll_ms);
+    mail::spawn_mail_queue(store.clone(), mail::mailer(cfg, addr)?, cfg.mail_poll_ms);
     let handle = tokio::spawn(async move {
         if let Err(e) = axum::serve(listener, app)
             .with_graceful_shutdown(shutdown)
@@ -247,9 +248,8 @@ fn spawn_housekeeping(store: Store, retention_first: Duration, retention_every: 
     });
 }
 
-/// The SMTP sender from `MTP_SMTP_URL` and `MTP_MAIL_FROM`; `None` when e-mail is not set up.
 /// Where people reach the app: `MTP_PUBLIC_URL`, or the bound address for a local demo.
-fn public_url(cfg: &Config, addr: SocketAddr) -> String {
+pub(crate) fn public_url(cfg: &Config, addr: SocketAddr) -> String {
     match &cfg.public_url {
         Some(url) => url.trim_end_matches('/').to_string(),
         None => {
@@ -259,63 +259,4 @@ fn public_url(cfg: &Config, addr: SocketAddr) -> String {
             format!("http://{addr}")
         }
     }
-}
-
-fn mailer(cfg: &Config, addr: SocketAddr) -> anyhow::Result<Option<mtp_store::jobs::Mailer>> {
-    let Some(url) = cfg.smtp_url.clone() else {
-        return Ok(None);
-    };
-    let from = cfg
-        .mail_from
-        .clone()
-        .context("MTP_SMTP_URL is set but MTP_MAIL_FROM is not")?;
-    let base_url = public_url(cfg, addr);
-    let mailer = mtp_store::jobs::Mailer::new(mtp_store::jobs::MailConfig {
-        smtp_url: url,
-        from,
-        base_url,
-        retry_base: Duration::from_secs(cfg.mail_retry_secs.max(1)),
-        lease: Duration::from_secs(300),
-        worker: format!("{}-{}", addr, uuid::Uuid::now_v7().simple()),
-    })?;
-    Ok(Some(mailer))
-}
-
-/// Every app server runs this loop too. The scheduler step queues reminders (a unique key per
-/// reminder lets only one server's insert win); the sender claims due jobs with a lease, so
-/// two servers never send the same job at once, and a job of a server that died is taken
-/// over when its lease runs out (`crates/store/src/jobs.rs`). Without SMTP configuration the
-/// reminders are still queued and stay visible as waiting.
-fn spawn_mail_queue(store: Store, mailer: Option<mtp_store::jobs::Mailer>, poll_ms: u64) {
-    tokio::spawn(async move {
-        let poll = Duration::from_millis(poll_ms.max(50));
-        let mut tick = tokio::time::interval(poll);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        let schedule_every = Duration::from_secs(300);
-        let mut last_schedule: Option<tokio::time::Instant> = None;
-        loop {
-            tick.tick().await;
-            if last_schedule.is_none_or(|t| t.elapsed() >= schedule_every) {
-                last_schedule = Some(tokio::time::Instant::now());
-                match store.schedule_reminders(mtp_store::now()).await {
-                    Ok(0) => {}
-                    Ok(n) => tracing::info!(queued = n, "reminders queued"),
-                    Err(e) => tracing::warn!(error = %e, "queueing reminders failed"),
-                }
-            }
-            if let Some(m) = &mailer {
-                match store.run_mail_queue(m, mtp_store::now()).await {
-                    Ok(r) if r == mtp_store::jobs::QueueRun::default() => {}
-                    Ok(r) => tracing::info!(
-                        sent = r.sent,
-                        retried = r.retried,
-                        failed = r.failed,
-                        cancelled = r.cancelled,
-                        "mail queue round"
-                    ),
-                    Err(e) => tracing::warn!(error = %e, "mail queue round failed"),
-                }
-            }
-        }
-    });
 }

@@ -19,7 +19,7 @@ use mtp_domain::message::{Template, TemplatePurpose};
 use sea_orm::sea_query::OnConflict;
 
 use crate::entities::{chat_membership, chat_post, message_template};
-use crate::households::add_event;
+use crate::register::add_event;
 use crate::{Result, Store, StoreError, now};
 
 /// How long a household that left stays visible on the roster.

@@ -6,9 +6,9 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use mtp_domain::consent::{ConsentMethod, ConsentRecord, Purpose};
+use mtp_domain::search::{fold, name_words, query_words};
 use mtp_domain::{
-    Channel, ChildBirth, Email, HouseholdKind, HouseholdStatus, PersonName, PhoneNumber, Postcode4,
-    Source, Tenant,
+    Channel, ChildBirth, HouseholdKind, HouseholdStatus, PhoneNumber, Source, Tenant,
 };
 use sea_orm::sea_query::ExprTrait;
 use sea_orm::{
@@ -21,44 +21,11 @@ use crate::entities::{
     account, attendance_parent, child, consent_record, household, household_event,
     household_search, neighbourhood, parent,
 };
+pub use crate::register::{ChildDraft, HouseholdDraft, ParentDraft};
+// Re-exported for the modules above this one that write timeline events and search words.
+pub(crate) use crate::register::{add_event, set_search_tokens};
+use crate::register::{free_days_text, search_tokens, stored_tokens};
 use crate::{Result, Store, StoreError, now};
-
-#[derive(Debug, Clone)]
-pub struct ParentDraft {
-    pub first_name: PersonName,
-    pub last_name: Option<PersonName>,
-    pub phone: Option<PhoneNumber>,
-    pub email: Option<Email>,
-    pub channel: Channel,
-    pub languages: String,
-    pub works: bool,
-    /// Weekday numbers 0 (Monday) – 6 (Sunday) on which a working parent is free.
-    pub free_days: Vec<u8>,
-}
-
-#[derive(Debug, Clone)]
-pub struct ChildDraft {
-    pub first_name: PersonName,
-    pub birth: ChildBirth,
-}
-
-/// Everything the registration form asks.
-#[derive(Debug, Clone)]
-pub struct HouseholdDraft {
-    pub neighbourhood_id: Uuid,
-    pub kind: HouseholdKind,
-    pub source: Source,
-    pub source_partner: Option<String>,
-    pub postcode4: Option<Postcode4>,
-    pub interests: String,
-    pub talents: String,
-    pub notes: String,
-    pub parents: Vec<ParentDraft>,
-    pub children: Vec<ChildDraft>,
-    /// How the family consented to having their data registered (DESIGN.md: consent per
-    /// purpose; registration itself is the first purpose).
-    pub data_consent: ConsentMethod,
-}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Parent {
@@ -163,141 +130,11 @@ pub enum Attended {
     Never,
 }
 
-pub(crate) fn free_days_text(days: &[u8]) -> String {
-    days.iter().map(u8::to_string).collect::<Vec<_>>().join(",")
-}
-
 fn parse_free_days(text: &str) -> Vec<u8> {
     text.split(',')
         .filter_map(|d| d.parse().ok())
         .filter(|d| *d < 7)
         .collect()
-}
-
-/// Lower-case ASCII, so "Zoë" is found by "zoe" and "Şahin" by "sahin".
-pub(crate) fn fold(text: &str) -> String {
-    text.to_lowercase()
-        .chars()
-        .map(|c| match c {
-            'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' => 'a',
-            'è' | 'é' | 'ê' | 'ë' => 'e',
-            'ì' | 'í' | 'î' | 'ï' | 'ı' => 'i',
-            'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' => 'o',
-            'ù' | 'ú' | 'û' | 'ü' => 'u',
-            'ç' | 'ć' | 'č' => 'c',
-            'ş' | 'ś' | 'š' => 's',
-            'ğ' => 'g',
-            'ñ' | 'ń' => 'n',
-            'ý' | 'ÿ' => 'y',
-            'ž' | 'ź' | 'ż' => 'z',
-            other => other,
-        })
-        .collect()
-}
-
-/// The words a household is found by: each word of the parents' names, their phone numbers
-/// as typed nationally ("0612345678") and internationally ("31612345678"), and e-mail
-/// addresses.
-pub(crate) fn search_tokens(parents: &[ParentDraft]) -> std::collections::BTreeSet<String> {
-    let mut out = std::collections::BTreeSet::new();
-    for p in parents {
-        add_tokens(
-            &mut out,
-            p.first_name.as_str(),
-            p.last_name.as_ref().map(|l| l.as_str()),
-            p.phone.as_ref(),
-            p.email.as_ref().map(|e| e.as_str()),
-        );
-    }
-    out
-}
-
-/// The same words for parents as stored.
-pub(crate) fn stored_tokens(parents: &[parent::Model]) -> std::collections::BTreeSet<String> {
-    let mut out = std::collections::BTreeSet::new();
-    for p in parents {
-        let phone = p.phone.as_deref().and_then(PhoneNumber::from_e164);
-        add_tokens(
-            &mut out,
-            &p.first_name,
-            p.last_name.as_deref(),
-            phone.as_ref(),
-            p.email.as_deref(),
-        );
-    }
-    out
-}
-
-fn add_tokens(
-    out: &mut std::collections::BTreeSet<String>,
-    first: &str,
-    last: Option<&str>,
-    phone: Option<&PhoneNumber>,
-    email: Option<&str>,
-) {
-    for n in [Some(first), last].into_iter().flatten() {
-        out.extend(name_words(n));
-    }
-    if let Some(phone) = phone {
-        out.insert(phone.wa_digits());
-        out.insert(phone.display().replace([' ', '-'], ""));
-    }
-    if let Some(e) = email {
-        out.insert(e.to_string());
-    }
-}
-
-/// The search words of a name, folded as they are stored.
-fn name_words(name: &str) -> impl Iterator<Item = String> + '_ {
-    name.split(|c: char| c.is_whitespace() || c == '-' || c == '\'')
-        .filter(|w| !w.is_empty())
-        .map(|w| fold(w).chars().take(60).collect())
-}
-
-/// The words of a search: digits-only input is one phone number, whatever its separators.
-pub(crate) fn query_words(q: &str) -> Vec<String> {
-    let compact: String = q
-        .chars()
-        .filter(|c| !matches!(c, ' ' | '-' | '(' | ')' | '.' | '/'))
-        .collect();
-    let digits = compact.trim_start_matches('+');
-    if !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()) {
-        let d = digits.strip_prefix("00").unwrap_or(digits);
-        return vec![d.to_string()];
-    }
-    q.split(|c: char| c.is_whitespace() || c == '-' || c == '\'')
-        .filter(|w| !w.is_empty())
-        .map(fold)
-        .take(5)
-        .collect()
-}
-
-/// Replace a household's search words (inside the caller's transaction).
-pub(crate) async fn set_search_tokens<C: ConnectionTrait>(
-    db: &C,
-    org_id: Uuid,
-    household_id: Uuid,
-    tokens: &std::collections::BTreeSet<String>,
-) -> Result<()> {
-    household_search::Entity::delete_many()
-        .filter(household_search::Column::OrgId.eq(org_id))
-        .filter(household_search::Column::HouseholdId.eq(household_id))
-        .exec(db)
-        .await?;
-    let rows: Vec<household_search::ActiveModel> = tokens
-        .iter()
-        .map(|t| household_search::ActiveModel {
-            org_id: Set(org_id),
-            token: Set(t.clone()),
-            household_id: Set(household_id),
-        })
-        .collect();
-    for chunk in rows.chunks(200) {
-        household_search::Entity::insert_many(chunk.to_vec())
-            .exec_without_returning(db)
-            .await?;
-    }
-    Ok(())
 }
 
 /// The neighbourhoods a tenant's household queries are limited to; `None` means the whole
@@ -318,28 +155,6 @@ pub(crate) fn to_parent(p: parent::Model) -> Parent {
         languages: p.languages,
         works: p.works,
     }
-}
-
-pub(crate) async fn add_event<C: ConnectionTrait>(
-    db: &C,
-    org_id: Uuid,
-    household_id: Uuid,
-    actor: Option<Uuid>,
-    kind: &str,
-    detail: &str,
-) -> Result<()> {
-    household_event::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        org_id: Set(org_id),
-        household_id: Set(household_id),
-        at: Set(now()),
-        actor_id: Set(actor),
-        kind: Set(kind.into()),
-        detail: Set(detail.into()),
-    }
-    .insert(db)
-    .await?;
-    Ok(())
 }
 
 impl Store {
@@ -1211,50 +1026,4 @@ async fn move_rows<C: ConnectionTrait>(
         .and_where(is(from));
     txn.execute(&q).await?;
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn search_words_ignore_case_and_accents() {
-        assert_eq!(fold("Zoë Şahin"), "zoe sahin");
-        assert_eq!(query_words("De Boer"), vec!["de", "boer"]);
-        assert_eq!(query_words("Zoë"), vec!["zoe"]);
-    }
-
-    #[test]
-    fn a_phone_number_is_one_search_word_whatever_its_separators() {
-        assert_eq!(query_words("06-1234 5678"), vec!["0612345678"]);
-        assert_eq!(query_words("+31 6 1234 5678"), vec!["31612345678"]);
-        assert_eq!(query_words("0031612345678"), vec!["31612345678"]);
-    }
-
-    #[test]
-    fn a_household_is_found_by_names_phone_and_email() {
-        let parent = ParentDraft {
-            first_name: PersonName::parse("Anne-Zoë").unwrap_or_else(|_| panic!()),
-            last_name: Some(PersonName::parse("van 't Hof").unwrap_or_else(|_| panic!())),
-            phone: PhoneNumber::parse("06-12345678").ok(),
-            email: Email::parse("anne@voorbeeld.nl").ok(),
-            channel: Channel::WhatsApp,
-            languages: String::new(),
-            works: false,
-            free_days: vec![],
-        };
-        let tokens = search_tokens(&[parent]);
-        for t in [
-            "anne",
-            "zoe",
-            "van",
-            "t",
-            "hof",
-            "0612345678",
-            "31612345678",
-            "anne@voorbeeld.nl",
-        ] {
-            assert!(tokens.contains(t), "{t} in {tokens:?}");
-        }
-    }
 }

@@ -13,7 +13,7 @@ use uuid::Uuid;
 use crate::entities::{
     child, consent_record, household, household_event, household_search, import_batch, parent,
 };
-use crate::households::{HouseholdDraft, fold, search_tokens};
+use crate::register::{HouseholdDraft, free_days_text, search_tokens};
 use crate::{Result, Store, StoreError, now};
 
 /// An uploaded sheet on its way in.
@@ -64,13 +64,10 @@ pub struct ContactKeys {
 /// A parent's household, first name, last name, phone number and e-mail address, as stored.
 type ParentContact = (Uuid, String, Option<String>, Option<String>, Option<String>);
 
-/// The longest word of a name as the search table stores it (folded like
-/// `households::name_words`): the most telling one to look a name up by.
+/// The longest word of a name as the search table stores it: the most telling one to look a
+/// name up by.
 fn longest_word(name: &str) -> Option<String> {
-    name.split(|c: char| c.is_whitespace() || c == '-' || c == '\'')
-        .filter(|w| !w.is_empty())
-        .map(|w| fold(w).chars().take(60).collect::<String>())
-        .max_by_key(|w| w.chars().count())
+    mtp_domain::search::name_words(name).max_by_key(|w| w.chars().count())
 }
 
 /// Bind parameters per statement, and so rows per multi-row INSERT (this divided by the
@@ -397,7 +394,7 @@ pub(crate) async fn insert_many_households<C: sea_orm::ConnectionTrait>(
                 channel: Set(p.channel.as_str().into()),
                 languages: Set(p.languages.clone()),
                 works: Set(p.works),
-                free_days: Set(crate::households::free_days_text(&p.free_days)),
+                free_days: Set(free_days_text(&p.free_days)),
             });
         }
         for c in &d.children {

@@ -23,25 +23,28 @@
 //! providers show it once. No queue can close this window without the SMTP server taking part.
 //!
 //! Nothing personal is logged or kept in `last_error`: errors are short codes.
+//!
+//! When a reminder is due and what it says are rules of `crates/domain/src/reminder.rs`. The
+//! sending is `crates/mtp/src/mail.rs`: it claims jobs here, gets each message as a plain
+//! [`OutgoingMail`], and reports back what the SMTP server said.
 
 use std::time::Duration as StdDuration;
 
-use chrono::{DateTime, Datelike, Duration, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, Duration, Utc};
 use hmac::{Hmac, Mac};
-use lettre::message::header::{ContentType, Header, HeaderName, HeaderValue};
-use lettre::message::{Mailbox, Message};
-use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use mtp_domain::attendance::SessionState;
 use mtp_domain::audit::Outcome;
 use mtp_domain::consent::{ConsentMethod, ConsentRecord, Purpose, has_consent};
 use mtp_domain::household::Channel;
-use mtp_domain::message::{Placeholder, Template, TemplatePurpose, Values};
+use mtp_domain::reminder::{
+    REMIND_FROM, REMIND_UNTIL, ReminderFacts, language_of, personal_mail_body, reminder_due,
+    reminder_text,
+};
 use mtp_domain::{Language, Tenant};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
-use thiserror::Error;
 use uuid::Uuid;
 
 use crate::entities::{
@@ -55,13 +58,6 @@ use crate::{NewAuditEvent, Result, Store, StoreError, now};
 pub const MAX_ATTEMPTS: i32 = 8;
 /// The longest wait between two tries.
 const MAX_BACKOFF: Duration = Duration::hours(6);
-/// Reminders go out for sessions that start between one hour and two days from now…
-const REMIND_FROM: Duration = Duration::hours(1);
-const REMIND_UNTIL: Duration = Duration::hours(48);
-/// …at nine in the morning, Dutch time, the day before (or at once when that has passed).
-const REMIND_AT: (u32, u32) = (9, 0);
-/// Jobs one server claims per round.
-const CLAIM_BATCH: u64 = 20;
 
 /// Where a job stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -162,261 +158,6 @@ pub fn backoff(base: StdDuration, attempts: i32) -> Duration {
         .min(MAX_BACKOFF)
 }
 
-/// The moment a session's reminder is due: nine o'clock the day before, Dutch time, but not
-/// before `at`.
-pub fn reminder_due(starts_at: DateTime<Utc>, at: DateTime<Utc>) -> DateTime<Utc> {
-    let tz = chrono_tz::Europe::Amsterdam;
-    let day_before = starts_at.with_timezone(&tz).date_naive() - Duration::days(1);
-    let nine = NaiveTime::from_hms_opt(REMIND_AT.0, REMIND_AT.1, 0).unwrap_or(NaiveTime::MIN);
-    let due = tz
-        .from_local_datetime(&day_before.and_time(nine))
-        .earliest()
-        .map(|t| t.with_timezone(&Utc))
-        .unwrap_or(at);
-    std::cmp::max(due, at)
-}
-
-/// The household's language for messages: Dutch or English when its parents' languages say
-/// so, else `None` (the organisation's language applies).
-pub fn language_of(languages: &str) -> Option<Language> {
-    let l = languages.to_lowercase();
-    let has = |words: &[&str]| {
-        l.split(|c: char| !c.is_alphabetic())
-            .any(|w| words.contains(&w))
-    };
-    if has(&["nederlands", "dutch", "nl"]) {
-        Some(Language::Nl)
-    } else if has(&["engels", "english", "en"]) {
-        Some(Language::En)
-    } else {
-        None
-    }
-}
-
-const WEEKDAYS_NL: [&str; 7] = [
-    "maandag",
-    "dinsdag",
-    "woensdag",
-    "donderdag",
-    "vrijdag",
-    "zaterdag",
-    "zondag",
-];
-const WEEKDAYS_EN: [&str; 7] = [
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-];
-const MONTHS_NL: [&str; 12] = [
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-];
-const MONTHS_EN: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
-/// The reminder's text and subject for one household and one session.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReminderText {
-    pub subject: String,
-    pub body: String,
-}
-
-/// Everything a reminder says, and nothing about anyone else.
-#[derive(Debug, Clone)]
-pub struct ReminderFacts<'a> {
-    pub first_name: &'a str,
-    pub activity: &'a str,
-    pub place: &'a str,
-    pub address: &'a str,
-    pub starts_at: DateTime<Utc>,
-    pub ends_at: DateTime<Utc>,
-    pub signed: &'a str,
-    pub unsubscribe_url: &'a str,
-}
-
-/// Render a reminder with the default reminder template (plain B1 language).
-pub fn reminder_text(lang: Language, f: &ReminderFacts<'_>) -> ReminderText {
-    let start = f.starts_at.with_timezone(&chrono_tz::Europe::Amsterdam);
-    let end = f.ends_at.with_timezone(&chrono_tz::Europe::Amsterdam);
-    let wd = usize::try_from(start.weekday().num_days_from_monday()).unwrap_or(0);
-    let m = usize::try_from(start.month0()).unwrap_or(0);
-    let (day, date) = match lang.texts() {
-        Language::Nl => (
-            WEEKDAYS_NL[wd % 7].to_string(),
-            format!("{} {}", start.day(), MONTHS_NL[m % 12]),
-        ),
-        _ => (
-            WEEKDAYS_EN[wd % 7].to_string(),
-            format!("{} {}", start.day(), MONTHS_EN[m % 12]),
-        ),
-    };
-    let time = format!("{}–{}", start.format("%H:%M"), end.format("%H:%M"));
-    let place = [f.place, f.address]
-        .into_iter()
-        .filter(|p| !p.trim().is_empty())
-        .collect::<Vec<_>>()
-        .join(", ");
-    let values = Values::new()
-        .with(Placeholder::FirstName, f.first_name)
-        .with(Placeholder::Activity, f.activity)
-        .with(Placeholder::Day, &day)
-        .with(Placeholder::Date, &date)
-        .with(Placeholder::Time, &time)
-        .with(Placeholder::Place, &place)
-        .with(Placeholder::Worker, f.signed);
-    let text = Template::default_for(TemplatePurpose::Reminder, lang)
-        .render(&values)
-        .unwrap_or_else(|_| format!("{} {day} {date}, {time}\n{place}", f.activity));
-    let (subject, footer) = match lang.texts() {
-        Language::Nl => (
-            format!("Herinnering: {} op {day} {date}", f.activity),
-            format!(
-                "Wil je geen herinneringen meer per e-mail? Klik dan op deze link:\n{}",
-                f.unsubscribe_url
-            ),
-        ),
-        _ => (
-            format!("Reminder: {} on {day} {date}", f.activity),
-            format!(
-                "Don't want reminders by e-mail any more? Click this link:\n{}",
-                f.unsubscribe_url
-            ),
-        ),
-    };
-    ReminderText {
-        subject,
-        body: format!("{text}\n\n-- \n{footer}\n"),
-    }
-}
-
-/// Why a message cannot be set up: the SMTP address or the sender address is wrong.
-#[derive(Debug, Error)]
-pub enum MailConfigError {
-    #[error("MTP_SMTP_URL is not a valid smtp:// or smtps:// address")]
-    SmtpUrl,
-    #[error("MTP_MAIL_FROM is not a valid e-mail address")]
-    From,
-}
-
-/// How one server sends: the SMTP server, the sender, and the queue's timings.
-#[derive(Debug, Clone)]
-pub struct MailConfig {
-    /// `smtp://host:25`, `smtp://user:pass@host:587?tls=required`, `smtps://user:pass@host`.
-    pub smtp_url: String,
-    /// `Meet the Parents <noreply@example.nl>` or a bare address.
-    pub from: String,
-    /// Where the unsubscribe link points: the public address of the application.
-    pub base_url: String,
-    /// The first wait after a failed try; it doubles with every further try.
-    pub retry_base: StdDuration,
-    /// How long a claim lasts before another server may take the job over.
-    pub lease: StdDuration,
-    /// This server's name in `locked_by` (for the operator; no personal data).
-    pub worker: String,
-}
-
-/// A configured SMTP sender.
-#[derive(Clone)]
-pub struct Mailer {
-    transport: AsyncSmtpTransport<Tokio1Executor>,
-    from: Mailbox,
-    domain: String,
-    cfg: MailConfig,
-}
-
-impl std::fmt::Debug for Mailer {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        // Not the SMTP address: it may hold a password.
-        f.debug_struct("Mailer")
-            .field("worker", &self.cfg.worker)
-            .finish_non_exhaustive()
-    }
-}
-
-impl Mailer {
-    pub fn new(cfg: MailConfig) -> std::result::Result<Mailer, MailConfigError> {
-        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(&cfg.smtp_url)
-            .map_err(|_| MailConfigError::SmtpUrl)?
-            .timeout(Some(StdDuration::from_secs(30)))
-            .build();
-        let from: Mailbox = cfg.from.parse().map_err(|_| MailConfigError::From)?;
-        let domain = from.email.domain().to_string();
-        Ok(Mailer {
-            transport,
-            from,
-            domain,
-            cfg,
-        })
-    }
-
-    pub fn config(&self) -> &MailConfig {
-        &self.cfg
-    }
-
-    /// The `Message-ID` of a job: the same on every try, so a copy sent twice in the crash
-    /// window is recognisable as the same message.
-    pub fn message_id(&self, job_id: Uuid) -> String {
-        format!("<{}@{}>", job_id.simple(), self.domain)
-    }
-}
-
-/// A raw header whose value we build ourselves (`List-Unsubscribe`, RFC 2369 and 8058).
-#[derive(Clone)]
-struct ListUnsubscribe(String);
-
-impl Header for ListUnsubscribe {
-    fn name() -> HeaderName {
-        HeaderName::new_from_ascii_str("List-Unsubscribe")
-    }
-    fn parse(s: &str) -> std::result::Result<Self, Box<dyn std::error::Error + Send + Sync>> {
-        Ok(ListUnsubscribe(s.to_string()))
-    }
-    fn display(&self) -> HeaderValue {
-        HeaderValue::new(Self::name(), self.0.clone())
-    }
-}
-
-#[derive(Clone)]
-struct ListUnsubscribePost;
-
-impl Header for ListUnsubscribePost {
-    fn name() -> HeaderName {
-        HeaderName::new_from_ascii_str("List-Unsubscribe-Post")
-    }
-    fn parse(_: &str) -> std::result::Result<Self, Box<dyn std::error::Error + Send + Sync>> {
-        Ok(ListUnsubscribePost)
-    }
-    fn display(&self) -> HeaderValue {
-        HeaderValue::new(Self::name(), "List-Unsubscribe=One-Click".to_string())
-    }
-}
-
 /// One line of the reminders page.
 #[derive(Debug, Clone)]
 pub struct JobLine {
@@ -437,13 +178,26 @@ pub struct JobLine {
     pub last_error: Option<String>,
 }
 
-/// What one round of the queue did.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct QueueRun {
-    pub sent: u32,
-    pub retried: u32,
-    pub failed: u32,
-    pub cancelled: u32,
+/// A job this server claimed: it sends the job's message, then says how that went
+/// ([`Store::mail_sent`], [`Store::mail_failed`], [`Store::mail_cancelled`]).
+#[derive(Debug, Clone)]
+pub struct ClaimedJob {
+    pub id: Uuid,
+    /// Tries so far, this one included.
+    pub attempts: i32,
+    row: job::Model,
+}
+
+/// A claimed job's message, ready for the sender to turn into e-mail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutgoingMail {
+    /// The parent's first name, for the `To` header.
+    pub to_name: String,
+    pub to_email: String,
+    pub subject: String,
+    pub body: String,
+    /// The household's one-click unsubscribe address, for the `List-Unsubscribe` header.
+    pub unsubscribe_url: String,
 }
 
 /// The parent a message goes to.
@@ -886,13 +640,45 @@ impl Store {
         Ok(())
     }
 
-    /// Build the message of a claimed job, or say why it is no longer to be sent.
-    async fn build_message(
+    /// Claim up to `limit` due jobs for `worker` to send (see [`Store::claim_jobs`]).
+    pub async fn claim_mail(
         &self,
-        mailer: &Mailer,
-        j: &job::Model,
+        worker: &str,
         at: DateTime<Utc>,
-    ) -> Result<std::result::Result<Message, &'static str>> {
+        lease: StdDuration,
+        limit: u64,
+    ) -> Result<Vec<ClaimedJob>> {
+        Ok(self
+            .claim(worker, at, lease, limit)
+            .await?
+            .into_iter()
+            .map(|row| ClaimedJob {
+                id: row.id,
+                attempts: row.attempts,
+                row,
+            })
+            .collect())
+    }
+
+    /// The message of a claimed job, or the code of why it is no longer to be sent. Keeps
+    /// `message_id` with the job on its first try, so every try carries the same one; the
+    /// unsubscribe link points at `base_url`.
+    pub async fn mail_of(
+        &self,
+        claimed: &ClaimedJob,
+        message_id: &str,
+        base_url: &str,
+        at: DateTime<Utc>,
+    ) -> Result<std::result::Result<OutgoingMail, &'static str>> {
+        let j = &claimed.row;
+        if j.message_id.is_empty() {
+            job::Entity::update_many()
+                .col_expr(job::Column::MessageId, Expr::value(message_id))
+                .filter(job::Column::OrgId.eq(j.org_id))
+                .filter(job::Column::Id.eq(j.id))
+                .exec(&self.db)
+                .await?;
+        }
         let Some(kind) = JobKind::parse(&j.kind) else {
             return Ok(Err("unknown-kind"));
         };
@@ -909,10 +695,7 @@ impl Store {
             .ok_or(StoreError::NotFound)?;
         let lang = to.lang.unwrap_or_default();
         let token = self.unsubscribe_token(j.org_id, hh).await?;
-        let url = format!(
-            "{}/unsubscribe/{token}",
-            mailer.cfg.base_url.trim_end_matches('/')
-        );
+        let url = format!("{}/unsubscribe/{token}", base_url.trim_end_matches('/'));
         let (subject, body) = match kind {
             JobKind::Reminder => {
                 let Some(sid) = j.session_id else {
@@ -964,82 +747,53 @@ impl Store {
             }
             JobKind::PersonalMail => {
                 let p: Payload = serde_json::from_str(&j.payload).unwrap_or_default();
-                let footer = match lang.texts() {
-                    Language::Nl => "Wil je geen e-mail meer van ons? Klik dan op deze link:",
-                    _ => "Don't want e-mail from us any more? Click this link:",
-                };
                 (
                     p.subject.unwrap_or_default(),
-                    format!("{}\n\n-- \n{footer}\n{url}\n", p.text.unwrap_or_default()),
+                    personal_mail_body(lang, &p.text.unwrap_or_default(), &url),
                 )
             }
         };
-        let Ok(to_box) = format!("{} <{}>", quote_name(&to.first_name), to.email)
-            .parse::<Mailbox>()
-            .or_else(|_| to.email.parse::<Mailbox>())
-        else {
-            return Ok(Err("bad-address"));
-        };
-        let msg = Message::builder()
-            .from(mailer.from.clone())
-            .to(to_box)
-            .subject(subject)
-            .message_id(Some(mailer.message_id(j.id)))
-            .header(ListUnsubscribe(format!("<{url}>")))
-            .header(ListUnsubscribePost)
-            .header(ContentType::TEXT_PLAIN)
-            .body(body);
-        Ok(msg.map_err(|_| "bad-message"))
+        Ok(Ok(OutgoingMail {
+            to_name: to.first_name,
+            to_email: to.email,
+            subject,
+            body,
+            unsubscribe_url: url,
+        }))
     }
 
-    /// One round of the queue on this server: claim the due jobs and send each. Returns
-    /// what happened; errors of single jobs are recorded on the job, not returned.
-    pub async fn run_mail_queue(&self, mailer: &Mailer, at: DateTime<Utc>) -> Result<QueueRun> {
-        let mut run = QueueRun::default();
-        let jobs = self
-            .claim(&mailer.cfg.worker, at, mailer.cfg.lease, CLAIM_BATCH)
-            .await?;
-        for j in jobs {
-            if j.message_id.is_empty() {
-                job::Entity::update_many()
-                    .col_expr(job::Column::MessageId, Expr::value(mailer.message_id(j.id)))
-                    .filter(job::Column::OrgId.eq(j.org_id))
-                    .filter(job::Column::Id.eq(j.id))
-                    .exec(&self.db)
-                    .await?;
-            }
-            let msg = match self.build_message(mailer, &j, at).await? {
-                Ok(m) => m,
-                Err(code) => {
-                    self.finish_job(&j, JobState::Cancelled, Some(code), None)
-                        .await?;
-                    run.cancelled += 1;
-                    continue;
-                }
-            };
-            match mailer.transport.send(msg).await {
-                Ok(_) => {
-                    self.finish_job(&j, JobState::Sent, None, None).await?;
-                    run.sent += 1;
-                }
-                Err(e) => {
-                    let code = smtp_error_code(&e);
-                    let give_up = e.is_permanent() || j.attempts >= MAX_ATTEMPTS;
-                    tracing::warn!(job = %j.id, attempts = j.attempts, error = %code, "sending an e-mail failed");
-                    if give_up {
-                        self.finish_job(&j, JobState::Failed, Some(&code), None)
-                            .await?;
-                        run.failed += 1;
-                    } else {
-                        let next = now() + backoff(mailer.cfg.retry_base, j.attempts);
-                        self.finish_job(&j, JobState::Waiting, Some(&code), Some(next))
-                            .await?;
-                        run.retried += 1;
-                    }
-                }
-            }
+    /// The SMTP server accepted the job's message.
+    pub async fn mail_sent(&self, claimed: &ClaimedJob) -> Result<()> {
+        self.finish_job(&claimed.row, JobState::Sent, None, None)
+            .await
+    }
+
+    /// The job's message is no longer to be sent, for the reason `code` says.
+    pub async fn mail_cancelled(&self, claimed: &ClaimedJob, code: &str) -> Result<()> {
+        self.finish_job(&claimed.row, JobState::Cancelled, Some(code), None)
+            .await
+    }
+
+    /// Sending failed with the short code `code`: `failed` for good when the refusal was
+    /// `permanent` or this was try [`MAX_ATTEMPTS`], else `waiting` for the next try after
+    /// [`backoff`]. Returns which.
+    pub async fn mail_failed(
+        &self,
+        claimed: &ClaimedJob,
+        code: &str,
+        permanent: bool,
+        retry_base: StdDuration,
+    ) -> Result<JobState> {
+        if permanent || claimed.attempts >= MAX_ATTEMPTS {
+            self.finish_job(&claimed.row, JobState::Failed, Some(code), None)
+                .await?;
+            Ok(JobState::Failed)
+        } else {
+            let next = now() + backoff(retry_base, claimed.attempts);
+            self.finish_job(&claimed.row, JobState::Waiting, Some(code), Some(next))
+                .await?;
+            Ok(JobState::Waiting)
         }
-        Ok(run)
     }
 
     /// Empties the payload of secret-holding jobs older than a sign-in link lives: on a server
@@ -1235,15 +989,6 @@ impl Store {
     }
 }
 
-/// A display name as an RFC 5322 quoted string.
-fn quote_name(name: &str) -> String {
-    let clean: String = name
-        .chars()
-        .filter(|c| !c.is_control() && *c != '"' && *c != '\\')
-        .collect();
-    format!("\"{clean}\"")
-}
-
 /// The Fluent key for a refusal code.
 fn refused_key(code: &str) -> &'static str {
     match code {
@@ -1252,24 +997,6 @@ fn refused_key(code: &str) -> &'static str {
         "no-address" => "reminders-refused-no-address",
         "channel-not-email" => "reminders-refused-no-address",
         _ => "reminders-refused-gone",
-    }
-}
-
-/// A short code for an SMTP failure, without the server's text (which may quote an address).
-fn smtp_error_code(e: &lettre::transport::smtp::Error) -> String {
-    if let Some(code) = e.status() {
-        let kind = if e.is_permanent() {
-            "permanent"
-        } else {
-            "transient"
-        };
-        format!("smtp-{kind}-{code}")
-    } else if e.is_timeout() {
-        "smtp-timeout".into()
-    } else if e.is_tls() {
-        "smtp-tls".into()
-    } else {
-        "smtp-connection".into()
     }
 }
 
@@ -1285,84 +1012,6 @@ mod tests {
         assert_eq!(backoff(base, 4), Duration::minutes(8));
         assert_eq!(backoff(base, 30), Duration::hours(6));
         assert_eq!(backoff(base, 0), Duration::minutes(1));
-    }
-
-    #[test]
-    fn the_household_language_comes_from_its_languages() {
-        assert_eq!(language_of("Nederlands, Arabisch"), Some(Language::Nl));
-        assert_eq!(language_of("Engels"), Some(Language::En));
-        assert_eq!(language_of("English, Tigrinya"), Some(Language::En));
-        assert_eq!(language_of("Arabisch"), None);
-        assert_eq!(language_of(""), None);
-    }
-
-    #[test]
-    fn a_reminder_is_due_at_nine_the_day_before_but_never_in_the_past() {
-        let starts = Utc.with_ymd_and_hms(2026, 12, 2, 8, 30, 0).single();
-        let Some(starts) = starts else { panic!() };
-        let early = starts - Duration::days(3);
-        let due = reminder_due(starts, early);
-        assert_eq!(
-            due,
-            Utc.with_ymd_and_hms(2026, 12, 1, 8, 0, 0)
-                .single()
-                .unwrap_or(due)
-        );
-        let late = starts - Duration::hours(2);
-        assert_eq!(reminder_due(starts, late), late);
-    }
-
-    #[test]
-    fn a_reminder_names_the_activity_day_time_and_place_in_plain_dutch() {
-        let Some(starts) = Utc.with_ymd_and_hms(2026, 12, 2, 8, 30, 0).single() else {
-            panic!()
-        };
-        let r = reminder_text(
-            Language::Nl,
-            &ReminderFacts {
-                first_name: "Sanne",
-                activity: "Koffie-uurtje",
-                place: "Buurthuis De Linde",
-                address: "",
-                starts_at: starts,
-                ends_at: starts + Duration::minutes(90),
-                signed: "Meet the Parents Almere",
-                unsubscribe_url: "https://mtp.example/unsubscribe/abc",
-            },
-        );
-        assert_eq!(
-            r.subject,
-            "Herinnering: Koffie-uurtje op woensdag 2 december"
-        );
-        assert!(
-            r.body.starts_with("Hoi Sanne, denk je aan Koffie-uurtje?"),
-            "{}",
-            r.body
-        );
-        assert!(
-            r.body.contains("woensdag 2 december, 09:30–11:00"),
-            "{}",
-            r.body
-        );
-        assert!(r.body.contains("Buurthuis De Linde"));
-        assert!(r.body.contains("https://mtp.example/unsubscribe/abc"));
-        let en = reminder_text(
-            Language::En,
-            &ReminderFacts {
-                first_name: "Sam",
-                activity: "Coffee hour",
-                place: "De Linde",
-                address: "Lindeplein 1",
-                starts_at: starts,
-                ends_at: starts + Duration::minutes(90),
-                signed: "MtP",
-                unsubscribe_url: "u",
-            },
-        );
-        assert!(
-            en.body
-                .contains("Wednesday 2 December, 09:30–11:00\nDe Linde, Lindeplein 1")
-        );
     }
 
     #[test]

@@ -24,6 +24,7 @@ pub mod password;
 pub mod portal;
 pub mod privacy;
 pub mod ratelimit;
+mod register;
 pub mod restore;
 pub mod sealing;
 pub mod secrets;

@@ -29,7 +29,7 @@ use crate::entities::{
     activity, activity_invite, household, idea, idea_vote, parent, portal_link, portal_request,
     portal_session, registration, rsvp, session,
 };
-use crate::households::{add_event, set_search_tokens, stored_tokens};
+use crate::register::{add_event, set_search_tokens, stored_tokens};
 use crate::sessions::RsvpLine;
 use crate::sign_in::{random_token, token_hash};
 use crate::{Result, Store, StoreError, now};
@@ -579,7 +579,7 @@ impl Store {
                         household_id: h.id,
                         token,
                         first_name: p.first_name.clone(),
-                        lang: crate::jobs::language_of(&p.languages),
+                        lang: mtp_domain::reminder::language_of(&p.languages),
                     });
                 }
                 ContactKey::Phone(_) => {

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use fluent_templates::fluent_bundle::FluentValue;
 use fluent_templates::{Loader, static_loader};
-use mtp_domain::Language;
+use mtp_domain::{Language, dates};
 use unic_langid::LanguageIdentifier;
 
 static_loader! {
@@ -61,7 +61,23 @@ impl Tr {
     }
 
     pub fn get(&self, key: impl AsRef<str>) -> String {
-        LOCALES.lookup(&langid(self.lang), key.as_ref())
+        let key = key.as_ref();
+        if let Some(name) = self.date_name(key) {
+            return name.to_string();
+        }
+        LOCALES.lookup(&langid(self.lang), key)
+    }
+
+    /// The names asked for as `weekday-0` (Monday) … `weekday-6` and `month-1` … `month-12`
+    /// come from the domain's one table (`crates/domain/src/dates.rs`), not from the `.ftl`
+    /// files.
+    fn date_name(&self, key: &str) -> Option<&'static str> {
+        if let Some(day) = key.strip_prefix("weekday-") {
+            let day = chrono::Weekday::try_from(day.parse::<u8>().ok()?).ok()?;
+            Some(dates::weekday_name(self.lang, day))
+        } else {
+            dates::month_name(self.lang, key.strip_prefix("month-")?.parse().ok()?)
+        }
     }
 
     /// A text with one placeholder, e.g. `{ $name }`.
@@ -112,15 +128,14 @@ impl Tr {
     /// "woensdag 4 december 2026".
     pub fn day(&self, d: chrono::NaiveDate) -> String {
         use chrono::Datelike;
-        let day = self.get(format!("weekday-{}", d.weekday().num_days_from_monday()));
-        let month = self.get(format!("month-{}", d.month()));
-        format!("{day} {} {month} {}", d.day(), d.year())
+        let (day, date) = dates::day_and_date(self.lang, d);
+        format!("{day} {date} {}", d.year())
     }
 
     /// "20 november", with the year when it is not `today`'s year: the short date of a card.
     pub fn day_month(&self, d: chrono::NaiveDate, today: chrono::NaiveDate) -> String {
         use chrono::Datelike;
-        let month = self.get(format!("month-{}", d.month()));
+        let month = dates::month_name(self.lang, d.month()).unwrap_or_default();
         if d.year() == today.year() {
             format!("{} {month}", d.day())
         } else {
@@ -158,14 +173,9 @@ impl Tr {
     pub fn datetime(&self, t: chrono::DateTime<chrono::Utc>) -> String {
         use chrono::{Datelike, Timelike};
         let local = t.with_timezone(&chrono_tz::Europe::Amsterdam);
-        let day = self.get(format!(
-            "weekday-{}",
-            local.weekday().num_days_from_monday()
-        ));
-        let month = self.get(format!("month-{}", local.month()));
+        let (day, date) = dates::day_and_date(self.lang, local.date_naive());
         format!(
-            "{day} {} {month} {}, {:02}:{:02}",
-            local.day(),
+            "{day} {date} {}, {:02}:{:02}",
             local.year(),
             local.hour(),
             local.minute()
@@ -188,6 +198,18 @@ mod tests {
             "Welkom, Sanne."
         );
         assert!(nl.has("flash-signed-in") && nl.has("flash-saved") && !nl.has("flash-nope"));
+    }
+
+    #[test]
+    fn day_and_month_names_come_from_the_domain() {
+        let nl = Tr::new(Language::Nl);
+        let en = Tr::new(Language::En);
+        assert_eq!(nl.get("weekday-2"), "woensdag");
+        assert_eq!(en.get("weekday-6"), "Sunday");
+        assert_eq!(nl.get("month-3"), "maart");
+        assert_eq!(en.get("month-12"), "December");
+        assert_ne!(nl.get("month-13"), "");
+        assert_ne!(nl.get("weekday-7"), "maandag");
     }
 
     #[test]

@@ -172,9 +172,6 @@ pub struct Checked {
 
 /// "3-2019", "03/2019", "2019-03", "maart 2019", "mrt 2019", "1-3-2019" (the day is dropped).
 fn split_birth(raw: &str) -> (String, String) {
-    const MONTHS: [&str; 12] = [
-        "jan", "feb", "m", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec",
-    ];
     let text = raw.trim().to_lowercase();
     let parts: Vec<&str> = text
         .split(|c: char| c == '-' || c == '/' || c == '.' || c.is_whitespace())
@@ -184,15 +181,7 @@ fn split_birth(raw: &str) -> (String, String) {
         [a, b] if a.len() == 4 => (b.to_string(), a.to_string()),
         [a, b] if a.chars().all(|c| c.is_ascii_digit()) => (a.to_string(), b.to_string()),
         [word, year] => {
-            let month = match *word {
-                w if w.starts_with("maa") || w == "mrt" || w.starts_with("mar") => Some(3),
-                w if w.starts_with("mei") || w.starts_with("may") => Some(5),
-                w if w.starts_with("okt") || w.starts_with("oct") => Some(10),
-                w => MONTHS
-                    .iter()
-                    .position(|m| *m != "m" && w.starts_with(m))
-                    .map(|i| i + 1),
-            };
+            let month = mtp_domain::dates::parse_month(word);
             (
                 month
                     .map(|m| m.to_string())

@@ -127,7 +127,7 @@ pub async fn make_link(
     // The message goes in the family's language where we know it.
     let first = h.parents.first();
     let lang = first
-        .and_then(|p| mtp_store::jobs::language_of(&p.languages))
+        .and_then(|p| mtp_domain::reminder::language_of(&p.languages))
         .unwrap_or(ctx.lang);
     let mt = Tr::new(lang);
     let name = first.map(|p| p.first_name.clone()).unwrap_or_default();
