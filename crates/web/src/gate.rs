@@ -245,6 +245,23 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
+/// Whether an account with this role may use the route `path` (a pattern of the table, such as
+/// `/households/{id}`) with `method`: the same rule [`check`] applies to a request. Menus and
+/// links ask this, so they never offer what the gate refuses.
+pub fn allows(role: Role, method: &Method, path: &str) -> bool {
+    let method = if method == Method::HEAD {
+        &Method::GET
+    } else {
+        method
+    };
+    match RULES.get(&(method.clone(), path)) {
+        Some(Access::Public | Access::SignedIn) => true,
+        Some(Access::Roles(roles)) => roles.contains(&role),
+        Some(Access::SecondFactor | Access::Metrics | Access::Parent | Access::ParentAnyLock)
+        | None => false,
+    }
+}
+
 /// Paths a signed-in account may still reach while it must first change its password or
 /// set up two-factor sign-in.
 const ALWAYS_REACHABLE: &[&str] = &[

@@ -5,7 +5,7 @@ use axum::response::{Html, IntoResponse, Response};
 use mtp_domain::Role;
 
 use crate::ctx::Ctx;
-use crate::error::AppError;
+use crate::error::{AppError, ErrorPage};
 use crate::forms::FormErrors;
 use crate::i18n::Tr;
 
@@ -179,4 +179,21 @@ pub fn render_page<T: Template>(tpl: &T) -> Response {
         Ok(html) => Html(html).into_response(),
         Err(e) => AppError::from(e).into_response(),
     }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorTemplate {
+    p: Page,
+    body: String,
+}
+
+/// The friendly page for an error marker, in the user's language.
+pub fn error_page(ctx: &Ctx, page: ErrorPage) -> Response {
+    let key = page.0.key();
+    let p = Page::new(ctx, &format!("{key}-title"));
+    let body = p.t.get(format!("{key}-body"));
+    let mut res = render_page(&ErrorTemplate { p, body }).into_response();
+    *res.status_mut() = page.0.status();
+    res
 }

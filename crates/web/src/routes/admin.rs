@@ -22,8 +22,11 @@ use crate::AppState;
 use crate::ctx::{Ctx, User};
 use crate::error::AppError;
 use crate::forms::{FormData, FormErrors, unprocessable};
+use crate::label::options;
 use crate::page::{Page, render_page};
-use crate::routes::{Subject, audit, parse_id, redirect_with_flash};
+use crate::parse::parse_id;
+use crate::respond::redirect_with_flash;
+use crate::routes::{Subject, audit};
 
 // ---------------------------------------------------------------- organisation
 
@@ -38,19 +41,8 @@ struct OrgPage {
 
 fn org_page(ctx: &Ctx, f: FormData, errors: FormErrors) -> Response {
     let p = Page::new(ctx, "org-title").with_errors(errors);
-    let regions = HolidayRegion::ALL
-        .iter()
-        .map(|r| (r.as_str(), p.t.get(format!("region-{}", r.as_str()))))
-        .collect();
-    let policies = TwoFactorPolicy::ALL
-        .iter()
-        .map(|r| {
-            (
-                r.as_str(),
-                p.t.get(format!("two-factor-policy-{}", r.as_str())),
-            )
-        })
-        .collect();
+    let regions = options(&p.t, HolidayRegion::ALL);
+    let policies = options(&p.t, TwoFactorPolicy::ALL);
     render_page(&OrgPage {
         p,
         f,
@@ -421,7 +413,7 @@ pub async fn accounts(State(state): State<AppState>, ctx: Ctx) -> Result<Respons
             id: a.id,
             name: a.display_name,
             email: a.email,
-            role: p.t.get(format!("role-{}", a.role.as_str())),
+            role: p.t.label(&a.role),
             neighbourhoods: nbs
                 .iter()
                 .filter(|n| a.neighbourhoods.contains(&n.id))
@@ -484,11 +476,10 @@ async fn account_page(
         "account-new-title"
     };
     let p = Page::new(ctx, title).with_errors(errors);
-    let roles = Role::ALL
-        .into_iter()
-        .filter(|r| user.role().may_grant(*r))
-        .map(|r| (r.as_str(), p.t.get(format!("role-{}", r.as_str()))))
-        .collect();
+    let roles = options(
+        &p.t,
+        Role::ALL.into_iter().filter(|r| user.role().may_grant(*r)),
+    );
     let neighbourhoods = state.store.neighbourhoods(&user.tenant).await?;
     let is_self = account.as_ref().is_some_and(|a| a.id == user.account.id);
     Ok(render_page(&AccountForm {

@@ -17,8 +17,11 @@ use crate::ctx::{Ctx, User};
 use crate::error::AppError;
 use crate::forms::{FormData, FormErrors, unprocessable};
 use crate::i18n::Tr;
+use crate::label::options;
 use crate::page::{Page, render_page};
-use crate::routes::{Subject, audit, pick_neighbourhood, redirect_with_flash};
+use crate::parse::pick_neighbourhood;
+use crate::respond::redirect_with_flash;
+use crate::routes::{Subject, audit};
 
 /// Why a household left the group; `consent_withdrawn` is set by the consent gate itself.
 const LEFT_REASONS: [&str; 4] = ["left_self", "too_many_messages", "moved", "other"];
@@ -124,10 +127,7 @@ async fn chat_page(
                 text: p.text,
             })
             .collect(),
-        reasons: LEFT_REASONS
-            .into_iter()
-            .map(|r| (r, t.get(format!("chat-left-{r}"))))
-            .collect(),
+        reasons: options(&t, LEFT_REASONS.map(|r| (r, format!("chat-left-{r}")))),
         text,
     }))
 }

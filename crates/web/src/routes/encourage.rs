@@ -26,9 +26,12 @@ use crate::ctx::{Ctx, User};
 use crate::error::AppError;
 use crate::forms::{FormData, FormErrors, unprocessable};
 use crate::i18n::Tr;
+use crate::label::options;
 use crate::page::{Page, render_page};
-use crate::routes::activities::{SessionRow, session_row};
-use crate::routes::{Subject, audit, audit_event, parse_id, redirect_with_flash};
+use crate::parse::parse_id;
+use crate::respond::redirect_with_flash;
+use crate::routes::{Subject, audit, audit_event};
+use crate::views::{SessionRow, session_row};
 
 /// One way to reach one parent: the number in full (a desk phone can dial it too) and the
 /// links the phone opens.
@@ -86,10 +89,10 @@ fn reason_text(t: &Tr, r: Reason) -> String {
     match r {
         Reason::AbsentInARow(n) | Reason::NoContactForWeeks(n) => t.get1(r.key(), "count", n),
         Reason::ExcusedSolvable(why) | Reason::SaidNotComing(Some(why)) => {
-            format!("{}: {}", t.get(r.key()), t.get(why.key()).to_lowercase())
+            format!("{}: {}", t.label(&r), t.label(&why).to_lowercase())
         }
         Reason::LeftChatGroup(d) => t.get1(r.key(), "date", t.day(d)),
-        _ => t.get(r.key()),
+        _ => t.label(&r),
     }
 }
 
@@ -191,7 +194,7 @@ fn card_view(t: &Tr, user: &User, s: &SessionSummary, c: &WorklistCard, own: &Ow
         reach,
         email,
         message: text,
-        outcome: c.outcome.map(|o| t.get(o.key())).unwrap_or_default(),
+        outcome: c.outcome.map(|o| t.label(&o)).unwrap_or_default(),
         done: c.done(),
     }
 }
@@ -238,18 +241,9 @@ async fn worklist_page(
         done,
         progress,
         report,
-        outcomes: ContactOutcome::CHOICES
-            .into_iter()
-            .map(|o| (o.as_str(), t.get(o.key())))
-            .collect(),
-        channels: ContactChannel::ALL
-            .into_iter()
-            .map(|c| (c.as_str(), t.get(c.key())))
-            .collect(),
-        reasons: AbsenceReason::ALL
-            .into_iter()
-            .map(|r| (r.as_str(), t.get(r.key())))
-            .collect(),
+        outcomes: options(&t, ContactOutcome::CHOICES),
+        channels: options(&t, ContactChannel::ALL),
+        reasons: options(&t, AbsenceReason::ALL),
         p,
     }))
 }
@@ -382,7 +376,7 @@ pub async fn contact(
             + usize::from(outcome.is_done());
         let answer = Saved {
             done: outcome.is_done(),
-            outcome: format!("{}: {}", t.get("encourage-outcome"), t.get(outcome.key())),
+            outcome: format!("{}: {}", t.get("encourage-outcome"), t.label(&outcome)),
             progress: t.get2(
                 "encourage-progress",
                 ("done", done),

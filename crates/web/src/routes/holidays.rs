@@ -16,24 +16,15 @@ use crate::ctx::{Ctx, User};
 use crate::error::AppError;
 use crate::forms::{FormData, FormErrors, unprocessable};
 use crate::i18n::Tr;
+use crate::label::options;
 use crate::page::{Page, render_page};
-use crate::routes::{Subject, audit_event, parse_id, redirect_with_flash};
+use crate::parse::parse_id;
+use crate::respond::redirect_with_flash;
+use crate::routes::{Subject, audit_event};
 
 /// Who may add and remove own dates.
 fn may_edit(user: &User) -> bool {
     user.role() == Role::Admin
-}
-
-/// The holidays that hold for the user's organisation: its region's table and its own dates.
-pub async fn org_holidays(state: &AppState, user: &User) -> Result<Holidays, AppError> {
-    let own = state
-        .store
-        .school_holidays(&user.tenant)
-        .await?
-        .into_iter()
-        .map(|s| s.period)
-        .collect();
-    Ok(Holidays::new(user.org.holiday_region, own))
 }
 
 /// "20 februari – 28 februari 2027": both days, the year where it is not this year, and only
@@ -56,7 +47,7 @@ fn describe(t: &Tr, p: &OwnHoliday) -> String {
 fn describe_on(t: &Tr, p: &OwnHoliday, today: NaiveDate) -> String {
     format!(
         "{} ({})",
-        t.get(p.holiday.key()),
+        t.label(&p.holiday),
         dates(t, p.first, p.last, today)
     )
 }
@@ -115,7 +106,7 @@ fn year_tables(
                     .collect();
                 if of_kind.is_empty() {
                     rows.push(HolidayRow {
-                        holiday: t.get(kind.key()),
+                        holiday: t.label(&kind),
                         dates: t.get("holidays-unknown-dates"),
                         source: t.get("holidays-source-unknown"),
                         tag: "tag--excused",
@@ -137,7 +128,7 @@ fn year_tables(
                         HolidaySource::Own => ("holidays-source-own", "tag--info"),
                     };
                     rows.push(HolidayRow {
-                        holiday: t.get(kind.key()),
+                        holiday: t.label(&kind),
                         dates: dates(t, p.period.first, p.period.last, today),
                         source: t.get(source),
                         tag,
@@ -173,12 +164,8 @@ async fn page(
         own.iter().map(|s| s.period).collect(),
     );
     let years = year_tables(&p.t, &holidays, &own);
-    let region =
-        p.t.get(format!("region-{}", user.org.holiday_region.as_str()));
-    let choices = SchoolHoliday::ALL
-        .into_iter()
-        .map(|h| (h.as_str(), p.t.get(h.key())))
-        .collect();
+    let region = p.t.label(&user.org.holiday_region);
+    let choices = options(&p.t, SchoolHoliday::ALL);
     Ok(render_page(&HolidaysPage {
         region,
         years,
@@ -352,16 +339,6 @@ pub async fn restore(
         }
         Err(err) => Err(err.into()),
     }
-}
-
-/// The first date of a planned series whose school holidays nobody knows yet, written out.
-pub fn first_unknown(t: &Tr, holidays: &Holidays, dates: &[NaiveDate]) -> Option<String> {
-    holidays.first_unknown(dates).map(|d| t.day(d))
-}
-
-/// Whether the user may open the holidays page (to link to it).
-pub fn may_see(user: &User) -> bool {
-    matches!(user.role(), Role::Admin | Role::Coordinator)
 }
 
 #[cfg(test)]

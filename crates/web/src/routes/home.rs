@@ -20,9 +20,9 @@ struct Home {
     org_name: String,
     neighbourhoods: Vec<String>,
     two_factor_on: bool,
-    today: Vec<crate::routes::activities::SessionRow>,
+    today: Vec<crate::views::SessionRow>,
     door: bool,
-    requests: Vec<crate::routes::portal_staff::RequestView>,
+    requests: Vec<crate::views::RequestView>,
     /// Staff get the way to the week's encouragement here too: not every role has it in the
     /// menu (coordinators' five items are full).
     staff: bool,
@@ -49,7 +49,7 @@ pub async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
             .programme(&user.tenant, from, until, 20)
             .await?
             .iter()
-            .map(|s| crate::routes::activities::session_row(&p.t, s))
+            .map(|s| crate::views::session_row(&p.t, s))
             .collect()
     } else {
         Vec::new()
@@ -57,7 +57,7 @@ pub async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
     // What parents asked for in the portal and a worker still has to do.
     let requests = if user.role().is_staff() {
         let open = state.store.parent_requests(&user.tenant, None).await?;
-        crate::routes::portal_staff::request_views(&p.t, &open)
+        crate::views::request_views(&p.t, &open)
     } else {
         Vec::new()
     };
@@ -66,7 +66,7 @@ pub async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
         today,
         door,
         staff: user.role().is_staff(),
-        role_label: p.t.get(format!("role-{}", user.role().as_str())),
+        role_label: p.t.label(&user.role()),
         org_name: user.org.name.clone(),
         neighbourhoods,
         two_factor_on: user.account.totp_enabled,

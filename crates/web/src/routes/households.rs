@@ -22,8 +22,10 @@ use crate::ctx::{Ctx, User};
 use crate::error::AppError;
 use crate::forms::{FormData, FormErrors, unprocessable};
 use crate::i18n::Tr;
+use crate::label::options;
 use crate::page::{Page, render_page};
-use crate::routes::{Subject, audit, redirect_with_flash};
+use crate::respond::redirect_with_flash;
+use crate::routes::{Subject, audit};
 
 const PAGE_SIZE: u64 = 50;
 /// Rows for children on the registration form; more can be added on the household page later.
@@ -81,9 +83,9 @@ const NEW_WEEKS: i64 = 8;
 pub struct Card {
     pub id: Uuid,
     pub names: String,
-    pub status_key: &'static str,
+    pub status: String,
     pub status_tag: &'static str,
-    pub kind_key: &'static str,
+    pub kind: String,
     pub neighbourhood: String,
     pub children: usize,
 }
@@ -114,7 +116,7 @@ pub fn status_tag(s: HouseholdStatus) -> &'static str {
     }
 }
 
-fn card(s: HouseholdSummary, host_view: bool) -> Card {
+fn card(t: &Tr, s: HouseholdSummary, host_view: bool) -> Card {
     Card {
         id: s.id,
         // Hosts are volunteers: first names only (UI.md §1.10).
@@ -123,27 +125,11 @@ fn card(s: HouseholdSummary, host_view: bool) -> Card {
         } else {
             s.full_names.join(" & ")
         },
-        status_key: status_key(s.status),
+        status: t.label(&s.status),
         status_tag: status_tag(s.status),
-        kind_key: kind_key(s.kind),
+        kind: t.label(&s.kind),
         neighbourhood: s.neighbourhood_name,
         children: s.children,
-    }
-}
-
-fn status_key(s: HouseholdStatus) -> &'static str {
-    match s {
-        HouseholdStatus::Contacted => "household-status-contacted",
-        HouseholdStatus::Active => "household-status-active",
-        HouseholdStatus::Quiet => "household-status-quiet",
-        HouseholdStatus::Left => "household-status-left",
-    }
-}
-
-fn kind_key(k: HouseholdKind) -> &'static str {
-    match k {
-        HouseholdKind::SingleParent => "household-kind-single_parent",
-        HouseholdKind::MultiParent => "household-kind-multi_parent",
     }
 }
 
@@ -197,16 +183,10 @@ pub async fn list(
     };
     let next_href = ((page + 1) * PAGE_SIZE < total).then(|| link(page + 1));
     let prev_href = (page > 0).then(|| link(page - 1));
-    let statuses = HouseholdStatus::ALL
-        .iter()
-        .map(|s| (s.as_str(), p.t.get(status_key(*s))))
-        .collect();
-    let kinds = HouseholdKind::ALL
-        .iter()
-        .map(|k| (k.as_str(), p.t.get(kind_key(*k))))
-        .collect();
+    let statuses = options(&p.t, HouseholdStatus::ALL);
+    let kinds = options(&p.t, HouseholdKind::ALL);
     Ok(render_page(&ListPage {
-        cards: rows.into_iter().map(|s| card(s, host_view)).collect(),
+        cards: rows.into_iter().map(|s| card(&p.t, s, host_view)).collect(),
         count_text: if total > mtp_store::households::COUNT_CAP {
             p.t.get1("households-count-more", "name", "1.000")
         } else {
@@ -217,10 +197,10 @@ pub async fn list(
         neighbourhoods,
         statuses,
         kinds,
-        attended: ["recent", "away", "never"]
-            .into_iter()
-            .map(|a| (a, p.t.get(format!("households-attended-{a}"))))
-            .collect(),
+        attended: options(
+            &p.t,
+            ["recent", "away", "never"].map(|a| (a, format!("households-attended-{a}"))),
+        ),
         next_href,
         prev_href,
         q,
@@ -283,30 +263,14 @@ async fn form_page(
         .saturating_add(1)
         .clamp(CHILD_ROWS, MAX_CHILD_ROWS);
     let t = p.t;
-    let opts = |keys: Vec<(&'static str, String)>| keys;
     let page = NewPage {
         neighbourhoods: state.store.neighbourhoods(&user.tenant).await?,
-        kinds: opts(
-            HouseholdKind::ALL
-                .iter()
-                .map(|k| (k.as_str(), t.get(kind_key(*k))))
-                .collect(),
-        ),
-        channels: Channel::ALL
-            .iter()
-            .map(|c| (c.as_str(), t.get(format!("channel-{}", c.as_str()))))
-            .collect(),
-        sources: Source::ALL
-            .iter()
-            .map(|s| (s.as_str(), t.get(format!("source-{}", s.as_str()))))
-            .collect(),
-        methods: consent_methods(&t, &[ConsentMethod::Verbal, ConsentMethod::Paper]),
-        months: (1..=12)
-            .map(|m| (m.to_string(), t.get(format!("month-{m}"))))
-            .collect(),
-        weekdays: (0..7)
-            .map(|d| (d.to_string(), t.get(format!("weekday-{d}"))))
-            .collect(),
+        kinds: options(&t, HouseholdKind::ALL),
+        channels: options(&t, Channel::ALL),
+        sources: options(&t, Source::ALL),
+        methods: options(&t, [ConsentMethod::Verbal, ConsentMethod::Paper]),
+        months: options(&t, (1..=12).map(|m| (m.to_string(), format!("month-{m}")))),
+        weekdays: options(&t, (0..7).map(|d| (d.to_string(), format!("weekday-{d}")))),
         child_rows: (0..rows_wanted).collect(),
         action: match editing {
             Some(id) => format!("/households/{id}/edit"),
@@ -667,14 +631,6 @@ fn to_household(id: Uuid) -> Response {
     )))
 }
 
-/// Options for how consent was given, in the user's language.
-pub fn consent_methods(t: &Tr, methods: &[ConsentMethod]) -> Vec<(&'static str, String)> {
-    methods
-        .iter()
-        .map(|m| (m.as_str(), t.get(format!("consent-method-{}", m.as_str()))))
-        .collect()
-}
-
 fn timeline_rows(t: &Tr, h: &Household) -> Vec<TimelineRow> {
     h.events
         .iter()
@@ -712,7 +668,7 @@ struct HouseholdPage {
     registered: String,
     attendance: Vec<AttendanceRow>,
     calendar: bool,
-    portal: crate::routes::portal_staff::PortalSection,
+    portal: crate::views::PortalSection,
 }
 
 pub struct AttendanceRow {
@@ -735,12 +691,10 @@ fn consent_rows(t: &Tr, records: &[ConsentRecord]) -> Vec<ConsentRow> {
             let latest = consent::latest(records, *purpose);
             ConsentRow {
                 purpose: purpose.as_str(),
-                label: t.get(format!("consent-purpose-{}", purpose.as_str())),
+                label: t.label(&purpose),
                 given: latest.map(|r| r.given),
                 when: latest.map(|r| t.datetime(r.at)).unwrap_or_default(),
-                how: latest
-                    .map(|r| t.get(format!("consent-method-{}", r.method.as_str())))
-                    .unwrap_or_default(),
+                how: latest.map(|r| t.label(&r.method)).unwrap_or_default(),
             }
         })
         .collect()
@@ -752,7 +706,7 @@ fn timeline_text(t: &Tr, kind: &str, detail: &str) -> String {
             let (from, to) = detail.split_once('>').unwrap_or(("", detail));
             let label = |s: &str| {
                 HouseholdStatus::parse(s)
-                    .map(|s| t.get(status_key(s)))
+                    .map(|s| t.label(&s))
                     .unwrap_or_default()
             };
             format!(
@@ -847,11 +801,12 @@ async fn household_page(
         })
         .collect();
     let births: Vec<ChildBirth> = h.children.iter().map(|c| c.birth).collect();
-    let next_statuses = HouseholdStatus::ALL
-        .iter()
-        .filter(|s| h.status.may_become(**s))
-        .map(|s| (s.as_str(), t.get(status_key(*s))))
-        .collect();
+    let next_statuses = options(
+        &t,
+        HouseholdStatus::ALL
+            .into_iter()
+            .filter(|s| h.status.may_become(*s)),
+    );
     let timeline = timeline_rows(&t, &h);
     let tenant = &ctx.user()?.tenant;
     let attendance = state
@@ -864,10 +819,10 @@ async fn household_page(
             what: s.activity_name.clone(),
             when: t.date(s.starts_at),
             status: match a.reason {
-                Some(r) => format!("{} ({})", t.get(a.status.key()), t.get(r.key())),
-                None => t.get(a.status.key()),
+                Some(r) => format!("{} ({})", t.label(&a.status), t.label(&r)),
+                None => t.label(&a.status),
             },
-            status_tag: crate::routes::sessions::status_tag(a.status),
+            status_tag: crate::views::status_tag(a.status),
             who: {
                 let names: Vec<&str> = h
                     .parents
@@ -887,19 +842,19 @@ async fn household_page(
     let portal = if h.anonymised {
         Default::default()
     } else {
-        crate::routes::portal_staff::portal_section(state, ctx, &h).await?
+        crate::views::portal_section(state, ctx, &h).await?
     };
     Ok(render_page(&HouseholdPage {
         portal,
         attendance,
         calendar,
-        kind_label: t.get(kind_key(h.kind)),
-        status_label: t.get(status_key(h.status)),
+        kind_label: t.label(&h.kind),
+        status_label: t.label(&h.status),
         status_tag: status_tag(h.status),
-        source_label: t.get(format!("source-{}", h.source.as_str())),
+        source_label: t.label(&h.source),
         primary_target: mtp_domain::is_primary_target(h.kind, &births, today),
         consents: consent_rows(&t, &h.consents),
-        methods: consent_methods(&t, &ConsentMethod::ALL),
+        methods: options(&t, ConsentMethod::ALL),
         // Shown in Dutch national format (UI.md §5); empty when unknown.
         parent_phones: h
             .parents
@@ -915,7 +870,7 @@ async fn household_page(
                 .possible_duplicates(&ctx.user()?.tenant, h.id)
                 .await?
                 .into_iter()
-                .map(|s| card(s, false))
+                .map(|s| card(&t, s, false))
                 .collect()
         },
         children,

@@ -20,8 +20,10 @@ use crate::forms::{FormData, FormErrors, unprocessable};
 use crate::i18n::Tr;
 use crate::import::rows::{self, Checked, FIELDS, Problem};
 use crate::import::table::{self, TableError};
+use crate::label::options;
 use crate::page::{Page, render_page};
-use crate::routes::{Subject, audit, redirect_with_flash};
+use crate::respond::redirect_with_flash;
+use crate::routes::{Subject, audit};
 
 /// The largest file we take: far more than 20,000 rows of a family sheet.
 pub const MAX_UPLOAD: usize = 10 * 1024 * 1024;
@@ -580,10 +582,7 @@ async fn confirm_page(
         id: b.id,
         total_line: t.get1("import-will-create", "name", count(&t, importing)),
         progress: t.get1("import-progress-importing", "name", count(&t, importing)),
-        methods: crate::routes::households::consent_methods(
-            &t,
-            &[ConsentMethod::Verbal, ConsentMethod::Paper],
-        ),
+        methods: options(&t, [ConsentMethod::Verbal, ConsentMethod::Paper]),
         method,
         p,
     }))

@@ -17,7 +17,9 @@ use crate::error::AppError;
 use crate::forms::{FormData, FormErrors, unprocessable};
 use crate::i18n::Tr;
 use crate::page::{Page, render_page};
-use crate::routes::{Subject, audit, pick_neighbourhood, redirect_with_flash};
+use crate::parse::pick_neighbourhood;
+use crate::respond::redirect_with_flash;
+use crate::routes::{Subject, audit};
 
 #[derive(Debug, Deserialize, Default)]
 pub struct MessagesQuery {
@@ -95,11 +97,7 @@ async fn messages_page(
                 _ => template.as_str().to_string(),
             };
             cards.push(TemplateCard {
-                title: format!(
-                    "{} ({})",
-                    t.get(purpose.key()),
-                    t.get(format!("language-{}", lang.as_str()))
-                ),
+                title: format!("{} ({})", t.label(&purpose), t.label(&lang)),
                 preview: template.render(&sample(lang)).unwrap_or_default(),
                 purpose: purpose.as_str(),
                 lang: lang.as_str().to_string(),

@@ -19,9 +19,7 @@ use mtp_domain::portal::{
 };
 use mtp_domain::{Email, FieldError, PhoneNumber, Purpose};
 use mtp_store::calendar::Feed;
-use mtp_store::portal::{
-    ContactChange, IdeaLine, LinkState, Offer, PortalScope, PortalVisitor, Unlock,
-};
+use mtp_store::portal::{ContactChange, LinkState, Offer, PortalScope, PortalVisitor, Unlock};
 use mtp_store::ratelimit::{self, Slot};
 use mtp_store::{NewAuditEvent, RsvpLine, StoreError};
 use serde::Deserialize;
@@ -31,8 +29,11 @@ use crate::ctx::{Ctx, PORTAL_COOKIE, set_cookie};
 use crate::error::AppError;
 use crate::forms::{FormData, FormErrors, unprocessable};
 use crate::i18n::Tr;
+use crate::label::options;
 use crate::page::{Page, render_page};
-use crate::routes::{parse_id, redirect_with_flash, with_cookie};
+use crate::parse::parse_id;
+use crate::respond::{redirect_with_flash, with_cookie};
+use crate::views::{IdeaView, idea_views};
 
 /// The portal cookie outlives the session on purpose: the server decides when it ends.
 const COOKIE_DAYS: i64 = 400;
@@ -407,7 +408,7 @@ fn consent_views(t: &Tr, records: &[mtp_domain::ConsentRecord]) -> Vec<ConsentVi
             let last = latest(records, purpose);
             ConsentView {
                 purpose: purpose.as_str(),
-                label: t.get(format!("consent-purpose-{}", purpose.as_str())),
+                label: t.label(&purpose),
                 state: t.get(match last {
                     Some(r) if r.given => "portal-consent-yes",
                     Some(_) => "portal-consent-no",
@@ -537,10 +538,7 @@ fn answer_page(ctx: &Ctx, t: &Tr, o: &Offer, choice: &str, errors: FormErrors) -
         o: view,
         choice,
         children: (0..=MAX_CHILDREN).collect(),
-        reasons: AbsenceReason::ALL
-            .into_iter()
-            .map(|r| (r.as_str(), t.get(format!("absence-reason-{}", r.as_str()))))
-            .collect(),
+        reasons: options(t, AbsenceReason::ALL),
     })
 }
 
@@ -650,7 +648,7 @@ pub async fn session_ics(
 ) -> Result<Response, AppError> {
     let v = ctx.parent()?.clone();
     let o = state.store.portal_offer(&v.scope, parse_id(&id)?).await?;
-    let mut res = super::calendar::ics(Feed {
+    let mut res = crate::feed::ics(Feed {
         name: o.session.activity_name.clone(),
         sessions: vec![o.session],
     });
@@ -703,29 +701,6 @@ pub async fn calendar_address(
 
 // ---- ideas ---------------------------------------------------------------------------------
 
-pub struct IdeaView {
-    pub id: String,
-    pub title: String,
-    pub kind: String,
-    pub votes: String,
-    pub voted: bool,
-    pub mine: bool,
-}
-
-pub fn idea_views(t: &Tr, ideas: &[IdeaLine]) -> Vec<IdeaView> {
-    ideas
-        .iter()
-        .map(|i| IdeaView {
-            id: i.id.to_string(),
-            title: i.title.clone(),
-            kind: t.get(format!("idea-kind-{}", i.kind.as_str())),
-            votes: t.get1("idea-votes", "count", i.votes),
-            voted: i.voted,
-            mine: i.mine,
-        })
-        .collect()
-}
-
 #[derive(Template)]
 #[template(path = "portal_ideas.html")]
 struct IdeasPage {
@@ -749,10 +724,7 @@ async fn ideas_page(
     Ok(render_page(&IdeasPage {
         p: Page::new(ctx, "portal-ideas-title").with_errors(errors),
         ideas: idea_views(&t, &ideas),
-        kinds: IdeaKind::ALL
-            .into_iter()
-            .map(|k| (k.as_str(), t.get(format!("idea-kind-{}", k.as_str()))))
-            .collect(),
+        kinds: options(&t, IdeaKind::ALL),
         kind: kind.to_string(),
         title: title.to_string(),
     }))
@@ -1022,7 +994,7 @@ fn parent_views(t: &Tr, h: &mtp_store::Household) -> Vec<ParentView> {
             phone: p.phone.as_ref().map(|n| n.display()).unwrap_or_default(),
             phone_raw: p.phone.as_ref().map(|n| n.display()).unwrap_or_default(),
             email: p.email.clone().unwrap_or_default(),
-            channel: t.get(format!("channel-{}", p.channel.as_str())),
+            channel: t.label(&p.channel),
         })
         .collect()
 }
@@ -1048,7 +1020,7 @@ pub async fn data(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
                 )
             })
             .collect(),
-        kind: t.get(format!("household-kind-{}", h.kind.as_str())),
+        kind: t.label(&h.kind),
         neighbourhood: h.neighbourhood_name.clone(),
         since: t.date(h.created_at),
         visits,

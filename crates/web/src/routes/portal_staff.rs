@@ -6,8 +6,7 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use mtp_domain::message::{sms_link, whatsapp_link};
 use mtp_domain::portal::RequestKind;
-use mtp_store::portal::ParentRequest;
-use mtp_store::{Household, StoreError};
+use mtp_store::StoreError;
 use uuid::Uuid;
 
 use crate::AppState;
@@ -16,67 +15,9 @@ use crate::error::AppError;
 use crate::forms::FormData;
 use crate::i18n::Tr;
 use crate::page::{Page, render_page};
-use crate::routes::{Subject, audit, parse_id, redirect_with_flash, safe_next};
-
-/// A parent's open request, as a line for the worker.
-pub struct RequestView {
-    pub id: String,
-    pub household_id: String,
-    pub first_names: String,
-    pub what: String,
-    pub since: String,
-}
-
-pub fn request_views(t: &Tr, requests: &[ParentRequest]) -> Vec<RequestView> {
-    requests
-        .iter()
-        .map(|r| RequestView {
-            id: r.id.to_string(),
-            household_id: r.household_id.to_string(),
-            first_names: r.first_names.clone(),
-            what: t.get(format!("parent-request-{}", r.kind.as_str())),
-            since: t.date(r.created_at),
-        })
-        .collect()
-}
-
-/// The portal block of a household page.
-#[derive(Default)]
-pub struct PortalSection {
-    pub status: String,
-    pub can_phone: bool,
-    pub can_email: bool,
-    pub signed_in: bool,
-    pub requests: Vec<RequestView>,
-}
-
-pub async fn portal_section(
-    state: &AppState,
-    ctx: &Ctx,
-    h: &Household,
-) -> Result<PortalSection, AppError> {
-    let user = ctx.user()?;
-    let t = Tr::new(ctx.lang);
-    let access = state.store.portal_access(&user.tenant, h.id).await?;
-    let mut status = vec![t.get1("portal-staff-phones", "count", access.phones)];
-    if access.open_links > 0 {
-        status.push(t.get1("portal-staff-open-links", "count", access.open_links));
-    }
-    if let Some(at) = access.last_sign_in {
-        status.push(t.get1("portal-staff-last-sign-in", "date", t.date(at)));
-    }
-    let requests = state
-        .store
-        .parent_requests(&user.tenant, Some(h.id))
-        .await?;
-    Ok(PortalSection {
-        status: status.join(" · "),
-        can_phone: h.parents.iter().any(|p| p.phone.is_some()),
-        can_email: h.parents.iter().any(|p| p.email.is_some()),
-        signed_in: access.phones > 0 || access.open_links > 0,
-        requests: request_views(&t, &requests),
-    })
-}
+use crate::parse::{parse_id, safe_next};
+use crate::respond::redirect_with_flash;
+use crate::routes::{Subject, audit};
 
 /// One way to send the link to one parent.
 pub struct SendButton {

@@ -71,7 +71,7 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
                 household_href: j.household_id.map(|h| format!("/households/{h}")),
                 first_name: j.first_name,
                 what,
-                state: t.get(j.state.key()),
+                state: t.label(&j.state),
                 state_class: match j.state {
                     JobState::Sent => "tag--present",
                     JobState::Failed => "tag--absent",

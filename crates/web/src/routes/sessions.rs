@@ -28,9 +28,14 @@ use crate::ctx::{Ctx, User};
 use crate::error::AppError;
 use crate::forms::{FormData, FormErrors, unprocessable};
 use crate::i18n::Tr;
+use crate::label::options;
 use crate::page::{Page, render_page};
-use crate::routes::activities::{SessionRow, kind_key, parse_minutes, parse_times, session_row};
-use crate::routes::{Subject, audit, parse_id, redirect_with_flash};
+use crate::parse::parse_id;
+use crate::parse::{parse_minutes, parse_times};
+use crate::respond::redirect_with_flash;
+use crate::routes::{Subject, audit};
+use crate::views::status_tag;
+use crate::views::{SessionRow, session_row};
 
 /// How far the programme looks back (to fill in attendance afterwards) and ahead.
 const PROGRAMME_BACK_DAYS: i64 = 7;
@@ -200,14 +205,6 @@ struct SessionPage {
     f: FormData,
 }
 
-pub fn status_tag(s: AttendanceStatus) -> &'static str {
-    match s {
-        AttendanceStatus::Present => "tag--present",
-        AttendanceStatus::Excused => "tag--excused",
-        AttendanceStatus::Absent => "tag--absent",
-    }
-}
-
 fn reply_tag(r: HostReply) -> &'static str {
     match r {
         HostReply::Asked => "tag--info",
@@ -294,7 +291,7 @@ async fn session_page(
                     Some(_) => t.get("rsvp-not-coming"),
                     None => String::new(),
                 },
-                status: a.map(|a| t.get(a.status.key())).unwrap_or_default(),
+                status: a.map(|a| t.label(&a.status)).unwrap_or_default(),
                 status_value: a.map(|a| a.status.as_str()).unwrap_or(""),
                 status_tag: a.map(|a| status_tag(a.status)).unwrap_or(""),
                 reason_value: a.and_then(|a| a.reason).map(|r| r.as_str()).unwrap_or(""),
@@ -331,15 +328,15 @@ async fn session_page(
         .map(|s| StaffRow {
             id: s.account_id,
             name: s.name.clone(),
-            role: t.get(format!("role-{}", s.role.as_str())),
-            reply: t.get(s.reply.key()),
+            role: t.label(&s.role),
+            reply: t.label(&s.reply),
             reply_tag: reply_tag(s.reply),
         })
         .collect();
     let page = SessionPage {
         s: session_row(&t, &d.s),
         activity_id: d.s.activity_id,
-        kind: t.get(kind_key(d.s.kind)),
+        kind: t.label(&d.s.kind),
         second_worker: attendance::needs_second_worker(expected, present, workers),
         paid: if d.activity.d.cost.is_free() {
             String::new()
@@ -353,28 +350,19 @@ async fn session_page(
         adults_present,
         bands: bands
             .into_iter()
-            .map(|(i, n)| (t.get(AgeBand::ALL[i].key()), n))
+            .map(|(i, n)| (t.label(&AgeBand::ALL[i]), n))
             .collect(),
         staff,
         candidates,
         checklist: ChecklistItem::ALL
             .iter()
-            .map(|c| (c.as_str(), t.get(c.key()), d.checklist.contains(c)))
+            .map(|c| (c.as_str(), t.label(c), d.checklist.contains(c)))
             .collect(),
         minutes: d.minutes,
         note: d.note.clone(),
-        statuses: AttendanceStatus::ALL
-            .iter()
-            .map(|s| (s.as_str(), t.get(s.key())))
-            .collect(),
-        reasons: AbsenceReason::ALL
-            .iter()
-            .map(|r| (r.as_str(), t.get(r.key())))
-            .collect(),
-        states: SessionState::ALL
-            .iter()
-            .map(|s| (s.as_str(), t.get(s.key())))
-            .collect(),
+        statuses: options(&t, AttendanceStatus::ALL),
+        reasons: options(&t, AbsenceReason::ALL),
+        states: options(&t, SessionState::ALL),
         state_value: d.s.state.as_str(),
         f,
         p: Page {
@@ -973,10 +961,7 @@ async fn door_page(
             format!("{present} / {}", cards.len()),
         ),
         count_template: t.get1("checkin-count", "name", "%n"),
-        kinds: HouseholdKind::ALL
-            .iter()
-            .map(|k| (k.as_str(), t.get(format!("household-kind-{}", k.as_str()))))
-            .collect(),
+        kinds: options(&t, HouseholdKind::ALL),
         f,
         present,
         walk_card: vec![card(Uuid::nil(), String::new(), Some(Utc::now()), 0)],
