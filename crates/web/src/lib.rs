@@ -7,6 +7,7 @@
 pub mod assets;
 pub mod ctx;
 pub mod error;
+pub mod extract;
 pub mod feed;
 pub mod forms;
 pub mod fuzz;

@@ -38,7 +38,7 @@ pub async fn load(State(state): State<AppState>, mut req: Request, next: Next) -
     let headers = req.headers().clone();
     // Assets and probes need no session: no database round trips, no cookies.
     let path = req.uri().path();
-    if path.starts_with("/static/") || matches!(path, "/healthz" | "/readyz" | "/metrics") {
+    if crate::gate::needs_no_session(path) {
         let ctx = Ctx {
             lang: cookie(&headers, LANG_COOKIE)
                 .and_then(crate::i18n::supported)

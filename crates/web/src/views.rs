@@ -114,9 +114,9 @@ pub struct PortalSection {
 pub async fn portal_section(
     state: &AppState,
     ctx: &Ctx,
+    user: &User,
     h: &Household,
 ) -> Result<PortalSection, AppError> {
-    let user = ctx.user()?;
     let t = Tr::new(ctx.lang);
     let access = state.store.portal_access(&user.tenant, h.id).await?;
     let mut status = vec![t.get1("portal-staff-phones", "count", access.phones)];

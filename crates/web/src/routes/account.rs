@@ -6,8 +6,9 @@ use axum::response::Response;
 use mtp_domain::NewPassword;
 
 use crate::AppState;
-use crate::ctx::Ctx;
+use crate::ctx::{Ctx, User};
 use crate::error::AppError;
+use crate::extract::Staff;
 use crate::forms::{FormData, FormErrors, unprocessable};
 use crate::page::{Page, render_page};
 use crate::respond::redirect_with_flash;
@@ -22,8 +23,8 @@ struct PasswordPage {
     forced: bool,
 }
 
-pub async fn password_form(ctx: Ctx) -> Result<Response, AppError> {
-    let forced = ctx.user()?.account.must_change_password;
+pub async fn password_form(ctx: Ctx, Staff(user): Staff) -> Result<Response, AppError> {
+    let forced = user.account.must_change_password;
     Ok(render_page(&PasswordPage {
         p: Page::new(&ctx, "password-title"),
         forced,
@@ -33,9 +34,9 @@ pub async fn password_form(ctx: Ctx) -> Result<Response, AppError> {
 pub async fn password_submit(
     State(state): State<AppState>,
     ctx: Ctx,
+    Staff(user): Staff,
     f: FormData,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let p = Page::new(&ctx, "password-title");
     let t = p.t;
     let mut e = FormErrors::default();
@@ -103,9 +104,9 @@ struct TwoFactorPage {
 async fn two_factor_page(
     state: &AppState,
     ctx: &Ctx,
+    user: &User,
     errors: FormErrors,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?;
     let required = user.org.two_factor.requires(user.role());
     let p = Page::new(ctx, "two-factor-title").with_errors(errors);
     if user.account.totp_enabled {
@@ -168,16 +169,17 @@ async fn two_factor_page(
 pub async fn two_factor_form(
     State(state): State<AppState>,
     ctx: Ctx,
+    Staff(user): Staff,
 ) -> Result<Response, AppError> {
-    two_factor_page(&state, &ctx, FormErrors::default()).await
+    two_factor_page(&state, &ctx, &user, FormErrors::default()).await
 }
 
 pub async fn two_factor_submit(
     State(state): State<AppState>,
     ctx: Ctx,
+    Staff(user): Staff,
     f: FormData,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let t = crate::i18n::Tr::new(ctx.lang);
     let mut e = FormErrors::default();
     let code = e.take(&t, "code", mtp_domain::TotpCode::parse(f.get("code")));
@@ -212,9 +214,13 @@ pub async fn two_factor_submit(
         }
         (Some(_), _, _) => {
             e.add("code", t.get("code-wrong"));
-            Ok(unprocessable(two_factor_page(&state, &ctx, e).await?))
+            Ok(unprocessable(
+                two_factor_page(&state, &ctx, &user, e).await?,
+            ))
         }
-        (None, _, _) => Ok(unprocessable(two_factor_page(&state, &ctx, e).await?)),
+        (None, _, _) => Ok(unprocessable(
+            two_factor_page(&state, &ctx, &user, e).await?,
+        )),
     }
 }
 
@@ -223,9 +229,9 @@ pub async fn two_factor_submit(
 pub async fn two_factor_off(
     State(state): State<AppState>,
     ctx: Ctx,
+    Staff(user): Staff,
     f: FormData,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     if user.org.two_factor.requires(user.role()) {
         return Err(AppError::Forbidden);
     }
@@ -243,7 +249,9 @@ pub async fn two_factor_off(
         e.add("password", t.get("error-current-password-wrong"));
     }
     if !e.is_empty() {
-        return Ok(unprocessable(two_factor_page(&state, &ctx, e).await?));
+        return Ok(unprocessable(
+            two_factor_page(&state, &ctx, &user, e).await?,
+        ));
     }
     state
         .store
@@ -262,9 +270,8 @@ pub async fn two_factor_off(
 
 pub async fn sign_out_everywhere(
     State(state): State<AppState>,
-    ctx: Ctx,
+    Staff(user): Staff,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     state
         .store
         .end_all_sessions(user.org.id, user.account.id)

@@ -4,6 +4,7 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
+use axum::http::Method;
 use axum::response::Response;
 use chrono::{Duration, NaiveDate, NaiveTime, Utc};
 use mtp_domain::activity::{self, ActivityKind, Audience, Cost, StaffMinutes};
@@ -16,6 +17,7 @@ use uuid::Uuid;
 use crate::AppState;
 use crate::ctx::{Ctx, User};
 use crate::error::AppError;
+use crate::extract::Staff;
 use crate::forms::{FormData, FormErrors, unprocessable};
 use crate::i18n::Tr;
 use crate::label::options;
@@ -97,8 +99,11 @@ struct ListPage {
 const SUGGEST_DAYS: i64 = 42;
 const GAP_DAYS: i64 = 28;
 
-pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
+pub async fn list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Staff(user): Staff,
+) -> Result<Response, AppError> {
     let p = Page::new(&ctx, "activities-title");
     let t = p.t;
     let activities = state.store.activities(&user.tenant).await?;
@@ -144,11 +149,11 @@ struct FormPage {
 async fn form_page(
     state: &AppState,
     ctx: &Ctx,
+    user: &User,
     f: FormData,
     errors: FormErrors,
     editing: Option<Uuid>,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?;
     let title = if editing.is_some() {
         "activity-edit-title"
     } else {
@@ -185,6 +190,7 @@ pub async fn new_form(
     State(state): State<AppState>,
     ctx: Ctx,
     Query(q): Query<NewQuery>,
+    Staff(user): Staff,
 ) -> Result<Response, AppError> {
     let kind = ActivityKind::parse(&q.kind).unwrap_or(ActivityKind::CoffeeHourExclusive);
     let staff = kind.default_staff_minutes();
@@ -197,7 +203,7 @@ pub async fn new_form(
         .append_pair("wrap_up", &staff.wrap_up.to_string())
         .finish();
     let f = FormData::parse(body.as_bytes());
-    form_page(&state, &ctx, f, FormErrors::default(), None).await
+    form_page(&state, &ctx, &user, f, FormErrors::default(), None).await
 }
 
 /// On the activity form an empty time means none.
@@ -296,13 +302,15 @@ async fn parse_draft(
 pub async fn create(
     State(state): State<AppState>,
     ctx: Ctx,
+    Staff(user): Staff,
     f: FormData,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let t = Tr::new(ctx.lang);
     let (e, draft) = parse_draft(&state, &user, &t, &f).await?;
     let Some(draft) = draft else {
-        return Ok(unprocessable(form_page(&state, &ctx, f, e, None).await?));
+        return Ok(unprocessable(
+            form_page(&state, &ctx, &user, f, e, None).await?,
+        ));
     };
     let id = match state.store.create_activity(&user.tenant, &draft).await {
         Ok(id) => id,
@@ -367,19 +375,27 @@ pub async fn edit_form(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
+    Staff(user): Staff,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let a = state.store.activity(&user.tenant, parse_id(&id)?).await?;
-    form_page(&state, &ctx, as_form(&a), FormErrors::default(), Some(a.id)).await
+    form_page(
+        &state,
+        &ctx,
+        &user,
+        as_form(&a),
+        FormErrors::default(),
+        Some(a.id),
+    )
+    .await
 }
 
 pub async fn update(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
+    Staff(user): Staff,
     f: FormData,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let a = state.store.activity(&user.tenant, parse_id(&id)?).await?;
     let t = Tr::new(ctx.lang);
     let (mut e, draft) = parse_draft(&state, &user, &t, &f).await?;
@@ -411,7 +427,7 @@ pub async fn update(
         }
     }
     Ok(unprocessable(
-        form_page(&state, &ctx, f, e, Some(a.id)).await?,
+        form_page(&state, &ctx, &user, f, e, Some(a.id)).await?,
     ))
 }
 
@@ -446,11 +462,11 @@ struct ShowPage {
 async fn show_page(
     state: &AppState,
     ctx: &Ctx,
+    user: &User,
     a: Activity,
     f: FormData,
     errors: FormErrors,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?;
     let p = Page::new(ctx, "activity-title").with_errors(errors);
     let t = p.t;
     let sessions = state
@@ -501,11 +517,7 @@ async fn show_page(
             (1..=7).map(|d| (d.to_string(), format!("weekday-{}", d - 1))),
         ),
         holidays_unknown_from,
-        holidays_link: crate::gate::allows(
-            user.role(),
-            &axum::http::Method::GET,
-            "/admin/holidays",
-        ),
+        holidays_link: crate::gate::allows(user.role(), &Method::GET, "/admin/holidays"),
         places: activity_card(&t, &a).places,
         f,
         a,
@@ -558,10 +570,18 @@ pub async fn show(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
+    Staff(user): Staff,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let a = state.store.activity(&user.tenant, parse_id(&id)?).await?;
-    show_page(&state, &ctx, a, plan_defaults(), FormErrors::default()).await
+    show_page(
+        &state,
+        &ctx,
+        &user,
+        a,
+        plan_defaults(),
+        FormErrors::default(),
+    )
+    .await
 }
 
 /// Plan a weekly series: one session per week on the chosen weekday, optionally skipping the
@@ -570,9 +590,9 @@ pub async fn plan_weekly(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
+    Staff(user): Staff,
     f: FormData,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let a = state.store.activity(&user.tenant, parse_id(&id)?).await?;
     let t = Tr::new(ctx.lang);
     let mut e = FormErrors::default();
@@ -609,7 +629,9 @@ pub async fn plan_weekly(
         _ => Vec::new(),
     };
     if !e.is_empty() {
-        return Ok(unprocessable(show_page(&state, &ctx, a, f, e).await?));
+        return Ok(unprocessable(
+            show_page(&state, &ctx, &user, a, f, e).await?,
+        ));
     }
     let added = state
         .store
@@ -636,16 +658,18 @@ pub async fn add_session(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
+    Staff(user): Staff,
     f: FormData,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let a = state.store.activity(&user.tenant, parse_id(&id)?).await?;
     let t = Tr::new(ctx.lang);
     let mut e = FormErrors::default();
     let date = e.take(&t, "date", schedule::parse_date(f.get("date")));
     let times = parse_times(&t, &mut e, &f, "one_start", "one_end");
     let (Some(date), Some((start, end)), true) = (date, times, e.is_empty()) else {
-        return Ok(unprocessable(show_page(&state, &ctx, a, f, e).await?));
+        return Ok(unprocessable(
+            show_page(&state, &ctx, &user, a, f, e).await?,
+        ));
     };
     let added = state
         .store
@@ -657,7 +681,9 @@ pub async fn add_session(
         .await?;
     if added == 0 {
         e.add("date", t.get("error-session-exists"));
-        return Ok(unprocessable(show_page(&state, &ctx, a, f, e).await?));
+        return Ok(unprocessable(
+            show_page(&state, &ctx, &user, a, f, e).await?,
+        ));
     }
     audit(
         &state,
@@ -680,16 +706,16 @@ pub async fn register(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
+    Staff(user): Staff,
     f: FormData,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let a = state.store.activity(&user.tenant, parse_id(&id)?).await?;
     let t = Tr::new(ctx.lang);
     let mut e = FormErrors::default();
     let Ok(household) = Uuid::parse_str(f.get("household")) else {
         e.field(&t, "household", FieldError::Required);
         return Ok(unprocessable(
-            show_page(&state, &ctx, a, plan_defaults(), e).await?,
+            show_page(&state, &ctx, &user, a, plan_defaults(), e).await?,
         ));
     };
     let result = if f.get("invite") == "yes" {
@@ -718,13 +744,13 @@ pub async fn register(
                 .join(" & ");
             e.add("household", t.get1(key, "name", names));
             return Ok(unprocessable(
-                show_page(&state, &ctx, a, plan_defaults(), e).await?,
+                show_page(&state, &ctx, &user, a, plan_defaults(), e).await?,
             ));
         }
         Err(StoreError::NotFound) => {
             e.field(&t, "household", FieldError::ChoiceInvalid);
             return Ok(unprocessable(
-                show_page(&state, &ctx, a, plan_defaults(), e).await?,
+                show_page(&state, &ctx, &user, a, plan_defaults(), e).await?,
             ));
         }
         Err(err) => return Err(err.into()),
@@ -753,11 +779,10 @@ pub async fn register(
 /// notification, so the worker can tell them.
 pub async fn unregister(
     State(state): State<AppState>,
-    ctx: Ctx,
     Path(id): Path<String>,
+    Staff(user): Staff,
     f: FormData,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let a = state.store.activity(&user.tenant, parse_id(&id)?).await?;
     let Ok(household) = Uuid::parse_str(f.get("household")) else {
         return Ok(redirect_with_flash(

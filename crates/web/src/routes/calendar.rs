@@ -12,6 +12,7 @@ use chrono::Utc;
 use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::AppError;
+use crate::extract::Staff;
 use crate::feed::ics;
 use crate::page::{Page, render_page};
 use crate::parse::parse_id;
@@ -57,8 +58,8 @@ pub async fn renew(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
+    Staff(user): Staff,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let h = state.store.household(&user.tenant, parse_id(&id)?).await?;
     if h.anonymised {
         return Ok(redirect_with_flash(
@@ -88,10 +89,9 @@ pub async fn renew(
 /// Stop a household's calendar address.
 pub async fn revoke(
     State(state): State<AppState>,
-    ctx: Ctx,
     Path(id): Path<String>,
+    Staff(user): Staff,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let h = state.store.household(&user.tenant, parse_id(&id)?).await?;
     state.store.revoke_calendar_feed(&user.tenant, h.id).await?;
     audit(

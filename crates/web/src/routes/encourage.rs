@@ -24,6 +24,7 @@ use uuid::Uuid;
 use crate::AppState;
 use crate::ctx::{Ctx, User};
 use crate::error::AppError;
+use crate::extract::Staff;
 use crate::forms::{FormData, FormErrors, unprocessable};
 use crate::i18n::Tr;
 use crate::label::options;
@@ -252,8 +253,8 @@ pub async fn show(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
+    Staff(user): Staff,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let w = load(&state, &user, &id).await?;
     audit(
         &state,
@@ -277,9 +278,9 @@ pub async fn contact(
     ctx: Ctx,
     headers: HeaderMap,
     Path(id): Path<String>,
+    Staff(user): Staff,
     f: FormData,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let w = load(&state, &user, &id).await?;
     let t = Tr::new(ctx.lang);
     let mut e = FormErrors::default();
@@ -401,9 +402,9 @@ pub async fn email(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
+    Staff(user): Staff,
     f: FormData,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let w = load(&state, &user, &id).await?;
     let t = Tr::new(ctx.lang);
     let Ok(household) = Uuid::parse_str(f.get("household")) else {
@@ -560,8 +561,11 @@ fn task_view(t: &Tr, f: &FollowUp, today: NaiveDate) -> Task {
 
 /// The week at a glance: the coming sessions with their worklist progress, the open
 /// follow-up tasks, and what last week's encouragement achieved.
-pub async fn overview(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
+pub async fn overview(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Staff(user): Staff,
+) -> Result<Response, AppError> {
     let p = Page::new(&ctx, "encourage-week-title");
     let t = p.t;
     let now = Utc::now();
@@ -695,10 +699,9 @@ pub async fn overview(State(state): State<AppState>, ctx: Ctx) -> Result<Respons
 /// on the overview.
 pub async fn follow_up_done(
     State(state): State<AppState>,
-    ctx: Ctx,
     Path(id): Path<String>,
+    Staff(user): Staff,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let id = parse_id(&id)?;
     let (task, _) = state.store.follow_up(&user.tenant, id).await?;
     let event = audit_event(

@@ -4,16 +4,18 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
+use axum::http::Method;
 use axum::response::{IntoResponse, Response};
 use chrono::{Datelike, NaiveDate};
+use mtp_domain::FieldError;
 use mtp_domain::schedule::{HolidaySource, Holidays, OwnHoliday, SchoolHoliday, school_year_of};
-use mtp_domain::{FieldError, Role};
 use mtp_store::{Changed, StoreError};
 use uuid::Uuid;
 
 use crate::AppState;
 use crate::ctx::{Ctx, User};
 use crate::error::AppError;
+use crate::extract::Staff;
 use crate::forms::{FormData, FormErrors, unprocessable};
 use crate::i18n::Tr;
 use crate::label::options;
@@ -22,9 +24,9 @@ use crate::parse::parse_id;
 use crate::respond::redirect_with_flash;
 use crate::routes::{Subject, audit_event};
 
-/// Who may add and remove own dates.
+/// Who may add and remove own dates: whom the gate lets add them.
 fn may_edit(user: &User) -> bool {
-    user.role() == Role::Admin
+    crate::gate::allows(user.role(), &Method::POST, "/admin/holidays")
 }
 
 /// "20 februari – 28 februari 2027": both days, the year where it is not this year, and only
@@ -152,11 +154,11 @@ fn year_tables(
 async fn page(
     state: &AppState,
     ctx: &Ctx,
+    user: &User,
     f: FormData,
     errors: FormErrors,
     undo: Option<(Uuid, String)>,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?;
     let p = Page::new(ctx, "holidays-title").with_errors(errors);
     let own = state.store.school_holidays(&user.tenant).await?;
     let holidays = Holidays::new(
@@ -189,8 +191,8 @@ pub async fn list(
     State(state): State<AppState>,
     ctx: Ctx,
     Query(q): Query<ListQuery>,
+    Staff(user): Staff,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?;
     let t = Tr::new(ctx.lang);
     let undo = match Uuid::parse_str(&q.undo) {
         Ok(id) => match state.store.school_holiday(&user.tenant, id).await {
@@ -206,6 +208,7 @@ pub async fn list(
     page(
         &state,
         &ctx,
+        &user,
         FormData::default(),
         FormErrors::default(),
         undo,
@@ -225,9 +228,9 @@ fn field_error(t: &Tr, e: &mut FormErrors, field: &str, err: FieldError, kind: &
 pub async fn add(
     State(state): State<AppState>,
     ctx: Ctx,
+    Staff(user): Staff,
     f: FormData,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let t = Tr::new(ctx.lang);
     let mut e = FormErrors::default();
     let period = match OwnHoliday::parse(f.get("holiday"), f.get("first_day"), f.get("last_day")) {
@@ -240,7 +243,7 @@ pub async fn add(
         }
     };
     let Some(period) = period else {
-        return Ok(unprocessable(page(&state, &ctx, f, e, None).await?));
+        return Ok(unprocessable(page(&state, &ctx, &user, f, e, None).await?));
     };
     let existing: Vec<OwnHoliday> = state
         .store
@@ -254,7 +257,7 @@ pub async fn add(
             "first_day",
             t.get1("error-holiday-overlaps-named", "name", describe(&t, other)),
         );
-        return Ok(unprocessable(page(&state, &ctx, f, e, None).await?));
+        return Ok(unprocessable(page(&state, &ctx, &user, f, e, None).await?));
     }
     let event = audit_event(
         &user,
@@ -276,7 +279,7 @@ pub async fn add(
         // Added in another tab or by another administrator a moment ago.
         Err(StoreError::Duplicate(field)) => {
             e.field(&t, field, FieldError::HolidayOverlaps);
-            Ok(unprocessable(page(&state, &ctx, f, e, None).await?))
+            Ok(unprocessable(page(&state, &ctx, &user, f, e, None).await?))
         }
         Err(err) => Err(err.into()),
     }
@@ -284,10 +287,9 @@ pub async fn add(
 
 pub async fn remove(
     State(state): State<AppState>,
-    ctx: Ctx,
     Path(id): Path<String>,
+    Staff(user): Staff,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let id = parse_id(&id)?;
     let event = audit_event(
         &user,
@@ -309,8 +311,8 @@ pub async fn restore(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
+    Staff(user): Staff,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let id = parse_id(&id)?;
     let t = Tr::new(ctx.lang);
     let event = audit_event(
@@ -334,7 +336,7 @@ pub async fn restore(
             let mut e = FormErrors::default();
             e.field(&t, field, FieldError::HolidayOverlaps);
             Ok(unprocessable(
-                page(&state, &ctx, FormData::default(), e, None).await?,
+                page(&state, &ctx, &user, FormData::default(), e, None).await?,
             ))
         }
         Err(err) => Err(err.into()),

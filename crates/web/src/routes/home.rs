@@ -2,14 +2,16 @@
 
 use askama::Template;
 use axum::extract::State;
+use axum::http::Method;
 use axum::response::Response;
 
-use mtp_domain::Role;
 use mtp_domain::schedule;
 
 use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::AppError;
+use crate::extract::Staff;
+use crate::gate;
 use crate::page::{Page, render_page};
 
 #[derive(Template)]
@@ -28,8 +30,11 @@ struct Home {
     staff: bool,
 }
 
-pub async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
-    let user = ctx.user()?;
+pub async fn home(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Staff(user): Staff,
+) -> Result<Response, AppError> {
     let p = Page::new(&ctx, "home-title");
     let neighbourhoods = state
         .store
@@ -39,7 +44,7 @@ pub async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
         .map(|n| n.name)
         .collect();
     // Staff and hosts start their day at the door: today's sessions, each with its check-in.
-    let door = user.role().is_staff() || user.role() == Role::Host;
+    let door = gate::allows(user.role(), &Method::GET, "/sessions/{id}/checkin");
     let today = if door {
         let day = crate::today();
         let from = schedule::local_to_utc(day, chrono::NaiveTime::MIN);
@@ -55,7 +60,7 @@ pub async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
         Vec::new()
     };
     // What parents asked for in the portal and a worker still has to do.
-    let requests = if user.role().is_staff() {
+    let requests = if gate::allows(user.role(), &Method::GET, "/households/{id}") {
         let open = state.store.parent_requests(&user.tenant, None).await?;
         crate::views::request_views(&p.t, &open)
     } else {
@@ -65,7 +70,7 @@ pub async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
         requests,
         today,
         door,
-        staff: user.role().is_staff(),
+        staff: gate::allows(user.role(), &Method::GET, "/encourage"),
         role_label: p.t.label(&user.role()),
         org_name: user.org.name.clone(),
         neighbourhoods,

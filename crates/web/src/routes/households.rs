@@ -3,6 +3,7 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
+use axum::http::Method;
 use axum::response::Response;
 use chrono::Utc;
 use mtp_domain::consent::{self, ConsentMethod, ConsentRecord, Purpose};
@@ -20,6 +21,7 @@ use uuid::Uuid;
 use crate::AppState;
 use crate::ctx::{Ctx, User};
 use crate::error::AppError;
+use crate::extract::Staff;
 use crate::forms::{FormData, FormErrors, unprocessable};
 use crate::i18n::Tr;
 use crate::label::options;
@@ -137,8 +139,8 @@ pub async fn list(
     State(state): State<AppState>,
     ctx: Ctx,
     Query(mut q): Query<ListQuery>,
+    Staff(user): Staff,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let host_view = user.role() == Role::Host;
     let p = Page::new(&ctx, "households-title");
     let neighbourhoods = state.store.neighbourhoods(&user.tenant).await?;
@@ -193,7 +195,7 @@ pub async fn list(
             p.t.get1("households-count", "name", total)
         },
         host_view,
-        may_register: user.role().is_staff(),
+        may_register: crate::gate::allows(user.role(), &Method::GET, "/households/new"),
         neighbourhoods,
         statuses,
         kinds,
@@ -236,21 +238,22 @@ impl NewPage {
 async fn new_page(
     state: &AppState,
     ctx: &Ctx,
+    user: &User,
     f: FormData,
     errors: FormErrors,
 ) -> Result<Response, AppError> {
-    form_page(state, ctx, f, errors, None).await
+    form_page(state, ctx, user, f, errors, None).await
 }
 
 /// The registration form; with `editing` the same form corrects an existing household.
 async fn form_page(
     state: &AppState,
     ctx: &Ctx,
+    user: &User,
     f: FormData,
     errors: FormErrors,
     editing: Option<Uuid>,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?;
     let title = if editing.is_some() {
         "household-edit-title"
     } else {
@@ -283,11 +286,15 @@ async fn form_page(
     Ok(render_page(&page))
 }
 
-pub async fn new_form(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+pub async fn new_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Staff(user): Staff,
+) -> Result<Response, AppError> {
     let f = FormData::parse(
         b"kind=single_parent&p0_channel=whatsapp&source=neighbourhood_team&consent_method=verbal",
     );
-    new_page(&state, &ctx, f, FormErrors::default()).await
+    new_page(&state, &ctx, &user, f, FormErrors::default()).await
 }
 
 fn optional<T>(r: Result<T, FieldError>) -> Result<Option<T>, FieldError> {
@@ -484,13 +491,13 @@ async fn parse_draft(
 pub async fn create(
     State(state): State<AppState>,
     ctx: Ctx,
+    Staff(user): Staff,
     f: FormData,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let t = Tr::new(ctx.lang);
     let (e, draft) = parse_draft(&state, &user, &t, &f, true).await?;
     let Some(draft) = draft else {
-        return Ok(unprocessable(new_page(&state, &ctx, f, e).await?));
+        return Ok(unprocessable(new_page(&state, &ctx, &user, f, e).await?));
     };
     match state
         .store
@@ -560,8 +567,8 @@ pub async fn edit_form(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
+    Staff(user): Staff,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let h = load(&state, &user, parse_household_id(&id)?).await?;
     if h.anonymised {
         // Nothing left to correct: show what remains.
@@ -576,22 +583,22 @@ pub async fn edit_form(
     )
     .await;
     let f = as_form(&h);
-    form_page(&state, &ctx, f, FormErrors::default(), Some(h.id)).await
+    form_page(&state, &ctx, &user, f, FormErrors::default(), Some(h.id)).await
 }
 
 pub async fn update(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
+    Staff(user): Staff,
     f: FormData,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let h = load(&state, &user, parse_household_id(&id)?).await?;
     let t = Tr::new(ctx.lang);
     let (e, draft) = parse_draft(&state, &user, &t, &f, false).await?;
     let Some(draft) = draft else {
         return Ok(unprocessable(
-            form_page(&state, &ctx, f, e, Some(h.id)).await?,
+            form_page(&state, &ctx, &user, f, e, Some(h.id)).await?,
         ));
     };
     state
@@ -778,6 +785,7 @@ async fn load(state: &AppState, user: &User, id: Uuid) -> Result<Household, AppE
 async fn household_page(
     state: &AppState,
     ctx: &Ctx,
+    user: &User,
     h: Household,
     errors: FormErrors,
 ) -> Result<Response, AppError> {
@@ -808,7 +816,7 @@ async fn household_page(
             .filter(|s| h.status.may_become(*s)),
     );
     let timeline = timeline_rows(&t, &h);
-    let tenant = &ctx.user()?.tenant;
+    let tenant = &user.tenant;
     let attendance = state
         .store
         .household_attendance(tenant, h.id, ATTENDANCE_SHOWN)
@@ -842,7 +850,7 @@ async fn household_page(
     let portal = if h.anonymised {
         Default::default()
     } else {
-        crate::views::portal_section(state, ctx, &h).await?
+        crate::views::portal_section(state, ctx, user, &h).await?
     };
     Ok(render_page(&HouseholdPage {
         portal,
@@ -867,7 +875,7 @@ async fn household_page(
         } else {
             state
                 .store
-                .possible_duplicates(&ctx.user()?.tenant, h.id)
+                .possible_duplicates(&user.tenant, h.id)
                 .await?
                 .into_iter()
                 .map(|s| card(&t, s, false))
@@ -885,8 +893,8 @@ pub async fn show(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
+    Staff(user): Staff,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let h = load(&state, &user, parse_household_id(&id)?).await?;
     // NEN 7513: every view of a household record is logged.
     audit(
@@ -897,16 +905,16 @@ pub async fn show(
         "",
     )
     .await;
-    household_page(&state, &ctx, h, FormErrors::default()).await
+    household_page(&state, &ctx, &user, h, FormErrors::default()).await
 }
 
 pub async fn change_status(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
+    Staff(user): Staff,
     f: FormData,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let h = load(&state, &user, parse_household_id(&id)?).await?;
     let t = Tr::new(ctx.lang);
     let mut e = FormErrors::default();
@@ -944,16 +952,18 @@ pub async fn change_status(
             e.add("status", t.get("error-status-move"));
         }
     }
-    Ok(unprocessable(household_page(&state, &ctx, h, e).await?))
+    Ok(unprocessable(
+        household_page(&state, &ctx, &user, h, e).await?,
+    ))
 }
 
 pub async fn change_consent(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
+    Staff(user): Staff,
     f: FormData,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let h = load(&state, &user, parse_household_id(&id)?).await?;
     let t = Tr::new(ctx.lang);
     let mut e = FormErrors::default();
@@ -972,7 +982,9 @@ pub async fn change_consent(
         if purpose.is_none() || given.is_none() {
             return Err(AppError::BadRequest);
         }
-        return Ok(unprocessable(household_page(&state, &ctx, h, e).await?));
+        return Ok(unprocessable(
+            household_page(&state, &ctx, &user, h, e).await?,
+        ));
     };
     state
         .store
@@ -1022,8 +1034,8 @@ pub async fn export_page(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
+    Staff(user): Staff,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let h = load(&state, &user, parse_household_id(&id)?).await?;
     audit(
         &state,
@@ -1047,12 +1059,11 @@ pub async fn export_page(
 /// The same data as a JSON file (AVG art. 20). The file name holds no name of a person.
 pub async fn export_json(
     State(state): State<AppState>,
-    ctx: Ctx,
     Path(id): Path<String>,
+    Staff(user): Staff,
 ) -> Result<Response, AppError> {
     use axum::http::header;
     use axum::response::IntoResponse;
-    let user = ctx.user()?.clone();
     let h = load(&state, &user, parse_household_id(&id)?).await?;
     let data = state.store.export_household(&user.tenant, h.id).await?;
     audit(
@@ -1093,8 +1104,8 @@ pub async fn erase_confirm(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
+    Staff(user): Staff,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let h = load(&state, &user, parse_household_id(&id)?).await?;
     if h.anonymised {
         // Already erased (perhaps by a colleague a moment ago): show what is left.
@@ -1117,10 +1128,9 @@ pub async fn erase_confirm(
 /// (UI.md §1.7).
 pub async fn erase(
     State(state): State<AppState>,
-    ctx: Ctx,
     Path(id): Path<String>,
+    Staff(user): Staff,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let h = load(&state, &user, parse_household_id(&id)?).await?;
     if state
         .store
@@ -1188,8 +1198,8 @@ pub async fn merge_confirm(
     State(state): State<AppState>,
     ctx: Ctx,
     Path((id, other)): Path<(String, String)>,
+    Staff(user): Staff,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let (keep, other) = pair(&state, &user, &id, &other).await?;
     if let Some(res) = gone(&keep, &other) {
         return Ok(res);
@@ -1205,11 +1215,10 @@ pub async fn merge_confirm(
 
 pub async fn merge(
     State(state): State<AppState>,
-    ctx: Ctx,
     Path((id, other)): Path<(String, String)>,
+    Staff(user): Staff,
     f: FormData,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let (keep, other) = pair(&state, &user, &id, &other).await?;
     // The confirmation page's button sends this; a bare POST merges nothing.
     if f.get("merge") != "yes" {

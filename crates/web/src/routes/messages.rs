@@ -14,6 +14,7 @@ use uuid::Uuid;
 use crate::AppState;
 use crate::ctx::{Ctx, User};
 use crate::error::AppError;
+use crate::extract::Staff;
 use crate::forms::{FormData, FormErrors, unprocessable};
 use crate::i18n::Tr;
 use crate::page::{Page, render_page};
@@ -125,17 +126,17 @@ pub async fn show(
     State(state): State<AppState>,
     ctx: Ctx,
     Query(q): Query<MessagesQuery>,
+    Staff(user): Staff,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     messages_page(&state, &ctx, &user, &q.nb, FormErrors::default(), None).await
 }
 
 pub async fn save(
     State(state): State<AppState>,
     ctx: Ctx,
+    Staff(user): Staff,
     f: FormData,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let t = Tr::new(ctx.lang);
     let (_, nb) = pick_neighbourhood(&state, &user, f.get("nb")).await?;
     let (Ok(purpose), Some(lang)) = (

@@ -27,6 +27,7 @@ use serde::Deserialize;
 use crate::AppState;
 use crate::ctx::{Ctx, PORTAL_COOKIE, set_cookie};
 use crate::error::AppError;
+use crate::extract::Parent;
 use crate::forms::{FormData, FormErrors, unprocessable};
 use crate::i18n::Tr;
 use crate::label::options;
@@ -342,8 +343,8 @@ struct UnlockPage {
     p: Page,
 }
 
-pub async fn unlock_form(ctx: Ctx) -> Result<Response, AppError> {
-    if !ctx.parent()?.locked {
+pub async fn unlock_form(ctx: Ctx, Parent(v): Parent) -> Result<Response, AppError> {
+    if !v.locked {
         return Ok(Redirect::to("/portal").into_response());
     }
     Ok(render_page(&UnlockPage {
@@ -354,9 +355,9 @@ pub async fn unlock_form(ctx: Ctx) -> Result<Response, AppError> {
 pub async fn unlock(
     State(state): State<AppState>,
     ctx: Ctx,
+    Parent(v): Parent,
     f: FormData,
 ) -> Result<Response, AppError> {
-    let v = ctx.parent()?.clone();
     let token = ctx.portal_token.clone().ok_or(AppError::Forbidden)?;
     let t = Tr::new(ctx.lang);
     let mut errors = FormErrors::default();
@@ -441,8 +442,11 @@ pub struct ContactView {
     pub whatsapp: String,
 }
 
-pub async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
-    let v = ctx.parent()?.clone();
+pub async fn home(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Parent(v): Parent,
+) -> Result<Response, AppError> {
     let t = Tr::new(ctx.lang);
     let now = Utc::now();
     let offers = state
@@ -490,8 +494,11 @@ struct ActivitiesPage {
     offers: Vec<OfferView>,
 }
 
-pub async fn activities(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
-    let v = ctx.parent()?.clone();
+pub async fn activities(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Parent(v): Parent,
+) -> Result<Response, AppError> {
     let t = Tr::new(ctx.lang);
     let now = Utc::now();
     let offers = state
@@ -548,8 +555,8 @@ pub async fn answer_form(
     ctx: Ctx,
     Path(id): Path<String>,
     Query(q): Query<AnswerQuery>,
+    Parent(v): Parent,
 ) -> Result<Response, AppError> {
-    let v = ctx.parent()?.clone();
     let t = Tr::new(ctx.lang);
     let o = state.store.portal_offer(&v.scope, parse_id(&id)?).await?;
     Ok(answer_page(&ctx, &t, &o, &q.answer, FormErrors::default()))
@@ -559,9 +566,9 @@ pub async fn answer(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
+    Parent(v): Parent,
     f: FormData,
 ) -> Result<Response, AppError> {
-    let v = ctx.parent()?.clone();
     let t = Tr::new(ctx.lang);
     let session_id = parse_id(&id)?;
     let o = state.store.portal_offer(&v.scope, session_id).await?;
@@ -643,10 +650,9 @@ pub async fn answer(
 /// One session as a calendar file, to add to the phone's calendar.
 pub async fn session_ics(
     State(state): State<AppState>,
-    ctx: Ctx,
     Path(id): Path<String>,
+    Parent(v): Parent,
 ) -> Result<Response, AppError> {
-    let v = ctx.parent()?.clone();
     let o = state.store.portal_offer(&v.scope, parse_id(&id)?).await?;
     let mut res = crate::feed::ics(Feed {
         name: o.session.activity_name.clone(),
@@ -668,8 +674,11 @@ struct CalendarPage {
     webcal_url: String,
 }
 
-pub async fn calendar_page(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
-    let v = ctx.parent()?.clone();
+pub async fn calendar_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Parent(v): Parent,
+) -> Result<Response, AppError> {
     Ok(render_page(&CalendarPage {
         p: Page::new(&ctx, "portal-calendar-title"),
         has_feed: state.store.portal_has_calendar_feed(&v.scope).await?,
@@ -682,8 +691,8 @@ pub async fn calendar_page(State(state): State<AppState>, ctx: Ctx) -> Result<Re
 pub async fn calendar_address(
     State(state): State<AppState>,
     ctx: Ctx,
+    Parent(v): Parent,
 ) -> Result<Response, AppError> {
-    let v = ctx.parent()?.clone();
     let token = state.store.portal_calendar_feed(&v.scope).await?;
     audit(&state, &v.scope, "portal.calendar-address", "").await;
     let https_url = format!("{}/calendar/{token}.ics", state.cfg.public_url);
@@ -730,17 +739,20 @@ async fn ideas_page(
     }))
 }
 
-pub async fn ideas(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
-    let v = ctx.parent()?.clone();
+pub async fn ideas(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Parent(v): Parent,
+) -> Result<Response, AppError> {
     ideas_page(&state, &ctx, &v, FormErrors::default(), "", "").await
 }
 
 pub async fn add_idea(
     State(state): State<AppState>,
     ctx: Ctx,
+    Parent(v): Parent,
     f: FormData,
 ) -> Result<Response, AppError> {
-    let v = ctx.parent()?.clone();
     let t = Tr::new(ctx.lang);
     let mut errors = FormErrors::default();
     let kind = errors.take(&t, "kind", IdeaKind::parse(f.get("kind")));
@@ -762,10 +774,9 @@ pub async fn add_idea(
 
 pub async fn vote(
     State(state): State<AppState>,
-    ctx: Ctx,
     Path(id): Path<String>,
+    Parent(v): Parent,
 ) -> Result<Response, AppError> {
-    let v = ctx.parent()?.clone();
     let idea_id = parse_id(&id)?;
     let now_voting = state.store.toggle_idea_vote(&v.scope, idea_id).await?;
     audit(
@@ -791,8 +802,11 @@ struct ConsentsPage {
     consents: Vec<ConsentView>,
 }
 
-pub async fn consents(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
-    let v = ctx.parent()?.clone();
+pub async fn consents(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Parent(v): Parent,
+) -> Result<Response, AppError> {
     let t = Tr::new(ctx.lang);
     let records = state.store.portal_consents(&v.scope).await?;
     audit(&state, &v.scope, "portal.consents-viewed", "").await;
@@ -862,8 +876,11 @@ fn consent_page(
     })
 }
 
-pub async fn consent_question(ctx: Ctx, Path(raw): Path<String>) -> Result<Response, AppError> {
-    ctx.parent()?;
+pub async fn consent_question(
+    ctx: Ctx,
+    Path(raw): Path<String>,
+    Parent(_): Parent,
+) -> Result<Response, AppError> {
     let purpose = changeable_purpose(&raw)?;
     Ok(consent_page(
         &ctx,
@@ -887,9 +904,9 @@ fn given_of(f: &FormData) -> Result<Option<bool>, AppError> {
 pub async fn consent_check(
     ctx: Ctx,
     Path(raw): Path<String>,
+    Parent(_): Parent,
     f: FormData,
 ) -> Result<Response, AppError> {
-    ctx.parent()?;
     let purpose = changeable_purpose(&raw)?;
     let t = Tr::new(ctx.lang);
     match given_of(&f)? {
@@ -916,11 +933,10 @@ pub async fn consent_check(
 
 pub async fn consent_confirm(
     State(state): State<AppState>,
-    ctx: Ctx,
     Path(raw): Path<String>,
+    Parent(v): Parent,
     f: FormData,
 ) -> Result<Response, AppError> {
-    let v = ctx.parent()?.clone();
     let purpose = changeable_purpose(&raw)?;
     let given = given_of(&f)?.ok_or(AppError::BadRequest)?;
     state
@@ -940,8 +956,8 @@ pub async fn consent_done(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(raw): Path<String>,
+    Parent(v): Parent,
 ) -> Result<Response, AppError> {
-    let v = ctx.parent()?.clone();
     let purpose = changeable_purpose(&raw)?;
     let records = state.store.portal_consents(&v.scope).await?;
     let given = latest(&records, purpose).map(|r| r.given);
@@ -999,8 +1015,11 @@ fn parent_views(t: &Tr, h: &mtp_store::Household) -> Vec<ParentView> {
         .collect()
 }
 
-pub async fn data(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
-    let v = ctx.parent()?.clone();
+pub async fn data(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Parent(v): Parent,
+) -> Result<Response, AppError> {
     let t = Tr::new(ctx.lang);
     let h = state.store.portal_household(&v.scope).await?;
     let visits = state.store.portal_visits(&v.scope).await?;
@@ -1031,8 +1050,10 @@ pub async fn data(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
 }
 
 /// Everything recorded about the household as a JSON file (the right of access).
-pub async fn download(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
-    let v = ctx.parent()?.clone();
+pub async fn download(
+    State(state): State<AppState>,
+    Parent(v): Parent,
+) -> Result<Response, AppError> {
     let export = state.store.portal_export(&v.scope).await?;
     audit(&state, &v.scope, "portal.data-downloaded", "").await;
     let body = serde_json::to_string_pretty(&export).map_err(|_| AppError::Internal)?;
@@ -1056,8 +1077,11 @@ struct ContactPage {
     parents: Vec<ParentView>,
 }
 
-pub async fn contact_form(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
-    let v = ctx.parent()?.clone();
+pub async fn contact_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Parent(v): Parent,
+) -> Result<Response, AppError> {
     let t = Tr::new(ctx.lang);
     let h = state.store.portal_household(&v.scope).await?;
     Ok(render_page(&ContactPage {
@@ -1071,9 +1095,9 @@ pub async fn contact_form(State(state): State<AppState>, ctx: Ctx) -> Result<Res
 pub async fn contact_save(
     State(state): State<AppState>,
     ctx: Ctx,
+    Parent(v): Parent,
     f: FormData,
 ) -> Result<Response, AppError> {
-    let v = ctx.parent()?.clone();
     let t = Tr::new(ctx.lang);
     let h = state.store.portal_household(&v.scope).await?;
     let mut errors = FormErrors::default();
@@ -1128,16 +1152,21 @@ struct ErasePage {
     requested: bool,
 }
 
-pub async fn erase_form(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
-    let v = ctx.parent()?.clone();
+pub async fn erase_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Parent(v): Parent,
+) -> Result<Response, AppError> {
     Ok(render_page(&ErasePage {
         p: Page::new(&ctx, "portal-erase-title"),
         requested: state.store.portal_erasure_requested(&v.scope).await?,
     }))
 }
 
-pub async fn erase_request(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
-    let v = ctx.parent()?.clone();
+pub async fn erase_request(
+    State(state): State<AppState>,
+    Parent(v): Parent,
+) -> Result<Response, AppError> {
     state.store.portal_request_erasure(&v.scope).await?;
     audit(&state, &v.scope, "portal.erasure-requested", "").await;
     Ok(Redirect::to("/portal/data/erase").into_response())
@@ -1150,8 +1179,7 @@ struct PinPage {
     has_pin: bool,
 }
 
-pub async fn pin_form(ctx: Ctx) -> Result<Response, AppError> {
-    let v = ctx.parent()?.clone();
+pub async fn pin_form(ctx: Ctx, Parent(v): Parent) -> Result<Response, AppError> {
     Ok(render_page(&PinPage {
         p: Page::new(&ctx, "portal-pin-title"),
         has_pin: v.has_pin,
@@ -1161,9 +1189,9 @@ pub async fn pin_form(ctx: Ctx) -> Result<Response, AppError> {
 pub async fn pin_save(
     State(state): State<AppState>,
     ctx: Ctx,
+    Parent(v): Parent,
     f: FormData,
 ) -> Result<Response, AppError> {
-    let v = ctx.parent()?.clone();
     let token = ctx.portal_token.clone().ok_or(AppError::Forbidden)?;
     let t = Tr::new(ctx.lang);
     if f.get("remove") == "yes" {

@@ -12,6 +12,7 @@ use uuid::Uuid;
 use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::AppError;
+use crate::extract::Staff;
 use crate::forms::FormData;
 use crate::i18n::Tr;
 use crate::page::{Page, render_page};
@@ -40,9 +41,9 @@ pub async fn make_link(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
+    Staff(user): Staff,
     f: FormData,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let h = state.store.household(&user.tenant, parse_id(&id)?).await?;
     let channel = match f.get("channel") {
         c @ ("whatsapp" | "sms" | "email") => c,
@@ -126,10 +127,9 @@ pub async fn make_link(
 /// Sign the household out on every phone and stop its open links.
 pub async fn end_access(
     State(state): State<AppState>,
-    ctx: Ctx,
     Path(id): Path<String>,
+    Staff(user): Staff,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let h = state.store.household(&user.tenant, parse_id(&id)?).await?;
     let (phones, links) = state
         .store
@@ -154,11 +154,10 @@ pub async fn end_access(
 /// Mark a parent's request as handled, then go back where the worker came from.
 pub async fn finish_request(
     State(state): State<AppState>,
-    ctx: Ctx,
     Path(id): Path<String>,
+    Staff(user): Staff,
     f: FormData,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let r = state
         .store
         .finish_parent_request(&user.tenant, user.account.id, parse_id(&id)?)
@@ -185,10 +184,9 @@ pub async fn finish_request(
 /// Hide a parent's idea from the list (done, or not for this neighbourhood).
 pub async fn hide_idea(
     State(state): State<AppState>,
-    ctx: Ctx,
     Path(id): Path<String>,
+    Staff(user): Staff,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let idea_id: Uuid = parse_id(&id)?;
     let nb = state.store.hide_idea(&user.tenant, idea_id).await?;
     audit(

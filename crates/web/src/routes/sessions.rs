@@ -26,6 +26,7 @@ use uuid::Uuid;
 use crate::AppState;
 use crate::ctx::{Ctx, User};
 use crate::error::AppError;
+use crate::extract::Staff;
 use crate::forms::{FormData, FormErrors, unprocessable};
 use crate::i18n::Tr;
 use crate::label::options;
@@ -98,8 +99,11 @@ struct ProgrammePage {
     staff: bool,
 }
 
-pub async fn programme(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
+pub async fn programme(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Staff(user): Staff,
+) -> Result<Response, AppError> {
     let p = Page::new(&ctx, "sessions-title");
     let t = p.t;
     let staff = user.role().is_staff();
@@ -217,11 +221,11 @@ fn reply_tag(r: HostReply) -> &'static str {
 async fn session_page(
     state: &AppState,
     ctx: &Ctx,
+    user: &User,
     s: &SessionSummary,
     f: FormData,
     errors: FormErrors,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?;
     let d = state.store.session_detail(&user.tenant, s.id).await?;
     let p = Page::new(ctx, "session-title").with_errors(errors);
     let t = p.t;
@@ -377,11 +381,19 @@ pub async fn show(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
+    Staff(user): Staff,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let s = load(&state, &user, &id).await?;
     audit(&state, &user, "session.viewed", session_subject(&s), "").await;
-    session_page(&state, &ctx, &s, move_defaults(&s), FormErrors::default()).await
+    session_page(
+        &state,
+        &ctx,
+        &user,
+        &s,
+        move_defaults(&s),
+        FormErrors::default(),
+    )
+    .await
 }
 
 fn move_defaults(s: &SessionSummary) -> FormData {
@@ -399,9 +411,9 @@ pub async fn plan(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
+    Staff(user): Staff,
     f: FormData,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let s = load(&state, &user, &id).await?;
     let t = Tr::new(ctx.lang);
     let mut e = FormErrors::default();
@@ -416,10 +428,14 @@ pub async fn plan(
         .collect();
     let (Some(preparation), Some(execution), Some(wrap_up)) = (preparation, execution, wrap_up)
     else {
-        return Ok(unprocessable(session_page(&state, &ctx, &s, f, e).await?));
+        return Ok(unprocessable(
+            session_page(&state, &ctx, &user, &s, f, e).await?,
+        ));
     };
     if !e.is_empty() {
-        return Ok(unprocessable(session_page(&state, &ctx, &s, f, e).await?));
+        return Ok(unprocessable(
+            session_page(&state, &ctx, &user, &s, f, e).await?,
+        ));
     }
     state
         .store
@@ -447,11 +463,10 @@ pub async fn plan(
 /// Held, "we did not meet", cancelled, or planned again.
 pub async fn set_state(
     State(state): State<AppState>,
-    ctx: Ctx,
     Path(id): Path<String>,
+    Staff(user): Staff,
     f: FormData,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let s = load(&state, &user, &id).await?;
     let to = format!("/sessions/{}", s.id);
     // The choices are buttons: anything else is a tampered or broken form, and saying
@@ -479,9 +494,9 @@ pub async fn move_session(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
+    Staff(user): Staff,
     f: FormData,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let s = load(&state, &user, &id).await?;
     let t = Tr::new(ctx.lang);
     let mut e = FormErrors::default();
@@ -506,17 +521,18 @@ pub async fn move_session(
             Err(err) => return Err(err.into()),
         }
     }
-    Ok(unprocessable(session_page(&state, &ctx, &s, f, e).await?))
+    Ok(unprocessable(
+        session_page(&state, &ctx, &user, &s, f, e).await?,
+    ))
 }
 
 /// Ask someone for the rota, record their answer, or take them off it.
 pub async fn staff(
     State(state): State<AppState>,
-    ctx: Ctx,
     Path(id): Path<String>,
+    Staff(user): Staff,
     f: FormData,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let s = load(&state, &user, &id).await?;
     let to = format!("/sessions/{}", s.id);
     let Ok(account) = Uuid::parse_str(f.get("account")) else {
@@ -552,11 +568,10 @@ pub async fn staff(
 /// A host or worker answers a request to help at a session.
 pub async fn reply(
     State(state): State<AppState>,
-    ctx: Ctx,
     Path(id): Path<String>,
+    Staff(user): Staff,
     f: FormData,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let s = load(&state, &user, &id).await?;
     let asked = state
         .store
@@ -710,12 +725,12 @@ fn checkin_event(user: &User, c: &Checkin) -> NewAuditEvent {
 async fn record(
     state: &AppState,
     ctx: &Ctx,
+    user: &User,
     headers: &HeaderMap,
     id: &str,
     f: &FormData,
     back: &str,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let session_id = parse_id(id)?;
     let t = Tr::new(ctx.lang);
     let json_wanted = wants_json(headers);
@@ -723,7 +738,7 @@ async fn record(
     let Some(c) = parse_checkin(&t, &mut e, session_id, f) else {
         // A session out of reach answers 404 (403 for a host and a past session) before the
         // form's faults.
-        let s = load(state, &user, id).await?;
+        let s = load(state, user, id).await?;
         let message = e.list().first().map(|(_, m)| m.clone()).unwrap_or_default();
         if json_wanted {
             return Ok(json(
@@ -740,9 +755,9 @@ async fn record(
         let mut at_card = FormErrors::default();
         at_card.add(&format!("h-{household}"), message);
         return Ok(unprocessable(if back == "checkin" {
-            door_page(state, ctx, &user, s, walk_in_defaults(), at_card).await?
+            door_page(state, ctx, user, s, walk_in_defaults(), at_card).await?
         } else {
-            session_page(state, ctx, &s, move_defaults(&s), at_card).await?
+            session_page(state, ctx, user, &s, move_defaults(&s), at_card).await?
         }));
     };
     let result = state
@@ -757,7 +772,7 @@ async fn record(
             }),
             actor: Some(user.account.id),
             checkin: c.clone(),
-            audit: checkin_event(&user, &c),
+            audit: checkin_event(user, &c),
         })
         .await;
     // The script shows its own state after a tap that worked; the name is for messages only.
@@ -795,13 +810,13 @@ async fn record(
             if json_wanted {
                 return Ok(json(StatusCode::CONFLICT, false, false, message));
             }
-            let s = load(state, &user, id).await?;
+            let s = load(state, user, id).await?;
             let mut e = FormErrors::default();
             e.add(&format!("h-{}", c.household_id), message);
             Ok(unprocessable(if back == "checkin" {
-                door_page(state, ctx, &user, s, walk_in_defaults(), e).await?
+                door_page(state, ctx, user, s, walk_in_defaults(), e).await?
             } else {
-                session_page(state, ctx, &s, move_defaults(&s), e).await?
+                session_page(state, ctx, user, &s, move_defaults(&s), e).await?
             }))
         }
         Err(StoreError::NotFound) => {
@@ -824,9 +839,10 @@ pub async fn attendance(
     ctx: Ctx,
     headers: HeaderMap,
     Path(id): Path<String>,
+    Staff(user): Staff,
     f: FormData,
 ) -> Result<Response, AppError> {
-    record(&state, &ctx, &headers, &id, &f, "").await
+    record(&state, &ctx, &user, &headers, &id, &f, "").await
 }
 
 pub async fn checkin(
@@ -834,9 +850,10 @@ pub async fn checkin(
     ctx: Ctx,
     headers: HeaderMap,
     Path(id): Path<String>,
+    Staff(user): Staff,
     f: FormData,
 ) -> Result<Response, AppError> {
-    record(&state, &ctx, &headers, &id, &f, "checkin").await
+    record(&state, &ctx, &user, &headers, &id, &f, "checkin").await
 }
 
 pub struct DoorCard {
@@ -876,8 +893,8 @@ pub async fn checkin_page(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
+    Staff(user): Staff,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let s = load(&state, &user, &id).await?;
     audit(
         &state,
@@ -1010,9 +1027,9 @@ pub async fn walk_in(
     ctx: Ctx,
     headers: HeaderMap,
     Path(id): Path<String>,
+    Staff(user): Staff,
     f: FormData,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let json_wanted = wants_json(&headers);
     let (at, from) = tap_day(&f);
     let s = load_from(&state, &user, &id, from).await?;
@@ -1141,9 +1158,9 @@ pub async fn rsvp(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
+    Staff(user): Staff,
     f: FormData,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let s = load(&state, &user, &id).await?;
     let to = format!("/sessions/{}", s.id);
     let (Ok(household), Ok(coming)) = (
@@ -1196,7 +1213,7 @@ pub async fn rsvp(
             let mut e = FormErrors::default();
             e.add(&format!("h-{household}"), t.get1(key, "name", &names));
             Ok(unprocessable(
-                session_page(&state, &ctx, &s, move_defaults(&s), e).await?,
+                session_page(&state, &ctx, &user, &s, move_defaults(&s), e).await?,
             ))
         }
         Err(err) => Err(err.into()),
