@@ -19,7 +19,10 @@ use mtp_domain::attendance::{
 use mtp_domain::consent::ConsentMethod;
 use mtp_domain::schedule;
 use mtp_domain::{HouseholdKind, PersonName, Role, Source};
-use mtp_store::{Checkin, CheckinOutcome, NewAuditEvent, SessionSummary, StoreError, Tap};
+use mtp_store::{
+    Checkin, CheckinOutcome, NewAuditEvent, SessionDetail, SessionLine, SessionSummary, StoreError,
+    Tap,
+};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -251,15 +254,7 @@ async fn session_page(
         .filter_map(|l| l.attendance.as_ref())
         .map(|a| a.children)
         .sum();
-    let mut bands: BTreeMap<usize, u32> = BTreeMap::new();
-    for l in d.lines.iter().filter(|l| l.expected()) {
-        for c in &l.children {
-            if let Some(b) = attendance::age_band(c, day) {
-                let i = AgeBand::ALL.iter().position(|x| *x == b).unwrap_or(0);
-                *bands.entry(i).or_default() += 1;
-            }
-        }
-    }
+    let bands = age_bands(&d.lines, day);
     let workers = u32::try_from(
         d.staff
             .iter()
@@ -267,65 +262,8 @@ async fn session_page(
             .count(),
     )
     .unwrap_or(0);
-    let on_rota: Vec<Uuid> = d.staff.iter().map(|s| s.account_id).collect();
-    let candidates = state
-        .store
-        .neighbourhood_accounts(user.org.id, d.s.neighbourhood_id)
-        .await?
-        .into_iter()
-        .filter(|a| {
-            matches!(a.role, Role::Host | Role::Worker | Role::Coordinator)
-                && !on_rota.contains(&a.id)
-        })
-        .map(|a| (a.id, a.display_name))
-        .collect();
-    let lines = d
-        .lines
-        .iter()
-        .map(|l| {
-            let a = l.attendance.as_ref();
-            LineRow {
-                id: l.household_id,
-                names: l.first_names.clone(),
-                expected: l.expected(),
-                registered: l.registered,
-                waiting: l.waiting,
-                rsvp: match &l.rsvp {
-                    Some(r) if r.coming => t.get("rsvp-coming"),
-                    Some(_) => t.get("rsvp-not-coming"),
-                    None => String::new(),
-                },
-                status: a.map(|a| t.label(&a.status)).unwrap_or_default(),
-                status_value: a.map(|a| a.status.as_str()).unwrap_or(""),
-                status_tag: a.map(|a| status_tag(a.status)).unwrap_or(""),
-                reason_value: a.and_then(|a| a.reason).map(|r| r.as_str()).unwrap_or(""),
-                children: a
-                    .map(|a| a.children)
-                    .or_else(|| l.rsvp.as_ref().map(|r| r.children))
-                    .unwrap_or(0),
-                adults: a.map(|a| a.adults).filter(|n| *n > 0).unwrap_or(
-                    if l.kind == mtp_domain::HouseholdKind::MultiParent {
-                        2
-                    } else {
-                        1
-                    },
-                ),
-                multi_parent: l.kind == mtp_domain::HouseholdKind::MultiParent,
-                parents: if l.parents.len() > 1 {
-                    l.parents
-                        .iter()
-                        .map(|(id, name)| ParentBox {
-                            id: *id,
-                            name: name.clone(),
-                            ticked: a.is_some_and(|a| a.parents.contains(id)),
-                        })
-                        .collect()
-                } else {
-                    Vec::new()
-                },
-            }
-        })
-        .collect();
+    let candidates = rota_candidates(state, user, &d).await?;
+    let lines = d.lines.iter().map(|l| line_row(&t, l)).collect();
     let staff = d
         .staff
         .iter()
@@ -375,6 +313,88 @@ async fn session_page(
         },
     };
     Ok(render_page(&page))
+}
+
+/// One household's line on the session page: its answer, its attendance and the form's
+/// defaults.
+fn line_row(t: &Tr, l: &SessionLine) -> LineRow {
+    let a = l.attendance.as_ref();
+    LineRow {
+        id: l.household_id,
+        names: l.first_names.clone(),
+        expected: l.expected(),
+        registered: l.registered,
+        waiting: l.waiting,
+        rsvp: match &l.rsvp {
+            Some(r) if r.coming => t.get("rsvp-coming"),
+            Some(_) => t.get("rsvp-not-coming"),
+            None => String::new(),
+        },
+        status: a.map(|a| t.label(&a.status)).unwrap_or_default(),
+        status_value: a.map(|a| a.status.as_str()).unwrap_or(""),
+        status_tag: a.map(|a| status_tag(a.status)).unwrap_or(""),
+        reason_value: a.and_then(|a| a.reason).map(|r| r.as_str()).unwrap_or(""),
+        children: a
+            .map(|a| a.children)
+            .or_else(|| l.rsvp.as_ref().map(|r| r.children))
+            .unwrap_or(0),
+        adults: a.map(|a| a.adults).filter(|n| *n > 0).unwrap_or(
+            if l.kind == mtp_domain::HouseholdKind::MultiParent {
+                2
+            } else {
+                1
+            },
+        ),
+        multi_parent: l.kind == mtp_domain::HouseholdKind::MultiParent,
+        parents: if l.parents.len() > 1 {
+            l.parents
+                .iter()
+                .map(|(id, name)| ParentBox {
+                    id: *id,
+                    name: name.clone(),
+                    ticked: a.is_some_and(|a| a.parents.contains(id)),
+                })
+                .collect()
+        } else {
+            Vec::new()
+        },
+    }
+}
+
+/// How many expected children there are per age band (by the band's place in
+/// `AgeBand::ALL`), on the session's day.
+fn age_bands(lines: &[SessionLine], day: NaiveDate) -> BTreeMap<usize, u32> {
+    let mut bands: BTreeMap<usize, u32> = BTreeMap::new();
+    for l in lines.iter().filter(|l| l.expected()) {
+        for c in &l.children {
+            if let Some(b) = attendance::age_band(c, day) {
+                let i = AgeBand::ALL.iter().position(|x| *x == b).unwrap_or(0);
+                *bands.entry(i).or_default() += 1;
+            }
+        }
+    }
+    bands
+}
+
+/// Who can still be put on the rota: the neighbourhood's hosts, workers and coordinators
+/// not on it yet.
+async fn rota_candidates(
+    state: &AppState,
+    user: &User,
+    d: &SessionDetail,
+) -> Result<Vec<(Uuid, String)>, AppError> {
+    let on_rota: Vec<Uuid> = d.staff.iter().map(|s| s.account_id).collect();
+    Ok(state
+        .store
+        .neighbourhood_accounts(user.org.id, d.s.neighbourhood_id)
+        .await?
+        .into_iter()
+        .filter(|a| {
+            matches!(a.role, Role::Host | Role::Worker | Role::Coordinator)
+                && !on_rota.contains(&a.id)
+        })
+        .map(|a| (a.id, a.display_name))
+        .collect())
 }
 
 pub async fn show(
