@@ -712,7 +712,7 @@ fn a_wrong_code(secret: &str, email: &str) -> String {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs())
         .unwrap_or_default();
-    let near: Vec<String> = mtp_web::routes::account::totp(&compact, email)
+    let near: Vec<String> = mtp_web::totp::totp(&compact, email)
         .map(|t| {
             (0..8)
                 .map(|step| t.generate(now + 30 * step - 60).to_string())

@@ -353,6 +353,18 @@ async fn every_route_allows_exactly_the_roles_in_its_rule(app: TestApp) {
             checked += 1;
             // A public route may still answer 404 for its own reasons (the set-up, once done).
             let public_404 = r.access == Access::Public && got == Seen::NotFound;
+            // What menus and links ask the gate (`gate::allows`) is what it did to the request.
+            if let (Some(role), false, false) = (*role, parent, *other_org)
+                && r.access != Access::Public
+            {
+                let passed = !matches!(got, Seen::Forbidden | Seen::ToLogin | Seen::ToPortalLogin);
+                if passed != mtp_web::gate::allows(role, &r.method, r.path) {
+                    wrong.push(format!(
+                        "{label}: {} {path}: gate::allows disagrees",
+                        r.method
+                    ));
+                }
+            }
             if got != want && !public_404 {
                 wrong.push(format!(
                     "{label}: {} {path}: expected {want:?}, got {got:?}",

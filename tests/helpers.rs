@@ -359,7 +359,7 @@ pub fn totp_code_ahead(secret_grouped: &str, email: &str, steps: u64) -> String 
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs())
         .unwrap_or_default();
-    mtp_web::routes::account::totp(&compact, email)
+    mtp_web::totp::totp(&compact, email)
         .map(|t| t.generate(now + 30 * steps).to_string())
         .unwrap_or_default()
 }

@@ -1,12 +1,9 @@
-//! One error type for every handler. It becomes a marker on the response; `ctx::load` turns
-//! the marker into a friendly page in the user's language.
+//! One error type for every handler. It becomes a marker on the response; `request::load`
+//! turns the marker into a friendly page in the user's language (`page::error_page`).
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use mtp_store::StoreError;
-
-use crate::ctx::Ctx;
-use crate::page::{Page, render_page};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AppError {
@@ -19,12 +16,12 @@ pub enum AppError {
     Internal,
 }
 
-/// The marker `ctx::load` renders.
+/// The marker `request::load` renders.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ErrorPage(pub AppError);
 
 impl AppError {
-    fn status(self) -> StatusCode {
+    pub fn status(self) -> StatusCode {
         match self {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::BadRequest => StatusCode::BAD_REQUEST,
@@ -34,7 +31,8 @@ impl AppError {
         }
     }
 
-    fn key(self) -> &'static str {
+    /// The first part of the message ids of its page's title and text.
+    pub fn key(self) -> &'static str {
         match self {
             AppError::NotFound => "not-found",
             AppError::BadRequest => "bad-request",
@@ -73,20 +71,4 @@ impl From<askama::Error> for AppError {
         tracing::error!(error = %e, "template error");
         AppError::Internal
     }
-}
-
-#[derive(askama::Template)]
-#[template(path = "error.html")]
-struct ErrorTemplate {
-    p: Page,
-    body: String,
-}
-
-pub fn render(ctx: &Ctx, page: ErrorPage) -> Response {
-    let key = page.0.key();
-    let p = Page::new(ctx, &format!("{key}-title"));
-    let body = p.t.get(format!("{key}-body"));
-    let mut res = render_page(&ErrorTemplate { p, body }).into_response();
-    *res.status_mut() = page.0.status();
-    res
 }

@@ -56,7 +56,7 @@ pub fn form(data: &[u8]) {
 /// The `next` parameter: the answer is a path on this site that fits in a header.
 pub fn next(data: &[u8]) {
     let raw = String::from_utf8_lossy(data);
-    let n = crate::routes::safe_next(&raw);
+    let n = crate::parse::safe_next(&raw);
     assert!(
         n.starts_with('/') && !n[1..].starts_with('/') && !n.contains('\\'),
         "{n:?}"

@@ -245,6 +245,54 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
+/// The rule of a route; `HEAD` is checked as `GET`.
+fn rule(method: &Method, path: &str) -> Option<Access> {
+    let method = if method == Method::HEAD {
+        Method::GET
+    } else {
+        method.clone()
+    };
+    RULES.get(&(method, path)).copied()
+}
+
+/// Whether an account with this role may use the route `path` (a pattern of the table, such as
+/// `/households/{id}`) with `method`: the rule [`check`] applies to the request of an account in
+/// good standing (no password change or two-factor set-up pending). Menus and links ask this,
+/// so they never offer what the gate refuses.
+pub fn allows(role: Role, method: &Method, path: &str) -> bool {
+    match rule(method, path) {
+        Some(Access::Public | Access::SignedIn) => true,
+        Some(Access::Roles(roles)) => roles.contains(&role),
+        Some(Access::SecondFactor | Access::Metrics | Access::Parent | Access::ParentAnyLock)
+        | None => false,
+    }
+}
+
+/// Whether a parent in the portal may use the route: every portal page, and only the PIN page
+/// while their phone is locked; the same rule [`check`] applies to a request.
+pub fn parent_allows(locked: bool, method: &Method, path: &str) -> bool {
+    match rule(method, path) {
+        Some(Access::Public | Access::ParentAnyLock) => true,
+        Some(Access::Parent) => !locked,
+        Some(Access::SecondFactor | Access::SignedIn | Access::Roles(_) | Access::Metrics)
+        | None => false,
+    }
+}
+
+/// Routes that are answered without a session: the probes, the metrics scrape and the assets.
+/// `request::load` neither looks a session up nor sets a cookie for them.
+const NO_SESSION: &[&str] = &["/healthz", "/readyz", "/metrics", "/static/{file}"];
+
+/// Whether a request for `path` (as sent, not a pattern) is answered without a session.
+pub fn needs_no_session(path: &str) -> bool {
+    NO_SESSION
+        .iter()
+        .any(|route| match route.strip_suffix("{file}") {
+            Some(folder) => path.starts_with(folder),
+            None => path == *route,
+        })
+}
+
 /// Paths a signed-in account may still reach while it must first change its password or
 /// set up two-factor sign-in.
 const ALWAYS_REACHABLE: &[&str] = &[
@@ -275,7 +323,7 @@ pub async fn check(State(state): State<AppState>, req: Request, next: Next) -> R
     let Some(ctx) = req.extensions().get::<Ctx>().cloned() else {
         return AppError::Internal.into_response();
     };
-    let Some(access) = RULES.get(&(method.clone(), path.as_str())).copied() else {
+    let Some(access) = rule(&method, &path) else {
         tracing::error!(%method, %path, "route without an access rule: denied");
         return AppError::Forbidden.into_response();
     };
@@ -438,6 +486,39 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn only_open_routes_go_without_a_session() {
+        for path in NO_SESSION {
+            let access = rule(&Method::GET, path);
+            assert!(
+                matches!(access, Some(Access::Public | Access::Metrics)),
+                "{path}: {access:?}"
+            );
+        }
+        assert!(needs_no_session("/static/app.css"));
+        assert!(needs_no_session("/healthz"));
+        assert!(!needs_no_session("/healthz/x"));
+        assert!(!needs_no_session("/login"));
+    }
+
+    #[test]
+    fn allows_follows_the_table() {
+        assert!(allows(Role::Admin, &Method::POST, "/admin/retention/run"));
+        assert!(!allows(
+            Role::Coordinator,
+            &Method::POST,
+            "/admin/retention/run"
+        ));
+        assert!(allows(Role::Host, &Method::HEAD, "/sessions"));
+        assert!(allows(Role::Partner, &Method::GET, "/"));
+        assert!(!allows(Role::Admin, &Method::GET, "/portal"));
+        assert!(!allows(Role::Admin, &Method::GET, "/login/code"));
+        assert!(!allows(Role::Admin, &Method::GET, "/no-such-page"));
+        assert!(parent_allows(true, &Method::GET, "/portal/unlock"));
+        assert!(!parent_allows(true, &Method::GET, "/portal"));
+        assert!(parent_allows(false, &Method::GET, "/portal"));
     }
 
     #[test]

@@ -1,20 +1,28 @@
 //! The web application: server-rendered pages, one authorization gate, security headers.
 //!
 //! Request path (outside in): request id → trace → security headers → timeout →
-//! compression → metrics → `ctx::load` (session, language, CSRF token; renders error pages)
+//! compression → metrics → `request::load` (session, language, CSRF token; renders error pages)
 //! → routing → `gate::check` (the route's access rule, CSRF on POST) → handler.
 
 pub mod assets;
 pub mod ctx;
 pub mod error;
+pub mod extract;
+pub mod feed;
 pub mod forms;
 pub mod fuzz;
 pub mod gate;
 pub mod i18n;
 pub mod import;
+pub mod label;
 pub mod metrics;
 pub mod page;
+pub mod parse;
+pub mod request;
+pub mod respond;
 pub mod routes;
+pub mod totp;
+pub mod views;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -85,13 +93,13 @@ const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-
 pub fn app(state: AppState) -> Router {
     let hsts = state.cfg.secure_cookies;
     let mut router = gate::router(state.clone())
-        // Inside `ctx::load`, so a panic becomes the friendly 500 page in the user's language.
+        // Inside `request::load`, so a panic becomes the friendly 500 page in the user's language.
         .layer(CatchPanicLayer::custom(|_| {
             axum::response::IntoResponse::into_response(error::AppError::Internal)
         }))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            ctx::load,
+            request::load,
         ))
         .layer(axum::middleware::from_fn(metrics::track))
         .layer(axum::middleware::from_fn(forms::clean_query))

@@ -1,12 +1,14 @@
 //! The page frame every template shares: language, navigation, CSRF token, notification.
 
 use askama::Template;
+use axum::http::Method;
 use axum::response::{Html, IntoResponse, Response};
 use mtp_domain::Role;
 
 use crate::ctx::Ctx;
-use crate::error::AppError;
+use crate::error::{AppError, ErrorPage};
 use crate::forms::FormErrors;
+use crate::gate;
 use crate::i18n::Tr;
 
 #[derive(Debug, Clone)]
@@ -45,7 +47,9 @@ pub struct Page {
     pub asset_v: &'static str,
 }
 
-/// The navigation per role: at most five items (UI.md §2).
+/// The navigation per role: at most five items (UI.md §2), the pages each role works in most.
+/// Which pages a role may open is the gate's to say: [`Page::new`] shows an item only when
+/// `gate::allows` it, so a menu never offers a page the gate refuses.
 fn nav_for(role: Role) -> &'static [(&'static str, &'static str)] {
     match role {
         Role::Admin => &[
@@ -92,13 +96,19 @@ impl Page {
     pub fn new(ctx: &Ctx, title_key: &str) -> Page {
         let t = Tr::new(ctx.lang);
         let in_portal = ctx.path.starts_with("/portal");
-        let items = match (&ctx.user, &ctx.parent) {
-            (_, Some(parent)) if in_portal && !parent.locked => PORTAL_NAV,
-            (Some(u), _) if !in_portal => nav_for(u.role()),
-            _ => &[],
+        let items: Vec<&(&'static str, &'static str)> = match (&ctx.user, &ctx.parent) {
+            (_, Some(parent)) if in_portal => PORTAL_NAV
+                .iter()
+                .filter(|(href, _)| gate::parent_allows(parent.locked, &Method::GET, href))
+                .collect(),
+            (Some(u), _) if !in_portal => nav_for(u.role())
+                .iter()
+                .filter(|(href, _)| gate::allows(u.role(), &Method::GET, href))
+                .collect(),
+            _ => Vec::new(),
         };
         let nav = items
-            .iter()
+            .into_iter()
             .map(|(href, key)| NavItem {
                 href,
                 label: t.get(key),
@@ -178,5 +188,42 @@ pub fn render_page<T: Template>(tpl: &T) -> Response {
     match tpl.render() {
         Ok(html) => Html(html).into_response(),
         Err(e) => AppError::from(e).into_response(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorTemplate {
+    p: Page,
+    body: String,
+}
+
+/// The friendly page for an error marker, in the user's language.
+pub fn error_page(ctx: &Ctx, page: ErrorPage) -> Response {
+    let key = page.0.key();
+    let p = Page::new(ctx, &format!("{key}-title"));
+    let body = p.t.get(format!("{key}-body"));
+    let mut res = render_page(&ErrorTemplate { p, body }).into_response();
+    *res.status_mut() = page.0.status();
+    res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The menus name only pages their role may open, so the gate's filter never has to drop
+    /// an item (which would leave a role with a shorter menu than designed).
+    #[test]
+    fn every_menu_item_is_a_page_the_gate_lets_its_role_open() {
+        for role in Role::ALL {
+            for (href, _) in nav_for(role) {
+                assert!(gate::allows(role, &Method::GET, href), "{role:?} {href}");
+            }
+        }
+        for (href, _) in PORTAL_NAV {
+            assert!(gate::parent_allows(false, &Method::GET, href), "{href}");
+            assert!(!gate::parent_allows(true, &Method::GET, href), "{href}");
+        }
     }
 }

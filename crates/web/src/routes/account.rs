@@ -4,35 +4,17 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
 use mtp_domain::NewPassword;
-use totp_rs::{Builder, Secret, Totp};
 
 use crate::AppState;
-use crate::ctx::Ctx;
+use crate::ctx::{Ctx, User};
 use crate::error::AppError;
+use crate::extract::Staff;
 use crate::forms::{FormData, FormErrors, unprocessable};
 use crate::page::{Page, render_page};
-use crate::routes::{Subject, audit, redirect_with_flash};
-
-const ISSUER: &str = "Meet the Parents";
-
-/// SHA-1, six digits, 30-second steps and one step of clock drift either way: what every
-/// authenticator app does by default.
-pub fn totp(secret_b32: &str, email: &str) -> Option<Totp> {
-    let secret = Secret::try_from_base32(secret_b32).ok()?;
-    Builder::new()
-        .with_secret(secret)
-        .with_account_name(email)
-        .with_issuer(Some(ISSUER))
-        .build()
-        .ok()
-}
-
-/// The time step a code belongs to, if it is right for now (give or take one step).
-pub fn totp_step(secret_b32: &str, code: &str, email: &str) -> Option<i64> {
-    totp(secret_b32, email)
-        .and_then(|t| t.check_current(code))
-        .and_then(|s| i64::try_from(s).ok())
-}
+use crate::respond::redirect_with_flash;
+use crate::routes::{Subject, audit};
+use crate::totp::{totp, totp_step};
+use totp_rs::Secret;
 
 #[derive(Template)]
 #[template(path = "account_password.html")]
@@ -41,8 +23,8 @@ struct PasswordPage {
     forced: bool,
 }
 
-pub async fn password_form(ctx: Ctx) -> Result<Response, AppError> {
-    let forced = ctx.user()?.account.must_change_password;
+pub async fn password_form(ctx: Ctx, Staff(user): Staff) -> Result<Response, AppError> {
+    let forced = user.account.must_change_password;
     Ok(render_page(&PasswordPage {
         p: Page::new(&ctx, "password-title"),
         forced,
@@ -52,9 +34,9 @@ pub async fn password_form(ctx: Ctx) -> Result<Response, AppError> {
 pub async fn password_submit(
     State(state): State<AppState>,
     ctx: Ctx,
+    Staff(user): Staff,
     f: FormData,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let p = Page::new(&ctx, "password-title");
     let t = p.t;
     let mut e = FormErrors::default();
@@ -122,9 +104,9 @@ struct TwoFactorPage {
 async fn two_factor_page(
     state: &AppState,
     ctx: &Ctx,
+    user: &User,
     errors: FormErrors,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?;
     let required = user.org.two_factor.requires(user.role());
     let p = Page::new(ctx, "two-factor-title").with_errors(errors);
     if user.account.totp_enabled {
@@ -187,16 +169,17 @@ async fn two_factor_page(
 pub async fn two_factor_form(
     State(state): State<AppState>,
     ctx: Ctx,
+    Staff(user): Staff,
 ) -> Result<Response, AppError> {
-    two_factor_page(&state, &ctx, FormErrors::default()).await
+    two_factor_page(&state, &ctx, &user, FormErrors::default()).await
 }
 
 pub async fn two_factor_submit(
     State(state): State<AppState>,
     ctx: Ctx,
+    Staff(user): Staff,
     f: FormData,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let t = crate::i18n::Tr::new(ctx.lang);
     let mut e = FormErrors::default();
     let code = e.take(&t, "code", mtp_domain::TotpCode::parse(f.get("code")));
@@ -231,9 +214,13 @@ pub async fn two_factor_submit(
         }
         (Some(_), _, _) => {
             e.add("code", t.get("code-wrong"));
-            Ok(unprocessable(two_factor_page(&state, &ctx, e).await?))
+            Ok(unprocessable(
+                two_factor_page(&state, &ctx, &user, e).await?,
+            ))
         }
-        (None, _, _) => Ok(unprocessable(two_factor_page(&state, &ctx, e).await?)),
+        (None, _, _) => Ok(unprocessable(
+            two_factor_page(&state, &ctx, &user, e).await?,
+        )),
     }
 }
 
@@ -242,9 +229,9 @@ pub async fn two_factor_submit(
 pub async fn two_factor_off(
     State(state): State<AppState>,
     ctx: Ctx,
+    Staff(user): Staff,
     f: FormData,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     if user.org.two_factor.requires(user.role()) {
         return Err(AppError::Forbidden);
     }
@@ -262,7 +249,9 @@ pub async fn two_factor_off(
         e.add("password", t.get("error-current-password-wrong"));
     }
     if !e.is_empty() {
-        return Ok(unprocessable(two_factor_page(&state, &ctx, e).await?));
+        return Ok(unprocessable(
+            two_factor_page(&state, &ctx, &user, e).await?,
+        ));
     }
     state
         .store
@@ -281,9 +270,8 @@ pub async fn two_factor_off(
 
 pub async fn sign_out_everywhere(
     State(state): State<AppState>,
-    ctx: Ctx,
+    Staff(user): Staff,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     state
         .store
         .end_all_sessions(user.org.id, user.account.id)

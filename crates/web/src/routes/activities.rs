@@ -4,72 +4,34 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
+use axum::http::Method;
 use axum::response::Response;
 use chrono::{Duration, NaiveDate, NaiveTime, Utc};
 use mtp_domain::activity::{self, ActivityKind, Audience, Cost, StaffMinutes};
-use mtp_domain::attendance::SessionState;
 use mtp_domain::schedule::{self, HolidaySuggestion, Weekly};
 use mtp_domain::{FieldError, PlaceName};
-use mtp_store::{Activity, ActivityDraft, Neighbourhood, Registered, SessionSummary, StoreError};
+use mtp_store::{Activity, ActivityDraft, Neighbourhood, Registered, StoreError};
 use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::AppState;
 use crate::ctx::{Ctx, User};
 use crate::error::AppError;
+use crate::extract::Staff;
 use crate::forms::{FormData, FormErrors, unprocessable};
 use crate::i18n::Tr;
+use crate::label::options;
 use crate::page::{Page, render_page};
-use crate::routes::{Subject, audit, parse_id, redirect_with_flash};
+use crate::parse::parse_id;
+use crate::parse::{parse_minutes, parse_times};
+use crate::respond::redirect_with_flash;
+use crate::routes::{Subject, audit};
+use crate::views::{SessionRow, session_row};
 
 /// Free text on an activity is bounded so a paste cannot fill the disk.
 const MAX_TEXT: usize = 2000;
 /// Sessions shown on the activity page; the rest are a click further.
 const SESSIONS_SHOWN: u64 = 12;
-/// The longest any one part of a session's staff time may be.
-const MAX_MINUTES: u32 = 600;
-
-pub fn kind_key(k: ActivityKind) -> String {
-    format!("activity-kind-{}", k.as_str())
-}
-
-pub fn audience_key(a: Audience) -> String {
-    format!("audience-{}", a.as_str())
-}
-
-pub fn state_tag(s: SessionState) -> &'static str {
-    match s {
-        SessionState::Planned => "tag--info",
-        SessionState::Held => "tag--present",
-        SessionState::NotHeld => "tag--excused",
-        SessionState::Cancelled => "tag--absent",
-    }
-}
-
-/// A session as one line of a list: what, when, where, state.
-pub struct SessionRow {
-    pub id: Uuid,
-    pub name: String,
-    pub when: String,
-    pub times: String,
-    pub place: String,
-    pub state: String,
-    pub state_tag: &'static str,
-    pub moved: bool,
-}
-
-pub fn session_row(t: &Tr, s: &SessionSummary) -> SessionRow {
-    SessionRow {
-        id: s.id,
-        name: s.activity_name.clone(),
-        when: t.date(s.starts_at),
-        times: t.times(s.starts_at, s.ends_at),
-        place: s.place.clone(),
-        state: t.get(s.state.key()),
-        state_tag: state_tag(s.state),
-        moved: s.moved,
-    }
-}
 
 // ---------------------------------------------------------------- list
 
@@ -88,8 +50,8 @@ fn activity_card(t: &Tr, a: &Activity) -> ActivityCard {
     ActivityCard {
         id: a.id,
         name: a.d.name.clone(),
-        kind: t.get(kind_key(a.d.kind)),
-        audience: t.get(audience_key(a.d.audience)),
+        kind: t.label(&a.d.kind),
+        audience: t.label(&a.d.audience),
         neighbourhood: a.neighbourhood_name.clone(),
         cost: t.money(a.d.cost.cents()),
         paid: !a.d.cost.is_free(),
@@ -111,7 +73,7 @@ pub struct Suggestion {
 }
 
 fn suggestion(t: &Tr, s: &HolidaySuggestion) -> Suggestion {
-    let title = t.get(s.holiday.key());
+    let title = t.label(&s.holiday);
     let href = url::form_urlencoded::Serializer::new("/activities/new?".to_string())
         .append_pair("kind", ActivityKind::Holiday.as_str())
         .append_pair("name", &title)
@@ -130,15 +92,18 @@ struct ListPage {
     cards: Vec<ActivityCard>,
     suggestions: Vec<Suggestion>,
     gaps: Vec<SessionRow>,
-    ideas: Vec<(String, Vec<crate::routes::portal::IdeaView>)>,
+    ideas: Vec<(String, Vec<crate::views::IdeaView>)>,
 }
 
 /// How far ahead the list proposes holiday activities and looks for rota gaps.
 const SUGGEST_DAYS: i64 = 42;
 const GAP_DAYS: i64 = 28;
 
-pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
+pub async fn list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Staff(user): Staff,
+) -> Result<Response, AppError> {
     let p = Page::new(&ctx, "activities-title");
     let t = p.t;
     let activities = state.store.activities(&user.tenant).await?;
@@ -152,7 +117,7 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
     for nb in state.store.neighbourhoods(&user.tenant).await? {
         let demand = state.store.idea_demand(&user.tenant, nb.id).await?;
         if !demand.is_empty() {
-            ideas.push((nb.name, crate::routes::portal::idea_views(&t, &demand)));
+            ideas.push((nb.name, crate::views::idea_views(&t, &demand)));
         }
     }
     Ok(render_page(&ListPage {
@@ -184,11 +149,11 @@ struct FormPage {
 async fn form_page(
     state: &AppState,
     ctx: &Ctx,
+    user: &User,
     f: FormData,
     errors: FormErrors,
     editing: Option<Uuid>,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?;
     let title = if editing.is_some() {
         "activity-edit-title"
     } else {
@@ -197,11 +162,7 @@ async fn form_page(
     let p = Page::new(ctx, title).with_errors(errors);
     let t = p.t;
     let mut audiences = vec![("", t.get("audience-default"))];
-    audiences.extend(
-        Audience::ALL
-            .iter()
-            .map(|a| (a.as_str(), t.get(audience_key(*a)))),
-    );
+    audiences.extend(options(&t, Audience::ALL));
     let cost_warning = Cost::parse(f.get("cost")).is_ok_and(|c| !c.is_free());
     Ok(render_page(&FormPage {
         action: match editing {
@@ -209,10 +170,7 @@ async fn form_page(
             None => "/activities/new".into(),
         },
         neighbourhoods: state.store.neighbourhoods(&user.tenant).await?,
-        kinds: ActivityKind::ALL
-            .iter()
-            .map(|k| (k.as_str(), t.get(kind_key(*k))))
-            .collect(),
+        kinds: options(&t, ActivityKind::ALL),
         audiences,
         cost_warning,
         f,
@@ -232,6 +190,7 @@ pub async fn new_form(
     State(state): State<AppState>,
     ctx: Ctx,
     Query(q): Query<NewQuery>,
+    Staff(user): Staff,
 ) -> Result<Response, AppError> {
     let kind = ActivityKind::parse(&q.kind).unwrap_or(ActivityKind::CoffeeHourExclusive);
     let staff = kind.default_staff_minutes();
@@ -244,32 +203,7 @@ pub async fn new_form(
         .append_pair("wrap_up", &staff.wrap_up.to_string())
         .finish();
     let f = FormData::parse(body.as_bytes());
-    form_page(&state, &ctx, f, FormErrors::default(), None).await
-}
-
-/// A start and an end time from a form, the end after the start; each problem is recorded at
-/// its field.
-pub fn parse_times(
-    t: &Tr,
-    e: &mut FormErrors,
-    f: &FormData,
-    start_field: &str,
-    end_field: &str,
-) -> Option<(NaiveTime, NaiveTime)> {
-    let start = e.take(t, start_field, schedule::parse_time(f.get(start_field)));
-    let end = e.take(t, end_field, schedule::parse_time(f.get(end_field)));
-    let (start, end) = (start?, end?);
-    e.take(t, end_field, schedule::check_times(start, end))?;
-    Some((start, end))
-}
-
-/// Staff minutes for one part of a session: a whole number up to `MAX_MINUTES`.
-pub fn parse_minutes(raw: &str) -> Result<u32, FieldError> {
-    raw.trim()
-        .parse::<u32>()
-        .ok()
-        .filter(|m| *m <= MAX_MINUTES)
-        .ok_or(FieldError::NumberInvalid)
+    form_page(&state, &ctx, &user, f, FormErrors::default(), None).await
 }
 
 /// On the activity form an empty time means none.
@@ -368,13 +302,15 @@ async fn parse_draft(
 pub async fn create(
     State(state): State<AppState>,
     ctx: Ctx,
+    Staff(user): Staff,
     f: FormData,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let t = Tr::new(ctx.lang);
     let (e, draft) = parse_draft(&state, &user, &t, &f).await?;
     let Some(draft) = draft else {
-        return Ok(unprocessable(form_page(&state, &ctx, f, e, None).await?));
+        return Ok(unprocessable(
+            form_page(&state, &ctx, &user, f, e, None).await?,
+        ));
     };
     let id = match state.store.create_activity(&user.tenant, &draft).await {
         Ok(id) => id,
@@ -439,19 +375,27 @@ pub async fn edit_form(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
+    Staff(user): Staff,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let a = state.store.activity(&user.tenant, parse_id(&id)?).await?;
-    form_page(&state, &ctx, as_form(&a), FormErrors::default(), Some(a.id)).await
+    form_page(
+        &state,
+        &ctx,
+        &user,
+        as_form(&a),
+        FormErrors::default(),
+        Some(a.id),
+    )
+    .await
 }
 
 pub async fn update(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
+    Staff(user): Staff,
     f: FormData,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let a = state.store.activity(&user.tenant, parse_id(&id)?).await?;
     let t = Tr::new(ctx.lang);
     let (mut e, draft) = parse_draft(&state, &user, &t, &f).await?;
@@ -483,7 +427,7 @@ pub async fn update(
         }
     }
     Ok(unprocessable(
-        form_page(&state, &ctx, f, e, Some(a.id)).await?,
+        form_page(&state, &ctx, &user, f, e, Some(a.id)).await?,
     ))
 }
 
@@ -518,11 +462,11 @@ struct ShowPage {
 async fn show_page(
     state: &AppState,
     ctx: &Ctx,
+    user: &User,
     a: Activity,
     f: FormData,
     errors: FormErrors,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?;
     let p = Page::new(ctx, "activity-title").with_errors(errors);
     let t = p.t;
     let sessions = state
@@ -543,10 +487,10 @@ async fn show_page(
         .into_iter()
         .map(|h| (h.id, h.full_names))
         .collect();
-    let holidays = crate::routes::holidays::org_holidays(state, user).await?;
+    let holidays = crate::views::org_holidays(state, user).await?;
     let series = planned_dates(&f);
     let holidays_unknown_from = if f.has("skip_holidays") {
-        crate::routes::holidays::first_unknown(&t, &holidays, &series)
+        crate::views::first_unknown(&t, &holidays, &series)
     } else {
         None
     };
@@ -555,8 +499,8 @@ async fn show_page(
             title: a.d.name.clone(),
             ..p
         },
-        kind: t.get(kind_key(a.d.kind)),
-        audience: t.get(audience_key(a.d.audience)),
+        kind: t.label(&a.d.kind),
+        audience: t.label(&a.d.audience),
         cost: t.money(a.d.cost.cents()),
         sessions: sessions.iter().map(|s| session_row(&t, s)).collect(),
         registrants: registrants
@@ -568,11 +512,12 @@ async fn show_page(
             })
             .collect(),
         candidates,
-        weekdays: (1..=7)
-            .map(|d| (d.to_string(), t.get(format!("weekday-{}", d - 1))))
-            .collect(),
+        weekdays: options(
+            &t,
+            (1..=7).map(|d| (d.to_string(), format!("weekday-{}", d - 1))),
+        ),
         holidays_unknown_from,
-        holidays_link: crate::routes::holidays::may_see(user),
+        holidays_link: crate::gate::allows(user.role(), &Method::GET, "/admin/holidays"),
         places: activity_card(&t, &a).places,
         f,
         a,
@@ -625,10 +570,18 @@ pub async fn show(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
+    Staff(user): Staff,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let a = state.store.activity(&user.tenant, parse_id(&id)?).await?;
-    show_page(&state, &ctx, a, plan_defaults(), FormErrors::default()).await
+    show_page(
+        &state,
+        &ctx,
+        &user,
+        a,
+        plan_defaults(),
+        FormErrors::default(),
+    )
+    .await
 }
 
 /// Plan a weekly series: one session per week on the chosen weekday, optionally skipping the
@@ -637,9 +590,9 @@ pub async fn plan_weekly(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
+    Staff(user): Staff,
     f: FormData,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let a = state.store.activity(&user.tenant, parse_id(&id)?).await?;
     let t = Tr::new(ctx.lang);
     let mut e = FormErrors::default();
@@ -648,7 +601,7 @@ pub async fn plan_weekly(
     let from = e.take(&t, "from", schedule::parse_date(f.get("from")));
     let until = e.take(&t, "until", schedule::parse_date(f.get("until")));
     let holidays = if f.has("skip_holidays") {
-        Some(crate::routes::holidays::org_holidays(&state, &user).await?)
+        Some(crate::views::org_holidays(&state, &user).await?)
     } else {
         None
     };
@@ -676,7 +629,9 @@ pub async fn plan_weekly(
         _ => Vec::new(),
     };
     if !e.is_empty() {
-        return Ok(unprocessable(show_page(&state, &ctx, a, f, e).await?));
+        return Ok(unprocessable(
+            show_page(&state, &ctx, &user, a, f, e).await?,
+        ));
     }
     let added = state
         .store
@@ -703,16 +658,18 @@ pub async fn add_session(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
+    Staff(user): Staff,
     f: FormData,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let a = state.store.activity(&user.tenant, parse_id(&id)?).await?;
     let t = Tr::new(ctx.lang);
     let mut e = FormErrors::default();
     let date = e.take(&t, "date", schedule::parse_date(f.get("date")));
     let times = parse_times(&t, &mut e, &f, "one_start", "one_end");
     let (Some(date), Some((start, end)), true) = (date, times, e.is_empty()) else {
-        return Ok(unprocessable(show_page(&state, &ctx, a, f, e).await?));
+        return Ok(unprocessable(
+            show_page(&state, &ctx, &user, a, f, e).await?,
+        ));
     };
     let added = state
         .store
@@ -724,7 +681,9 @@ pub async fn add_session(
         .await?;
     if added == 0 {
         e.add("date", t.get("error-session-exists"));
-        return Ok(unprocessable(show_page(&state, &ctx, a, f, e).await?));
+        return Ok(unprocessable(
+            show_page(&state, &ctx, &user, a, f, e).await?,
+        ));
     }
     audit(
         &state,
@@ -747,16 +706,16 @@ pub async fn register(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
+    Staff(user): Staff,
     f: FormData,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let a = state.store.activity(&user.tenant, parse_id(&id)?).await?;
     let t = Tr::new(ctx.lang);
     let mut e = FormErrors::default();
     let Ok(household) = Uuid::parse_str(f.get("household")) else {
         e.field(&t, "household", FieldError::Required);
         return Ok(unprocessable(
-            show_page(&state, &ctx, a, plan_defaults(), e).await?,
+            show_page(&state, &ctx, &user, a, plan_defaults(), e).await?,
         ));
     };
     let result = if f.get("invite") == "yes" {
@@ -785,13 +744,13 @@ pub async fn register(
                 .join(" & ");
             e.add("household", t.get1(key, "name", names));
             return Ok(unprocessable(
-                show_page(&state, &ctx, a, plan_defaults(), e).await?,
+                show_page(&state, &ctx, &user, a, plan_defaults(), e).await?,
             ));
         }
         Err(StoreError::NotFound) => {
             e.field(&t, "household", FieldError::ChoiceInvalid);
             return Ok(unprocessable(
-                show_page(&state, &ctx, a, plan_defaults(), e).await?,
+                show_page(&state, &ctx, &user, a, plan_defaults(), e).await?,
             ));
         }
         Err(err) => return Err(err.into()),
@@ -820,11 +779,10 @@ pub async fn register(
 /// notification, so the worker can tell them.
 pub async fn unregister(
     State(state): State<AppState>,
-    ctx: Ctx,
     Path(id): Path<String>,
+    Staff(user): Staff,
     f: FormData,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let a = state.store.activity(&user.tenant, parse_id(&id)?).await?;
     let Ok(household) = Uuid::parse_str(f.get("household")) else {
         return Ok(redirect_with_flash(

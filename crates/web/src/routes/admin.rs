@@ -8,6 +8,7 @@ use std::collections::BTreeSet;
 
 use askama::Template;
 use axum::extract::{Path, State};
+use axum::http::Method;
 use axum::response::Response;
 use mtp_domain::encourage::{Thresholds, ThresholdsForm};
 use mtp_domain::{
@@ -21,9 +22,13 @@ use uuid::Uuid;
 use crate::AppState;
 use crate::ctx::{Ctx, User};
 use crate::error::AppError;
+use crate::extract::Staff;
 use crate::forms::{FormData, FormErrors, unprocessable};
+use crate::label::options;
 use crate::page::{Page, render_page};
-use crate::routes::{Subject, audit, parse_id, redirect_with_flash};
+use crate::parse::parse_id;
+use crate::respond::redirect_with_flash;
+use crate::routes::{Subject, audit};
 
 // ---------------------------------------------------------------- organisation
 
@@ -38,19 +43,8 @@ struct OrgPage {
 
 fn org_page(ctx: &Ctx, f: FormData, errors: FormErrors) -> Response {
     let p = Page::new(ctx, "org-title").with_errors(errors);
-    let regions = HolidayRegion::ALL
-        .iter()
-        .map(|r| (r.as_str(), p.t.get(format!("region-{}", r.as_str()))))
-        .collect();
-    let policies = TwoFactorPolicy::ALL
-        .iter()
-        .map(|r| {
-            (
-                r.as_str(),
-                p.t.get(format!("two-factor-policy-{}", r.as_str())),
-            )
-        })
-        .collect();
+    let regions = options(&p.t, HolidayRegion::ALL);
+    let policies = options(&p.t, TwoFactorPolicy::ALL);
     render_page(&OrgPage {
         p,
         f,
@@ -59,8 +53,8 @@ fn org_page(ctx: &Ctx, f: FormData, errors: FormErrors) -> Response {
     })
 }
 
-pub async fn org_form(ctx: Ctx) -> Result<Response, AppError> {
-    let org = &ctx.user()?.org;
+pub async fn org_form(ctx: Ctx, Staff(user): Staff) -> Result<Response, AppError> {
+    let org = &user.org;
     let body = url::form_urlencoded::Serializer::new(String::new())
         .append_pair("org_name", &org.name)
         .append_pair("holiday_region", org.holiday_region.as_str())
@@ -92,9 +86,9 @@ pub async fn org_form(ctx: Ctx) -> Result<Response, AppError> {
 pub async fn org_submit(
     State(state): State<AppState>,
     ctx: Ctx,
+    Staff(user): Staff,
     f: FormData,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let t = crate::i18n::Tr::new(ctx.lang);
     let mut e = FormErrors::default();
     let name = e.take(&t, "org_name", PlaceName::parse(f.get("org_name")));
@@ -188,13 +182,16 @@ struct NeighbourhoodsPage {
     may_create: bool,
 }
 
-pub async fn neighbourhoods(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
-    let user = ctx.user()?;
+pub async fn neighbourhoods(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Staff(user): Staff,
+) -> Result<Response, AppError> {
     let items = state.store.neighbourhoods(&user.tenant).await?;
     Ok(render_page(&NeighbourhoodsPage {
         p: Page::new(&ctx, "neighbourhoods-title"),
         items,
-        may_create: user.role() == Role::Admin,
+        may_create: crate::gate::allows(user.role(), &Method::GET, "/admin/neighbourhoods/new"),
     }))
 }
 
@@ -261,9 +258,9 @@ pub async fn neighbourhood_new(ctx: Ctx) -> Response {
 pub async fn neighbourhood_create(
     State(state): State<AppState>,
     ctx: Ctx,
+    Staff(user): Staff,
     f: FormData,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let t = crate::i18n::Tr::new(ctx.lang);
     let (mut e, parsed) = parse_neighbourhood(&t, &f);
     let Some((name, cbs, (contact_name, contact_phone))) = parsed else {
@@ -311,8 +308,8 @@ pub async fn neighbourhood_edit(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
+    Staff(user): Staff,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?;
     let n = state
         .store
         .neighbourhood(&user.tenant, parse_id(&id)?)
@@ -341,9 +338,9 @@ pub async fn neighbourhood_update(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
+    Staff(user): Staff,
     f: FormData,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let id = parse_id(&id)?;
     // Existence and reach first: another tenant's id is a 404 whatever the form says.
     state.store.neighbourhood(&user.tenant, id).await?;
@@ -409,19 +406,22 @@ struct AccountsPage {
     rows: Vec<AccountRow>,
 }
 
-pub async fn accounts(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
-    let user = ctx.user()?;
+pub async fn accounts(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Staff(user): Staff,
+) -> Result<Response, AppError> {
     let p = Page::new(&ctx, "accounts-title");
     let nbs = state.store.neighbourhoods(&user.tenant).await?;
     let all = state.store.accounts(user.org.id).await?;
     let rows = all
         .into_iter()
-        .filter(|a| visible_to(user, a))
+        .filter(|a| visible_to(&user, a))
         .map(|a| AccountRow {
             id: a.id,
             name: a.display_name,
             email: a.email,
-            role: p.t.get(format!("role-{}", a.role.as_str())),
+            role: p.t.label(&a.role),
             neighbourhoods: nbs
                 .iter()
                 .filter(|n| a.neighbourhoods.contains(&n.id))
@@ -473,22 +473,21 @@ impl AccountForm {
 async fn account_page(
     state: &AppState,
     ctx: &Ctx,
+    user: &User,
     f: FormData,
     errors: FormErrors,
     account: Option<Account>,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?;
     let title = if account.is_some() {
         "account-edit-title"
     } else {
         "account-new-title"
     };
     let p = Page::new(ctx, title).with_errors(errors);
-    let roles = Role::ALL
-        .into_iter()
-        .filter(|r| user.role().may_grant(*r))
-        .map(|r| (r.as_str(), p.t.get(format!("role-{}", r.as_str()))))
-        .collect();
+    let roles = options(
+        &p.t,
+        Role::ALL.into_iter().filter(|r| user.role().may_grant(*r)),
+    );
     let neighbourhoods = state.store.neighbourhoods(&user.tenant).await?;
     let is_self = account.as_ref().is_some_and(|a| a.id == user.account.id);
     Ok(render_page(&AccountForm {
@@ -501,10 +500,15 @@ async fn account_page(
     }))
 }
 
-pub async fn account_new(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+pub async fn account_new(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Staff(user): Staff,
+) -> Result<Response, AppError> {
     account_page(
         &state,
         &ctx,
+        &user,
         FormData::parse(b"role=worker"),
         FormErrors::default(),
         None,
@@ -589,15 +593,17 @@ struct PasswordShown {
 pub async fn account_create(
     State(state): State<AppState>,
     ctx: Ctx,
+    Staff(user): Staff,
     f: FormData,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let t = crate::i18n::Tr::new(ctx.lang);
     let mut e = FormErrors::default();
     let email = e.take(&t, "email", Email::parse(f.get("email")));
     let fields = parse_account_fields(&state, &user, &t, &f, &mut e).await?;
     let (Some(email), Some(fields)) = (email, fields) else {
-        return Ok(unprocessable(account_page(&state, &ctx, f, e, None).await?));
+        return Ok(unprocessable(
+            account_page(&state, &ctx, &user, f, e, None).await?,
+        ));
     };
     let password = temporary_password();
     let new = NewAccount {
@@ -630,7 +636,9 @@ pub async fn account_create(
         }
         Err(StoreError::Duplicate(_)) => {
             e.add("email", t.get("error-email-exists"));
-            Ok(unprocessable(account_page(&state, &ctx, f, e, None).await?))
+            Ok(unprocessable(
+                account_page(&state, &ctx, &user, f, e, None).await?,
+            ))
         }
         Err(err) => Err(err.into()),
     }
@@ -651,9 +659,9 @@ pub async fn account_edit(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
+    Staff(user): Staff,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?;
-    let a = managed_account(&state, user, &id).await?;
+    let a = managed_account(&state, &user, &id).await?;
     // The serializer is not Send; finish it before the next await.
     let body = {
         let mut ser = url::form_urlencoded::Serializer::new(String::new());
@@ -665,16 +673,16 @@ pub async fn account_edit(
         ser.finish()
     };
     let f = FormData::parse(body.as_bytes());
-    account_page(&state, &ctx, f, FormErrors::default(), Some(a)).await
+    account_page(&state, &ctx, &user, f, FormErrors::default(), Some(a)).await
 }
 
 pub async fn account_update(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
+    Staff(user): Staff,
     f: FormData,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let a = managed_account(&state, &user, &id).await?;
     let t = crate::i18n::Tr::new(ctx.lang);
     let mut e = FormErrors::default();
@@ -685,7 +693,7 @@ pub async fn account_update(
     }
     let Some(fields) = fields.filter(|_| e.is_empty()) else {
         return Ok(unprocessable(
-            account_page(&state, &ctx, f, e, Some(a)).await?,
+            account_page(&state, &ctx, &user, f, e, Some(a)).await?,
         ));
     };
     // Keep the neighbourhoods the editor cannot see; replace the ones they can.
@@ -730,11 +738,10 @@ pub async fn account_update(
 
 async fn set_disabled(
     state: AppState,
-    ctx: Ctx,
+    user: User,
     id: String,
     disabled: bool,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let a = managed_account(&state, &user, &id).await?;
     if a.id == user.account.id {
         return Err(AppError::Forbidden);
@@ -759,18 +766,18 @@ async fn set_disabled(
 
 pub async fn account_disable(
     State(state): State<AppState>,
-    ctx: Ctx,
     Path(id): Path<String>,
+    Staff(user): Staff,
 ) -> Result<Response, AppError> {
-    set_disabled(state, ctx, id, true).await
+    set_disabled(state, user, id, true).await
 }
 
 pub async fn account_enable(
     State(state): State<AppState>,
-    ctx: Ctx,
     Path(id): Path<String>,
+    Staff(user): Staff,
 ) -> Result<Response, AppError> {
-    set_disabled(state, ctx, id, false).await
+    set_disabled(state, user, id, false).await
 }
 
 #[derive(Template)]
@@ -784,9 +791,9 @@ pub async fn reset_password_confirm(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
+    Staff(user): Staff,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?;
-    let account = managed_account(&state, user, &id).await?;
+    let account = managed_account(&state, &user, &id).await?;
     Ok(render_page(&ResetConfirm {
         p: Page::new(&ctx, "reset-password-title"),
         account,
@@ -797,8 +804,8 @@ pub async fn reset_password(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
+    Staff(user): Staff,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let a = managed_account(&state, &user, &id).await?;
     let password = temporary_password();
     let pw = NewPassword::parse(&password).map_err(|_| AppError::Internal)?;
@@ -826,10 +833,9 @@ pub async fn reset_password(
 
 pub async fn reset_two_factor(
     State(state): State<AppState>,
-    ctx: Ctx,
     Path(id): Path<String>,
+    Staff(user): Staff,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let a = managed_account(&state, &user, &id).await?;
     state.store.set_totp(user.org.id, a.id, None, false).await?;
     state.store.end_all_sessions(user.org.id, a.id).await?;
@@ -867,8 +873,11 @@ struct RetentionPage {
 }
 
 /// The report of the retention job: when it ran and how many households it anonymised.
-pub async fn retention(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
-    let user = ctx.user()?;
+pub async fn retention(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Staff(user): Staff,
+) -> Result<Response, AppError> {
     let p = Page::new(&ctx, "retention-title");
     let runs = state
         .store
@@ -884,13 +893,15 @@ pub async fn retention(State(state): State<AppState>, ctx: Ctx) -> Result<Respon
     Ok(render_page(&RetentionPage {
         months: user.org.retention_months,
         runs,
-        may_run: user.role() == Role::Admin,
+        may_run: crate::gate::allows(user.role(), &Method::POST, "/admin/retention/run"),
         p,
     }))
 }
 
-pub async fn retention_run(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
+pub async fn retention_run(
+    State(state): State<AppState>,
+    Staff(user): Staff,
+) -> Result<Response, AppError> {
     // The administrator's own organisation only; `mtp retention` and the timer run for all.
     let n = state.store.run_retention_for(user.org.id).await?.anonymised;
     audit(

@@ -12,6 +12,7 @@ use serde::Deserialize;
 use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::AppError;
+use crate::extract::Staff;
 use crate::forms::{FormErrors, unprocessable};
 use crate::page::{Page, render_page};
 use crate::routes::{Subject, audit as record};
@@ -71,8 +72,8 @@ pub async fn audit(
     State(state): State<AppState>,
     ctx: Ctx,
     Query(q): Query<AuditQuery>,
+    Staff(user): Staff,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let p = Page::new(&ctx, "audit-title");
     let t = p.t;
     let mut e = FormErrors::default();

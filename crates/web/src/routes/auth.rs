@@ -14,8 +14,9 @@ use crate::AppState;
 use crate::ctx::{Ctx, SESSION_COOKIE, set_cookie};
 use crate::error::AppError;
 use crate::forms::{FormData, FormErrors, unprocessable};
+use crate::label::options;
 use crate::page::{Page, render_page};
-use crate::routes::{redirect_with_flash, with_cookie};
+use crate::respond::{redirect_with_flash, with_cookie};
 
 #[derive(Template)]
 #[template(path = "setup.html")]
@@ -26,10 +27,7 @@ struct SetupPage {
 }
 
 fn regions(p: &Page) -> Vec<(&'static str, String)> {
-    HolidayRegion::ALL
-        .iter()
-        .map(|r| (r.as_str(), p.t.get(format!("region-{}", r.as_str()))))
-        .collect()
+    options(&p.t, HolidayRegion::ALL)
 }
 
 pub async fn setup_form(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
@@ -368,8 +366,7 @@ pub async fn code_submit(
         }
     };
     let secret = state.store.totp_secret(account.org_id, account.id).await?;
-    let Some(step) =
-        secret.and_then(|s| crate::routes::account::totp_step(&s, code.as_str(), &account.email))
+    let Some(step) = secret.and_then(|s| crate::totp::totp_step(&s, code.as_str(), &account.email))
     else {
         login_event(&state, Some(&account), "login.code-wrong", Outcome::Denied).await;
         return Ok(again("code-wrong", StatusCode::UNPROCESSABLE_ENTITY));

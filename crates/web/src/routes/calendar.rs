@@ -6,49 +6,18 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use chrono::Utc;
-use mtp_domain::attendance::SessionState;
-use mtp_domain::ical::{self, CalEvent};
-use mtp_store::calendar::Feed;
 
 use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::AppError;
+use crate::extract::Staff;
+use crate::feed::ics;
 use crate::page::{Page, render_page};
-use crate::routes::{Subject, audit, parse_id, redirect_with_flash};
-
-pub(crate) fn ics(feed: Feed) -> Response {
-    let stamp = Utc::now();
-    let events: Vec<CalEvent> = feed
-        .sessions
-        .iter()
-        .map(|s| CalEvent {
-            uid: format!("{}@meet-the-parents", s.id),
-            start: s.starts_at,
-            end: s.ends_at,
-            summary: s.activity_name.clone(),
-            location: [s.place.as_str(), s.address.as_str()]
-                .into_iter()
-                .filter(|p| !p.is_empty())
-                .collect::<Vec<_>>()
-                .join(", "),
-            description: String::new(),
-            cancelled: s.state == SessionState::Cancelled,
-            sequence: s.sequence,
-            stamp,
-        })
-        .collect();
-    (
-        [
-            (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
-            (header::CACHE_CONTROL, "private, max-age=900"),
-        ],
-        ical::calendar(&feed.name, &events),
-    )
-        .into_response()
-}
+use crate::parse::parse_id;
+use crate::respond::redirect_with_flash;
+use crate::routes::{Subject, audit};
 
 /// `/calendar/{token}.ics`: a household's sessions. An unknown or stopped address is a 404.
 pub async fn household_feed(
@@ -89,8 +58,8 @@ pub async fn renew(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
+    Staff(user): Staff,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let h = state.store.household(&user.tenant, parse_id(&id)?).await?;
     if h.anonymised {
         return Ok(redirect_with_flash(
@@ -120,10 +89,9 @@ pub async fn renew(
 /// Stop a household's calendar address.
 pub async fn revoke(
     State(state): State<AppState>,
-    ctx: Ctx,
     Path(id): Path<String>,
+    Staff(user): Staff,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let h = state.store.household(&user.tenant, parse_id(&id)?).await?;
     state.store.revoke_calendar_feed(&user.tenant, h.id).await?;
     audit(

@@ -15,10 +15,14 @@ use uuid::Uuid;
 use crate::AppState;
 use crate::ctx::{Ctx, User};
 use crate::error::AppError;
+use crate::extract::Staff;
 use crate::forms::{FormData, FormErrors, unprocessable};
 use crate::i18n::Tr;
+use crate::label::options;
 use crate::page::{Page, render_page};
-use crate::routes::{Subject, audit, pick_neighbourhood, redirect_with_flash};
+use crate::parse::pick_neighbourhood;
+use crate::respond::redirect_with_flash;
+use crate::routes::{Subject, audit};
 
 /// Why a household left the group; `consent_withdrawn` is set by the consent gate itself.
 const LEFT_REASONS: [&str; 4] = ["left_self", "too_many_messages", "moved", "other"];
@@ -124,10 +128,7 @@ async fn chat_page(
                 text: p.text,
             })
             .collect(),
-        reasons: LEFT_REASONS
-            .into_iter()
-            .map(|r| (r, t.get(format!("chat-left-{r}"))))
-            .collect(),
+        reasons: options(&t, LEFT_REASONS.map(|r| (r, format!("chat-left-{r}")))),
         text,
     }))
 }
@@ -136,8 +137,8 @@ pub async fn show(
     State(state): State<AppState>,
     ctx: Ctx,
     Query(q): Query<ChatQuery>,
+    Staff(user): Staff,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     chat_page(
         &state,
         &ctx,
@@ -157,9 +158,9 @@ fn back(nb: Uuid) -> String {
 pub async fn change(
     State(state): State<AppState>,
     ctx: Ctx,
+    Staff(user): Staff,
     f: FormData,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let t = Tr::new(ctx.lang);
     let (_, nb) = pick_neighbourhood(&state, &user, f.get("nb")).await?;
     let Ok(household) = Uuid::parse_str(f.get("household")) else {
@@ -236,9 +237,9 @@ pub async fn change(
 pub async fn post(
     State(state): State<AppState>,
     ctx: Ctx,
+    Staff(user): Staff,
     f: FormData,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let t = Tr::new(ctx.lang);
     let (_, nb) = pick_neighbourhood(&state, &user, f.get("nb")).await?;
     let text = f.get("text").trim().to_string();

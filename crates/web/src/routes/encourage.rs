@@ -24,11 +24,15 @@ use uuid::Uuid;
 use crate::AppState;
 use crate::ctx::{Ctx, User};
 use crate::error::AppError;
+use crate::extract::Staff;
 use crate::forms::{FormData, FormErrors, unprocessable};
 use crate::i18n::Tr;
+use crate::label::options;
 use crate::page::{Page, render_page};
-use crate::routes::activities::{SessionRow, session_row};
-use crate::routes::{Subject, audit, audit_event, parse_id, redirect_with_flash};
+use crate::parse::parse_id;
+use crate::respond::redirect_with_flash;
+use crate::routes::{Subject, audit, audit_event};
+use crate::views::{SessionRow, session_row};
 
 /// One way to reach one parent: the number in full (a desk phone can dial it too) and the
 /// links the phone opens.
@@ -86,10 +90,10 @@ fn reason_text(t: &Tr, r: Reason) -> String {
     match r {
         Reason::AbsentInARow(n) | Reason::NoContactForWeeks(n) => t.get1(r.key(), "count", n),
         Reason::ExcusedSolvable(why) | Reason::SaidNotComing(Some(why)) => {
-            format!("{}: {}", t.get(r.key()), t.get(why.key()).to_lowercase())
+            format!("{}: {}", t.label(&r), t.label(&why).to_lowercase())
         }
         Reason::LeftChatGroup(d) => t.get1(r.key(), "date", t.day(d)),
-        _ => t.get(r.key()),
+        _ => t.label(&r),
     }
 }
 
@@ -191,7 +195,7 @@ fn card_view(t: &Tr, user: &User, s: &SessionSummary, c: &WorklistCard, own: &Ow
         reach,
         email,
         message: text,
-        outcome: c.outcome.map(|o| t.get(o.key())).unwrap_or_default(),
+        outcome: c.outcome.map(|o| t.label(&o)).unwrap_or_default(),
         done: c.done(),
     }
 }
@@ -238,18 +242,9 @@ async fn worklist_page(
         done,
         progress,
         report,
-        outcomes: ContactOutcome::CHOICES
-            .into_iter()
-            .map(|o| (o.as_str(), t.get(o.key())))
-            .collect(),
-        channels: ContactChannel::ALL
-            .into_iter()
-            .map(|c| (c.as_str(), t.get(c.key())))
-            .collect(),
-        reasons: AbsenceReason::ALL
-            .into_iter()
-            .map(|r| (r.as_str(), t.get(r.key())))
-            .collect(),
+        outcomes: options(&t, ContactOutcome::CHOICES),
+        channels: options(&t, ContactChannel::ALL),
+        reasons: options(&t, AbsenceReason::ALL),
         p,
     }))
 }
@@ -258,8 +253,8 @@ pub async fn show(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
+    Staff(user): Staff,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let w = load(&state, &user, &id).await?;
     audit(
         &state,
@@ -283,9 +278,9 @@ pub async fn contact(
     ctx: Ctx,
     headers: HeaderMap,
     Path(id): Path<String>,
+    Staff(user): Staff,
     f: FormData,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let w = load(&state, &user, &id).await?;
     let t = Tr::new(ctx.lang);
     let mut e = FormErrors::default();
@@ -382,7 +377,7 @@ pub async fn contact(
             + usize::from(outcome.is_done());
         let answer = Saved {
             done: outcome.is_done(),
-            outcome: format!("{}: {}", t.get("encourage-outcome"), t.get(outcome.key())),
+            outcome: format!("{}: {}", t.get("encourage-outcome"), t.label(&outcome)),
             progress: t.get2(
                 "encourage-progress",
                 ("done", done),
@@ -407,9 +402,9 @@ pub async fn email(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
+    Staff(user): Staff,
     f: FormData,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let w = load(&state, &user, &id).await?;
     let t = Tr::new(ctx.lang);
     let Ok(household) = Uuid::parse_str(f.get("household")) else {
@@ -566,8 +561,11 @@ fn task_view(t: &Tr, f: &FollowUp, today: NaiveDate) -> Task {
 
 /// The week at a glance: the coming sessions with their worklist progress, the open
 /// follow-up tasks, and what last week's encouragement achieved.
-pub async fn overview(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
+pub async fn overview(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Staff(user): Staff,
+) -> Result<Response, AppError> {
     let p = Page::new(&ctx, "encourage-week-title");
     let t = p.t;
     let now = Utc::now();
@@ -701,10 +699,9 @@ pub async fn overview(State(state): State<AppState>, ctx: Ctx) -> Result<Respons
 /// on the overview.
 pub async fn follow_up_done(
     State(state): State<AppState>,
-    ctx: Ctx,
     Path(id): Path<String>,
+    Staff(user): Staff,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let id = parse_id(&id)?;
     let (task, _) = state.store.follow_up(&user.tenant, id).await?;
     let event = audit_event(

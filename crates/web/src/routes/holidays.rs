@@ -4,36 +4,29 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
+use axum::http::Method;
 use axum::response::{IntoResponse, Response};
 use chrono::{Datelike, NaiveDate};
+use mtp_domain::FieldError;
 use mtp_domain::schedule::{HolidaySource, Holidays, OwnHoliday, SchoolHoliday, school_year_of};
-use mtp_domain::{FieldError, Role};
 use mtp_store::{Changed, StoreError};
 use uuid::Uuid;
 
 use crate::AppState;
 use crate::ctx::{Ctx, User};
 use crate::error::AppError;
+use crate::extract::Staff;
 use crate::forms::{FormData, FormErrors, unprocessable};
 use crate::i18n::Tr;
+use crate::label::options;
 use crate::page::{Page, render_page};
-use crate::routes::{Subject, audit_event, parse_id, redirect_with_flash};
+use crate::parse::parse_id;
+use crate::respond::redirect_with_flash;
+use crate::routes::{Subject, audit_event};
 
-/// Who may add and remove own dates.
+/// Who may add and remove own dates: whom the gate lets add them.
 fn may_edit(user: &User) -> bool {
-    user.role() == Role::Admin
-}
-
-/// The holidays that hold for the user's organisation: its region's table and its own dates.
-pub async fn org_holidays(state: &AppState, user: &User) -> Result<Holidays, AppError> {
-    let own = state
-        .store
-        .school_holidays(&user.tenant)
-        .await?
-        .into_iter()
-        .map(|s| s.period)
-        .collect();
-    Ok(Holidays::new(user.org.holiday_region, own))
+    crate::gate::allows(user.role(), &Method::POST, "/admin/holidays")
 }
 
 /// "20 februari – 28 februari 2027": both days, the year where it is not this year, and only
@@ -56,7 +49,7 @@ fn describe(t: &Tr, p: &OwnHoliday) -> String {
 fn describe_on(t: &Tr, p: &OwnHoliday, today: NaiveDate) -> String {
     format!(
         "{} ({})",
-        t.get(p.holiday.key()),
+        t.label(&p.holiday),
         dates(t, p.first, p.last, today)
     )
 }
@@ -115,7 +108,7 @@ fn year_tables(
                     .collect();
                 if of_kind.is_empty() {
                     rows.push(HolidayRow {
-                        holiday: t.get(kind.key()),
+                        holiday: t.label(&kind),
                         dates: t.get("holidays-unknown-dates"),
                         source: t.get("holidays-source-unknown"),
                         tag: "tag--excused",
@@ -137,7 +130,7 @@ fn year_tables(
                         HolidaySource::Own => ("holidays-source-own", "tag--info"),
                     };
                     rows.push(HolidayRow {
-                        holiday: t.get(kind.key()),
+                        holiday: t.label(&kind),
                         dates: dates(t, p.period.first, p.period.last, today),
                         source: t.get(source),
                         tag,
@@ -161,11 +154,11 @@ fn year_tables(
 async fn page(
     state: &AppState,
     ctx: &Ctx,
+    user: &User,
     f: FormData,
     errors: FormErrors,
     undo: Option<(Uuid, String)>,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?;
     let p = Page::new(ctx, "holidays-title").with_errors(errors);
     let own = state.store.school_holidays(&user.tenant).await?;
     let holidays = Holidays::new(
@@ -173,12 +166,8 @@ async fn page(
         own.iter().map(|s| s.period).collect(),
     );
     let years = year_tables(&p.t, &holidays, &own);
-    let region =
-        p.t.get(format!("region-{}", user.org.holiday_region.as_str()));
-    let choices = SchoolHoliday::ALL
-        .into_iter()
-        .map(|h| (h.as_str(), p.t.get(h.key())))
-        .collect();
+    let region = p.t.label(&user.org.holiday_region);
+    let choices = options(&p.t, SchoolHoliday::ALL);
     Ok(render_page(&HolidaysPage {
         region,
         years,
@@ -202,8 +191,8 @@ pub async fn list(
     State(state): State<AppState>,
     ctx: Ctx,
     Query(q): Query<ListQuery>,
+    Staff(user): Staff,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?;
     let t = Tr::new(ctx.lang);
     let undo = match Uuid::parse_str(&q.undo) {
         Ok(id) => match state.store.school_holiday(&user.tenant, id).await {
@@ -219,6 +208,7 @@ pub async fn list(
     page(
         &state,
         &ctx,
+        &user,
         FormData::default(),
         FormErrors::default(),
         undo,
@@ -238,9 +228,9 @@ fn field_error(t: &Tr, e: &mut FormErrors, field: &str, err: FieldError, kind: &
 pub async fn add(
     State(state): State<AppState>,
     ctx: Ctx,
+    Staff(user): Staff,
     f: FormData,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let t = Tr::new(ctx.lang);
     let mut e = FormErrors::default();
     let period = match OwnHoliday::parse(f.get("holiday"), f.get("first_day"), f.get("last_day")) {
@@ -253,7 +243,7 @@ pub async fn add(
         }
     };
     let Some(period) = period else {
-        return Ok(unprocessable(page(&state, &ctx, f, e, None).await?));
+        return Ok(unprocessable(page(&state, &ctx, &user, f, e, None).await?));
     };
     let existing: Vec<OwnHoliday> = state
         .store
@@ -267,7 +257,7 @@ pub async fn add(
             "first_day",
             t.get1("error-holiday-overlaps-named", "name", describe(&t, other)),
         );
-        return Ok(unprocessable(page(&state, &ctx, f, e, None).await?));
+        return Ok(unprocessable(page(&state, &ctx, &user, f, e, None).await?));
     }
     let event = audit_event(
         &user,
@@ -289,7 +279,7 @@ pub async fn add(
         // Added in another tab or by another administrator a moment ago.
         Err(StoreError::Duplicate(field)) => {
             e.field(&t, field, FieldError::HolidayOverlaps);
-            Ok(unprocessable(page(&state, &ctx, f, e, None).await?))
+            Ok(unprocessable(page(&state, &ctx, &user, f, e, None).await?))
         }
         Err(err) => Err(err.into()),
     }
@@ -297,10 +287,9 @@ pub async fn add(
 
 pub async fn remove(
     State(state): State<AppState>,
-    ctx: Ctx,
     Path(id): Path<String>,
+    Staff(user): Staff,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let id = parse_id(&id)?;
     let event = audit_event(
         &user,
@@ -322,8 +311,8 @@ pub async fn restore(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
+    Staff(user): Staff,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let id = parse_id(&id)?;
     let t = Tr::new(ctx.lang);
     let event = audit_event(
@@ -347,21 +336,11 @@ pub async fn restore(
             let mut e = FormErrors::default();
             e.field(&t, field, FieldError::HolidayOverlaps);
             Ok(unprocessable(
-                page(&state, &ctx, FormData::default(), e, None).await?,
+                page(&state, &ctx, &user, FormData::default(), e, None).await?,
             ))
         }
         Err(err) => Err(err.into()),
     }
-}
-
-/// The first date of a planned series whose school holidays nobody knows yet, written out.
-pub fn first_unknown(t: &Tr, holidays: &Holidays, dates: &[NaiveDate]) -> Option<String> {
-    holidays.first_unknown(dates).map(|d| t.day(d))
-}
-
-/// Whether the user may open the holidays page (to link to it).
-pub fn may_see(user: &User) -> bool {
-    matches!(user.role(), Role::Admin | Role::Coordinator)
 }
 
 #[cfg(test)]

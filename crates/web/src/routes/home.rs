@@ -2,14 +2,16 @@
 
 use askama::Template;
 use axum::extract::State;
+use axum::http::Method;
 use axum::response::Response;
 
-use mtp_domain::Role;
 use mtp_domain::schedule;
 
 use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::AppError;
+use crate::extract::Staff;
+use crate::gate;
 use crate::page::{Page, render_page};
 
 #[derive(Template)]
@@ -20,16 +22,19 @@ struct Home {
     org_name: String,
     neighbourhoods: Vec<String>,
     two_factor_on: bool,
-    today: Vec<crate::routes::activities::SessionRow>,
+    today: Vec<crate::views::SessionRow>,
     door: bool,
-    requests: Vec<crate::routes::portal_staff::RequestView>,
+    requests: Vec<crate::views::RequestView>,
     /// Staff get the way to the week's encouragement here too: not every role has it in the
     /// menu (coordinators' five items are full).
     staff: bool,
 }
 
-pub async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
-    let user = ctx.user()?;
+pub async fn home(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Staff(user): Staff,
+) -> Result<Response, AppError> {
     let p = Page::new(&ctx, "home-title");
     let neighbourhoods = state
         .store
@@ -39,7 +44,7 @@ pub async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
         .map(|n| n.name)
         .collect();
     // Staff and hosts start their day at the door: today's sessions, each with its check-in.
-    let door = user.role().is_staff() || user.role() == Role::Host;
+    let door = gate::allows(user.role(), &Method::GET, "/sessions/{id}/checkin");
     let today = if door {
         let day = crate::today();
         let from = schedule::local_to_utc(day, chrono::NaiveTime::MIN);
@@ -49,15 +54,15 @@ pub async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
             .programme(&user.tenant, from, until, 20)
             .await?
             .iter()
-            .map(|s| crate::routes::activities::session_row(&p.t, s))
+            .map(|s| crate::views::session_row(&p.t, s))
             .collect()
     } else {
         Vec::new()
     };
     // What parents asked for in the portal and a worker still has to do.
-    let requests = if user.role().is_staff() {
+    let requests = if gate::allows(user.role(), &Method::GET, "/households/{id}") {
         let open = state.store.parent_requests(&user.tenant, None).await?;
-        crate::routes::portal_staff::request_views(&p.t, &open)
+        crate::views::request_views(&p.t, &open)
     } else {
         Vec::new()
     };
@@ -65,8 +70,8 @@ pub async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
         requests,
         today,
         door,
-        staff: user.role().is_staff(),
-        role_label: p.t.get(format!("role-{}", user.role().as_str())),
+        staff: gate::allows(user.role(), &Method::GET, "/encourage"),
+        role_label: p.t.label(&user.role()),
         org_name: user.org.name.clone(),
         neighbourhoods,
         two_factor_on: user.account.totp_enabled,

@@ -3,6 +3,7 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
+use axum::http::Method;
 use axum::response::Response;
 use chrono::Utc;
 use mtp_domain::consent::{self, ConsentMethod, ConsentRecord, Purpose};
@@ -20,10 +21,13 @@ use uuid::Uuid;
 use crate::AppState;
 use crate::ctx::{Ctx, User};
 use crate::error::AppError;
+use crate::extract::Staff;
 use crate::forms::{FormData, FormErrors, unprocessable};
 use crate::i18n::Tr;
+use crate::label::options;
 use crate::page::{Page, render_page};
-use crate::routes::{Subject, audit, redirect_with_flash};
+use crate::respond::redirect_with_flash;
+use crate::routes::{Subject, audit};
 
 const PAGE_SIZE: u64 = 50;
 /// Rows for children on the registration form; more can be added on the household page later.
@@ -81,9 +85,9 @@ const NEW_WEEKS: i64 = 8;
 pub struct Card {
     pub id: Uuid,
     pub names: String,
-    pub status_key: &'static str,
+    pub status: String,
     pub status_tag: &'static str,
-    pub kind_key: &'static str,
+    pub kind: String,
     pub neighbourhood: String,
     pub children: usize,
 }
@@ -114,7 +118,7 @@ pub fn status_tag(s: HouseholdStatus) -> &'static str {
     }
 }
 
-fn card(s: HouseholdSummary, host_view: bool) -> Card {
+fn card(t: &Tr, s: HouseholdSummary, host_view: bool) -> Card {
     Card {
         id: s.id,
         // Hosts are volunteers: first names only (UI.md §1.10).
@@ -123,27 +127,11 @@ fn card(s: HouseholdSummary, host_view: bool) -> Card {
         } else {
             s.full_names.join(" & ")
         },
-        status_key: status_key(s.status),
+        status: t.label(&s.status),
         status_tag: status_tag(s.status),
-        kind_key: kind_key(s.kind),
+        kind: t.label(&s.kind),
         neighbourhood: s.neighbourhood_name,
         children: s.children,
-    }
-}
-
-fn status_key(s: HouseholdStatus) -> &'static str {
-    match s {
-        HouseholdStatus::Contacted => "household-status-contacted",
-        HouseholdStatus::Active => "household-status-active",
-        HouseholdStatus::Quiet => "household-status-quiet",
-        HouseholdStatus::Left => "household-status-left",
-    }
-}
-
-fn kind_key(k: HouseholdKind) -> &'static str {
-    match k {
-        HouseholdKind::SingleParent => "household-kind-single_parent",
-        HouseholdKind::MultiParent => "household-kind-multi_parent",
     }
 }
 
@@ -151,8 +139,8 @@ pub async fn list(
     State(state): State<AppState>,
     ctx: Ctx,
     Query(mut q): Query<ListQuery>,
+    Staff(user): Staff,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let host_view = user.role() == Role::Host;
     let p = Page::new(&ctx, "households-title");
     let neighbourhoods = state.store.neighbourhoods(&user.tenant).await?;
@@ -197,30 +185,24 @@ pub async fn list(
     };
     let next_href = ((page + 1) * PAGE_SIZE < total).then(|| link(page + 1));
     let prev_href = (page > 0).then(|| link(page - 1));
-    let statuses = HouseholdStatus::ALL
-        .iter()
-        .map(|s| (s.as_str(), p.t.get(status_key(*s))))
-        .collect();
-    let kinds = HouseholdKind::ALL
-        .iter()
-        .map(|k| (k.as_str(), p.t.get(kind_key(*k))))
-        .collect();
+    let statuses = options(&p.t, HouseholdStatus::ALL);
+    let kinds = options(&p.t, HouseholdKind::ALL);
     Ok(render_page(&ListPage {
-        cards: rows.into_iter().map(|s| card(s, host_view)).collect(),
+        cards: rows.into_iter().map(|s| card(&p.t, s, host_view)).collect(),
         count_text: if total > mtp_store::households::COUNT_CAP {
             p.t.get1("households-count-more", "name", "1.000")
         } else {
             p.t.get1("households-count", "name", total)
         },
         host_view,
-        may_register: user.role().is_staff(),
+        may_register: crate::gate::allows(user.role(), &Method::GET, "/households/new"),
         neighbourhoods,
         statuses,
         kinds,
-        attended: ["recent", "away", "never"]
-            .into_iter()
-            .map(|a| (a, p.t.get(format!("households-attended-{a}"))))
-            .collect(),
+        attended: options(
+            &p.t,
+            ["recent", "away", "never"].map(|a| (a, format!("households-attended-{a}"))),
+        ),
         next_href,
         prev_href,
         q,
@@ -256,21 +238,22 @@ impl NewPage {
 async fn new_page(
     state: &AppState,
     ctx: &Ctx,
+    user: &User,
     f: FormData,
     errors: FormErrors,
 ) -> Result<Response, AppError> {
-    form_page(state, ctx, f, errors, None).await
+    form_page(state, ctx, user, f, errors, None).await
 }
 
 /// The registration form; with `editing` the same form corrects an existing household.
 async fn form_page(
     state: &AppState,
     ctx: &Ctx,
+    user: &User,
     f: FormData,
     errors: FormErrors,
     editing: Option<Uuid>,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?;
     let title = if editing.is_some() {
         "household-edit-title"
     } else {
@@ -283,30 +266,14 @@ async fn form_page(
         .saturating_add(1)
         .clamp(CHILD_ROWS, MAX_CHILD_ROWS);
     let t = p.t;
-    let opts = |keys: Vec<(&'static str, String)>| keys;
     let page = NewPage {
         neighbourhoods: state.store.neighbourhoods(&user.tenant).await?,
-        kinds: opts(
-            HouseholdKind::ALL
-                .iter()
-                .map(|k| (k.as_str(), t.get(kind_key(*k))))
-                .collect(),
-        ),
-        channels: Channel::ALL
-            .iter()
-            .map(|c| (c.as_str(), t.get(format!("channel-{}", c.as_str()))))
-            .collect(),
-        sources: Source::ALL
-            .iter()
-            .map(|s| (s.as_str(), t.get(format!("source-{}", s.as_str()))))
-            .collect(),
-        methods: consent_methods(&t, &[ConsentMethod::Verbal, ConsentMethod::Paper]),
-        months: (1..=12)
-            .map(|m| (m.to_string(), t.get(format!("month-{m}"))))
-            .collect(),
-        weekdays: (0..7)
-            .map(|d| (d.to_string(), t.get(format!("weekday-{d}"))))
-            .collect(),
+        kinds: options(&t, HouseholdKind::ALL),
+        channels: options(&t, Channel::ALL),
+        sources: options(&t, Source::ALL),
+        methods: options(&t, [ConsentMethod::Verbal, ConsentMethod::Paper]),
+        months: options(&t, (1..=12).map(|m| (m.to_string(), format!("month-{m}")))),
+        weekdays: options(&t, (0..7).map(|d| (d.to_string(), format!("weekday-{d}")))),
         child_rows: (0..rows_wanted).collect(),
         action: match editing {
             Some(id) => format!("/households/{id}/edit"),
@@ -319,11 +286,15 @@ async fn form_page(
     Ok(render_page(&page))
 }
 
-pub async fn new_form(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+pub async fn new_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Staff(user): Staff,
+) -> Result<Response, AppError> {
     let f = FormData::parse(
         b"kind=single_parent&p0_channel=whatsapp&source=neighbourhood_team&consent_method=verbal",
     );
-    new_page(&state, &ctx, f, FormErrors::default()).await
+    new_page(&state, &ctx, &user, f, FormErrors::default()).await
 }
 
 fn optional<T>(r: Result<T, FieldError>) -> Result<Option<T>, FieldError> {
@@ -520,13 +491,13 @@ async fn parse_draft(
 pub async fn create(
     State(state): State<AppState>,
     ctx: Ctx,
+    Staff(user): Staff,
     f: FormData,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let t = Tr::new(ctx.lang);
     let (e, draft) = parse_draft(&state, &user, &t, &f, true).await?;
     let Some(draft) = draft else {
-        return Ok(unprocessable(new_page(&state, &ctx, f, e).await?));
+        return Ok(unprocessable(new_page(&state, &ctx, &user, f, e).await?));
     };
     match state
         .store
@@ -596,8 +567,8 @@ pub async fn edit_form(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
+    Staff(user): Staff,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let h = load(&state, &user, parse_household_id(&id)?).await?;
     if h.anonymised {
         // Nothing left to correct: show what remains.
@@ -612,22 +583,22 @@ pub async fn edit_form(
     )
     .await;
     let f = as_form(&h);
-    form_page(&state, &ctx, f, FormErrors::default(), Some(h.id)).await
+    form_page(&state, &ctx, &user, f, FormErrors::default(), Some(h.id)).await
 }
 
 pub async fn update(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
+    Staff(user): Staff,
     f: FormData,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let h = load(&state, &user, parse_household_id(&id)?).await?;
     let t = Tr::new(ctx.lang);
     let (e, draft) = parse_draft(&state, &user, &t, &f, false).await?;
     let Some(draft) = draft else {
         return Ok(unprocessable(
-            form_page(&state, &ctx, f, e, Some(h.id)).await?,
+            form_page(&state, &ctx, &user, f, e, Some(h.id)).await?,
         ));
     };
     state
@@ -667,14 +638,6 @@ fn to_household(id: Uuid) -> Response {
     )))
 }
 
-/// Options for how consent was given, in the user's language.
-pub fn consent_methods(t: &Tr, methods: &[ConsentMethod]) -> Vec<(&'static str, String)> {
-    methods
-        .iter()
-        .map(|m| (m.as_str(), t.get(format!("consent-method-{}", m.as_str()))))
-        .collect()
-}
-
 fn timeline_rows(t: &Tr, h: &Household) -> Vec<TimelineRow> {
     h.events
         .iter()
@@ -712,7 +675,7 @@ struct HouseholdPage {
     registered: String,
     attendance: Vec<AttendanceRow>,
     calendar: bool,
-    portal: crate::routes::portal_staff::PortalSection,
+    portal: crate::views::PortalSection,
 }
 
 pub struct AttendanceRow {
@@ -735,12 +698,10 @@ fn consent_rows(t: &Tr, records: &[ConsentRecord]) -> Vec<ConsentRow> {
             let latest = consent::latest(records, *purpose);
             ConsentRow {
                 purpose: purpose.as_str(),
-                label: t.get(format!("consent-purpose-{}", purpose.as_str())),
+                label: t.label(&purpose),
                 given: latest.map(|r| r.given),
                 when: latest.map(|r| t.datetime(r.at)).unwrap_or_default(),
-                how: latest
-                    .map(|r| t.get(format!("consent-method-{}", r.method.as_str())))
-                    .unwrap_or_default(),
+                how: latest.map(|r| t.label(&r.method)).unwrap_or_default(),
             }
         })
         .collect()
@@ -752,7 +713,7 @@ fn timeline_text(t: &Tr, kind: &str, detail: &str) -> String {
             let (from, to) = detail.split_once('>').unwrap_or(("", detail));
             let label = |s: &str| {
                 HouseholdStatus::parse(s)
-                    .map(|s| t.get(status_key(s)))
+                    .map(|s| t.label(&s))
                     .unwrap_or_default()
             };
             format!(
@@ -824,6 +785,7 @@ async fn load(state: &AppState, user: &User, id: Uuid) -> Result<Household, AppE
 async fn household_page(
     state: &AppState,
     ctx: &Ctx,
+    user: &User,
     h: Household,
     errors: FormErrors,
 ) -> Result<Response, AppError> {
@@ -847,13 +809,14 @@ async fn household_page(
         })
         .collect();
     let births: Vec<ChildBirth> = h.children.iter().map(|c| c.birth).collect();
-    let next_statuses = HouseholdStatus::ALL
-        .iter()
-        .filter(|s| h.status.may_become(**s))
-        .map(|s| (s.as_str(), t.get(status_key(*s))))
-        .collect();
+    let next_statuses = options(
+        &t,
+        HouseholdStatus::ALL
+            .into_iter()
+            .filter(|s| h.status.may_become(*s)),
+    );
     let timeline = timeline_rows(&t, &h);
-    let tenant = &ctx.user()?.tenant;
+    let tenant = &user.tenant;
     let attendance = state
         .store
         .household_attendance(tenant, h.id, ATTENDANCE_SHOWN)
@@ -864,10 +827,10 @@ async fn household_page(
             what: s.activity_name.clone(),
             when: t.date(s.starts_at),
             status: match a.reason {
-                Some(r) => format!("{} ({})", t.get(a.status.key()), t.get(r.key())),
-                None => t.get(a.status.key()),
+                Some(r) => format!("{} ({})", t.label(&a.status), t.label(&r)),
+                None => t.label(&a.status),
             },
-            status_tag: crate::routes::sessions::status_tag(a.status),
+            status_tag: crate::views::status_tag(a.status),
             who: {
                 let names: Vec<&str> = h
                     .parents
@@ -887,19 +850,19 @@ async fn household_page(
     let portal = if h.anonymised {
         Default::default()
     } else {
-        crate::routes::portal_staff::portal_section(state, ctx, &h).await?
+        crate::views::portal_section(state, ctx, user, &h).await?
     };
     Ok(render_page(&HouseholdPage {
         portal,
         attendance,
         calendar,
-        kind_label: t.get(kind_key(h.kind)),
-        status_label: t.get(status_key(h.status)),
+        kind_label: t.label(&h.kind),
+        status_label: t.label(&h.status),
         status_tag: status_tag(h.status),
-        source_label: t.get(format!("source-{}", h.source.as_str())),
+        source_label: t.label(&h.source),
         primary_target: mtp_domain::is_primary_target(h.kind, &births, today),
         consents: consent_rows(&t, &h.consents),
-        methods: consent_methods(&t, &ConsentMethod::ALL),
+        methods: options(&t, ConsentMethod::ALL),
         // Shown in Dutch national format (UI.md §5); empty when unknown.
         parent_phones: h
             .parents
@@ -912,10 +875,10 @@ async fn household_page(
         } else {
             state
                 .store
-                .possible_duplicates(&ctx.user()?.tenant, h.id)
+                .possible_duplicates(&user.tenant, h.id)
                 .await?
                 .into_iter()
-                .map(|s| card(s, false))
+                .map(|s| card(&t, s, false))
                 .collect()
         },
         children,
@@ -930,8 +893,8 @@ pub async fn show(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
+    Staff(user): Staff,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let h = load(&state, &user, parse_household_id(&id)?).await?;
     // NEN 7513: every view of a household record is logged.
     audit(
@@ -942,16 +905,16 @@ pub async fn show(
         "",
     )
     .await;
-    household_page(&state, &ctx, h, FormErrors::default()).await
+    household_page(&state, &ctx, &user, h, FormErrors::default()).await
 }
 
 pub async fn change_status(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
+    Staff(user): Staff,
     f: FormData,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let h = load(&state, &user, parse_household_id(&id)?).await?;
     let t = Tr::new(ctx.lang);
     let mut e = FormErrors::default();
@@ -989,16 +952,18 @@ pub async fn change_status(
             e.add("status", t.get("error-status-move"));
         }
     }
-    Ok(unprocessable(household_page(&state, &ctx, h, e).await?))
+    Ok(unprocessable(
+        household_page(&state, &ctx, &user, h, e).await?,
+    ))
 }
 
 pub async fn change_consent(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
+    Staff(user): Staff,
     f: FormData,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let h = load(&state, &user, parse_household_id(&id)?).await?;
     let t = Tr::new(ctx.lang);
     let mut e = FormErrors::default();
@@ -1017,7 +982,9 @@ pub async fn change_consent(
         if purpose.is_none() || given.is_none() {
             return Err(AppError::BadRequest);
         }
-        return Ok(unprocessable(household_page(&state, &ctx, h, e).await?));
+        return Ok(unprocessable(
+            household_page(&state, &ctx, &user, h, e).await?,
+        ));
     };
     state
         .store
@@ -1067,8 +1034,8 @@ pub async fn export_page(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
+    Staff(user): Staff,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let h = load(&state, &user, parse_household_id(&id)?).await?;
     audit(
         &state,
@@ -1092,12 +1059,11 @@ pub async fn export_page(
 /// The same data as a JSON file (AVG art. 20). The file name holds no name of a person.
 pub async fn export_json(
     State(state): State<AppState>,
-    ctx: Ctx,
     Path(id): Path<String>,
+    Staff(user): Staff,
 ) -> Result<Response, AppError> {
     use axum::http::header;
     use axum::response::IntoResponse;
-    let user = ctx.user()?.clone();
     let h = load(&state, &user, parse_household_id(&id)?).await?;
     let data = state.store.export_household(&user.tenant, h.id).await?;
     audit(
@@ -1138,8 +1104,8 @@ pub async fn erase_confirm(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
+    Staff(user): Staff,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let h = load(&state, &user, parse_household_id(&id)?).await?;
     if h.anonymised {
         // Already erased (perhaps by a colleague a moment ago): show what is left.
@@ -1162,10 +1128,9 @@ pub async fn erase_confirm(
 /// (UI.md §1.7).
 pub async fn erase(
     State(state): State<AppState>,
-    ctx: Ctx,
     Path(id): Path<String>,
+    Staff(user): Staff,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let h = load(&state, &user, parse_household_id(&id)?).await?;
     if state
         .store
@@ -1233,8 +1198,8 @@ pub async fn merge_confirm(
     State(state): State<AppState>,
     ctx: Ctx,
     Path((id, other)): Path<(String, String)>,
+    Staff(user): Staff,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let (keep, other) = pair(&state, &user, &id, &other).await?;
     if let Some(res) = gone(&keep, &other) {
         return Ok(res);
@@ -1250,11 +1215,10 @@ pub async fn merge_confirm(
 
 pub async fn merge(
     State(state): State<AppState>,
-    ctx: Ctx,
     Path((id, other)): Path<(String, String)>,
+    Staff(user): Staff,
     f: FormData,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let (keep, other) = pair(&state, &user, &id, &other).await?;
     // The confirmation page's button sends this; a bare POST merges nothing.
     if f.get("merge") != "yes" {

@@ -16,12 +16,15 @@ use uuid::Uuid;
 use crate::AppState;
 use crate::ctx::{Ctx, User};
 use crate::error::AppError;
+use crate::extract::Staff;
 use crate::forms::{FormData, FormErrors, unprocessable};
 use crate::i18n::Tr;
 use crate::import::rows::{self, Checked, FIELDS, Problem};
 use crate::import::table::{self, TableError};
+use crate::label::options;
 use crate::page::{Page, render_page};
-use crate::routes::{Subject, audit, redirect_with_flash};
+use crate::respond::redirect_with_flash;
+use crate::routes::{Subject, audit};
 
 /// The largest file we take: far more than 20,000 rows of a family sheet.
 pub const MAX_UPLOAD: usize = 10 * 1024 * 1024;
@@ -92,10 +95,10 @@ struct UploadPage {
 async fn upload_page(
     state: &AppState,
     ctx: &Ctx,
+    user: &User,
     errors: FormErrors,
     chosen: String,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?;
     let p = Page::new(ctx, "import-title").with_errors(errors);
     Ok(render_page(&UploadPage {
         neighbourhoods: state.store.neighbourhoods(&user.tenant).await?,
@@ -106,17 +109,22 @@ async fn upload_page(
     }))
 }
 
-pub async fn upload_form(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
-    upload_page(&state, &ctx, FormErrors::default(), String::new()).await
+pub async fn upload_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Staff(user): Staff,
+) -> Result<Response, AppError> {
+    upload_page(&state, &ctx, &user, FormErrors::default(), String::new()).await
 }
 
 pub async fn upload(
     State(state): State<AppState>,
     ctx: Ctx,
     headers: HeaderMap,
+    Staff(user): Staff,
     form: Multipart,
 ) -> Result<Response, AppError> {
-    let res = upload_file(&state, &ctx, form).await?;
+    let res = upload_file(&state, &ctx, &user, form).await?;
     Ok(for_script(&headers, res))
 }
 
@@ -133,9 +141,9 @@ fn upload_error(err: &axum::extract::multipart::MultipartError) -> &'static str 
 async fn upload_file(
     state: &AppState,
     ctx: &Ctx,
+    user: &User,
     mut form: Multipart,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let t = Tr::new(ctx.lang);
     let mut e = FormErrors::default();
     let mut file: Option<Vec<u8>> = None;
@@ -202,7 +210,7 @@ async fn upload_file(
     };
     let (Some(nb), Some(tbl), true) = (nb, parsed, e.is_empty()) else {
         return Ok(unprocessable(
-            upload_page(state, ctx, e, neighbourhood).await?,
+            upload_page(state, ctx, user, e, neighbourhood).await?,
         ));
     };
     let id = match state
@@ -228,7 +236,7 @@ async fn upload_file(
         .await?;
     audit(
         state,
-        &user,
+        user,
         "import.uploaded",
         Subject::in_neighbourhood("import", id, nb),
         &format!("rows={}", tbl.rows.len()),
@@ -329,8 +337,8 @@ pub async fn columns_form(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
+    Staff(user): Staff,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let b = open_batch(&state, &user, &id).await?;
     Ok(columns_page(&ctx, &b, FormErrors::default()))
 }
@@ -340,20 +348,21 @@ pub async fn columns_submit(
     ctx: Ctx,
     headers: HeaderMap,
     Path(id): Path<String>,
+    Staff(user): Staff,
     f: FormData,
 ) -> Result<Response, AppError> {
-    let res = save_columns(&state, &ctx, &id, &f).await?;
+    let res = save_columns(&state, &ctx, &user, &id, &f).await?;
     Ok(for_script(&headers, res))
 }
 
 async fn save_columns(
     state: &AppState,
     ctx: &Ctx,
+    user: &User,
     id: &str,
     f: &FormData,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
-    let mut b = open_batch(state, &user, id).await?;
+    let mut b = open_batch(state, user, id).await?;
     let t = Tr::new(ctx.lang);
     let mut mapping = BTreeMap::new();
     for (field, _) in FIELDS {
@@ -422,10 +431,10 @@ struct CheckPage {
 async fn check_page(
     state: &AppState,
     ctx: &Ctx,
+    user: &User,
     b: &ImportBatch,
     errors: FormErrors,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?;
     let p = Page::new(ctx, "import-check-title").with_errors(errors);
     let t = p.t;
     let checked = run_check(state, user, &t, b, ConsentMethod::Paper).await?;
@@ -455,10 +464,10 @@ pub async fn check_form(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
+    Staff(user): Staff,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let b = open_batch(&state, &user, &id).await?;
-    check_page(&state, &ctx, &b, FormErrors::default()).await
+    check_page(&state, &ctx, &user, &b, FormErrors::default()).await
 }
 
 pub async fn check_submit(
@@ -466,32 +475,33 @@ pub async fn check_submit(
     ctx: Ctx,
     headers: HeaderMap,
     Path(id): Path<String>,
+    Staff(user): Staff,
     f: FormData,
 ) -> Result<Response, AppError> {
-    let res = accept_check(&state, &ctx, &id, &f).await?;
+    let res = accept_check(&state, &ctx, &user, &id, &f).await?;
     Ok(for_script(&headers, res))
 }
 
 async fn accept_check(
     state: &AppState,
     ctx: &Ctx,
+    user: &User,
     id: &str,
     f: &FormData,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
-    let b = open_batch(state, &user, id).await?;
+    let b = open_batch(state, user, id).await?;
     let t = Tr::new(ctx.lang);
-    let checked = run_check(state, &user, &t, &b, ConsentMethod::Paper).await?;
+    let checked = run_check(state, user, &t, &b, ConsentMethod::Paper).await?;
     if !checked.bad_rows.is_empty() && !f.has("only_good") {
         // One bad row changes nothing until it is fixed or excluded (issue #3).
         let mut e = FormErrors::default();
         e.add("only_good", t.get("import-error-fix-or-skip"));
-        return Ok(unprocessable(check_page(state, ctx, &b, e).await?));
+        return Ok(unprocessable(check_page(state, ctx, user, &b, e).await?));
     }
     if checked.good.is_empty() {
         let mut e = FormErrors::default();
         e.add("only_good", t.get("import-error-nothing-good"));
-        return Ok(unprocessable(check_page(state, ctx, &b, e).await?));
+        return Ok(unprocessable(check_page(state, ctx, user, &b, e).await?));
     }
     state
         .store
@@ -508,8 +518,8 @@ pub async fn errors_csv(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
+    Staff(user): Staff,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let b = open_batch(&state, &user, &id).await?;
     let t = Tr::new(ctx.lang);
     let checked = run_check(&state, &user, &t, &b, ConsentMethod::Paper).await?;
@@ -563,11 +573,11 @@ struct ConfirmPage {
 async fn confirm_page(
     state: &AppState,
     ctx: &Ctx,
+    user: &User,
     b: &ImportBatch,
     errors: FormErrors,
     method: String,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?;
     let p = Page::new(ctx, "import-confirm-title").with_errors(errors);
     let t = p.t;
     let checked = run_check(state, user, &t, b, ConsentMethod::Paper).await?;
@@ -580,10 +590,7 @@ async fn confirm_page(
         id: b.id,
         total_line: t.get1("import-will-create", "name", count(&t, importing)),
         progress: t.get1("import-progress-importing", "name", count(&t, importing)),
-        methods: crate::routes::households::consent_methods(
-            &t,
-            &[ConsentMethod::Verbal, ConsentMethod::Paper],
-        ),
+        methods: options(&t, [ConsentMethod::Verbal, ConsentMethod::Paper]),
         method,
         p,
     }))
@@ -593,10 +600,18 @@ pub async fn confirm_form(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
+    Staff(user): Staff,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let b = open_batch(&state, &user, &id).await?;
-    confirm_page(&state, &ctx, &b, FormErrors::default(), "paper".into()).await
+    confirm_page(
+        &state,
+        &ctx,
+        &user,
+        &b,
+        FormErrors::default(),
+        "paper".into(),
+    )
+    .await
 }
 
 pub async fn commit(
@@ -604,19 +619,20 @@ pub async fn commit(
     ctx: Ctx,
     headers: HeaderMap,
     Path(id): Path<String>,
+    Staff(user): Staff,
     f: FormData,
 ) -> Result<Response, AppError> {
-    let res = commit_batch(&state, &ctx, &id, &f).await?;
+    let res = commit_batch(&state, &ctx, &user, &id, &f).await?;
     Ok(for_script(&headers, res))
 }
 
 async fn commit_batch(
     state: &AppState,
     ctx: &Ctx,
+    user: &User,
     id: &str,
     f: &FormData,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let t = Tr::new(ctx.lang);
     let b = match state
         .store
@@ -645,11 +661,11 @@ async fn commit_batch(
     );
     let Some(method) = method.filter(|_| e.is_empty()) else {
         return Ok(unprocessable(
-            confirm_page(state, ctx, &b, e, f.get("consent_method").to_string()).await?,
+            confirm_page(state, ctx, user, &b, e, f.get("consent_method").to_string()).await?,
         ));
     };
     // Check again: the register may have changed since the preview.
-    let checked = run_check(state, &user, &t, &b, method).await?;
+    let checked = run_check(state, user, &t, &b, method).await?;
     if checked.bad_rows.iter().any(|i| !b.excluded.contains(i)) {
         return Ok(
             axum::response::Redirect::to(&format!("/households/import/{}/check", b.id))
@@ -670,7 +686,7 @@ async fn commit_batch(
         Some(n) => {
             audit(
                 state,
-                &user,
+                user,
                 "import.committed",
                 Subject::in_neighbourhood("import", b.id, b.neighbourhood_id),
                 &format!("households={n}"),

@@ -14,10 +14,13 @@ use uuid::Uuid;
 use crate::AppState;
 use crate::ctx::{Ctx, User};
 use crate::error::AppError;
+use crate::extract::Staff;
 use crate::forms::{FormData, FormErrors, unprocessable};
 use crate::i18n::Tr;
 use crate::page::{Page, render_page};
-use crate::routes::{Subject, audit, pick_neighbourhood, redirect_with_flash};
+use crate::parse::pick_neighbourhood;
+use crate::respond::redirect_with_flash;
+use crate::routes::{Subject, audit};
 
 #[derive(Debug, Deserialize, Default)]
 pub struct MessagesQuery {
@@ -95,11 +98,7 @@ async fn messages_page(
                 _ => template.as_str().to_string(),
             };
             cards.push(TemplateCard {
-                title: format!(
-                    "{} ({})",
-                    t.get(purpose.key()),
-                    t.get(format!("language-{}", lang.as_str()))
-                ),
+                title: format!("{} ({})", t.label(&purpose), t.label(&lang)),
                 preview: template.render(&sample(lang)).unwrap_or_default(),
                 purpose: purpose.as_str(),
                 lang: lang.as_str().to_string(),
@@ -127,17 +126,17 @@ pub async fn show(
     State(state): State<AppState>,
     ctx: Ctx,
     Query(q): Query<MessagesQuery>,
+    Staff(user): Staff,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     messages_page(&state, &ctx, &user, &q.nb, FormErrors::default(), None).await
 }
 
 pub async fn save(
     State(state): State<AppState>,
     ctx: Ctx,
+    Staff(user): Staff,
     f: FormData,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let t = Tr::new(ctx.lang);
     let (_, nb) = pick_neighbourhood(&state, &user, f.get("nb")).await?;
     let (Ok(purpose), Some(lang)) = (

@@ -19,9 +19,7 @@ use mtp_domain::portal::{
 };
 use mtp_domain::{Email, FieldError, PhoneNumber, Purpose};
 use mtp_store::calendar::Feed;
-use mtp_store::portal::{
-    ContactChange, IdeaLine, LinkState, Offer, PortalScope, PortalVisitor, Unlock,
-};
+use mtp_store::portal::{ContactChange, LinkState, Offer, PortalScope, PortalVisitor, Unlock};
 use mtp_store::ratelimit::{self, Slot};
 use mtp_store::{NewAuditEvent, RsvpLine, StoreError};
 use serde::Deserialize;
@@ -29,10 +27,14 @@ use serde::Deserialize;
 use crate::AppState;
 use crate::ctx::{Ctx, PORTAL_COOKIE, set_cookie};
 use crate::error::AppError;
+use crate::extract::Parent;
 use crate::forms::{FormData, FormErrors, unprocessable};
 use crate::i18n::Tr;
+use crate::label::options;
 use crate::page::{Page, render_page};
-use crate::routes::{parse_id, redirect_with_flash, with_cookie};
+use crate::parse::parse_id;
+use crate::respond::{redirect_with_flash, with_cookie};
+use crate::views::{IdeaView, idea_views};
 
 /// The portal cookie outlives the session on purpose: the server decides when it ends.
 const COOKIE_DAYS: i64 = 400;
@@ -341,8 +343,8 @@ struct UnlockPage {
     p: Page,
 }
 
-pub async fn unlock_form(ctx: Ctx) -> Result<Response, AppError> {
-    if !ctx.parent()?.locked {
+pub async fn unlock_form(ctx: Ctx, Parent(v): Parent) -> Result<Response, AppError> {
+    if !v.locked {
         return Ok(Redirect::to("/portal").into_response());
     }
     Ok(render_page(&UnlockPage {
@@ -353,9 +355,9 @@ pub async fn unlock_form(ctx: Ctx) -> Result<Response, AppError> {
 pub async fn unlock(
     State(state): State<AppState>,
     ctx: Ctx,
+    Parent(v): Parent,
     f: FormData,
 ) -> Result<Response, AppError> {
-    let v = ctx.parent()?.clone();
     let token = ctx.portal_token.clone().ok_or(AppError::Forbidden)?;
     let t = Tr::new(ctx.lang);
     let mut errors = FormErrors::default();
@@ -407,7 +409,7 @@ fn consent_views(t: &Tr, records: &[mtp_domain::ConsentRecord]) -> Vec<ConsentVi
             let last = latest(records, purpose);
             ConsentView {
                 purpose: purpose.as_str(),
-                label: t.get(format!("consent-purpose-{}", purpose.as_str())),
+                label: t.label(&purpose),
                 state: t.get(match last {
                     Some(r) if r.given => "portal-consent-yes",
                     Some(_) => "portal-consent-no",
@@ -440,8 +442,11 @@ pub struct ContactView {
     pub whatsapp: String,
 }
 
-pub async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
-    let v = ctx.parent()?.clone();
+pub async fn home(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Parent(v): Parent,
+) -> Result<Response, AppError> {
     let t = Tr::new(ctx.lang);
     let now = Utc::now();
     let offers = state
@@ -489,8 +494,11 @@ struct ActivitiesPage {
     offers: Vec<OfferView>,
 }
 
-pub async fn activities(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
-    let v = ctx.parent()?.clone();
+pub async fn activities(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Parent(v): Parent,
+) -> Result<Response, AppError> {
     let t = Tr::new(ctx.lang);
     let now = Utc::now();
     let offers = state
@@ -537,10 +545,7 @@ fn answer_page(ctx: &Ctx, t: &Tr, o: &Offer, choice: &str, errors: FormErrors) -
         o: view,
         choice,
         children: (0..=MAX_CHILDREN).collect(),
-        reasons: AbsenceReason::ALL
-            .into_iter()
-            .map(|r| (r.as_str(), t.get(format!("absence-reason-{}", r.as_str()))))
-            .collect(),
+        reasons: options(t, AbsenceReason::ALL),
     })
 }
 
@@ -550,8 +555,8 @@ pub async fn answer_form(
     ctx: Ctx,
     Path(id): Path<String>,
     Query(q): Query<AnswerQuery>,
+    Parent(v): Parent,
 ) -> Result<Response, AppError> {
-    let v = ctx.parent()?.clone();
     let t = Tr::new(ctx.lang);
     let o = state.store.portal_offer(&v.scope, parse_id(&id)?).await?;
     Ok(answer_page(&ctx, &t, &o, &q.answer, FormErrors::default()))
@@ -561,9 +566,9 @@ pub async fn answer(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
+    Parent(v): Parent,
     f: FormData,
 ) -> Result<Response, AppError> {
-    let v = ctx.parent()?.clone();
     let t = Tr::new(ctx.lang);
     let session_id = parse_id(&id)?;
     let o = state.store.portal_offer(&v.scope, session_id).await?;
@@ -645,12 +650,11 @@ pub async fn answer(
 /// One session as a calendar file, to add to the phone's calendar.
 pub async fn session_ics(
     State(state): State<AppState>,
-    ctx: Ctx,
     Path(id): Path<String>,
+    Parent(v): Parent,
 ) -> Result<Response, AppError> {
-    let v = ctx.parent()?.clone();
     let o = state.store.portal_offer(&v.scope, parse_id(&id)?).await?;
-    let mut res = super::calendar::ics(Feed {
+    let mut res = crate::feed::ics(Feed {
         name: o.session.activity_name.clone(),
         sessions: vec![o.session],
     });
@@ -670,8 +674,11 @@ struct CalendarPage {
     webcal_url: String,
 }
 
-pub async fn calendar_page(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
-    let v = ctx.parent()?.clone();
+pub async fn calendar_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Parent(v): Parent,
+) -> Result<Response, AppError> {
     Ok(render_page(&CalendarPage {
         p: Page::new(&ctx, "portal-calendar-title"),
         has_feed: state.store.portal_has_calendar_feed(&v.scope).await?,
@@ -684,8 +691,8 @@ pub async fn calendar_page(State(state): State<AppState>, ctx: Ctx) -> Result<Re
 pub async fn calendar_address(
     State(state): State<AppState>,
     ctx: Ctx,
+    Parent(v): Parent,
 ) -> Result<Response, AppError> {
-    let v = ctx.parent()?.clone();
     let token = state.store.portal_calendar_feed(&v.scope).await?;
     audit(&state, &v.scope, "portal.calendar-address", "").await;
     let https_url = format!("{}/calendar/{token}.ics", state.cfg.public_url);
@@ -702,29 +709,6 @@ pub async fn calendar_address(
 }
 
 // ---- ideas ---------------------------------------------------------------------------------
-
-pub struct IdeaView {
-    pub id: String,
-    pub title: String,
-    pub kind: String,
-    pub votes: String,
-    pub voted: bool,
-    pub mine: bool,
-}
-
-pub fn idea_views(t: &Tr, ideas: &[IdeaLine]) -> Vec<IdeaView> {
-    ideas
-        .iter()
-        .map(|i| IdeaView {
-            id: i.id.to_string(),
-            title: i.title.clone(),
-            kind: t.get(format!("idea-kind-{}", i.kind.as_str())),
-            votes: t.get1("idea-votes", "count", i.votes),
-            voted: i.voted,
-            mine: i.mine,
-        })
-        .collect()
-}
 
 #[derive(Template)]
 #[template(path = "portal_ideas.html")]
@@ -749,26 +733,26 @@ async fn ideas_page(
     Ok(render_page(&IdeasPage {
         p: Page::new(ctx, "portal-ideas-title").with_errors(errors),
         ideas: idea_views(&t, &ideas),
-        kinds: IdeaKind::ALL
-            .into_iter()
-            .map(|k| (k.as_str(), t.get(format!("idea-kind-{}", k.as_str()))))
-            .collect(),
+        kinds: options(&t, IdeaKind::ALL),
         kind: kind.to_string(),
         title: title.to_string(),
     }))
 }
 
-pub async fn ideas(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
-    let v = ctx.parent()?.clone();
+pub async fn ideas(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Parent(v): Parent,
+) -> Result<Response, AppError> {
     ideas_page(&state, &ctx, &v, FormErrors::default(), "", "").await
 }
 
 pub async fn add_idea(
     State(state): State<AppState>,
     ctx: Ctx,
+    Parent(v): Parent,
     f: FormData,
 ) -> Result<Response, AppError> {
-    let v = ctx.parent()?.clone();
     let t = Tr::new(ctx.lang);
     let mut errors = FormErrors::default();
     let kind = errors.take(&t, "kind", IdeaKind::parse(f.get("kind")));
@@ -790,10 +774,9 @@ pub async fn add_idea(
 
 pub async fn vote(
     State(state): State<AppState>,
-    ctx: Ctx,
     Path(id): Path<String>,
+    Parent(v): Parent,
 ) -> Result<Response, AppError> {
-    let v = ctx.parent()?.clone();
     let idea_id = parse_id(&id)?;
     let now_voting = state.store.toggle_idea_vote(&v.scope, idea_id).await?;
     audit(
@@ -819,8 +802,11 @@ struct ConsentsPage {
     consents: Vec<ConsentView>,
 }
 
-pub async fn consents(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
-    let v = ctx.parent()?.clone();
+pub async fn consents(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Parent(v): Parent,
+) -> Result<Response, AppError> {
     let t = Tr::new(ctx.lang);
     let records = state.store.portal_consents(&v.scope).await?;
     audit(&state, &v.scope, "portal.consents-viewed", "").await;
@@ -890,8 +876,11 @@ fn consent_page(
     })
 }
 
-pub async fn consent_question(ctx: Ctx, Path(raw): Path<String>) -> Result<Response, AppError> {
-    ctx.parent()?;
+pub async fn consent_question(
+    ctx: Ctx,
+    Path(raw): Path<String>,
+    Parent(_): Parent,
+) -> Result<Response, AppError> {
     let purpose = changeable_purpose(&raw)?;
     Ok(consent_page(
         &ctx,
@@ -915,9 +904,9 @@ fn given_of(f: &FormData) -> Result<Option<bool>, AppError> {
 pub async fn consent_check(
     ctx: Ctx,
     Path(raw): Path<String>,
+    Parent(_): Parent,
     f: FormData,
 ) -> Result<Response, AppError> {
-    ctx.parent()?;
     let purpose = changeable_purpose(&raw)?;
     let t = Tr::new(ctx.lang);
     match given_of(&f)? {
@@ -944,11 +933,10 @@ pub async fn consent_check(
 
 pub async fn consent_confirm(
     State(state): State<AppState>,
-    ctx: Ctx,
     Path(raw): Path<String>,
+    Parent(v): Parent,
     f: FormData,
 ) -> Result<Response, AppError> {
-    let v = ctx.parent()?.clone();
     let purpose = changeable_purpose(&raw)?;
     let given = given_of(&f)?.ok_or(AppError::BadRequest)?;
     state
@@ -968,8 +956,8 @@ pub async fn consent_done(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(raw): Path<String>,
+    Parent(v): Parent,
 ) -> Result<Response, AppError> {
-    let v = ctx.parent()?.clone();
     let purpose = changeable_purpose(&raw)?;
     let records = state.store.portal_consents(&v.scope).await?;
     let given = latest(&records, purpose).map(|r| r.given);
@@ -1022,13 +1010,16 @@ fn parent_views(t: &Tr, h: &mtp_store::Household) -> Vec<ParentView> {
             phone: p.phone.as_ref().map(|n| n.display()).unwrap_or_default(),
             phone_raw: p.phone.as_ref().map(|n| n.display()).unwrap_or_default(),
             email: p.email.clone().unwrap_or_default(),
-            channel: t.get(format!("channel-{}", p.channel.as_str())),
+            channel: t.label(&p.channel),
         })
         .collect()
 }
 
-pub async fn data(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
-    let v = ctx.parent()?.clone();
+pub async fn data(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Parent(v): Parent,
+) -> Result<Response, AppError> {
     let t = Tr::new(ctx.lang);
     let h = state.store.portal_household(&v.scope).await?;
     let visits = state.store.portal_visits(&v.scope).await?;
@@ -1048,7 +1039,7 @@ pub async fn data(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
                 )
             })
             .collect(),
-        kind: t.get(format!("household-kind-{}", h.kind.as_str())),
+        kind: t.label(&h.kind),
         neighbourhood: h.neighbourhood_name.clone(),
         since: t.date(h.created_at),
         visits,
@@ -1059,8 +1050,10 @@ pub async fn data(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
 }
 
 /// Everything recorded about the household as a JSON file (the right of access).
-pub async fn download(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
-    let v = ctx.parent()?.clone();
+pub async fn download(
+    State(state): State<AppState>,
+    Parent(v): Parent,
+) -> Result<Response, AppError> {
     let export = state.store.portal_export(&v.scope).await?;
     audit(&state, &v.scope, "portal.data-downloaded", "").await;
     let body = serde_json::to_string_pretty(&export).map_err(|_| AppError::Internal)?;
@@ -1084,8 +1077,11 @@ struct ContactPage {
     parents: Vec<ParentView>,
 }
 
-pub async fn contact_form(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
-    let v = ctx.parent()?.clone();
+pub async fn contact_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Parent(v): Parent,
+) -> Result<Response, AppError> {
     let t = Tr::new(ctx.lang);
     let h = state.store.portal_household(&v.scope).await?;
     Ok(render_page(&ContactPage {
@@ -1099,9 +1095,9 @@ pub async fn contact_form(State(state): State<AppState>, ctx: Ctx) -> Result<Res
 pub async fn contact_save(
     State(state): State<AppState>,
     ctx: Ctx,
+    Parent(v): Parent,
     f: FormData,
 ) -> Result<Response, AppError> {
-    let v = ctx.parent()?.clone();
     let t = Tr::new(ctx.lang);
     let h = state.store.portal_household(&v.scope).await?;
     let mut errors = FormErrors::default();
@@ -1156,16 +1152,21 @@ struct ErasePage {
     requested: bool,
 }
 
-pub async fn erase_form(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
-    let v = ctx.parent()?.clone();
+pub async fn erase_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Parent(v): Parent,
+) -> Result<Response, AppError> {
     Ok(render_page(&ErasePage {
         p: Page::new(&ctx, "portal-erase-title"),
         requested: state.store.portal_erasure_requested(&v.scope).await?,
     }))
 }
 
-pub async fn erase_request(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
-    let v = ctx.parent()?.clone();
+pub async fn erase_request(
+    State(state): State<AppState>,
+    Parent(v): Parent,
+) -> Result<Response, AppError> {
     state.store.portal_request_erasure(&v.scope).await?;
     audit(&state, &v.scope, "portal.erasure-requested", "").await;
     Ok(Redirect::to("/portal/data/erase").into_response())
@@ -1178,8 +1179,7 @@ struct PinPage {
     has_pin: bool,
 }
 
-pub async fn pin_form(ctx: Ctx) -> Result<Response, AppError> {
-    let v = ctx.parent()?.clone();
+pub async fn pin_form(ctx: Ctx, Parent(v): Parent) -> Result<Response, AppError> {
     Ok(render_page(&PinPage {
         p: Page::new(&ctx, "portal-pin-title"),
         has_pin: v.has_pin,
@@ -1189,9 +1189,9 @@ pub async fn pin_form(ctx: Ctx) -> Result<Response, AppError> {
 pub async fn pin_save(
     State(state): State<AppState>,
     ctx: Ctx,
+    Parent(v): Parent,
     f: FormData,
 ) -> Result<Response, AppError> {
-    let v = ctx.parent()?.clone();
     let token = ctx.portal_token.clone().ok_or(AppError::Forbidden)?;
     let t = Tr::new(ctx.lang);
     if f.get("remove") == "yes" {

@@ -6,77 +6,19 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use mtp_domain::message::{sms_link, whatsapp_link};
 use mtp_domain::portal::RequestKind;
-use mtp_store::portal::ParentRequest;
-use mtp_store::{Household, StoreError};
+use mtp_store::StoreError;
 use uuid::Uuid;
 
 use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::AppError;
+use crate::extract::Staff;
 use crate::forms::FormData;
 use crate::i18n::Tr;
 use crate::page::{Page, render_page};
-use crate::routes::{Subject, audit, parse_id, redirect_with_flash, safe_next};
-
-/// A parent's open request, as a line for the worker.
-pub struct RequestView {
-    pub id: String,
-    pub household_id: String,
-    pub first_names: String,
-    pub what: String,
-    pub since: String,
-}
-
-pub fn request_views(t: &Tr, requests: &[ParentRequest]) -> Vec<RequestView> {
-    requests
-        .iter()
-        .map(|r| RequestView {
-            id: r.id.to_string(),
-            household_id: r.household_id.to_string(),
-            first_names: r.first_names.clone(),
-            what: t.get(format!("parent-request-{}", r.kind.as_str())),
-            since: t.date(r.created_at),
-        })
-        .collect()
-}
-
-/// The portal block of a household page.
-#[derive(Default)]
-pub struct PortalSection {
-    pub status: String,
-    pub can_phone: bool,
-    pub can_email: bool,
-    pub signed_in: bool,
-    pub requests: Vec<RequestView>,
-}
-
-pub async fn portal_section(
-    state: &AppState,
-    ctx: &Ctx,
-    h: &Household,
-) -> Result<PortalSection, AppError> {
-    let user = ctx.user()?;
-    let t = Tr::new(ctx.lang);
-    let access = state.store.portal_access(&user.tenant, h.id).await?;
-    let mut status = vec![t.get1("portal-staff-phones", "count", access.phones)];
-    if access.open_links > 0 {
-        status.push(t.get1("portal-staff-open-links", "count", access.open_links));
-    }
-    if let Some(at) = access.last_sign_in {
-        status.push(t.get1("portal-staff-last-sign-in", "date", t.date(at)));
-    }
-    let requests = state
-        .store
-        .parent_requests(&user.tenant, Some(h.id))
-        .await?;
-    Ok(PortalSection {
-        status: status.join(" · "),
-        can_phone: h.parents.iter().any(|p| p.phone.is_some()),
-        can_email: h.parents.iter().any(|p| p.email.is_some()),
-        signed_in: access.phones > 0 || access.open_links > 0,
-        requests: request_views(&t, &requests),
-    })
-}
+use crate::parse::{parse_id, safe_next};
+use crate::respond::redirect_with_flash;
+use crate::routes::{Subject, audit};
 
 /// One way to send the link to one parent.
 pub struct SendButton {
@@ -99,9 +41,9 @@ pub async fn make_link(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
+    Staff(user): Staff,
     f: FormData,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let h = state.store.household(&user.tenant, parse_id(&id)?).await?;
     let channel = match f.get("channel") {
         c @ ("whatsapp" | "sms" | "email") => c,
@@ -185,10 +127,9 @@ pub async fn make_link(
 /// Sign the household out on every phone and stop its open links.
 pub async fn end_access(
     State(state): State<AppState>,
-    ctx: Ctx,
     Path(id): Path<String>,
+    Staff(user): Staff,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let h = state.store.household(&user.tenant, parse_id(&id)?).await?;
     let (phones, links) = state
         .store
@@ -213,11 +154,10 @@ pub async fn end_access(
 /// Mark a parent's request as handled, then go back where the worker came from.
 pub async fn finish_request(
     State(state): State<AppState>,
-    ctx: Ctx,
     Path(id): Path<String>,
+    Staff(user): Staff,
     f: FormData,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let r = state
         .store
         .finish_parent_request(&user.tenant, user.account.id, parse_id(&id)?)
@@ -244,10 +184,9 @@ pub async fn finish_request(
 /// Hide a parent's idea from the list (done, or not for this neighbourhood).
 pub async fn hide_idea(
     State(state): State<AppState>,
-    ctx: Ctx,
     Path(id): Path<String>,
+    Staff(user): Staff,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let idea_id: Uuid = parse_id(&id)?;
     let nb = state.store.hide_idea(&user.tenant, idea_id).await?;
     audit(

@@ -11,7 +11,8 @@ use crate::ctx::{Ctx, LANG_COOKIE, set_cookie};
 use crate::error::AppError;
 use crate::forms::FormData;
 use crate::page::{Page, render_page};
-use crate::routes::{safe_next, with_cookie};
+use crate::parse::safe_next;
+use crate::respond::with_cookie;
 
 pub async fn healthz() -> &'static str {
     "ok\n"

@@ -14,6 +14,7 @@ use mtp_store::jobs::{JobKind, JobState, UnsubscribeLink};
 use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::AppError;
+use crate::extract::Staff;
 use crate::page::{Page, render_page};
 use crate::routes::{Subject, audit};
 
@@ -37,8 +38,11 @@ struct RemindersPage {
 }
 
 /// `/reminders`: the messages of the past and the coming week.
-pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
+pub async fn list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Staff(user): Staff,
+) -> Result<Response, AppError> {
     let p = Page::new(&ctx, "reminders-title");
     let t = p.t;
     let at = chrono::Utc::now();
@@ -71,7 +75,7 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
                 household_href: j.household_id.map(|h| format!("/households/{h}")),
                 first_name: j.first_name,
                 what,
-                state: t.get(j.state.key()),
+                state: t.label(&j.state),
                 state_class: match j.state {
                     JobState::Sent => "tag--present",
                     JobState::Failed => "tag--absent",

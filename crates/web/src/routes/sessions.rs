@@ -19,18 +19,27 @@ use mtp_domain::attendance::{
 use mtp_domain::consent::ConsentMethod;
 use mtp_domain::schedule;
 use mtp_domain::{HouseholdKind, PersonName, Role, Source};
-use mtp_store::{Checkin, CheckinOutcome, NewAuditEvent, SessionSummary, StoreError, Tap};
+use mtp_store::{
+    Checkin, CheckinOutcome, NewAuditEvent, SessionDetail, SessionLine, SessionSummary, StoreError,
+    Tap,
+};
 use serde::Serialize;
 use uuid::Uuid;
 
 use crate::AppState;
 use crate::ctx::{Ctx, User};
 use crate::error::AppError;
+use crate::extract::Staff;
 use crate::forms::{FormData, FormErrors, unprocessable};
 use crate::i18n::Tr;
+use crate::label::options;
 use crate::page::{Page, render_page};
-use crate::routes::activities::{SessionRow, kind_key, parse_minutes, parse_times, session_row};
-use crate::routes::{Subject, audit, parse_id, redirect_with_flash};
+use crate::parse::parse_id;
+use crate::parse::{parse_minutes, parse_times};
+use crate::respond::redirect_with_flash;
+use crate::routes::{Subject, audit};
+use crate::views::status_tag;
+use crate::views::{SessionRow, session_row};
 
 /// How far the programme looks back (to fill in attendance afterwards) and ahead.
 const PROGRAMME_BACK_DAYS: i64 = 7;
@@ -93,8 +102,11 @@ struct ProgrammePage {
     staff: bool,
 }
 
-pub async fn programme(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
+pub async fn programme(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Staff(user): Staff,
+) -> Result<Response, AppError> {
     let p = Page::new(&ctx, "sessions-title");
     let t = p.t;
     let staff = user.role().is_staff();
@@ -200,14 +212,6 @@ struct SessionPage {
     f: FormData,
 }
 
-pub fn status_tag(s: AttendanceStatus) -> &'static str {
-    match s {
-        AttendanceStatus::Present => "tag--present",
-        AttendanceStatus::Excused => "tag--excused",
-        AttendanceStatus::Absent => "tag--absent",
-    }
-}
-
 fn reply_tag(r: HostReply) -> &'static str {
     match r {
         HostReply::Asked => "tag--info",
@@ -220,11 +224,11 @@ fn reply_tag(r: HostReply) -> &'static str {
 async fn session_page(
     state: &AppState,
     ctx: &Ctx,
+    user: &User,
     s: &SessionSummary,
     f: FormData,
     errors: FormErrors,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?;
     let d = state.store.session_detail(&user.tenant, s.id).await?;
     let p = Page::new(ctx, "session-title").with_errors(errors);
     let t = p.t;
@@ -250,15 +254,7 @@ async fn session_page(
         .filter_map(|l| l.attendance.as_ref())
         .map(|a| a.children)
         .sum();
-    let mut bands: BTreeMap<usize, u32> = BTreeMap::new();
-    for l in d.lines.iter().filter(|l| l.expected()) {
-        for c in &l.children {
-            if let Some(b) = attendance::age_band(c, day) {
-                let i = AgeBand::ALL.iter().position(|x| *x == b).unwrap_or(0);
-                *bands.entry(i).or_default() += 1;
-            }
-        }
-    }
+    let bands = age_bands(&d.lines, day);
     let workers = u32::try_from(
         d.staff
             .iter()
@@ -266,80 +262,23 @@ async fn session_page(
             .count(),
     )
     .unwrap_or(0);
-    let on_rota: Vec<Uuid> = d.staff.iter().map(|s| s.account_id).collect();
-    let candidates = state
-        .store
-        .neighbourhood_accounts(user.org.id, d.s.neighbourhood_id)
-        .await?
-        .into_iter()
-        .filter(|a| {
-            matches!(a.role, Role::Host | Role::Worker | Role::Coordinator)
-                && !on_rota.contains(&a.id)
-        })
-        .map(|a| (a.id, a.display_name))
-        .collect();
-    let lines = d
-        .lines
-        .iter()
-        .map(|l| {
-            let a = l.attendance.as_ref();
-            LineRow {
-                id: l.household_id,
-                names: l.first_names.clone(),
-                expected: l.expected(),
-                registered: l.registered,
-                waiting: l.waiting,
-                rsvp: match &l.rsvp {
-                    Some(r) if r.coming => t.get("rsvp-coming"),
-                    Some(_) => t.get("rsvp-not-coming"),
-                    None => String::new(),
-                },
-                status: a.map(|a| t.get(a.status.key())).unwrap_or_default(),
-                status_value: a.map(|a| a.status.as_str()).unwrap_or(""),
-                status_tag: a.map(|a| status_tag(a.status)).unwrap_or(""),
-                reason_value: a.and_then(|a| a.reason).map(|r| r.as_str()).unwrap_or(""),
-                children: a
-                    .map(|a| a.children)
-                    .or_else(|| l.rsvp.as_ref().map(|r| r.children))
-                    .unwrap_or(0),
-                adults: a.map(|a| a.adults).filter(|n| *n > 0).unwrap_or(
-                    if l.kind == mtp_domain::HouseholdKind::MultiParent {
-                        2
-                    } else {
-                        1
-                    },
-                ),
-                multi_parent: l.kind == mtp_domain::HouseholdKind::MultiParent,
-                parents: if l.parents.len() > 1 {
-                    l.parents
-                        .iter()
-                        .map(|(id, name)| ParentBox {
-                            id: *id,
-                            name: name.clone(),
-                            ticked: a.is_some_and(|a| a.parents.contains(id)),
-                        })
-                        .collect()
-                } else {
-                    Vec::new()
-                },
-            }
-        })
-        .collect();
+    let candidates = rota_candidates(state, user, &d).await?;
+    let lines = d.lines.iter().map(|l| line_row(&t, l)).collect();
     let staff = d
         .staff
         .iter()
         .map(|s| StaffRow {
             id: s.account_id,
             name: s.name.clone(),
-            role: t.get(format!("role-{}", s.role.as_str())),
-            reply: t.get(s.reply.key()),
+            role: t.label(&s.role),
+            reply: t.label(&s.reply),
             reply_tag: reply_tag(s.reply),
         })
         .collect();
     let page = SessionPage {
         s: session_row(&t, &d.s),
         activity_id: d.s.activity_id,
-        kind: t.get(kind_key(d.s.kind)),
+        kind: t.label(&d.s.kind),
         second_worker: attendance::needs_second_worker(expected, present, workers),
         paid: if d.activity.d.cost.is_free() {
             String::new()
@@ -353,28 +292,19 @@ async fn session_page(
         adults_present,
         bands: bands
             .into_iter()
-            .map(|(i, n)| (t.get(AgeBand::ALL[i].key()), n))
+            .map(|(i, n)| (t.label(&AgeBand::ALL[i]), n))
             .collect(),
         staff,
         candidates,
         checklist: ChecklistItem::ALL
             .iter()
-            .map(|c| (c.as_str(), t.get(c.key()), d.checklist.contains(c)))
+            .map(|c| (c.as_str(), t.label(c), d.checklist.contains(c)))
             .collect(),
         minutes: d.minutes,
         note: d.note.clone(),
-        statuses: AttendanceStatus::ALL
-            .iter()
-            .map(|s| (s.as_str(), t.get(s.key())))
-            .collect(),
-        reasons: AbsenceReason::ALL
-            .iter()
-            .map(|r| (r.as_str(), t.get(r.key())))
-            .collect(),
-        states: SessionState::ALL
-            .iter()
-            .map(|s| (s.as_str(), t.get(s.key())))
-            .collect(),
+        statuses: options(&t, AttendanceStatus::ALL),
+        reasons: options(&t, AbsenceReason::ALL),
+        states: options(&t, SessionState::ALL),
         state_value: d.s.state.as_str(),
         f,
         p: Page {
@@ -385,15 +315,105 @@ async fn session_page(
     Ok(render_page(&page))
 }
 
+/// One household's line on the session page: its answer, its attendance and the form's
+/// defaults.
+fn line_row(t: &Tr, l: &SessionLine) -> LineRow {
+    let a = l.attendance.as_ref();
+    LineRow {
+        id: l.household_id,
+        names: l.first_names.clone(),
+        expected: l.expected(),
+        registered: l.registered,
+        waiting: l.waiting,
+        rsvp: match &l.rsvp {
+            Some(r) if r.coming => t.get("rsvp-coming"),
+            Some(_) => t.get("rsvp-not-coming"),
+            None => String::new(),
+        },
+        status: a.map(|a| t.label(&a.status)).unwrap_or_default(),
+        status_value: a.map(|a| a.status.as_str()).unwrap_or(""),
+        status_tag: a.map(|a| status_tag(a.status)).unwrap_or(""),
+        reason_value: a.and_then(|a| a.reason).map(|r| r.as_str()).unwrap_or(""),
+        children: a
+            .map(|a| a.children)
+            .or_else(|| l.rsvp.as_ref().map(|r| r.children))
+            .unwrap_or(0),
+        adults: a.map(|a| a.adults).filter(|n| *n > 0).unwrap_or(
+            if l.kind == mtp_domain::HouseholdKind::MultiParent {
+                2
+            } else {
+                1
+            },
+        ),
+        multi_parent: l.kind == mtp_domain::HouseholdKind::MultiParent,
+        parents: if l.parents.len() > 1 {
+            l.parents
+                .iter()
+                .map(|(id, name)| ParentBox {
+                    id: *id,
+                    name: name.clone(),
+                    ticked: a.is_some_and(|a| a.parents.contains(id)),
+                })
+                .collect()
+        } else {
+            Vec::new()
+        },
+    }
+}
+
+/// How many expected children there are per age band (by the band's place in
+/// `AgeBand::ALL`), on the session's day.
+fn age_bands(lines: &[SessionLine], day: NaiveDate) -> BTreeMap<usize, u32> {
+    let mut bands: BTreeMap<usize, u32> = BTreeMap::new();
+    for l in lines.iter().filter(|l| l.expected()) {
+        for c in &l.children {
+            if let Some(b) = attendance::age_band(c, day) {
+                let i = AgeBand::ALL.iter().position(|x| *x == b).unwrap_or(0);
+                *bands.entry(i).or_default() += 1;
+            }
+        }
+    }
+    bands
+}
+
+/// Who can still be put on the rota: the neighbourhood's hosts, workers and coordinators
+/// not on it yet.
+async fn rota_candidates(
+    state: &AppState,
+    user: &User,
+    d: &SessionDetail,
+) -> Result<Vec<(Uuid, String)>, AppError> {
+    let on_rota: Vec<Uuid> = d.staff.iter().map(|s| s.account_id).collect();
+    Ok(state
+        .store
+        .neighbourhood_accounts(user.org.id, d.s.neighbourhood_id)
+        .await?
+        .into_iter()
+        .filter(|a| {
+            matches!(a.role, Role::Host | Role::Worker | Role::Coordinator)
+                && !on_rota.contains(&a.id)
+        })
+        .map(|a| (a.id, a.display_name))
+        .collect())
+}
+
 pub async fn show(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
+    Staff(user): Staff,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let s = load(&state, &user, &id).await?;
     audit(&state, &user, "session.viewed", session_subject(&s), "").await;
-    session_page(&state, &ctx, &s, move_defaults(&s), FormErrors::default()).await
+    session_page(
+        &state,
+        &ctx,
+        &user,
+        &s,
+        move_defaults(&s),
+        FormErrors::default(),
+    )
+    .await
 }
 
 fn move_defaults(s: &SessionSummary) -> FormData {
@@ -411,9 +431,9 @@ pub async fn plan(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
+    Staff(user): Staff,
     f: FormData,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let s = load(&state, &user, &id).await?;
     let t = Tr::new(ctx.lang);
     let mut e = FormErrors::default();
@@ -428,10 +448,14 @@ pub async fn plan(
         .collect();
     let (Some(preparation), Some(execution), Some(wrap_up)) = (preparation, execution, wrap_up)
     else {
-        return Ok(unprocessable(session_page(&state, &ctx, &s, f, e).await?));
+        return Ok(unprocessable(
+            session_page(&state, &ctx, &user, &s, f, e).await?,
+        ));
     };
     if !e.is_empty() {
-        return Ok(unprocessable(session_page(&state, &ctx, &s, f, e).await?));
+        return Ok(unprocessable(
+            session_page(&state, &ctx, &user, &s, f, e).await?,
+        ));
     }
     state
         .store
@@ -459,11 +483,10 @@ pub async fn plan(
 /// Held, "we did not meet", cancelled, or planned again.
 pub async fn set_state(
     State(state): State<AppState>,
-    ctx: Ctx,
     Path(id): Path<String>,
+    Staff(user): Staff,
     f: FormData,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let s = load(&state, &user, &id).await?;
     let to = format!("/sessions/{}", s.id);
     // The choices are buttons: anything else is a tampered or broken form, and saying
@@ -491,9 +514,9 @@ pub async fn move_session(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
+    Staff(user): Staff,
     f: FormData,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let s = load(&state, &user, &id).await?;
     let t = Tr::new(ctx.lang);
     let mut e = FormErrors::default();
@@ -518,17 +541,18 @@ pub async fn move_session(
             Err(err) => return Err(err.into()),
         }
     }
-    Ok(unprocessable(session_page(&state, &ctx, &s, f, e).await?))
+    Ok(unprocessable(
+        session_page(&state, &ctx, &user, &s, f, e).await?,
+    ))
 }
 
 /// Ask someone for the rota, record their answer, or take them off it.
 pub async fn staff(
     State(state): State<AppState>,
-    ctx: Ctx,
     Path(id): Path<String>,
+    Staff(user): Staff,
     f: FormData,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let s = load(&state, &user, &id).await?;
     let to = format!("/sessions/{}", s.id);
     let Ok(account) = Uuid::parse_str(f.get("account")) else {
@@ -564,11 +588,10 @@ pub async fn staff(
 /// A host or worker answers a request to help at a session.
 pub async fn reply(
     State(state): State<AppState>,
-    ctx: Ctx,
     Path(id): Path<String>,
+    Staff(user): Staff,
     f: FormData,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let s = load(&state, &user, &id).await?;
     let asked = state
         .store
@@ -722,12 +745,12 @@ fn checkin_event(user: &User, c: &Checkin) -> NewAuditEvent {
 async fn record(
     state: &AppState,
     ctx: &Ctx,
+    user: &User,
     headers: &HeaderMap,
     id: &str,
     f: &FormData,
     back: &str,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let session_id = parse_id(id)?;
     let t = Tr::new(ctx.lang);
     let json_wanted = wants_json(headers);
@@ -735,7 +758,7 @@ async fn record(
     let Some(c) = parse_checkin(&t, &mut e, session_id, f) else {
         // A session out of reach answers 404 (403 for a host and a past session) before the
         // form's faults.
-        let s = load(state, &user, id).await?;
+        let s = load(state, user, id).await?;
         let message = e.list().first().map(|(_, m)| m.clone()).unwrap_or_default();
         if json_wanted {
             return Ok(json(
@@ -752,9 +775,9 @@ async fn record(
         let mut at_card = FormErrors::default();
         at_card.add(&format!("h-{household}"), message);
         return Ok(unprocessable(if back == "checkin" {
-            door_page(state, ctx, &user, s, walk_in_defaults(), at_card).await?
+            door_page(state, ctx, user, s, walk_in_defaults(), at_card).await?
         } else {
-            session_page(state, ctx, &s, move_defaults(&s), at_card).await?
+            session_page(state, ctx, user, &s, move_defaults(&s), at_card).await?
         }));
     };
     let result = state
@@ -769,7 +792,7 @@ async fn record(
             }),
             actor: Some(user.account.id),
             checkin: c.clone(),
-            audit: checkin_event(&user, &c),
+            audit: checkin_event(user, &c),
         })
         .await;
     // The script shows its own state after a tap that worked; the name is for messages only.
@@ -807,13 +830,13 @@ async fn record(
             if json_wanted {
                 return Ok(json(StatusCode::CONFLICT, false, false, message));
             }
-            let s = load(state, &user, id).await?;
+            let s = load(state, user, id).await?;
             let mut e = FormErrors::default();
             e.add(&format!("h-{}", c.household_id), message);
             Ok(unprocessable(if back == "checkin" {
-                door_page(state, ctx, &user, s, walk_in_defaults(), e).await?
+                door_page(state, ctx, user, s, walk_in_defaults(), e).await?
             } else {
-                session_page(state, ctx, &s, move_defaults(&s), e).await?
+                session_page(state, ctx, user, &s, move_defaults(&s), e).await?
             }))
         }
         Err(StoreError::NotFound) => {
@@ -836,9 +859,10 @@ pub async fn attendance(
     ctx: Ctx,
     headers: HeaderMap,
     Path(id): Path<String>,
+    Staff(user): Staff,
     f: FormData,
 ) -> Result<Response, AppError> {
-    record(&state, &ctx, &headers, &id, &f, "").await
+    record(&state, &ctx, &user, &headers, &id, &f, "").await
 }
 
 pub async fn checkin(
@@ -846,9 +870,10 @@ pub async fn checkin(
     ctx: Ctx,
     headers: HeaderMap,
     Path(id): Path<String>,
+    Staff(user): Staff,
     f: FormData,
 ) -> Result<Response, AppError> {
-    record(&state, &ctx, &headers, &id, &f, "checkin").await
+    record(&state, &ctx, &user, &headers, &id, &f, "checkin").await
 }
 
 pub struct DoorCard {
@@ -888,8 +913,8 @@ pub async fn checkin_page(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
+    Staff(user): Staff,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let s = load(&state, &user, &id).await?;
     audit(
         &state,
@@ -973,10 +998,7 @@ async fn door_page(
             format!("{present} / {}", cards.len()),
         ),
         count_template: t.get1("checkin-count", "name", "%n"),
-        kinds: HouseholdKind::ALL
-            .iter()
-            .map(|k| (k.as_str(), t.get(format!("household-kind-{}", k.as_str()))))
-            .collect(),
+        kinds: options(&t, HouseholdKind::ALL),
         f,
         present,
         walk_card: vec![card(Uuid::nil(), String::new(), Some(Utc::now()), 0)],
@@ -1025,9 +1047,9 @@ pub async fn walk_in(
     ctx: Ctx,
     headers: HeaderMap,
     Path(id): Path<String>,
+    Staff(user): Staff,
     f: FormData,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let json_wanted = wants_json(&headers);
     let (at, from) = tap_day(&f);
     let s = load_from(&state, &user, &id, from).await?;
@@ -1156,9 +1178,9 @@ pub async fn rsvp(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
+    Staff(user): Staff,
     f: FormData,
 ) -> Result<Response, AppError> {
-    let user = ctx.user()?.clone();
     let s = load(&state, &user, &id).await?;
     let to = format!("/sessions/{}", s.id);
     let (Ok(household), Ok(coming)) = (
@@ -1211,7 +1233,7 @@ pub async fn rsvp(
             let mut e = FormErrors::default();
             e.add(&format!("h-{household}"), t.get1(key, "name", &names));
             Ok(unprocessable(
-                session_page(&state, &ctx, &s, move_defaults(&s), e).await?,
+                session_page(&state, &ctx, &user, &s, move_defaults(&s), e).await?,
             ))
         }
         Err(err) => Err(err.into()),

@@ -1,0 +1,157 @@
+//! What several pages show alike: a session as a line, a parent's request, an idea, the portal
+//! block of a household, the colour tags of states, and the organisation's holidays.
+
+use chrono::NaiveDate;
+use mtp_domain::attendance::{AttendanceStatus, SessionState};
+use mtp_domain::schedule::Holidays;
+use mtp_store::portal::{IdeaLine, ParentRequest};
+use mtp_store::{Household, SessionSummary};
+use uuid::Uuid;
+
+use crate::AppState;
+use crate::ctx::{Ctx, User};
+use crate::error::AppError;
+use crate::i18n::Tr;
+
+pub fn state_tag(s: SessionState) -> &'static str {
+    match s {
+        SessionState::Planned => "tag--info",
+        SessionState::Held => "tag--present",
+        SessionState::NotHeld => "tag--excused",
+        SessionState::Cancelled => "tag--absent",
+    }
+}
+
+/// A session as one line of a list: what, when, where, state.
+pub struct SessionRow {
+    pub id: Uuid,
+    pub name: String,
+    pub when: String,
+    pub times: String,
+    pub place: String,
+    pub state: String,
+    pub state_tag: &'static str,
+    pub moved: bool,
+}
+
+pub fn session_row(t: &Tr, s: &SessionSummary) -> SessionRow {
+    SessionRow {
+        id: s.id,
+        name: s.activity_name.clone(),
+        when: t.date(s.starts_at),
+        times: t.times(s.starts_at, s.ends_at),
+        place: s.place.clone(),
+        state: t.label(&s.state),
+        state_tag: state_tag(s.state),
+        moved: s.moved,
+    }
+}
+
+pub fn status_tag(s: AttendanceStatus) -> &'static str {
+    match s {
+        AttendanceStatus::Present => "tag--present",
+        AttendanceStatus::Excused => "tag--excused",
+        AttendanceStatus::Absent => "tag--absent",
+    }
+}
+
+/// A parent's idea as a line, with its votes.
+pub struct IdeaView {
+    pub id: String,
+    pub title: String,
+    pub kind: String,
+    pub votes: String,
+    pub voted: bool,
+    pub mine: bool,
+}
+
+pub fn idea_views(t: &Tr, ideas: &[IdeaLine]) -> Vec<IdeaView> {
+    ideas
+        .iter()
+        .map(|i| IdeaView {
+            id: i.id.to_string(),
+            title: i.title.clone(),
+            kind: t.label(&i.kind),
+            votes: t.get1("idea-votes", "count", i.votes),
+            voted: i.voted,
+            mine: i.mine,
+        })
+        .collect()
+}
+
+/// A parent's open request, as a line for the worker.
+pub struct RequestView {
+    pub id: String,
+    pub household_id: String,
+    pub first_names: String,
+    pub what: String,
+    pub since: String,
+}
+
+pub fn request_views(t: &Tr, requests: &[ParentRequest]) -> Vec<RequestView> {
+    requests
+        .iter()
+        .map(|r| RequestView {
+            id: r.id.to_string(),
+            household_id: r.household_id.to_string(),
+            first_names: r.first_names.clone(),
+            what: t.label(&r.kind),
+            since: t.date(r.created_at),
+        })
+        .collect()
+}
+
+/// The portal block of a household page.
+#[derive(Default)]
+pub struct PortalSection {
+    pub status: String,
+    pub can_phone: bool,
+    pub can_email: bool,
+    pub signed_in: bool,
+    pub requests: Vec<RequestView>,
+}
+
+pub async fn portal_section(
+    state: &AppState,
+    ctx: &Ctx,
+    user: &User,
+    h: &Household,
+) -> Result<PortalSection, AppError> {
+    let t = Tr::new(ctx.lang);
+    let access = state.store.portal_access(&user.tenant, h.id).await?;
+    let mut status = vec![t.get1("portal-staff-phones", "count", access.phones)];
+    if access.open_links > 0 {
+        status.push(t.get1("portal-staff-open-links", "count", access.open_links));
+    }
+    if let Some(at) = access.last_sign_in {
+        status.push(t.get1("portal-staff-last-sign-in", "date", t.date(at)));
+    }
+    let requests = state
+        .store
+        .parent_requests(&user.tenant, Some(h.id))
+        .await?;
+    Ok(PortalSection {
+        status: status.join(" · "),
+        can_phone: h.parents.iter().any(|p| p.phone.is_some()),
+        can_email: h.parents.iter().any(|p| p.email.is_some()),
+        signed_in: access.phones > 0 || access.open_links > 0,
+        requests: request_views(&t, &requests),
+    })
+}
+
+/// The holidays that hold for the user's organisation: its region's table and its own dates.
+pub async fn org_holidays(state: &AppState, user: &User) -> Result<Holidays, AppError> {
+    let own = state
+        .store
+        .school_holidays(&user.tenant)
+        .await?
+        .into_iter()
+        .map(|s| s.period)
+        .collect();
+    Ok(Holidays::new(user.org.holiday_region, own))
+}
+
+/// The first date of a planned series whose school holidays nobody knows yet, written out.
+pub fn first_unknown(t: &Tr, holidays: &Holidays, dates: &[NaiveDate]) -> Option<String> {
+    holidays.first_unknown(dates).map(|d| t.day(d))
+}
