@@ -6,6 +6,7 @@ use chrono::{Duration, Timelike, Utc};
 use icalendar::{CalendarDateTime, Component, DatePerhapsTime, EventStatus};
 use mtp_domain::Tenant;
 use mtp_domain::attendance::AttendanceStatus;
+use mtp_domain::audit::Action;
 use mtp_domain::schedule::TZ;
 use mtp_store::{HouseholdFilter, SessionSummary};
 use reqwest::StatusCode;
@@ -494,7 +495,7 @@ async fn taps_at_once_through_two_servers_are_each_counted_once(app: TestApp) {
                     org_id: t.org_id,
                     actor_id: None,
                     actor_role: "host".into(),
-                    action: "attendance.recorded".into(),
+                    action: Action::AttendanceRecorded,
                     object_type: "household".into(),
                     object_id: Some(h),
                     neighbourhood_id: Some(summary.neighbourhood_id),

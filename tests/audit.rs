@@ -1,7 +1,7 @@
 //! The audit trail: a valid chain with several app servers writing at once, tamper evidence,
 //! append-only.
 
-use mtp_domain::audit::Outcome;
+use mtp_domain::audit::{Action, Outcome};
 use mtp_store::{NewAuditEvent, Store};
 use sea_orm::{ConnectionTrait, Database};
 
@@ -13,7 +13,7 @@ fn event(org: uuid::Uuid, n: usize) -> NewAuditEvent {
         org_id: org,
         actor_id: None,
         actor_role: "test".into(),
-        action: "test.event".into(),
+        action: Action::AuditViewed,
         object_type: "test".into(),
         object_id: None,
         neighbourhood_id: None,
@@ -64,7 +64,7 @@ async fn two_app_servers_writing_at_once_keep_one_valid_chain(app: TestApp) {
         .audit_entries(
             org,
             &mtp_store::AuditFilter {
-                action: Some("test.event".into()),
+                action: Some(Action::AuditViewed.as_str().into()),
                 ..Default::default()
             },
             1000,
@@ -93,7 +93,7 @@ async fn nobody_can_edit_the_trail_and_tampering_is_detected(app: TestApp) {
         .unwrap_or_else(|e| panic!("{e}"));
     let update = db
         .execute_unprepared(
-            "UPDATE audit_event SET detail = 'verborgen' WHERE action = 'test.event'",
+            "UPDATE audit_event SET detail = 'verborgen' WHERE action = 'audit.viewed'",
         )
         .await;
     assert!(

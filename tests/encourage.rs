@@ -2,6 +2,7 @@
 //! why, one tap to reach them, the outcome logged as a contact moment, and what came of it.
 
 use mtp_domain::attendance::AttendanceStatus;
+use mtp_domain::audit::Action;
 use mtp_domain::encourage::{Reason, Thresholds};
 use reqwest::StatusCode;
 use uuid::Uuid;
@@ -217,7 +218,7 @@ async fn a_logged_contact_is_done_becomes_the_answer_and_is_counted_afterwards(a
                 org_id: t.org_id,
                 actor_id: None,
                 actor_role: "worker".into(),
-                action: "attendance.recorded".into(),
+                action: Action::AttendanceRecorded,
                 object_type: "household".into(),
                 object_id: Some(card),
                 neighbourhood_id: Some(d.s.neighbourhood_id),

@@ -4,6 +4,7 @@
 //! neighbourhoods are found by name, and existing demo accounts get a fresh password, so the
 //! printed credentials always work.
 
+use mtp_domain::audit::Action;
 use mtp_domain::{CbsCode, Email, HolidayRegion, NewPassword, PersonName, PlaceName, Role, Tenant};
 use mtp_store::{NewAccount, Store, StoreError};
 use rand::RngCore;
@@ -213,7 +214,7 @@ pub async fn load(store: &Store) -> anyhow::Result<Vec<DemoLogin>> {
                 org_id,
                 actor_id: None,
                 actor_role: "cli".into(),
-                action: "demo.loaded".into(),
+                action: Action::DemoLoaded,
                 object_type: "organisation".into(),
                 object_id: Some(org_id),
                 neighbourhood_id: None,
@@ -618,7 +619,7 @@ async fn school_holidays(store: &Store, org_id: Uuid) -> anyhow::Result<()> {
             org_id,
             actor_id: None,
             actor_role: "cli".into(),
-            action: "school-holiday.added".into(),
+            action: Action::SchoolHolidayAdded,
             object_type: "school_holiday".into(),
             object_id: None,
             neighbourhood_id: None,
@@ -946,7 +947,7 @@ async fn activities(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<
                 org_id,
                 actor_id: None,
                 actor_role: "cli".into(),
-                action: "attendance.loaded".into(),
+                action: Action::AttendanceLoaded,
                 object_type: "household".into(),
                 object_id: Some(h.id),
                 neighbourhood_id: Some(poort),
@@ -1040,7 +1041,7 @@ async fn activities(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<
             org_id,
             actor_id: worker,
             actor_role: "cli".into(),
-            action: "household.contact-logged".into(),
+            action: Action::HouseholdContactLogged,
             object_type: "household".into(),
             object_id: Some(h.id),
             neighbourhood_id: Some(poort),

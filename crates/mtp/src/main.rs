@@ -390,7 +390,7 @@ fn print_chains(reports: &[mtp_store::ChainReport]) -> bool {
 async fn cli_audit(
     store: &mtp_store::Store,
     org_id: uuid::Uuid,
-    action: &str,
+    action: mtp_domain::audit::Action,
     account: uuid::Uuid,
 ) -> anyhow::Result<()> {
     store
@@ -398,7 +398,7 @@ async fn cli_audit(
             org_id,
             actor_id: None,
             actor_role: "cli".into(),
-            action: action.into(),
+            action,
             object_type: "account".into(),
             object_id: Some(account),
             neighbourhood_id: None,
@@ -464,7 +464,13 @@ async fn user(cfg: &Config, cmd: UserCmd) -> anyhow::Result<ExitCode> {
                 neighbourhoods: ids,
             };
             let id = store.create_account(&new).await?;
-            cli_audit(&store, org.id, "account.created", id).await?;
+            cli_audit(
+                &store,
+                org.id,
+                mtp_domain::audit::Action::AccountCreated,
+                id,
+            )
+            .await?;
             if shown {
                 println!("created {email}; temporary password: {pw}");
             } else {
@@ -479,7 +485,13 @@ async fn user(cfg: &Config, cmd: UserCmd) -> anyhow::Result<ExitCode> {
             let pw = temporary_password();
             let np = NewPassword::parse(&pw).map_err(|e| anyhow::anyhow!("{e}"))?;
             store.set_password(a.org_id, a.id, &np, true).await?;
-            cli_audit(&store, a.org_id, "account.password-reset", a.id).await?;
+            cli_audit(
+                &store,
+                a.org_id,
+                mtp_domain::audit::Action::AccountPasswordReset,
+                a.id,
+            )
+            .await?;
             println!("new temporary password for {email}: {pw}");
         }
         UserCmd::Disable { email } => {
@@ -488,7 +500,13 @@ async fn user(cfg: &Config, cmd: UserCmd) -> anyhow::Result<ExitCode> {
                 .await?
                 .context("no such account")?;
             store.set_disabled(a.org_id, a.id, true).await?;
-            cli_audit(&store, a.org_id, "account.disabled", a.id).await?;
+            cli_audit(
+                &store,
+                a.org_id,
+                mtp_domain::audit::Action::AccountDisabled,
+                a.id,
+            )
+            .await?;
             println!("disabled {email}");
         }
     }

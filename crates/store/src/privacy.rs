@@ -4,7 +4,7 @@
 //! kinds, consent history) and removes everything that names or reaches a person.
 
 use chrono::{DateTime, Duration, Utc};
-use mtp_domain::audit::Outcome;
+use mtp_domain::audit::{Action, Outcome};
 use mtp_domain::{HouseholdStatus, Tenant};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -317,7 +317,7 @@ impl Store {
                     org_id: org.id,
                     actor_id: None,
                     actor_role: "system".into(),
-                    action: "household.anonymised".into(),
+                    action: Action::HouseholdAnonymised,
                     object_type: "household".into(),
                     object_id: Some(id),
                     neighbourhood_id: None,

@@ -4,14 +4,16 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
 use mtp_domain::NewPassword;
+use mtp_domain::audit::Action;
 use totp_rs::{Builder, Secret, Totp};
 
 use crate::AppState;
+use crate::audit::{Subject, audit};
 use crate::ctx::Ctx;
 use crate::error::AppError;
 use crate::forms::{FormData, FormErrors, unprocessable};
 use crate::page::{Page, render_page};
-use crate::routes::{Subject, audit, redirect_with_flash};
+use crate::routes::redirect_with_flash;
 
 const ISSUER: &str = "Meet the Parents";
 
@@ -95,7 +97,7 @@ pub async fn password_submit(
     audit(
         &state,
         &user,
-        "account.password-changed",
+        Action::AccountPasswordChanged,
         Subject::account(user.account.id),
         "",
     )
@@ -222,7 +224,7 @@ pub async fn two_factor_submit(
             audit(
                 &state,
                 &user,
-                "account.two-factor-on",
+                Action::AccountTwoFactorOn,
                 Subject::account(user.account.id),
                 "",
             )
@@ -271,7 +273,7 @@ pub async fn two_factor_off(
     audit(
         &state,
         &user,
-        "account.two-factor-off",
+        Action::AccountTwoFactorOff,
         Subject::account(user.account.id),
         "",
     )
@@ -291,7 +293,7 @@ pub async fn sign_out_everywhere(
     audit(
         &state,
         &user,
-        "account.signed-out-everywhere",
+        Action::AccountSignedOutEverywhere,
         Subject::account(user.account.id),
         "",
     )

@@ -8,6 +8,7 @@ use axum::response::Response;
 use chrono::{Duration, NaiveDate, NaiveTime, Utc};
 use mtp_domain::activity::{self, ActivityKind, Audience, Cost, StaffMinutes};
 use mtp_domain::attendance::SessionState;
+use mtp_domain::audit::Action;
 use mtp_domain::schedule::{self, HolidaySuggestion, Weekly};
 use mtp_domain::{FieldError, PlaceName};
 use mtp_store::{Activity, ActivityDraft, Neighbourhood, Registered, SessionSummary, StoreError};
@@ -15,12 +16,13 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::AppState;
+use crate::audit::{Subject, audit};
 use crate::ctx::{Ctx, User};
 use crate::error::AppError;
 use crate::forms::{FormData, FormErrors, unprocessable};
 use crate::i18n::Tr;
 use crate::page::{Page, render_page};
-use crate::routes::{Subject, audit, parse_id, redirect_with_flash};
+use crate::routes::{parse_id, redirect_with_flash};
 
 /// Free text on an activity is bounded so a paste cannot fill the disk.
 const MAX_TEXT: usize = 2000;
@@ -384,7 +386,7 @@ pub async fn create(
     audit(
         &state,
         &user,
-        "activity.created",
+        Action::ActivityCreated,
         Subject::in_neighbourhood("activity", id, draft.neighbourhood_id),
         draft.kind.as_str(),
     )
@@ -465,7 +467,7 @@ pub async fn update(
                 audit(
                     &state,
                     &user,
-                    "activity.updated",
+                    Action::ActivityUpdated,
                     Subject::in_neighbourhood("activity", a.id, draft.neighbourhood_id),
                     "",
                 )
@@ -685,7 +687,7 @@ pub async fn plan_weekly(
     audit(
         &state,
         &user,
-        "activity.sessions-planned",
+        Action::ActivitySessionsPlanned,
         Subject::in_neighbourhood("activity", a.id, a.d.neighbourhood_id),
         &format!("added={added}"),
     )
@@ -729,7 +731,7 @@ pub async fn add_session(
     audit(
         &state,
         &user,
-        "activity.session-added",
+        Action::ActivitySessionAdded,
         Subject::in_neighbourhood("activity", a.id, a.d.neighbourhood_id),
         "",
     )
@@ -800,9 +802,9 @@ pub async fn register(
         &state,
         &user,
         if flash == "flash-invited" {
-            "activity.invited"
+            Action::ActivityInvited
         } else {
-            "activity.registered"
+            Action::ActivityRegistered
         },
         Subject::household(household, a.d.neighbourhood_id),
         &a.id.to_string(),
@@ -841,7 +843,7 @@ pub async fn unregister(
     audit(
         &state,
         &user,
-        "activity.unregistered",
+        Action::ActivityUnregistered,
         Subject::household(household, a.d.neighbourhood_id),
         &a.id.to_string(),
     )

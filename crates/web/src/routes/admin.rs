@@ -4,6 +4,7 @@
 //! their neighbourhoods and rename those neighbourhoods, but cannot create administrators,
 //! change an administrator's account, or give anyone a neighbourhood they do not have.
 
+use mtp_domain::audit::Action;
 use std::collections::BTreeSet;
 
 use askama::Template;
@@ -19,11 +20,12 @@ use rand::Rng;
 use uuid::Uuid;
 
 use crate::AppState;
+use crate::audit::{Subject, audit};
 use crate::ctx::{Ctx, User};
 use crate::error::AppError;
 use crate::forms::{FormData, FormErrors, unprocessable};
 use crate::page::{Page, render_page};
-use crate::routes::{Subject, audit, parse_id, redirect_with_flash};
+use crate::routes::{parse_id, redirect_with_flash};
 
 // ---------------------------------------------------------------- organisation
 
@@ -165,7 +167,7 @@ pub async fn org_submit(
     audit(
         &state,
         &user,
-        "organisation.updated",
+        Action::OrganisationUpdated,
         Subject::of("organisation", user.org.id),
         &detail,
     )
@@ -287,7 +289,7 @@ pub async fn neighbourhood_create(
             audit(
                 &state,
                 &user,
-                "neighbourhood.created",
+                Action::NeighbourhoodCreated,
                 Subject::neighbourhood(id),
                 "",
             )
@@ -370,7 +372,7 @@ pub async fn neighbourhood_update(
             audit(
                 &state,
                 &user,
-                "neighbourhood.updated",
+                Action::NeighbourhoodUpdated,
                 Subject::neighbourhood(id),
                 "",
             )
@@ -614,7 +616,7 @@ pub async fn account_create(
             audit(
                 &state,
                 &user,
-                "account.created",
+                Action::AccountCreated,
                 Subject::account(id),
                 &format!("role={}", fields.role.as_str()),
             )
@@ -715,7 +717,7 @@ pub async fn account_update(
     audit(
         &state,
         &user,
-        "account.updated",
+        Action::AccountUpdated,
         Subject::account(a.id),
         &format!("role={}", update.role.as_str()),
     )
@@ -744,9 +746,9 @@ async fn set_disabled(
         .set_disabled(user.org.id, a.id, disabled)
         .await?;
     let (action, flash) = if disabled {
-        ("account.disabled", "flash-account-disabled")
+        (Action::AccountDisabled, "flash-account-disabled")
     } else {
-        ("account.enabled", "flash-account-enabled")
+        (Action::AccountEnabled, "flash-account-enabled")
     };
     audit(&state, &user, action, Subject::account(a.id), "").await;
     Ok(redirect_with_flash(
@@ -809,7 +811,7 @@ pub async fn reset_password(
     audit(
         &state,
         &user,
-        "account.password-reset",
+        Action::AccountPasswordReset,
         Subject::account(a.id),
         "",
     )
@@ -836,7 +838,7 @@ pub async fn reset_two_factor(
     audit(
         &state,
         &user,
-        "account.two-factor-reset",
+        Action::AccountTwoFactorReset,
         Subject::account(a.id),
         "",
     )
@@ -896,7 +898,7 @@ pub async fn retention_run(State(state): State<AppState>, ctx: Ctx) -> Result<Re
     audit(
         &state,
         &user,
-        "retention.run",
+        Action::RetentionRun,
         Subject::none("household"),
         &format!("anonymised={n}"),
     )

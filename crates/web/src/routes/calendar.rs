@@ -10,14 +10,16 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use mtp_domain::attendance::SessionState;
+use mtp_domain::audit::Action;
 use mtp_domain::ical::{self, CalEvent};
 use mtp_store::calendar::Feed;
 
 use crate::AppState;
+use crate::audit::{Subject, audit};
 use crate::ctx::Ctx;
 use crate::error::AppError;
 use crate::page::{Page, render_page};
-use crate::routes::{Subject, audit, parse_id, redirect_with_flash};
+use crate::routes::{parse_id, redirect_with_flash};
 
 pub(crate) fn ics(feed: Feed) -> Response {
     let stamp = Utc::now();
@@ -104,7 +106,7 @@ pub async fn renew(
     audit(
         &state,
         &user,
-        "household.calendar-renewed",
+        Action::HouseholdCalendarRenewed,
         Subject::household(h.id, h.neighbourhood_id),
         "",
     )
@@ -129,7 +131,7 @@ pub async fn revoke(
     audit(
         &state,
         &user,
-        "household.calendar-revoked",
+        Action::HouseholdCalendarRevoked,
         Subject::household(h.id, h.neighbourhood_id),
         "",
     )

@@ -7,18 +7,20 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use chrono::Duration;
+use mtp_domain::audit::Action;
 use mtp_domain::message::{self, WeeklyBudget, over_budget};
 use mtp_store::{ChatMember, HouseholdName, Neighbourhood, StoreError};
 use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::AppState;
+use crate::audit::{Subject, audit};
 use crate::ctx::{Ctx, User};
 use crate::error::AppError;
 use crate::forms::{FormData, FormErrors, unprocessable};
 use crate::i18n::Tr;
 use crate::page::{Page, render_page};
-use crate::routes::{Subject, audit, pick_neighbourhood, redirect_with_flash};
+use crate::routes::{pick_neighbourhood, redirect_with_flash};
 
 /// Why a household left the group; `consent_withdrawn` is set by the consent gate itself.
 const LEFT_REASONS: [&str; 4] = ["left_self", "too_many_messages", "moved", "other"];
@@ -97,7 +99,7 @@ async fn chat_page(
     audit(
         state,
         user,
-        "chat.roster-viewed",
+        Action::ChatRosterViewed,
         Subject::neighbourhood(nb),
         &format!("members={}", roster.len()),
     )
@@ -218,7 +220,11 @@ pub async fn change(
     audit(
         &state,
         &user,
-        &format!("chat.{}", f.get("do")),
+        match f.get("do") {
+            "join" => Action::ChatJoin,
+            "leave" => Action::ChatLeave,
+            _ => Action::ChatModerator,
+        },
         Subject::of("household", household),
         &format!("neighbourhood={nb}"),
     )

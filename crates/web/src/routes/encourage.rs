@@ -11,6 +11,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::{Datelike, Duration, NaiveDate, Utc};
 use mtp_domain::attendance::AbsenceReason;
 use mtp_domain::attendance::SessionState;
+use mtp_domain::audit::Action;
 use mtp_domain::effect::{Due, Effect};
 use mtp_domain::encourage::Reason;
 use mtp_domain::message::{
@@ -22,13 +23,14 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use crate::AppState;
+use crate::audit::{Subject, audit, audit_event};
 use crate::ctx::{Ctx, User};
 use crate::error::AppError;
 use crate::forms::{FormData, FormErrors, unprocessable};
 use crate::i18n::Tr;
 use crate::page::{Page, render_page};
 use crate::routes::activities::{SessionRow, session_row};
-use crate::routes::{Subject, audit, audit_event, parse_id, redirect_with_flash};
+use crate::routes::{parse_id, redirect_with_flash};
 
 /// One way to reach one parent: the number in full (a desk phone can dial it too) and the
 /// links the phone opens.
@@ -264,7 +266,7 @@ pub async fn show(
     audit(
         &state,
         &user,
-        "session.worklist-viewed",
+        Action::SessionWorklistViewed,
         Subject::in_neighbourhood("session", w.s.id, w.s.neighbourhood_id),
         &format!("households={}", w.cards.len()),
     )
@@ -342,7 +344,7 @@ pub async fn contact(
     };
     let event = audit_event(
         &user,
-        "household.contact-logged",
+        Action::HouseholdContactLogged,
         Subject::in_neighbourhood("household", household, w.s.neighbourhood_id),
         &format!(
             "session={} channel={} outcome={}",
@@ -444,7 +446,7 @@ pub async fn email(
     audit(
         &state,
         &user,
-        "household.email-queued",
+        Action::HouseholdEmailQueued,
         Subject::household(household, w.s.neighbourhood_id),
         &format!("session={}", w.s.id),
     )
@@ -681,7 +683,7 @@ pub async fn overview(State(state): State<AppState>, ctx: Ctx) -> Result<Respons
     audit(
         &state,
         &user,
-        "encourage.week-viewed",
+        Action::EncourageWeekViewed,
         Subject::none("encourage"),
         &format!("sessions={} tasks={}", sessions.len(), tasks.len()),
     )
@@ -709,7 +711,7 @@ pub async fn follow_up_done(
     let (task, _) = state.store.follow_up(&user.tenant, id).await?;
     let event = audit_event(
         &user,
-        "household.follow-up-done",
+        Action::HouseholdFollowUpDone,
         Subject::household(task.household_id, task.neighbourhood_id),
         &format!("contact={id}"),
     );

@@ -6,18 +6,20 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use chrono::{Datelike, NaiveDate};
+use mtp_domain::audit::Action;
 use mtp_domain::schedule::{HolidaySource, Holidays, OwnHoliday, SchoolHoliday, school_year_of};
 use mtp_domain::{FieldError, Role};
 use mtp_store::{Changed, StoreError};
 use uuid::Uuid;
 
 use crate::AppState;
+use crate::audit::{Subject, audit_event};
 use crate::ctx::{Ctx, User};
 use crate::error::AppError;
 use crate::forms::{FormData, FormErrors, unprocessable};
 use crate::i18n::Tr;
 use crate::page::{Page, render_page};
-use crate::routes::{Subject, audit_event, parse_id, redirect_with_flash};
+use crate::routes::{parse_id, redirect_with_flash};
 
 /// Who may add and remove own dates.
 fn may_edit(user: &User) -> bool {
@@ -271,7 +273,7 @@ pub async fn add(
     }
     let event = audit_event(
         &user,
-        "school-holiday.added",
+        Action::SchoolHolidayAdded,
         Subject::none("school_holiday"),
         "",
     );
@@ -304,7 +306,7 @@ pub async fn remove(
     let id = parse_id(&id)?;
     let event = audit_event(
         &user,
-        "school-holiday.removed",
+        Action::SchoolHolidayRemoved,
         Subject::of("school_holiday", id),
         "",
     );
@@ -328,7 +330,7 @@ pub async fn restore(
     let t = Tr::new(ctx.lang);
     let event = audit_event(
         &user,
-        "school-holiday.restored",
+        Action::SchoolHolidayRestored,
         Subject::of("school_holiday", id),
         "",
     );

@@ -5,6 +5,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use chrono::Utc;
+use mtp_domain::audit::Action;
 use mtp_domain::consent::{self, ConsentMethod, ConsentRecord, Purpose};
 use mtp_domain::{
     Channel, ChildBirth, Email, FieldError, HouseholdKind, HouseholdStatus, PersonName,
@@ -18,12 +19,13 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::AppState;
+use crate::audit::{Subject, audit};
 use crate::ctx::{Ctx, User};
 use crate::error::AppError;
 use crate::forms::{FormData, FormErrors, unprocessable};
 use crate::i18n::Tr;
 use crate::page::{Page, render_page};
-use crate::routes::{Subject, audit, redirect_with_flash};
+use crate::routes::redirect_with_flash;
 
 const PAGE_SIZE: u64 = 50;
 /// Rows for children on the registration form; more can be added on the household page later.
@@ -179,7 +181,7 @@ pub async fn list(
     audit(
         &state,
         &user,
-        "households.listed",
+        Action::HouseholdsListed,
         Subject::none("household"),
         &format!("rows={}", rows.len()),
     )
@@ -537,7 +539,7 @@ pub async fn create(
             audit(
                 &state,
                 &user,
-                "household.created",
+                Action::HouseholdCreated,
                 Subject::household(id, draft.neighbourhood_id),
                 "",
             )
@@ -606,7 +608,7 @@ pub async fn edit_form(
     audit(
         &state,
         &user,
-        "household.viewed",
+        Action::HouseholdViewed,
         Subject::household(h.id, h.neighbourhood_id),
         "edit",
     )
@@ -637,7 +639,7 @@ pub async fn update(
     audit(
         &state,
         &user,
-        "household.updated",
+        Action::HouseholdUpdated,
         Subject::household(h.id, draft.neighbourhood_id),
         "",
     )
@@ -805,7 +807,7 @@ async fn load(state: &AppState, user: &User, id: Uuid) -> Result<Household, AppE
                 org_id: user.org.id,
                 actor_id: Some(user.account.id),
                 actor_role: user.role().as_str().into(),
-                action: "household.viewed".into(),
+                action: Action::HouseholdViewed,
                 object_type: "household".into(),
                 object_id: Some(id),
                 neighbourhood_id: None,
@@ -937,7 +939,7 @@ pub async fn show(
     audit(
         &state,
         &user,
-        "household.viewed",
+        Action::HouseholdViewed,
         Subject::household(h.id, h.neighbourhood_id),
         "",
     )
@@ -974,7 +976,7 @@ pub async fn change_status(
             audit(
                 &state,
                 &user,
-                "household.status-changed",
+                Action::HouseholdStatusChanged,
                 Subject::household(h.id, h.neighbourhood_id),
                 next.as_str(),
             )
@@ -1031,9 +1033,9 @@ pub async fn change_consent(
         )
         .await?;
     let action = if given {
-        "household.consent-given"
+        Action::HouseholdConsentGiven
     } else {
-        "household.consent-withdrawn"
+        Action::HouseholdConsentWithdrawn
     };
     audit(
         &state,
@@ -1073,7 +1075,7 @@ pub async fn export_page(
     audit(
         &state,
         &user,
-        "household.exported",
+        Action::HouseholdExported,
         Subject::household(h.id, h.neighbourhood_id),
         "page",
     )
@@ -1103,7 +1105,7 @@ pub async fn export_json(
     audit(
         &state,
         &user,
-        "household.exported",
+        Action::HouseholdExported,
         Subject::household(h.id, h.neighbourhood_id),
         "json",
     )
@@ -1175,7 +1177,7 @@ pub async fn erase(
         audit(
             &state,
             &user,
-            "household.erased",
+            Action::HouseholdErased,
             Subject::household(h.id, h.neighbourhood_id),
             "request",
         )
@@ -1270,7 +1272,7 @@ pub async fn merge(
     audit(
         &state,
         &user,
-        "household.merged",
+        Action::HouseholdMerged,
         Subject::household(keep.id, keep.neighbourhood_id),
         &format!("merged={}", other.id),
     )

@@ -1,6 +1,7 @@
 //! The import wizard (UI.md §3.8): choose a file → match columns → check → import.
 //! The batch lives in the database between steps, so any app server can take the next one.
 
+use mtp_domain::audit::Action;
 use std::collections::{BTreeMap, BTreeSet};
 
 use askama::Template;
@@ -14,6 +15,7 @@ use mtp_store::{ImportBatch, Neighbourhood, StoreError};
 use uuid::Uuid;
 
 use crate::AppState;
+use crate::audit::{Subject, audit};
 use crate::ctx::{Ctx, User};
 use crate::error::AppError;
 use crate::forms::{FormData, FormErrors, unprocessable};
@@ -21,7 +23,7 @@ use crate::i18n::Tr;
 use crate::import::rows::{self, Checked, FIELDS, Problem};
 use crate::import::table::{self, TableError};
 use crate::page::{Page, render_page};
-use crate::routes::{Subject, audit, redirect_with_flash};
+use crate::routes::redirect_with_flash;
 
 /// The largest file we take: far more than 20,000 rows of a family sheet.
 pub const MAX_UPLOAD: usize = 10 * 1024 * 1024;
@@ -229,7 +231,7 @@ async fn upload_file(
     audit(
         state,
         &user,
-        "import.uploaded",
+        Action::ImportUploaded,
         Subject::in_neighbourhood("import", id, nb),
         &format!("rows={}", tbl.rows.len()),
     )
@@ -671,7 +673,7 @@ async fn commit_batch(
             audit(
                 state,
                 &user,
-                "import.committed",
+                Action::ImportCommitted,
                 Subject::in_neighbourhood("import", b.id, b.neighbourhood_id),
                 &format!("households={n}"),
             )

@@ -6,18 +6,20 @@ use askama::Template as Page_;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use mtp_domain::Language;
+use mtp_domain::audit::Action;
 use mtp_domain::message::{Placeholder, Template, TemplateError, TemplatePurpose, Values};
 use mtp_store::Neighbourhood;
 use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::AppState;
+use crate::audit::{Subject, audit};
 use crate::ctx::{Ctx, User};
 use crate::error::AppError;
 use crate::forms::{FormData, FormErrors, unprocessable};
 use crate::i18n::Tr;
 use crate::page::{Page, render_page};
-use crate::routes::{Subject, audit, pick_neighbourhood, redirect_with_flash};
+use crate::routes::{pick_neighbourhood, redirect_with_flash};
 
 #[derive(Debug, Deserialize, Default)]
 pub struct MessagesQuery {
@@ -176,7 +178,7 @@ pub async fn save(
     audit(
         &state,
         &user,
-        "message-template.saved",
+        Action::MessageTemplateSaved,
         Subject::neighbourhood(nb),
         &format!("purpose={} lang={}", purpose.as_str(), lang.as_str()),
     )

@@ -11,7 +11,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{Duration, Utc};
 use mtp_domain::attendance::{AbsenceReason, SessionState};
-use mtp_domain::audit::Outcome;
+use mtp_domain::audit::Action;
 use mtp_domain::consent::latest;
 use mtp_domain::portal::{
     ContactKey, IdeaKind, IdeaTitle, LINK_REQUESTS_PER_CONTACT, LINK_REQUESTS_PER_IP, MAX_CHILDREN,
@@ -19,14 +19,13 @@ use mtp_domain::portal::{
 };
 use mtp_domain::{Email, FieldError, PhoneNumber, Purpose};
 use mtp_store::calendar::Feed;
-use mtp_store::portal::{
-    ContactChange, IdeaLine, LinkState, Offer, PortalScope, PortalVisitor, Unlock,
-};
+use mtp_store::portal::{ContactChange, IdeaLine, LinkState, Offer, PortalVisitor, Unlock};
 use mtp_store::ratelimit::{self, Slot};
-use mtp_store::{NewAuditEvent, RsvpLine, StoreError};
+use mtp_store::{RsvpLine, StoreError};
 use serde::Deserialize;
 
 use crate::AppState;
+use crate::audit::audit_parent;
 use crate::ctx::{Ctx, PORTAL_COOKIE, set_cookie};
 use crate::error::AppError;
 use crate::forms::{FormData, FormErrors, unprocessable};
@@ -38,24 +37,6 @@ use crate::routes::{parse_id, redirect_with_flash, with_cookie};
 const COOKIE_DAYS: i64 = 400;
 /// How far ahead "what is coming" looks.
 const AHEAD_WEEKS: i64 = 8;
-
-/// An audit entry for something a parent did: no account, the household as actor and object.
-async fn audit(state: &AppState, scope: &PortalScope, action: &str, detail: &str) {
-    let event = NewAuditEvent {
-        org_id: scope.org_id(),
-        actor_id: None,
-        actor_role: "parent".into(),
-        action: action.into(),
-        object_type: "household".into(),
-        object_id: Some(scope.household_id()),
-        neighbourhood_id: Some(scope.neighbourhood_id()),
-        outcome: Outcome::Allowed,
-        detail: detail.into(),
-    };
-    if let Err(e) = state.store.audit(event).await {
-        tracing::error!(error = %e, action, "could not write audit event");
-    }
-}
 
 /// One session as a card: every text worked out here, so the template only places it.
 pub struct OfferView {
@@ -296,7 +277,7 @@ pub async fn link_sign_in(
             if let Some(old) = &ctx.portal_token {
                 state.store.end_portal_session(old).await?;
             }
-            audit(&state, &scope, "portal.sign-in", "").await;
+            audit_parent(&state, &scope, Action::PortalSignIn, "").await;
             let res = redirect_with_flash(&state, "/portal", "flash-portal-welcome", "");
             Ok(with_cookie(
                 res,
@@ -325,7 +306,7 @@ pub async fn logout(State(state): State<AppState>, ctx: Ctx) -> Result<Response,
     if let Some(token) = &ctx.portal_token {
         state.store.end_portal_session(token).await?;
         if let Some(v) = &ctx.parent {
-            audit(&state, &v.scope, "portal.sign-out", "").await;
+            audit_parent(&state, &v.scope, Action::PortalSignOut, "").await;
         }
     }
     let res = redirect_with_flash(&state, "/portal/login", "flash-portal-signed-out", "");
@@ -368,7 +349,7 @@ pub async fn unlock(
     match outcome {
         Unlock::Open => Ok(Redirect::to("/portal").into_response()),
         Unlock::Wrong { left } => {
-            audit(&state, &v.scope, "portal.pin-wrong", "").await;
+            audit_parent(&state, &v.scope, Action::PortalPinWrong, "").await;
             errors.add("pin", t.get1("portal-pin-wrong", "count", left));
             Ok(unprocessable(render_page(&UnlockPage {
                 p: Page::new(&ctx, "portal-unlock-title").with_errors(errors),
@@ -378,7 +359,7 @@ pub async fn unlock(
             // Only the try that ended the session is audited; tries sent alongside it find
             // the session ended.
             if outcome == Unlock::LockedOut {
-                audit(&state, &v.scope, "portal.pin-locked-out", "").await;
+                audit_parent(&state, &v.scope, Action::PortalPinLockedOut, "").await;
             }
             let res = redirect_with_flash(&state, "/portal/login", "flash-portal-pin-locked", "");
             Ok(with_cookie(
@@ -470,7 +451,7 @@ pub async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
                 .map(|p| mtp_domain::message::whatsapp_link(p, ""))
                 .unwrap_or_default(),
         });
-    audit(&state, &v.scope, "portal.home-viewed", "").await;
+    audit_parent(&state, &v.scope, Action::PortalHomeViewed, "").await;
     Ok(render_page(&HomePage {
         contact,
         hello: t.get1("portal-hello", "name", &v.first_name),
@@ -628,7 +609,7 @@ pub async fn answer(
         if coming { "coming" } else { "not-coming" },
         line.children
     );
-    audit(&state, &v.scope, "portal.answer", &detail).await;
+    audit_parent(&state, &v.scope, Action::PortalAnswer, &detail).await;
     let flash = if coming {
         "flash-portal-coming"
     } else {
@@ -687,7 +668,7 @@ pub async fn calendar_address(
 ) -> Result<Response, AppError> {
     let v = ctx.parent()?.clone();
     let token = state.store.portal_calendar_feed(&v.scope).await?;
-    audit(&state, &v.scope, "portal.calendar-address", "").await;
+    audit_parent(&state, &v.scope, Action::PortalCalendarAddress, "").await;
     let https_url = format!("{}/calendar/{token}.ics", state.cfg.public_url);
     let webcal_url =
         https_url
@@ -779,7 +760,7 @@ pub async fn add_idea(
         ));
     };
     state.store.add_idea(&v.scope, kind, &title).await?;
-    audit(&state, &v.scope, "portal.idea-added", kind.as_str()).await;
+    audit_parent(&state, &v.scope, Action::PortalIdeaAdded, kind.as_str()).await;
     Ok(redirect_with_flash(
         &state,
         "/portal/ideas",
@@ -796,13 +777,13 @@ pub async fn vote(
     let v = ctx.parent()?.clone();
     let idea_id = parse_id(&id)?;
     let now_voting = state.store.toggle_idea_vote(&v.scope, idea_id).await?;
-    audit(
+    audit_parent(
         &state,
         &v.scope,
         if now_voting {
-            "portal.idea-vote"
+            Action::PortalIdeaVote
         } else {
-            "portal.idea-unvote"
+            Action::PortalIdeaUnvote
         },
         "",
     )
@@ -823,7 +804,7 @@ pub async fn consents(State(state): State<AppState>, ctx: Ctx) -> Result<Respons
     let v = ctx.parent()?.clone();
     let t = Tr::new(ctx.lang);
     let records = state.store.portal_consents(&v.scope).await?;
-    audit(&state, &v.scope, "portal.consents-viewed", "").await;
+    audit_parent(&state, &v.scope, Action::PortalConsentsViewed, "").await;
     Ok(render_page(&ConsentsPage {
         p: Page::new(&ctx, "portal-consents-title"),
         consents: consent_views(&t, &records),
@@ -956,11 +937,11 @@ pub async fn consent_confirm(
         .portal_set_consent(&v.scope, purpose, given)
         .await?;
     let action = if given {
-        "portal.consent-given"
+        Action::PortalConsentGiven
     } else {
-        "portal.consent-withdrawn"
+        Action::PortalConsentWithdrawn
     };
-    audit(&state, &v.scope, action, purpose.as_str()).await;
+    audit_parent(&state, &v.scope, action, purpose.as_str()).await;
     Ok(Redirect::to(&format!("/portal/consents/{}/done", purpose.as_str())).into_response())
 }
 
@@ -1032,7 +1013,7 @@ pub async fn data(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
     let t = Tr::new(ctx.lang);
     let h = state.store.portal_household(&v.scope).await?;
     let visits = state.store.portal_visits(&v.scope).await?;
-    audit(&state, &v.scope, "portal.data-viewed", "").await;
+    audit_parent(&state, &v.scope, Action::PortalDataViewed, "").await;
     Ok(render_page(&DataPage {
         p: Page::new(&ctx, "portal-data-title"),
         parents: parent_views(&t, &h),
@@ -1062,7 +1043,7 @@ pub async fn data(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
 pub async fn download(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
     let v = ctx.parent()?.clone();
     let export = state.store.portal_export(&v.scope).await?;
-    audit(&state, &v.scope, "portal.data-downloaded", "").await;
+    audit_parent(&state, &v.scope, Action::PortalDataDownloaded, "").await;
     let body = serde_json::to_string_pretty(&export).map_err(|_| AppError::Internal)?;
     Ok((
         [
@@ -1140,7 +1121,7 @@ pub async fn contact_save(
     for c in &changes {
         state.store.portal_update_contact(&v.scope, c).await?;
     }
-    audit(&state, &v.scope, "portal.contact-changed", "").await;
+    audit_parent(&state, &v.scope, Action::PortalContactChanged, "").await;
     Ok(redirect_with_flash(
         &state,
         "/portal/data",
@@ -1167,7 +1148,7 @@ pub async fn erase_form(State(state): State<AppState>, ctx: Ctx) -> Result<Respo
 pub async fn erase_request(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
     let v = ctx.parent()?.clone();
     state.store.portal_request_erasure(&v.scope).await?;
-    audit(&state, &v.scope, "portal.erasure-requested", "").await;
+    audit_parent(&state, &v.scope, Action::PortalErasureRequested, "").await;
     Ok(Redirect::to("/portal/data/erase").into_response())
 }
 
@@ -1196,7 +1177,7 @@ pub async fn pin_save(
     let t = Tr::new(ctx.lang);
     if f.get("remove") == "yes" {
         state.store.set_portal_pin(&token, None).await?;
-        audit(&state, &v.scope, "portal.pin-removed", "").await;
+        audit_parent(&state, &v.scope, Action::PortalPinRemoved, "").await;
         return Ok(redirect_with_flash(
             &state,
             "/portal/data",
@@ -1212,7 +1193,7 @@ pub async fn pin_save(
         })));
     };
     state.store.set_portal_pin(&token, Some(&pin)).await?;
-    audit(&state, &v.scope, "portal.pin-set", "").await;
+    audit_parent(&state, &v.scope, Action::PortalPinSet, "").await;
     Ok(redirect_with_flash(
         &state,
         "/portal/data",

@@ -4,6 +4,7 @@
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Response;
+use mtp_domain::audit::Action;
 use mtp_domain::message::{sms_link, whatsapp_link};
 use mtp_domain::portal::RequestKind;
 use mtp_store::portal::ParentRequest;
@@ -11,12 +12,13 @@ use mtp_store::{Household, StoreError};
 use uuid::Uuid;
 
 use crate::AppState;
+use crate::audit::{Subject, audit};
 use crate::ctx::Ctx;
 use crate::error::AppError;
 use crate::forms::FormData;
 use crate::i18n::Tr;
 use crate::page::{Page, render_page};
-use crate::routes::{Subject, audit, parse_id, redirect_with_flash, safe_next};
+use crate::routes::{parse_id, redirect_with_flash, safe_next};
 
 /// A parent's open request, as a line for the worker.
 pub struct RequestView {
@@ -117,7 +119,7 @@ pub async fn make_link(
     audit(
         &state,
         &user,
-        "household.portal-link",
+        Action::HouseholdPortalLink,
         Subject::household(h.id, h.neighbourhood_id),
         channel,
     )
@@ -197,7 +199,7 @@ pub async fn end_access(
     audit(
         &state,
         &user,
-        "household.portal-ended",
+        Action::HouseholdPortalEnded,
         Subject::household(h.id, h.neighbourhood_id),
         &format!("phones={phones} links={links}"),
     )
@@ -225,7 +227,7 @@ pub async fn finish_request(
     audit(
         &state,
         &user,
-        "household.parent-request-done",
+        Action::HouseholdParentRequestDone,
         Subject::household(r.household_id, r.neighbourhood_id),
         r.kind.as_str(),
     )
@@ -253,7 +255,7 @@ pub async fn hide_idea(
     audit(
         &state,
         &user,
-        "idea.hidden",
+        Action::IdeaHidden,
         Subject::in_neighbourhood("idea", idea_id, nb),
         "",
     )

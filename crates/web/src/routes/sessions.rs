@@ -4,6 +4,7 @@
 //! Hosts are volunteers: they reach the programme and the check-in page of sessions from today
 //! on in their own neighbourhoods, and see first names only.
 
+use mtp_domain::audit::Action;
 use std::collections::BTreeMap;
 
 use askama::Template;
@@ -24,13 +25,14 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use crate::AppState;
+use crate::audit::{Subject, audit};
 use crate::ctx::{Ctx, User};
 use crate::error::AppError;
 use crate::forms::{FormData, FormErrors, unprocessable};
 use crate::i18n::Tr;
 use crate::page::{Page, render_page};
 use crate::routes::activities::{SessionRow, kind_key, parse_minutes, parse_times, session_row};
-use crate::routes::{Subject, audit, parse_id, redirect_with_flash};
+use crate::routes::{parse_id, redirect_with_flash};
 
 /// How far the programme looks back (to fill in attendance afterwards) and ahead.
 const PROGRAMME_BACK_DAYS: i64 = 7;
@@ -392,7 +394,14 @@ pub async fn show(
 ) -> Result<Response, AppError> {
     let user = ctx.user()?.clone();
     let s = load(&state, &user, &id).await?;
-    audit(&state, &user, "session.viewed", session_subject(&s), "").await;
+    audit(
+        &state,
+        &user,
+        Action::SessionViewed,
+        session_subject(&s),
+        "",
+    )
+    .await;
     session_page(&state, &ctx, &s, move_defaults(&s), FormErrors::default()).await
 }
 
@@ -447,7 +456,14 @@ pub async fn plan(
             &note,
         )
         .await?;
-    audit(&state, &user, "session.planned", session_subject(&s), "").await;
+    audit(
+        &state,
+        &user,
+        Action::SessionPlanned,
+        session_subject(&s),
+        "",
+    )
+    .await;
     Ok(redirect_with_flash(
         &state,
         &format!("/sessions/{}", s.id),
@@ -478,7 +494,7 @@ pub async fn set_state(
     audit(
         &state,
         &user,
-        "session.state-changed",
+        Action::SessionStateChanged,
         session_subject(&s),
         next.as_str(),
     )
@@ -506,7 +522,7 @@ pub async fn move_session(
             .await
         {
             Ok(()) => {
-                audit(&state, &user, "session.moved", session_subject(&s), "").await;
+                audit(&state, &user, Action::SessionMoved, session_subject(&s), "").await;
                 return Ok(redirect_with_flash(
                     &state,
                     &format!("/sessions/{}", s.id),
@@ -553,7 +569,7 @@ pub async fn staff(
     audit(
         &state,
         &user,
-        "session.rota-changed",
+        Action::SessionRotaChanged,
         session_subject(&s),
         "",
     )
@@ -584,7 +600,7 @@ pub async fn reply(
         audit(
             &state,
             &user,
-            "session.rota-replied",
+            Action::SessionRotaReplied,
             session_subject(&s),
             reply.as_str(),
         )
@@ -697,9 +713,9 @@ pub(crate) fn parse_checkin(
 
 /// The audit entry of a tap; the store fills in the session's neighbourhood when it writes it.
 fn checkin_event(user: &User, c: &Checkin) -> NewAuditEvent {
-    crate::routes::audit_event(
+    crate::audit::audit_event(
         user,
-        "attendance.recorded",
+        Action::AttendanceRecorded,
         Subject {
             object_type: "household",
             object_id: Some(c.household_id),
@@ -894,7 +910,7 @@ pub async fn checkin_page(
     audit(
         &state,
         &user,
-        "session.checkin-viewed",
+        Action::SessionCheckinViewed,
         session_subject(&s),
         "",
     )
@@ -1093,9 +1109,9 @@ pub async fn walk_in(
         key
     };
     // The store puts the new household's id in the entry.
-    let event = crate::routes::audit_event(
+    let event = crate::audit::audit_event(
         &user,
-        "household.walked-in",
+        Action::HouseholdWalkedIn,
         Subject::in_neighbourhood("household", Uuid::nil(), s.neighbourhood_id),
         &format!("session={} status=present", s.id),
     );
@@ -1195,7 +1211,7 @@ pub async fn rsvp(
             audit(
                 &state,
                 &user,
-                "rsvp.recorded",
+                Action::RsvpRecorded,
                 Subject::household(household, s.neighbourhood_id),
                 if coming { "coming" } else { "not-coming" },
             )
