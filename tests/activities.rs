@@ -1433,7 +1433,7 @@ pub(crate) async fn family_in(
         data_consent: mtp_domain::ConsentMethod::Verbal,
     };
     app.store
-        .create_household(t, None, &draft)
+        .create_household(t, None, &draft, None)
         .await
         .unwrap_or_else(|e| panic!("{e}"))
 }

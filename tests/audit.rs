@@ -152,6 +152,7 @@ async fn haven_worker(app: &TestApp) -> Login {
             account.id,
             &mtp_domain::NewPassword::parse(password).unwrap_or_else(|_| panic!()),
             false,
+            None,
         )
         .await
         .unwrap_or_else(|e| panic!("{e}"));

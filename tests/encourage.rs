@@ -425,6 +425,7 @@ async fn the_chat_group_asks_consent_and_a_family_that_leaves_needs_a_word(app: 
             mtp_domain::Purpose::ChatGroup,
             false,
             mtp_domain::ConsentMethod::Verbal,
+            None,
         )
         .await
         .unwrap_or_else(|e| panic!("{e}"));

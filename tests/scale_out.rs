@@ -328,6 +328,7 @@ async fn two_servers_share_one_postgresql() {
                 children: vec![],
                 data_consent: ConsentMethod::Verbal,
             },
+            None,
         )
         .await
         .unwrap_or_else(|e| panic!("household: {e}"));
@@ -344,6 +345,7 @@ async fn two_servers_share_one_postgresql() {
                 children: 1,
                 childcare: false,
             },
+            None,
         )
         .await
         .unwrap_or_else(|e| panic!("rsvp: {e}"));

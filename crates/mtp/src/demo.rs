@@ -70,7 +70,7 @@ async fn neighbourhood(
         .map_err(|e| anyhow::anyhow!("demo CBS code: {e}"))?
         .flatten();
     Ok(store
-        .create_neighbourhood(org_id, &name(nb_name)?, code.as_ref())
+        .create_neighbourhood(org_id, &name(nb_name)?, code.as_ref(), None)
         .await?)
 }
 
@@ -95,7 +95,7 @@ async fn account(
         must_change_password: false,
         neighbourhoods: nbs.to_vec(),
     };
-    match store.create_account(&new).await {
+    match store.create_account(&new, None).await {
         Ok(_) => {}
         Err(StoreError::Duplicate(_)) => {
             let existing = store
@@ -103,10 +103,10 @@ async fn account(
                 .await?
                 .ok_or_else(|| anyhow::anyhow!("demo account {email} vanished"))?;
             store
-                .set_password(existing.org_id, existing.id, &password, false)
+                .set_password(existing.org_id, existing.id, &password, false, None)
                 .await?;
             store
-                .set_disabled(existing.org_id, existing.id, false)
+                .set_disabled(existing.org_id, existing.id, false, None)
                 .await?;
         }
         Err(e) => return Err(e.into()),
@@ -269,7 +269,7 @@ async fn portal(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<()> 
         .collect();
     let mut scopes = Vec::new();
     for id in &active {
-        let token = store.create_portal_link(&tenant, None, *id).await?;
+        let token = store.create_portal_link(&tenant, None, *id, None).await?;
         if let Ok((_, scope)) = store.use_portal_link(&token).await? {
             scopes.push(scope);
         }
@@ -294,10 +294,10 @@ async fn portal(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<()> 
             continue;
         };
         let title = IdeaTitle::parse(title).map_err(|e| anyhow::anyhow!("demo idea: {e}"))?;
-        let id = store.add_idea(scope, kind, &title).await?;
+        let id = store.add_idea(scope, kind, &title, None).await?;
         for v in voters {
             if let Some(voter) = scopes.get(*v) {
-                store.toggle_idea_vote(voter, id).await?;
+                store.toggle_idea_vote(voter, id, None).await?;
             }
         }
     }
@@ -335,7 +335,7 @@ pub async fn parent_link(store: &Store) -> anyhow::Result<Option<(String, String
     else {
         return Ok(None);
     };
-    let token = store.create_portal_link(&tenant, None, h.id).await?;
+    let token = store.create_portal_link(&tenant, None, h.id, None).await?;
     let name = h.first_names.first().cloned().unwrap_or_default();
     Ok(Some((name, format!("/portal/link/{token}"))))
 }
@@ -502,11 +502,11 @@ async fn households(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<
                 ConsentMethod::Paper
             },
         };
-        let id = store.create_household(&tenant, None, &draft).await?;
+        let id = store.create_household(&tenant, None, &draft, None).await?;
         // 4 stay "contacted"; the rest became active, and some went quiet or left since.
         if i % 10 != 3 {
             store
-                .set_household_status(&tenant, None, id, HouseholdStatus::Active, None)
+                .set_household_status(&tenant, None, id, HouseholdStatus::Active, None, None)
                 .await?;
         }
         if i % 8 == 5 {
@@ -517,6 +517,7 @@ async fn households(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<
                     id,
                     HouseholdStatus::Quiet,
                     Some("werkt nu overdag".into()),
+                    None,
                 )
                 .await?;
         }
@@ -528,6 +529,7 @@ async fn households(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<
                     id,
                     HouseholdStatus::Left,
                     Some("verhuisd".into()),
+                    None,
                 )
                 .await?;
         }
@@ -540,6 +542,7 @@ async fn households(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<
                     Purpose::ChatGroup,
                     true,
                     ConsentMethod::Verbal,
+                    None,
                 )
                 .await?;
         }
@@ -552,6 +555,7 @@ async fn households(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<
                     Purpose::Photos,
                     true,
                     ConsentMethod::Paper,
+                    None,
                 )
                 .await?;
         }
@@ -564,6 +568,7 @@ async fn households(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<
                     Purpose::Photos,
                     false,
                     ConsentMethod::Verbal,
+                    None,
                 )
                 .await?;
         }
@@ -576,6 +581,7 @@ async fn households(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<
                     Purpose::Research,
                     true,
                     ConsentMethod::Paper,
+                    None,
                 )
                 .await?;
         }
@@ -903,7 +909,7 @@ async fn activities(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<
     store.load_attendance(org_id, &rows).await?;
     if let Some(id) = not_held {
         store
-            .set_session_state(&tenant, id, SessionState::NotHeld)
+            .set_session_state(&tenant, id, SessionState::NotHeld, None)
             .await?;
     }
 
@@ -959,7 +965,7 @@ async fn activities(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<
                 .await?;
         }
         store
-            .set_session_state(&tenant, s.id, SessionState::Held)
+            .set_session_state(&tenant, s.id, SessionState::Held, None)
             .await?;
     }
 
@@ -1003,11 +1009,13 @@ async fn activities(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<
                 3 => HostReply::Asked,
                 _ => HostReply::Confirmed,
             };
-            store.set_session_staff(&tenant, s.id, host, reply).await?;
+            store
+                .set_session_staff(&tenant, s.id, host, reply, None)
+                .await?;
         }
         if let Some(worker) = worker {
             store
-                .set_session_staff(&tenant, s.id, worker, HostReply::Confirmed)
+                .set_session_staff(&tenant, s.id, worker, HostReply::Confirmed, None)
                 .await?;
         }
     }
@@ -1055,7 +1063,7 @@ async fn activities(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<
     // The sixth coming week is the school trip: cancelled, so calendars show it struck out.
     if let Some(s) = sessions.iter().filter(|s| s.starts_at > now).nth(5) {
         store
-            .set_session_state(&tenant, s.id, SessionState::Cancelled)
+            .set_session_state(&tenant, s.id, SessionState::Cancelled, None)
             .await?;
     }
     Ok(())

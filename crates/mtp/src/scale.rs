@@ -108,7 +108,9 @@ pub async fn programme(
     for n in existing.len()..neighbourhoods {
         let name =
             PlaceName::parse(&format!("Wijk {:04}", n + 1)).map_err(|e| anyhow::anyhow!("{e}"))?;
-        let nb = store.create_neighbourhood(org.id, &name, None).await?;
+        let nb = store
+            .create_neighbourhood(org.id, &name, None, None)
+            .await?;
         let activity = store
             .create_activity(
                 &tenant,
@@ -301,7 +303,9 @@ pub async fn national(store: &Store, shape: Shape) -> anyhow::Result<National> {
         for n in 0..shape.per_org {
             let nb_name = PlaceName::parse(&format!("Wijk {:02}-{:02}", o + 1, n + 1))
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
-            let nb = store.create_neighbourhood(org_id, &nb_name, None).await?;
+            let nb = store
+                .create_neighbourhood(org_id, &nb_name, None, None)
+                .await?;
             tenant.neighbourhoods = vec![];
             let activity = store
                 .create_activity(

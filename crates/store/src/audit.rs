@@ -161,6 +161,33 @@ pub(crate) async fn append_audit_many<C: ConnectionTrait>(
     Ok(None)
 }
 
+/// Append one event inside the caller's transaction, making the organisation's chain head
+/// first when it has none yet, so a change and its audit entry commit together. A head made
+/// here by two servers at once is one head: the second insert waits for the first and then
+/// does nothing.
+pub(crate) async fn append_audit_in<C: ConnectionTrait>(txn: &C, e: NewAuditEvent) -> Result<()> {
+    let org_id = e.org_id;
+    let Some(e) = append_audit(txn, e).await? else {
+        return Ok(());
+    };
+    insert_head(txn, org_id).await?;
+    match append_audit(txn, e).await? {
+        None => Ok(()),
+        Some(_) => Err(crate::StoreError::NotFound),
+    }
+}
+
+/// Append the event, if there is one, as [`append_audit_in`].
+pub(crate) async fn append_audit_opt<C: ConnectionTrait>(
+    txn: &C,
+    e: Option<NewAuditEvent>,
+) -> Result<()> {
+    match e {
+        Some(e) => append_audit_in(txn, e).await,
+        None => Ok(()),
+    }
+}
+
 async fn insert_head<C: ConnectionTrait>(db: &C, org_id: Uuid) -> Result<()> {
     audit_head::Entity::insert(audit_head::ActiveModel {
         org_id: Set(org_id),

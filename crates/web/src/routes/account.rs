@@ -8,7 +8,7 @@ use mtp_domain::audit::Action;
 use totp_rs::{Builder, Secret, Totp};
 
 use crate::AppState;
-use crate::audit::{Subject, audit};
+use crate::audit::{Subject, audit, audit_event};
 use crate::ctx::Ctx;
 use crate::error::AppError;
 use crate::forms::{FormData, FormErrors, unprocessable};
@@ -92,16 +92,19 @@ pub async fn password_submit(
     };
     state
         .store
-        .set_password(user.org.id, user.account.id, &new, false)
+        .set_password(
+            user.org.id,
+            user.account.id,
+            &new,
+            false,
+            Some(audit_event(
+                &user,
+                Action::AccountPasswordChanged,
+                Subject::account(user.account.id),
+                "",
+            )),
+        )
         .await?;
-    audit(
-        &state,
-        &user,
-        Action::AccountPasswordChanged,
-        Subject::account(user.account.id),
-        "",
-    )
-    .await;
     // Changing the password ended every session, this one too: sign in with the new one.
     Ok(redirect_with_flash(
         &state,
@@ -149,7 +152,7 @@ async fn two_factor_page(
             let s = Secret::generate().to_base32();
             state
                 .store
-                .set_totp(user.org.id, user.account.id, Some(s.clone()), false)
+                .set_totp(user.org.id, user.account.id, Some(s.clone()), false, None)
                 .await?;
             s
         }
@@ -214,21 +217,24 @@ pub async fn two_factor_submit(
         (Some(_), Some(secret), Some(step)) => {
             state
                 .store
-                .set_totp(user.org.id, user.account.id, Some(secret), true)
+                .set_totp(
+                    user.org.id,
+                    user.account.id,
+                    Some(secret),
+                    true,
+                    Some(audit_event(
+                        &user,
+                        Action::AccountTwoFactorOn,
+                        Subject::account(user.account.id),
+                        "",
+                    )),
+                )
                 .await?;
             // The code that switched it on cannot sign in a second time.
             state
                 .store
                 .use_totp_step(user.org.id, user.account.id, step)
                 .await?;
-            audit(
-                &state,
-                &user,
-                Action::AccountTwoFactorOn,
-                Subject::account(user.account.id),
-                "",
-            )
-            .await;
             Ok(redirect_with_flash(&state, "/", "flash-two-factor-on", ""))
         }
         (Some(_), _, _) => {
@@ -268,16 +274,19 @@ pub async fn two_factor_off(
     }
     state
         .store
-        .set_totp(user.org.id, user.account.id, None, false)
+        .set_totp(
+            user.org.id,
+            user.account.id,
+            None,
+            false,
+            Some(audit_event(
+                &user,
+                Action::AccountTwoFactorOff,
+                Subject::account(user.account.id),
+                "",
+            )),
+        )
         .await?;
-    audit(
-        &state,
-        &user,
-        Action::AccountTwoFactorOff,
-        Subject::account(user.account.id),
-        "",
-    )
-    .await;
     Ok(redirect_with_flash(&state, "/", "flash-two-factor-off", ""))
 }
 

@@ -15,7 +15,7 @@ use mtp_domain::ical::{self, CalEvent};
 use mtp_store::calendar::Feed;
 
 use crate::AppState;
-use crate::audit::{Subject, audit};
+use crate::audit::{Subject, audit_event};
 use crate::ctx::Ctx;
 use crate::error::AppError;
 use crate::page::{Page, render_page};
@@ -102,15 +102,16 @@ pub async fn renew(
             "",
         ));
     }
-    let token = state.store.renew_calendar_feed(&user.tenant, h.id).await?;
-    audit(
-        &state,
+    let event = audit_event(
         &user,
         Action::HouseholdCalendarRenewed,
         Subject::household(h.id, h.neighbourhood_id),
         "",
-    )
-    .await;
+    );
+    let token = state
+        .store
+        .renew_calendar_feed(&user.tenant, h.id, event)
+        .await?;
     let p = Page::new(&ctx, "calendar-address-title");
     Ok(render_page(&AddressPage {
         household_id: h.id.to_string(),
@@ -127,15 +128,16 @@ pub async fn revoke(
 ) -> Result<Response, AppError> {
     let user = ctx.user()?.clone();
     let h = state.store.household(&user.tenant, parse_id(&id)?).await?;
-    state.store.revoke_calendar_feed(&user.tenant, h.id).await?;
-    audit(
-        &state,
+    let event = audit_event(
         &user,
         Action::HouseholdCalendarRevoked,
         Subject::household(h.id, h.neighbourhood_id),
         "",
-    )
-    .await;
+    );
+    state
+        .store
+        .revoke_calendar_feed(&user.tenant, h.id, event)
+        .await?;
     Ok(redirect_with_flash(
         &state,
         &format!("/households/{}", h.id),

@@ -19,7 +19,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::AppState;
-use crate::audit::{Subject, audit};
+use crate::audit::{Subject, audit, audit_event};
 use crate::ctx::{Ctx, User};
 use crate::error::AppError;
 use crate::forms::{FormData, FormErrors, unprocessable};
@@ -530,20 +530,19 @@ pub async fn create(
     let Some(draft) = draft else {
         return Ok(unprocessable(new_page(&state, &ctx, f, e).await?));
     };
+    // The store puts the new household's id in the entry.
+    let event = audit_event(
+        &user,
+        Action::HouseholdCreated,
+        Subject::household(Uuid::nil(), draft.neighbourhood_id),
+        "",
+    );
     match state
         .store
-        .create_household(&user.tenant, Some(user.account.id), &draft)
+        .create_household(&user.tenant, Some(user.account.id), &draft, Some(event))
         .await
     {
         Ok(id) => {
-            audit(
-                &state,
-                &user,
-                Action::HouseholdCreated,
-                Subject::household(id, draft.neighbourhood_id),
-                "",
-            )
-            .await;
             let name = draft.parents[0].first_name.as_str().to_string();
             Ok(redirect_with_flash(
                 &state,
@@ -632,18 +631,16 @@ pub async fn update(
             form_page(&state, &ctx, f, e, Some(h.id)).await?,
         ));
     };
-    state
-        .store
-        .update_household(&user.tenant, Some(user.account.id), h.id, &draft)
-        .await?;
-    audit(
-        &state,
+    let event = audit_event(
         &user,
         Action::HouseholdUpdated,
         Subject::household(h.id, draft.neighbourhood_id),
         "",
-    )
-    .await;
+    );
+    state
+        .store
+        .update_household(&user.tenant, Some(user.account.id), h.id, &draft, event)
+        .await?;
     Ok(redirect_with_flash(
         &state,
         &format!("/households/{}", h.id),
@@ -970,17 +967,15 @@ pub async fn change_status(
                 h.id,
                 next,
                 Some(reason).filter(|r| !r.is_empty()),
+                Some(audit_event(
+                    &user,
+                    Action::HouseholdStatusChanged,
+                    Subject::household(h.id, h.neighbourhood_id),
+                    next.as_str(),
+                )),
             )
             .await?
         {
-            audit(
-                &state,
-                &user,
-                Action::HouseholdStatusChanged,
-                Subject::household(h.id, h.neighbourhood_id),
-                next.as_str(),
-            )
-            .await;
             return Ok(redirect_with_flash(
                 &state,
                 &format!("/households/{}", h.id),
@@ -1021,6 +1016,17 @@ pub async fn change_consent(
         }
         return Ok(unprocessable(household_page(&state, &ctx, h, e).await?));
     };
+    let action = if given {
+        Action::HouseholdConsentGiven
+    } else {
+        Action::HouseholdConsentWithdrawn
+    };
+    let event = audit_event(
+        &user,
+        action,
+        Subject::household(h.id, h.neighbourhood_id),
+        purpose.as_str(),
+    );
     state
         .store
         .record_consent(
@@ -1030,21 +1036,9 @@ pub async fn change_consent(
             purpose,
             given,
             method,
+            Some(event),
         )
         .await?;
-    let action = if given {
-        Action::HouseholdConsentGiven
-    } else {
-        Action::HouseholdConsentWithdrawn
-    };
-    audit(
-        &state,
-        &user,
-        action,
-        Subject::household(h.id, h.neighbourhood_id),
-        purpose.as_str(),
-    )
-    .await;
     Ok(redirect_with_flash(
         &state,
         &format!("/households/{}", h.id),
@@ -1169,20 +1163,16 @@ pub async fn erase(
 ) -> Result<Response, AppError> {
     let user = ctx.user()?.clone();
     let h = load(&state, &user, parse_household_id(&id)?).await?;
-    if state
+    let event = audit_event(
+        &user,
+        Action::HouseholdErased,
+        Subject::household(h.id, h.neighbourhood_id),
+        "request",
+    );
+    state
         .store
-        .erase_household(&user.tenant, Some(user.account.id), h.id)
-        .await?
-    {
-        audit(
-            &state,
-            &user,
-            Action::HouseholdErased,
-            Subject::household(h.id, h.neighbourhood_id),
-            "request",
-        )
-        .await;
-    }
+        .erase_household(&user.tenant, Some(user.account.id), h.id, event)
+        .await?;
     Ok(redirect_with_flash(
         &state,
         "/households",
@@ -1265,18 +1255,22 @@ pub async fn merge(
     if let Some(res) = gone(&keep, &other) {
         return Ok(res);
     }
-    state
-        .store
-        .merge_households(&user.tenant, Some(user.account.id), keep.id, other.id)
-        .await?;
-    audit(
-        &state,
+    let event = audit_event(
         &user,
         Action::HouseholdMerged,
         Subject::household(keep.id, keep.neighbourhood_id),
         &format!("merged={}", other.id),
-    )
-    .await;
+    );
+    state
+        .store
+        .merge_households(
+            &user.tenant,
+            Some(user.account.id),
+            keep.id,
+            other.id,
+            event,
+        )
+        .await?;
     Ok(redirect_with_flash(
         &state,
         &format!("/households/{}", keep.id),

@@ -25,7 +25,7 @@ use mtp_store::{RsvpLine, StoreError};
 use serde::Deserialize;
 
 use crate::AppState;
-use crate::audit::audit_parent;
+use crate::audit::{audit_parent, parent_event};
 use crate::ctx::{Ctx, PORTAL_COOKIE, set_cookie};
 use crate::error::AppError;
 use crate::forms::{FormData, FormErrors, unprocessable};
@@ -590,7 +590,17 @@ pub async fn answer(
         children: if coming { children } else { 0 },
         childcare: coming && o.childcare && f.get("childcare") == "yes",
     };
-    match state.store.portal_answer(&v.scope, session_id, &line).await {
+    let detail = format!(
+        "{}:{}",
+        if coming { "coming" } else { "not-coming" },
+        line.children
+    );
+    let event = parent_event(&v.scope, Action::PortalAnswer, &detail);
+    match state
+        .store
+        .portal_answer(&v.scope, session_id, &line, event)
+        .await
+    {
         Ok(_) => {}
         Err(StoreError::Refused(key)) => {
             errors.add("answer", t.get(key));
@@ -604,12 +614,6 @@ pub async fn answer(
         }
         Err(e) => return Err(e.into()),
     }
-    let detail = format!(
-        "{}:{}",
-        if coming { "coming" } else { "not-coming" },
-        line.children
-    );
-    audit_parent(&state, &v.scope, Action::PortalAnswer, &detail).await;
     let flash = if coming {
         "flash-portal-coming"
     } else {
@@ -667,8 +671,8 @@ pub async fn calendar_address(
     ctx: Ctx,
 ) -> Result<Response, AppError> {
     let v = ctx.parent()?.clone();
-    let token = state.store.portal_calendar_feed(&v.scope).await?;
-    audit_parent(&state, &v.scope, Action::PortalCalendarAddress, "").await;
+    let event = parent_event(&v.scope, Action::PortalCalendarAddress, "");
+    let token = state.store.portal_calendar_feed(&v.scope, event).await?;
     let https_url = format!("{}/calendar/{token}.ics", state.cfg.public_url);
     let webcal_url =
         https_url
@@ -759,8 +763,11 @@ pub async fn add_idea(
             ideas_page(&state, &ctx, &v, errors, f.get("kind"), f.get("idea")).await?,
         ));
     };
-    state.store.add_idea(&v.scope, kind, &title).await?;
-    audit_parent(&state, &v.scope, Action::PortalIdeaAdded, kind.as_str()).await;
+    let event = parent_event(&v.scope, Action::PortalIdeaAdded, kind.as_str());
+    state
+        .store
+        .add_idea(&v.scope, kind, &title, Some(event))
+        .await?;
     Ok(redirect_with_flash(
         &state,
         "/portal/ideas",
@@ -776,18 +783,18 @@ pub async fn vote(
 ) -> Result<Response, AppError> {
     let v = ctx.parent()?.clone();
     let idea_id = parse_id(&id)?;
-    let now_voting = state.store.toggle_idea_vote(&v.scope, idea_id).await?;
-    audit_parent(
-        &state,
-        &v.scope,
-        if now_voting {
+    let event = |now_voting: bool| {
+        let action = if now_voting {
             Action::PortalIdeaVote
         } else {
             Action::PortalIdeaUnvote
-        },
-        "",
-    )
-    .await;
+        };
+        parent_event(&v.scope, action, "")
+    };
+    state
+        .store
+        .toggle_idea_vote(&v.scope, idea_id, Some(&event))
+        .await?;
     Ok(Redirect::to(&format!("/portal/ideas#idee-{idea_id}")).into_response())
 }
 
@@ -932,16 +939,16 @@ pub async fn consent_confirm(
     let v = ctx.parent()?.clone();
     let purpose = changeable_purpose(&raw)?;
     let given = given_of(&f)?.ok_or(AppError::BadRequest)?;
-    state
-        .store
-        .portal_set_consent(&v.scope, purpose, given)
-        .await?;
     let action = if given {
         Action::PortalConsentGiven
     } else {
         Action::PortalConsentWithdrawn
     };
-    audit_parent(&state, &v.scope, action, purpose.as_str()).await;
+    let event = parent_event(&v.scope, action, purpose.as_str());
+    state
+        .store
+        .portal_set_consent(&v.scope, purpose, given, event)
+        .await?;
     Ok(Redirect::to(&format!("/portal/consents/{}/done", purpose.as_str())).into_response())
 }
 
@@ -1118,10 +1125,11 @@ pub async fn contact_save(
             parents,
         })));
     }
-    for c in &changes {
-        state.store.portal_update_contact(&v.scope, c).await?;
-    }
-    audit_parent(&state, &v.scope, Action::PortalContactChanged, "").await;
+    let event = parent_event(&v.scope, Action::PortalContactChanged, "");
+    state
+        .store
+        .portal_update_contacts(&v.scope, &changes, event)
+        .await?;
     Ok(redirect_with_flash(
         &state,
         "/portal/data",
@@ -1147,8 +1155,8 @@ pub async fn erase_form(State(state): State<AppState>, ctx: Ctx) -> Result<Respo
 
 pub async fn erase_request(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
     let v = ctx.parent()?.clone();
-    state.store.portal_request_erasure(&v.scope).await?;
-    audit_parent(&state, &v.scope, Action::PortalErasureRequested, "").await;
+    let event = parent_event(&v.scope, Action::PortalErasureRequested, "");
+    state.store.portal_request_erasure(&v.scope, event).await?;
     Ok(Redirect::to("/portal/data/erase").into_response())
 }
 
@@ -1176,8 +1184,8 @@ pub async fn pin_save(
     let token = ctx.portal_token.clone().ok_or(AppError::Forbidden)?;
     let t = Tr::new(ctx.lang);
     if f.get("remove") == "yes" {
-        state.store.set_portal_pin(&token, None).await?;
-        audit_parent(&state, &v.scope, Action::PortalPinRemoved, "").await;
+        let event = parent_event(&v.scope, Action::PortalPinRemoved, "");
+        state.store.set_portal_pin(&token, None, event).await?;
         return Ok(redirect_with_flash(
             &state,
             "/portal/data",
@@ -1192,8 +1200,11 @@ pub async fn pin_save(
             has_pin: v.has_pin,
         })));
     };
-    state.store.set_portal_pin(&token, Some(&pin)).await?;
-    audit_parent(&state, &v.scope, Action::PortalPinSet, "").await;
+    let event = parent_event(&v.scope, Action::PortalPinSet, "");
+    state
+        .store
+        .set_portal_pin(&token, Some(&pin), event)
+        .await?;
     Ok(redirect_with_flash(
         &state,
         "/portal/data",

@@ -12,7 +12,7 @@ use mtp_store::{Household, StoreError};
 use uuid::Uuid;
 
 use crate::AppState;
-use crate::audit::{Subject, audit};
+use crate::audit::{Subject, audit_event};
 use crate::ctx::Ctx;
 use crate::error::AppError;
 use crate::forms::FormData;
@@ -112,18 +112,16 @@ pub async fn make_link(
     if h.anonymised {
         return Err(AppError::NotFound);
     }
-    let token = state
-        .store
-        .create_portal_link(&user.tenant, Some(user.account.id), h.id)
-        .await?;
-    audit(
-        &state,
+    let event = audit_event(
         &user,
         Action::HouseholdPortalLink,
         Subject::household(h.id, h.neighbourhood_id),
         channel,
-    )
-    .await;
+    );
+    let token = state
+        .store
+        .create_portal_link(&user.tenant, Some(user.account.id), h.id, Some(event))
+        .await?;
     let url = format!("{}/portal/link/{token}", state.cfg.public_url);
     let home = format!("/households/{}", h.id);
     // The message goes in the family's language where we know it.
@@ -192,18 +190,18 @@ pub async fn end_access(
 ) -> Result<Response, AppError> {
     let user = ctx.user()?.clone();
     let h = state.store.household(&user.tenant, parse_id(&id)?).await?;
-    let (phones, links) = state
+    let event = |phones, links| {
+        audit_event(
+            &user,
+            Action::HouseholdPortalEnded,
+            Subject::household(h.id, h.neighbourhood_id),
+            &format!("phones={phones} links={links}"),
+        )
+    };
+    state
         .store
-        .end_portal_access(&user.tenant, Some(user.account.id), h.id)
+        .end_portal_access(&user.tenant, Some(user.account.id), h.id, event)
         .await?;
-    audit(
-        &state,
-        &user,
-        Action::HouseholdPortalEnded,
-        Subject::household(h.id, h.neighbourhood_id),
-        &format!("phones={phones} links={links}"),
-    )
-    .await;
     Ok(redirect_with_flash(
         &state,
         &format!("/households/{}", h.id),
@@ -222,16 +220,15 @@ pub async fn finish_request(
     let user = ctx.user()?.clone();
     let r = state
         .store
-        .finish_parent_request(&user.tenant, user.account.id, parse_id(&id)?)
+        .finish_parent_request(&user.tenant, user.account.id, parse_id(&id)?, |r| {
+            audit_event(
+                &user,
+                Action::HouseholdParentRequestDone,
+                Subject::household(r.household_id, r.neighbourhood_id),
+                r.kind.as_str(),
+            )
+        })
         .await?;
-    audit(
-        &state,
-        &user,
-        Action::HouseholdParentRequestDone,
-        Subject::household(r.household_id, r.neighbourhood_id),
-        r.kind.as_str(),
-    )
-    .await;
     let back = match f.get("next") {
         "" => format!("/households/{}", r.household_id),
         next => safe_next(next),
@@ -251,15 +248,9 @@ pub async fn hide_idea(
 ) -> Result<Response, AppError> {
     let user = ctx.user()?.clone();
     let idea_id: Uuid = parse_id(&id)?;
-    let nb = state.store.hide_idea(&user.tenant, idea_id).await?;
-    audit(
-        &state,
-        &user,
-        Action::IdeaHidden,
-        Subject::in_neighbourhood("idea", idea_id, nb),
-        "",
-    )
-    .await;
+    // The store puts the idea's neighbourhood in the entry.
+    let event = audit_event(&user, Action::IdeaHidden, Subject::of("idea", idea_id), "");
+    state.store.hide_idea(&user.tenant, idea_id, event).await?;
     Ok(redirect_with_flash(
         &state,
         "/activities#wensen",

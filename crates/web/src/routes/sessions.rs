@@ -25,7 +25,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use crate::AppState;
-use crate::audit::{Subject, audit};
+use crate::audit::{Subject, audit, audit_event};
 use crate::ctx::{Ctx, User};
 use crate::error::AppError;
 use crate::forms::{FormData, FormErrors, unprocessable};
@@ -454,16 +454,9 @@ pub async fn plan(
             },
             &checklist,
             &note,
+            audit_event(&user, Action::SessionPlanned, session_subject(&s), ""),
         )
         .await?;
-    audit(
-        &state,
-        &user,
-        Action::SessionPlanned,
-        session_subject(&s),
-        "",
-    )
-    .await;
     Ok(redirect_with_flash(
         &state,
         &format!("/sessions/{}", s.id),
@@ -487,18 +480,16 @@ pub async fn set_state(
     let Ok(next) = SessionState::parse(f.get("state")) else {
         return Err(AppError::BadRequest);
     };
-    state
-        .store
-        .set_session_state(&user.tenant, s.id, next)
-        .await?;
-    audit(
-        &state,
+    let event = audit_event(
         &user,
         Action::SessionStateChanged,
         session_subject(&s),
         next.as_str(),
-    )
-    .await;
+    );
+    state
+        .store
+        .set_session_state(&user.tenant, s.id, next, Some(event))
+        .await?;
     Ok(redirect_with_flash(&state, &to, "flash-saved", ""))
 }
 
@@ -516,13 +507,13 @@ pub async fn move_session(
     let date = e.take(&t, "date", schedule::parse_date(f.get("date")));
     let times = parse_times(&t, &mut e, &f, "start", "end");
     if let (Some(date), Some((start, end)), true) = (date, times, e.is_empty()) {
+        let event = audit_event(&user, Action::SessionMoved, session_subject(&s), "");
         match state
             .store
-            .move_session(&user.tenant, s.id, schedule::slot(date, start, end))
+            .move_session(&user.tenant, s.id, schedule::slot(date, start, end), event)
             .await
         {
             Ok(()) => {
-                audit(&state, &user, Action::SessionMoved, session_subject(&s), "").await;
                 return Ok(redirect_with_flash(
                     &state,
                     &format!("/sessions/{}", s.id),
@@ -550,30 +541,25 @@ pub async fn staff(
     let Ok(account) = Uuid::parse_str(f.get("account")) else {
         return Err(AppError::BadRequest);
     };
+    let event = || audit_event(&user, Action::SessionRotaChanged, session_subject(&s), "");
     if f.get("reply") == "remove" {
         state
             .store
-            .remove_session_staff(&user.tenant, s.id, account)
+            .remove_session_staff(&user.tenant, s.id, account, event())
             .await?;
     } else {
         let reply = HostReply::parse(f.get("reply")).unwrap_or(HostReply::Asked);
         match state
             .store
-            .set_session_staff(&user.tenant, s.id, account, reply)
+            .set_session_staff(&user.tenant, s.id, account, reply, Some(event()))
             .await
         {
-            Ok(()) | Err(StoreError::NotFound) => {}
+            Ok(()) => {}
+            // An account out of reach changes nothing, and is on record as before.
+            Err(StoreError::NotFound) => crate::audit::record(&state, event()).await,
             Err(err) => return Err(err.into()),
         }
     }
-    audit(
-        &state,
-        &user,
-        Action::SessionRotaChanged,
-        session_subject(&s),
-        "",
-    )
-    .await;
     Ok(redirect_with_flash(&state, &to, "flash-saved", ""))
 }
 
@@ -593,18 +579,16 @@ pub async fn reply(
     if asked.is_some()
         && let Ok(reply) = HostReply::parse(f.get("reply"))
     {
-        state
-            .store
-            .set_session_staff(&user.tenant, s.id, user.account.id, reply)
-            .await?;
-        audit(
-            &state,
+        let event = audit_event(
             &user,
             Action::SessionRotaReplied,
             session_subject(&s),
             reply.as_str(),
-        )
-        .await;
+        );
+        state
+            .store
+            .set_session_staff(&user.tenant, s.id, user.account.id, reply, Some(event))
+            .await?;
     }
     Ok(redirect_with_flash(&state, "/sessions", "flash-saved", ""))
 }
@@ -713,7 +697,7 @@ pub(crate) fn parse_checkin(
 
 /// The audit entry of a tap; the store fills in the session's neighbourhood when it writes it.
 fn checkin_event(user: &User, c: &Checkin) -> NewAuditEvent {
-    crate::audit::audit_event(
+    audit_event(
         user,
         Action::AttendanceRecorded,
         Subject {
@@ -1109,7 +1093,7 @@ pub async fn walk_in(
         key
     };
     // The store puts the new household's id in the entry.
-    let event = crate::audit::audit_event(
+    let event = audit_event(
         &user,
         Action::HouseholdWalkedIn,
         Subject::in_neighbourhood("household", Uuid::nil(), s.neighbourhood_id),
@@ -1202,27 +1186,23 @@ pub async fn rsvp(
         .household_first_names(&user.tenant, &[household])
         .await?
         .join(" & ");
+    let event = audit_event(
+        &user,
+        Action::RsvpRecorded,
+        Subject::household(household, s.neighbourhood_id),
+        if coming { "coming" } else { "not-coming" },
+    );
     match state
         .store
-        .set_rsvp(&user.tenant, s.id, household, &answer)
+        .set_rsvp(&user.tenant, s.id, household, &answer, Some(event))
         .await
     {
-        Ok(()) => {
-            audit(
-                &state,
-                &user,
-                Action::RsvpRecorded,
-                Subject::household(household, s.neighbourhood_id),
-                if coming { "coming" } else { "not-coming" },
-            )
-            .await;
-            Ok(redirect_with_flash(
-                &state,
-                &format!("{to}#h-{household}"),
-                "flash-rsvp-saved",
-                &names,
-            ))
-        }
+        Ok(()) => Ok(redirect_with_flash(
+            &state,
+            &format!("{to}#h-{household}"),
+            "flash-rsvp-saved",
+            &names,
+        )),
         Err(StoreError::Refused(key)) => {
             let mut e = FormErrors::default();
             e.add(&format!("h-{household}"), t.get1(key, "name", &names));
