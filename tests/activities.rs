@@ -412,7 +412,7 @@ async fn an_offline_check_in_replayed_is_counted_once(app: TestApp) {
     };
     let other = app
         .store
-        .create_activity(&t, &draft)
+        .create_activity(&t, &draft, None)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let day = Utc::now().with_timezone(&TZ).date_naive() + Duration::days(2);
@@ -422,7 +422,7 @@ async fn an_offline_check_in_replayed_is_counted_once(app: TestApp) {
         chrono::NaiveTime::from_hms_opt(10, 30, 0).unwrap_or_default(),
     );
     app.store
-        .plan_sessions(&t, other, &[(day, slot)])
+        .plan_sessions(&t, other, &[(day, slot)], None)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let other_session = next_session(&app, &t, other).await;
@@ -1572,7 +1572,7 @@ async fn a_walk_in_key_used_elsewhere_gives_nothing_away(app: TestApp) {
     };
     let other = app
         .store
-        .create_activity(&t, &draft)
+        .create_activity(&t, &draft, None)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let day = Utc::now().with_timezone(&TZ).date_naive() + Duration::days(2);
@@ -1582,7 +1582,7 @@ async fn a_walk_in_key_used_elsewhere_gives_nothing_away(app: TestApp) {
         chrono::NaiveTime::from_hms_opt(10, 30, 0).unwrap_or_default(),
     );
     app.store
-        .plan_sessions(&t, other, &[(day, slot)])
+        .plan_sessions(&t, other, &[(day, slot)], None)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let haven_session = next_session(&app, &t, other).await;

@@ -91,6 +91,7 @@ async fn session_soon(app: &TestApp, t: &Tenant, hours: i64) -> Uuid {
                     end: start + Duration::minutes(90),
                 },
             )],
+            None,
         )
         .await
         .unwrap_or_else(|e| panic!("plan: {e}"));

@@ -221,6 +221,7 @@ pub(crate) async fn coffee_hour_at(
                     end: start + chrono::Duration::minutes(90),
                 },
             )],
+            None,
         )
         .await
         .unwrap_or_else(|e| panic!("plan: {e}"));

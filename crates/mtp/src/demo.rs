@@ -704,8 +704,7 @@ async fn activities(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<
                 description: "Elke woensdag koffie, thee en gezonde hapjes. De kinderen spelen in de zaal ernaast.".into(),
                 co_organisers: "Sanne en Naima".into(),
                 ..draft(ActivityKind::CoffeeHourExclusive, "Koffie-uurtje Poort", "Buurthuis De Schakel")
-            },
-        )
+            }, None)
         .await?;
     let slots = weekly(Weekday::Wed, time(9, 30), time(10, 30), 42, 40)
         .dates()
@@ -713,7 +712,7 @@ async fn activities(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<
         .into_iter()
         .map(|d| (d, schedule::slot(d, time(9, 30), time(10, 30))))
         .collect::<Vec<_>>();
-    store.plan_sessions(&tenant, coffee, &slots).await?;
+    store.plan_sessions(&tenant, coffee, &slots, None).await?;
 
     let open = store
         .create_activity(
@@ -723,6 +722,7 @@ async fn activities(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<
                 "Koffie-uurtje voor iedereen",
                 "Bibliotheek Poort",
             ),
+            None,
         )
         .await?;
     let open_slots = weekly(Weekday::Thu, time(14, 0), time(15, 0), 3, 8)
@@ -731,7 +731,9 @@ async fn activities(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<
         .into_iter()
         .map(|d| (d, schedule::slot(d, time(14, 0), time(15, 0))))
         .collect::<Vec<_>>();
-    store.plan_sessions(&tenant, open, &open_slots).await?;
+    store
+        .plan_sessions(&tenant, open, &open_slots, None)
+        .await?;
 
     let movement = store
         .create_activity(
@@ -740,6 +742,7 @@ async fn activities(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<
                 childcare: true,
                 ..draft(ActivityKind::Movement, "Samen bewegen", "Gymzaal Poort")
             },
+            None,
         )
         .await?;
     let move_slots = weekly(Weekday::Sat, time(10, 0), time(11, 0), 0, 8)
@@ -748,7 +751,9 @@ async fn activities(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<
         .into_iter()
         .map(|d| (d, schedule::slot(d, time(10, 0), time(11, 0))))
         .collect::<Vec<_>>();
-    store.plan_sessions(&tenant, movement, &move_slots).await?;
+    store
+        .plan_sessions(&tenant, movement, &move_slots, None)
+        .await?;
 
     let outing = store
         .create_activity(
@@ -762,6 +767,7 @@ async fn activities(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<
                     "Kinderboerderij Almere",
                 )
             },
+            None,
         )
         .await?;
     let outing_day = today + Duration::days(24);
@@ -773,6 +779,7 @@ async fn activities(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<
                 outing_day,
                 schedule::slot(outing_day, time(10, 0), time(14, 0)),
             )],
+            None,
         )
         .await?;
 
@@ -788,6 +795,7 @@ async fn activities(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<
                     "Buurthuis De Schakel",
                 )
             },
+            None,
         )
         .await?;
     let workshop_day = today + Duration::days(16);
@@ -799,6 +807,7 @@ async fn activities(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<
                 workshop_day,
                 schedule::slot(workshop_day, time(19, 30), time(21, 0)),
             )],
+            None,
         )
         .await?;
 
@@ -811,7 +820,7 @@ async fn activities(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<
     for (i, h) in households.iter().enumerate() {
         let taking_part = matches!(h.status, HouseholdStatus::Active | HouseholdStatus::Quiet);
         if h.kind == HouseholdKind::SingleParent && taking_part {
-            store.register(&tenant, None, coffee, h.id).await?;
+            store.register(&tenant, None, coffee, h.id, None).await?;
             regulars.push((i, h));
         }
         // The WhatsApp group: everyone taking part who said yes to it; the first one helps
@@ -823,14 +832,14 @@ async fn activities(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<
             }
         }
         if taking_part && i % 3 == 0 {
-            store.register(&tenant, None, movement, h.id).await?;
+            store.register(&tenant, None, movement, h.id, None).await?;
         }
         if taking_part && i % 4 == 1 {
-            store.register(&tenant, None, outing, h.id).await?;
+            store.register(&tenant, None, outing, h.id, None).await?;
         }
         if taking_part && i % 5 == 2 {
-            store.invite(&tenant, workshop, h.id).await?;
-            store.register(&tenant, None, workshop, h.id).await?;
+            store.invite(&tenant, workshop, h.id, None).await?;
+            store.register(&tenant, None, workshop, h.id, None).await?;
         }
     }
 

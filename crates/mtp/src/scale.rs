@@ -115,9 +115,10 @@ pub async fn programme(
             .create_activity(
                 &tenant,
                 &coffee_hour(nb, &format!("Koffie-uurtje {}", name.as_str())),
+                None,
             )
             .await?;
-        out.sessions += store.plan_sessions(&tenant, activity, &slots).await?;
+        out.sessions += store.plan_sessions(&tenant, activity, &slots, None).await?;
         let drafts: Vec<HouseholdDraft> = (0..HOUSEHOLDS)
             .map(|k| household(nb, &format!("W{n} H{k}"), &person))
             .collect::<anyhow::Result<_>>()?;
@@ -311,9 +312,10 @@ pub async fn national(store: &Store, shape: Shape) -> anyhow::Result<National> {
                 .create_activity(
                     &tenant,
                     &coffee_hour(nb, &format!("Koffie-uurtje {}", nb_name.as_str())),
+                    None,
                 )
                 .await?;
-            out.sessions += store.plan_sessions(&tenant, activity, &slots).await?;
+            out.sessions += store.plan_sessions(&tenant, activity, &slots, None).await?;
 
             // The households, each with a number unique in the data set.
             let base = (o * shape.per_org + n) * shape.per_neighbourhood;

@@ -16,7 +16,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::AppState;
-use crate::audit::{Subject, audit};
+use crate::audit::{Subject, audit_event};
 use crate::ctx::{Ctx, User};
 use crate::error::AppError;
 use crate::forms::{FormData, FormErrors, unprocessable};
@@ -378,19 +378,22 @@ pub async fn create(
     let Some(draft) = draft else {
         return Ok(unprocessable(form_page(&state, &ctx, f, e, None).await?));
     };
-    let id = match state.store.create_activity(&user.tenant, &draft).await {
+    // The store puts the new activity's id in the entry.
+    let event = audit_event(
+        &user,
+        Action::ActivityCreated,
+        Subject::in_neighbourhood("activity", Uuid::nil(), draft.neighbourhood_id),
+        draft.kind.as_str(),
+    );
+    let id = match state
+        .store
+        .create_activity(&user.tenant, &draft, Some(event))
+        .await
+    {
         Ok(id) => id,
         Err(StoreError::NotFound) => return Err(AppError::Forbidden),
         Err(err) => return Err(err.into()),
     };
-    audit(
-        &state,
-        &user,
-        Action::ActivityCreated,
-        Subject::in_neighbourhood("activity", id, draft.neighbourhood_id),
-        draft.kind.as_str(),
-    )
-    .await;
     Ok(redirect_with_flash(
         &state,
         &format!("/activities/{id}"),
@@ -458,20 +461,18 @@ pub async fn update(
     let t = Tr::new(ctx.lang);
     let (mut e, draft) = parse_draft(&state, &user, &t, &f).await?;
     if let Some(draft) = draft {
+        let event = audit_event(
+            &user,
+            Action::ActivityUpdated,
+            Subject::in_neighbourhood("activity", a.id, draft.neighbourhood_id),
+            "",
+        );
         match state
             .store
-            .update_activity(&user.tenant, a.id, &draft)
+            .update_activity(&user.tenant, a.id, &draft, event)
             .await
         {
             Ok(()) => {
-                audit(
-                    &state,
-                    &user,
-                    Action::ActivityUpdated,
-                    Subject::in_neighbourhood("activity", a.id, draft.neighbourhood_id),
-                    "",
-                )
-                .await;
                 return Ok(redirect_with_flash(
                     &state,
                     &format!("/activities/{}", a.id),
@@ -680,18 +681,18 @@ pub async fn plan_weekly(
     if !e.is_empty() {
         return Ok(unprocessable(show_page(&state, &ctx, a, f, e).await?));
     }
+    let event = |added: u64| {
+        Some(audit_event(
+            &user,
+            Action::ActivitySessionsPlanned,
+            Subject::in_neighbourhood("activity", a.id, a.d.neighbourhood_id),
+            &format!("added={added}"),
+        ))
+    };
     let added = state
         .store
-        .plan_sessions(&user.tenant, a.id, &slots)
+        .plan_sessions(&user.tenant, a.id, &slots, Some(&event))
         .await?;
-    audit(
-        &state,
-        &user,
-        Action::ActivitySessionsPlanned,
-        Subject::in_neighbourhood("activity", a.id, a.d.neighbourhood_id),
-        &format!("added={added}"),
-    )
-    .await;
     Ok(redirect_with_flash(
         &state,
         &format!("/activities/{}", a.id),
@@ -716,26 +717,30 @@ pub async fn add_session(
     let (Some(date), Some((start, end)), true) = (date, times, e.is_empty()) else {
         return Ok(unprocessable(show_page(&state, &ctx, a, f, e).await?));
     };
+    // A day that already has its session adds nothing, and nothing is on record.
+    let event = |added: u64| {
+        (added > 0).then(|| {
+            audit_event(
+                &user,
+                Action::ActivitySessionAdded,
+                Subject::in_neighbourhood("activity", a.id, a.d.neighbourhood_id),
+                "",
+            )
+        })
+    };
     let added = state
         .store
         .plan_sessions(
             &user.tenant,
             a.id,
             &[(date, schedule::slot(date, start, end))],
+            Some(&event),
         )
         .await?;
     if added == 0 {
         e.add("date", t.get("error-session-exists"));
         return Ok(unprocessable(show_page(&state, &ctx, a, f, e).await?));
     }
-    audit(
-        &state,
-        &user,
-        Action::ActivitySessionAdded,
-        Subject::in_neighbourhood("activity", a.id, a.d.neighbourhood_id),
-        "",
-    )
-    .await;
     Ok(redirect_with_flash(
         &state,
         &format!("/activities/{}", a.id),
@@ -761,16 +766,35 @@ pub async fn register(
             show_page(&state, &ctx, a, plan_defaults(), e).await?,
         ));
     };
+    let event = |action| {
+        audit_event(
+            &user,
+            action,
+            Subject::household(household, a.d.neighbourhood_id),
+            &a.id.to_string(),
+        )
+    };
     let result = if f.get("invite") == "yes" {
         state
             .store
-            .invite(&user.tenant, a.id, household)
+            .invite(
+                &user.tenant,
+                a.id,
+                household,
+                Some(event(Action::ActivityInvited)),
+            )
             .await
             .map(|()| None)
     } else {
         state
             .store
-            .register(&user.tenant, Some(user.account.id), a.id, household)
+            .register(
+                &user.tenant,
+                Some(user.account.id),
+                a.id,
+                household,
+                Some(event(Action::ActivityRegistered)),
+            )
             .await
             .map(Some)
     };
@@ -798,18 +822,6 @@ pub async fn register(
         }
         Err(err) => return Err(err.into()),
     };
-    audit(
-        &state,
-        &user,
-        if flash == "flash-invited" {
-            Action::ActivityInvited
-        } else {
-            Action::ActivityRegistered
-        },
-        Subject::household(household, a.d.neighbourhood_id),
-        &a.id.to_string(),
-    )
-    .await;
     Ok(redirect_with_flash(
         &state,
         &format!("/activities/{}", a.id),
@@ -836,18 +848,16 @@ pub async fn unregister(
             "",
         ));
     };
-    let up = state
-        .store
-        .unregister(&user.tenant, Some(user.account.id), a.id, household)
-        .await?;
-    audit(
-        &state,
+    let event = audit_event(
         &user,
         Action::ActivityUnregistered,
         Subject::household(household, a.d.neighbourhood_id),
         &a.id.to_string(),
-    )
-    .await;
+    );
+    let up = state
+        .store
+        .unregister(&user.tenant, Some(user.account.id), a.id, household, event)
+        .await?;
     let to = format!("/activities/{}", a.id);
     if up.is_empty() {
         return Ok(redirect_with_flash(&state, &to, "flash-unregistered", ""));
