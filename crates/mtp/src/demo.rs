@@ -826,7 +826,7 @@ async fn activities(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<
         // The WhatsApp group: everyone taking part who said yes to it; the first one helps
         // moderate.
         if taking_part {
-            match store.chat_join(&tenant, None, h.id, i == 0).await {
+            match store.chat_join(&tenant, None, h.id, i == 0, None).await {
                 Ok(()) | Err(mtp_store::StoreError::Refused(_)) => {}
                 Err(e) => return Err(e.into()),
             }
@@ -982,7 +982,7 @@ async fn activities(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<
     // The worker's announcements of this week count against the group's weekly budget.
     if let Some((_, h)) = regulars.get(3) {
         store
-            .chat_leave(&tenant, None, h.id, "too_many_messages")
+            .chat_leave(&tenant, None, h.id, "too_many_messages", None)
             .await?;
     }
     for text in [

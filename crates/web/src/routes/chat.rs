@@ -14,7 +14,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::AppState;
-use crate::audit::{Subject, audit};
+use crate::audit::{Subject, audit, audit_event};
 use crate::ctx::{Ctx, User};
 use crate::error::AppError;
 use crate::forms::{FormData, FormErrors, unprocessable};
@@ -172,11 +172,25 @@ pub async fn change(
         ));
     };
     let actor = Some(user.account.id);
+    let event = |action| {
+        audit_event(
+            &user,
+            action,
+            Subject::of("household", household),
+            &format!("neighbourhood={nb}"),
+        )
+    };
     let (result, flash) = match f.get("do") {
         "join" => (
             state
                 .store
-                .chat_join(&user.tenant, actor, household, f.has("moderator"))
+                .chat_join(
+                    &user.tenant,
+                    actor,
+                    household,
+                    f.has("moderator"),
+                    Some(event(Action::ChatJoin)),
+                )
                 .await,
             "flash-chat-joined",
         ),
@@ -192,7 +206,13 @@ pub async fn change(
             (
                 state
                     .store
-                    .chat_leave(&user.tenant, actor, household, reason)
+                    .chat_leave(
+                        &user.tenant,
+                        actor,
+                        household,
+                        reason,
+                        Some(event(Action::ChatLeave)),
+                    )
                     .await,
                 "flash-chat-left",
             )
@@ -200,7 +220,12 @@ pub async fn change(
         "moderator" => (
             state
                 .store
-                .chat_set_moderator(&user.tenant, household, f.get("on") == "yes")
+                .chat_set_moderator(
+                    &user.tenant,
+                    household,
+                    f.get("on") == "yes",
+                    event(Action::ChatModerator),
+                )
                 .await,
             "flash-saved",
         ),
@@ -217,18 +242,6 @@ pub async fn change(
         }
         Err(err) => return Err(err.into()),
     }
-    audit(
-        &state,
-        &user,
-        match f.get("do") {
-            "join" => Action::ChatJoin,
-            "leave" => Action::ChatLeave,
-            _ => Action::ChatModerator,
-        },
-        Subject::of("household", household),
-        &format!("neighbourhood={nb}"),
-    )
-    .await;
     let name = state
         .store
         .household_first_names(&user.tenant, &[household])

@@ -13,7 +13,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::AppState;
-use crate::audit::{Subject, audit};
+use crate::audit::{Subject, audit_event};
 use crate::ctx::{Ctx, User};
 use crate::error::AppError;
 use crate::forms::{FormData, FormErrors, unprocessable};
@@ -164,6 +164,12 @@ pub async fn save(
             }
         }
     };
+    let event = audit_event(
+        &user,
+        Action::MessageTemplateSaved,
+        Subject::neighbourhood(nb),
+        &format!("purpose={} lang={}", purpose.as_str(), lang.as_str()),
+    );
     state
         .store
         .set_message_template(
@@ -173,16 +179,9 @@ pub async fn save(
             purpose,
             lang,
             text.as_ref(),
+            event,
         )
         .await?;
-    audit(
-        &state,
-        &user,
-        Action::MessageTemplateSaved,
-        Subject::neighbourhood(nb),
-        &format!("purpose={} lang={}", purpose.as_str(), lang.as_str()),
-    )
-    .await;
     Ok(redirect_with_flash(
         &state,
         &format!("/messages?nb={nb}#{key}"),
