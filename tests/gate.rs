@@ -224,6 +224,7 @@ async fn every_route_allows_exactly_the_roles_in_its_rule(app: TestApp) {
             "csv",
             &["Voornaam".to_string()],
             &[vec!["Test".to_string()]],
+            None,
         )
         .await
         .unwrap_or_else(|e| panic!("{e}"));

@@ -15,7 +15,7 @@ use mtp_store::{ImportBatch, Neighbourhood, StoreError};
 use uuid::Uuid;
 
 use crate::AppState;
-use crate::audit::{Subject, audit};
+use crate::audit::{Subject, audit_event};
 use crate::ctx::{Ctx, User};
 use crate::error::AppError;
 use crate::forms::{FormData, FormErrors, unprocessable};
@@ -207,6 +207,13 @@ async fn upload_file(
             upload_page(state, ctx, e, neighbourhood).await?,
         ));
     };
+    // The store puts the new batch's id in the entry.
+    let event = audit_event(
+        &user,
+        Action::ImportUploaded,
+        Subject::in_neighbourhood("import", Uuid::nil(), nb),
+        &format!("rows={}", tbl.rows.len()),
+    );
     let id = match state
         .store
         .create_import(
@@ -216,6 +223,7 @@ async fn upload_file(
             tbl.kind,
             &tbl.headers,
             &tbl.rows,
+            Some(event),
         )
         .await
     {
@@ -228,14 +236,6 @@ async fn upload_file(
         .store
         .set_import_choices(&user.tenant, id, &guessed, &BTreeSet::new())
         .await?;
-    audit(
-        state,
-        &user,
-        Action::ImportUploaded,
-        Subject::in_neighbourhood("import", id, nb),
-        &format!("rows={}", tbl.rows.len()),
-    )
-    .await;
     Ok(axum::response::Redirect::to(&format!("/households/import/{id}/columns")).into_response())
 }
 
@@ -664,27 +664,23 @@ async fn commit_batch(
         .filter(|(i, _)| !b.excluded.contains(i))
         .map(|(_, d)| d)
         .collect();
+    let event = audit_event(
+        &user,
+        Action::ImportCommitted,
+        Subject::in_neighbourhood("import", b.id, b.neighbourhood_id),
+        &format!("households={}", drafts.len()),
+    );
     match state
         .store
-        .commit_import(&user.tenant, Some(user.account.id), b.id, &drafts)
+        .commit_import(&user.tenant, Some(user.account.id), b.id, &drafts, event)
         .await?
     {
-        Some(n) => {
-            audit(
-                state,
-                &user,
-                Action::ImportCommitted,
-                Subject::in_neighbourhood("import", b.id, b.neighbourhood_id),
-                &format!("households={n}"),
-            )
-            .await;
-            Ok(redirect_with_flash(
-                state,
-                "/households",
-                "flash-import-done",
-                &n.to_string(),
-            ))
-        }
+        Some(n) => Ok(redirect_with_flash(
+            state,
+            "/households",
+            "flash-import-done",
+            &n.to_string(),
+        )),
         None => Ok(redirect_with_flash(
             state,
             "/households",
