@@ -119,8 +119,13 @@ impl Store {
     }
 
     /// Create the first organisation, its first neighbourhood and its administrator, all or
-    /// nothing. Returns the organisation and the administrator's account id.
-    pub async fn first_run(&self, f: &FirstRun) -> Result<(Uuid, Uuid)> {
+    /// nothing, with the audit entry `audit` gives for the organisation and the account.
+    /// Returns the organisation and the administrator's account id.
+    pub async fn first_run(
+        &self,
+        f: &FirstRun,
+        audit: impl FnOnce(Uuid, Uuid) -> NewAuditEvent + Send,
+    ) -> Result<(Uuid, Uuid)> {
         let hash = crate::password::hash_bounded(f.admin_password.expose().to_string()).await?;
         let txn = self.db.begin().await?;
         app_secret::ActiveModel {
@@ -144,6 +149,7 @@ impl Store {
             &[nb_id],
         )
         .await?;
+        append_audit_in(&txn, audit(org_id, account)).await?;
         txn.commit().await?;
         self.audit_ensure_head(org_id).await?;
         Ok((org_id, account))

@@ -98,29 +98,24 @@ pub async fn setup_submit(
         admin_email,
         admin_password,
     };
-    match state.store.first_run(&run).await {
-        Ok((org_id, account_id)) => {
-            let event = NewAuditEvent {
-                org_id,
-                actor_id: Some(account_id),
-                actor_role: "admin".into(),
-                action: Action::OrganisationCreated,
-                object_type: "organisation".into(),
-                object_id: Some(org_id),
-                neighbourhood_id: None,
-                outcome: Outcome::Allowed,
-                detail: "first-run set-up".into(),
-            };
-            if let Err(err) = state.store.audit(event).await {
-                tracing::error!(error = %err, "could not write audit event");
-            }
-            Ok(redirect_with_flash(
-                &state,
-                "/login",
-                "flash-setup-done",
-                "",
-            ))
-        }
+    let event = |org_id, account_id| NewAuditEvent {
+        org_id,
+        actor_id: Some(account_id),
+        actor_role: "admin".into(),
+        action: Action::OrganisationCreated,
+        object_type: "organisation".into(),
+        object_id: Some(org_id),
+        neighbourhood_id: None,
+        outcome: Outcome::Allowed,
+        detail: "first-run set-up".into(),
+    };
+    match state.store.first_run(&run, event).await {
+        Ok(_) => Ok(redirect_with_flash(
+            &state,
+            "/login",
+            "flash-setup-done",
+            "",
+        )),
         Err(StoreError::AlreadySetUp) => Err(AppError::NotFound),
         Err(err) => Err(err.into()),
     }
