@@ -185,9 +185,7 @@ async fn login_event(
         outcome,
         detail: String::new(),
     };
-    if let Err(e) = state.store.audit(event).await {
-        tracing::error!(error = %e, "could not write audit event");
-    }
+    crate::audit::record(state, event).await;
 }
 
 fn sign_in_keys(state: &AppState, ctx: &Ctx, email: &str) -> SignInKeys {

@@ -811,9 +811,7 @@ async fn load(state: &AppState, user: &User, id: Uuid) -> Result<Household, AppE
                 outcome: mtp_domain::audit::Outcome::Denied,
                 detail: "not found or out of reach".into(),
             };
-            if let Err(err) = state.store.audit(event).await {
-                tracing::error!(error = %err, "could not write audit event");
-            }
+            crate::audit::record(state, event).await;
             Err(AppError::NotFound)
         }
         Err(err) => Err(err.into()),
