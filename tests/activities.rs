@@ -6,6 +6,7 @@ use chrono::{Duration, Timelike, Utc};
 use icalendar::{CalendarDateTime, Component, DatePerhapsTime, EventStatus};
 use mtp_domain::Tenant;
 use mtp_domain::attendance::AttendanceStatus;
+use mtp_domain::audit::Action;
 use mtp_domain::schedule::TZ;
 use mtp_store::{HouseholdFilter, SessionSummary};
 use reqwest::StatusCode;
@@ -411,7 +412,7 @@ async fn an_offline_check_in_replayed_is_counted_once(app: TestApp) {
     };
     let other = app
         .store
-        .create_activity(&t, &draft)
+        .create_activity(&t, &draft, None)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let day = Utc::now().with_timezone(&TZ).date_naive() + Duration::days(2);
@@ -421,7 +422,7 @@ async fn an_offline_check_in_replayed_is_counted_once(app: TestApp) {
         chrono::NaiveTime::from_hms_opt(10, 30, 0).unwrap_or_default(),
     );
     app.store
-        .plan_sessions(&t, other, &[(day, slot)])
+        .plan_sessions(&t, other, &[(day, slot)], None)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let other_session = next_session(&app, &t, other).await;
@@ -494,7 +495,7 @@ async fn taps_at_once_through_two_servers_are_each_counted_once(app: TestApp) {
                     org_id: t.org_id,
                     actor_id: None,
                     actor_role: "host".into(),
-                    action: "attendance.recorded".into(),
+                    action: Action::AttendanceRecorded,
                     object_type: "household".into(),
                     object_id: Some(h),
                     neighbourhood_id: Some(summary.neighbourhood_id),
@@ -1432,7 +1433,7 @@ pub(crate) async fn family_in(
         data_consent: mtp_domain::ConsentMethod::Verbal,
     };
     app.store
-        .create_household(t, None, &draft)
+        .create_household(t, None, &draft, None)
         .await
         .unwrap_or_else(|e| panic!("{e}"))
 }
@@ -1571,7 +1572,7 @@ async fn a_walk_in_key_used_elsewhere_gives_nothing_away(app: TestApp) {
     };
     let other = app
         .store
-        .create_activity(&t, &draft)
+        .create_activity(&t, &draft, None)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let day = Utc::now().with_timezone(&TZ).date_naive() + Duration::days(2);
@@ -1581,7 +1582,7 @@ async fn a_walk_in_key_used_elsewhere_gives_nothing_away(app: TestApp) {
         chrono::NaiveTime::from_hms_opt(10, 30, 0).unwrap_or_default(),
     );
     app.store
-        .plan_sessions(&t, other, &[(day, slot)])
+        .plan_sessions(&t, other, &[(day, slot)], None)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let haven_session = next_session(&app, &t, other).await;

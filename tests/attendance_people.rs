@@ -359,7 +359,7 @@ async fn a_tap_made_offline_yesterday_counts_at_its_own_time(app: TestApp) {
     let at9 = |h, m| NaiveTime::from_hms_opt(h, m, 0).unwrap_or(NaiveTime::MIN);
     let slot = schedule::slot(yesterday, at9(9, 30), at9(10, 30));
     app.store
-        .plan_sessions(&t, coffee, &[(yesterday, slot)])
+        .plan_sessions(&t, coffee, &[(yesterday, slot)], None)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let s = app

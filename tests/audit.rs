@@ -1,7 +1,7 @@
 //! The audit trail: a valid chain with several app servers writing at once, tamper evidence,
 //! append-only.
 
-use mtp_domain::audit::Outcome;
+use mtp_domain::audit::{Action, Outcome};
 use mtp_store::{NewAuditEvent, Store};
 use sea_orm::{ConnectionTrait, Database};
 
@@ -13,7 +13,7 @@ fn event(org: uuid::Uuid, n: usize) -> NewAuditEvent {
         org_id: org,
         actor_id: None,
         actor_role: "test".into(),
-        action: "test.event".into(),
+        action: Action::AuditViewed,
         object_type: "test".into(),
         object_id: None,
         neighbourhood_id: None,
@@ -64,7 +64,7 @@ async fn two_app_servers_writing_at_once_keep_one_valid_chain(app: TestApp) {
         .audit_entries(
             org,
             &mtp_store::AuditFilter {
-                action: Some("test.event".into()),
+                action: Some(Action::AuditViewed.as_str().into()),
                 ..Default::default()
             },
             1000,
@@ -93,7 +93,7 @@ async fn nobody_can_edit_the_trail_and_tampering_is_detected(app: TestApp) {
         .unwrap_or_else(|e| panic!("{e}"));
     let update = db
         .execute_unprepared(
-            "UPDATE audit_event SET detail = 'verborgen' WHERE action = 'test.event'",
+            "UPDATE audit_event SET detail = 'verborgen' WHERE action = 'audit.viewed'",
         )
         .await;
     assert!(
@@ -152,6 +152,7 @@ async fn haven_worker(app: &TestApp) -> Login {
             account.id,
             &mtp_domain::NewPassword::parse(password).unwrap_or_else(|_| panic!()),
             false,
+            None,
         )
         .await
         .unwrap_or_else(|e| panic!("{e}"));
@@ -239,4 +240,71 @@ async fn a_coordinator_reads_the_trail_of_their_own_neighbourhoods(app: TestApp)
 on_both!(
     coordinator_trail,
     a_coordinator_reads_the_trail_of_their_own_neighbourhoods
+);
+
+/// Issue #21: a change and its audit entry commit in one transaction. A change the database
+/// refuses leaves no entry; one that goes through has exactly its entry, with the typed
+/// action and the new object's id, and the chain still verifies.
+async fn a_change_and_its_audit_entry_commit_together(app: TestApp) {
+    app.demo().await;
+    let org = app.store.organisations().await.unwrap_or_default()[0].id;
+    let event = || NewAuditEvent {
+        org_id: org,
+        actor_id: None,
+        actor_role: "admin".into(),
+        action: Action::NeighbourhoodCreated,
+        object_type: "neighbourhood".into(),
+        object_id: None,
+        neighbourhood_id: None,
+        outcome: Outcome::Allowed,
+        detail: String::new(),
+    };
+    let entries = || async {
+        app.store
+            .audit_entries(
+                org,
+                &mtp_store::AuditFilter {
+                    action: Some(Action::NeighbourhoodCreated.as_str().into()),
+                    ..Default::default()
+                },
+                100,
+            )
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+    };
+    let before = entries().await.len();
+    let name = mtp_domain::PlaceName::parse("Wijk van issue 21").unwrap_or_else(|_| panic!());
+    let id = app
+        .store
+        .create_neighbourhood(org, &name, None, Some(event()))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let after = entries().await;
+    assert_eq!(after.len(), before + 1);
+    assert_eq!(after[0].object_id, Some(id));
+    assert_eq!(
+        Action::parse(&after[0].action),
+        Some(Action::NeighbourhoodCreated)
+    );
+
+    // The same name again: the database refuses the change, and no entry is left behind.
+    let again = app
+        .store
+        .create_neighbourhood(org, &name, None, Some(event()))
+        .await;
+    assert!(
+        matches!(again, Err(mtp_store::StoreError::Duplicate("name"))),
+        "{again:?}"
+    );
+    assert_eq!(entries().await.len(), before + 1);
+    let reports = app
+        .store
+        .audit_verify()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(reports.iter().all(|r| r.broken_at.is_none()), "{reports:?}");
+}
+on_both!(
+    change_and_entry_together,
+    a_change_and_its_audit_entry_commit_together
 );

@@ -256,17 +256,20 @@ async fn first_run_sign_in_language_and_two_factor_in_a_real_browser(app: TestAp
             let store = &app.store;
             let org = store.organisations().await.unwrap_or_default()[0].id;
             store
-                .create_account(&mtp_store::NewAccount {
-                    org_id: org,
-                    email: mtp_domain::Email::parse(&email).unwrap_or_else(|_| panic!()),
-                    display_name: mtp_domain::PersonName::parse("Carla")
-                        .unwrap_or_else(|_| panic!()),
-                    role: mtp_domain::Role::Coordinator,
-                    password: mtp_domain::NewPassword::parse("koffie op woensdag")
-                        .unwrap_or_else(|_| panic!()),
-                    must_change_password: false,
-                    neighbourhoods: vec![],
-                })
+                .create_account(
+                    &mtp_store::NewAccount {
+                        org_id: org,
+                        email: mtp_domain::Email::parse(&email).unwrap_or_else(|_| panic!()),
+                        display_name: mtp_domain::PersonName::parse("Carla")
+                            .unwrap_or_else(|_| panic!()),
+                        role: mtp_domain::Role::Coordinator,
+                        password: mtp_domain::NewPassword::parse("koffie op woensdag")
+                            .unwrap_or_else(|_| panic!()),
+                        must_change_password: false,
+                        neighbourhoods: vec![],
+                    },
+                    None,
+                )
                 .await
                 .unwrap_or_else(|e| panic!("{e}"));
             c.goto(&format!("{}/login", app.base))

@@ -47,7 +47,7 @@ async fn a_parent_answers_subscribes_withdraws_and_downloads_on_a_phone(app: Tes
         .unwrap_or_else(|| panic!("a family on the list"));
     let token = app
         .store
-        .create_portal_link(&t, None, family)
+        .create_portal_link(&t, None, family, None)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
 

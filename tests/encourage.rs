@@ -2,6 +2,7 @@
 //! why, one tap to reach them, the outcome logged as a contact moment, and what came of it.
 
 use mtp_domain::attendance::AttendanceStatus;
+use mtp_domain::audit::Action;
 use mtp_domain::encourage::{Reason, Thresholds};
 use reqwest::StatusCode;
 use uuid::Uuid;
@@ -217,7 +218,7 @@ async fn a_logged_contact_is_done_becomes_the_answer_and_is_counted_afterwards(a
                 org_id: t.org_id,
                 actor_id: None,
                 actor_role: "worker".into(),
-                action: "attendance.recorded".into(),
+                action: Action::AttendanceRecorded,
                 object_type: "household".into(),
                 object_id: Some(card),
                 neighbourhood_id: Some(d.s.neighbourhood_id),
@@ -424,6 +425,7 @@ async fn the_chat_group_asks_consent_and_a_family_that_leaves_needs_a_word(app: 
             mtp_domain::Purpose::ChatGroup,
             false,
             mtp_domain::ConsentMethod::Verbal,
+            None,
         )
         .await
         .unwrap_or_else(|e| panic!("{e}"));

@@ -262,7 +262,7 @@ async fn after_a_session_the_worklist_and_the_week_say_who_of_those_encouraged_c
         NaiveTime::from_hms_opt(14, 0, 0).unwrap_or_default(),
     );
     app.store
-        .plan_sessions(&t, coffee, &[(yesterday, slot)])
+        .plan_sessions(&t, coffee, &[(yesterday, slot)], None)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let session = app

@@ -178,29 +178,35 @@ async fn every_route_allows_exactly_the_roles_in_its_rule(app: TestApp) {
     let pw = NewPassword::parse("slachtoffer-van-de-test").unwrap_or_else(|_| panic!());
     let target = app
         .store
-        .create_account(&NewAccount {
-            org_id: almere,
-            email: Email::parse("doelwit@almere.test").unwrap_or_else(|_| panic!()),
-            display_name: PersonName::parse("Doelwit").unwrap_or_else(|_| panic!()),
-            role: Role::Host,
-            password: pw.clone(),
-            must_change_password: false,
-            neighbourhoods: vec![poort],
-        })
+        .create_account(
+            &NewAccount {
+                org_id: almere,
+                email: Email::parse("doelwit@almere.test").unwrap_or_else(|_| panic!()),
+                display_name: PersonName::parse("Doelwit").unwrap_or_else(|_| panic!()),
+                role: Role::Host,
+                password: pw.clone(),
+                must_change_password: false,
+                neighbourhoods: vec![poort],
+            },
+            None,
+        )
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     // An administrator of the other organisation: same role, other tenant.
     let _ = PlaceName::parse("x");
     app.store
-        .create_account(&NewAccount {
-            org_id: lelystad,
-            email: Email::parse("beheer@lelystad.test").unwrap_or_else(|_| panic!()),
-            display_name: PersonName::parse("Andere Beheerder").unwrap_or_else(|_| panic!()),
-            role: Role::Admin,
-            password: pw.clone(),
-            must_change_password: false,
-            neighbourhoods: vec![],
-        })
+        .create_account(
+            &NewAccount {
+                org_id: lelystad,
+                email: Email::parse("beheer@lelystad.test").unwrap_or_else(|_| panic!()),
+                display_name: PersonName::parse("Andere Beheerder").unwrap_or_else(|_| panic!()),
+                role: Role::Admin,
+                password: pw.clone(),
+                must_change_password: false,
+                neighbourhoods: vec![],
+            },
+            None,
+        )
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let (rows, _) = app
@@ -218,6 +224,7 @@ async fn every_route_allows_exactly_the_roles_in_its_rule(app: TestApp) {
             "csv",
             &["Voornaam".to_string()],
             &[vec!["Test".to_string()]],
+            None,
         )
         .await
         .unwrap_or_else(|e| panic!("{e}"));
@@ -236,7 +243,7 @@ async fn every_route_allows_exactly_the_roles_in_its_rule(app: TestApp) {
         .unwrap_or_else(|| panic!("the demo coffee hour expects families"));
     let token = app
         .store
-        .create_portal_link(&all, None, expected_family)
+        .create_portal_link(&all, None, expected_family, None)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let scope = app.parent_scope(&all, expected_family).await;
@@ -246,11 +253,19 @@ async fn every_route_allows_exactly_the_roles_in_its_rule(app: TestApp) {
             &scope,
             mtp_domain::portal::IdeaKind::Outing,
             &mtp_domain::portal::IdeaTitle::parse("Naar het strand").unwrap_or_else(|_| panic!()),
+            None,
         )
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     app.store
-        .portal_request_erasure(&scope)
+        .portal_request_erasure(
+            &scope,
+            mtp_web::audit::parent_event(
+                &scope,
+                mtp_domain::audit::Action::PortalErasureRequested,
+                "",
+            ),
+        )
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let parent_request = app

@@ -414,7 +414,7 @@ async fn totp_seeds_and_keys_are_sealed_at_rest(app: TestApp) {
         .unwrap_or_else(|e| panic!("{e}"))
         .unwrap_or_else(|| panic!("the demo admin"));
     app.store
-        .set_totp(admin.org_id, admin.id, Some(SEED.into()), true)
+        .set_totp(admin.org_id, admin.id, Some(SEED.into()), true, None)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     // SQLite made its key file on first start, readable by its owner only; PostgreSQL's

@@ -172,7 +172,7 @@ impl TestApp {
     ) -> mtp_store::portal::PortalScope {
         let token = self
             .store
-            .create_portal_link(t, None, household)
+            .create_portal_link(t, None, household, None)
             .await
             .unwrap_or_else(|e| panic!("{e}"));
         self.store

@@ -398,15 +398,18 @@ async fn another_organisations_holidays_are_out_of_sight_and_reach(app: TestApp)
     let lelystad = app.org("Lelystad").await;
     let pw = NewPassword::parse("een-ander-wachtwoord").unwrap_or_else(|_| panic!());
     app.store
-        .create_account(&NewAccount {
-            org_id: lelystad.org_id,
-            email: Email::parse("beheer@lelystad.test").unwrap_or_else(|_| panic!()),
-            display_name: PersonName::parse("Andere Beheerder").unwrap_or_else(|_| panic!()),
-            role: Role::Admin,
-            password: pw.clone(),
-            must_change_password: false,
-            neighbourhoods: vec![],
-        })
+        .create_account(
+            &NewAccount {
+                org_id: lelystad.org_id,
+                email: Email::parse("beheer@lelystad.test").unwrap_or_else(|_| panic!()),
+                display_name: PersonName::parse("Andere Beheerder").unwrap_or_else(|_| panic!()),
+                role: Role::Admin,
+                password: pw.clone(),
+                must_change_password: false,
+                neighbourhoods: vec![],
+            },
+            None,
+        )
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let mut other = signed_in(

@@ -1246,7 +1246,7 @@ fn secret_on(body: &str) -> String {
 async fn parent_client(app: &TestApp, t: &Tenant, household: Uuid) -> Client {
     let token = app
         .store
-        .create_portal_link(t, None, household)
+        .create_portal_link(t, None, household, None)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let mut c = Client::without_keep_alive(&app.base);
@@ -1312,6 +1312,7 @@ async fn targets(app: &TestApp, worker: &mut Client, walk: &mut Walk) -> Targets
             &scope,
             mtp_domain::portal::IdeaKind::Outing,
             &mtp_domain::portal::IdeaTitle::parse("Naar het strand").unwrap_or_else(|_| panic!()),
+            None,
         )
         .await
         .unwrap_or_else(|e| panic!("{e}"));
@@ -1319,7 +1320,14 @@ async fn targets(app: &TestApp, worker: &mut Client, walk: &mut Walk) -> Targets
     // on its page.
     let other_scope = app.parent_scope(&t, *household).await;
     app.store
-        .portal_request_erasure(&other_scope)
+        .portal_request_erasure(
+            &other_scope,
+            mtp_web::audit::parent_event(
+                &other_scope,
+                mtp_domain::audit::Action::PortalErasureRequested,
+                "",
+            ),
+        )
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let request = app
@@ -1350,15 +1358,19 @@ async fn targets(app: &TestApp, worker: &mut Client, walk: &mut Walk) -> Targets
     // A throw-away account in Almere Poort that the account routes may change.
     let account = app
         .store
-        .create_account(&NewAccount {
-            org_id: t.org_id,
-            email: Email::parse("doelwit@almere.test").unwrap_or_else(|_| panic!()),
-            display_name: PersonName::parse("Doelwit").unwrap_or_else(|_| panic!()),
-            role: Role::Host,
-            password: NewPassword::parse("slachtoffer-van-de-test").unwrap_or_else(|_| panic!()),
-            must_change_password: false,
-            neighbourhoods: vec![poort],
-        })
+        .create_account(
+            &NewAccount {
+                org_id: t.org_id,
+                email: Email::parse("doelwit@almere.test").unwrap_or_else(|_| panic!()),
+                display_name: PersonName::parse("Doelwit").unwrap_or_else(|_| panic!()),
+                role: Role::Host,
+                password: NewPassword::parse("slachtoffer-van-de-test")
+                    .unwrap_or_else(|_| panic!()),
+                must_change_password: false,
+                neighbourhoods: vec![poort],
+            },
+            None,
+        )
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let unsubscribe_token = app
@@ -1372,7 +1384,7 @@ async fn targets(app: &TestApp, worker: &mut Client, walk: &mut Walk) -> Targets
         .to_string();
     let portal_token = app
         .store
-        .create_portal_link(&t, None, parent_family)
+        .create_portal_link(&t, None, parent_family, None)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let import = walk_upload(worker, poort, walk).await;

@@ -80,7 +80,7 @@ async fn a_link_signs_in_once_expires_and_the_worker_can_end_it(app: TestApp) {
 
     let token = app
         .store
-        .create_portal_link(&t, None, family)
+        .create_portal_link(&t, None, family, None)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(token.len(), 64);
@@ -108,7 +108,7 @@ async fn a_link_signs_in_once_expires_and_the_worker_can_end_it(app: TestApp) {
     // A link used after its week is refused as expired.
     let late = app
         .store
-        .create_portal_link(&t, None, family)
+        .create_portal_link(&t, None, family, None)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let result = app
@@ -121,12 +121,22 @@ async fn a_link_signs_in_once_expires_and_the_worker_can_end_it(app: TestApp) {
     // The worker ends access: the phone is signed out and the open link stops working.
     let open = app
         .store
-        .create_portal_link(&t, None, family)
+        .create_portal_link(&t, None, family, None)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let (phones, links) = app
         .store
-        .end_portal_access(&t, None, family)
+        .end_portal_access(&t, None, family, |_, _| mtp_store::NewAuditEvent {
+            org_id: t.org_id,
+            actor_id: None,
+            actor_role: "test".into(),
+            action: mtp_domain::audit::Action::HouseholdPortalEnded,
+            object_type: "household".into(),
+            object_id: Some(family),
+            neighbourhood_id: None,
+            outcome: mtp_domain::audit::Outcome::Allowed,
+            detail: String::new(),
+        })
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!((phones, links), (1, 2), "one phone, two open links");
@@ -159,7 +169,7 @@ async fn a_parent_reaches_only_their_own_household(app: TestApp) {
     // A multi-parent family never sees the exclusive coffee hour, not even by its id.
     let token = app
         .store
-        .create_portal_link(&almere, None, multi)
+        .create_portal_link(&almere, None, multi, None)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let (mut c, _) = sign_in_with_link(&app, &token).await;
@@ -226,12 +236,12 @@ async fn a_parent_reaches_only_their_own_household(app: TestApp) {
     };
     let lelystad_family = app
         .store
-        .create_household(&lelystad, None, &draft)
+        .create_household(&lelystad, None, &draft, None)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let foreign_token = app
         .store
-        .create_portal_link(&lelystad, None, lelystad_family)
+        .create_portal_link(&lelystad, None, lelystad_family, None)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let almere_scope = app.parent_scope(&almere, single).await;
@@ -241,6 +251,7 @@ async fn a_parent_reaches_only_their_own_household(app: TestApp) {
             &almere_scope,
             IdeaKind::Workshop,
             &IdeaTitle::parse("Opvoeden in twee culturen").unwrap_or_else(|_| panic!()),
+            None,
         )
         .await
         .unwrap_or_else(|e| panic!("{e}"));
@@ -285,7 +296,7 @@ async fn what_a_parent_does_the_worker_sees_at_once(app: TestApp) {
     let family = family_on_the_list(&app, &t, session).await;
     let token = app
         .store
-        .create_portal_link(&t, None, family)
+        .create_portal_link(&t, None, family, None)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let (mut c, _) = sign_in_with_link(&app, &token).await;
@@ -580,7 +591,7 @@ async fn a_pin_protects_a_shared_phone(app: TestApp) {
     let family = family_on_the_list(&app, &t, session).await;
     let token = app
         .store
-        .create_portal_link(&t, None, family)
+        .create_portal_link(&t, None, family, None)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let (mut c, session_token) = sign_in_with_link(&app, &token).await;
@@ -632,7 +643,7 @@ async fn forty_wrong_pins_at_once_sign_the_phone_out(app: TestApp) {
     let family = family_on_the_list(&app, &t, session).await;
     let token = app
         .store
-        .create_portal_link(&t, None, family)
+        .create_portal_link(&t, None, family, None)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let (mut c, session_token) = sign_in_with_link(&app, &token).await;

@@ -59,7 +59,7 @@ pub(crate) async fn family(
     };
     let id = app
         .store
-        .create_household(t, None, &d)
+        .create_household(t, None, &d, None)
         .await
         .unwrap_or_else(|e| panic!("household: {e}"));
     Family {
@@ -91,6 +91,7 @@ async fn session_soon(app: &TestApp, t: &Tenant, hours: i64) -> Uuid {
                     end: start + Duration::minutes(90),
                 },
             )],
+            None,
         )
         .await
         .unwrap_or_else(|e| panic!("plan: {e}"));
@@ -117,6 +118,7 @@ async fn coming(app: &TestApp, t: &Tenant, session: Uuid, household: Uuid) {
                 children: 1,
                 childcare: false,
             },
+            None,
         )
         .await
         .unwrap_or_else(|e| panic!("rsvp: {e}"));
@@ -421,6 +423,7 @@ async fn without_consent_email_or_subscription_nothing_is_queued(app: TestApp) {
             Purpose::DataRegistration,
             false,
             ConsentMethod::Verbal,
+            None,
         )
         .await
         .unwrap_or_else(|e| panic!("{e}"));

@@ -221,6 +221,7 @@ pub(crate) async fn coffee_hour_at(
                     end: start + chrono::Duration::minutes(90),
                 },
             )],
+            None,
         )
         .await
         .unwrap_or_else(|e| panic!("plan: {e}"));
@@ -328,6 +329,7 @@ async fn two_servers_share_one_postgresql() {
                 children: vec![],
                 data_consent: ConsentMethod::Verbal,
             },
+            None,
         )
         .await
         .unwrap_or_else(|e| panic!("household: {e}"));
@@ -344,6 +346,7 @@ async fn two_servers_share_one_postgresql() {
                 children: 1,
                 childcare: false,
             },
+            None,
         )
         .await
         .unwrap_or_else(|e| panic!("rsvp: {e}"));

@@ -31,6 +31,144 @@ impl Outcome {
     }
 }
 
+/// Declares [`Action`] from one table, so a name and its stored text cannot drift apart.
+macro_rules! actions {
+    ($($variant:ident => $text:literal,)*) => {
+        /// What an audit event records. Its text is stored and chained into the hash
+        /// (docs/architecture.md, "Audit chain"): once written, a text never changes.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Action {
+            $($variant,)*
+        }
+
+        impl Action {
+            /// Every action, in the order of the table.
+            pub const ALL: &'static [Action] = &[$(Action::$variant,)*];
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Action::$variant => $text,)*
+                }
+            }
+        }
+    };
+}
+
+actions! {
+    AccessDenied => "access.denied",
+    AccountCreated => "account.created",
+    AccountDisabled => "account.disabled",
+    AccountEnabled => "account.enabled",
+    AccountPasswordChanged => "account.password-changed",
+    AccountPasswordReset => "account.password-reset",
+    AccountSignedOutEverywhere => "account.signed-out-everywhere",
+    AccountTwoFactorOff => "account.two-factor-off",
+    AccountTwoFactorOn => "account.two-factor-on",
+    AccountTwoFactorReset => "account.two-factor-reset",
+    AccountUpdated => "account.updated",
+    ActivityCreated => "activity.created",
+    ActivityInvited => "activity.invited",
+    ActivityRegistered => "activity.registered",
+    ActivitySessionAdded => "activity.session-added",
+    ActivitySessionsPlanned => "activity.sessions-planned",
+    ActivityUnregistered => "activity.unregistered",
+    ActivityUpdated => "activity.updated",
+    AttendanceLoaded => "attendance.loaded",
+    AttendanceRecorded => "attendance.recorded",
+    AuditViewed => "audit.viewed",
+    ChatJoin => "chat.join",
+    ChatLeave => "chat.leave",
+    ChatModerator => "chat.moderator",
+    ChatRosterViewed => "chat.roster-viewed",
+    ContactRecorded => "contact.recorded",
+    DemoLoaded => "demo.loaded",
+    EncourageWeekViewed => "encourage.week-viewed",
+    HouseholdAnonymised => "household.anonymised",
+    HouseholdCalendarRenewed => "household.calendar-renewed",
+    HouseholdCalendarRevoked => "household.calendar-revoked",
+    HouseholdConsentGiven => "household.consent-given",
+    HouseholdConsentWithdrawn => "household.consent-withdrawn",
+    HouseholdContactLogged => "household.contact-logged",
+    HouseholdCreated => "household.created",
+    HouseholdEmailQueued => "household.email-queued",
+    HouseholdEmailUnsubscribeRepeated => "household.email-unsubscribe-repeated",
+    HouseholdEmailUnsubscribed => "household.email-unsubscribed",
+    HouseholdErased => "household.erased",
+    HouseholdExported => "household.exported",
+    HouseholdFollowUpDone => "household.follow-up-done",
+    HouseholdMerged => "household.merged",
+    HouseholdParentRequestDone => "household.parent-request-done",
+    HouseholdPortalEnded => "household.portal-ended",
+    HouseholdPortalLink => "household.portal-link",
+    HouseholdStatusChanged => "household.status-changed",
+    HouseholdUpdated => "household.updated",
+    HouseholdViewed => "household.viewed",
+    HouseholdWalkedIn => "household.walked-in",
+    HouseholdsListed => "households.listed",
+    IdeaHidden => "idea.hidden",
+    ImportCommitted => "import.committed",
+    ImportUploaded => "import.uploaded",
+    LoginBlocked => "login.blocked",
+    LoginCodeReused => "login.code-reused",
+    LoginCodeWrong => "login.code-wrong",
+    LoginDisabled => "login.disabled",
+    LoginFailed => "login.failed",
+    LoginSucceeded => "login.succeeded",
+    Logout => "logout",
+    MessageTemplateSaved => "message-template.saved",
+    NeighbourhoodCreated => "neighbourhood.created",
+    NeighbourhoodUpdated => "neighbourhood.updated",
+    OrganisationCreated => "organisation.created",
+    OrganisationUpdated => "organisation.updated",
+    PortalAnswer => "portal.answer",
+    PortalCalendarAddress => "portal.calendar-address",
+    PortalConsentGiven => "portal.consent-given",
+    PortalConsentWithdrawn => "portal.consent-withdrawn",
+    PortalConsentsViewed => "portal.consents-viewed",
+    PortalContactChanged => "portal.contact-changed",
+    PortalDataDownloaded => "portal.data-downloaded",
+    PortalDataViewed => "portal.data-viewed",
+    PortalErasureRequested => "portal.erasure-requested",
+    PortalHomeViewed => "portal.home-viewed",
+    PortalIdeaAdded => "portal.idea-added",
+    PortalIdeaUnvote => "portal.idea-unvote",
+    PortalIdeaVote => "portal.idea-vote",
+    PortalPinLockedOut => "portal.pin-locked-out",
+    PortalPinRemoved => "portal.pin-removed",
+    PortalPinSet => "portal.pin-set",
+    PortalPinWrong => "portal.pin-wrong",
+    PortalSignIn => "portal.sign-in",
+    PortalSignOut => "portal.sign-out",
+    RemindersViewed => "reminders.viewed",
+    RetentionRun => "retention.run",
+    RsvpRecorded => "rsvp.recorded",
+    SchoolHolidayAdded => "school-holiday.added",
+    SchoolHolidayRemoved => "school-holiday.removed",
+    SchoolHolidayRestored => "school-holiday.restored",
+    SessionCheckinViewed => "session.checkin-viewed",
+    SessionMoved => "session.moved",
+    SessionPlanned => "session.planned",
+    SessionRotaChanged => "session.rota-changed",
+    SessionRotaReplied => "session.rota-replied",
+    SessionStateChanged => "session.state-changed",
+    SessionViewed => "session.viewed",
+    SessionWorklistViewed => "session.worklist-viewed",
+}
+
+impl Action {
+    /// The action a stored text names; `None` for a text this version does not know (an
+    /// older or newer server may have written it, and the trail still shows it).
+    pub fn parse(raw: &str) -> Option<Action> {
+        Action::ALL.iter().copied().find(|a| a.as_str() == raw)
+    }
+}
+
+impl std::fmt::Display for Action {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// The fields of an audit event that the hash covers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuditFields<'a> {
@@ -117,5 +255,19 @@ mod tests {
         b.action = "a";
         b.object_type = "bc";
         assert_ne!(chain_hash(GENESIS, &a), chain_hash(GENESIS, &b));
+    }
+
+    #[test]
+    fn every_action_reads_back_and_has_its_own_text() {
+        let mut seen = std::collections::HashSet::new();
+        for a in Action::ALL {
+            assert_eq!(Action::parse(a.as_str()), Some(*a));
+            assert!(seen.insert(a.as_str()), "{} twice", a.as_str());
+        }
+        assert_eq!(
+            Action::parse("household.viewed"),
+            Some(Action::HouseholdViewed)
+        );
+        assert_eq!(Action::parse("no.such-action"), None);
     }
 }

@@ -4,6 +4,7 @@
 //! neighbourhoods are found by name, and existing demo accounts get a fresh password, so the
 //! printed credentials always work.
 
+use mtp_domain::audit::Action;
 use mtp_domain::{CbsCode, Email, HolidayRegion, NewPassword, PersonName, PlaceName, Role, Tenant};
 use mtp_store::{NewAccount, Store, StoreError};
 use rand::RngCore;
@@ -69,7 +70,7 @@ async fn neighbourhood(
         .map_err(|e| anyhow::anyhow!("demo CBS code: {e}"))?
         .flatten();
     Ok(store
-        .create_neighbourhood(org_id, &name(nb_name)?, code.as_ref())
+        .create_neighbourhood(org_id, &name(nb_name)?, code.as_ref(), None)
         .await?)
 }
 
@@ -94,7 +95,7 @@ async fn account(
         must_change_password: false,
         neighbourhoods: nbs.to_vec(),
     };
-    match store.create_account(&new).await {
+    match store.create_account(&new, None).await {
         Ok(_) => {}
         Err(StoreError::Duplicate(_)) => {
             let existing = store
@@ -102,10 +103,10 @@ async fn account(
                 .await?
                 .ok_or_else(|| anyhow::anyhow!("demo account {email} vanished"))?;
             store
-                .set_password(existing.org_id, existing.id, &password, false)
+                .set_password(existing.org_id, existing.id, &password, false, None)
                 .await?;
             store
-                .set_disabled(existing.org_id, existing.id, false)
+                .set_disabled(existing.org_id, existing.id, false, None)
                 .await?;
         }
         Err(e) => return Err(e.into()),
@@ -213,7 +214,7 @@ pub async fn load(store: &Store) -> anyhow::Result<Vec<DemoLogin>> {
                 org_id,
                 actor_id: None,
                 actor_role: "cli".into(),
-                action: "demo.loaded".into(),
+                action: Action::DemoLoaded,
                 object_type: "organisation".into(),
                 object_id: Some(org_id),
                 neighbourhood_id: None,
@@ -268,7 +269,7 @@ async fn portal(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<()> 
         .collect();
     let mut scopes = Vec::new();
     for id in &active {
-        let token = store.create_portal_link(&tenant, None, *id).await?;
+        let token = store.create_portal_link(&tenant, None, *id, None).await?;
         if let Ok((_, scope)) = store.use_portal_link(&token).await? {
             scopes.push(scope);
         }
@@ -293,10 +294,10 @@ async fn portal(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<()> 
             continue;
         };
         let title = IdeaTitle::parse(title).map_err(|e| anyhow::anyhow!("demo idea: {e}"))?;
-        let id = store.add_idea(scope, kind, &title).await?;
+        let id = store.add_idea(scope, kind, &title, None).await?;
         for v in voters {
             if let Some(voter) = scopes.get(*v) {
-                store.toggle_idea_vote(voter, id).await?;
+                store.toggle_idea_vote(voter, id, None).await?;
             }
         }
     }
@@ -334,7 +335,7 @@ pub async fn parent_link(store: &Store) -> anyhow::Result<Option<(String, String
     else {
         return Ok(None);
     };
-    let token = store.create_portal_link(&tenant, None, h.id).await?;
+    let token = store.create_portal_link(&tenant, None, h.id, None).await?;
     let name = h.first_names.first().cloned().unwrap_or_default();
     Ok(Some((name, format!("/portal/link/{token}"))))
 }
@@ -501,11 +502,11 @@ async fn households(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<
                 ConsentMethod::Paper
             },
         };
-        let id = store.create_household(&tenant, None, &draft).await?;
+        let id = store.create_household(&tenant, None, &draft, None).await?;
         // 4 stay "contacted"; the rest became active, and some went quiet or left since.
         if i % 10 != 3 {
             store
-                .set_household_status(&tenant, None, id, HouseholdStatus::Active, None)
+                .set_household_status(&tenant, None, id, HouseholdStatus::Active, None, None)
                 .await?;
         }
         if i % 8 == 5 {
@@ -516,6 +517,7 @@ async fn households(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<
                     id,
                     HouseholdStatus::Quiet,
                     Some("werkt nu overdag".into()),
+                    None,
                 )
                 .await?;
         }
@@ -527,6 +529,7 @@ async fn households(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<
                     id,
                     HouseholdStatus::Left,
                     Some("verhuisd".into()),
+                    None,
                 )
                 .await?;
         }
@@ -539,6 +542,7 @@ async fn households(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<
                     Purpose::ChatGroup,
                     true,
                     ConsentMethod::Verbal,
+                    None,
                 )
                 .await?;
         }
@@ -551,6 +555,7 @@ async fn households(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<
                     Purpose::Photos,
                     true,
                     ConsentMethod::Paper,
+                    None,
                 )
                 .await?;
         }
@@ -563,6 +568,7 @@ async fn households(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<
                     Purpose::Photos,
                     false,
                     ConsentMethod::Verbal,
+                    None,
                 )
                 .await?;
         }
@@ -575,6 +581,7 @@ async fn households(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<
                     Purpose::Research,
                     true,
                     ConsentMethod::Paper,
+                    None,
                 )
                 .await?;
         }
@@ -618,7 +625,7 @@ async fn school_holidays(store: &Store, org_id: Uuid) -> anyhow::Result<()> {
             org_id,
             actor_id: None,
             actor_role: "cli".into(),
-            action: "school-holiday.added".into(),
+            action: Action::SchoolHolidayAdded,
             object_type: "school_holiday".into(),
             object_id: None,
             neighbourhood_id: None,
@@ -697,8 +704,7 @@ async fn activities(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<
                 description: "Elke woensdag koffie, thee en gezonde hapjes. De kinderen spelen in de zaal ernaast.".into(),
                 co_organisers: "Sanne en Naima".into(),
                 ..draft(ActivityKind::CoffeeHourExclusive, "Koffie-uurtje Poort", "Buurthuis De Schakel")
-            },
-        )
+            }, None)
         .await?;
     let slots = weekly(Weekday::Wed, time(9, 30), time(10, 30), 42, 40)
         .dates()
@@ -706,7 +712,7 @@ async fn activities(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<
         .into_iter()
         .map(|d| (d, schedule::slot(d, time(9, 30), time(10, 30))))
         .collect::<Vec<_>>();
-    store.plan_sessions(&tenant, coffee, &slots).await?;
+    store.plan_sessions(&tenant, coffee, &slots, None).await?;
 
     let open = store
         .create_activity(
@@ -716,6 +722,7 @@ async fn activities(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<
                 "Koffie-uurtje voor iedereen",
                 "Bibliotheek Poort",
             ),
+            None,
         )
         .await?;
     let open_slots = weekly(Weekday::Thu, time(14, 0), time(15, 0), 3, 8)
@@ -724,7 +731,9 @@ async fn activities(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<
         .into_iter()
         .map(|d| (d, schedule::slot(d, time(14, 0), time(15, 0))))
         .collect::<Vec<_>>();
-    store.plan_sessions(&tenant, open, &open_slots).await?;
+    store
+        .plan_sessions(&tenant, open, &open_slots, None)
+        .await?;
 
     let movement = store
         .create_activity(
@@ -733,6 +742,7 @@ async fn activities(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<
                 childcare: true,
                 ..draft(ActivityKind::Movement, "Samen bewegen", "Gymzaal Poort")
             },
+            None,
         )
         .await?;
     let move_slots = weekly(Weekday::Sat, time(10, 0), time(11, 0), 0, 8)
@@ -741,7 +751,9 @@ async fn activities(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<
         .into_iter()
         .map(|d| (d, schedule::slot(d, time(10, 0), time(11, 0))))
         .collect::<Vec<_>>();
-    store.plan_sessions(&tenant, movement, &move_slots).await?;
+    store
+        .plan_sessions(&tenant, movement, &move_slots, None)
+        .await?;
 
     let outing = store
         .create_activity(
@@ -755,6 +767,7 @@ async fn activities(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<
                     "Kinderboerderij Almere",
                 )
             },
+            None,
         )
         .await?;
     let outing_day = today + Duration::days(24);
@@ -766,6 +779,7 @@ async fn activities(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<
                 outing_day,
                 schedule::slot(outing_day, time(10, 0), time(14, 0)),
             )],
+            None,
         )
         .await?;
 
@@ -781,6 +795,7 @@ async fn activities(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<
                     "Buurthuis De Schakel",
                 )
             },
+            None,
         )
         .await?;
     let workshop_day = today + Duration::days(16);
@@ -792,6 +807,7 @@ async fn activities(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<
                 workshop_day,
                 schedule::slot(workshop_day, time(19, 30), time(21, 0)),
             )],
+            None,
         )
         .await?;
 
@@ -804,26 +820,26 @@ async fn activities(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<
     for (i, h) in households.iter().enumerate() {
         let taking_part = matches!(h.status, HouseholdStatus::Active | HouseholdStatus::Quiet);
         if h.kind == HouseholdKind::SingleParent && taking_part {
-            store.register(&tenant, None, coffee, h.id).await?;
+            store.register(&tenant, None, coffee, h.id, None).await?;
             regulars.push((i, h));
         }
         // The WhatsApp group: everyone taking part who said yes to it; the first one helps
         // moderate.
         if taking_part {
-            match store.chat_join(&tenant, None, h.id, i == 0).await {
+            match store.chat_join(&tenant, None, h.id, i == 0, None).await {
                 Ok(()) | Err(mtp_store::StoreError::Refused(_)) => {}
                 Err(e) => return Err(e.into()),
             }
         }
         if taking_part && i % 3 == 0 {
-            store.register(&tenant, None, movement, h.id).await?;
+            store.register(&tenant, None, movement, h.id, None).await?;
         }
         if taking_part && i % 4 == 1 {
-            store.register(&tenant, None, outing, h.id).await?;
+            store.register(&tenant, None, outing, h.id, None).await?;
         }
         if taking_part && i % 5 == 2 {
-            store.invite(&tenant, workshop, h.id).await?;
-            store.register(&tenant, None, workshop, h.id).await?;
+            store.invite(&tenant, workshop, h.id, None).await?;
+            store.register(&tenant, None, workshop, h.id, None).await?;
         }
     }
 
@@ -902,7 +918,7 @@ async fn activities(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<
     store.load_attendance(org_id, &rows).await?;
     if let Some(id) = not_held {
         store
-            .set_session_state(&tenant, id, SessionState::NotHeld)
+            .set_session_state(&tenant, id, SessionState::NotHeld, None)
             .await?;
     }
 
@@ -946,7 +962,7 @@ async fn activities(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<
                 org_id,
                 actor_id: None,
                 actor_role: "cli".into(),
-                action: "attendance.loaded".into(),
+                action: Action::AttendanceLoaded,
                 object_type: "household".into(),
                 object_id: Some(h.id),
                 neighbourhood_id: Some(poort),
@@ -958,7 +974,7 @@ async fn activities(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<
                 .await?;
         }
         store
-            .set_session_state(&tenant, s.id, SessionState::Held)
+            .set_session_state(&tenant, s.id, SessionState::Held, None)
             .await?;
     }
 
@@ -966,7 +982,7 @@ async fn activities(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<
     // The worker's announcements of this week count against the group's weekly budget.
     if let Some((_, h)) = regulars.get(3) {
         store
-            .chat_leave(&tenant, None, h.id, "too_many_messages")
+            .chat_leave(&tenant, None, h.id, "too_many_messages", None)
             .await?;
     }
     for text in [
@@ -1002,11 +1018,13 @@ async fn activities(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<
                 3 => HostReply::Asked,
                 _ => HostReply::Confirmed,
             };
-            store.set_session_staff(&tenant, s.id, host, reply).await?;
+            store
+                .set_session_staff(&tenant, s.id, host, reply, None)
+                .await?;
         }
         if let Some(worker) = worker {
             store
-                .set_session_staff(&tenant, s.id, worker, HostReply::Confirmed)
+                .set_session_staff(&tenant, s.id, worker, HostReply::Confirmed, None)
                 .await?;
         }
     }
@@ -1040,7 +1058,7 @@ async fn activities(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<
             org_id,
             actor_id: worker,
             actor_role: "cli".into(),
-            action: "household.contact-logged".into(),
+            action: Action::HouseholdContactLogged,
             object_type: "household".into(),
             object_id: Some(h.id),
             neighbourhood_id: Some(poort),
@@ -1054,7 +1072,7 @@ async fn activities(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<
     // The sixth coming week is the school trip: cancelled, so calendars show it struck out.
     if let Some(s) = sessions.iter().filter(|s| s.starts_at > now).nth(5) {
         store
-            .set_session_state(&tenant, s.id, SessionState::Cancelled)
+            .set_session_state(&tenant, s.id, SessionState::Cancelled, None)
             .await?;
     }
     Ok(())

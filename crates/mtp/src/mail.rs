@@ -455,7 +455,7 @@ mod tests {
             children: vec![],
             data_consent: ConsentMethod::Verbal,
         };
-        let Ok(hh) = store.create_household(&t, None, &draft).await else {
+        let Ok(hh) = store.create_household(&t, None, &draft, None).await else {
             panic!("household")
         };
         let queue = |key: &'static str| {

@@ -386,27 +386,24 @@ fn print_chains(reports: &[mtp_store::ChainReport]) -> bool {
     ok
 }
 
-/// Changes made on the command line are in the audit trail too, with the actor "cli".
-async fn cli_audit(
-    store: &mtp_store::Store,
+/// Changes made on the command line are in the audit trail too, with the actor "cli", in
+/// the change's transaction.
+fn cli_event(
     org_id: uuid::Uuid,
-    action: &str,
+    action: mtp_domain::audit::Action,
     account: uuid::Uuid,
-) -> anyhow::Result<()> {
-    store
-        .audit(mtp_store::NewAuditEvent {
-            org_id,
-            actor_id: None,
-            actor_role: "cli".into(),
-            action: action.into(),
-            object_type: "account".into(),
-            object_id: Some(account),
-            neighbourhood_id: None,
-            outcome: mtp_domain::audit::Outcome::Allowed,
-            detail: String::new(),
-        })
-        .await?;
-    Ok(())
+) -> mtp_store::NewAuditEvent {
+    mtp_store::NewAuditEvent {
+        org_id,
+        actor_id: None,
+        actor_role: "cli".into(),
+        action,
+        object_type: "account".into(),
+        object_id: Some(account),
+        neighbourhood_id: None,
+        outcome: mtp_domain::audit::Outcome::Allowed,
+        detail: String::new(),
+    }
 }
 
 async fn user(cfg: &Config, cmd: UserCmd) -> anyhow::Result<ExitCode> {
@@ -463,8 +460,13 @@ async fn user(cfg: &Config, cmd: UserCmd) -> anyhow::Result<ExitCode> {
                 must_change_password: shown,
                 neighbourhoods: ids,
             };
-            let id = store.create_account(&new).await?;
-            cli_audit(&store, org.id, "account.created", id).await?;
+            // The store puts the new account's id in the entry.
+            let event = cli_event(
+                org.id,
+                mtp_domain::audit::Action::AccountCreated,
+                uuid::Uuid::nil(),
+            );
+            store.create_account(&new, Some(event)).await?;
             if shown {
                 println!("created {email}; temporary password: {pw}");
             } else {
@@ -478,8 +480,14 @@ async fn user(cfg: &Config, cmd: UserCmd) -> anyhow::Result<ExitCode> {
                 .context("no such account")?;
             let pw = temporary_password();
             let np = NewPassword::parse(&pw).map_err(|e| anyhow::anyhow!("{e}"))?;
-            store.set_password(a.org_id, a.id, &np, true).await?;
-            cli_audit(&store, a.org_id, "account.password-reset", a.id).await?;
+            let event = cli_event(
+                a.org_id,
+                mtp_domain::audit::Action::AccountPasswordReset,
+                a.id,
+            );
+            store
+                .set_password(a.org_id, a.id, &np, true, Some(event))
+                .await?;
             println!("new temporary password for {email}: {pw}");
         }
         UserCmd::Disable { email } => {
@@ -487,8 +495,10 @@ async fn user(cfg: &Config, cmd: UserCmd) -> anyhow::Result<ExitCode> {
                 .account_by_email(&parse_email(&email)?)
                 .await?
                 .context("no such account")?;
-            store.set_disabled(a.org_id, a.id, true).await?;
-            cli_audit(&store, a.org_id, "account.disabled", a.id).await?;
+            let event = cli_event(a.org_id, mtp_domain::audit::Action::AccountDisabled, a.id);
+            store
+                .set_disabled(a.org_id, a.id, true, Some(event))
+                .await?;
             println!("disabled {email}");
         }
     }

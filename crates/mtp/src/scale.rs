@@ -108,14 +108,17 @@ pub async fn programme(
     for n in existing.len()..neighbourhoods {
         let name =
             PlaceName::parse(&format!("Wijk {:04}", n + 1)).map_err(|e| anyhow::anyhow!("{e}"))?;
-        let nb = store.create_neighbourhood(org.id, &name, None).await?;
+        let nb = store
+            .create_neighbourhood(org.id, &name, None, None)
+            .await?;
         let activity = store
             .create_activity(
                 &tenant,
                 &coffee_hour(nb, &format!("Koffie-uurtje {}", name.as_str())),
+                None,
             )
             .await?;
-        out.sessions += store.plan_sessions(&tenant, activity, &slots).await?;
+        out.sessions += store.plan_sessions(&tenant, activity, &slots, None).await?;
         let drafts: Vec<HouseholdDraft> = (0..HOUSEHOLDS)
             .map(|k| household(nb, &format!("W{n} H{k}"), &person))
             .collect::<anyhow::Result<_>>()?;
@@ -301,15 +304,18 @@ pub async fn national(store: &Store, shape: Shape) -> anyhow::Result<National> {
         for n in 0..shape.per_org {
             let nb_name = PlaceName::parse(&format!("Wijk {:02}-{:02}", o + 1, n + 1))
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
-            let nb = store.create_neighbourhood(org_id, &nb_name, None).await?;
+            let nb = store
+                .create_neighbourhood(org_id, &nb_name, None, None)
+                .await?;
             tenant.neighbourhoods = vec![];
             let activity = store
                 .create_activity(
                     &tenant,
                     &coffee_hour(nb, &format!("Koffie-uurtje {}", nb_name.as_str())),
+                    None,
                 )
                 .await?;
-            out.sessions += store.plan_sessions(&tenant, activity, &slots).await?;
+            out.sessions += store.plan_sessions(&tenant, activity, &slots, None).await?;
 
             // The households, each with a number unique in the data set.
             let base = (o * shape.per_org + n) * shape.per_neighbourhood;

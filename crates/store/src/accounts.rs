@@ -8,6 +8,7 @@ use sea_orm::{
 use std::collections::HashMap;
 use uuid::Uuid;
 
+use crate::audit::{NewAuditEvent, append_audit_in, append_audit_opt};
 use crate::entities::{account, account_neighbourhood, auth_session, neighbourhood};
 use crate::{Result, Store, StoreError, now, unique_violation};
 
@@ -134,7 +135,13 @@ async fn set_neighbourhoods<C: ConnectionTrait>(
 }
 
 impl Store {
-    pub async fn create_account(&self, a: &NewAccount) -> Result<Uuid> {
+    /// Create an account, with its audit entry if any (the store sets its object id to the
+    /// new account's).
+    pub async fn create_account(
+        &self,
+        a: &NewAccount,
+        audit: Option<NewAuditEvent>,
+    ) -> Result<Uuid> {
         let hash = crate::password::hash_bounded(a.password.expose().to_string()).await?;
         let txn = self.db.begin().await?;
         let id = insert_account(
@@ -148,6 +155,11 @@ impl Store {
             &a.neighbourhoods,
         )
         .await?;
+        let audit = audit.map(|e| NewAuditEvent {
+            object_id: Some(id),
+            ..e
+        });
+        append_audit_opt(&txn, audit).await?;
         txn.commit().await?;
         Ok(id)
     }
@@ -259,7 +271,13 @@ impl Store {
             .collect())
     }
 
-    pub async fn update_account(&self, org_id: Uuid, id: Uuid, u: &AccountUpdate) -> Result<()> {
+    pub async fn update_account(
+        &self,
+        org_id: Uuid,
+        id: Uuid,
+        u: &AccountUpdate,
+        audit: NewAuditEvent,
+    ) -> Result<()> {
         let txn = self.db.begin().await?;
         let res = account::Entity::update_many()
             .col_expr(account::Column::DisplayName, u.display_name.as_str().into())
@@ -274,6 +292,7 @@ impl Store {
         set_neighbourhoods(&txn, org_id, id, &u.neighbourhoods).await?;
         // A changed role or reach takes effect at once: the account signs in again.
         revoke_sessions(&txn, org_id, id).await?;
+        append_audit_in(&txn, audit).await?;
         txn.commit().await?;
         self.sign_ins.forget_all();
         Ok(())
@@ -287,6 +306,7 @@ impl Store {
         id: Uuid,
         password: &NewPassword,
         must_change: bool,
+        audit: Option<NewAuditEvent>,
     ) -> Result<()> {
         let hash = crate::password::hash_bounded(password.expose().to_string()).await?;
         self.update_and_sign_out(
@@ -295,15 +315,23 @@ impl Store {
             account::Entity::update_many()
                 .col_expr(account::Column::PasswordHash, hash.into())
                 .col_expr(account::Column::MustChangePassword, must_change.into()),
+            audit,
         )
         .await
     }
 
-    pub async fn set_disabled(&self, org_id: Uuid, id: Uuid, disabled: bool) -> Result<()> {
+    pub async fn set_disabled(
+        &self,
+        org_id: Uuid,
+        id: Uuid,
+        disabled: bool,
+        audit: Option<NewAuditEvent>,
+    ) -> Result<()> {
         self.update_and_sign_out(
             org_id,
             id,
             account::Entity::update_many().col_expr(account::Column::Disabled, disabled.into()),
+            audit,
         )
         .await
     }
@@ -315,6 +343,7 @@ impl Store {
         org_id: Uuid,
         id: Uuid,
         update: sea_orm::UpdateMany<account::Entity>,
+        audit: Option<NewAuditEvent>,
     ) -> Result<()> {
         let txn = self.db.begin().await?;
         let res = update
@@ -326,32 +355,39 @@ impl Store {
             return Err(StoreError::NotFound);
         }
         revoke_sessions(&txn, org_id, id).await?;
+        append_audit_opt(&txn, audit).await?;
         txn.commit().await?;
         self.sign_ins.forget_all();
         Ok(())
     }
 
     /// Store a TOTP secret that is not yet confirmed, or confirm it (`enabled`), or clear it
-    /// (`None`, used by an administrator's reset).
+    /// (`None`, used by an administrator's reset); with its audit entry, if any.
     pub async fn set_totp(
         &self,
         org_id: Uuid,
         id: Uuid,
         secret: Option<String>,
         enabled: bool,
+        audit: Option<NewAuditEvent>,
     ) -> Result<()> {
         let secret = match secret {
             Some(s) => Some(self.seal(&crate::sealing::account_place(id), &s)?),
             None => None,
         };
+        let txn = self.db.begin().await?;
         let res = account::Entity::update_many()
             .col_expr(account::Column::TotpSecret, secret.into())
             .col_expr(account::Column::TotpEnabled, enabled.into())
             .col_expr(account::Column::TotpLastStep, Option::<i64>::None.into())
             .filter(account::Column::OrgId.eq(org_id))
             .filter(account::Column::Id.eq(id))
-            .exec(&self.db)
+            .exec(&txn)
             .await?;
+        if res.rows_affected > 0 {
+            append_audit_opt(&txn, audit).await?;
+        }
+        txn.commit().await?;
         self.sign_ins.forget_all();
         if res.rows_affected == 0 {
             Err(StoreError::NotFound)

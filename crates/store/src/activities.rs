@@ -19,6 +19,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+use crate::audit::{NewAuditEvent, append_audit_in, append_audit_opt};
 use crate::entities::{activity, activity_invite, household, registration, session};
 use crate::{Result, Store, StoreError, now};
 
@@ -143,11 +144,19 @@ impl Store {
             .ok_or(StoreError::NotFound)
     }
 
-    pub async fn create_activity(&self, tenant: &Tenant, d: &ActivityDraft) -> Result<Uuid> {
+    /// Create an activity, with its audit entry if any (the store sets its object id to the
+    /// new activity's).
+    pub async fn create_activity(
+        &self,
+        tenant: &Tenant,
+        d: &ActivityDraft,
+        audit: Option<NewAuditEvent>,
+    ) -> Result<Uuid> {
         if !tenant.may_see_neighbourhood(tenant.org_id, d.neighbourhood_id) {
             return Err(StoreError::NotFound);
         }
         let id = Uuid::now_v7();
+        let txn = self.db.begin().await?;
         activity::ActiveModel {
             id: Set(id),
             org_id: Set(tenant.org_id),
@@ -170,17 +179,25 @@ impl Store {
             created_at: Set(now()),
             archived_at: Set(None),
         }
-        .insert(&self.db)
+        .insert(&txn)
         .await?;
+        let audit = audit.map(|e| NewAuditEvent {
+            object_id: Some(id),
+            ..e
+        });
+        append_audit_opt(&txn, audit).await?;
+        txn.commit().await?;
         Ok(id)
     }
 
-    /// Change an activity. The capacity may not drop below the households already placed.
+    /// Change an activity, with its audit entry. The capacity may not drop below the
+    /// households already placed.
     pub async fn update_activity(
         &self,
         tenant: &Tenant,
         id: Uuid,
         d: &ActivityDraft,
+        audit: NewAuditEvent,
     ) -> Result<()> {
         let current = self.activity_row(tenant, id).await?;
         if !tenant.may_see_neighbourhood(tenant.org_id, d.neighbourhood_id) {
@@ -214,6 +231,7 @@ impl Store {
             .filter(session::Column::ActivityId.eq(id))
             .exec(&txn)
             .await?;
+        append_audit_in(&txn, audit).await?;
         txn.commit().await?;
         Ok(())
     }
@@ -323,12 +341,14 @@ impl Store {
 
     /// Materialise sessions. A date the activity already has a session on is left alone, so
     /// planning the same series twice, or extending it, never doubles a session. Returns how
-    /// many sessions were added.
+    /// many sessions were added. `audit`, if any, gives the entry for that number (or none),
+    /// committed with the sessions.
     pub async fn plan_sessions(
         &self,
         tenant: &Tenant,
         activity_id: Uuid,
         slots: &[(NaiveDate, Slot)],
+        audit: Option<&(dyn Fn(u64) -> Option<NewAuditEvent> + Sync)>,
     ) -> Result<u64> {
         let a = self.activity_row(tenant, activity_id).await?;
         let at = now();
@@ -369,6 +389,7 @@ impl Store {
                 .exec_without_returning(&txn)
                 .await?;
         }
+        append_audit_opt(&txn, audit.and_then(|a| a(added))).await?;
         txn.commit().await?;
         Ok(added)
     }
@@ -456,6 +477,7 @@ impl Store {
         actor: Option<Uuid>,
         activity_id: Uuid,
         household_id: Uuid,
+        audit: Option<NewAuditEvent>,
     ) -> Result<Registered> {
         let a = self.activity_row(tenant, activity_id).await?;
         let h = self.household_row(tenant, household_id).await?;
@@ -471,6 +493,9 @@ impl Store {
             .one(&txn)
             .await?;
         if existing.is_some() {
+            // Registered before: nothing changes, and the answer is on record all the same.
+            append_audit_opt(&txn, audit).await?;
+            txn.commit().await?;
             return Ok(Registered::AlreadyRegistered);
         }
         let registered = registration::Entity::find()
@@ -507,6 +532,7 @@ impl Store {
             &a.name,
         )
         .await?;
+        append_audit_opt(&txn, audit).await?;
         txn.commit().await?;
         Ok(Registered::Placed(place))
     }
@@ -550,6 +576,7 @@ impl Store {
         actor: Option<Uuid>,
         activity_id: Uuid,
         household_id: Uuid,
+        audit: NewAuditEvent,
     ) -> Result<Vec<Uuid>> {
         let a = self.activity_row(tenant, activity_id).await?;
         // Within reach only; a family that moved to another neighbourhood of the tenant's can
@@ -563,6 +590,9 @@ impl Store {
             .exec(&txn)
             .await?;
         if gone.rows_affected == 0 {
+            // Not on the list (a resent form): nothing changes; the request is on record.
+            append_audit_in(&txn, audit).await?;
+            txn.commit().await?;
             return Ok(Vec::new());
         }
         crate::households::add_event(
@@ -607,6 +637,7 @@ impl Store {
             crate::households::add_event(&txn, a.org_id, *id, actor, "activity_moved_up", &a.name)
                 .await?;
         }
+        append_audit_in(&txn, audit).await?;
         txn.commit().await?;
         Ok(up)
     }
@@ -685,12 +716,14 @@ impl Store {
         tenant: &Tenant,
         activity_id: Uuid,
         household_id: Uuid,
+        audit: Option<NewAuditEvent>,
     ) -> Result<()> {
         let a = self.activity_row(tenant, activity_id).await?;
         let h = self.household_row(tenant, household_id).await?;
         if h.neighbourhood_id != a.neighbourhood_id {
             return Err(StoreError::NotFound);
         }
+        let txn = self.db.begin().await?;
         activity_invite::Entity::insert(activity_invite::ActiveModel {
             org_id: Set(a.org_id),
             activity_id: Set(a.id),
@@ -706,8 +739,10 @@ impl Store {
             .do_nothing()
             .to_owned(),
         )
-        .exec_without_returning(&self.db)
+        .exec_without_returning(&txn)
         .await?;
+        append_audit_opt(&txn, audit).await?;
+        txn.commit().await?;
         Ok(())
     }
 }

@@ -1,7 +1,7 @@
 //! The append-only audit trail, one hash chain per organisation.
 
 use chrono::{DateTime, Utc};
-use mtp_domain::audit::{AuditFields, GENESIS, chain_hash};
+use mtp_domain::audit::{Action, AuditFields, GENESIS, chain_hash};
 use mtp_domain::{Role, Tenant};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{
@@ -21,7 +21,7 @@ pub struct NewAuditEvent {
     pub org_id: Uuid,
     pub actor_id: Option<Uuid>,
     pub actor_role: String,
-    pub action: String,
+    pub action: Action,
     pub object_type: String,
     pub object_id: Option<Uuid>,
     pub neighbourhood_id: Option<Uuid>,
@@ -134,7 +134,7 @@ pub(crate) async fn append_audit_many<C: ConnectionTrait>(
             at,
             actor_id: e.actor_id,
             actor_role: e.actor_role,
-            action: e.action,
+            action: e.action.as_str().to_string(),
             object_type: e.object_type,
             object_id: e.object_id,
             neighbourhood_id: e.neighbourhood_id,
@@ -161,6 +161,49 @@ pub(crate) async fn append_audit_many<C: ConnectionTrait>(
     Ok(None)
 }
 
+/// Append one event inside the caller's transaction, making the organisation's chain head
+/// first when it has none yet, so a change and its audit entry commit together. A head made
+/// here by two servers at once is one head: the second insert waits for the first and then
+/// does nothing.
+pub(crate) async fn append_audit_in<C: ConnectionTrait>(txn: &C, e: NewAuditEvent) -> Result<()> {
+    let org_id = e.org_id;
+    let Some(e) = append_audit(txn, e).await? else {
+        return Ok(());
+    };
+    insert_head(txn, org_id).await?;
+    match append_audit(txn, e).await? {
+        None => Ok(()),
+        Some(_) => Err(crate::StoreError::NotFound),
+    }
+}
+
+/// Append the event, if there is one, as [`append_audit_in`].
+pub(crate) async fn append_audit_opt<C: ConnectionTrait>(
+    txn: &C,
+    e: Option<NewAuditEvent>,
+) -> Result<()> {
+    match e {
+        Some(e) => append_audit_in(txn, e).await,
+        None => Ok(()),
+    }
+}
+
+async fn insert_head<C: ConnectionTrait>(db: &C, org_id: Uuid) -> Result<()> {
+    audit_head::Entity::insert(audit_head::ActiveModel {
+        org_id: Set(org_id),
+        seq: Set(0),
+        last_hash: Set(GENESIS.to_string()),
+    })
+    .on_conflict(
+        OnConflict::column(audit_head::Column::OrgId)
+            .do_nothing()
+            .to_owned(),
+    )
+    .exec_without_returning(db)
+    .await?;
+    Ok(())
+}
+
 impl Store {
     /// Append `e` inside `txn` and commit both. When the organisation has no chain head yet,
     /// roll back, make the head and answer `false`: the caller runs its transaction again.
@@ -181,19 +224,7 @@ impl Store {
 
     /// Make sure a chain has its head row. Idempotent; safe with many servers.
     pub(crate) async fn audit_ensure_head(&self, org_id: Uuid) -> Result<()> {
-        audit_head::Entity::insert(audit_head::ActiveModel {
-            org_id: Set(org_id),
-            seq: Set(0),
-            last_hash: Set(GENESIS.to_string()),
-        })
-        .on_conflict(
-            OnConflict::column(audit_head::Column::OrgId)
-                .do_nothing()
-                .to_owned(),
-        )
-        .exec_without_returning(&self.db)
-        .await?;
-        Ok(())
+        insert_head(&self.db, org_id).await
     }
 
     /// Append one event to its organisation's chain.

@@ -11,6 +11,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::activities::SessionSummary;
+use crate::audit::{NewAuditEvent, append_audit_in};
 use crate::entities::{activity, calendar_feed, neighbourhood, registration, rsvp, session};
 use crate::sign_in::{random_token, token_hash};
 use crate::{Result, Store, StoreError, now};
@@ -32,7 +33,12 @@ pub struct Feed {
 impl Store {
     /// A new secret feed address for a household; an earlier address stops working. Returns
     /// the token, which is shown once and never stored.
-    pub async fn renew_calendar_feed(&self, tenant: &Tenant, household_id: Uuid) -> Result<String> {
+    pub async fn renew_calendar_feed(
+        &self,
+        tenant: &Tenant,
+        household_id: Uuid,
+        audit: NewAuditEvent,
+    ) -> Result<String> {
         let h = self.household_row(tenant, household_id).await?;
         let token = random_token();
         let txn = self.db.begin().await?;
@@ -53,20 +59,29 @@ impl Store {
         }
         .insert(&txn)
         .await?;
+        append_audit_in(&txn, audit).await?;
         txn.commit().await?;
         Ok(token)
     }
 
-    /// Stop a household's feed address.
-    pub async fn revoke_calendar_feed(&self, tenant: &Tenant, household_id: Uuid) -> Result<()> {
+    /// Stop a household's feed address, with the audit entry.
+    pub async fn revoke_calendar_feed(
+        &self,
+        tenant: &Tenant,
+        household_id: Uuid,
+        audit: NewAuditEvent,
+    ) -> Result<()> {
         let h = self.household_row(tenant, household_id).await?;
+        let txn = self.db.begin().await?;
         calendar_feed::Entity::update_many()
             .col_expr(calendar_feed::Column::RevokedAt, Some(now()).into())
             .filter(calendar_feed::Column::OrgId.eq(h.org_id))
             .filter(calendar_feed::Column::HouseholdId.eq(h.id))
             .filter(calendar_feed::Column::RevokedAt.is_null())
-            .exec(&self.db)
+            .exec(&txn)
             .await?;
+        append_audit_in(&txn, audit).await?;
+        txn.commit().await?;
         Ok(())
     }
 

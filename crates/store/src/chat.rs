@@ -18,6 +18,7 @@ use mtp_domain::Language;
 use mtp_domain::message::{Template, TemplatePurpose};
 use sea_orm::sea_query::OnConflict;
 
+use crate::audit::{NewAuditEvent, append_audit_in, append_audit_opt};
 use crate::entities::{chat_membership, chat_post, message_template};
 use crate::register::add_event;
 use crate::{Result, Store, StoreError, now};
@@ -136,13 +137,15 @@ impl Store {
     }
 
     /// Put a household in its neighbourhood's group. Refused without the chat-group consent;
-    /// joining twice changes nothing.
+    /// joining twice changes nothing (and is on record all the same). With the audit entry,
+    /// if any.
     pub async fn chat_join(
         &self,
         tenant: &Tenant,
         actor: Option<Uuid>,
         household_id: Uuid,
         moderator: bool,
+        audit: Option<NewAuditEvent>,
     ) -> Result<()> {
         let h = self.household_row(tenant, household_id).await?;
         if h.anonymised_at.is_some() {
@@ -174,17 +177,20 @@ impl Store {
             .await?;
             add_event(&txn, tenant.org_id, household_id, actor, "chat_joined", "").await?;
         }
+        append_audit_opt(&txn, audit).await?;
         txn.commit().await?;
         Ok(())
     }
 
-    /// A household left the group (or was taken off); the reason is a short code.
+    /// A household left the group (or was taken off); the reason is a short code. With the
+    /// audit entry, if any, also when it was not a member.
     pub async fn chat_leave(
         &self,
         tenant: &Tenant,
         actor: Option<Uuid>,
         household_id: Uuid,
         reason: &str,
+        audit: Option<NewAuditEvent>,
     ) -> Result<()> {
         self.household_row(tenant, household_id).await?;
         let txn = self.db.begin().await?;
@@ -199,6 +205,7 @@ impl Store {
             )
             .await?;
         }
+        append_audit_opt(&txn, audit).await?;
         txn.commit().await?;
         Ok(())
     }
@@ -209,15 +216,19 @@ impl Store {
         tenant: &Tenant,
         household_id: Uuid,
         moderator: bool,
+        audit: NewAuditEvent,
     ) -> Result<()> {
         self.household_row(tenant, household_id).await?;
+        let txn = self.db.begin().await?;
         chat_membership::Entity::update_many()
             .col_expr(chat_membership::Column::Moderator, moderator.into())
             .filter(chat_membership::Column::OrgId.eq(tenant.org_id))
             .filter(chat_membership::Column::HouseholdId.eq(household_id))
             .filter(chat_membership::Column::LeftAt.is_null())
-            .exec(&self.db)
+            .exec(&txn)
             .await?;
+        append_audit_in(&txn, audit).await?;
+        txn.commit().await?;
         Ok(())
     }
 
@@ -295,6 +306,7 @@ impl Store {
     }
 
     /// Save a neighbourhood's wording; `None` goes back to the default.
+    #[allow(clippy::too_many_arguments)]
     pub async fn set_message_template(
         &self,
         tenant: &Tenant,
@@ -303,6 +315,7 @@ impl Store {
         purpose: TemplatePurpose,
         lang: Language,
         text: Option<&Template>,
+        audit: NewAuditEvent,
     ) -> Result<()> {
         if !tenant.may_see_neighbourhood(tenant.org_id, neighbourhood_id) {
             return Err(StoreError::NotFound);
@@ -313,14 +326,17 @@ impl Store {
             message_template::Column::Purpose.eq(purpose.as_str()),
             message_template::Column::Lang.eq(lang.as_str()),
         );
+        let txn = self.db.begin().await?;
         let Some(text) = text else {
             message_template::Entity::delete_many()
                 .filter(key.0)
                 .filter(key.1)
                 .filter(key.2)
                 .filter(key.3)
-                .exec(&self.db)
+                .exec(&txn)
                 .await?;
+            append_audit_in(&txn, audit).await?;
+            txn.commit().await?;
             return Ok(());
         };
         message_template::Entity::insert(message_template::ActiveModel {
@@ -346,8 +362,10 @@ impl Store {
             ])
             .to_owned(),
         )
-        .exec_without_returning(&self.db)
+        .exec_without_returning(&txn)
         .await?;
+        append_audit_in(&txn, audit).await?;
+        txn.commit().await?;
         Ok(())
     }
 

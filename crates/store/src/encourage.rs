@@ -430,7 +430,7 @@ impl Store {
                     childcare: false,
                 },
             };
-            self.set_rsvp(tenant, s.id, h.id, &line).await?;
+            self.set_rsvp(tenant, s.id, h.id, &line, None).await?;
         }
         loop {
             let txn = sea_orm::TransactionTrait::begin(&self.db).await?;

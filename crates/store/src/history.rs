@@ -6,7 +6,7 @@
 
 use chrono::{DateTime, Utc};
 use mtp_domain::Channel;
-use mtp_domain::audit::Outcome;
+use mtp_domain::audit::{Action, Outcome};
 use mtp_domain::consent::{CURRENT_TEXT_VERSION, ConsentMethod, Purpose};
 use mtp_domain::message::ContactOutcome;
 use sea_orm::{Set, TransactionTrait};
@@ -70,7 +70,7 @@ impl Store {
                 org_id,
                 actor_id: None,
                 actor_role: "system".into(),
-                action: "contact.recorded".into(),
+                action: Action::ContactRecorded,
                 object_type: "household".into(),
                 object_id: Some(c.household_id),
                 neighbourhood_id: Some(c.neighbourhood_id),

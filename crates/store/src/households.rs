@@ -17,6 +17,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+use crate::audit::{NewAuditEvent, append_audit_in, append_audit_opt};
 use crate::entities::{
     account, attendance_parent, child, consent_record, household, household_event,
     household_search, neighbourhood, parent,
@@ -158,12 +159,14 @@ pub(crate) fn to_parent(p: parent::Model) -> Parent {
 }
 
 impl Store {
-    /// Register a household with its parents, children and the consent for registration.
+    /// Register a household with its parents, children and the consent for registration,
+    /// with its audit entry (if any; the store sets its object id to the new household's).
     pub async fn create_household(
         &self,
         tenant: &Tenant,
         actor: Option<Uuid>,
         d: &HouseholdDraft,
+        audit: Option<NewAuditEvent>,
     ) -> Result<Uuid> {
         if !tenant.may_see_neighbourhood(tenant.org_id, d.neighbourhood_id) {
             return Err(StoreError::NotFound);
@@ -177,8 +180,17 @@ impl Store {
             "registered",
         )
         .await?;
+        let id = ids.first().copied().ok_or(StoreError::NotFound)?;
+        append_audit_opt(
+            &txn,
+            audit.map(|e| NewAuditEvent {
+                object_id: Some(id),
+                ..e
+            }),
+        )
+        .await?;
         txn.commit().await?;
-        ids.first().copied().ok_or(StoreError::NotFound)
+        Ok(id)
     }
 
     /// The tenant's households that match the filter, newest first; `limit` rows from `offset`.
@@ -508,8 +520,8 @@ impl Store {
         Ok(out)
     }
 
-    /// Move a household to another status. Refused (`Ok(false)`) when the lifecycle does not
-    /// allow the move.
+    /// Move a household to another status, with its audit entry (if any). Refused
+    /// (`Ok(false)`, and no entry) when the lifecycle does not allow the move.
     pub async fn set_household_status(
         &self,
         tenant: &Tenant,
@@ -517,6 +529,7 @@ impl Store {
         id: Uuid,
         next: HouseholdStatus,
         reason: Option<String>,
+        audit: Option<NewAuditEvent>,
     ) -> Result<bool> {
         let h = self.household_row(tenant, id).await?;
         let current = HouseholdStatus::parse(&h.status).unwrap_or(HouseholdStatus::Contacted);
@@ -540,11 +553,14 @@ impl Store {
         }
         let detail = format!("{}>{}", current.as_str(), next.as_str());
         add_event(&txn, tenant.org_id, id, actor, "status", &detail).await?;
+        append_audit_opt(&txn, audit).await?;
         txn.commit().await?;
         Ok(true)
     }
 
-    /// Record that consent for a purpose was given or withdrawn.
+    /// Record that consent for a purpose was given or withdrawn, with its audit entry (if
+    /// any).
+    #[allow(clippy::too_many_arguments)]
     pub async fn record_consent(
         &self,
         tenant: &Tenant,
@@ -553,6 +569,7 @@ impl Store {
         purpose: Purpose,
         given: bool,
         method: ConsentMethod,
+        audit: Option<NewAuditEvent>,
     ) -> Result<()> {
         self.household_row(tenant, id).await?;
         let txn = self.db.begin().await?;
@@ -572,6 +589,7 @@ impl Store {
             )
             .await?;
         }
+        append_audit_opt(&txn, audit).await?;
         txn.commit().await?;
         Ok(())
     }
@@ -641,13 +659,15 @@ impl Store {
 
 impl Store {
     /// Correct a household's details: its fields, its parents (kept in place by position, so
-    /// anything that refers to a parent keeps referring to them) and its children.
+    /// anything that refers to a parent keeps referring to them) and its children; with its
+    /// audit entry.
     pub async fn update_household(
         &self,
         tenant: &Tenant,
         actor: Option<Uuid>,
         id: Uuid,
         d: &HouseholdDraft,
+        audit: NewAuditEvent,
     ) -> Result<()> {
         let h = self.household_row(tenant, id).await?;
         if h.anonymised_at.is_some() {
@@ -741,6 +761,7 @@ impl Store {
         }
         set_search_tokens(&txn, org_id, id, &search_tokens(&d.parents)).await?;
         add_event(&txn, org_id, id, actor, "edited", "").await?;
+        append_audit_in(&txn, audit).await?;
         txn.commit().await?;
         Ok(())
     }
@@ -837,13 +858,14 @@ impl Store {
     /// Merge household `other` into `keep`: its parents (unless the same name is already
     /// there), children (unless already there), consents, timeline and everything it took
     /// part in (registrations, answers, attendance, contacts, portal access) move over, and
-    /// `other` is deleted. One transaction.
+    /// `other` is deleted. One transaction, with the audit entry.
     pub async fn merge_households(
         &self,
         tenant: &Tenant,
         actor: Option<Uuid>,
         keep: Uuid,
         other: Uuid,
+        audit: NewAuditEvent,
     ) -> Result<()> {
         if keep == other {
             return Err(StoreError::NotFound);
@@ -955,6 +977,7 @@ impl Store {
             .filter(household::Column::Id.eq(other))
             .exec(&txn)
             .await?;
+        append_audit_in(&txn, audit).await?;
         txn.commit().await?;
         Ok(())
     }

@@ -10,6 +10,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+use crate::audit::{NewAuditEvent, append_audit_in, append_audit_opt};
 use crate::entities::{
     child, consent_record, household, household_event, household_search, import_batch, parent,
 };
@@ -119,6 +120,9 @@ fn to_batch(m: import_batch::Model) -> ImportBatch {
 }
 
 impl Store {
+    /// Keep an uploaded sheet for the steps that follow, with its audit entry if any (the
+    /// store sets its object id to the new batch's).
+    #[allow(clippy::too_many_arguments)]
     pub async fn create_import(
         &self,
         tenant: &Tenant,
@@ -127,11 +131,13 @@ impl Store {
         file_kind: &str,
         headers: &[String],
         rows: &[Vec<String>],
+        audit: Option<NewAuditEvent>,
     ) -> Result<Uuid> {
         if !tenant.may_see_neighbourhood(tenant.org_id, neighbourhood_id) {
             return Err(StoreError::NotFound);
         }
         let id = Uuid::now_v7();
+        let txn = self.db.begin().await?;
         import_batch::ActiveModel {
             id: Set(id),
             org_id: Set(tenant.org_id),
@@ -145,8 +151,14 @@ impl Store {
             excluded: Set("[]".into()),
             committed_at: Set(None),
         }
-        .insert(&self.db)
+        .insert(&txn)
         .await?;
+        let audit = audit.map(|e| NewAuditEvent {
+            object_id: Some(id),
+            ..e
+        });
+        append_audit_opt(&txn, audit).await?;
+        txn.commit().await?;
         Ok(id)
     }
 
@@ -303,13 +315,15 @@ impl Store {
     /// marked committed in the same transaction, so a second click creates nothing twice.
     /// An import only inserts, into the batch's own neighbourhood (which the tenant reaches):
     /// it never changes a household that is already registered, in reach or not, so a row
-    /// that matched a family the importer cannot see becomes a household of its own.
+    /// that matched a family the importer cannot see becomes a household of its own. The
+    /// audit entry commits with the households; a batch committed before writes none.
     pub async fn commit_import(
         &self,
         tenant: &Tenant,
         actor: Option<Uuid>,
         batch_id: Uuid,
         drafts: &[HouseholdDraft],
+        audit: NewAuditEvent,
     ) -> Result<Option<usize>> {
         let b = self.import_batch(tenant, batch_id).await?;
         if drafts.iter().any(|d| {
@@ -331,6 +345,7 @@ impl Store {
             return Ok(None);
         }
         insert_many_households(&txn, org_id, actor, drafts, "imported").await?;
+        append_audit_in(&txn, audit).await?;
         txn.commit().await?;
         Ok(Some(drafts.len()))
     }

@@ -33,7 +33,7 @@ use std::time::Duration as StdDuration;
 use chrono::{DateTime, Duration, Utc};
 use hmac::{Hmac, Mac};
 use mtp_domain::attendance::SessionState;
-use mtp_domain::audit::Outcome;
+use mtp_domain::audit::{Action, Outcome};
 use mtp_domain::consent::{ConsentMethod, ConsentRecord, Purpose, has_consent};
 use mtp_domain::household::Channel;
 use mtp_domain::reminder::{
@@ -973,7 +973,7 @@ impl Store {
                 org_id: link.org_id,
                 actor_id: None,
                 actor_role: "anonymous".into(),
-                action: "household.email-unsubscribed".into(),
+                action: Action::HouseholdEmailUnsubscribed,
                 object_type: "household".into(),
                 object_id: Some(link.household_id),
                 neighbourhood_id: Some(link.neighbourhood_id),

@@ -11,6 +11,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+use crate::audit::{NewAuditEvent, append_audit_in, append_audit_opt};
 use crate::entities::{app_secret, neighbourhood, organisation};
 use crate::{Result, Store, StoreError, now, unique_violation};
 
@@ -118,8 +119,13 @@ impl Store {
     }
 
     /// Create the first organisation, its first neighbourhood and its administrator, all or
-    /// nothing. Returns the organisation and the administrator's account id.
-    pub async fn first_run(&self, f: &FirstRun) -> Result<(Uuid, Uuid)> {
+    /// nothing, with the audit entry `audit` gives for the organisation and the account.
+    /// Returns the organisation and the administrator's account id.
+    pub async fn first_run(
+        &self,
+        f: &FirstRun,
+        audit: impl FnOnce(Uuid, Uuid) -> NewAuditEvent + Send,
+    ) -> Result<(Uuid, Uuid)> {
         let hash = crate::password::hash_bounded(f.admin_password.expose().to_string()).await?;
         let txn = self.db.begin().await?;
         app_secret::ActiveModel {
@@ -143,6 +149,7 @@ impl Store {
             &[nb_id],
         )
         .await?;
+        append_audit_in(&txn, audit(org_id, account)).await?;
         txn.commit().await?;
         self.audit_ensure_head(org_id).await?;
         Ok((org_id, account))
@@ -191,7 +198,13 @@ impl Store {
             .collect())
     }
 
-    pub async fn update_org_settings(&self, org_id: Uuid, s: &OrgSettings) -> Result<()> {
+    pub async fn update_org_settings(
+        &self,
+        org_id: Uuid,
+        s: &OrgSettings,
+        audit: NewAuditEvent,
+    ) -> Result<()> {
+        let txn = self.db.begin().await?;
         let res = organisation::Entity::update_many()
             .col_expr(organisation::Column::Name, s.name.as_str().into())
             .col_expr(
@@ -211,8 +224,12 @@ impl Store {
                 thresholds_to_text(&s.encourage).into(),
             )
             .filter(organisation::Column::Id.eq(org_id))
-            .exec(&self.db)
+            .exec(&txn)
             .await?;
+        if res.rows_affected > 0 {
+            append_audit_in(&txn, audit).await?;
+        }
+        txn.commit().await?;
         self.sign_ins.forget_all();
         if res.rows_affected == 0 {
             Err(StoreError::NotFound)
@@ -248,13 +265,25 @@ impl Store {
             .ok_or(StoreError::NotFound)
     }
 
+    /// Create a neighbourhood, with its audit entry if any (the store sets its object and
+    /// neighbourhood to the new one).
     pub async fn create_neighbourhood(
         &self,
         org_id: Uuid,
         name: &PlaceName,
         cbs: Option<&CbsCode>,
+        audit: Option<NewAuditEvent>,
     ) -> Result<Uuid> {
-        insert_neighbourhood(&self.db, org_id, name, cbs).await
+        let txn = self.db.begin().await?;
+        let id = insert_neighbourhood(&txn, org_id, name, cbs).await?;
+        let audit = audit.map(|e| NewAuditEvent {
+            object_id: Some(id),
+            neighbourhood_id: Some(id),
+            ..e
+        });
+        append_audit_opt(&txn, audit).await?;
+        txn.commit().await?;
+        Ok(id)
     }
 
     /// Set who parents of a neighbourhood can contact (shown in the parent portal).
@@ -290,8 +319,10 @@ impl Store {
         id: Uuid,
         name: &PlaceName,
         cbs: Option<&CbsCode>,
+        audit: NewAuditEvent,
     ) -> Result<()> {
         let existing = self.neighbourhood(tenant, id).await?;
+        let txn = self.db.begin().await?;
         let res = neighbourhood::Entity::update_many()
             .col_expr(neighbourhood::Column::Name, name.as_str().into())
             .col_expr(
@@ -300,14 +331,15 @@ impl Store {
             )
             .filter(neighbourhood::Column::OrgId.eq(existing.org_id))
             .filter(neighbourhood::Column::Id.eq(existing.id))
-            .exec(&self.db)
+            .exec(&txn)
             .await
             .map_err(|e| unique_violation(e, "name"))?;
         if res.rows_affected == 0 {
-            Err(StoreError::NotFound)
-        } else {
-            Ok(())
+            return Err(StoreError::NotFound);
         }
+        append_audit_in(&txn, audit).await?;
+        txn.commit().await?;
+        Ok(())
     }
 }
 

@@ -25,6 +25,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::activities::SessionSummary;
+use crate::audit::{NewAuditEvent, append_audit_in, append_audit_opt};
 use crate::entities::{
     activity, activity_invite, household, idea, idea_vote, parent, portal_link, portal_request,
     portal_session, registration, rsvp, session,
@@ -173,12 +174,13 @@ impl Store {
         tenant: &Tenant,
         actor: Option<Uuid>,
         household_id: Uuid,
+        audit: Option<NewAuditEvent>,
     ) -> Result<String> {
         let h = self.household_row(tenant, household_id).await?;
         if h.anonymised_at.is_some() {
             return Err(StoreError::NotFound);
         }
-        self.insert_link(h.org_id, h.id, actor).await
+        self.insert_link(h.org_id, h.id, actor, audit).await
     }
 
     async fn insert_link(
@@ -186,9 +188,11 @@ impl Store {
         org_id: Uuid,
         household_id: Uuid,
         actor: Option<Uuid>,
+        audit: Option<NewAuditEvent>,
     ) -> Result<String> {
         let token = random_token();
         let t = now();
+        let txn = self.db.begin().await?;
         portal_link::ActiveModel {
             id: Set(Uuid::now_v7()),
             org_id: Set(org_id),
@@ -200,8 +204,10 @@ impl Store {
             used_at: Set(None),
             revoked_at: Set(None),
         }
-        .insert(&self.db)
+        .insert(&txn)
         .await?;
+        append_audit_opt(&txn, audit).await?;
+        txn.commit().await?;
         Ok(token)
     }
 
@@ -385,6 +391,7 @@ impl Store {
         tenant: &Tenant,
         actor: Option<Uuid>,
         household_id: Uuid,
+        audit: impl FnOnce(u64, u64) -> NewAuditEvent + Send,
     ) -> Result<(u64, u64)> {
         let h = self.household_row(tenant, household_id).await?;
         let t = now();
@@ -407,6 +414,7 @@ impl Store {
             .await?
             .rows_affected;
         add_event(&txn, h.org_id, h.id, actor, "portal_ended", "").await?;
+        append_audit_in(&txn, audit(phones, links)).await?;
         txn.commit().await?;
         Ok((phones, links))
     }
@@ -439,20 +447,28 @@ impl Store {
         })
     }
 
-    /// Set or remove the PIN of this phone's session.
-    pub async fn set_portal_pin(&self, token: &str, pin: Option<&Pin>) -> Result<()> {
+    /// Set or remove the PIN of this phone's session, with its audit entry.
+    pub async fn set_portal_pin(
+        &self,
+        token: &str,
+        pin: Option<&Pin>,
+        audit: NewAuditEvent,
+    ) -> Result<()> {
         let hash = match pin {
             Some(p) => Some(crate::password::hash_bounded(p.as_str().to_string()).await?),
             None => None,
         };
+        let txn = self.db.begin().await?;
         portal_session::Entity::update_many()
             .col_expr(portal_session::Column::PinHash, hash.into())
             .col_expr(portal_session::Column::PinFailures, 0.into())
             .col_expr(portal_session::Column::UnlockedAt, Some(now()).into())
             .filter(portal_session::Column::TokenHash.eq(token_hash(token)))
             .filter(portal_session::Column::EndedAt.is_null())
-            .exec(&self.db)
+            .exec(&txn)
             .await?;
+        append_audit_in(&txn, audit).await?;
+        txn.commit().await?;
         Ok(())
     }
 
@@ -572,7 +588,7 @@ impl Store {
             };
             match key {
                 ContactKey::Email(_) => {
-                    let token = self.insert_link(h.org_id, h.id, None).await?;
+                    let token = self.insert_link(h.org_id, h.id, None, None).await?;
                     out.push(LinkToMail {
                         org_id: h.org_id,
                         neighbourhood_id: h.neighbourhood_id,
@@ -583,7 +599,7 @@ impl Store {
                     });
                 }
                 ContactKey::Phone(_) => {
-                    self.open_request(&h, RequestKind::NewLink).await?;
+                    self.open_request(&h, RequestKind::NewLink, None).await?;
                 }
             }
         }
@@ -742,11 +758,13 @@ impl Store {
 
     /// A parent's answer for one session: coming (with children and childcare) or not (with
     /// an optional reason). The audience rule applies; a cancelled or past session refuses.
+    /// The audit entry commits with the answer.
     pub async fn portal_answer(
         &self,
         scope: &PortalScope,
         session_id: Uuid,
         answer: &RsvpLine,
+        audit: NewAuditEvent,
     ) -> Result<Offer> {
         let offer = self.portal_offer(scope, session_id).await?;
         if offer.session.state == SessionState::Cancelled {
@@ -755,8 +773,14 @@ impl Store {
         if offer.session.ends_at <= now() {
             return Err(StoreError::Refused("portal-refused-past"));
         }
-        self.set_rsvp(&scope.tenant(), session_id, scope.household_id, answer)
-            .await?;
+        self.set_rsvp(
+            &scope.tenant(),
+            session_id,
+            scope.household_id,
+            answer,
+            Some(audit),
+        )
+        .await?;
         Ok(offer)
     }
 
@@ -817,12 +841,14 @@ impl Store {
             .await
     }
 
-    /// Give or withdraw one consent, recorded as given through the portal.
+    /// Give or withdraw one consent, recorded as given through the portal, with its audit
+    /// entry.
     pub async fn portal_set_consent(
         &self,
         scope: &PortalScope,
         purpose: Purpose,
         given: bool,
+        audit: NewAuditEvent,
     ) -> Result<()> {
         if !mtp_domain::portal::parent_may_change(purpose) {
             return Err(StoreError::Refused("portal-refused-consent"));
@@ -834,60 +860,47 @@ impl Store {
             purpose,
             given,
             ConsentMethod::Portal,
+            Some(audit),
         )
         .await
     }
 
-    /// Correct the phone number and e-mail address of one of the household's parents.
-    pub async fn portal_update_contact(
+    /// Correct the phone numbers and e-mail addresses of the household's parents, in one
+    /// transaction with the audit entry.
+    pub async fn portal_update_contacts(
         &self,
         scope: &PortalScope,
-        change: &ContactChange,
+        changes: &[ContactChange],
+        audit: NewAuditEvent,
     ) -> Result<()> {
         self.scope_household(scope).await?;
         let txn = self.db.begin().await?;
-        let row = parent::Entity::find_by_id(change.parent_id)
-            .filter(parent::Column::OrgId.eq(scope.org_id))
-            .filter(parent::Column::HouseholdId.eq(scope.household_id))
-            .one(&txn)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        let mut active = parent::ActiveModel::from(row);
-        active.phone = Set(change.phone.as_ref().map(|p| p.e164().to_string()));
-        active.email = Set(change.email.as_ref().map(|e| e.as_str().to_string()));
-        active.update(&txn).await?;
-        let parents = parent::Entity::find()
-            .filter(parent::Column::OrgId.eq(scope.org_id))
-            .filter(parent::Column::HouseholdId.eq(scope.household_id))
-            .all(&txn)
-            .await?;
-        set_search_tokens(
-            &txn,
-            scope.org_id,
-            scope.household_id,
-            &stored_tokens(&parents),
-        )
-        .await?;
-        add_event(
-            &txn,
-            scope.org_id,
-            scope.household_id,
-            None,
-            "contact_changed",
-            "portal",
-        )
-        .await?;
+        for change in changes {
+            update_contact(&txn, scope, change).await?;
+        }
+        append_audit_in(&txn, audit).await?;
         txn.commit().await?;
         Ok(())
     }
 
-    /// "Remove our data": a request for the worker, once (asking twice keeps one open).
-    pub async fn portal_request_erasure(&self, scope: &PortalScope) -> Result<()> {
+    /// "Remove our data": a request for the worker, once (asking twice keeps one open; each
+    /// asking is in the audit trail).
+    pub async fn portal_request_erasure(
+        &self,
+        scope: &PortalScope,
+        audit: NewAuditEvent,
+    ) -> Result<()> {
         let h = self.scope_household(scope).await?;
-        self.open_request(&h, RequestKind::Erasure).await
+        self.open_request(&h, RequestKind::Erasure, Some(audit))
+            .await
     }
 
-    async fn open_request(&self, h: &household::Model, kind: RequestKind) -> Result<()> {
+    async fn open_request(
+        &self,
+        h: &household::Model,
+        kind: RequestKind,
+        audit: Option<NewAuditEvent>,
+    ) -> Result<()> {
         let open = portal_request::Entity::find()
             .filter(portal_request::Column::OrgId.eq(h.org_id))
             .filter(portal_request::Column::HouseholdId.eq(h.id))
@@ -895,10 +908,12 @@ impl Store {
             .filter(portal_request::Column::DoneAt.is_null())
             .one(&self.db)
             .await?;
+        let txn = self.db.begin().await?;
         if open.is_some() {
+            append_audit_opt(&txn, audit).await?;
+            txn.commit().await?;
             return Ok(());
         }
-        let txn = self.db.begin().await?;
         portal_request::ActiveModel {
             id: Set(Uuid::now_v7()),
             org_id: Set(h.org_id),
@@ -912,6 +927,7 @@ impl Store {
         .insert(&txn)
         .await?;
         add_event(&txn, h.org_id, h.id, None, "portal_request", kind.as_str()).await?;
+        append_audit_opt(&txn, audit).await?;
         txn.commit().await?;
         Ok(())
     }
@@ -985,6 +1001,7 @@ impl Store {
         tenant: &Tenant,
         actor: Uuid,
         request_id: Uuid,
+        audit: impl FnOnce(&ParentRequest) -> NewAuditEvent + Send,
     ) -> Result<ParentRequest> {
         let r = portal_request::Entity::find_by_id(request_id)
             .filter(portal_request::Column::OrgId.eq(tenant.org_id))
@@ -992,21 +1009,25 @@ impl Store {
             .await?
             .filter(|r| tenant.may_see_neighbourhood(r.org_id, r.neighbourhood_id))
             .ok_or(StoreError::NotFound)?;
+        let txn = self.db.begin().await?;
         portal_request::Entity::update_many()
             .col_expr(portal_request::Column::DoneAt, Some(now()).into())
             .col_expr(portal_request::Column::DoneBy, Some(actor).into())
             .filter(portal_request::Column::Id.eq(r.id))
             .filter(portal_request::Column::DoneAt.is_null())
-            .exec(&self.db)
+            .exec(&txn)
             .await?;
-        Ok(ParentRequest {
+        let done = ParentRequest {
             id: r.id,
             household_id: r.household_id,
             neighbourhood_id: r.neighbourhood_id,
             first_names: String::new(),
             kind: RequestKind::parse(&r.kind).unwrap_or(RequestKind::Erasure),
             created_at: r.created_at,
-        })
+        };
+        append_audit_in(&txn, audit(&done)).await?;
+        txn.commit().await?;
+        Ok(done)
     }
 
     // ---- ideas ------------------------------------------------------------------------
@@ -1079,12 +1100,13 @@ impl Store {
         Ok(out)
     }
 
-    /// A parent's new idea; it starts with their own vote.
+    /// A parent's new idea; it starts with their own vote. With its audit entry, if any.
     pub async fn add_idea(
         &self,
         scope: &PortalScope,
         kind: IdeaKind,
         title: &IdeaTitle,
+        audit: Option<NewAuditEvent>,
     ) -> Result<Uuid> {
         self.scope_household(scope).await?;
         let id = Uuid::now_v7();
@@ -1110,13 +1132,20 @@ impl Store {
         }
         .insert(&txn)
         .await?;
+        append_audit_opt(&txn, audit).await?;
         txn.commit().await?;
         Ok(id)
     }
 
     /// Vote for an idea of the household's neighbourhood, or take the vote back. Returns
-    /// whether the household now votes for it.
-    pub async fn toggle_idea_vote(&self, scope: &PortalScope, idea_id: Uuid) -> Result<bool> {
+    /// whether the household now votes for it. `audit`, if any, gives the entry for that
+    /// answer, committed with the vote.
+    pub async fn toggle_idea_vote(
+        &self,
+        scope: &PortalScope,
+        idea_id: Uuid,
+        audit: Option<&(dyn Fn(bool) -> NewAuditEvent + Sync)>,
+    ) -> Result<bool> {
         idea::Entity::find_by_id(idea_id)
             .filter(idea::Column::OrgId.eq(scope.org_id))
             .filter(idea::Column::NeighbourhoodId.eq(scope.neighbourhood_id))
@@ -1124,14 +1153,17 @@ impl Store {
             .one(&self.db)
             .await?
             .ok_or(StoreError::NotFound)?;
+        let txn = self.db.begin().await?;
         let removed = idea_vote::Entity::delete_many()
             .filter(idea_vote::Column::OrgId.eq(scope.org_id))
             .filter(idea_vote::Column::IdeaId.eq(idea_id))
             .filter(idea_vote::Column::HouseholdId.eq(scope.household_id))
-            .exec(&self.db)
+            .exec(&txn)
             .await?
             .rows_affected;
         if removed > 0 {
+            append_audit_opt(&txn, audit.map(|a| a(false))).await?;
+            txn.commit().await?;
             return Ok(false);
         }
         idea_vote::Entity::insert(idea_vote::ActiveModel {
@@ -1149,24 +1181,39 @@ impl Store {
             .do_nothing()
             .to_owned(),
         )
-        .exec_without_returning(&self.db)
+        .exec_without_returning(&txn)
         .await?;
+        append_audit_opt(&txn, audit.map(|a| a(true))).await?;
+        txn.commit().await?;
         Ok(true)
     }
 
-    /// The worker hides an idea (done, or not for this place).
-    pub async fn hide_idea(&self, tenant: &Tenant, idea_id: Uuid) -> Result<Uuid> {
+    /// The worker hides an idea (done, or not for this place), with the audit entry (the
+    /// store sets its neighbourhood to the idea's).
+    pub async fn hide_idea(
+        &self,
+        tenant: &Tenant,
+        idea_id: Uuid,
+        audit: NewAuditEvent,
+    ) -> Result<Uuid> {
         let i = idea::Entity::find_by_id(idea_id)
             .filter(idea::Column::OrgId.eq(tenant.org_id))
             .one(&self.db)
             .await?
             .filter(|i| tenant.may_see_neighbourhood(i.org_id, i.neighbourhood_id))
             .ok_or(StoreError::NotFound)?;
+        let txn = self.db.begin().await?;
         idea::Entity::update_many()
             .col_expr(idea::Column::HiddenAt, Some(now()).into())
             .filter(idea::Column::Id.eq(i.id))
-            .exec(&self.db)
+            .exec(&txn)
             .await?;
+        let audit = NewAuditEvent {
+            neighbourhood_id: Some(i.neighbourhood_id),
+            ..audit
+        };
+        append_audit_in(&txn, audit).await?;
+        txn.commit().await?;
         Ok(i.neighbourhood_id)
     }
 
@@ -1182,9 +1229,14 @@ impl Store {
             .then_some((n.contact_name, n.contact_phone)))
     }
 
-    /// A household's calendar address from the portal: a new one, shown once.
-    pub async fn portal_calendar_feed(&self, scope: &PortalScope) -> Result<String> {
-        self.renew_calendar_feed(&scope.tenant(), scope.household_id)
+    /// A household's calendar address from the portal: a new one, shown once; with its
+    /// audit entry.
+    pub async fn portal_calendar_feed(
+        &self,
+        scope: &PortalScope,
+        audit: NewAuditEvent,
+    ) -> Result<String> {
+        self.renew_calendar_feed(&scope.tenant(), scope.household_id, audit)
             .await
     }
 
@@ -1193,6 +1245,47 @@ impl Store {
         self.has_calendar_feed(&scope.tenant(), scope.household_id)
             .await
     }
+}
+
+/// One parent's corrected phone number and e-mail address, with the search tokens and the
+/// timeline event.
+async fn update_contact(
+    txn: &sea_orm::DatabaseTransaction,
+    scope: &PortalScope,
+    change: &ContactChange,
+) -> Result<()> {
+    let row = parent::Entity::find_by_id(change.parent_id)
+        .filter(parent::Column::OrgId.eq(scope.org_id))
+        .filter(parent::Column::HouseholdId.eq(scope.household_id))
+        .one(txn)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let mut active = parent::ActiveModel::from(row);
+    active.phone = Set(change.phone.as_ref().map(|p| p.e164().to_string()));
+    active.email = Set(change.email.as_ref().map(|e| e.as_str().to_string()));
+    active.update(txn).await?;
+    let parents = parent::Entity::find()
+        .filter(parent::Column::OrgId.eq(scope.org_id))
+        .filter(parent::Column::HouseholdId.eq(scope.household_id))
+        .all(txn)
+        .await?;
+    set_search_tokens(
+        txn,
+        scope.org_id,
+        scope.household_id,
+        &stored_tokens(&parents),
+    )
+    .await?;
+    add_event(
+        txn,
+        scope.org_id,
+        scope.household_id,
+        None,
+        "contact_changed",
+        "portal",
+    )
+    .await?;
+    Ok(())
 }
 
 /// Whether a session is still ahead, for the answer buttons.

@@ -4,7 +4,7 @@
 //! kinds, consent history) and removes everything that names or reaches a person.
 
 use chrono::{DateTime, Duration, Utc};
-use mtp_domain::audit::Outcome;
+use mtp_domain::audit::{Action, Outcome};
 use mtp_domain::{HouseholdStatus, Tenant};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -207,6 +207,7 @@ impl Store {
         tenant: &Tenant,
         actor: Option<Uuid>,
         id: Uuid,
+        audit: NewAuditEvent,
     ) -> Result<bool> {
         let h = self.household(tenant, id).await?;
         if h.anonymised {
@@ -214,6 +215,10 @@ impl Store {
         }
         let txn = self.db.begin().await?;
         let done = anonymise(&txn, tenant.org_id, id, actor, "request").await?;
+        // Erased before (a resent form): no second entry.
+        if done {
+            crate::audit::append_audit_in(&txn, audit).await?;
+        }
         txn.commit().await?;
         Ok(done)
     }
@@ -278,31 +283,28 @@ impl Store {
     pub async fn run_retention_as_of(&self, as_of: DateTime<Utc>) -> Result<Vec<RetentionReport>> {
         let mut reports = Vec::new();
         for org in self.organisations().await? {
-            reports.push(self.retention_of(&org, as_of).await?);
+            reports.push(self.retention_of(&org, as_of, None).await?);
         }
         Ok(reports)
     }
 
     /// The retention job for one organisation only: what its administrator may start. The
-    /// other organisations of the installation keep their own timer.
-    pub async fn run_retention_for(&self, org_id: Uuid) -> Result<RetentionReport> {
-        self.run_retention_for_as_of(org_id, now()).await
-    }
-
-    /// [`Store::run_retention_for`] as if the clock said `as_of`.
-    pub async fn run_retention_for_as_of(
+    /// other organisations of the installation keep their own timer. `audit` is the entry of
+    /// the run, committed with its record; the store sets its detail to `anonymised=<n>`.
+    pub async fn run_retention_for(
         &self,
         org_id: Uuid,
-        as_of: DateTime<Utc>,
+        audit: NewAuditEvent,
     ) -> Result<RetentionReport> {
         let org = self.organisation(org_id).await?;
-        self.retention_of(&org, as_of).await
+        self.retention_of(&org, now(), Some(audit)).await
     }
 
     async fn retention_of(
         &self,
         org: &crate::Organisation,
         as_of: DateTime<Utc>,
+        audit: Option<NewAuditEvent>,
     ) -> Result<RetentionReport> {
         let ran_at = now();
         let cutoff = as_of - Duration::days(i64::from(org.retention_months) * 30);
@@ -310,23 +312,26 @@ impl Store {
         for id in self.retention_candidates(org.id, cutoff).await? {
             let txn = self.db.begin().await?;
             let done = anonymise(&txn, org.id, id, None, "retention").await?;
-            txn.commit().await?;
             if done {
-                anonymised += 1;
-                self.audit(NewAuditEvent {
+                let event = NewAuditEvent {
                     org_id: org.id,
                     actor_id: None,
                     actor_role: "system".into(),
-                    action: "household.anonymised".into(),
+                    action: Action::HouseholdAnonymised,
                     object_type: "household".into(),
                     object_id: Some(id),
                     neighbourhood_id: None,
                     outcome: Outcome::Allowed,
                     detail: format!("retention_months={}", org.retention_months),
-                })
-                .await?;
+                };
+                crate::audit::append_audit_in(&txn, event).await?;
+            }
+            txn.commit().await?;
+            if done {
+                anonymised += 1;
             }
         }
+        let txn = self.db.begin().await?;
         retention_run::ActiveModel {
             id: Set(Uuid::now_v7()),
             org_id: Set(org.id),
@@ -334,8 +339,14 @@ impl Store {
             cutoff: Set(cutoff),
             anonymised: Set(i32::try_from(anonymised).unwrap_or(i32::MAX)),
         }
-        .insert(&self.db)
+        .insert(&txn)
         .await?;
+        let audit = audit.map(|e| NewAuditEvent {
+            detail: format!("anonymised={anonymised}"),
+            ..e
+        });
+        crate::audit::append_audit_opt(&txn, audit).await?;
+        txn.commit().await?;
         Ok(RetentionReport {
             org_id: org.id,
             ran_at,

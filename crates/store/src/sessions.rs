@@ -21,6 +21,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::activities::{Activity, SessionSummary, to_summary, u32_of};
+use crate::audit::{append_audit_in, append_audit_opt};
 use crate::entities::{
     account, activity, attendance, attendance_parent, checkin_key, child, household, parent,
     registration, rsvp, session, session_staff,
@@ -761,13 +762,14 @@ impl Store {
     /// Record a household's intent for one session ("I'm coming" with how many children and
     /// whether childcare is needed, or "I can't come" with a reason). Intent never touches
     /// attendance. The household must be of the session's neighbourhood; the audience rule
-    /// applies to a "yes".
+    /// applies to a "yes". The audit entry, if any, commits with the answer.
     pub async fn set_rsvp(
         &self,
         tenant: &Tenant,
         session_id: Uuid,
         household_id: Uuid,
         answer: &RsvpLine,
+        audit: Option<NewAuditEvent>,
     ) -> Result<()> {
         let s = self.session_row(tenant, session_id).await?;
         let h = self.household_row(tenant, household_id).await?;
@@ -782,6 +784,7 @@ impl Store {
                 .ok_or(StoreError::NotFound)?;
             self.check_audience(&a, &h).await?;
         }
+        let txn = self.db.begin().await?;
         rsvp::Entity::insert(rsvp::ActiveModel {
             org_id: Set(s.org_id),
             session_id: Set(s.id),
@@ -807,8 +810,10 @@ impl Store {
             ])
             .to_owned(),
         )
-        .exec_without_returning(&self.db)
+        .exec_without_returning(&txn)
         .await?;
+        append_audit_opt(&txn, audit).await?;
+        txn.commit().await?;
         Ok(())
     }
 
@@ -820,8 +825,10 @@ impl Store {
         minutes: StaffMinutes,
         checklist: &[ChecklistItem],
         note: &str,
+        audit: NewAuditEvent,
     ) -> Result<()> {
         let s = self.session_row(tenant, id).await?;
+        let txn = self.db.begin().await?;
         session::Entity::update_many()
             .col_expr(
                 session::Column::PreparationMinutes,
@@ -839,8 +846,10 @@ impl Store {
             .col_expr(session::Column::Note, note.into())
             .filter(session::Column::OrgId.eq(s.org_id))
             .filter(session::Column::Id.eq(s.id))
-            .exec(&self.db)
+            .exec(&txn)
             .await?;
+        append_audit_in(&txn, audit).await?;
+        txn.commit().await?;
         Ok(())
     }
 
@@ -851,8 +860,10 @@ impl Store {
         tenant: &Tenant,
         id: Uuid,
         state: SessionState,
+        audit: Option<NewAuditEvent>,
     ) -> Result<()> {
         let s = self.session_row(tenant, id).await?;
+        let txn = self.db.begin().await?;
         session::Entity::update_many()
             .col_expr(session::Column::State, state.as_str().into())
             .col_expr(
@@ -861,13 +872,21 @@ impl Store {
             )
             .filter(session::Column::OrgId.eq(s.org_id))
             .filter(session::Column::Id.eq(s.id))
-            .exec(&self.db)
+            .exec(&txn)
             .await?;
+        append_audit_opt(&txn, audit).await?;
+        txn.commit().await?;
         Ok(())
     }
 
     /// Move one occurrence. Refused when it would overlap another session of the same activity.
-    pub async fn move_session(&self, tenant: &Tenant, id: Uuid, to: Slot) -> Result<()> {
+    pub async fn move_session(
+        &self,
+        tenant: &Tenant,
+        id: Uuid,
+        to: Slot,
+        audit: NewAuditEvent,
+    ) -> Result<()> {
         let s = self.session_row(tenant, id).await?;
         let overlapping = session::Entity::find()
             .filter(session::Column::OrgId.eq(s.org_id))
@@ -881,6 +900,7 @@ impl Store {
         if overlapping.is_some() {
             return Err(StoreError::Refused("session-refused-overlap"));
         }
+        let txn = self.db.begin().await?;
         session::Entity::update_many()
             .col_expr(session::Column::StartsAt, to.start.into())
             .col_expr(session::Column::EndsAt, to.end.into())
@@ -891,8 +911,10 @@ impl Store {
             )
             .filter(session::Column::OrgId.eq(s.org_id))
             .filter(session::Column::Id.eq(s.id))
-            .exec(&self.db)
+            .exec(&txn)
             .await?;
+        append_audit_in(&txn, audit).await?;
+        txn.commit().await?;
         Ok(())
     }
 
@@ -903,6 +925,7 @@ impl Store {
         session_id: Uuid,
         account_id: Uuid,
         reply: HostReply,
+        audit: Option<NewAuditEvent>,
     ) -> Result<()> {
         let s = self.session_row(tenant, session_id).await?;
         let a = account::Entity::find_by_id(account_id)
@@ -913,6 +936,7 @@ impl Store {
         if a.disabled {
             return Err(StoreError::NotFound);
         }
+        let txn = self.db.begin().await?;
         session_staff::Entity::insert(session_staff::ActiveModel {
             org_id: Set(s.org_id),
             session_id: Set(s.id),
@@ -929,8 +953,10 @@ impl Store {
             .update_columns([session_staff::Column::Reply, session_staff::Column::At])
             .to_owned(),
         )
-        .exec_without_returning(&self.db)
+        .exec_without_returning(&txn)
         .await?;
+        append_audit_opt(&txn, audit).await?;
+        txn.commit().await?;
         Ok(())
     }
 
@@ -940,14 +966,18 @@ impl Store {
         tenant: &Tenant,
         session_id: Uuid,
         account_id: Uuid,
+        audit: NewAuditEvent,
     ) -> Result<()> {
         let s = self.session_row(tenant, session_id).await?;
+        let txn = self.db.begin().await?;
         session_staff::Entity::delete_many()
             .filter(session_staff::Column::OrgId.eq(s.org_id))
             .filter(session_staff::Column::SessionId.eq(s.id))
             .filter(session_staff::Column::AccountId.eq(account_id))
-            .exec(&self.db)
+            .exec(&txn)
             .await?;
+        append_audit_in(&txn, audit).await?;
+        txn.commit().await?;
         Ok(())
     }
 

@@ -14,7 +14,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{MethodRouter, get, post};
 use mtp_domain::Role;
-use mtp_domain::audit::Outcome;
+use mtp_domain::audit::{Action, Outcome};
 use mtp_store::NewAuditEvent;
 
 use crate::AppState;
@@ -394,7 +394,7 @@ pub async fn deny(state: &AppState, ctx: &Ctx, method: &Method, path: &str) {
         org_id: user.org.id,
         actor_id: Some(user.account.id),
         actor_role: ctx.actor_role(),
-        action: "access.denied".into(),
+        action: Action::AccessDenied,
         object_type: "route".into(),
         object_id: None,
         neighbourhood_id: None,

@@ -5,6 +5,7 @@
 //! → routing → `gate::check` (the route's access rule, CSRF on POST) → handler.
 
 pub mod assets;
+pub mod audit;
 pub mod ctx;
 pub mod error;
 pub mod extract;

@@ -6,14 +6,15 @@ use axum::response::Response;
 use mtp_domain::NewPassword;
 
 use crate::AppState;
+use crate::audit::{Subject, audit, audit_event};
 use crate::ctx::{Ctx, User};
 use crate::error::AppError;
 use crate::extract::Staff;
 use crate::forms::{FormData, FormErrors, unprocessable};
 use crate::page::{Page, render_page};
 use crate::respond::redirect_with_flash;
-use crate::routes::{Subject, audit};
 use crate::totp::{totp, totp_step};
+use mtp_domain::audit::Action;
 use totp_rs::Secret;
 
 #[derive(Template)]
@@ -72,16 +73,19 @@ pub async fn password_submit(
     };
     state
         .store
-        .set_password(user.org.id, user.account.id, &new, false)
+        .set_password(
+            user.org.id,
+            user.account.id,
+            &new,
+            false,
+            Some(audit_event(
+                &user,
+                Action::AccountPasswordChanged,
+                Subject::account(user.account.id),
+                "",
+            )),
+        )
         .await?;
-    audit(
-        &state,
-        &user,
-        "account.password-changed",
-        Subject::account(user.account.id),
-        "",
-    )
-    .await;
     // Changing the password ended every session, this one too: sign in with the new one.
     Ok(redirect_with_flash(
         &state,
@@ -129,7 +133,7 @@ async fn two_factor_page(
             let s = Secret::generate().to_base32();
             state
                 .store
-                .set_totp(user.org.id, user.account.id, Some(s.clone()), false)
+                .set_totp(user.org.id, user.account.id, Some(s.clone()), false, None)
                 .await?;
             s
         }
@@ -195,21 +199,24 @@ pub async fn two_factor_submit(
         (Some(_), Some(secret), Some(step)) => {
             state
                 .store
-                .set_totp(user.org.id, user.account.id, Some(secret), true)
+                .set_totp(
+                    user.org.id,
+                    user.account.id,
+                    Some(secret),
+                    true,
+                    Some(audit_event(
+                        &user,
+                        Action::AccountTwoFactorOn,
+                        Subject::account(user.account.id),
+                        "",
+                    )),
+                )
                 .await?;
             // The code that switched it on cannot sign in a second time.
             state
                 .store
                 .use_totp_step(user.org.id, user.account.id, step)
                 .await?;
-            audit(
-                &state,
-                &user,
-                "account.two-factor-on",
-                Subject::account(user.account.id),
-                "",
-            )
-            .await;
             Ok(redirect_with_flash(&state, "/", "flash-two-factor-on", ""))
         }
         (Some(_), _, _) => {
@@ -255,16 +262,19 @@ pub async fn two_factor_off(
     }
     state
         .store
-        .set_totp(user.org.id, user.account.id, None, false)
+        .set_totp(
+            user.org.id,
+            user.account.id,
+            None,
+            false,
+            Some(audit_event(
+                &user,
+                Action::AccountTwoFactorOff,
+                Subject::account(user.account.id),
+                "",
+            )),
+        )
         .await?;
-    audit(
-        &state,
-        &user,
-        "account.two-factor-off",
-        Subject::account(user.account.id),
-        "",
-    )
-    .await;
     Ok(redirect_with_flash(&state, "/", "flash-two-factor-off", ""))
 }
 
@@ -279,7 +289,7 @@ pub async fn sign_out_everywhere(
     audit(
         &state,
         &user,
-        "account.signed-out-everywhere",
+        Action::AccountSignedOutEverywhere,
         Subject::account(user.account.id),
         "",
     )

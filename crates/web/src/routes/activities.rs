@@ -8,6 +8,7 @@ use axum::http::Method;
 use axum::response::Response;
 use chrono::{Duration, NaiveDate, NaiveTime, Utc};
 use mtp_domain::activity::{self, ActivityKind, Audience, Cost, StaffMinutes};
+use mtp_domain::audit::Action;
 use mtp_domain::schedule::{self, HolidaySuggestion, Weekly};
 use mtp_domain::{FieldError, PlaceName};
 use mtp_store::{Activity, ActivityDraft, Neighbourhood, Registered, StoreError};
@@ -15,6 +16,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::AppState;
+use crate::audit::{Subject, audit_event};
 use crate::ctx::{Ctx, User};
 use crate::error::AppError;
 use crate::extract::Staff;
@@ -25,7 +27,6 @@ use crate::page::{Page, render_page};
 use crate::parse::parse_id;
 use crate::parse::{parse_minutes, parse_times};
 use crate::respond::redirect_with_flash;
-use crate::routes::{Subject, audit};
 use crate::views::{SessionRow, session_row};
 
 /// Free text on an activity is bounded so a paste cannot fill the disk.
@@ -312,19 +313,22 @@ pub async fn create(
             form_page(&state, &ctx, &user, f, e, None).await?,
         ));
     };
-    let id = match state.store.create_activity(&user.tenant, &draft).await {
+    // The store puts the new activity's id in the entry.
+    let event = audit_event(
+        &user,
+        Action::ActivityCreated,
+        Subject::in_neighbourhood("activity", Uuid::nil(), draft.neighbourhood_id),
+        draft.kind.as_str(),
+    );
+    let id = match state
+        .store
+        .create_activity(&user.tenant, &draft, Some(event))
+        .await
+    {
         Ok(id) => id,
         Err(StoreError::NotFound) => return Err(AppError::Forbidden),
         Err(err) => return Err(err.into()),
     };
-    audit(
-        &state,
-        &user,
-        "activity.created",
-        Subject::in_neighbourhood("activity", id, draft.neighbourhood_id),
-        draft.kind.as_str(),
-    )
-    .await;
     Ok(redirect_with_flash(
         &state,
         &format!("/activities/{id}"),
@@ -400,20 +404,18 @@ pub async fn update(
     let t = Tr::new(ctx.lang);
     let (mut e, draft) = parse_draft(&state, &user, &t, &f).await?;
     if let Some(draft) = draft {
+        let event = audit_event(
+            &user,
+            Action::ActivityUpdated,
+            Subject::in_neighbourhood("activity", a.id, draft.neighbourhood_id),
+            "",
+        );
         match state
             .store
-            .update_activity(&user.tenant, a.id, &draft)
+            .update_activity(&user.tenant, a.id, &draft, event)
             .await
         {
             Ok(()) => {
-                audit(
-                    &state,
-                    &user,
-                    "activity.updated",
-                    Subject::in_neighbourhood("activity", a.id, draft.neighbourhood_id),
-                    "",
-                )
-                .await;
                 return Ok(redirect_with_flash(
                     &state,
                     &format!("/activities/{}", a.id),
@@ -633,18 +635,18 @@ pub async fn plan_weekly(
             show_page(&state, &ctx, &user, a, f, e).await?,
         ));
     }
+    let event = |added: u64| {
+        Some(audit_event(
+            &user,
+            Action::ActivitySessionsPlanned,
+            Subject::in_neighbourhood("activity", a.id, a.d.neighbourhood_id),
+            &format!("added={added}"),
+        ))
+    };
     let added = state
         .store
-        .plan_sessions(&user.tenant, a.id, &slots)
+        .plan_sessions(&user.tenant, a.id, &slots, Some(&event))
         .await?;
-    audit(
-        &state,
-        &user,
-        "activity.sessions-planned",
-        Subject::in_neighbourhood("activity", a.id, a.d.neighbourhood_id),
-        &format!("added={added}"),
-    )
-    .await;
     Ok(redirect_with_flash(
         &state,
         &format!("/activities/{}", a.id),
@@ -671,12 +673,24 @@ pub async fn add_session(
             show_page(&state, &ctx, &user, a, f, e).await?,
         ));
     };
+    // A day that already has its session adds nothing, and nothing is on record.
+    let event = |added: u64| {
+        (added > 0).then(|| {
+            audit_event(
+                &user,
+                Action::ActivitySessionAdded,
+                Subject::in_neighbourhood("activity", a.id, a.d.neighbourhood_id),
+                "",
+            )
+        })
+    };
     let added = state
         .store
         .plan_sessions(
             &user.tenant,
             a.id,
             &[(date, schedule::slot(date, start, end))],
+            Some(&event),
         )
         .await?;
     if added == 0 {
@@ -685,14 +699,6 @@ pub async fn add_session(
             show_page(&state, &ctx, &user, a, f, e).await?,
         ));
     }
-    audit(
-        &state,
-        &user,
-        "activity.session-added",
-        Subject::in_neighbourhood("activity", a.id, a.d.neighbourhood_id),
-        "",
-    )
-    .await;
     Ok(redirect_with_flash(
         &state,
         &format!("/activities/{}", a.id),
@@ -718,16 +724,35 @@ pub async fn register(
             show_page(&state, &ctx, &user, a, plan_defaults(), e).await?,
         ));
     };
+    let event = |action| {
+        audit_event(
+            &user,
+            action,
+            Subject::household(household, a.d.neighbourhood_id),
+            &a.id.to_string(),
+        )
+    };
     let result = if f.get("invite") == "yes" {
         state
             .store
-            .invite(&user.tenant, a.id, household)
+            .invite(
+                &user.tenant,
+                a.id,
+                household,
+                Some(event(Action::ActivityInvited)),
+            )
             .await
             .map(|()| None)
     } else {
         state
             .store
-            .register(&user.tenant, Some(user.account.id), a.id, household)
+            .register(
+                &user.tenant,
+                Some(user.account.id),
+                a.id,
+                household,
+                Some(event(Action::ActivityRegistered)),
+            )
             .await
             .map(Some)
     };
@@ -755,18 +780,6 @@ pub async fn register(
         }
         Err(err) => return Err(err.into()),
     };
-    audit(
-        &state,
-        &user,
-        if flash == "flash-invited" {
-            "activity.invited"
-        } else {
-            "activity.registered"
-        },
-        Subject::household(household, a.d.neighbourhood_id),
-        &a.id.to_string(),
-    )
-    .await;
     Ok(redirect_with_flash(
         &state,
         &format!("/activities/{}", a.id),
@@ -792,18 +805,16 @@ pub async fn unregister(
             "",
         ));
     };
-    let up = state
-        .store
-        .unregister(&user.tenant, Some(user.account.id), a.id, household)
-        .await?;
-    audit(
-        &state,
+    let event = audit_event(
         &user,
-        "activity.unregistered",
+        Action::ActivityUnregistered,
         Subject::household(household, a.d.neighbourhood_id),
         &a.id.to_string(),
-    )
-    .await;
+    );
+    let up = state
+        .store
+        .unregister(&user.tenant, Some(user.account.id), a.id, household, event)
+        .await?;
     let to = format!("/activities/{}", a.id);
     if up.is_empty() {
         return Ok(redirect_with_flash(&state, &to, "flash-unregistered", ""));

@@ -4,6 +4,7 @@
 //! their neighbourhoods and rename those neighbourhoods, but cannot create administrators,
 //! change an administrator's account, or give anyone a neighbourhood they do not have.
 
+use mtp_domain::audit::Action;
 use std::collections::BTreeSet;
 
 use askama::Template;
@@ -20,6 +21,7 @@ use rand::Rng;
 use uuid::Uuid;
 
 use crate::AppState;
+use crate::audit::{Subject, audit_event};
 use crate::ctx::{Ctx, User};
 use crate::error::AppError;
 use crate::extract::Staff;
@@ -28,7 +30,6 @@ use crate::label::options;
 use crate::page::{Page, render_page};
 use crate::parse::parse_id;
 use crate::respond::redirect_with_flash;
-use crate::routes::{Subject, audit};
 
 // ---------------------------------------------------------------- organisation
 
@@ -148,7 +149,6 @@ pub async fn org_submit(
         retention,
         encourage,
     };
-    state.store.update_org_settings(user.org.id, &s).await?;
     let detail = format!(
         "holiday_region={} two_factor={} retention_months={} encourage={:?}",
         s.holiday_region.as_str(),
@@ -156,14 +156,16 @@ pub async fn org_submit(
         s.retention.get(),
         s.encourage
     );
-    audit(
-        &state,
+    let event = audit_event(
         &user,
-        "organisation.updated",
+        Action::OrganisationUpdated,
         Subject::of("organisation", user.org.id),
         &detail,
-    )
-    .await;
+    );
+    state
+        .store
+        .update_org_settings(user.org.id, &s, event)
+        .await?;
     Ok(redirect_with_flash(
         &state,
         "/admin/organisation",
@@ -266,9 +268,16 @@ pub async fn neighbourhood_create(
     let Some((name, cbs, (contact_name, contact_phone))) = parsed else {
         return Ok(unprocessable(neighbourhood_page(&ctx, f, e, None)));
     };
+    // The store puts the new neighbourhood's id in the entry.
+    let event = audit_event(
+        &user,
+        Action::NeighbourhoodCreated,
+        Subject::neighbourhood(Uuid::nil()),
+        "",
+    );
     match state
         .store
-        .create_neighbourhood(user.org.id, &name, cbs.as_ref())
+        .create_neighbourhood(user.org.id, &name, cbs.as_ref(), Some(event))
         .await
     {
         Ok(id) => {
@@ -281,14 +290,6 @@ pub async fn neighbourhood_create(
                     contact_phone.as_ref(),
                 )
                 .await?;
-            audit(
-                &state,
-                &user,
-                "neighbourhood.created",
-                Subject::neighbourhood(id),
-                "",
-            )
-            .await;
             Ok(redirect_with_flash(
                 &state,
                 "/admin/neighbourhoods",
@@ -349,9 +350,15 @@ pub async fn neighbourhood_update(
     let Some((name, cbs, (contact_name, contact_phone))) = parsed else {
         return Ok(unprocessable(neighbourhood_page(&ctx, f, e, Some(id))));
     };
+    let event = audit_event(
+        &user,
+        Action::NeighbourhoodUpdated,
+        Subject::neighbourhood(id),
+        "",
+    );
     match state
         .store
-        .update_neighbourhood(&user.tenant, id, &name, cbs.as_ref())
+        .update_neighbourhood(&user.tenant, id, &name, cbs.as_ref(), event)
         .await
     {
         Ok(()) => {
@@ -364,14 +371,6 @@ pub async fn neighbourhood_update(
                     contact_phone.as_ref(),
                 )
                 .await?;
-            audit(
-                &state,
-                &user,
-                "neighbourhood.updated",
-                Subject::neighbourhood(id),
-                "",
-            )
-            .await;
             Ok(redirect_with_flash(
                 &state,
                 "/admin/neighbourhoods",
@@ -615,16 +614,15 @@ pub async fn account_create(
         must_change_password: true,
         neighbourhoods: fields.neighbourhoods,
     };
-    match state.store.create_account(&new).await {
-        Ok(id) => {
-            audit(
-                &state,
-                &user,
-                "account.created",
-                Subject::account(id),
-                &format!("role={}", fields.role.as_str()),
-            )
-            .await;
+    // The store puts the new account's id in the entry.
+    let event = audit_event(
+        &user,
+        Action::AccountCreated,
+        Subject::account(Uuid::nil()),
+        &format!("role={}", fields.role.as_str()),
+    );
+    match state.store.create_account(&new, Some(event)).await {
+        Ok(_) => {
             let p = Page::new(&ctx, "account-created-title");
             Ok(render_page(&PasswordShown {
                 p,
@@ -716,18 +714,16 @@ pub async fn account_update(
         role: fields.role,
         neighbourhoods,
     };
-    state
-        .store
-        .update_account(user.org.id, a.id, &update)
-        .await?;
-    audit(
-        &state,
+    let event = audit_event(
         &user,
-        "account.updated",
+        Action::AccountUpdated,
         Subject::account(a.id),
         &format!("role={}", update.role.as_str()),
-    )
-    .await;
+    );
+    state
+        .store
+        .update_account(user.org.id, a.id, &update, event)
+        .await?;
     Ok(redirect_with_flash(
         &state,
         "/admin/accounts",
@@ -746,16 +742,16 @@ async fn set_disabled(
     if a.id == user.account.id {
         return Err(AppError::Forbidden);
     }
+    let (action, flash) = if disabled {
+        (Action::AccountDisabled, "flash-account-disabled")
+    } else {
+        (Action::AccountEnabled, "flash-account-enabled")
+    };
+    let event = audit_event(&user, action, Subject::account(a.id), "");
     state
         .store
-        .set_disabled(user.org.id, a.id, disabled)
+        .set_disabled(user.org.id, a.id, disabled, Some(event))
         .await?;
-    let (action, flash) = if disabled {
-        ("account.disabled", "flash-account-disabled")
-    } else {
-        ("account.enabled", "flash-account-enabled")
-    };
-    audit(&state, &user, action, Subject::account(a.id), "").await;
     Ok(redirect_with_flash(
         &state,
         &format!("/admin/accounts/{}", a.id),
@@ -809,18 +805,16 @@ pub async fn reset_password(
     let a = managed_account(&state, &user, &id).await?;
     let password = temporary_password();
     let pw = NewPassword::parse(&password).map_err(|_| AppError::Internal)?;
-    state
-        .store
-        .set_password(user.org.id, a.id, &pw, true)
-        .await?;
-    audit(
-        &state,
+    let event = audit_event(
         &user,
-        "account.password-reset",
+        Action::AccountPasswordReset,
         Subject::account(a.id),
         "",
-    )
-    .await;
+    );
+    state
+        .store
+        .set_password(user.org.id, a.id, &pw, true, Some(event))
+        .await?;
     let p = Page::new(&ctx, "reset-password-done-title");
     Ok(render_page(&PasswordShown {
         p,
@@ -837,16 +831,17 @@ pub async fn reset_two_factor(
     Staff(user): Staff,
 ) -> Result<Response, AppError> {
     let a = managed_account(&state, &user, &id).await?;
-    state.store.set_totp(user.org.id, a.id, None, false).await?;
-    state.store.end_all_sessions(user.org.id, a.id).await?;
-    audit(
-        &state,
+    let event = audit_event(
         &user,
-        "account.two-factor-reset",
+        Action::AccountTwoFactorReset,
         Subject::account(a.id),
         "",
-    )
-    .await;
+    );
+    state
+        .store
+        .set_totp(user.org.id, a.id, None, false, Some(event))
+        .await?;
+    state.store.end_all_sessions(user.org.id, a.id).await?;
     Ok(redirect_with_flash(
         &state,
         &format!("/admin/accounts/{}", a.id),
@@ -903,15 +898,13 @@ pub async fn retention_run(
     Staff(user): Staff,
 ) -> Result<Response, AppError> {
     // The administrator's own organisation only; `mtp retention` and the timer run for all.
-    let n = state.store.run_retention_for(user.org.id).await?.anonymised;
-    audit(
-        &state,
-        &user,
-        "retention.run",
-        Subject::none("household"),
-        &format!("anonymised={n}"),
-    )
-    .await;
+    // The store writes the number anonymised into the entry.
+    let event = audit_event(&user, Action::RetentionRun, Subject::none("household"), "");
+    let n = state
+        .store
+        .run_retention_for(user.org.id, event)
+        .await?
+        .anonymised;
     Ok(redirect_with_flash(
         &state,
         "/admin/retention",

@@ -6,16 +6,17 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use chrono::{NaiveDate, TimeZone};
+use mtp_domain::audit::Action;
 use mtp_store::{AuditEntry, AuditFilter};
 use serde::Deserialize;
 
 use crate::AppState;
+use crate::audit::{Subject, audit as record};
 use crate::ctx::Ctx;
 use crate::error::AppError;
 use crate::extract::Staff;
 use crate::forms::{FormErrors, unprocessable};
 use crate::page::{Page, render_page};
-use crate::routes::{Subject, audit as record};
 
 const PAGE_SIZE: u64 = 50;
 
@@ -104,7 +105,14 @@ pub async fn audit(
         Vec::new()
     };
     // Reading the trail is itself worth a line in it.
-    record(&state, &user, "audit.viewed", Subject::none("audit"), "").await;
+    record(
+        &state,
+        &user,
+        Action::AuditViewed,
+        Subject::none("audit"),
+        "",
+    )
+    .await;
     let older_href = (entries.len() as u64 == PAGE_SIZE)
         .then(|| {
             entries.last().map(|last| {

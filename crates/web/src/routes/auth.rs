@@ -5,7 +5,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Utc};
-use mtp_domain::audit::Outcome;
+use mtp_domain::audit::{Action, Outcome};
 use mtp_domain::{CbsCode, Email, HolidayRegion, NewPassword, PersonName, PlaceName, TotpCode};
 use mtp_store::ratelimit::{self, Admission, SignInKeys};
 use mtp_store::{Account, FirstRun, NewAuditEvent, StoreError};
@@ -96,29 +96,24 @@ pub async fn setup_submit(
         admin_email,
         admin_password,
     };
-    match state.store.first_run(&run).await {
-        Ok((org_id, account_id)) => {
-            let event = NewAuditEvent {
-                org_id,
-                actor_id: Some(account_id),
-                actor_role: "admin".into(),
-                action: "organisation.created".into(),
-                object_type: "organisation".into(),
-                object_id: Some(org_id),
-                neighbourhood_id: None,
-                outcome: Outcome::Allowed,
-                detail: "first-run set-up".into(),
-            };
-            if let Err(err) = state.store.audit(event).await {
-                tracing::error!(error = %err, "could not write audit event");
-            }
-            Ok(redirect_with_flash(
-                &state,
-                "/login",
-                "flash-setup-done",
-                "",
-            ))
-        }
+    let event = |org_id, account_id| NewAuditEvent {
+        org_id,
+        actor_id: Some(account_id),
+        actor_role: "admin".into(),
+        action: Action::OrganisationCreated,
+        object_type: "organisation".into(),
+        object_id: Some(org_id),
+        neighbourhood_id: None,
+        outcome: Outcome::Allowed,
+        detail: "first-run set-up".into(),
+    };
+    match state.store.first_run(&run, event).await {
+        Ok(_) => Ok(redirect_with_flash(
+            &state,
+            "/login",
+            "flash-setup-done",
+            "",
+        )),
         Err(StoreError::AlreadySetUp) => Err(AppError::NotFound),
         Err(err) => Err(err.into()),
     }
@@ -167,7 +162,12 @@ fn login_again_saying(
     res
 }
 
-async fn login_event(state: &AppState, account: Option<&Account>, action: &str, outcome: Outcome) {
+async fn login_event(
+    state: &AppState,
+    account: Option<&Account>,
+    action: Action,
+    outcome: Outcome,
+) {
     let event = NewAuditEvent {
         org_id: account
             .map(|a| a.org_id)
@@ -176,16 +176,14 @@ async fn login_event(state: &AppState, account: Option<&Account>, action: &str, 
         actor_role: account
             .map(|a| a.role.as_str().to_string())
             .unwrap_or_else(|| "anonymous".into()),
-        action: action.into(),
+        action,
         object_type: "account".into(),
         object_id: account.map(|a| a.id),
         neighbourhood_id: None,
         outcome,
         detail: String::new(),
     };
-    if let Err(e) = state.store.audit(event).await {
-        tracing::error!(error = %e, "could not write audit event");
-    }
+    crate::audit::record(state, event).await;
 }
 
 fn sign_in_keys(state: &AppState, ctx: &Ctx, email: &str) -> SignInKeys {
@@ -249,7 +247,13 @@ pub async fn login_submit(
         Admission::Go(attempt) => attempt,
         Admission::Refused { until } => {
             let known = state.store.account_by_email(&email).await?;
-            login_event(&state, known.as_ref(), "login.blocked", Outcome::Denied).await;
+            login_event(
+                &state,
+                known.as_ref(),
+                Action::LoginBlocked,
+                Outcome::Denied,
+            )
+            .await;
             return Ok(login_again_saying(
                 &ctx,
                 &typed,
@@ -266,7 +270,7 @@ pub async fn login_submit(
     else {
         // The attempt keeps its slots: they are the failure.
         let known = state.store.account_by_email(&email).await?;
-        login_event(&state, known.as_ref(), "login.failed", Outcome::Denied).await;
+        login_event(&state, known.as_ref(), Action::LoginFailed, Outcome::Denied).await;
         return Ok(login_again(
             &ctx,
             &typed,
@@ -277,7 +281,13 @@ pub async fn login_submit(
     };
     if account.disabled {
         state.store.attempt_was_right(attempt).await?;
-        login_event(&state, Some(&account), "login.disabled", Outcome::Denied).await;
+        login_event(
+            &state,
+            Some(&account),
+            Action::LoginDisabled,
+            Outcome::Denied,
+        )
+        .await;
         return Ok(login_again(
             &ctx,
             &typed,
@@ -301,7 +311,13 @@ pub async fn login_submit(
     let token = state.store.create_session(&account, done).await?;
     let cookie = set_cookie(&state, SESSION_COOKIE, &token, None);
     if done {
-        login_event(&state, Some(&account), "login.succeeded", Outcome::Allowed).await;
+        login_event(
+            &state,
+            Some(&account),
+            Action::LoginSucceeded,
+            Outcome::Allowed,
+        )
+        .await;
         let res = redirect_with_flash(&state, "/", "flash-signed-in", &account.display_name);
         Ok(with_cookie(res, cookie))
     } else {
@@ -358,7 +374,13 @@ pub async fn code_submit(
     {
         Admission::Go(attempt) => attempt,
         Admission::Refused { until } => {
-            login_event(&state, Some(&account), "login.blocked", Outcome::Denied).await;
+            login_event(
+                &state,
+                Some(&account),
+                Action::LoginBlocked,
+                Outcome::Denied,
+            )
+            .await;
             return Ok(again_saying(
                 too_many(&t, until),
                 StatusCode::TOO_MANY_REQUESTS,
@@ -368,7 +390,13 @@ pub async fn code_submit(
     let secret = state.store.totp_secret(account.org_id, account.id).await?;
     let Some(step) = secret.and_then(|s| crate::totp::totp_step(&s, code.as_str(), &account.email))
     else {
-        login_event(&state, Some(&account), "login.code-wrong", Outcome::Denied).await;
+        login_event(
+            &state,
+            Some(&account),
+            Action::LoginCodeWrong,
+            Outcome::Denied,
+        )
+        .await;
         return Ok(again("code-wrong", StatusCode::UNPROCESSABLE_ENTITY));
     };
     // A code is good once (RFC 6238 §5.2): someone who saw it over a shoulder is too late.
@@ -378,7 +406,13 @@ pub async fn code_submit(
         .use_totp_step(account.org_id, account.id, step)
         .await?
     {
-        login_event(&state, Some(&account), "login.code-reused", Outcome::Denied).await;
+        login_event(
+            &state,
+            Some(&account),
+            Action::LoginCodeReused,
+            Outcome::Denied,
+        )
+        .await;
         return Ok(again("code-reused", StatusCode::UNPROCESSABLE_ENTITY));
     }
     state.store.signed_in(attempt).await?;
@@ -386,7 +420,13 @@ pub async fn code_submit(
         state.store.end_session(old).await?;
     }
     let token = state.store.create_session(&account, true).await?;
-    login_event(&state, Some(&account), "login.succeeded", Outcome::Allowed).await;
+    login_event(
+        &state,
+        Some(&account),
+        Action::LoginSucceeded,
+        Outcome::Allowed,
+    )
+    .await;
     let res = redirect_with_flash(&state, "/", "flash-signed-in", &account.display_name);
     Ok(with_cookie(
         res,
@@ -398,11 +438,11 @@ pub async fn logout(State(state): State<AppState>, ctx: Ctx) -> Result<Response,
     if let Some(token) = &ctx.session_token {
         state.store.end_session(token).await?;
         if let Some(u) = &ctx.user {
-            crate::routes::audit(
+            crate::audit::audit(
                 &state,
                 u,
-                "logout",
-                crate::routes::Subject::account(u.account.id),
+                Action::Logout,
+                crate::audit::Subject::account(u.account.id),
                 "",
             )
             .await;

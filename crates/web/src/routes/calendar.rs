@@ -8,8 +8,10 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use chrono::Utc;
+use mtp_domain::audit::Action;
 
 use crate::AppState;
+use crate::audit::{Subject, audit_event};
 use crate::ctx::Ctx;
 use crate::error::AppError;
 use crate::extract::Staff;
@@ -17,7 +19,6 @@ use crate::feed::ics;
 use crate::page::{Page, render_page};
 use crate::parse::parse_id;
 use crate::respond::redirect_with_flash;
-use crate::routes::{Subject, audit};
 
 /// `/calendar/{token}.ics`: a household's sessions. An unknown or stopped address is a 404.
 pub async fn household_feed(
@@ -69,15 +70,16 @@ pub async fn renew(
             "",
         ));
     }
-    let token = state.store.renew_calendar_feed(&user.tenant, h.id).await?;
-    audit(
-        &state,
+    let event = audit_event(
         &user,
-        "household.calendar-renewed",
+        Action::HouseholdCalendarRenewed,
         Subject::household(h.id, h.neighbourhood_id),
         "",
-    )
-    .await;
+    );
+    let token = state
+        .store
+        .renew_calendar_feed(&user.tenant, h.id, event)
+        .await?;
     let p = Page::new(&ctx, "calendar-address-title");
     Ok(render_page(&AddressPage {
         household_id: h.id.to_string(),
@@ -93,15 +95,16 @@ pub async fn revoke(
     Staff(user): Staff,
 ) -> Result<Response, AppError> {
     let h = state.store.household(&user.tenant, parse_id(&id)?).await?;
-    state.store.revoke_calendar_feed(&user.tenant, h.id).await?;
-    audit(
-        &state,
+    let event = audit_event(
         &user,
-        "household.calendar-revoked",
+        Action::HouseholdCalendarRevoked,
         Subject::household(h.id, h.neighbourhood_id),
         "",
-    )
-    .await;
+    );
+    state
+        .store
+        .revoke_calendar_feed(&user.tenant, h.id, event)
+        .await?;
     Ok(redirect_with_flash(
         &state,
         &format!("/households/{}", h.id),

@@ -7,12 +7,14 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use chrono::Duration;
+use mtp_domain::audit::Action;
 use mtp_domain::message::{self, WeeklyBudget, over_budget};
 use mtp_store::{ChatMember, HouseholdName, Neighbourhood, StoreError};
 use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::AppState;
+use crate::audit::{Subject, audit, audit_event};
 use crate::ctx::{Ctx, User};
 use crate::error::AppError;
 use crate::extract::Staff;
@@ -22,7 +24,6 @@ use crate::label::options;
 use crate::page::{Page, render_page};
 use crate::parse::pick_neighbourhood;
 use crate::respond::redirect_with_flash;
-use crate::routes::{Subject, audit};
 
 /// Why a household left the group; `consent_withdrawn` is set by the consent gate itself.
 const LEFT_REASONS: [&str; 4] = ["left_self", "too_many_messages", "moved", "other"];
@@ -101,7 +102,7 @@ async fn chat_page(
     audit(
         state,
         user,
-        "chat.roster-viewed",
+        Action::ChatRosterViewed,
         Subject::neighbourhood(nb),
         &format!("members={}", roster.len()),
     )
@@ -171,11 +172,25 @@ pub async fn change(
         ));
     };
     let actor = Some(user.account.id);
+    let event = |action| {
+        audit_event(
+            &user,
+            action,
+            Subject::of("household", household),
+            &format!("neighbourhood={nb}"),
+        )
+    };
     let (result, flash) = match f.get("do") {
         "join" => (
             state
                 .store
-                .chat_join(&user.tenant, actor, household, f.has("moderator"))
+                .chat_join(
+                    &user.tenant,
+                    actor,
+                    household,
+                    f.has("moderator"),
+                    Some(event(Action::ChatJoin)),
+                )
                 .await,
             "flash-chat-joined",
         ),
@@ -191,7 +206,13 @@ pub async fn change(
             (
                 state
                     .store
-                    .chat_leave(&user.tenant, actor, household, reason)
+                    .chat_leave(
+                        &user.tenant,
+                        actor,
+                        household,
+                        reason,
+                        Some(event(Action::ChatLeave)),
+                    )
                     .await,
                 "flash-chat-left",
             )
@@ -199,7 +220,12 @@ pub async fn change(
         "moderator" => (
             state
                 .store
-                .chat_set_moderator(&user.tenant, household, f.get("on") == "yes")
+                .chat_set_moderator(
+                    &user.tenant,
+                    household,
+                    f.get("on") == "yes",
+                    event(Action::ChatModerator),
+                )
                 .await,
             "flash-saved",
         ),
@@ -216,14 +242,6 @@ pub async fn change(
         }
         Err(err) => return Err(err.into()),
     }
-    audit(
-        &state,
-        &user,
-        &format!("chat.{}", f.get("do")),
-        Subject::of("household", household),
-        &format!("neighbourhood={nb}"),
-    )
-    .await;
     let name = state
         .store
         .household_first_names(&user.tenant, &[household])

@@ -11,6 +11,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::{Datelike, Duration, NaiveDate, Utc};
 use mtp_domain::attendance::AbsenceReason;
 use mtp_domain::attendance::SessionState;
+use mtp_domain::audit::Action;
 use mtp_domain::effect::{Due, Effect};
 use mtp_domain::encourage::Reason;
 use mtp_domain::message::{
@@ -22,6 +23,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use crate::AppState;
+use crate::audit::{Subject, audit, audit_event};
 use crate::ctx::{Ctx, User};
 use crate::error::AppError;
 use crate::extract::Staff;
@@ -31,7 +33,6 @@ use crate::label::options;
 use crate::page::{Page, render_page};
 use crate::parse::parse_id;
 use crate::respond::redirect_with_flash;
-use crate::routes::{Subject, audit, audit_event};
 use crate::views::{SessionRow, session_row};
 
 /// One way to reach one parent: the number in full (a desk phone can dial it too) and the
@@ -259,7 +260,7 @@ pub async fn show(
     audit(
         &state,
         &user,
-        "session.worklist-viewed",
+        Action::SessionWorklistViewed,
         Subject::in_neighbourhood("session", w.s.id, w.s.neighbourhood_id),
         &format!("households={}", w.cards.len()),
     )
@@ -337,7 +338,7 @@ pub async fn contact(
     };
     let event = audit_event(
         &user,
-        "household.contact-logged",
+        Action::HouseholdContactLogged,
         Subject::in_neighbourhood("household", household, w.s.neighbourhood_id),
         &format!(
             "session={} channel={} outcome={}",
@@ -439,7 +440,7 @@ pub async fn email(
     audit(
         &state,
         &user,
-        "household.email-queued",
+        Action::HouseholdEmailQueued,
         Subject::household(household, w.s.neighbourhood_id),
         &format!("session={}", w.s.id),
     )
@@ -679,7 +680,7 @@ pub async fn overview(
     audit(
         &state,
         &user,
-        "encourage.week-viewed",
+        Action::EncourageWeekViewed,
         Subject::none("encourage"),
         &format!("sessions={} tasks={}", sessions.len(), tasks.len()),
     )
@@ -706,7 +707,7 @@ pub async fn follow_up_done(
     let (task, _) = state.store.follow_up(&user.tenant, id).await?;
     let event = audit_event(
         &user,
-        "household.follow-up-done",
+        Action::HouseholdFollowUpDone,
         Subject::household(task.household_id, task.neighbourhood_id),
         &format!("contact={id}"),
     );

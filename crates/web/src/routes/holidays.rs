@@ -8,11 +8,13 @@ use axum::http::Method;
 use axum::response::{IntoResponse, Response};
 use chrono::{Datelike, NaiveDate};
 use mtp_domain::FieldError;
+use mtp_domain::audit::Action;
 use mtp_domain::schedule::{HolidaySource, Holidays, OwnHoliday, SchoolHoliday, school_year_of};
 use mtp_store::{Changed, StoreError};
 use uuid::Uuid;
 
 use crate::AppState;
+use crate::audit::{Subject, audit_event};
 use crate::ctx::{Ctx, User};
 use crate::error::AppError;
 use crate::extract::Staff;
@@ -22,7 +24,6 @@ use crate::label::options;
 use crate::page::{Page, render_page};
 use crate::parse::parse_id;
 use crate::respond::redirect_with_flash;
-use crate::routes::{Subject, audit_event};
 
 /// Who may add and remove own dates: whom the gate lets add them.
 fn may_edit(user: &User) -> bool {
@@ -261,7 +262,7 @@ pub async fn add(
     }
     let event = audit_event(
         &user,
-        "school-holiday.added",
+        Action::SchoolHolidayAdded,
         Subject::none("school_holiday"),
         "",
     );
@@ -293,7 +294,7 @@ pub async fn remove(
     let id = parse_id(&id)?;
     let event = audit_event(
         &user,
-        "school-holiday.removed",
+        Action::SchoolHolidayRemoved,
         Subject::of("school_holiday", id),
         "",
     );
@@ -317,7 +318,7 @@ pub async fn restore(
     let t = Tr::new(ctx.lang);
     let event = audit_event(
         &user,
-        "school-holiday.restored",
+        Action::SchoolHolidayRestored,
         Subject::of("school_holiday", id),
         "",
     );

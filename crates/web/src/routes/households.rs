@@ -6,6 +6,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::Method;
 use axum::response::Response;
 use chrono::Utc;
+use mtp_domain::audit::Action;
 use mtp_domain::consent::{self, ConsentMethod, ConsentRecord, Purpose};
 use mtp_domain::{
     Channel, ChildBirth, Email, FieldError, HouseholdKind, HouseholdStatus, PersonName,
@@ -19,6 +20,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::AppState;
+use crate::audit::{Subject, audit, audit_event};
 use crate::ctx::{Ctx, User};
 use crate::error::AppError;
 use crate::extract::Staff;
@@ -27,7 +29,6 @@ use crate::i18n::Tr;
 use crate::label::options;
 use crate::page::{Page, render_page};
 use crate::respond::redirect_with_flash;
-use crate::routes::{Subject, audit};
 
 const PAGE_SIZE: u64 = 50;
 /// Rows for children on the registration form; more can be added on the household page later.
@@ -167,7 +168,7 @@ pub async fn list(
     audit(
         &state,
         &user,
-        "households.listed",
+        Action::HouseholdsListed,
         Subject::none("household"),
         &format!("rows={}", rows.len()),
     )
@@ -499,20 +500,19 @@ pub async fn create(
     let Some(draft) = draft else {
         return Ok(unprocessable(new_page(&state, &ctx, &user, f, e).await?));
     };
+    // The store puts the new household's id in the entry.
+    let event = audit_event(
+        &user,
+        Action::HouseholdCreated,
+        Subject::household(Uuid::nil(), draft.neighbourhood_id),
+        "",
+    );
     match state
         .store
-        .create_household(&user.tenant, Some(user.account.id), &draft)
+        .create_household(&user.tenant, Some(user.account.id), &draft, Some(event))
         .await
     {
         Ok(id) => {
-            audit(
-                &state,
-                &user,
-                "household.created",
-                Subject::household(id, draft.neighbourhood_id),
-                "",
-            )
-            .await;
             let name = draft.parents[0].first_name.as_str().to_string();
             Ok(redirect_with_flash(
                 &state,
@@ -577,7 +577,7 @@ pub async fn edit_form(
     audit(
         &state,
         &user,
-        "household.viewed",
+        Action::HouseholdViewed,
         Subject::household(h.id, h.neighbourhood_id),
         "edit",
     )
@@ -601,18 +601,16 @@ pub async fn update(
             form_page(&state, &ctx, &user, f, e, Some(h.id)).await?,
         ));
     };
-    state
-        .store
-        .update_household(&user.tenant, Some(user.account.id), h.id, &draft)
-        .await?;
-    audit(
-        &state,
+    let event = audit_event(
         &user,
-        "household.updated",
+        Action::HouseholdUpdated,
         Subject::household(h.id, draft.neighbourhood_id),
         "",
-    )
-    .await;
+    );
+    state
+        .store
+        .update_household(&user.tenant, Some(user.account.id), h.id, &draft, event)
+        .await?;
     Ok(redirect_with_flash(
         &state,
         &format!("/households/{}", h.id),
@@ -766,16 +764,14 @@ async fn load(state: &AppState, user: &User, id: Uuid) -> Result<Household, AppE
                 org_id: user.org.id,
                 actor_id: Some(user.account.id),
                 actor_role: user.role().as_str().into(),
-                action: "household.viewed".into(),
+                action: Action::HouseholdViewed,
                 object_type: "household".into(),
                 object_id: Some(id),
                 neighbourhood_id: None,
                 outcome: mtp_domain::audit::Outcome::Denied,
                 detail: "not found or out of reach".into(),
             };
-            if let Err(err) = state.store.audit(event).await {
-                tracing::error!(error = %err, "could not write audit event");
-            }
+            crate::audit::record(state, event).await;
             Err(AppError::NotFound)
         }
         Err(err) => Err(err.into()),
@@ -900,7 +896,7 @@ pub async fn show(
     audit(
         &state,
         &user,
-        "household.viewed",
+        Action::HouseholdViewed,
         Subject::household(h.id, h.neighbourhood_id),
         "",
     )
@@ -931,17 +927,15 @@ pub async fn change_status(
                 h.id,
                 next,
                 Some(reason).filter(|r| !r.is_empty()),
+                Some(audit_event(
+                    &user,
+                    Action::HouseholdStatusChanged,
+                    Subject::household(h.id, h.neighbourhood_id),
+                    next.as_str(),
+                )),
             )
             .await?
         {
-            audit(
-                &state,
-                &user,
-                "household.status-changed",
-                Subject::household(h.id, h.neighbourhood_id),
-                next.as_str(),
-            )
-            .await;
             return Ok(redirect_with_flash(
                 &state,
                 &format!("/households/{}", h.id),
@@ -986,6 +980,17 @@ pub async fn change_consent(
             household_page(&state, &ctx, &user, h, e).await?,
         ));
     };
+    let action = if given {
+        Action::HouseholdConsentGiven
+    } else {
+        Action::HouseholdConsentWithdrawn
+    };
+    let event = audit_event(
+        &user,
+        action,
+        Subject::household(h.id, h.neighbourhood_id),
+        purpose.as_str(),
+    );
     state
         .store
         .record_consent(
@@ -995,21 +1000,9 @@ pub async fn change_consent(
             purpose,
             given,
             method,
+            Some(event),
         )
         .await?;
-    let action = if given {
-        "household.consent-given"
-    } else {
-        "household.consent-withdrawn"
-    };
-    audit(
-        &state,
-        &user,
-        action,
-        Subject::household(h.id, h.neighbourhood_id),
-        purpose.as_str(),
-    )
-    .await;
     Ok(redirect_with_flash(
         &state,
         &format!("/households/{}", h.id),
@@ -1040,7 +1033,7 @@ pub async fn export_page(
     audit(
         &state,
         &user,
-        "household.exported",
+        Action::HouseholdExported,
         Subject::household(h.id, h.neighbourhood_id),
         "page",
     )
@@ -1069,7 +1062,7 @@ pub async fn export_json(
     audit(
         &state,
         &user,
-        "household.exported",
+        Action::HouseholdExported,
         Subject::household(h.id, h.neighbourhood_id),
         "json",
     )
@@ -1132,20 +1125,16 @@ pub async fn erase(
     Staff(user): Staff,
 ) -> Result<Response, AppError> {
     let h = load(&state, &user, parse_household_id(&id)?).await?;
-    if state
+    let event = audit_event(
+        &user,
+        Action::HouseholdErased,
+        Subject::household(h.id, h.neighbourhood_id),
+        "request",
+    );
+    state
         .store
-        .erase_household(&user.tenant, Some(user.account.id), h.id)
-        .await?
-    {
-        audit(
-            &state,
-            &user,
-            "household.erased",
-            Subject::household(h.id, h.neighbourhood_id),
-            "request",
-        )
-        .await;
-    }
+        .erase_household(&user.tenant, Some(user.account.id), h.id, event)
+        .await?;
     Ok(redirect_with_flash(
         &state,
         "/households",
@@ -1227,18 +1216,22 @@ pub async fn merge(
     if let Some(res) = gone(&keep, &other) {
         return Ok(res);
     }
-    state
-        .store
-        .merge_households(&user.tenant, Some(user.account.id), keep.id, other.id)
-        .await?;
-    audit(
-        &state,
+    let event = audit_event(
         &user,
-        "household.merged",
+        Action::HouseholdMerged,
         Subject::household(keep.id, keep.neighbourhood_id),
         &format!("merged={}", other.id),
-    )
-    .await;
+    );
+    state
+        .store
+        .merge_households(
+            &user.tenant,
+            Some(user.account.id),
+            keep.id,
+            other.id,
+            event,
+        )
+        .await?;
     Ok(redirect_with_flash(
         &state,
         &format!("/households/{}", keep.id),

@@ -1,6 +1,7 @@
 //! The import wizard (UI.md §3.8): choose a file → match columns → check → import.
 //! The batch lives in the database between steps, so any app server can take the next one.
 
+use mtp_domain::audit::Action;
 use std::collections::{BTreeMap, BTreeSet};
 
 use askama::Template;
@@ -14,6 +15,7 @@ use mtp_store::{ImportBatch, Neighbourhood, StoreError};
 use uuid::Uuid;
 
 use crate::AppState;
+use crate::audit::{Subject, audit_event};
 use crate::ctx::{Ctx, User};
 use crate::error::AppError;
 use crate::extract::Staff;
@@ -24,7 +26,6 @@ use crate::import::table::{self, TableError};
 use crate::label::options;
 use crate::page::{Page, render_page};
 use crate::respond::redirect_with_flash;
-use crate::routes::{Subject, audit};
 
 /// The largest file we take: far more than 20,000 rows of a family sheet.
 pub const MAX_UPLOAD: usize = 10 * 1024 * 1024;
@@ -213,6 +214,13 @@ async fn upload_file(
             upload_page(state, ctx, user, e, neighbourhood).await?,
         ));
     };
+    // The store puts the new batch's id in the entry.
+    let event = audit_event(
+        user,
+        Action::ImportUploaded,
+        Subject::in_neighbourhood("import", Uuid::nil(), nb),
+        &format!("rows={}", tbl.rows.len()),
+    );
     let id = match state
         .store
         .create_import(
@@ -222,6 +230,7 @@ async fn upload_file(
             tbl.kind,
             &tbl.headers,
             &tbl.rows,
+            Some(event),
         )
         .await
     {
@@ -234,14 +243,6 @@ async fn upload_file(
         .store
         .set_import_choices(&user.tenant, id, &guessed, &BTreeSet::new())
         .await?;
-    audit(
-        state,
-        user,
-        "import.uploaded",
-        Subject::in_neighbourhood("import", id, nb),
-        &format!("rows={}", tbl.rows.len()),
-    )
-    .await;
     Ok(axum::response::Redirect::to(&format!("/households/import/{id}/columns")).into_response())
 }
 
@@ -678,27 +679,23 @@ async fn commit_batch(
         .filter(|(i, _)| !b.excluded.contains(i))
         .map(|(_, d)| d)
         .collect();
+    let event = audit_event(
+        user,
+        Action::ImportCommitted,
+        Subject::in_neighbourhood("import", b.id, b.neighbourhood_id),
+        &format!("households={}", drafts.len()),
+    );
     match state
         .store
-        .commit_import(&user.tenant, Some(user.account.id), b.id, &drafts)
+        .commit_import(&user.tenant, Some(user.account.id), b.id, &drafts, event)
         .await?
     {
-        Some(n) => {
-            audit(
-                state,
-                user,
-                "import.committed",
-                Subject::in_neighbourhood("import", b.id, b.neighbourhood_id),
-                &format!("households={n}"),
-            )
-            .await;
-            Ok(redirect_with_flash(
-                state,
-                "/households",
-                "flash-import-done",
-                &n.to_string(),
-            ))
-        }
+        Some(n) => Ok(redirect_with_flash(
+            state,
+            "/households",
+            "flash-import-done",
+            &n.to_string(),
+        )),
         None => Ok(redirect_with_flash(
             state,
             "/households",

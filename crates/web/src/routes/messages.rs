@@ -6,12 +6,14 @@ use askama::Template as Page_;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use mtp_domain::Language;
+use mtp_domain::audit::Action;
 use mtp_domain::message::{Placeholder, Template, TemplateError, TemplatePurpose, Values};
 use mtp_store::Neighbourhood;
 use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::AppState;
+use crate::audit::{Subject, audit_event};
 use crate::ctx::{Ctx, User};
 use crate::error::AppError;
 use crate::extract::Staff;
@@ -20,7 +22,6 @@ use crate::i18n::Tr;
 use crate::page::{Page, render_page};
 use crate::parse::pick_neighbourhood;
 use crate::respond::redirect_with_flash;
-use crate::routes::{Subject, audit};
 
 #[derive(Debug, Deserialize, Default)]
 pub struct MessagesQuery {
@@ -161,6 +162,12 @@ pub async fn save(
             }
         }
     };
+    let event = audit_event(
+        &user,
+        Action::MessageTemplateSaved,
+        Subject::neighbourhood(nb),
+        &format!("purpose={} lang={}", purpose.as_str(), lang.as_str()),
+    );
     state
         .store
         .set_message_template(
@@ -170,16 +177,9 @@ pub async fn save(
             purpose,
             lang,
             text.as_ref(),
+            event,
         )
         .await?;
-    audit(
-        &state,
-        &user,
-        "message-template.saved",
-        Subject::neighbourhood(nb),
-        &format!("purpose={} lang={}", purpose.as_str(), lang.as_str()),
-    )
-    .await;
     Ok(redirect_with_flash(
         &state,
         &format!("/messages?nb={nb}#{key}"),

@@ -11,7 +11,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{Duration, Utc};
 use mtp_domain::attendance::{AbsenceReason, SessionState};
-use mtp_domain::audit::Outcome;
+use mtp_domain::audit::Action;
 use mtp_domain::consent::latest;
 use mtp_domain::portal::{
     ContactKey, IdeaKind, IdeaTitle, LINK_REQUESTS_PER_CONTACT, LINK_REQUESTS_PER_IP, MAX_CHILDREN,
@@ -19,12 +19,13 @@ use mtp_domain::portal::{
 };
 use mtp_domain::{Email, FieldError, PhoneNumber, Purpose};
 use mtp_store::calendar::Feed;
-use mtp_store::portal::{ContactChange, LinkState, Offer, PortalScope, PortalVisitor, Unlock};
+use mtp_store::portal::{ContactChange, LinkState, Offer, PortalVisitor, Unlock};
 use mtp_store::ratelimit::{self, Slot};
-use mtp_store::{NewAuditEvent, RsvpLine, StoreError};
+use mtp_store::{RsvpLine, StoreError};
 use serde::Deserialize;
 
 use crate::AppState;
+use crate::audit::{audit_parent, parent_event};
 use crate::ctx::{Ctx, PORTAL_COOKIE, set_cookie};
 use crate::error::AppError;
 use crate::extract::Parent;
@@ -40,24 +41,6 @@ use crate::views::{IdeaView, idea_views};
 const COOKIE_DAYS: i64 = 400;
 /// How far ahead "what is coming" looks.
 const AHEAD_WEEKS: i64 = 8;
-
-/// An audit entry for something a parent did: no account, the household as actor and object.
-async fn audit(state: &AppState, scope: &PortalScope, action: &str, detail: &str) {
-    let event = NewAuditEvent {
-        org_id: scope.org_id(),
-        actor_id: None,
-        actor_role: "parent".into(),
-        action: action.into(),
-        object_type: "household".into(),
-        object_id: Some(scope.household_id()),
-        neighbourhood_id: Some(scope.neighbourhood_id()),
-        outcome: Outcome::Allowed,
-        detail: detail.into(),
-    };
-    if let Err(e) = state.store.audit(event).await {
-        tracing::error!(error = %e, action, "could not write audit event");
-    }
-}
 
 /// One session as a card: every text worked out here, so the template only places it.
 pub struct OfferView {
@@ -298,7 +281,7 @@ pub async fn link_sign_in(
             if let Some(old) = &ctx.portal_token {
                 state.store.end_portal_session(old).await?;
             }
-            audit(&state, &scope, "portal.sign-in", "").await;
+            audit_parent(&state, &scope, Action::PortalSignIn, "").await;
             let res = redirect_with_flash(&state, "/portal", "flash-portal-welcome", "");
             Ok(with_cookie(
                 res,
@@ -327,7 +310,7 @@ pub async fn logout(State(state): State<AppState>, ctx: Ctx) -> Result<Response,
     if let Some(token) = &ctx.portal_token {
         state.store.end_portal_session(token).await?;
         if let Some(v) = &ctx.parent {
-            audit(&state, &v.scope, "portal.sign-out", "").await;
+            audit_parent(&state, &v.scope, Action::PortalSignOut, "").await;
         }
     }
     let res = redirect_with_flash(&state, "/portal/login", "flash-portal-signed-out", "");
@@ -370,7 +353,7 @@ pub async fn unlock(
     match outcome {
         Unlock::Open => Ok(Redirect::to("/portal").into_response()),
         Unlock::Wrong { left } => {
-            audit(&state, &v.scope, "portal.pin-wrong", "").await;
+            audit_parent(&state, &v.scope, Action::PortalPinWrong, "").await;
             errors.add("pin", t.get1("portal-pin-wrong", "count", left));
             Ok(unprocessable(render_page(&UnlockPage {
                 p: Page::new(&ctx, "portal-unlock-title").with_errors(errors),
@@ -380,7 +363,7 @@ pub async fn unlock(
             // Only the try that ended the session is audited; tries sent alongside it find
             // the session ended.
             if outcome == Unlock::LockedOut {
-                audit(&state, &v.scope, "portal.pin-locked-out", "").await;
+                audit_parent(&state, &v.scope, Action::PortalPinLockedOut, "").await;
             }
             let res = redirect_with_flash(&state, "/portal/login", "flash-portal-pin-locked", "");
             Ok(with_cookie(
@@ -475,7 +458,7 @@ pub async fn home(
                 .map(|p| mtp_domain::message::whatsapp_link(p, ""))
                 .unwrap_or_default(),
         });
-    audit(&state, &v.scope, "portal.home-viewed", "").await;
+    audit_parent(&state, &v.scope, Action::PortalHomeViewed, "").await;
     Ok(render_page(&HomePage {
         contact,
         hello: t.get1("portal-hello", "name", &v.first_name),
@@ -614,7 +597,17 @@ pub async fn answer(
         children: if coming { children } else { 0 },
         childcare: coming && o.childcare && f.get("childcare") == "yes",
     };
-    match state.store.portal_answer(&v.scope, session_id, &line).await {
+    let detail = format!(
+        "{}:{}",
+        if coming { "coming" } else { "not-coming" },
+        line.children
+    );
+    let event = parent_event(&v.scope, Action::PortalAnswer, &detail);
+    match state
+        .store
+        .portal_answer(&v.scope, session_id, &line, event)
+        .await
+    {
         Ok(_) => {}
         Err(StoreError::Refused(key)) => {
             errors.add("answer", t.get(key));
@@ -628,12 +621,6 @@ pub async fn answer(
         }
         Err(e) => return Err(e.into()),
     }
-    let detail = format!(
-        "{}:{}",
-        if coming { "coming" } else { "not-coming" },
-        line.children
-    );
-    audit(&state, &v.scope, "portal.answer", &detail).await;
     let flash = if coming {
         "flash-portal-coming"
     } else {
@@ -693,8 +680,8 @@ pub async fn calendar_address(
     ctx: Ctx,
     Parent(v): Parent,
 ) -> Result<Response, AppError> {
-    let token = state.store.portal_calendar_feed(&v.scope).await?;
-    audit(&state, &v.scope, "portal.calendar-address", "").await;
+    let event = parent_event(&v.scope, Action::PortalCalendarAddress, "");
+    let token = state.store.portal_calendar_feed(&v.scope, event).await?;
     let https_url = format!("{}/calendar/{token}.ics", state.cfg.public_url);
     let webcal_url =
         https_url
@@ -762,8 +749,11 @@ pub async fn add_idea(
             ideas_page(&state, &ctx, &v, errors, f.get("kind"), f.get("idea")).await?,
         ));
     };
-    state.store.add_idea(&v.scope, kind, &title).await?;
-    audit(&state, &v.scope, "portal.idea-added", kind.as_str()).await;
+    let event = parent_event(&v.scope, Action::PortalIdeaAdded, kind.as_str());
+    state
+        .store
+        .add_idea(&v.scope, kind, &title, Some(event))
+        .await?;
     Ok(redirect_with_flash(
         &state,
         "/portal/ideas",
@@ -778,18 +768,18 @@ pub async fn vote(
     Parent(v): Parent,
 ) -> Result<Response, AppError> {
     let idea_id = parse_id(&id)?;
-    let now_voting = state.store.toggle_idea_vote(&v.scope, idea_id).await?;
-    audit(
-        &state,
-        &v.scope,
-        if now_voting {
-            "portal.idea-vote"
+    let event = |now_voting: bool| {
+        let action = if now_voting {
+            Action::PortalIdeaVote
         } else {
-            "portal.idea-unvote"
-        },
-        "",
-    )
-    .await;
+            Action::PortalIdeaUnvote
+        };
+        parent_event(&v.scope, action, "")
+    };
+    state
+        .store
+        .toggle_idea_vote(&v.scope, idea_id, Some(&event))
+        .await?;
     Ok(Redirect::to(&format!("/portal/ideas#idee-{idea_id}")).into_response())
 }
 
@@ -809,7 +799,7 @@ pub async fn consents(
 ) -> Result<Response, AppError> {
     let t = Tr::new(ctx.lang);
     let records = state.store.portal_consents(&v.scope).await?;
-    audit(&state, &v.scope, "portal.consents-viewed", "").await;
+    audit_parent(&state, &v.scope, Action::PortalConsentsViewed, "").await;
     Ok(render_page(&ConsentsPage {
         p: Page::new(&ctx, "portal-consents-title"),
         consents: consent_views(&t, &records),
@@ -939,16 +929,16 @@ pub async fn consent_confirm(
 ) -> Result<Response, AppError> {
     let purpose = changeable_purpose(&raw)?;
     let given = given_of(&f)?.ok_or(AppError::BadRequest)?;
+    let action = if given {
+        Action::PortalConsentGiven
+    } else {
+        Action::PortalConsentWithdrawn
+    };
+    let event = parent_event(&v.scope, action, purpose.as_str());
     state
         .store
-        .portal_set_consent(&v.scope, purpose, given)
+        .portal_set_consent(&v.scope, purpose, given, event)
         .await?;
-    let action = if given {
-        "portal.consent-given"
-    } else {
-        "portal.consent-withdrawn"
-    };
-    audit(&state, &v.scope, action, purpose.as_str()).await;
     Ok(Redirect::to(&format!("/portal/consents/{}/done", purpose.as_str())).into_response())
 }
 
@@ -1023,7 +1013,7 @@ pub async fn data(
     let t = Tr::new(ctx.lang);
     let h = state.store.portal_household(&v.scope).await?;
     let visits = state.store.portal_visits(&v.scope).await?;
-    audit(&state, &v.scope, "portal.data-viewed", "").await;
+    audit_parent(&state, &v.scope, Action::PortalDataViewed, "").await;
     Ok(render_page(&DataPage {
         p: Page::new(&ctx, "portal-data-title"),
         parents: parent_views(&t, &h),
@@ -1055,7 +1045,7 @@ pub async fn download(
     Parent(v): Parent,
 ) -> Result<Response, AppError> {
     let export = state.store.portal_export(&v.scope).await?;
-    audit(&state, &v.scope, "portal.data-downloaded", "").await;
+    audit_parent(&state, &v.scope, Action::PortalDataDownloaded, "").await;
     let body = serde_json::to_string_pretty(&export).map_err(|_| AppError::Internal)?;
     Ok((
         [
@@ -1133,10 +1123,11 @@ pub async fn contact_save(
             parents,
         })));
     }
-    for c in &changes {
-        state.store.portal_update_contact(&v.scope, c).await?;
-    }
-    audit(&state, &v.scope, "portal.contact-changed", "").await;
+    let event = parent_event(&v.scope, Action::PortalContactChanged, "");
+    state
+        .store
+        .portal_update_contacts(&v.scope, &changes, event)
+        .await?;
     Ok(redirect_with_flash(
         &state,
         "/portal/data",
@@ -1167,8 +1158,8 @@ pub async fn erase_request(
     State(state): State<AppState>,
     Parent(v): Parent,
 ) -> Result<Response, AppError> {
-    state.store.portal_request_erasure(&v.scope).await?;
-    audit(&state, &v.scope, "portal.erasure-requested", "").await;
+    let event = parent_event(&v.scope, Action::PortalErasureRequested, "");
+    state.store.portal_request_erasure(&v.scope, event).await?;
     Ok(Redirect::to("/portal/data/erase").into_response())
 }
 
@@ -1195,8 +1186,8 @@ pub async fn pin_save(
     let token = ctx.portal_token.clone().ok_or(AppError::Forbidden)?;
     let t = Tr::new(ctx.lang);
     if f.get("remove") == "yes" {
-        state.store.set_portal_pin(&token, None).await?;
-        audit(&state, &v.scope, "portal.pin-removed", "").await;
+        let event = parent_event(&v.scope, Action::PortalPinRemoved, "");
+        state.store.set_portal_pin(&token, None, event).await?;
         return Ok(redirect_with_flash(
             &state,
             "/portal/data",
@@ -1211,8 +1202,11 @@ pub async fn pin_save(
             has_pin: v.has_pin,
         })));
     };
-    state.store.set_portal_pin(&token, Some(&pin)).await?;
-    audit(&state, &v.scope, "portal.pin-set", "").await;
+    let event = parent_event(&v.scope, Action::PortalPinSet, "");
+    state
+        .store
+        .set_portal_pin(&token, Some(&pin), event)
+        .await?;
     Ok(redirect_with_flash(
         &state,
         "/portal/data",

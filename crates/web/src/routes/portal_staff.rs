@@ -4,12 +4,14 @@
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Response;
+use mtp_domain::audit::Action;
 use mtp_domain::message::{sms_link, whatsapp_link};
 use mtp_domain::portal::RequestKind;
 use mtp_store::StoreError;
 use uuid::Uuid;
 
 use crate::AppState;
+use crate::audit::{Subject, audit_event};
 use crate::ctx::Ctx;
 use crate::error::AppError;
 use crate::extract::Staff;
@@ -18,7 +20,6 @@ use crate::i18n::Tr;
 use crate::page::{Page, render_page};
 use crate::parse::{parse_id, safe_next};
 use crate::respond::redirect_with_flash;
-use crate::routes::{Subject, audit};
 
 /// One way to send the link to one parent.
 pub struct SendButton {
@@ -52,18 +53,16 @@ pub async fn make_link(
     if h.anonymised {
         return Err(AppError::NotFound);
     }
-    let token = state
-        .store
-        .create_portal_link(&user.tenant, Some(user.account.id), h.id)
-        .await?;
-    audit(
-        &state,
+    let event = audit_event(
         &user,
-        "household.portal-link",
+        Action::HouseholdPortalLink,
         Subject::household(h.id, h.neighbourhood_id),
         channel,
-    )
-    .await;
+    );
+    let token = state
+        .store
+        .create_portal_link(&user.tenant, Some(user.account.id), h.id, Some(event))
+        .await?;
     let url = format!("{}/portal/link/{token}", state.cfg.public_url);
     let home = format!("/households/{}", h.id);
     // The message goes in the family's language where we know it.
@@ -131,18 +130,18 @@ pub async fn end_access(
     Staff(user): Staff,
 ) -> Result<Response, AppError> {
     let h = state.store.household(&user.tenant, parse_id(&id)?).await?;
-    let (phones, links) = state
+    let event = |phones, links| {
+        audit_event(
+            &user,
+            Action::HouseholdPortalEnded,
+            Subject::household(h.id, h.neighbourhood_id),
+            &format!("phones={phones} links={links}"),
+        )
+    };
+    state
         .store
-        .end_portal_access(&user.tenant, Some(user.account.id), h.id)
+        .end_portal_access(&user.tenant, Some(user.account.id), h.id, event)
         .await?;
-    audit(
-        &state,
-        &user,
-        "household.portal-ended",
-        Subject::household(h.id, h.neighbourhood_id),
-        &format!("phones={phones} links={links}"),
-    )
-    .await;
     Ok(redirect_with_flash(
         &state,
         &format!("/households/{}", h.id),
@@ -160,16 +159,15 @@ pub async fn finish_request(
 ) -> Result<Response, AppError> {
     let r = state
         .store
-        .finish_parent_request(&user.tenant, user.account.id, parse_id(&id)?)
+        .finish_parent_request(&user.tenant, user.account.id, parse_id(&id)?, |r| {
+            audit_event(
+                &user,
+                Action::HouseholdParentRequestDone,
+                Subject::household(r.household_id, r.neighbourhood_id),
+                r.kind.as_str(),
+            )
+        })
         .await?;
-    audit(
-        &state,
-        &user,
-        "household.parent-request-done",
-        Subject::household(r.household_id, r.neighbourhood_id),
-        r.kind.as_str(),
-    )
-    .await;
     let back = match f.get("next") {
         "" => format!("/households/{}", r.household_id),
         next => safe_next(next),
@@ -188,15 +186,9 @@ pub async fn hide_idea(
     Staff(user): Staff,
 ) -> Result<Response, AppError> {
     let idea_id: Uuid = parse_id(&id)?;
-    let nb = state.store.hide_idea(&user.tenant, idea_id).await?;
-    audit(
-        &state,
-        &user,
-        "idea.hidden",
-        Subject::in_neighbourhood("idea", idea_id, nb),
-        "",
-    )
-    .await;
+    // The store puts the idea's neighbourhood in the entry.
+    let event = audit_event(&user, Action::IdeaHidden, Subject::of("idea", idea_id), "");
+    state.store.hide_idea(&user.tenant, idea_id, event).await?;
     Ok(redirect_with_flash(
         &state,
         "/activities#wensen",

@@ -7,16 +7,16 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use chrono::Duration;
-use mtp_domain::audit::Outcome;
+use mtp_domain::audit::{Action, Outcome};
 use mtp_store::NewAuditEvent;
 use mtp_store::jobs::{JobKind, JobState, UnsubscribeLink};
 
 use crate::AppState;
+use crate::audit::{Subject, audit};
 use crate::ctx::Ctx;
 use crate::error::AppError;
 use crate::extract::Staff;
 use crate::page::{Page, render_page};
-use crate::routes::{Subject, audit};
 
 pub struct Row {
     pub household_href: Option<String>,
@@ -53,7 +53,7 @@ pub async fn list(
     audit(
         &state,
         &user,
-        "reminders.viewed",
+        Action::RemindersViewed,
         Subject::none("mail_queue"),
         &jobs.len().to_string(),
     )
@@ -156,7 +156,7 @@ pub async fn unsubscribe(
                 org_id: l.org_id,
                 actor_id: None,
                 actor_role: ctx.actor_role(),
-                action: "household.email-unsubscribe-repeated".into(),
+                action: Action::HouseholdEmailUnsubscribeRepeated,
                 object_type: "household".into(),
                 object_id: Some(l.household_id),
                 neighbourhood_id: Some(l.neighbourhood_id),

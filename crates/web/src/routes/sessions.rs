@@ -4,6 +4,7 @@
 //! Hosts are volunteers: they reach the programme and the check-in page of sessions from today
 //! on in their own neighbourhoods, and see first names only.
 
+use mtp_domain::audit::Action;
 use std::collections::BTreeMap;
 
 use askama::Template;
@@ -27,6 +28,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use crate::AppState;
+use crate::audit::{Subject, audit, audit_event};
 use crate::ctx::{Ctx, User};
 use crate::error::AppError;
 use crate::extract::Staff;
@@ -37,7 +39,6 @@ use crate::page::{Page, render_page};
 use crate::parse::parse_id;
 use crate::parse::{parse_minutes, parse_times};
 use crate::respond::redirect_with_flash;
-use crate::routes::{Subject, audit};
 use crate::views::status_tag;
 use crate::views::{SessionRow, session_row};
 
@@ -404,7 +405,14 @@ pub async fn show(
     Staff(user): Staff,
 ) -> Result<Response, AppError> {
     let s = load(&state, &user, &id).await?;
-    audit(&state, &user, "session.viewed", session_subject(&s), "").await;
+    audit(
+        &state,
+        &user,
+        Action::SessionViewed,
+        session_subject(&s),
+        "",
+    )
+    .await;
     session_page(
         &state,
         &ctx,
@@ -469,9 +477,9 @@ pub async fn plan(
             },
             &checklist,
             &note,
+            audit_event(&user, Action::SessionPlanned, session_subject(&s), ""),
         )
         .await?;
-    audit(&state, &user, "session.planned", session_subject(&s), "").await;
     Ok(redirect_with_flash(
         &state,
         &format!("/sessions/{}", s.id),
@@ -494,18 +502,16 @@ pub async fn set_state(
     let Ok(next) = SessionState::parse(f.get("state")) else {
         return Err(AppError::BadRequest);
     };
-    state
-        .store
-        .set_session_state(&user.tenant, s.id, next)
-        .await?;
-    audit(
-        &state,
+    let event = audit_event(
         &user,
-        "session.state-changed",
+        Action::SessionStateChanged,
         session_subject(&s),
         next.as_str(),
-    )
-    .await;
+    );
+    state
+        .store
+        .set_session_state(&user.tenant, s.id, next, Some(event))
+        .await?;
     Ok(redirect_with_flash(&state, &to, "flash-saved", ""))
 }
 
@@ -523,13 +529,13 @@ pub async fn move_session(
     let date = e.take(&t, "date", schedule::parse_date(f.get("date")));
     let times = parse_times(&t, &mut e, &f, "start", "end");
     if let (Some(date), Some((start, end)), true) = (date, times, e.is_empty()) {
+        let event = audit_event(&user, Action::SessionMoved, session_subject(&s), "");
         match state
             .store
-            .move_session(&user.tenant, s.id, schedule::slot(date, start, end))
+            .move_session(&user.tenant, s.id, schedule::slot(date, start, end), event)
             .await
         {
             Ok(()) => {
-                audit(&state, &user, "session.moved", session_subject(&s), "").await;
                 return Ok(redirect_with_flash(
                     &state,
                     &format!("/sessions/{}", s.id),
@@ -558,30 +564,25 @@ pub async fn staff(
     let Ok(account) = Uuid::parse_str(f.get("account")) else {
         return Err(AppError::BadRequest);
     };
+    let event = || audit_event(&user, Action::SessionRotaChanged, session_subject(&s), "");
     if f.get("reply") == "remove" {
         state
             .store
-            .remove_session_staff(&user.tenant, s.id, account)
+            .remove_session_staff(&user.tenant, s.id, account, event())
             .await?;
     } else {
         let reply = HostReply::parse(f.get("reply")).unwrap_or(HostReply::Asked);
         match state
             .store
-            .set_session_staff(&user.tenant, s.id, account, reply)
+            .set_session_staff(&user.tenant, s.id, account, reply, Some(event()))
             .await
         {
-            Ok(()) | Err(StoreError::NotFound) => {}
+            Ok(()) => {}
+            // An account out of reach changes nothing, and is on record as before.
+            Err(StoreError::NotFound) => crate::audit::record(&state, event()).await,
             Err(err) => return Err(err.into()),
         }
     }
-    audit(
-        &state,
-        &user,
-        "session.rota-changed",
-        session_subject(&s),
-        "",
-    )
-    .await;
     Ok(redirect_with_flash(&state, &to, "flash-saved", ""))
 }
 
@@ -600,18 +601,16 @@ pub async fn reply(
     if asked.is_some()
         && let Ok(reply) = HostReply::parse(f.get("reply"))
     {
-        state
-            .store
-            .set_session_staff(&user.tenant, s.id, user.account.id, reply)
-            .await?;
-        audit(
-            &state,
+        let event = audit_event(
             &user,
-            "session.rota-replied",
+            Action::SessionRotaReplied,
             session_subject(&s),
             reply.as_str(),
-        )
-        .await;
+        );
+        state
+            .store
+            .set_session_staff(&user.tenant, s.id, user.account.id, reply, Some(event))
+            .await?;
     }
     Ok(redirect_with_flash(&state, "/sessions", "flash-saved", ""))
 }
@@ -720,9 +719,9 @@ pub(crate) fn parse_checkin(
 
 /// The audit entry of a tap; the store fills in the session's neighbourhood when it writes it.
 fn checkin_event(user: &User, c: &Checkin) -> NewAuditEvent {
-    crate::routes::audit_event(
+    audit_event(
         user,
-        "attendance.recorded",
+        Action::AttendanceRecorded,
         Subject {
             object_type: "household",
             object_id: Some(c.household_id),
@@ -919,7 +918,7 @@ pub async fn checkin_page(
     audit(
         &state,
         &user,
-        "session.checkin-viewed",
+        Action::SessionCheckinViewed,
         session_subject(&s),
         "",
     )
@@ -1115,9 +1114,9 @@ pub async fn walk_in(
         key
     };
     // The store puts the new household's id in the entry.
-    let event = crate::routes::audit_event(
+    let event = audit_event(
         &user,
-        "household.walked-in",
+        Action::HouseholdWalkedIn,
         Subject::in_neighbourhood("household", Uuid::nil(), s.neighbourhood_id),
         &format!("session={} status=present", s.id),
     );
@@ -1208,27 +1207,23 @@ pub async fn rsvp(
         .household_first_names(&user.tenant, &[household])
         .await?
         .join(" & ");
+    let event = audit_event(
+        &user,
+        Action::RsvpRecorded,
+        Subject::household(household, s.neighbourhood_id),
+        if coming { "coming" } else { "not-coming" },
+    );
     match state
         .store
-        .set_rsvp(&user.tenant, s.id, household, &answer)
+        .set_rsvp(&user.tenant, s.id, household, &answer, Some(event))
         .await
     {
-        Ok(()) => {
-            audit(
-                &state,
-                &user,
-                "rsvp.recorded",
-                Subject::household(household, s.neighbourhood_id),
-                if coming { "coming" } else { "not-coming" },
-            )
-            .await;
-            Ok(redirect_with_flash(
-                &state,
-                &format!("{to}#h-{household}"),
-                "flash-rsvp-saved",
-                &names,
-            ))
-        }
+        Ok(()) => Ok(redirect_with_flash(
+            &state,
+            &format!("{to}#h-{household}"),
+            "flash-rsvp-saved",
+            &names,
+        )),
         Err(StoreError::Refused(key)) => {
             let mut e = FormErrors::default();
             e.add(&format!("h-{household}"), t.get1(key, "name", &names));
