@@ -1,5 +1,7 @@
 //! Browser journeys in Debian's headless Chromium, with axe-core on every page visited.
 
+use std::collections::BTreeSet;
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
@@ -9,14 +11,68 @@ use serde_json::{Value, json};
 use crate::helpers::{TestApp, totp_code, totp_code_ahead};
 use crate::on_both;
 
-/// Kills chromedriver even when a test fails halfway.
-pub(crate) struct Driver(Child);
+/// Chromedriver and every Chromium process it started, ended when dropped: when a test
+/// passes, when it panics halfway, and also when its session was never closed. Killing
+/// chromedriver alone leaves Chromium running: it is handed to init and lives on after the
+/// test process is gone (nextest only signals a test's process group when it times out).
+pub(crate) struct Driver {
+    child: Child,
+    /// Chromium's profile, a fresh directory per browser.
+    profile: PathBuf,
+}
 
 impl Drop for Driver {
     fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
+        // The whole tree under chromedriver, each process stopped before its children are
+        // listed, so nothing forks a child past the list; then all killed at once. Killed one
+        // by one, a parent's death would hand its children to init, out of sight.
+        let mut tree: BTreeSet<u32> = BTreeSet::new();
+        let mut next = vec![self.child.id()];
+        while !next.is_empty() {
+            signal("STOP", &next);
+            tree.extend(&next);
+            next = children_of(&tree)
+                .into_iter()
+                .filter(|p| !tree.contains(p))
+                .collect();
+        }
+        signal("KILL", &tree.iter().copied().collect::<Vec<_>>());
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.profile);
     }
+}
+
+/// Send a signal with kill(1): the test binary, like the rest, has no unsafe code for kill(2).
+fn signal(name: &str, pids: &[u32]) {
+    if pids.is_empty() {
+        return;
+    }
+    let _ = Command::new("kill")
+        .arg(format!("-{name}"))
+        .args(pids.iter().map(u32::to_string))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
+}
+
+/// The processes whose parent is one of `parents`, from /proc.
+fn children_of(parents: &BTreeSet<u32>) -> Vec<u32> {
+    let Ok(dir) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    dir.filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            // "pid (comm) state ppid ...": the name may hold spaces and parentheses.
+            std::fs::read_to_string(format!("/proc/{pid}/stat"))
+                .ok()
+                .and_then(|stat| {
+                    let rest = &stat[stat.rfind(')')? + 1..];
+                    rest.split_whitespace().nth(1)?.parse::<u32>().ok()
+                })
+                .is_some_and(|ppid| parents.contains(&ppid))
+        })
+        .collect()
 }
 
 fn free_port() -> u16 {
@@ -49,8 +105,11 @@ pub(crate) async fn browser(width: u32, height: u32) -> (Driver, Client) {
             .unwrap_or_else(|e| {
                 panic!("chromedriver did not start ({e}); scripts/test.sh installs chromium-driver")
             });
-    let driver = Driver(child);
     let profile = std::env::temp_dir().join(format!("mtp-chrome-{}", uuid::Uuid::now_v7()));
+    let driver = Driver {
+        child,
+        profile: profile.clone(),
+    };
     let mut caps = serde_json::Map::new();
     caps.insert(
         "goog:chromeOptions".into(),
