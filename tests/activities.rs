@@ -28,7 +28,7 @@ async fn coffee_hour(app: &TestApp, t: &Tenant) -> Uuid {
         .into_iter()
         .find(|a| a.d.name == "Koffie-uurtje Poort")
         .map(|a| a.id)
-        .unwrap_or_else(|| panic!("the demo has a coffee hour"))
+        .expect("the demo has a coffee hour")
 }
 
 pub(crate) async fn next_session(app: &TestApp, t: &Tenant, activity: Uuid) -> SessionSummary {
@@ -38,7 +38,7 @@ pub(crate) async fn next_session(app: &TestApp, t: &Tenant, activity: Uuid) -> S
         .unwrap_or_default()
         .into_iter()
         .next()
-        .unwrap_or_else(|| panic!("the demo plans sessions ahead"))
+        .expect("the demo plans sessions ahead")
 }
 
 /// A household of the demo by kind: the first single-parent or multi-parent one taking part.
@@ -328,7 +328,7 @@ async fn json_checkin(
         .body(body)
         .send()
         .await
-        .unwrap_or_else(|e| panic!("check-in: {e}"));
+        .expect("check-in");
     let status = r.status();
     (status, r.text().await.unwrap_or_default())
 }
@@ -353,11 +353,7 @@ async fn an_offline_check_in_replayed_is_counted_once(app: TestApp) {
         assert_eq!(again.0, StatusCode::OK);
         assert!(again.1.contains("\"replayed\":true"), "{}", again.1);
     }
-    let d = app
-        .store
-        .session_detail(&t, s.id)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let d = app.store.session_detail(&t, s.id).await.unwrap();
     let present: Vec<_> = d
         .lines
         .iter()
@@ -388,11 +384,7 @@ async fn an_offline_check_in_replayed_is_counted_once(app: TestApp) {
     let undo = json_checkin(&mut h, s.id, single, "undo", "0190b6a2-tap-2").await;
     assert_eq!(undo.0, StatusCode::OK);
     json_checkin(&mut h, s.id, single, "present", "0190b6a2-tap-1").await;
-    let d = app
-        .store
-        .session_detail(&t, s.id)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let d = app.store.session_detail(&t, s.id).await.unwrap();
     assert!(
         d.lines
             .iter()
@@ -403,18 +395,9 @@ async fn an_offline_check_in_replayed_is_counted_once(app: TestApp) {
     let haven = app.neighbourhood(&t, "Almere Haven").await;
     let draft = mtp_store::ActivityDraft {
         neighbourhood_id: haven,
-        ..app
-            .store
-            .activity(&t, coffee)
-            .await
-            .unwrap_or_else(|e| panic!("{e}"))
-            .d
+        ..app.store.activity(&t, coffee).await.unwrap().d
     };
-    let other = app
-        .store
-        .create_activity(&t, &draft, None)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let other = app.store.create_activity(&t, &draft, None).await.unwrap();
     let day = Utc::now().with_timezone(&TZ).date_naive() + Duration::days(2);
     let slot = mtp_domain::schedule::slot(
         day,
@@ -424,7 +407,7 @@ async fn an_offline_check_in_replayed_is_counted_once(app: TestApp) {
     app.store
         .plan_sessions(&t, other, &[(day, slot)], None)
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     let other_session = next_session(&app, &t, other).await;
     let r = json_checkin(&mut h, other_session.id, single, "present", "k-haven").await;
     assert_eq!(r.0, StatusCode::NOT_FOUND);
@@ -459,16 +442,12 @@ async fn taps_at_once_through_two_servers_are_each_counted_once(app: TestApp) {
     let t = admin_of(&app).await;
     let coffee = coffee_hour(&app, &t).await;
     let s = next_session(&app, &t, coffee).await;
-    let summary = app
-        .store
-        .session_summary(&t, s.id)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let summary = app.store.session_summary(&t, s.id).await.unwrap();
     let households: Vec<Uuid> = app
         .store
         .session_detail(&t, s.id)
         .await
-        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap()
         .lines
         .iter()
         .map(|l| l.household_id)
@@ -505,22 +484,18 @@ async fn taps_at_once_through_two_servers_are_each_counted_once(app: TestApp) {
                 store
                     .record_attendance(&t, &summary, None, &c, audit)
                     .await
-                    .unwrap_or_else(|e| panic!("tap failed: {e}"))
+                    .expect("tap failed")
             }));
         }
     }
     let mut recorded = 0;
     for task in tasks {
-        if task.await.unwrap_or_else(|e| panic!("{e}")) == mtp_store::CheckinOutcome::Recorded {
+        if task.await.unwrap() == mtp_store::CheckinOutcome::Recorded {
             recorded += 1;
         }
     }
     assert_eq!(recorded, households.len(), "one of each pair was a replay");
-    let d = app
-        .store
-        .session_detail(&t, s.id)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let d = app.store.session_detail(&t, s.id).await.unwrap();
     let present = d
         .lines
         .iter()
@@ -548,11 +523,7 @@ async fn taps_at_once_through_two_servers_are_each_counted_once(app: TestApp) {
         .filter(|e| e.detail == format!("session={}", s.id))
         .count();
     assert_eq!(audited, households.len(), "one audit entry per counted tap");
-    let chains = app
-        .store
-        .audit_verify()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let chains = app.store.audit_verify().await.unwrap();
     assert!(chains.iter().all(|c| c.broken_at.is_none()), "{chains:?}");
 }
 on_both!(
@@ -584,7 +555,7 @@ async fn hosts_see_first_names_and_sessions_from_today_on(app: TestApp) {
         .unwrap_or_default()
         .into_iter()
         .next()
-        .unwrap_or_else(|| panic!("the demo has past sessions"));
+        .expect("the demo has past sessions");
     let mut h = app.client();
     h.login(&logins["host"]).await;
     let door = h.get(&format!("/sessions/{}/checkin", s.id)).await;
@@ -641,11 +612,7 @@ async fn a_second_worker_is_wanted_above_ten(app: TestApp) {
     let mut w = app.client();
     w.login(&logins["worker"]).await;
     let warning = "Vraag een tweede wijkwerker.";
-    let d = app
-        .store
-        .session_detail(&t, s.id)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let d = app.store.session_detail(&t, s.id).await.unwrap();
     let expected = d.lines.iter().filter(|l| l.expected()).count();
     assert!(
         expected > 10,
@@ -715,7 +682,7 @@ async fn bad_moves_and_capacity_are_refused_and_the_waiting_list_moves_up(app: T
         .unwrap_or_default()
         .into_iter()
         .find(|a| a.d.capacity.is_some())
-        .unwrap_or_else(|| panic!("the demo has an outing with places"));
+        .expect("the demo has an outing with places");
     assert!(outing.registered >= 2);
     let r = w
         .post(
@@ -850,7 +817,7 @@ async fn calendar_feeds_open_in_a_calendar_library(app: TestApp) {
         .get(format!("{}{path}", app.base))
         .send()
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert_eq!(feed.status(), StatusCode::OK);
     assert!(
         feed.headers()
@@ -859,9 +826,7 @@ async fn calendar_feeds_open_in_a_calendar_library(app: TestApp) {
             .is_some_and(|v| v.starts_with("text/calendar"))
     );
     let text = feed.text().await.unwrap_or_default();
-    let calendar: icalendar::Calendar = text
-        .parse()
-        .unwrap_or_else(|e| panic!("a calendar library reads it: {e}"));
+    let calendar: icalendar::Calendar = text.parse().expect("a calendar library reads it");
     let events: Vec<_> = calendar.events().collect();
     let coffee: Vec<_> = events
         .iter()
@@ -886,13 +851,11 @@ async fn calendar_feeds_open_in_a_calendar_library(app: TestApp) {
         .get(format!("{}/programme/{poort}.ics", app.base))
         .send()
         .await
-        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap()
         .text()
         .await
         .unwrap_or_default();
-    let parsed: icalendar::Calendar = programme
-        .parse()
-        .unwrap_or_else(|e| panic!("programme: {e}"));
+    let parsed: icalendar::Calendar = programme.parse().expect("programme");
     assert!(parsed.events().count() > 10);
     assert!(!programme.contains("Workshop"), "invitation only stays out");
 
@@ -903,7 +866,7 @@ async fn calendar_feeds_open_in_a_calendar_library(app: TestApp) {
         .get(format!("{}{path}", app.base))
         .send()
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert_eq!(gone.status(), StatusCode::NOT_FOUND);
 }
 on_both!(calendar_feeds, calendar_feeds_open_in_a_calendar_library);
@@ -981,21 +944,14 @@ async fn a_first_timer_is_added_at_the_door_once(app: TestApp) {
     // The form was sent twice (a double tap, a resend): one family, not two.
     h.post(&path, &fields).await;
     assert_eq!(total(&app, t.clone()).await, before + 1);
-    let d = app
-        .store
-        .session_detail(&t, s.id)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let d = app.store.session_detail(&t, s.id).await.unwrap();
     let lotte: Vec<_> = d
         .lines
         .iter()
         .filter(|l| l.first_names == "Lotte")
         .collect();
     assert_eq!(lotte.len(), 1);
-    let a = lotte[0]
-        .attendance
-        .as_ref()
-        .unwrap_or_else(|| panic!("checked in"));
+    let a = lotte[0].attendance.as_ref().expect("checked in");
     assert!(a.walk_in && a.children == 2 && a.status == AttendanceStatus::Present);
 }
 on_both!(walk_in, a_first_timer_is_added_at_the_door_once);
@@ -1019,7 +975,7 @@ async fn json_walk_in(
         .body(body.finish())
         .send()
         .await
-        .unwrap_or_else(|e| panic!("walk-in: {e}"));
+        .expect("walk-in");
     let status = r.status();
     let text = r.text().await.unwrap_or_default();
     let v = serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"));
@@ -1124,11 +1080,7 @@ async fn a_walk_in_from_the_phone_gets_its_answer_in_json(app: TestApp) {
     assert_eq!(status, StatusCode::OK, "{again}");
     assert_eq!(again["replayed"], true, "{again}");
     assert_eq!(again["household"], first["household"]);
-    let d = app
-        .store
-        .session_detail(&t, s.id)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let d = app.store.session_detail(&t, s.id).await.unwrap();
     let noor: Vec<_> = d.lines.iter().filter(|l| l.first_names == "Noor").collect();
     assert_eq!(noor.len(), 1);
     assert_eq!(noor[0].household_id, household);
@@ -1176,17 +1128,13 @@ async fn an_rsvp_is_intent_and_attendance_is_what_happened(app: TestApp) {
     let t = admin_of(&app).await;
     let coffee = coffee_hour(&app, &t).await;
     let s = next_session(&app, &t, coffee).await;
-    let d = app
-        .store
-        .session_detail(&t, s.id)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let d = app.store.session_detail(&t, s.id).await.unwrap();
     let regular = d
         .lines
         .iter()
         .find(|l| l.expected())
         .map(|l| l.household_id)
-        .unwrap_or_else(|| panic!("someone is expected"));
+        .expect("someone is expected");
     let mut w = app.client();
     w.login(&logins["worker"]).await;
     let r = w
@@ -1200,16 +1148,12 @@ async fn an_rsvp_is_intent_and_attendance_is_what_happened(app: TestApp) {
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    let d = app
-        .store
-        .session_detail(&t, s.id)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let d = app.store.session_detail(&t, s.id).await.unwrap();
     let line = d
         .lines
         .iter()
         .find(|l| l.household_id == regular)
-        .unwrap_or_else(|| panic!("still on the list"));
+        .expect("still on the list");
     assert!(!line.expected(), "said no: not expected at the door");
     assert!(line.attendance.is_none(), "intent is not attendance");
     assert_eq!(
@@ -1218,16 +1162,12 @@ async fn an_rsvp_is_intent_and_attendance_is_what_happened(app: TestApp) {
     );
     // They came after all: attendance records it, the "no" stays as what they said.
     json_checkin(&mut w, s.id, regular, "present", "came-anyway").await;
-    let d = app
-        .store
-        .session_detail(&t, s.id)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let d = app.store.session_detail(&t, s.id).await.unwrap();
     let line = d
         .lines
         .iter()
         .find(|l| l.household_id == regular)
-        .unwrap_or_else(|| panic!("on the list"));
+        .expect("on the list");
     assert!(line.rsvp.as_ref().is_some_and(|r| !r.coming));
     assert!(
         line.attendance
@@ -1360,17 +1300,13 @@ async fn the_worker_records_who_came_with_parents_and_children(app: TestApp) {
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    let d = app
-        .store
-        .session_detail(&t, s)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let d = app.store.session_detail(&t, s).await.unwrap();
     let a = d
         .lines
         .iter()
         .find(|l| l.household_id == single)
         .and_then(|l| l.attendance.clone())
-        .unwrap_or_else(|| panic!("recorded"));
+        .expect("recorded");
     assert_eq!((a.adults, a.children), (2, 3));
     let page = w.get(&format!("/sessions/{s}")).await;
     assert!(
@@ -1435,7 +1371,7 @@ pub(crate) async fn family_in(
     app.store
         .create_household(t, None, &draft, None)
         .await
-        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap()
 }
 
 /// Issue #14, finding 7: a household id of another neighbourhood behaves at the door, on the
@@ -1527,11 +1463,7 @@ async fn a_family_of_another_neighbourhood_is_out_of_reach_at_the_door(app: Test
     );
 
     // Nothing was written: no attendance, no answer, no line on the session's list.
-    let d = app
-        .store
-        .session_detail(&t, s.id)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let d = app.store.session_detail(&t, s.id).await.unwrap();
     assert!(
         d.lines
             .iter()
@@ -1563,18 +1495,9 @@ async fn a_walk_in_key_used_elsewhere_gives_nothing_away(app: TestApp) {
     let haven = app.neighbourhood(&t, "Almere Haven").await;
     let draft = mtp_store::ActivityDraft {
         neighbourhood_id: haven,
-        ..app
-            .store
-            .activity(&t, coffee)
-            .await
-            .unwrap_or_else(|e| panic!("{e}"))
-            .d
+        ..app.store.activity(&t, coffee).await.unwrap().d
     };
-    let other = app
-        .store
-        .create_activity(&t, &draft, None)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let other = app.store.create_activity(&t, &draft, None).await.unwrap();
     let day = Utc::now().with_timezone(&TZ).date_naive() + Duration::days(2);
     let slot = mtp_domain::schedule::slot(
         day,
@@ -1584,7 +1507,7 @@ async fn a_walk_in_key_used_elsewhere_gives_nothing_away(app: TestApp) {
     app.store
         .plan_sessions(&t, other, &[(day, slot)], None)
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     let haven_session = next_session(&app, &t, other).await;
     let mut a = app.client();
     a.login(&logins["admin"]).await;
@@ -1619,16 +1542,12 @@ async fn a_walk_in_key_used_elsewhere_gives_nothing_away(app: TestApp) {
         .body(body.finish())
         .send()
         .await
-        .unwrap_or_else(|e| panic!("walk-in: {e}"));
+        .expect("walk-in");
     let status = r.status();
     let text = r.text().await.unwrap_or_default();
     assert_eq!(status, StatusCode::NOT_FOUND, "{text}");
     assert!(!text.contains(&family), "{text}");
-    let d = app
-        .store
-        .session_detail(&t, s.id)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let d = app.store.session_detail(&t, s.id).await.unwrap();
     assert!(
         d.lines.iter().all(|l| l.household_id.to_string() != family),
         "Haven's walk-in is not at Poort's session"

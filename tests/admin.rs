@@ -145,9 +145,7 @@ async fn an_administrator_creates_an_account_that_chooses_its_own_password(app: 
 
     // Disabling ends her sessions at once.
     let list = admin.get("/admin/accounts").await.body;
-    let i = list
-        .find(">Sanne de Vries<")
-        .unwrap_or_else(|| panic!("Sanne not listed"));
+    let i = list.find(">Sanne de Vries<").expect("Sanne not listed");
     let id = &list[i - 37..i - 1];
     let r = admin
         .post(&format!("/admin/accounts/{id}/disable"), &[])
@@ -204,9 +202,7 @@ async fn a_coordinator_cannot_create_an_administrator_or_change_settings(app: Te
     // The administrator's own account is out of reach.
     let admin_id = app
         .store
-        .account_by_email(
-            &mtp_domain::Email::parse(&logins["admin"].email).unwrap_or_else(|_| panic!()),
-        )
+        .account_by_email(&mtp_domain::Email::parse(&logins["admin"].email).unwrap())
         .await
         .ok()
         .flatten()

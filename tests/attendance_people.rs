@@ -47,7 +47,7 @@ async fn line(
     app.store
         .session_detail(t, session)
         .await
-        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap()
         .lines
         .into_iter()
         .find(|l| l.household_id == household)
@@ -89,7 +89,7 @@ async fn door_tap_at(
         .body(body)
         .send()
         .await
-        .unwrap_or_else(|e| panic!("check-in: {e}"))
+        .expect("check-in")
         .status()
         .as_u16()
 }
@@ -101,21 +101,10 @@ async fn the_worker_ticks_who_of_two_parents_came(app: TestApp) {
     let s = next_session(&app, &t, open).await;
     let couple = households_of_kind(&app, &t, HouseholdKind::MultiParent).await[0];
     let single = households_of_kind(&app, &t, HouseholdKind::SingleParent).await[0];
-    let parents = app
-        .store
-        .household(&t, couple)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
-        .parents;
+    let parents = app.store.household(&t, couple).await.unwrap().parents;
     assert_eq!(parents.len(), 2, "the demo's two-parent families have two");
     let (mother, father) = (&parents[0], &parents[1]);
-    let stranger = app
-        .store
-        .household(&t, single)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
-        .parents[0]
-        .id;
+    let stranger = app.store.household(&t, single).await.unwrap().parents[0].id;
     let mut w = app.client();
     w.login(&logins["worker"]).await;
     let path = format!("/sessions/{}/attendance", s.id);
@@ -140,9 +129,7 @@ async fn the_worker_ticks_who_of_two_parents_came(app: TestApp) {
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let a = line(&app, &t, s.id, couple)
-        .await
-        .unwrap_or_else(|| panic!("recorded"));
+    let a = line(&app, &t, s.id, couple).await.expect("recorded");
     assert_eq!((a.parents.clone(), a.adults), (vec![father.id], 1));
     let page = w.get(&format!("/sessions/{}", s.id)).await;
     assert!(
@@ -168,8 +155,7 @@ async fn the_worker_ticks_who_of_two_parents_came(app: TestApp) {
 
     // The family's own copy of its data says it too.
     let export = w.get(&format!("/households/{couple}/export.json")).await;
-    let json: serde_json::Value =
-        serde_json::from_str(&export.body).unwrap_or_else(|e| panic!("{e}"));
+    let json: serde_json::Value = serde_json::from_str(&export.body).unwrap();
     let came = json["attendance"]
         .as_array()
         .and_then(|rows| rows.iter().find(|r| r["parents_who_came"][0].is_string()))
@@ -189,9 +175,7 @@ async fn the_worker_ticks_who_of_two_parents_came(app: TestApp) {
         "{}",
         r.body
     );
-    let a = line(&app, &t, s.id, couple)
-        .await
-        .unwrap_or_else(|| panic!("kept"));
+    let a = line(&app, &t, s.id, couple).await.expect("kept");
     assert_eq!(a.parents, vec![father.id]);
     let r = w
         .post(
@@ -203,17 +187,13 @@ async fn the_worker_ticks_who_of_two_parents_came(app: TestApp) {
 
     // The door counts the family, not the people: a tap keeps who the worker said came.
     assert_eq!(door_tap(&w, s.id, couple, "present", "door-1").await, 200);
-    let a = line(&app, &t, s.id, couple)
-        .await
-        .unwrap_or_else(|| panic!("kept"));
+    let a = line(&app, &t, s.id, couple).await.expect("kept");
     assert_eq!(a.parents, vec![father.id]);
 
     // Both came: two parents counted.
     let both = vec![mother.id.to_string(), father.id.to_string()];
     w.post(&path, &refs(&post(both, "present", ""))).await;
-    let a = line(&app, &t, s.id, couple)
-        .await
-        .unwrap_or_else(|| panic!("kept"));
+    let a = line(&app, &t, s.id, couple).await.expect("kept");
     assert_eq!(a.adults, 2);
     assert_eq!(a.parents.len(), 2);
     let page = w.get(&format!("/sessions/{}", s.id)).await;
@@ -221,9 +201,7 @@ async fn the_worker_ticks_who_of_two_parents_came(app: TestApp) {
 
     // Nobody ticked: present, but who is not said.
     w.post(&path, &refs(&post(vec![], "present", ""))).await;
-    let a = line(&app, &t, s.id, couple)
-        .await
-        .unwrap_or_else(|| panic!("kept"));
+    let a = line(&app, &t, s.id, couple).await.expect("kept");
     assert!(a.parents.is_empty() && a.status == AttendanceStatus::Present);
 
     // An excused absence or an undo leaves nobody "came".
@@ -237,9 +215,7 @@ async fn the_worker_ticks_who_of_two_parents_came(app: TestApp) {
         &refs(&post(vec![mother.id.to_string()], "excused", "work")),
     )
     .await;
-    let a = line(&app, &t, s.id, couple)
-        .await
-        .unwrap_or_else(|| panic!("kept"));
+    let a = line(&app, &t, s.id, couple).await.expect("kept");
     assert!(a.parents.is_empty() && a.status == AttendanceStatus::Excused);
     w.post(
         &path,
@@ -249,9 +225,7 @@ async fn the_worker_ticks_who_of_two_parents_came(app: TestApp) {
     assert_eq!(door_tap(&w, s.id, couple, "undo", "door-2").await, 200);
     assert!(line(&app, &t, s.id, couple).await.is_none());
     assert_eq!(door_tap(&w, s.id, couple, "present", "door-3").await, 200);
-    let a = line(&app, &t, s.id, couple)
-        .await
-        .unwrap_or_else(|| panic!("again"));
+    let a = line(&app, &t, s.id, couple).await.expect("again");
     assert!(a.parents.is_empty(), "the undo took back who came");
 
     // A one-parent family keeps the number field, no boxes.
@@ -269,11 +243,7 @@ async fn a_walk_in_connected_to_its_family_keeps_the_visit(app: TestApp) {
 
     // A known family whose mother is not on the list today walks in as "Sanne".
     let family = households_of_kind(&app, &t, HouseholdKind::SingleParent).await[1];
-    let known = app
-        .store
-        .household(&t, family)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let known = app.store.household(&t, family).await.unwrap();
     let first = known.parents[0].first_name.clone();
     let walk_in_form = [
         ("first_name", first.as_str()),
@@ -285,17 +255,13 @@ async fn a_walk_in_connected_to_its_family_keeps_the_visit(app: TestApp) {
     let walk_in_path = format!("/sessions/{session}/walk-in");
     let r = w.post(&walk_in_path, &walk_in_form).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let d = app
-        .store
-        .session_detail(&t, session)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let d = app.store.session_detail(&t, session).await.unwrap();
     let walk_in = d
         .lines
         .iter()
         .find(|l| l.attendance.as_ref().is_some_and(|a| a.walk_in))
         .map(|l| l.household_id)
-        .unwrap_or_else(|| panic!("the walk-in is on the list"));
+        .expect("the walk-in is on the list");
 
     // The worker connects the walk-in to the family: the visit moves, the person is not doubled.
     let r = w
@@ -307,14 +273,10 @@ async fn a_walk_in_connected_to_its_family_keeps_the_visit(app: TestApp) {
     assert_eq!(r.location, format!("/households/{family}"), "{}", r.body);
     let a = line(&app, &t, session, family)
         .await
-        .unwrap_or_else(|| panic!("the visit moved to the family"));
+        .expect("the visit moved to the family");
     assert_eq!((a.status, a.children), (AttendanceStatus::Present, 2));
     assert!(line(&app, &t, session, walk_in).await.is_none());
-    let merged = app
-        .store
-        .household(&t, family)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let merged = app.store.household(&t, family).await.unwrap();
     assert_eq!(
         merged.parents.len(),
         known.parents.len(),
@@ -327,11 +289,7 @@ async fn a_walk_in_connected_to_its_family_keeps_the_visit(app: TestApp) {
     // The replayed walk-in form does not bring the merged household back.
     let again = w.post(&walk_in_path, &walk_in_form).await;
     assert_eq!(again.status, StatusCode::SEE_OTHER);
-    let d = app
-        .store
-        .session_detail(&t, session)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let d = app.store.session_detail(&t, session).await.unwrap();
     let walked_in: Vec<Uuid> = d
         .lines
         .iter()
@@ -361,7 +319,7 @@ async fn a_tap_made_offline_yesterday_counts_at_its_own_time(app: TestApp) {
     app.store
         .plan_sessions(&t, coffee, &[(yesterday, slot)], None)
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     let s = app
         .store
         .activity_sessions(&t, coffee, slot.start, 1)
@@ -369,7 +327,7 @@ async fn a_tap_made_offline_yesterday_counts_at_its_own_time(app: TestApp) {
         .unwrap_or_default()
         .into_iter()
         .find(|s| s.starts_at == slot.start)
-        .unwrap_or_else(|| panic!("yesterday's coffee hour"));
+        .expect("yesterday's coffee hour");
     let regulars = households_of_kind(&app, &t, HouseholdKind::SingleParent).await;
     let mut host = app.client();
     host.login(&logins["host"]).await;
@@ -388,9 +346,7 @@ async fn a_tap_made_offline_yesterday_counts_at_its_own_time(app: TestApp) {
         door_tap_at(&host, s.id, regulars[0], "present", "late-1", Some(&stamp)).await,
         200
     );
-    let a = line(&app, &t, s.id, regulars[0])
-        .await
-        .unwrap_or_else(|| panic!("counted"));
+    let a = line(&app, &t, s.id, regulars[0]).await.expect("counted");
     assert_eq!(
         a.recorded_at, tapped,
         "the time of the tap, not of the sync"
@@ -432,11 +388,7 @@ async fn a_second_answer_before_the_first_page_keeps_its_own_message(app: TestAp
     let names: Vec<String> = {
         let mut out = Vec::new();
         for id in &families[..2] {
-            let h = app
-                .store
-                .household(&t, *id)
-                .await
-                .unwrap_or_else(|e| panic!("{e}"));
+            let h = app.store.household(&t, *id).await.unwrap();
             out.push(h.parents[0].first_name.clone());
         }
         out
@@ -483,13 +435,7 @@ async fn who_came_is_not_recorded_for_a_family_out_of_reach(app: TestApp) {
         Some("Havenkind"),
     )
     .await;
-    let father = app
-        .store
-        .household(&t, couple)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
-        .parents[0]
-        .id;
+    let father = app.store.household(&t, couple).await.unwrap().parents[0].id;
     let open = activity_named(&app, &t, "Koffie-uurtje voor iedereen").await;
     let s = next_session(&app, &t, open).await;
     let mut w = app.client();
@@ -541,12 +487,12 @@ async fn who_came_is_not_recorded_for_a_family_out_of_reach(app: TestApp) {
         .store
         .session_detail(&t, s.id)
         .await
-        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap()
         .lines
         .iter()
         .find(|l| l.first_names == "Gijsbrecht")
         .map(|l| l.household_id)
-        .unwrap_or_else(|| panic!("the walk-in is on the list"));
+        .expect("the walk-in is on the list");
     let r = w
         .post(
             &format!("/households/{walk_in}/merge/{couple}"),
@@ -555,12 +501,7 @@ async fn who_came_is_not_recorded_for_a_family_out_of_reach(app: TestApp) {
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     assert_eq!(
-        app.store
-            .household(&t, couple)
-            .await
-            .unwrap_or_else(|e| panic!("{e}"))
-            .parents
-            .len(),
+        app.store.household(&t, couple).await.unwrap().parents.len(),
         2,
         "the family of Haven is as it was"
     );

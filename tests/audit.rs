@@ -42,22 +42,15 @@ async fn two_app_servers_writing_at_once_keep_one_valid_chain(app: TestApp) {
                 store
                     .audit(event(org, i * 100 + n))
                     .await
-                    .unwrap_or_else(|e| panic!("append failed: {e}"));
+                    .expect("append failed");
             }
         }));
     }
     for t in tasks {
-        t.await.unwrap_or_else(|e| panic!("{e}"));
+        t.await.unwrap();
     }
-    let reports = app
-        .store
-        .audit_verify()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    let chain = reports
-        .iter()
-        .find(|r| r.org_id == org)
-        .unwrap_or_else(|| panic!("no chain"));
+    let reports = app.store.audit_verify().await.unwrap();
+    let chain = reports.iter().find(|r| r.org_id == org).expect("no chain");
     assert_eq!(chain.broken_at, None, "{reports:?}");
     let written = app
         .store
@@ -83,14 +76,9 @@ async fn nobody_can_edit_the_trail_and_tampering_is_detected(app: TestApp) {
     app.demo().await;
     let org = app.store.organisations().await.unwrap_or_default()[0].id;
     for n in 0..5 {
-        app.store
-            .audit(event(org, n))
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
+        app.store.audit(event(org, n)).await.unwrap();
     }
-    let db = Database::connect(&app.database_url)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let db = Database::connect(&app.database_url).await.unwrap();
     let update = db
         .execute_unprepared(
             "UPDATE audit_event SET detail = 'verborgen' WHERE action = 'audit.viewed'",
@@ -112,19 +100,12 @@ async fn nobody_can_edit_the_trail_and_tampering_is_detected(app: TestApp) {
     } else {
         "DROP TRIGGER audit_event_no_change ON audit_event"
     };
-    db.execute_unprepared(drop)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    db.execute_unprepared(drop).await.unwrap();
     db.execute_unprepared("UPDATE audit_event SET detail = 'verborgen' WHERE detail = 'n=2'")
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    let reports = Store::audit_verify(&app.store)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    let chain = reports
-        .iter()
-        .find(|r| r.org_id == org)
-        .unwrap_or_else(|| panic!("no chain"));
+        .unwrap();
+    let reports = Store::audit_verify(&app.store).await.unwrap();
+    let chain = reports.iter().find(|r| r.org_id == org).expect("no chain");
     assert!(
         chain.broken_at.is_some(),
         "a changed event breaks the chain: {reports:?}"
@@ -140,22 +121,22 @@ async fn haven_worker(app: &TestApp) -> Login {
     let email = "wijkwerker.haven@almere.demo.meettheparents.nl";
     let account = app
         .store
-        .account_by_email(&mtp_domain::Email::parse(email).unwrap_or_else(|_| panic!()))
+        .account_by_email(&mtp_domain::Email::parse(email).unwrap())
         .await
         .ok()
         .flatten()
-        .unwrap_or_else(|| panic!("the demo has a worker in Almere Haven"));
+        .expect("the demo has a worker in Almere Haven");
     let password = "wachtwoord-van-haven";
     app.store
         .set_password(
             account.org_id,
             account.id,
-            &mtp_domain::NewPassword::parse(password).unwrap_or_else(|_| panic!()),
+            &mtp_domain::NewPassword::parse(password).unwrap(),
             false,
             None,
         )
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     Login {
         email: email.into(),
         password: password.into(),
@@ -182,7 +163,7 @@ async fn a_coordinator_reads_the_trail_of_their_own_neighbourhoods(app: TestApp)
     let poort_family = rows
         .first()
         .map(|h| h.id)
-        .unwrap_or_else(|| panic!("the demo has families in Poort"));
+        .expect("the demo has families in Poort");
 
     let mut sem = app.client();
     sem.login(&haven_worker(&app).await).await;
@@ -270,15 +251,15 @@ async fn a_change_and_its_audit_entry_commit_together(app: TestApp) {
                 100,
             )
             .await
-            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap()
     };
     let before = entries().await.len();
-    let name = mtp_domain::PlaceName::parse("Wijk van issue 21").unwrap_or_else(|_| panic!());
+    let name = mtp_domain::PlaceName::parse("Wijk van issue 21").unwrap();
     let id = app
         .store
         .create_neighbourhood(org, &name, None, Some(event()))
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     let after = entries().await;
     assert_eq!(after.len(), before + 1);
     assert_eq!(after[0].object_id, Some(id));
@@ -297,11 +278,7 @@ async fn a_change_and_its_audit_entry_commit_together(app: TestApp) {
         "{again:?}"
     );
     assert_eq!(entries().await.len(), before + 1);
-    let reports = app
-        .store
-        .audit_verify()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let reports = app.store.audit_verify().await.unwrap();
     assert!(reports.iter().all(|r| r.broken_at.is_none()), "{reports:?}");
 }
 on_both!(

@@ -50,7 +50,7 @@ pub(crate) async fn post_at_once(
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
-        .unwrap_or_else(|e| panic!("client: {e}"));
+        .expect("client");
     let body = url::form_urlencoded::Serializer::new(String::new())
         .extend_pairs(fields)
         .finish();
@@ -62,7 +62,7 @@ pub(crate) async fn post_at_once(
             .header("cookie", cookies)
             .body(body.clone());
         sent.spawn(async move {
-            let r = request.send().await.unwrap_or_else(|e| panic!("POST: {e}"));
+            let r = request.send().await.expect("POST");
             let status = r.status();
             let location = r
                 .headers()
@@ -79,7 +79,7 @@ pub(crate) async fn post_at_once(
     }
     let mut answers = Vec::new();
     while let Some(a) = sent.join_next().await {
-        answers.push(a.unwrap_or_else(|e| panic!("a request task failed: {e}")));
+        answers.push(a.expect("a request task failed"));
     }
     answers
 }
@@ -87,7 +87,7 @@ pub(crate) async fn post_at_once(
 async fn audit_count(app: &TestApp, email: &str, action: &str) -> usize {
     let org = app
         .store
-        .account_by_email(&mtp_domain::Email::parse(email).unwrap_or_else(|_| panic!()))
+        .account_by_email(&mtp_domain::Email::parse(email).unwrap())
         .await
         .ok()
         .flatten()
@@ -245,7 +245,7 @@ async fn wrong_passwords_get_a_clear_message_and_are_limited_per_account(app: Te
     other.login(&logins["host"]).await;
     let org = app
         .store
-        .account_by_email(&mtp_domain::Email::parse(&worker.email).unwrap_or_else(|_| panic!()))
+        .account_by_email(&mtp_domain::Email::parse(&worker.email).unwrap())
         .await
         .ok()
         .flatten()
@@ -355,7 +355,7 @@ async fn sign_out_ends_the_session_and_cookies_are_safe(app: TestApp) {
             ],
         )
         .await;
-    let cookie = session_cookie(&r).unwrap_or_else(|| panic!("no session cookie"));
+    let cookie = session_cookie(&r).expect("no session cookie");
     let raw = r
         .headers
         .get_all("set-cookie")
@@ -379,13 +379,13 @@ async fn sign_out_ends_the_session_and_cookies_are_safe(app: TestApp) {
     let replay = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     let r = replay
         .get(format!("{}/", app.base))
         .header("cookie", cookie)
         .send()
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(
         r.headers().get("location").and_then(|v| v.to_str().ok()),
@@ -397,7 +397,7 @@ on_both!(sign_out, sign_out_ends_the_session_and_cookies_are_safe);
 fn secret_on(body: &str) -> String {
     let i = body
         .find("id=\"totp-secret\">")
-        .unwrap_or_else(|| panic!("no secret on the page"));
+        .expect("no secret on the page");
     let rest = &body[i + 17..];
     rest[..rest.find('<').unwrap_or(0)].to_string()
 }
@@ -603,18 +603,14 @@ async fn health_readiness_metrics_and_error_pages(app: TestApp) {
     assert!(r.headers.get("x-request-id").is_some());
     // Metrics need the token.
     let m = reqwest::Client::new();
-    let r = m
-        .get(format!("{}/metrics", app.base))
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let r = m.get(format!("{}/metrics", app.base)).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
     let r = m
         .get(format!("{}/metrics", app.base))
         .bearer_auth("test-metrics-token")
         .send()
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     assert!(
         r.text()
@@ -636,7 +632,7 @@ async fn fifty_wrong_passwords_at_once_are_checked_at_most_five_times(app: TestA
     let worker = &logins["worker"];
     let mut c = app.client();
     let page = c.get("/login").await;
-    let anon = set_cookie_value(&page, "mtp_anon").unwrap_or_else(|| panic!("no mtp_anon"));
+    let anon = set_cookie_value(&page, "mtp_anon").expect("no mtp_anon");
     let answers = post_at_once(
         &app.base,
         "/login",
@@ -723,7 +719,7 @@ fn a_wrong_code(secret: &str, email: &str) -> String {
     (0..10u32)
         .map(|d| format!("{d}{d}{d}{d}{d}{d}"))
         .find(|c| !near.contains(c))
-        .unwrap_or_else(|| panic!("ten codes cannot all be near"))
+        .expect("ten codes cannot all be near")
 }
 
 /// Issue #14, finding 3: a known password does not reset the count of wrong security codes.
@@ -815,7 +811,7 @@ async fn behind_proxy(app: &TestApp) -> BehindProxy {
         let _ = stopped.await;
     })
     .await
-    .unwrap_or_else(|e| panic!("the app behind a proxy did not start: {e:#}"));
+    .expect("the app behind a proxy did not start");
     BehindProxy {
         base: format!("http://{}", running.addr),
         _stop: stop,
@@ -825,19 +821,14 @@ async fn behind_proxy(app: &TestApp) -> BehindProxy {
 /// A browser at `address`, as the proxy reports it.
 fn browser_at(server: &BehindProxy, address: &str) -> Client {
     let mut headers = reqwest::header::HeaderMap::new();
-    headers.insert(
-        "x-forwarded-for",
-        address
-            .parse()
-            .unwrap_or_else(|e| panic!("header value: {e}")),
-    );
+    headers.insert("x-forwarded-for", address.parse().expect("header value"));
     Client {
         http: reqwest::Client::builder()
             .cookie_store(true)
             .redirect(reqwest::redirect::Policy::none())
             .default_headers(headers)
             .build()
-            .unwrap_or_else(|e| panic!("client: {e}")),
+            .expect("client"),
         base: server.base.clone(),
         csrf: String::new(),
     }

@@ -1,5 +1,7 @@
 //! Browser journeys in Debian's headless Chromium, with axe-core on every page visited.
 
+use std::collections::BTreeSet;
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
@@ -9,21 +11,75 @@ use serde_json::{Value, json};
 use crate::helpers::{TestApp, totp_code, totp_code_ahead};
 use crate::on_both;
 
-/// Kills chromedriver even when a test fails halfway.
-pub(crate) struct Driver(Child);
+/// Chromedriver and every Chromium process it started, ended when dropped: when a test
+/// passes, when it panics halfway, and also when its session was never closed. Killing
+/// chromedriver alone leaves Chromium running: it is handed to init and lives on after the
+/// test process is gone (nextest only signals a test's process group when it times out).
+pub(crate) struct Driver {
+    child: Child,
+    /// Chromium's profile, a fresh directory per browser.
+    profile: PathBuf,
+}
 
 impl Drop for Driver {
     fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
+        // The whole tree under chromedriver, each process stopped before its children are
+        // listed, so nothing forks a child past the list; then all killed at once. Killed one
+        // by one, a parent's death would hand its children to init, out of sight.
+        let mut tree: BTreeSet<u32> = BTreeSet::new();
+        let mut next = vec![self.child.id()];
+        while !next.is_empty() {
+            signal("STOP", &next);
+            tree.extend(&next);
+            next = children_of(&tree)
+                .into_iter()
+                .filter(|p| !tree.contains(p))
+                .collect();
+        }
+        signal("KILL", &tree.iter().copied().collect::<Vec<_>>());
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.profile);
     }
+}
+
+/// Send a signal with kill(1): the test binary, like the rest, has no unsafe code for kill(2).
+fn signal(name: &str, pids: &[u32]) {
+    if pids.is_empty() {
+        return;
+    }
+    let _ = Command::new("kill")
+        .arg(format!("-{name}"))
+        .args(pids.iter().map(u32::to_string))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
+}
+
+/// The processes whose parent is one of `parents`, from /proc.
+fn children_of(parents: &BTreeSet<u32>) -> Vec<u32> {
+    let Ok(dir) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    dir.filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            // "pid (comm) state ppid ...": the name may hold spaces and parentheses.
+            std::fs::read_to_string(format!("/proc/{pid}/stat"))
+                .ok()
+                .and_then(|stat| {
+                    let rest = &stat[stat.rfind(')')? + 1..];
+                    rest.split_whitespace().nth(1)?.parse::<u32>().ok()
+                })
+                .is_some_and(|ppid| parents.contains(&ppid))
+        })
+        .collect()
 }
 
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
-        .unwrap_or_else(|e| panic!("no free port: {e}"))
+        .expect("no free port")
 }
 
 pub(crate) fn axe_source() -> String {
@@ -49,8 +105,11 @@ pub(crate) async fn browser(width: u32, height: u32) -> (Driver, Client) {
             .unwrap_or_else(|e| {
                 panic!("chromedriver did not start ({e}); scripts/test.sh installs chromium-driver")
             });
-    let driver = Driver(child);
     let profile = std::env::temp_dir().join(format!("mtp-chrome-{}", uuid::Uuid::now_v7()));
+    let driver = Driver {
+        child,
+        profile: profile.clone(),
+    };
     let mut caps = serde_json::Map::new();
     caps.insert(
         "goog:chromeOptions".into(),
@@ -69,7 +128,7 @@ pub(crate) async fn browser(width: u32, height: u32) -> (Driver, Client) {
     let mut last = None;
     for _ in 0..50 {
         match ClientBuilder::rustls()
-            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap()
             .capabilities(caps.clone())
             .connect(&url)
             .await
@@ -89,9 +148,7 @@ pub(crate) async fn browser(width: u32, height: u32) -> (Driver, Client) {
 
 /// Run axe-core (WCAG 2.1 A and AA) on the current page; fail with the violations listed.
 pub(crate) async fn axe(c: &Client, src: &str, label: &str) {
-    c.execute(src, vec![])
-        .await
-        .unwrap_or_else(|e| panic!("injecting axe: {e}"));
+    c.execute(src, vec![]).await.expect("injecting axe");
     let result = c
         .execute_async(
             "const done = arguments[arguments.length - 1];\
@@ -101,7 +158,7 @@ pub(crate) async fn axe(c: &Client, src: &str, label: &str) {
             vec![],
         )
         .await
-        .unwrap_or_else(|e| panic!("running axe: {e}"));
+        .expect("running axe");
     let violations: Vec<String> = match result {
         Value::Array(v) => v
             .into_iter()
@@ -120,22 +177,20 @@ pub(crate) async fn fill(c: &Client, id: &str, value: &str) {
         .find(Locator::Id(id))
         .await
         .unwrap_or_else(|e| panic!("no #{id}: {e}"));
-    el.clear().await.unwrap_or_else(|e| panic!("{e}"));
-    el.send_keys(value).await.unwrap_or_else(|e| panic!("{e}"));
+    el.clear().await.unwrap();
+    el.send_keys(value).await.unwrap();
 }
 
 /// Click and wait until the next page has fully loaded. A mark on the old page's window is
 /// gone once a new document is in place; waiting for an element alone can find the old one.
 pub(crate) async fn click_and_wait(c: &Client, locator: Locator<'_>) {
-    c.execute("window.__mtpOld = true;", vec![])
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    c.execute("window.__mtpOld = true;", vec![]).await.unwrap();
     c.find(locator)
         .await
-        .unwrap_or_else(|e| panic!("nothing to click: {e}"))
+        .expect("nothing to click")
         .click()
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     for _ in 0..300 {
         let done = c
             .execute(
@@ -166,7 +221,7 @@ pub(crate) async fn submit(c: &Client, form_action: &str) {
 pub(crate) async fn text(c: &Client) -> String {
     c.find(Locator::Css("body"))
         .await
-        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap()
         .text()
         .await
         .unwrap_or_default()
@@ -184,7 +239,7 @@ pub(crate) async fn fits(c: &Client, label: &str) {
             vec![],
         )
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert_eq!(v, Value::Bool(true), "{label} scrolls sideways");
 }
 
@@ -199,7 +254,7 @@ pub(crate) async fn light(c: &Client, label: &str) {
             vec![],
         )
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     let bytes = v["bytes"].as_u64().unwrap_or(u64::MAX);
     assert!(
         bytes > 0 && bytes <= 30 * 1024,
@@ -224,9 +279,7 @@ async fn first_run_sign_in_language_and_two_factor_in_a_real_browser(app: TestAp
         let (_driver, c) = browser(w, h).await;
         if fresh.is_none() {
             // Set-up, with a mistake first.
-            c.goto(&format!("{}/", app.base))
-                .await
-                .unwrap_or_else(|e| panic!("{e}"));
+            c.goto(&format!("{}/", app.base)).await.unwrap();
             assert!(
                 c.current_url()
                     .await
@@ -259,22 +312,18 @@ async fn first_run_sign_in_language_and_two_factor_in_a_real_browser(app: TestAp
                 .create_account(
                     &mtp_store::NewAccount {
                         org_id: org,
-                        email: mtp_domain::Email::parse(&email).unwrap_or_else(|_| panic!()),
-                        display_name: mtp_domain::PersonName::parse("Carla")
-                            .unwrap_or_else(|_| panic!()),
+                        email: mtp_domain::Email::parse(&email).unwrap(),
+                        display_name: mtp_domain::PersonName::parse("Carla").unwrap(),
                         role: mtp_domain::Role::Coordinator,
-                        password: mtp_domain::NewPassword::parse("koffie op woensdag")
-                            .unwrap_or_else(|_| panic!()),
+                        password: mtp_domain::NewPassword::parse("koffie op woensdag").unwrap(),
                         must_change_password: false,
                         neighbourhoods: vec![],
                     },
                     None,
                 )
                 .await
-                .unwrap_or_else(|e| panic!("{e}"));
-            c.goto(&format!("{}/login", app.base))
-                .await
-                .unwrap_or_else(|e| panic!("{e}"));
+                .unwrap();
+            c.goto(&format!("{}/login", app.base)).await.unwrap();
         }
         assert!(text(&c).await.contains("Inloggen"));
         check(&c, &src, "login").await;
@@ -305,12 +354,12 @@ async fn first_run_sign_in_language_and_two_factor_in_a_real_browser(app: TestAp
         // Two-factor sign-in.
         c.goto(&format!("{}/account/two-factor", app.base))
             .await
-            .unwrap_or_else(|e| panic!("{e}"));
+            .unwrap();
         check(&c, &src, "two-factor enrolment").await;
         let secret = c
             .find(Locator::Id("totp-secret"))
             .await
-            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap()
             .text()
             .await
             .unwrap_or_default();
@@ -351,9 +400,7 @@ async fn admin_pages_are_accessible(app: TestApp) {
     let logins = app.demo().await;
     let src = axe_source();
     let (_driver, c) = browser(360, 740).await;
-    c.goto(&format!("{}/login", app.base))
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    c.goto(&format!("{}/login", app.base)).await.unwrap();
     fill(&c, "email", &logins["admin"].email).await;
     fill(&c, "password", &logins["admin"].password).await;
     submit(&c, "/login").await;
@@ -372,21 +419,16 @@ async fn admin_pages_are_accessible(app: TestApp) {
         "/privacy",
         "/bestaat-niet",
     ] {
-        c.goto(&format!("{}{path}", app.base))
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
+        c.goto(&format!("{}{path}", app.base)).await.unwrap();
         check(&c, &src, path).await;
     }
     // An account page with its action buttons.
     c.goto(&format!("{}/admin/accounts", app.base))
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     click_and_wait(&c, Locator::LinkText("Fatima el Amrani")).await;
     assert!(text(&c).await.contains("wijkwerker@almere"));
-    c.wait()
-        .for_element(Locator::Css("footer"))
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    c.wait().for_element(Locator::Css("footer")).await.unwrap();
     check(&c, &src, "account page").await;
     let _ = c.close().await;
 }
@@ -397,15 +439,11 @@ async fn a_worker_registers_a_family_on_a_phone(app: TestApp) {
     let logins = app.demo().await;
     let src = axe_source();
     let (_driver, c) = browser(360, 740).await;
-    c.goto(&format!("{}/login", app.base))
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    c.goto(&format!("{}/login", app.base)).await.unwrap();
     fill(&c, "email", &logins["worker"].email).await;
     fill(&c, "password", &logins["worker"].password).await;
     submit(&c, "/login").await;
-    c.goto(&format!("{}/households", app.base))
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    c.goto(&format!("{}/households", app.base)).await.unwrap();
     check(&c, &src, "household list").await;
     click_and_wait(&c, Locator::LinkText("Nieuw huishouden")).await;
     check(&c, &src, "new household").await;
@@ -423,18 +461,18 @@ async fn a_worker_registers_a_family_on_a_phone(app: TestApp) {
     fill(&c, "c0_first_name", "Noah").await;
     c.find(Locator::Css("#c0_month option[value='3']"))
         .await
-        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap()
         .click()
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     fill(&c, "c0_year", "2019").await;
     // As a person would: tap the label (it covers the box to make a 44 px target).
     c.find(Locator::Css("label[for='consent_data']"))
         .await
-        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap()
         .click()
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     submit(&c, "/households/new").await;
     let page = text(&c).await;
     assert!(
@@ -446,7 +484,7 @@ async fn a_worker_registers_a_family_on_a_phone(app: TestApp) {
     // Access and erasure on request.
     click_and_wait(&c, Locator::LinkText("Gegevens van dit huishouden")).await;
     check(&c, &src, "export page").await;
-    c.back().await.unwrap_or_else(|e| panic!("{e}"));
+    c.back().await.unwrap();
     click_and_wait(&c, Locator::LinkText("Gegevens wissen")).await;
     check(&c, &src, "erase confirmation").await;
     submit(&c, "/households/").await;
@@ -468,24 +506,22 @@ async fn a_worker_imports_a_spreadsheet_with_an_error_and_searches(app: TestApp)
         &file,
         "Voornaam;Achternaam;Telefoon\r\nMerel;Hoekstra;06-11118888\r\nFout;Nummer;06-1\r\n",
     )
-    .unwrap_or_else(|e| panic!("{e}"));
+    .unwrap();
     let (_driver, c) = browser(360, 740).await;
-    c.goto(&format!("{}/login", app.base))
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    c.goto(&format!("{}/login", app.base)).await.unwrap();
     fill(&c, "email", &logins["worker"].email).await;
     fill(&c, "password", &logins["worker"].password).await;
     submit(&c, "/login").await;
     c.goto(&format!("{}/households/import", app.base))
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     check(&c, &src, "import: choose a file").await;
     c.find(Locator::Id("file"))
         .await
-        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap()
         .send_keys(&file.display().to_string())
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     click_and_wait(
         &c,
         Locator::Css("form[enctype='multipart/form-data'] button"),
@@ -499,18 +535,18 @@ async fn a_worker_imports_a_spreadsheet_with_an_error_and_searches(app: TestApp)
     check(&c, &src, "import: check").await;
     c.find(Locator::Css("label[for='only_good']"))
         .await
-        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap()
         .click()
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     click_and_wait(&c, Locator::Css("form[action$='/check'] button")).await;
     check(&c, &src, "import: confirm").await;
     c.find(Locator::Css("label[for='consent_data']"))
         .await
-        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap()
         .click()
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     click_and_wait(&c, Locator::Css("form[action$='/confirm'] button")).await;
     assert!(text(&c).await.contains("1 huishoudens zijn geïmporteerd."));
     fill(&c, "q", "hoekstra").await;
@@ -556,13 +592,13 @@ impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
 pub(crate) async fn network(c: &Client, offline: bool) {
     c.issue_cmd(Cdp("Network.enable", json!({})))
         .await
-        .unwrap_or_else(|e| panic!("Network.enable: {e}"));
+        .expect("Network.enable");
     c.issue_cmd(Cdp(
         "Network.emulateNetworkConditions",
         json!({"offline": offline, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1}),
     ))
     .await
-    .unwrap_or_else(|e| panic!("emulateNetworkConditions: {e}"));
+    .expect("emulateNetworkConditions");
 }
 
 /// Any other DevTools command, e.g. `Network.setBlockedURLs` to fail some requests only.
@@ -593,7 +629,7 @@ async fn present_at(app: &TestApp, session: uuid::Uuid) -> Vec<uuid::Uuid> {
     app.store
         .session_detail(&t, session)
         .await
-        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap()
         .lines
         .into_iter()
         .filter(|l| {
@@ -613,19 +649,15 @@ async fn a_host_checks_in_at_the_door_with_the_network_off_and_on(app: TestApp) 
     let t = app.org("Almere").await;
     let (_, session) = app.coffee_hour().await;
     let (_driver, c) = browser(360, 740).await;
-    c.goto(&format!("{}/login", app.base))
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    c.goto(&format!("{}/login", app.base)).await.unwrap();
     fill(&c, "email", &logins["host"].email).await;
     fill(&c, "password", &logins["host"].password).await;
     submit(&c, "/login").await;
-    c.goto(&format!("{}/sessions", app.base))
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    c.goto(&format!("{}/sessions", app.base)).await.unwrap();
     check(&c, &src, "programme (host)").await;
     c.goto(&format!("{}/sessions/{session}/checkin", app.base))
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     check(&c, &src, "check-in").await;
 
     let cards =
@@ -634,9 +666,7 @@ async fn a_host_checks_in_at_the_door_with_the_network_off_and_on(app: TestApp) 
         "const card = {cards}[0]; card.querySelector('button[value=\"present\"]').click(); return card.id;"
     );
     // Online: the tap reaches the server.
-    c.execute(&tap, vec![])
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    c.execute(&tap, vec![]).await.unwrap();
     wait_for(
         &c,
         "return localStorage.getItem('mtp-checkin-queue') === '[]';",
@@ -648,12 +678,8 @@ async fn a_host_checks_in_at_the_door_with_the_network_off_and_on(app: TestApp) 
 
     // Offline: two taps wait on the phone, and the page says so.
     network(&c, true).await;
-    c.execute(&tap, vec![])
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    c.execute(&tap, vec![])
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    c.execute(&tap, vec![]).await.unwrap();
+    c.execute(&tap, vec![]).await.unwrap();
     wait_for(
         &c,
         "return !document.getElementById('offline-bar').hidden && JSON.parse(localStorage.getItem('mtp-checkin-queue')).length === 2;",
@@ -664,7 +690,7 @@ async fn a_host_checks_in_at_the_door_with_the_network_off_and_on(app: TestApp) 
     let bar = c
         .find(Locator::Id("offline-bar"))
         .await
-        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap()
         .text()
         .await
         .unwrap_or_default();
@@ -677,7 +703,7 @@ async fn a_host_checks_in_at_the_door_with_the_network_off_and_on(app: TestApp) 
     let counter = c
         .find(Locator::Id("door-count"))
         .await
-        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap()
         .text()
         .await
         .unwrap_or_default();
@@ -716,11 +742,11 @@ async fn a_host_checks_in_at_the_door_with_the_network_off_and_on(app: TestApp) 
         .collect::<Vec<_>>();
     assert_eq!(audited.len(), 3, "three taps, three changes");
     // A reload shows what the server has: the same three.
-    c.refresh().await.unwrap_or_else(|e| panic!("{e}"));
+    c.refresh().await.unwrap();
     let counter = c
         .find(Locator::Id("door-count"))
         .await
-        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap()
         .text()
         .await
         .unwrap_or_default();
@@ -739,9 +765,7 @@ async fn activity_and_session_pages_are_accessible(app: TestApp) {
     let (coffee, session) = app.coffee_hour().await;
     for (w, h) in [(360, 740), (1280, 800)] {
         let (_driver, c) = browser(w, h).await;
-        c.goto(&format!("{}/login", app.base))
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
+        c.goto(&format!("{}/login", app.base)).await.unwrap();
         fill(&c, "email", &logins["worker"].email).await;
         fill(&c, "password", &logins["worker"].password).await;
         submit(&c, "/login").await;
@@ -755,15 +779,13 @@ async fn activity_and_session_pages_are_accessible(app: TestApp) {
             ("/messages".to_string(), "messages"),
             ("/sessions".to_string(), "programme"),
         ] {
-            c.goto(&format!("{}{path}", app.base))
-                .await
-                .unwrap_or_else(|e| panic!("{e}"));
+            c.goto(&format!("{}{path}", app.base)).await.unwrap();
             check(&c, &src, &format!("{label} at {w}px")).await;
         }
         // A form with errors: the summary, the messages, the title.
         c.goto(&format!("{}/activities/{coffee}", app.base))
             .await
-            .unwrap_or_else(|e| panic!("{e}"));
+            .unwrap();
         fill(&c, "end", "08:00").await;
         submit(&c, &format!("/activities/{coffee}/plan")).await;
         assert!(title(&c).await.starts_with("Fout: "));
@@ -795,7 +817,7 @@ async fn watch_progress(c: &Client) {
         vec![],
     )
     .await
-    .unwrap_or_else(|e| panic!("watching the progress indicator: {e}"));
+    .expect("watching the progress indicator");
 }
 
 async fn progress_seen(c: &Client) -> Vec<String> {
@@ -805,7 +827,7 @@ async fn progress_seen(c: &Client) -> Vec<String> {
             vec![],
         )
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     serde_json::from_value(v).unwrap_or_default()
 }
 
@@ -820,17 +842,15 @@ async fn a_large_spreadsheet_shows_progress_until_the_next_step(app: TestApp) {
         csv.push_str(&format!("Ouder;Groot {i};06-4{i:07}\r\n"));
     }
     let file = app.data_dir.join("groot.csv");
-    std::fs::write(&file, csv).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&file, csv).unwrap();
     let (_driver, c) = browser(1280, 900).await;
-    c.goto(&format!("{}/login", app.base))
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    c.goto(&format!("{}/login", app.base)).await.unwrap();
     fill(&c, "email", &logins["worker"].email).await;
     fill(&c, "password", &logins["worker"].password).await;
     submit(&c, "/login").await;
     c.goto(&format!("{}/households/import", app.base))
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     // Until a form is sent, the indicator is there but hidden and silent.
     let idle = c
         .execute(
@@ -841,7 +861,7 @@ async fn a_large_spreadsheet_shows_progress_until_the_next_step(app: TestApp) {
             vec![],
         )
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert_eq!(
         idle,
         Value::Bool(true),
@@ -849,10 +869,10 @@ async fn a_large_spreadsheet_shows_progress_until_the_next_step(app: TestApp) {
     );
     c.find(Locator::Id("file"))
         .await
-        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap()
         .send_keys(&file.display().to_string())
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     watch_progress(&c).await;
     click_and_wait(
         &c,
@@ -903,10 +923,10 @@ async fn a_large_spreadsheet_shows_progress_until_the_next_step(app: TestApp) {
     // it in place of the old one and moves the focus to the error summary.
     c.find(Locator::Css("form[action$='/confirm'] button"))
         .await
-        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap()
         .click()
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     wait_for(
         &c,
         "return !!document.activeElement && document.activeElement.classList.contains('error-summary');",
@@ -922,10 +942,10 @@ async fn a_large_spreadsheet_shows_progress_until_the_next_step(app: TestApp) {
     check(&c, &src, "import: confirm without consent").await;
     c.find(Locator::Css("label[for='consent_data']"))
         .await
-        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap()
         .click()
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     watch_progress(&c).await;
     click_and_wait(&c, Locator::Css("form[action$='/confirm'] button")).await;
     assert_eq!(

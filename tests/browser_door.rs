@@ -32,7 +32,7 @@ async fn page_weight(c: &Client) -> Vec<i64> {
             vec![],
         )
         .await
-        .unwrap_or_else(|e| panic!("weighing: {e}"));
+        .expect("weighing");
     serde_json::from_value(v.clone()).unwrap_or_else(|_| panic!("weights: {v}"))
 }
 
@@ -46,7 +46,7 @@ async fn households_named(app: &TestApp, name: &str) -> Vec<uuid::Uuid> {
     app.store
         .households(&t, &filter, 100, 0)
         .await
-        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap()
         .0
         .into_iter()
         .filter(|h| h.first_names == [name])
@@ -64,7 +64,7 @@ async fn attendance_of(
     app.store
         .session_detail(&t, session)
         .await
-        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap()
         .lines
         .into_iter()
         .filter(|l| l.household_id == household)
@@ -122,14 +122,12 @@ async fn a_host_adds_walk_ins_at_the_door_with_the_network_off_and_on(app: TestA
         .map(|(_, n)| n)
         .unwrap_or_default();
     let (_driver, c) = browser(360, 740).await;
-    c.goto(&format!("{}/login", app.base))
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    c.goto(&format!("{}/login", app.base)).await.unwrap();
     fill(&c, "email", &logins["host"].email).await;
     fill(&c, "password", &logins["host"].password).await;
     submit(&c, "/login").await;
     let page = format!("{}/sessions/{session}/checkin", app.base);
-    c.goto(&page).await.unwrap_or_else(|e| panic!("{e}"));
+    c.goto(&page).await.unwrap();
     check(&c, &src, "check-in").await;
     // UI.md §3.5: the check-in page, HTML + CSS + JS compressed, stays within 20 KB.
     let weights = page_weight(&c).await;
@@ -264,7 +262,7 @@ async fn a_host_adds_walk_ins_at_the_door_with_the_network_off_and_on(app: TestA
     // them on the phone and on screen, and the tap goes out.
     cdp(&c, "Network.setBlockedURLs", json!({"urls": ["*/walk-in"]})).await;
     network(&c, false).await;
-    c.refresh().await.unwrap_or_else(|e| panic!("{e}"));
+    c.refresh().await.unwrap();
     wait_for(
         &c,
         &format!("return {QUEUE}.length === 2 && {QUEUE}.every(i => i.walk);"),
@@ -335,8 +333,8 @@ async fn a_host_adds_walk_ins_at_the_door_with_the_network_off_and_on(app: TestA
         vec![Value::String(tirza_item)],
     )
     .await
-    .unwrap_or_else(|e| panic!("{e}"));
-    c.refresh().await.unwrap_or_else(|e| panic!("{e}"));
+    .unwrap();
+    c.refresh().await.unwrap();
     run(
         &c,
         "window.dispatchEvent(new Event('online')); window.dispatchEvent(new Event('online'));",

@@ -42,13 +42,11 @@ async fn a_worker_encourages_families_on_a_phone(app: TestApp) {
             &mtp_domain::encourage::Thresholds::default(),
         )
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     let total = before.cards.len();
 
     let (_driver, c) = browser(360, 740).await;
-    c.goto(&format!("{}/login", app.base))
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    c.goto(&format!("{}/login", app.base)).await.unwrap();
     fill(&c, "email", &logins["worker"].email).await;
     fill(&c, "password", &logins["worker"].password).await;
     submit(&c, "/login").await;
@@ -58,7 +56,7 @@ async fn a_worker_encourages_families_on_a_phone(app: TestApp) {
     // The next coffee hour's worklist: reasons on the cards, one tap to WhatsApp.
     c.goto(&format!("{}/sessions/{session}/encourage", app.base))
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     let page = text(&c).await;
     assert!(page.contains("Aanmoedigen voor"), "{page}");
     assert!(page.contains("3 keer op rij niet gekomen"), "{page}");
@@ -82,20 +80,20 @@ async fn a_worker_encourages_families_on_a_phone(app: TestApp) {
     let second = before.cards[1].household_id;
     c.find(Locator::Css(&format!("label[for='o-{first}-coming']")))
         .await
-        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap()
         .click()
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     fill(&c, &format!("note-{first}"), "Komt met de kleine mee.").await;
     run(&c, "window.__mtpSamePage = true;").await;
     c.find(Locator::Css(&format!(
         "#h-{first} form.encourage-form button[type='submit']"
     )))
     .await
-    .unwrap_or_else(|e| panic!("{e}"))
+    .unwrap()
     .click()
     .await
-    .unwrap_or_else(|e| panic!("{e}"));
+    .unwrap();
     wait_for(
         &c,
         &format!(
@@ -125,7 +123,7 @@ async fn a_worker_encourages_families_on_a_phone(app: TestApp) {
     let status = c
         .find(Locator::Id("encourage-progress"))
         .await
-        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap()
         .text()
         .await
         .unwrap_or_default();
@@ -150,12 +148,12 @@ async fn a_worker_encourages_families_on_a_phone(app: TestApp) {
             &mtp_domain::encourage::Thresholds::default(),
         )
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     let card = saved
         .cards
         .iter()
         .find(|c| c.household_id == first)
-        .unwrap_or_else(|| panic!("still on the list"));
+        .expect("still on the list");
     assert_eq!(
         card.outcome,
         Some(mtp_domain::message::ContactOutcome::Coming)
@@ -164,14 +162,12 @@ async fn a_worker_encourages_families_on_a_phone(app: TestApp) {
     check(&c, &src, "worklist after saving").await;
 
     // A reload shows the same: the server has it.
-    c.refresh().await.unwrap_or_else(|e| panic!("{e}"));
+    c.refresh().await.unwrap();
     let page = text(&c).await;
     assert!(page.contains(&format!("1 van {total} gedaan")), "{page}");
 
     // The week's overview.
-    c.goto(&format!("{}/encourage", app.base))
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    c.goto(&format!("{}/encourage", app.base)).await.unwrap();
     let page = text(&c).await;
     assert!(page.contains("Aanmoedigen deze week"), "{page}");
     assert!(page.contains("Open taken"));

@@ -39,22 +39,22 @@ async fn a_parent_answers_subscribes_withdraws_and_downloads_on_a_phone(app: Tes
         .store
         .session_detail(&t, session)
         .await
-        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap()
         .lines
         .iter()
         .find(|l| l.kind == HouseholdKind::SingleParent)
         .map(|l| l.household_id)
-        .unwrap_or_else(|| panic!("a family on the list"));
+        .expect("a family on the list");
     let token = app
         .store
         .create_portal_link(&t, None, family, None)
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
 
     let (_driver, c) = browser(360, 740).await;
     c.goto(&format!("{}/portal/link/{token}", app.base))
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     check(&c, &src, "link page").await;
     submit(&c, &format!("/portal/link/{token}")).await;
     let home = text(&c).await;
@@ -66,7 +66,7 @@ async fn a_parent_answers_subscribes_withdraws_and_downloads_on_a_phone(app: Tes
     // Next Wednesday's coffee hour from the list of activities: "Ik kom", two children.
     c.goto(&format!("{}/portal/activities", app.base))
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     check(&c, &src, "activities").await;
     under_15_kb(&c, "activities").await;
     click_and_wait(
@@ -80,17 +80,17 @@ async fn a_parent_answers_subscribes_withdraws_and_downloads_on_a_phone(app: Tes
     assert!(answer_page.contains("woensdag"), "{answer_page}");
     c.find(Locator::Css("label[for='answer']"))
         .await
-        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap()
         .click()
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     check(&c, &src, "answer page").await;
     c.find(Locator::Css("#children option[value='2']"))
         .await
-        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap()
         .click()
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     click_and_wait(
         &c,
         Locator::Css("form[action^='/portal/sessions/'] button[type='submit']"),
@@ -105,18 +105,18 @@ async fn a_parent_answers_subscribes_withdraws_and_downloads_on_a_phone(app: Tes
         .store
         .session_detail(&t, answered_session)
         .await
-        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap()
         .lines
         .into_iter()
         .find(|l| l.household_id == family)
         .and_then(|l| l.rsvp)
-        .unwrap_or_else(|| panic!("the worker sees the answer"));
+        .expect("the worker sees the answer");
     assert!(rsvp.coming && rsvp.children == 2);
 
     // Subscribe to all: the calendar address, served as a real calendar.
     c.goto(&format!("{}/portal/calendar", app.base))
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     check(&c, &src, "calendar").await;
     submit(&c, "/portal/calendar").await;
     let feed = run(
@@ -131,7 +131,7 @@ async fn a_parent_answers_subscribes_withdraws_and_downloads_on_a_phone(app: Tes
     assert!(feed.ends_with(".ics"), "{feed}");
     let ics = reqwest::get(&feed)
         .await
-        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap()
         .text()
         .await
         .unwrap_or_default();
@@ -141,33 +141,27 @@ async fn a_parent_answers_subscribes_withdraws_and_downloads_on_a_phone(app: Tes
     // Withdraw the photo consent: question, check, confirmation.
     c.goto(&format!("{}/portal/consents", app.base))
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     check(&c, &src, "consents").await;
     click_and_wait(&c, Locator::Css("a[href='/portal/consents/photos']")).await;
     check(&c, &src, "consent question").await;
     c.find(Locator::Css("label[for='given-no']"))
         .await
-        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap()
         .click()
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     submit(&c, "/portal/consents/photos").await;
     assert!(text(&c).await.contains("Klopt dit?"));
     check(&c, &src, "consent check").await;
     submit(&c, "/portal/consents/photos/confirm").await;
     assert!(text(&c).await.contains("Je keuze is opgeslagen"));
     check(&c, &src, "consent done").await;
-    let records = app
-        .store
-        .household_consents(&t, family)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let records = app.store.household_consents(&t, family).await.unwrap();
     assert!(!mtp_domain::has_consent(&records, Purpose::Photos));
 
     // My data, and the download a real JSON reader opens.
-    c.goto(&format!("{}/portal/data", app.base))
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    c.goto(&format!("{}/portal/data", app.base)).await.unwrap();
     check(&c, &src, "my data").await;
     let json = c
         .execute_async(
@@ -176,17 +170,13 @@ async fn a_parent_answers_subscribes_withdraws_and_downloads_on_a_phone(app: Tes
             vec![],
         )
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert_eq!(json["household"]["id"], Value::String(family.to_string()));
     assert!(json["household"].get("notes").is_none());
     assert!(json["consents"].as_array().is_some_and(|a| !a.is_empty()));
 
     // The worker sees the download and the consent on the household's timeline.
-    let h = app
-        .store
-        .household(&t, family)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let h = app.store.household(&t, family).await.unwrap();
     assert!(h.events.iter().any(|e| e.kind == "data_downloaded"));
     assert!(
         h.events

@@ -107,7 +107,7 @@ async fn demo_prints_one_account_per_role_and_refuses_to_mix(backend: Backend) {
         .env("MTP_DATABASE_URL", &db)
         .env("MTP_DATA_DIR", &dir)
         .output()
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert!(
         created.status.success(),
         "{}",
@@ -191,14 +191,12 @@ pub(crate) fn serve_with(db: &str, dir: &Path, env: &[(&str, &str)]) -> (Serving
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     let out = child.stdout.take();
     let child = Serving(child);
-    let out = out.unwrap_or_else(|| panic!("no stdout"));
+    let out = out.expect("no stdout");
     let mut line = String::new();
-    BufReader::new(out)
-        .read_line(&mut line)
-        .unwrap_or_else(|e| panic!("{e}"));
+    BufReader::new(out).read_line(&mut line).unwrap();
     let url = line.trim().rsplit(' ').next().unwrap_or("").to_string();
     assert!(
         line.starts_with("Meet the Parents serves http://127.0.0.1:"),
@@ -299,8 +297,8 @@ fn files(dir: &Path) -> std::collections::BTreeMap<String, String> {
     std::fs::read_dir(dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .map(|e| {
-            let e = e.unwrap_or_else(|e| panic!("{e}"));
-            let bytes = std::fs::read(e.path()).unwrap_or_else(|e| panic!("{e}"));
+            let e = e.unwrap();
+            let bytes = std::fs::read(e.path()).unwrap();
             (
                 e.file_name().to_string_lossy().to_string(),
                 hex::encode(sha2::Sha256::digest(&bytes)),
@@ -360,7 +358,7 @@ async fn a_backup_restores_into_a_fresh_data_dir_row_for_row() {
     );
     assert!(names(&fresh).is_empty(), "{:?}", names(&fresh));
 
-    std::fs::write(fresh.join("secret.key"), "ab".repeat(32)).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(fresh.join("secret.key"), "ab".repeat(32)).unwrap();
     let out = mtp_in(&fresh, &["restore", &backup_arg]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(
@@ -370,8 +368,7 @@ async fn a_backup_restores_into_a_fresh_data_dir_row_for_row() {
     );
     assert_eq!(names(&fresh), ["secret.key"]);
 
-    std::fs::copy(dir.join("secret.key"), fresh.join("secret.key"))
-        .unwrap_or_else(|e| panic!("{e}"));
+    std::fs::copy(dir.join("secret.key"), fresh.join("secret.key")).unwrap();
     let out = mtp_in(&fresh, &["restore", &backup_arg]);
     assert!(out.status.success(), "{}", stderr(&out));
     let said = stdout(&out);
@@ -449,22 +446,17 @@ async fn a_backup_restores_into_a_fresh_data_dir_row_for_row() {
 async fn a_damaged_or_newer_backup_is_refused_and_the_data_dir_is_left_alone() {
     use sea_orm::ConnectionTrait;
     let (dir, _, backup) = demo_with_backup().await;
-    let bytes = std::fs::read(&backup).unwrap_or_else(|e| panic!("{e}"));
-    let work = backup
-        .parent()
-        .unwrap_or_else(|| panic!("no parent"))
-        .to_path_buf();
+    let bytes = std::fs::read(&backup).unwrap();
+    let work = backup.parent().expect("no parent").to_path_buf();
     let write = |name: &str, data: &[u8]| {
         let p = work.join(name);
-        std::fs::write(&p, data).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(&p, data).unwrap();
         p
     };
     let sql = |file: &Path, statements: &'static [&'static str]| {
         let url = format!("sqlite://{}?mode=rwc", file.display());
         async move {
-            let db = sea_orm::Database::connect(&url)
-                .await
-                .unwrap_or_else(|e| panic!("{e}"));
+            let db = sea_orm::Database::connect(&url).await.unwrap();
             for s in statements {
                 db.execute_unprepared(s)
                     .await

@@ -73,7 +73,7 @@ async fn sign_in(server: &Server, email: &str, password: &str, session: Uuid) ->
     let c = http();
     let mut jar = Jar::default();
     let (_, page) = get(&c, &mut jar, &format!("{}/login", server.base)).await;
-    let csrf = csrf_in(&page).unwrap_or_else(|| panic!("a token on /login"));
+    let csrf = csrf_in(&page).expect("a token on /login");
     let r = c
         .post(format!("{}/login", server.base))
         .header("cookie", jar.header())
@@ -84,7 +84,7 @@ async fn sign_in(server: &Server, email: &str, password: &str, session: Uuid) ->
         ])
         .send()
         .await
-        .unwrap_or_else(|e| panic!("login: {e}"));
+        .expect("login");
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     jar.take(&r);
     let (status, page) = get(
@@ -94,10 +94,7 @@ async fn sign_in(server: &Server, email: &str, password: &str, session: Uuid) ->
     )
     .await;
     assert_eq!(status, StatusCode::OK, "{page}");
-    (
-        jar,
-        csrf_in(&page).unwrap_or_else(|| panic!("a token on the check-in page")),
-    )
+    (jar, csrf_in(&page).expect("a token on the check-in page"))
 }
 
 async fn acknowledged_writes_survive_repeated_kills(backend: Backend) {
@@ -109,24 +106,22 @@ async fn acknowledged_writes_survive_repeated_kills(backend: Backend) {
         return;
     };
     if backend == Backend::Sqlite {
-        Store::migrate(&url).await.unwrap_or_else(|e| panic!("{e}"));
+        Store::migrate(&url).await.unwrap();
     }
-    let store = Store::connect(&url, 2)
-        .await
-        .unwrap_or_else(|e| panic!("connect: {e}"));
+    let store = Store::connect(&url, 2).await.expect("connect");
     let (logins, t) = demo_as_admin(&store).await;
     let org_id = t.org_id;
     let worker = logins
         .iter()
         .find(|l| l.label == "worker")
-        .unwrap_or_else(|| panic!("the demo has a worker"));
+        .expect("the demo has a worker");
     // A coffee hour that starts in two hours: open for taps and answers.
     let start = Utc::now() + chrono::Duration::hours(2);
     let session = coffee_hour_at(&store, &t, start, 2098).await;
     let families: Vec<Uuid> = store
         .session_detail(&t, session)
         .await
-        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap()
         .lines
         .iter()
         .filter(|l| l.kind == HouseholdKind::SingleParent)
@@ -178,7 +173,7 @@ async fn acknowledged_writes_survive_repeated_kills(backend: Backend) {
         }
         server.kill();
         while let Some(done) = burst.join_next().await {
-            let (what, household, r) = done.unwrap_or_else(|e| panic!("{e}"));
+            let (what, household, r) = done.unwrap();
             let ok = match (what, r) {
                 (Write::Checkin, Some((status, body))) => {
                     status == StatusCode::OK && body.contains("\"ok\":true")
@@ -204,10 +199,7 @@ async fn acknowledged_writes_survive_repeated_kills(backend: Backend) {
     );
 
     // What the database holds after the kills: every acknowledged write.
-    let d = store
-        .session_detail(&t, session)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let d = store.session_detail(&t, session).await.unwrap();
     let present: BTreeSet<Uuid> = d
         .lines
         .iter()
@@ -259,7 +251,7 @@ async fn acknowledged_writes_survive_repeated_kills(backend: Backend) {
             10_000,
         )
         .await
-        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap()
         .into_iter()
         .filter(|e| e.object_id.is_some_and(|h| families.contains(&h)))
         .collect::<Vec<_>>();
@@ -278,7 +270,7 @@ async fn acknowledged_writes_survive_repeated_kills(backend: Backend) {
         .env("MTP_DATA_DIR", &dir)
         .env("MTP_LOG", "warn")
         .output()
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     let out = String::from_utf8_lossy(&verify.stdout);
     assert!(verify.status.success() && !out.contains("BROKEN"), "{out}");
 }

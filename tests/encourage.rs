@@ -21,14 +21,14 @@ async fn worklist(app: &TestApp, session: Uuid) -> mtp_store::Worklist {
     app.store
         .worklist(&t, session, today(), &Thresholds::default())
         .await
-        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap()
 }
 
 fn position(w: &mtp_store::Worklist, f: impl Fn(&[Reason]) -> bool) -> usize {
     w.cards
         .iter()
         .position(|c| f(&c.reasons))
-        .unwrap_or_else(|| panic!("no such card in the demo's worklist"))
+        .expect("no such card in the demo's worklist")
 }
 
 async fn the_worklist_puts_families_at_risk_first_and_says_why(app: TestApp) {
@@ -77,7 +77,7 @@ async fn the_worklist_puts_families_at_risk_first_and_says_why(app: TestApp) {
         .parents
         .iter()
         .find_map(|p| p.phone.clone())
-        .unwrap_or_else(|| panic!("the demo family has a number"));
+        .expect("the demo family has a number");
     let wa = format!("https://wa.me/{}?text=Hoi%20", phone.wa_digits());
     assert!(page.body.contains(&wa), "WhatsApp link {wa}");
     assert!(
@@ -180,16 +180,12 @@ async fn a_logged_contact_is_done_becomes_the_answer_and_is_counted_afterwards(a
     );
 
     // "She is coming" is the family's answer for the session, on the list at the door.
-    let d = app
-        .store
-        .session_detail(&t, session)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let d = app.store.session_detail(&t, session).await.unwrap();
     let line = d
         .lines
         .iter()
         .find(|l| l.household_id == card)
-        .unwrap_or_else(|| panic!("on the list"));
+        .expect("on the list");
     assert!(line.rsvp.as_ref().is_some_and(|r| r.coming));
     let household = wk.get(&format!("/households/{card}")).await;
     assert!(
@@ -227,11 +223,11 @@ async fn a_logged_contact_is_done_becomes_the_answer_and_is_counted_afterwards(a
             },
         )
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     let after = worklist(&app, session).await;
     let effect = after
         .effect
-        .unwrap_or_else(|| panic!("attendance was taken, so there is an effect"));
+        .expect("attendance was taken, so there is an effect");
     assert_eq!((effect.reached, effect.reached_came), (1, 1));
     let logged = app
         .store
@@ -295,7 +291,7 @@ async fn a_family_without_a_phone_number_gets_a_hint_not_a_whatsapp_button(app: 
         .cards
         .iter()
         .find(|c| c.household_id.to_string() == id)
-        .unwrap_or_else(|| panic!("a new family is on the worklist"));
+        .expect("a new family is on the worklist");
     assert!(
         card.reasons.contains(&Reason::Newcomer),
         "{:?}",
@@ -394,7 +390,7 @@ async fn the_chat_group_asks_consent_and_a_family_that_leaves_needs_a_word(app: 
             break;
         }
     }
-    let without = without.unwrap_or_else(|| panic!("the demo has a family without consent"));
+    let without = without.expect("the demo has a family without consent");
     let r = wk
         .post(
             "/chat/members",
@@ -416,7 +412,7 @@ async fn the_chat_group_asks_consent_and_a_family_that_leaves_needs_a_word(app: 
         .unwrap_or_default()
         .into_iter()
         .find(|m| m.left_at.is_none())
-        .unwrap_or_else(|| panic!("the demo group has members"));
+        .expect("the demo group has members");
     app.store
         .record_consent(
             &t,
@@ -428,12 +424,12 @@ async fn the_chat_group_asks_consent_and_a_family_that_leaves_needs_a_word(app: 
             None,
         )
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     let after = app.store.chat_roster(&t, nb).await.unwrap_or_default();
     let gone = after
         .iter()
         .find(|m| m.household_id == member.household_id)
-        .unwrap_or_else(|| panic!("still listed as left"));
+        .expect("still listed as left");
     assert!(gone.left_at.is_some());
     assert_eq!(gone.left_reason.as_deref(), Some("consent_withdrawn"));
 

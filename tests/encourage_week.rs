@@ -21,7 +21,7 @@ async fn worklist(app: &TestApp, session: Uuid) -> mtp_store::Worklist {
     app.store
         .worklist(&t, session, today(), &Thresholds::default())
         .await
-        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap()
 }
 
 /// The part of a page from `start` up to the end of its card.
@@ -176,16 +176,12 @@ async fn the_week_shows_each_coming_session_with_its_progress_and_the_open_tasks
     }
 
     // Done: gone from the list, on the timeline, audited, and done twice is done once.
-    let (tasks, _) = app
-        .store
-        .open_follow_ups(&t, 50)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let (tasks, _) = app.store.open_follow_ups(&t, 50).await.unwrap();
     assert_eq!(tasks.len(), 3);
     let task = tasks
         .iter()
         .find(|f| f.household_id == family.household_id)
-        .unwrap_or_else(|| panic!("the new task is open"));
+        .expect("the new task is open");
     assert_eq!(task.due, yesterday);
     let done_path = format!("/encourage/follow-ups/{}/done", task.id);
     let r = wk.post(&done_path, &[]).await;
@@ -220,7 +216,7 @@ async fn the_week_shows_each_coming_session_with_its_progress_and_the_open_tasks
     let r = wk.post("/encourage/follow-ups/geen-id/done", &[]).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     let other = &tasks.iter().find(|f| f.id != task.id).map(|f| f.id);
-    let other = other.unwrap_or_else(|| panic!("a demo task"));
+    let other = other.expect("a demo task");
     let mut elsewhere = app.client();
     elsewhere.login(&logins["other-worker"]).await;
     let page = elsewhere.get("/encourage").await;
@@ -264,7 +260,7 @@ async fn after_a_session_the_worklist_and_the_week_say_who_of_those_encouraged_c
     app.store
         .plan_sessions(&t, coffee, &[(yesterday, slot)], None)
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     let session = app
         .store
         .activity_sessions(&t, coffee, slot.start - Duration::minutes(1), 1)
@@ -273,7 +269,7 @@ async fn after_a_session_the_worklist_and_the_week_say_who_of_those_encouraged_c
         .into_iter()
         .find(|s| s.starts_at == slot.start)
         .map(|s| s.id)
-        .unwrap_or_else(|| panic!("yesterday's coffee hour"));
+        .expect("yesterday's coffee hour");
     let w = worklist(&app, session).await;
     assert!(w.cards.len() >= 4, "{}", w.cards.len());
     let ids: Vec<Uuid> = w.cards.iter().map(|c| c.household_id).collect();
@@ -328,7 +324,7 @@ async fn after_a_session_the_worklist_and_the_week_say_who_of_those_encouraged_c
         .body
         .split("id=\"effect\"")
         .nth(1)
-        .unwrap_or_else(|| panic!("the effect section"));
+        .expect("the effect section");
     assert!(
         past.contains(&format!("/sessions/{session}/encourage")),
         "{past}"
@@ -384,7 +380,7 @@ async fn the_worklist_saves_in_the_background_for_the_script(app: TestApp) {
                 .body(body)
                 .send()
                 .await
-                .unwrap_or_else(|e| panic!("{e}"));
+                .unwrap();
             let status = r.status();
             let json = r
                 .headers()

@@ -175,14 +175,14 @@ async fn every_route_allows_exactly_the_roles_in_its_rule(app: TestApp) {
         .map(|n| n.id)
         .unwrap_or_default();
     // A throw-away account in Almere Poort that the admin routes may change.
-    let pw = NewPassword::parse("slachtoffer-van-de-test").unwrap_or_else(|_| panic!());
+    let pw = NewPassword::parse("slachtoffer-van-de-test").unwrap();
     let target = app
         .store
         .create_account(
             &NewAccount {
                 org_id: almere,
-                email: Email::parse("doelwit@almere.test").unwrap_or_else(|_| panic!()),
-                display_name: PersonName::parse("Doelwit").unwrap_or_else(|_| panic!()),
+                email: Email::parse("doelwit@almere.test").unwrap(),
+                display_name: PersonName::parse("Doelwit").unwrap(),
                 role: Role::Host,
                 password: pw.clone(),
                 must_change_password: false,
@@ -191,15 +191,15 @@ async fn every_route_allows_exactly_the_roles_in_its_rule(app: TestApp) {
             None,
         )
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     // An administrator of the other organisation: same role, other tenant.
     let _ = PlaceName::parse("x");
     app.store
         .create_account(
             &NewAccount {
                 org_id: lelystad,
-                email: Email::parse("beheer@lelystad.test").unwrap_or_else(|_| panic!()),
-                display_name: PersonName::parse("Andere Beheerder").unwrap_or_else(|_| panic!()),
+                email: Email::parse("beheer@lelystad.test").unwrap(),
+                display_name: PersonName::parse("Andere Beheerder").unwrap(),
                 role: Role::Admin,
                 password: pw.clone(),
                 must_change_password: false,
@@ -208,12 +208,12 @@ async fn every_route_allows_exactly_the_roles_in_its_rule(app: TestApp) {
             None,
         )
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     let (rows, _) = app
         .store
         .households(&all, &mtp_store::HouseholdFilter::default(), 2, 0)
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     let (household, other_household) = (rows[0].id, rows[1].id);
     let import = app
         .store
@@ -227,7 +227,7 @@ async fn every_route_allows_exactly_the_roles_in_its_rule(app: TestApp) {
             None,
         )
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     // The demo's coffee hour and its next session: the check-in a host may reach.
     let (coffee, session) = app.coffee_hour().await;
     // A parent of a family on the coffee hour's list, signed in through a link; a request
@@ -236,27 +236,27 @@ async fn every_route_allows_exactly_the_roles_in_its_rule(app: TestApp) {
         .store
         .session_detail(&all, session)
         .await
-        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap()
         .lines
         .first()
         .map(|l| l.household_id)
-        .unwrap_or_else(|| panic!("the demo coffee hour expects families"));
+        .expect("the demo coffee hour expects families");
     let token = app
         .store
         .create_portal_link(&all, None, expected_family, None)
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     let scope = app.parent_scope(&all, expected_family).await;
     let idea = app
         .store
         .add_idea(
             &scope,
             mtp_domain::portal::IdeaKind::Outing,
-            &mtp_domain::portal::IdeaTitle::parse("Naar het strand").unwrap_or_else(|_| panic!()),
+            &mtp_domain::portal::IdeaTitle::parse("Naar het strand").unwrap(),
             None,
         )
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     app.store
         .portal_request_erasure(
             &scope,
@@ -267,34 +267,30 @@ async fn every_route_allows_exactly_the_roles_in_its_rule(app: TestApp) {
             ),
         )
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     let parent_request = app
         .store
         .parent_requests(&all, Some(expected_family))
         .await
-        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap()
         .first()
         .map(|r| r.id)
-        .unwrap_or_else(|| panic!("the erasure request is open"));
+        .expect("the erasure request is open");
     // One of the demo's open follow-up tasks (done once, then done again: still allowed).
-    let (tasks, _) = app
-        .store
-        .open_follow_ups(&all, 1)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let (tasks, _) = app.store.open_follow_ups(&all, 1).await.unwrap();
     let follow_up = tasks
         .first()
         .map(|f| f.id.to_string())
-        .unwrap_or_else(|| panic!("the demo has an open follow-up task"));
+        .expect("the demo has an open follow-up task");
     // One of the demo's own school holidays (removed once, then again: still allowed).
     let holiday = app
         .store
         .school_holidays(&all)
         .await
-        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap()
         .first()
         .map(|h| h.id.to_string())
-        .unwrap_or_else(|| panic!("the demo has own school holidays"));
+        .expect("the demo has own school holidays");
     let targets = Targets {
         holiday,
         request: parent_request.to_string(),

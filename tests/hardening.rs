@@ -40,17 +40,17 @@ fn package(sheet_data: &str, shared: Option<&str>, extra: &[(&str, usize)]) -> V
         parts.push(("xl/sharedStrings.xml", sst.as_bytes().to_vec()));
     }
     for (name, body) in parts {
-        z.start_file(name, opts).unwrap_or_else(|e| panic!("{e}"));
-        z.write_all(&body).unwrap_or_else(|e| panic!("{e}"));
+        z.start_file(name, opts).unwrap();
+        z.write_all(&body).unwrap();
     }
     for (name, size) in extra {
-        z.start_file(*name, opts).unwrap_or_else(|e| panic!("{e}"));
+        z.start_file(*name, opts).unwrap();
         let zeros = vec![0u8; 1 << 20];
         for _ in 0..(size >> 20) {
-            z.write_all(&zeros).unwrap_or_else(|e| panic!("{e}"));
+            z.write_all(&zeros).unwrap();
         }
     }
-    z.finish().unwrap_or_else(|e| panic!("{e}")).into_inner()
+    z.finish().unwrap().into_inner()
 }
 
 async fn a_hostile_spreadsheet_is_refused_and_the_server_stays_up(app: TestApp) {
@@ -65,14 +65,14 @@ async fn a_hostile_spreadsheet_is_refused_and_the_server_stays_up(app: TestApp) 
     let sheet = book.add_worksheet();
     let _ = sheet.write_string(0, 0, "Voornaam");
     let _ = sheet.write_string(1_048_575, 16_383, "x");
-    let far = book.save_to_buffer().unwrap_or_else(|e| panic!("{e}"));
+    let far = book.save_to_buffer().unwrap();
     assert!(far.len() < 8 * 1024, "{} bytes", far.len());
     // A cell a million rows down, in the first column.
     let mut book = rust_xlsxwriter::Workbook::new();
     let sheet = book.add_worksheet();
     let _ = sheet.write_string(0, 0, "Voornaam");
     let _ = sheet.write_string(1_048_575, 0, "x");
-    let down = book.save_to_buffer().unwrap_or_else(|e| panic!("{e}"));
+    let down = book.save_to_buffer().unwrap();
     // A zip bomb: 49 MB of zeros in a part, ~50 KB on disk.
     let bomb = package(
         r#"<row r="1"><c r="A1" t="inlineStr"><is><t>Voornaam</t></is></c></row>"#,
@@ -238,16 +238,14 @@ impl Captured {
 }
 
 async fn job_payloads(app: &TestApp) -> Vec<(String, String)> {
-    let db = sea_orm::Database::connect(&app.database_url)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let db = sea_orm::Database::connect(&app.database_url).await.unwrap();
     let rows = db
         .query_all_raw(sea_orm::Statement::from_string(
             db.get_database_backend(),
             "SELECT state, payload FROM job",
         ))
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     let _ = db.close().await;
     rows.iter()
         .map(|r| {
@@ -303,7 +301,7 @@ async fn secrets_stay_out_of_the_logs_and_the_mail_queue(app: TestApp) {
         .filter_map(|m| mail_parser::MessageParser::default().parse(m.as_slice()))
         .map(|m| m.body_text(0).unwrap_or_default().to_string())
         .find(|m| m.contains("/portal/link/"))
-        .unwrap_or_else(|| panic!("a sign-in mail"));
+        .expect("a sign-in mail");
     let link_token = after(&mail, "/portal/link/").to_string();
     let unsubscribe_token = after(&mail, "/unsubscribe/").to_string();
     assert_eq!(link_token.len(), 64, "{mail}");
@@ -379,9 +377,7 @@ on_both!(
 );
 
 async fn raw_secrets(database_url: &str) -> Vec<String> {
-    let db = sea_orm::Database::connect(database_url)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let db = sea_orm::Database::connect(database_url).await.unwrap();
     let mut out = Vec::new();
     for sql in [
         "SELECT value AS v FROM app_secret WHERE name LIKE 'secret:%'",
@@ -393,7 +389,7 @@ async fn raw_secrets(database_url: &str) -> Vec<String> {
                 sql,
             ))
             .await
-            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap()
         {
             out.push(r.try_get::<String>("", "v").unwrap_or_default());
         }
@@ -407,16 +403,14 @@ async fn totp_seeds_and_keys_are_sealed_at_rest(app: TestApp) {
     let logins = app.demo().await;
     let admin = app
         .store
-        .account_by_email(
-            &mtp_domain::Email::parse(&logins["admin"].email).unwrap_or_else(|e| panic!("{e:?}")),
-        )
+        .account_by_email(&mtp_domain::Email::parse(&logins["admin"].email).unwrap())
         .await
-        .unwrap_or_else(|e| panic!("{e}"))
-        .unwrap_or_else(|| panic!("the demo admin"));
+        .unwrap()
+        .expect("the demo admin");
     app.store
         .set_totp(admin.org_id, admin.id, Some(SEED.into()), true, None)
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     // SQLite made its key file on first start, readable by its owner only; PostgreSQL's
     // servers share a key they are given.
     let sqlite = app.database_url.starts_with("sqlite");
@@ -425,7 +419,7 @@ async fn totp_seeds_and_keys_are_sealed_at_rest(app: TestApp) {
         let file = app.data_dir.join("secret.key");
         let mode = std::fs::metadata(&file).map(|m| m.permissions().mode() & 0o777);
         assert_eq!(mode.ok(), Some(0o600));
-        std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{e}"))
+        std::fs::read_to_string(&file).unwrap()
     } else {
         assert!(
             raw_secrets(&app.database_url)
@@ -443,7 +437,7 @@ async fn totp_seeds_and_keys_are_sealed_at_rest(app: TestApp) {
         let _ = rx.await;
     })
     .await
-    .unwrap_or_else(|e| panic!("{e:#}"));
+    .unwrap();
 
     // What a copy of the database holds: no seed, no key, only sealed values.
     let raw = raw_secrets(&app.database_url).await;
@@ -521,7 +515,7 @@ async fn a_broken_upload_is_called_unreadable_not_too_big(app: TestApp) {
         .body(body)
         .send()
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let page = r.text().await.unwrap_or_default();
     assert!(page.contains("We kunnen dit bestand niet lezen."), "{page}");

@@ -70,7 +70,7 @@ pub async fn spawn_on(url: String, dir: PathBuf) -> TestApp {
         let _ = rx.await;
     })
     .await
-    .unwrap_or_else(|e| panic!("the app did not start: {e:#}"));
+    .expect("the app did not start");
     TestApp {
         base: format!("http://{}", running.addr),
         store: running.store,
@@ -89,7 +89,7 @@ macro_rules! on_both {
             async fn sqlite() {
                 let app = $crate::helpers::spawn_app($crate::helpers::Backend::Sqlite)
                     .await
-                    .unwrap_or_else(|| panic!("SQLite test app did not start"));
+                    .expect("SQLite test app did not start");
                 super::$body(app).await;
             }
 
@@ -120,7 +120,7 @@ impl TestApp {
     pub async fn demo(&self) -> std::collections::HashMap<String, Login> {
         mtp::demo::load(&self.store)
             .await
-            .unwrap_or_else(|e| panic!("demo failed: {e:#}"))
+            .expect("demo failed")
             .into_iter()
             .map(|l| {
                 (
@@ -174,13 +174,13 @@ impl TestApp {
             .store
             .create_portal_link(t, None, household, None)
             .await
-            .unwrap_or_else(|e| panic!("{e}"));
+            .unwrap();
         self.store
             .use_portal_link(&token)
             .await
-            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap()
             .map(|(_, scope)| scope)
-            .unwrap_or_else(|e| panic!("the link did not open: {e:?}"))
+            .expect("the link did not open")
     }
 
     /// The demo's coffee hour in Almere Poort and its next session.
@@ -194,7 +194,7 @@ impl TestApp {
             .into_iter()
             .find(|a| a.d.name == "Koffie-uurtje Poort")
             .map(|a| a.id)
-            .unwrap_or_else(|| panic!("the demo has a coffee hour"));
+            .expect("the demo has a coffee hour");
         let session = self
             .store
             .activity_sessions(&t, coffee, chrono::Utc::now(), 1)
@@ -202,7 +202,7 @@ impl TestApp {
             .unwrap_or_default()
             .first()
             .map(|s| s.id)
-            .unwrap_or_else(|| panic!("the demo plans coffee hours ahead"));
+            .expect("the demo plans coffee hours ahead");
         (coffee, session)
     }
 
@@ -247,7 +247,7 @@ impl Client {
             .cookie_store(true)
             .redirect(reqwest::redirect::Policy::none())
             .build()
-            .unwrap_or_else(|e| panic!("client: {e}"));
+            .expect("client");
         Client {
             http,
             base: base.to_string(),
@@ -378,7 +378,7 @@ pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
-        .unwrap_or_else(|e| panic!("no free port: {e}"))
+        .expect("no free port")
 }
 
 impl SmtpServer {
@@ -399,7 +399,7 @@ impl SmtpServer {
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .spawn()
-            .unwrap_or_else(|e| panic!("aiosmtpd did not start (pip install aiosmtpd): {e}"));
+            .expect("aiosmtpd did not start (pip install aiosmtpd)");
         let server = SmtpServer {
             port,
             maildir,
@@ -471,7 +471,7 @@ pub async fn spawn_with_mail(url: String, dir: PathBuf, smtp_url: String) -> Tes
         let _ = rx.await;
     })
     .await
-    .unwrap_or_else(|e| panic!("the app did not start: {e:#}"));
+    .expect("the app did not start");
     TestApp {
         base: format!("http://{}", running.addr),
         store: running.store,

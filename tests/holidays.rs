@@ -20,7 +20,7 @@ async fn own(app: &TestApp, t: &Tenant) -> Vec<(Uuid, OwnHoliday)> {
     app.store
         .school_holidays(t)
         .await
-        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap()
         .into_iter()
         .map(|s| (s.id, s.period))
         .collect()
@@ -37,7 +37,7 @@ async fn audit(app: &TestApp, t: &Tenant, action: &str) -> Vec<mtp_store::AuditE
             100,
         )
         .await
-        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap()
 }
 
 async fn signed_in(app: &TestApp, login: &Login) -> Client {
@@ -396,13 +396,13 @@ async fn another_organisations_holidays_are_out_of_sight_and_reach(app: TestApp)
     app.demo().await;
     let almere = app.org("Almere").await;
     let lelystad = app.org("Lelystad").await;
-    let pw = NewPassword::parse("een-ander-wachtwoord").unwrap_or_else(|_| panic!());
+    let pw = NewPassword::parse("een-ander-wachtwoord").unwrap();
     app.store
         .create_account(
             &NewAccount {
                 org_id: lelystad.org_id,
-                email: Email::parse("beheer@lelystad.test").unwrap_or_else(|_| panic!()),
-                display_name: PersonName::parse("Andere Beheerder").unwrap_or_else(|_| panic!()),
+                email: Email::parse("beheer@lelystad.test").unwrap(),
+                display_name: PersonName::parse("Andere Beheerder").unwrap(),
                 role: Role::Admin,
                 password: pw.clone(),
                 must_change_password: false,
@@ -411,7 +411,7 @@ async fn another_organisations_holidays_are_out_of_sight_and_reach(app: TestApp)
             None,
         )
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     let mut other = signed_in(
         &app,
         &Login {
@@ -567,7 +567,7 @@ async fn a_series_planned_through_the_form_skips_exactly_the_own_holiday(app: Te
         .await
         .into_iter()
         .find(|(_, p)| p.holiday == SchoolHoliday::Spring)
-        .unwrap_or_else(|| panic!("the demo's spring holiday"));
+        .expect("the demo's spring holiday");
     a.get("/admin/holidays").await;
     let r = a
         .post(&format!("/admin/holidays/{spring_id}/remove"), &[])

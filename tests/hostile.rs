@@ -1228,7 +1228,7 @@ async fn walk_upload(c: &mut Client, nb: Uuid, walk: &mut Walk) -> Uuid {
             );
         }
     }
-    import.unwrap_or_else(|| panic!("the hostile CSV was not taken as an import"))
+    import.expect("the hostile CSV was not taken as an import")
 }
 
 // ---------------------------------------------------------------- the test
@@ -1237,7 +1237,7 @@ async fn walk_upload(c: &mut Client, nb: Uuid, walk: &mut Walk) -> Uuid {
 fn secret_on(body: &str) -> String {
     let i = body
         .find("id=\"totp-secret\">")
-        .unwrap_or_else(|| panic!("no secret on the page"));
+        .expect("no secret on the page");
     let rest = &body[i + 17..];
     rest[..rest.find('<').unwrap_or(0)].to_string()
 }
@@ -1248,7 +1248,7 @@ async fn parent_client(app: &TestApp, t: &Tenant, household: Uuid) -> Client {
         .store
         .create_portal_link(t, None, household, None)
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     let mut c = Client::without_keep_alive(&app.base);
     c.get(&format!("/portal/link/{token}")).await;
     let res = c.post(&format!("/portal/link/{token}"), &[]).await;
@@ -1265,7 +1265,7 @@ async fn targets(app: &TestApp, worker: &mut Client, walk: &mut Walk) -> Targets
         .store
         .activity_sessions(&t, coffee, chrono::Utc::now(), 2)
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     let (session, later_session) = match sessions.as_slice() {
         [a, b, ..] => (a.id, b.id),
         _ => panic!("the demo plans coffee hours ahead"),
@@ -1274,17 +1274,17 @@ async fn targets(app: &TestApp, worker: &mut Client, walk: &mut Walk) -> Targets
         .store
         .session_detail(&t, session)
         .await
-        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap()
         .lines
         .iter()
         .find(|l| l.kind == mtp_domain::HouseholdKind::SingleParent)
         .map(|l| l.household_id)
-        .unwrap_or_else(|| panic!("the coffee hour expects single-parent families"));
+        .expect("the coffee hour expects single-parent families");
     let (rows, _) = app
         .store
         .households(&t, &mtp_store::HouseholdFilter::default(), 500, 0)
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     let others: Vec<Uuid> = rows
         .iter()
         .map(|h| h.id)
@@ -1293,11 +1293,7 @@ async fn targets(app: &TestApp, worker: &mut Client, walk: &mut Walk) -> Targets
     let [household, changing, erased, merge_keep, merge_other, ..] = others.as_slice() else {
         panic!("the demo has forty households");
     };
-    let activities = app
-        .store
-        .activities(&t)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let activities = app.store.activities(&t).await.unwrap();
     let by_name = |name: &str| {
         activities
             .iter()
@@ -1311,11 +1307,11 @@ async fn targets(app: &TestApp, worker: &mut Client, walk: &mut Walk) -> Targets
         .add_idea(
             &scope,
             mtp_domain::portal::IdeaKind::Outing,
-            &mtp_domain::portal::IdeaTitle::parse("Naar het strand").unwrap_or_else(|_| panic!()),
+            &mtp_domain::portal::IdeaTitle::parse("Naar het strand").unwrap(),
             None,
         )
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     // The open request is another family's: the walking parent's own erasure form stays
     // on its page.
     let other_scope = app.parent_scope(&t, *household).await;
@@ -1329,55 +1325,54 @@ async fn targets(app: &TestApp, worker: &mut Client, walk: &mut Walk) -> Targets
             ),
         )
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     let request = app
         .store
         .parent_requests(&t, Some(*household))
         .await
-        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap()
         .first()
         .map(|r| r.id)
-        .unwrap_or_else(|| panic!("the erasure request is open"));
+        .expect("the erasure request is open");
     let follow_up = app
         .store
         .open_follow_ups(&t, 1)
         .await
-        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap()
         .0
         .first()
         .map(|f| f.id)
-        .unwrap_or_else(|| panic!("the demo has an open follow-up task"));
+        .expect("the demo has an open follow-up task");
     let holiday = app
         .store
         .school_holidays(&t)
         .await
-        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap()
         .first()
         .map(|h| h.id)
-        .unwrap_or_else(|| panic!("the demo has own school holidays"));
+        .expect("the demo has own school holidays");
     // A throw-away account in Almere Poort that the account routes may change.
     let account = app
         .store
         .create_account(
             &NewAccount {
                 org_id: t.org_id,
-                email: Email::parse("doelwit@almere.test").unwrap_or_else(|_| panic!()),
-                display_name: PersonName::parse("Doelwit").unwrap_or_else(|_| panic!()),
+                email: Email::parse("doelwit@almere.test").unwrap(),
+                display_name: PersonName::parse("Doelwit").unwrap(),
                 role: Role::Host,
-                password: NewPassword::parse("slachtoffer-van-de-test")
-                    .unwrap_or_else(|_| panic!()),
+                password: NewPassword::parse("slachtoffer-van-de-test").unwrap(),
                 must_change_password: false,
                 neighbourhoods: vec![poort],
             },
             None,
         )
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     let unsubscribe_token = app
         .store
         .unsubscribe_url(&t, *household, "")
         .await
-        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap()
         .rsplit('/')
         .next()
         .unwrap_or_default()
@@ -1386,7 +1381,7 @@ async fn targets(app: &TestApp, worker: &mut Client, walk: &mut Walk) -> Targets
         .store
         .create_portal_link(&t, None, parent_family, None)
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     let import = walk_upload(worker, poort, walk).await;
     Targets {
         neighbourhood: poort,
@@ -1445,8 +1440,8 @@ async fn saved_text_comes_back_escaped(worker: &mut Client, parent: &mut Client,
     let script = XSS_SCRIPT;
     // The registration: a name and a note, each with its own payload.
     let page = worker.get("/households/new").await;
-    let fields = fields_for(&page.body, "/households/new")
-        .unwrap_or_else(|| panic!("the registration form is on its page"));
+    let fields =
+        fields_for(&page.body, "/households/new").expect("the registration form is on its page");
     let mut base = complete("/households/new", fields);
     for (n, v) in base.iter_mut() {
         match n.as_str() {
@@ -1478,8 +1473,7 @@ async fn saved_text_comes_back_escaped(worker: &mut Client, parent: &mut Client,
     let page = worker
         .get(&format!("/sessions/{}/encourage", t.session))
         .await;
-    let fields =
-        fields_for(&page.body, &path).unwrap_or_else(|| panic!("the contact form is on its page"));
+    let fields = fields_for(&page.body, &path).expect("the contact form is on its page");
     let mut base = complete(&path, fields);
     for (n, v) in base.iter_mut() {
         match n.as_str() {
@@ -1529,11 +1523,9 @@ async fn every_form_survives_hostile_input(app: TestApp) {
     let setup = rules()
         .into_iter()
         .find(|r| r.path == "/setup" && r.method == Method::POST)
-        .unwrap_or_else(|| panic!("the gate has POST /setup"));
+        .expect("the gate has POST /setup");
     {
-        let (url, dir) = fresh_database(backend)
-            .await
-            .unwrap_or_else(|| panic!("a second database"));
+        let (url, dir) = fresh_database(backend).await.expect("a second database");
         let fresh = spawn_on(url, dir).await;
         let mut c = fresh.client();
         let t = no_targets();
@@ -1605,9 +1597,7 @@ async fn every_form_survives_hostile_input(app: TestApp) {
     clients.insert("pending", pending);
     clients.insert("anonymous", Client::without_keep_alive(&app.base));
 
-    let mut worker = clients
-        .remove("worker")
-        .unwrap_or_else(|| panic!("the worker is signed in"));
+    let mut worker = clients.remove("worker").expect("the worker is signed in");
     let targets = targets(&app, &mut worker, &mut walk).await;
     let mut parent = parent_client(&app, &t, targets.parent_family).await;
     saved_text_comes_back_escaped(&mut worker, &mut parent, &targets).await;
@@ -1729,8 +1719,8 @@ async fn nothing_hostile_runs_in_the_browser(app: TestApp) {
     let name = "<img src=x onerror=\"document.title='pwned'\">";
     let note = "<script>document.title='pwned'</script><script>alert('pwned')</script>";
     let page = c.get("/households/new").await;
-    let fields = fields_for(&page.body, "/households/new")
-        .unwrap_or_else(|| panic!("the registration form is on its page"));
+    let fields =
+        fields_for(&page.body, "/households/new").expect("the registration form is on its page");
     let mut base = complete("/households/new", fields);
     for (n, v) in base.iter_mut() {
         match n.as_str() {
@@ -1756,20 +1746,16 @@ async fn nothing_hostile_runs_in_the_browser(app: TestApp) {
         .split_once("<title>")
         .and_then(|(_, rest)| rest.split_once("</title>"))
         .map(|(t, _)| decode(t))
-        .unwrap_or_else(|| panic!("the household page has a title"));
+        .expect("the household page has a title");
 
     let src = axe_source();
     // The guard kills chromedriver also when an assertion below fails.
     let (_driver, b) = browser(1280, 800).await;
-    b.goto(&format!("{}/login", app.base))
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    b.goto(&format!("{}/login", app.base)).await.unwrap();
     type_in(&b, "email", &w.email).await;
     type_in(&b, "password", &w.password).await;
     submit(&b, "/login").await;
-    b.goto(&format!("{}{household}", app.base))
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    b.goto(&format!("{}{household}", app.base)).await.unwrap();
     // Give an injected handler time to run, were there one.
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     assert!(
@@ -1785,7 +1771,7 @@ async fn nothing_hostile_runs_in_the_browser(app: TestApp) {
             vec![],
         )
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert_eq!(
         injected,
         serde_json::json!(0),

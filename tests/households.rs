@@ -209,11 +209,7 @@ async fn hosts_see_first_names_only_and_partners_nothing(app: TestApp) {
         )
         .await
         .unwrap_or_default();
-    let h = app
-        .store
-        .household(&all, rows[1].id)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let h = app.store.household(&all, rows[1].id).await.unwrap();
     let parent = h.parents[0].clone();
     let mut host = app.client();
     host.login(&logins["host"]).await;
@@ -337,13 +333,12 @@ async fn households_stay_within_their_organisation_and_neighbourhood(app: TestAp
     let haven = app
         .store
         .account_by_email(
-            &mtp_domain::Email::parse("wijkwerker.haven@almere.demo.meettheparents.nl")
-                .unwrap_or_else(|_| panic!()),
+            &mtp_domain::Email::parse("wijkwerker.haven@almere.demo.meettheparents.nl").unwrap(),
         )
         .await
         .ok()
         .flatten()
-        .unwrap_or_else(|| panic!("no haven worker"));
+        .expect("no haven worker");
     let tenant = Tenant {
         org_id: org,
         role: Role::Worker,
@@ -484,11 +479,7 @@ async fn a_worker_corrects_a_households_details(app: TestApp) {
         .households(&all, &mtp_store::HouseholdFilter::default(), 1, 0)
         .await
         .unwrap_or_default();
-    let before = app
-        .store
-        .household(&all, rows[0].id)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let before = app.store.household(&all, rows[0].id).await.unwrap();
     let mut w = app.client();
     w.login(&logins["worker"]).await;
     let url = format!("/households/{}/edit", before.id);
@@ -533,11 +524,7 @@ async fn a_worker_corrects_a_households_details(app: TestApp) {
             && page.body.contains("Mees")
             && page.body.contains("Gegevens gewijzigd")
     );
-    let after = app
-        .store
-        .household(&all, before.id)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let after = app.store.household(&all, before.id).await.unwrap();
     assert_eq!(
         after.parents[0].id, before.parents[0].id,
         "the parent keeps their identity"

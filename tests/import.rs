@@ -29,7 +29,7 @@ async fn upload_to(
         .multipart(form)
         .send()
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     let status = r.status();
     let location = r
         .headers()
@@ -206,7 +206,7 @@ async fn an_excel_file_imports_whole(app: TestApp) {
     // Excel keeps phone numbers as numbers: the leading zero is gone.
     let _ = sheet.write_number(1, 1, 611115555.0);
     let _ = sheet.write_number(2, 1, 611116666.0);
-    let bytes = book.save_to_buffer().unwrap_or_else(|e| panic!("{e}"));
+    let bytes = book.save_to_buffer().unwrap();
     let mut w = app.client();
     w.login(&logins["worker"]).await;
     let r = upload(&mut w, "gezinnen.xlsx", bytes).await;
@@ -296,7 +296,7 @@ async fn garbage_files_get_a_clear_message_and_change_nothing(app: TestApp) {
         .multipart(reqwest::multipart::Form::new().part("file", part))
         .send()
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     assert_eq!(count(&app).await, before);
 }
@@ -368,7 +368,7 @@ async fn the_progress_script_is_told_the_next_page_instead_of_redirected(app: Te
         .multipart(reqwest::multipart::Form::new().part("file", part))
         .send()
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert_eq!(r.status(), StatusCode::NO_CONTENT);
     let next = r
         .headers()
@@ -399,7 +399,7 @@ async fn the_progress_script_is_told_the_next_page_instead_of_redirected(app: Te
         w.csrf.clone(),
     )
     .await
-    .unwrap_or_else(|e| panic!("{e}"));
+    .unwrap();
     assert_eq!(r.status(), StatusCode::NO_CONTENT);
     assert_eq!(
         r.headers()
@@ -414,7 +414,7 @@ async fn the_progress_script_is_told_the_next_page_instead_of_redirected(app: Te
         w.csrf.clone(),
     )
     .await
-    .unwrap_or_else(|e| panic!("{e}"));
+    .unwrap();
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.headers().get("x-mtp-location").is_none());
     let body = r.text().await.unwrap_or_default();
@@ -429,7 +429,7 @@ async fn the_progress_script_is_told_the_next_page_instead_of_redirected(app: Te
         w.csrf.clone(),
     )
     .await
-    .unwrap_or_else(|e| panic!("{e}"));
+    .unwrap();
     assert_eq!(r.status(), StatusCode::NO_CONTENT);
     assert_eq!(
         r.headers()
@@ -548,11 +548,7 @@ async fn the_duplicate_check_stays_within_reach(app: TestApp) {
         list.contains("Anna Nieuwkomer") && !list.contains("Wendelien"),
         "a new household of Poort; Haven's stays out of sight: {list}"
     );
-    let kept = app
-        .store
-        .household(&t, family)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let kept = app.store.household(&t, family).await.unwrap();
     assert_eq!(kept.neighbourhood_id, haven);
     assert_eq!(
         kept.parents

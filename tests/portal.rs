@@ -16,12 +16,12 @@ async fn family_on_the_list(app: &TestApp, t: &Tenant, session: Uuid) -> Uuid {
     app.store
         .session_detail(t, session)
         .await
-        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap()
         .lines
         .iter()
         .find(|l| l.kind == HouseholdKind::SingleParent)
         .map(|l| l.household_id)
-        .unwrap_or_else(|| panic!("the demo coffee hour expects single-parent families"))
+        .expect("the demo coffee hour expects single-parent families")
 }
 
 /// A multi-parent family of the same organisation.
@@ -30,11 +30,11 @@ async fn multi_parent_family(app: &TestApp, t: &Tenant) -> Uuid {
         .store
         .households(t, &mtp_store::HouseholdFilter::default(), 500, 0)
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     rows.iter()
         .find(|h| h.kind == HouseholdKind::MultiParent)
         .map(|h| h.id)
-        .unwrap_or_else(|| panic!("the demo has a multi-parent family"))
+        .expect("the demo has a multi-parent family")
 }
 
 /// Open a link in a fresh client and press the button; returns the signed-in client and
@@ -55,7 +55,7 @@ async fn sign_in_with_link(app: &TestApp, token: &str) -> (Client, String) {
         .find_map(|v| v.strip_prefix("mtp_portal="))
         .and_then(|v| v.split(';').next())
         .map(str::to_string)
-        .unwrap_or_else(|| panic!("the portal cookie is set"));
+        .expect("the portal cookie is set");
     (c, cookie)
 }
 
@@ -82,7 +82,7 @@ async fn a_link_signs_in_once_expires_and_the_worker_can_end_it(app: TestApp) {
         .store
         .create_portal_link(&t, None, family, None)
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert_eq!(token.len(), 64);
     // Opening the link (a mail scanner does that) signs nobody in and uses nothing up.
     let mut scanner = app.client();
@@ -110,12 +110,12 @@ async fn a_link_signs_in_once_expires_and_the_worker_can_end_it(app: TestApp) {
         .store
         .create_portal_link(&t, None, family, None)
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     let result = app
         .store
         .use_portal_link_at(&late, Utc::now() + Duration::days(8))
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert_eq!(result.err(), Some(LinkState::Expired));
 
     // The worker ends access: the phone is signed out and the open link stops working.
@@ -123,7 +123,7 @@ async fn a_link_signs_in_once_expires_and_the_worker_can_end_it(app: TestApp) {
         .store
         .create_portal_link(&t, None, family, None)
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     let (phones, links) = app
         .store
         .end_portal_access(&t, None, family, |_, _| mtp_store::NewAuditEvent {
@@ -138,7 +138,7 @@ async fn a_link_signs_in_once_expires_and_the_worker_can_end_it(app: TestApp) {
             detail: String::new(),
         })
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert_eq!((phones, links), (1, 2), "one phone, two open links");
     assert_eq!(phone.get("/portal").await.location, "/portal/login");
     assert_eq!(
@@ -171,7 +171,7 @@ async fn a_parent_reaches_only_their_own_household(app: TestApp) {
         .store
         .create_portal_link(&almere, None, multi, None)
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     let (mut c, _) = sign_in_with_link(&app, &token).await;
     let activities = c.get("/portal/activities").await;
     assert!(
@@ -191,16 +191,8 @@ async fn a_parent_reaches_only_their_own_household(app: TestApp) {
     assert_eq!(refused.status, StatusCode::NOT_FOUND);
 
     // Their data page shows their own family, not the other one's.
-    let own = app
-        .store
-        .household(&almere, multi)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    let other = app
-        .store
-        .household(&almere, single)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let own = app.store.household(&almere, multi).await.unwrap();
+    let other = app.store.household(&almere, single).await.unwrap();
     let data = c.get("/portal/data").await;
     assert!(data.body.contains(&own.parents[0].first_name));
     assert!(!data.body.contains(&other.parents[0].full_name()));
@@ -222,7 +214,7 @@ async fn a_parent_reaches_only_their_own_household(app: TestApp) {
         talents: String::new(),
         notes: String::new(),
         parents: vec![mtp_store::ParentDraft {
-            first_name: mtp_domain::PersonName::parse("Ineke").unwrap_or_else(|_| panic!()),
+            first_name: mtp_domain::PersonName::parse("Ineke").unwrap(),
             last_name: None,
             phone: None,
             email: None,
@@ -238,23 +230,23 @@ async fn a_parent_reaches_only_their_own_household(app: TestApp) {
         .store
         .create_household(&lelystad, None, &draft, None)
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     let foreign_token = app
         .store
         .create_portal_link(&lelystad, None, lelystad_family, None)
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     let almere_scope = app.parent_scope(&almere, single).await;
     let idea = app
         .store
         .add_idea(
             &almere_scope,
             IdeaKind::Workshop,
-            &IdeaTitle::parse("Opvoeden in twee culturen").unwrap_or_else(|_| panic!()),
+            &IdeaTitle::parse("Opvoeden in twee culturen").unwrap(),
             None,
         )
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     let (mut foreign, _) = sign_in_with_link(&app, &foreign_token).await;
     assert_eq!(
         foreign
@@ -298,7 +290,7 @@ async fn what_a_parent_does_the_worker_sees_at_once(app: TestApp) {
         .store
         .create_portal_link(&t, None, family, None)
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     let (mut c, _) = sign_in_with_link(&app, &token).await;
 
     // The neighbourhood's contact person, set by the administrator, on the start page.
@@ -371,12 +363,12 @@ async fn what_a_parent_does_the_worker_sees_at_once(app: TestApp) {
         .store
         .session_detail(&t, session)
         .await
-        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap()
         .lines
         .into_iter()
         .find(|l| l.household_id == family)
         .and_then(|l| l.rsvp)
-        .unwrap_or_else(|| panic!("the answer is on the session"));
+        .expect("the answer is on the session");
     assert!(line.coming);
     assert_eq!(line.children, 2);
     let after = c.get(&format!("/portal/sessions/{session}")).await;
@@ -403,11 +395,7 @@ async fn what_a_parent_does_the_worker_sees_at_once(app: TestApp) {
         .post("/portal/consents/photos/confirm", &[("given", "no")])
         .await;
     assert_eq!(done.location, "/portal/consents/photos/done");
-    let records = app
-        .store
-        .household_consents(&t, family)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let records = app.store.household_consents(&t, family).await.unwrap();
     assert!(!mtp_domain::has_consent(&records, Purpose::Photos));
     assert_eq!(
         mtp_domain::consent::latest(&records, Purpose::Photos).map(|r| r.method),
@@ -447,11 +435,7 @@ async fn what_a_parent_does_the_worker_sees_at_once(app: TestApp) {
         ],
     )
     .await;
-    let h = app
-        .store
-        .household(&t, family)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let h = app.store.household(&t, family).await.unwrap();
     assert_eq!(
         h.parents[0].phone.as_ref().map(|p| p.e164().to_string()),
         Some("+31687654321".into())
@@ -519,16 +503,12 @@ async fn asking_for_a_link_reveals_nothing_and_is_limited(app: TestApp) {
     let t = app.org("Almere").await;
     let (_, session) = app.coffee_hour().await;
     let family = family_on_the_list(&app, &t, session).await;
-    let h = app
-        .store
-        .household(&t, family)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let h = app.store.household(&t, family).await.unwrap();
     let phone = h.parents[0]
         .phone
         .as_ref()
         .map(|p| p.display())
-        .unwrap_or_else(|| panic!("the demo family has a phone number"));
+        .expect("the demo family has a phone number");
 
     let mut c = app.client();
     c.get("/portal/login").await;
@@ -552,11 +532,7 @@ async fn asking_for_a_link_reveals_nothing_and_is_limited(app: TestApp) {
     assert_eq!(known.status, StatusCode::OK);
     assert_eq!(strip(&known.body), strip(&unknown.body));
     // A known number becomes a request for the worker to send a link.
-    let requests = app
-        .store
-        .parent_requests(&t, Some(family))
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let requests = app.store.parent_requests(&t, Some(family)).await.unwrap();
     assert!(
         requests
             .iter()
@@ -572,9 +548,9 @@ async fn asking_for_a_link_reveals_nothing_and_is_limited(app: TestApp) {
     if let Some(email) = h.parents[0].email.clone() {
         let links = app
             .store
-            .request_portal_link(&ContactKey::parse(&email).unwrap_or_else(|e| panic!("{e:?}")))
+            .request_portal_link(&ContactKey::parse(&email).unwrap())
             .await
-            .unwrap_or_else(|e| panic!("{e}"));
+            .unwrap();
         assert!(links.iter().all(|l| l.household_id == family));
     }
 }
@@ -593,7 +569,7 @@ async fn a_pin_protects_a_shared_phone(app: TestApp) {
         .store
         .create_portal_link(&t, None, family, None)
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     let (mut c, session_token) = sign_in_with_link(&app, &token).await;
     c.get("/portal/pin").await;
     let mismatch = c
@@ -610,11 +586,11 @@ async fn a_pin_protects_a_shared_phone(app: TestApp) {
         .store
         .portal_visitor(&session_token)
         .await
-        .unwrap_or_else(|e| panic!("{e}"))
-        .unwrap_or_else(|| panic!("live session"));
+        .unwrap()
+        .expect("live session");
     assert!(v.has_pin && !v.locked);
     // Wrong PINs count down, then the phone is signed out.
-    let pin = mtp_domain::portal::Pin::parse("1111").unwrap_or_else(|e| panic!("{e:?}"));
+    let pin = mtp_domain::portal::Pin::parse("1111").unwrap();
     for left in (1..5).rev() {
         assert_eq!(
             app.store.unlock_portal(&session_token, &pin).await.ok(),
@@ -645,7 +621,7 @@ async fn forty_wrong_pins_at_once_sign_the_phone_out(app: TestApp) {
         .store
         .create_portal_link(&t, None, family, None)
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     let (mut c, session_token) = sign_in_with_link(&app, &token).await;
     c.get("/portal/pin").await;
     let set = c
@@ -692,10 +668,10 @@ async fn forty_wrong_pins_at_once_sign_the_phone_out(app: TestApp) {
         app.store
             .portal_visitor(&session_token)
             .await
-            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap()
             .is_none()
     );
-    let right = mtp_domain::portal::Pin::parse("2580").unwrap_or_else(|e| panic!("{e:?}"));
+    let right = mtp_domain::portal::Pin::parse("2580").unwrap();
     assert_eq!(
         app.store.unlock_portal(&session_token, &right).await.ok(),
         Some(mtp_store::portal::Unlock::SignedOut)
@@ -721,8 +697,7 @@ async fn link_requests_at_once_are_limited(app: TestApp) {
     app.demo().await;
     let mut c = app.client();
     let page = c.get("/portal/login").await;
-    let anon =
-        crate::auth::set_cookie_value(&page, "mtp_anon").unwrap_or_else(|| panic!("no mtp_anon"));
+    let anon = crate::auth::set_cookie_value(&page, "mtp_anon").expect("no mtp_anon");
     let answers = crate::auth::post_at_once(
         &app.base,
         "/portal/login",

@@ -19,11 +19,7 @@ async fn a_household_can_see_its_data_and_have_it_erased(app: TestApp) {
         .households(&all, &mtp_store::HouseholdFilter::default(), 1, 0)
         .await
         .unwrap_or_default();
-    let h = app
-        .store
-        .household(&all, rows[0].id)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let h = app.store.household(&all, rows[0].id).await.unwrap();
     let parent = h.parents[0].clone();
     let mut w = app.client();
     w.login(&logins["worker"]).await;
@@ -63,11 +59,7 @@ async fn a_household_can_see_its_data_and_have_it_erased(app: TestApp) {
             .contains("De gegevens zijn gewist.")
     );
 
-    let after = app
-        .store
-        .household(&all, h.id)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let after = app.store.household(&all, h.id).await.unwrap();
     assert!(after.anonymised);
     assert!(after.parents.iter().all(|p| p.first_name.is_empty()
         && p.phone.is_none()
@@ -140,7 +132,7 @@ async fn retention_anonymises_old_households_once_and_reports_it(app: TestApp) {
         .store
         .run_retention_as_of(Utc::now() + Duration::days(30 * 20))
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert!(reports.iter().all(|r| r.anonymised == 0), "{reports:?}");
     // After the default 24 months without activity, everything goes, exactly once, even with
     // two servers running the job at the same moment.

@@ -45,10 +45,10 @@ pub(crate) async fn family(
         talents: String::new(),
         notes: String::new(),
         parents: vec![ParentDraft {
-            first_name: PersonName::parse(first_name).unwrap_or_else(|_| panic!()),
+            first_name: PersonName::parse(first_name).unwrap(),
             last_name: None,
             phone: None,
-            email: Some(Email::parse(&email).unwrap_or_else(|_| panic!())),
+            email: Some(Email::parse(&email).unwrap()),
             channel,
             languages: languages.into(),
             works: false,
@@ -61,7 +61,7 @@ pub(crate) async fn family(
         .store
         .create_household(t, None, &d, None)
         .await
-        .unwrap_or_else(|e| panic!("household: {e}"));
+        .expect("household");
     Family {
         id,
         first_name,
@@ -94,7 +94,7 @@ async fn session_soon(app: &TestApp, t: &Tenant, hours: i64) -> Uuid {
             None,
         )
         .await
-        .unwrap_or_else(|e| panic!("plan: {e}"));
+        .expect("plan");
     assert_eq!(added, 1);
     app.store
         .activity_sessions(t, coffee, Utc::now(), 500)
@@ -103,7 +103,7 @@ async fn session_soon(app: &TestApp, t: &Tenant, hours: i64) -> Uuid {
         .into_iter()
         .find(|s| (s.starts_at - start).num_seconds().abs() < 1)
         .map(|s| s.id)
-        .unwrap_or_else(|| panic!("the new session"))
+        .expect("the new session")
 }
 
 async fn coming(app: &TestApp, t: &Tenant, session: Uuid, household: Uuid) {
@@ -121,7 +121,7 @@ async fn coming(app: &TestApp, t: &Tenant, session: Uuid, household: Uuid) {
             None,
         )
         .await
-        .unwrap_or_else(|e| panic!("rsvp: {e}"));
+        .expect("rsvp");
 }
 
 async fn jobs(app: &TestApp, t: &Tenant) -> Vec<JobLine> {
@@ -132,7 +132,7 @@ async fn jobs(app: &TestApp, t: &Tenant) -> Vec<JobLine> {
             Utc::now() + Duration::days(8),
         )
         .await
-        .unwrap_or_else(|e| panic!("jobs: {e}"))
+        .expect("jobs")
 }
 
 fn to_of(raw: &[u8]) -> String {
@@ -192,7 +192,7 @@ async fn a_reminder_arrives_exactly_once_with_two_servers(app: TestApp) {
 
     let m = MessageParser::default()
         .parse(to_sanne[0].as_slice())
-        .unwrap_or_else(|| panic!("a parseable message"));
+        .expect("a parseable message");
     let subject = m.subject().unwrap_or_default();
     assert!(
         subject.starts_with("Herinnering: Koffie-uurtje Poort op "),
@@ -208,7 +208,7 @@ async fn a_reminder_arrives_exactly_once_with_two_servers(app: TestApp) {
         .session_summary(&t, session)
         .await
         .map(|s| s.starts_at)
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     let local = starts.with_timezone(&chrono_tz::Europe::Amsterdam);
     assert!(body.contains(&local.format("%H:%M").to_string()), "{body}");
     assert!(
@@ -221,7 +221,7 @@ async fn a_reminder_arrives_exactly_once_with_two_servers(app: TestApp) {
         .await
         .into_iter()
         .find(|j| j.household_id == Some(sanne.id))
-        .unwrap_or_else(|| panic!("Sanne's job"));
+        .expect("Sanne's job");
     assert_eq!(job.state, JobState::Sent);
     assert_eq!(job.kind, JobKind::Reminder);
     assert_eq!(job.attempts, 1);
@@ -243,7 +243,7 @@ async fn a_reminder_arrives_exactly_once_with_two_servers(app: TestApp) {
     assert!(body.contains(&link), "the text carries the link too");
     let english = MessageParser::default()
         .parse(for_address(&msgs, &sam.email)[0].as_slice())
-        .unwrap_or_else(|| panic!());
+        .unwrap();
     let en_body = english.body_text(0).unwrap_or_default().to_string();
     assert!(
         en_body.starts_with("Hi Samuel, just a reminder of Koffie-uurtje Poort."),
@@ -275,7 +275,7 @@ async fn a_reminder_arrives_exactly_once_with_two_servers(app: TestApp) {
         .get(format!("{}{path}", app.base))
         .send()
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     assert!(
         !app.store
@@ -290,7 +290,7 @@ async fn a_reminder_arrives_exactly_once_with_two_servers(app: TestApp) {
         .body("List-Unsubscribe=One-Click")
         .send()
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     assert!(
         app.store
@@ -302,17 +302,14 @@ async fn a_reminder_arrives_exactly_once_with_two_servers(app: TestApp) {
         .post(format!("{}/unsubscribe/{}", app.base, "0".repeat(64)))
         .send()
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert_eq!(r.status(), StatusCode::NOT_FOUND, "an unknown link");
 
     // No more reminders for Sanne; Samuel still gets his.
     let next = session_soon(&app, &t, 5).await;
     coming(&app, &t, next, sanne.id).await;
     coming(&app, &t, next, sam.id).await;
-    a.store
-        .schedule_reminders(Utc::now())
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    a.store.schedule_reminders(Utc::now()).await.unwrap();
     smtp.wait_until(30, |m| for_address(m, &sam.email).len() == 2)
         .await;
     tokio::time::sleep(std::time::Duration::from_secs(1)).await;
@@ -346,11 +343,7 @@ async fn an_smtp_server_that_is_down_leaves_reminders_waiting(app: TestApp) {
         smtp_url(port),
     )
     .await;
-    sender
-        .store
-        .schedule_reminders(Utc::now())
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    sender.store.schedule_reminders(Utc::now()).await.unwrap();
     // Tries fail: the job waits, with its tries counted and a next try set.
     let mut line = None;
     for _ in 0..100 {
@@ -366,7 +359,7 @@ async fn an_smtp_server_that_is_down_leaves_reminders_waiting(app: TestApp) {
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
-    let line = line.unwrap_or_else(|| panic!("the reminder waits after failed tries"));
+    let line = line.expect("the reminder waits after failed tries");
     assert_eq!(line.last_error.as_deref(), Some("smtp-connection"));
     assert!(line.sent_at.is_none());
     assert!(
@@ -399,7 +392,7 @@ async fn an_smtp_server_that_is_down_leaves_reminders_waiting(app: TestApp) {
         .await
         .into_iter()
         .find(|j| j.household_id == Some(lotte.id))
-        .unwrap_or_else(|| panic!());
+        .unwrap();
     assert_eq!(j.state, JobState::Sent);
     assert!(j.attempts >= 3, "{}", j.attempts);
 }
@@ -426,22 +419,19 @@ async fn without_consent_email_or_subscription_nothing_is_queued(app: TestApp) {
             None,
         )
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     let url = app
         .store
         .unsubscribe_url(&t, unsubscribed.id, "http://x")
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     let token = url.rsplit('/').next().unwrap_or_default().to_string();
     assert!(app.store.unsubscribe(&token).await.ok().flatten().is_some());
     let session = session_soon(&app, &t, 3).await;
     for f in [&ok, &no_consent, &whatsapp, &unsubscribed] {
         coming(&app, &t, session, f.id).await;
     }
-    app.store
-        .schedule_reminders(Utc::now())
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    app.store.schedule_reminders(Utc::now()).await.unwrap();
     let queued: Vec<Uuid> = jobs(&app, &t)
         .await
         .into_iter()

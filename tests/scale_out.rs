@@ -38,8 +38,8 @@ impl Server {
     pub(crate) async fn start(name: &str, url: &str, dir: &Path, smtp_url: &str) -> Server {
         let port = free_port();
         let log = dir.join(format!("{name}.log"));
-        let out = std::fs::File::create(&log).unwrap_or_else(|e| panic!("log file: {e}"));
-        let err = out.try_clone().unwrap_or_else(|e| panic!("log file: {e}"));
+        let out = std::fs::File::create(&log).expect("log file");
+        let err = out.try_clone().expect("log file");
         let child = Command::new(env!("CARGO_BIN_EXE_mtp"))
             .arg("serve")
             .env("MTP_DATABASE_URL", url)
@@ -59,7 +59,7 @@ impl Server {
             .stdout(Stdio::from(out))
             .stderr(Stdio::from(err))
             .spawn()
-            .unwrap_or_else(|e| panic!("mtp serve did not start: {e}"));
+            .expect("mtp serve did not start");
         let mut server = Server {
             base: format!("http://127.0.0.1:{port}"),
             log,
@@ -157,7 +157,7 @@ pub(crate) fn http() -> reqwest::Client {
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
-        .unwrap_or_else(|e| panic!("client: {e}"))
+        .expect("client")
 }
 
 pub(crate) async fn get(c: &reqwest::Client, jar: &mut Jar, url: &str) -> (StatusCode, String) {
@@ -174,9 +174,7 @@ pub(crate) async fn get(c: &reqwest::Client, jar: &mut Jar, url: &str) -> (Statu
 
 /// The demo, loaded through `store`, and an administrator's view of its first organisation.
 pub(crate) async fn demo_as_admin(store: &Store) -> (Vec<mtp::demo::DemoLogin>, Tenant) {
-    let logins = mtp::demo::load(store)
-        .await
-        .unwrap_or_else(|e| panic!("demo: {e:#}"));
+    let logins = mtp::demo::load(store).await.expect("demo");
     let org_id = store
         .organisations()
         .await
@@ -184,7 +182,7 @@ pub(crate) async fn demo_as_admin(store: &Store) -> (Vec<mtp::demo::DemoLogin>, 
         .into_iter()
         .find(|o| o.name.contains("Almere"))
         .map(|o| o.id)
-        .unwrap_or_else(|| panic!("the demo organisation"));
+        .expect("the demo organisation");
     let t = Tenant {
         org_id,
         role: Role::Admin,
@@ -208,7 +206,7 @@ pub(crate) async fn coffee_hour_at(
         .into_iter()
         .find(|a| a.d.name == "Koffie-uurtje Poort")
         .map(|a| a.id)
-        .unwrap_or_else(|| panic!("the demo's coffee hour"));
+        .expect("the demo's coffee hour");
     let series = NaiveDate::from_ymd_opt(series_year, 3, 3).unwrap_or_default();
     let added = store
         .plan_sessions(
@@ -224,7 +222,7 @@ pub(crate) async fn coffee_hour_at(
             None,
         )
         .await
-        .unwrap_or_else(|e| panic!("plan: {e}"));
+        .expect("plan");
     assert_eq!(added, 1);
     store
         .activity_sessions(t, coffee, Utc::now(), 500)
@@ -233,7 +231,7 @@ pub(crate) async fn coffee_hour_at(
         .into_iter()
         .find(|s| (s.starts_at - start).num_seconds().abs() < 1)
         .map(|s| s.id)
-        .unwrap_or_else(|| panic!("the new session"))
+        .expect("the new session")
 }
 
 /// A tap at the door as the check-in script sends it (form body, JSON answer).
@@ -261,7 +259,7 @@ async fn tap(
         .body(body)
         .send()
         .await
-        .unwrap_or_else(|e| panic!("check-in: {e}"));
+        .expect("check-in");
     let status = r.status();
     (status, r.text().await.unwrap_or_default())
 }
@@ -277,15 +275,13 @@ async fn two_servers_share_one_postgresql() {
         return;
     };
     // The test's own connection prepares the data; the servers are separate processes.
-    let store = Store::connect(&url, 2)
-        .await
-        .unwrap_or_else(|e| panic!("connect: {e}"));
+    let store = Store::connect(&url, 2).await.expect("connect");
     let (logins, t) = demo_as_admin(&store).await;
     let org_id = t.org_id;
     let worker = logins
         .iter()
         .find(|l| l.label == "worker")
-        .unwrap_or_else(|| panic!("the demo has a worker"));
+        .expect("the demo has a worker");
     let poort = store
         .neighbourhoods(&t)
         .await
@@ -293,7 +289,7 @@ async fn two_servers_share_one_postgresql() {
         .into_iter()
         .find(|n| n.name == "Almere Poort")
         .map(|n| n.id)
-        .unwrap_or_else(|| panic!("Almere Poort"));
+        .expect("Almere Poort");
 
     // A family that wants reminders by e-mail, and a session of the coffee hour that starts in
     // three hours, so its reminder is due as soon as a server's scheduler runs.
@@ -315,12 +311,10 @@ async fn two_servers_share_one_postgresql() {
                 talents: String::new(),
                 notes: String::new(),
                 parents: vec![ParentDraft {
-                    first_name: PersonName::parse("Noor").unwrap_or_else(|_| panic!()),
-                    last_name: Some(
-                        PersonName::parse("Schaalvergroot").unwrap_or_else(|_| panic!()),
-                    ),
+                    first_name: PersonName::parse("Noor").unwrap(),
+                    last_name: Some(PersonName::parse("Schaalvergroot").unwrap()),
                     phone: None,
-                    email: Some(Email::parse(&email).unwrap_or_else(|_| panic!())),
+                    email: Some(Email::parse(&email).unwrap()),
                     channel: Channel::Email,
                     languages: String::new(),
                     works: false,
@@ -332,7 +326,7 @@ async fn two_servers_share_one_postgresql() {
             None,
         )
         .await
-        .unwrap_or_else(|e| panic!("household: {e}"));
+        .expect("household");
     let start = Utc::now() + chrono::Duration::hours(3);
     let session = coffee_hour_at(&store, &t, start, 2099).await;
     store
@@ -349,18 +343,16 @@ async fn two_servers_share_one_postgresql() {
             None,
         )
         .await
-        .unwrap_or_else(|e| panic!("rsvp: {e}"));
+        .expect("rsvp");
 
     // Three households that left three years ago: due for anonymisation (24 months).
     let (old, _) = store
         .households(&t, &HouseholdFilter::default(), 3, 5)
         .await
-        .unwrap_or_else(|e| panic!("households: {e}"));
+        .expect("households");
     assert_eq!(old.len(), 3);
     let old_ids: Vec<Uuid> = old.iter().map(|h| h.id).collect();
-    let raw = Database::connect(&url)
-        .await
-        .unwrap_or_else(|e| panic!("connect: {e}"));
+    let raw = Database::connect(&url).await.expect("connect");
     let list = old_ids
         .iter()
         .map(|id| format!("'{id}'"))
@@ -371,7 +363,7 @@ async fn two_servers_share_one_postgresql() {
          WHERE org_id = '{org_id}' AND id IN ({list})"
     ))
     .await
-    .unwrap_or_else(|e| panic!("backdate: {e}"));
+    .expect("backdate");
     let before = store.retention_runs(org_id, 10).await.unwrap_or_default();
     assert!(before.is_empty(), "no retention run yet: {before:?}");
 
@@ -384,7 +376,7 @@ async fn two_servers_share_one_postgresql() {
     let c = http();
     let mut jar = Jar::default();
     let (_, login_page) = get(&c, &mut jar, &format!("{}/login", a.base)).await;
-    let csrf = csrf_in(&login_page).unwrap_or_else(|| panic!("a CSRF token on /login"));
+    let csrf = csrf_in(&login_page).expect("a CSRF token on /login");
     let r = c
         .post(format!("{}/login", a.base))
         .header("cookie", jar.header())
@@ -395,7 +387,7 @@ async fn two_servers_share_one_postgresql() {
         ])
         .send()
         .await
-        .unwrap_or_else(|e| panic!("login: {e}"));
+        .expect("login");
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     jar.take(&r);
 
@@ -423,7 +415,7 @@ async fn two_servers_share_one_postgresql() {
     assert!(page.contains("Noor"), "the check-in page on B: {page}");
     // The CSRF token is derived from the session and a secret in the database: B's page
     // carries the same token A would give.
-    let token_b = csrf_in(&page).unwrap_or_else(|| panic!("a CSRF token on B"));
+    let token_b = csrf_in(&page).expect("a CSRF token on B");
 
     // One tap, sent to A; the phone heard nothing and replays it to B (the balancer sent
     // it elsewhere). Counted once.
@@ -434,10 +426,7 @@ async fn two_servers_share_one_postgresql() {
     let again = tap(&c, &jar, &b.base, &token_b, session, family, &key).await;
     assert_eq!(again.0, StatusCode::OK, "{}", again.1);
     assert!(again.1.contains("\"replayed\":true"), "{}", again.1);
-    let d = store
-        .session_detail(&t, session)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let d = store.session_detail(&t, session).await.unwrap();
     let present: Vec<_> = d
         .lines
         .iter()
@@ -495,7 +484,7 @@ async fn two_servers_share_one_postgresql() {
         .unwrap_or_default()
         .into_iter()
         .find(|j| j.household_id == Some(family))
-        .unwrap_or_else(|| panic!("Noor's reminder job"));
+        .expect("Noor's reminder job");
     assert_eq!(job.state, JobState::Sent);
     assert_eq!(job.attempts, 1, "one try, by one server");
 
@@ -555,7 +544,7 @@ async fn two_servers_share_one_postgresql() {
         .form(&[("_csrf", token_b.as_str())])
         .send()
         .await
-        .unwrap_or_else(|e| panic!("logout: {e}"));
+        .expect("logout");
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let signed_out = Instant::now();
     let (status, _) = get(&c, &mut jar.clone(), &format!("{}/households", a.base)).await;
@@ -601,7 +590,7 @@ async fn the_national_generator_is_correct_at_small_scale(app: crate::helpers::T
     };
     let g = mtp::scale::national(&app.store, shape)
         .await
-        .unwrap_or_else(|e| panic!("generate: {e:#}"));
+        .expect("generate");
     assert_eq!((g.orgs, g.neighbourhoods, g.households), (2, 6, 240));
     // A year of weekly sessions up to eight weeks ahead: 52 or 53 per neighbourhood.
     assert!(
@@ -618,9 +607,7 @@ async fn the_national_generator_is_correct_at_small_scale(app: crate::helpers::T
     );
     assert!(g.contacts > 0 && g.consents > 0, "{g:?}");
 
-    let db = Database::connect(&app.database_url)
-        .await
-        .unwrap_or_else(|e| panic!("connect: {e}"));
+    let db = Database::connect(&app.database_url).await.expect("connect");
     let count = |sql: &'static str| {
         let db = &db;
         async move {
@@ -680,7 +667,7 @@ async fn the_national_generator_is_correct_at_small_scale(app: crate::helpers::T
         .unwrap_or_default()
         .into_iter()
         .find(|o| o.name == mtp::scale::national_org_name(0))
-        .unwrap_or_else(|| panic!("the first generated organisation"));
+        .expect("the first generated organisation");
     let t = Tenant {
         org_id: org.id,
         role: Role::Admin,
@@ -698,7 +685,7 @@ async fn the_national_generator_is_correct_at_small_scale(app: crate::helpers::T
             0,
         )
         .await
-        .unwrap_or_else(|e| panic!("search: {e}"));
+        .expect("search");
     assert_eq!(total, 1, "a phone number finds one family");
     assert_eq!(found.len(), 1);
     let coffee = app
@@ -709,7 +696,7 @@ async fn the_national_generator_is_correct_at_small_scale(app: crate::helpers::T
         .into_iter()
         .find(|a| a.d.name == "Koffie-uurtje Wijk 01-01")
         .map(|a| a.id)
-        .unwrap_or_else(|| panic!("the coffee hour of Wijk 01-01"));
+        .expect("the coffee hour of Wijk 01-01");
     let next = app
         .store
         .activity_sessions(&t, coffee, Utc::now(), 1)
@@ -719,7 +706,7 @@ async fn the_national_generator_is_correct_at_small_scale(app: crate::helpers::T
         .store
         .session_detail(&t, next[0].id)
         .await
-        .unwrap_or_else(|e| panic!("session page: {e}"));
+        .expect("session page");
     assert!(
         d.lines.iter().filter(|l| l.registered).count() >= 5,
         "the households that come now are on the list"
@@ -744,10 +731,10 @@ async fn the_national_generator_is_correct_at_small_scale(app: crate::helpers::T
             Some(url2.clone()),
         ))
         .await
-        .unwrap_or_else(|e| panic!("second database: {e:#}"));
+        .expect("second database");
         let g2 = mtp::scale::national(&store2, shape)
             .await
-            .unwrap_or_else(|e| panic!("second load: {e:#}"));
+            .expect("second load");
         assert_eq!(g, g2, "the same shape, the same counts");
         let digest = "SELECT p.first_name || '|' || coalesce(p.last_name, '') || '|' || \
              coalesce(p.phone, '') || '|' || (SELECT count(*) FROM attendance a \
@@ -765,12 +752,7 @@ async fn the_national_generator_is_correct_at_small_scale(app: crate::helpers::T
             .collect::<Vec<_>>()
         };
         let one = lines(db.clone()).await;
-        let two = lines(
-            Database::connect(&url2)
-                .await
-                .unwrap_or_else(|e| panic!("{e}")),
-        )
-        .await;
+        let two = lines(Database::connect(&url2).await.unwrap()).await;
         assert_eq!(
             one.len(),
             count("SELECT count(*) FROM parent").await as usize
@@ -865,12 +847,10 @@ async fn hot_queries_use_an_index(db: &sea_orm::DatabaseConnection, org: Uuid) {
              ORDER BY seq DESC LIMIT 50"
         ),
     ];
-    let txn = sea_orm::TransactionTrait::begin(db)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let txn = sea_orm::TransactionTrait::begin(db).await.unwrap();
     txn.execute_unprepared("SET LOCAL enable_seqscan = off")
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     for sql in statements {
         let plan: serde_json::Value = txn
             .query_one_raw(sea_orm::Statement::from_string(

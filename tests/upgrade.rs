@@ -50,29 +50,26 @@ impl Fixture {
         let data = new_dir();
         let zipped = std::fs::File::open(self.dir.join("mtp.sqlite.zip"))
             .unwrap_or_else(|e| panic!("{}: {e}", self.dir.display()));
-        let mut archive = zip::ZipArchive::new(zipped).unwrap_or_else(|e| panic!("{e}"));
+        let mut archive = zip::ZipArchive::new(zipped).unwrap();
         let mut inner = archive
             .by_name("mtp.sqlite")
-            .unwrap_or_else(|e| panic!("mtp.sqlite in the zip: {e}"));
-        let mut db =
-            std::fs::File::create(data.join("mtp.sqlite")).unwrap_or_else(|e| panic!("{e}"));
-        std::io::copy(&mut inner, &mut db).unwrap_or_else(|e| panic!("{e}"));
-        std::fs::copy(self.dir.join("secret.key"), data.join("secret.key"))
-            .unwrap_or_else(|e| panic!("{e}"));
+            .expect("mtp.sqlite in the zip");
+        let mut db = std::fs::File::create(data.join("mtp.sqlite")).unwrap();
+        std::io::copy(&mut inner, &mut db).unwrap();
+        std::fs::copy(self.dir.join("secret.key"), data.join("secret.key")).unwrap();
         data
     }
 
     fn key(&self) -> String {
         std::fs::read_to_string(self.dir.join("secret.key"))
-            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap()
             .trim()
             .to_string()
     }
 
     /// The demo's accounts as `mtp demo` printed them when the fixture was made.
     fn login(&self, label: &str) -> Login {
-        let text =
-            std::fs::read_to_string(self.dir.join("logins.txt")).unwrap_or_else(|e| panic!("{e}"));
+        let text = std::fs::read_to_string(self.dir.join("logins.txt")).unwrap();
         demo_logins(&text)
             .remove(label)
             .unwrap_or_else(|| panic!("no {label} in logins.txt"))
@@ -104,7 +101,7 @@ async fn sqlite_fixtures_upgrade_with_every_row_intact() {
         let url = format!("sqlite://{}?mode=rw", dir.join("mtp.sqlite").display());
         let fit = mtp_store::restore::inspect_sqlite(&url)
             .await
-            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap()
             .unwrap_or_else(|e| panic!("{}: {e:?}", fixture.schema));
         assert_eq!(
             fit.schema, fixture.schema,
@@ -125,8 +122,8 @@ async fn sqlite_fixtures_upgrade_with_every_row_intact() {
         );
         let now = mtp_store::restore::inspect_sqlite(&url)
             .await
-            .unwrap_or_else(|e| panic!("{e}"))
-            .unwrap_or_else(|e| panic!("{e:?}"));
+            .unwrap()
+            .unwrap();
         assert!(now.pending.is_empty(), "left: {:?}", now.pending);
 
         {
@@ -179,21 +176,19 @@ async fn postgres_dump_restore_and_upgrade_keep_every_row() {
     let Some(second) = empty_postgres_database().await else {
         panic!("no second PostgreSQL database");
     };
-    let fixture = fixtures().pop().unwrap_or_else(|| panic!("no fixture"));
+    let fixture = fixtures().pop().expect("no fixture");
     mtp_store::restore::migrate_up_to(&first, &fixture.schema)
         .await
         .unwrap_or_else(|e| panic!("migrating to {}: {e}", fixture.schema));
     let key = fixture.key();
     let store = mtp_store::Store::connect(&first, 2)
         .await
-        .unwrap_or_else(|e| panic!("{e}"))
-        .with_seal_key(Some(
-            mtp_store::sealing::SealKey::from_hex(&key).unwrap_or_else(|e| panic!("{e}")),
-        ));
+        .unwrap()
+        .with_seal_key(Some(mtp_store::sealing::SealKey::from_hex(&key).unwrap()));
     let logins = mtp::demo::load(&store)
         .await
         .unwrap_or_else(|e| panic!("the demo at {}: {e:#}", fixture.schema));
-    store.secret("web").await.unwrap_or_else(|e| panic!("{e}"));
+    store.secret("web").await.unwrap();
     let _ = store.close().await;
     let before = crate::tables::snapshot(&first).await;
 
@@ -218,7 +213,7 @@ async fn postgres_dump_restore_and_upgrade_keep_every_row() {
     let admin = logins
         .into_iter()
         .find(|l| l.label == "admin")
-        .unwrap_or_else(|| panic!("no admin in the demo"));
+        .expect("no admin in the demo");
     {
         let (_server, base) = serve_with(&second, &work, &[("MTP_SECRET_KEY", &key)]);
         Client::new(&base)

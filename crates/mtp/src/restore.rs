@@ -102,37 +102,7 @@ pub async fn restore(cfg: &Config, file: &Path, force: bool) -> anyhow::Result<R
     let target = sqlite_file(&url)?;
     let shown = file.display();
 
-    // The file itself, before copying anything.
-    let meta = match std::fs::metadata(file) {
-        Ok(m) => m,
-        Err(e) => return refuse(format!("{shown}: {e}")),
-    };
-    if !meta.is_file() {
-        return refuse(format!("{shown} is not a file"));
-    }
-    if let (Ok(a), Ok(b)) = (file.canonicalize(), target.canonicalize())
-        && a == b
-    {
-        return refuse(format!("{shown} is the database itself"));
-    }
-    let mut header = [0u8; 16];
-    let read = std::fs::File::open(file)
-        .and_then(|mut f| f.read_exact(&mut header))
-        .is_ok();
-    if !read || &header != b"SQLite format 3\0" {
-        return refuse(format!(
-            "{shown} is not an SQLite database (a backup made by `mtp backup` is one)"
-        ));
-    }
-    // A copy of the main file alone would lose what is still in the log.
-    let wal = with_suffix(file, "-wal");
-    if std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0) {
-        return refuse(format!(
-            "{shown} has a write-ahead log beside it ({}): it is a live database, whose last \
-             changes are in that log, not a backup. Make a backup of it with `mtp backup`",
-            wal.display()
-        ));
-    }
+    check_file(file, &target)?;
 
     let key = crate::existing_seal_key(cfg)?;
     let key_from = key.as_ref().map(|(_, from)| from.clone());
@@ -156,28 +126,7 @@ pub async fn restore(cfg: &Config, file: &Path, force: bool) -> anyhow::Result<R
         .with_context(|| format!("copying {shown} to {}", scratch.path.display()))?;
     let scratch_url = format!("sqlite://{}?mode=rw", scratch.path.display());
 
-    let fit: Fit = match mtp_store::restore::inspect_sqlite(&scratch_url).await? {
-        Ok(fit) => fit,
-        Err(Unfit::Damaged(why)) => {
-            return refuse(format!(
-                "{shown} is damaged and was not restored: {why}. Use another backup"
-            ));
-        }
-        Err(Unfit::NotOurs) => {
-            return refuse(format!(
-                "{shown} is an SQLite database, but not one of Meet the Parents (it has no \
-                 seaql_migrations table)"
-            ));
-        }
-        Err(Unfit::Newer(names)) => {
-            return refuse(format!(
-                "{shown} comes from a newer release of mtp: it has the migration(s) {} that this \
-                 mtp ({}) does not know. Restore it with that release or a newer one",
-                names.join(", "),
-                env!("CARGO_PKG_VERSION")
-            ));
-        }
-    };
+    let fit = inspect(&scratch_url, file).await?;
 
     // The place it goes. Asked after the file's own checks, so that `--force` is never the
     // advice for a file that would be refused anyway.
@@ -243,6 +192,87 @@ pub async fn restore(cfg: &Config, file: &Path, force: bool) -> anyhow::Result<R
         .and_then(|f| f.sync_all())
         .with_context(|| format!("writing {} to disk", scratch.path.display()))?;
 
+    let replaced = move_aside(&target).await?;
+    std::fs::rename(&scratch.path, &target)
+        .with_context(|| format!("renaming the copy to {}", target.display()))?;
+    scratch.keep = true;
+    // The renames themselves reach the disk with the directory.
+    std::fs::File::open(&dir)
+        .and_then(|d| d.sync_all())
+        .with_context(|| format!("writing {} to disk", dir.display()))?;
+
+    Ok(Restored {
+        target,
+        schema: fit.schema,
+        migrated: fit.pending.len(),
+        sealed: sealed.sealed,
+        key_from,
+        chains,
+        replaced,
+    })
+}
+
+/// The file itself, before copying anything: a file, not the database itself, an SQLite
+/// database, and not a live one with its last changes in a log beside it.
+fn check_file(file: &Path, target: &Path) -> anyhow::Result<()> {
+    let shown = file.display();
+    let meta = match std::fs::metadata(file) {
+        Ok(m) => m,
+        Err(e) => return refuse(format!("{shown}: {e}")),
+    };
+    if !meta.is_file() {
+        return refuse(format!("{shown} is not a file"));
+    }
+    if let (Ok(a), Ok(b)) = (file.canonicalize(), target.canonicalize())
+        && a == b
+    {
+        return refuse(format!("{shown} is the database itself"));
+    }
+    let mut header = [0u8; 16];
+    let read = std::fs::File::open(file)
+        .and_then(|mut f| f.read_exact(&mut header))
+        .is_ok();
+    if !read || &header != b"SQLite format 3\0" {
+        return refuse(format!(
+            "{shown} is not an SQLite database (a backup made by `mtp backup` is one)"
+        ));
+    }
+    // A copy of the main file alone would lose what is still in the log.
+    let wal = with_suffix(file, "-wal");
+    if std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0) {
+        return refuse(format!(
+            "{shown} has a write-ahead log beside it ({}): it is a live database, whose last \
+             changes are in that log, not a backup. Make a backup of it with `mtp backup`",
+            wal.display()
+        ));
+    }
+    Ok(())
+}
+
+/// Whether the copy is a Meet the Parents database this release can take.
+async fn inspect(scratch_url: &str, file: &Path) -> anyhow::Result<Fit> {
+    let shown = file.display();
+    match mtp_store::restore::inspect_sqlite(scratch_url).await? {
+        Ok(fit) => Ok(fit),
+        Err(Unfit::Damaged(why)) => refuse(format!(
+            "{shown} is damaged and was not restored: {why}. Use another backup"
+        )),
+        Err(Unfit::NotOurs) => refuse(format!(
+            "{shown} is an SQLite database, but not one of Meet the Parents (it has no \
+             seaql_migrations table)"
+        )),
+        Err(Unfit::Newer(names)) => refuse(format!(
+            "{shown} comes from a newer release of mtp: it has the migration(s) {} that this \
+             mtp ({}) does not know. Restore it with that release or a newer one",
+            names.join(", "),
+            env!("CARGO_PKG_VERSION")
+        )),
+    }
+}
+
+/// Move the database being replaced aside, as `<name>.replaced-<UTC time>`; `None` when
+/// there was none.
+async fn move_aside(target: &Path) -> anyhow::Result<Option<PathBuf>> {
     // A server still running on the database would go on writing into the file moved aside.
     // Settling it also writes its log back into it, so the moved file is whole by itself. A
     // database SQLite cannot open at all (the reason for some restores) is moved as it is.
@@ -264,13 +294,13 @@ pub async fn restore(cfg: &Config, file: &Path, force: bool) -> anyhow::Result<R
     }
     let present: Vec<&str> = SIDE_FILES
         .into_iter()
-        .filter(|s| with_suffix(&target, s).exists())
+        .filter(|s| with_suffix(target, s).exists())
         .collect();
     let replaced = if present.is_empty() {
         None
     } else {
         let aside = with_suffix(
-            &target,
+            target,
             &format!(
                 ".replaced-{}",
                 chrono::Utc::now().format("%Y%m%dT%H%M%S%.3fZ")
@@ -282,28 +312,12 @@ pub async fn restore(cfg: &Config, file: &Path, force: bool) -> anyhow::Result<R
         // The main file first: SQLite finds a database's log by its name, so the moved files
         // open together as `<aside>` with `<aside>-wal`.
         for suffix in present {
-            std::fs::rename(with_suffix(&target, suffix), with_suffix(&aside, suffix))
+            std::fs::rename(with_suffix(target, suffix), with_suffix(&aside, suffix))
                 .with_context(|| format!("moving {}{suffix} aside", target.display()))?;
         }
         Some(aside)
     };
-    std::fs::rename(&scratch.path, &target)
-        .with_context(|| format!("renaming the copy to {}", target.display()))?;
-    scratch.keep = true;
-    // The renames themselves reach the disk with the directory.
-    std::fs::File::open(&dir)
-        .and_then(|d| d.sync_all())
-        .with_context(|| format!("writing {} to disk", dir.display()))?;
-
-    Ok(Restored {
-        target,
-        schema: fit.schema,
-        migrated: fit.pending.len(),
-        sealed: sealed.sealed,
-        key_from,
-        chains,
-        replaced,
-    })
+    Ok(replaced)
 }
 
 /// Copy `from` to a new file `to` (mode 600) and flush it to disk.

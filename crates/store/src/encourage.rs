@@ -106,6 +106,125 @@ fn local_date(t: DateTime<Utc>) -> NaiveDate {
     t.with_timezone(&TZ).date_naive()
 }
 
+/// The earlier sessions of the activity (newest first, at most `HISTORY`) and their
+/// attendance.
+struct History {
+    past: Vec<session::Model>,
+    /// The sessions whose attendance was taken.
+    taken: BTreeSet<Uuid>,
+    visits: HashMap<(Uuid, Uuid), Visit>,
+    /// Every household with an attendance record in those sessions.
+    households: Vec<Uuid>,
+}
+
+/// What households said: registered for the activity (since when), answered for the session.
+struct Said {
+    registered: HashMap<Uuid, DateTime<Utc>>,
+    answers: HashMap<Uuid, rsvp::Model>,
+}
+
+/// What the worklist shows of each household; only households in reach are in `households`.
+#[derive(Default)]
+struct About {
+    households: HashMap<Uuid, household::Model>,
+    parents: HashMap<Uuid, Vec<Parent>>,
+    last_contact: HashMap<Uuid, NaiveDate>,
+    last_note: HashMap<Uuid, String>,
+    outcome: HashMap<Uuid, ContactOutcome>,
+    left_chat: HashMap<Uuid, NaiveDate>,
+}
+
+/// The facts the rules decide on, for each household in reach.
+fn facts(ids: &[Uuid], history: &History, said: &Said, about: &About) -> Vec<HouseholdFacts<Uuid>> {
+    let History {
+        past,
+        taken,
+        visits,
+        ..
+    } = history;
+    ids.iter()
+        .filter_map(|id| {
+            let h = about.households.get(id)?;
+            let since = said.registered.get(id).copied();
+            let history = past
+                .iter()
+                .map(|p| PastSession {
+                    date: local_date(p.starts_at),
+                    visit: match visits.get(&(p.id, *id)) {
+                        Some(v) => *v,
+                        None if taken.contains(&p.id)
+                            && since.is_some_and(|at| at <= p.starts_at) =>
+                        {
+                            Visit::Absent(None)
+                        }
+                        None => Visit::NoRecord,
+                    },
+                })
+                .collect();
+            let rsvp = said.answers.get(id).map(|r| {
+                if r.coming {
+                    Rsvp::Coming
+                } else {
+                    Rsvp::NotComing(
+                        r.reason
+                            .as_deref()
+                            .and_then(|x| AbsenceReason::parse(x).ok()),
+                    )
+                }
+            });
+            // Seen at a session counts as contact too.
+            let seen = past
+                .iter()
+                .find(|p| matches!(visits.get(&(p.id, *id)), Some(Visit::Present)))
+                .map(|p| local_date(p.starts_at));
+            Some(HouseholdFacts {
+                id: *id,
+                status: HouseholdStatus::parse(&h.status).unwrap_or(HouseholdStatus::Active),
+                history,
+                rsvp,
+                // Registered today after a year of paper lists is no newcomer: the
+                // earliest session on record counts as joining too.
+                joined: first_record(past, visits, id)
+                    .map(|d| d.min(local_date(h.created_at)))
+                    .or(Some(local_date(h.created_at))),
+                left_chat_group: about.left_chat.get(id).copied(),
+                last_contact: std::cmp::max(about.last_contact.get(id).copied(), seen),
+            })
+        })
+        .collect()
+}
+
+/// A card for each entry the rules put on the list, in their order.
+fn cards(entries: Vec<encourage::Entry<Uuid>>, mut about: About) -> Vec<WorklistCard> {
+    entries
+        .into_iter()
+        .filter_map(|e| {
+            let h = about.households.get(&e.id)?;
+            Some(WorklistCard {
+                household_id: e.id,
+                first_names: about
+                    .parents
+                    .get(&e.id)
+                    .map(|ps| {
+                        ps.iter()
+                            .map(|p| p.first_name.as_str())
+                            .collect::<Vec<_>>()
+                            .join(" & ")
+                    })
+                    .unwrap_or_default(),
+                kind: HouseholdKind::parse(&h.kind).unwrap_or(HouseholdKind::SingleParent),
+                at_risk: e.at_risk(),
+                answered: e.priority.answered(),
+                reasons: e.reasons,
+                parents: about.parents.remove(&e.id).unwrap_or_default(),
+                last_contact: about.last_contact.get(&e.id).copied(),
+                last_note: about.last_note.remove(&e.id),
+                outcome: about.outcome.get(&e.id).copied(),
+            })
+        })
+        .collect()
+}
+
 impl Store {
     /// The worklist "who to encourage" for a session, most urgent first.
     pub async fn worklist(
@@ -117,9 +236,31 @@ impl Store {
     ) -> Result<Worklist> {
         let s = self.session_row(tenant, session_id).await?;
         let a = self.activity_row(tenant, s.activity_id).await?;
-        let org = tenant.org_id;
+        let history = self.history(tenant.org_id, &s).await?;
+        let said = self.said(tenant.org_id, &s).await?;
 
-        // The earlier sessions of this activity that took place.
+        let mut ids: BTreeSet<Uuid> = said.registered.keys().copied().collect();
+        ids.extend(said.answers.keys().copied());
+        ids.extend(history.households.iter().copied());
+        let ids: Vec<Uuid> = ids.into_iter().collect();
+        let about = self.about(tenant, &s, &ids).await?;
+
+        let facts = facts(&ids, &history, &said, &about);
+        let entries = encourage::worklist(&facts, today, thresholds);
+        let mut cards = cards(entries, about);
+        // Done cards go below the open ones, in the same order.
+        cards.sort_by_key(WorklistCard::done);
+
+        let effect = self.effects(tenant, &[s.id]).await?.remove(&s.id).flatten();
+        Ok(Worklist {
+            s: to_summary(s, &a),
+            cards,
+            effect,
+        })
+    }
+
+    /// The earlier sessions of this activity that took place, and who came to them.
+    async fn history(&self, org: Uuid, s: &session::Model) -> Result<History> {
         let past: Vec<session::Model> = session::Entity::find()
             .filter(session::Column::OrgId.eq(org))
             .filter(session::Column::ActivityId.eq(s.activity_id))
@@ -156,7 +297,17 @@ impl Store {
                 ),
             );
         }
+        Ok(History {
+            past,
+            taken,
+            visits,
+            households: rows.iter().map(|r| r.household_id).collect(),
+        })
+    }
 
+    /// Who registered for the activity (not on the waiting list), and who answered for this
+    /// session.
+    async fn said(&self, org: Uuid, s: &session::Model) -> Result<Said> {
         let registered: HashMap<Uuid, DateTime<Utc>> = registration::Entity::find()
             .filter(registration::Column::OrgId.eq(org))
             .filter(registration::Column::ActivityId.eq(s.activity_id))
@@ -174,18 +325,17 @@ impl Store {
             .into_iter()
             .map(|r| (r.household_id, r))
             .collect();
+        Ok(Said {
+            registered,
+            answers,
+        })
+    }
 
-        let mut ids: BTreeSet<Uuid> = registered.keys().copied().collect();
-        ids.extend(answers.keys().copied());
-        ids.extend(rows.iter().map(|r| r.household_id));
-        let ids: Vec<Uuid> = ids.into_iter().collect();
-
-        let mut households: HashMap<Uuid, household::Model> = HashMap::new();
-        let mut parents: HashMap<Uuid, Vec<Parent>> = HashMap::new();
-        let mut last_contact: HashMap<Uuid, NaiveDate> = HashMap::new();
-        let mut last_note: HashMap<Uuid, String> = HashMap::new();
-        let mut outcome: HashMap<Uuid, ContactOutcome> = HashMap::new();
-        let mut left_chat: HashMap<Uuid, NaiveDate> = HashMap::new();
+    /// The households in the tenant's reach, their parents, the latest contact and how each
+    /// left the chat group: a few queries per 500 households.
+    async fn about(&self, tenant: &Tenant, s: &session::Model, ids: &[Uuid]) -> Result<About> {
+        let org = tenant.org_id;
+        let mut about = About::default();
         for chunk in ids.chunks(500) {
             for h in household::Entity::find()
                 .filter(household::Column::OrgId.eq(org))
@@ -195,7 +345,7 @@ impl Store {
                 .await?
             {
                 if tenant.may_see_neighbourhood(h.org_id, h.neighbourhood_id) {
-                    households.insert(h.id, h);
+                    about.households.insert(h.id, h);
                 }
             }
             for p in parent::Entity::find()
@@ -205,7 +355,8 @@ impl Store {
                 .all(&self.db)
                 .await?
             {
-                parents
+                about
+                    .parents
                     .entry(p.household_id)
                     .or_default()
                     .push(to_parent(p));
@@ -218,17 +369,17 @@ impl Store {
                 .all(&self.db)
                 .await?
             {
-                last_contact.insert(c.household_id, local_date(c.at));
+                about.last_contact.insert(c.household_id, local_date(c.at));
                 if c.note.trim().is_empty() {
-                    last_note.remove(&c.household_id);
+                    about.last_note.remove(&c.household_id);
                 } else {
-                    last_note.insert(c.household_id, c.note.clone());
+                    about.last_note.insert(c.household_id, c.note.clone());
                 }
                 if c.session_id == Some(s.id)
                     && let Ok(o) =
                         ContactOutcome::parse(&c.outcome, c.reason.as_deref().unwrap_or(""))
                 {
-                    outcome.insert(c.household_id, o);
+                    about.outcome.insert(c.household_id, o);
                 }
             }
             for m in chat_membership::Entity::find()
@@ -239,99 +390,12 @@ impl Store {
                 .await?
             {
                 match m.left_at {
-                    Some(left) => left_chat.insert(m.household_id, local_date(left)),
-                    None => left_chat.remove(&m.household_id),
+                    Some(left) => about.left_chat.insert(m.household_id, local_date(left)),
+                    None => about.left_chat.remove(&m.household_id),
                 };
             }
         }
-
-        let facts: Vec<HouseholdFacts<Uuid>> = ids
-            .iter()
-            .filter_map(|id| {
-                let h = households.get(id)?;
-                let since = registered.get(id).copied();
-                let history = past
-                    .iter()
-                    .map(|p| PastSession {
-                        date: local_date(p.starts_at),
-                        visit: match visits.get(&(p.id, *id)) {
-                            Some(v) => *v,
-                            None if taken.contains(&p.id)
-                                && since.is_some_and(|at| at <= p.starts_at) =>
-                            {
-                                Visit::Absent(None)
-                            }
-                            None => Visit::NoRecord,
-                        },
-                    })
-                    .collect();
-                let rsvp = answers.get(id).map(|r| {
-                    if r.coming {
-                        Rsvp::Coming
-                    } else {
-                        Rsvp::NotComing(
-                            r.reason
-                                .as_deref()
-                                .and_then(|x| AbsenceReason::parse(x).ok()),
-                        )
-                    }
-                });
-                // Seen at a session counts as contact too.
-                let seen = past
-                    .iter()
-                    .find(|p| matches!(visits.get(&(p.id, *id)), Some(Visit::Present)))
-                    .map(|p| local_date(p.starts_at));
-                Some(HouseholdFacts {
-                    id: *id,
-                    status: HouseholdStatus::parse(&h.status).unwrap_or(HouseholdStatus::Active),
-                    history,
-                    rsvp,
-                    // Registered today after a year of paper lists is no newcomer: the
-                    // earliest session on record counts as joining too.
-                    joined: first_record(&past, &visits, id)
-                        .map(|d| d.min(local_date(h.created_at)))
-                        .or(Some(local_date(h.created_at))),
-                    left_chat_group: left_chat.get(id).copied(),
-                    last_contact: std::cmp::max(last_contact.get(id).copied(), seen),
-                })
-            })
-            .collect();
-        let entries = encourage::worklist(&facts, today, thresholds);
-        let mut cards: Vec<WorklistCard> = entries
-            .into_iter()
-            .filter_map(|e| {
-                let h = households.get(&e.id)?;
-                Some(WorklistCard {
-                    household_id: e.id,
-                    first_names: parents
-                        .get(&e.id)
-                        .map(|ps| {
-                            ps.iter()
-                                .map(|p| p.first_name.as_str())
-                                .collect::<Vec<_>>()
-                                .join(" & ")
-                        })
-                        .unwrap_or_default(),
-                    kind: HouseholdKind::parse(&h.kind).unwrap_or(HouseholdKind::SingleParent),
-                    at_risk: e.at_risk(),
-                    answered: e.priority.answered(),
-                    reasons: e.reasons,
-                    parents: parents.remove(&e.id).unwrap_or_default(),
-                    last_contact: last_contact.get(&e.id).copied(),
-                    last_note: last_note.remove(&e.id),
-                    outcome: outcome.get(&e.id).copied(),
-                })
-            })
-            .collect();
-        // Done cards go below the open ones, in the same order.
-        cards.sort_by_key(WorklistCard::done);
-
-        let effect = self.effects(tenant, &[s.id]).await?.remove(&s.id).flatten();
-        Ok(Worklist {
-            s: to_summary(s, &a),
-            cards,
-            effect,
-        })
+        Ok(about)
     }
 
     /// For each session, of the households encouraged, how many came (`mtp_domain::effect`);

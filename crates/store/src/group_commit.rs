@@ -155,6 +155,9 @@ impl Store {
     }
 }
 
+/// Each tap's answer so far; `None` while it passes every check.
+type Answers = Vec<Option<Result<CheckinOutcome>>>;
+
 /// Check every tap of the group and write the ones that pass, in the caller's transaction.
 /// Gives each tap's answer and the audit entries to append, per organisation, in tap order.
 #[allow(clippy::type_complexity)]
@@ -168,10 +171,22 @@ async fn checked_writes(
     let taps: Vec<&Tap> = batch.iter().map(|j| &j.tap).collect();
     let orgs: BTreeSet<Uuid> = taps.iter().map(|t| t.tenant.org_id).collect();
     let sessions = sessions_of(txn, &orgs, &taps).await?;
+    let mut answers = check_sessions(&taps, &sessions);
+    check_households(txn, &orgs, &taps, &sessions, &mut answers).await?;
+    check_parents(txn, &orgs, &taps, &mut answers).await?;
+    check_keys(txn, &taps, &mut answers).await?;
+    let plan = plan(&taps, &sessions, &mut answers);
+    let audit = write_plan(txn, &taps, plan).await?;
+    let answers = answers
+        .into_iter()
+        .map(|a| a.unwrap_or(Err(StoreError::NotFound)))
+        .collect();
+    Ok((answers, audit))
+}
 
-    // The session: in the tenant's reach, for hosts not in the past, not cancelled.
-    let mut answers: Vec<Option<Result<CheckinOutcome>>> = taps
-        .iter()
+/// The session: in the tenant's reach, for hosts not in the past, not cancelled.
+fn check_sessions(taps: &[&Tap], sessions: &HashMap<Uuid, SessionFacts>) -> Answers {
+    taps.iter()
         .map(|t| match sessions.get(&t.checkin.session_id) {
             Some(s) if t.tenant.may_see_neighbourhood(s.org_id, s.neighbourhood_id) => {
                 let day = s
@@ -188,21 +203,29 @@ async fn checked_writes(
             }
             _ => Some(Err(StoreError::NotFound)),
         })
-        .collect();
+        .collect()
+}
 
-    // The household: within the tapper's reach, not erased, and (unless the tap is an undo)
-    // of the session's neighbourhood and in the activity's audience; tailored activities ask
-    // their invitation list. A household out of reach is answered like an id nobody has.
-    let wanted: BTreeSet<Uuid> = open(&answers, &taps)
+/// The household: within the tapper's reach, not erased, and (unless the tap is an undo)
+/// of the session's neighbourhood and in the activity's audience; tailored activities ask
+/// their invitation list. A household out of reach is answered like an id nobody has.
+async fn check_households(
+    txn: &DatabaseTransaction,
+    orgs: &BTreeSet<Uuid>,
+    taps: &[&Tap],
+    sessions: &HashMap<Uuid, SessionFacts>,
+    answers: &mut Answers,
+) -> Result<()> {
+    let wanted: BTreeSet<Uuid> = open(answers, taps)
         .map(|(_, t)| t.checkin.household_id)
         .collect();
-    let households = households_of(txn, &orgs, &wanted).await?;
-    let tailored: BTreeSet<Uuid> = open(&answers, &taps)
+    let households = households_of(txn, orgs, &wanted).await?;
+    let tailored: BTreeSet<Uuid> = open(answers, taps)
         .filter_map(|(_, t)| sessions.get(&t.checkin.session_id))
         .filter(|s| s.audience == Audience::Tailored)
         .map(|s| s.activity_id)
         .collect();
-    let invited = invitations(txn, &orgs, &tailored, &wanted).await?;
+    let invited = invitations(txn, orgs, &tailored, &wanted).await?;
     for (i, t) in taps.iter().enumerate() {
         if answers[i].is_some() {
             continue;
@@ -232,14 +255,22 @@ async fn checked_writes(
             }
         }
     }
+    Ok(())
+}
 
-    // Who came: every parent named must be one of the household's own.
-    let named: BTreeSet<Uuid> = open(&answers, &taps)
+/// Who came: every parent named must be one of the household's own.
+async fn check_parents(
+    txn: &DatabaseTransaction,
+    orgs: &BTreeSet<Uuid>,
+    taps: &[&Tap],
+    answers: &mut Answers,
+) -> Result<()> {
+    let named: BTreeSet<Uuid> = open(answers, taps)
         .filter_map(|(_, t)| t.checkin.parents.as_ref())
         .flatten()
         .copied()
         .collect();
-    let parents = parents_of(txn, &orgs, &named).await?;
+    let parents = parents_of(txn, orgs, &named).await?;
     for (i, t) in taps.iter().enumerate() {
         let c = &t.checkin;
         if answers[i].is_some() {
@@ -255,9 +286,12 @@ async fn checked_writes(
             answers[i] = Some(Err(StoreError::Refused("checkin-refused-parents")));
         }
     }
+    Ok(())
+}
 
-    // Keys: the first tap with a key claims it; a later one (in this group, or a key already
-    // stored) is a replay that writes nothing.
+/// Keys: the first tap with a key claims it; a later one (in this group, or a key already
+/// stored) is a replay that writes nothing.
+async fn check_keys(txn: &DatabaseTransaction, taps: &[&Tap], answers: &mut Answers) -> Result<()> {
     let mut seen: HashSet<(Uuid, &str)> = HashSet::new();
     let mut claims = Vec::new();
     for (i, t) in taps.iter().enumerate() {
@@ -279,23 +313,35 @@ async fn checked_writes(
         (taps[a].tenant.org_id, taps[a].checkin.key.as_deref())
             .cmp(&(taps[b].tenant.org_id, taps[b].checkin.key.as_deref()))
     });
-    let claimed = claim_keys(txn, &taps, &claims).await?;
+    let claimed = claim_keys(txn, taps, &claims).await?;
     for i in claims {
         let key = taps[i].checkin.key.as_deref().unwrap_or_default();
         if !claimed.contains(&(taps[i].tenant.org_id, key.to_string())) {
             answers[i] = Some(Ok(CheckinOutcome::Replayed));
         }
     }
+    Ok(())
+}
 
-    // Everything still open is recorded. Per household and session only the last tap
-    // decides the row; an undo anywhere in the group removes the row first, so a tap after
-    // it writes a fresh row, exactly as one transaction per tap would have.
+/// What the group writes, gathered from the taps that passed every check.
+#[derive(Default)]
+struct Plan {
+    /// Per organisation, session and household: the tap that decides the row.
+    last: BTreeMap<(Uuid, Uuid, Uuid), usize>,
+    /// Per organisation and session: the households whose row an undo removes.
+    undone: BTreeMap<(Uuid, Uuid), Vec<Uuid>>,
+    /// Per organisation and session start: the households seen there.
+    moved: BTreeMap<(Uuid, DateTime<Utc>), BTreeSet<Uuid>>,
+    audit: BTreeMap<Uuid, Vec<NewAuditEvent>>,
+    who: BTreeMap<(Uuid, Uuid, Uuid), Who>,
+}
+
+/// Everything still open is recorded. Per household and session only the last tap
+/// decides the row; an undo anywhere in the group removes the row first, so a tap after
+/// it writes a fresh row, exactly as one transaction per tap would have.
+fn plan(taps: &[&Tap], sessions: &HashMap<Uuid, SessionFacts>, answers: &mut Answers) -> Plan {
     let recorded: Vec<usize> = (0..taps.len()).filter(|&i| answers[i].is_none()).collect();
-    let mut last: BTreeMap<(Uuid, Uuid, Uuid), usize> = BTreeMap::new();
-    let mut undone: BTreeMap<(Uuid, Uuid), Vec<Uuid>> = BTreeMap::new();
-    let mut moved: BTreeMap<(Uuid, DateTime<Utc>), BTreeSet<Uuid>> = BTreeMap::new();
-    let mut audit: BTreeMap<Uuid, Vec<NewAuditEvent>> = BTreeMap::new();
-    let mut who: BTreeMap<(Uuid, Uuid, Uuid), Who> = BTreeMap::new();
+    let mut plan = Plan::default();
     for &i in &recorded {
         let (t, c) = (taps[i], &taps[i].checkin);
         let org_id = t.tenant.org_id;
@@ -303,8 +349,9 @@ async fn checked_writes(
         let Some(s) = sessions.get(&c.session_id) else {
             continue;
         };
-        last.insert((org_id, c.session_id, c.household_id), i);
-        let w = who
+        plan.last.insert((org_id, c.session_id, c.household_id), i);
+        let w = plan
+            .who
             .entry((org_id, c.session_id, c.household_id))
             .or_insert(Who::Keep);
         match (c.status, &c.parents) {
@@ -316,22 +363,39 @@ async fn checked_writes(
             _ => *w = Who::Clear,
         }
         if c.status.is_none() {
-            undone
+            plan.undone
                 .entry((org_id, c.session_id))
                 .or_default()
                 .push(c.household_id);
         }
         if c.status == Some(AttendanceStatus::Present) {
-            moved
+            plan.moved
                 .entry((org_id, s.starts_at))
                 .or_default()
                 .insert(c.household_id);
         }
         let mut event = t.audit.clone();
         event.neighbourhood_id = Some(s.neighbourhood_id);
-        audit.entry(org_id).or_default().push(event);
+        plan.audit.entry(org_id).or_default().push(event);
         answers[i] = Some(Ok(CheckinOutcome::Recorded));
     }
+    plan
+}
+
+/// Write the plan: undos, attendance rows, who came, last attendance. Gives the audit
+/// entries to append.
+async fn write_plan(
+    txn: &DatabaseTransaction,
+    taps: &[&Tap],
+    plan: Plan,
+) -> Result<BTreeMap<Uuid, Vec<NewAuditEvent>>> {
+    let Plan {
+        last,
+        undone,
+        moved,
+        audit,
+        who,
+    } = plan;
     for ((org_id, session_id), households) in undone {
         attendance::Entity::delete_many()
             .filter(attendance::Column::OrgId.eq(org_id))
@@ -371,11 +435,7 @@ async fn checked_writes(
             .exec(txn)
             .await?;
     }
-    let answers = answers
-        .into_iter()
-        .map(|a| a.unwrap_or(Err(StoreError::NotFound)))
-        .collect();
-    Ok((answers, audit))
+    Ok(audit)
 }
 
 /// What the group leaves of "who came" for one household and session. Taps count in order:

@@ -225,13 +225,43 @@ impl Store {
             Some(Attended::Never) => q = q.filter(household::Column::LastAttendedAt.is_null()),
             None => {}
         }
+        let q = self.matching_words(tenant, &f.q, q).await?;
+        // Counting stops at COUNT_CAP: beyond that the page says "more than 1,000" and asks for
+        // a narrower search, and a count over 100,000 rows would cost more than the page.
+        let total = q
+            .clone()
+            .select_only()
+            .column(household::Column::Id)
+            .limit(COUNT_CAP + 1)
+            .into_tuple::<Uuid>()
+            .all(&self.db)
+            .await?
+            .len() as u64;
+        let rows = q
+            .order_by_desc(household::Column::CreatedAt)
+            .order_by_desc(household::Column::Id)
+            .limit(limit)
+            .offset(offset)
+            .all(&self.db)
+            .await?;
+        let list = self.household_summaries(tenant, rows).await?;
+        Ok((list, total))
+    }
+
+    /// Narrow `q` to the households with a search word starting with each word of `text`.
+    async fn matching_words(
+        &self,
+        tenant: &Tenant,
+        text: &str,
+        mut q: sea_orm::Select<household::Entity>,
+    ) -> Result<sea_orm::Select<household::Entity>> {
         // Every word must start one of the household's search words. Each word's households
         // come from an index range scan; when one word is selective (it usually is: a name, a
         // number) the page then reads those households by primary key. Only when every word
         // matches thousands ("a") do we let the database combine the word lists itself.
         let mut selective: Option<std::collections::HashSet<Uuid>> = None;
         let mut broad = Vec::new();
-        for word in query_words(&f.q) {
+        for word in query_words(text) {
             let mut upper = word.clone();
             upper.push(char::MAX);
             let range = household_search::Column::Token
@@ -292,24 +322,15 @@ impl Store {
                 }
             }
         }
-        // Counting stops at COUNT_CAP: beyond that the page says "more than 1,000" and asks for
-        // a narrower search, and a count over 100,000 rows would cost more than the page.
-        let total = q
-            .clone()
-            .select_only()
-            .column(household::Column::Id)
-            .limit(COUNT_CAP + 1)
-            .into_tuple::<Uuid>()
-            .all(&self.db)
-            .await?
-            .len() as u64;
-        let rows = q
-            .order_by_desc(household::Column::CreatedAt)
-            .order_by_desc(household::Column::Id)
-            .limit(limit)
-            .offset(offset)
-            .all(&self.db)
-            .await?;
+        Ok(q)
+    }
+
+    /// A page's households with their parents' names, number of children and neighbourhood.
+    async fn household_summaries(
+        &self,
+        tenant: &Tenant,
+        rows: Vec<household::Model>,
+    ) -> Result<Vec<HouseholdSummary>> {
         let ids: Vec<Uuid> = rows.iter().map(|h| h.id).collect();
         let mut parents: HashMap<Uuid, Vec<parent::Model>> = HashMap::new();
         let mut children: HashMap<Uuid, usize> = HashMap::new();
@@ -335,7 +356,7 @@ impl Store {
         let names = self
             .neighbourhood_names(tenant.org_id, rows.iter().map(|h| h.neighbourhood_id))
             .await?;
-        let list = rows
+        Ok(rows
             .into_iter()
             .map(|h| {
                 let ps = parents.remove(&h.id).unwrap_or_default();
@@ -356,8 +377,7 @@ impl Store {
                     created_at: h.created_at,
                 }
             })
-            .collect();
-        Ok((list, total))
+            .collect())
     }
 
     /// The names of the given neighbourhoods (an organisation may have a thousand; a page shows

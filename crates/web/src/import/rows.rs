@@ -241,215 +241,38 @@ pub struct Context<'a> {
 /// Check every row: all of them, so the worker sees every problem at once.
 pub fn check(ctx: &Context<'_>, rows: &[Vec<String>]) -> Checked {
     let mut out = Checked::default();
-    let mut seen_phones = BTreeSet::new();
-    let mut seen_emails = BTreeSet::new();
+    let mut seen = Seen::default();
     for (i, row) in rows.iter().enumerate() {
-        let line = i + 2;
-        let get = |field: &str| {
-            ctx.mapping
-                .get(field)
-                .and_then(|c| row.get(*c))
-                .map(|s| s.trim().to_string())
-                .unwrap_or_default()
+        let mut r = Row {
+            ctx,
+            row,
+            line: i + 2,
+            problems: Vec::new(),
         };
-        let col = |field: &str| {
-            ctx.mapping
-                .get(field)
-                .and_then(|c| ctx.headers.get(*c))
-                .cloned()
-                .unwrap_or_default()
-        };
-        let mut problems: Vec<Problem> = Vec::new();
-        let mut problem = |field: &str, value: String, message: String| {
-            problems.push(Problem {
-                line,
-                column: col(field),
-                value,
-                message,
-            });
-        };
-        let msg = |key: &str| ctx.t.get(key);
-        let field_msg = |e: FieldError, field: &str| {
-            let specific = format!("{}-{field}", e.key());
-            if ctx.t.has(&specific) {
-                ctx.t.get(specific)
-            } else {
-                ctx.t.get(e.key())
-            }
-        };
-
-        let (first_raw, last_raw) = if ctx.mapping.contains_key("first_name") {
-            (get("first_name"), get("last_name"))
-        } else {
-            let full = get("full_name");
-            match full.split_once(' ') {
-                Some((f, l)) => (f.to_string(), l.trim().to_string()),
-                None => (full, String::new()),
-            }
-        };
-        let name_field = if ctx.mapping.contains_key("first_name") {
-            "first_name"
-        } else {
-            "full_name"
-        };
-        let first = PersonName::parse(&first_raw)
-            .map_err(|e| problem(name_field, first_raw.clone(), field_msg(e, "first_name")))
-            .ok();
-        let last = if last_raw.is_empty() {
-            Some(None)
-        } else {
-            PersonName::parse(&last_raw)
-                .map(Some)
-                .map_err(|e| problem("last_name", last_raw.clone(), field_msg(e, "last_name")))
-                .ok()
-        };
-        let phone_raw = phone_text(&get("phone"));
-        let phone = PhoneNumber::parse_optional(&phone_raw)
-            .map_err(|e| problem("phone", phone_raw.clone(), field_msg(e, "phone")))
-            .ok();
-        let email_raw = get("email");
-        let email = if email_raw.is_empty() {
-            Some(None)
-        } else {
-            Email::parse(&email_raw)
-                .map(Some)
-                .map_err(|e| problem("email", email_raw.clone(), field_msg(e, "email")))
-                .ok()
-        };
-        let channel_raw = get("channel");
-        let chosen = match (channel_raw.is_empty(), &phone, &email) {
-            (false, _, _) => channel(&channel_raw).or_else(|| {
-                problem(
-                    "channel",
-                    channel_raw.clone(),
-                    msg("import-channel-unknown"),
-                );
-                None
-            }),
-            (true, Some(Some(_)), _) => Some(Channel::WhatsApp),
-            (true, _, Some(Some(_))) => Some(Channel::Email),
-            (true, Some(None), Some(None)) => {
-                problem("phone", String::new(), msg("import-no-contact"));
-                None
-            }
-            _ => None,
-        };
-        if let (Some(c), Some(p), Some(e)) = (chosen, &phone, &email) {
-            if matches!(c, Channel::WhatsApp | Channel::Phone | Channel::Sms) && p.is_none() {
-                problem(
-                    "phone",
-                    String::new(),
-                    msg("error-phone-needed-for-channel"),
-                );
-            }
-            if c == Channel::Email && e.is_none() {
-                problem(
-                    "email",
-                    String::new(),
-                    msg("error-email-needed-for-channel"),
-                );
-            }
-        }
-        let kind_raw = get("kind");
+        let (first, last, name_field) = r.names();
+        let (phone, email, chosen) = r.contact();
+        let kind_raw = r.get("kind");
         let kind = kind(&kind_raw).or_else(|| {
-            problem("kind", kind_raw.clone(), msg("import-kind-unknown"));
+            r.problem("kind", kind_raw.clone(), r.msg("import-kind-unknown"));
             None
         });
-        let pc_raw = get("postcode");
+        let pc_raw = r.get("postcode");
         let postcode = Postcode4::parse_optional(&pc_raw)
-            .map_err(|e| problem("postcode", pc_raw.clone(), field_msg(e, "postcode4")))
+            .map_err(|e| r.problem("postcode", pc_raw.clone(), r.field_msg(e, "postcode4")))
             .ok();
-        let mut children = Vec::new();
-        for n in 1..=3 {
-            let name = get(&format!("child{n}_name"));
-            let birth = get(&format!("child{n}_birth"));
-            if name.is_empty() && birth.is_empty() {
-                continue;
-            }
-            let child_name = PersonName::parse(&name)
-                .map_err(|e| {
-                    problem(
-                        &format!("child{n}_name"),
-                        name.clone(),
-                        field_msg(e, "first_name"),
-                    )
-                })
-                .ok();
-            let (m, y) = split_birth(&birth);
-            match ChildBirth::parse(&m, &y, ctx.today) {
-                Ok(b) => {
-                    if let Some(first_name) = child_name {
-                        children.push(ChildDraft {
-                            first_name,
-                            birth: b,
-                        });
-                    }
-                }
-                Err(errs) => {
-                    for (_, e) in errs.into_iter().take(1) {
-                        let text = match e {
-                            FieldError::ChildTooOld => field_msg(e, "year"),
-                            _ => msg("import-birth-invalid"),
-                        };
-                        problem(&format!("child{n}_birth"), birth.clone(), text);
-                    }
-                }
-            }
-        }
-        let languages: String = get("languages").chars().take(200).collect();
-        let notes: String = get("notes").chars().take(2000).collect();
+        let children = r.children();
+        let languages: String = r.get("languages").chars().take(200).collect();
+        let notes: String = r.get("notes").chars().take(2000).collect();
 
-        // Duplicates: of a household we already have within reach, or of an earlier row in
-        // this file. A match out of reach is at most a note without any detail, and only the
-        // store's `known.elsewhere` (empty for a worker) can give one.
-        let mut elsewhere: Option<(&str, String)> = None;
-        if let Some(Some(p)) = &phone {
-            out.keys.phones.insert(p.e164().to_string());
-            if ctx.known.reach.phones.contains(p.e164()) {
-                problem("phone", p.display(), msg("import-duplicate-existing"));
-            } else if !seen_phones.insert(p.e164().to_string()) {
-                problem("phone", p.display(), msg("import-duplicate-in-file"));
-            } else if ctx.known.elsewhere.phones.contains(p.e164()) {
-                elsewhere = elsewhere.or(Some(("phone", p.display())));
-            }
-        }
-        if let Some(Some(e)) = &email {
-            out.keys.emails.insert(e.as_str().to_string());
-            if ctx.known.reach.emails.contains(e.as_str()) {
-                problem(
-                    "email",
-                    e.as_str().to_string(),
-                    msg("import-duplicate-existing"),
-                );
-            } else if !seen_emails.insert(e.as_str().to_string()) {
-                problem(
-                    "email",
-                    e.as_str().to_string(),
-                    msg("import-duplicate-in-file"),
-                );
-            } else if ctx.known.elsewhere.emails.contains(e.as_str()) {
-                elsewhere = elsewhere.or(Some(("email", e.as_str().to_string())));
-            }
-        }
-        if let (Some(f), Some(Some(l))) = (&first, &last) {
-            out.keys
-                .names
-                .insert((f.as_str().to_string(), l.as_str().to_string()));
-            let full = format!("{} {}", f.as_str(), l.as_str()).to_lowercase();
-            if ctx.known.reach.names.contains(&full) {
-                problem(name_field, full, msg("import-duplicate-existing"));
-            } else if ctx.known.elsewhere.names.contains(&full) {
-                elsewhere = elsewhere.or(Some((name_field, full)));
-            }
-        }
-        // The sheet's own value, said once per row: nothing about whom or where.
-        if let Some((field, value)) = elsewhere {
-            out.notes.push(Problem {
-                line,
-                column: col(field),
-                value,
-                message: msg("import-maybe-elsewhere"),
-            });
+        let found = Found {
+            first: &first,
+            last: &last,
+            name_field,
+            phone: &phone,
+            email: &email,
+        };
+        if let Some(note) = r.duplicates(&found, &mut seen, &mut out.keys) {
+            out.notes.push(note);
         }
 
         match (
@@ -460,7 +283,7 @@ pub fn check(ctx: &Context<'_>, rows: &[Vec<String>]) -> Checked {
             chosen,
             kind,
             postcode,
-            problems.is_empty(),
+            r.problems.is_empty(),
         ) {
             (
                 Some(first_name),
@@ -500,11 +323,267 @@ pub fn check(ctx: &Context<'_>, rows: &[Vec<String>]) -> Checked {
             }
             _ => {
                 out.bad_rows.insert(i);
-                out.problems.extend(problems);
+                out.problems.extend(r.problems);
             }
         }
     }
     out
+}
+
+/// The phones and e-mail addresses of the earlier rows of this file.
+#[derive(Default)]
+struct Seen {
+    phones: BTreeSet<String>,
+    emails: BTreeSet<String>,
+}
+
+/// What a row says about whom it is, as far as it could be read: what duplicates are matched on.
+struct Found<'r> {
+    first: &'r Option<PersonName>,
+    last: &'r Option<Option<PersonName>>,
+    name_field: &'static str,
+    phone: &'r Option<Option<PhoneNumber>>,
+    email: &'r Option<Option<Email>>,
+}
+
+/// One data row being checked, with the problems found in it so far (in the order found).
+struct Row<'c, 'r> {
+    ctx: &'c Context<'c>,
+    row: &'r [String],
+    /// The row number as the spreadsheet shows it.
+    line: usize,
+    problems: Vec<Problem>,
+}
+
+impl Row<'_, '_> {
+    fn get(&self, field: &str) -> String {
+        self.ctx
+            .mapping
+            .get(field)
+            .and_then(|c| self.row.get(*c))
+            .map(|s| s.trim().to_string())
+            .unwrap_or_default()
+    }
+
+    fn col(&self, field: &str) -> String {
+        self.ctx
+            .mapping
+            .get(field)
+            .and_then(|c| self.ctx.headers.get(*c))
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    fn problem(&mut self, field: &str, value: String, message: String) {
+        let column = self.col(field);
+        self.problems.push(Problem {
+            line: self.line,
+            column,
+            value,
+            message,
+        });
+    }
+
+    fn msg(&self, key: &str) -> String {
+        self.ctx.t.get(key)
+    }
+
+    fn field_msg(&self, e: FieldError, field: &str) -> String {
+        let specific = format!("{}-{field}", e.key());
+        if self.ctx.t.has(&specific) {
+            self.ctx.t.get(specific)
+        } else {
+            self.ctx.t.get(e.key())
+        }
+    }
+
+    /// The parent's first and last name, from two columns or from one "full name" column,
+    /// and the column a problem with the name is shown under.
+    fn names(&mut self) -> (Option<PersonName>, Option<Option<PersonName>>, &'static str) {
+        let (first_raw, last_raw) = if self.ctx.mapping.contains_key("first_name") {
+            (self.get("first_name"), self.get("last_name"))
+        } else {
+            let full = self.get("full_name");
+            match full.split_once(' ') {
+                Some((f, l)) => (f.to_string(), l.trim().to_string()),
+                None => (full, String::new()),
+            }
+        };
+        let name_field = if self.ctx.mapping.contains_key("first_name") {
+            "first_name"
+        } else {
+            "full_name"
+        };
+        let first = PersonName::parse(&first_raw)
+            .map_err(|e| {
+                let text = self.field_msg(e, "first_name");
+                self.problem(name_field, first_raw.clone(), text)
+            })
+            .ok();
+        let last = if last_raw.is_empty() {
+            Some(None)
+        } else {
+            PersonName::parse(&last_raw)
+                .map(Some)
+                .map_err(|e| {
+                    let text = self.field_msg(e, "last_name");
+                    self.problem("last_name", last_raw.clone(), text)
+                })
+                .ok()
+        };
+        (first, last, name_field)
+    }
+
+    /// Phone, e-mail and the channel to use, which needs the phone or address it names.
+    #[allow(clippy::type_complexity)]
+    fn contact(
+        &mut self,
+    ) -> (
+        Option<Option<PhoneNumber>>,
+        Option<Option<Email>>,
+        Option<Channel>,
+    ) {
+        let phone_raw = phone_text(&self.get("phone"));
+        let phone = PhoneNumber::parse_optional(&phone_raw)
+            .map_err(|e| {
+                let text = self.field_msg(e, "phone");
+                self.problem("phone", phone_raw.clone(), text)
+            })
+            .ok();
+        let email_raw = self.get("email");
+        let email = if email_raw.is_empty() {
+            Some(None)
+        } else {
+            Email::parse(&email_raw)
+                .map(Some)
+                .map_err(|e| {
+                    let text = self.field_msg(e, "email");
+                    self.problem("email", email_raw.clone(), text)
+                })
+                .ok()
+        };
+        let channel_raw = self.get("channel");
+        let chosen = match (channel_raw.is_empty(), &phone, &email) {
+            (false, _, _) => channel(&channel_raw).or_else(|| {
+                let text = self.msg("import-channel-unknown");
+                self.problem("channel", channel_raw.clone(), text);
+                None
+            }),
+            (true, Some(Some(_)), _) => Some(Channel::WhatsApp),
+            (true, _, Some(Some(_))) => Some(Channel::Email),
+            (true, Some(None), Some(None)) => {
+                let text = self.msg("import-no-contact");
+                self.problem("phone", String::new(), text);
+                None
+            }
+            _ => None,
+        };
+        if let (Some(c), Some(p), Some(e)) = (chosen, &phone, &email) {
+            if matches!(c, Channel::WhatsApp | Channel::Phone | Channel::Sms) && p.is_none() {
+                let text = self.msg("error-phone-needed-for-channel");
+                self.problem("phone", String::new(), text);
+            }
+            if c == Channel::Email && e.is_none() {
+                let text = self.msg("error-email-needed-for-channel");
+                self.problem("email", String::new(), text);
+            }
+        }
+        (phone, email, chosen)
+    }
+
+    /// Up to three children; a child with a problem is left out (the row then is not taken).
+    fn children(&mut self) -> Vec<ChildDraft> {
+        let mut children = Vec::new();
+        for n in 1..=3 {
+            let name = self.get(&format!("child{n}_name"));
+            let birth = self.get(&format!("child{n}_birth"));
+            if name.is_empty() && birth.is_empty() {
+                continue;
+            }
+            let child_name = PersonName::parse(&name)
+                .map_err(|e| {
+                    let text = self.field_msg(e, "first_name");
+                    self.problem(&format!("child{n}_name"), name.clone(), text)
+                })
+                .ok();
+            let (m, y) = split_birth(&birth);
+            match ChildBirth::parse(&m, &y, self.ctx.today) {
+                Ok(b) => {
+                    if let Some(first_name) = child_name {
+                        children.push(ChildDraft {
+                            first_name,
+                            birth: b,
+                        });
+                    }
+                }
+                Err(errs) => {
+                    for (_, e) in errs.into_iter().take(1) {
+                        let text = match e {
+                            FieldError::ChildTooOld => self.field_msg(e, "year"),
+                            _ => self.msg("import-birth-invalid"),
+                        };
+                        self.problem(&format!("child{n}_birth"), birth.clone(), text);
+                    }
+                }
+            }
+        }
+        children
+    }
+
+    /// Duplicates: of a household we already have within reach, or of an earlier row in
+    /// this file. A match out of reach is at most a note without any detail, and only the
+    /// store's `known.elsewhere` (empty for a worker) can give one.
+    fn duplicates(
+        &mut self,
+        found: &Found<'_>,
+        seen: &mut Seen,
+        keys: &mut ContactKeys,
+    ) -> Option<Problem> {
+        let known = self.ctx.known;
+        let mut elsewhere: Option<(&str, String)> = None;
+        if let Some(Some(p)) = found.phone {
+            keys.phones.insert(p.e164().to_string());
+            if known.reach.phones.contains(p.e164()) {
+                let text = self.msg("import-duplicate-existing");
+                self.problem("phone", p.display(), text);
+            } else if !seen.phones.insert(p.e164().to_string()) {
+                let text = self.msg("import-duplicate-in-file");
+                self.problem("phone", p.display(), text);
+            } else if known.elsewhere.phones.contains(p.e164()) {
+                elsewhere = elsewhere.or(Some(("phone", p.display())));
+            }
+        }
+        if let Some(Some(e)) = found.email {
+            keys.emails.insert(e.as_str().to_string());
+            if known.reach.emails.contains(e.as_str()) {
+                let text = self.msg("import-duplicate-existing");
+                self.problem("email", e.as_str().to_string(), text);
+            } else if !seen.emails.insert(e.as_str().to_string()) {
+                let text = self.msg("import-duplicate-in-file");
+                self.problem("email", e.as_str().to_string(), text);
+            } else if known.elsewhere.emails.contains(e.as_str()) {
+                elsewhere = elsewhere.or(Some(("email", e.as_str().to_string())));
+            }
+        }
+        if let (Some(f), Some(Some(l))) = (found.first, found.last) {
+            keys.names
+                .insert((f.as_str().to_string(), l.as_str().to_string()));
+            let full = format!("{} {}", f.as_str(), l.as_str()).to_lowercase();
+            if known.reach.names.contains(&full) {
+                let text = self.msg("import-duplicate-existing");
+                self.problem(found.name_field, full, text);
+            } else if known.elsewhere.names.contains(&full) {
+                elsewhere = elsewhere.or(Some((found.name_field, full)));
+            }
+        }
+        // The sheet's own value, said once per row: nothing about whom or where.
+        elsewhere.map(|(field, value)| Problem {
+            line: self.line,
+            column: self.col(field),
+            value,
+            message: self.msg("import-maybe-elsewhere"),
+        })
+    }
 }
 
 /// A CSV cell that a spreadsheet will not run as a formula (OWASP "CSV injection").
