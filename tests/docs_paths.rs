@@ -100,9 +100,12 @@ fn exists(root: &Path, path: &str) -> bool {
     if let (Some(open), Some(close)) = (path.find('{'), path.find('}'))
         && open < close
     {
-        return path[open + 1..close]
-            .split(',')
-            .all(|alt| exists(root, &format!("{}{alt}{}", &path[..open], &path[close + 1..])));
+        return path[open + 1..close].split(',').all(|alt| {
+            exists(
+                root,
+                &format!("{}{alt}{}", &path[..open], &path[close + 1..]),
+            )
+        });
     }
     match path.find(['<', '*']) {
         Some(at) => {
@@ -293,7 +296,10 @@ fn every_docs_section_the_code_cites_is_there() {
             let Some((doc, after)) = cited.split_once(".md") else {
                 continue;
             };
-            if !doc.chars().all(|c| c.is_ascii_alphanumeric() || "/_-".contains(c)) {
+            if !doc
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "/_-".contains(c))
+            {
                 continue;
             }
             let Some(number) = after.strip_prefix(" §") else {
