@@ -318,7 +318,7 @@ async fn a_reminder_arrives_exactly_once_with_two_servers(app: TestApp) {
     assert_eq!(for_address(&msgs, &sanne.email).len(), 1, "unsubscribed");
     assert_eq!(
         app.store
-            .queue_mail(&t, sanne.id, "Hoi", "Tot woensdag", "x-1")
+            .queue_mail(&t, sanne.id, "Hoi", "Tot woensdag", "x-1", None)
             .await
             .err()
             .map(|e| e.to_string()),
@@ -459,7 +459,7 @@ async fn without_consent_email_or_subscription_nothing_is_queued(app: TestApp) {
     assert_eq!(
         refused(
             app.store
-                .queue_mail(&t, no_consent.id, "Hoi", "Tekst", "k1")
+                .queue_mail(&t, no_consent.id, "Hoi", "Tekst", "k1", None)
                 .await
         ),
         "reminders-refused-no-consent"
@@ -467,14 +467,14 @@ async fn without_consent_email_or_subscription_nothing_is_queued(app: TestApp) {
     assert_eq!(
         refused(
             app.store
-                .queue_mail(&t, unsubscribed.id, "Hoi", "Tekst", "k1")
+                .queue_mail(&t, unsubscribed.id, "Hoi", "Tekst", "k1", None)
                 .await
         ),
         "reminders-refused-unsubscribed"
     );
     let first = app
         .store
-        .queue_mail(&t, whatsapp.id, "Hoi Priya", "Tot woensdag", "k1")
+        .queue_mail(&t, whatsapp.id, "Hoi Priya", "Tot woensdag", "k1", None)
         .await;
     assert!(
         first.is_ok(),
@@ -482,7 +482,7 @@ async fn without_consent_email_or_subscription_nothing_is_queued(app: TestApp) {
     );
     assert!(matches!(
         app.store
-            .queue_mail(&t, whatsapp.id, "Hoi Priya", "Tot woensdag", "k1")
+            .queue_mail(&t, whatsapp.id, "Hoi Priya", "Tot woensdag", "k1", None)
             .await,
         Err(StoreError::Duplicate(_))
     ));
@@ -490,7 +490,7 @@ async fn without_consent_email_or_subscription_nothing_is_queued(app: TestApp) {
     let other = app.org("Lelystad").await;
     assert!(matches!(
         app.store
-            .queue_mail(&other, ok.id, "Hoi", "Tekst", "k2")
+            .queue_mail(&other, ok.id, "Hoi", "Tekst", "k2", None)
             .await,
         Err(StoreError::NotFound)
     ));

@@ -462,7 +462,7 @@ mod tests {
             let store = store.clone();
             let t = t.clone();
             async move {
-                let Ok(job) = store.queue_mail(&t, hh, "Hallo", "Tekst", key).await else {
+                let Ok(job) = store.queue_mail(&t, hh, "Hallo", "Tekst", key, None).await else {
                     panic!("queue")
                 };
                 (store, t, job)

@@ -42,11 +42,15 @@ use mtp_domain::reminder::{
 };
 use mtp_domain::{Language, Tenant};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    Set, TransactionTrait,
+};
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 use uuid::Uuid;
 
+use crate::audit::append_audit_opt;
 use crate::entities::{
     activity, consent_record, email_unsubscribe, household, household_event, job, organisation,
     parent, rsvp, session,
@@ -369,13 +373,24 @@ impl Store {
         subject: &str,
         text: &str,
         dedupe_key: &str,
+        audit: Option<NewAuditEvent>,
     ) -> Result<Uuid> {
-        self.queue_personal_mail(tenant, household_id, subject, text, dedupe_key, false)
-            .await
+        self.queue_personal_mail(
+            tenant,
+            household_id,
+            subject,
+            text,
+            dedupe_key,
+            false,
+            audit,
+        )
+        .await
     }
 
     /// [`Store::queue_mail`] for a text that holds a secret: it is kept only until the job
-    /// ends (sent, cancelled or given up).
+    /// ends (sent, cancelled or given up). The audit event commits with the job, and also
+    /// when the same mail was queued before (the worker asked for it again).
+    #[allow(clippy::too_many_arguments)]
     pub(crate) async fn queue_personal_mail(
         &self,
         tenant: &Tenant,
@@ -384,6 +399,7 @@ impl Store {
         text: &str,
         dedupe_key: &str,
         secret: bool,
+        audit: Option<NewAuditEvent>,
     ) -> Result<Uuid> {
         let h = self.household_row(tenant, household_id).await?;
         let subject: String = subject
@@ -406,8 +422,10 @@ impl Store {
             text: Some(text.trim().to_string()),
             secret,
         };
+        let txn = self.db.begin().await?;
         let id = self
             .insert_job(
+                &txn,
                 h.org_id,
                 Some(h.neighbourhood_id),
                 Some(h.id),
@@ -418,13 +436,16 @@ impl Store {
                 now(),
             )
             .await?;
+        append_audit_opt(&txn, audit).await?;
+        txn.commit().await?;
         id.ok_or(StoreError::Duplicate("dedupe_key"))
     }
 
     /// Insert a job unless its key is already queued; the id of the new job, or `None`.
     #[allow(clippy::too_many_arguments)]
-    async fn insert_job(
+    async fn insert_job<C: ConnectionTrait>(
         &self,
+        db: &C,
         org_id: Uuid,
         neighbourhood_id: Option<Uuid>,
         household_id: Option<Uuid>,
@@ -460,7 +481,7 @@ impl Store {
                 .do_nothing()
                 .to_owned(),
         )
-        .exec_without_returning(&self.db)
+        .exec_without_returning(db)
         .await?;
         Ok((n > 0).then_some(id))
     }
@@ -514,6 +535,7 @@ impl Store {
                 let key = format!("reminder:{}:{hh}", s.id);
                 if self
                     .insert_job(
+                        &self.db,
                         s.org_id,
                         Some(s.neighbourhood_id),
                         Some(hh),

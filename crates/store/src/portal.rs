@@ -626,6 +626,7 @@ impl Store {
             text,
             &key,
             true,
+            None,
         )
         .await
     }

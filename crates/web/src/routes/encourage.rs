@@ -422,9 +422,22 @@ pub async fn email(
     let subject = format!("{} · {}", w.s.activity_name, t.date(w.s.starts_at));
     let dedupe = format!("encourage:{}:{}", w.s.id, card.household_id);
     let name = card.first_names.clone();
+    let event = audit_event(
+        &user,
+        Action::HouseholdEmailQueued,
+        Subject::household(household, w.s.neighbourhood_id),
+        &format!("session={}", w.s.id),
+    );
     match state
         .store
-        .queue_mail(&user.tenant, household, &subject, &text, &dedupe)
+        .queue_mail(
+            &user.tenant,
+            household,
+            &subject,
+            &text,
+            &dedupe,
+            Some(event),
+        )
         .await
     {
         Ok(_) | Err(StoreError::Duplicate(_)) => {}
@@ -437,14 +450,6 @@ pub async fn email(
         }
         Err(err) => return Err(err.into()),
     }
-    audit(
-        &state,
-        &user,
-        Action::HouseholdEmailQueued,
-        Subject::household(household, w.s.neighbourhood_id),
-        &format!("session={}", w.s.id),
-    )
-    .await;
     Ok(redirect_with_flash(
         &state,
         &format!("/sessions/{}/encourage#h-{household}", w.s.id),

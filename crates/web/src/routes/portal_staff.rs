@@ -78,7 +78,7 @@ pub async fn make_link(
         let key = format!("portal-link:{}", mtp_store::sign_in::token_hash(&token));
         return match state
             .store
-            .queue_mail(&user.tenant, h.id, &subject, &text, &key)
+            .queue_mail(&user.tenant, h.id, &subject, &text, &key, None)
             .await
         {
             Ok(_) => Ok(redirect_with_flash(
