@@ -118,8 +118,15 @@ pub fn is_sqlite_url(url: &str) -> bool {
 
 fn options(url: &str, max_connections: u32) -> ConnectOptions {
     let mut opt = ConnectOptions::new(url.to_string());
+    // No idle timeout and no maximum lifetime: with either, sqlx 0.9.0 runs a pool
+    // maintenance task whose idle count can wrap below zero in a race and then spins a
+    // runtime thread for good (transact-rs/sqlx#3645, fixed upstream after 0.9.0), which hung
+    // a whole server in the test suite. A connection is still checked before it is handed
+    // out (sqlx's test-before-acquire), so one the database closed is replaced. Decision (al).
     opt.max_connections(max_connections)
         .min_connections(1)
+        .idle_timeout(None::<Duration>)
+        .max_lifetime(None::<Duration>)
         .connect_timeout(Duration::from_secs(10))
         .acquire_timeout(Duration::from_secs(10))
         .sqlx_logging(false);
