@@ -380,11 +380,7 @@ const INTERESTS: [&str; 6] = [
 /// ages, every status, and consents given and withdrawn. Deterministic, so a demo looks the
 /// same every time. Skipped when the neighbourhood already has households (`--force`).
 async fn households(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<()> {
-    use mtp_domain::consent::{ConsentMethod, Purpose};
-    use mtp_domain::{
-        Channel, ChildBirth, HouseholdKind, HouseholdStatus, PhoneNumber, Postcode4, Source,
-    };
-    use mtp_store::{ChildDraft, HouseholdDraft, HouseholdFilter, ParentDraft};
+    use mtp_store::HouseholdFilter;
 
     let tenant = Tenant {
         org_id,
@@ -399,190 +395,203 @@ async fn households(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<
     {
         return Ok(());
     }
-    let person = |s: &str| PersonName::parse(s).map_err(|e| anyhow::anyhow!("demo name {s}: {e}"));
     let this_year = chrono::Utc::now()
         .format("%Y")
         .to_string()
         .parse::<i32>()
         .unwrap_or(2026);
     for i in 0..40usize {
-        let multi = i % 10 == 9;
-        let mother = MOTHERS[i % MOTHERS.len()];
-        let last = LAST[i % LAST.len()];
-        // 06-0000 00NN: the 060 range is not issued, so these numbers reach nobody.
-        let phone = PhoneNumber::parse(&format!("06-000000{:02}", i)).ok();
-        let email = if i % 3 == 0 {
-            Email::parse(&format!(
-                "{}.{}@ouders.demo.invalid",
-                mother.to_lowercase(),
-                i
-            ))
-            .ok()
-        } else {
-            None
-        };
-        let channel = match i % 7 {
-            0 if email.is_some() => Channel::Email,
-            1 => Channel::Phone,
-            2 => Channel::Sms,
-            _ => Channel::WhatsApp,
-        };
-        let mut parents = vec![ParentDraft {
-            first_name: person(mother)?,
-            last_name: if i % 4 == 0 {
-                None
-            } else {
-                Some(person(last)?)
-            },
-            phone,
-            email,
-            channel,
-            languages: [
-                "Nederlands",
-                "Nederlands, Arabisch",
-                "Nederlands, Turks",
-                "Nederlands, Engels",
-            ][i % 4]
-                .into(),
-            works: i % 3 == 1,
-            free_days: if i % 3 == 1 { vec![2, 5] } else { vec![] },
-        }];
-        if multi {
-            parents.push(ParentDraft {
-                first_name: person(FATHERS[i % FATHERS.len()])?,
-                last_name: Some(person(last)?),
-                phone: PhoneNumber::parse(&format!("06-000001{:02}", i)).ok(),
-                email: None,
-                channel: Channel::WhatsApp,
-                languages: "Nederlands".into(),
-                works: true,
-                free_days: vec![5, 6],
-            });
-        }
-        let mut children = Vec::new();
-        for c in 0..(1 + i % 3) {
-            let age = ((i * 7 + c * 5) % 16) as i32;
-            let birth = ChildBirth {
-                year: this_year - age - 1,
-                month: ((i + c * 4) % 12 + 1) as u32,
-            };
-            children.push(ChildDraft {
-                first_name: person(CHILDREN[(i * 3 + c) % CHILDREN.len()])?,
-                birth,
-            });
-        }
-        let draft = HouseholdDraft {
-            neighbourhood_id: poort,
-            kind: if multi {
-                HouseholdKind::MultiParent
-            } else {
-                HouseholdKind::SingleParent
-            },
-            source: Source::ALL[i % Source::ALL.len()],
-            source_partner: (i % 7 == 0).then(|| "Wijkteam Poort".to_string()),
-            postcode4: Postcode4::parse_optional(["1363", "1361", "1362", "1364"][i % 4])
-                .ok()
-                .flatten(),
-            interests: INTERESTS[i % INTERESTS.len()].into(),
-            talents: if i % 5 == 0 {
-                "bakken, organiseren".into()
-            } else {
-                String::new()
-            },
-            notes: if i % 6 == 0 {
-                "Zoekt kinderopvang op woensdagochtend.".into()
-            } else {
-                String::new()
-            },
-            parents,
-            children,
-            data_consent: if i % 2 == 0 {
-                ConsentMethod::Verbal
-            } else {
-                ConsentMethod::Paper
-            },
-        };
+        let draft = household_draft(i, this_year, poort)?;
         let id = store.create_household(&tenant, None, &draft, None).await?;
-        // 4 stay "contacted"; the rest became active, and some went quiet or left since.
-        if i % 10 != 3 {
+        household_status(store, &tenant, i, id).await?;
+        household_consents(store, &tenant, i, id).await?;
+    }
+    Ok(())
+}
+
+fn person(s: &str) -> anyhow::Result<PersonName> {
+    PersonName::parse(s).map_err(|e| anyhow::anyhow!("demo name {s}: {e}"))
+}
+
+/// Demo household `i` of Almere Poort: every tenth has two parents.
+fn household_draft(
+    i: usize,
+    this_year: i32,
+    poort: Uuid,
+) -> anyhow::Result<mtp_store::HouseholdDraft> {
+    use mtp_domain::consent::ConsentMethod;
+    use mtp_domain::{HouseholdKind, Postcode4, Source};
+    use mtp_store::{ChildDraft, HouseholdDraft};
+
+    let multi = i % 10 == 9;
+    let mut children = Vec::new();
+    for c in 0..(1 + i % 3) {
+        let age = ((i * 7 + c * 5) % 16) as i32;
+        let birth = mtp_domain::ChildBirth {
+            year: this_year - age - 1,
+            month: ((i + c * 4) % 12 + 1) as u32,
+        };
+        children.push(ChildDraft {
+            first_name: person(CHILDREN[(i * 3 + c) % CHILDREN.len()])?,
+            birth,
+        });
+    }
+    Ok(HouseholdDraft {
+        neighbourhood_id: poort,
+        kind: if multi {
+            HouseholdKind::MultiParent
+        } else {
+            HouseholdKind::SingleParent
+        },
+        source: Source::ALL[i % Source::ALL.len()],
+        source_partner: (i.is_multiple_of(7)).then(|| "Wijkteam Poort".to_string()),
+        postcode4: Postcode4::parse_optional(["1363", "1361", "1362", "1364"][i % 4])
+            .ok()
+            .flatten(),
+        interests: INTERESTS[i % INTERESTS.len()].into(),
+        talents: if i.is_multiple_of(5) {
+            "bakken, organiseren".into()
+        } else {
+            String::new()
+        },
+        notes: if i.is_multiple_of(6) {
+            "Zoekt kinderopvang op woensdagochtend.".into()
+        } else {
+            String::new()
+        },
+        parents: household_parents(i, multi)?,
+        children,
+        data_consent: if i.is_multiple_of(2) {
+            ConsentMethod::Verbal
+        } else {
+            ConsentMethod::Paper
+        },
+    })
+}
+
+/// The mother of demo household `i`, and with `multi` the father too.
+fn household_parents(i: usize, multi: bool) -> anyhow::Result<Vec<mtp_store::ParentDraft>> {
+    use mtp_domain::{Channel, PhoneNumber};
+    use mtp_store::ParentDraft;
+
+    let mother = MOTHERS[i % MOTHERS.len()];
+    let last = LAST[i % LAST.len()];
+    // 06-0000 00NN: the 060 range is not issued, so these numbers reach nobody.
+    let phone = PhoneNumber::parse(&format!("06-000000{:02}", i)).ok();
+    let email = if i.is_multiple_of(3) {
+        Email::parse(&format!(
+            "{}.{}@ouders.demo.invalid",
+            mother.to_lowercase(),
+            i
+        ))
+        .ok()
+    } else {
+        None
+    };
+    let channel = match i % 7 {
+        0 if email.is_some() => Channel::Email,
+        1 => Channel::Phone,
+        2 => Channel::Sms,
+        _ => Channel::WhatsApp,
+    };
+    let mut parents = vec![ParentDraft {
+        first_name: person(mother)?,
+        last_name: if i.is_multiple_of(4) {
+            None
+        } else {
+            Some(person(last)?)
+        },
+        phone,
+        email,
+        channel,
+        languages: [
+            "Nederlands",
+            "Nederlands, Arabisch",
+            "Nederlands, Turks",
+            "Nederlands, Engels",
+        ][i % 4]
+            .into(),
+        works: i % 3 == 1,
+        free_days: if i % 3 == 1 { vec![2, 5] } else { vec![] },
+    }];
+    if multi {
+        parents.push(ParentDraft {
+            first_name: person(FATHERS[i % FATHERS.len()])?,
+            last_name: Some(person(last)?),
+            phone: PhoneNumber::parse(&format!("06-000001{:02}", i)).ok(),
+            email: None,
+            channel: Channel::WhatsApp,
+            languages: "Nederlands".into(),
+            works: true,
+            free_days: vec![5, 6],
+        });
+    }
+    Ok(parents)
+}
+
+/// 4 stay "contacted"; the rest became active, and some went quiet or left since.
+async fn household_status(
+    store: &Store,
+    tenant: &Tenant,
+    i: usize,
+    id: Uuid,
+) -> anyhow::Result<()> {
+    use mtp_domain::HouseholdStatus;
+    if i % 10 != 3 {
+        store
+            .set_household_status(tenant, None, id, HouseholdStatus::Active, None, None)
+            .await?;
+    }
+    if i % 8 == 5 {
+        store
+            .set_household_status(
+                tenant,
+                None,
+                id,
+                HouseholdStatus::Quiet,
+                Some("werkt nu overdag".into()),
+                None,
+            )
+            .await?;
+    }
+    if i % 13 == 12 {
+        store
+            .set_household_status(
+                tenant,
+                None,
+                id,
+                HouseholdStatus::Left,
+                Some("verhuisd".into()),
+                None,
+            )
+            .await?;
+    }
+    Ok(())
+}
+
+/// Consents given (and one for photos withdrawn) by demo household `i`, in this order.
+async fn household_consents(
+    store: &Store,
+    tenant: &Tenant,
+    i: usize,
+    id: Uuid,
+) -> anyhow::Result<()> {
+    use mtp_domain::consent::{ConsentMethod, Purpose};
+    let consents = [
+        (i % 4 != 3, Purpose::ChatGroup, true, ConsentMethod::Verbal),
+        (
+            i.is_multiple_of(2),
+            Purpose::Photos,
+            true,
+            ConsentMethod::Paper,
+        ),
+        (i % 10 == 4, Purpose::Photos, false, ConsentMethod::Verbal),
+        (i % 4 == 1, Purpose::Research, true, ConsentMethod::Paper),
+    ];
+    for (applies, purpose, given, method) in consents {
+        if applies {
             store
-                .set_household_status(&tenant, None, id, HouseholdStatus::Active, None, None)
-                .await?;
-        }
-        if i % 8 == 5 {
-            store
-                .set_household_status(
-                    &tenant,
-                    None,
-                    id,
-                    HouseholdStatus::Quiet,
-                    Some("werkt nu overdag".into()),
-                    None,
-                )
-                .await?;
-        }
-        if i % 13 == 12 {
-            store
-                .set_household_status(
-                    &tenant,
-                    None,
-                    id,
-                    HouseholdStatus::Left,
-                    Some("verhuisd".into()),
-                    None,
-                )
-                .await?;
-        }
-        if i % 4 != 3 {
-            store
-                .record_consent(
-                    &tenant,
-                    None,
-                    id,
-                    Purpose::ChatGroup,
-                    true,
-                    ConsentMethod::Verbal,
-                    None,
-                )
-                .await?;
-        }
-        if i % 2 == 0 {
-            store
-                .record_consent(
-                    &tenant,
-                    None,
-                    id,
-                    Purpose::Photos,
-                    true,
-                    ConsentMethod::Paper,
-                    None,
-                )
-                .await?;
-        }
-        if i % 10 == 4 {
-            store
-                .record_consent(
-                    &tenant,
-                    None,
-                    id,
-                    Purpose::Photos,
-                    false,
-                    ConsentMethod::Verbal,
-                    None,
-                )
-                .await?;
-        }
-        if i % 4 == 1 {
-            store
-                .record_consent(
-                    &tenant,
-                    None,
-                    id,
-                    Purpose::Research,
-                    true,
-                    ConsentMethod::Paper,
-                    None,
-                )
+                .record_consent(tenant, None, id, purpose, given, method, None)
                 .await?;
         }
     }
@@ -644,13 +653,13 @@ async fn school_holidays(store: &Store, org_id: Uuid) -> anyhow::Result<()> {
 /// included, so the coming spring, May and summer holidays show as gaps) with realistic attendance and absences, an open
 /// coffee hour, a movement activity with childcare, an outing with limited places, and a
 /// workshop by invitation. Hosts are on the rota for the coming weeks, with one gap.
+///
+/// The steps run in this order because session and household ids, and so the lists built
+/// from them, follow the order of creation.
 async fn activities(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<()> {
-    use chrono::{Duration, NaiveTime, Weekday};
-    use mtp_domain::activity::{ActivityKind, Audience, Cost};
-    use mtp_domain::attendance::{AbsenceReason, AttendanceStatus, HostReply, SessionState};
-    use mtp_domain::schedule::{self, Holidays, Weekly};
-    use mtp_domain::{HolidayRegion, HouseholdKind, HouseholdStatus};
-    use mtp_store::{ActivityDraft, HouseholdFilter, PastAttendance};
+    use mtp_domain::HolidayRegion;
+    use mtp_domain::schedule::{self, Holidays};
+    use mtp_store::HouseholdFilter;
 
     let tenant = Tenant {
         org_id,
@@ -660,11 +669,75 @@ async fn activities(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<
     if !store.activities(&tenant).await?.is_empty() {
         return Ok(());
     }
-    let time = |h: u32, m: u32| NaiveTime::from_hms_opt(h, m, 0).unwrap_or(NaiveTime::MIN);
-    let draft = |kind: ActivityKind, name: &str, place: &str| {
+    let today = chrono::Utc::now().with_timezone(&schedule::TZ).date_naive();
+    let own = store
+        .school_holidays(&tenant)
+        .await?
+        .into_iter()
+        .map(|s| s.period)
+        .collect();
+    let plan = Programme {
+        store,
+        tenant,
+        poort,
+        today,
+        holidays: Holidays::new(HolidayRegion::Noord, own),
+    };
+    let coffee = coffee_hours(&plan).await?;
+    let open = open_coffee_hour(&plan).await?;
+    let movement = movement_activity(&plan).await?;
+    let outing = outing_with_waiting_list(&plan).await?;
+    let workshop = workshop(&plan).await?;
+
+    let (households, _) = store
+        .households(&plan.tenant, &HouseholdFilter::default(), 100, 0)
+        .await?;
+    let ids = [coffee, movement, outing, workshop];
+    let regulars = registrations(&plan, ids, &households).await?;
+
+    let sessions = store
+        .activity_sessions(
+            &plan.tenant,
+            coffee,
+            chrono::Utc::now() - chrono::Duration::weeks(60),
+            1000,
+        )
+        .await?;
+    let now = chrono::Utc::now();
+    year_of_attendance(&plan, &sessions, now, &regulars).await?;
+    open_coffee_hour_attendance(&plan, open, &households, now).await?;
+    chat_group_week(&plan, &regulars).await?;
+    let worker = rota(&plan, &sessions, now).await?;
+    help_requests(&plan, &regulars, worker).await?;
+    school_trip(&plan, &sessions, now).await
+}
+
+/// What every step of the demo programme works with.
+struct Programme<'a> {
+    store: &'a Store,
+    tenant: Tenant,
+    poort: Uuid,
+    today: chrono::NaiveDate,
+    holidays: mtp_domain::schedule::Holidays,
+}
+
+/// A household of Almere Poort with its place in the household list.
+type Regular<'a> = (usize, &'a mtp_store::HouseholdSummary);
+
+fn time(h: u32, m: u32) -> chrono::NaiveTime {
+    chrono::NaiveTime::from_hms_opt(h, m, 0).unwrap_or(chrono::NaiveTime::MIN)
+}
+
+impl Programme<'_> {
+    fn draft(
+        &self,
+        kind: mtp_domain::activity::ActivityKind,
+        name: &str,
+        place: &str,
+    ) -> mtp_store::ActivityDraft {
         let staff = kind.default_staff_minutes();
-        ActivityDraft {
-            neighbourhood_id: poort,
+        mtp_store::ActivityDraft {
+            neighbourhood_id: self.poort,
             kind,
             audience: kind.default_audience(),
             name: name.into(),
@@ -673,51 +746,95 @@ async fn activities(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<
             address: "Fongersplaats 10, Almere".into(),
             accessibility: "Ingang zonder drempel. Plek voor kinderwagens.".into(),
             near_school: true,
-            cost: Cost::FREE,
+            cost: mtp_domain::activity::Cost::FREE,
             capacity: None,
             childcare: false,
             co_organisers: String::new(),
             staff,
         }
-    };
-    let today = chrono::Utc::now().with_timezone(&schedule::TZ).date_naive();
-    let own = store
-        .school_holidays(&tenant)
-        .await?
-        .into_iter()
-        .map(|s| s.period)
-        .collect();
-    let holidays = Holidays::new(HolidayRegion::Noord, own);
-    let weekly = |weekday: Weekday, start, end, back: i64, ahead: i64| Weekly {
-        weekday,
-        start,
-        end,
-        from: today - Duration::weeks(back),
-        until: today + Duration::weeks(ahead),
-        skip_school_holidays: Some(holidays.clone()),
-    };
+    }
 
-    let coffee = store
-        .create_activity(
-            &tenant,
-            &ActivityDraft {
-                description: "Elke woensdag koffie, thee en gezonde hapjes. De kinderen spelen in de zaal ernaast.".into(),
-                co_organisers: "Sanne en Naima".into(),
-                ..draft(ActivityKind::CoffeeHourExclusive, "Koffie-uurtje Poort", "Buurthuis De Schakel")
-            }, None)
-        .await?;
-    let slots = weekly(Weekday::Wed, time(9, 30), time(10, 30), 42, 40)
+    /// A weekly activity from `back` weeks ago to `ahead` weeks on, without the school
+    /// holidays, planned from `start` to `end`.
+    async fn plan_weekly(
+        &self,
+        activity: Uuid,
+        weekday: chrono::Weekday,
+        (start, end): (chrono::NaiveTime, chrono::NaiveTime),
+        back: i64,
+        ahead: i64,
+    ) -> anyhow::Result<()> {
+        use mtp_domain::schedule::{self, Weekly};
+        let slots = Weekly {
+            weekday,
+            start,
+            end,
+            from: self.today - chrono::Duration::weeks(back),
+            until: self.today + chrono::Duration::weeks(ahead),
+            skip_school_holidays: Some(self.holidays.clone()),
+        }
         .dates()
         .map_err(|e| anyhow::anyhow!("demo schedule: {e}"))?
         .into_iter()
-        .map(|d| (d, schedule::slot(d, time(9, 30), time(10, 30))))
+        .map(|d| (d, schedule::slot(d, start, end)))
         .collect::<Vec<_>>();
-    store.plan_sessions(&tenant, coffee, &slots, None).await?;
+        self.store
+            .plan_sessions(&self.tenant, activity, &slots, None)
+            .await?;
+        Ok(())
+    }
 
-    let open = store
+    /// A one-off activity `days` from today, from `start` to `end`.
+    async fn plan_once(
+        &self,
+        activity: Uuid,
+        days: i64,
+        (start, end): (chrono::NaiveTime, chrono::NaiveTime),
+    ) -> anyhow::Result<()> {
+        let day = self.today + chrono::Duration::days(days);
+        self.store
+            .plan_sessions(
+                &self.tenant,
+                activity,
+                &[(day, mtp_domain::schedule::slot(day, start, end))],
+                None,
+            )
+            .await?;
+        Ok(())
+    }
+}
+
+/// The coffee hours of Almere Poort: every Wednesday, 42 weeks back to 40 ahead.
+async fn coffee_hours(plan: &Programme<'_>) -> anyhow::Result<Uuid> {
+    use mtp_domain::activity::ActivityKind;
+    let coffee = plan.store
         .create_activity(
-            &tenant,
-            &draft(
+            &plan.tenant,
+            &mtp_store::ActivityDraft {
+                description: "Elke woensdag koffie, thee en gezonde hapjes. De kinderen spelen in de zaal ernaast.".into(),
+                co_organisers: "Sanne en Naima".into(),
+                ..plan.draft(ActivityKind::CoffeeHourExclusive, "Koffie-uurtje Poort", "Buurthuis De Schakel")
+            }, None)
+        .await?;
+    plan.plan_weekly(
+        coffee,
+        chrono::Weekday::Wed,
+        (time(9, 30), time(10, 30)),
+        42,
+        40,
+    )
+    .await?;
+    Ok(coffee)
+}
+
+/// The open coffee hour in the library: Thursdays, 3 weeks back to 8 ahead.
+async fn open_coffee_hour(plan: &Programme<'_>) -> anyhow::Result<Uuid> {
+    use mtp_domain::activity::ActivityKind;
+    let open = plan
+        .store
+        .create_activity(
+            &plan.tenant,
+            &plan.draft(
                 ActivityKind::CoffeeHourOpen,
                 "Koffie-uurtje voor iedereen",
                 "Bibliotheek Poort",
@@ -725,43 +842,47 @@ async fn activities(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<
             None,
         )
         .await?;
-    let open_slots = weekly(Weekday::Thu, time(14, 0), time(15, 0), 3, 8)
-        .dates()
-        .map_err(|e| anyhow::anyhow!("demo schedule: {e}"))?
-        .into_iter()
-        .map(|d| (d, schedule::slot(d, time(14, 0), time(15, 0))))
-        .collect::<Vec<_>>();
-    store
-        .plan_sessions(&tenant, open, &open_slots, None)
+    plan.plan_weekly(open, chrono::Weekday::Thu, (time(14, 0), time(15, 0)), 3, 8)
         .await?;
+    Ok(open)
+}
 
-    let movement = store
+/// The movement activity with childcare: Saturdays, the coming 8 weeks.
+async fn movement_activity(plan: &Programme<'_>) -> anyhow::Result<Uuid> {
+    use mtp_domain::activity::ActivityKind;
+    let movement = plan
+        .store
         .create_activity(
-            &tenant,
-            &ActivityDraft {
+            &plan.tenant,
+            &mtp_store::ActivityDraft {
                 childcare: true,
-                ..draft(ActivityKind::Movement, "Samen bewegen", "Gymzaal Poort")
+                ..plan.draft(ActivityKind::Movement, "Samen bewegen", "Gymzaal Poort")
             },
             None,
         )
         .await?;
-    let move_slots = weekly(Weekday::Sat, time(10, 0), time(11, 0), 0, 8)
-        .dates()
-        .map_err(|e| anyhow::anyhow!("demo schedule: {e}"))?
-        .into_iter()
-        .map(|d| (d, schedule::slot(d, time(10, 0), time(11, 0))))
-        .collect::<Vec<_>>();
-    store
-        .plan_sessions(&tenant, movement, &move_slots, None)
-        .await?;
+    plan.plan_weekly(
+        movement,
+        chrono::Weekday::Sat,
+        (time(10, 0), time(11, 0)),
+        0,
+        8,
+    )
+    .await?;
+    Ok(movement)
+}
 
-    let outing = store
+/// The outing to the children's farm, with 12 places (more register, so a waiting list).
+async fn outing_with_waiting_list(plan: &Programme<'_>) -> anyhow::Result<Uuid> {
+    use mtp_domain::activity::ActivityKind;
+    let outing = plan
+        .store
         .create_activity(
-            &tenant,
-            &ActivityDraft {
+            &plan.tenant,
+            &mtp_store::ActivityDraft {
                 capacity: Some(12),
                 co_organisers: "Fatima".into(),
-                ..draft(
+                ..plan.draft(
                     ActivityKind::Outing,
                     "Uitje naar de kinderboerderij",
                     "Kinderboerderij Almere",
@@ -770,26 +891,22 @@ async fn activities(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<
             None,
         )
         .await?;
-    let outing_day = today + Duration::days(24);
-    store
-        .plan_sessions(
-            &tenant,
-            outing,
-            &[(
-                outing_day,
-                schedule::slot(outing_day, time(10, 0), time(14, 0)),
-            )],
-            None,
-        )
+    plan.plan_once(outing, 24, (time(10, 0), time(14, 0)))
         .await?;
+    Ok(outing)
+}
 
-    let workshop = store
+/// The workshop on money the parents asked for, by invitation.
+async fn workshop(plan: &Programme<'_>) -> anyhow::Result<Uuid> {
+    use mtp_domain::activity::{ActivityKind, Audience};
+    let workshop = plan
+        .store
         .create_activity(
-            &tenant,
-            &ActivityDraft {
+            &plan.tenant,
+            &mtp_store::ActivityDraft {
                 audience: Audience::Tailored,
                 description: "De ouders vroegen om tips over geld en toeslagen.".into(),
-                ..draft(
+                ..plan.draft(
                     ActivityKind::Workshop,
                     "Workshop: rondkomen met je geld",
                     "Buurthuis De Schakel",
@@ -798,70 +915,59 @@ async fn activities(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<
             None,
         )
         .await?;
-    let workshop_day = today + Duration::days(16);
-    store
-        .plan_sessions(
-            &tenant,
-            workshop,
-            &[(
-                workshop_day,
-                schedule::slot(workshop_day, time(19, 30), time(21, 0)),
-            )],
-            None,
-        )
+    plan.plan_once(workshop, 16, (time(19, 30), time(21, 0)))
         .await?;
+    Ok(workshop)
+}
 
-    // Who comes: the single-parent households that take part register for the coffee hour;
-    // everyone may come to the open activities.
-    let (households, _) = store
-        .households(&tenant, &HouseholdFilter::default(), 100, 0)
-        .await?;
+/// Who comes: the single-parent households that take part register for the coffee hour (the
+/// regulars, returned); everyone may come to the open activities. `[coffee, movement, outing,
+/// workshop]`.
+async fn registrations<'h>(
+    plan: &Programme<'_>,
+    [coffee, movement, outing, workshop]: [Uuid; 4],
+    households: &'h [mtp_store::HouseholdSummary],
+) -> anyhow::Result<Vec<Regular<'h>>> {
+    use mtp_domain::{HouseholdKind, HouseholdStatus};
+    let (store, tenant) = (plan.store, &plan.tenant);
     let mut regulars = Vec::new();
     for (i, h) in households.iter().enumerate() {
         let taking_part = matches!(h.status, HouseholdStatus::Active | HouseholdStatus::Quiet);
         if h.kind == HouseholdKind::SingleParent && taking_part {
-            store.register(&tenant, None, coffee, h.id, None).await?;
+            store.register(tenant, None, coffee, h.id, None).await?;
             regulars.push((i, h));
         }
         // The WhatsApp group: everyone taking part who said yes to it; the first one helps
         // moderate.
         if taking_part {
-            match store.chat_join(&tenant, None, h.id, i == 0, None).await {
+            match store.chat_join(tenant, None, h.id, i == 0, None).await {
                 Ok(()) | Err(mtp_store::StoreError::Refused(_)) => {}
                 Err(e) => return Err(e.into()),
             }
         }
         if taking_part && i % 3 == 0 {
-            store.register(&tenant, None, movement, h.id, None).await?;
+            store.register(tenant, None, movement, h.id, None).await?;
         }
         if taking_part && i % 4 == 1 {
-            store.register(&tenant, None, outing, h.id, None).await?;
+            store.register(tenant, None, outing, h.id, None).await?;
         }
         if taking_part && i % 5 == 2 {
-            store.invite(&tenant, workshop, h.id, None).await?;
-            store.register(&tenant, None, workshop, h.id, None).await?;
+            store.invite(tenant, workshop, h.id, None).await?;
+            store.register(tenant, None, workshop, h.id, None).await?;
         }
     }
+    Ok(regulars)
+}
 
-    // A year of attendance: regulars come most weeks, the quiet ones now and then, and an
-    // absence mostly comes with a reason (a sick child, work, no childcare).
-    let sessions = store
-        .activity_sessions(
-            &tenant,
-            coffee,
-            chrono::Utc::now() - Duration::weeks(60),
-            1000,
-        )
-        .await?;
-    let now = chrono::Utc::now();
-    let reasons = [
-        AbsenceReason::SickChild,
-        AbsenceReason::Work,
-        AbsenceReason::NoChildcare,
-        AbsenceReason::Transport,
-        AbsenceReason::Forgot,
-        AbsenceReason::Other,
-    ];
+/// A year of attendance at the coffee hour: regulars come most weeks, the quiet ones now and
+/// then, and an absence mostly comes with a reason (a sick child, work, no childcare).
+async fn year_of_attendance(
+    plan: &Programme<'_>,
+    sessions: &[mtp_store::SessionSummary],
+    now: chrono::DateTime<chrono::Utc>,
+    regulars: &[Regular<'_>],
+) -> anyhow::Result<()> {
+    use mtp_domain::attendance::SessionState;
     let mut rows = Vec::new();
     let mut not_held = None;
     let held = sessions.iter().filter(|s| s.ends_at < now).count();
@@ -871,71 +977,99 @@ async fn activities(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<
             not_held = Some(s.id);
             continue;
         }
-        for (i, h) in &regulars {
-            let likely = if h.status == HouseholdStatus::Active {
-                78
-            } else {
-                25
-            };
-            let roll = dice(*i, w);
-            // The last weeks tell the worklist's stories: the first regular stayed away three
-            // times in a row, the second missed the last two (work), the third could not come
-            // last time for want of childcare.
-            let weeks_ago = held - w;
-            let story = match (regulars.iter().position(|(k, _)| k == i), weeks_ago) {
-                (Some(0), 1..=3) => Some((AttendanceStatus::Absent, None)),
-                (Some(1), 1..=2) => Some((AttendanceStatus::Excused, Some(AbsenceReason::Work))),
-                (Some(1), 3..=6) => Some((AttendanceStatus::Present, None)),
-                (Some(2), 1) => Some((AttendanceStatus::Excused, Some(AbsenceReason::NoChildcare))),
-                _ => None,
-            };
-            let (status, reason) = if let Some(story) = story {
-                story
-            } else if roll < likely {
-                (AttendanceStatus::Present, None)
-            } else if roll < likely + (100 - likely) / 2 {
-                (
-                    AttendanceStatus::Excused,
-                    Some(reasons[(i + w) % reasons.len()]),
-                )
-            } else {
-                (AttendanceStatus::Absent, None)
-            };
-            rows.push(PastAttendance {
-                session_id: s.id,
-                session_start: s.starts_at,
-                household_id: h.id,
-                status,
-                reason,
-                children: if status == AttendanceStatus::Present {
-                    u32::try_from(dice(w, *i) % 3).unwrap_or(0)
-                } else {
-                    0
-                },
-            });
+        for (i, h) in regulars {
+            rows.push(attendance_of(regulars, held, w, s, *i, h));
         }
     }
-    store.load_attendance(org_id, &rows).await?;
+    plan.store
+        .load_attendance(plan.tenant.org_id, &rows)
+        .await?;
     if let Some(id) = not_held {
-        store
-            .set_session_state(&tenant, id, SessionState::NotHeld, None)
+        plan.store
+            .set_session_state(&plan.tenant, id, SessionState::NotHeld, None)
             .await?;
     }
+    Ok(())
+}
 
-    // The open coffee hour of the last weeks: two-parent families came too, and the worker
-    // ticked who of the two was there (attendance per person).
+/// Whether regular `i` came to session `s` (week `w` of the `held` past ones).
+fn attendance_of(
+    regulars: &[Regular<'_>],
+    held: usize,
+    w: usize,
+    s: &mtp_store::SessionSummary,
+    i: usize,
+    h: &mtp_store::HouseholdSummary,
+) -> mtp_store::PastAttendance {
+    use mtp_domain::HouseholdStatus;
+    use mtp_domain::attendance::{AbsenceReason, AttendanceStatus};
+    let reasons = AbsenceReason::ALL;
+    let likely = if h.status == HouseholdStatus::Active {
+        78
+    } else {
+        25
+    };
+    let roll = dice(i, w);
+    // The last weeks tell the worklist's stories: the first regular stayed away three
+    // times in a row, the second missed the last two (work), the third could not come
+    // last time for want of childcare.
+    let weeks_ago = held - w;
+    let story = match (regulars.iter().position(|(k, _)| *k == i), weeks_ago) {
+        (Some(0), 1..=3) => Some((AttendanceStatus::Absent, None)),
+        (Some(1), 1..=2) => Some((AttendanceStatus::Excused, Some(AbsenceReason::Work))),
+        (Some(1), 3..=6) => Some((AttendanceStatus::Present, None)),
+        (Some(2), 1) => Some((AttendanceStatus::Excused, Some(AbsenceReason::NoChildcare))),
+        _ => None,
+    };
+    let (status, reason) = if let Some(story) = story {
+        story
+    } else if roll < likely {
+        (AttendanceStatus::Present, None)
+    } else if roll < likely + (100 - likely) / 2 {
+        (
+            AttendanceStatus::Excused,
+            Some(reasons[(i + w) % reasons.len()]),
+        )
+    } else {
+        (AttendanceStatus::Absent, None)
+    };
+    mtp_store::PastAttendance {
+        session_id: s.id,
+        session_start: s.starts_at,
+        household_id: h.id,
+        status,
+        reason,
+        children: if status == AttendanceStatus::Present {
+            u32::try_from(dice(w, i) % 3).unwrap_or(0)
+        } else {
+            0
+        },
+    }
+}
+
+/// The open coffee hour of the last weeks: two-parent families came too, and the worker
+/// ticked who of the two was there (attendance per person).
+async fn open_coffee_hour_attendance(
+    plan: &Programme<'_>,
+    open: Uuid,
+    households: &[mtp_store::HouseholdSummary],
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<()> {
+    use mtp_domain::attendance::{AttendanceStatus, SessionState};
+    use mtp_domain::{HouseholdKind, HouseholdStatus};
+    let (store, tenant) = (plan.store, &plan.tenant);
     let couples: Vec<_> = households
         .iter()
         .filter(|h| h.kind == HouseholdKind::MultiParent)
         .filter(|h| matches!(h.status, HouseholdStatus::Active | HouseholdStatus::Quiet))
         .collect();
     let open_past = store
-        .activity_sessions(&tenant, open, now - Duration::weeks(5), 10)
+        .activity_sessions(tenant, open, now - chrono::Duration::weeks(5), 10)
         .await?;
     for (w, s) in open_past.iter().filter(|s| s.ends_at < now).enumerate() {
         for (i, h) in couples.iter().enumerate() {
             let parents: Vec<Uuid> = store
-                .household(&tenant, h.id)
+                .household(tenant, h.id)
                 .await?
                 .parents
                 .iter()
@@ -959,41 +1093,55 @@ async fn activities(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<
                 at: None,
             };
             let event = mtp_store::NewAuditEvent {
-                org_id,
+                org_id: tenant.org_id,
                 actor_id: None,
                 actor_role: "cli".into(),
                 action: Action::AttendanceLoaded,
                 object_type: "household".into(),
                 object_id: Some(h.id),
-                neighbourhood_id: Some(poort),
+                neighbourhood_id: Some(plan.poort),
                 outcome: mtp_domain::audit::Outcome::Allowed,
                 detail: format!("demo session={} status=present", s.id),
             };
             store
-                .record_attendance(&tenant, s, None, &checkin, event)
+                .record_attendance(tenant, s, None, &checkin, event)
                 .await?;
         }
         store
-            .set_session_state(&tenant, s.id, SessionState::Held, None)
+            .set_session_state(tenant, s.id, SessionState::Held, None)
             .await?;
     }
+    Ok(())
+}
 
-    // Someone left the group last week ("too many messages"): the worklist asks for a word.
-    // The worker's announcements of this week count against the group's weekly budget.
+/// This week in the chat group: someone left last week ("too many messages"), so the
+/// worklist asks for a word; the worker's announcements count against the weekly budget.
+async fn chat_group_week(plan: &Programme<'_>, regulars: &[Regular<'_>]) -> anyhow::Result<()> {
     if let Some((_, h)) = regulars.get(3) {
-        store
-            .chat_leave(&tenant, None, h.id, "too_many_messages", None)
+        plan.store
+            .chat_leave(&plan.tenant, None, h.id, "too_many_messages", None)
             .await?;
     }
     for text in [
         "Woensdag is er weer koffie-uurtje in het buurthuis, van 9.30 tot 10.30 uur. Tot dan.",
         "Wie gaat er mee naar de kinderboerderij? Laat het even weten.",
     ] {
-        store.chat_post(&tenant, None, poort, text).await?;
+        plan.store
+            .chat_post(&plan.tenant, None, plan.poort, text)
+            .await?;
     }
+    Ok(())
+}
 
-    // The rota: the host is asked for the coming coffee hours; she said yes to all but the
-    // third, which shows as a gap.
+/// The rota: the host is asked for the coming coffee hours; she said yes to all but the
+/// third, which shows as a gap. The worker of Almere Poort is on all four; returns her id.
+async fn rota(
+    plan: &Programme<'_>,
+    sessions: &[mtp_store::SessionSummary],
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<Option<Uuid>> {
+    use mtp_domain::attendance::HostReply;
+    let (store, tenant, org_id) = (plan.store, &plan.tenant, plan.tenant.org_id);
     let host = store
         .accounts(org_id)
         .await?
@@ -1004,7 +1152,7 @@ async fn activities(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<
         .accounts(org_id)
         .await?
         .into_iter()
-        .find(|a| a.role == Role::Worker && a.neighbourhoods.contains(&poort))
+        .find(|a| a.role == Role::Worker && a.neighbourhoods.contains(&plan.poort))
         .map(|a| a.id);
     let upcoming: Vec<_> = sessions
         .iter()
@@ -1019,19 +1167,29 @@ async fn activities(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<
                 _ => HostReply::Confirmed,
             };
             store
-                .set_session_staff(&tenant, s.id, host, reply, None)
+                .set_session_staff(tenant, s.id, host, reply, None)
                 .await?;
         }
         if let Some(worker) = worker {
             store
-                .set_session_staff(&tenant, s.id, worker, HostReply::Confirmed, None)
+                .set_session_staff(tenant, s.id, worker, HostReply::Confirmed, None)
                 .await?;
         }
     }
-    // Two families asked for help when the worker spoke to them: open tasks on the weekly
-    // overview (/encourage), one for today and one later this week, each with its note, which
-    // the worklist card also shows ("Laatst gesproken: …").
-    let today = chrono::Utc::now().with_timezone(&schedule::TZ).date_naive();
+    Ok(worker)
+}
+
+/// Two families asked for help when the worker spoke to them: open tasks on the weekly
+/// overview (/encourage), one for today and one later this week, each with its note, which
+/// the worklist card also shows ("Laatst gesproken: …").
+async fn help_requests(
+    plan: &Programme<'_>,
+    regulars: &[Regular<'_>],
+    worker: Option<Uuid>,
+) -> anyhow::Result<()> {
+    let today = chrono::Utc::now()
+        .with_timezone(&mtp_domain::schedule::TZ)
+        .date_naive();
     for (k, days, note) in [
         (
             4,
@@ -1052,27 +1210,36 @@ async fn activities(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<
             channel: mtp_domain::message::ContactChannel::Phone,
             outcome: mtp_domain::message::ContactOutcome::NeedsHelp,
             note: note.into(),
-            follow_up_on: Some(today + Duration::days(days)),
+            follow_up_on: Some(today + chrono::Duration::days(days)),
         };
         let event = mtp_store::NewAuditEvent {
-            org_id,
+            org_id: plan.tenant.org_id,
             actor_id: worker,
             actor_role: "cli".into(),
             action: Action::HouseholdContactLogged,
             object_type: "household".into(),
             object_id: Some(h.id),
-            neighbourhood_id: Some(poort),
+            neighbourhood_id: Some(plan.poort),
             outcome: mtp_domain::audit::Outcome::Allowed,
             detail: "demo channel=phone outcome=needs_help".into(),
         };
-        store
-            .record_contact(&tenant, None, worker, &contact, event)
+        plan.store
+            .record_contact(&plan.tenant, None, worker, &contact, event)
             .await?;
     }
-    // The sixth coming week is the school trip: cancelled, so calendars show it struck out.
+    Ok(())
+}
+
+/// The sixth coming week is the school trip: cancelled, so calendars show it struck out.
+async fn school_trip(
+    plan: &Programme<'_>,
+    sessions: &[mtp_store::SessionSummary],
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<()> {
+    use mtp_domain::attendance::SessionState;
     if let Some(s) = sessions.iter().filter(|s| s.starts_at > now).nth(5) {
-        store
-            .set_session_state(&tenant, s.id, SessionState::Cancelled, None)
+        plan.store
+            .set_session_state(&plan.tenant, s.id, SessionState::Cancelled, None)
             .await?;
     }
     Ok(())

@@ -156,137 +156,17 @@ fn temporary_password() -> String {
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let cfg = cli.cfg;
     match cli.cmd {
-        Command::Serve => {
-            let shutdown = async {
-                let ctrl_c = tokio::signal::ctrl_c();
-                #[cfg(unix)]
-                {
-                    let mut term = match tokio::signal::unix::signal(
-                        tokio::signal::unix::SignalKind::terminate(),
-                    ) {
-                        Ok(s) => s,
-                        Err(_) => return,
-                    };
-                    tokio::select! { _ = ctrl_c => {}, _ = term.recv() => {} }
-                }
-                #[cfg(not(unix))]
-                let _ = ctrl_c.await;
-            };
-            let running = mtp::start(&cfg, shutdown).await?;
-            println!("Meet the Parents serves http://{}", running.addr);
-            running.handle.await.context("server task")?;
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Serve => serve(&cfg).await,
         Command::Migrate => {
             let url = cfg.database_url()?;
             mtp_store::Store::migrate(&url).await?;
             println!("database is up to date");
             Ok(ExitCode::SUCCESS)
         }
-        Command::Demo { force } => {
-            let store = mtp::open_store(&cfg).await?;
-            if mtp::demo::has_data(&store).await? && !force {
-                eprintln!(
-                    "mtp: this database already holds data; the demo would mix with it. Use an empty database, or `mtp demo --force`."
-                );
-                return Ok(ExitCode::from(2));
-            }
-            for l in mtp::demo::load(&store).await? {
-                println!("{} {} {}", l.label, l.email, l.password);
-            }
-            // On stderr, so the account lines stay easy to read by scripts.
-            if let Some((name, path)) = mtp::demo::parent_link(&store).await? {
-                let base = cfg
-                    .public_url
-                    .clone()
-                    .unwrap_or_else(|| format!("http://{}", cfg.bind));
-                eprintln!(
-                    "parent portal: {name} signs in once with {}{path} (valid 7 days)",
-                    base.trim_end_matches('/')
-                );
-            }
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Demo { force } => demo(&cfg, force).await,
         Command::User { cmd } => user(&cfg, cmd).await,
-        Command::Backup { out } => {
-            let store = mtp::open_store(&cfg).await?;
-            if !store.is_sqlite() {
-                eprintln!(
-                    "mtp: backups of PostgreSQL are made with pg_dump (see docs/operations.md), e.g. pg_dump --format=custom --file=mtp.dump \"$MTP_DATABASE_URL\""
-                );
-                return Ok(ExitCode::from(2));
-            }
-            let out = match out {
-                Some(p) => p,
-                None => cfg.data_dir.join(format!(
-                    "backup-{}.sqlite",
-                    chrono::Utc::now().format("%Y%m%dT%H%M%SZ")
-                )),
-            };
-            if out.exists() {
-                anyhow::bail!("{} already exists; choose another file", out.display());
-            }
-            // The backup holds every family's data: readable by its owner only from its first
-            // byte, so the empty file is made first (VACUUM INTO accepts an empty file).
-            {
-                use std::os::unix::fs::OpenOptionsExt;
-                std::fs::OpenOptions::new()
-                    .write(true)
-                    .create_new(true)
-                    .mode(0o600)
-                    .open(&out)
-                    .with_context(|| format!("making {}", out.display()))?;
-            }
-            if let Err(e) = store.backup_sqlite(&out.display().to_string()).await {
-                let _ = std::fs::remove_file(&out);
-                return Err(e.into());
-            }
-            println!("backup written to {}", out.display());
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Restore { file, force } => {
-            if !mtp_store::is_sqlite_url(&cfg.database_url()?) {
-                eprintln!(
-                    "mtp: PostgreSQL is restored with pg_restore (see docs/operations.md, \"Restore drill\"), e.g. pg_restore --no-owner --dbname=\"$RESTORE_URL\" mtp.dump, then mtp migrate and mtp audit verify"
-                );
-                return Ok(ExitCode::from(2));
-            }
-            match mtp::restore::restore(&cfg, &file, force).await {
-                Ok(r) => {
-                    print_chains(&r.chains);
-                    let events: i64 = r.chains.iter().map(|c| c.events).sum();
-                    let key = match &r.key_from {
-                        Some(from) if r.sealed > 0 => {
-                            format!("{} sealed secrets open with the key from {from}", r.sealed)
-                        }
-                        Some(_) => "no sealed secrets".to_string(),
-                        None => "no sealed secrets and no key yet (the server makes secret.key at its first start)".to_string(),
-                    };
-                    println!(
-                        "restored {} to {}: schema {} ({} migrations run), {key}, audit trail ok ({} chains, {events} events)",
-                        file.display(),
-                        r.target.display(),
-                        r.schema,
-                        r.migrated,
-                        r.chains.len()
-                    );
-                    if let Some(aside) = r.replaced {
-                        println!(
-                            "the database it replaced is kept as {} (delete it when you no longer need it)",
-                            aside.display()
-                        );
-                    }
-                    Ok(ExitCode::SUCCESS)
-                }
-                Err(e) => match e.downcast_ref::<mtp::restore::Refused>() {
-                    Some(refused) => {
-                        eprintln!("mtp: {refused}. Nothing was changed.");
-                        Ok(ExitCode::from(2))
-                    }
-                    None => Err(e),
-                },
-            }
-        }
+        Command::Backup { out } => backup(&cfg, out).await,
+        Command::Restore { file, force } => restore(&cfg, &file, force).await,
         Command::Generate {
             households,
             scale,
@@ -297,7 +177,6 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             years,
         } => {
             let store = mtp::open_store(&cfg).await?;
-            let started = std::time::Instant::now();
             if scale.is_some() {
                 let full = mtp::scale::Shape::NATIONAL;
                 let shape = mtp::scale::Shape {
@@ -306,38 +185,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     per_neighbourhood: per_neighbourhood.unwrap_or(full.per_neighbourhood),
                     years: years.unwrap_or(full.years),
                 };
-                let g = mtp::scale::national(&store, shape).await?;
-                println!(
-                    "generated {} organisations, {} neighbourhoods, {} households, {} sessions, {} attendance rows, {} contact moments, {} consents in {:.1} s",
-                    g.orgs,
-                    g.neighbourhoods,
-                    g.households,
-                    g.sessions,
-                    g.attendance,
-                    g.contacts,
-                    g.consents,
-                    started.elapsed().as_secs_f64()
-                );
-                return Ok(ExitCode::SUCCESS);
+                return generate_national(&store, shape).await;
             }
-            let years = years.unwrap_or(1);
-            let n = mtp::demo::generate(&store, households).await?;
-            println!(
-                "generated {n} households in {:.1} s",
-                started.elapsed().as_secs_f64()
-            );
-            if neighbourhoods > 0 {
-                let started = std::time::Instant::now();
-                let g = mtp::scale::programme(&store, neighbourhoods, years).await?;
-                println!(
-                    "generated {} neighbourhoods, {} sessions, {} attendance rows in {:.1} s",
-                    g.neighbourhoods,
-                    g.sessions,
-                    g.attendance,
-                    started.elapsed().as_secs_f64()
-                );
-            }
-            Ok(ExitCode::SUCCESS)
+            generate(&store, households, neighbourhoods, years.unwrap_or(1)).await
         }
         Command::Retention => {
             let store = mtp::open_store(&cfg).await?;
@@ -363,6 +213,186 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             })
         }
     }
+}
+
+/// `mtp serve`: until Ctrl-C or SIGTERM.
+async fn serve(cfg: &Config) -> anyhow::Result<ExitCode> {
+    let shutdown = async {
+        let ctrl_c = tokio::signal::ctrl_c();
+        #[cfg(unix)]
+        {
+            let mut term =
+                match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                    Ok(s) => s,
+                    Err(_) => return,
+                };
+            tokio::select! { _ = ctrl_c => {}, _ = term.recv() => {} }
+        }
+        #[cfg(not(unix))]
+        let _ = ctrl_c.await;
+    };
+    let running = mtp::start(cfg, shutdown).await?;
+    println!("Meet the Parents serves http://{}", running.addr);
+    running.handle.await.context("server task")?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `mtp demo`: the accounts on stdout, the parent's sign-in link on stderr.
+async fn demo(cfg: &Config, force: bool) -> anyhow::Result<ExitCode> {
+    let store = mtp::open_store(cfg).await?;
+    if mtp::demo::has_data(&store).await? && !force {
+        eprintln!(
+            "mtp: this database already holds data; the demo would mix with it. Use an empty database, or `mtp demo --force`."
+        );
+        return Ok(ExitCode::from(2));
+    }
+    for l in mtp::demo::load(&store).await? {
+        println!("{} {} {}", l.label, l.email, l.password);
+    }
+    // On stderr, so the account lines stay easy to read by scripts.
+    if let Some((name, path)) = mtp::demo::parent_link(&store).await? {
+        let base = cfg
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", cfg.bind));
+        eprintln!(
+            "parent portal: {name} signs in once with {}{path} (valid 7 days)",
+            base.trim_end_matches('/')
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `mtp backup`: SQLite only; PostgreSQL has pg_dump.
+async fn backup(cfg: &Config, out: Option<std::path::PathBuf>) -> anyhow::Result<ExitCode> {
+    let store = mtp::open_store(cfg).await?;
+    if !store.is_sqlite() {
+        eprintln!(
+            "mtp: backups of PostgreSQL are made with pg_dump (see docs/operations.md), e.g. pg_dump --format=custom --file=mtp.dump \"$MTP_DATABASE_URL\""
+        );
+        return Ok(ExitCode::from(2));
+    }
+    let out = match out {
+        Some(p) => p,
+        None => cfg.data_dir.join(format!(
+            "backup-{}.sqlite",
+            chrono::Utc::now().format("%Y%m%dT%H%M%SZ")
+        )),
+    };
+    if out.exists() {
+        anyhow::bail!("{} already exists; choose another file", out.display());
+    }
+    // The backup holds every family's data: readable by its owner only from its first
+    // byte, so the empty file is made first (VACUUM INTO accepts an empty file).
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&out)
+            .with_context(|| format!("making {}", out.display()))?;
+    }
+    if let Err(e) = store.backup_sqlite(&out.display().to_string()).await {
+        let _ = std::fs::remove_file(&out);
+        return Err(e.into());
+    }
+    println!("backup written to {}", out.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `mtp restore`: SQLite only; PostgreSQL has pg_restore.
+async fn restore(cfg: &Config, file: &std::path::Path, force: bool) -> anyhow::Result<ExitCode> {
+    if !mtp_store::is_sqlite_url(&cfg.database_url()?) {
+        eprintln!(
+            "mtp: PostgreSQL is restored with pg_restore (see docs/operations.md, \"Restore drill\"), e.g. pg_restore --no-owner --dbname=\"$RESTORE_URL\" mtp.dump, then mtp migrate and mtp audit verify"
+        );
+        return Ok(ExitCode::from(2));
+    }
+    match mtp::restore::restore(cfg, file, force).await {
+        Ok(r) => {
+            print_chains(&r.chains);
+            let events: i64 = r.chains.iter().map(|c| c.events).sum();
+            let key = match &r.key_from {
+                Some(from) if r.sealed > 0 => {
+                    format!("{} sealed secrets open with the key from {from}", r.sealed)
+                }
+                Some(_) => "no sealed secrets".to_string(),
+                None => "no sealed secrets and no key yet (the server makes secret.key at its first start)".to_string(),
+            };
+            println!(
+                "restored {} to {}: schema {} ({} migrations run), {key}, audit trail ok ({} chains, {events} events)",
+                file.display(),
+                r.target.display(),
+                r.schema,
+                r.migrated,
+                r.chains.len()
+            );
+            if let Some(aside) = r.replaced {
+                println!(
+                    "the database it replaced is kept as {} (delete it when you no longer need it)",
+                    aside.display()
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => match e.downcast_ref::<mtp::restore::Refused>() {
+            Some(refused) => {
+                eprintln!("mtp: {refused}. Nothing was changed.");
+                Ok(ExitCode::from(2))
+            }
+            None => Err(e),
+        },
+    }
+}
+
+/// `mtp generate --scale national`.
+async fn generate_national(
+    store: &mtp_store::Store,
+    shape: mtp::scale::Shape,
+) -> anyhow::Result<ExitCode> {
+    let started = std::time::Instant::now();
+    let g = mtp::scale::national(store, shape).await?;
+    println!(
+        "generated {} organisations, {} neighbourhoods, {} households, {} sessions, {} attendance rows, {} contact moments, {} consents in {:.1} s",
+        g.orgs,
+        g.neighbourhoods,
+        g.households,
+        g.sessions,
+        g.attendance,
+        g.contacts,
+        g.consents,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `mtp generate`: households in the demo neighbourhood, and with `neighbourhoods` more
+/// neighbourhoods with `years` of programme.
+async fn generate(
+    store: &mtp_store::Store,
+    households: usize,
+    neighbourhoods: usize,
+    years: u32,
+) -> anyhow::Result<ExitCode> {
+    let started = std::time::Instant::now();
+    let n = mtp::demo::generate(store, households).await?;
+    println!(
+        "generated {n} households in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    if neighbourhoods > 0 {
+        let started = std::time::Instant::now();
+        let g = mtp::scale::programme(store, neighbourhoods, years).await?;
+        println!(
+            "generated {} neighbourhoods, {} sessions, {} attendance rows in {:.1} s",
+            g.neighbourhoods,
+            g.sessions,
+            g.attendance,
+            started.elapsed().as_secs_f64()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// One line per audit chain, as `mtp audit verify` and `mtp restore` print them; whether all

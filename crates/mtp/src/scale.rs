@@ -259,10 +259,7 @@ fn active_window(k: usize, per_neighbourhood: usize, past_weeks: usize) -> (i64,
 /// same shape gives the same names, numbers and history (ids are fresh UUIDv7s).
 /// Each neighbourhood is loaded in a few transactions of multi-row statements.
 pub async fn national(store: &Store, shape: Shape) -> anyhow::Result<National> {
-    use mtp_domain::consent::Purpose;
-    use mtp_domain::message::ContactOutcome;
-    use mtp_domain::{ChildBirth, Email, HolidayRegion, PhoneNumber};
-    use mtp_store::{ChildDraft, PastConsent, PastContact};
+    use mtp_domain::HolidayRegion;
 
     let known = store.organisations().await?;
     if known.iter().any(|o| o.name == national_org_name(0)) {
@@ -286,9 +283,14 @@ pub async fn national(store: &Store, shape: Shape) -> anyhow::Result<National> {
         .iter()
         .map(|d| (*d, schedule::slot(*d, start, end)))
         .collect();
-    let person = |s: &str| PersonName::parse(s).map_err(|e| anyhow::anyhow!("{e}"));
-    let reasons = AbsenceReason::ALL;
-    let now = Utc::now();
+    let run = Run {
+        store,
+        shape,
+        today,
+        weeks,
+        slots,
+        now: Utc::now(),
+    };
     let started = std::time::Instant::now();
 
     for o in 0..shape.orgs {
@@ -296,208 +298,8 @@ pub async fn national(store: &Store, shape: Shape) -> anyhow::Result<National> {
         let region = HolidayRegion::ALL[o % HolidayRegion::ALL.len()];
         let org_id = store.create_organisation(&name, region).await?;
         out.orgs += 1;
-        let mut tenant = Tenant {
-            org_id,
-            role: Role::Admin,
-            neighbourhoods: vec![],
-        };
         for n in 0..shape.per_org {
-            let nb_name = PlaceName::parse(&format!("Wijk {:02}-{:02}", o + 1, n + 1))
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
-            let nb = store
-                .create_neighbourhood(org_id, &nb_name, None, None)
-                .await?;
-            tenant.neighbourhoods = vec![];
-            let activity = store
-                .create_activity(
-                    &tenant,
-                    &coffee_hour(nb, &format!("Koffie-uurtje {}", nb_name.as_str())),
-                    None,
-                )
-                .await?;
-            out.sessions += store.plan_sessions(&tenant, activity, &slots, None).await?;
-
-            // The households, each with a number unique in the data set.
-            let base = (o * shape.per_org + n) * shape.per_neighbourhood;
-            let drafts: Vec<HouseholdDraft> = (0..shape.per_neighbourhood)
-                .map(|k| {
-                    let g = base + k;
-                    let r = mix(g as u64, 1);
-                    let multi = r % 100 < 15;
-                    let mut parents = vec![ParentDraft {
-                        first_name: person(
-                            crate::demo::MOTHERS[r as usize % crate::demo::MOTHERS.len()],
-                        )?,
-                        last_name: Some(person(
-                            crate::demo::LAST[(r >> 8) as usize % crate::demo::LAST.len()],
-                        )?),
-                        // 06-3xxxxxxx: unique per household; only for throw-away databases.
-                        phone: PhoneNumber::parse(&format!("06-3{:07}", g % 10_000_000)).ok(),
-                        email: if r.is_multiple_of(3) {
-                            Email::parse(&format!("ouder{g}@voorbeeld.test")).ok()
-                        } else {
-                            None
-                        },
-                        channel: if r.is_multiple_of(3) {
-                            Channel::Email
-                        } else {
-                            Channel::WhatsApp
-                        },
-                        languages: String::new(),
-                        works: r.is_multiple_of(4),
-                        free_days: vec![],
-                    }];
-                    if multi {
-                        parents.push(ParentDraft {
-                            first_name: person(
-                                crate::demo::FATHERS
-                                    [(r >> 16) as usize % crate::demo::FATHERS.len()],
-                            )?,
-                            last_name: parents[0].last_name.clone(),
-                            phone: None,
-                            email: None,
-                            channel: Channel::Phone,
-                            languages: String::new(),
-                            works: true,
-                            free_days: vec![],
-                        });
-                    }
-                    let children = (0..1 + (r >> 24) % 3)
-                        .map(|c| {
-                            let cr = mix(g as u64, 100 + c);
-                            Ok(ChildDraft {
-                                first_name: person(
-                                    crate::demo::CHILDREN
-                                        [cr as usize % crate::demo::CHILDREN.len()],
-                                )?,
-                                birth: ChildBirth {
-                                    year: today.year() - 1 - (cr % 16) as i32,
-                                    month: 1 + (cr >> 8) as u32 % 12,
-                                },
-                            })
-                        })
-                        .collect::<anyhow::Result<Vec<_>>>()?;
-                    Ok(HouseholdDraft {
-                        neighbourhood_id: nb,
-                        kind: if multi {
-                            HouseholdKind::MultiParent
-                        } else {
-                            HouseholdKind::SingleParent
-                        },
-                        source: Source::ALL[(r >> 32) as usize % Source::ALL.len()],
-                        source_partner: None,
-                        postcode4: None,
-                        interests: String::new(),
-                        talents: String::new(),
-                        notes: String::new(),
-                        parents,
-                        children,
-                        data_consent: ConsentMethod::ALL
-                            [(r >> 40) as usize % ConsentMethod::ALL.len()],
-                    })
-                })
-                .collect::<anyhow::Result<_>>()?;
-            let households = store.create_households_bulk(&tenant, &drafts).await?;
-            out.households += households.len() as u64;
-
-            let sessions = store
-                .activity_sessions(&tenant, activity, now - Duration::weeks(weeks + 1), 100_000)
-                .await?;
-            let past: Vec<_> = sessions.iter().filter(|s| s.ends_at < now).collect();
-            let upcoming = sessions.iter().find(|s| s.ends_at >= now);
-            let mut rows = Vec::new();
-            let mut contacts = Vec::new();
-            let mut consents = Vec::new();
-            let mut now_coming = Vec::new();
-            for (k, h) in households.iter().enumerate() {
-                let g = (base + k) as u64;
-                let (from, until) = active_window(k, shape.per_neighbourhood, past.len());
-                if until > past.len() as i64 {
-                    now_coming.push(*h);
-                }
-                let first = past.get(from.max(0) as usize).map(|s| s.starts_at);
-                let mut absent_before = false;
-                for w in from.max(0)..until.min(past.len() as i64) {
-                    let s = past[w as usize];
-                    // Absent last week: the worker calls or messages before this session.
-                    if absent_before && mix(g, 7_000 + w as u64).is_multiple_of(2) {
-                        let cr = mix(g, 9_000 + w as u64);
-                        contacts.push(PastContact {
-                            household_id: *h,
-                            neighbourhood_id: nb,
-                            session_id: Some(s.id),
-                            channel: if cr.is_multiple_of(3) {
-                                Channel::Phone
-                            } else {
-                                Channel::WhatsApp
-                            },
-                            outcome: match cr % 5 {
-                                0 | 1 => ContactOutcome::Coming,
-                                2 => ContactOutcome::Maybe,
-                                3 => ContactOutcome::NotReached,
-                                _ => ContactOutcome::NotComing(None),
-                            },
-                            at: s.starts_at - Duration::days(2),
-                        });
-                    }
-                    let roll = mix(g, w as u64) % 10;
-                    let (status, reason) = match roll {
-                        0..=5 => (AttendanceStatus::Present, None),
-                        6 | 7 => (
-                            AttendanceStatus::Excused,
-                            Some(reasons[(k + w as usize) % reasons.len()]),
-                        ),
-                        _ => (AttendanceStatus::Absent, None),
-                    };
-                    absent_before = status == AttendanceStatus::Absent;
-                    rows.push(PastAttendance {
-                        session_id: s.id,
-                        session_start: s.starts_at,
-                        household_id: *h,
-                        status,
-                        reason,
-                        children: u32::try_from(roll % 3).unwrap_or(0),
-                    });
-                }
-                // Consents beyond the registration itself, given when the family first came;
-                // some withdraw the chat group when they stop coming.
-                let cr = mix(g, 2);
-                let at = first.unwrap_or(now);
-                let method = ConsentMethod::ALL[cr as usize % ConsentMethod::ALL.len()];
-                for (purpose, share) in [
-                    (Purpose::ChatGroup, 70),
-                    (Purpose::Photos, 30),
-                    (Purpose::Research, 20),
-                ] {
-                    if (cr >> 8) % 100 < share {
-                        consents.push(PastConsent {
-                            household_id: *h,
-                            purpose,
-                            given: true,
-                            method,
-                            at,
-                        });
-                    }
-                }
-                if (cr >> 8) % 100 < 7 && until < past.len() as i64 {
-                    let left = past.get(until.max(0) as usize).map_or(now, |s| s.starts_at);
-                    consents.push(PastConsent {
-                        household_id: *h,
-                        purpose: Purpose::ChatGroup,
-                        given: false,
-                        method,
-                        at: left,
-                    });
-                }
-            }
-            if upcoming.is_some() {
-                store.register_bulk(&tenant, activity, &now_coming).await?;
-            }
-            out.attendance += store.load_attendance(org_id, &rows).await?;
-            let (c, k) = store.load_history(org_id, &contacts, &consents).await?;
-            out.contacts += c;
-            out.consents += k;
-            out.neighbourhoods += 1;
+            national_neighbourhood(&run, org_id, o, n, &mut out).await?;
         }
         eprintln!(
             "organisation {}/{}: {} households, {} attendance rows so far ({:.0} s)",
@@ -510,4 +312,286 @@ pub async fn national(store: &Store, shape: Shape) -> anyhow::Result<National> {
     }
     store.analyze().await?;
     Ok(out)
+}
+
+/// What every neighbourhood of one `national` run shares.
+struct Run<'a> {
+    store: &'a Store,
+    shape: Shape,
+    today: chrono::NaiveDate,
+    weeks: i64,
+    slots: Vec<(chrono::NaiveDate, schedule::Slot)>,
+    now: chrono::DateTime<Utc>,
+}
+
+/// Neighbourhood `n` of organisation `o`: its coffee hour with sessions, its households and
+/// their history, counted into `out`.
+async fn national_neighbourhood(
+    run: &Run<'_>,
+    org_id: Uuid,
+    o: usize,
+    n: usize,
+    out: &mut National,
+) -> anyhow::Result<()> {
+    let (store, shape, now) = (run.store, run.shape, run.now);
+    let tenant = Tenant {
+        org_id,
+        role: Role::Admin,
+        neighbourhoods: vec![],
+    };
+    let nb_name = PlaceName::parse(&format!("Wijk {:02}-{:02}", o + 1, n + 1))
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let nb = store
+        .create_neighbourhood(org_id, &nb_name, None, None)
+        .await?;
+    let activity = store
+        .create_activity(
+            &tenant,
+            &coffee_hour(nb, &format!("Koffie-uurtje {}", nb_name.as_str())),
+            None,
+        )
+        .await?;
+    out.sessions += store
+        .plan_sessions(&tenant, activity, &run.slots, None)
+        .await?;
+
+    // The households, each with a number unique in the data set.
+    let base = (o * shape.per_org + n) * shape.per_neighbourhood;
+    let drafts: Vec<HouseholdDraft> = (0..shape.per_neighbourhood)
+        .map(|k| national_household(base + k, nb, run.today))
+        .collect::<anyhow::Result<_>>()?;
+    let households = store.create_households_bulk(&tenant, &drafts).await?;
+    out.households += households.len() as u64;
+
+    let sessions = store
+        .activity_sessions(
+            &tenant,
+            activity,
+            now - Duration::weeks(run.weeks + 1),
+            100_000,
+        )
+        .await?;
+    let past: Vec<_> = sessions.iter().filter(|s| s.ends_at < now).collect();
+    let upcoming = sessions.iter().find(|s| s.ends_at >= now);
+    let mut history = History::default();
+    for (k, h) in households.iter().enumerate() {
+        history.add(run, base, k, *h, nb, &past);
+    }
+    if upcoming.is_some() {
+        store
+            .register_bulk(&tenant, activity, &history.now_coming)
+            .await?;
+    }
+    out.attendance += store.load_attendance(org_id, &history.rows).await?;
+    let (c, k) = store
+        .load_history(org_id, &history.contacts, &history.consents)
+        .await?;
+    out.contacts += c;
+    out.consents += k;
+    out.neighbourhoods += 1;
+    Ok(())
+}
+
+/// Household number `g` of the data set, in neighbourhood `nb`.
+fn national_household(
+    g: usize,
+    nb: Uuid,
+    today: chrono::NaiveDate,
+) -> anyhow::Result<HouseholdDraft> {
+    use mtp_domain::{ChildBirth, Email, PhoneNumber};
+    use mtp_store::ChildDraft;
+
+    let person = |s: &str| PersonName::parse(s).map_err(|e| anyhow::anyhow!("{e}"));
+    let r = mix(g as u64, 1);
+    let multi = r % 100 < 15;
+    let mut parents = vec![ParentDraft {
+        first_name: person(crate::demo::MOTHERS[r as usize % crate::demo::MOTHERS.len()])?,
+        last_name: Some(person(
+            crate::demo::LAST[(r >> 8) as usize % crate::demo::LAST.len()],
+        )?),
+        // 06-3xxxxxxx: unique per household; only for throw-away databases.
+        phone: PhoneNumber::parse(&format!("06-3{:07}", g % 10_000_000)).ok(),
+        email: if r.is_multiple_of(3) {
+            Email::parse(&format!("ouder{g}@voorbeeld.test")).ok()
+        } else {
+            None
+        },
+        channel: if r.is_multiple_of(3) {
+            Channel::Email
+        } else {
+            Channel::WhatsApp
+        },
+        languages: String::new(),
+        works: r.is_multiple_of(4),
+        free_days: vec![],
+    }];
+    if multi {
+        parents.push(ParentDraft {
+            first_name: person(
+                crate::demo::FATHERS[(r >> 16) as usize % crate::demo::FATHERS.len()],
+            )?,
+            last_name: parents[0].last_name.clone(),
+            phone: None,
+            email: None,
+            channel: Channel::Phone,
+            languages: String::new(),
+            works: true,
+            free_days: vec![],
+        });
+    }
+    let children = (0..1 + (r >> 24) % 3)
+        .map(|c| {
+            let cr = mix(g as u64, 100 + c);
+            Ok(ChildDraft {
+                first_name: person(
+                    crate::demo::CHILDREN[cr as usize % crate::demo::CHILDREN.len()],
+                )?,
+                birth: ChildBirth {
+                    year: today.year() - 1 - (cr % 16) as i32,
+                    month: 1 + (cr >> 8) as u32 % 12,
+                },
+            })
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    Ok(HouseholdDraft {
+        neighbourhood_id: nb,
+        kind: if multi {
+            HouseholdKind::MultiParent
+        } else {
+            HouseholdKind::SingleParent
+        },
+        source: Source::ALL[(r >> 32) as usize % Source::ALL.len()],
+        source_partner: None,
+        postcode4: None,
+        interests: String::new(),
+        talents: String::new(),
+        notes: String::new(),
+        parents,
+        children,
+        data_consent: ConsentMethod::ALL[(r >> 40) as usize % ConsentMethod::ALL.len()],
+    })
+}
+
+/// The history of one neighbourhood's households, gathered to be loaded in bulk.
+#[derive(Default)]
+struct History {
+    rows: Vec<PastAttendance>,
+    contacts: Vec<mtp_store::PastContact>,
+    consents: Vec<mtp_store::PastConsent>,
+    /// The households still coming, registered for the coming sessions.
+    now_coming: Vec<Uuid>,
+}
+
+impl History {
+    /// Household `h`, number `k` in its neighbourhood (`base + k` in the data set): its
+    /// weeks of attendance within its active window, the contacts after an absence, and
+    /// its consents.
+    fn add(
+        &mut self,
+        run: &Run<'_>,
+        base: usize,
+        k: usize,
+        h: Uuid,
+        nb: Uuid,
+        past: &[&mtp_store::SessionSummary],
+    ) {
+        use mtp_domain::message::ContactOutcome;
+        use mtp_store::PastContact;
+
+        let reasons = AbsenceReason::ALL;
+        let g = (base + k) as u64;
+        let (from, until) = active_window(k, run.shape.per_neighbourhood, past.len());
+        if until > past.len() as i64 {
+            self.now_coming.push(h);
+        }
+        let first = past.get(from.max(0) as usize).map(|s| s.starts_at);
+        let mut absent_before = false;
+        for w in from.max(0)..until.min(past.len() as i64) {
+            let s = past[w as usize];
+            // Absent last week: the worker calls or messages before this session.
+            if absent_before && mix(g, 7_000 + w as u64).is_multiple_of(2) {
+                let cr = mix(g, 9_000 + w as u64);
+                self.contacts.push(PastContact {
+                    household_id: h,
+                    neighbourhood_id: nb,
+                    session_id: Some(s.id),
+                    channel: if cr.is_multiple_of(3) {
+                        Channel::Phone
+                    } else {
+                        Channel::WhatsApp
+                    },
+                    outcome: match cr % 5 {
+                        0 | 1 => ContactOutcome::Coming,
+                        2 => ContactOutcome::Maybe,
+                        3 => ContactOutcome::NotReached,
+                        _ => ContactOutcome::NotComing(None),
+                    },
+                    at: s.starts_at - Duration::days(2),
+                });
+            }
+            let roll = mix(g, w as u64) % 10;
+            let (status, reason) = match roll {
+                0..=5 => (AttendanceStatus::Present, None),
+                6 | 7 => (
+                    AttendanceStatus::Excused,
+                    Some(reasons[(k + w as usize) % reasons.len()]),
+                ),
+                _ => (AttendanceStatus::Absent, None),
+            };
+            absent_before = status == AttendanceStatus::Absent;
+            self.rows.push(PastAttendance {
+                session_id: s.id,
+                session_start: s.starts_at,
+                household_id: h,
+                status,
+                reason,
+                children: u32::try_from(roll % 3).unwrap_or(0),
+            });
+        }
+        self.add_consents(run.now, g, h, first, until, past);
+    }
+
+    /// Consents beyond the registration itself, given when the family first came; some
+    /// withdraw the chat group when they stop coming.
+    fn add_consents(
+        &mut self,
+        now: chrono::DateTime<Utc>,
+        g: u64,
+        h: Uuid,
+        first: Option<chrono::DateTime<Utc>>,
+        until: i64,
+        past: &[&mtp_store::SessionSummary],
+    ) {
+        use mtp_domain::consent::Purpose;
+        use mtp_store::PastConsent;
+
+        let cr = mix(g, 2);
+        let at = first.unwrap_or(now);
+        let method = ConsentMethod::ALL[cr as usize % ConsentMethod::ALL.len()];
+        for (purpose, share) in [
+            (Purpose::ChatGroup, 70),
+            (Purpose::Photos, 30),
+            (Purpose::Research, 20),
+        ] {
+            if (cr >> 8) % 100 < share {
+                self.consents.push(PastConsent {
+                    household_id: h,
+                    purpose,
+                    given: true,
+                    method,
+                    at,
+                });
+            }
+        }
+        if (cr >> 8) % 100 < 7 && until < past.len() as i64 {
+            let left = past.get(until.max(0) as usize).map_or(now, |s| s.starts_at);
+            self.consents.push(PastConsent {
+                household_id: h,
+                purpose: Purpose::ChatGroup,
+                given: false,
+                method,
+                at: left,
+            });
+        }
+    }
 }
