@@ -1,18 +1,16 @@
 //! The one authorization gate. Every route is declared here, with its access rule, in one
-//! table; the router is built from the same table, so a route cannot exist without a rule.
+//! table; the router (`crate::router`) attaches a handler to each row and refuses to start when
+//! a handler has no rule or a rule no handler, so a route cannot exist without a rule.
 //! Anything the table does not allow is denied.
 
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use axum::Router;
 use axum::body::Body;
-use axum::extract::DefaultBodyLimit;
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::{Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{MethodRouter, get, post};
 use mtp_domain::Role;
 use mtp_domain::audit::{Action, Outcome};
 use mtp_store::NewAuditEvent;
@@ -20,11 +18,6 @@ use mtp_store::NewAuditEvent;
 use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::AppError;
-use crate::routes::reminders;
-use crate::routes::{
-    account, activities, admin, audit_log, auth, calendar, chat, encourage, holidays, home,
-    households, import, messages, portal, portal_staff, public, sessions,
-};
 
 /// Who may use a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,166 +53,164 @@ pub struct Rule {
     pub access: Access,
 }
 
-type Table = Vec<(Method, &'static str, Access, MethodRouter<AppState>)>;
-
 // One line per route reads as the access policy it is; keep it that way.
 #[rustfmt::skip]
-fn table() -> Table {
+fn table() -> Vec<(Method, &'static str, Access)> {
     use Access::*;
     let g = || Method::GET;
     let p = || Method::POST;
     vec![
-        (g(), "/healthz", Public, get(public::healthz)),
-        (g(), "/readyz", Public, get(public::readyz)),
-        (g(), "/static/{file}", Public, get(crate::assets::serve)),
-        (g(), "/lang/{lang}", Public, get(public::switch_language)),
-        (p(), "/lang/{lang}", Public, post(public::switch_language_post)),
-        (g(), "/toegankelijkheid", Public, get(public::accessibility)),
-        (g(), "/privacy", Public, get(public::privacy)),
-        (g(), "/metrics", Metrics, get(crate::metrics::endpoint)),
-        (g(), "/setup", Public, get(auth::setup_form)),
-        (p(), "/setup", Public, post(auth::setup_submit)),
-        (g(), "/login", Public, get(auth::login_form)),
-        (p(), "/login", Public, post(auth::login_submit)),
-        (g(), "/login/code", SecondFactor, get(auth::code_form)),
-        (p(), "/login/code", SecondFactor, post(auth::code_submit)),
-        (p(), "/logout", Public, post(auth::logout)),
-        (g(), "/", SignedIn, get(home::home)),
-        (g(), "/account/password", SignedIn, get(account::password_form)),
-        (p(), "/account/password", SignedIn, post(account::password_submit)),
-        (g(), "/account/two-factor", SignedIn, get(account::two_factor_form)),
-        (p(), "/account/two-factor", SignedIn, post(account::two_factor_submit)),
-        (p(), "/account/two-factor/off", SignedIn, post(account::two_factor_off)),
-        (p(), "/account/sign-out-everywhere", SignedIn, post(account::sign_out_everywhere)),
-        (g(), "/admin/organisation", Roles(ADMIN), get(admin::org_form)),
-        (p(), "/admin/organisation", Roles(ADMIN), post(admin::org_submit)),
-        (g(), "/admin/neighbourhoods", Roles(ADMIN_COORD), get(admin::neighbourhoods)),
-        (g(), "/admin/neighbourhoods/new", Roles(ADMIN), get(admin::neighbourhood_new)),
-        (p(), "/admin/neighbourhoods/new", Roles(ADMIN), post(admin::neighbourhood_create)),
-        (g(), "/admin/neighbourhoods/{id}", Roles(ADMIN_COORD), get(admin::neighbourhood_edit)),
-        (p(), "/admin/neighbourhoods/{id}", Roles(ADMIN_COORD), post(admin::neighbourhood_update)),
-        (g(), "/admin/accounts", Roles(ADMIN_COORD), get(admin::accounts)),
-        (g(), "/admin/accounts/new", Roles(ADMIN_COORD), get(admin::account_new)),
-        (p(), "/admin/accounts/new", Roles(ADMIN_COORD), post(admin::account_create)),
-        (g(), "/admin/accounts/{id}", Roles(ADMIN_COORD), get(admin::account_edit)),
-        (p(), "/admin/accounts/{id}", Roles(ADMIN_COORD), post(admin::account_update)),
-        (p(), "/admin/accounts/{id}/disable", Roles(ADMIN_COORD), post(admin::account_disable)),
-        (p(), "/admin/accounts/{id}/enable", Roles(ADMIN_COORD), post(admin::account_enable)),
-        (g(), "/admin/accounts/{id}/reset-password", Roles(ADMIN_COORD), get(admin::reset_password_confirm)),
-        (p(), "/admin/accounts/{id}/reset-password", Roles(ADMIN_COORD), post(admin::reset_password)),
-        (p(), "/admin/accounts/{id}/reset-two-factor", Roles(ADMIN_COORD), post(admin::reset_two_factor)),
-        (g(), "/admin/retention", Roles(ADMIN_COORD), get(admin::retention)),
-        (p(), "/admin/retention/run", Roles(ADMIN), post(admin::retention_run)),
-        (g(), "/admin/holidays", Roles(ADMIN_COORD), get(holidays::list)),
-        (p(), "/admin/holidays", Roles(ADMIN), post(holidays::add)),
-        (p(), "/admin/holidays/{id}/remove", Roles(ADMIN), post(holidays::remove)),
-        (p(), "/admin/holidays/{id}/restore", Roles(ADMIN), post(holidays::restore)),
-        (g(), "/audit", Roles(ADMIN_COORD), get(audit_log::audit)),
-        (g(), "/households", Roles(STAFF_HOST), get(households::list)),
-        (g(), "/households/new", Roles(STAFF), get(households::new_form)),
-        (p(), "/households/new", Roles(STAFF), post(households::create)),
-        (g(), "/households/{id}", Roles(STAFF), get(households::show)),
-        (g(), "/households/{id}/edit", Roles(STAFF), get(households::edit_form)),
-        (p(), "/households/{id}/edit", Roles(STAFF), post(households::update)),
-        (p(), "/households/{id}/status", Roles(STAFF), post(households::change_status)),
-        (p(), "/households/{id}/consent", Roles(STAFF), post(households::change_consent)),
-        (g(), "/households/{id}/export", Roles(STAFF), get(households::export_page)),
-        (g(), "/households/{id}/export.json", Roles(STAFF), get(households::export_json)),
-        (g(), "/households/{id}/erase", Roles(STAFF), get(households::erase_confirm)),
-        (p(), "/households/{id}/erase", Roles(STAFF), post(households::erase)),
-        (g(), "/households/{id}/merge/{other}", Roles(STAFF), get(households::merge_confirm)),
-        (p(), "/households/{id}/merge/{other}", Roles(STAFF), post(households::merge)),
-        (p(), "/households/{id}/calendar", Roles(STAFF), post(calendar::renew)),
-        (p(), "/households/{id}/calendar/revoke", Roles(STAFF), post(calendar::revoke)),
-        (g(), "/households/import", Roles(STAFF), get(import::upload_form)),
-        (p(), "/households/import", Roles(STAFF), post(import::upload).layer(DefaultBodyLimit::max(import::MAX_UPLOAD))),
-        (g(), "/households/import/template.csv", Roles(STAFF), get(import::template)),
-        (g(), "/households/import/{id}/columns", Roles(STAFF), get(import::columns_form)),
-        (p(), "/households/import/{id}/columns", Roles(STAFF), post(import::columns_submit)),
-        (g(), "/households/import/{id}/check", Roles(STAFF), get(import::check_form)),
-        (p(), "/households/import/{id}/check", Roles(STAFF), post(import::check_submit)),
-        (g(), "/households/import/{id}/errors.csv", Roles(STAFF), get(import::errors_csv)),
-        (g(), "/households/import/{id}/confirm", Roles(STAFF), get(import::confirm_form)),
-        (p(), "/households/import/{id}/confirm", Roles(STAFF), post(import::commit)),
-        (g(), "/activities", Roles(STAFF), get(activities::list)),
-        (g(), "/activities/new", Roles(STAFF), get(activities::new_form)),
-        (p(), "/activities/new", Roles(STAFF), post(activities::create)),
-        (g(), "/activities/{id}", Roles(STAFF), get(activities::show)),
-        (g(), "/activities/{id}/edit", Roles(STAFF), get(activities::edit_form)),
-        (p(), "/activities/{id}/edit", Roles(STAFF), post(activities::update)),
-        (p(), "/activities/{id}/plan", Roles(STAFF), post(activities::plan_weekly)),
-        (p(), "/activities/{id}/sessions", Roles(STAFF), post(activities::add_session)),
-        (p(), "/activities/{id}/register", Roles(STAFF), post(activities::register)),
-        (p(), "/activities/{id}/unregister", Roles(STAFF), post(activities::unregister)),
-        (g(), "/sessions", Roles(STAFF_HOST), get(sessions::programme)),
-        (g(), "/sessions/{id}", Roles(STAFF), get(sessions::show)),
-        (p(), "/sessions/{id}/plan", Roles(STAFF), post(sessions::plan)),
-        (p(), "/sessions/{id}/state", Roles(STAFF), post(sessions::set_state)),
-        (p(), "/sessions/{id}/move", Roles(STAFF), post(sessions::move_session)),
-        (p(), "/sessions/{id}/staff", Roles(STAFF), post(sessions::staff)),
-        (p(), "/sessions/{id}/staff/reply", Roles(STAFF_HOST), post(sessions::reply)),
-        (p(), "/sessions/{id}/attendance", Roles(STAFF), post(sessions::attendance)),
-        (p(), "/sessions/{id}/rsvp", Roles(STAFF), post(sessions::rsvp)),
-        (g(), "/sessions/{id}/checkin", Roles(STAFF_HOST), get(sessions::checkin_page)),
-        (p(), "/sessions/{id}/checkin", Roles(STAFF_HOST), post(sessions::checkin)),
-        (p(), "/sessions/{id}/walk-in", Roles(STAFF_HOST), post(sessions::walk_in)),
-        (g(), "/sessions/{id}/encourage", Roles(STAFF), get(encourage::show)),
-        (p(), "/sessions/{id}/encourage/email", Roles(STAFF), post(encourage::email)),
-        (g(), "/chat", Roles(STAFF), get(chat::show)),
-        (g(), "/messages", Roles(STAFF), get(messages::show)),
-        (p(), "/messages", Roles(STAFF), post(messages::save)),
-        (p(), "/chat/members", Roles(STAFF), post(chat::change)),
-        (p(), "/chat/posts", Roles(STAFF), post(chat::post)),
-        (p(), "/sessions/{id}/encourage/contact", Roles(STAFF), post(encourage::contact)),
-        (g(), "/encourage", Roles(STAFF), get(encourage::overview)),
-        (p(), "/encourage/follow-ups/{id}/done", Roles(STAFF), post(encourage::follow_up_done)),
-        (g(), "/calendar/{file}", Public, get(calendar::household_feed)),
-        (g(), "/programme/{file}", Public, get(calendar::programme_feed)),
-        (g(), "/reminders", Roles(STAFF), get(reminders::list)),
-        (g(), "/unsubscribe/{token}", Public, get(reminders::unsubscribe_form)),
-        (p(), "/unsubscribe/{token}", Public, post(reminders::unsubscribe)),
-        (p(), "/households/{id}/portal-link", Roles(STAFF), post(portal_staff::make_link)),
-        (p(), "/households/{id}/portal-end", Roles(STAFF), post(portal_staff::end_access)),
-        (p(), "/requests/{id}/done", Roles(STAFF), post(portal_staff::finish_request)),
-        (p(), "/ideas/{id}/hide", Roles(STAFF), post(portal_staff::hide_idea)),
-        (g(), "/portal/login", Public, get(portal::login_form)),
-        (p(), "/portal/login", Public, post(portal::login_request)),
-        (g(), "/portal/link/{token}", Public, get(portal::link_form)),
-        (p(), "/portal/link/{token}", Public, post(portal::link_sign_in)),
-        (p(), "/portal/logout", Public, post(portal::logout)),
-        (g(), "/portal/unlock", ParentAnyLock, get(portal::unlock_form)),
-        (p(), "/portal/unlock", ParentAnyLock, post(portal::unlock)),
-        (g(), "/portal", Parent, get(portal::home)),
-        (g(), "/portal/activities", Parent, get(portal::activities)),
-        (g(), "/portal/sessions/{id}", Parent, get(portal::answer_form)),
-        (p(), "/portal/sessions/{id}", Parent, post(portal::answer)),
-        (g(), "/portal/sessions/{id}/calendar.ics", Parent, get(portal::session_ics)),
-        (g(), "/portal/calendar", Parent, get(portal::calendar_page)),
-        (p(), "/portal/calendar", Parent, post(portal::calendar_address)),
-        (g(), "/portal/ideas", Parent, get(portal::ideas)),
-        (p(), "/portal/ideas", Parent, post(portal::add_idea)),
-        (p(), "/portal/ideas/{id}/vote", Parent, post(portal::vote)),
-        (g(), "/portal/consents", Parent, get(portal::consents)),
-        (g(), "/portal/consents/{purpose}", Parent, get(portal::consent_question)),
-        (p(), "/portal/consents/{purpose}", Parent, post(portal::consent_check)),
-        (p(), "/portal/consents/{purpose}/confirm", Parent, post(portal::consent_confirm)),
-        (g(), "/portal/consents/{purpose}/done", Parent, get(portal::consent_done)),
-        (g(), "/portal/data", Parent, get(portal::data)),
-        (g(), "/portal/data/download", Parent, get(portal::download)),
-        (g(), "/portal/data/contact", Parent, get(portal::contact_form)),
-        (p(), "/portal/data/contact", Parent, post(portal::contact_save)),
-        (g(), "/portal/data/erase", Parent, get(portal::erase_form)),
-        (p(), "/portal/data/erase", Parent, post(portal::erase_request)),
-        (g(), "/portal/pin", Parent, get(portal::pin_form)),
-        (p(), "/portal/pin", Parent, post(portal::pin_save)),
+        (g(), "/healthz", Public),
+        (g(), "/readyz", Public),
+        (g(), "/static/{file}", Public),
+        (g(), "/lang/{lang}", Public),
+        (p(), "/lang/{lang}", Public),
+        (g(), "/toegankelijkheid", Public),
+        (g(), "/privacy", Public),
+        (g(), "/metrics", Metrics),
+        (g(), "/setup", Public),
+        (p(), "/setup", Public),
+        (g(), "/login", Public),
+        (p(), "/login", Public),
+        (g(), "/login/code", SecondFactor),
+        (p(), "/login/code", SecondFactor),
+        (p(), "/logout", Public),
+        (g(), "/", SignedIn),
+        (g(), "/account/password", SignedIn),
+        (p(), "/account/password", SignedIn),
+        (g(), "/account/two-factor", SignedIn),
+        (p(), "/account/two-factor", SignedIn),
+        (p(), "/account/two-factor/off", SignedIn),
+        (p(), "/account/sign-out-everywhere", SignedIn),
+        (g(), "/admin/organisation", Roles(ADMIN)),
+        (p(), "/admin/organisation", Roles(ADMIN)),
+        (g(), "/admin/neighbourhoods", Roles(ADMIN_COORD)),
+        (g(), "/admin/neighbourhoods/new", Roles(ADMIN)),
+        (p(), "/admin/neighbourhoods/new", Roles(ADMIN)),
+        (g(), "/admin/neighbourhoods/{id}", Roles(ADMIN_COORD)),
+        (p(), "/admin/neighbourhoods/{id}", Roles(ADMIN_COORD)),
+        (g(), "/admin/accounts", Roles(ADMIN_COORD)),
+        (g(), "/admin/accounts/new", Roles(ADMIN_COORD)),
+        (p(), "/admin/accounts/new", Roles(ADMIN_COORD)),
+        (g(), "/admin/accounts/{id}", Roles(ADMIN_COORD)),
+        (p(), "/admin/accounts/{id}", Roles(ADMIN_COORD)),
+        (p(), "/admin/accounts/{id}/disable", Roles(ADMIN_COORD)),
+        (p(), "/admin/accounts/{id}/enable", Roles(ADMIN_COORD)),
+        (g(), "/admin/accounts/{id}/reset-password", Roles(ADMIN_COORD)),
+        (p(), "/admin/accounts/{id}/reset-password", Roles(ADMIN_COORD)),
+        (p(), "/admin/accounts/{id}/reset-two-factor", Roles(ADMIN_COORD)),
+        (g(), "/admin/retention", Roles(ADMIN_COORD)),
+        (p(), "/admin/retention/run", Roles(ADMIN)),
+        (g(), "/admin/holidays", Roles(ADMIN_COORD)),
+        (p(), "/admin/holidays", Roles(ADMIN)),
+        (p(), "/admin/holidays/{id}/remove", Roles(ADMIN)),
+        (p(), "/admin/holidays/{id}/restore", Roles(ADMIN)),
+        (g(), "/audit", Roles(ADMIN_COORD)),
+        (g(), "/households", Roles(STAFF_HOST)),
+        (g(), "/households/new", Roles(STAFF)),
+        (p(), "/households/new", Roles(STAFF)),
+        (g(), "/households/{id}", Roles(STAFF)),
+        (g(), "/households/{id}/edit", Roles(STAFF)),
+        (p(), "/households/{id}/edit", Roles(STAFF)),
+        (p(), "/households/{id}/status", Roles(STAFF)),
+        (p(), "/households/{id}/consent", Roles(STAFF)),
+        (g(), "/households/{id}/export", Roles(STAFF)),
+        (g(), "/households/{id}/export.json", Roles(STAFF)),
+        (g(), "/households/{id}/erase", Roles(STAFF)),
+        (p(), "/households/{id}/erase", Roles(STAFF)),
+        (g(), "/households/{id}/merge/{other}", Roles(STAFF)),
+        (p(), "/households/{id}/merge/{other}", Roles(STAFF)),
+        (p(), "/households/{id}/calendar", Roles(STAFF)),
+        (p(), "/households/{id}/calendar/revoke", Roles(STAFF)),
+        (g(), "/households/import", Roles(STAFF)),
+        (p(), "/households/import", Roles(STAFF)),
+        (g(), "/households/import/template.csv", Roles(STAFF)),
+        (g(), "/households/import/{id}/columns", Roles(STAFF)),
+        (p(), "/households/import/{id}/columns", Roles(STAFF)),
+        (g(), "/households/import/{id}/check", Roles(STAFF)),
+        (p(), "/households/import/{id}/check", Roles(STAFF)),
+        (g(), "/households/import/{id}/errors.csv", Roles(STAFF)),
+        (g(), "/households/import/{id}/confirm", Roles(STAFF)),
+        (p(), "/households/import/{id}/confirm", Roles(STAFF)),
+        (g(), "/activities", Roles(STAFF)),
+        (g(), "/activities/new", Roles(STAFF)),
+        (p(), "/activities/new", Roles(STAFF)),
+        (g(), "/activities/{id}", Roles(STAFF)),
+        (g(), "/activities/{id}/edit", Roles(STAFF)),
+        (p(), "/activities/{id}/edit", Roles(STAFF)),
+        (p(), "/activities/{id}/plan", Roles(STAFF)),
+        (p(), "/activities/{id}/sessions", Roles(STAFF)),
+        (p(), "/activities/{id}/register", Roles(STAFF)),
+        (p(), "/activities/{id}/unregister", Roles(STAFF)),
+        (g(), "/sessions", Roles(STAFF_HOST)),
+        (g(), "/sessions/{id}", Roles(STAFF)),
+        (p(), "/sessions/{id}/plan", Roles(STAFF)),
+        (p(), "/sessions/{id}/state", Roles(STAFF)),
+        (p(), "/sessions/{id}/move", Roles(STAFF)),
+        (p(), "/sessions/{id}/staff", Roles(STAFF)),
+        (p(), "/sessions/{id}/staff/reply", Roles(STAFF_HOST)),
+        (p(), "/sessions/{id}/attendance", Roles(STAFF)),
+        (p(), "/sessions/{id}/rsvp", Roles(STAFF)),
+        (g(), "/sessions/{id}/checkin", Roles(STAFF_HOST)),
+        (p(), "/sessions/{id}/checkin", Roles(STAFF_HOST)),
+        (p(), "/sessions/{id}/walk-in", Roles(STAFF_HOST)),
+        (g(), "/sessions/{id}/encourage", Roles(STAFF)),
+        (p(), "/sessions/{id}/encourage/email", Roles(STAFF)),
+        (g(), "/chat", Roles(STAFF)),
+        (g(), "/messages", Roles(STAFF)),
+        (p(), "/messages", Roles(STAFF)),
+        (p(), "/chat/members", Roles(STAFF)),
+        (p(), "/chat/posts", Roles(STAFF)),
+        (p(), "/sessions/{id}/encourage/contact", Roles(STAFF)),
+        (g(), "/encourage", Roles(STAFF)),
+        (p(), "/encourage/follow-ups/{id}/done", Roles(STAFF)),
+        (g(), "/calendar/{file}", Public),
+        (g(), "/programme/{file}", Public),
+        (g(), "/reminders", Roles(STAFF)),
+        (g(), "/unsubscribe/{token}", Public),
+        (p(), "/unsubscribe/{token}", Public),
+        (p(), "/households/{id}/portal-link", Roles(STAFF)),
+        (p(), "/households/{id}/portal-end", Roles(STAFF)),
+        (p(), "/requests/{id}/done", Roles(STAFF)),
+        (p(), "/ideas/{id}/hide", Roles(STAFF)),
+        (g(), "/portal/login", Public),
+        (p(), "/portal/login", Public),
+        (g(), "/portal/link/{token}", Public),
+        (p(), "/portal/link/{token}", Public),
+        (p(), "/portal/logout", Public),
+        (g(), "/portal/unlock", ParentAnyLock),
+        (p(), "/portal/unlock", ParentAnyLock),
+        (g(), "/portal", Parent),
+        (g(), "/portal/activities", Parent),
+        (g(), "/portal/sessions/{id}", Parent),
+        (p(), "/portal/sessions/{id}", Parent),
+        (g(), "/portal/sessions/{id}/calendar.ics", Parent),
+        (g(), "/portal/calendar", Parent),
+        (p(), "/portal/calendar", Parent),
+        (g(), "/portal/ideas", Parent),
+        (p(), "/portal/ideas", Parent),
+        (p(), "/portal/ideas/{id}/vote", Parent),
+        (g(), "/portal/consents", Parent),
+        (g(), "/portal/consents/{purpose}", Parent),
+        (p(), "/portal/consents/{purpose}", Parent),
+        (p(), "/portal/consents/{purpose}/confirm", Parent),
+        (g(), "/portal/consents/{purpose}/done", Parent),
+        (g(), "/portal/data", Parent),
+        (g(), "/portal/data/download", Parent),
+        (g(), "/portal/data/contact", Parent),
+        (p(), "/portal/data/contact", Parent),
+        (g(), "/portal/data/erase", Parent),
+        (p(), "/portal/data/erase", Parent),
+        (g(), "/portal/pin", Parent),
+        (p(), "/portal/pin", Parent),
     ]
 }
 
-/// Every route and its rule, for the role × route test and the documentation.
+/// Every route and its rule, for the router, the role × route test and the documentation.
 pub fn rules() -> Vec<Rule> {
     table()
         .into_iter()
-        .map(|(method, path, access, _)| Rule {
+        .map(|(method, path, access)| Rule {
             method,
             path,
             access,
@@ -233,17 +224,6 @@ static RULES: LazyLock<HashMap<(Method, &'static str), Access>> = LazyLock::new(
         .map(|r| ((r.method, r.path), r.access))
         .collect()
 });
-
-pub fn router(state: AppState) -> Router {
-    let mut r: Router<AppState> = Router::new();
-    for (_, path, _, handler) in table() {
-        r = r.route(path, handler);
-    }
-    r.route_layer(axum::middleware::from_fn_with_state(state.clone(), check))
-        .route_layer(axum::middleware::from_fn(crate::metrics::expose_route))
-        .fallback(|| async { AppError::NotFound })
-        .with_state(state)
-}
 
 /// The rule of a route; `HEAD` is checked as `GET`.
 fn rule(method: &Method, path: &str) -> Option<Access> {

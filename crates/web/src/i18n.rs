@@ -49,6 +49,17 @@ pub fn supported(raw: &str) -> Option<Language> {
     Language::parse(raw).filter(|l| languages().contains(l))
 }
 
+/// The days of the week, Monday first: the order of a select of days.
+pub const WEEK: [chrono::Weekday; 7] = [
+    chrono::Weekday::Mon,
+    chrono::Weekday::Tue,
+    chrono::Weekday::Wed,
+    chrono::Weekday::Thu,
+    chrono::Weekday::Fri,
+    chrono::Weekday::Sat,
+    chrono::Weekday::Sun,
+];
+
 /// The translator a page renders with.
 #[derive(Debug, Clone, Copy)]
 pub struct Tr {
@@ -61,22 +72,21 @@ impl Tr {
     }
 
     pub fn get(&self, key: impl AsRef<str>) -> String {
-        let key = key.as_ref();
-        if let Some(name) = self.date_name(key) {
-            return name.to_string();
-        }
-        LOCALES.lookup(&langid(self.lang), key)
+        LOCALES.lookup(&langid(self.lang), key.as_ref())
     }
 
-    /// The names asked for as `weekday-0` (Monday) … `weekday-6` and `month-1` … `month-12`
-    /// come from the domain's one table (`crates/domain/src/dates.rs`), not from the `.ftl`
-    /// files.
-    fn date_name(&self, key: &str) -> Option<&'static str> {
-        if let Some(day) = key.strip_prefix("weekday-") {
-            let day = chrono::Weekday::try_from(day.parse::<u8>().ok()?).ok()?;
-            Some(dates::weekday_name(self.lang, day))
-        } else {
-            dates::month_name(self.lang, key.strip_prefix("month-")?.parse().ok()?)
+    /// "woensdag" / "Wednesday", from the domain's one table (`crates/domain/src/dates.rs`).
+    pub fn weekday(&self, day: chrono::Weekday) -> &'static str {
+        dates::weekday_name(self.lang, day)
+    }
+
+    /// "december" / "December" for month 12, from the domain's one table
+    /// (`crates/domain/src/dates.rs`). A number outside 1–12 (the forms and the store keep a
+    /// birth month in range) shows as a missing text does.
+    pub fn month(&self, month: u32) -> String {
+        match dates::month_name(self.lang, month) {
+            Some(name) => name.to_string(),
+            None => self.get(format!("month-{month}")),
         }
     }
 
@@ -204,12 +214,13 @@ mod tests {
     fn day_and_month_names_come_from_the_domain() {
         let nl = Tr::new(Language::Nl);
         let en = Tr::new(Language::En);
-        assert_eq!(nl.get("weekday-2"), "woensdag");
-        assert_eq!(en.get("weekday-6"), "Sunday");
-        assert_eq!(nl.get("month-3"), "maart");
-        assert_eq!(en.get("month-12"), "December");
-        assert_ne!(nl.get("month-13"), "");
-        assert_ne!(nl.get("weekday-7"), "maandag");
+        assert_eq!(nl.weekday(chrono::Weekday::Wed), "woensdag");
+        assert_eq!(en.weekday(chrono::Weekday::Sun), "Sunday");
+        assert_eq!(nl.month(3), "maart");
+        assert_eq!(en.month(12), "December");
+        assert_ne!(nl.month(13), "");
+        assert_eq!(WEEK.map(|d| nl.weekday(d))[0], "maandag");
+        assert_eq!(WEEK.map(|d| en.weekday(d))[6], "Sunday");
     }
 
     #[test]

@@ -38,7 +38,7 @@ pub trait Choice: Label {
     fn value(&self) -> Self::Value;
 }
 
-/// A choice that is no domain value (a month, "seen recently"): what the form sends, and the
+/// A choice that is no domain value ("seen recently"): what the form sends, and the
 /// message id of its name.
 impl<V: Clone, K: AsRef<str>> Label for (V, K) {
     fn key(&self) -> Cow<'static, str> {

@@ -2,7 +2,7 @@
 //!
 //! Request path (outside in): request id → trace → security headers → timeout →
 //! compression → metrics → `request::load` (session, language, CSRF token; renders error pages)
-//! → routing → `gate::check` (the route's access rule, CSRF on POST) → handler.
+//! → `router` → `gate::check` (the route's access rule, CSRF on POST) → handler.
 
 pub mod assets;
 pub mod audit;
@@ -21,6 +21,7 @@ pub mod page;
 pub mod parse;
 pub mod request;
 pub mod respond;
+pub mod router;
 pub mod routes;
 pub mod totp;
 pub mod views;
@@ -93,7 +94,7 @@ const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-
 /// The whole application as one router.
 pub fn app(state: AppState) -> Router {
     let hsts = state.cfg.secure_cookies;
-    let mut router = gate::router(state.clone())
+    let mut router = router::router(state.clone())
         // Inside `request::load`, so a panic becomes the friendly 500 page in the user's language.
         .layer(CatchPanicLayer::custom(|_| {
             axum::response::IntoResponse::into_response(error::AppError::Internal)

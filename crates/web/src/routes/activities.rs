@@ -21,7 +21,7 @@ use crate::ctx::{Ctx, User};
 use crate::error::AppError;
 use crate::extract::Staff;
 use crate::forms::{FormData, FormErrors, unprocessable};
-use crate::i18n::Tr;
+use crate::i18n::{Tr, WEEK};
 use crate::label::options;
 use crate::page::{Page, render_page};
 use crate::parse::parse_id;
@@ -514,10 +514,10 @@ async fn show_page(
             })
             .collect(),
         candidates,
-        weekdays: options(
-            &t,
-            (1..=7).map(|d| (d.to_string(), format!("weekday-{}", d - 1))),
-        ),
+        weekdays: WEEK
+            .iter()
+            .map(|&d| (d.number_from_monday().to_string(), t.weekday(d).to_string()))
+            .collect(),
         holidays_unknown_from,
         holidays_link: crate::gate::allows(user.role(), &Method::GET, "/admin/holidays"),
         places: activity_card(&t, &a).places,

@@ -122,17 +122,10 @@ fn message_text(t: &Tr, user: &User, s: &SessionSummary, card: &WorklistCard, ow
     let values = Values::new()
         .with(Placeholder::FirstName, &first)
         .with(Placeholder::Activity, &s.activity_name)
-        .with(
-            Placeholder::Day,
-            &t.get(format!("weekday-{}", date.weekday().num_days_from_monday())),
-        )
+        .with(Placeholder::Day, t.weekday(date.weekday()))
         .with(
             Placeholder::Date,
-            &format!(
-                "{} {}",
-                date.day(),
-                t.get(format!("month-{}", date.month()))
-            ),
+            &format!("{} {}", date.day(), t.month(date.month())),
         )
         .with(Placeholder::Time, &t.times(s.starts_at, s.ends_at))
         .with(Placeholder::Place, &s.place)

@@ -25,7 +25,7 @@ use crate::ctx::{Ctx, User};
 use crate::error::AppError;
 use crate::extract::Staff;
 use crate::forms::{FormData, FormErrors, unprocessable};
-use crate::i18n::Tr;
+use crate::i18n::{Tr, WEEK};
 use crate::label::options;
 use crate::page::{Page, render_page};
 use crate::respond::redirect_with_flash;
@@ -273,8 +273,16 @@ async fn form_page(
         channels: options(&t, Channel::ALL),
         sources: options(&t, Source::ALL),
         methods: options(&t, [ConsentMethod::Verbal, ConsentMethod::Paper]),
-        months: options(&t, (1..=12).map(|m| (m.to_string(), format!("month-{m}")))),
-        weekdays: options(&t, (0..7).map(|d| (d.to_string(), format!("weekday-{d}")))),
+        months: (1..=12).map(|m| (m.to_string(), t.month(m))).collect(),
+        weekdays: WEEK
+            .iter()
+            .map(|&d| {
+                (
+                    d.num_days_from_monday().to_string(),
+                    t.weekday(d).to_string(),
+                )
+            })
+            .collect(),
         child_rows: (0..rows_wanted).collect(),
         action: match editing {
             Some(id) => format!("/households/{id}/edit"),
@@ -797,7 +805,7 @@ async fn household_page(
                 c.first_name.clone(),
                 format!(
                     "{} {} ({})",
-                    t.get(format!("month-{}", c.birth.month)),
+                    t.month(c.birth.month),
                     c.birth.year,
                     t.get1("age-years", "name", age.to_string())
                 ),

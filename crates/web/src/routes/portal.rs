@@ -1024,7 +1024,7 @@ pub async fn data(
                 format!(
                     "{} ({} {})",
                     c.first_name,
-                    t.get(format!("month-{}", c.birth.month)),
+                    t.month(c.birth.month),
                     c.birth.year
                 )
             })
