@@ -6,7 +6,7 @@ use crate::helpers::{Client, Login, TestApp, totp_code, totp_code_ahead};
 use crate::on_both;
 
 /// A refused sign-in says until when, as a time of day in the Netherlands about fifteen
-/// minutes from now (UI.md §3.1: "Probeer het om 14:35 opnieuw").
+/// minutes from now (docs/ui.md §3.1: "Probeer het om 14:35 opnieuw").
 fn says_try_again_in_a_quarter(body: &str) -> bool {
     let now = chrono::Utc::now();
     (14..=16).any(|minutes| {

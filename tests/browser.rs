@@ -231,7 +231,7 @@ pub(crate) async fn title(c: &Client) -> String {
     c.title().await.unwrap_or_default()
 }
 
-/// No horizontal scrolling at phone width (UI.md §7 "Zoom and reflow").
+/// No horizontal scrolling at phone width (docs/ui.md §7 "Zoom and reflow").
 pub(crate) async fn fits(c: &Client, label: &str) {
     let v = c
         .execute(
@@ -243,7 +243,7 @@ pub(crate) async fn fits(c: &Client, label: &str) {
     assert_eq!(v, Value::Bool(true), "{label} scrolls sideways");
 }
 
-/// HTML + CSS + JS as transferred (compressed) stay under 30 KB (UI.md §1.5), and nothing
+/// HTML + CSS + JS as transferred (compressed) stay under 30 KB (docs/ui.md §1.5), and nothing
 /// comes from another host.
 pub(crate) async fn light(c: &Client, label: &str) {
     let v = c

@@ -129,7 +129,7 @@ async fn a_host_adds_walk_ins_at_the_door_with_the_network_off_and_on(app: TestA
     let page = format!("{}/sessions/{session}/checkin", app.base);
     c.goto(&page).await.unwrap();
     check(&c, &src, "check-in").await;
-    // UI.md §3.5: the check-in page, HTML + CSS + JS compressed, stays within 20 KB.
+    // docs/ui.md §3.5: the check-in page, HTML + CSS + JS compressed, stays within 20 KB.
     let weights = page_weight(&c).await;
     let total: i64 = weights.iter().sum();
     assert!(

@@ -17,7 +17,7 @@ async fn run(c: &Client, script: &str) -> Value {
         .unwrap_or_else(|e| panic!("{script}: {e}"))
 }
 
-/// The parent portal pages stay within their own, tighter budget (UI.md §3.7: < 15 KB).
+/// The parent portal pages stay within their own, tighter budget (docs/ui.md §3.7: < 15 KB).
 async fn under_15_kb(c: &Client, label: &str) {
     let bytes = run(
         c,

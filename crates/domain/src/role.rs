@@ -3,7 +3,7 @@
 use serde::Serialize;
 use uuid::Uuid;
 
-/// A staff or volunteer role (DESIGN.md "Who uses it"). Parents sign in through the portal and
+/// A staff or volunteer role (docs/design.md §2). Parents sign in through the portal and
 /// are not accounts of this kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
 pub enum Role {

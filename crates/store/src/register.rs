@@ -47,7 +47,7 @@ pub struct HouseholdDraft {
     pub notes: String,
     pub parents: Vec<ParentDraft>,
     pub children: Vec<ChildDraft>,
-    /// How the family consented to having their data registered (DESIGN.md: consent per
+    /// How the family consented to having their data registered (docs/design.md §4.2: consent per
     /// purpose; registration itself is the first purpose).
     pub data_consent: ConsentMethod,
 }

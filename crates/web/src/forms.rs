@@ -1,4 +1,4 @@
-//! Form bodies and the errors shown on them (UI.md §2 "Errors").
+//! Form bodies and the errors shown on them (docs/ui.md §2.5).
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
@@ -129,7 +129,7 @@ impl FormErrors {
     }
 }
 
-/// A form shown again with its errors: 422 (UI.md §2).
+/// A form shown again with its errors: 422 (docs/ui.md §2.5).
 pub fn unprocessable(page: Response) -> Response {
     let mut res = page.into_response();
     if res.status() == StatusCode::OK {

@@ -1,5 +1,5 @@
 //! Interface texts in Dutch (default) and English, from the `.ftl` files in `locales/`.
-//! A new language is a new folder with a `main.ftl` and a variant in `Language`.
+//! A new language is a new folder with a `main.ftl`; it becomes a `Language::Other`.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -25,8 +25,8 @@ fn langid(lang: Language) -> LanguageIdentifier {
 }
 
 /// The languages we have translations for, found from the folders of `locales/`: Dutch,
-/// English, then any added language in code order. A folder is all it takes (README
-/// "Accessibility and language").
+/// English, then any added language in code order. A folder is all it takes (docs/architecture.md,
+/// "Internationalisation").
 pub fn languages() -> &'static [Language] {
     static LANGUAGES: std::sync::LazyLock<Vec<Language>> = std::sync::LazyLock::new(|| {
         let mut found: Vec<Language> = LOCALES
@@ -167,7 +167,7 @@ impl Tr {
         )
     }
 
-    /// "€ 2,50" / "€2.50", and "Gratis" / "Free" for nothing (UI.md §5).
+    /// "€ 2,50" / "€2.50", and "Gratis" / "Free" for nothing (docs/ui.md §5.3).
     pub fn money(&self, cents: u32) -> String {
         if cents == 0 {
             return self.get("cost-free");

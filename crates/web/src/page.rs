@@ -47,7 +47,7 @@ pub struct Page {
     pub asset_v: &'static str,
 }
 
-/// The navigation per role: at most five items (UI.md §2), the pages each role works in most.
+/// The navigation per role: at most five items (docs/ui.md §2.1), the pages each role works in most.
 /// Which pages a role may open is the gate's to say: [`Page::new`] shows an item only when
 /// `gate::allows` it, so a menu never offers a page the gate refuses.
 fn nav_for(role: Role) -> &'static [(&'static str, &'static str)] {
@@ -84,7 +84,7 @@ fn nav_for(role: Role) -> &'static [(&'static str, &'static str)] {
     }
 }
 
-/// The parent's menu: four plain words, no jargon (UI.md §3.7).
+/// The parent's menu: four plain words, no jargon (docs/ui.md §3.7).
 const PORTAL_NAV: &[(&str, &str)] = &[
     ("/portal", "portal-nav-home"),
     ("/portal/activities", "portal-nav-activities"),

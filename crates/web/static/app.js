@@ -349,7 +349,7 @@
 })();
 
 /* ---------------------------------------------------------------------------------------------
- * 4. Import progress (UI.md §3.8, decision (m)). A form with data-progress="<id>" (the import
+ * 4. Import progress (docs/ui.md §3.8, decision (m)). A form with data-progress="<id>" (the import
  *    wizard's forms) is sent by this script, so the page can show that something is happening:
  *    a <progress> with the upload percentage while the file goes up, then the phase the server
  *    is in ("We controleren 10.000 rijen…") until it answers. The server does the work in one
@@ -455,7 +455,7 @@
 })();
 
 /* ---------------------------------------------------------------------------------------------
- * 5. Encouragement worklist (UI.md §3.6). Saving an outcome goes in the background to the same
+ * 5. Encouragement worklist (docs/ui.md §3.6). Saving an outcome goes in the background to the same
  *    address as the form, with the page's CSRF token in X-CSRF-Token and Accept:
  *    application/json. The card then moves to the collapsed "Gedaan" section (except "try
  *    again later", which stays open), the progress in the role="status" line is updated, and

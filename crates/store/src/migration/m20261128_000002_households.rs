@@ -1,7 +1,7 @@
 //! Households, their parents and children, consent per purpose, and the household timeline.
 //!
 //! Every table carries `org_id`; households also their neighbourhood. Children are stored
-//! with first name and birth year and month only: no more than needed (DESIGN.md).
+//! with first name and birth year and month only: no more than needed (docs/design.md §4.2).
 
 use sea_orm_migration::prelude::*;
 

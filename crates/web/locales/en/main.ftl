@@ -1,4 +1,4 @@
-# Meet the Parents — English. Plain language, "you", words from UI.md §6.
+# Meet the Parents — English. Plain language, "you", words from docs/ui.md §6.
 service-name = Meet the Parents
 skip-link = Skip to main content
 menu = Menu

@@ -1,4 +1,4 @@
-# Meet the Parents — Nederlands (standaard). Schrijf B1, "je", woorden uit UI.md §6.
+# Meet the Parents — Nederlands (standaard). Schrijf B1, "je", woorden uit docs/ui.md §6.
 service-name = Meet the Parents
 skip-link = Direct naar de inhoud
 menu = Menu

@@ -190,7 +190,7 @@ fn sign_in_keys(state: &AppState, ctx: &Ctx, email: &str) -> SignInKeys {
     SignInKeys::new(&state.secret, &ratelimit::network(ctx.ip), email)
 }
 
-/// "Probeer het om 14:35 opnieuw" (UI.md §3.1): the minute is rounded up, so a try at the
+/// "Probeer het om 14:35 opnieuw" (docs/ui.md §3.1): the minute is rounded up, so a try at the
 /// time shown passes.
 fn too_many(t: &crate::i18n::Tr, until: DateTime<Utc>) -> String {
     let secs = until.timestamp();

@@ -1,4 +1,4 @@
-//! The encouragement worklist before a session (UI.md §3.6, handbook §3.3): who needs a
+//! The encouragement worklist before a session (docs/ui.md §3.6, handbook §3.3): who needs a
 //! personal word, why, and one tap to WhatsApp, call or text them from the worker's own phone.
 //! The outcome is logged as a contact moment. Workers and coordinators only: hosts never see
 //! phone numbers.
@@ -512,7 +512,7 @@ const TASKS_SHOWN: usize = 50;
 
 pub struct WeekSession {
     pub row: SessionRow,
-    /// "vandaag" / "morgen" next to the date, never instead of it (UI.md §5).
+    /// "vandaag" / "morgen" next to the date, never instead of it (docs/ui.md §5.3).
     pub relative: String,
     pub progress: String,
     pub all_done: bool,

@@ -299,7 +299,7 @@ pub async fn remove(
         "",
     );
     // Removed now or before (a resend): either way the page says so and offers to undo it
-    // (UI.md §1.7).
+    // (docs/ui.md §1.7).
     state
         .store
         .remove_school_holiday(&user.tenant, Some(user.account.id), id, event)

@@ -1,5 +1,5 @@
 //! The household register: list and search, register, the household page with its timeline,
-//! status and consent. Hosts see first names in the list and nothing else (DESIGN.md roles).
+//! status and consent. Hosts see first names in the list and nothing else (docs/design.md §2).
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -122,7 +122,7 @@ pub fn status_tag(s: HouseholdStatus) -> &'static str {
 fn card(t: &Tr, s: HouseholdSummary, host_view: bool) -> Card {
     Card {
         id: s.id,
-        // Hosts are volunteers: first names only (UI.md §1.10).
+        // Hosts are volunteers: first names only (docs/ui.md §1.10).
         names: if host_view {
             s.first_names.join(" & ")
         } else {
@@ -867,7 +867,7 @@ async fn household_page(
         primary_target: mtp_domain::is_primary_target(h.kind, &births, today),
         consents: consent_rows(&t, &h.consents),
         methods: options(&t, ConsentMethod::ALL),
-        // Shown in Dutch national format (UI.md §5); empty when unknown.
+        // Shown in Dutch national format (docs/ui.md §5.3); empty when unknown.
         parent_phones: h
             .parents
             .iter()
@@ -1126,7 +1126,7 @@ pub async fn erase_confirm(
 }
 
 /// Erasure on request: anonymise at once. Irreversible, so it has a confirmation page first
-/// (UI.md §1.7).
+/// (docs/ui.md §1.7).
 pub async fn erase(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -1190,7 +1190,7 @@ fn names(h: &Household) -> String {
         .join(" & ")
 }
 
-/// Merging cannot be undone, so it asks first (UI.md §1.7).
+/// Merging cannot be undone, so it asks first (docs/ui.md §1.7).
 pub async fn merge_confirm(
     State(state): State<AppState>,
     ctx: Ctx,

@@ -1,4 +1,4 @@
-//! The import wizard (UI.md §3.8): choose a file → match columns → check → import.
+//! The import wizard (docs/ui.md §3.8): choose a file → match columns → check → import.
 //! The batch lives in the database between steps, so any app server can take the next one.
 
 use mtp_domain::audit::Action;
@@ -53,7 +53,7 @@ fn for_script(headers: &HeaderMap, mut res: Response) -> Response {
     res
 }
 
-/// "10.000" in Dutch, "10,000" in English (UI.md §5).
+/// "10.000" in Dutch, "10,000" in English (docs/ui.md §5.3).
 fn count(t: &Tr, n: usize) -> String {
     let sep = match t.lang.texts() {
         Language::Nl => '.',

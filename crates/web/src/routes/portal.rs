@@ -1,5 +1,5 @@
 //! The parent portal (`/portal`): sign in with a link, say whether you come, ideas, your own
-//! data and consents. One question per page, plain words, no JavaScript needed (UI.md §3.7).
+//! data and consents. One question per page, plain words, no JavaScript needed (docs/ui.md §3.7).
 //!
 //! Every handler takes the household from the portal session (`ctx.parent`), never from the
 //! URL; ids in a URL name a session or an idea, and the store checks they belong to the
@@ -417,7 +417,7 @@ struct HomePage {
     contact: Option<ContactView>,
 }
 
-/// Who the family can reach: the neighbourhood's contact person (UI.md §3.7 "Contact").
+/// Who the family can reach: the neighbourhood's contact person (docs/ui.md §3.7 "Contact").
 pub struct ContactView {
     pub name: String,
     pub phone: String,
