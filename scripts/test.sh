@@ -55,6 +55,9 @@ echo "== lints"
 cargo clippy --workspace --all-targets -- -D warnings
 echo "== supply chain (cargo deny, deny.toml)"
 command -v cargo-deny >/dev/null 2>&1 || cargo install cargo-deny --locked
+# cargo deny reads the metadata of every crate in Cargo.lock, for every platform; a build
+# only downloads the ones this machine compiles, so fetch the rest first.
+cargo fetch --locked
 cargo deny --offline check --hide-inclusion-graph licenses bans sources
 # The RustSec database lives on GitHub, which build machines may not reach: checked when a
 # copy is present (docs/security.md, "Supply chain"), said plainly when not.
