@@ -10,7 +10,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::hash::Hash;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, Days, Months, NaiveDate};
 
 use crate::HouseholdKind;
 use crate::activity::ActivityKind;
@@ -69,6 +69,11 @@ impl Share {
     /// zero would be NaN. Not capped at 100: reach above it points at a low estimate.
     pub fn percent(self) -> Option<f64> {
         (self.whole > 0).then(|| f64::from(self.part) * 100.0 / f64::from(self.whole))
+    }
+
+    fn add(&mut self, other: Share) {
+        self.part += other.part;
+        self.whole += other.whole;
     }
 }
 
@@ -249,6 +254,165 @@ pub fn dose<K: Eq + Hash>(visits: &[Visit<K>], period: Period) -> Dose {
         median,
         per_kind,
     }
+}
+
+/// A household counts as active when it came in the 8 weeks up to and including a date
+/// (`§4.1`).
+pub const ACTIVE_WINDOW_DAYS: u64 = 56;
+
+/// The months after the first visit at which retention is measured (`§4.1`).
+pub const MILESTONES: [u32; 3] = [3, 6, 12];
+
+/// The households whose first visit fell in one month, and how many of them still came
+/// 3, 6 and 12 months on (`docs/indicators.md §4.1`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cohort {
+    pub year: i32,
+    pub month: u32,
+    pub households: u32,
+    /// One per `MILESTONES` entry; `None` while the cohort is too young for it.
+    pub still_active: [Option<Share>; 3],
+}
+
+/// Retention: every cohort, oldest first, and the cohorts pooled per milestone (only those old
+/// enough for it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Retention {
+    pub cohorts: Vec<Cohort>,
+    pub pooled: [Option<Share>; 3],
+}
+
+/// Each household's visit dates up to `until`, sorted.
+fn dates_per_household<K: Eq + Hash>(
+    visits: &[Visit<K>],
+    until: NaiveDate,
+) -> HashMap<&K, Vec<NaiveDate>> {
+    let mut per: HashMap<&K, Vec<NaiveDate>> = HashMap::new();
+    for v in visits.iter().filter(|v| v.date <= until) {
+        per.entry(&v.household).or_default().push(v.date);
+    }
+    for dates in per.values_mut() {
+        dates.sort_unstable();
+    }
+    per
+}
+
+/// Whether a household with these (sorted) visit dates came in the 8 weeks ending on `day`.
+fn active_on(dates: &[NaiveDate], day: NaiveDate) -> bool {
+    let start = day
+        .checked_sub_days(Days::new(ACTIVE_WINDOW_DAYS - 1))
+        .unwrap_or(NaiveDate::MIN);
+    let i = dates.partition_point(|d| *d < start);
+    dates.get(i).is_some_and(|d| *d <= day)
+}
+
+/// The last day of a date's month.
+fn month_end(year: i32, month: u32) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(year, month, 1)?
+        .checked_add_months(Months::new(1))?
+        .pred_opt()
+}
+
+/// Retention (`§4.1`) on the reference date `as_of`: visits after it are ignored, and a cohort
+/// gets a figure for a milestone only when the milestone of its month's last day has passed,
+/// so every household in it has been watched for the whole time (no figure beats a low one).
+pub fn retention<K: Eq + Hash>(visits: &[Visit<K>], as_of: NaiveDate) -> Retention {
+    let per = dates_per_household(visits, as_of);
+    let mut cohorts: BTreeMap<(i32, u32), Vec<&Vec<NaiveDate>>> = BTreeMap::new();
+    for dates in per.values() {
+        if let Some(first) = dates.first() {
+            cohorts
+                .entry((first.year(), first.month()))
+                .or_default()
+                .push(dates);
+        }
+    }
+    let mut pooled: [Option<Share>; 3] = [None; 3];
+    let cohorts = cohorts
+        .into_iter()
+        .map(|((year, month), members)| {
+            let mut still_active: [Option<Share>; 3] = [None; 3];
+            for (i, m) in MILESTONES.into_iter().enumerate() {
+                let old_enough = month_end(year, month)
+                    .and_then(|e| e.checked_add_months(Months::new(m)))
+                    .is_some_and(|e| e <= as_of);
+                if !old_enough {
+                    continue;
+                }
+                let active = members
+                    .iter()
+                    .filter(|dates| {
+                        dates
+                            .first()
+                            .and_then(|f| f.checked_add_months(Months::new(m)))
+                            .is_some_and(|milestone| active_on(dates, milestone))
+                    })
+                    .count();
+                let share = Share::new(count(active), count(members.len()));
+                if let (Some(s), Some(p)) = (still_active.get_mut(i), pooled.get_mut(i)) {
+                    *s = Some(share);
+                    let mut total = p.unwrap_or_default();
+                    total.add(share);
+                    *p = Some(total);
+                }
+            }
+            Cohort {
+                year,
+                month,
+                households: count(members.len()),
+                still_active,
+            }
+        })
+        .collect();
+    Retention { cohorts, pooled }
+}
+
+/// A household that came at least three times and then stayed away for 8 weeks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DropOut<K> {
+    pub household: K,
+    /// The day the 8 weeks were full: the last visit plus 56 days.
+    pub date: NaiveDate,
+}
+
+/// Drop-outs whose date falls in the period and has passed on `as_of` (`§4.2`). The weeks are
+/// calendar weeks, holidays included: a family that misses the weeks around a long break is
+/// one the team should call. A household counts once per period, on its latest drop-out.
+pub fn drop_outs<K: Eq + Hash + Clone>(
+    visits: &[Visit<K>],
+    period: Period,
+    as_of: NaiveDate,
+) -> Vec<DropOut<K>> {
+    let until = as_of.min(period.to);
+    let per = dates_per_household(visits, until);
+    let mut out: Vec<DropOut<K>> = Vec::new();
+    for (k, dates) in per {
+        let mut latest = None;
+        for (i, v) in dates.iter().enumerate() {
+            if i + 1 < count_usize(TAKING_PART_VISITS) {
+                continue;
+            }
+            let Some(away) = v.checked_add_days(Days::new(ACTIVE_WINDOW_DAYS)) else {
+                continue;
+            };
+            let came_back = dates.get(i + 1).is_some_and(|next| *next <= away);
+            if !came_back && away <= until && period.contains(away) {
+                latest = Some(away);
+            }
+        }
+        if let Some(date) = latest {
+            out.push(DropOut {
+                household: k.clone(),
+                date,
+            });
+        }
+    }
+    out.sort_by_key(|d| d.date);
+    out
+}
+
+fn count_usize(n: u32) -> usize {
+    usize::try_from(n).unwrap_or(usize::MAX)
 }
 
 #[cfg(test)]
@@ -468,5 +632,126 @@ mod tests {
         let mut who = taking_part(&visits, q1());
         who.sort_unstable();
         assert_eq!(who, vec!["A", "C"]);
+    }
+
+    /// E and F of the worked example in §4: E comes every week of 2026, F four times.
+    fn cohort_example() -> Vec<Visit<&'static str>> {
+        let mut visits = Vec::new();
+        let mut day = d(2026, 1, 5);
+        while day.year() == 2026 {
+            visits.push(visit("E", day, Coffee));
+            day = day + Days::new(7);
+        }
+        for day in [
+            d(2026, 1, 12),
+            d(2026, 1, 19),
+            d(2026, 1, 26),
+            d(2026, 2, 2),
+        ] {
+            visits.push(visit("F", day, Coffee));
+        }
+        visits
+    }
+
+    #[test]
+    fn retention_counts_the_worked_example_of_section_4() {
+        let r = retention(&cohort_example(), d(2026, 12, 31));
+        assert_eq!(
+            r.cohorts,
+            vec![Cohort {
+                year: 2026,
+                month: 1,
+                households: 2,
+                still_active: [Some(Share::new(1, 2)), Some(Share::new(1, 2)), None],
+            }]
+        );
+        assert_eq!(
+            r.pooled,
+            [Some(Share::new(1, 2)), Some(Share::new(1, 2)), None]
+        );
+    }
+
+    #[test]
+    fn a_cohort_too_young_for_twelve_months_gets_no_figure_rather_than_a_low_one() {
+        let r = retention(&cohort_example(), d(2027, 1, 30));
+        assert_eq!(r.cohorts.first().map(|c| c.still_active[2]), Some(None));
+        let r = retention(&cohort_example(), d(2027, 1, 31));
+        assert_eq!(
+            r.cohorts.first().map(|c| c.still_active[2]),
+            Some(Some(Share::new(1, 2))),
+            "on 31 January 2027 the whole cohort is a year on: E (last came 28 December, within \
+             8 weeks of 5 January) still counts, F does not"
+        );
+    }
+
+    #[test]
+    fn active_means_a_visit_in_the_56_days_up_to_and_including_the_day() {
+        let dates = [d(2026, 1, 1)];
+        assert!(active_on(&dates, d(2026, 1, 1)));
+        assert!(active_on(&dates, d(2026, 2, 25)), "day 56");
+        assert!(!active_on(&dates, d(2026, 2, 26)), "day 57");
+        assert!(!active_on(&dates, d(2025, 12, 31)), "before the visit");
+    }
+
+    #[test]
+    fn a_milestone_from_the_31st_falls_on_the_last_day_of_a_shorter_month() {
+        assert_eq!(
+            d(2026, 1, 31).checked_add_months(Months::new(3)),
+            Some(d(2026, 4, 30))
+        );
+    }
+
+    #[test]
+    fn no_visits_no_cohorts() {
+        let r = retention::<&str>(&[], d(2026, 12, 31));
+        assert!(r.cohorts.is_empty());
+        assert_eq!(r.pooled, [None, None, None]);
+    }
+
+    #[test]
+    fn a_household_that_came_four_times_and_stayed_away_eight_weeks_dropped_out() {
+        let outs = drop_outs(&cohort_example(), q1(), d(2026, 12, 31));
+        assert_eq!(
+            outs,
+            vec![DropOut {
+                household: "F",
+                date: d(2026, 3, 30)
+            }]
+        );
+        assert!(
+            drop_outs(&cohort_example(), q1(), d(2026, 3, 29)).is_empty(),
+            "not before the 8 weeks are full"
+        );
+    }
+
+    #[test]
+    fn two_visits_and_gone_is_not_a_drop_out() {
+        let visits = vec![
+            visit("G", d(2026, 1, 5), Coffee),
+            visit("G", d(2026, 1, 12), Coffee),
+        ];
+        assert!(drop_outs(&visits, q1(), d(2026, 12, 31)).is_empty());
+    }
+
+    #[test]
+    fn coming_back_on_the_last_day_of_the_eight_weeks_is_not_dropping_out() {
+        let visits = vec![
+            visit("G", d(2026, 1, 5), Coffee),
+            visit("G", d(2026, 1, 12), Coffee),
+            visit("G", d(2026, 1, 19), Coffee),
+            visit("G", d(2026, 3, 16), Coffee),
+            visit("G", d(2026, 3, 23), Coffee),
+        ];
+        // 19 January + 56 days = 16 March: back on the day. The last visit, 23 March, is
+        // followed by 8 weeks only on 18 May, in the next quarter.
+        assert!(drop_outs(&visits, q1(), d(2026, 12, 31)).is_empty());
+        let q2 = period(d(2026, 4, 1), d(2026, 6, 30));
+        assert_eq!(
+            drop_outs(&visits, q2, d(2026, 12, 31)),
+            vec![DropOut {
+                household: "G",
+                date: d(2026, 5, 18)
+            }]
+        );
     }
 }
