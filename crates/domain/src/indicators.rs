@@ -10,10 +10,11 @@
 use std::collections::{BTreeMap, HashMap};
 use std::hash::Hash;
 
-use chrono::{Datelike, Days, Months, NaiveDate};
+use chrono::{Datelike, Days, IsoWeek, Months, NaiveDate};
 
 use crate::HouseholdKind;
 use crate::activity::ActivityKind;
+use crate::attendance::{SECOND_WORKER_ABOVE, SessionState};
 use crate::fields::FieldError;
 
 /// A report period: both dates inclusive (`docs/indicators.md §1.1`), because a funder writes
@@ -415,11 +416,162 @@ fn count_usize(n: u32) -> usize {
     usize::try_from(n).unwrap_or(usize::MAX)
 }
 
+/// What the team recorded about one planned coffee-hour session (`docs/indicators.md §5`).
+/// A week without a planned coffee hour (a school holiday the schedule skips) has no record,
+/// so it is never held against the team.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CoffeeHourRecord {
+    pub date: NaiveDate,
+    pub state: SessionState,
+    pub host_present: bool,
+    pub healthy_snacks: bool,
+    /// Households recorded present.
+    pub attended: u32,
+    pub workers: u32,
+    pub free_of_charge: bool,
+    /// The worklist was done, or the checklist item ticked, before the session started.
+    pub encouraged_before: bool,
+    /// Whether the chat group stayed within its weekly post budget that week; `None` when the
+    /// neighbourhood has no chat group.
+    pub chat_budget_kept: Option<bool>,
+}
+
+/// One of the handbook's checks on a coffee hour (§3.3 of the handbook, `§5` of ours).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Check {
+    Held,
+    HostPresent,
+    HealthySnacks,
+    SecondWorker,
+    FreeOfCharge,
+    EncouragedBefore,
+    ChatBudgetKept,
+}
+
+impl Check {
+    pub const ALL: [Check; 7] = [
+        Check::Held,
+        Check::HostPresent,
+        Check::HealthySnacks,
+        Check::SecondWorker,
+        Check::FreeOfCharge,
+        Check::EncouragedBefore,
+        Check::ChatBudgetKept,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Check::Held => "held",
+            Check::HostPresent => "host_present",
+            Check::HealthySnacks => "healthy_snacks",
+            Check::SecondWorker => "second_worker",
+            Check::FreeOfCharge => "free_of_charge",
+            Check::EncouragedBefore => "encouraged_before",
+            Check::ChatBudgetKept => "chat_budget_kept",
+        }
+    }
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Check::Held => "fidelity-held",
+            Check::HostPresent => "fidelity-host_present",
+            Check::HealthySnacks => "fidelity-healthy_snacks",
+            Check::SecondWorker => "fidelity-second_worker",
+            Check::FreeOfCharge => "fidelity-free_of_charge",
+            Check::EncouragedBefore => "fidelity-encouraged_before",
+            Check::ChatBudgetKept => "fidelity-chat_budget_kept",
+        }
+    }
+}
+
+/// The checks that apply to one session, each with whether it passed. A session that was not
+/// held (cancelled, "we did not meet", or never closed) fails "held" and nothing else applies:
+/// there was no host to be present. The second worker is checked only above ten attending,
+/// the chat budget only where there is a chat group.
+pub fn checks(r: &CoffeeHourRecord) -> Vec<(Check, bool)> {
+    if !r.state.counts_attendance() {
+        return vec![(Check::Held, false)];
+    }
+    let mut out = vec![
+        (Check::Held, true),
+        (Check::HostPresent, r.host_present),
+        (Check::HealthySnacks, r.healthy_snacks),
+    ];
+    if r.attended > SECOND_WORKER_ABOVE {
+        out.push((Check::SecondWorker, r.workers >= 2));
+    }
+    out.push((Check::FreeOfCharge, r.free_of_charge));
+    out.push((Check::EncouragedBefore, r.encouraged_before));
+    if let Some(kept) = r.chat_budget_kept {
+        out.push((Check::ChatBudgetKept, kept));
+    }
+    out
+}
+
+/// A session with at least one failed check, for the list the score links to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MissedWeek {
+    pub date: NaiveDate,
+    /// The ISO week (Monday to Sunday) the team numbers its weeks by (`§1.2`).
+    pub week: IsoWeek,
+    pub failed: Vec<Check>,
+}
+
+/// Fidelity of one neighbourhood in one period (`docs/indicators.md §5`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fidelity {
+    /// Checks passed ÷ checks that applied, over all planned sessions in the period.
+    pub score: Share,
+    /// Each check in `Check::ALL` order.
+    pub per_check: Vec<(Check, Share)>,
+    /// Oldest first.
+    pub missed: Vec<MissedWeek>,
+}
+
+/// Fidelity (`§5`). Checks, not perfect weeks, are counted: one forgotten snack tray should not
+/// weigh as much as a week without a coffee hour.
+pub fn fidelity(records: &[CoffeeHourRecord], period: Period) -> Fidelity {
+    let mut records: Vec<&CoffeeHourRecord> =
+        records.iter().filter(|r| period.contains(r.date)).collect();
+    records.sort_by_key(|r| r.date);
+    let mut score = Share::default();
+    let mut per: HashMap<Check, Share> = HashMap::new();
+    let mut missed = Vec::new();
+    for r in records {
+        let mut failed = Vec::new();
+        for (check, passed) in checks(r) {
+            let s = Share::new(u32::from(passed), 1);
+            score.add(s);
+            per.entry(check).or_default().add(s);
+            if !passed {
+                failed.push(check);
+            }
+        }
+        if !failed.is_empty() {
+            missed.push(MissedWeek {
+                date: r.date,
+                week: r.date.iso_week(),
+                failed,
+            });
+        }
+    }
+    let per_check = Check::ALL
+        .into_iter()
+        .map(|c| (c, per.get(&c).copied().unwrap_or_default()))
+        .collect();
+    Fidelity {
+        score,
+        per_check,
+        missed,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use ActivityKind::{CoffeeHourExclusive as Coffee, Outing};
     use HouseholdKind::{MultiParent, SingleParent};
+    use chrono::Weekday;
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap_or(NaiveDate::MIN)
@@ -753,5 +905,127 @@ mod tests {
                 date: d(2026, 5, 18)
             }]
         );
+    }
+
+    /// A coffee hour that did everything right, with 8 attending and a chat group.
+    fn faithful(date: NaiveDate) -> CoffeeHourRecord {
+        CoffeeHourRecord {
+            date,
+            state: SessionState::Held,
+            host_present: true,
+            healthy_snacks: true,
+            attended: 8,
+            workers: 1,
+            free_of_charge: true,
+            encouraged_before: true,
+            chat_budget_kept: Some(true),
+        }
+    }
+
+    /// The four planned weeks of the worked example in §5 (week 5 is a holiday: no record).
+    fn fidelity_example() -> Vec<CoffeeHourRecord> {
+        vec![
+            faithful(d(2026, 1, 7)),
+            CoffeeHourRecord {
+                healthy_snacks: false,
+                attended: 12,
+                ..faithful(d(2026, 1, 14))
+            },
+            CoffeeHourRecord {
+                state: SessionState::Cancelled,
+                host_present: false,
+                attended: 0,
+                ..faithful(d(2026, 1, 21))
+            },
+            CoffeeHourRecord {
+                chat_budget_kept: None,
+                ..faithful(d(2026, 2, 4))
+            },
+        ]
+    }
+
+    fn week(n: u32) -> IsoWeek {
+        NaiveDate::from_isoywd_opt(2026, n, Weekday::Mon)
+            .unwrap_or(NaiveDate::MIN)
+            .iso_week()
+    }
+
+    #[test]
+    fn fidelity_counts_the_worked_example_of_section_5() {
+        let f = fidelity(&fidelity_example(), q1());
+        assert_eq!(f.score, Share::new(16, 19));
+        assert_eq!(f.score.percent().map(|p| p.round()), Some(84.0));
+        assert_eq!(
+            f.missed,
+            vec![
+                MissedWeek {
+                    date: d(2026, 1, 14),
+                    week: week(3),
+                    failed: vec![Check::HealthySnacks, Check::SecondWorker],
+                },
+                MissedWeek {
+                    date: d(2026, 1, 21),
+                    week: week(4),
+                    failed: vec![Check::Held],
+                },
+            ]
+        );
+        let of = |c| {
+            f.per_check
+                .iter()
+                .find(|(k, _)| *k == c)
+                .map(|(_, s)| *s)
+                .unwrap_or_default()
+        };
+        assert_eq!(of(Check::Held), Share::new(3, 4));
+        assert_eq!(of(Check::SecondWorker), Share::new(0, 1));
+        assert_eq!(of(Check::ChatBudgetKept), Share::new(2, 2));
+    }
+
+    #[test]
+    fn a_holiday_week_without_a_planned_coffee_hour_is_not_held_against_the_team() {
+        // Week 5 (26 January–1 February) has no record in the example; the score is the same
+        // as for the four planned weeks alone, and week 5 is not among the missed.
+        let f = fidelity(&fidelity_example(), q1());
+        assert!(f.missed.iter().all(|m| m.week != week(5)));
+        assert_eq!(f.score.whole, 19);
+    }
+
+    #[test]
+    fn a_session_not_held_or_never_closed_fails_only_held() {
+        for state in [
+            SessionState::Cancelled,
+            SessionState::NotHeld,
+            SessionState::Planned,
+        ] {
+            let r = CoffeeHourRecord {
+                state,
+                ..faithful(d(2026, 1, 7))
+            };
+            assert_eq!(checks(&r), vec![(Check::Held, false)], "{state:?}");
+        }
+    }
+
+    #[test]
+    fn a_second_worker_is_checked_only_above_ten() {
+        let ten = CoffeeHourRecord {
+            attended: 10,
+            ..faithful(d(2026, 1, 7))
+        };
+        assert!(checks(&ten).iter().all(|(c, _)| *c != Check::SecondWorker));
+        let eleven_with_two = CoffeeHourRecord {
+            attended: 11,
+            workers: 2,
+            ..ten
+        };
+        assert!(checks(&eleven_with_two).contains(&(Check::SecondWorker, true)));
+    }
+
+    #[test]
+    fn a_period_without_planned_coffee_hours_has_no_score() {
+        let f = fidelity(&fidelity_example(), period(d(2026, 7, 1), d(2026, 8, 31)));
+        assert_eq!(f.score.percent(), None);
+        assert!(f.missed.is_empty());
+        assert!(f.per_check.iter().all(|(_, s)| s.percent().is_none()));
     }
 }
