@@ -7,14 +7,16 @@
 //! tell three different stories. Plain rows in, plain numbers out: the store gathers the rows,
 //! the web shows them.
 
+use std::cmp::Reverse;
 use std::collections::{BTreeMap, HashMap};
 use std::hash::Hash;
 
-use chrono::{Datelike, Days, IsoWeek, Months, NaiveDate};
+use chrono::{Datelike, Days, IsoWeek, Months, NaiveDate, Weekday};
 
 use crate::HouseholdKind;
 use crate::activity::ActivityKind;
-use crate::attendance::{SECOND_WORKER_ABOVE, SessionState};
+use crate::attendance::{AbsenceReason, SECOND_WORKER_ABOVE, SessionState};
+use crate::effect::Effect;
 use crate::fields::FieldError;
 
 /// A report period: both dates inclusive (`docs/indicators.md §1.1`), because a funder writes
@@ -566,6 +568,174 @@ pub fn fidelity(records: &[CoffeeHourRecord], period: Period) -> Fidelity {
     }
 }
 
+/// How often one reason was given; `reason` is `None` for "no reason given".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReasonCount {
+    pub reason: Option<AbsenceReason>,
+    pub count: u32,
+}
+
+/// What keeps families away in a period (`docs/indicators.md §6`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Barriers {
+    /// Excused and absent rows of held sessions, most frequent reason first.
+    pub absences: Vec<ReasonCount>,
+    /// "Can't come" answers (RSVPs and contact moments), most frequent reason first.
+    pub cant_come: Vec<ReasonCount>,
+    pub childcare_requests: u32,
+}
+
+/// Reasons given in the period, most frequent first; ties in `AbsenceReason::ALL` order with
+/// "no reason given" last, so the barrier to solve first is on top. Reasons nobody gave are
+/// left out.
+fn reason_counts(given: &[(NaiveDate, Option<AbsenceReason>)], period: Period) -> Vec<ReasonCount> {
+    let order = AbsenceReason::ALL.into_iter().map(Some).chain([None]);
+    let mut out: Vec<ReasonCount> = order
+        .map(|reason| ReasonCount {
+            reason,
+            count: count(
+                given
+                    .iter()
+                    .filter(|(date, r)| *r == reason && period.contains(*date))
+                    .count(),
+            ),
+        })
+        .filter(|c| c.count > 0)
+        .collect();
+    // A stable sort keeps the order above among equal counts.
+    out.sort_by_key(|c| Reverse(c.count));
+    out
+}
+
+/// Barriers (`§6`). The absences and the "can't come" answers are kept apart and never added:
+/// a parent who said "no childcare" and was then recorded excused for it would count twice.
+pub fn barriers(
+    absences: &[(NaiveDate, Option<AbsenceReason>)],
+    cant_come: &[(NaiveDate, Option<AbsenceReason>)],
+    childcare_requests: &[NaiveDate],
+    period: Period,
+) -> Barriers {
+    Barriers {
+        absences: reason_counts(absences, period),
+        cant_come: reason_counts(cant_come, period),
+        childcare_requests: count(
+            childcare_requests
+                .iter()
+                .filter(|d| period.contains(**d))
+                .count(),
+        ),
+    }
+}
+
+/// The encouragement effect over a period (`docs/indicators.md §7`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct EncouragementEffect {
+    /// Of the households the worker reached before a session, those that came.
+    pub reached_came: Share,
+    /// Of those the worker tried but did not reach, those that came all the same.
+    pub not_reached_came: Share,
+    /// Sessions with contacts whose attendance was not taken: they neither help nor hurt.
+    pub not_judged: u32,
+}
+
+/// The per-session rule of `effect::effect` summed over the sessions in the period (`§7`).
+/// Each session comes with its date and that rule's answer (`None`: attendance not taken).
+pub fn encouragement(
+    sessions: &[(NaiveDate, Option<Effect>)],
+    period: Period,
+) -> EncouragementEffect {
+    let mut total = Effect::default();
+    let mut not_judged = 0;
+    for (_, e) in sessions.iter().filter(|(d, _)| period.contains(*d)) {
+        match e {
+            Some(e) => total.add(*e),
+            None => not_judged += 1,
+        }
+    }
+    EncouragementEffect {
+        reached_came: Share::new(count(total.reached_came), count(total.reached)),
+        not_reached_came: Share::new(count(total.not_reached_came), count(total.not_reached)),
+        not_judged,
+    }
+}
+
+/// One parent's days as recorded on the household form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParentDays {
+    pub works: bool,
+    /// The weekdays a working parent is free.
+    pub free_days: Vec<Weekday>,
+}
+
+impl ParentDays {
+    /// A parent can come on a weekday when they do not work, or are free that day (`§8`).
+    pub fn can_come(&self, day: Weekday) -> bool {
+        !self.works || self.free_days.contains(&day)
+    }
+}
+
+/// One weekday of the time-slot fit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DayFit {
+    pub weekday: Weekday,
+    /// Taking-part households with at least one parent who can come that day.
+    pub can_come: u32,
+    /// Whether a session of the neighbourhood was held on this weekday in the period.
+    pub activity_runs: bool,
+}
+
+/// The time-slot fit of a period (`docs/indicators.md §8`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimeSlotFit {
+    /// Monday to Sunday.
+    pub days: Vec<DayFit>,
+    /// Taking-part households with at least one working parent, of all taking-part households.
+    pub working_parent: Share,
+}
+
+const WEEK: [Weekday; 7] = [
+    Weekday::Mon,
+    Weekday::Tue,
+    Weekday::Wed,
+    Weekday::Thu,
+    Weekday::Fri,
+    Weekday::Sat,
+    Weekday::Sun,
+];
+
+/// Time-slot fit (`§8`) for the taking-part households (`taking_part`), each given as its
+/// parents' days, against the dates of the sessions held in the period. Only taking-part
+/// households, because theirs are the days the programme has to fit.
+pub fn time_slot_fit(
+    households: &[Vec<ParentDays>],
+    held_sessions: &[NaiveDate],
+    period: Period,
+) -> TimeSlotFit {
+    let days = WEEK
+        .into_iter()
+        .map(|weekday| DayFit {
+            weekday,
+            can_come: count(
+                households
+                    .iter()
+                    .filter(|parents| parents.iter().any(|p| p.can_come(weekday)))
+                    .count(),
+            ),
+            activity_runs: held_sessions
+                .iter()
+                .any(|d| period.contains(*d) && d.weekday() == weekday),
+        })
+        .collect();
+    let working = households
+        .iter()
+        .filter(|parents| parents.iter().any(|p| p.works))
+        .count();
+    TimeSlotFit {
+        days,
+        working_parent: Share::new(count(working), count(households.len())),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1027,5 +1197,138 @@ mod tests {
         assert_eq!(f.score.percent(), None);
         assert!(f.missed.is_empty());
         assert!(f.per_check.iter().all(|(_, s)| s.percent().is_none()));
+    }
+
+    #[test]
+    fn barriers_count_the_worked_example_of_section_6() {
+        use AbsenceReason::{NoChildcare, Transport, Work};
+        let day = d(2026, 2, 4);
+        let absences = [
+            (day, Some(Work)),
+            (day, Some(NoChildcare)),
+            (day, None),
+            (day, Some(NoChildcare)),
+            (day, Some(Work)),
+            (day, Some(NoChildcare)),
+            (d(2026, 4, 1), Some(Transport)),
+        ];
+        let cant_come = [
+            (day, Some(Transport)),
+            (day, Some(NoChildcare)),
+            (day, Some(NoChildcare)),
+        ];
+        let b = barriers(&absences, &cant_come, &[day, day, d(2025, 12, 1)], q1());
+        let rc = |reason, count| ReasonCount { reason, count };
+        assert_eq!(
+            b.absences,
+            vec![rc(Some(NoChildcare), 3), rc(Some(Work), 2), rc(None, 1)],
+            "April's transport is outside the period"
+        );
+        assert_eq!(
+            b.cant_come,
+            vec![rc(Some(NoChildcare), 2), rc(Some(Transport), 1)]
+        );
+        assert_eq!(b.childcare_requests, 2);
+    }
+
+    #[test]
+    fn equal_counts_keep_the_order_of_the_reasons_with_no_reason_last() {
+        use AbsenceReason::{SickChild, Work};
+        let day = d(2026, 2, 4);
+        let given = [(day, None), (day, Some(Work)), (day, Some(SickChild))];
+        let b = barriers(&given, &[], &[], q1());
+        let order: Vec<_> = b.absences.iter().map(|c| c.reason).collect();
+        assert_eq!(order, vec![Some(SickChild), Some(Work), None]);
+    }
+
+    #[test]
+    fn an_empty_period_has_no_barriers() {
+        let b = barriers(&[], &[], &[], q1());
+        assert!(b.absences.is_empty() && b.cant_come.is_empty());
+        assert_eq!(b.childcare_requests, 0);
+    }
+
+    #[test]
+    fn the_encouragement_effect_sums_the_worked_example_of_section_7() {
+        let sessions = [
+            (
+                d(2026, 1, 7),
+                Some(Effect {
+                    reached: 4,
+                    reached_came: 3,
+                    not_reached: 2,
+                    not_reached_came: 0,
+                }),
+            ),
+            (
+                d(2026, 1, 14),
+                Some(Effect {
+                    reached: 2,
+                    reached_came: 2,
+                    not_reached: 1,
+                    not_reached_came: 1,
+                }),
+            ),
+            (d(2026, 1, 21), None),
+            (
+                d(2026, 4, 1),
+                Some(Effect {
+                    reached: 9,
+                    reached_came: 0,
+                    not_reached: 0,
+                    not_reached_came: 0,
+                }),
+            ),
+        ];
+        let e = encouragement(&sessions, q1());
+        assert_eq!(e.reached_came, Share::new(5, 6));
+        assert_eq!(e.reached_came.percent().map(|p| p.round()), Some(83.0));
+        assert_eq!(e.not_reached_came, Share::new(1, 3));
+        assert_eq!(e.not_reached_came.percent().map(|p| p.round()), Some(33.0));
+        assert_eq!(e.not_judged, 1);
+    }
+
+    #[test]
+    fn without_contacts_the_encouragement_effect_has_no_percentages() {
+        let e = encouragement(&[(d(2026, 1, 7), Some(Effect::default()))], q1());
+        assert_eq!(e.reached_came.percent(), None);
+        assert_eq!(e.not_reached_came.percent(), None);
+    }
+
+    #[test]
+    fn time_slot_fit_counts_the_worked_example_of_section_8() {
+        use Weekday::{Fri, Mon, Tue, Wed};
+        let working = |free: &[Weekday]| ParentDays {
+            works: true,
+            free_days: free.to_vec(),
+        };
+        let g = vec![working(&[Wed, Fri])];
+        let h = vec![ParentDays {
+            works: false,
+            free_days: vec![],
+        }];
+        let j = vec![working(&[Mon]), working(&[Fri])];
+        let wednesdays = [d(2026, 1, 7), d(2026, 1, 14)];
+        let fit = time_slot_fit(&[g, h, j], &wednesdays, q1());
+        let on = |day| fit.days.iter().find(|f| f.weekday == day).copied();
+        assert_eq!(
+            on(Wed).map(|f| (f.can_come, f.activity_runs)),
+            Some((2, true))
+        );
+        assert_eq!(
+            on(Fri).map(|f| (f.can_come, f.activity_runs)),
+            Some((3, false))
+        );
+        assert_eq!(on(Mon).map(|f| f.can_come), Some(2));
+        assert_eq!(on(Tue).map(|f| f.can_come), Some(1));
+        assert_eq!(fit.working_parent, Share::new(2, 3));
+        assert_eq!(fit.days.len(), 7);
+    }
+
+    #[test]
+    fn time_slot_fit_without_taking_part_households_has_no_share() {
+        let fit = time_slot_fit(&[], &[], q1());
+        assert!(fit.days.iter().all(|f| f.can_come == 0 && !f.activity_runs));
+        assert_eq!(fit.working_parent.percent(), None);
     }
 }
