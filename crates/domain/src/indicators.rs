@@ -8,7 +8,7 @@
 //! the web shows them.
 
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::Hash;
 
 use chrono::{Datelike, Days, IsoWeek, Months, NaiveDate, Weekday};
@@ -241,8 +241,7 @@ pub fn dose<K: Eq + Hash>(visits: &[Visit<K>], period: Period) -> Dose {
                 .iter()
                 .filter(|v| v.kind == kind && period.contains(v.date))
                 .collect();
-            let households: std::collections::HashSet<&K> =
-                of_kind.iter().map(|v| &v.household).collect();
+            let households: HashSet<&K> = of_kind.iter().map(|v| &v.household).collect();
             (
                 kind,
                 KindDose {
@@ -370,6 +369,11 @@ pub fn retention<K: Eq + Hash>(visits: &[Visit<K>], as_of: NaiveDate) -> Retenti
     Retention { cohorts, pooled }
 }
 
+/// Only a household that came at least this often can drop out (`§4.2`): before that it was
+/// trying the programme, not leaving it. The same number as taking part, counted over all
+/// visits rather than within one period.
+pub const DROP_OUT_AFTER_VISITS: usize = 3;
+
 /// A household that came at least three times and then stayed away for 8 weeks.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DropOut<K> {
@@ -392,7 +396,7 @@ pub fn drop_outs<K: Eq + Hash + Clone>(
     for (k, dates) in per {
         let mut latest = None;
         for (i, v) in dates.iter().enumerate() {
-            if i + 1 < count_usize(TAKING_PART_VISITS) {
+            if i + 1 < DROP_OUT_AFTER_VISITS {
                 continue;
             }
             let Some(away) = v.checked_add_days(Days::new(ACTIVE_WINDOW_DAYS)) else {
@@ -412,10 +416,6 @@ pub fn drop_outs<K: Eq + Hash + Clone>(
     }
     out.sort_by_key(|d| d.date);
     out
-}
-
-fn count_usize(n: u32) -> usize {
-    usize::try_from(n).unwrap_or(usize::MAX)
 }
 
 /// What the team recorded about one planned coffee-hour session (`docs/indicators.md §5`).
@@ -742,6 +742,7 @@ mod tests {
     use ActivityKind::{CoffeeHourExclusive as Coffee, Outing};
     use HouseholdKind::{MultiParent, SingleParent};
     use chrono::Weekday;
+    use proptest::prelude::*;
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap_or(NaiveDate::MIN)
@@ -1330,5 +1331,42 @@ mod tests {
         let fit = time_slot_fit(&[], &[], q1());
         assert!(fit.days.iter().all(|f| f.can_come == 0 && !f.activity_runs));
         assert_eq!(fit.working_parent.percent(), None);
+    }
+
+    proptest! {
+        #[test]
+        fn the_counts_of_one_period_agree_with_each_other(
+            raw in proptest::collection::vec((0u8..6, 0u32..400), 0..60),
+            from in 0u32..300,
+            length in 0u32..200,
+        ) {
+            const IDS: [&str; 6] = ["A", "B", "C", "D", "E", "F"];
+            let start = d(2026, 1, 1);
+            let day = |n: u32| start + Days::new(u64::from(n));
+            let visits: Vec<Visit<&'static str>> = raw
+                .iter()
+                .map(|(h, n)| visit(IDS[usize::from(*h)], day(*n), Coffee))
+                .collect();
+            let households: Vec<Household<&'static str>> = IDS
+                .iter()
+                .enumerate()
+                .map(|(i, id)| hh(id, if i % 2 == 0 { SingleParent } else { MultiParent }))
+                .collect();
+            let p = period(day(from), day(from + length));
+            let r = reach(&households, &visits, p, Some(0));
+            let dose = dose(&visits, p);
+            prop_assert_eq!(dose.distribution.values().sum::<u32>(), r.reached.total());
+            prop_assert!(r.taking_part.total() <= r.reached.total());
+            prop_assert!(r.new.total() <= r.reached.total());
+            prop_assert_eq!(r.reach.percent(), None);
+            prop_assert_eq!(count(taking_part(&visits, p).len()), r.taking_part.total());
+            let retained = retention(&visits, p.to());
+            for c in &retained.cohorts {
+                for s in c.still_active.iter().flatten() {
+                    prop_assert!(s.part <= s.whole && s.whole == c.households);
+                }
+            }
+            prop_assert!(drop_outs(&visits, p, p.to()).iter().all(|o| p.contains(o.date)));
+        }
     }
 }
