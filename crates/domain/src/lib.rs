@@ -15,6 +15,7 @@ pub mod encourage;
 pub mod fields;
 pub mod household;
 pub mod ical;
+pub mod indicators;
 pub mod message;
 pub mod portal;
 pub mod reminder;
