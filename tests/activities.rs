@@ -193,7 +193,7 @@ async fn a_worker_plans_a_year_of_weekly_coffee_hours(app: TestApp) {
     assert!(dates.contains(&"2026-12-16".to_string()), "{dates:?}");
     assert!(
         page.body
-            .contains(&format!("{} bijeenkomsten ingepland", sessions.len())),
+            .contains(&format!("Bijeenkomsten ingepland: {}.", sessions.len())),
         "{}",
         page.body
     );
@@ -223,7 +223,7 @@ async fn a_worker_plans_a_year_of_weekly_coffee_hours(app: TestApp) {
     let r = w.post(&plan, &fields).await;
     let page = w.get(&r.location).await;
     assert!(
-        page.body.contains("0 bijeenkomsten ingepland"),
+        page.body.contains("Bijeenkomsten ingepland: 0."),
         "{}",
         page.body
     );

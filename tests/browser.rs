@@ -548,12 +548,16 @@ async fn a_worker_imports_a_spreadsheet_with_an_error_and_searches(app: TestApp)
         .await
         .unwrap();
     click_and_wait(&c, Locator::Css("form[action$='/confirm'] button")).await;
-    assert!(text(&c).await.contains("1 huishoudens zijn geïmporteerd."));
+    assert!(
+        text(&c)
+            .await
+            .contains("Klaar. Huishoudens geïmporteerd: 1.")
+    );
     fill(&c, "q", "hoekstra").await;
     submit(&c, "/households").await;
     let page = text(&c).await;
     assert!(
-        page.contains("Merel Hoekstra") && page.contains("1 huishoudens gevonden."),
+        page.contains("Merel Hoekstra") && page.contains("1 huishouden gevonden."),
         "{page}"
     );
     check(&c, &src, "search results").await;
@@ -904,11 +908,11 @@ async fn a_large_spreadsheet_shows_progress_until_the_next_step(app: TestApp) {
     click_and_wait(&c, Locator::Css("form[action$='/columns'] button")).await;
     assert_eq!(
         progress_seen(&c).await,
-        vec!["working: We controleren 3.000 rijen. Bij een groot bestand duurt dat even."]
+        vec!["working: We controleren de rijen (3.000). Bij een groot bestand duurt dat even."]
     );
     let page = text(&c).await;
     assert!(
-        page.contains("3.000 rijen gelezen.") && page.contains("Goed / met een fout: 3.000/0."),
+        page.contains("Rijen gelezen: 3.000.") && page.contains("Goed / met een fout: 3.000/0."),
         "{page}"
     );
     check(&c, &src, "import: check of 3,000 rows").await;
@@ -917,7 +921,7 @@ async fn a_large_spreadsheet_shows_progress_until_the_next_step(app: TestApp) {
     click_and_wait(&c, Locator::Css("form[action$='/check'] button")).await;
     assert_eq!(
         progress_seen(&c).await,
-        vec!["working: We controleren 3.000 rijen. Bij een groot bestand duurt dat even."]
+        vec!["working: We controleren de rijen (3.000). Bij een groot bestand duurt dat even."]
     );
     // Without the consent ticked, the answer is the same page with its error: the script puts
     // it in place of the old one and moves the focus to the error summary.
@@ -950,13 +954,12 @@ async fn a_large_spreadsheet_shows_progress_until_the_next_step(app: TestApp) {
     click_and_wait(&c, Locator::Css("form[action$='/confirm'] button")).await;
     assert_eq!(
         progress_seen(&c).await,
-        vec!["working: We importeren 3.000 huishoudens. Sluit deze pagina niet tot het klaar is."]
+        vec![
+            "working: We importeren de huishoudens (3.000). Sluit deze pagina niet tot het klaar is."
+        ]
     );
     let page = text(&c).await;
-    assert!(
-        page.contains("3000 huishoudens zijn geïmporteerd."),
-        "{page}"
-    );
+    assert!(page.contains("Huishoudens geïmporteerd: 3000."), "{page}");
     let _ = c.close().await;
 }
 on_both!(

@@ -544,7 +544,7 @@ async fn a_series_planned_through_the_form_skips_exactly_the_own_holiday(app: Te
     );
     let page = w.get(&r.location).await;
     assert!(
-        page.body.contains("7 bijeenkomsten ingepland"),
+        page.body.contains("Bijeenkomsten ingepland: 7."),
         "{}",
         page.body
     );

@@ -611,7 +611,7 @@ async fn a_family_registered_twice_is_merged_into_one(app: TestApp) {
         w.get("/households?q=dubbel")
             .await
             .body
-            .contains("1 huishoudens gevonden.")
+            .contains("1 huishouden gevonden.")
     );
 }
 on_both!(merge, a_family_registered_twice_is_merged_into_one);

@@ -101,7 +101,8 @@ async fn a_spreadsheet_with_bad_rows_changes_nothing_until_they_are_fixed_or_ski
     assert_eq!(r.location, format!("/households/import/{id}/check"));
     let check = w.get(&r.location).await;
     assert!(
-        check.body.contains("7 rijen gelezen.") && check.body.contains("Goed / met een fout: 1/6."),
+        check.body.contains("Rijen gelezen: 7.")
+            && check.body.contains("Goed / met een fout: 1/6."),
         "{}",
         check.body
     );
@@ -141,7 +142,7 @@ async fn a_spreadsheet_with_bad_rows_changes_nothing_until_they_are_fixed_or_ski
     assert_eq!(r.location, format!("/households/import/{id}/confirm"));
     let confirm = w.get(&r.location).await;
     assert!(
-        confirm.body.contains("We maken 1 huishoudens aan."),
+        confirm.body.contains("Nieuwe huishoudens: 1."),
         "{}",
         confirm.body
     );
@@ -164,7 +165,7 @@ async fn a_spreadsheet_with_bad_rows_changes_nothing_until_they_are_fixed_or_ski
         w.get("/households")
             .await
             .body
-            .contains("Klaar. 1 huishoudens zijn geïmporteerd.")
+            .contains("Klaar. Huishoudens geïmporteerd: 1.")
     );
     assert_eq!(count(&app).await, before + 1);
     assert!(
@@ -420,7 +421,7 @@ async fn the_progress_script_is_told_the_next_page_instead_of_redirected(app: Te
     let body = r.text().await.unwrap_or_default();
     assert!(
         body.contains("data-progress=\"import-progress\"")
-            && body.contains("We importeren 1 huishoudens."),
+            && body.contains("We importeren de huishoudens (1)."),
         "{body}"
     );
     let r = send(
@@ -443,7 +444,7 @@ async fn the_progress_script_is_told_the_next_page_instead_of_redirected(app: Te
         w.get("/households")
             .await
             .body
-            .contains("Klaar. 1 huishoudens zijn geïmporteerd.")
+            .contains("Klaar. Huishoudens geïmporteerd: 1.")
     );
 }
 on_both!(

@@ -60,6 +60,69 @@ pub const WEEK: [chrono::Weekday; 7] = [
     chrono::Weekday::Sun,
 ];
 
+/// One placeholder's value: text, or a number that Fluent can choose a plural form by.
+/// A number shows without grouping ("1250"), as `u64::to_string` would.
+#[derive(Debug, Clone)]
+pub enum Arg<'a> {
+    Text(Cow<'a, str>),
+    Number(i64),
+}
+
+impl Arg<'_> {
+    fn fluent(&self) -> FluentValue<'_> {
+        match self {
+            Arg::Text(s) => FluentValue::String(Cow::Borrowed(s.as_ref())),
+            Arg::Number(n) => FluentValue::from(*n),
+        }
+    }
+}
+
+impl From<String> for Arg<'_> {
+    fn from(s: String) -> Self {
+        Arg::Text(Cow::Owned(s))
+    }
+}
+
+impl<'a> From<&'a str> for Arg<'a> {
+    fn from(s: &'a str) -> Self {
+        Arg::Text(Cow::Borrowed(s))
+    }
+}
+
+impl<'a> From<&'a String> for Arg<'a> {
+    fn from(s: &'a String) -> Self {
+        Arg::Text(Cow::Borrowed(s.as_str()))
+    }
+}
+
+impl<'a> From<&&'a String> for Arg<'a> {
+    fn from(s: &&'a String) -> Self {
+        Arg::Text(Cow::Borrowed(s.as_str()))
+    }
+}
+
+impl<'a> From<&&'a str> for Arg<'a> {
+    fn from(s: &&'a str) -> Self {
+        Arg::Text(Cow::Borrowed(s))
+    }
+}
+
+macro_rules! number_arg {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Arg<'_> {
+            fn from(n: $t) -> Self {
+                Arg::Number(i64::try_from(n).unwrap_or(i64::MAX))
+            }
+        }
+        impl From<&$t> for Arg<'_> {
+            fn from(n: &$t) -> Self {
+                Arg::Number(i64::try_from(*n).unwrap_or(i64::MAX))
+            }
+        }
+    )*};
+}
+number_arg!(u8, u16, u32, u64, usize, i16, i32, i64);
+
 /// The translator a page renders with.
 #[derive(Debug, Clone, Copy)]
 pub struct Tr {
@@ -90,32 +153,27 @@ impl Tr {
         }
     }
 
-    /// A text with one placeholder, e.g. `{ $name }`.
-    pub fn get1(&self, key: impl AsRef<str>, name: &str, value: impl std::fmt::Display) -> String {
+    /// A text with one placeholder, e.g. `{ $name }`. A number (`usize`, `u32`, …) reaches
+    /// Fluent as a number, so `{ $count -> [one] … *[other] … }` picks the right form; text
+    /// stays text.
+    pub fn get1<'a>(&self, key: impl AsRef<str>, name: &str, value: impl Into<Arg<'a>>) -> String {
+        let value = value.into();
         let mut args: HashMap<Cow<'static, str>, FluentValue<'_>> = HashMap::new();
-        args.insert(
-            Cow::Owned(name.to_string()),
-            FluentValue::from(value.to_string()),
-        );
+        args.insert(Cow::Owned(name.to_string()), value.fluent());
         LOCALES.lookup_with_args(&langid(self.lang), key.as_ref(), &args)
     }
 
     /// A text with two placeholders, e.g. "{ $done } of { $total } done".
-    pub fn get2(
+    pub fn get2<'a, 'b>(
         &self,
         key: impl AsRef<str>,
-        a: (&str, impl std::fmt::Display),
-        b: (&str, impl std::fmt::Display),
+        a: (&str, impl Into<Arg<'a>>),
+        b: (&str, impl Into<Arg<'b>>),
     ) -> String {
+        let (va, vb) = (a.1.into(), b.1.into());
         let mut args: HashMap<Cow<'static, str>, FluentValue<'_>> = HashMap::new();
-        args.insert(
-            Cow::Owned(a.0.to_string()),
-            FluentValue::from(a.1.to_string()),
-        );
-        args.insert(
-            Cow::Owned(b.0.to_string()),
-            FluentValue::from(b.1.to_string()),
-        );
+        args.insert(Cow::Owned(a.0.to_string()), va.fluent());
+        args.insert(Cow::Owned(b.0.to_string()), vb.fluent());
         LOCALES.lookup_with_args(&langid(self.lang), key.as_ref(), &args)
     }
 
@@ -322,6 +380,152 @@ mod tests {
         assert_eq!(
             Tr::new(Language::En).datetime(t),
             "Wednesday 2 December 2026, 09:30"
+        );
+    }
+
+    /// Every message of a language, as (key, text with its continuation lines), from all
+    /// its `.ftl` files.
+    fn messages(lang: &str) -> Vec<(String, String)> {
+        let dir = format!("{}/locales/{lang}", env!("CARGO_MANIFEST_DIR"));
+        let mut files: Vec<_> = std::fs::read_dir(&dir)
+            .map(|d| d.filter_map(|e| e.ok()).map(|e| e.path()).collect())
+            .unwrap_or_default();
+        files.sort();
+        let mut out: Vec<(String, String)> = Vec::new();
+        for f in files {
+            for line in std::fs::read_to_string(f).unwrap_or_default().lines() {
+                if line.starts_with(' ') {
+                    if let Some((_, text)) = out.last_mut() {
+                        text.push('\n');
+                        text.push_str(line);
+                    }
+                } else if let Some((k, v)) = line.split_once(" = ")
+                    && !k.starts_with('#')
+                {
+                    out.push((k.trim().to_string(), v.to_string()));
+                }
+            }
+        }
+        out
+    }
+
+    /// The variables a message text uses, e.g. `["count", "name"]`.
+    fn variables(text: &str) -> Vec<String> {
+        let mut vars: Vec<String> = text
+            .split('$')
+            .skip(1)
+            .map(|rest| {
+                rest.chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+                    .collect()
+            })
+            .collect();
+        vars.sort();
+        vars.dedup();
+        vars
+    }
+
+    /// A text with every variable set: `selector` to `n`, the others to 3.
+    fn render(lang: Language, key: &str, vars: &[String], selector: &str, n: i64) -> String {
+        let mut args: HashMap<Cow<'static, str>, FluentValue<'_>> = HashMap::new();
+        for v in vars {
+            let value = if v == selector { n } else { 3 };
+            args.insert(Cow::Owned(v.clone()), FluentValue::from(value));
+        }
+        LOCALES
+            .try_lookup_with_args(&langid(lang), key, &args)
+            .unwrap_or_else(|| panic!("{key} does not resolve in {}", lang.as_str()))
+    }
+
+    #[test]
+    fn every_counted_message_says_one_and_two_differently() {
+        // A counted message is one with a selector (`{ $count -> [one] … *[other] … }`):
+        // found from the files, so a new one is tested without being listed here.
+        let mut counted_everywhere = Vec::new();
+        for (code, lang) in [("nl", Language::Nl), ("en", Language::En)] {
+            let mut counted = Vec::new();
+            for (key, text) in messages(code) {
+                for bad in ["(s)", "(en)"] {
+                    assert!(
+                        !text.contains(bad),
+                        "{code} {key} says {bad}: give it [one]/*[other] forms instead"
+                    );
+                }
+                if !text.contains("->") {
+                    continue;
+                }
+                let vars = variables(&text);
+                let selectors: Vec<&String> = vars
+                    .iter()
+                    .filter(|v| text.contains(&format!("{{ ${v} ->")))
+                    .collect();
+                assert!(!selectors.is_empty(), "{code} {key}: a selector on what?");
+                for sel in selectors {
+                    assert!(
+                        text.contains("[one]") && text.contains("*[other]"),
+                        "{code} {key} needs [one] and *[other]"
+                    );
+                    let one = render(lang, &key, &vars, sel, 1);
+                    let two = render(lang, &key, &vars, sel, 2);
+                    assert!(one.contains('1'), "{code} {key} with 1: {one}");
+                    assert!(two.contains('2'), "{code} {key} with 2: {two}");
+                    // The form with 1 is not just the form with 2 with another digit:
+                    // "1 huishouden" / "2 huishoudens", never "1 huishoudens".
+                    assert_ne!(
+                        one.replace('1', "2"),
+                        two,
+                        "{code} {key}: 1 and 2 take the same form"
+                    );
+                }
+                counted.push(key);
+            }
+            counted.sort();
+            counted_everywhere.push(counted);
+        }
+        for key in [
+            "portal-staff-phones",
+            "households-count",
+            "chat-without-consent",
+        ] {
+            for counted in &counted_everywhere {
+                assert!(counted.iter().any(|k| k == key), "{key} is not counted");
+            }
+        }
+    }
+
+    #[test]
+    fn numbers_reach_fluent_as_numbers_without_grouping() {
+        let nl = Tr::new(Language::Nl);
+        let en = Tr::new(Language::En);
+        assert_eq!(
+            nl.get1("households-count", "count", 1_usize),
+            "1 huishouden gevonden."
+        );
+        assert_eq!(
+            nl.get1("households-count", "count", 2_u32),
+            "2 huishoudens gevonden."
+        );
+        assert_eq!(
+            en.get1("households-count", "count", 1_i64),
+            "1 household found."
+        );
+        assert_eq!(
+            nl.get1("households-count", "count", 1250_usize),
+            "1250 huishoudens gevonden."
+        );
+        assert_eq!(
+            nl.get1("portal-staff-phones", "count", 1_u32),
+            "Ingelogd op 1 telefoon"
+        );
+        assert_eq!(
+            en.get1("portal-staff-phones", "count", 3_u32),
+            "Signed in on 3 phones"
+        );
+        // Text stays text.
+        assert_eq!(nl.get1("flash-signed-in", "name", "1"), "Welkom, 1.");
+        assert_eq!(
+            nl.get2("chat-budget", ("posts", 0_usize), ("budget", 1_usize)),
+            "Deze week: 0 van 1 bericht."
         );
     }
 }

@@ -352,7 +352,7 @@
  * 4. Import progress (docs/ui.md §3.8, decision (m)). A form with data-progress="<id>" (the import
  *    wizard's forms) is sent by this script, so the page can show that something is happening:
  *    a <progress> with the upload percentage while the file goes up, then the phase the server
- *    is in ("We controleren 10.000 rijen…") until it answers. The server does the work in one
+ *    is in ("We controleren de rijen (10.000)…") until it answers. The server does the work in one
  *    request (the import in one transaction), so that phase has no percentage. The status text
  *    is a polite live region, changed at 0, 25, 50 and 75 % and at the phase change.
  *    The request carries X-Mtp-Progress; the server then answers a redirect with 204 and

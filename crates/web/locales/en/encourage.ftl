@@ -34,8 +34,14 @@ timeline-follow_up_done = Task finished
 ## what the encouragement achieved
 encourage-past-title = Last week: who came?
 encourage-past-none = Last week you did not encourage anyone for a session.
-encourage-effect-reached = Came: { $came } of the { $total } families you reached.
-encourage-effect-not-reached = Came: { $came } of the { $total } families you did not reach.
+encourage-effect-reached = Came: { $came } of the { $total ->
+        [one] 1 family
+       *[other] { $total } families
+    } you reached.
+encourage-effect-not-reached = Came: { $came } of the { $total ->
+        [one] 1 family
+       *[other] { $total } families
+    } you did not reach.
 encourage-effect-pending = The attendance has not been taken yet. After that you see here who came.
 
 ## worklist

@@ -236,7 +236,10 @@ households-title = Households
 households-host-lead = These are the families who take part now. You only see first names.
 households-search = Search by name, phone or email
 households-search-hint = For example: Sanne or 0612345678
-households-count = { $name } households found.
+households-count = { $count ->
+        [one] 1 household
+       *[other] { $count } households
+    } found.
 children-count = Children: { $name }
 household-status = Status
 household-kind = Kind of household
@@ -323,7 +326,10 @@ timeline-registered = Registered
 timeline-status = Status changed
 timeline-consent-given = Consent given
 timeline-consent-withdrawn = Consent withdrawn
-age-years = { $name } years
+age-years = { $name ->
+        [one] 1 year
+       *[other] { $name } years
+    }
 flash-household-created = The household of { $name } has been saved.
 error-phone-invalid = Enter a phone number like 06-12345678 or 020-1234567.
 error-postcode-invalid = Enter the four digits of the postcode, like 1363.
@@ -350,7 +356,10 @@ household-anonymised-lead = The data of this household has been erased. Only num
 flash-household-erased = The data has been erased.
 timeline-anonymised = Data erased
 retention-title = Retention period
-retention-lead = We keep a household's data for { $name } months after it left or after nothing happened any more. Then the system erases it by itself. Here you see when that happened.
+retention-lead = We keep a household's data for { $name ->
+        [one] 1 month
+       *[other] { $name } months
+    } after it left or after nothing happened any more. Then the system erases it by itself. Here you see when that happened.
 retention-run-now = Check now
 retention-none = The system has not checked yet.
 retention-caption = Checks, newest first
@@ -387,7 +396,7 @@ import-field-child2_birth = Child 2: month and year of birth
 import-field-child3_name = Child 3: first name
 import-field-child3_birth = Child 3: month and year of birth
 import-check-title = Check
-import-rows = { $name } rows read.
+import-rows = Rows read: { $name }.
 import-rows-good-bad = Good / with an error: { $name }.
 import-problems-caption = Errors per row (row 1 is the row with column names)
 import-col-row = Row
@@ -396,9 +405,9 @@ import-col-value = Value
 import-col-problem = What to change
 import-download-errors = Download the list of errors
 import-upload-corrected = Choose a corrected file
-import-only-good = Import only the { $name } good rows
+import-only-good = Import only the good rows ({ $name })
 import-confirm-title = Import
-import-will-create = We will create { $name } households. All at once: if anything fails, we save nothing.
+import-will-create = New households: { $name }. We create them all at once: if anything fails, we save nothing.
 import-consent-label = All families in this file have given consent to record their data.
 import-submit = Import
 import-error-empty = The file is empty. Choose a file with families.
@@ -423,7 +432,7 @@ import-duplicate-in-file = Appears twice in the file. Leave one row out.
 import-notes-caption = To ask about (you can still import these rows)
 import-col-note = Note
 import-maybe-elsewhere = This family may already be registered in another neighbourhood. Ask your administrator.
-flash-import-done = Done. { $name } households have been imported.
+flash-import-done = Done. Households imported: { $name }.
 flash-import-done-before = This import was already done. Nothing was saved twice.
 timeline-imported = Imported from a spreadsheet
 household-edit-title = Change details
@@ -532,7 +541,7 @@ error-session-exists = This activity already has a session on this day.
 error-required-household = Choose a household.
 error-choice-invalid-household = Choose a household from the list.
 flash-activity-created = { $name } was made. Now plan the sessions.
-flash-sessions-planned = { $name } sessions planned.
+flash-sessions-planned = Sessions planned: { $name }.
 flash-invited = The household is invited. You can sign it up now.
 flash-registered = The household is signed up.
 flash-waiting-list = The activity is full. The household is on the waiting list.
@@ -615,7 +624,10 @@ error-no-sessions = No session falls in this period. Choose another day or perio
 error-amount-invalid = Enter an amount, like 0 or 2.50.
 error-amount-too-high = Enter an amount of at most 10,000 euro.
 error-capacity-invalid = Enter a number of places from 1 to 1000, or leave it empty.
-error-capacity-below-registered = { $name } households have already signed up. Choose at least as many places.
+error-capacity-below-registered = { $name ->
+        [one] 1 household has
+       *[other] { $name } households have
+    } already signed up. Choose at least as many places.
 school-holiday-autumn = Autumn holiday
 school-holiday-christmas = Christmas holiday
 school-holiday-spring = Spring holiday
@@ -680,8 +692,8 @@ attendance-who = Came: { $name }
 ## import progress
 import-progress-sending = We are receiving your file: { $name }%
 import-progress-reading = Your file has arrived. We are reading the rows. A large file takes a moment.
-import-progress-checking = We are checking { $name } rows. A large file takes a moment.
-import-progress-importing = We are importing { $name } households. Keep this page open until it is done.
+import-progress-checking = We are checking the rows ({ $name }). A large file takes a moment.
+import-progress-importing = We are importing the households ({ $name }). Keep this page open until it is done.
 import-progress-failed = Sending did not work. Check your internet connection and try again.
 
 ## encouragement worklist
@@ -713,13 +725,19 @@ encourage-error-outcome = Choose an outcome.
 encourage-link = Encourage
 flash-contact-logged = Saved for { $name }.
 timeline-contact = Contact
-encourage-reason-absent_in_a_row = Did not come { $count } times in a row
+encourage-reason-absent_in_a_row = Did not come { $count ->
+        [one] 1 time
+       *[other] { $count } times
+    } in a row
 encourage-reason-excused_solvable = Could not come, and we can solve that
 encourage-reason-left_chat_group = Left the WhatsApp group on { $date }
 encourage-reason-newcomer = New
 encourage-reason-regular_missed_last_two = Often comes, but not the last two times
 encourage-reason-missed_last_time = Did not come last time
-encourage-reason-no_contact_for_weeks = Not spoken for { $count } weeks
+encourage-reason-no_contact_for_weeks = Not spoken for { $count ->
+        [one] 1 week
+       *[other] { $count } weeks
+    }
 encourage-reason-came_last_time = Came last time
 encourage-reason-said_coming = Said they are coming
 encourage-reason-said_not_coming = Said they are not coming
@@ -814,9 +832,15 @@ chat-add = Add someone
 chat-household = Family
 chat-join = Put in the group
 chat-no-candidates = There is nobody to add.
-chat-without-consent = { $count } families have not given consent for the group yet. Ask them, and record it with the family.
+chat-without-consent = { $count ->
+        [one] 1 family has
+       *[other] { $count } families have
+    } not given consent for the group yet. Ask them, and record it with the family.
 chat-posts = Messages for the group
-chat-budget = This week: { $posts } of { $budget } messages.
+chat-budget = This week: { $posts } of { $budget ->
+        [one] 1 message
+       *[other] { $budget } messages
+    }.
 chat-over-budget = You have posted enough messages this week. Too many messages make parents leave the group.
 chat-post-text = New message
 chat-post-hint = Short and clear. After saving, share it in WhatsApp with one tap.

@@ -41,7 +41,10 @@ portal-unlock-title = Enter your PIN
 portal-unlock-hint = The 4 to 6 digits you chose yourself
 portal-unlock-submit = Continue
 portal-unlock-other = I am someone else
-portal-pin-wrong = This PIN is not right. You can try { $count } more times.
+portal-pin-wrong = This PIN is not right. You can try { $count ->
+        [one] 1 more time
+       *[other] { $count } more times
+    }.
 
 portal-home-title = My overview
 portal-hello = Hello { $name }
@@ -200,7 +203,10 @@ flash-portal-pin-removed = Your PIN is removed.
 # For staff
 portal-staff-heading = App for parents
 portal-staff-lead = Send the family a personal link. With it they see what is on, let you know if they come and manage their permissions.
-portal-staff-phones = Signed in on { $count } phone(s)
+portal-staff-phones = Signed in on { $count ->
+        [one] 1 phone
+       *[other] { $count } phones
+    }
 portal-staff-open-links = Links not used yet: { $count }
 portal-staff-last-sign-in = Last signed in: { $date }
 portal-staff-link-whatsapp = Send link by WhatsApp

@@ -34,8 +34,14 @@ timeline-follow_up_done = Taak afgerond
 ## wat het aanmoedigen opleverde
 encourage-past-title = Vorige week: wie kwam er?
 encourage-past-none = Vorige week heb je niemand aangemoedigd voor een bijeenkomst.
-encourage-effect-reached = Gekomen: { $came } van de { $total } gezinnen die je hebt bereikt.
-encourage-effect-not-reached = Gekomen: { $came } van de { $total } gezinnen die je niet hebt bereikt.
+encourage-effect-reached = Gekomen: { $came } van { $total ->
+        [one] het 1 gezin
+       *[other] de { $total } gezinnen
+    } die je hebt bereikt.
+encourage-effect-not-reached = Gekomen: { $came } van { $total ->
+        [one] het 1 gezin
+       *[other] de { $total } gezinnen
+    } die je niet hebt bereikt.
 encourage-effect-pending = De aanwezigheid is nog niet ingevuld. Daarna zie je hier wie er kwam.
 
 ## werklijst

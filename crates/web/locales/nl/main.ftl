@@ -236,7 +236,10 @@ households-title = Huishoudens
 households-host-lead = Dit zijn de gezinnen die nu meedoen. Je ziet alleen de voornamen.
 households-search = Zoeken op naam, telefoon of e-mail
 households-search-hint = Bijvoorbeeld: Sanne of 0612345678
-households-count = { $name } huishoudens gevonden.
+households-count = { $count ->
+        [one] 1 huishouden
+       *[other] { $count } huishoudens
+    } gevonden.
 children-count = Kinderen: { $name }
 household-status = Status
 household-kind = Soort huishouden
@@ -350,7 +353,10 @@ household-anonymised-lead = De gegevens van dit huishouden zijn gewist. Alleen c
 flash-household-erased = De gegevens zijn gewist.
 timeline-anonymised = Gegevens gewist
 retention-title = Bewaartermijn
-retention-lead = We bewaren gegevens van een huishouden { $name } maanden nadat het gestopt is of nadat er niets meer gebeurde. Daarna wist het systeem ze vanzelf. Hier zie je wanneer dat gebeurde.
+retention-lead = We bewaren gegevens van een huishouden { $name ->
+        [one] 1 maand
+       *[other] { $name } maanden
+    } nadat het gestopt is of nadat er niets meer gebeurde. Daarna wist het systeem ze vanzelf. Hier zie je wanneer dat gebeurde.
 retention-run-now = Nu controleren
 retention-none = Het systeem heeft nog niet gecontroleerd.
 retention-caption = Controles, nieuwste eerst
@@ -387,7 +393,7 @@ import-field-child2_birth = Kind 2: geboortemaand en -jaar
 import-field-child3_name = Kind 3: voornaam
 import-field-child3_birth = Kind 3: geboortemaand en -jaar
 import-check-title = Controleren
-import-rows = { $name } rijen gelezen.
+import-rows = Rijen gelezen: { $name }.
 import-rows-good-bad = Goed / met een fout: { $name }.
 import-problems-caption = Fouten per rij (rij 1 is de rij met kolomnamen)
 import-col-row = Rij
@@ -396,9 +402,9 @@ import-col-value = Waarde
 import-col-problem = Wat moet anders
 import-download-errors = Download de foutenlijst
 import-upload-corrected = Een verbeterd bestand kiezen
-import-only-good = Alleen de { $name } goede rijen importeren
+import-only-good = Alleen de goede rijen importeren ({ $name })
 import-confirm-title = Importeren
-import-will-create = We maken { $name } huishoudens aan. Alles in één keer: lukt er iets niet, dan slaan we niets op.
+import-will-create = Nieuwe huishoudens: { $name }. We maken ze in één keer aan: lukt er iets niet, dan slaan we niets op.
 import-consent-label = Alle gezinnen in dit bestand hebben toestemming gegeven om hun gegevens vast te leggen.
 import-submit = Importeren
 import-error-empty = Het bestand is leeg. Kies een bestand met gezinnen.
@@ -423,7 +429,7 @@ import-duplicate-in-file = Staat twee keer in het bestand. Laat één rij weg.
 import-notes-caption = Om na te vragen (deze rijen kun je wel importeren)
 import-col-note = Let op
 import-maybe-elsewhere = Misschien staat dit gezin al in een andere wijk. Vraag het na bij je beheerder.
-flash-import-done = Klaar. { $name } huishoudens zijn geïmporteerd.
+flash-import-done = Klaar. Huishoudens geïmporteerd: { $name }.
 flash-import-done-before = Deze import was al klaar. Er is niets dubbel opgeslagen.
 timeline-imported = Geïmporteerd uit een spreadsheet
 household-edit-title = Gegevens wijzigen
@@ -532,7 +538,7 @@ error-session-exists = Op deze dag is er al een bijeenkomst van deze activiteit.
 error-required-household = Kies een gezin.
 error-choice-invalid-household = Kies een gezin uit de lijst.
 flash-activity-created = { $name } is gemaakt. Plan nu de bijeenkomsten.
-flash-sessions-planned = { $name } bijeenkomsten ingepland.
+flash-sessions-planned = Bijeenkomsten ingepland: { $name }.
 flash-invited = Het gezin is uitgenodigd. Je kunt het nu aanmelden.
 flash-registered = Het gezin is aangemeld.
 flash-waiting-list = De activiteit is vol. Het gezin staat op de wachtlijst.
@@ -615,7 +621,10 @@ error-no-sessions = In deze periode valt geen enkele bijeenkomst. Kies een ander
 error-amount-invalid = Vul een bedrag in, zoals 0 of 2,50.
 error-amount-too-high = Vul een bedrag in van hoogstens 10.000 euro.
 error-capacity-invalid = Vul een aantal plaatsen in van 1 tot 1000, of laat het leeg.
-error-capacity-below-registered = Er zijn al { $name } gezinnen aangemeld. Kies minstens zoveel plaatsen.
+error-capacity-below-registered = Er { $name ->
+        [one] is al 1 gezin
+       *[other] zijn al { $name } gezinnen
+    } aangemeld. Kies minstens zoveel plaatsen.
 school-holiday-autumn = Herfstvakantie
 school-holiday-christmas = Kerstvakantie
 school-holiday-spring = Voorjaarsvakantie
@@ -680,8 +689,8 @@ attendance-who = Gekomen: { $name }
 ## import progress
 import-progress-sending = We ontvangen je bestand: { $name }%
 import-progress-reading = Je bestand is binnen. We lezen de rijen. Bij een groot bestand duurt dat even.
-import-progress-checking = We controleren { $name } rijen. Bij een groot bestand duurt dat even.
-import-progress-importing = We importeren { $name } huishoudens. Sluit deze pagina niet tot het klaar is.
+import-progress-checking = We controleren de rijen ({ $name }). Bij een groot bestand duurt dat even.
+import-progress-importing = We importeren de huishoudens ({ $name }). Sluit deze pagina niet tot het klaar is.
 import-progress-failed = Het versturen is niet gelukt. Controleer je internetverbinding en probeer het opnieuw.
 
 ## encouragement worklist
@@ -719,7 +728,10 @@ encourage-reason-left_chat_group = Uit de WhatsApp-groep gegaan op { $date }
 encourage-reason-newcomer = Nieuw
 encourage-reason-regular_missed_last_two = Komt vaak, maar de laatste twee keer niet
 encourage-reason-missed_last_time = Vorige keer niet gekomen
-encourage-reason-no_contact_for_weeks = { $count } weken niet gesproken
+encourage-reason-no_contact_for_weeks = { $count ->
+        [one] 1 week
+       *[other] { $count } weken
+    } niet gesproken
 encourage-reason-came_last_time = Vorige keer gekomen
 encourage-reason-said_coming = Heeft gezegd te komen
 encourage-reason-said_not_coming = Heeft gezegd niet te komen
@@ -814,9 +826,15 @@ chat-add = Iemand toevoegen
 chat-household = Gezin
 chat-join = In de groep zetten
 chat-no-candidates = Er is niemand om toe te voegen.
-chat-without-consent = { $count } gezinnen hebben nog geen toestemming voor de groep gegeven. Vraag het ze, en zet het bij het gezin.
+chat-without-consent = { $count ->
+        [one] 1 gezin heeft
+       *[other] { $count } gezinnen hebben
+    } nog geen toestemming voor de groep gegeven. Vraag het ze, en zet het bij het gezin.
 chat-posts = Berichten voor de groep
-chat-budget = Deze week: { $posts } van { $budget } berichten.
+chat-budget = Deze week: { $posts } van { $budget ->
+        [one] 1 bericht
+       *[other] { $budget } berichten
+    }.
 chat-over-budget = Je hebt deze week al genoeg berichten geplaatst. Te veel berichten maken dat ouders de groep verlaten.
 chat-post-text = Nieuw bericht
 chat-post-hint = Kort en duidelijk. Na opslaan deel je het met één tik in WhatsApp.

@@ -200,7 +200,10 @@ flash-portal-pin-removed = Je pincode is weggehaald.
 # Voor medewerkers
 portal-staff-heading = App voor ouders
 portal-staff-lead = Stuur het gezin een persoonlijke link. Daarmee zien ze wat er te doen is, laten ze weten of ze komen en beheren ze hun toestemmingen.
-portal-staff-phones = Ingelogd op { $count } telefoon(s)
+portal-staff-phones = Ingelogd op { $count ->
+        [one] 1 telefoon
+       *[other] { $count } telefoons
+    }
 portal-staff-open-links = Links nog niet gebruikt: { $count }
 portal-staff-last-sign-in = Laatst ingelogd: { $date }
 portal-staff-link-whatsapp = Link sturen via WhatsApp

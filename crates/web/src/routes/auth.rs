@@ -205,7 +205,8 @@ fn too_many(t: &crate::i18n::Tr, until: DateTime<Utc>) -> String {
         "login-too-many",
         "time",
         at.with_timezone(&chrono_tz::Europe::Amsterdam)
-            .format("%H:%M"),
+            .format("%H:%M")
+            .to_string(),
     )
 }
 

@@ -193,7 +193,7 @@ pub async fn list(
         count_text: if total > mtp_store::households::COUNT_CAP {
             p.t.get1("households-count-more", "name", "1.000")
         } else {
-            p.t.get1("households-count", "name", total)
+            p.t.get1("households-count", "count", total)
         },
         host_view,
         may_register: crate::gate::allows(user.role(), &Method::GET, "/households/new"),
@@ -807,7 +807,7 @@ async fn household_page(
                     "{} {} ({})",
                     t.month(c.birth.month),
                     c.birth.year,
-                    t.get1("age-years", "name", age.to_string())
+                    t.get1("age-years", "name", age)
                 ),
             )
         })
