@@ -33,4 +33,5 @@ mod privacy;
 mod reminders;
 mod scale_out;
 mod tables;
+mod target_group;
 mod upgrade;

@@ -117,6 +117,7 @@ actions! {
     Logout => "logout",
     MessageTemplateSaved => "message-template.saved",
     NeighbourhoodCreated => "neighbourhood.created",
+    NeighbourhoodTargetGroupSet => "neighbourhood.target-group-set",
     NeighbourhoodUpdated => "neighbourhood.updated",
     OrganisationCreated => "organisation.created",
     OrganisationUpdated => "organisation.updated",

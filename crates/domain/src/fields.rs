@@ -49,6 +49,8 @@ pub enum FieldError {
     CodeInvalid,
     #[error("number-invalid")]
     NumberInvalid,
+    #[error("number-too-large")]
+    NumberTooLarge,
     #[error("choice-invalid")]
     ChoiceInvalid,
     #[error("phone-invalid")]
@@ -114,6 +116,7 @@ impl FieldError {
             FieldError::CbsCodeInvalid => "error-cbs-code-invalid",
             FieldError::CodeInvalid => "error-code-invalid",
             FieldError::NumberInvalid => "error-number-invalid",
+            FieldError::NumberTooLarge => "error-number-too-large",
             FieldError::ChoiceInvalid => "error-choice-invalid",
             FieldError::PhoneInvalid => "error-phone-invalid",
             FieldError::PostcodeInvalid => "error-postcode-invalid",

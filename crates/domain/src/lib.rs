@@ -31,4 +31,7 @@ pub use household::{
     Channel, ChildBirth, HouseholdKind, HouseholdStatus, Source, is_primary_target,
 };
 pub use role::{Role, Tenant};
-pub use settings::{HolidayRegion, Language, OrgSettings, RetentionMonths, TwoFactorPolicy};
+pub use settings::{
+    EstimateSource, HolidayRegion, Language, OrgSettings, RetentionMonths, TargetGroupEstimate,
+    TwoFactorPolicy,
+};

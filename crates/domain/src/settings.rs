@@ -104,6 +104,72 @@ impl RetentionMonths {
     }
 }
 
+/// The number of single-parent households in a neighbourhood, as a coordinator estimates it
+/// (often a CBS figure typed in): what reach % is computed against (docs/indicators.md §2).
+/// A whole number from 0 to 100,000; the bound catches a typo, no Dutch neighbourhood has more.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TargetGroupEstimate(u32);
+
+impl TargetGroupEstimate {
+    pub const MAX: u32 = 100_000;
+
+    /// An empty field means "no estimate" (`Ok(None)`). Thousands separators ("1.200",
+    /// "1 200") are accepted because people type them.
+    pub fn parse_optional(raw: &str) -> Result<Option<Self>, FieldError> {
+        let text: String = raw
+            .trim()
+            .chars()
+            .filter(|c| !matches!(c, '.' | ' ' | '\u{a0}'))
+            .collect();
+        if text.is_empty() {
+            return Ok(None);
+        }
+        if !text.chars().all(|c| c.is_ascii_digit()) {
+            return Err(FieldError::NumberInvalid);
+        }
+        match text.parse::<u64>() {
+            Ok(n) if n <= u64::from(Self::MAX) => Ok(Some(TargetGroupEstimate(n as u32))),
+            _ => Err(FieldError::NumberTooLarge),
+        }
+    }
+
+    /// From a stored value; `None` for a value outside the bounds.
+    pub fn from_stored(n: i32) -> Option<Self> {
+        u32::try_from(n)
+            .ok()
+            .filter(|n| *n <= Self::MAX)
+            .map(TargetGroupEstimate)
+    }
+
+    pub fn get(self) -> u32 {
+        self.0
+    }
+}
+
+/// Where a target-group estimate comes from, in a few words ("CBS 2025", "eigen schatting").
+/// Optional; at most 60 characters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EstimateSource(String);
+
+impl EstimateSource {
+    pub const MAX_CHARS: usize = 60;
+
+    pub fn parse_optional(raw: &str) -> Result<Option<Self>, FieldError> {
+        let text = raw.trim();
+        if text.is_empty() {
+            return Ok(None);
+        }
+        if text.chars().count() > Self::MAX_CHARS {
+            return Err(FieldError::TooLong);
+        }
+        Ok(Some(EstimateSource(text.to_string())))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 /// A language of the interface and of the messages we write. Dutch is the default, English
 /// the second; more come as folders of translations (`crates/web/locales/<code>/`), which the
 /// web layer discovers.
@@ -198,6 +264,35 @@ mod tests {
             Err(FieldError::NumberInvalid)
         );
         assert_eq!(RetentionMonths::parse(""), Err(FieldError::Required));
+        assert_eq!(TargetGroupEstimate::parse_optional(" "), Ok(None));
+        assert_eq!(
+            TargetGroupEstimate::parse_optional("1.200").map(|e| e.map(TargetGroupEstimate::get)),
+            Ok(Some(1200))
+        );
+        assert_eq!(
+            TargetGroupEstimate::parse_optional("100000").map(|e| e.map(TargetGroupEstimate::get)),
+            Ok(Some(100_000))
+        );
+        assert_eq!(
+            TargetGroupEstimate::parse_optional("100001"),
+            Err(FieldError::NumberTooLarge)
+        );
+        assert_eq!(
+            TargetGroupEstimate::parse_optional("99999999999999999999"),
+            Err(FieldError::NumberTooLarge)
+        );
+        assert_eq!(
+            TargetGroupEstimate::parse_optional("veel"),
+            Err(FieldError::NumberInvalid)
+        );
+        assert_eq!(
+            TargetGroupEstimate::parse_optional("-3"),
+            Err(FieldError::NumberInvalid)
+        );
+        assert_eq!(
+            TargetGroupEstimate::parse_optional("12,5"),
+            Err(FieldError::NumberInvalid)
+        );
     }
 
     #[test]

@@ -74,6 +74,57 @@ async fn neighbourhood(
         .await?)
 }
 
+/// The coordinators' estimates of single-parent households, which reach % is computed
+/// against (docs/indicators.md §2). The numbers and the "CBS 2025" source are made up for
+/// the demo, not real CBS figures. Set once: a second `mtp demo` keeps them and their date.
+async fn target_groups(
+    store: &Store,
+    org_id: Uuid,
+    estimates: &[(Uuid, u32, &str)],
+) -> anyhow::Result<()> {
+    let tenant = Tenant {
+        org_id,
+        role: Role::Admin,
+        neighbourhoods: vec![],
+    };
+    for &(id, number, source) in estimates {
+        if store
+            .neighbourhood(&tenant, id)
+            .await?
+            .target_group
+            .is_some()
+        {
+            continue;
+        }
+        let estimate = mtp_domain::TargetGroupEstimate::parse_optional(&number.to_string())
+            .map_err(|e| anyhow::anyhow!("demo estimate: {e}"))?;
+        let source = mtp_domain::EstimateSource::parse_optional(source)
+            .map_err(|e| anyhow::anyhow!("demo estimate source: {e}"))?;
+        let event = mtp_store::NewAuditEvent {
+            org_id,
+            actor_id: None,
+            actor_role: "cli".into(),
+            action: Action::NeighbourhoodTargetGroupSet,
+            object_type: "neighbourhood".into(),
+            object_id: Some(id),
+            neighbourhood_id: Some(id),
+            outcome: mtp_domain::audit::Outcome::Allowed,
+            detail: format!("{number} {}", source.as_ref().map_or("", |s| s.as_str())),
+        };
+        store
+            .set_target_group(
+                &tenant,
+                id,
+                estimate,
+                source.as_ref(),
+                mtp_web::today(),
+                event,
+            )
+            .await?;
+    }
+    Ok(())
+}
+
 async fn account(
     store: &Store,
     org_id: Uuid,
@@ -127,6 +178,12 @@ pub async fn load(store: &Store) -> anyhow::Result<Vec<DemoLogin>> {
     let almere = organisation(store, "Welzijn Almere (demo)").await?;
     let poort = neighbourhood(store, almere, "Almere Poort", Some("WK003401")).await?;
     let haven = neighbourhood(store, almere, "Almere Haven", None).await?;
+    target_groups(
+        store,
+        almere,
+        &[(poort, 310, "CBS 2025"), (haven, 180, "eigen schatting")],
+    )
+    .await?;
 
     let mut logins = vec![
         account(
@@ -204,6 +261,7 @@ pub async fn load(store: &Store) -> anyhow::Result<Vec<DemoLogin>> {
 
     let lelystad = organisation(store, "Welzijn Lelystad (demo)").await?;
     let atol = neighbourhood(store, lelystad, "Lelystad Atolwijk", None).await?;
+    target_groups(store, lelystad, &[(atol, 260, "CBS 2025")]).await?;
     households(store, almere, poort).await?;
     school_holidays(store, almere).await?;
     activities(store, almere, poort).await?;

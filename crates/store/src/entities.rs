@@ -36,6 +36,9 @@ pub mod neighbourhood {
         pub created_at: DateTimeUtc,
         pub contact_name: String,
         pub contact_phone: Option<String>,
+        pub target_group_estimate: Option<i32>,
+        pub target_group_source: String,
+        pub target_group_set_on: Option<String>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

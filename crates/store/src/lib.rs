@@ -50,7 +50,7 @@ pub use households::{
     HouseholdSummary, Parent, ParentDraft,
 };
 pub use imports::{ImportBatch, KnownContacts};
-pub use orgs::{FirstRun, Neighbourhood, Organisation};
+pub use orgs::{FirstRun, Neighbourhood, Organisation, TargetGroup};
 pub use privacy::RetentionReport;
 pub use sessions::{
     AttendanceLine, Checkin, CheckinOutcome, HouseholdName, PastAttendance, RsvpLine,

@@ -78,6 +78,18 @@ pub struct Neighbourhood {
     /// Who parents can call or WhatsApp (first name; empty when not set).
     pub contact_name: String,
     pub contact_phone: Option<mtp_domain::PhoneNumber>,
+    /// The coordinator's estimate of single-parent households, what reach % is computed
+    /// against (docs/indicators.md §2); `None` when nobody entered one.
+    pub target_group: Option<TargetGroup>,
+}
+
+/// A target-group estimate as entered: the number, where it comes from, and the day.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TargetGroup {
+    pub estimate: mtp_domain::TargetGroupEstimate,
+    /// "CBS 2025", "eigen schatting"; empty when not given.
+    pub source: String,
+    pub set_on: Option<chrono::NaiveDate>,
 }
 
 impl From<neighbourhood::Model> for Neighbourhood {
@@ -92,6 +104,17 @@ impl From<neighbourhood::Model> for Neighbourhood {
                 .contact_phone
                 .as_deref()
                 .and_then(mtp_domain::PhoneNumber::from_e164),
+            target_group: m
+                .target_group_estimate
+                .and_then(mtp_domain::TargetGroupEstimate::from_stored)
+                .map(|estimate| TargetGroup {
+                    estimate,
+                    source: m.target_group_source,
+                    set_on: m
+                        .target_group_set_on
+                        .as_deref()
+                        .and_then(|d| d.parse().ok()),
+                }),
         }
     }
 }
@@ -313,6 +336,52 @@ impl Store {
         Ok(())
     }
 
+    /// Set (or clear, with `None`) the target-group estimate of a neighbourhood, dated `today`
+    /// (the caller's day in Europe/Amsterdam), with its audit entry in the same transaction. Reach-checked: the tenant's organisation
+    /// and, for a coordinator, one of their neighbourhoods; otherwise `NotFound`.
+    pub async fn set_target_group(
+        &self,
+        tenant: &Tenant,
+        id: Uuid,
+        estimate: Option<mtp_domain::TargetGroupEstimate>,
+        source: Option<&mtp_domain::EstimateSource>,
+        today: chrono::NaiveDate,
+        audit: NewAuditEvent,
+    ) -> Result<()> {
+        let existing = self.neighbourhood(tenant, id).await?;
+        let today = today.format("%Y-%m-%d").to_string();
+        let txn = self.db.begin().await?;
+        let res = neighbourhood::Entity::update_many()
+            .col_expr(
+                neighbourhood::Column::TargetGroupEstimate,
+                estimate
+                    .map(|e| i32::try_from(e.get()).unwrap_or(i32::MAX))
+                    .into(),
+            )
+            .col_expr(
+                neighbourhood::Column::TargetGroupSource,
+                estimate
+                    .and(source)
+                    .map(|s| s.as_str().to_string())
+                    .unwrap_or_default()
+                    .into(),
+            )
+            .col_expr(
+                neighbourhood::Column::TargetGroupSetOn,
+                estimate.map(|_| today).into(),
+            )
+            .filter(neighbourhood::Column::OrgId.eq(existing.org_id))
+            .filter(neighbourhood::Column::Id.eq(existing.id))
+            .exec(&txn)
+            .await?;
+        if res.rows_affected == 0 {
+            return Err(StoreError::NotFound);
+        }
+        append_audit_in(&txn, audit).await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
     pub async fn update_neighbourhood(
         &self,
         tenant: &Tenant,
@@ -378,6 +447,9 @@ async fn insert_neighbourhood<C: sea_orm::ConnectionTrait>(
         created_at: Set(now()),
         contact_name: Set(String::new()),
         contact_phone: Set(None),
+        target_group_estimate: Set(None),
+        target_group_source: Set(String::new()),
+        target_group_set_on: Set(None),
     }
     .insert(db)
     .await

@@ -19,6 +19,7 @@ mod m20261129_000011_neighbourhood_contact;
 mod m20261129_000012_school_holidays;
 mod m20261129_000013_attendance_parent;
 mod m20261129_000014_open_follow_up_index;
+mod m20261206_000015_target_group_estimate;
 
 pub struct Migrator;
 
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000012_school_holidays::Migration),
             Box::new(m20261129_000013_attendance_parent::Migration),
             Box::new(m20261129_000014_open_follow_up_index::Migration),
+            Box::new(m20261206_000015_target_group_estimate::Migration),
         ]
     }
 }

@@ -204,9 +204,21 @@ struct NeighbourhoodForm {
     f: FormData,
     action: String,
     is_new: bool,
+    /// "Ingevuld op …" under the target-group estimate; empty when none was entered.
+    target_set_on: String,
 }
 
 fn neighbourhood_page(ctx: &Ctx, f: FormData, errors: FormErrors, id: Option<Uuid>) -> Response {
+    neighbourhood_page_with(ctx, f, errors, id, String::new())
+}
+
+fn neighbourhood_page_with(
+    ctx: &Ctx,
+    f: FormData,
+    errors: FormErrors,
+    id: Option<Uuid>,
+    target_set_on: String,
+) -> Response {
     let (title, action) = match id {
         Some(id) => (
             "neighbourhood-edit-title",
@@ -223,7 +235,33 @@ fn neighbourhood_page(ctx: &Ctx, f: FormData, errors: FormErrors, id: Option<Uui
         f,
         action,
         is_new: id.is_none(),
+        target_set_on,
     })
+}
+
+/// The target-group estimate and where it comes from, as typed on the edit form
+/// (docs/indicators.md §2). Both optional; a source without a number is dropped.
+type TargetGroupInput = (
+    Option<mtp_domain::TargetGroupEstimate>,
+    Option<mtp_domain::EstimateSource>,
+);
+
+fn parse_target_group(
+    t: &crate::i18n::Tr,
+    f: &FormData,
+    e: &mut FormErrors,
+) -> Option<TargetGroupInput> {
+    let estimate = e.take(
+        t,
+        "target_group",
+        mtp_domain::TargetGroupEstimate::parse_optional(f.get("target_group")),
+    );
+    let source = e.take(
+        t,
+        "target_group_source",
+        mtp_domain::EstimateSource::parse_optional(f.get("target_group_source")),
+    );
+    Some((estimate?, source?))
 }
 
 /// Who parents of the neighbourhood can contact: a first name and a phone number, both
@@ -326,13 +364,37 @@ pub async fn neighbourhood_edit(
                 .map(|p| p.display())
                 .unwrap_or_default(),
         )
+        .append_pair(
+            "target_group",
+            &n.target_group
+                .as_ref()
+                .map(|g| g.estimate.get().to_string())
+                .unwrap_or_default(),
+        )
+        .append_pair(
+            "target_group_source",
+            n.target_group
+                .as_ref()
+                .map(|g| g.source.as_str())
+                .unwrap_or(""),
+        )
         .finish();
-    Ok(neighbourhood_page(
+    let t = crate::i18n::Tr::new(ctx.lang);
+    Ok(neighbourhood_page_with(
         &ctx,
         FormData::parse(body.as_bytes()),
         FormErrors::default(),
         Some(n.id),
+        target_set_on(&t, &n),
     ))
+}
+
+fn target_set_on(t: &crate::i18n::Tr, n: &mtp_store::Neighbourhood) -> String {
+    n.target_group
+        .as_ref()
+        .and_then(|g| g.set_on)
+        .map(|d| t.get1("neighbourhood-target-set-on", "date", t.day(d)))
+        .unwrap_or_default()
 }
 
 pub async fn neighbourhood_update(
@@ -344,11 +406,21 @@ pub async fn neighbourhood_update(
 ) -> Result<Response, AppError> {
     let id = parse_id(&id)?;
     // Existence and reach first: another tenant's id is a 404 whatever the form says.
-    state.store.neighbourhood(&user.tenant, id).await?;
+    let existing = state.store.neighbourhood(&user.tenant, id).await?;
     let t = crate::i18n::Tr::new(ctx.lang);
     let (mut e, parsed) = parse_neighbourhood(&t, &f);
-    let Some((name, cbs, (contact_name, contact_phone))) = parsed else {
-        return Ok(unprocessable(neighbourhood_page(&ctx, f, e, Some(id))));
+    let target = parse_target_group(&t, &f, &mut e);
+    let (Some((name, cbs, (contact_name, contact_phone))), Some((estimate, source))) =
+        (parsed, target)
+    else {
+        let set_on = target_set_on(&t, &existing);
+        return Ok(unprocessable(neighbourhood_page_with(
+            &ctx,
+            f,
+            e,
+            Some(id),
+            set_on,
+        )));
     };
     let event = audit_event(
         &user,
@@ -371,6 +443,34 @@ pub async fn neighbourhood_update(
                     contact_phone.as_ref(),
                 )
                 .await?;
+            // Only a changed estimate is stored again, so its date says when it was entered.
+            let before = existing
+                .target_group
+                .as_ref()
+                .map(|g| (g.estimate, g.source.as_str()));
+            let after = estimate.map(|n| (n, source.as_ref().map_or("", |s| s.as_str())));
+            if before != after {
+                let detail = after
+                    .map(|(n, s)| format!("{} {s}", n.get()).trim_end().to_string())
+                    .unwrap_or_default();
+                let event = audit_event(
+                    &user,
+                    Action::NeighbourhoodTargetGroupSet,
+                    Subject::neighbourhood(id),
+                    &detail,
+                );
+                state
+                    .store
+                    .set_target_group(
+                        &user.tenant,
+                        id,
+                        estimate,
+                        source.as_ref(),
+                        crate::today(),
+                        event,
+                    )
+                    .await?;
+            }
             Ok(redirect_with_flash(
                 &state,
                 "/admin/neighbourhoods",
@@ -380,7 +480,14 @@ pub async fn neighbourhood_update(
         }
         Err(StoreError::Duplicate(_)) => {
             e.add("name", t.get("error-neighbourhood-exists"));
-            Ok(unprocessable(neighbourhood_page(&ctx, f, e, Some(id))))
+            let set_on = target_set_on(&t, &existing);
+            Ok(unprocessable(neighbourhood_page_with(
+                &ctx,
+                f,
+                e,
+                Some(id),
+                set_on,
+            )))
         }
         Err(err) => Err(err.into()),
     }
