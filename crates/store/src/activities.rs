@@ -523,7 +523,7 @@ impl Store {
         .insert(&txn)
         .await
         .map_err(|e| crate::unique_violation(e, "household"))?;
-        crate::households::add_event(
+        crate::register::add_event(
             &txn,
             a.org_id,
             h.id,
@@ -595,7 +595,7 @@ impl Store {
             txn.commit().await?;
             return Ok(Vec::new());
         }
-        crate::households::add_event(
+        crate::register::add_event(
             &txn,
             a.org_id,
             h.id,
@@ -634,7 +634,7 @@ impl Store {
                 .filter(registration::Column::HouseholdId.eq(*id))
                 .exec(&txn)
                 .await?;
-            crate::households::add_event(&txn, a.org_id, *id, actor, "activity_moved_up", &a.name)
+            crate::register::add_event(&txn, a.org_id, *id, actor, "activity_moved_up", &a.name)
                 .await?;
         }
         append_audit_in(&txn, audit).await?;

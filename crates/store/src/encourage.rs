@@ -20,7 +20,8 @@ use crate::audit::NewAuditEvent;
 use crate::entities::{
     attendance, chat_membership, contact_moment, household, parent, registration, rsvp, session,
 };
-use crate::households::{Parent, add_event, to_parent};
+use crate::households::{Parent, to_parent};
+use crate::register::add_event;
 use crate::sessions::RsvpLine;
 use crate::{Result, Store, StoreError, now};
 

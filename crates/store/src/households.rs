@@ -24,7 +24,7 @@ use crate::entities::{
 };
 pub use crate::register::{ChildDraft, HouseholdDraft, ParentDraft};
 // Re-exported for the modules above this one that write timeline events and search words.
-pub(crate) use crate::register::{add_event, set_search_tokens};
+use crate::register::{add_event, set_search_tokens};
 use crate::register::{free_days_text, search_tokens, stored_tokens};
 use crate::{Result, Store, StoreError, now};
 

@@ -79,7 +79,7 @@ async fn anonymise<C: ConnectionTrait>(
         .filter(parent::Column::HouseholdId.eq(id))
         .exec(db)
         .await?;
-    crate::households::set_search_tokens(db, org_id, id, &Default::default()).await?;
+    crate::register::set_search_tokens(db, org_id, id, &Default::default()).await?;
     // The birth year stays for age statistics; the month and the name go.
     child::Entity::update_many()
         .col_expr(child::Column::FirstName, Expr::value(""))
