@@ -102,6 +102,9 @@ pub enum FieldError {
     HolidayOutOfSeason,
     #[error("holiday-overlaps")]
     HolidayOverlaps,
+    /// A report period longer than `report::MAX_PERIOD_DAYS`.
+    #[error("period-too-long")]
+    PeriodTooLong,
 }
 
 impl FieldError {
@@ -141,6 +144,7 @@ impl FieldError {
             FieldError::HolidayTooLong => "error-holiday-too-long",
             FieldError::HolidayOutOfSeason => "error-holiday-out-of-season",
             FieldError::HolidayOverlaps => "error-holiday-overlaps",
+            FieldError::PeriodTooLong => "error-period-too-long",
         }
     }
 }
@@ -423,6 +427,7 @@ mod tests {
             FieldError::LastBeforeFirst,
             FieldError::HolidayTooLong,
             FieldError::HolidayOutOfSeason,
+            FieldError::PeriodTooLong,
             FieldError::HolidayOverlaps,
         ] {
             assert_eq!(e.key(), format!("error-{e}"), "{e:?}");

@@ -36,6 +36,15 @@ impl Period {
         Ok(Period { from, to })
     }
 
+    /// For periods computed rather than typed (a quarter, the period before): `to` before
+    /// `from` becomes the one day `from`.
+    pub fn at_least_a_day(from: NaiveDate, to: NaiveDate) -> Period {
+        Period {
+            from,
+            to: to.max(from),
+        }
+    }
+
     pub fn from(self) -> NaiveDate {
         self.from
     }
@@ -109,7 +118,7 @@ impl Split {
         self.single_parent + self.other
     }
 
-    fn count(&mut self, kind: HouseholdKind) {
+    pub fn count(&mut self, kind: HouseholdKind) {
         match kind {
             HouseholdKind::SingleParent => self.single_parent += 1,
             HouseholdKind::MultiParent => self.other += 1,

@@ -19,6 +19,7 @@ pub mod indicators;
 pub mod message;
 pub mod portal;
 pub mod reminder;
+pub mod report;
 pub mod role;
 pub mod schedule;
 pub mod search;

@@ -629,6 +629,7 @@ timeline-activity_moved_up = Signed up from the waiting list for
 error-time-invalid = Enter a time, like 09:30.
 error-end-before-start = The end time must be after the start time.
 error-until-before-from = The end date must be after the start date.
+error-period-too-long = Choose a period of at most five years.
 error-series-too-long = Do not plan more than 10 years at once.
 error-no-sessions = No session falls in this period. Choose another day or period.
 error-amount-invalid = Enter an amount, like 0 or 2.50.

@@ -626,6 +626,7 @@ timeline-activity_moved_up = Van de wachtlijst aangemeld voor
 error-time-invalid = Vul een tijd in, zoals 09:30.
 error-end-before-start = De eindtijd moet na de begintijd liggen.
 error-until-before-from = De einddatum moet na de begindatum liggen.
+error-period-too-long = Kies een periode van hoogstens vijf jaar.
 error-series-too-long = Plan niet meer dan 10 jaar tegelijk.
 error-no-sessions = In deze periode valt geen enkele bijeenkomst. Kies een andere dag of periode.
 error-amount-invalid = Vul een bedrag in, zoals 0 of 2,50.
