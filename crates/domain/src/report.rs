@@ -265,6 +265,19 @@ pub struct Indicators {
     pub weeks: Vec<WeekTurnout>,
 }
 
+/// One column of a report: one neighbourhood, or the chosen neighbourhoods together, with the
+/// same indicators for the period before so each headline number can show its change.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Column {
+    /// The neighbourhood's name, or "all chosen neighbourhoods" in the user's language.
+    pub name: String,
+    /// Where the estimate of single-parent households came from ("CBS 2025"); empty when
+    /// there is none, or for the pooled column.
+    pub estimate_source: String,
+    pub now: Indicators,
+    pub before: Indicators,
+}
+
 /// How many months of cohorts the retention part of a report shows (`§4.1`): enough for every
 /// milestone, 12 months included, to have cohorts that are old enough.
 pub const RETENTION_MONTHS: u32 = 24;
