@@ -31,6 +31,7 @@ mod import;
 mod portal;
 mod privacy;
 mod reminders;
+mod reports;
 mod scale_out;
 mod tables;
 mod target_group;

@@ -141,6 +141,8 @@ actions! {
     PortalSignIn => "portal.sign-in",
     PortalSignOut => "portal.sign-out",
     RemindersViewed => "reminders.viewed",
+    ReportExported => "report.exported",
+    ReportViewed => "report.viewed",
     RetentionRun => "retention.run",
     RsvpRecorded => "rsvp.recorded",
     SchoolHolidayAdded => "school-holiday.added",

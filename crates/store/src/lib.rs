@@ -25,6 +25,7 @@ pub mod portal;
 pub mod privacy;
 pub mod ratelimit;
 mod register;
+pub mod reports;
 pub mod restore;
 pub mod sealing;
 pub mod secrets;
@@ -52,6 +53,7 @@ pub use households::{
 pub use imports::{ImportBatch, KnownContacts};
 pub use orgs::{FirstRun, Neighbourhood, Organisation, TargetGroup};
 pub use privacy::RetentionReport;
+pub use reports::ReportRows;
 pub use sessions::{
     AttendanceLine, Checkin, CheckinOutcome, HouseholdName, PastAttendance, RsvpLine,
     SessionDetail, SessionLine, StaffLine, Tap,

@@ -45,6 +45,15 @@ pub const STAFF: &[Role] = &[Role::Admin, Role::Coordinator, Role::Worker];
 /// Staff, and hosts for the list of first names.
 pub const STAFF_HOST: &[Role] = &[Role::Admin, Role::Coordinator, Role::Worker, Role::Host];
 
+/// Who reads the reports: staff for their neighbourhoods, researchers the aggregates with
+/// small counts hidden (docs/indicators.md §10).
+pub const REPORTS: &[Role] = &[
+    Role::Admin,
+    Role::Coordinator,
+    Role::Worker,
+    Role::Researcher,
+];
+
 /// One row of the table: method, path pattern, rule.
 #[derive(Debug, Clone)]
 pub struct Rule {
@@ -106,6 +115,7 @@ fn table() -> Vec<(Method, &'static str, Access)> {
         (p(), "/admin/holidays/{id}/remove", Roles(ADMIN)),
         (p(), "/admin/holidays/{id}/restore", Roles(ADMIN)),
         (g(), "/audit", Roles(ADMIN_COORD)),
+        (g(), "/reports", Roles(REPORTS)),
         (g(), "/households", Roles(STAFF_HOST)),
         (g(), "/households/new", Roles(STAFF)),
         (p(), "/households/new", Roles(STAFF)),

@@ -237,6 +237,42 @@ impl Tr {
         }
     }
 
+    /// "1.250" / "1,250": a whole number with the language's thousands separator
+    /// (docs/ui.md, formats).
+    pub fn number(&self, n: u32) -> String {
+        let sep = match self.lang.texts() {
+            Language::Nl => '.',
+            _ => ',',
+        };
+        let digits = n.to_string();
+        let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
+                out.push(sep);
+            }
+            out.push(c);
+        }
+        out
+    }
+
+    /// "12,5%" / "12.5%" with one decimal, or "–" when nothing was measured
+    /// (docs/indicators.md §1.5).
+    pub fn percent(&self, p: Option<f64>) -> String {
+        match p.filter(|p| p.is_finite()) {
+            Some(p) => format!("{}%", self.decimal(p)),
+            None => "–".to_string(),
+        }
+    }
+
+    /// One decimal, with a decimal comma in Dutch: "3,5" / "3.5".
+    pub fn decimal(&self, x: f64) -> String {
+        let text = format!("{x:.1}");
+        match self.lang.texts() {
+            Language::Nl => text.replace('.', ","),
+            _ => text,
+        }
+    }
+
     /// "woensdag 4 december 2026, 09:30" in Europe/Amsterdam.
     pub fn datetime(&self, t: chrono::DateTime<chrono::Utc>) -> String {
         use chrono::{Datelike, Timelike};
@@ -273,6 +309,12 @@ mod tests {
         let nl = Tr::new(Language::Nl);
         let en = Tr::new(Language::En);
         assert_eq!(nl.weekday(chrono::Weekday::Wed), "woensdag");
+        assert_eq!(nl.number(1_250), "1.250");
+        assert_eq!(en.number(1_234_567), "1,234,567");
+        assert_eq!(nl.number(999), "999");
+        assert_eq!(nl.percent(Some(12.5)), "12,5%");
+        assert_eq!(en.percent(Some(100.0 / 3.0)), "33.3%");
+        assert_eq!(nl.percent(None), "–");
         assert_eq!(en.weekday(chrono::Weekday::Sun), "Sunday");
         assert_eq!(nl.month(3), "maart");
         assert_eq!(en.month(12), "December");

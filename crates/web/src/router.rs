@@ -15,7 +15,7 @@ use crate::error::AppError;
 use crate::gate::{self, Rule};
 use crate::routes::{
     account, activities, admin, audit_log, auth, calendar, chat, encourage, holidays, home,
-    households, import, messages, portal, portal_staff, public, reminders, sessions,
+    households, import, messages, portal, portal_staff, public, reminders, reports, sessions,
 };
 
 /// The handler of one (method, path) of the gate's table.
@@ -99,6 +99,7 @@ fn handlers() -> Vec<Route> {
         post("/admin/holidays/{id}/remove", holidays::remove),
         post("/admin/holidays/{id}/restore", holidays::restore),
         get("/audit", audit_log::audit),
+        get("/reports", reports::page),
         get("/households", households::list),
         get("/households/new", households::new_form),
         post("/households/new", households::create),

@@ -942,3 +942,112 @@ error-holiday-out-of-season-may = The May holiday is in April or May. Check the 
 error-holiday-out-of-season-summer = The summer holiday starts in June or July and ends in September at the latest. Check the date, or choose another holiday.
 error-holiday-overlaps = The first day of the holiday falls in a holiday you already entered. Check the dates.
 error-holiday-overlaps-named = The holiday overlaps { $name }, which you already entered. Check the first and last day of the holiday.
+
+## reports (issue #15): the report page
+nav-reports = Reports
+home-reports-link = See what the programme achieves
+report-title = Report
+report-lead = What the weeks add up to: who you reach, how often they come, who stays and what keeps parents away.
+report-period-legend = Period
+report-period-quarter = Quarter
+report-period-year = Year
+report-period-custom = Choose dates
+report-year = Year
+report-year-hint = For a quarter or a year, like 2026. Empty is this year.
+report-quarter = Quarter
+report-quarter-now = This quarter
+report-quarter-n = Quarter { $n }
+report-from = From
+report-custom-hint = Only with "Choose dates". Pick a first and a last day.
+report-to = Up to and including
+report-neighbourhoods = Neighbourhoods
+report-neighbourhoods-hint = Pick one or more. Pick none to see all neighbourhoods.
+report-show = Show report
+report-period = From { $from } up to and including { $to }
+report-as-of = Records up to and including { $date }.
+report-download-xlsx = Download as an Excel file
+report-print-hint = To print, use your browser's print button.
+report-contents = Contents
+report-all-chosen = All chosen neighbourhoods
+report-change-same = the same as the period before
+report-change-up = { $n } more than the period before
+report-change-down = { $n } fewer than the period before
+report-change-points-up = { $n } percentage points higher than the period before
+report-change-points-down = { $n } percentage points lower than the period before
+report-what = What
+report-reach = Reach
+report-reach-finding = { $reached } households came at least once. { $taking } came three times or more.
+report-reached = Reached (once or more)
+report-taking-part = Taking part (3 times or more)
+report-new = New in this period
+report-reach-percent = Reach of the neighbourhood's single-parent households
+report-reach-table = Reach per neighbourhood
+report-of-which-single = of which single-parent households
+report-of-which-other = of which other households
+report-estimate = Estimate of single-parent households in the neighbourhood
+report-turnout = Turnout per week
+report-turnout-finding = How many households came each week, all activities together.
+report-turnout-table = Visits per week
+report-week = Week
+report-week-label = Week { $week } ({ $date })
+report-week-number = week { $week }
+report-dose = How often do they come?
+report-dose-finding = A household that came, came { $median } times (the median).
+report-dose-table = Households per number of visits
+report-visits = Visits
+report-times = { $n ->
+    [one] { $n } time
+   *[other] { $n } times
+}
+report-dose-kind-table = Visits per kind of activity
+report-activity-kind = Kind of activity
+report-visits-by = { $visits } visits by { $households } households
+report-retention = Who keeps coming?
+report-retention-finding = Of the households that came for the first time: how many still came after 3, 6 and 12 months. Still coming means: came in the last 8 weeks.
+report-retention-table = Still coming and stopped
+report-after-months = { $n ->
+    [one] After { $n } month
+   *[other] After { $n } months
+}
+report-drop-outs = Stopped (came 3 times or more, then not for 8 weeks)
+report-cohorts-table = By month of the first visit ({ $name })
+report-first-visit = First visit
+report-households = Households
+report-fidelity = As the handbook says?
+report-fidelity-finding = { $weeks ->
+    [one] { $weeks } week missed something. See the list below.
+   *[other] { $weeks } weeks missed something. See the list below.
+}
+report-fidelity-score = Score
+report-fidelity-table = Points from the handbook, per neighbourhood
+report-check = Point
+report-missed-weeks = Weeks that missed something
+fidelity-held = Coffee hour held
+fidelity-host_present = Host present
+fidelity-healthy_snacks = Healthy snacks
+fidelity-second_worker = A second community worker with more than ten people
+fidelity-free_of_charge = Free
+fidelity-encouraged_before = Parents encouraged beforehand
+fidelity-chat_budget_kept = Not too many messages in the WhatsApp group
+report-barriers = What keeps parents away?
+report-barriers-finding = The reason given most often: { $reason }.
+report-barriers-none = Nobody cancelled in this period.
+report-childcare-requests = Requests for childcare
+report-absences-table = Cancelled or did not come, by reason
+report-cant-come-table = "I can't come", by reason
+report-reason = Reason
+report-reason-unknown = No reason given
+report-encouragement = Does encouraging help?
+report-encouragement-finding = Of the parents you spoke to beforehand, { $reached } came. Of the parents you did not reach, { $not } came.
+report-encouragement-table = Came after encouragement
+report-reached-came = Reached and came
+report-not-reached-came = Not reached and came anyway
+report-not-judged = Sessions without attendance taken
+report-came-of = { $came } of { $of }
+report-time-slot = Which days fit?
+report-time-slot-finding = There is nothing on { $day } yet, while { $n } households taking part can come then.
+report-time-slot-none = On the days most parents can come, there is already an activity.
+report-working-parent = Households with a working parent
+report-time-slot-table = Households taking part who can come on that day
+report-weekday = Day
+report-can-come-runs = { $n } (an activity runs)

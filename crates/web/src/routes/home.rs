@@ -28,6 +28,9 @@ struct Home {
     /// Staff get the way to the week's encouragement here too: not every role has it in the
     /// menu (coordinators' five items are full).
     staff: bool,
+    /// The report is on the home page for every role that may read it: the menus of
+    /// coordinators, workers and administrators are full.
+    reports: bool,
 }
 
 pub async fn home(
@@ -71,6 +74,7 @@ pub async fn home(
         today,
         door,
         staff: gate::allows(user.role(), &Method::GET, "/encourage"),
+        reports: gate::allows(user.role(), &Method::GET, "/reports"),
         role_label: p.t.label(&user.role()),
         org_name: user.org.name.clone(),
         neighbourhoods,

@@ -8,7 +8,6 @@ use askama::Template;
 use axum::extract::{Multipart, Path, State};
 use axum::http::{HeaderMap, HeaderName, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use mtp_domain::Language;
 use mtp_domain::consent::ConsentMethod;
 use mtp_store::imports::KnownContacts;
 use mtp_store::{ImportBatch, Neighbourhood, StoreError};
@@ -55,19 +54,7 @@ fn for_script(headers: &HeaderMap, mut res: Response) -> Response {
 
 /// "10.000" in Dutch, "10,000" in English (docs/ui.md §5.3).
 fn count(t: &Tr, n: usize) -> String {
-    let sep = match t.lang.texts() {
-        Language::Nl => '.',
-        _ => ',',
-    };
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(sep);
-        }
-        out.push(c);
-    }
-    out
+    t.number(u32::try_from(n).unwrap_or(u32::MAX))
 }
 
 async fn open_batch(state: &AppState, user: &User, id: &str) -> Result<ImportBatch, AppError> {
@@ -711,8 +698,8 @@ mod tests {
 
     #[test]
     fn counts_are_grouped_the_way_each_language_writes_them() {
-        let nl = Tr::new(Language::Nl);
-        let en = Tr::new(Language::En);
+        let nl = Tr::new(mtp_domain::Language::Nl);
+        let en = Tr::new(mtp_domain::Language::En);
         assert_eq!(count(&nl, 7), "7");
         assert_eq!(count(&nl, 999), "999");
         assert_eq!(count(&nl, 1_250), "1.250");
