@@ -6,6 +6,7 @@
 
 pub mod assets;
 pub mod audit;
+pub mod chart;
 pub mod ctx;
 pub mod error;
 pub mod extract;
