@@ -19,6 +19,7 @@ use uuid::Uuid;
 
 use crate::AppState;
 use crate::audit::{Subject, audit};
+use crate::chart::{BarChart, BarGroup, BarValue, LineChart, Series, Unit};
 use crate::ctx::Ctx;
 use crate::error::AppError;
 use crate::extract::Staff;
@@ -362,6 +363,24 @@ impl Show {
         s.map(|s| self.share(s)).unwrap_or_else(|| "–".to_string())
     }
 
+    /// A count as a bar: no bar for a hidden small count, only its "< 5".
+    fn bar(self, n: u32) -> BarValue {
+        if self.researcher && (1..5).contains(&n) {
+            BarValue::new(None, "< 5")
+        } else {
+            BarValue::new(Some(f64::from(n)), self.t.number(n))
+        }
+    }
+
+    fn share_bar(self, s: Option<Share>) -> BarValue {
+        match s {
+            Some(s) if !(self.researcher && (1..5).contains(&s.whole)) => {
+                BarValue::new(s.percent(), self.share(s))
+            }
+            _ => BarValue::new(None, self.opt_share(s)),
+        }
+    }
+
     /// "+4" / "−2" / "gelijk" against the period before.
     fn change(self, now: u32, before: u32) -> String {
         let t = self.t;
@@ -393,6 +412,36 @@ impl Show {
             _ => String::new(),
         }
     }
+}
+
+/// A bar chart of the main column (docs/ui.md §2.11) and its caption, for a section's figure.
+fn bar_figure(
+    t: Tr,
+    main: &Column,
+    id: &str,
+    title: String,
+    desc: String,
+    unit: Unit,
+    bars: Vec<(String, BarValue)>,
+) -> Option<(String, String)> {
+    let chart = BarChart {
+        id: format!("{id}-grafiek"),
+        title,
+        desc,
+        empty_text: t.get("report-chart-empty"),
+        unit,
+        series: Vec::new(),
+        groups: bars
+            .into_iter()
+            .map(|(label, v)| BarGroup::new(label, vec![v]))
+            .collect(),
+        highlight: None,
+    };
+    Some((chart.render(), caption(t, main)))
+}
+
+fn caption(t: Tr, main: &Column) -> String {
+    t.get1("report-chart-caption", "name", main.name.as_str())
 }
 
 fn head(t: Tr, first: &str, columns: &[Column]) -> Vec<String> {
@@ -465,7 +514,26 @@ fn reach_section(show: Show, cols: &[Column], main: &Column) -> Section {
                 change: show.change_share(now.reach, before.reach),
             },
         ],
-        figure: None,
+        figure: bar_figure(
+            t,
+            main,
+            "bereik",
+            t.get("report-reach-chart"),
+            t.get2(
+                "report-reach-finding",
+                ("reached", show.n(now.reached.total()).as_str()),
+                ("taking", show.n(now.taking_part.total()).as_str()),
+            ),
+            Unit::Count,
+            vec![
+                (t.get("report-reached"), show.bar(now.reached.total())),
+                (
+                    t.get("report-taking-part"),
+                    show.bar(now.taking_part.total()),
+                ),
+                (t.get("report-new"), show.bar(now.new.total())),
+            ],
+        ),
         tables: vec![Table {
             id: "bereik-tabel".into(),
             caption: t.get("report-reach-table"),
@@ -521,7 +589,7 @@ fn turnout_section(show: Show, cols: &[Column]) -> Section {
         heading: t.get("report-turnout"),
         finding: t.get("report-turnout-finding"),
         headlines: Vec::new(),
-        figure: None,
+        figure: turnout_chart(show, cols),
         tables: vec![Table {
             id: "opkomst-tabel".into(),
             caption: t.get("report-turnout-table"),
@@ -564,7 +632,15 @@ fn dose_section(show: Show, cols: &[Column], main: &Column) -> Section {
         heading: t.get("report-dose"),
         finding: t.get1("report-dose-finding", "median", median.as_str()),
         headlines: Vec::new(),
-        figure: None,
+        figure: bar_figure(
+            t,
+            main,
+            "dosis",
+            t.get("report-dose-table"),
+            t.get1("report-dose-finding", "median", median.as_str()),
+            Unit::Count,
+            dose_bars(show, &main.now),
+        ),
         tables: vec![
             Table {
                 id: "dosis-tabel".into(),
@@ -643,7 +719,24 @@ fn retention_section(show: Show, cols: &[Column], main: &Column) -> Section {
                 change: show.change(main.now.drop_outs.total(), main.before.drop_outs.total()),
             },
         ],
-        figure: None,
+        figure: bar_figure(
+            t,
+            main,
+            "blijven",
+            t.get("report-retention-chart"),
+            t.get("report-retention-desc"),
+            Unit::Percent,
+            months
+                .iter()
+                .enumerate()
+                .map(|(i, m)| {
+                    (
+                        t.get1("report-after-months", "n", *m),
+                        show.share_bar(main.now.retention.pooled.get(i).copied().flatten()),
+                    )
+                })
+                .collect(),
+        ),
         tables: vec![
             Table {
                 id: "blijven-tabel".into(),
@@ -720,7 +813,34 @@ fn fidelity_section(show: Show, a: &Asked, main: &Column) -> Section {
             value: show.t.percent(main.now.fidelity.score.percent()),
             change: show.change_share(main.now.fidelity.score, main.before.fidelity.score),
         }],
-        figure: None,
+        figure: bar_figure(
+            t,
+            main,
+            "trouw",
+            t.get("report-fidelity-table"),
+            t.get("report-fidelity-desc"),
+            Unit::Percent,
+            Check::ALL
+                .into_iter()
+                .map(|check| {
+                    let share = main
+                        .now
+                        .fidelity
+                        .per_check
+                        .iter()
+                        .find(|(c, _)| *c == check)
+                        .map(|(_, s)| *s)
+                        .filter(|s| s.whole > 0);
+                    (
+                        t.get(check.key()),
+                        BarValue::new(
+                            share.and_then(|s| s.percent()),
+                            t.percent(share.and_then(|s| s.percent())),
+                        ),
+                    )
+                })
+                .collect(),
+        ),
         tables: vec![Table {
             id: "trouw-tabel".into(),
             caption: t.get("report-fidelity-table"),
@@ -783,7 +903,20 @@ fn barriers_section(show: Show, cols: &[Column], main: &Column) -> Section {
                 main.before.barriers.childcare_requests,
             ),
         }],
-        figure: None,
+        figure: bar_figure(
+            t,
+            main,
+            "drempels",
+            t.get("report-absences-table"),
+            t.get("report-barriers-desc"),
+            Unit::Count,
+            main.now
+                .barriers
+                .absences
+                .iter()
+                .map(|c| (reason_label(c.reason), show.bar(c.count)))
+                .collect(),
+        ),
         tables: vec![
             Table {
                 id: "drempels-afwezig".into(),
@@ -840,7 +973,28 @@ fn encouragement_section(show: Show, cols: &[Column], main: &Column) -> Section 
             ("not", show.share(e.not_reached_came).as_str()),
         ),
         headlines: Vec::new(),
-        figure: None,
+        figure: bar_figure(
+            t,
+            main,
+            "aanmoedigen",
+            t.get("report-encouragement-table"),
+            t.get2(
+                "report-encouragement-finding",
+                ("reached", show.share(e.reached_came).as_str()),
+                ("not", show.share(e.not_reached_came).as_str()),
+            ),
+            Unit::Percent,
+            vec![
+                (
+                    t.get("report-reached-came"),
+                    show.share_bar(Some(e.reached_came)),
+                ),
+                (
+                    t.get("report-not-reached-came"),
+                    show.share_bar(Some(e.not_reached_came)),
+                ),
+            ],
+        ),
         tables: vec![Table {
             id: "aanmoedigen-tabel".into(),
             caption: t.get("report-encouragement-table"),
@@ -893,7 +1047,18 @@ fn time_slot_section(show: Show, cols: &[Column], main: &Column) -> Section {
             value: show.share(fit.working_parent),
             change: show.change_share(fit.working_parent, main.before.time_slot_fit.working_parent),
         }],
-        figure: None,
+        figure: bar_figure(
+            t,
+            main,
+            "dagen",
+            t.get("report-time-slot-table"),
+            t.get("report-time-slot-desc"),
+            Unit::Count,
+            fit.days
+                .iter()
+                .map(|d| (t.weekday(d.weekday).to_string(), show.bar(d.can_come)))
+                .collect(),
+        ),
         tables: vec![Table {
             id: "dagen-tabel".into(),
             caption: t.get("report-time-slot-table"),
@@ -917,4 +1082,69 @@ fn time_slot_section(show: Show, cols: &[Column], main: &Column) -> Section {
         }],
         missed: Vec::new(),
     }
+}
+
+/// Visits per week as a line: one line per neighbourhood when there are a few, otherwise the
+/// main column alone (more than four lines repeat colours and dashes).
+fn turnout_chart(show: Show, cols: &[Column]) -> Option<(String, String)> {
+    let t = show.t;
+    let main = main_column(cols)?;
+    let shown: Vec<&Column> = if (2..=5).contains(&cols.len()) {
+        cols.iter().take(cols.len() - 1).collect()
+    } else {
+        vec![main]
+    };
+    let chart = LineChart {
+        id: "opkomst-grafiek".into(),
+        title: t.get("report-turnout"),
+        desc: t.get("report-turnout-finding"),
+        empty_text: t.get("report-chart-empty"),
+        unit: Unit::Count,
+        x_labels: main
+            .now
+            .weeks
+            .iter()
+            .map(|w| t.get1("report-week-number", "week", w.week.week()))
+            .collect(),
+        series: shown
+            .iter()
+            .map(|c| {
+                Series::new(
+                    c.name.clone(),
+                    c.now
+                        .weeks
+                        .iter()
+                        .map(|w| show.bar(w.visits).value)
+                        .collect(),
+                )
+            })
+            .collect(),
+        y_format: Box::new(move |v| {
+            t.decimal(v)
+                .trim_end_matches(",0")
+                .trim_end_matches(".0")
+                .to_string()
+        }),
+    };
+    Some((chart.render(), caption(t, main)))
+}
+
+/// The distribution of visits as bars: 1 to 9 visits each, then "10 or more" together, so a
+/// year's report stays a readable chart (the table keeps every number).
+fn dose_bars(show: Show, i: &Indicators) -> Vec<(String, BarValue)> {
+    let t = show.t;
+    let mut bars: Vec<(String, BarValue)> = (1..10)
+        .filter(|n| i.dose.distribution.keys().any(|k| k >= n))
+        .map(|n| {
+            (
+                t.get1("report-times", "n", n),
+                show.bar(i.dose.distribution.get(&n).copied().unwrap_or(0)),
+            )
+        })
+        .collect();
+    let many: u32 = i.dose.distribution.range(10..).map(|(_, h)| *h).sum();
+    if many > 0 {
+        bars.push((t.get("report-times-many"), show.bar(many)));
+    }
+    bars
 }
