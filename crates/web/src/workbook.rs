@@ -1069,4 +1069,40 @@ mod tests {
         let unknown = row_of(&barriers, "Geen reden bekend");
         assert_eq!(at(&barriers, unknown, 1), Data::Float(1.0));
     }
+
+    /// A part of the package as text, e.g. `xl/styles.xml`.
+    fn part(bytes: &[u8], name: &str) -> String {
+        use std::io::Read;
+        let mut zip =
+            zip::ZipArchive::new(Cursor::new(bytes)).unwrap_or_else(|e| panic!("not a zip: {e}"));
+        let mut file = zip
+            .by_name(name)
+            .unwrap_or_else(|e| panic!("no {name}: {e}"));
+        let mut text = String::new();
+        file.read_to_string(&mut text)
+            .unwrap_or_else(|e| panic!("{name} is no text: {e}"));
+        text
+    }
+
+    #[test]
+    fn headers_are_bold_and_frozen_and_columns_have_widths() {
+        let t = Tr::new(Language::Nl);
+        let bytes = funder_workbook(&t, Q1, &[column("Noord", &example())], today());
+        let bytes = bytes.unwrap_or_else(|e| panic!("no workbook: {e}"));
+        let styles = part(&bytes, "xl/styles.xml");
+        assert!(styles.contains("formatCode=\"0.0%\""), "{styles}");
+        assert!(styles.contains("formatCode=\"mmm yyyy\""), "{styles}");
+        assert!(styles.contains("formatCode=\"dd-mm-yyyy\""), "{styles}");
+        assert!(styles.contains("<b/>"), "{styles}");
+        // Sheet 2 is the reach sheet: its header row is frozen and its columns are set.
+        let reach = part(&bytes, "xl/worksheets/sheet2.xml");
+        assert!(reach.contains("ySplit=\"1\""), "{reach}");
+        assert!(
+            reach.contains("<col ") && reach.contains("customWidth=\"1\""),
+            "{reach}"
+        );
+        // The cover has no header row to freeze.
+        let cover = part(&bytes, "xl/worksheets/sheet1.xml");
+        assert!(!cover.contains("ySplit"), "{cover}");
+    }
 }
