@@ -552,30 +552,24 @@ fn encouragement(t: &Tr, columns: &[Column]) -> Sheet {
         "workbook-indicator",
         columns,
     );
-    let rows: [(&str, Of<Cell>); 7] = [
-        ("workbook-reached-before", |i| {
-            count(i.encouragement.reached_came.whole)
-        }),
-        ("workbook-reached-came", |i| {
-            count(i.encouragement.reached_came.part)
-        }),
-        ("workbook-reached-came-share", |i| {
-            share(i.encouragement.reached_came)
-        }),
-        ("workbook-not-reached", |i| {
-            count(i.encouragement.not_reached_came.whole)
-        }),
-        ("workbook-not-reached-came", |i| {
-            count(i.encouragement.not_reached_came.part)
-        }),
-        ("workbook-not-reached-came-share", |i| {
-            share(i.encouragement.not_reached_came)
-        }),
-        ("workbook-not-judged", |i| count(i.encouragement.not_judged)),
+    // Per group: the households, those of them that came, and the share.
+    let groups: [(&str, Of<Share>); 2] = [
+        ("workbook-encouraged", |i| i.encouragement.reached_came),
+        ("workbook-not-reached", |i| i.encouragement.not_reached_came),
     ];
-    for (key, f) in rows {
-        s.labelled(t.get(key), per(columns, f));
+    for (key, of) in groups {
+        s.labelled(t.get(key), per(columns, move |i| count(of(i).whole)));
+        let came = format!("{key}-came");
+        s.labelled(t.get(&came), per(columns, move |i| count(of(i).part)));
+        s.labelled(
+            t.get(format!("{came}-share")),
+            per(columns, move |i| share(of(i))),
+        );
     }
+    s.labelled(
+        t.get("workbook-not-judged"),
+        per(columns, |i| count(i.encouragement.not_judged)),
+    );
     s
 }
 
@@ -645,8 +639,9 @@ mod tests {
 
     use calamine::{Data, Range, Reader, Xlsx, open_workbook_from_rs};
     use mtp_domain::attendance::SessionState;
+    use mtp_domain::effect::Effect;
     use mtp_domain::household::HouseholdKind;
-    use mtp_domain::indicators::{CoffeeHourRecord, Household, Visit};
+    use mtp_domain::indicators::{CoffeeHourRecord, Household, ParentDays, Visit};
     use mtp_domain::report::{Inputs, compute};
 
     use super::*;
@@ -1104,5 +1099,86 @@ mod tests {
         // The cover has no header row to freeze.
         let cover = part(&bytes, "xl/worksheets/sheet1.xml");
         assert!(!cover.contains("ySplit"), "{cover}");
+    }
+
+    #[test]
+    fn encouragement_gives_counts_and_shares_of_the_worked_example() {
+        let effect = |reached, reached_came, not_reached, not_reached_came| {
+            Some(Effect {
+                reached,
+                reached_came,
+                not_reached,
+                not_reached_came,
+            })
+        };
+        // docs/indicators.md §7: 6 reached of whom 5 came, 3 not reached of whom 1 came.
+        let inputs = Inputs::<u8> {
+            effects: vec![
+                (d(2026, 1, 7), effect(4, 3, 2, 0)),
+                (d(2026, 1, 14), effect(2, 2, 1, 1)),
+                (d(2026, 1, 21), None),
+                // After the period: not counted.
+                (d(2026, 4, 1), effect(9, 9, 0, 0)),
+            ],
+            ..Inputs::default()
+        };
+        let mut book = Book::open(Language::Nl, &[column("Noord", &inputs)]);
+        let sheet = book.sheet("Effect van aanmoedigen");
+        let value = |label: &str| at(&sheet, row_of(&sheet, label), 1);
+        assert_eq!(value("Vooraf bereikt (huishoudens)"), Data::Float(6.0));
+        assert_eq!(value("Vooraf bereikt en gekomen"), Data::Float(5.0));
+        assert_eq!(
+            value("Vooraf bereikt: deel dat kwam"),
+            Data::Float(5.0 / 6.0)
+        );
+        assert_eq!(
+            value("Geprobeerd maar niet bereikt (huishoudens)"),
+            Data::Float(3.0)
+        );
+        assert_eq!(value("Niet bereikt en toch gekomen"), Data::Float(1.0));
+        assert_eq!(
+            value("Niet bereikt: deel dat toch kwam"),
+            Data::Float(1.0 / 3.0)
+        );
+        assert_eq!(
+            value("Bijeenkomsten zonder aanwezigheid (niet meegeteld)"),
+            Data::Float(1.0)
+        );
+    }
+
+    #[test]
+    fn the_time_slot_fit_has_a_row_per_weekday() {
+        let mut inputs = example();
+        // A and C take part in the first quarter: A works and is free on Wednesdays, C does
+        // not work. The coffee hour runs on Wednesday 14 January.
+        inputs.parent_days.insert(
+            "A",
+            vec![ParentDays {
+                works: true,
+                free_days: vec![chrono::Weekday::Wed],
+            }],
+        );
+        inputs.parent_days.insert(
+            "C",
+            vec![ParentDays {
+                works: false,
+                free_days: Vec::new(),
+            }],
+        );
+        inputs.held_sessions = vec![d(2026, 1, 14)];
+        let mut book = Book::open(Language::Nl, &[column("Noord", &inputs)]);
+        let fit = book.sheet("Past het tijdstip");
+        assert_eq!(at(&fit, 0, 1), Data::String("Noord: kunnen komen".into()));
+        let monday = row_of(&fit, "maandag");
+        assert_eq!(at(&fit, monday, 1), Data::Float(1.0));
+        assert_eq!(at(&fit, monday, 2), Data::String("nee".into()));
+        let wednesday = row_of(&fit, "woensdag");
+        assert_eq!(at(&fit, wednesday, 1), Data::Float(2.0));
+        assert_eq!(at(&fit, wednesday, 2), Data::String("ja".into()));
+        let taking_part = row_of(&fit, "Huishoudens die meedoen");
+        assert_eq!(at(&fit, taking_part, 1), Data::Float(2.0));
+        let working = row_of(&fit, "Met een werkende ouder");
+        assert_eq!(at(&fit, working, 1), Data::Float(0.5));
+        assert_eq!(at(&fit, working, 2), Data::Empty);
     }
 }
