@@ -269,6 +269,25 @@ impl Client {
         res
     }
 
+    /// GET a download: the status, the content type and the bytes as sent.
+    pub async fn get_bytes(&mut self, path: &str) -> (StatusCode, String, Vec<u8>) {
+        let r = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("GET {path}: {e}"));
+        let status = r.status();
+        let kind = r
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string();
+        let bytes = r.bytes().await.unwrap_or_default().to_vec();
+        (status, kind, bytes)
+    }
+
     /// POST a form with the current CSRF token (fetched from `/login` if none yet).
     pub async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Res {
         if self.csrf.is_empty() {

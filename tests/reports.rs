@@ -519,3 +519,67 @@ async fn the_report_is_for_staff_and_researchers_only(app: TestApp) {
     assert!(viewed.iter().all(|e| e.detail.starts_with("period=")));
 }
 on_both!(who_may_see, the_report_is_for_staff_and_researchers_only);
+
+async fn the_workbook_has_the_numbers_of_the_page(app: TestApp) {
+    use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
+    let ex = example(&app).await;
+    let mut c = app.client();
+    c.login(&ex.logins["admin"]).await;
+    let path = format!(
+        "/reports/export.xlsx?period=quarter&year=2026&quarter=1&nb={}",
+        ex.nb
+    );
+    let (status, kind, bytes) = c.get_bytes(&path).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(kind.contains("spreadsheetml"), "{kind}");
+    let mut book: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    assert_eq!(book.sheet_names().len(), 9);
+    let reach = book.worksheet_range("Bereik").unwrap();
+    let row = (0..reach.height() as u32)
+        .find(|r| reach.get_value((*r, 0)) == Some(&Data::String("Bereikt: totaal".into())))
+        .expect("a row with the reached total");
+    // The page says 3 reached (the worked example); the workbook holds the number 3.
+    assert_eq!(reach.get_value((row, 1)), Some(&Data::Float(3.0)));
+    assert_eq!(
+        reach.get_value((0, 1)),
+        Some(&Data::String("Teststad".into()))
+    );
+
+    // A year without any record gives a valid, empty workbook.
+    let (status, _, bytes) = c
+        .get_bytes(&format!(
+            "/reports/export.xlsx?period=year&year=2019&nb={}",
+            ex.nb
+        ))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let mut book: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    let reach = book.worksheet_range("Bereik").unwrap();
+    assert_eq!(reach.get_value((row, 1)), Some(&Data::Float(0.0)));
+
+    // Nonsense sends the user back to the form, where the message is.
+    let (status, _, _) = c
+        .get_bytes("/reports/export.xlsx?period=quarter&year=abc")
+        .await;
+    assert!(status.is_success() || status.is_redirection(), "{status}");
+
+    // Researchers read the page with small counts hidden, not the full workbook.
+    let mut r = app.client();
+    r.login(&ex.logins["researcher"]).await;
+    let (status, _, _) = r.get_bytes(&path).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let exported = app
+        .store
+        .audit_entries(
+            ex.t.org_id,
+            &mtp_store::AuditFilter {
+                action: Some("report.exported".into()),
+                ..Default::default()
+            },
+            10,
+        )
+        .await
+        .unwrap();
+    assert_eq!(exported.len(), 2, "one entry per workbook made");
+}
+on_both!(workbook, the_workbook_has_the_numbers_of_the_page);

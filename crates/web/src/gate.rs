@@ -116,6 +116,7 @@ fn table() -> Vec<(Method, &'static str, Access)> {
         (p(), "/admin/holidays/{id}/restore", Roles(ADMIN)),
         (g(), "/audit", Roles(ADMIN_COORD)),
         (g(), "/reports", Roles(REPORTS)),
+        (g(), "/reports/export.xlsx", Roles(STAFF)),
         (g(), "/households", Roles(STAFF_HOST)),
         (g(), "/households/new", Roles(STAFF)),
         (p(), "/households/new", Roles(STAFF)),

@@ -26,6 +26,7 @@ pub mod router;
 pub mod routes;
 pub mod totp;
 pub mod views;
+pub mod workbook;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -100,6 +100,7 @@ fn handlers() -> Vec<Route> {
         post("/admin/holidays/{id}/restore", holidays::restore),
         get("/audit", audit_log::audit),
         get("/reports", reports::page),
+        get("/reports/export.xlsx", reports::export),
         get("/households", households::list),
         get("/households/new", households::new_form),
         post("/households/new", households::create),

@@ -9,7 +9,8 @@
 
 use askama::Template;
 use axum::extract::{RawQuery, State};
-use axum::response::Response;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use mtp_domain::Role;
 use mtp_domain::audit::Action;
@@ -142,7 +143,8 @@ struct ReportsPage {
     period_text: String,
     as_of_text: String,
     sections: Vec<Section>,
-    export_href: String,
+    /// The workbook link; none for researchers, whose counts the workbook would not hide.
+    export_href: Option<String>,
 }
 
 /// The report the request asks for: the period, the columns, or the form's errors.
@@ -325,7 +327,7 @@ pub async fn page(
         quarters: (1..=4)
             .map(|n| (n.to_string(), t.get1("report-quarter-n", "n", n)))
             .collect(),
-        export_href: format!("/reports/export.xlsx?{}", q.query_string()),
+        export_href: (!researcher).then(|| format!("/reports/export.xlsx?{}", q.query_string())),
         neighbourhoods,
         period_text,
         as_of_text,
@@ -333,6 +335,51 @@ pub async fn page(
         q,
     });
     Ok(if invalid { unprocessable(res) } else { res })
+}
+
+/// The funder workbook of the same report (`docs/indicators.md §11`).
+pub async fn export(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    RawQuery(raw): RawQuery,
+    Staff(user): Staff,
+) -> Result<Response, AppError> {
+    let t = Tr::new(ctx.lang);
+    let q = ReportQuery::parse(raw.as_deref());
+    let neighbourhoods = neighbourhood_options(&state, &user, &q).await?;
+    let mut e = FormErrors::default();
+    let Some(asked) = gather(&state, &user, t, &q, &neighbourhoods, &mut e).await? else {
+        // The form is where the messages are shown: send the user back to it.
+        return Ok(
+            axum::response::Redirect::to(&format!("/reports?{}", q.query_string())).into_response(),
+        );
+    };
+    let bytes = crate::workbook::funder_workbook(&t, asked.choice, &asked.columns, crate::today())
+        .map_err(|_| AppError::Internal)?;
+    audit(
+        &state,
+        &user,
+        Action::ReportExported,
+        Subject::none("report"),
+        &audit_detail(&q, Some(&asked)),
+    )
+    .await;
+    let period = asked.choice.period();
+    let name = format!("rapportage-{}-{}.xlsx", period.from(), period.to());
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 /// How a count is shown: in full for staff, "< 5" from 1 to 4 for researchers
