@@ -1,0 +1,139 @@
+//! The demo's year tells the story the reports show (docs/guide/demo.md, "The story in
+//! numbers"), checked from the raw records: Almere Haven runs its coffee hour less faithfully
+//! than Almere Poort, and some of Poort's families came often and then stayed away.
+
+use mtp_domain::attendance::{AttendanceStatus, SessionState};
+use mtp_store::HouseholdFilter;
+
+use crate::helpers::TestApp;
+use crate::on_both;
+
+async fn coffee_sessions(
+    app: &TestApp,
+    t: &mtp_domain::Tenant,
+    name: &str,
+) -> Vec<mtp_store::SessionSummary> {
+    let coffee = app
+        .store
+        .activities(t)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|a| a.d.name == name)
+        .unwrap_or_else(|| panic!("the demo has {name}"));
+    let from = chrono::Utc::now() - chrono::Duration::weeks(120);
+    app.store
+        .activity_sessions(t, coffee.id, from, 1000)
+        .await
+        .unwrap()
+}
+
+async fn haven_cancels_and_forgets_poort_closes_every_week(app: TestApp) {
+    app.demo().await;
+    let t = app.org("Almere").await;
+    let now = chrono::Utc::now();
+    let count = |sessions: &[mtp_store::SessionSummary], state: SessionState| {
+        sessions
+            .iter()
+            .filter(|s| s.ends_at < now && s.state == state)
+            .count()
+    };
+    let haven = coffee_sessions(&app, &t, "Koffie-uurtje Haven").await;
+    let poort = coffee_sessions(&app, &t, "Koffie-uurtje Poort").await;
+    // A year and a quarter back at least: five quarters of history, each with a cancelled
+    // week and a week nobody closed in Haven.
+    assert!(count(&haven, SessionState::Cancelled) >= 5, "{haven:?}");
+    assert!(count(&haven, SessionState::Planned) >= 5);
+    assert!(count(&haven, SessionState::Held) >= 5 * 4);
+    assert_eq!(count(&poort, SessionState::Cancelled), 0);
+    assert_eq!(
+        count(&poort, SessionState::Planned),
+        0,
+        "Poort closes every week"
+    );
+    assert_eq!(
+        count(&poort, SessionState::NotHeld),
+        1,
+        "one double-booked room"
+    );
+    assert!(count(&poort, SessionState::Held) >= 5 * 6);
+
+    // Poort's checklist is ticked in full, Haven's healthy snacks are missing some weeks.
+    let snacks = mtp_domain::attendance::ChecklistItem::HealthySnacks;
+    let held = |sessions: &[mtp_store::SessionSummary]| -> Vec<uuid::Uuid> {
+        sessions
+            .iter()
+            .filter(|s| s.ends_at < now && s.state == SessionState::Held)
+            .map(|s| s.id)
+            .take(12)
+            .collect()
+    };
+    let mut haven_without = 0;
+    for id in held(&haven) {
+        let d = app.store.session_detail(&t, id).await.unwrap();
+        haven_without += usize::from(!d.checklist.contains(&snacks));
+        assert!(d.staff.len() <= 2, "one worker and a host at most in Haven");
+    }
+    assert!(haven_without >= 2, "Haven forgets the snacks now and then");
+    for id in held(&poort) {
+        let d = app.store.session_detail(&t, id).await.unwrap();
+        assert!(d.checklist.contains(&snacks), "{:?}", d.checklist);
+        assert!(
+            d.staff.len() >= 3,
+            "host, worker and a second worker when busy"
+        );
+    }
+}
+on_both!(
+    demo_fidelity,
+    haven_cancels_and_forgets_poort_closes_every_week
+);
+
+async fn some_families_came_often_and_then_stayed_away(app: TestApp) {
+    app.demo().await;
+    let t = app.org("Almere").await;
+    let now = chrono::Utc::now();
+    let eight_weeks_ago = now - chrono::Duration::weeks(8);
+    let (households, _) = app
+        .store
+        .households(&t, &HouseholdFilter::default(), 100, 0)
+        .await
+        .unwrap();
+    assert_eq!(
+        households.len(),
+        40 + 16,
+        "Poort's forty and Haven's sixteen"
+    );
+    let (mut dropped, mut stayed, mut reasons) = (0, 0, Vec::new());
+    for h in &households {
+        let rows = app
+            .store
+            .household_attendance(&t, h.id, 1000)
+            .await
+            .unwrap();
+        let present: Vec<_> = rows
+            .iter()
+            .filter(|(_, a)| a.status == AttendanceStatus::Present)
+            .map(|(s, _)| s.starts_at)
+            .collect();
+        if present.len() >= 3 && present.iter().all(|at| *at < eight_weeks_ago) {
+            dropped += 1;
+        }
+        if present.len() >= 40 {
+            stayed += 1;
+        }
+        reasons.extend(rows.iter().filter_map(|(_, a)| a.reason));
+    }
+    // Poort: two who moved away, two regulars, one who came back later does not count here;
+    // Haven: one who moved away, one who went quiet.
+    assert!(dropped >= 5, "drop-outs: {dropped}");
+    assert!(stayed >= 14, "a core that comes most weeks: {stayed}");
+    let of = |r| reasons.iter().filter(|x| **x == r).count();
+    use mtp_domain::attendance::AbsenceReason::{NoChildcare, SickChild, Transport, Work};
+    assert!(of(NoChildcare) > of(Work), "{reasons:?}");
+    assert!(of(Work) > of(Transport) && of(Work) > of(SickChild));
+}
+on_both!(
+    demo_drop_outs,
+    some_families_came_often_and_then_stayed_away
+);
