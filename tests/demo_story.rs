@@ -137,3 +137,98 @@ on_both!(
     demo_drop_outs,
     some_families_came_often_and_then_stayed_away
 );
+
+/// The numbers of docs/guide/demo.md, "The story in numbers", recomputed from the raw
+/// records with the indicator rules: reach and drop-outs for the last full quarter and the
+/// year, and the absences behind the top barrier.
+async fn the_year_adds_up_to_the_guides_numbers(app: TestApp) {
+    use chrono::{Datelike, NaiveDate};
+    use mtp_domain::indicators::{self, Household, Period, Visit};
+    app.demo().await;
+    let t = app.org("Almere").await;
+    let tz = mtp_domain::schedule::TZ;
+    let today = chrono::Utc::now().with_timezone(&tz).date_naive();
+    // Quarter 0 holds the day 70 days back (the guide's reference rule).
+    let settled = today - chrono::Duration::days(70);
+    let zero =
+        NaiveDate::from_ymd_opt(settled.year(), (settled.month() - 1) / 3 * 3 + 1, 1).unwrap();
+    let quarter = |q: i32, len: u32| {
+        let from = if q < 0 {
+            zero - chrono::Months::new(3 * q.unsigned_abs())
+        } else {
+            zero
+        };
+        let to = from + chrono::Months::new(len) - chrono::Duration::days(1);
+        Period::new(from, to).unwrap()
+    };
+    let last = quarter(-1, 3);
+    let year = quarter(-4, 12);
+    for (nb, reached, taking_part, new, drop_outs, childcare_absences) in [
+        ("Almere Poort", [24, 31], [23, 27], [2, 9], [2, 6], [4, 16]),
+        ("Almere Haven", [14, 16], [10, 12], [1, 8], [1, 2], [2, 8]),
+    ] {
+        let nb_id = app
+            .store
+            .neighbourhoods(&t)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|n| n.name == nb)
+            .unwrap()
+            .id;
+        let filter = HouseholdFilter {
+            neighbourhood_id: Some(nb_id),
+            ..HouseholdFilter::default()
+        };
+        let (households, _) = app.store.households(&t, &filter, 100, 0).await.unwrap();
+        let mut visits = Vec::new();
+        let mut absences = Vec::new();
+        for h in &households {
+            for (s, a) in app
+                .store
+                .household_attendance(&t, h.id, 1000)
+                .await
+                .unwrap()
+            {
+                if s.state != SessionState::Held {
+                    continue;
+                }
+                let date = s.starts_at.with_timezone(&tz).date_naive();
+                if a.status == AttendanceStatus::Present {
+                    visits.push(Visit {
+                        household: h.id,
+                        date,
+                        kind: s.kind,
+                    });
+                } else {
+                    absences.push((date, a.reason));
+                }
+            }
+        }
+        let hs: Vec<Household<uuid::Uuid>> = households
+            .iter()
+            .map(|h| Household {
+                id: h.id,
+                kind: h.kind,
+            })
+            .collect();
+        for (i, period) in [last, year].into_iter().enumerate() {
+            let r = indicators::reach(&hs, &visits, period, None);
+            let what = format!("{nb} {period:?}");
+            assert_eq!(r.reached.total(), reached[i], "reached {what}");
+            assert_eq!(r.taking_part.total(), taking_part[i], "taking part {what}");
+            assert_eq!(r.new.total(), new[i], "new {what}");
+            let d = indicators::drop_outs(&visits, period, today);
+            assert_eq!(d.len(), drop_outs[i], "drop-outs {what}");
+            let b = indicators::barriers(&absences, &[], &[], period);
+            let top = b.absences.first().unwrap();
+            assert_eq!(
+                top.reason,
+                Some(mtp_domain::attendance::AbsenceReason::NoChildcare),
+                "{what}"
+            );
+            assert_eq!(top.count, childcare_absences[i], "{what}: {b:?}");
+        }
+    }
+}
+on_both!(demo_numbers, the_year_adds_up_to_the_guides_numbers);

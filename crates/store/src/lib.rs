@@ -53,7 +53,7 @@ pub use imports::{ImportBatch, KnownContacts};
 pub use orgs::{FirstRun, Neighbourhood, Organisation, TargetGroup};
 pub use privacy::RetentionReport;
 pub use sessions::{
-    AttendanceLine, Checkin, CheckinOutcome, HouseholdName, PastAttendance, RsvpLine,
+    AttendanceLine, Checkin, CheckinOutcome, HouseholdName, PastAttendance, PastRota, RsvpLine,
     SessionDetail, SessionLine, StaffLine, Tap,
 };
 

@@ -456,9 +456,25 @@ pub(super) async fn coffee_year(
                 .await?;
         }
     }
-    for (w, present) in past.iter().zip(present_per_week) {
-        rota_and_checklist(plan, w, present, loose, staff).await?;
-    }
+    let rotas: Vec<mtp_store::PastRota> = past
+        .iter()
+        .zip(present_per_week)
+        .filter_map(|(w, present)| rota_and_checklist(w, present, loose, staff))
+        .collect();
+    plan.store.load_rota(plan.tenant.org_id, &rotas).await?;
+    plan.store
+        .audit(NewAuditEvent {
+            org_id: plan.tenant.org_id,
+            actor_id: None,
+            actor_role: "cli".into(),
+            action: Action::SessionPlanned,
+            object_type: "neighbourhood".into(),
+            object_id: Some(plan.neighbourhood),
+            neighbourhood_id: Some(plan.neighbourhood),
+            outcome: Outcome::Allowed,
+            detail: format!("demo rotas={}", rotas.len()),
+        })
+        .await?;
     Ok(())
 }
 
@@ -502,15 +518,14 @@ fn week_contacts(
         .collect()
 }
 
-/// Who was on the rota of a past week, and what the checklist says.
-async fn rota_and_checklist(
-    plan: &Programme<'_>,
+/// Who was on the rota of a past week, and what the checklist says; `None` for a week that
+/// was not held.
+fn rota_and_checklist(
     w: &Week<'_>,
     present: usize,
     loose: bool,
     staff: &Staff,
-) -> anyhow::Result<()> {
-    let (store, tenant) = (plan.store, &plan.tenant);
+) -> Option<mtp_store::PastRota> {
     let (state, checklist, host_reply) = if loose {
         loose_week(w.k)
     } else if w.q == -5 && w.k == 1 {
@@ -519,39 +534,23 @@ async fn rota_and_checklist(
         (None, &ChecklistItem::ALL[..], Some(HostReply::Confirmed))
     };
     if state.is_some() {
-        return Ok(());
+        return None;
     }
+    let mut on_rota = Vec::new();
     if let (Some(host), Some(reply)) = (staff.host, host_reply) {
-        store
-            .set_session_staff(tenant, w.s.id, host, reply, None)
-            .await?;
+        on_rota.push((host, reply));
     }
     if let Some(worker) = staff.worker {
-        store
-            .set_session_staff(tenant, w.s.id, worker, HostReply::Confirmed, None)
-            .await?;
+        on_rota.push((worker, HostReply::Confirmed));
     }
     if let Some(second) = staff.second.filter(|_| present > 10) {
-        store
-            .set_session_staff(tenant, w.s.id, second, HostReply::Confirmed, None)
-            .await?;
+        on_rota.push((second, HostReply::Confirmed));
     }
-    let minutes = mtp_domain::activity::ActivityKind::CoffeeHourExclusive.default_staff_minutes();
-    let event = NewAuditEvent {
-        org_id: tenant.org_id,
-        actor_id: None,
-        actor_role: "cli".into(),
-        action: Action::SessionPlanned,
-        object_type: "session".into(),
-        object_id: Some(w.s.id),
-        neighbourhood_id: Some(plan.neighbourhood),
-        outcome: Outcome::Allowed,
-        detail: "demo checklist".into(),
-    };
-    store
-        .update_session_plan(tenant, w.s.id, minutes, checklist, "", event)
-        .await?;
-    Ok(())
+    Some(mtp_store::PastRota {
+        session_id: w.s.id,
+        staff: on_rota,
+        checklist: checklist.to_vec(),
+    })
 }
 
 /// The first day of the story's history: where the weekly coffee hours begin.
