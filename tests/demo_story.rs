@@ -163,6 +163,35 @@ async fn the_year_adds_up_to_the_guides_numbers(app: TestApp) {
     };
     let last = quarter(-1, 3);
     let year = quarter(-4, 12);
+    // Per quarter: reached came, reached, not reached came, not reached (the guide's
+    // "Encouragement"); the year is four times as much.
+    for (name, effect) in [
+        ("Koffie-uurtje Poort", [12, 13, 3, 6]),
+        ("Koffie-uurtje Haven", [2, 2, 1, 2]),
+    ] {
+        let sessions = coffee_sessions(&app, &t, name).await;
+        let ids: Vec<uuid::Uuid> = sessions.iter().map(|s| s.id).collect();
+        let effects = app.store.effects(&t, &ids).await.unwrap();
+        let dated: Vec<_> = sessions
+            .iter()
+            .filter(|s| s.state == SessionState::Held)
+            .map(|s| {
+                let date = s.starts_at.with_timezone(&tz).date_naive();
+                (date, effects.get(&s.id).copied().flatten())
+            })
+            .collect();
+        for (period, times) in [(last, 1), (year, 4)] {
+            let e = indicators::encouragement(&dated, period);
+            let got = [
+                e.reached_came.part,
+                e.reached_came.whole,
+                e.not_reached_came.part,
+                e.not_reached_came.whole,
+            ];
+            assert_eq!(got, effect.map(|n| n * times), "{name} {period:?}");
+            assert_eq!(e.not_judged, 0);
+        }
+    }
     for (nb, reached, taking_part, new, drop_outs, childcare_absences) in [
         ("Almere Poort", [24, 31], [23, 27], [2, 9], [2, 6], [4, 16]),
         ("Almere Haven", [14, 16], [10, 12], [1, 8], [1, 2], [2, 8]),
