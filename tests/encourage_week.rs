@@ -91,15 +91,22 @@ async fn the_week_shows_each_coming_session_with_its_progress_and_the_open_tasks
         "{menu}"
     );
 
-    // Every planned session of the coming seven days, with the progress of its worklist.
+    // Every planned session of the coming seven days in the worker's neighbourhood (Almere
+    // Haven's coffee hour is another worker's), with the progress of its worklist.
     let now = Utc::now();
+    let poort = app
+        .store
+        .session_summary(&t, session)
+        .await
+        .unwrap()
+        .neighbourhood_id;
     let coming: Vec<_> = app
         .store
         .programme(&t, now, now + Duration::days(7), 100)
         .await
         .unwrap_or_default()
         .into_iter()
-        .filter(|s| s.state == SessionState::Planned)
+        .filter(|s| s.state == SessionState::Planned && s.neighbourhood_id == poort)
         .collect();
     let page = wk.get("/encourage").await;
     assert_eq!(page.status, StatusCode::OK);

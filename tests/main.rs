@@ -18,6 +18,7 @@ mod browser_encourage;
 mod browser_portal;
 mod cli;
 mod crash;
+mod demo_story;
 mod docs_paths;
 mod encourage;
 mod encourage_week;

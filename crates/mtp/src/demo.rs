@@ -10,6 +10,8 @@ use mtp_store::{NewAccount, Store, StoreError};
 use rand::RngCore;
 use uuid::Uuid;
 
+mod year;
+
 /// One printed line: `<role> <email> <password>`.
 pub struct DemoLogin {
     pub label: String,
@@ -262,9 +264,20 @@ pub async fn load(store: &Store) -> anyhow::Result<Vec<DemoLogin>> {
     let lelystad = organisation(store, "Welzijn Lelystad (demo)").await?;
     let atol = neighbourhood(store, lelystad, "Lelystad Atolwijk", None).await?;
     target_groups(store, lelystad, &[(atol, 260, "CBS 2025")]).await?;
-    households(store, almere, poort).await?;
+    // Almere Haven's host, not printed: she shows up on Haven's rota.
+    account(
+        store,
+        almere,
+        "host-haven",
+        Role::Host,
+        "gastvrouw.haven@almere.demo.meettheparents.nl",
+        "Hanneke Koster",
+        &[haven],
+    )
+    .await?;
+    households(store, almere, poort, haven).await?;
     school_holidays(store, almere).await?;
-    activities(store, almere, poort).await?;
+    activities(store, almere, poort, haven).await?;
     portal(store, almere, poort).await?;
     for org_id in [almere, lelystad] {
         store
@@ -437,7 +450,8 @@ const INTERESTS: [&str; 6] = [
 /// About forty fictional households in Almere Poort: mostly single-parent, children of all
 /// ages, every status, and consents given and withdrawn. Deterministic, so a demo looks the
 /// same every time. Skipped when the neighbourhood already has households (`--force`).
-async fn households(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<()> {
+async fn households(store: &Store, org_id: Uuid, poort: Uuid, haven: Uuid) -> anyhow::Result<()> {
+    use mtp_domain::HouseholdStatus;
     use mtp_store::HouseholdFilter;
 
     let tenant = Tenant {
@@ -458,6 +472,20 @@ async fn households(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<
         .to_string()
         .parse::<i32>()
         .unwrap_or(2026);
+    // Haven's first: the household list shows the newest first, so Poort's forty stay on top
+    // where the other demo steps and the tests look for them.
+    for h in 0..year::HAVEN_FAMILIES {
+        let draft = year::haven_draft(h, this_year, haven)?;
+        let id = store.create_household(&tenant, None, &draft, None).await?;
+        store
+            .set_household_status(&tenant, None, id, HouseholdStatus::Active, None, None)
+            .await?;
+        if let Some((status, why)) = year::haven_status(h) {
+            store
+                .set_household_status(&tenant, None, id, status, Some(why.into()), None)
+                .await?;
+        }
+    }
     for i in 0..40usize {
         let draft = household_draft(i, this_year, poort)?;
         let id = store.create_household(&tenant, None, &draft, None).await?;
@@ -706,7 +734,8 @@ async fn school_holidays(store: &Store, org_id: Uuid) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The programme of Almere Poort: weekly coffee hours from 42 weeks back to 40 ahead, not in
+/// The programme of Almere Poort: weekly coffee hours from the story's history (five quarters
+/// back, `year`) to 40 weeks ahead, not in
 /// the school holidays of region noord as the organisation keeps them (its own 2027 dates
 /// included, so the coming spring, May and summer holidays show as gaps) with realistic attendance and absences, an open
 /// coffee hour, a movement activity with childcare, an outing with limited places, and a
@@ -714,7 +743,7 @@ async fn school_holidays(store: &Store, org_id: Uuid) -> anyhow::Result<()> {
 ///
 /// The steps run in this order because session and household ids, and so the lists built
 /// from them, follow the order of creation.
-async fn activities(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<()> {
+async fn activities(store: &Store, org_id: Uuid, poort: Uuid, haven: Uuid) -> anyhow::Result<()> {
     use mtp_domain::HolidayRegion;
     use mtp_domain::schedule::{self, Holidays};
     use mtp_store::HouseholdFilter;
@@ -737,7 +766,7 @@ async fn activities(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<
     let plan = Programme {
         store,
         tenant,
-        poort,
+        neighbourhood: poort,
         today,
         holidays: Holidays::new(HolidayRegion::Noord, own),
     };
@@ -747,22 +776,40 @@ async fn activities(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<
     let outing = outing_with_waiting_list(&plan).await?;
     let workshop = workshop(&plan).await?;
 
-    let (households, _) = store
-        .households(&plan.tenant, &HouseholdFilter::default(), 100, 0)
-        .await?;
+    let of_poort = HouseholdFilter {
+        neighbourhood_id: Some(poort),
+        ..HouseholdFilter::default()
+    };
+    let (households, _) = store.households(&plan.tenant, &of_poort, 100, 0).await?;
     let ids = [coffee, movement, outing, workshop];
     let regulars = registrations(&plan, ids, &households).await?;
 
+    let from = year::history_from(today);
     let sessions = store
-        .activity_sessions(
-            &plan.tenant,
-            coffee,
-            chrono::Utc::now() - chrono::Duration::weeks(60),
-            1000,
-        )
+        .activity_sessions(&plan.tenant, coffee, from, 1000)
         .await?;
     let now = chrono::Utc::now();
-    year_of_attendance(&plan, &sessions, now, &regulars).await?;
+    let staff = year::Staff {
+        host: staff_account(&plan, Role::Host, poort).await?,
+        worker: staff_account(&plan, Role::Worker, poort).await?,
+        second: staff_account(&plan, Role::Coordinator, poort).await?,
+    };
+    let regular_ids: Vec<Uuid> = regulars.iter().map(|(_, h)| h.id).collect();
+    let left: Vec<Uuid> = households
+        .iter()
+        .filter(|h| h.status == mtp_domain::HouseholdStatus::Left)
+        .map(|h| h.id)
+        .collect();
+    let families = year::poort_families(&regular_ids, &left);
+    year::coffee_year(
+        &plan,
+        &sessions,
+        &families,
+        year::Fidelity::Faithful,
+        &staff,
+    )
+    .await?;
+    haven_year(&plan, haven, from).await?;
     open_coffee_hour_attendance(&plan, open, &households, now).await?;
     chat_group_week(&plan, &regulars).await?;
     let worker = rota(&plan, &sessions, now).await?;
@@ -770,11 +817,93 @@ async fn activities(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<
     school_trip(&plan, &sessions, now).await
 }
 
+/// The first account with `role` in neighbourhood `nb`.
+async fn staff_account(plan: &Programme<'_>, role: Role, nb: Uuid) -> anyhow::Result<Option<Uuid>> {
+    Ok(plan
+        .store
+        .accounts(plan.tenant.org_id)
+        .await?
+        .into_iter()
+        .find(|a| a.role == role && a.neighbourhoods.contains(&nb))
+        .map(|a| a.id))
+}
+
+/// Almere Haven's open coffee hour on Thursdays, from the story's history to eight weeks
+/// ahead, run less faithfully than Poort's (`year::Fidelity::Loose`).
+async fn haven_year(
+    plan: &Programme<'_>,
+    haven: Uuid,
+    from: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<()> {
+    use mtp_domain::activity::ActivityKind;
+    use mtp_store::HouseholdFilter;
+    let plan = Programme {
+        store: plan.store,
+        tenant: plan.tenant.clone(),
+        neighbourhood: haven,
+        today: plan.today,
+        holidays: plan.holidays.clone(),
+    };
+    let coffee = plan
+        .store
+        .create_activity(
+            &plan.tenant,
+            &mtp_store::ActivityDraft {
+                description: "Elke donderdag koffie en thee. Iedereen is welkom.".into(),
+                address: "Kruisstraat 2, Almere".into(),
+                ..plan.draft(
+                    ActivityKind::CoffeeHourOpen,
+                    "Koffie-uurtje Haven",
+                    "Buurthuis De Marken",
+                )
+            },
+            None,
+        )
+        .await?;
+    plan.plan_weekly_from(
+        coffee,
+        chrono::Weekday::Thu,
+        (time(9, 30), time(10, 30)),
+        year::first_day(plan.today),
+        8,
+    )
+    .await?;
+    let sessions = plan
+        .store
+        .activity_sessions(&plan.tenant, coffee, from, 1000)
+        .await?;
+    let of_haven = HouseholdFilter {
+        neighbourhood_id: Some(haven),
+        ..HouseholdFilter::default()
+    };
+    let (mut households, _) = plan
+        .store
+        .households(&plan.tenant, &of_haven, 100, 0)
+        .await?;
+    // Newest first in the list; the story counts them in the order they were registered.
+    households.reverse();
+    let ids: Vec<Uuid> = households.iter().map(|h| h.id).collect();
+    let staff = year::Staff {
+        host: staff_account(&plan, Role::Host, haven).await?,
+        worker: staff_account(&plan, Role::Worker, haven).await?,
+        second: None,
+    };
+    year::coffee_year(
+        &plan,
+        &sessions,
+        &year::haven_families(&ids),
+        year::Fidelity::Loose,
+        &staff,
+    )
+    .await
+}
+
 /// What every step of the demo programme works with.
 struct Programme<'a> {
     store: &'a Store,
     tenant: Tenant,
-    poort: Uuid,
+    /// Almere Poort, or Almere Haven for its coffee hour.
+    neighbourhood: Uuid,
     today: chrono::NaiveDate,
     holidays: mtp_domain::schedule::Holidays,
 }
@@ -795,7 +924,7 @@ impl Programme<'_> {
     ) -> mtp_store::ActivityDraft {
         let staff = kind.default_staff_minutes();
         mtp_store::ActivityDraft {
-            neighbourhood_id: self.poort,
+            neighbourhood_id: self.neighbourhood,
             kind,
             audience: kind.default_audience(),
             name: name.into(),
@@ -822,12 +951,26 @@ impl Programme<'_> {
         back: i64,
         ahead: i64,
     ) -> anyhow::Result<()> {
+        let from = self.today - chrono::Duration::weeks(back);
+        self.plan_weekly_from(activity, weekday, (start, end), from, ahead)
+            .await
+    }
+
+    /// A weekly activity from the day `from` to `ahead` weeks on, without the school holidays.
+    async fn plan_weekly_from(
+        &self,
+        activity: Uuid,
+        weekday: chrono::Weekday,
+        (start, end): (chrono::NaiveTime, chrono::NaiveTime),
+        from: chrono::NaiveDate,
+        ahead: i64,
+    ) -> anyhow::Result<()> {
         use mtp_domain::schedule::{self, Weekly};
         let slots = Weekly {
             weekday,
             start,
             end,
-            from: self.today - chrono::Duration::weeks(back),
+            from,
             until: self.today + chrono::Duration::weeks(ahead),
             skip_school_holidays: Some(self.holidays.clone()),
         }
@@ -862,7 +1005,8 @@ impl Programme<'_> {
     }
 }
 
-/// The coffee hours of Almere Poort: every Wednesday, 42 weeks back to 40 ahead.
+/// The coffee hours of Almere Poort: every Wednesday, from the story's history (`year`) to 40
+/// weeks ahead.
 async fn coffee_hours(plan: &Programme<'_>) -> anyhow::Result<Uuid> {
     use mtp_domain::activity::ActivityKind;
     let coffee = plan.store
@@ -874,11 +1018,11 @@ async fn coffee_hours(plan: &Programme<'_>) -> anyhow::Result<Uuid> {
                 ..plan.draft(ActivityKind::CoffeeHourExclusive, "Koffie-uurtje Poort", "Buurthuis De Schakel")
             }, None)
         .await?;
-    plan.plan_weekly(
+    plan.plan_weekly_from(
         coffee,
         chrono::Weekday::Wed,
         (time(9, 30), time(10, 30)),
-        42,
+        year::first_day(plan.today),
         40,
     )
     .await?;
@@ -1017,94 +1161,6 @@ async fn registrations<'h>(
     Ok(regulars)
 }
 
-/// A year of attendance at the coffee hour: regulars come most weeks, the quiet ones now and
-/// then, and an absence mostly comes with a reason (a sick child, work, no childcare).
-async fn year_of_attendance(
-    plan: &Programme<'_>,
-    sessions: &[mtp_store::SessionSummary],
-    now: chrono::DateTime<chrono::Utc>,
-    regulars: &[Regular<'_>],
-) -> anyhow::Result<()> {
-    use mtp_domain::attendance::SessionState;
-    let mut rows = Vec::new();
-    let mut not_held = None;
-    let held = sessions.iter().filter(|s| s.ends_at < now).count();
-    for (w, s) in sessions.iter().enumerate().filter(|(_, s)| s.ends_at < now) {
-        // One week the room was double-booked: "we did not meet" is a state of its own.
-        if w == 7 {
-            not_held = Some(s.id);
-            continue;
-        }
-        for (i, h) in regulars {
-            rows.push(attendance_of(regulars, held, w, s, *i, h));
-        }
-    }
-    plan.store
-        .load_attendance(plan.tenant.org_id, &rows)
-        .await?;
-    if let Some(id) = not_held {
-        plan.store
-            .set_session_state(&plan.tenant, id, SessionState::NotHeld, None)
-            .await?;
-    }
-    Ok(())
-}
-
-/// Whether regular `i` came to session `s` (week `w` of the `held` past ones).
-fn attendance_of(
-    regulars: &[Regular<'_>],
-    held: usize,
-    w: usize,
-    s: &mtp_store::SessionSummary,
-    i: usize,
-    h: &mtp_store::HouseholdSummary,
-) -> mtp_store::PastAttendance {
-    use mtp_domain::HouseholdStatus;
-    use mtp_domain::attendance::{AbsenceReason, AttendanceStatus};
-    let reasons = AbsenceReason::ALL;
-    let likely = if h.status == HouseholdStatus::Active {
-        78
-    } else {
-        25
-    };
-    let roll = dice(i, w);
-    // The last weeks tell the worklist's stories: the first regular stayed away three
-    // times in a row, the second missed the last two (work), the third could not come
-    // last time for want of childcare.
-    let weeks_ago = held - w;
-    let story = match (regulars.iter().position(|(k, _)| *k == i), weeks_ago) {
-        (Some(0), 1..=3) => Some((AttendanceStatus::Absent, None)),
-        (Some(1), 1..=2) => Some((AttendanceStatus::Excused, Some(AbsenceReason::Work))),
-        (Some(1), 3..=6) => Some((AttendanceStatus::Present, None)),
-        (Some(2), 1) => Some((AttendanceStatus::Excused, Some(AbsenceReason::NoChildcare))),
-        _ => None,
-    };
-    let (status, reason) = if let Some(story) = story {
-        story
-    } else if roll < likely {
-        (AttendanceStatus::Present, None)
-    } else if roll < likely + (100 - likely) / 2 {
-        (
-            AttendanceStatus::Excused,
-            Some(reasons[(i + w) % reasons.len()]),
-        )
-    } else {
-        (AttendanceStatus::Absent, None)
-    };
-    mtp_store::PastAttendance {
-        session_id: s.id,
-        session_start: s.starts_at,
-        household_id: h.id,
-        status,
-        reason,
-        children: if status == AttendanceStatus::Present {
-            u32::try_from(dice(w, i) % 3).unwrap_or(0)
-        } else {
-            0
-        },
-    }
-}
-
 /// The open coffee hour of the last weeks: two-parent families came too, and the worker
 /// ticked who of the two was there (attendance per person).
 async fn open_coffee_hour_attendance(
@@ -1157,7 +1213,7 @@ async fn open_coffee_hour_attendance(
                 action: Action::AttendanceLoaded,
                 object_type: "household".into(),
                 object_id: Some(h.id),
-                neighbourhood_id: Some(plan.poort),
+                neighbourhood_id: Some(plan.neighbourhood),
                 outcome: mtp_domain::audit::Outcome::Allowed,
                 detail: format!("demo session={} status=present", s.id),
             };
@@ -1185,7 +1241,7 @@ async fn chat_group_week(plan: &Programme<'_>, regulars: &[Regular<'_>]) -> anyh
         "Wie gaat er mee naar de kinderboerderij? Laat het even weten.",
     ] {
         plan.store
-            .chat_post(&plan.tenant, None, plan.poort, text)
+            .chat_post(&plan.tenant, None, plan.neighbourhood, text)
             .await?;
     }
     Ok(())
@@ -1204,13 +1260,13 @@ async fn rota(
         .accounts(org_id)
         .await?
         .into_iter()
-        .find(|a| a.role == Role::Host)
+        .find(|a| a.role == Role::Host && a.neighbourhoods.contains(&plan.neighbourhood))
         .map(|a| a.id);
     let worker = store
         .accounts(org_id)
         .await?
         .into_iter()
-        .find(|a| a.role == Role::Worker && a.neighbourhoods.contains(&plan.poort))
+        .find(|a| a.role == Role::Worker && a.neighbourhoods.contains(&plan.neighbourhood))
         .map(|a| a.id);
     let upcoming: Vec<_> = sessions
         .iter()
@@ -1277,7 +1333,7 @@ async fn help_requests(
             action: Action::HouseholdContactLogged,
             object_type: "household".into(),
             object_id: Some(h.id),
-            neighbourhood_id: Some(plan.poort),
+            neighbourhood_id: Some(plan.neighbourhood),
             outcome: mtp_domain::audit::Outcome::Allowed,
             detail: "demo channel=phone outcome=needs_help".into(),
         };

@@ -55,7 +55,7 @@ pub use orgs::{FirstRun, Neighbourhood, Organisation, TargetGroup};
 pub use privacy::RetentionReport;
 pub use reports::ReportRows;
 pub use sessions::{
-    AttendanceLine, Checkin, CheckinOutcome, HouseholdName, PastAttendance, RsvpLine,
+    AttendanceLine, Checkin, CheckinOutcome, HouseholdName, PastAttendance, PastRota, RsvpLine,
     SessionDetail, SessionLine, StaffLine, Tap,
 };
 

@@ -167,6 +167,15 @@ pub struct PastAttendance {
     pub children: u32,
 }
 
+/// Who was on a past session's rota and what its checklist said (the demo's year, paper
+/// rotas typed in later).
+#[derive(Debug, Clone)]
+pub struct PastRota {
+    pub session_id: Uuid,
+    pub staff: Vec<(Uuid, HostReply)>,
+    pub checklist: Vec<ChecklistItem>,
+}
+
 /// The longest idempotency key we keep; a device makes a UUID.
 pub const MAX_KEY: usize = 64;
 
@@ -751,6 +760,69 @@ impl Store {
                             .add(household::Column::LastAttendedAt.is_null())
                             .add(household::Column::LastAttendedAt.lt(at)),
                     )
+                    .exec(&txn)
+                    .await?;
+            }
+        }
+        txn.commit().await?;
+        Ok(n)
+    }
+
+    /// Load past rotas and checklists in bulk, in one transaction, as `load_attendance` does
+    /// for attendance: one statement per few hundred rows rather than a transaction per
+    /// session. The accounts must be of the organisation; the caller writes one audit entry.
+    pub async fn load_rota(&self, org_id: Uuid, rows: &[PastRota]) -> Result<u64> {
+        let accounts: std::collections::HashSet<Uuid> = account::Entity::find()
+            .filter(account::Column::OrgId.eq(org_id))
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|a| a.id)
+            .collect();
+        let at = now();
+        let staff: Vec<session_staff::ActiveModel> = rows
+            .iter()
+            .flat_map(|r| r.staff.iter().map(move |s| (r.session_id, s)))
+            .filter(|(_, (account, _))| accounts.contains(account))
+            .map(
+                |(session_id, (account, reply))| session_staff::ActiveModel {
+                    org_id: Set(org_id),
+                    session_id: Set(session_id),
+                    account_id: Set(*account),
+                    reply: Set(reply.as_str().into()),
+                    at: Set(at),
+                },
+            )
+            .collect();
+        let mut by_checklist: BTreeMap<String, Vec<Uuid>> = BTreeMap::new();
+        for r in rows {
+            by_checklist
+                .entry(checklist_text(&r.checklist))
+                .or_default()
+                .push(r.session_id);
+        }
+        let txn = self.db.begin().await?;
+        let mut n = 0;
+        for chunk in staff.chunks(500) {
+            n += session_staff::Entity::insert_many(chunk.to_vec())
+                .on_conflict(
+                    OnConflict::columns([
+                        session_staff::Column::OrgId,
+                        session_staff::Column::SessionId,
+                        session_staff::Column::AccountId,
+                    ])
+                    .update_columns([session_staff::Column::Reply, session_staff::Column::At])
+                    .to_owned(),
+                )
+                .exec_without_returning(&txn)
+                .await?;
+        }
+        for (text, ids) in by_checklist {
+            for chunk in ids.chunks(500) {
+                session::Entity::update_many()
+                    .col_expr(session::Column::Checklist, text.clone().into())
+                    .filter(session::Column::OrgId.eq(org_id))
+                    .filter(session::Column::Id.is_in(chunk.to_vec()))
                     .exec(&txn)
                     .await?;
             }
