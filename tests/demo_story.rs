@@ -261,3 +261,74 @@ async fn the_year_adds_up_to_the_guides_numbers(app: TestApp) {
     }
 }
 on_both!(demo_numbers, the_year_adds_up_to_the_guides_numbers);
+
+/// The report's own path (`Store::report_inputs` + `report::compute`) gives the guide's
+/// numbers too, fidelity and childcare included: what a coordinator sees on `/reports`.
+async fn the_report_says_what_the_guide_says(app: TestApp) {
+    use chrono::{Datelike, NaiveDate};
+    use mtp_domain::indicators::Period;
+    app.demo().await;
+    let t = app.org("Almere").await;
+    let today = chrono::Utc::now()
+        .with_timezone(&mtp_domain::schedule::TZ)
+        .date_naive();
+    let settled = today - chrono::Duration::days(70);
+    let zero =
+        NaiveDate::from_ymd_opt(settled.year(), (settled.month() - 1) / 3 * 3 + 1, 1).unwrap();
+    let last_from = zero - chrono::Months::new(3);
+    let last = Period::new(last_from, zero - chrono::Duration::days(1)).unwrap();
+    let year = Period::new(zero - chrono::Months::new(12), last.to()).unwrap();
+    for (nb, reached, taking_part, new, drop_outs, missed, childcare) in [
+        (
+            "Almere Poort",
+            [24, 31],
+            [23, 27],
+            [2, 9],
+            [2, 6],
+            [0, 0],
+            [2, 8],
+        ),
+        (
+            "Almere Haven",
+            [14, 16],
+            [10, 12],
+            [1, 8],
+            [1, 2],
+            [6, 22],
+            [1, 4],
+        ),
+    ] {
+        let id = app.neighbourhood(&t, nb).await;
+        let rows = app
+            .store
+            .report_inputs(&t, id, last.to(), today)
+            .await
+            .unwrap();
+        for (i, period) in [last, year].into_iter().enumerate() {
+            let r = mtp_domain::report::compute(&rows.inputs, period, today);
+            let what = format!("{nb} {period:?}");
+            assert_eq!(r.reach.reached.total(), reached[i], "reached {what}");
+            assert_eq!(
+                r.reach.taking_part.total(),
+                taking_part[i],
+                "taking part {what}"
+            );
+            assert_eq!(r.reach.new.total(), new[i], "new {what}");
+            assert_eq!(r.drop_outs.total(), drop_outs[i], "drop-outs {what}");
+            assert_eq!(r.fidelity.missed.len(), missed[i], "missed weeks {what}");
+            assert_eq!(
+                r.barriers.childcare_requests, childcare[i],
+                "childcare {what}"
+            );
+        }
+        if nb == "Almere Poort" {
+            let r = mtp_domain::report::compute(&rows.inputs, last, today);
+            assert_eq!(
+                r.fidelity.score.part, r.fidelity.score.whole,
+                "Poort runs it by the book"
+            );
+            assert_eq!(r.reach.reach.whole, 310, "the demo's estimate for Poort");
+        }
+    }
+}
+on_both!(demo_report, the_report_says_what_the_guide_says);
