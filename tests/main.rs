@@ -16,6 +16,7 @@ mod browser;
 mod browser_door;
 mod browser_encourage;
 mod browser_portal;
+mod browser_reports;
 mod cli;
 mod crash;
 mod demo_story;
