@@ -141,6 +141,8 @@ actions! {
     PortalSignIn => "portal.sign-in",
     PortalSignOut => "portal.sign-out",
     RemindersViewed => "reminders.viewed",
+    ResearchExported => "research.exported",
+    ResearchStudyCreated => "research.study-created",
     RetentionRun => "retention.run",
     RsvpRecorded => "rsvp.recorded",
     SchoolHolidayAdded => "school-holiday.added",
@@ -270,5 +272,10 @@ mod tests {
             Some(Action::HouseholdViewed)
         );
         assert_eq!(Action::parse("no.such-action"), None);
+        assert_eq!(Action::ResearchExported.as_str(), "research.exported");
+        assert_eq!(
+            Action::ResearchStudyCreated.as_str(),
+            "research.study-created"
+        );
     }
 }
