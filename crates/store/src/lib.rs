@@ -25,6 +25,7 @@ pub mod portal;
 pub mod privacy;
 pub mod ratelimit;
 mod register;
+pub mod research;
 pub mod restore;
 pub mod sealing;
 pub mod secrets;
