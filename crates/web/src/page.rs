@@ -80,7 +80,8 @@ fn nav_for(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/sessions", "nav-sessions"),
             ("/households", "nav-households"),
         ],
-        Role::Partner | Role::Researcher => &[("/", "nav-home")],
+        Role::Partner => &[("/", "nav-home")],
+        Role::Researcher => &[("/", "nav-home"), ("/research", "nav-research")],
     }
 }
 

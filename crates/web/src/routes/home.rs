@@ -28,6 +28,8 @@ struct Home {
     /// Staff get the way to the week's encouragement here too: not every role has it in the
     /// menu (coordinators' five items are full).
     staff: bool,
+    /// The research export: the administrator's five menu items are full.
+    research: bool,
 }
 
 pub async fn home(
@@ -71,6 +73,7 @@ pub async fn home(
         today,
         door,
         staff: gate::allows(user.role(), &Method::GET, "/encourage"),
+        research: gate::allows(user.role(), &Method::GET, "/research"),
         role_label: p.t.label(&user.role()),
         org_name: user.org.name.clone(),
         neighbourhoods,

@@ -17,4 +17,5 @@ pub mod portal;
 pub mod portal_staff;
 pub mod public;
 pub mod reminders;
+pub mod research;
 pub mod sessions;
