@@ -31,6 +31,7 @@ mod import;
 mod portal;
 mod privacy;
 mod reminders;
+mod research;
 mod scale_out;
 mod tables;
 mod target_group;

@@ -106,7 +106,10 @@ async fn page(
         .collect();
     let today = crate::today();
     let or = |v: &str, default: String| {
-        if typed.f.has("study") {
+        if ["study", "research_from", "research_to"]
+            .iter()
+            .any(|k| typed.f.has(k))
+        {
             v.to_string()
         } else {
             default
