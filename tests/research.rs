@@ -14,6 +14,7 @@ use mtp_domain::{
 };
 use mtp_store::{ChildDraft, HouseholdDraft, NewAuditEvent, ParentDraft};
 use reqwest::StatusCode;
+use sea_orm::ConnectionTrait;
 use uuid::Uuid;
 
 use crate::helpers::{Client, TestApp};
@@ -65,7 +66,7 @@ async fn family(
             email: Some(Email::parse(&email).unwrap()),
             channel: Channel::WhatsApp,
             languages: String::new(),
-            works: n % 2 == 0,
+            works: n.is_multiple_of(2),
             free_days: vec![],
         }],
         children: vec![ChildDraft {
@@ -259,6 +260,32 @@ async fn the_export_holds_consenting_households_under_stable_pseudonyms(app: Tes
     let (study, key) = make_study(&app, &mut admin, "Evaluatie 2026").await;
     let (other_study, other_key) = make_study(&app, &mut admin, "Tweede onderzoek").await;
     assert_ne!(key, other_key);
+    // At rest: sealed where the server has a key (SQLite's test servers make one on their
+    // first start), bound to its row; never the key itself.
+    let db = sea_orm::Database::connect(&app.database_url).await.unwrap();
+    let stored: Vec<String> = db
+        .query_all_raw(sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            "SELECT key AS v FROM research_study",
+        ))
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.try_get::<String>("", "v").unwrap())
+        .collect();
+    let _ = db.close().await;
+    assert_eq!(stored.len(), 2);
+    if app.database_url.starts_with("sqlite") {
+        assert!(
+            stored.iter().all(|v| v.starts_with("sealed1:")),
+            "{stored:?}"
+        );
+        assert!(
+            stored
+                .iter()
+                .all(|v| !v.contains(&key) && !v.contains(&other_key))
+        );
+    }
     // Never again: not on the list page, not for the researcher.
     let list = admin.get("/research").await;
     assert!(list.body.contains("Evaluatie 2026"));
