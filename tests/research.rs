@@ -683,3 +683,28 @@ on_both!(
     research_roles,
     a_researcher_reaches_research_and_no_household_data
 );
+
+/// The pages in a real browser at phone width: axe-clean, no sideways scrolling, light.
+async fn the_research_pages_are_accessible(app: TestApp) {
+    use crate::browser::{axe_source, browser, check, fill, submit, title};
+    let logins = app.demo().await;
+    let src = axe_source();
+    let (_driver, c) = browser(360, 740).await;
+    c.goto(&format!("{}/login", app.base)).await.unwrap();
+    fill(&c, "email", &logins["admin"].email).await;
+    fill(&c, "password", &logins["admin"].password).await;
+    submit(&c, "/login").await;
+    c.goto(&format!("{}/research", app.base)).await.unwrap();
+    check(&c, &src, "research without a study").await;
+    fill(&c, "study_name", "Evaluatie 2026").await;
+    submit(&c, "/research/studies").await;
+    check(&c, &src, "the key, once").await;
+    c.goto(&format!("{}/research", app.base)).await.unwrap();
+    check(&c, &src, "research with a study").await;
+    fill(&c, "research_from", "gisteren").await;
+    submit(&c, "/research/export.csv").await;
+    assert!(title(&c).await.starts_with("Fout: "));
+    check(&c, &src, "research with an error").await;
+    let _ = c.close().await;
+}
+on_both!(research_a11y, the_research_pages_are_accessible);
