@@ -708,3 +708,69 @@ async fn the_research_pages_are_accessible(app: TestApp) {
     let _ = c.close().await;
 }
 on_both!(research_a11y, the_research_pages_are_accessible);
+
+/// More households than one page: the CSV goes on past the page boundary, each household
+/// once; the store's first page is full and says where the next starts.
+async fn an_export_longer_than_a_page_has_every_household_once(app: TestApp) {
+    let logins = app.demo().await;
+    let t = app.org("Almere").await;
+    let n = neighbourhood(&app, &t, "Grote wijk").await;
+    let total = usize::try_from(mtp_store::research::PAGE).unwrap() + 3;
+    let drafts: Vec<HouseholdDraft> = (0..total)
+        .map(|i| HouseholdDraft {
+            neighbourhood_id: n,
+            kind: HouseholdKind::MultiParent,
+            source: Source::Publicity,
+            source_partner: None,
+            postcode4: Postcode4::parse_optional("1359").unwrap(),
+            interests: String::new(),
+            talents: String::new(),
+            notes: String::new(),
+            parents: vec![ParentDraft {
+                first_name: PersonName::parse(&format!("Veelouder{i}")).unwrap(),
+                last_name: None,
+                phone: None,
+                email: None,
+                channel: Channel::WhatsApp,
+                languages: String::new(),
+                works: false,
+                free_days: vec![],
+            }],
+            children: vec![],
+            data_consent: ConsentMethod::Verbal,
+        })
+        .collect();
+    let ids = app.store.create_households_bulk(&t, &drafts).await.unwrap();
+    for id in &ids {
+        consent(&app, &t, *id, true).await;
+    }
+    let first = app.store.research_page(&t, &[n], None).await.unwrap();
+    assert_eq!(first.households.len(), total - 3);
+    assert!(first.next.is_some());
+    let second = app.store.research_page(&t, &[n], first.next).await.unwrap();
+    assert_eq!(second.households.len(), 3);
+    assert_eq!(second.next, None);
+
+    let mut admin = app.client();
+    admin.login(&logins["admin"]).await;
+    let (study, _) = make_study(&app, &mut admin, "Groot onderzoek").await;
+    let (header, rows, _) = csv(
+        &mut admin,
+        &export_path("csv", study, &[n], "2026-01-01", "2026-03-31"),
+    )
+    .await;
+    assert_eq!(rows.len(), total);
+    let mut pseudonyms = column(&header, &rows, "pseudonym");
+    pseudonyms.sort();
+    pseudonyms.dedup();
+    assert_eq!(pseudonyms.len(), total, "every household once");
+    assert!(
+        column(&header, &rows, "postcode4")
+            .iter()
+            .all(|p| p == "1359")
+    );
+}
+on_both!(
+    research_pages,
+    an_export_longer_than_a_page_has_every_household_once
+);
