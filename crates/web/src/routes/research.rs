@@ -226,7 +226,8 @@ async fn plan(
         },
     };
     let all = state.store.neighbourhoods(&user.tenant).await?;
-    let wanted = f.all("neighbourhood");
+    // A box ticked twice (a hand-made address) is still one neighbourhood.
+    let wanted: std::collections::BTreeSet<&str> = f.all("neighbourhood").into_iter().collect();
     let chosen: Vec<Neighbourhood> = all
         .iter()
         .filter(|n| wanted.is_empty() || wanted.contains(&n.id.to_string().as_str()))
