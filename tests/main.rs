@@ -34,6 +34,7 @@ mod portal;
 mod privacy;
 mod reminders;
 mod reports;
+mod research;
 mod scale_out;
 mod tables;
 mod target_group;

@@ -143,6 +143,8 @@ actions! {
     RemindersViewed => "reminders.viewed",
     ReportExported => "report.exported",
     ReportViewed => "report.viewed",
+    ResearchExported => "research.exported",
+    ResearchStudyCreated => "research.study-created",
     RetentionRun => "retention.run",
     RsvpRecorded => "rsvp.recorded",
     SchoolHolidayAdded => "school-holiday.added",
@@ -272,5 +274,10 @@ mod tests {
             Some(Action::HouseholdViewed)
         );
         assert_eq!(Action::parse("no.such-action"), None);
+        assert_eq!(Action::ResearchExported.as_str(), "research.exported");
+        assert_eq!(
+            Action::ResearchStudyCreated.as_str(),
+            "research.study-created"
+        );
     }
 }

@@ -20,6 +20,7 @@ pub mod message;
 pub mod portal;
 pub mod reminder;
 pub mod report;
+pub mod research;
 pub mod role;
 pub mod schedule;
 pub mod search;

@@ -928,3 +928,25 @@ pub mod school_holiday {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+/// A study of the research export (migration 000016); `key` is sealed at rest.
+pub mod research_study {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "research_study")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub org_id: Uuid,
+        pub name: String,
+        pub key: String,
+        pub created_at: DateTimeUtc,
+        pub created_by: Option<Uuid>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

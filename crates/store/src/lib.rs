@@ -26,6 +26,7 @@ pub mod privacy;
 pub mod ratelimit;
 mod register;
 pub mod reports;
+pub mod research;
 pub mod restore;
 pub mod sealing;
 pub mod secrets;

@@ -1,5 +1,6 @@
-//! Secrets the database keeps but must not give away: the accounts' TOTP seeds and the
-//! installation's HMAC keys (CSRF, limiter keys, unsubscribe links). With a key from outside
+//! Secrets the database keeps but must not give away: the accounts' TOTP seeds, the
+//! installation's HMAC keys (CSRF, limiter keys, unsubscribe links) and the research studies'
+//! pseudonym keys. With a key from outside
 //! the database (`MTP_SECRET_KEY` or the data dir's key file, docs/security.md "Secrets at
 //! rest"), they are stored sealed: ChaCha20-Poly1305 with a random nonce, bound to the row
 //! they belong to, so a copy of the database (a backup, a dump) does not hold them.
@@ -11,7 +12,8 @@ use ring::aead::{Aad, CHACHA20_POLY1305, LessSafeKey, NONCE_LEN, Nonce, UnboundK
 use ring::rand::{SecureRandom, SystemRandom};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
-use crate::entities::{account, app_secret};
+use crate::entities::{account, app_secret, research_study};
+use crate::research::study_place;
 use crate::{Result, Store, StoreError};
 
 /// Marks a sealed value; anything else is a value stored before there was a key.
@@ -156,6 +158,21 @@ impl Store {
                 .await?
                 .rows_affected;
         }
+        for s in research_study::Entity::find()
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .filter(|s| !s.key.starts_with(SEALED))
+        {
+            let value = self.seal(&study_place(s.id), &s.key)?;
+            sealed += research_study::Entity::update_many()
+                .col_expr(research_study::Column::Key, value.into())
+                .filter(research_study::Column::Id.eq(s.id))
+                .filter(research_study::Column::Key.eq(s.key))
+                .exec(&self.db)
+                .await?
+                .rows_affected;
+        }
         Ok(sealed)
     }
 }
@@ -163,7 +180,7 @@ impl Store {
 /// What [`Store::check_sealed_secrets`] found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SealedCheck {
-    /// Values stored sealed (installation keys and TOTP seeds).
+    /// Values stored sealed (installation keys, TOTP seeds and study keys).
     pub sealed: u64,
     /// Of those, how many this store's key does not open (all of them without a key).
     pub unopened: u64,
@@ -202,6 +219,9 @@ impl Store {
             if let Some(v) = &a.totp_secret {
                 tally(account_place(a.id), v);
             }
+        }
+        for s in research_study::Entity::find().all(&self.db).await? {
+            tally(study_place(s.id), &s.key);
         }
         Ok(check)
     }

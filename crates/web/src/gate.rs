@@ -44,6 +44,9 @@ pub const ADMIN_COORD: &[Role] = &[Role::Admin, Role::Coordinator];
 pub const STAFF: &[Role] = &[Role::Admin, Role::Coordinator, Role::Worker];
 /// Staff, and hosts for the list of first names.
 pub const STAFF_HOST: &[Role] = &[Role::Admin, Role::Coordinator, Role::Worker, Role::Host];
+/// The pseudonymised research export (docs/guide/research.md): researchers, and administrators
+/// who make the studies. Never a page with household data.
+pub const RESEARCH: &[Role] = &[Role::Admin, Role::Researcher];
 
 /// Who reads the reports: staff for their neighbourhoods, researchers the aggregates with
 /// small counts hidden (docs/indicators.md §10).
@@ -184,6 +187,10 @@ fn table() -> Vec<(Method, &'static str, Access)> {
         (p(), "/households/{id}/portal-end", Roles(STAFF)),
         (p(), "/requests/{id}/done", Roles(STAFF)),
         (p(), "/ideas/{id}/hide", Roles(STAFF)),
+        (g(), "/research", Roles(RESEARCH)),
+        (p(), "/research/studies", Roles(ADMIN)),
+        (g(), "/research/export.csv", Roles(RESEARCH)),
+        (g(), "/research/export.xlsx", Roles(RESEARCH)),
         (g(), "/portal/login", Public),
         (p(), "/portal/login", Public),
         (g(), "/portal/link/{token}", Public),

@@ -80,7 +80,11 @@ fn nav_for(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/sessions", "nav-sessions"),
             ("/households", "nav-households"),
         ],
-        Role::Researcher => &[("/", "nav-home"), ("/reports", "nav-reports")],
+        Role::Researcher => &[
+            ("/", "nav-home"),
+            ("/reports", "nav-reports"),
+            ("/research", "nav-research"),
+        ],
         Role::Partner => &[("/", "nav-home")],
     }
 }

@@ -15,7 +15,8 @@ use crate::error::AppError;
 use crate::gate::{self, Rule};
 use crate::routes::{
     account, activities, admin, audit_log, auth, calendar, chat, encourage, holidays, home,
-    households, import, messages, portal, portal_staff, public, reminders, reports, sessions,
+    households, import, messages, portal, portal_staff, public, reminders, reports, research,
+    sessions,
 };
 
 /// The handler of one (method, path) of the gate's table.
@@ -168,6 +169,10 @@ fn handlers() -> Vec<Route> {
         post("/households/{id}/portal-end", portal_staff::end_access),
         post("/requests/{id}/done", portal_staff::finish_request),
         post("/ideas/{id}/hide", portal_staff::hide_idea),
+        get("/research", research::show),
+        post("/research/studies", research::create),
+        get("/research/export.csv", research::export_csv),
+        get("/research/export.xlsx", research::export_xlsx),
         get("/portal/login", portal::login_form),
         post("/portal/login", portal::login_request),
         get("/portal/link/{token}", portal::link_form),

@@ -31,6 +31,8 @@ struct Home {
     /// The report is on the home page for every role that may read it: the menus of
     /// coordinators, workers and administrators are full.
     reports: bool,
+    /// The research export: the administrator's five menu items are full.
+    research: bool,
 }
 
 pub async fn home(
@@ -75,6 +77,7 @@ pub async fn home(
         door,
         staff: gate::allows(user.role(), &Method::GET, "/encourage"),
         reports: gate::allows(user.role(), &Method::GET, "/reports"),
+        research: gate::allows(user.role(), &Method::GET, "/research"),
         role_label: p.t.label(&user.role()),
         org_name: user.org.name.clone(),
         neighbourhoods,

@@ -18,4 +18,5 @@ pub mod portal_staff;
 pub mod public;
 pub mod reminders;
 pub mod reports;
+pub mod research;
 pub mod sessions;

@@ -1,0 +1,776 @@
+//! The pseudonymised research export (issue #15, docs/guide/research.md): who is in it, under
+//! which pseudonym, what it never holds, its bad input, and who may reach it.
+
+use std::io::Cursor;
+
+use calamine::{Data, Reader, Xlsx};
+use chrono::{Datelike, Months};
+use mtp_domain::audit::{Action, Outcome};
+use mtp_domain::consent::{ConsentMethod, Purpose};
+use mtp_domain::research::{StudyKey, pseudonym};
+use mtp_domain::{
+    Channel, ChildBirth, Email, HouseholdKind, PersonName, PhoneNumber, PlaceName, Postcode4, Role,
+    Source, Tenant,
+};
+use mtp_store::{ChildDraft, HouseholdDraft, NewAuditEvent, ParentDraft};
+use reqwest::StatusCode;
+use sea_orm::ConnectionTrait;
+use uuid::Uuid;
+
+use crate::helpers::{Client, TestApp};
+use crate::on_both;
+
+/// What a test family was registered with, to look for in the export afterwards.
+struct Family {
+    id: Uuid,
+    words: Vec<String>,
+}
+
+fn today() -> chrono::NaiveDate {
+    chrono::Utc::now()
+        .with_timezone(&chrono_tz::Europe::Amsterdam)
+        .date_naive()
+}
+
+/// A family in `neighbourhood` with a name, phone, e-mail and note of its own, a child born
+/// `child_months` months ago, and research consent when `research` says so.
+async fn family(
+    app: &TestApp,
+    t: &Tenant,
+    neighbourhood: Uuid,
+    n: usize,
+    child_months: u32,
+    research: bool,
+) -> Family {
+    let first = format!("Onderzoekouder{n}");
+    let last = format!("Achternaamzeldzaam{n}");
+    let email = format!("ouder{n}.geheim@gezin.test");
+    let phone = PhoneNumber::parse(&format!("06-4{:07}", 1_234_500 + n)).unwrap();
+    let note = format!("Notitie die niemand mag lezen {n}");
+    let born = today()
+        .checked_sub_months(Months::new(child_months))
+        .unwrap();
+    let d = HouseholdDraft {
+        neighbourhood_id: neighbourhood,
+        kind: HouseholdKind::SingleParent,
+        source: Source::School,
+        source_partner: Some(format!("Partnerschool{n}")),
+        postcode4: Postcode4::parse_optional("1359").unwrap(),
+        interests: String::new(),
+        talents: String::new(),
+        notes: note.clone(),
+        parents: vec![ParentDraft {
+            first_name: PersonName::parse(&first).unwrap(),
+            last_name: Some(PersonName::parse(&last).unwrap()),
+            phone: Some(phone.clone()),
+            email: Some(Email::parse(&email).unwrap()),
+            channel: Channel::WhatsApp,
+            languages: String::new(),
+            works: n.is_multiple_of(2),
+            free_days: vec![],
+        }],
+        children: vec![ChildDraft {
+            first_name: PersonName::parse(&format!("Kindnaam{n}")).unwrap(),
+            birth: ChildBirth {
+                year: born.year(),
+                month: born.month(),
+            },
+        }],
+        data_consent: ConsentMethod::Verbal,
+    };
+    let id = app.store.create_household(t, None, &d, None).await.unwrap();
+    if research {
+        consent(app, t, id, true).await;
+    }
+    Family {
+        id,
+        words: vec![
+            first,
+            last,
+            email,
+            phone.e164().to_string(),
+            phone.display(),
+            note,
+            format!("Kindnaam{n}"),
+            format!("Partnerschool{n}"),
+            id.to_string(),
+            id.simple().to_string(),
+        ],
+    }
+}
+
+async fn consent(app: &TestApp, t: &Tenant, id: Uuid, given: bool) {
+    app.store
+        .record_consent(
+            t,
+            None,
+            id,
+            Purpose::Research,
+            given,
+            ConsentMethod::Paper,
+            None,
+        )
+        .await
+        .unwrap();
+}
+
+/// A neighbourhood of the demo organisation of our own, so its households are exactly ours.
+async fn neighbourhood(app: &TestApp, t: &Tenant, name: &str) -> Uuid {
+    app.store
+        .create_neighbourhood(t.org_id, &PlaceName::parse(name).unwrap(), None, None)
+        .await
+        .unwrap()
+}
+
+/// Make a study as the administrator; returns its id and the key the page showed.
+async fn make_study(app: &TestApp, admin: &mut Client, name: &str) -> (Uuid, String) {
+    admin.get("/research").await;
+    let r = admin
+        .post("/research/studies", &[("study_name", name)])
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let start = r.body.find("id=\"study-key\">").expect("the key is shown") + 15;
+    let key = r.body[start..start + 64].to_string();
+    assert!(key.chars().all(|c| c.is_ascii_hexdigit()), "{key}");
+    let t = app.org("Almere").await;
+    let id = app
+        .store
+        .studies(&t)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|s| s.name == name)
+        .map(|s| s.id)
+        .expect("the study is listed");
+    (id, key)
+}
+
+fn export_path(ext: &str, study: Uuid, neighbourhoods: &[Uuid], from: &str, to: &str) -> String {
+    let mut s = url::form_urlencoded::Serializer::new(format!("/research/export.{ext}?"));
+    s.append_pair("study", &study.to_string());
+    for n in neighbourhoods {
+        s.append_pair("neighbourhood", &n.to_string());
+    }
+    s.append_pair("research_from", from)
+        .append_pair("research_to", to);
+    s.finish()
+}
+
+/// The CSV's header and rows.
+fn rows(body: &str) -> (Vec<String>, Vec<Vec<String>>) {
+    let body = body
+        .strip_prefix('\u{feff}')
+        .expect("a byte-order mark first");
+    let mut r = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .from_reader(body.as_bytes());
+    let header = r.headers().unwrap().iter().map(str::to_string).collect();
+    let rows = r
+        .records()
+        .map(|x| x.unwrap().iter().map(str::to_string).collect())
+        .collect();
+    (header, rows)
+}
+
+fn column(header: &[String], rows: &[Vec<String>], name: &str) -> Vec<String> {
+    let i = header.iter().position(|h| h == name).expect(name);
+    rows.iter().map(|r| r[i].clone()).collect()
+}
+
+async fn csv(c: &mut Client, path: &str) -> (Vec<String>, Vec<Vec<String>>, String) {
+    let r = c.get(path).await;
+    assert_eq!(r.status, StatusCode::OK, "{path}: {}", r.body);
+    assert!(
+        r.headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv"),
+        "{path}"
+    );
+    let (h, rows) = rows(&r.body);
+    (h, rows, r.body)
+}
+
+async fn xlsx(c: &mut Client, path: &str) -> Vec<(String, Vec<Vec<Data>>)> {
+    let r = c
+        .http
+        .get(format!("{}{path}", c.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK, "{path}");
+    let bytes = r.bytes().await.unwrap().to_vec();
+    let mut book: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes)).unwrap();
+    let names = book.sheet_names().to_vec();
+    names
+        .into_iter()
+        .map(|n| {
+            let range = book.worksheet_range(&n).unwrap();
+            let cells = range.rows().map(|r| r.to_vec()).collect();
+            (n, cells)
+        })
+        .collect()
+}
+
+fn assert_names_nobody(text: &str, families: &[Family], what: &str) {
+    for f in families {
+        for w in &f.words {
+            assert!(
+                !text.to_lowercase().contains(&w.to_lowercase()),
+                "{what} holds {w:?}"
+            );
+        }
+    }
+}
+
+async fn the_export_holds_consenting_households_under_stable_pseudonyms(app: TestApp) {
+    let logins = app.demo().await;
+    let t = app.org("Almere").await;
+    let n = neighbourhood(&app, &t, "Onderzoekwijk").await;
+    let mut families = Vec::new();
+    // Nine with consent: the first a child born 3 years and 1 month ago, the others 7 years.
+    for i in 0..9 {
+        let months = if i == 0 { 37 } else { 7 * 12 + 2 };
+        families.push(family(&app, &t, n, i, months, true).await);
+    }
+    let never = family(&app, &t, n, 20, 50, false).await;
+    let withdrawn = family(&app, &t, n, 21, 50, true).await;
+    consent(&app, &t, withdrawn.id, false).await;
+    let erased = family(&app, &t, n, 22, 50, true).await;
+    let event = NewAuditEvent {
+        org_id: t.org_id,
+        actor_id: None,
+        actor_role: "admin".into(),
+        action: Action::HouseholdErased,
+        object_type: "household".into(),
+        object_id: Some(erased.id),
+        neighbourhood_id: Some(n),
+        outcome: Outcome::Allowed,
+        detail: String::new(),
+    };
+    assert!(
+        app.store
+            .erase_household(&t, None, erased.id, event)
+            .await
+            .unwrap()
+    );
+
+    let mut admin = app.client();
+    admin.login(&logins["admin"]).await;
+    let (study, key) = make_study(&app, &mut admin, "Evaluatie 2026").await;
+    let (other_study, other_key) = make_study(&app, &mut admin, "Tweede onderzoek").await;
+    assert_ne!(key, other_key);
+    // At rest: sealed where the server has a key (SQLite's test servers make one on their
+    // first start), bound to its row; never the key itself.
+    let db = sea_orm::Database::connect(&app.database_url).await.unwrap();
+    let stored: Vec<String> = db
+        .query_all_raw(sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            "SELECT key AS v FROM research_study",
+        ))
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.try_get::<String>("", "v").unwrap())
+        .collect();
+    let _ = db.close().await;
+    assert_eq!(stored.len(), 2);
+    if app.database_url.starts_with("sqlite") {
+        assert!(
+            stored.iter().all(|v| v.starts_with("sealed1:")),
+            "{stored:?}"
+        );
+        assert!(
+            stored
+                .iter()
+                .all(|v| !v.contains(&key) && !v.contains(&other_key))
+        );
+    }
+    // Never again: not on the list page, not for the researcher.
+    let list = admin.get("/research").await;
+    assert!(list.body.contains("Evaluatie 2026"));
+    assert!(!list.body.contains(&key) && !list.body.contains(&other_key));
+
+    let mut researcher = app.client();
+    researcher.login(&logins["researcher"]).await;
+    let page = researcher.get("/research").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("href=\"/research\""), "in the menu");
+    assert!(!page.body.contains(&key));
+    assert!(
+        !page.body.contains("/research/studies"),
+        "only admins make studies"
+    );
+
+    let from = format!("{}-01-01", today().year());
+    let to = today().to_string();
+    let path = export_path("csv", study, &[n], &from, &to);
+    let (header, first, body) = csv(&mut researcher, &path).await;
+    assert_eq!(header, mtp_domain::research::header());
+    assert_eq!(first.len(), 9, "the nine with consent, no more");
+    let k = StudyKey::from_hex(&key).unwrap();
+    let mut want: Vec<String> = families.iter().map(|f| pseudonym(&k, f.id)).collect();
+    want.sort();
+    let mut got = column(&header, &first, "pseudonym");
+    got.sort();
+    assert_eq!(got, want, "the pseudonyms are made with the key shown once");
+    for absent in [&never, &withdrawn, &erased] {
+        assert!(!got.contains(&pseudonym(&k, absent.id)));
+    }
+    // Nine in the neighbourhood: below ten, no postcode.
+    assert!(
+        column(&header, &first, "postcode4")
+            .iter()
+            .all(String::is_empty)
+    );
+    let mut ages = column(&header, &first, "children_ages");
+    ages.sort();
+    ages.dedup();
+    assert_eq!(ages, ["3", "7"]);
+    assert!(
+        column(&header, &first, "household_kind")
+            .iter()
+            .all(|k| k == "single_parent")
+    );
+    assert!(
+        column(&header, &first, "source")
+            .iter()
+            .all(|s| s == "school")
+    );
+    assert_names_nobody(&body, &families, "the CSV");
+    assert_names_nobody(&body, std::slice::from_ref(&never), "the CSV");
+
+    // The same study again: the same pseudonyms. Another study: none of them.
+    let (_, again, _) = csv(&mut researcher, &path).await;
+    let mut again = column(&header, &again, "pseudonym");
+    again.sort();
+    assert_eq!(again, got);
+    let (_, other, _) = csv(
+        &mut researcher,
+        &export_path("csv", other_study, &[n], &from, &to),
+    )
+    .await;
+    let other = column(&header, &other, "pseudonym");
+    assert_eq!(other.len(), 9);
+    assert!(other.iter().all(|p| !got.contains(p)));
+
+    // A tenth household with consent: now the postcode shows, for all ten.
+    families.push(family(&app, &t, n, 9, 40, true).await);
+    let (_, ten, _) = csv(&mut researcher, &path).await;
+    assert_eq!(ten.len(), 10);
+    assert!(
+        column(&header, &ten, "postcode4")
+            .iter()
+            .all(|p| p == "1359")
+    );
+    // Withdrawn: gone from the next export, and below ten again.
+    consent(&app, &t, families[9].id, false).await;
+    let (_, nine, _) = csv(&mut researcher, &path).await;
+    assert_eq!(nine.len(), 9);
+    assert!(!column(&header, &nine, "pseudonym").contains(&pseudonym(&k, families[9].id)));
+    assert!(
+        column(&header, &nine, "postcode4")
+            .iter()
+            .all(String::is_empty)
+    );
+
+    // The workbook: the same rows, numbers as numbers, a codebook, and nobody named in any
+    // cell of any sheet.
+    let book = xlsx(
+        &mut researcher,
+        &export_path("xlsx", study, &[n], &from, &to),
+    )
+    .await;
+    let names: Vec<&str> = book.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["data", "codebook"]);
+    let data = &book[0].1;
+    assert_eq!(data.len(), 10, "a header and nine rows");
+    let parents = header.iter().position(|h| h == "parents").unwrap();
+    assert!(data[1..].iter().all(|r| r[parents] == Data::Float(1.0)));
+    let mut all_text = String::new();
+    for (_, sheet) in &book {
+        for row in sheet {
+            for cell in row {
+                all_text.push_str(&cell.to_string());
+                all_text.push('\n');
+            }
+        }
+    }
+    assert_names_nobody(&all_text, &families, "the workbook");
+    assert!(!all_text.contains(&key));
+    let codebook = &book[1].1;
+    assert!(
+        codebook
+            .iter()
+            .any(|r| r[0] == Data::String("parent_birth_year".into())
+                && r[3] == Data::String("not recorded".into()))
+    );
+    assert!(
+        codebook
+            .iter()
+            .any(|r| r[0] == Data::String("postcode4".into()))
+    );
+
+    // Every export is in the audit trail with its filter, never with the key.
+    let exported = app
+        .store
+        .audit_entries(
+            t.org_id,
+            &mtp_store::AuditFilter {
+                action: Some(Action::ResearchExported.as_str().into()),
+                ..Default::default()
+            },
+            50,
+        )
+        .await
+        .unwrap();
+    assert_eq!(exported.len(), 6, "{exported:?}");
+    assert!(exported.iter().all(|e| e.actor_role == "researcher"));
+    assert!(exported.iter().any(|e| e.detail
+        == format!(
+            "study=\"Evaluatie 2026\" neighbourhoods={n} from={from} to={to} format=xlsx rows=9"
+        )));
+    assert!(
+        exported
+            .iter()
+            .any(|e| e.detail.contains("format=csv rows=10"))
+    );
+    assert!(
+        exported
+            .iter()
+            .any(|e| e.object_id == Some(other_study) && e.detail.contains("Tweede onderzoek"))
+    );
+    let created = app
+        .store
+        .audit_entries(
+            t.org_id,
+            &mtp_store::AuditFilter {
+                action: Some(Action::ResearchStudyCreated.as_str().into()),
+                ..Default::default()
+            },
+            50,
+        )
+        .await
+        .unwrap();
+    assert_eq!(created.len(), 2);
+    assert!(created.iter().any(|e| e.object_id == Some(study)));
+    let everything = app
+        .store
+        .audit_entries(t.org_id, &mtp_store::AuditFilter::default(), 5000)
+        .await
+        .unwrap();
+    assert!(
+        everything
+            .iter()
+            .all(|e| !e.detail.contains(&key) && !e.detail.contains(&other_key))
+    );
+
+    // The whole organisation: the demo's families with research consent, who came this year.
+    let (_, demo, body) = csv(&mut researcher, &export_path("csv", study, &[], &from, &to)).await;
+    assert!(demo.len() > 9, "{}", demo.len());
+    assert!(
+        column(&header, &demo, "visits_period")
+            .iter()
+            .any(|v| v.parse::<u32>().unwrap_or(0) > 0),
+        "the demo's year has visits: {body}"
+    );
+    assert!(
+        column(&header, &demo, "first_visit")
+            .iter()
+            .any(|v| v.len() == 7)
+    );
+}
+on_both!(
+    research_export,
+    the_export_holds_consenting_households_under_stable_pseudonyms
+);
+
+async fn an_export_without_consent_is_a_header_and_bad_input_a_field_message(app: TestApp) {
+    let logins = app.demo().await;
+    let t = app.org("Almere").await;
+    let empty = neighbourhood(&app, &t, "Lege wijk").await;
+    let nobody = family(&app, &t, empty, 30, 24, false).await;
+    let mut admin = app.client();
+    admin.login(&logins["admin"]).await;
+    let (study, _) = make_study(&app, &mut admin, "Leeg onderzoek").await;
+    let (header, rows, body) = csv(
+        &mut admin,
+        &export_path("csv", study, &[empty], "2026-01-01", "2026-03-31"),
+    )
+    .await;
+    assert!(rows.is_empty());
+    assert_eq!(header, mtp_domain::research::header());
+    assert_eq!(body.lines().count(), 1, "{body}");
+    assert_names_nobody(&body, std::slice::from_ref(&nobody), "the empty CSV");
+    let book = xlsx(
+        &mut admin,
+        &export_path("xlsx", study, &[empty], "2026-01-01", "2026-03-31"),
+    )
+    .await;
+    assert_eq!(book[0].1.len(), 1, "only the header row");
+
+    // A second study of the same name: a field message, not a second key.
+    let again = admin
+        .post("/research/studies", &[("study_name", "Leeg onderzoek")])
+        .await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(again.body.contains("Er is al een onderzoek met deze naam."));
+    assert!(!again.body.contains("id=\"study-key\""));
+    let blank = admin
+        .post("/research/studies", &[("study_name", " ")])
+        .await;
+    assert_eq!(blank.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(blank.body.contains("Vul de naam van het onderzoek in."));
+
+    // A neighbourhood of another organisation.
+    let lelystad = app.org("Lelystad").await;
+    let elsewhere = app
+        .store
+        .neighbourhoods(&lelystad)
+        .await
+        .unwrap()
+        .first()
+        .map(|n| n.id)
+        .unwrap();
+    let ok = "2026-01-01";
+    for (path, message) in [
+        (
+            export_path("csv", Uuid::now_v7(), &[empty], ok, ok),
+            "Kies een onderzoek uit de lijst.",
+        ),
+        (
+            "/research/export.csv?study=nonsense&research_from=2026-01-01&research_to=2026-02-01"
+                .to_string(),
+            "Kies een onderzoek uit de lijst.",
+        ),
+        (
+            "/research/export.xlsx?research_from=2026-01-01&research_to=2026-02-01".to_string(),
+            "Kies een onderzoek.",
+        ),
+        (
+            export_path("csv", study, &[elsewhere], ok, ok),
+            "Kies alleen wijken uit de lijst.",
+        ),
+        (
+            export_path("xlsx", study, &[empty], "2026-02-31", ok),
+            "Vul de eerste dag in als datum, zoals 2026-01-01.",
+        ),
+        (
+            export_path("csv", study, &[empty], "gisteren", ok),
+            "Vul de eerste dag in als datum, zoals 2026-01-01.",
+        ),
+        (
+            export_path("csv", study, &[empty], "2026-03-01", "2026-01-01"),
+            "De laatste dag moet op of na de eerste dag liggen.",
+        ),
+        (
+            export_path("csv", study, &[empty], "", ""),
+            "Vul de eerste dag van de periode in.",
+        ),
+    ] {
+        let r = admin.get(&path).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{path}");
+        assert!(r.body.contains(message), "{path}: {message}");
+        assert!(r.body.contains("<title>Fout: "), "{path}");
+        assert!(r.body.contains("error-summary"), "{path}");
+    }
+    // Nothing refused was exported.
+    let exported = app
+        .store
+        .audit_entries(
+            t.org_id,
+            &mtp_store::AuditFilter {
+                action: Some(Action::ResearchExported.as_str().into()),
+                ..Default::default()
+            },
+            50,
+        )
+        .await
+        .unwrap();
+    assert_eq!(exported.len(), 2);
+    assert!(exported.iter().all(|e| e.detail.ends_with("rows=0")));
+}
+on_both!(
+    research_empty_and_bad_input,
+    an_export_without_consent_is_a_header_and_bad_input_a_field_message
+);
+
+/// The routes of household data a researcher must never open, filled in.
+async fn a_researcher_reaches_research_and_no_household_data(app: TestApp) {
+    let logins = app.demo().await;
+    let t = app.org("Almere").await;
+    let (rows, _) = app
+        .store
+        .households(&t, &mtp_store::HouseholdFilter::default(), 1, 0)
+        .await
+        .unwrap();
+    let household = rows[0].id;
+    let (activity, session) = app.coffee_hour().await;
+    let mut researcher = app.client();
+    researcher.login(&logins["researcher"]).await;
+    for path in [
+        "/households".to_string(),
+        format!("/households/{household}"),
+        format!("/households/{household}/edit"),
+        format!("/households/{household}/export"),
+        format!("/households/{household}/export.json"),
+        "/households/import".to_string(),
+        "/activities".to_string(),
+        format!("/activities/{activity}"),
+        "/sessions".to_string(),
+        format!("/sessions/{session}"),
+        format!("/sessions/{session}/checkin"),
+        format!("/sessions/{session}/encourage"),
+        "/encourage".to_string(),
+        "/chat".to_string(),
+        "/messages".to_string(),
+        "/reminders".to_string(),
+        "/audit".to_string(),
+        "/admin/accounts".to_string(),
+    ] {
+        let r = researcher.get(&path).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{path}");
+    }
+    let made = researcher
+        .post("/research/studies", &[("study_name", "Van de onderzoeker")])
+        .await;
+    assert_eq!(made.status, StatusCode::FORBIDDEN);
+    assert_eq!(researcher.get("/research").await.status, StatusCode::OK);
+
+    // By the gate's own table: every route with household data is closed to researchers.
+    for r in mtp_web::gate::rules() {
+        let household_data = [
+            "/households",
+            "/activities",
+            "/sessions",
+            "/encourage",
+            "/chat",
+            "/messages",
+            "/reminders",
+            "/requests",
+            "/ideas",
+            "/audit",
+            "/admin",
+        ]
+        .iter()
+        .any(|p| r.path.starts_with(p));
+        if household_data {
+            assert!(
+                !mtp_web::gate::allows(Role::Researcher, &r.method, r.path),
+                "{} {}",
+                r.method,
+                r.path
+            );
+        }
+    }
+    // And the research page is closed to everyone else who signs in.
+    for label in ["coordinator", "worker", "host", "partner"] {
+        let mut c = app.client();
+        c.login(&logins[label]).await;
+        assert_eq!(
+            c.get("/research").await.status,
+            StatusCode::FORBIDDEN,
+            "{label}"
+        );
+        assert_eq!(
+            c.get("/research/export.csv").await.status,
+            StatusCode::FORBIDDEN,
+            "{label}"
+        );
+    }
+}
+on_both!(
+    research_roles,
+    a_researcher_reaches_research_and_no_household_data
+);
+
+/// The pages in a real browser at phone width: axe-clean, no sideways scrolling, light.
+async fn the_research_pages_are_accessible(app: TestApp) {
+    use crate::browser::{axe_source, browser, check, fill, submit, title};
+    let logins = app.demo().await;
+    let src = axe_source();
+    let (_driver, c) = browser(360, 740).await;
+    c.goto(&format!("{}/login", app.base)).await.unwrap();
+    fill(&c, "email", &logins["admin"].email).await;
+    fill(&c, "password", &logins["admin"].password).await;
+    submit(&c, "/login").await;
+    c.goto(&format!("{}/research", app.base)).await.unwrap();
+    check(&c, &src, "research without a study").await;
+    fill(&c, "study_name", "Evaluatie 2026").await;
+    submit(&c, "/research/studies").await;
+    check(&c, &src, "the key, once").await;
+    c.goto(&format!("{}/research", app.base)).await.unwrap();
+    check(&c, &src, "research with a study").await;
+    fill(&c, "research_from", "gisteren").await;
+    submit(&c, "/research/export.csv").await;
+    assert!(title(&c).await.starts_with("Fout: "));
+    check(&c, &src, "research with an error").await;
+    let _ = c.close().await;
+}
+on_both!(research_a11y, the_research_pages_are_accessible);
+
+/// More households than one page: the CSV goes on past the page boundary, each household
+/// once; the store's first page is full and says where the next starts.
+async fn an_export_longer_than_a_page_has_every_household_once(app: TestApp) {
+    let logins = app.demo().await;
+    let t = app.org("Almere").await;
+    let n = neighbourhood(&app, &t, "Grote wijk").await;
+    let total = usize::try_from(mtp_store::research::PAGE).unwrap() + 3;
+    let drafts: Vec<HouseholdDraft> = (0..total)
+        .map(|i| HouseholdDraft {
+            neighbourhood_id: n,
+            kind: HouseholdKind::MultiParent,
+            source: Source::Publicity,
+            source_partner: None,
+            postcode4: Postcode4::parse_optional("1359").unwrap(),
+            interests: String::new(),
+            talents: String::new(),
+            notes: String::new(),
+            parents: vec![ParentDraft {
+                first_name: PersonName::parse(&format!("Veelouder{i}")).unwrap(),
+                last_name: None,
+                phone: None,
+                email: None,
+                channel: Channel::WhatsApp,
+                languages: String::new(),
+                works: false,
+                free_days: vec![],
+            }],
+            children: vec![],
+            data_consent: ConsentMethod::Verbal,
+        })
+        .collect();
+    let ids = app.store.create_households_bulk(&t, &drafts).await.unwrap();
+    for id in &ids {
+        consent(&app, &t, *id, true).await;
+    }
+    let first = app.store.research_page(&t, &[n], None).await.unwrap();
+    assert_eq!(first.households.len(), total - 3);
+    assert!(first.next.is_some());
+    let second = app.store.research_page(&t, &[n], first.next).await.unwrap();
+    assert_eq!(second.households.len(), 3);
+    assert_eq!(second.next, None);
+
+    let mut admin = app.client();
+    admin.login(&logins["admin"]).await;
+    let (study, _) = make_study(&app, &mut admin, "Groot onderzoek").await;
+    let (header, rows, _) = csv(
+        &mut admin,
+        &export_path("csv", study, &[n], "2026-01-01", "2026-03-31"),
+    )
+    .await;
+    assert_eq!(rows.len(), total);
+    let mut pseudonyms = column(&header, &rows, "pseudonym");
+    pseudonyms.sort();
+    pseudonyms.dedup();
+    assert_eq!(pseudonyms.len(), total, "every household once");
+    assert!(
+        column(&header, &rows, "postcode4")
+            .iter()
+            .all(|p| p == "1359")
+    );
+}
+on_both!(
+    research_pages,
+    an_export_longer_than_a_page_has_every_household_once
+);
