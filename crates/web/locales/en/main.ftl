@@ -1053,6 +1053,8 @@ report-fidelity-desc = How often each point from the handbook was met, as a shar
 report-barriers-desc = The reasons for cancelling, from most to least frequent.
 report-time-slot-desc = How many households taking part can come on each day of the week.
 report-times-many = 10 times or more
+report-visits-total = Visits in this period
+report-median = Times come (median)
 ## workbook
 workbook-title = Meet the Parents: report for the funder
 workbook-sheet-cover = Cover

@@ -1044,6 +1044,8 @@ report-fidelity-desc = Hoe vaak elk punt uit het handboek gelukt is, als deel va
 report-barriers-desc = De redenen van afmelden, van vaak naar minder vaak.
 report-time-slot-desc = Hoeveel meedoende huishoudens op elke dag van de week kunnen komen.
 report-times-many = 10 keer of vaker
+report-visits-total = Bezoeken in deze periode
+report-median = Aantal keer gekomen (mediaan)
 ## workbook
 workbook-title = Meet the Parents: rapportage voor de financier
 workbook-sheet-cover = Voorblad

@@ -635,7 +635,16 @@ fn turnout_section(show: Show, cols: &[Column]) -> Section {
         id: "opkomst",
         heading: t.get("report-turnout"),
         finding: t.get("report-turnout-finding"),
-        headlines: Vec::new(),
+        headlines: main_column(cols)
+            .map(|main| {
+                let total = |i: &Indicators| i.weeks.iter().map(|w| w.visits).sum::<u32>();
+                vec![Headline {
+                    label: t.get("report-visits-total"),
+                    value: show.n(total(&main.now)),
+                    change: show.change(total(&main.now), total(&main.before)),
+                }]
+            })
+            .unwrap_or_default(),
         figure: turnout_chart(show, cols),
         tables: vec![Table {
             id: "opkomst-tabel".into(),
@@ -678,7 +687,18 @@ fn dose_section(show: Show, cols: &[Column], main: &Column) -> Section {
         id: "dosis",
         heading: t.get("report-dose"),
         finding: t.get1("report-dose-finding", "median", median.as_str()),
-        headlines: Vec::new(),
+        headlines: vec![Headline {
+            label: t.get("report-median"),
+            value: median.clone(),
+            change: match (main.now.dose.median, main.before.dose.median) {
+                (Some(a), Some(b)) if (a - b).abs() < 0.05 => t.get("report-change-same"),
+                (Some(a), Some(b)) if a > b => {
+                    t.get1("report-change-up", "n", t.decimal(a - b).as_str())
+                }
+                (Some(a), Some(b)) => t.get1("report-change-down", "n", t.decimal(b - a).as_str()),
+                _ => String::new(),
+            },
+        }],
         figure: bar_figure(
             t,
             main,
@@ -1019,7 +1039,11 @@ fn encouragement_section(show: Show, cols: &[Column], main: &Column) -> Section 
             ("reached", show.share(e.reached_came).as_str()),
             ("not", show.share(e.not_reached_came).as_str()),
         ),
-        headlines: Vec::new(),
+        headlines: vec![Headline {
+            label: t.get("report-reached-came"),
+            value: show.share(e.reached_came),
+            change: show.change_share(e.reached_came, main.before.encouragement.reached_came),
+        }],
         figure: bar_figure(
             t,
             main,
