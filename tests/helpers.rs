@@ -392,6 +392,36 @@ pub struct SmtpServer {
     child: Option<std::process::Child>,
 }
 
+/// Whether process `pid` holds the listening socket of 127.0.0.1:`port` (Linux: the socket's
+/// inode from /proc/net/tcp among the process's open files).
+fn listens(pid: u32, port: u16) -> bool {
+    let local = format!("0100007F:{port:04X}");
+    let inodes: Vec<String> = std::fs::read_to_string("/proc/net/tcp")
+        .unwrap_or_default()
+        .lines()
+        .skip(1)
+        .filter_map(|line| {
+            let f: Vec<&str> = line.split_whitespace().collect();
+            // local address, state 0A = LISTEN, inode
+            (f.get(1) == Some(&local.as_str()) && f.get(3) == Some(&"0A"))
+                .then(|| f.get(9).map(|s| format!("socket:[{s}]")))
+                .flatten()
+        })
+        .collect();
+    if inodes.is_empty() {
+        return false;
+    }
+    std::fs::read_dir(format!("/proc/{pid}/fd"))
+        .map(|dir| {
+            dir.flatten().any(|fd| {
+                std::fs::read_link(fd.path())
+                    .map(|target| inodes.iter().any(|i| target.to_string_lossy() == *i))
+                    .unwrap_or(false)
+            })
+        })
+        .unwrap_or(false)
+}
+
 /// A port nobody listens on right now.
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
@@ -401,13 +431,27 @@ pub fn free_port() -> u16 {
 }
 
 impl SmtpServer {
-    /// Start on a free port.
+    /// Start on a free port. Two tests may be handed the same free port at once; the one
+    /// whose aiosmtpd cannot bind it tries another, so no test reads another test's mail.
     pub async fn start() -> SmtpServer {
-        SmtpServer::start_on(free_port()).await
+        for _ in 0..10 {
+            if let Some(server) = SmtpServer::try_start_on(free_port()).await {
+                return server;
+            }
+        }
+        panic!("aiosmtpd did not start on any of ten free ports");
     }
 
     /// Start on `port` (e.g. one an app was told about while the server was still down).
     pub async fn start_on(port: u16) -> SmtpServer {
+        SmtpServer::try_start_on(port)
+            .await
+            .unwrap_or_else(|| panic!("aiosmtpd did not listen on port {port}"))
+    }
+
+    /// Our aiosmtpd listening on `port`, or `None` when it could not bind it. "Something
+    /// answers on the port" is not enough: it may be another test's server.
+    async fn try_start_on(port: u16) -> Option<SmtpServer> {
         let maildir =
             std::env::temp_dir().join(format!("mtp-smtp-{}", uuid::Uuid::now_v7().simple()));
         let child = std::process::Command::new("python3")
@@ -419,21 +463,26 @@ impl SmtpServer {
             .stderr(std::process::Stdio::null())
             .spawn()
             .expect("aiosmtpd did not start (pip install aiosmtpd)");
-        let server = SmtpServer {
+        let pid = child.id();
+        let mut server = SmtpServer {
             port,
             maildir,
             child: Some(child),
         };
-        for _ in 0..100 {
-            if tokio::net::TcpStream::connect(("127.0.0.1", port))
-                .await
-                .is_ok()
-            {
-                return server;
+        for _ in 0..150 {
+            let exited = server
+                .child
+                .as_mut()
+                .is_none_or(|c| matches!(c.try_wait(), Ok(Some(_))));
+            if exited {
+                return None;
+            }
+            if listens(pid, port) {
+                return Some(server);
             }
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         }
-        panic!("aiosmtpd did not listen on port {port}");
+        None
     }
 
     pub fn url(&self) -> String {
