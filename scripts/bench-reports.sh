@@ -76,7 +76,9 @@ year=$(( $(date +%Y) - 1 ))
 echo "## measure $KIND, binary $(git rev-parse --short HEAD), port $PORT, year $year, RSS idle $(rss VmRSS) KB"
 
 N=${BENCH_REQUESTS:-200}
-for what in "one neighbourhood, a year|/reports?period=year&year=$year&nb=$nb|$N" \
+# BENCH_ONLY=research skips the report pages and the workbook.
+[ "${BENCH_ONLY:-}" = research ] && N=0
+[ "$N" -gt 0 ] && for what in "one neighbourhood, a year|/reports?period=year&year=$year&nb=$nb|$N" \
             "one neighbourhood, a quarter|/reports?period=quarter&year=$year&quarter=4&nb=$nb|$N" \
             "the organisation (20 neighbourhoods), a year|/reports?period=year&year=$year|$(( N / 4 ))" \
             "the organisation (20 neighbourhoods), a quarter|/reports?period=quarter&year=$year&quarter=4|$(( N / 4 ))"; do
@@ -86,20 +88,20 @@ for what in "one neighbourhood, a year|/reports?period=year&year=$year&nb=$nb|$N
   timeout 600 oha --no-tui -c 1 -n "$n" "${A[@]}" "$BASE$path" | summary
 done
 
-echo "### the organisation's workbook, a year, 5 times — $(load)"
-for _ in 1 2 3 4 5; do
+[ "$N" -gt 0 ] && echo "### the organisation's workbook, a year, 5 times — $(load)"
+[ "$N" -gt 0 ] && for _ in 1 2 3 4 5; do
   curl -s -o "$tmp/r.xlsx" -w '%{http_code} %{time_total} s %{size_download} bytes\n' "${A[@]}" "$BASE/reports/export.xlsx?period=year&year=$year"
 done
 
 # A study to export under: made by the administrator, as on the page.
 token=$(curl -s "${A[@]}" "$BASE/research" | csrf)
-curl -s -o /dev/null "${A[@]}" --data-urlencode "_csrf=$token" --data-urlencode "name=Bench $(date +%s)" "$BASE/research/studies"
+curl -s -o /dev/null "${A[@]}" --data-urlencode "_csrf=$token" --data-urlencode "study_name=Bench $(date +%s)" "$BASE/research/studies"
 study=$(curl -s "${R[@]}" "$BASE/research" | grep -o '<option value="[0-9a-f-]\{36\}"' | tail -n 1 | sed 's/<option value="//; s/"//')
 [ -n "$study" ] || { echo "no study found" >&2; exit 1; }
 echo "### research export of the organisation (CSV, streamed), 3 times — $(load)"
 for _ in 1 2 3; do
   before=$(rss VmHWM)
-  out=$(curl -s -o "$tmp/r.csv" -w '%{http_code} %{time_total}' "${R[@]}" "$BASE/research/export.csv?study=$study")
+  out=$(curl -s -o "$tmp/r.csv" -w '%{http_code} %{time_total}' "${R[@]}" "$BASE/research/export.csv?study=$study&research_from=$year-01-01&research_to=$year-12-31")
   rows=$(( $(wc -l <"$tmp/r.csv") - 1 ))
   secs=${out#* }
   echo "$out s, $rows households, $(python3 -c "print(round($rows / max($secs, 1e-9)))") households/s; peak RSS $before → $(rss VmHWM) KB"
