@@ -84,13 +84,7 @@ pub async fn list(
                 },
                 attempts: j.attempts,
                 when,
-                error: j
-                    .last_error
-                    .map(|e| {
-                        let key = format!("reminders-error-{e}");
-                        if t.has(&key) { t.get(&key) } else { e }
-                    })
-                    .unwrap_or_default(),
+                error: j.last_error.map(|e| error_text(&t, &e)).unwrap_or_default(),
             }
         })
         .collect();
@@ -173,4 +167,72 @@ pub async fn unsubscribe(
         done: true,
     })
     .into_response())
+}
+
+/// What went wrong with a message, in the reader's words (issue #22): never the short code
+/// the queue keeps (`smtp-permanent-550`), which means nothing to a coordinator. A mail
+/// server's status number is kept in the sentence, for whoever manages that server.
+pub fn error_text(t: &crate::i18n::Tr, code: &str) -> String {
+    let key = format!("reminders-error-{code}");
+    if t.has(&key) {
+        return t.get(&key);
+    }
+    for kind in ["smtp-permanent", "smtp-transient"] {
+        if let Some(status) = code.strip_prefix(kind).and_then(|r| r.strip_prefix('-')) {
+            let status: String = status
+                .chars()
+                .filter(char::is_ascii_digit)
+                .take(3)
+                .collect();
+            return t.get1(format!("reminders-error-{kind}"), "status", status.as_str());
+        }
+    }
+    t.get("reminders-error-other")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Tr;
+    use mtp_domain::Language;
+
+    /// Every code the queue and the mail sender write (`crates/store/src/jobs.rs`,
+    /// `crates/mtp/src/mail.rs`).
+    const CODES: [&str; 18] = [
+        "household-gone",
+        "no-consent",
+        "not-coming",
+        "session-cancelled",
+        "session-gone",
+        "session-started",
+        "unknown-kind",
+        "unsubscribed",
+        "email-unsubscribed",
+        "no-address",
+        "channel-not-email",
+        "bad-address",
+        "bad-message",
+        "smtp-permanent-550",
+        "smtp-transient-421",
+        "smtp-timeout",
+        "smtp-tls",
+        "smtp-connection",
+    ];
+
+    #[test]
+    fn every_error_code_reads_as_a_sentence_in_both_languages() {
+        for lang in [Language::Nl, Language::En] {
+            let t = Tr::new(lang);
+            for code in CODES {
+                let text = error_text(&t, code);
+                assert!(!text.contains(code), "{lang:?} {code}: {text}");
+                assert!(text.ends_with('.'), "{lang:?} {code}: {text}");
+            }
+            assert!(error_text(&t, "smtp-permanent-550").contains("550"));
+            assert_eq!(
+                error_text(&t, "something-new"),
+                t.get("reminders-error-other")
+            );
+        }
+    }
 }
