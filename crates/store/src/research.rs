@@ -10,7 +10,7 @@ use mtp_domain::activity::ActivityKind;
 use mtp_domain::attendance::{AttendanceStatus, SessionState};
 use mtp_domain::consent::{Purpose, has_consent};
 use mtp_domain::research::{Facts, StudyKey};
-use mtp_domain::{ChildBirth, HouseholdKind, PlaceName, Source, Tenant};
+use mtp_domain::{HouseholdKind, PlaceName, Source, Tenant};
 use rand::RngCore;
 use sea_orm::{
     ColumnTrait, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
@@ -18,7 +18,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::audit::{NewAuditEvent, append_audit_in};
-use crate::entities::{activity, attendance, child, household, parent, research_study, session};
+use crate::entities::{activity, attendance, household, parent, research_study, session};
 use crate::{Result, Store, StoreError, now, unique_violation};
 
 /// Households read per page: small enough to keep memory flat, large enough that the
@@ -161,7 +161,7 @@ impl Store {
         let ids: Vec<Uuid> = rows.iter().map(|r| r.0).collect();
         let org = tenant.org_id;
         let mut parents: HashMap<Uuid, (u32, bool)> = HashMap::new();
-        let mut children: HashMap<Uuid, Vec<ChildBirth>> = HashMap::new();
+        let mut children = self.child_births(org, &ids).await?;
         let mut visits: HashMap<Uuid, Vec<(DateTime<Utc>, ActivityKind)>> = HashMap::new();
         for chunk in ids.chunks(500) {
             let found: Vec<(Uuid, bool)> = parent::Entity::find()
@@ -177,22 +177,6 @@ impl Store {
                 let e = parents.entry(h).or_default();
                 e.0 += 1;
                 e.1 |= works;
-            }
-            let found: Vec<(Uuid, i32, i32)> = child::Entity::find()
-                .select_only()
-                .column(child::Column::HouseholdId)
-                .column(child::Column::BirthYear)
-                .column(child::Column::BirthMonth)
-                .filter(child::Column::OrgId.eq(org))
-                .filter(child::Column::HouseholdId.is_in(chunk.to_vec()))
-                .into_tuple()
-                .all(&self.db)
-                .await?;
-            for (h, year, month) in found {
-                children.entry(h).or_default().push(ChildBirth {
-                    year,
-                    month: u32::try_from(month).unwrap_or(1),
-                });
             }
             // A visit: present at a held session (docs/indicators.md §1.3).
             let found: Vec<(Uuid, DateTime<Utc>, String)> = attendance::Entity::find()

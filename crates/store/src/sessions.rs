@@ -337,7 +337,7 @@ impl Store {
     }
 
     /// The children's birth year and month, per household.
-    async fn child_births(
+    pub(crate) async fn child_births(
         &self,
         org_id: Uuid,
         ids: &[Uuid],
