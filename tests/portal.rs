@@ -722,3 +722,163 @@ async fn link_requests_at_once_are_limited(app: TestApp) {
     eprintln!("of 12 link requests at once, {sent} went through and {limited} were refused");
 }
 on_both!(portal_link_parallel, link_requests_at_once_are_limited);
+
+/// A two-parent family whose first parent gets the family's e-mail, each parent with an
+/// address of their own (issue #22, bug 2).
+async fn two_parent_family(app: &TestApp, t: &Tenant) -> (Uuid, String, String) {
+    use mtp_domain::household::{Channel, Source};
+    use mtp_domain::{ConsentMethod, Email, PersonName};
+    let poort = app.neighbourhood(t, "Almere Poort").await;
+    let tail = &Uuid::now_v7().simple().to_string()[20..];
+    let anouk = format!("anouk.{tail}@gezin.test");
+    let bram = format!("bram.{tail}@gezin.test");
+    let parent = |name: &str, email: &str, channel| mtp_store::ParentDraft {
+        first_name: PersonName::parse(name).unwrap(),
+        last_name: None,
+        phone: None,
+        email: Some(Email::parse(email).unwrap()),
+        channel,
+        languages: "Nederlands".into(),
+        works: false,
+        free_days: vec![],
+    };
+    let d = mtp_store::HouseholdDraft {
+        neighbourhood_id: poort,
+        kind: HouseholdKind::MultiParent,
+        source: Source::School,
+        source_partner: None,
+        postcode4: None,
+        interests: String::new(),
+        talents: String::new(),
+        notes: String::new(),
+        parents: vec![
+            parent("Anouk", &anouk, Channel::Email),
+            parent("Bram", &bram, Channel::WhatsApp),
+        ],
+        children: vec![],
+        data_consent: ConsentMethod::Verbal,
+    };
+    let id = app
+        .store
+        .create_household(t, None, &d, None)
+        .await
+        .expect("household");
+    (id, anouk, bram)
+}
+
+/// Ask for a link at `/portal/login` as a parent would.
+async fn ask_for_link(app: &TestApp, contact: &str) -> crate::helpers::Res {
+    let mut c = app.client();
+    c.get("/portal/login").await;
+    let res = c.post("/portal/login", &[("contact", contact)]).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert!(res.body.contains("Kijk in je e-mail"), "{}", res.body);
+    res
+}
+
+fn body_of(raw: &[u8]) -> String {
+    mail_parser::MessageParser::default()
+        .parse(raw)
+        .and_then(|m| m.body_text(0).map(|b| b.to_string()))
+        .unwrap_or_default()
+}
+
+/// A link asked for with the second parent's address goes to that address only, greeting
+/// that parent, never to the household's chosen recipient (the first parent).
+async fn a_link_goes_to_the_address_that_was_typed(app: TestApp) {
+    use crate::reminders::for_address;
+    app.demo().await;
+    let t = app.org("Almere").await;
+    let (_, anouk, bram) = two_parent_family(&app, &t).await;
+    let smtp = crate::helpers::SmtpServer::start().await;
+    let _sender =
+        crate::helpers::spawn_with_mail(app.database_url.clone(), app.data_dir.clone(), smtp.url())
+            .await;
+
+    // The page says the same for this known address as for an unknown one.
+    let known = ask_for_link(&app, &bram.to_uppercase()).await;
+    let unknown = ask_for_link(&app, "niemand.bekend@gezin.test").await;
+    let strip = |b: &str| {
+        b.lines()
+            .filter(|l| !l.contains("_csrf"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(strip(&known.body), strip(&unknown.body));
+
+    smtp.wait_until(30, |m| !for_address(m, &bram).is_empty())
+        .await;
+    // A little longer, for a copy to the other parent that must not come.
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    let msgs = smtp.messages();
+    let to_bram = for_address(&msgs, &bram);
+    assert_eq!(to_bram.len(), 1, "exactly one mail to Bram");
+    assert!(
+        for_address(&msgs, &anouk).is_empty(),
+        "nothing to the other parent"
+    );
+    let body = body_of(to_bram[0]);
+    assert!(body.starts_with("Hallo Bram,"), "{body}");
+    assert!(!body.contains("Anouk"), "{body}");
+    assert!(body.contains("/portal/link/"), "{body}");
+}
+on_both!(
+    portal_link_to_typed_address,
+    a_link_goes_to_the_address_that_was_typed
+);
+
+/// Unsubscribing stops reminders, not the sign-in link a parent asks for (bug 4).
+async fn an_unsubscribed_family_still_gets_the_link_it_asks_for(app: TestApp) {
+    use crate::reminders::{coming, family, for_address, session_soon, unsubscribe};
+    use mtp_domain::household::Channel;
+    app.demo().await;
+    let t = app.org("Almere").await;
+    let mila = family(&app, &t, "Mila", Channel::Email, "").await;
+    unsubscribe(&app, &t, mila.id).await;
+    let smtp = crate::helpers::SmtpServer::start().await;
+    let _sender =
+        crate::helpers::spawn_with_mail(app.database_url.clone(), app.data_dir.clone(), smtp.url())
+            .await;
+
+    ask_for_link(&app, &mila.email).await;
+    let msgs = smtp
+        .wait_until(30, |m| !for_address(m, &mila.email).is_empty())
+        .await;
+    let to_mila = for_address(&msgs, &mila.email);
+    assert_eq!(to_mila.len(), 1, "the link arrives");
+    let body = body_of(to_mila[0]);
+    assert!(body.starts_with("Hallo Mila,"), "{body}");
+    assert!(body.contains("/portal/link/"), "{body}");
+
+    // A reminder to the same family is still not sent, nor a worker's own message.
+    let session = session_soon(&app, &t, 3).await;
+    coming(&app, &t, session, mila.id).await;
+    app.store.schedule_reminders(Utc::now()).await.unwrap();
+    let reminders: Vec<_> = app
+        .store
+        .mail_jobs(
+            &t,
+            Utc::now() - Duration::days(1),
+            Utc::now() + Duration::days(2),
+        )
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|j| j.household_id == Some(mila.id) && j.kind == mtp_store::jobs::JobKind::Reminder)
+        .collect();
+    assert!(reminders.is_empty(), "{reminders:?}");
+    assert!(matches!(
+        app.store
+            .queue_mail(&t, mila.id, "Hoi", "Tekst", "k1", None)
+            .await,
+        Err(mtp_store::StoreError::Refused(
+            "reminders-refused-unsubscribed"
+        ))
+    ));
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    assert_eq!(for_address(&smtp.messages(), &mila.email).len(), 1);
+}
+on_both!(
+    portal_link_after_unsubscribe,
+    an_unsubscribed_family_still_gets_the_link_it_asks_for
+);

@@ -71,7 +71,7 @@ pub(crate) async fn family(
 
 /// A new session of the demo's coffee hour that starts in three hours, so its reminder is
 /// due at once.
-async fn session_soon(app: &TestApp, t: &Tenant, hours: i64) -> Uuid {
+pub(crate) async fn session_soon(app: &TestApp, t: &Tenant, hours: i64) -> Uuid {
     let (coffee, _) = app.coffee_hour().await;
     let start = Utc::now() + Duration::hours(hours);
     // A series date of its own, so it never collides with the planned weekly sessions.
@@ -106,7 +106,18 @@ async fn session_soon(app: &TestApp, t: &Tenant, hours: i64) -> Uuid {
         .expect("the new session")
 }
 
-async fn coming(app: &TestApp, t: &Tenant, session: Uuid, household: Uuid) {
+/// The family clicks the unsubscribe link of its e-mails.
+pub(crate) async fn unsubscribe(app: &TestApp, t: &Tenant, household: Uuid) {
+    let url = app
+        .store
+        .unsubscribe_url(t, household, "http://x")
+        .await
+        .unwrap();
+    let token = url.rsplit('/').next().unwrap_or_default().to_string();
+    assert!(app.store.unsubscribe(&token).await.ok().flatten().is_some());
+}
+
+pub(crate) async fn coming(app: &TestApp, t: &Tenant, session: Uuid, household: Uuid) {
     app.store
         .set_rsvp(
             t,
@@ -145,7 +156,7 @@ fn to_of(raw: &[u8]) -> String {
         .unwrap_or_default()
 }
 
-fn for_address<'a>(msgs: &'a [Vec<u8>], email: &str) -> Vec<&'a Vec<u8>> {
+pub(crate) fn for_address<'a>(msgs: &'a [Vec<u8>], email: &str) -> Vec<&'a Vec<u8>> {
     msgs.iter().filter(|m| to_of(m) == email).collect()
 }
 
@@ -420,13 +431,7 @@ async fn without_consent_email_or_subscription_nothing_is_queued(app: TestApp) {
         )
         .await
         .unwrap();
-    let url = app
-        .store
-        .unsubscribe_url(&t, unsubscribed.id, "http://x")
-        .await
-        .unwrap();
-    let token = url.rsplit('/').next().unwrap_or_default().to_string();
-    assert!(app.store.unsubscribe(&token).await.ok().flatten().is_some());
+    unsubscribe(&app, &t, unsubscribed.id).await;
     let session = session_soon(&app, &t, 3).await;
     for f in [&ok, &no_consent, &whatsapp, &unsubscribed] {
         coming(&app, &t, session, f.id).await;

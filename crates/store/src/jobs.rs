@@ -148,7 +148,23 @@ struct Payload {
     /// [`Store::scrub_stale_secrets`] if it never does.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     secret: bool,
+    /// The parent who asked for this mail themselves: a sign-in link from `/portal/login`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    asked_by: Option<AskedBy>,
 }
+
+/// A mail a parent asked for themselves (a sign-in link): it goes to the address they typed
+/// and to no other (not to the household's chosen recipient, who may be the other parent),
+/// and it is sent even after the household unsubscribed, which stops news and reminders,
+/// not what a parent asks for (docs/guide/portal.md).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct AskedBy {
+    pub(crate) parent_id: Uuid,
+    pub(crate) email: String,
+}
+
+/// The JSON of a payload a parent asked for, so unsubscribing leaves those jobs waiting.
+const ASKED_MARK: &str = "\"asked_by\":";
 
 /// The JSON a secret-holding payload contains, for the sweep that finds forgotten ones.
 const SECRET_MARK: &str = "\"secret\":true";
@@ -290,12 +306,15 @@ impl Store {
 
     /// Who a message to a household goes to, or the code of why it may not be sent. For a
     /// reminder the parent must have chosen e-mail; a personal message goes to the first
-    /// parent with an address who prefers e-mail, else the first with an address.
+    /// parent with an address who prefers e-mail, else the first with an address. A mail a
+    /// parent asked for goes to that parent's address, only while it is still the one they
+    /// typed, unsubscribed or not.
     async fn recipient(
         &self,
         org_id: Uuid,
         household_id: Uuid,
         kind: JobKind,
+        asked_by: Option<&AskedBy>,
     ) -> Result<std::result::Result<Recipient, &'static str>> {
         let Some(h) = household::Entity::find_by_id(household_id)
             .filter(household::Column::OrgId.eq(org_id))
@@ -328,7 +347,7 @@ impl Store {
         if !has_consent(&consents, Purpose::DataRegistration) {
             return Ok(Err("no-consent"));
         }
-        if self.is_unsubscribed(org_id, household_id).await? {
+        if asked_by.is_none() && self.is_unsubscribed(org_id, household_id).await? {
             return Ok(Err("unsubscribed"));
         }
         let parents = parent::Entity::find()
@@ -337,6 +356,19 @@ impl Store {
             .order_by_asc(parent::Column::Position)
             .all(&self.db)
             .await?;
+        if let Some(asked) = asked_by {
+            return Ok(parents
+                .iter()
+                .find(|p| {
+                    p.id == asked.parent_id && p.email.as_deref() == Some(asked.email.as_str())
+                })
+                .map(|p| Recipient {
+                    first_name: p.first_name.clone(),
+                    email: asked.email.clone(),
+                    lang: language_of(&p.languages),
+                })
+                .ok_or("no-address"));
+        }
         let with_address = |p: &&parent::Model| p.email.as_deref().is_some_and(|e| !e.is_empty());
         let prefers_mail = |p: &&parent::Model| p.channel == Channel::Email.as_str();
         let chosen = parents
@@ -382,13 +414,15 @@ impl Store {
             text,
             dedupe_key,
             false,
+            None,
             audit,
         )
         .await
     }
 
     /// [`Store::queue_mail`] for a text that holds a secret: it is kept only until the job
-    /// ends (sent, cancelled or given up). The audit event commits with the job, and also
+    /// ends (sent, cancelled or given up); and for a mail a parent asked for themselves
+    /// (`asked_by`, see [`AskedBy`]). The audit event commits with the job, and also
     /// when the same mail was queued before (the worker asked for it again).
     #[allow(clippy::too_many_arguments)]
     pub(crate) async fn queue_personal_mail(
@@ -399,6 +433,7 @@ impl Store {
         text: &str,
         dedupe_key: &str,
         secret: bool,
+        asked_by: Option<AskedBy>,
         audit: Option<NewAuditEvent>,
     ) -> Result<Uuid> {
         let h = self.household_row(tenant, household_id).await?;
@@ -412,7 +447,7 @@ impl Store {
             return Err(StoreError::Refused("reminders-refused-empty"));
         }
         if let Err(code) = self
-            .recipient(h.org_id, h.id, JobKind::PersonalMail)
+            .recipient(h.org_id, h.id, JobKind::PersonalMail, asked_by.as_ref())
             .await?
         {
             return Err(StoreError::Refused(refused_key(code)));
@@ -421,6 +456,7 @@ impl Store {
             subject: Some(subject.trim().to_string()),
             text: Some(text.trim().to_string()),
             secret,
+            asked_by,
         };
         let txn = self.db.begin().await?;
         let id = self
@@ -526,7 +562,7 @@ impl Store {
                 .collect();
             for hh in coming.into_iter().filter(|h| !have.contains(h)) {
                 if self
-                    .recipient(s.org_id, hh, JobKind::Reminder)
+                    .recipient(s.org_id, hh, JobKind::Reminder, None)
                     .await?
                     .is_err()
                 {
@@ -707,7 +743,11 @@ impl Store {
         let Some(hh) = j.household_id else {
             return Ok(Err("household-gone"));
         };
-        let to = match self.recipient(j.org_id, hh, kind).await? {
+        let payload: Payload = serde_json::from_str(&j.payload).unwrap_or_default();
+        let to = match self
+            .recipient(j.org_id, hh, kind, payload.asked_by.as_ref())
+            .await?
+        {
             Ok(r) => r,
             Err(code) => return Ok(Err(code)),
         };
@@ -767,13 +807,10 @@ impl Store {
                 );
                 (r.subject, r.body)
             }
-            JobKind::PersonalMail => {
-                let p: Payload = serde_json::from_str(&j.payload).unwrap_or_default();
-                (
-                    p.subject.unwrap_or_default(),
-                    personal_mail_body(lang, &p.text.unwrap_or_default(), &url),
-                )
-            }
+            JobKind::PersonalMail => (
+                payload.subject.unwrap_or_default(),
+                personal_mail_body(lang, &payload.text.unwrap_or_default(), &url),
+            ),
         };
         Ok(Ok(OutgoingMail {
             to_name: to.first_name,
@@ -975,6 +1012,8 @@ impl Store {
             .filter(job::Column::OrgId.eq(link.org_id))
             .filter(job::Column::HouseholdId.eq(link.household_id))
             .filter(job::Column::State.eq(JobState::Waiting.as_str()))
+            // A sign-in link the parent asked for is still sent.
+            .filter(job::Column::Payload.not_like(format!("%{ASKED_MARK}%")))
             .exec(&self.db)
             .await?;
         if res.rows_affected > 0 {

@@ -132,13 +132,16 @@ pub struct ParentRequest {
     pub created_at: DateTime<Utc>,
 }
 
-/// A new sign-in link to e-mail to a parent who asked for one.
+/// A new sign-in link to e-mail to a parent who asked for one: to the address they typed,
+/// greeting that parent (in a two-parent household it is not always the first one).
 #[derive(Debug, Clone)]
 pub struct LinkToMail {
     pub org_id: Uuid,
     pub neighbourhood_id: Uuid,
     pub household_id: Uuid,
     pub token: String,
+    pub parent_id: Uuid,
+    pub email: String,
     pub first_name: String,
     pub lang: Option<Language>,
 }
@@ -587,13 +590,15 @@ impl Store {
                 continue;
             };
             match key {
-                ContactKey::Email(_) => {
+                ContactKey::Email(e) => {
                     let token = self.insert_link(h.org_id, h.id, None, None).await?;
                     out.push(LinkToMail {
                         org_id: h.org_id,
                         neighbourhood_id: h.neighbourhood_id,
                         household_id: h.id,
                         token,
+                        parent_id: p.id,
+                        email: e.as_str().to_string(),
                         first_name: p.first_name.clone(),
                         lang: mtp_domain::reminder::language_of(&p.languages),
                     });
@@ -606,7 +611,8 @@ impl Store {
         Ok(out)
     }
 
-    /// E-mail a link a parent asked for, through the job queue (retries, sent once).
+    /// E-mail a link a parent asked for, through the job queue (retries, sent once): to the
+    /// address the parent typed only, also when the household unsubscribed from e-mail.
     pub async fn queue_portal_link_mail(
         &self,
         link: &LinkToMail,
@@ -626,6 +632,10 @@ impl Store {
             text,
             &key,
             true,
+            Some(crate::jobs::AskedBy {
+                parent_id: link.parent_id,
+                email: link.email.clone(),
+            }),
             None,
         )
         .await

@@ -828,7 +828,8 @@ reminders-refused-empty = Fill in a subject and a message.
 unsubscribe-title = No more e-mail
 unsubscribe-lead = Don't want reminders and messages by e-mail from { $name } any more? Then click the button.
 unsubscribe-confirm = Yes, send me no more e-mail
-unsubscribe-done = You will get no more e-mail from us.
+unsubscribe-done = You will get no more reminders and messages by e-mail.
+unsubscribe-still = Do you ask for a link to sign in yourself? We still send that e-mail.
 unsubscribe-done-hint = Want e-mail from { $name } again after all? Tell your neighbourhood worker.
 
 ## chat group

@@ -822,7 +822,8 @@ reminders-refused-empty = Vul een onderwerp en een bericht in.
 unsubscribe-title = Geen e-mail meer
 unsubscribe-lead = Wil je geen herinneringen en berichten meer per e-mail van { $name }? Klik dan op de knop.
 unsubscribe-confirm = Ja, stuur mij geen e-mail meer
-unsubscribe-done = Je krijgt geen e-mail meer van ons.
+unsubscribe-done = Je krijgt geen herinneringen en berichten meer per e-mail.
+unsubscribe-still = Vraag je zelf een link om in te loggen? Die e-mail sturen we wel.
 unsubscribe-done-hint = Wil je toch weer e-mail van { $name }? Zeg het tegen je wijkwerker.
 
 ## chat group
