@@ -23,6 +23,7 @@ mod demo_story;
 mod docs_paths;
 mod encourage;
 mod encourage_week;
+mod erasure_requests;
 mod fuzz_corpus;
 mod gate;
 mod hardening;

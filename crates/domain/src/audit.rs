@@ -94,6 +94,9 @@ actions! {
     HouseholdEmailUnsubscribeRepeated => "household.email-unsubscribe-repeated",
     HouseholdEmailUnsubscribed => "household.email-unsubscribed",
     HouseholdErased => "household.erased",
+    // An erasure request is closed only by the erasure or by a refusal (issue #22).
+    HouseholdErasureRefused => "household.erasure-refused",
+    HouseholdErasureRequestErased => "household.erasure-request-erased",
     HouseholdExported => "household.exported",
     HouseholdFollowUpDone => "household.follow-up-done",
     HouseholdMerged => "household.merged",

@@ -5,7 +5,7 @@
 //! personal link from their worker (by WhatsApp, text or e-mail), taps it once, and stays
 //! signed in on their own phone. Nothing to remember; a PIN only for a shared phone.
 
-use chrono::Duration;
+use chrono::{DateTime, Duration, Months, Utc};
 
 use crate::consent::Purpose;
 use crate::contact::PhoneNumber;
@@ -187,6 +187,51 @@ impl RequestKind {
     }
 }
 
+/// The portal promises a family an answer to their erasure request within a month (the
+/// time the GDPR gives, art. 12(3)): erased, or told why not. This is the one place that
+/// month is defined; the coordinator's start page counts requests past it as overdue.
+pub fn erasure_due(asked_at: DateTime<Utc>) -> DateTime<Utc> {
+    asked_at
+        .checked_add_months(Months::new(1))
+        .unwrap_or(asked_at + Duration::days(31))
+}
+
+/// Whether an erasure request asked at `asked_at` and still open at `now` is past the month.
+pub fn erasure_overdue(asked_at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+    now > erasure_due(asked_at)
+}
+
+/// Why a worker does not erase a household's data: the family is told these words, so they
+/// are required, and short enough to read on a phone and in an e-mail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefusalReason(String);
+
+impl RefusalReason {
+    pub const MAX_CHARS: usize = 1000;
+
+    pub fn parse(raw: &str) -> Result<RefusalReason, FieldError> {
+        // Line breaks stay (the worker may write two sentences on two lines); other control
+        // characters would only garble the e-mail.
+        let text: String = raw
+            .replace("\r\n", "\n")
+            .chars()
+            .filter(|c| !c.is_control() || *c == '\n')
+            .collect();
+        let text = text.trim();
+        if text.is_empty() {
+            return Err(FieldError::Required);
+        }
+        if text.chars().count() > Self::MAX_CHARS {
+            return Err(FieldError::TooLong);
+        }
+        Ok(RefusalReason(text.to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 /// How many children may come along to one session, as a parent can say it in the portal.
 pub const MAX_CHILDREN: u32 = 12;
 
@@ -253,6 +298,38 @@ mod tests {
         assert_eq!(IdeaKind::parse("outing"), Ok(IdeaKind::Outing));
         assert_eq!(IdeaKind::parse("party"), Err(FieldError::ChoiceInvalid));
         assert_eq!(IdeaKind::parse(""), Err(FieldError::Required));
+    }
+
+    #[test]
+    fn an_erasure_request_is_overdue_after_one_calendar_month() {
+        let at = |y, m, d| {
+            chrono::TimeZone::with_ymd_and_hms(&Utc, y, m, d, 10, 0, 0)
+                .single()
+                .unwrap_or_default()
+        };
+        assert_eq!(erasure_due(at(2026, 1, 15)), at(2026, 2, 15));
+        // The end of a short month: the last day of the next one.
+        assert_eq!(erasure_due(at(2026, 1, 31)), at(2026, 2, 28));
+        assert!(!erasure_overdue(at(2026, 1, 15), at(2026, 2, 15)));
+        assert!(erasure_overdue(
+            at(2026, 1, 15),
+            at(2026, 2, 15) + Duration::seconds(1)
+        ));
+        assert!(!erasure_overdue(at(2026, 1, 15), at(2026, 1, 16)));
+    }
+
+    #[test]
+    fn a_refusal_needs_a_reason_the_family_can_read() {
+        assert_eq!(RefusalReason::parse("  "), Err(FieldError::Required));
+        assert_eq!(
+            RefusalReason::parse(&"a".repeat(1001)),
+            Err(FieldError::TooLong)
+        );
+        assert_eq!(
+            RefusalReason::parse(" De wet vraagt ons dit 7 jaar te bewaren.\r\nSorry. ")
+                .map(|r| r.0),
+            Ok("De wet vraagt ons dit 7 jaar te bewaren.\nSorry.".into())
+        );
     }
 
     #[test]

@@ -896,6 +896,9 @@ pub mod portal_request {
         pub created_at: DateTimeUtc,
         pub done_at: Option<DateTimeUtc>,
         pub done_by: Option<Uuid>,
+        /// Why an erasure request was refused, in the words the family is told; `None` for
+        /// a request that was done (erased, or a link sent) or is still open.
+        pub refusal: Option<String>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

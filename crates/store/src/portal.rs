@@ -12,8 +12,8 @@ use chrono::{DateTime, Duration, Utc};
 use mtp_domain::activity::{Audience, Cost, may_join};
 use mtp_domain::attendance::SessionState;
 use mtp_domain::portal::{
-    ContactKey, IdeaKind, IdeaTitle, LINK_VALID, PIN_MAX_FAILURES, PIN_RELOCK, Pin, RequestKind,
-    SESSION_IDLE,
+    ContactKey, IdeaKind, IdeaTitle, LINK_VALID, PIN_MAX_FAILURES, PIN_RELOCK, Pin, RefusalReason,
+    RequestKind, SESSION_IDLE,
 };
 use mtp_domain::{ConsentMethod, ConsentRecord, Email, HouseholdKind, PhoneNumber, Purpose, Role};
 use mtp_domain::{Language, Tenant};
@@ -144,6 +144,17 @@ pub struct LinkToMail {
     pub email: String,
     pub first_name: String,
     pub lang: Option<Language>,
+}
+
+/// Where a household's erasure request stands, as the portal tells the family.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ErasureStatus {
+    /// Never asked, or asked and refused longer ago than a new request.
+    NotAsked,
+    /// Asked; no answer yet.
+    Open { asked_at: DateTime<Utc> },
+    /// The latest request was refused, with the reason the family is told.
+    Refused { reason: String, at: DateTime<Utc> },
 }
 
 /// The answer to a typed PIN.
@@ -934,6 +945,7 @@ impl Store {
             created_at: Set(now()),
             done_at: Set(None),
             done_by: Set(None),
+            refusal: Set(None),
         }
         .insert(&txn)
         .await?;
@@ -945,14 +957,34 @@ impl Store {
 
     /// Whether the household has an open erasure request (the portal says it is on its way).
     pub async fn portal_erasure_requested(&self, scope: &PortalScope) -> Result<bool> {
-        Ok(portal_request::Entity::find()
+        Ok(matches!(
+            self.portal_erasure_status(scope).await?,
+            ErasureStatus::Open { .. }
+        ))
+    }
+
+    /// The household's latest erasure request: open, refused (with the reason the family is
+    /// told), or none. A request closed by the erasure itself is never seen here: the
+    /// household can no longer sign in.
+    pub async fn portal_erasure_status(&self, scope: &PortalScope) -> Result<ErasureStatus> {
+        let latest = portal_request::Entity::find()
             .filter(portal_request::Column::OrgId.eq(scope.org_id))
             .filter(portal_request::Column::HouseholdId.eq(scope.household_id))
             .filter(portal_request::Column::Kind.eq(RequestKind::Erasure.as_str()))
-            .filter(portal_request::Column::DoneAt.is_null())
+            .order_by_desc(portal_request::Column::CreatedAt)
+            .order_by_desc(portal_request::Column::Id)
             .one(&self.db)
-            .await?
-            .is_some())
+            .await?;
+        Ok(match latest {
+            Some(r) if r.done_at.is_none() => ErasureStatus::Open {
+                asked_at: r.created_at,
+            },
+            Some(r) => match (r.refusal, r.done_at) {
+                (Some(reason), Some(at)) => ErasureStatus::Refused { reason, at },
+                _ => ErasureStatus::NotAsked,
+            },
+            None => ErasureStatus::NotAsked,
+        })
     }
 
     /// Parents' open requests in the worker's neighbourhoods (or of one household).
@@ -1006,7 +1038,47 @@ impl Store {
             .collect())
     }
 
-    /// The worker marks a parent's request as handled.
+    /// One parent's request in the worker's reach, open or not, with the household's first
+    /// names; `NotFound` for another organisation's or neighbourhood's.
+    pub async fn parent_request(&self, tenant: &Tenant, request_id: Uuid) -> Result<ParentRequest> {
+        let r = self.request_row(tenant, request_id).await?;
+        let first_names = self
+            .first_names(tenant, &[r.household_id])
+            .await?
+            .remove(&r.household_id)
+            .unwrap_or_default();
+        Ok(ParentRequest {
+            first_names,
+            ..request_of(&r)?
+        })
+    }
+
+    /// Whether a request is still open (a colleague may have handled it a moment ago).
+    pub async fn parent_request_open(&self, tenant: &Tenant, request_id: Uuid) -> Result<bool> {
+        Ok(self
+            .request_row(tenant, request_id)
+            .await?
+            .done_at
+            .is_none())
+    }
+
+    async fn request_row(
+        &self,
+        tenant: &Tenant,
+        request_id: Uuid,
+    ) -> Result<portal_request::Model> {
+        portal_request::Entity::find_by_id(request_id)
+            .filter(portal_request::Column::OrgId.eq(tenant.org_id))
+            .one(&self.db)
+            .await?
+            .filter(|r| tenant.may_see_neighbourhood(r.org_id, r.neighbourhood_id))
+            .ok_or(StoreError::NotFound)
+    }
+
+    /// The worker marks a parent's request as handled. Not an erasure request: that one is
+    /// closed only by the erasure itself or by [`Store::refuse_erasure_request`], so a family
+    /// is never told "done" while their data is still here
+    /// (`parent-request-erasure-not-closed`).
     pub async fn finish_parent_request(
         &self,
         tenant: &Tenant,
@@ -1014,12 +1086,10 @@ impl Store {
         request_id: Uuid,
         audit: impl FnOnce(&ParentRequest) -> NewAuditEvent + Send,
     ) -> Result<ParentRequest> {
-        let r = portal_request::Entity::find_by_id(request_id)
-            .filter(portal_request::Column::OrgId.eq(tenant.org_id))
-            .one(&self.db)
-            .await?
-            .filter(|r| tenant.may_see_neighbourhood(r.org_id, r.neighbourhood_id))
-            .ok_or(StoreError::NotFound)?;
+        let r = self.request_row(tenant, request_id).await?;
+        if RequestKind::parse(&r.kind) != Some(RequestKind::NewLink) {
+            return Err(StoreError::Refused("parent-request-erasure-not-closed"));
+        }
         let txn = self.db.begin().await?;
         portal_request::Entity::update_many()
             .col_expr(portal_request::Column::DoneAt, Some(now()).into())
@@ -1028,17 +1098,62 @@ impl Store {
             .filter(portal_request::Column::DoneAt.is_null())
             .exec(&txn)
             .await?;
-        let done = ParentRequest {
-            id: r.id,
-            household_id: r.household_id,
-            neighbourhood_id: r.neighbourhood_id,
-            first_names: String::new(),
-            kind: RequestKind::parse(&r.kind).unwrap_or(RequestKind::Erasure),
-            created_at: r.created_at,
-        };
+        let done = request_of(&r)?;
         append_audit_in(&txn, audit(&done)).await?;
         txn.commit().await?;
         Ok(done)
+    }
+
+    /// Refuse an open erasure request with a reason the family is told (in the portal, and
+    /// by e-mail when the caller queues one). Closes the request, with the timeline event and
+    /// the audit entry in one transaction. `NotFound` out of reach; refused when the request
+    /// is not an erasure request (`parent-request-not-erasure`) or no longer open
+    /// (`parent-request-closed`).
+    pub async fn refuse_erasure_request(
+        &self,
+        tenant: &Tenant,
+        actor: Uuid,
+        request_id: Uuid,
+        reason: &RefusalReason,
+        audit: impl FnOnce(&ParentRequest) -> NewAuditEvent + Send,
+    ) -> Result<ParentRequest> {
+        let r = self.request_row(tenant, request_id).await?;
+        if RequestKind::parse(&r.kind) != Some(RequestKind::Erasure) {
+            return Err(StoreError::Refused("parent-request-not-erasure"));
+        }
+        let txn = self.db.begin().await?;
+        let t = now();
+        let closed = portal_request::Entity::update_many()
+            .col_expr(portal_request::Column::DoneAt, Some(t).into())
+            .col_expr(portal_request::Column::DoneBy, Some(actor).into())
+            .col_expr(
+                portal_request::Column::Refusal,
+                Some(reason.as_str().to_string()).into(),
+            )
+            .filter(portal_request::Column::OrgId.eq(r.org_id))
+            .filter(portal_request::Column::Id.eq(r.id))
+            .filter(portal_request::Column::DoneAt.is_null())
+            .exec(&txn)
+            .await?
+            .rows_affected;
+        if closed == 0 {
+            txn.rollback().await?;
+            return Err(StoreError::Refused("parent-request-closed"));
+        }
+        // The timeline says that it was refused; the reason itself stays with the request.
+        add_event(
+            &txn,
+            r.org_id,
+            r.household_id,
+            Some(actor),
+            "erasure_refused",
+            "",
+        )
+        .await?;
+        let refused = request_of(&r)?;
+        append_audit_in(&txn, audit(&refused)).await?;
+        txn.commit().await?;
+        Ok(refused)
     }
 
     // ---- ideas ------------------------------------------------------------------------
@@ -1256,6 +1371,18 @@ impl Store {
         self.has_calendar_feed(&scope.tenant(), scope.household_id)
             .await
     }
+}
+
+/// A stored request as the worker's line, without names.
+fn request_of(r: &portal_request::Model) -> Result<ParentRequest> {
+    Ok(ParentRequest {
+        id: r.id,
+        household_id: r.household_id,
+        neighbourhood_id: r.neighbourhood_id,
+        first_names: String::new(),
+        kind: RequestKind::parse(&r.kind).ok_or(StoreError::NotFound)?,
+        created_at: r.created_at,
+    })
 }
 
 /// One parent's corrected phone number and e-mail address, with the search tokens and the

@@ -5,6 +5,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use mtp_domain::audit::{Action, Outcome};
+use mtp_domain::portal::RequestKind;
 use mtp_domain::{HouseholdStatus, Tenant};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -15,8 +16,8 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::entities::{
-    calendar_feed, child, contact_moment, household, household_event, job, parent, retention_run,
-    rsvp,
+    calendar_feed, child, contact_moment, household, household_event, job, parent, portal_request,
+    retention_run, rsvp,
 };
 use crate::{NewAuditEvent, Result, Store, StoreError, now};
 
@@ -30,15 +31,17 @@ pub struct RetentionReport {
 }
 
 /// Anonymise one household inside a transaction. Conditional on `anonymised_at IS NULL`, so
-/// two servers (or a retry after a crash) erase a household exactly once; returns whether this
-/// call did it.
+/// two servers (or a retry after a crash) erase a household exactly once. The household's
+/// open erasure requests are closed by it, in the same transaction: the erasure is the one
+/// way such a request is done (the other is a refusal with a reason). Returns `None` when
+/// another call did it, else the open erasure requests it closed, for the audit trail.
 async fn anonymise<C: ConnectionTrait>(
     db: &C,
     org_id: Uuid,
     id: Uuid,
     actor: Option<Uuid>,
     why: &str,
-) -> Result<bool> {
+) -> Result<Option<Vec<portal_request::Model>>> {
     let t = now();
     let res = household::Entity::update_many()
         .col_expr(household::Column::AnonymisedAt, Expr::value(Some(t)))
@@ -63,7 +66,7 @@ async fn anonymise<C: ConnectionTrait>(
         .exec(db)
         .await?;
     if res.rows_affected == 0 {
-        return Ok(false);
+        return Ok(None);
     }
     parent::Entity::update_many()
         .col_expr(parent::Column::FirstName, Expr::value(""))
@@ -135,7 +138,53 @@ async fn anonymise<C: ConnectionTrait>(
     }
     .insert(db)
     .await?;
-    Ok(true)
+    let open = portal_request::Entity::find()
+        .filter(portal_request::Column::OrgId.eq(org_id))
+        .filter(portal_request::Column::HouseholdId.eq(id))
+        .filter(portal_request::Column::DoneAt.is_null())
+        .all(db)
+        .await?;
+    // Every open request ends with the household: a new link can no longer be sent either.
+    portal_request::Entity::update_many()
+        .col_expr(portal_request::Column::DoneAt, Expr::value(Some(t)))
+        .col_expr(portal_request::Column::DoneBy, Expr::value(actor))
+        .filter(portal_request::Column::OrgId.eq(org_id))
+        .filter(portal_request::Column::HouseholdId.eq(id))
+        .filter(portal_request::Column::DoneAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(Some(
+        open.into_iter()
+            .filter(|r| r.kind == RequestKind::Erasure.as_str())
+            .collect(),
+    ))
+}
+
+/// The audit entries of erasure requests an anonymisation closed, each under the same actor
+/// as the anonymisation's own entry.
+async fn audit_closed_requests<C: ConnectionTrait>(
+    db: &C,
+    closed: &[portal_request::Model],
+    like: &NewAuditEvent,
+) -> Result<()> {
+    for r in closed {
+        crate::audit::append_audit_in(
+            db,
+            NewAuditEvent {
+                org_id: r.org_id,
+                actor_id: like.actor_id,
+                actor_role: like.actor_role.clone(),
+                action: Action::HouseholdErasureRequestErased,
+                object_type: "household".into(),
+                object_id: Some(r.household_id),
+                neighbourhood_id: Some(r.neighbourhood_id),
+                outcome: Outcome::Allowed,
+                detail: format!("request={}", r.id),
+            },
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 impl Store {
@@ -216,11 +265,12 @@ impl Store {
         let txn = self.db.begin().await?;
         let done = anonymise(&txn, tenant.org_id, id, actor, "request").await?;
         // Erased before (a resent form): no second entry.
-        if done {
+        if let Some(closed) = &done {
+            audit_closed_requests(&txn, closed, &audit).await?;
             crate::audit::append_audit_in(&txn, audit).await?;
         }
         txn.commit().await?;
-        Ok(done)
+        Ok(done.is_some())
     }
 
     /// Households whose data has been kept long enough: left before `cutoff`, or without any
@@ -312,7 +362,7 @@ impl Store {
         for id in self.retention_candidates(org.id, cutoff).await? {
             let txn = self.db.begin().await?;
             let done = anonymise(&txn, org.id, id, None, "retention").await?;
-            if done {
+            if let Some(closed) = &done {
                 let event = NewAuditEvent {
                     org_id: org.id,
                     actor_id: None,
@@ -324,10 +374,11 @@ impl Store {
                     outcome: Outcome::Allowed,
                     detail: format!("retention_months={}", org.retention_months),
                 };
+                audit_closed_requests(&txn, closed, &event).await?;
                 crate::audit::append_audit_in(&txn, event).await?;
             }
             txn.commit().await?;
-            if done {
+            if done.is_some() {
                 anonymised += 1;
             }
         }

@@ -186,6 +186,9 @@ fn table() -> Vec<(Method, &'static str, Access)> {
         (p(), "/households/{id}/portal-link", Roles(STAFF)),
         (p(), "/households/{id}/portal-end", Roles(STAFF)),
         (p(), "/requests/{id}/done", Roles(STAFF)),
+        // An erasure request: erase, or refuse with a reason (issue #22).
+        (g(), "/requests/{id}", Roles(STAFF)),
+        (p(), "/requests/{id}/refuse", Roles(STAFF)),
         (p(), "/ideas/{id}/hide", Roles(STAFF)),
         (g(), "/research", Roles(RESEARCH)),
         (p(), "/research/studies", Roles(ADMIN)),

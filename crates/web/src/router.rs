@@ -168,6 +168,8 @@ fn handlers() -> Vec<Route> {
         post("/households/{id}/portal-link", portal_staff::make_link),
         post("/households/{id}/portal-end", portal_staff::end_access),
         post("/requests/{id}/done", portal_staff::finish_request),
+        get("/requests/{id}", portal_staff::request_page),
+        post("/requests/{id}/refuse", portal_staff::refuse_request),
         post("/ideas/{id}/hide", portal_staff::hide_idea),
         get("/research", research::show),
         post("/research/studies", research::create),

@@ -3,6 +3,7 @@
 
 use chrono::NaiveDate;
 use mtp_domain::attendance::{AttendanceStatus, SessionState};
+use mtp_domain::portal::{RequestKind, erasure_overdue};
 use mtp_domain::schedule::Holidays;
 use mtp_store::portal::{IdeaLine, ParentRequest};
 use mtp_store::{Household, SessionSummary};
@@ -86,17 +87,29 @@ pub struct RequestView {
     pub first_names: String,
     pub what: String,
     pub since: String,
+    /// An erasure request: handled on its own page (erase, or refuse with a reason), never
+    /// by a plain "done".
+    pub erasure: bool,
+    /// An erasure request past the month the family was promised
+    /// (`mtp_domain::portal::erasure_overdue`).
+    pub overdue: bool,
 }
 
 pub fn request_views(t: &Tr, requests: &[ParentRequest]) -> Vec<RequestView> {
+    let now = chrono::Utc::now();
     requests
         .iter()
-        .map(|r| RequestView {
-            id: r.id.to_string(),
-            household_id: r.household_id.to_string(),
-            first_names: r.first_names.clone(),
-            what: t.label(&r.kind),
-            since: t.date(r.created_at),
+        .map(|r| {
+            let erasure = r.kind == RequestKind::Erasure;
+            RequestView {
+                id: r.id.to_string(),
+                household_id: r.household_id.to_string(),
+                first_names: r.first_names.clone(),
+                what: t.label(&r.kind),
+                since: t.date(r.created_at),
+                erasure,
+                overdue: erasure && erasure_overdue(r.created_at, now),
+            }
         })
         .collect()
 }

@@ -183,8 +183,12 @@ portal-erase-lead = Do you no longer want us to keep your details? Then we ask y
 portal-erase-what = Your contact person first gets in touch with you. Then we remove your name, your phone number, your email address and your children's names. You can then no longer sign in.
 portal-erase-submit = Yes, remove my details
 portal-erase-done = We have received your request
-portal-erase-next = Your contact person gets in touch with you within 2 weeks. Your details are removed within a month.
+portal-erase-next = Your contact person gets in touch with you within 2 weeks. Your details are removed within a month. If we cannot do that, we tell you why.
 portal-erase-pending = You asked us to remove your details. Your contact person will get in touch with you.
+portal-erase-refused = We are not removing your details now.
+portal-erase-refused-on = Your contact person wrote on { $date }:
+portal-erase-refused-next = Any questions? Call or WhatsApp your contact person. You can also ask again.
+portal-erase-refused-why = Read why
 portal-back-home = Back to my overview
 
 portal-pin-title = PIN
@@ -228,8 +232,41 @@ parent-requests-heading = Requests from parents
 parent-request-erasure = Wants their details removed
 parent-request-new_link = Wants a new link (by phone)
 parent-request-done = Handled
+parent-request-handle = Answer
+parent-request-overdue = Over a month
+parent-request-erasure-not-closed = You cannot close this request like this. Erase the details, or refuse the request and write down why.
+parent-request-closed = This request has already been answered.
+parent-request-not-erasure = This is not a request to remove details.
+erasure-request-title = Request to remove details
+erasure-request-lead = { $name } asked on { $date } to remove the family's details.
+erasure-request-due = The family hears what we do by { $date } at the latest.
+erasure-request-two-ways = You answer the request in one of two ways. You erase the details. Or you refuse and write down why.
+erasure-request-erase-heading = Erase
+erasure-request-erase-lead = The request then closes by itself. You first see what goes and what stays.
+erasure-request-refuse-heading = Refuse
+erasure-request-refuse-lead = Must we still keep the details, for example by law? Then write down the reason. The family reads it in the app. If the family has email, they also get an email.
+field-refusal-reason = Reason for the family
+hint-refusal-reason = In plain words. The family reads exactly what you write here.
+error-required-reason = Write down the reason
+error-too-long-reason = Make the reason shorter: 1000 characters at most
+erasure-request-refuse = Refuse the request
+flash-erasure-refused-mailed = The request is refused. The family gets the reason by email and sees it in the app.
+flash-erasure-refused = The request is refused. The family sees the reason in the app. We cannot email the family: tell them yourself as well.
+erasure-refused-mail-subject = Your request to remove your details
+erasure-refused-mail-text = Hello { $name },
+
+    You asked us to remove your details. We are not doing that now. This is the reason:
+
+    { $reason }
+
+    Any questions? Call or WhatsApp your contact person. You can also read this in the parents' app.
+home-erasure-overdue = { $count ->
+        [one] 1 request to remove details has waited for more than a month.
+       *[other] { $count } requests to remove details have waited for more than a month.
+    }
+home-erasure-overdue-link = Go to the parents' requests
+timeline-erasure_refused = Request to remove details refused
 flash-parent-request-done = The request is handled.
-flash-parent-request-erasure-done = The request is handled. Remove the details through Privacy on this page if that has not happened yet.
 ideas-demand-title = Parents' wishes
 ideas-demand-lead = Ideas parents gave in the app, with how often they were chosen. Workshops follow the parents' questions.
 idea-hide = Remove

@@ -180,8 +180,12 @@ portal-erase-lead = Wil je niet meer dat we je gegevens bewaren? Dan vragen we j
 portal-erase-what = Je contactpersoon neemt eerst contact met je op. Daarna verwijderen we je naam, je telefoonnummer, je e-mailadres en de namen van je kinderen. Je kunt dan niet meer inloggen.
 portal-erase-submit = Ja, verwijder mijn gegevens
 portal-erase-done = We hebben je vraag ontvangen
-portal-erase-next = Je contactpersoon neemt binnen 2 weken contact met je op. Binnen een maand zijn je gegevens verwijderd.
+portal-erase-next = Je contactpersoon neemt binnen 2 weken contact met je op. Binnen een maand zijn je gegevens verwijderd. Kan dat niet? Dan hoor je waarom.
 portal-erase-pending = Je hebt gevraagd om je gegevens te verwijderen. Je contactpersoon neemt contact met je op.
+portal-erase-refused = We verwijderen je gegevens nu niet.
+portal-erase-refused-on = Je contactpersoon schreef op { $date }:
+portal-erase-refused-next = Heb je vragen? Bel of app je contactpersoon. Je kunt het ook opnieuw vragen.
+portal-erase-refused-why = Lees waarom
 portal-back-home = Terug naar mijn overzicht
 
 portal-pin-title = Pincode
@@ -225,8 +229,41 @@ parent-requests-heading = Vragen van ouders
 parent-request-erasure = Wil gegevens laten verwijderen
 parent-request-new_link = Wil een nieuwe link (via telefoon)
 parent-request-done = Afgehandeld
+parent-request-handle = Afhandelen
+parent-request-overdue = Langer dan een maand
+parent-request-erasure-not-closed = Zo kun je dit verzoek niet afsluiten. Wis de gegevens, of weiger het verzoek en schrijf de reden op.
+parent-request-closed = Dit verzoek is al beantwoord.
+parent-request-not-erasure = Dit is geen verzoek om gegevens te verwijderen.
+erasure-request-title = Verzoek om gegevens te verwijderen
+erasure-request-lead = { $name } vroeg op { $date } om de gegevens van het gezin te verwijderen.
+erasure-request-due = Het gezin hoort uiterlijk { $date } wat we doen.
+erasure-request-two-ways = Je beantwoordt het verzoek op een van twee manieren. Je wist de gegevens. Of je weigert en schrijft op waarom.
+erasure-request-erase-heading = Wissen
+erasure-request-erase-lead = Het verzoek sluit dan vanzelf. Je ziet eerst wat verdwijnt en wat blijft.
+erasure-request-refuse-heading = Weigeren
+erasure-request-refuse-lead = Moeten we de gegevens nog bewaren, bijvoorbeeld voor de wet? Schrijf dan de reden op. Het gezin leest die in de app. Heeft het gezin e-mail, dan krijgt het ook een e-mail.
+field-refusal-reason = Reden voor het gezin
+hint-refusal-reason = In gewone woorden. Het gezin leest precies wat je hier schrijft.
+error-required-reason = Schrijf de reden op
+error-too-long-reason = Maak de reden korter: hoogstens 1000 tekens
+erasure-request-refuse = Verzoek weigeren
+flash-erasure-refused-mailed = Het verzoek is geweigerd. Het gezin krijgt de reden per e-mail en ziet die in de app.
+flash-erasure-refused = Het verzoek is geweigerd. Het gezin ziet de reden in de app. We kunnen het gezin niet mailen: vertel het ook zelf.
+erasure-refused-mail-subject = Je vraag om je gegevens te verwijderen
+erasure-refused-mail-text = Hallo { $name },
+
+    Je vroeg ons om je gegevens te verwijderen. Dat doen we nu niet. Dit is de reden:
+
+    { $reason }
+
+    Heb je vragen? Bel of app je contactpersoon. In de app voor ouders lees je dit ook.
+home-erasure-overdue = { $count ->
+        [one] 1 verzoek om gegevens te verwijderen wacht langer dan een maand.
+       *[other] { $count } verzoeken om gegevens te verwijderen wachten langer dan een maand.
+    }
+home-erasure-overdue-link = Naar de vragen van ouders
+timeline-erasure_refused = Verzoek om gegevens te verwijderen geweigerd
 flash-parent-request-done = De vraag is afgehandeld.
-flash-parent-request-erasure-done = De vraag is afgehandeld. Verwijder de gegevens via Privacy op deze pagina als dat nog niet is gebeurd.
 ideas-demand-title = Wensen van ouders
 ideas-demand-lead = Ideeën die ouders in de app gaven, met hoe vaak ze gekozen zijn. Workshops volgen de vragen van de ouders.
 idea-hide = Weghalen

@@ -5,6 +5,7 @@ use axum::extract::State;
 use axum::http::Method;
 use axum::response::Response;
 
+use mtp_domain::Role;
 use mtp_domain::schedule;
 
 use crate::AppState;
@@ -25,6 +26,9 @@ struct Home {
     today: Vec<crate::views::SessionRow>,
     door: bool,
     requests: Vec<crate::views::RequestView>,
+    /// Erasure requests past the month the family was promised: for the administrator and
+    /// the coordinator, who answer for the organisation keeping that promise.
+    overdue_erasures: usize,
     /// Staff get the way to the week's encouragement here too: not every role has it in the
     /// menu (coordinators' five items are full).
     staff: bool,
@@ -71,7 +75,13 @@ pub async fn home(
     } else {
         Vec::new()
     };
+    let overdue_erasures = if matches!(user.role(), Role::Admin | Role::Coordinator) {
+        requests.iter().filter(|r| r.overdue).count()
+    } else {
+        0
+    };
     Ok(render_page(&Home {
+        overdue_erasures,
         requests,
         today,
         door,

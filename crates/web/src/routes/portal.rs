@@ -19,7 +19,7 @@ use mtp_domain::portal::{
 };
 use mtp_domain::{Email, FieldError, PhoneNumber, Purpose};
 use mtp_store::calendar::Feed;
-use mtp_store::portal::{ContactChange, LinkState, Offer, PortalVisitor, Unlock};
+use mtp_store::portal::{ContactChange, ErasureStatus, LinkState, Offer, PortalVisitor, Unlock};
 use mtp_store::ratelimit::{self, Slot};
 use mtp_store::{RsvpLine, StoreError};
 use serde::Deserialize;
@@ -985,6 +985,8 @@ struct DataPage {
     visits: usize,
     consents: Vec<ConsentView>,
     erasure_requested: bool,
+    /// The latest erasure request was refused: the erase page says why.
+    erasure_refused: bool,
     has_pin: bool,
 }
 
@@ -1013,6 +1015,7 @@ pub async fn data(
     let t = Tr::new(ctx.lang);
     let h = state.store.portal_household(&v.scope).await?;
     let visits = state.store.portal_visits(&v.scope).await?;
+    let erasure = state.store.portal_erasure_status(&v.scope).await?;
     audit_parent(&state, &v.scope, Action::PortalDataViewed, "").await;
     Ok(render_page(&DataPage {
         p: Page::new(&ctx, "portal-data-title"),
@@ -1034,7 +1037,8 @@ pub async fn data(
         since: t.date(h.created_at),
         visits,
         consents: consent_views(&t, &h.consents),
-        erasure_requested: state.store.portal_erasure_requested(&v.scope).await?,
+        erasure_requested: matches!(erasure, ErasureStatus::Open { .. }),
+        erasure_refused: matches!(erasure, ErasureStatus::Refused { .. }),
         has_pin: v.has_pin,
     }))
 }
@@ -1141,6 +1145,10 @@ pub async fn contact_save(
 struct ErasePage {
     p: Page,
     requested: bool,
+    /// The answer to the latest request, when it was "no": the worker's reason, line by
+    /// line, and the day of the answer.
+    refusal: Vec<String>,
+    refused_on: String,
 }
 
 pub async fn erase_form(
@@ -1148,9 +1156,24 @@ pub async fn erase_form(
     ctx: Ctx,
     Parent(v): Parent,
 ) -> Result<Response, AppError> {
+    let p = Page::new(&ctx, "portal-erase-title");
+    let (refusal, refused_on) = match state.store.portal_erasure_status(&v.scope).await? {
+        ErasureStatus::Refused { reason, at } => (
+            reason
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(str::to_string)
+                .collect(),
+            p.t.get1("portal-erase-refused-on", "date", p.t.date(at)),
+        ),
+        _ => (Vec::new(), String::new()),
+    };
     Ok(render_page(&ErasePage {
-        p: Page::new(&ctx, "portal-erase-title"),
         requested: state.store.portal_erasure_requested(&v.scope).await?,
+        refusal,
+        refused_on,
+        p,
     }))
 }
 

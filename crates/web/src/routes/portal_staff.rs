@@ -1,13 +1,18 @@
 //! The worker's side of the parent portal: send a household its sign-in link, end its access,
 //! handle parents' requests, and read the parents' ideas as demand.
+//!
+//! An erasure request is answered in one of two ways only (docs/guide/households.md): the
+//! erasure itself, which closes it, or a refusal with a reason the family is told. A plain
+//! "done" is refused for it, so a family is never left waiting behind a closed request.
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::response::Response;
+use axum::response::{IntoResponse, Redirect, Response};
 use mtp_domain::audit::Action;
 use mtp_domain::message::{sms_link, whatsapp_link};
-use mtp_domain::portal::RequestKind;
+use mtp_domain::portal::{RefusalReason, RequestKind, erasure_due, erasure_overdue};
 use mtp_store::StoreError;
+use mtp_store::portal::ParentRequest;
 use uuid::Uuid;
 
 use crate::AppState;
@@ -15,7 +20,7 @@ use crate::audit::{Subject, audit_event};
 use crate::ctx::Ctx;
 use crate::error::AppError;
 use crate::extract::Staff;
-use crate::forms::FormData;
+use crate::forms::{FormData, FormErrors, unprocessable};
 use crate::i18n::Tr;
 use crate::page::{Page, render_page};
 use crate::parse::{parse_id, safe_next};
@@ -150,16 +155,19 @@ pub async fn end_access(
     ))
 }
 
-/// Mark a parent's request as handled, then go back where the worker came from.
+/// Mark a parent's request as handled, then go back where the worker came from. An erasure
+/// request cannot be closed this way (422, with the page that says how it is closed).
 pub async fn finish_request(
     State(state): State<AppState>,
+    ctx: Ctx,
     Path(id): Path<String>,
     Staff(user): Staff,
     f: FormData,
 ) -> Result<Response, AppError> {
-    let r = state
+    let request_id = parse_id(&id)?;
+    let r = match state
         .store
-        .finish_parent_request(&user.tenant, user.account.id, parse_id(&id)?, |r| {
+        .finish_parent_request(&user.tenant, user.account.id, request_id, |r| {
             audit_event(
                 &user,
                 Action::HouseholdParentRequestDone,
@@ -167,16 +175,157 @@ pub async fn finish_request(
                 r.kind.as_str(),
             )
         })
-        .await?;
+        .await
+    {
+        Ok(r) => r,
+        Err(StoreError::Refused(key)) => {
+            let r = state.store.parent_request(&user.tenant, request_id).await?;
+            let mut errors = FormErrors::default();
+            errors.add("erase", Tr::new(ctx.lang).get(key));
+            return Ok(unprocessable(erasure_page(&ctx, &r, errors, "")));
+        }
+        Err(e) => return Err(e.into()),
+    };
     let back = match f.get("next") {
         "" => format!("/households/{}", r.household_id),
         next => safe_next(next),
     };
-    let flash = match r.kind {
-        RequestKind::Erasure => "flash-parent-request-erasure-done",
-        RequestKind::NewLink => "flash-parent-request-done",
+    Ok(redirect_with_flash(
+        &state,
+        &back,
+        "flash-parent-request-done",
+        "",
+    ))
+}
+
+#[derive(Template)]
+#[template(path = "request_erasure.html")]
+struct ErasureRequestPage {
+    p: Page,
+    id: String,
+    household_id: String,
+    lead: String,
+    due: String,
+    overdue: bool,
+    reason: String,
+}
+
+fn erasure_page(ctx: &Ctx, r: &ParentRequest, errors: FormErrors, reason: &str) -> Response {
+    let p = Page::new(ctx, "erasure-request-title").with_errors(errors);
+    let due = erasure_due(r.created_at);
+    render_page(&ErasureRequestPage {
+        id: r.id.to_string(),
+        household_id: r.household_id.to_string(),
+        lead: p.t.get2(
+            "erasure-request-lead",
+            ("name", &r.first_names),
+            ("date", &p.t.date(r.created_at)),
+        ),
+        due: p.t.get1("erasure-request-due", "date", p.t.date(due)),
+        overdue: erasure_overdue(r.created_at, chrono::Utc::now()),
+        reason: reason.to_string(),
+        p,
+    })
+}
+
+/// An erasure request: the two ways to answer it, the erasure itself (the household's own
+/// confirmation page, which closes the request) or a refusal with a reason the family is
+/// told. Another kind of request, or one already answered, goes to the household page.
+pub async fn request_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Staff(user): Staff,
+) -> Result<Response, AppError> {
+    let request_id = parse_id(&id)?;
+    let r = state.store.parent_request(&user.tenant, request_id).await?;
+    if r.kind != RequestKind::Erasure
+        || !state
+            .store
+            .parent_request_open(&user.tenant, request_id)
+            .await?
+    {
+        return Ok(
+            Redirect::to(&format!("/households/{}#ouderportaal", r.household_id)).into_response(),
+        );
+    }
+    Ok(erasure_page(&ctx, &r, FormErrors::default(), ""))
+}
+
+/// Refuse an erasure request with a reason. The family reads it in the portal, where they
+/// asked, and by e-mail when they can be e-mailed (the queue's usual rules).
+pub async fn refuse_request(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Staff(user): Staff,
+    f: FormData,
+) -> Result<Response, AppError> {
+    let request_id = parse_id(&id)?;
+    let r = state.store.parent_request(&user.tenant, request_id).await?;
+    let t = Tr::new(ctx.lang);
+    let mut errors = FormErrors::default();
+    let Some(reason) = errors.take(&t, "reason", RefusalReason::parse(f.get("reason"))) else {
+        return Ok(unprocessable(erasure_page(
+            &ctx,
+            &r,
+            errors,
+            f.get("reason"),
+        )));
     };
-    Ok(redirect_with_flash(&state, &back, flash, ""))
+    let refused = state
+        .store
+        .refuse_erasure_request(&user.tenant, user.account.id, request_id, &reason, |r| {
+            audit_event(
+                &user,
+                Action::HouseholdErasureRefused,
+                Subject::household(r.household_id, r.neighbourhood_id),
+                "",
+            )
+        })
+        .await;
+    let home = format!("/households/{}", r.household_id);
+    match refused {
+        Ok(_) => {}
+        // A colleague answered it a moment ago, or it is not an erasure request.
+        Err(StoreError::Refused(key)) => {
+            return Ok(redirect_with_flash(&state, &home, key, ""));
+        }
+        Err(e) => return Err(e.into()),
+    }
+    let h = state.store.household(&user.tenant, r.household_id).await?;
+    let first = h.parents.first();
+    let mt = Tr::new(
+        first
+            .and_then(|p| mtp_domain::reminder::language_of(&p.languages))
+            .unwrap_or(ctx.lang),
+    );
+    let text = mt.get2(
+        "erasure-refused-mail-text",
+        (
+            "name",
+            &first.map(|p| p.first_name.clone()).unwrap_or_default(),
+        ),
+        ("reason", reason.as_str()),
+    );
+    let mailed = state
+        .store
+        .queue_mail(
+            &user.tenant,
+            h.id,
+            &mt.get("erasure-refused-mail-subject"),
+            &text,
+            &format!("erasure-refused:{}", r.id),
+            None,
+        )
+        .await;
+    let flash = match mailed {
+        Ok(_) => "flash-erasure-refused-mailed",
+        // No address, no consent, unsubscribed: the portal still shows the reason.
+        Err(StoreError::Refused(_)) | Err(StoreError::Duplicate(_)) => "flash-erasure-refused",
+        Err(e) => return Err(e.into()),
+    };
+    Ok(redirect_with_flash(&state, &home, flash, ""))
 }
 
 /// Hide a parent's idea from the list (done, or not for this neighbourhood).
