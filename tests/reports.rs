@@ -346,6 +346,194 @@ async fn a_neighbourhood_out_of_reach_is_not_found(app: TestApp) {
 }
 on_both!(out_of_reach, a_neighbourhood_out_of_reach_is_not_found);
 
+/// Six years of weekly coffee hours in "Langstad", with families who stay, who leave, who
+/// came twice long ago and return, and who joined lately: the window the report reads
+/// (`docs/indicators.md §10.1`) gives every indicator the same as all records do, for
+/// quarters, years and a long custom period, on both databases.
+async fn the_window_gives_the_same_report_as_all_records(app: TestApp) {
+    app.demo().await;
+    let t = app.org("Almere").await;
+    let nb = app
+        .store
+        .create_neighbourhood(t.org_id, &PlaceName::parse("Langstad").unwrap(), None, None)
+        .await
+        .unwrap();
+    let (coffee, _) = app.coffee_hour().await;
+    let draft = mtp_store::ActivityDraft {
+        neighbourhood_id: nb,
+        ..app.store.activity(&t, coffee).await.unwrap().d
+    };
+    let activity = app.store.create_activity(&t, &draft, None).await.unwrap();
+    let first = d(2021, 1, 7);
+    let days: Vec<NaiveDate> = (0..308u64)
+        .map(|w| first + chrono::Days::new(7 * w))
+        .filter(|day| *day < d(2026, 12, 1))
+        .collect();
+    let slots: Vec<_> = days
+        .iter()
+        .map(|day| {
+            (
+                *day,
+                mtp_domain::schedule::slot(
+                    *day,
+                    NaiveTime::from_hms_opt(9, 30, 0).unwrap(),
+                    NaiveTime::from_hms_opt(11, 0, 0).unwrap(),
+                ),
+            )
+        })
+        .collect();
+    app.store
+        .plan_sessions(&t, activity, &slots, None)
+        .await
+        .unwrap();
+    let sessions = app
+        .store
+        .activity_sessions(
+            &t,
+            activity,
+            d(2020, 1, 1).and_hms_opt(0, 0, 0).unwrap().and_utc(),
+            1000,
+        )
+        .await
+        .unwrap();
+    let session = |day: NaiveDate| {
+        sessions
+            .iter()
+            .find(|s| {
+                s.starts_at
+                    .with_timezone(&mtp_domain::schedule::TZ)
+                    .date_naive()
+                    == day
+            })
+            .unwrap_or_else(|| panic!("no session on {day}"))
+    };
+    let kinds = [
+        HouseholdKind::SingleParent,
+        HouseholdKind::SingleParent,
+        HouseholdKind::MultiParent,
+        HouseholdKind::SingleParent,
+        HouseholdKind::MultiParent,
+        HouseholdKind::SingleParent,
+    ];
+    let drafts: Vec<_> = kinds.iter().map(|k| household(nb, *k, "Lot")).collect();
+    let ids = app.store.create_households_bulk(&t, &drafts).await.unwrap();
+    use AttendanceStatus::{Excused, Present};
+    let mut rows = Vec::new();
+    for (i, day) in days.iter().enumerate() {
+        let came: Vec<usize> = [
+            // Always there.
+            (0, true),
+            // The first two years, then gone.
+            (1, *day < d(2022, 6, 1)),
+            // Twice in 2021, then back from March to September 2025.
+            (2, i < 2 || (d(2025, 3, 1) <= *day && *day < d(2025, 9, 15))),
+            // New in November 2024, every other week until February 2026.
+            (
+                3,
+                d(2024, 11, 1) <= *day && *day < d(2026, 2, 10) && i % 2 == 0,
+            ),
+            // Once in 2022, then two Thursdays in January 2026: a drop-out in the quarter.
+            (
+                4,
+                *day == d(2022, 3, 3) || *day == d(2026, 1, 8) || *day == d(2026, 1, 15),
+            ),
+            // Every third week since 2025.
+            (5, *day >= d(2025, 1, 1) && i % 3 == 0),
+        ]
+        .into_iter()
+        .filter_map(|(h, c)| c.then_some(h))
+        .collect();
+        let s = session(*day);
+        for (h, id) in ids.iter().enumerate() {
+            let status = if came.contains(&h) {
+                Present
+            } else if h == 5 && i % 3 == 1 {
+                Excused
+            } else {
+                continue;
+            };
+            rows.push(PastAttendance {
+                session_id: s.id,
+                session_start: s.starts_at,
+                household_id: *id,
+                status,
+                reason: (status == Excused).then_some(AbsenceReason::NoChildcare),
+                children: 0,
+            });
+        }
+    }
+    app.store.load_attendance(t.org_id, &rows).await.unwrap();
+
+    let today = d(2026, 12, 6);
+    let choices = [
+        PeriodChoice::Year(2026),
+        q1(),
+        PeriodChoice::Quarter {
+            year: 2025,
+            quarter: 3,
+        },
+        PeriodChoice::Year(2025),
+        PeriodChoice::Custom(
+            mtp_domain::indicators::Period::new(d(2023, 3, 1), d(2026, 2, 28)).unwrap(),
+        ),
+    ];
+    let mut drop_outs = 0;
+    for choice in choices {
+        let (period, before) = (choice.period(), choice.previous());
+        let until = period.reference(today);
+        let window = report::visit_window(&[period, before], today);
+        let all = app.store.report_inputs(&t, nb, until, today).await.unwrap();
+        let windowed = app
+            .store
+            .report_rows(&t, &[nb], Some(window), until, today)
+            .await
+            .unwrap()
+            .pop()
+            .unwrap();
+        // A custom period of three years looks back six: then the window holds everything.
+        let custom = matches!(choice, PeriodChoice::Custom(_));
+        assert!(
+            custom || windowed.inputs.visits.len() < all.inputs.visits.len(),
+            "{choice:?}: the window read {} of {} visits",
+            windowed.inputs.visits.len(),
+            all.inputs.visits.len()
+        );
+        for p in [period, before] {
+            let (a, w) = (
+                report::compute(&all.inputs, p, today),
+                report::compute(&windowed.inputs, p, today),
+            );
+            assert_eq!(a, w, "{choice:?}, period {p:?}");
+            drop_outs += a.drop_outs.total();
+        }
+    }
+    // Not a comparison of empty reports: the families above leave traces.
+    assert!(drop_outs >= 3, "{drop_outs} drop-outs");
+    let q1_report = {
+        let rows = app
+            .store
+            .report_rows(
+                &t,
+                &[nb],
+                Some(report::visit_window(
+                    &[q1().period(), q1().previous()],
+                    today,
+                )),
+                d(2026, 3, 31),
+                today,
+            )
+            .await
+            .unwrap()
+            .pop()
+            .unwrap();
+        report::compute(&rows.inputs, q1().period(), today)
+    };
+    // Household 4 came in 2022 and twice in January 2026: its third visit, then 8 weeks away.
+    assert!(q1_report.drop_outs.other >= 1, "{:?}", q1_report.drop_outs);
+    assert_eq!(q1_report.reach.new.total(), 0);
+}
+on_both!(window, the_window_gives_the_same_report_as_all_records);
+
 fn q1_path(nb: Uuid) -> String {
     format!("/reports?period=quarter&year=2026&quarter=1&nb={nb}")
 }

@@ -4,7 +4,7 @@
 use std::io::Cursor;
 
 use calamine::{Data, Reader, Xlsx};
-use chrono::{Datelike, Months};
+use chrono::{Datelike, Months, NaiveDate};
 use mtp_domain::audit::{Action, Outcome};
 use mtp_domain::consent::{ConsentMethod, Purpose};
 use mtp_domain::research::{StudyKey, pseudonym};
@@ -744,10 +744,27 @@ async fn an_export_longer_than_a_page_has_every_household_once(app: TestApp) {
     for id in &ids {
         consent(&app, &t, *id, true).await;
     }
-    let first = app.store.research_page(&t, &[n], None).await.unwrap();
+    // Every visit counts: this century.
+    let at = |y| {
+        NaiveDate::from_ymd_opt(y, 1, 1)
+            .unwrap()
+            .and_hms_opt(0, 0, 0)
+            .unwrap()
+            .and_utc()
+    };
+    let counted = (at(2000), at(2100), at(2100));
+    let first = app
+        .store
+        .research_page(&t, &[n], None, counted)
+        .await
+        .unwrap();
     assert_eq!(first.households.len(), total - 3);
     assert!(first.next.is_some());
-    let second = app.store.research_page(&t, &[n], first.next).await.unwrap();
+    let second = app
+        .store
+        .research_page(&t, &[n], first.next, counted)
+        .await
+        .unwrap();
     assert_eq!(second.households.len(), 3);
     assert_eq!(second.next, None);
 

@@ -10,6 +10,7 @@ use std::hash::Hash;
 
 use chrono::{Datelike, Days, IsoWeek, Months, NaiveDate};
 
+use crate::activity::ActivityKind;
 use crate::attendance::AbsenceReason;
 use crate::effect::Effect;
 use crate::fields::FieldError;
@@ -324,14 +325,20 @@ pub fn compute<K: Eq + Hash + Clone>(
     }
 }
 
-/// The visits of households whose first visit falls in the `RETENTION_MONTHS` months up to
-/// `as_of`: older cohorts say how the programme ran years ago, not now.
-fn recent_cohorts<K: Eq + Hash + Clone>(visits: &[Visit<K>], as_of: NaiveDate) -> Vec<Visit<K>> {
-    let start = as_of
+/// The first day of the oldest cohort a report on `as_of` shows: the `RETENTION_MONTHS`
+/// months up to and including `as_of`'s month.
+fn cohort_start(as_of: NaiveDate) -> NaiveDate {
+    as_of
         .checked_sub_months(Months::new(RETENTION_MONTHS))
         .map(|d| date(d.year(), d.month(), 1))
         .and_then(|d| d.checked_add_months(Months::new(1)))
-        .unwrap_or(NaiveDate::MIN);
+        .unwrap_or(NaiveDate::MIN)
+}
+
+/// The visits of households whose first visit falls in the `RETENTION_MONTHS` months up to
+/// `as_of`: older cohorts say how the programme ran years ago, not now.
+fn recent_cohorts<K: Eq + Hash + Clone>(visits: &[Visit<K>], as_of: NaiveDate) -> Vec<Visit<K>> {
+    let start = cohort_start(as_of);
     let mut first: HashMap<&K, NaiveDate> = HashMap::new();
     for v in visits.iter().filter(|v| v.date <= as_of) {
         first
@@ -344,6 +351,47 @@ fn recent_cohorts<K: Eq + Hash + Clone>(visits: &[Visit<K>], as_of: NaiveDate) -
         .filter(|v| first.get(&v.household).is_some_and(|f| *f >= start))
         .cloned()
         .collect()
+}
+
+/// The first day from which a report of `periods` needs each visit one by one
+/// (`docs/indicators.md §10.1`); of earlier visits it needs only a household's first, its
+/// last and whether there were two or more. Before this day lie no cohort of the retention part,
+/// no visit of a period, and no visit whose 8 weeks away could end in a period.
+pub fn visit_window(periods: &[Period], today: NaiveDate) -> NaiveDate {
+    periods
+        .iter()
+        .map(|p| {
+            let drop_out_from = p
+                .from()
+                .checked_sub_days(Days::new(indicators::ACTIVE_WINDOW_DAYS))
+                .unwrap_or(NaiveDate::MIN);
+            drop_out_from.min(cohort_start(p.reference(today)))
+        })
+        .min()
+        .unwrap_or(NaiveDate::MIN)
+}
+
+/// A household's visits before the window (`visit_window`) as the few visits that stand for
+/// them (`docs/indicators.md §10.1`): the first (who is new, which cohort) and, when there
+/// were two or more, the last: with the window's visits after it, that is enough to tell
+/// whether a household had come three times before it stayed away. They lie before every
+/// period, so their kind counts nowhere and is not kept.
+pub fn summarised_visits<K: Clone>(
+    household: &K,
+    first: NaiveDate,
+    last: NaiveDate,
+    count: u64,
+) -> Vec<Visit<K>> {
+    let visit = |date| Visit {
+        household: household.clone(),
+        date,
+        kind: ActivityKind::CoffeeHourExclusive,
+    };
+    match count {
+        0 => Vec::new(),
+        1 => vec![visit(first)],
+        _ => vec![visit(first), visit(last)],
+    }
 }
 
 /// Visits per ISO week of the period, every week present (a week without visits is a zero on
@@ -568,6 +616,79 @@ mod tests {
             Some(15)
         );
         assert_eq!(Inputs::pool([with(Some(10)), with(None)]).estimate, None);
+    }
+
+    /// What the store does in SQL, done here on a full list of visits: each visit from
+    /// `start` on as it is, the ones before summarised per household.
+    fn windowed(visits: &[Visit<u8>], start: NaiveDate) -> Vec<Visit<u8>> {
+        let mut before: BTreeMap<u8, (NaiveDate, NaiveDate, u64)> = BTreeMap::new();
+        let mut kept = Vec::new();
+        for v in visits {
+            if v.date >= start {
+                kept.push(v.clone());
+                continue;
+            }
+            let e = before.entry(v.household).or_insert((v.date, v.date, 0));
+            e.0 = e.0.min(v.date);
+            e.1 = e.1.max(v.date);
+            e.2 += 1;
+        }
+        for (h, (first, last, n)) in before {
+            kept.extend(summarised_visits(&h, first, last, n));
+        }
+        kept
+    }
+
+    proptest::proptest! {
+        /// The report reads only the window's visits one by one (`docs/indicators.md
+        /// §10.1`): for any visits and any quarter, year or custom period, every indicator
+        /// is the same as from all visits.
+        #[test]
+        fn the_window_gives_the_same_report_as_every_visit(
+            raw in proptest::collection::vec((0u8..12, 0u32..2200, 0usize..3), 0..400),
+            choice in 0u8..3,
+            year in 2023i32..2027,
+            quarter in 1u32..5,
+            custom_from in 0u32..1800,
+            custom_days in 0u32..1830,
+            today_offset in 0u32..2300,
+        ) {
+            let origin = d(2020, 1, 1);
+            let kinds = [Coffee, ActivityKind::Outing, ActivityKind::Workshop];
+            let visits: Vec<Visit<u8>> = raw
+                .iter()
+                .map(|(h, day, k)| Visit {
+                    household: *h,
+                    date: origin + Days::new(u64::from(*day)),
+                    kind: kinds.get(*k).copied().unwrap_or(Coffee),
+                })
+                .collect();
+            let households = (0u8..12)
+                .map(|id| Household {
+                    id,
+                    kind: if id % 3 == 0 { MultiParent } else { SingleParent },
+                })
+                .collect::<Vec<_>>();
+            let today = origin + Days::new(u64::from(today_offset));
+            let choice = match choice {
+                0 => PeriodChoice::Quarter { year, quarter },
+                1 => PeriodChoice::Year(year),
+                _ => {
+                    let from = origin + Days::new(u64::from(custom_from));
+                    PeriodChoice::Custom(Period::at_least_a_day(
+                        from,
+                        from + Days::new(u64::from(custom_days)),
+                    ))
+                }
+            };
+            let (period, previous) = (choice.period(), choice.previous());
+            let start = visit_window(&[period, previous], today);
+            let all = Inputs { households: households.clone(), visits: visits.clone(), ..Inputs::default() };
+            let window = Inputs { households, visits: windowed(&visits, start), ..Inputs::default() };
+            for p in [period, previous] {
+                proptest::prop_assert_eq!(compute(&all, p, today), compute(&window, p, today));
+            }
+        }
     }
 
     #[test]

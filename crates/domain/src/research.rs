@@ -7,13 +7,16 @@
 //! names nobody: no names, contact details, notes, exact dates of birth or household ids;
 //! a postcode only where enough households of the neighbourhood take part.
 
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use std::collections::HashMap;
+
+use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, Utc};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use uuid::Uuid;
 
 use crate::activity::ActivityKind;
 use crate::household::{ChildBirth, HouseholdKind, Source};
+use crate::schedule::local_to_utc;
 
 /// A study's key: 32 random bytes. Its `Debug` shows nothing, so it cannot end up in a log.
 #[derive(Clone, PartialEq, Eq)]
@@ -109,8 +112,33 @@ pub struct Facts {
     pub postcode4: Option<String>,
     pub source: Source,
     pub registered_at: DateTime<Utc>,
-    /// Every visit so far (docs/indicators.md §1.3): when, and at which kind of activity.
-    pub visits: Vec<(DateTime<Utc>, ActivityKind)>,
+    /// Its visits (docs/indicators.md §1.3), counted as the export needs them.
+    pub visits: VisitCounts,
+}
+
+/// What the export says of a household's visits: the first and the last up to the day of
+/// the export, and how many in the export's period per kind of activity. The store has the
+/// database count them ([`Export::instants`]); [`count_visits`] counts a list the same way.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct VisitCounts {
+    pub first: Option<NaiveDate>,
+    pub last: Option<NaiveDate>,
+    pub in_period: HashMap<ActivityKind, u32>,
+}
+
+/// `visits` (when, and at which kind of activity) counted for the export `e`.
+pub fn count_visits(e: Export<'_>, visits: &[(DateTime<Utc>, ActivityKind)]) -> VisitCounts {
+    let (from, to, today) = e.instants();
+    let mut c = VisitCounts::default();
+    for (at, kind) in visits.iter().filter(|(at, _)| *at < today) {
+        let day = local_date(*at);
+        c.first = Some(c.first.map_or(day, |f| f.min(day)));
+        c.last = Some(c.last.map_or(day, |l| l.max(day)));
+        if from <= *at && *at < to {
+            *c.in_period.entry(*kind).or_default() += 1;
+        }
+    }
+    c
 }
 
 /// What one export is about, the same for every row.
@@ -122,6 +150,22 @@ pub struct Export<'a> {
     pub to: NaiveDate,
     /// The day of the export: children's ages are on this day.
     pub today: NaiveDate,
+}
+
+impl Export<'_> {
+    /// The export's days as instants, each the start of a day in Amsterdam: the period's
+    /// first day, the day after its last (or after today, when the period runs on), and the
+    /// day after today. A visit counts in the period when it lies in the first two; it
+    /// counts at all when it lies before the third.
+    pub fn instants(self) -> (DateTime<Utc>, DateTime<Utc>, DateTime<Utc>) {
+        let start = |d: NaiveDate| local_to_utc(d, NaiveTime::MIN);
+        let after = |d: NaiveDate| start(d.succ_opt().unwrap_or(d));
+        (
+            start(self.from),
+            after(self.to.min(self.today)),
+            after(self.today),
+        )
+    }
 }
 
 /// One cell: text, or a number a spreadsheet keeps as a number.
@@ -148,21 +192,8 @@ pub fn row(
     neighbourhood_cbs: &str,
     participating: u32,
 ) -> Vec<Cell> {
-    let visit_dates: Vec<(NaiveDate, ActivityKind)> = f
-        .visits
-        .iter()
-        .map(|(at, kind)| (local_date(*at), *kind))
-        .filter(|(d, _)| *d <= e.today)
-        .collect();
-    let first = visit_dates.iter().map(|(d, _)| *d).min();
-    let last = visit_dates.iter().map(|(d, _)| *d).max();
-    let in_period = |kind: Option<ActivityKind>| -> u32 {
-        let n = visit_dates
-            .iter()
-            .filter(|(d, k)| e.from <= *d && *d <= e.to && kind.is_none_or(|want| *k == want))
-            .count();
-        u32::try_from(n).unwrap_or(u32::MAX)
-    };
+    let v = &f.visits;
+    let in_period = |kind: ActivityKind| v.in_period.get(&kind).copied().unwrap_or(0);
     let mut cells = vec![
         Cell::Text(pseudonym(e.key, f.id)),
         Cell::Text(neighbourhood.to_string()),
@@ -175,11 +206,11 @@ pub fn row(
         Cell::Text(f.source.as_str().to_string()),
         Cell::Number(u32::from(f.parent_works)),
         Cell::Text(month_text(local_date(f.registered_at))),
-        Cell::Text(first.map(month_text).unwrap_or_default()),
-        Cell::Text(last.map(month_text).unwrap_or_default()),
-        Cell::Number(in_period(None)),
+        Cell::Text(v.first.map(month_text).unwrap_or_default()),
+        Cell::Text(v.last.map(month_text).unwrap_or_default()),
+        Cell::Number(v.in_period.values().fold(0u32, |a, n| a.saturating_add(*n))),
     ];
-    cells.extend(ActivityKind::ALL.map(|k| Cell::Number(in_period(Some(k)))));
+    cells.extend(ActivityKind::ALL.map(|k| Cell::Number(in_period(k))));
     cells
 }
 
@@ -436,14 +467,22 @@ mod tests {
             postcode4: Some("1359".into()),
             source: Source::School,
             registered_at: at(2025, 11, 3, 10),
-            visits: vec![
-                (at(2025, 12, 10, 9), ActivityKind::CoffeeHourExclusive),
-                (at(2026, 1, 8, 9), ActivityKind::CoffeeHourExclusive),
-                (at(2026, 1, 15, 9), ActivityKind::Outing),
-                (at(2026, 2, 19, 9), ActivityKind::CoffeeHourExclusive),
-                (at(2026, 4, 2, 9), ActivityKind::Movement),
-            ],
+            visits: VisitCounts::default(),
         }
+    }
+
+    fn visits() -> Vec<(DateTime<Utc>, ActivityKind)> {
+        vec![
+            (at(2025, 12, 10, 9), ActivityKind::CoffeeHourExclusive),
+            (at(2026, 1, 8, 9), ActivityKind::CoffeeHourExclusive),
+            (at(2026, 1, 15, 9), ActivityKind::Outing),
+            (at(2026, 2, 19, 9), ActivityKind::CoffeeHourExclusive),
+            // 1 April 00:30 in Amsterdam: the quarter is over.
+            (at(2026, 3, 31, 22), ActivityKind::CoffeeHourExclusive),
+            (at(2026, 4, 2, 9), ActivityKind::Movement),
+            // After the day of the export: not counted at all.
+            (at(2026, 12, 7, 9), ActivityKind::Outing),
+        ]
     }
 
     #[test]
@@ -455,7 +494,10 @@ mod tests {
             to: day(2026, 3, 31),
             today: day(2026, 12, 6),
         };
-        let f = facts();
+        let f = Facts {
+            visits: count_visits(e, &visits()),
+            ..facts()
+        };
         let cells = row(e, &f, "Almere Poort", "WK003401", 12);
         let text: Vec<String> = cells.iter().map(Cell::text).collect();
         assert_eq!(cells.len(), columns().len());
@@ -505,10 +547,7 @@ mod tests {
             to: day(2026, 3, 31),
             today: day(2026, 12, 6),
         };
-        let f = Facts {
-            visits: vec![],
-            ..facts()
-        };
+        let f = facts();
         let cells = row(e, &f, "x", "", 0);
         assert_eq!(cells.get(11), Some(&Cell::Text(String::new())));
         assert_eq!(cells.get(12), Some(&Cell::Text(String::new())));

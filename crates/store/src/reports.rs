@@ -11,13 +11,13 @@ use mtp_domain::activity::ActivityKind;
 use mtp_domain::attendance::{
     AbsenceReason, AttendanceStatus, ChecklistItem, HostReply, SessionState,
 };
-use mtp_domain::effect::Effect;
+use mtp_domain::effect::effect;
 use mtp_domain::indicators::{CoffeeHourRecord, Household, ParentDays, Visit};
 use mtp_domain::message::{ContactOutcome, WeeklyBudget};
-use mtp_domain::report::Inputs;
+use mtp_domain::report::{Inputs, summarised_visits};
 use mtp_domain::schedule::{TZ, local_to_utc};
 use mtp_domain::{HouseholdKind, Role, Tenant};
-use sea_orm::{ColumnTrait, EntityTrait, JoinType, QueryFilter, QuerySelect};
+use sea_orm::{ColumnTrait, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect, Select};
 use uuid::Uuid;
 
 use crate::entities::{
@@ -25,7 +25,7 @@ use crate::entities::{
     rsvp, session, session_staff,
 };
 use crate::orgs::Neighbourhood;
-use crate::{Result, Store};
+use crate::{Result, Store, StoreError};
 
 fn local_date(t: DateTime<Utc>) -> NaiveDate {
     t.with_timezone(&TZ).date_naive()
@@ -50,6 +50,7 @@ fn is_coffee_hour(kind: ActivityKind) -> bool {
 
 /// A session as the report needs it.
 struct Held {
+    neighbourhood: Uuid,
     date: NaiveDate,
     starts_at: DateTime<Utc>,
     kind: ActivityKind,
@@ -67,11 +68,44 @@ pub struct ReportRows {
     pub coffee_sessions: HashMap<NaiveDate, Uuid>,
 }
 
+/// The sessions a report reads: of the chosen neighbourhoods, from the window's first day
+/// (when there is one) up to the reference date.
+fn sessions_between<E: EntityTrait>(
+    q: Select<E>,
+    org: Uuid,
+    neighbourhoods: &[Uuid],
+    from: Option<DateTime<Utc>>,
+    before: DateTime<Utc>,
+) -> Select<E> {
+    let q = q
+        .filter(session::Column::OrgId.eq(org))
+        .filter(session::Column::NeighbourhoodId.is_in(neighbourhoods.to_vec()))
+        .filter(session::Column::StartsAt.lt(before));
+    match from {
+        Some(from) => q.filter(session::Column::StartsAt.gte(from)),
+        None => q,
+    }
+}
+
+/// What is gathered per neighbourhood before it becomes `ReportRows`.
+#[derive(Default)]
+struct Gathered {
+    inputs: Inputs<Uuid>,
+    /// Households recorded present, per session.
+    present: HashMap<Uuid, HashSet<Uuid>>,
+    /// Sessions whose attendance was taken.
+    taken: HashSet<Uuid>,
+    /// Per session, the households contacted about it and the outcome, oldest first.
+    contacts: HashMap<Uuid, Vec<(Uuid, ContactOutcome)>>,
+    /// Sessions the team contacted a household about before they started.
+    encouraged: HashSet<Uuid>,
+}
+
 impl Store {
-    /// The rows of one neighbourhood's report, recorded up to and including `until` (the
-    /// report's reference date, `docs/indicators.md §4.1`), looked at on `today`.
-    /// Reach-checked: a neighbourhood outside the caller's organisation or neighbourhoods is
-    /// `NotFound`.
+    /// The rows of one neighbourhood's report, every visit up to and including `until` (the
+    /// report's reference date, `docs/indicators.md §4.1`), looked at on `today`: the
+    /// recomputation the windowed [`Store::report_rows`] is tested against. Reach-checked: a
+    /// neighbourhood outside the caller's organisation or neighbourhoods is `NotFound`.
     pub async fn report_inputs(
         &self,
         tenant: &Tenant,
@@ -79,10 +113,113 @@ impl Store {
         until: NaiveDate,
         today: NaiveDate,
     ) -> Result<ReportRows> {
-        let nb = self.neighbourhood(tenant, neighbourhood_id).await?;
+        self.report_rows(tenant, &[neighbourhood_id], None, until, today)
+            .await?
+            .pop()
+            .ok_or(StoreError::NotFound)
+    }
+
+    /// The rows of each neighbourhood's report, in the order asked, recorded up to and
+    /// including `until`. With a `window` (`mtp_domain::report::visit_window`), visits
+    /// before it are read as one summary per household and the other records not at all
+    /// (`docs/indicators.md §10.1`): a report of this year then reads three years, not ten.
+    /// Reach-checked: any neighbourhood outside the caller's organisation or neighbourhoods
+    /// makes it `NotFound`.
+    pub async fn report_rows(
+        &self,
+        tenant: &Tenant,
+        neighbourhoods: &[Uuid],
+        window: Option<NaiveDate>,
+        until: NaiveDate,
+        today: NaiveDate,
+    ) -> Result<Vec<ReportRows>> {
+        let mut nbs = Vec::with_capacity(neighbourhoods.len());
+        for id in neighbourhoods {
+            nbs.push(self.neighbourhood(tenant, *id).await?);
+        }
+        let ids: Vec<Uuid> = nbs.iter().map(|n| n.id).collect();
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
         let org = tenant.org_id;
         let before = end_of(until);
+        let from = window.map(|d| local_to_utc(d, NaiveTime::MIN));
+        let mut per: HashMap<Uuid, Gathered> = nbs
+            .iter()
+            .map(|n| {
+                let inputs = Inputs {
+                    estimate: n.target_group.as_ref().map(|t| t.estimate.get()),
+                    ..Inputs::default()
+                };
+                (
+                    n.id,
+                    Gathered {
+                        inputs,
+                        ..Gathered::default()
+                    },
+                )
+            })
+            .collect();
 
+        let sessions = self.report_sessions(org, &ids, from, before).await?;
+        self.gather_attendance(org, &ids, from, before, &sessions, &mut per)
+            .await?;
+        if let Some(from) = from {
+            self.gather_visits_before(org, &ids, from, &mut per).await?;
+        }
+        self.gather_households(org, &ids, &mut per).await?;
+        self.gather_answers(org, &ids, from, before, &sessions, &mut per)
+            .await?;
+
+        let mut out = Vec::with_capacity(nbs.len());
+        let mut records = self
+            .coffee_hour_records(org, &ids, from, before, &sessions, &per, today)
+            .await?;
+        for nb in nbs {
+            let Some(mut g) = per.remove(&nb.id) else {
+                continue;
+            };
+            let mine = || {
+                sessions
+                    .iter()
+                    .filter(move |(_, s)| s.neighbourhood == nb.id)
+            };
+            let mut held: Vec<(&Uuid, &Held)> = mine()
+                .filter(|(_, s)| s.state == SessionState::Held)
+                .collect();
+            held.sort_by_key(|(_, s)| s.starts_at);
+            g.inputs.held_sessions = held.iter().map(|(_, s)| s.date).collect();
+            g.inputs.effects = held
+                .iter()
+                .map(|(id, s)| {
+                    let contacts = g.contacts.get(*id).map(Vec::as_slice).unwrap_or_default();
+                    let present = g.present.remove(*id).unwrap_or_default();
+                    (s.date, effect(contacts, &present, g.taken.contains(*id)))
+                })
+                .collect();
+            g.inputs.coffee_hours = records.remove(&nb.id).unwrap_or_default();
+            let coffee_sessions = mine()
+                .filter(|(_, s)| is_coffee_hour(s.kind))
+                .map(|(id, s)| (s.date, *id))
+                .collect();
+            out.push(ReportRows {
+                neighbourhood: nb,
+                inputs: g.inputs,
+                coffee_sessions,
+            });
+        }
+        Ok(out)
+    }
+
+    /// The sessions of the neighbourhoods' activities in the window, with what the report
+    /// needs of their activity.
+    async fn report_sessions(
+        &self,
+        org: Uuid,
+        ids: &[Uuid],
+        from: Option<DateTime<Utc>>,
+        before: DateTime<Utc>,
+    ) -> Result<HashMap<Uuid, Held>> {
         let kinds: HashMap<Uuid, (ActivityKind, bool)> = activity::Entity::find()
             .select_only()
             .columns([
@@ -91,7 +228,7 @@ impl Store {
                 activity::Column::CostCents,
             ])
             .filter(activity::Column::OrgId.eq(org))
-            .filter(activity::Column::NeighbourhoodId.eq(nb.id))
+            .filter(activity::Column::NeighbourhoodId.is_in(ids.to_vec()))
             .into_tuple::<(Uuid, String, i32)>()
             .all(&self.db)
             .await?
@@ -102,24 +239,25 @@ impl Store {
                     .map(|k| (id, (k, cost == 0)))
             })
             .collect();
-
-        let mut sessions: HashMap<Uuid, Held> = HashMap::new();
-        for (id, activity_id, starts_at, state, checklist) in session::Entity::find()
-            .select_only()
-            .columns([
+        let rows = sessions_between(
+            session::Entity::find().select_only().columns([
                 session::Column::Id,
                 session::Column::ActivityId,
+                session::Column::NeighbourhoodId,
                 session::Column::StartsAt,
                 session::Column::State,
                 session::Column::Checklist,
-            ])
-            .filter(session::Column::OrgId.eq(org))
-            .filter(session::Column::NeighbourhoodId.eq(nb.id))
-            .filter(session::Column::StartsAt.lt(before))
-            .into_tuple::<(Uuid, Uuid, DateTime<Utc>, String, String)>()
-            .all(&self.db)
-            .await?
-        {
+            ]),
+            org,
+            ids,
+            from,
+            before,
+        )
+        .into_tuple::<(Uuid, Uuid, Uuid, DateTime<Utc>, String, String)>()
+        .all(&self.db)
+        .await?;
+        let mut sessions = HashMap::with_capacity(rows.len());
+        for (id, activity_id, neighbourhood, starts_at, state, checklist) in rows {
             let (Some((kind, free)), Ok(state)) =
                 (kinds.get(&activity_id), SessionState::parse(&state))
             else {
@@ -128,6 +266,7 @@ impl Store {
             sessions.insert(
                 id,
                 Held {
+                    neighbourhood,
                     date: local_date(starts_at),
                     starts_at,
                     kind: *kind,
@@ -140,24 +279,92 @@ impl Store {
                 },
             );
         }
-        let held = |id: &Uuid| sessions.get(id).filter(|s| s.state == SessionState::Held);
+        Ok(sessions)
+    }
 
-        let mut inputs = Inputs::<Uuid> {
-            estimate: nb.target_group.as_ref().map(|t| t.estimate.get()),
-            ..Inputs::default()
-        };
+    /// Attendance of the sessions: visits (present at a held session) and absences (excused
+    /// or absent at a held session), `§1.3` and `§6`; and who was present, for the
+    /// encouragement effect (`§7`).
+    async fn gather_attendance(
+        &self,
+        org: Uuid,
+        ids: &[Uuid],
+        from: Option<DateTime<Utc>>,
+        before: DateTime<Utc>,
+        sessions: &HashMap<Uuid, Held>,
+        per: &mut HashMap<Uuid, Gathered>,
+    ) -> Result<()> {
+        let rows = sessions_between(
+            attendance::Entity::find()
+                .select_only()
+                .columns([
+                    attendance::Column::SessionId,
+                    attendance::Column::HouseholdId,
+                    attendance::Column::Status,
+                    attendance::Column::Reason,
+                ])
+                .join(
+                    JoinType::InnerJoin,
+                    attendance::Entity::belongs_to(session::Entity)
+                        .from(attendance::Column::SessionId)
+                        .to(session::Column::Id)
+                        .into(),
+                )
+                .filter(attendance::Column::OrgId.eq(org)),
+            org,
+            ids,
+            from,
+            before,
+        )
+        .into_tuple::<(Uuid, Uuid, String, Option<String>)>()
+        .all(&self.db)
+        .await?;
+        let present = AttendanceStatus::Present.as_str();
+        for (session_id, household_id, status, reason) in rows {
+            let Some(s) = sessions.get(&session_id) else {
+                continue;
+            };
+            let Some(g) = per.get_mut(&s.neighbourhood) else {
+                continue;
+            };
+            g.taken.insert(session_id);
+            if s.state != SessionState::Held {
+                continue;
+            }
+            if status == present {
+                g.inputs.visits.push(Visit {
+                    household: household_id,
+                    date: s.date,
+                    kind: s.kind,
+                });
+                g.present
+                    .entry(session_id)
+                    .or_default()
+                    .insert(household_id);
+            } else {
+                let reason = reason.as_deref().and_then(|r| AbsenceReason::parse(r).ok());
+                g.inputs.absences.push((s.date, reason));
+            }
+        }
+        Ok(())
+    }
 
-        // Attendance of the neighbourhood's sessions: visits (present at a held session) and
-        // absences (excused or absent at a held session), `§1.3` and `§6`.
-        let mut present: HashMap<Uuid, u32> = HashMap::new();
-        for (session_id, household_id, status, reason) in attendance::Entity::find()
+    /// The visits before the window, one summary per household: its first and last visit
+    /// and how many (`docs/indicators.md §10.1`), counted by the database.
+    async fn gather_visits_before(
+        &self,
+        org: Uuid,
+        ids: &[Uuid],
+        from: DateTime<Utc>,
+        per: &mut HashMap<Uuid, Gathered>,
+    ) -> Result<()> {
+        let rows = attendance::Entity::find()
             .select_only()
-            .columns([
-                attendance::Column::SessionId,
-                attendance::Column::HouseholdId,
-                attendance::Column::Status,
-                attendance::Column::Reason,
-            ])
+            .column(session::Column::NeighbourhoodId)
+            .column(attendance::Column::HouseholdId)
+            .column_as(session::Column::StartsAt.min(), "first_visit")
+            .column_as(session::Column::StartsAt.max(), "last_visit")
+            .column_as(attendance::Column::SessionId.count(), "visits")
             .join(
                 JoinType::InnerJoin,
                 attendance::Entity::belongs_to(session::Entity)
@@ -166,51 +373,63 @@ impl Store {
                     .into(),
             )
             .filter(attendance::Column::OrgId.eq(org))
+            .filter(attendance::Column::Status.eq(AttendanceStatus::Present.as_str()))
             .filter(session::Column::OrgId.eq(org))
-            .filter(session::Column::NeighbourhoodId.eq(nb.id))
-            .filter(session::Column::StartsAt.lt(before))
-            .into_tuple::<(Uuid, Uuid, String, Option<String>)>()
+            .filter(session::Column::NeighbourhoodId.is_in(ids.to_vec()))
+            .filter(session::Column::State.eq(SessionState::Held.as_str()))
+            .filter(session::Column::StartsAt.lt(from))
+            .group_by(session::Column::NeighbourhoodId)
+            .group_by(attendance::Column::HouseholdId)
+            .into_tuple::<(Uuid, Uuid, DateTime<Utc>, DateTime<Utc>, i64)>()
+            .all(&self.db)
+            .await?;
+        for (nb, household, first, last, count) in rows {
+            if let Some(g) = per.get_mut(&nb) {
+                g.inputs.visits.extend(summarised_visits(
+                    &household,
+                    local_date(first),
+                    local_date(last),
+                    u64::try_from(count).unwrap_or(0),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The neighbourhoods' households and their parents' working days (`§8`).
+    async fn gather_households(
+        &self,
+        org: Uuid,
+        ids: &[Uuid],
+        per: &mut HashMap<Uuid, Gathered>,
+    ) -> Result<()> {
+        for (id, nb, kind) in household::Entity::find()
+            .select_only()
+            .columns([
+                household::Column::Id,
+                household::Column::NeighbourhoodId,
+                household::Column::Kind,
+            ])
+            .filter(household::Column::OrgId.eq(org))
+            .filter(household::Column::NeighbourhoodId.is_in(ids.to_vec()))
+            .into_tuple::<(Uuid, Uuid, String)>()
             .all(&self.db)
             .await?
         {
-            let Some(s) = held(&session_id) else {
-                continue;
-            };
-            if status == AttendanceStatus::Present.as_str() {
-                inputs.visits.push(Visit {
-                    household: household_id,
-                    date: s.date,
-                    kind: s.kind,
+            if let Some(g) = per.get_mut(&nb) {
+                g.inputs.households.push(Household {
+                    id,
+                    kind: HouseholdKind::parse(&kind).unwrap_or(HouseholdKind::SingleParent),
                 });
-                *present.entry(session_id).or_default() += 1;
-            } else {
-                let reason = reason.as_deref().and_then(|r| AbsenceReason::parse(r).ok());
-                inputs.absences.push((s.date, reason));
             }
         }
 
-        inputs.households = household::Entity::find()
+        for (household_id, nb, works, free_days) in parent::Entity::find()
             .select_only()
-            .columns([household::Column::Id, household::Column::Kind])
-            .filter(household::Column::OrgId.eq(org))
-            .filter(household::Column::NeighbourhoodId.eq(nb.id))
-            .into_tuple::<(Uuid, String)>()
-            .all(&self.db)
-            .await?
-            .into_iter()
-            .map(|(id, kind)| Household {
-                id,
-                kind: HouseholdKind::parse(&kind).unwrap_or(HouseholdKind::SingleParent),
-            })
-            .collect();
-
-        for (household_id, works, free_days) in parent::Entity::find()
-            .select_only()
-            .columns([
-                parent::Column::HouseholdId,
-                parent::Column::Works,
-                parent::Column::FreeDays,
-            ])
+            .column(parent::Column::HouseholdId)
+            .column(household::Column::NeighbourhoodId)
+            .column(parent::Column::Works)
+            .column(parent::Column::FreeDays)
             .join(
                 JoinType::InnerJoin,
                 parent::Entity::belongs_to(household::Entity)
@@ -220,162 +439,162 @@ impl Store {
             )
             .filter(parent::Column::OrgId.eq(org))
             .filter(household::Column::OrgId.eq(org))
-            .filter(household::Column::NeighbourhoodId.eq(nb.id))
-            .into_tuple::<(Uuid, bool, String)>()
+            .filter(household::Column::NeighbourhoodId.is_in(ids.to_vec()))
+            .into_tuple::<(Uuid, Uuid, bool, String)>()
             .all(&self.db)
             .await?
         {
+            let Some(g) = per.get_mut(&nb) else {
+                continue;
+            };
             // Stored as 0 = Monday … 6 = Sunday, the form's numbering.
             let free_days = free_days
                 .split(',')
                 .filter_map(|d| d.parse::<u8>().ok())
                 .filter_map(|d| chrono::Weekday::try_from(d).ok())
                 .collect();
-            inputs
+            g.inputs
                 .parent_days
                 .entry(household_id)
                 .or_default()
                 .push(ParentDays { works, free_days });
         }
+        Ok(())
+    }
 
-        // "Can't come" from the household itself, and childcare asked for (`§6`), dated by
-        // the session they are about.
-        for (session_id, coming, reason, childcare) in rsvp::Entity::find()
-            .select_only()
-            .columns([
-                rsvp::Column::SessionId,
-                rsvp::Column::Coming,
-                rsvp::Column::Reason,
-                rsvp::Column::Childcare,
-            ])
-            .join(
-                JoinType::InnerJoin,
-                rsvp::Entity::belongs_to(session::Entity)
-                    .from(rsvp::Column::SessionId)
-                    .to(session::Column::Id)
-                    .into(),
-            )
-            .filter(rsvp::Column::OrgId.eq(org))
-            .filter(session::Column::OrgId.eq(org))
-            .filter(session::Column::NeighbourhoodId.eq(nb.id))
-            .filter(session::Column::StartsAt.lt(before))
-            .into_tuple::<(Uuid, bool, Option<String>, bool)>()
-            .all(&self.db)
-            .await?
+    /// What households answered about the sessions: their own "I can't come" and childcare
+    /// asked for, and the contact moments of the worklist (`§6`, `§7`), all dated by the
+    /// session they are about. A contact logged before the session started means the team
+    /// encouraged (`§5`, check 6).
+    async fn gather_answers(
+        &self,
+        org: Uuid,
+        ids: &[Uuid],
+        from: Option<DateTime<Utc>>,
+        before: DateTime<Utc>,
+        sessions: &HashMap<Uuid, Held>,
+        per: &mut HashMap<Uuid, Gathered>,
+    ) -> Result<()> {
+        for (session_id, coming, reason, childcare) in sessions_between(
+            rsvp::Entity::find()
+                .select_only()
+                .columns([
+                    rsvp::Column::SessionId,
+                    rsvp::Column::Coming,
+                    rsvp::Column::Reason,
+                    rsvp::Column::Childcare,
+                ])
+                .join(
+                    JoinType::InnerJoin,
+                    rsvp::Entity::belongs_to(session::Entity)
+                        .from(rsvp::Column::SessionId)
+                        .to(session::Column::Id)
+                        .into(),
+                )
+                .filter(rsvp::Column::OrgId.eq(org)),
+            org,
+            ids,
+            from,
+            before,
+        )
+        .into_tuple::<(Uuid, bool, Option<String>, bool)>()
+        .all(&self.db)
+        .await?
         {
-            let Some(s) = sessions.get(&session_id) else {
+            let Some((s, g)) = sessions
+                .get(&session_id)
+                .and_then(|s| per.get_mut(&s.neighbourhood).map(|g| (s, g)))
+            else {
                 continue;
             };
             if !coming {
                 let reason = reason.as_deref().and_then(|r| AbsenceReason::parse(r).ok());
-                inputs.cant_come.push((s.date, reason));
+                g.inputs.cant_come.push((s.date, reason));
             }
             if childcare {
-                inputs.childcare_requests.push(s.date);
+                g.inputs.childcare_requests.push(s.date);
             }
         }
 
-        // Contact moments about the neighbourhood's sessions: "not coming" is a "can't come"
-        // answer (`§6`), and one logged before the session started means the team encouraged
-        // (`§5`, check 6).
-        let mut encouraged: HashSet<Uuid> = HashSet::new();
-        for (session_id, outcome, reason, at) in contact_moment::Entity::find()
-            .select_only()
-            .columns([
-                contact_moment::Column::SessionId,
-                contact_moment::Column::Outcome,
-                contact_moment::Column::Reason,
-                contact_moment::Column::At,
-            ])
-            .join(
-                JoinType::InnerJoin,
-                contact_moment::Entity::belongs_to(session::Entity)
-                    .from(contact_moment::Column::SessionId)
-                    .to(session::Column::Id)
-                    .into(),
-            )
-            .filter(contact_moment::Column::OrgId.eq(org))
-            .filter(session::Column::OrgId.eq(org))
-            .filter(session::Column::NeighbourhoodId.eq(nb.id))
-            .filter(session::Column::StartsAt.lt(before))
-            .into_tuple::<(Option<Uuid>, String, Option<String>, DateTime<Utc>)>()
-            .all(&self.db)
-            .await?
+        // Oldest first: for the encouragement effect the latest contact with a household
+        // decides (`mtp_domain::effect`).
+        for (session_id, household_id, outcome, reason, at) in sessions_between(
+            contact_moment::Entity::find()
+                .select_only()
+                .columns([
+                    contact_moment::Column::SessionId,
+                    contact_moment::Column::HouseholdId,
+                    contact_moment::Column::Outcome,
+                    contact_moment::Column::Reason,
+                    contact_moment::Column::At,
+                ])
+                .join(
+                    JoinType::InnerJoin,
+                    contact_moment::Entity::belongs_to(session::Entity)
+                        .from(contact_moment::Column::SessionId)
+                        .to(session::Column::Id)
+                        .into(),
+                )
+                .filter(contact_moment::Column::OrgId.eq(org)),
+            org,
+            ids,
+            from,
+            before,
+        )
+        .order_by_asc(contact_moment::Column::At)
+        .into_tuple::<(Option<Uuid>, Uuid, String, Option<String>, DateTime<Utc>)>()
+        .all(&self.db)
+        .await?
         {
-            let Some((id, s)) = session_id.and_then(|id| sessions.get(&id).map(|s| (id, s))) else {
+            let Some((id, s, g)) = session_id.and_then(|id| {
+                let s = sessions.get(&id)?;
+                per.get_mut(&s.neighbourhood).map(|g| (id, s, g))
+            }) else {
                 continue;
             };
             if at < s.starts_at {
-                encouraged.insert(id);
+                g.encouraged.insert(id);
             }
-            if let Ok(ContactOutcome::NotComing(reason)) =
-                ContactOutcome::parse(&outcome, reason.as_deref().unwrap_or(""))
-            {
-                inputs.cant_come.push((s.date, reason));
+            let Ok(outcome) = ContactOutcome::parse(&outcome, reason.as_deref().unwrap_or(""))
+            else {
+                continue;
+            };
+            if let ContactOutcome::NotComing(reason) = outcome {
+                g.inputs.cant_come.push((s.date, reason));
             }
+            g.contacts
+                .entry(id)
+                .or_default()
+                .push((household_id, outcome));
         }
-
-        let held_ids: Vec<Uuid> = sessions
-            .iter()
-            .filter(|(_, s)| s.state == SessionState::Held)
-            .map(|(id, _)| *id)
-            .collect();
-        inputs.held_sessions = held_ids
-            .iter()
-            .filter_map(|id| sessions.get(id).map(|s| s.date))
-            .collect();
-        let effects = self.effects(tenant, &held_ids).await?;
-        inputs.effects = held_ids
-            .iter()
-            .filter_map(|id| {
-                let s = sessions.get(id)?;
-                // A session the answer leaves out had nobody to judge: an empty effect.
-                let effect = effects.get(id).copied().unwrap_or(Some(Effect::default()));
-                Some((s.date, effect))
-            })
-            .collect();
-
-        inputs.coffee_hours = self
-            .coffee_hour_records(org, nb.id, &sessions, &present, &encouraged, today)
-            .await?;
-        let coffee_sessions = sessions
-            .iter()
-            .filter(|(_, s)| is_coffee_hour(s.kind))
-            .map(|(id, s)| (s.date, *id))
-            .collect();
-        Ok(ReportRows {
-            neighbourhood: nb,
-            inputs,
-            coffee_sessions,
-        })
+        Ok(())
     }
 
-    /// One record per coffee-hour session that took place or should have (`§5`): planned
-    /// sessions still to come are not held against the team.
+    /// Per neighbourhood, one record per coffee-hour session that took place or should have
+    /// (`§5`): planned sessions still to come are not held against the team.
+    #[allow(clippy::too_many_arguments)]
     async fn coffee_hour_records(
         &self,
         org: Uuid,
-        nb: Uuid,
+        ids: &[Uuid],
+        from: Option<DateTime<Utc>>,
+        before: DateTime<Utc>,
         sessions: &HashMap<Uuid, Held>,
-        present: &HashMap<Uuid, u32>,
-        encouraged: &HashSet<Uuid>,
+        per: &HashMap<Uuid, Gathered>,
         today: NaiveDate,
-    ) -> Result<Vec<CoffeeHourRecord>> {
-        let coffee: Vec<(&Uuid, &Held)> = sessions
-            .iter()
-            .filter(|(_, s)| is_coffee_hour(s.kind))
-            .filter(|(_, s)| s.state != SessionState::Planned || s.date < today)
-            .collect();
-        if coffee.is_empty() {
-            return Ok(Vec::new());
+    ) -> Result<HashMap<Uuid, Vec<CoffeeHourRecord>>> {
+        let judged = |s: &Held| {
+            is_coffee_hour(s.kind) && (s.state != SessionState::Planned || s.date < today)
+        };
+        if !sessions.values().any(judged) {
+            return Ok(HashMap::new());
         }
 
         // Who said yes on the rota: a host, and how many workers.
         let mut hosts: HashSet<Uuid> = HashSet::new();
         let mut workers: HashMap<Uuid, u32> = HashMap::new();
-        let ids: Vec<Uuid> = coffee.iter().map(|(id, _)| **id).collect();
-        for chunk in ids.chunks(500) {
-            for (session_id, reply, role) in session_staff::Entity::find()
+        for (session_id, reply, role) in sessions_between(
+            session_staff::Entity::find()
                 .select_only()
                 .column(session_staff::Column::SessionId)
                 .column(session_staff::Column::Reply)
@@ -387,72 +606,107 @@ impl Store {
                         .to(account::Column::Id)
                         .into(),
                 )
+                .join(
+                    JoinType::InnerJoin,
+                    session_staff::Entity::belongs_to(session::Entity)
+                        .from(session_staff::Column::SessionId)
+                        .to(session::Column::Id)
+                        .into(),
+                )
                 .filter(session_staff::Column::OrgId.eq(org))
-                .filter(account::Column::OrgId.eq(org))
-                .filter(session_staff::Column::SessionId.is_in(chunk.to_vec()))
-                .into_tuple::<(Uuid, String, String)>()
-                .all(&self.db)
-                .await?
-            {
-                if HostReply::parse(&reply) != Ok(HostReply::Confirmed) {
-                    continue;
+                .filter(account::Column::OrgId.eq(org)),
+            org,
+            ids,
+            from,
+            before,
+        )
+        .into_tuple::<(Uuid, String, String)>()
+        .all(&self.db)
+        .await?
+        {
+            if HostReply::parse(&reply) != Ok(HostReply::Confirmed) {
+                continue;
+            }
+            match Role::parse(&role) {
+                Some(Role::Host) => {
+                    hosts.insert(session_id);
                 }
-                match Role::parse(&role) {
-                    Some(Role::Host) => {
-                        hosts.insert(session_id);
-                    }
-                    Some(Role::Worker | Role::Coordinator | Role::Admin) => {
-                        *workers.entry(session_id).or_default() += 1;
-                    }
-                    _ => {}
+                Some(Role::Worker | Role::Coordinator | Role::Admin) => {
+                    *workers.entry(session_id).or_default() += 1;
                 }
+                _ => {}
             }
         }
 
-        // The chat group's posts per week, and since when the neighbourhood has a group.
-        let group_since: Option<NaiveDate> = chat_membership::Entity::find()
+        // Each chat group's posts per week, and since when the neighbourhood has a group.
+        let mut group_since: HashMap<Uuid, NaiveDate> = HashMap::new();
+        for (nb, joined) in chat_membership::Entity::find()
             .select_only()
+            .column(chat_membership::Column::NeighbourhoodId)
             .column(chat_membership::Column::JoinedAt)
             .filter(chat_membership::Column::OrgId.eq(org))
-            .filter(chat_membership::Column::NeighbourhoodId.eq(nb))
-            .into_tuple::<DateTime<Utc>>()
+            .filter(chat_membership::Column::NeighbourhoodId.is_in(ids.to_vec()))
+            .into_tuple::<(Uuid, DateTime<Utc>)>()
             .all(&self.db)
             .await?
-            .into_iter()
-            .map(local_date)
-            .min();
-        let mut posts: HashMap<NaiveDate, u32> = HashMap::new();
-        if group_since.is_some() {
-            for at in chat_post::Entity::find()
+        {
+            let day = local_date(joined);
+            group_since
+                .entry(nb)
+                .and_modify(|d| *d = (*d).min(day))
+                .or_insert(day);
+        }
+        let mut posts: HashMap<(Uuid, NaiveDate), u32> = HashMap::new();
+        if !group_since.is_empty() {
+            let mut q = chat_post::Entity::find()
                 .select_only()
+                .column(chat_post::Column::NeighbourhoodId)
                 .column(chat_post::Column::At)
                 .filter(chat_post::Column::OrgId.eq(org))
-                .filter(chat_post::Column::NeighbourhoodId.eq(nb))
-                .into_tuple::<DateTime<Utc>>()
+                .filter(
+                    chat_post::Column::NeighbourhoodId
+                        .is_in(group_since.keys().copied().collect::<Vec<_>>()),
+                );
+            // A week counts from its Monday, up to six days before the window's first day.
+            if let Some(from) = from {
+                q = q.filter(chat_post::Column::At.gte(from - chrono::Duration::days(7)));
+            }
+            for (nb, at) in q
+                .into_tuple::<(Uuid, DateTime<Utc>)>()
                 .all(&self.db)
                 .await?
             {
-                *posts.entry(monday(local_date(at))).or_default() += 1;
+                *posts.entry((nb, monday(local_date(at)))).or_default() += 1;
             }
         }
         let budget = WeeklyBudget::DEFAULT.get();
 
-        Ok(coffee
-            .into_iter()
-            .map(|(id, s)| CoffeeHourRecord {
+        let mut records: HashMap<Uuid, Vec<CoffeeHourRecord>> = HashMap::new();
+        let mut coffee: Vec<(&Uuid, &Held)> = sessions.iter().filter(|(_, s)| judged(s)).collect();
+        coffee.sort_by_key(|(_, s)| s.starts_at);
+        for (id, s) in coffee {
+            let nb = s.neighbourhood;
+            let encouraged = per.get(&nb).is_some_and(|g| g.encouraged.contains(id));
+            let attended = per
+                .get(&nb)
+                .and_then(|g| g.present.get(id))
+                .map_or(0, |p| u32::try_from(p.len()).unwrap_or(u32::MAX));
+            records.entry(nb).or_default().push(CoffeeHourRecord {
                 date: s.date,
                 state: s.state,
                 host_present: hosts.contains(id),
                 healthy_snacks: s.checklist.contains(&ChecklistItem::HealthySnacks),
-                attended: present.get(id).copied().unwrap_or(0),
+                attended,
                 workers: workers.get(id).copied().unwrap_or(0),
                 free_of_charge: s.free,
-                encouraged_before: encouraged.contains(id)
+                encouraged_before: encouraged
                     || s.checklist.contains(&ChecklistItem::ParticipantsEncouraged),
                 chat_budget_kept: group_since
-                    .filter(|since| *since <= s.date)
-                    .map(|_| posts.get(&monday(s.date)).copied().unwrap_or(0) <= budget),
-            })
-            .collect())
+                    .get(&nb)
+                    .filter(|since| **since <= s.date)
+                    .map(|_| posts.get(&(nb, monday(s.date))).copied().unwrap_or(0) <= budget),
+            });
+        }
+        Ok(records)
     }
 }

@@ -9,16 +9,19 @@ use chrono::{DateTime, Utc};
 use mtp_domain::activity::ActivityKind;
 use mtp_domain::attendance::{AttendanceStatus, SessionState};
 use mtp_domain::consent::{Purpose, has_consent};
-use mtp_domain::research::{Facts, StudyKey};
+use mtp_domain::research::{Facts, StudyKey, VisitCounts, local_date};
 use mtp_domain::{HouseholdKind, PlaceName, Source, Tenant};
 use rand::RngCore;
 use sea_orm::{
-    ColumnTrait, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+    ColumnTrait, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set,
+    TransactionTrait,
 };
 use uuid::Uuid;
 
 use crate::audit::{NewAuditEvent, append_audit_in};
-use crate::entities::{activity, attendance, household, parent, research_study, session};
+use crate::entities::{
+    activity, attendance, consent_record, household, parent, research_study, session,
+};
 use crate::{Result, Store, StoreError, now, unique_violation};
 
 /// Households read per page: small enough to keep memory flat, large enough that the
@@ -57,6 +60,40 @@ fn to_study(m: &research_study::Model) -> Study {
 
 /// id, neighbourhood, kind, postcode, source, registered.
 type HouseholdRow = (Uuid, Uuid, String, Option<String>, String, DateTime<Utc>);
+
+/// The visits of `households` (docs/indicators.md §1.3: present at a session that was held),
+/// selecting nothing yet; joined to the activity when the kind is wanted.
+fn visits_of(
+    org: Uuid,
+    households: &[Uuid],
+    with_kind: bool,
+) -> sea_orm::Select<attendance::Entity> {
+    let q = attendance::Entity::find()
+        .select_only()
+        .join(
+            JoinType::InnerJoin,
+            attendance::Entity::belongs_to(session::Entity)
+                .from(attendance::Column::SessionId)
+                .to(session::Column::Id)
+                .into(),
+        )
+        .filter(attendance::Column::OrgId.eq(org))
+        .filter(attendance::Column::HouseholdId.is_in(households.to_vec()))
+        .filter(attendance::Column::Status.eq(AttendanceStatus::Present.as_str()))
+        .filter(session::Column::OrgId.eq(org))
+        .filter(session::Column::State.eq(SessionState::Held.as_str()));
+    if !with_kind {
+        return q;
+    }
+    q.join(
+        JoinType::InnerJoin,
+        session::Entity::belongs_to(activity::Entity)
+            .from(session::Column::ActivityId)
+            .to(activity::Column::Id)
+            .into(),
+    )
+    .filter(activity::Column::OrgId.eq(org))
+}
 
 impl Store {
     /// Make a study with a new random key, with its audit entry (the store sets its object id
@@ -148,21 +185,26 @@ impl Store {
     }
 
     /// One page of the export: the participating households after `after` (by id), with
-    /// what the export says of them.
+    /// what the export says of them. `counted` is `Export::instants`: the visits in the
+    /// period are counted between its first two, and the first and last visit are looked
+    /// for before its third; the database counts, so a page reads one row per household and
+    /// kind of activity rather than every visit.
     pub async fn research_page(
         &self,
         tenant: &Tenant,
         neighbourhoods: &[Uuid],
         after: Option<Uuid>,
+        counted: (DateTime<Utc>, DateTime<Utc>, DateTime<Utc>),
     ) -> Result<ResearchPage> {
         let (rows, next) = self
             .participating_rows(tenant, neighbourhoods, after)
             .await?;
         let ids: Vec<Uuid> = rows.iter().map(|r| r.0).collect();
         let org = tenant.org_id;
+        let (from, to, until) = counted;
         let mut parents: HashMap<Uuid, (u32, bool)> = HashMap::new();
         let mut children = self.child_births(org, &ids).await?;
-        let mut visits: HashMap<Uuid, Vec<(DateTime<Utc>, ActivityKind)>> = HashMap::new();
+        let mut visits: HashMap<Uuid, VisitCounts> = HashMap::new();
         for chunk in ids.chunks(500) {
             let found: Vec<(Uuid, bool)> = parent::Entity::find()
                 .select_only()
@@ -178,38 +220,39 @@ impl Store {
                 e.0 += 1;
                 e.1 |= works;
             }
-            // A visit: present at a held session (docs/indicators.md §1.3).
-            let found: Vec<(Uuid, DateTime<Utc>, String)> = attendance::Entity::find()
-                .select_only()
+            let first_last: Vec<(Uuid, DateTime<Utc>, DateTime<Utc>)> =
+                visits_of(org, chunk, false)
+                    .column(attendance::Column::HouseholdId)
+                    .column_as(session::Column::StartsAt.min(), "first_visit")
+                    .column_as(session::Column::StartsAt.max(), "last_visit")
+                    .filter(session::Column::StartsAt.lt(until))
+                    .group_by(attendance::Column::HouseholdId)
+                    .into_tuple()
+                    .all(&self.db)
+                    .await?;
+            for (h, first, last) in first_last {
+                let v = visits.entry(h).or_default();
+                v.first = Some(local_date(first));
+                v.last = Some(local_date(last));
+            }
+            let in_period: Vec<(Uuid, String, i64)> = visits_of(org, chunk, true)
                 .column(attendance::Column::HouseholdId)
-                .column(session::Column::StartsAt)
                 .column(activity::Column::Kind)
-                .join(
-                    JoinType::InnerJoin,
-                    attendance::Entity::belongs_to(session::Entity)
-                        .from(attendance::Column::SessionId)
-                        .to(session::Column::Id)
-                        .into(),
-                )
-                .join(
-                    JoinType::InnerJoin,
-                    session::Entity::belongs_to(activity::Entity)
-                        .from(session::Column::ActivityId)
-                        .to(activity::Column::Id)
-                        .into(),
-                )
-                .filter(attendance::Column::OrgId.eq(org))
-                .filter(attendance::Column::HouseholdId.is_in(chunk.to_vec()))
-                .filter(attendance::Column::Status.eq(AttendanceStatus::Present.as_str()))
-                .filter(session::Column::OrgId.eq(org))
-                .filter(session::Column::State.eq(SessionState::Held.as_str()))
-                .filter(activity::Column::OrgId.eq(org))
+                .column_as(attendance::Column::SessionId.count(), "visits")
+                .filter(session::Column::StartsAt.gte(from))
+                .filter(session::Column::StartsAt.lt(to))
+                .group_by(attendance::Column::HouseholdId)
+                .group_by(activity::Column::Kind)
                 .into_tuple()
                 .all(&self.db)
                 .await?;
-            for (h, at, kind) in found {
+            for (h, kind, n) in in_period {
                 if let Ok(kind) = ActivityKind::parse(&kind) {
-                    visits.entry(h).or_default().push((at, kind));
+                    visits
+                        .entry(h)
+                        .or_default()
+                        .in_period
+                        .insert(kind, u32::try_from(n).unwrap_or(u32::MAX));
                 }
             }
         }
@@ -264,7 +307,21 @@ impl Store {
             .column(household::Column::CreatedAt)
             .filter(household::Column::OrgId.eq(tenant.org_id))
             .filter(household::Column::AnonymisedAt.is_null())
-            .filter(household::Column::NeighbourhoodId.is_in(within));
+            .filter(household::Column::NeighbourhoodId.is_in(within))
+            // Only households that ever said yes can have research consent now: the database
+            // leaves out the rest (most of them), and `has_consent` below decides on the
+            // latest record, as everywhere else.
+            .filter(
+                household::Column::Id.in_subquery(
+                    consent_record::Entity::find()
+                        .select_only()
+                        .column(consent_record::Column::HouseholdId)
+                        .filter(consent_record::Column::OrgId.eq(tenant.org_id))
+                        .filter(consent_record::Column::Purpose.eq(Purpose::Research.as_str()))
+                        .filter(consent_record::Column::Given.eq(true))
+                        .into_query(),
+                ),
+            );
         if let Some(after) = after {
             q = q.filter(household::Column::Id.gt(after));
         }

@@ -154,11 +154,12 @@ async fn gather(
     let mut parts = Vec::new();
     let mut columns = Vec::new();
     let mut sessions = Vec::new();
-    for id in chosen {
-        let rows = state
-            .store
-            .report_inputs(&user.tenant, id, until, today)
-            .await?;
+    let window = report::visit_window(&[period, before], today);
+    for rows in state
+        .store
+        .report_rows(&user.tenant, &chosen, Some(window), until, today)
+        .await?
+    {
         columns.push(Column {
             name: rows.neighbourhood.name.clone(),
             estimate_source: rows

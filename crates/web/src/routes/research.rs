@@ -338,16 +338,16 @@ impl Writer {
         &self,
         after: Option<Uuid>,
     ) -> Result<(Vec<Vec<Cell>>, Option<Uuid>), StoreError> {
-        let page = self
-            .store
-            .research_page(&self.tenant, &self.ids, after)
-            .await?;
         let e = Export {
             key: &self.key,
             from: self.from,
             to: self.to,
             today: self.today,
         };
+        let page = self
+            .store
+            .research_page(&self.tenant, &self.ids, after, e.instants())
+            .await?;
         let rows = page
             .households
             .iter()
