@@ -318,6 +318,7 @@ async fn first_run_sign_in_language_and_two_factor_in_a_real_browser(app: TestAp
                         password: mtp_domain::NewPassword::parse("koffie op woensdag").unwrap(),
                         must_change_password: false,
                         neighbourhoods: vec![],
+                        partner_org_id: None,
                     },
                     None,
                 )
