@@ -318,6 +318,7 @@ async fn first_run_sign_in_language_and_two_factor_in_a_real_browser(app: TestAp
                         password: mtp_domain::NewPassword::parse("koffie op woensdag").unwrap(),
                         must_change_password: false,
                         neighbourhoods: vec![],
+                        partner_org_id: None,
                     },
                     None,
                 )
@@ -414,6 +415,8 @@ async fn admin_pages_are_accessible(app: TestApp) {
         "/audit",
         "/households",
         "/households/new",
+        "/partners",
+        "/partners/new",
         "/account/password",
         "/toegankelijkheid",
         "/privacy",
@@ -430,6 +433,20 @@ async fn admin_pages_are_accessible(app: TestApp) {
     assert!(text(&c).await.contains("wijkwerker@almere"));
     c.wait().for_element(Locator::Css("footer")).await.unwrap();
     check(&c, &src, "account page").await;
+    // A partner's page with its contact and briefing forms, and the delete confirmation.
+    c.goto(&format!("{}/partners", app.base)).await.unwrap();
+    click_and_wait(&c, Locator::LinkText("Basisschool De Regenboog")).await;
+    assert!(text(&c).await.contains("Ellen Bos"));
+    c.wait().for_element(Locator::Css("footer")).await.unwrap();
+    check(&c, &src, "partner page").await;
+    click_and_wait(&c, Locator::LinkText("Partner verwijderen")).await;
+    assert!(
+        text(&c)
+            .await
+            .contains("Wil je Basisschool De Regenboog verwijderen?")
+    );
+    c.wait().for_element(Locator::Css("footer")).await.unwrap();
+    check(&c, &src, "partner delete").await;
     let _ = c.close().await;
 }
 on_both!(admin_a11y, admin_pages_are_accessible);

@@ -55,6 +55,8 @@ struct Targets {
     idea: String,
     follow_up: String,
     holiday: String,
+    partner: String,
+    partner_contact: String,
 }
 
 fn fill(path: &str, t: &Targets) -> String {
@@ -63,7 +65,10 @@ fn fill(path: &str, t: &Targets) -> String {
         .replace("{lang}", "nl")
         .replace("{other}", &t.other_household)
         .replace("{purpose}", "photos");
-    if p.starts_with("/admin/holidays/") {
+    if p.starts_with("/partners/") {
+        p.replace("{id}", &t.partner)
+            .replace("{contact}", &t.partner_contact)
+    } else if p.starts_with("/admin/holidays/") {
         p.replace("{id}", &t.holiday)
     } else if p.starts_with("/admin/neighbourhoods/") {
         p.replace("{id}", &t.neighbourhood)
@@ -187,6 +192,7 @@ async fn every_route_allows_exactly_the_roles_in_its_rule(app: TestApp) {
                 password: pw.clone(),
                 must_change_password: false,
                 neighbourhoods: vec![poort],
+                partner_org_id: None,
             },
             None,
         )
@@ -204,6 +210,7 @@ async fn every_route_allows_exactly_the_roles_in_its_rule(app: TestApp) {
                 password: pw.clone(),
                 must_change_password: false,
                 neighbourhoods: vec![],
+                partner_org_id: None,
             },
             None,
         )
@@ -291,7 +298,23 @@ async fn every_route_allows_exactly_the_roles_in_its_rule(app: TestApp) {
         .first()
         .map(|h| h.id.to_string())
         .expect("the demo has own school holidays");
+    // A demo partner in Almere Poort (the coordinator's and the worker's neighbourhood) and
+    // its contact person.
+    let partner = app
+        .store
+        .partners(&all, &mtp_store::PartnerFilter::default())
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|p| p.name == "Basisschool De Regenboog")
+        .map(|p| p.id)
+        .expect("the demo has the school as a partner");
+    let partner_contact = app.store.partner(&all, partner).await.unwrap().contacts[0]
+        .id
+        .to_string();
     let targets = Targets {
+        partner: partner.to_string(),
+        partner_contact,
         holiday,
         request: parent_request.to_string(),
         idea: idea.to_string(),

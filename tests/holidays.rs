@@ -407,6 +407,7 @@ async fn another_organisations_holidays_are_out_of_sight_and_reach(app: TestApp)
                 password: pw.clone(),
                 must_change_password: false,
                 neighbourhoods: vec![],
+                partner_org_id: None,
             },
             None,
         )

@@ -728,6 +728,10 @@ struct Targets {
     request: Uuid,
     idea: Uuid,
     follow_up: Uuid,
+    /// A demo partner and its contact person; another one that the walk deletes.
+    partner: Uuid,
+    partner_contact: Uuid,
+    partner_deleted: Uuid,
     portal_token: String,
     unsubscribe_token: String,
 }
@@ -749,6 +753,8 @@ fn fill(pattern: &str, t: &Targets) -> String {
         p if p.starts_with("/requests/") => t.request,
         p if p.starts_with("/ideas/") || p.starts_with("/portal/ideas/") => t.idea,
         p if p.starts_with("/encourage/follow-ups/") => t.follow_up,
+        "/partners/{id}/delete" => t.partner_deleted,
+        p if p.starts_with("/partners/") => t.partner,
         _ => Uuid::nil(),
     };
     let token = if pattern.starts_with("/unsubscribe/") {
@@ -759,6 +765,7 @@ fn fill(pattern: &str, t: &Targets) -> String {
     pattern
         .replace("{id}", &id.to_string())
         .replace("{other}", &t.merge_other.to_string())
+        .replace("{contact}", &t.partner_contact.to_string())
         // The language the footer's form offers a Dutch-speaking worker.
         .replace("{lang}", "en")
         .replace("{purpose}", "photos")
@@ -842,7 +849,11 @@ fn phase(r: &Rule) -> u8 {
     match r.path {
         "/account/sign-out-everywhere" | "/logout" | "/portal/logout" => 6,
         "/login" => 5,
-        "/admin/retention/run" | "/households/{id}/erase" | "/households/{id}/merge/{other}" => 4,
+        "/admin/retention/run"
+        | "/households/{id}/erase"
+        | "/households/{id}/merge/{other}"
+        | "/partners/{id}/delete"
+        | "/partners/{id}/contacts/{contact}/remove" => 4,
         _ => match r.access {
             Access::Public | Access::SecondFactor | Access::Parent | Access::ParentAnyLock => 1,
             _ => 2,
@@ -1008,7 +1019,14 @@ async fn walk_route(
     }
 
     // Path parameters: an id nobody has, and hostile text, one parameter at a time.
-    for param in ["{id}", "{other}", "{token}", "{purpose}", "{lang}"] {
+    for param in [
+        "{id}",
+        "{other}",
+        "{contact}",
+        "{token}",
+        "{purpose}",
+        "{lang}",
+    ] {
         if !pattern.contains(param) {
             continue;
         }
@@ -1363,6 +1381,7 @@ async fn targets(app: &TestApp, worker: &mut Client, walk: &mut Walk) -> Targets
                 password: NewPassword::parse("slachtoffer-van-de-test").unwrap(),
                 must_change_password: false,
                 neighbourhoods: vec![poort],
+                partner_org_id: None,
             },
             None,
         )
@@ -1383,7 +1402,24 @@ async fn targets(app: &TestApp, worker: &mut Client, walk: &mut Walk) -> Targets
         .await
         .unwrap();
     let import = walk_upload(worker, poort, walk).await;
+    let partners = app
+        .store
+        .partners(&t, &mtp_store::PartnerFilter::default())
+        .await
+        .unwrap();
+    let partner_named = |name: &str| {
+        partners
+            .iter()
+            .find(|p| p.name == name)
+            .map(|p| p.id)
+            .unwrap_or_else(|| panic!("the demo has partner {name}"))
+    };
+    let partner = partner_named("Basisschool De Regenboog");
+    let partner_contact = app.store.partner(&t, partner).await.unwrap().contacts[0].id;
     Targets {
+        partner,
+        partner_contact,
+        partner_deleted: partner_named("Schuldhulp Almere"),
         neighbourhood: poort,
         account,
         holiday,
@@ -1701,6 +1737,9 @@ fn no_targets() -> Targets {
         request: nil,
         idea: nil,
         follow_up: nil,
+        partner: nil,
+        partner_contact: nil,
+        partner_deleted: nil,
         portal_token: String::new(),
         unsubscribe_token: String::new(),
     }

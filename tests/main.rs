@@ -31,6 +31,7 @@ mod holidays;
 mod hostile;
 mod households;
 mod import;
+mod partners;
 mod portal;
 mod privacy;
 mod reminders;

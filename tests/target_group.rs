@@ -183,6 +183,7 @@ async fn others_cannot_set_the_estimate(app: TestApp) {
                 password: pw.clone(),
                 must_change_password: false,
                 neighbourhoods: vec![haven.id],
+                partner_org_id: None,
             },
             None,
         )

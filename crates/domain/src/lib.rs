@@ -17,6 +17,7 @@ pub mod household;
 pub mod ical;
 pub mod indicators;
 pub mod message;
+pub mod partner;
 pub mod portal;
 pub mod reminder;
 pub mod report;

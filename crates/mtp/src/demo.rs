@@ -10,6 +10,7 @@ use mtp_store::{NewAccount, Store, StoreError};
 use rand::RngCore;
 use uuid::Uuid;
 
+mod partners;
 mod year;
 
 /// One printed line: `<role> <email> <password>`.
@@ -147,6 +148,7 @@ async fn account(
         password: password.clone(),
         must_change_password: false,
         neighbourhoods: nbs.to_vec(),
+        partner_org_id: None,
     };
     match store.create_account(&new, None).await {
         Ok(_) => {}
@@ -275,7 +277,9 @@ pub async fn load(store: &Store) -> anyhow::Result<Vec<DemoLogin>> {
         &[haven],
     )
     .await?;
-    households(store, almere, poort, haven).await?;
+    let partners =
+        partners::load(store, almere, poort, haven, chrono::Utc::now().date_naive()).await?;
+    households(store, almere, poort, haven, &partners).await?;
     school_holidays(store, almere).await?;
     activities(store, almere, poort, haven).await?;
     portal(store, almere, poort).await?;
@@ -450,7 +454,13 @@ const INTERESTS: [&str; 6] = [
 /// About forty fictional households in Almere Poort: mostly single-parent, children of all
 /// ages, every status, and consents given and withdrawn. Deterministic, so a demo looks the
 /// same every time. Skipped when the neighbourhood already has households (`--force`).
-async fn households(store: &Store, org_id: Uuid, poort: Uuid, haven: Uuid) -> anyhow::Result<()> {
+async fn households(
+    store: &Store,
+    org_id: Uuid,
+    poort: Uuid,
+    haven: Uuid,
+    partners: &partners::DemoPartners,
+) -> anyhow::Result<()> {
     use mtp_domain::HouseholdStatus;
     use mtp_store::HouseholdFilter;
 
@@ -488,7 +498,9 @@ async fn households(store: &Store, org_id: Uuid, poort: Uuid, haven: Uuid) -> an
     }
     for i in 0..40usize {
         let draft = household_draft(i, this_year, poort)?;
-        let id = store.create_household(&tenant, None, &draft, None).await?;
+        let id = store
+            .create_household_via(&tenant, None, &draft, partners.for_household(i), None)
+            .await?;
         household_status(store, &tenant, i, id).await?;
         household_consents(store, &tenant, i, id).await?;
     }

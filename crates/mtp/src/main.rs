@@ -489,6 +489,7 @@ async fn user(cfg: &Config, cmd: UserCmd) -> anyhow::Result<ExitCode> {
                     .map_err(|e| anyhow::anyhow!("MTP_PASSWORD: {e}"))?,
                 must_change_password: shown,
                 neighbourhoods: ids,
+                partner_org_id: None,
             };
             // The store puts the new account's id in the entry.
             let event = cli_event(

@@ -25,6 +25,8 @@ pub struct Account {
     pub disabled: bool,
     pub lang: Language,
     pub neighbourhoods: Vec<Uuid>,
+    /// The partner organisation a partner account belongs to (docs/guide/partners.md).
+    pub partner_org_id: Option<Uuid>,
 }
 
 #[derive(Debug, Clone)]
@@ -37,6 +39,9 @@ pub struct NewAccount {
     /// Set when someone else chose the password: the owner picks their own at first sign-in.
     pub must_change_password: bool,
     pub neighbourhoods: Vec<Uuid>,
+    /// Only for a partner account: the partner organisation it belongs to, of `org_id` and
+    /// not deleted (else `NotFound`). Dropped for every other role.
+    pub partner_org_id: Option<Uuid>,
 }
 
 #[derive(Debug, Clone)]
@@ -44,6 +49,8 @@ pub struct AccountUpdate {
     pub display_name: PersonName,
     pub role: Role,
     pub neighbourhoods: Vec<Uuid>,
+    /// As [`NewAccount::partner_org_id`].
+    pub partner_org_id: Option<Uuid>,
 }
 
 pub(crate) fn to_account(m: account::Model, neighbourhoods: Vec<Uuid>) -> Account {
@@ -59,6 +66,7 @@ pub(crate) fn to_account(m: account::Model, neighbourhoods: Vec<Uuid>) -> Accoun
         disabled: m.disabled,
         lang: Language::parse(&m.lang).unwrap_or_default(),
         neighbourhoods,
+        partner_org_id: m.partner_org_id,
     }
 }
 
@@ -88,6 +96,7 @@ pub(crate) async fn insert_account<C: ConnectionTrait>(
         disabled: Set(false),
         lang: Set(Language::Nl.as_str().into()),
         created_at: Set(now()),
+        partner_org_id: Set(None),
     }
     .insert(db)
     .await
@@ -134,7 +143,43 @@ async fn set_neighbourhoods<C: ConnectionTrait>(
     Ok(())
 }
 
+/// Tie a partner account to its partner organisation (checked: of the organisation, not
+/// deleted); any other role belongs to none.
+async fn set_partner_org<C: ConnectionTrait>(
+    db: &C,
+    org_id: Uuid,
+    account_id: Uuid,
+    role: Role,
+    partner: Option<Uuid>,
+) -> Result<()> {
+    let partner = partner.filter(|_| role == Role::Partner);
+    if let Some(p) = partner {
+        Store::check_account_partner(db, org_id, p).await?;
+    }
+    account::Entity::update_many()
+        .col_expr(account::Column::PartnerOrgId, partner.into())
+        .filter(account::Column::OrgId.eq(org_id))
+        .filter(account::Column::Id.eq(account_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
 impl Store {
+    /// Put an existing partner account in a partner organisation (the demo, which makes its
+    /// accounts before its partners). Another role's account is left without one.
+    pub async fn set_account_partner(
+        &self,
+        org_id: Uuid,
+        account_id: Uuid,
+        partner: Option<Uuid>,
+    ) -> Result<()> {
+        let a = self.account(org_id, account_id).await?;
+        set_partner_org(&self.db, org_id, a.id, a.role, partner).await?;
+        self.sign_ins.forget_all();
+        Ok(())
+    }
+
     /// Create an account, with its audit entry if any (the store sets its object id to the
     /// new account's).
     pub async fn create_account(
@@ -155,6 +200,7 @@ impl Store {
             &a.neighbourhoods,
         )
         .await?;
+        set_partner_org(&txn, a.org_id, id, a.role, a.partner_org_id).await?;
         let audit = audit.map(|e| NewAuditEvent {
             object_id: Some(id),
             ..e
@@ -290,6 +336,7 @@ impl Store {
             return Err(StoreError::NotFound);
         }
         set_neighbourhoods(&txn, org_id, id, &u.neighbourhoods).await?;
+        set_partner_org(&txn, org_id, id, u.role, u.partner_org_id).await?;
         // A changed role or reach takes effect at once: the account signs in again.
         revoke_sessions(&txn, org_id, id).await?;
         append_audit_in(&txn, audit).await?;

@@ -67,6 +67,7 @@ pub mod account {
         pub disabled: bool,
         pub lang: String,
         pub created_at: DateTimeUtc,
+        pub partner_org_id: Option<Uuid>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -222,6 +223,7 @@ pub mod household {
         pub created_at: DateTimeUtc,
         pub anonymised_at: Option<DateTimeUtc>,
         pub last_attended_at: Option<DateTimeUtc>,
+        pub source_partner_id: Option<Uuid>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -944,6 +946,101 @@ pub mod research_study {
         pub org_id: Uuid,
         pub name: String,
         pub key: String,
+        pub created_at: DateTimeUtc,
+        pub created_by: Option<Uuid>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// A partner organisation (migration 000017); soft-deleted with `deleted_at`.
+pub mod partner_org {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "partner_org")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub org_id: Uuid,
+        pub name: String,
+        pub kind: String,
+        pub refers_families: bool,
+        pub offers_activity: bool,
+        pub receives_referrals: bool,
+        pub note: String,
+        pub last_contact: Option<String>,
+        pub created_at: DateTimeUtc,
+        pub created_by: Option<Uuid>,
+        pub deleted_at: Option<DateTimeUtc>,
+        pub deleted_by: Option<Uuid>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod partner_neighbourhood {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "partner_neighbourhood")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub org_id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub partner_id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub neighbourhood_id: Uuid,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod partner_contact {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "partner_contact")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub org_id: Uuid,
+        pub partner_id: Uuid,
+        pub name: String,
+        pub role: String,
+        pub phone: Option<String>,
+        pub email: Option<String>,
+        pub created_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod partner_briefing {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "partner_briefing")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub org_id: Uuid,
+        pub partner_id: Uuid,
+        pub given_on: String,
+        pub given_by: Uuid,
+        pub presented: String,
         pub created_at: DateTimeUtc,
         pub created_by: Option<Uuid>,
     }

@@ -91,6 +91,9 @@ pub struct Household {
     pub postcode4: Option<String>,
     pub source: Source,
     pub source_partner: Option<String>,
+    /// The partner organisation the family came through (docs/guide/partners.md): its id
+    /// and name, kept when the partner is deleted later.
+    pub source_partner_org: Option<(Uuid, String)>,
     pub interests: String,
     pub talents: String,
     pub notes: String,
@@ -144,6 +147,21 @@ fn reach(tenant: &Tenant) -> Option<Vec<Uuid>> {
     (!tenant.role.sees_whole_organisation()).then(|| tenant.neighbourhoods.clone())
 }
 
+async fn set_source_partner<C: ConnectionTrait>(
+    db: &C,
+    org_id: Uuid,
+    id: Uuid,
+    partner: Option<Uuid>,
+) -> Result<()> {
+    household::Entity::update_many()
+        .col_expr(household::Column::SourcePartnerId, partner.into())
+        .filter(household::Column::OrgId.eq(org_id))
+        .filter(household::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
 pub(crate) fn to_parent(p: parent::Model) -> Parent {
     Parent {
         id: p.id,
@@ -168,6 +186,20 @@ impl Store {
         d: &HouseholdDraft,
         audit: Option<NewAuditEvent>,
     ) -> Result<Uuid> {
+        self.create_household_via(tenant, actor, d, None, audit)
+            .await
+    }
+
+    /// [`Store::create_household`], and the partner organisation the family came through
+    /// (checked as `partners::check_source_partner` says; refused at the form's field).
+    pub async fn create_household_via(
+        &self,
+        tenant: &Tenant,
+        actor: Option<Uuid>,
+        d: &HouseholdDraft,
+        partner: Option<Uuid>,
+        audit: Option<NewAuditEvent>,
+    ) -> Result<Uuid> {
         if !tenant.may_see_neighbourhood(tenant.org_id, d.neighbourhood_id) {
             return Err(StoreError::NotFound);
         }
@@ -181,6 +213,11 @@ impl Store {
         )
         .await?;
         let id = ids.first().copied().ok_or(StoreError::NotFound)?;
+        if let Some(p) = partner {
+            crate::partners::check_source_partner(&txn, tenant, p, d.neighbourhood_id, None)
+                .await?;
+            set_source_partner(&txn, tenant.org_id, id, partner).await?;
+        }
         append_audit_opt(
             &txn,
             audit.map(|e| NewAuditEvent {
@@ -474,6 +511,10 @@ impl Store {
             })
             .collect();
         let names = self.neighbourhood_names(org, [h.neighbourhood_id]).await?;
+        let source_partner_org = match h.source_partner_id {
+            Some(p) => self.partner_name(org, p).await?.map(|name| (p, name)),
+            None => None,
+        };
         Ok(Household {
             id: h.id,
             org_id: h.org_id,
@@ -486,6 +527,7 @@ impl Store {
             postcode4: h.postcode4,
             source: Source::parse(&h.source).unwrap_or(Source::SelfReferral),
             source_partner: h.source_partner,
+            source_partner_org,
             interests: h.interests,
             talents: h.talents,
             notes: h.notes,
@@ -689,6 +731,22 @@ impl Store {
         d: &HouseholdDraft,
         audit: NewAuditEvent,
     ) -> Result<()> {
+        self.update_household_via(tenant, actor, id, d, None, audit)
+            .await
+    }
+
+    /// [`Store::update_household`], and with `Some(partner)` the partner organisation the
+    /// family came through set or cleared (checked as `partners::check_source_partner` says;
+    /// keeping the stored one is always allowed). `None` leaves it as it is.
+    pub async fn update_household_via(
+        &self,
+        tenant: &Tenant,
+        actor: Option<Uuid>,
+        id: Uuid,
+        d: &HouseholdDraft,
+        partner: Option<Option<Uuid>>,
+        audit: NewAuditEvent,
+    ) -> Result<()> {
         let h = self.household_row(tenant, id).await?;
         if h.anonymised_at.is_some() {
             return Err(StoreError::NotFound);
@@ -698,6 +756,19 @@ impl Store {
         }
         let org_id = tenant.org_id;
         let txn = self.db.begin().await?;
+        if let Some(chosen) = partner {
+            if let Some(p) = chosen {
+                crate::partners::check_source_partner(
+                    &txn,
+                    tenant,
+                    p,
+                    d.neighbourhood_id,
+                    h.source_partner_id,
+                )
+                .await?;
+            }
+            set_source_partner(&txn, org_id, id, chosen).await?;
+        }
         household::Entity::update_many()
             .col_expr(
                 household::Column::NeighbourhoodId,

@@ -395,6 +395,7 @@ pub(crate) async fn insert_many_households<C: sea_orm::ConnectionTrait>(
             created_at: Set(t),
             anonymised_at: Set(None),
             last_attended_at: Set(None),
+            source_partner_id: Set(None),
         });
         for (i, p) in d.parents.iter().enumerate() {
             parents.push(parent::ActiveModel {

@@ -20,6 +20,7 @@ pub mod households;
 pub mod imports;
 pub mod jobs;
 pub mod orgs;
+pub mod partners;
 pub mod password;
 pub mod portal;
 pub mod privacy;
@@ -53,6 +54,7 @@ pub use households::{
 };
 pub use imports::{ImportBatch, KnownContacts};
 pub use orgs::{FirstRun, Neighbourhood, Organisation, TargetGroup};
+pub use partners::{Briefing, Partner, PartnerContact, PartnerDetail, PartnerFilter};
 pub use privacy::RetentionReport;
 pub use reports::ReportRows;
 pub use sessions::{

@@ -154,3 +154,7 @@ choice!(
     Source,
     TwoFactorPolicy,
 );
+
+// Partner organisations (docs/guide/partners.md).
+prefixed!(mtp_domain::partner::PartnerKind => "partner-kind-");
+choice!(mtp_domain::partner::PartnerKind);

@@ -20,6 +20,7 @@ pub mod label;
 pub mod metrics;
 pub mod page;
 pub mod parse;
+pub mod partner_home;
 pub mod report_view;
 pub mod request;
 pub mod respond;

@@ -15,8 +15,8 @@ use crate::error::AppError;
 use crate::gate::{self, Rule};
 use crate::routes::{
     account, activities, admin, audit_log, auth, calendar, chat, encourage, holidays, home,
-    households, import, messages, portal, portal_staff, public, reminders, reports, research,
-    sessions,
+    households, import, messages, partners, portal, portal_staff, public, reminders, reports,
+    research, sessions,
 };
 
 /// The handler of one (method, path) of the gate's table.
@@ -175,6 +175,17 @@ fn handlers() -> Vec<Route> {
         post("/research/studies", research::create),
         get("/research/export.csv", research::export_csv),
         get("/research/export.xlsx", research::export_xlsx),
+        get("/partners", partners::list),
+        get("/partners/new", partners::new_form),
+        post("/partners/new", partners::create),
+        get("/partners/{id}", partners::show),
+        get("/partners/{id}/edit", partners::edit_form),
+        post("/partners/{id}/edit", partners::update),
+        post("/partners/{id}/contacts", partners::add_contact),
+        post("/partners/{id}/contacts/{contact}/remove", partners::remove_contact),
+        post("/partners/{id}/briefings", partners::add_briefing),
+        get("/partners/{id}/delete", partners::delete_confirm),
+        post("/partners/{id}/delete", partners::delete),
         get("/portal/login", portal::login_form),
         post("/portal/login", portal::login_request),
         get("/portal/link/{token}", portal::link_form),

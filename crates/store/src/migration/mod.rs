@@ -21,6 +21,7 @@ mod m20261129_000013_attendance_parent;
 mod m20261129_000014_open_follow_up_index;
 mod m20261206_000015_target_group_estimate;
 mod m20261206_000016_research_study;
+mod m20261207_000017_partners;
 mod m20261207_000018_erasure_refusal;
 
 pub struct Migrator;
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000014_open_follow_up_index::Migration),
             Box::new(m20261206_000015_target_group_estimate::Migration),
             Box::new(m20261206_000016_research_study::Migration),
+            Box::new(m20261207_000017_partners::Migration),
             Box::new(m20261207_000018_erasure_refusal::Migration),
         ]
     }

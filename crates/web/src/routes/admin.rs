@@ -566,6 +566,8 @@ struct AccountForm {
     neighbourhoods: Vec<Neighbourhood>,
     account: Option<Account>,
     is_self: bool,
+    /// The partner organisations a partner account may belong to: id and name.
+    partners: Vec<(Uuid, String)>,
 }
 
 impl AccountForm {
@@ -596,6 +598,7 @@ async fn account_page(
     );
     let neighbourhoods = state.store.neighbourhoods(&user.tenant).await?;
     let is_self = account.as_ref().is_some_and(|a| a.id == user.account.id);
+    let partners = partner_choices(state, user, account.as_ref()).await?;
     Ok(render_page(&AccountForm {
         p,
         f,
@@ -603,6 +606,7 @@ async fn account_page(
         neighbourhoods,
         account,
         is_self,
+        partners,
     }))
 }
 
@@ -622,10 +626,30 @@ pub async fn account_new(
     .await
 }
 
+/// The partner organisations an account may be put in: those in the editor's reach, and the
+/// account's own (it may work in a neighbourhood the editor does not see), so that saving
+/// keeps it.
+async fn partner_choices(
+    state: &AppState,
+    user: &User,
+    account: Option<&Account>,
+) -> Result<Vec<(Uuid, String)>, AppError> {
+    let mut out = state.store.partner_choices(&user.tenant, None).await?;
+    if let Some(own) = account.and_then(|a| a.partner_org_id)
+        && !out.iter().any(|(id, _)| *id == own)
+        && let Some(d) = state.store.own_partner(user.org.id, Some(own)).await?
+    {
+        // Only while it is not deleted: an account cannot stay in a deleted partner.
+        out.push((own, d.partner.name));
+    }
+    Ok(out)
+}
+
 struct AccountFields {
     name: PersonName,
     role: Role,
     neighbourhoods: Vec<Uuid>,
+    partner_org_id: Option<Uuid>,
 }
 
 /// Parse the shared fields of the create and edit forms. Neighbourhoods outside the
@@ -636,6 +660,7 @@ async fn parse_account_fields(
     t: &crate::i18n::Tr,
     f: &FormData,
     e: &mut FormErrors,
+    account: Option<&Account>,
 ) -> Result<Option<AccountFields>, AppError> {
     let name = e.take(t, "display_name", PersonName::parse(f.get("display_name")));
     let role = match Role::parse(f.get("role")) {
@@ -662,11 +687,35 @@ async fn parse_account_fields(
             ),
         }
     }
+    // A partner account belongs to one partner organisation in the editor's reach
+    // (docs/guide/partners.md).
+    let partner = match f.get("partner_org").trim() {
+        "" => None,
+        raw => {
+            let choices = partner_choices(state, user, account).await?;
+            match Uuid::parse_str(raw) {
+                Ok(id) if choices.iter().any(|(c, _)| *c == id) => Some(id),
+                _ => {
+                    e.field(t, "partner_org", mtp_domain::FieldError::ChoiceInvalid);
+                    None
+                }
+            }
+        }
+    };
+    let partner_org_id = match role {
+        Some(r) => e.take(
+            t,
+            "partner_org",
+            mtp_domain::partner::account_partner(r, partner),
+        ),
+        None => None,
+    };
     Ok(match (name, role) {
         (Some(name), Some(role)) if e.is_empty() => Some(AccountFields {
             name,
             role,
             neighbourhoods: chosen,
+            partner_org_id: partner_org_id.flatten(),
         }),
         _ => None,
     })
@@ -705,7 +754,7 @@ pub async fn account_create(
     let t = crate::i18n::Tr::new(ctx.lang);
     let mut e = FormErrors::default();
     let email = e.take(&t, "email", Email::parse(f.get("email")));
-    let fields = parse_account_fields(&state, &user, &t, &f, &mut e).await?;
+    let fields = parse_account_fields(&state, &user, &t, &f, &mut e, None).await?;
     let (Some(email), Some(fields)) = (email, fields) else {
         return Ok(unprocessable(
             account_page(&state, &ctx, &user, f, e, None).await?,
@@ -720,6 +769,7 @@ pub async fn account_create(
         password: NewPassword::parse(&password).map_err(|_| AppError::Internal)?,
         must_change_password: true,
         neighbourhoods: fields.neighbourhoods,
+        partner_org_id: fields.partner_org_id,
     };
     // The store puts the new account's id in the entry.
     let event = audit_event(
@@ -772,6 +822,9 @@ pub async fn account_edit(
         let mut ser = url::form_urlencoded::Serializer::new(String::new());
         ser.append_pair("display_name", &a.display_name)
             .append_pair("role", a.role.as_str());
+        if let Some(partner) = a.partner_org_id {
+            ser.append_pair("partner_org", &partner.to_string());
+        }
         for n in &a.neighbourhoods {
             ser.append_pair("neighbourhoods", &n.to_string());
         }
@@ -791,7 +844,7 @@ pub async fn account_update(
     let a = managed_account(&state, &user, &id).await?;
     let t = crate::i18n::Tr::new(ctx.lang);
     let mut e = FormErrors::default();
-    let fields = parse_account_fields(&state, &user, &t, &f, &mut e).await?;
+    let fields = parse_account_fields(&state, &user, &t, &f, &mut e, Some(&a)).await?;
     if a.id == user.account.id && fields.as_ref().is_some_and(|x| x.role != a.role) {
         // Nobody demotes themselves by accident and locks the organisation out.
         e.add("role", t.get("error-own-role"));
@@ -820,6 +873,7 @@ pub async fn account_update(
         display_name: fields.name,
         role: fields.role,
         neighbourhoods,
+        partner_org_id: fields.partner_org_id,
     };
     let event = audit_event(
         &user,

@@ -37,6 +37,10 @@ struct Home {
     reports: bool,
     /// The research export: the administrator's five menu items are full.
     research: bool,
+    /// Partner organisations (docs/guide/partners.md): the staff menus are full.
+    partners: bool,
+    /// A partner account's own organisation (`partner_home.rs`).
+    partner_org: Option<Option<crate::partner_home::PartnerHome>>,
 }
 
 pub async fn home(
@@ -80,8 +84,11 @@ pub async fn home(
     } else {
         0
     };
+    let partner_org = crate::partner_home::load(&state, &user, &p.t).await?;
     Ok(render_page(&Home {
         overdue_erasures,
+        partners: gate::allows(user.role(), &Method::GET, "/partners"),
+        partner_org,
         requests,
         today,
         door,

@@ -228,6 +228,8 @@ struct NewPage {
     child_rows: Vec<usize>,
     action: String,
     editing: bool,
+    /// The partner organisations the family may have come through: id and name.
+    partners: Vec<(String, String)>,
 }
 
 impl NewPage {
@@ -246,6 +248,56 @@ async fn new_page(
     form_page(state, ctx, user, f, errors, None).await
 }
 
+/// The partner organisations a household may have come through (docs/guide/partners.md):
+/// those in the user's reach working in the form's neighbourhood (any of the user's, while
+/// none is chosen), and the household's own partner as stored, even one deleted since.
+async fn partner_options(
+    state: &AppState,
+    user: &User,
+    f: &FormData,
+    editing: Option<&Household>,
+) -> Result<Vec<(Uuid, String)>, AppError> {
+    let nb = Uuid::parse_str(f.get("neighbourhood")).ok();
+    let nb = match nb {
+        Some(nb) => Some(nb),
+        None => match state.store.neighbourhoods(&user.tenant).await?.as_slice() {
+            [only] => Some(only.id),
+            _ => None,
+        },
+    };
+    let mut out = state.store.partner_choices(&user.tenant, nb).await?;
+    if let Some((id, name)) = editing.and_then(|h| h.source_partner_org.clone())
+        && !out.iter().any(|(o, _)| *o == id)
+    {
+        out.push((id, name));
+    }
+    Ok(out)
+}
+
+/// The form's "came through partner": `Some(None)` for none, `Some(Some(id))` for one of
+/// [`partner_options`]; anything else is an error at the field (`None`).
+async fn parse_source_partner(
+    state: &AppState,
+    user: &User,
+    t: &Tr,
+    e: &mut FormErrors,
+    f: &FormData,
+    editing: Option<&Household>,
+) -> Result<Option<Option<Uuid>>, AppError> {
+    let raw = f.get("source_partner_id").trim();
+    if raw.is_empty() {
+        return Ok(Some(None));
+    }
+    let allowed = partner_options(state, user, f, editing).await?;
+    match Uuid::parse_str(raw) {
+        Ok(id) if allowed.iter().any(|(a, _)| *a == id) => Ok(Some(Some(id))),
+        _ => {
+            e.field(t, "source_partner_id", FieldError::ChoiceInvalid);
+            Ok(None)
+        }
+    }
+}
+
 /// The registration form; with `editing` the same form corrects an existing household.
 async fn form_page(
     state: &AppState,
@@ -253,8 +305,14 @@ async fn form_page(
     user: &User,
     f: FormData,
     errors: FormErrors,
-    editing: Option<Uuid>,
+    household: Option<&Household>,
 ) -> Result<Response, AppError> {
+    let partners = partner_options(state, user, &f, household)
+        .await?
+        .into_iter()
+        .map(|(id, name)| (id.to_string(), name))
+        .collect();
+    let editing = household.map(|h| h.id);
     let title = if editing.is_some() {
         "household-edit-title"
     } else {
@@ -289,6 +347,7 @@ async fn form_page(
             None => "/households/new".to_string(),
         },
         editing: editing.is_some(),
+        partners,
         f,
         p,
     };
@@ -504,8 +563,9 @@ pub async fn create(
     f: FormData,
 ) -> Result<Response, AppError> {
     let t = Tr::new(ctx.lang);
-    let (e, draft) = parse_draft(&state, &user, &t, &f, true).await?;
-    let Some(draft) = draft else {
+    let (mut e, draft) = parse_draft(&state, &user, &t, &f, true).await?;
+    let partner = parse_source_partner(&state, &user, &t, &mut e, &f, None).await?;
+    let (Some(draft), Some(partner)) = (draft, partner) else {
         return Ok(unprocessable(new_page(&state, &ctx, &user, f, e).await?));
     };
     // The store puts the new household's id in the entry.
@@ -517,7 +577,13 @@ pub async fn create(
     );
     match state
         .store
-        .create_household(&user.tenant, Some(user.account.id), &draft, Some(event))
+        .create_household_via(
+            &user.tenant,
+            Some(user.account.id),
+            &draft,
+            partner,
+            Some(event),
+        )
         .await
     {
         Ok(id) => {
@@ -528,6 +594,10 @@ pub async fn create(
                 "flash-household-created",
                 &name,
             ))
+        }
+        Err(StoreError::Refused(key)) => {
+            e.add("source_partner_id", t.get(key));
+            Ok(unprocessable(new_page(&state, &ctx, &user, f, e).await?))
         }
         Err(StoreError::NotFound) => Err(AppError::Forbidden),
         Err(err) => Err(err.into()),
@@ -542,6 +612,13 @@ fn as_form(h: &Household) -> FormData {
         .append_pair("postcode4", h.postcode4.as_deref().unwrap_or(""))
         .append_pair("source", h.source.as_str())
         .append_pair("source_partner", h.source_partner.as_deref().unwrap_or(""))
+        .append_pair(
+            "source_partner_id",
+            &h.source_partner_org
+                .as_ref()
+                .map(|(id, _)| id.to_string())
+                .unwrap_or_default(),
+        )
         .append_pair("interests", &h.interests)
         .append_pair("talents", &h.talents)
         .append_pair("notes", &h.notes);
@@ -591,7 +668,7 @@ pub async fn edit_form(
     )
     .await;
     let f = as_form(&h);
-    form_page(&state, &ctx, &user, f, FormErrors::default(), Some(h.id)).await
+    form_page(&state, &ctx, &user, f, FormErrors::default(), Some(&h)).await
 }
 
 pub async fn update(
@@ -603,10 +680,11 @@ pub async fn update(
 ) -> Result<Response, AppError> {
     let h = load(&state, &user, parse_household_id(&id)?).await?;
     let t = Tr::new(ctx.lang);
-    let (e, draft) = parse_draft(&state, &user, &t, &f, false).await?;
-    let Some(draft) = draft else {
+    let (mut e, draft) = parse_draft(&state, &user, &t, &f, false).await?;
+    let partner = parse_source_partner(&state, &user, &t, &mut e, &f, Some(&h)).await?;
+    let (Some(draft), Some(partner)) = (draft, partner) else {
         return Ok(unprocessable(
-            form_page(&state, &ctx, &user, f, e, Some(h.id)).await?,
+            form_page(&state, &ctx, &user, f, e, Some(&h)).await?,
         ));
     };
     let event = audit_event(
@@ -615,10 +693,27 @@ pub async fn update(
         Subject::household(h.id, draft.neighbourhood_id),
         "",
     );
-    state
+    match state
         .store
-        .update_household(&user.tenant, Some(user.account.id), h.id, &draft, event)
-        .await?;
+        .update_household_via(
+            &user.tenant,
+            Some(user.account.id),
+            h.id,
+            &draft,
+            Some(partner),
+            event,
+        )
+        .await
+    {
+        Ok(()) => {}
+        Err(StoreError::Refused(key)) => {
+            e.add("source_partner_id", t.get(key));
+            return Ok(unprocessable(
+                form_page(&state, &ctx, &user, f, e, Some(&h)).await?,
+            ));
+        }
+        Err(err) => return Err(err.into()),
+    }
     Ok(redirect_with_flash(
         &state,
         &format!("/households/{}", h.id),

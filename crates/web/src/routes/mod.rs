@@ -13,6 +13,7 @@ pub mod home;
 pub mod households;
 pub mod import;
 pub mod messages;
+pub mod partners;
 pub mod portal;
 pub mod portal_staff;
 pub mod public;
