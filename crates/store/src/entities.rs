@@ -222,6 +222,9 @@ pub mod household {
         pub created_at: DateTimeUtc,
         pub anonymised_at: Option<DateTimeUtc>,
         pub last_attended_at: Option<DateTimeUtc>,
+        /// The first two visits (`crate::visit_marks`).
+        pub first_visit_at: Option<DateTimeUtc>,
+        pub second_visit_at: Option<DateTimeUtc>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
