@@ -463,6 +463,10 @@ async fn the_window_gives_the_same_report_as_all_records(app: TestApp) {
         }
     }
     app.store.load_attendance(t.org_id, &rows).await.unwrap();
+    assert_eq!(
+        app.store.visit_marks_drift(t.org_id).await.unwrap(),
+        Vec::<Uuid>::new()
+    );
 
     let today = d(2026, 12, 6);
     let choices = [
@@ -533,6 +537,167 @@ async fn the_window_gives_the_same_report_as_all_records(app: TestApp) {
     assert_eq!(q1_report.reach.new.total(), 0);
 }
 on_both!(window, the_window_gives_the_same_report_as_all_records);
+
+fn event(t: &Tenant, action: Action) -> NewAuditEvent {
+    NewAuditEvent {
+        org_id: t.org_id,
+        actor_id: None,
+        actor_role: "test".into(),
+        action,
+        object_type: "session".into(),
+        object_id: None,
+        neighbourhood_id: None,
+        outcome: Outcome::Allowed,
+        detail: String::new(),
+    }
+}
+
+/// The first two visits kept on each household (`crate::visit_marks`, docs/indicators.md
+/// §10.1) equal a recomputation from the attendance rows after every kind of write that can
+/// change them: the demo's history, a loaded history, a check-in at the door and its undo,
+/// a session cancelled and held again, a session moved, two households merged and a
+/// household moved to another neighbourhood.
+async fn the_first_visits_follow_every_write(app: TestApp) {
+    let ex = example(&app).await;
+    let t = &ex.t;
+    let drift = || async { app.store.visit_marks_drift(t.org_id).await.unwrap() };
+    assert_eq!(
+        drift().await,
+        Vec::<Uuid>::new(),
+        "after the demo and a load"
+    );
+
+    // A new family checked in at the door on 29 January: its first visit. Then undone.
+    let newcomer = app
+        .store
+        .create_households_bulk(t, &[household(ex.nb, HouseholdKind::SingleParent, "Noor")])
+        .await
+        .unwrap()[0];
+    let jan29 = app
+        .store
+        .report_inputs(t, ex.nb, d(2026, 3, 31), d(2026, 12, 6))
+        .await
+        .unwrap()
+        .coffee_sessions[&d(2026, 1, 29)];
+    let tap = |status| mtp_store::Tap {
+        tenant: t.clone(),
+        from_day: None,
+        actor: None,
+        checkin: mtp_store::Checkin {
+            session_id: jan29,
+            household_id: newcomer,
+            status,
+            reason: None,
+            adults: 1,
+            children: 0,
+            parents: None,
+            key: None,
+            at: None,
+        },
+        audit: event(t, Action::AttendanceRecorded),
+    };
+    app.store
+        .check_in(tap(Some(AttendanceStatus::Present)))
+        .await
+        .unwrap();
+    assert_eq!(drift().await, Vec::<Uuid>::new(), "after a check-in");
+    let rows = app
+        .store
+        .report_rows(
+            t,
+            &[ex.nb],
+            Some(d(2026, 2, 1)),
+            d(2026, 3, 31),
+            d(2026, 12, 6),
+        )
+        .await
+        .unwrap();
+    assert!(
+        rows[0]
+            .inputs
+            .visits
+            .iter()
+            .any(|v| v.household == newcomer && v.date == d(2026, 1, 29)),
+        "the check-in is the newcomer's first visit, before the window"
+    );
+    app.store.check_in(tap(None)).await.unwrap();
+    assert_eq!(drift().await, Vec::<Uuid>::new(), "after an undo");
+
+    // 8 January cancelled after all, then held again; 15 January moved to the 16th.
+    for state in [
+        mtp_domain::attendance::SessionState::Cancelled,
+        mtp_domain::attendance::SessionState::Held,
+    ] {
+        app.store
+            .set_session_state(t, ex.jan8, state, None)
+            .await
+            .unwrap();
+        assert_eq!(drift().await, Vec::<Uuid>::new(), "after {state:?}");
+    }
+    let jan15 = app
+        .store
+        .report_inputs(t, ex.nb, d(2026, 3, 31), d(2026, 12, 6))
+        .await
+        .unwrap()
+        .coffee_sessions[&d(2026, 1, 15)];
+    app.store
+        .move_session(
+            t,
+            jan15,
+            mtp_domain::schedule::slot(
+                d(2025, 11, 20),
+                NaiveTime::from_hms_opt(9, 30, 0).unwrap(),
+                NaiveTime::from_hms_opt(11, 0, 0).unwrap(),
+            ),
+            event(t, Action::SessionMoved),
+        )
+        .await
+        .unwrap();
+    assert_eq!(drift().await, Vec::<Uuid>::new(), "after a move");
+
+    // Two of the example's families are one; then the one left moves to Almere Poort.
+    let ids: Vec<Uuid> = app
+        .store
+        .report_inputs(t, ex.nb, d(2026, 3, 31), d(2026, 12, 6))
+        .await
+        .unwrap()
+        .inputs
+        .households
+        .iter()
+        .map(|h| h.id)
+        .collect();
+    let (keep, other) = (ids[0], ids[1]);
+    app.store
+        .merge_households(t, None, keep, other, event(t, Action::HouseholdMerged))
+        .await
+        .unwrap();
+    assert_eq!(drift().await, Vec::<Uuid>::new(), "after a merge");
+    let poort = app
+        .store
+        .neighbourhoods(t)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|n| n.name == "Almere Poort")
+        .unwrap()
+        .id;
+    app.store
+        .update_household(
+            t,
+            None,
+            keep,
+            &household(poort, HouseholdKind::SingleParent, "Anna"),
+            event(t, Action::HouseholdUpdated),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        drift().await,
+        Vec::<Uuid>::new(),
+        "after a move to Almere Poort"
+    );
+}
+on_both!(visit_marks, the_first_visits_follow_every_write);
 
 fn q1_path(nb: Uuid) -> String {
     format!("/reports?period=quarter&year=2026&quarter=1&nb={nb}")

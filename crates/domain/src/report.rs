@@ -354,8 +354,7 @@ fn recent_cohorts<K: Eq + Hash + Clone>(visits: &[Visit<K>], as_of: NaiveDate) -
 }
 
 /// The first day from which a report of `periods` needs each visit one by one
-/// (`docs/indicators.md §10.1`); of earlier visits it needs only a household's first, its
-/// last and whether there were two or more. Before this day lie no cohort of the retention part,
+/// (`docs/indicators.md §10.1`); of earlier visits only a household's first two. Before this day lie no cohort of the retention part,
 /// no visit of a period, and no visit whose 8 weeks away could end in a period.
 pub fn visit_window(periods: &[Period], today: NaiveDate) -> NaiveDate {
     periods
@@ -371,27 +370,28 @@ pub fn visit_window(periods: &[Period], today: NaiveDate) -> NaiveDate {
         .unwrap_or(NaiveDate::MIN)
 }
 
-/// A household's visits before the window (`visit_window`) as the few visits that stand for
-/// them (`docs/indicators.md §10.1`): the first (who is new, which cohort) and, when there
-/// were two or more, the last: with the window's visits after it, that is enough to tell
-/// whether a household had come three times before it stayed away. They lie before every
-/// period, so their kind counts nowhere and is not kept.
-pub fn summarised_visits<K: Clone>(
+/// The visits before the window (`visit_window`) that stand for all of a household's
+/// earlier ones (`docs/indicators.md §10.1`): those of its first two visits ever (`first`,
+/// `second`) that lie before `window`. The first says who is new and to which cohort a
+/// household belongs; the second, with the window's visits after it, tells whether a
+/// household had come three times before it stayed away. They lie before every period, so
+/// their kind counts nowhere and is not kept.
+pub fn visits_before<K: Clone>(
     household: &K,
-    first: NaiveDate,
-    last: NaiveDate,
-    count: u64,
+    first: Option<NaiveDate>,
+    second: Option<NaiveDate>,
+    window: NaiveDate,
 ) -> Vec<Visit<K>> {
-    let visit = |date| Visit {
-        household: household.clone(),
-        date,
-        kind: ActivityKind::CoffeeHourExclusive,
-    };
-    match count {
-        0 => Vec::new(),
-        1 => vec![visit(first)],
-        _ => vec![visit(first), visit(last)],
-    }
+    [first, second]
+        .into_iter()
+        .flatten()
+        .filter(|d| *d < window)
+        .map(|date| Visit {
+            household: household.clone(),
+            date,
+            kind: ActivityKind::CoffeeHourExclusive,
+        })
+        .collect()
 }
 
 /// Visits per ISO week of the period, every week present (a week without visits is a zero on
@@ -618,23 +618,22 @@ mod tests {
         assert_eq!(Inputs::pool([with(Some(10)), with(None)]).estimate, None);
     }
 
-    /// What the store does in SQL, done here on a full list of visits: each visit from
-    /// `start` on as it is, the ones before summarised per household.
+    /// What the store does, done here on a full list of visits: each visit from `start` on
+    /// as it is, and of the ones before only those among a household's first two.
     fn windowed(visits: &[Visit<u8>], start: NaiveDate) -> Vec<Visit<u8>> {
-        let mut before: BTreeMap<u8, (NaiveDate, NaiveDate, u64)> = BTreeMap::new();
-        let mut kept = Vec::new();
+        let mut dates: BTreeMap<u8, Vec<NaiveDate>> = BTreeMap::new();
         for v in visits {
-            if v.date >= start {
-                kept.push(v.clone());
-                continue;
-            }
-            let e = before.entry(v.household).or_insert((v.date, v.date, 0));
-            e.0 = e.0.min(v.date);
-            e.1 = e.1.max(v.date);
-            e.2 += 1;
+            dates.entry(v.household).or_default().push(v.date);
         }
-        for (h, (first, last, n)) in before {
-            kept.extend(summarised_visits(&h, first, last, n));
+        let mut kept: Vec<Visit<u8>> = visits.iter().filter(|v| v.date >= start).cloned().collect();
+        for (h, mut d) in dates {
+            d.sort_unstable();
+            kept.extend(visits_before(
+                &h,
+                d.first().copied(),
+                d.get(1).copied(),
+                start,
+            ));
         }
         kept
     }

@@ -224,6 +224,9 @@ pub mod household {
         pub anonymised_at: Option<DateTimeUtc>,
         pub last_attended_at: Option<DateTimeUtc>,
         pub source_partner_id: Option<Uuid>,
+        /// The first two visits (`crate::visit_marks`).
+        pub first_visit_at: Option<DateTimeUtc>,
+        pub second_visit_at: Option<DateTimeUtc>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -396,6 +396,14 @@ async fn write_plan(
         audit,
         who,
     } = plan;
+    // The households whose visits change, per organisation: their marks are refreshed below.
+    let mut touched: BTreeMap<Uuid, Vec<Uuid>> = BTreeMap::new();
+    for ((org_id, _), households) in &undone {
+        touched.entry(*org_id).or_default().extend(households);
+    }
+    for (org_id, _, household_id) in last.keys() {
+        touched.entry(*org_id).or_default().push(*household_id);
+    }
     for ((org_id, session_id), households) in undone {
         attendance::Entity::delete_many()
             .filter(attendance::Column::OrgId.eq(org_id))
@@ -420,6 +428,9 @@ async fn write_plan(
             .on_conflict(attendance_upsert())
             .exec_without_returning(txn)
             .await?;
+    }
+    for (org_id, households) in touched {
+        crate::visit_marks::refresh_visit_marks(txn, org_id, &households).await?;
     }
     write_who(txn, who).await?;
     for ((org_id, starts_at), households) in moved {

@@ -791,6 +791,10 @@ impl Store {
             .filter(household::Column::Id.eq(id))
             .exec(&txn)
             .await?;
+        // Only visits in its own neighbourhood count as its first (`crate::visit_marks`).
+        if h.neighbourhood_id != d.neighbourhood_id {
+            crate::visit_marks::refresh_visit_marks(&txn, org_id, &[id]).await?;
+        }
         let existing = parent::Entity::find()
             .filter(parent::Column::OrgId.eq(org_id))
             .filter(parent::Column::HouseholdId.eq(id))
@@ -1044,6 +1048,8 @@ impl Store {
         for (table, key) in KEYED_BY_HOUSEHOLD {
             move_rows(&txn, org_id, table, "household_id", other, keep, *key).await?;
         }
+        // The visits of both are now the kept household's.
+        crate::visit_marks::refresh_visit_marks(&txn, org_id, &[keep]).await?;
         for table in HANGS_ON_HOUSEHOLD {
             move_rows(&txn, org_id, table, "household_id", other, keep, None).await?;
         }

@@ -396,6 +396,8 @@ pub(crate) async fn insert_many_households<C: sea_orm::ConnectionTrait>(
             anonymised_at: Set(None),
             last_attended_at: Set(None),
             source_partner_id: Set(None),
+            first_visit_at: Set(None),
+            second_visit_at: Set(None),
         });
         for (i, p) in d.parents.iter().enumerate() {
             parents.push(parent::ActiveModel {

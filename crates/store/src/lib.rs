@@ -33,6 +33,7 @@ pub mod sealing;
 pub mod secrets;
 pub mod sessions;
 pub mod sign_in;
+mod visit_marks;
 
 use std::time::Duration;
 

@@ -14,7 +14,7 @@ use mtp_domain::attendance::{
 use mtp_domain::effect::effect;
 use mtp_domain::indicators::{CoffeeHourRecord, Household, ParentDays, Visit};
 use mtp_domain::message::{ContactOutcome, WeeklyBudget};
-use mtp_domain::report::{Inputs, summarised_visits};
+use mtp_domain::report::{Inputs, visits_before};
 use mtp_domain::schedule::{TZ, local_to_utc};
 use mtp_domain::{HouseholdKind, Role, Tenant};
 use sea_orm::{ColumnTrait, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect, Select};
@@ -91,6 +91,8 @@ fn sessions_between<E: EntityTrait>(
 #[derive(Default)]
 struct Gathered {
     inputs: Inputs<Uuid>,
+    /// The neighbourhood's households: only their visits count (`docs/indicators.md §10`).
+    own: HashSet<Uuid>,
     /// Households recorded present, per session.
     present: HashMap<Uuid, HashSet<Uuid>>,
     /// Sessions whose attendance was taken.
@@ -162,12 +164,9 @@ impl Store {
             .collect();
 
         let sessions = self.report_sessions(org, &ids, from, before).await?;
+        self.gather_households(org, &ids, window, &mut per).await?;
         self.gather_attendance(org, &ids, from, before, &sessions, &mut per)
             .await?;
-        if let Some(from) = from {
-            self.gather_visits_before(org, &ids, from, &mut per).await?;
-        }
-        self.gather_households(org, &ids, &mut per).await?;
         self.gather_answers(org, &ids, from, before, &sessions, &mut per)
             .await?;
 
@@ -282,9 +281,9 @@ impl Store {
         Ok(sessions)
     }
 
-    /// Attendance of the sessions: visits (present at a held session) and absences (excused
-    /// or absent at a held session), `§1.3` and `§6`; and who was present, for the
-    /// encouragement effect (`§7`).
+    /// Attendance of the sessions: visits (present at a held session) of the neighbourhood's
+    /// own households and absences (excused or absent at a held session), `§1.3` and `§6`;
+    /// and who was present, for the encouragement effect (`§7`).
     async fn gather_attendance(
         &self,
         org: Uuid,
@@ -332,15 +331,17 @@ impl Store {
                 continue;
             }
             if status == present {
-                g.inputs.visits.push(Visit {
-                    household: household_id,
-                    date: s.date,
-                    kind: s.kind,
-                });
                 g.present
                     .entry(session_id)
                     .or_default()
                     .insert(household_id);
+                if g.own.contains(&household_id) {
+                    g.inputs.visits.push(Visit {
+                        household: household_id,
+                        date: s.date,
+                        kind: s.kind,
+                    });
+                }
             } else {
                 let reason = reason.as_deref().and_then(|r| AbsenceReason::parse(r).ok());
                 g.inputs.absences.push((s.date, reason));
@@ -349,78 +350,52 @@ impl Store {
         Ok(())
     }
 
-    /// The visits before the window, one summary per household: its first and last visit
-    /// and how many (`docs/indicators.md §10.1`), counted by the database.
-    async fn gather_visits_before(
-        &self,
-        org: Uuid,
-        ids: &[Uuid],
-        from: DateTime<Utc>,
-        per: &mut HashMap<Uuid, Gathered>,
-    ) -> Result<()> {
-        let rows = attendance::Entity::find()
-            .select_only()
-            .column(session::Column::NeighbourhoodId)
-            .column(attendance::Column::HouseholdId)
-            .column_as(session::Column::StartsAt.min(), "first_visit")
-            .column_as(session::Column::StartsAt.max(), "last_visit")
-            .column_as(attendance::Column::SessionId.count(), "visits")
-            .join(
-                JoinType::InnerJoin,
-                attendance::Entity::belongs_to(session::Entity)
-                    .from(attendance::Column::SessionId)
-                    .to(session::Column::Id)
-                    .into(),
-            )
-            .filter(attendance::Column::OrgId.eq(org))
-            .filter(attendance::Column::Status.eq(AttendanceStatus::Present.as_str()))
-            .filter(session::Column::OrgId.eq(org))
-            .filter(session::Column::NeighbourhoodId.is_in(ids.to_vec()))
-            .filter(session::Column::State.eq(SessionState::Held.as_str()))
-            .filter(session::Column::StartsAt.lt(from))
-            .group_by(session::Column::NeighbourhoodId)
-            .group_by(attendance::Column::HouseholdId)
-            .into_tuple::<(Uuid, Uuid, DateTime<Utc>, DateTime<Utc>, i64)>()
-            .all(&self.db)
-            .await?;
-        for (nb, household, first, last, count) in rows {
-            if let Some(g) = per.get_mut(&nb) {
-                g.inputs.visits.extend(summarised_visits(
-                    &household,
-                    local_date(first),
-                    local_date(last),
-                    u64::try_from(count).unwrap_or(0),
-                ));
-            }
-        }
-        Ok(())
-    }
-
-    /// The neighbourhoods' households and their parents' working days (`§8`).
+    /// The neighbourhoods' households and their parents' working days (`§8`). With a
+    /// window, each household's first two visits that lie before it stand for its earlier
+    /// visits (`docs/indicators.md §10.1`, kept on the household by `crate::visit_marks`).
     async fn gather_households(
         &self,
         org: Uuid,
         ids: &[Uuid],
+        window: Option<NaiveDate>,
         per: &mut HashMap<Uuid, Gathered>,
     ) -> Result<()> {
-        for (id, nb, kind) in household::Entity::find()
+        for (id, nb, kind, first, second) in household::Entity::find()
             .select_only()
             .columns([
                 household::Column::Id,
                 household::Column::NeighbourhoodId,
                 household::Column::Kind,
+                household::Column::FirstVisitAt,
+                household::Column::SecondVisitAt,
             ])
             .filter(household::Column::OrgId.eq(org))
             .filter(household::Column::NeighbourhoodId.is_in(ids.to_vec()))
-            .into_tuple::<(Uuid, Uuid, String)>()
+            .into_tuple::<(
+                Uuid,
+                Uuid,
+                String,
+                Option<DateTime<Utc>>,
+                Option<DateTime<Utc>>,
+            )>()
             .all(&self.db)
             .await?
         {
-            if let Some(g) = per.get_mut(&nb) {
-                g.inputs.households.push(Household {
-                    id,
-                    kind: HouseholdKind::parse(&kind).unwrap_or(HouseholdKind::SingleParent),
-                });
+            let Some(g) = per.get_mut(&nb) else {
+                continue;
+            };
+            g.own.insert(id);
+            g.inputs.households.push(Household {
+                id,
+                kind: HouseholdKind::parse(&kind).unwrap_or(HouseholdKind::SingleParent),
+            });
+            if let Some(window) = window {
+                g.inputs.visits.extend(visits_before(
+                    &id,
+                    first.map(local_date),
+                    second.map(local_date),
+                    window,
+                ));
             }
         }
 

@@ -26,6 +26,7 @@ use crate::entities::{
     account, activity, attendance, attendance_parent, checkin_key, child, household, parent,
     registration, rsvp, session, session_staff,
 };
+use crate::visit_marks::{households_at, refresh_visit_marks};
 use crate::{NewAuditEvent, Result, Store, StoreError, now};
 
 /// A household by its parents' names, "Sanne & Ahmed" and "Sanne de Vries & Ahmed Bakker".
@@ -734,6 +735,22 @@ impl Store {
                 .exec(&txn)
                 .await?;
         }
+        // The sessions just became held: every household at them may have new first visits.
+        let mut at_sessions: Vec<Uuid> = Vec::new();
+        for chunk in sessions.chunks(500) {
+            at_sessions.extend(
+                attendance::Entity::find()
+                    .select_only()
+                    .column(attendance::Column::HouseholdId)
+                    .filter(attendance::Column::OrgId.eq(org_id))
+                    .filter(attendance::Column::SessionId.is_in(chunk.to_vec()))
+                    .distinct()
+                    .into_tuple::<Uuid>()
+                    .all(&txn)
+                    .await?,
+            );
+        }
+        refresh_visit_marks(&txn, org_id, &at_sessions).await?;
         let mut last: HashMap<Uuid, DateTime<Utc>> = HashMap::new();
         for r in rows
             .iter()
@@ -946,6 +963,9 @@ impl Store {
             .filter(session::Column::Id.eq(s.id))
             .exec(&txn)
             .await?;
+        // Only a held session's attendance counts as visits.
+        let at = households_at(&txn, s.org_id, s.id).await?;
+        refresh_visit_marks(&txn, s.org_id, &at).await?;
         append_audit_opt(&txn, audit).await?;
         txn.commit().await?;
         Ok(())
@@ -985,6 +1005,9 @@ impl Store {
             .filter(session::Column::Id.eq(s.id))
             .exec(&txn)
             .await?;
+        // A session moved before or past another changes which visit came first.
+        let at = households_at(&txn, s.org_id, s.id).await?;
+        refresh_visit_marks(&txn, s.org_id, &at).await?;
         append_audit_in(&txn, audit).await?;
         txn.commit().await?;
         Ok(())
@@ -1309,13 +1332,14 @@ pub(crate) async fn write_attendance<C: ConnectionTrait>(
             .filter(attendance::Column::HouseholdId.eq(c.household_id))
             .exec(txn)
             .await?;
-        return Ok(());
+        return refresh_visit_marks(txn, s.org_id, &[c.household_id]).await;
     };
     let present = c.status == Some(AttendanceStatus::Present);
     attendance::Entity::insert(row)
         .on_conflict(attendance_upsert())
         .exec_without_returning(txn)
         .await?;
+    refresh_visit_marks(txn, s.org_id, &[c.household_id]).await?;
     if present {
         household::Entity::update_many()
             .col_expr(household::Column::LastAttendedAt, s.starts_at.into())

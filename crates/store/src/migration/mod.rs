@@ -23,6 +23,7 @@ mod m20261206_000015_target_group_estimate;
 mod m20261206_000016_research_study;
 mod m20261207_000017_partners;
 mod m20261207_000018_erasure_refusal;
+mod m20261207_000019_visit_marks;
 
 pub struct Migrator;
 
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000016_research_study::Migration),
             Box::new(m20261207_000017_partners::Migration),
             Box::new(m20261207_000018_erasure_refusal::Migration),
+            Box::new(m20261207_000019_visit_marks::Migration),
         ]
     }
 }
