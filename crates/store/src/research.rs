@@ -62,13 +62,11 @@ fn to_study(m: &research_study::Model) -> Study {
 type HouseholdRow = (Uuid, Uuid, String, Option<String>, String, DateTime<Utc>);
 
 /// The visits of `households` (docs/indicators.md §1.3: present at a session that was held),
-/// selecting nothing yet; joined to the activity when the kind is wanted.
-fn visits_of(
-    org: Uuid,
-    households: &[Uuid],
-    with_kind: bool,
-) -> sea_orm::Select<attendance::Entity> {
-    let q = attendance::Entity::find()
+/// selecting nothing yet. Not joined to the activity: with it, SQLite walks every session of
+/// the period for every household of the page (0.66 s instead of 0.02 s for 500 households);
+/// the caller maps the session's activity to its kind.
+fn visits_of(org: Uuid, households: &[Uuid]) -> sea_orm::Select<attendance::Entity> {
+    attendance::Entity::find()
         .select_only()
         .join(
             JoinType::InnerJoin,
@@ -81,18 +79,7 @@ fn visits_of(
         .filter(attendance::Column::HouseholdId.is_in(households.to_vec()))
         .filter(attendance::Column::Status.eq(AttendanceStatus::Present.as_str()))
         .filter(session::Column::OrgId.eq(org))
-        .filter(session::Column::State.eq(SessionState::Held.as_str()));
-    if !with_kind {
-        return q;
-    }
-    q.join(
-        JoinType::InnerJoin,
-        session::Entity::belongs_to(activity::Entity)
-            .from(session::Column::ActivityId)
-            .to(activity::Column::Id)
-            .into(),
-    )
-    .filter(activity::Column::OrgId.eq(org))
+        .filter(session::Column::State.eq(SessionState::Held.as_str()))
 }
 
 impl Store {
@@ -205,6 +192,16 @@ impl Store {
         let mut parents: HashMap<Uuid, (u32, bool)> = HashMap::new();
         let mut children = self.child_births(org, &ids).await?;
         let mut visits: HashMap<Uuid, VisitCounts> = HashMap::new();
+        let kinds: HashMap<Uuid, ActivityKind> = activity::Entity::find()
+            .select_only()
+            .columns([activity::Column::Id, activity::Column::Kind])
+            .filter(activity::Column::OrgId.eq(org))
+            .into_tuple::<(Uuid, String)>()
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .filter_map(|(id, kind)| ActivityKind::parse(&kind).ok().map(|k| (id, k)))
+            .collect();
         for chunk in ids.chunks(500) {
             let found: Vec<(Uuid, bool)> = parent::Entity::find()
                 .select_only()
@@ -220,39 +217,40 @@ impl Store {
                 e.0 += 1;
                 e.1 |= works;
             }
-            let first_last: Vec<(Uuid, DateTime<Utc>, DateTime<Utc>)> =
-                visits_of(org, chunk, false)
-                    .column(attendance::Column::HouseholdId)
-                    .column_as(session::Column::StartsAt.min(), "first_visit")
-                    .column_as(session::Column::StartsAt.max(), "last_visit")
-                    .filter(session::Column::StartsAt.lt(until))
-                    .group_by(attendance::Column::HouseholdId)
-                    .into_tuple()
-                    .all(&self.db)
-                    .await?;
+            let first_last: Vec<(Uuid, DateTime<Utc>, DateTime<Utc>)> = visits_of(org, chunk)
+                .column(attendance::Column::HouseholdId)
+                .column_as(session::Column::StartsAt.min(), "first_visit")
+                .column_as(session::Column::StartsAt.max(), "last_visit")
+                .filter(session::Column::StartsAt.lt(until))
+                .group_by(attendance::Column::HouseholdId)
+                .into_tuple()
+                .all(&self.db)
+                .await?;
             for (h, first, last) in first_last {
                 let v = visits.entry(h).or_default();
                 v.first = Some(local_date(first));
                 v.last = Some(local_date(last));
             }
-            let in_period: Vec<(Uuid, String, i64)> = visits_of(org, chunk, true)
+            let in_period: Vec<(Uuid, Uuid, i64)> = visits_of(org, chunk)
                 .column(attendance::Column::HouseholdId)
-                .column(activity::Column::Kind)
+                .column(session::Column::ActivityId)
                 .column_as(attendance::Column::SessionId.count(), "visits")
                 .filter(session::Column::StartsAt.gte(from))
                 .filter(session::Column::StartsAt.lt(to))
                 .group_by(attendance::Column::HouseholdId)
-                .group_by(activity::Column::Kind)
+                .group_by(session::Column::ActivityId)
                 .into_tuple()
                 .all(&self.db)
                 .await?;
-            for (h, kind, n) in in_period {
-                if let Ok(kind) = ActivityKind::parse(&kind) {
-                    visits
+            for (h, activity, n) in in_period {
+                if let Some(kind) = kinds.get(&activity) {
+                    let count = visits
                         .entry(h)
                         .or_default()
                         .in_period
-                        .insert(kind, u32::try_from(n).unwrap_or(u32::MAX));
+                        .entry(*kind)
+                        .or_default();
+                    *count = count.saturating_add(u32::try_from(n).unwrap_or(u32::MAX));
                 }
             }
         }
