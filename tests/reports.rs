@@ -485,7 +485,7 @@ async fn the_window_gives_the_same_report_as_all_records(app: TestApp) {
     for choice in choices {
         let (period, before) = (choice.period(), choice.previous());
         let until = period.reference(today);
-        let window = report::visit_window(&[period, before], today);
+        let window = report::VisitWindow::new(&[period, before], today);
         let all = app.store.report_inputs(&t, nb, until, today).await.unwrap();
         let windowed = app
             .store
@@ -519,7 +519,7 @@ async fn the_window_gives_the_same_report_as_all_records(app: TestApp) {
             .report_rows(
                 &t,
                 &[nb],
-                Some(report::visit_window(
+                Some(report::VisitWindow::new(
                     &[q1().period(), q1().previous()],
                     today,
                 )),
@@ -606,7 +606,10 @@ async fn the_first_visits_follow_every_write(app: TestApp) {
         .report_rows(
             t,
             &[ex.nb],
-            Some(d(2026, 2, 1)),
+            Some(report::VisitWindow {
+                every_visit_from: d(2026, 2, 1),
+                cohorts_from: d(2026, 2, 1),
+            }),
             d(2026, 3, 31),
             d(2026, 12, 6),
         )

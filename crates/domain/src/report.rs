@@ -353,45 +353,72 @@ fn recent_cohorts<K: Eq + Hash + Clone>(visits: &[Visit<K>], as_of: NaiveDate) -
         .collect()
 }
 
-/// The first day from which a report of `periods` needs each visit one by one
-/// (`docs/indicators.md §10.1`); of earlier visits only a household's first two. Before this day lie no cohort of the retention part,
-/// no visit of a period, and no visit whose 8 weeks away could end in a period.
-pub fn visit_window(periods: &[Period], today: NaiveDate) -> NaiveDate {
-    periods
-        .iter()
-        .map(|p| {
-            let drop_out_from = p
-                .from()
-                .checked_sub_days(Days::new(indicators::ACTIVE_WINDOW_DAYS))
-                .unwrap_or(NaiveDate::MIN);
-            drop_out_from.min(cohort_start(p.reference(today)))
-        })
-        .min()
-        .unwrap_or(NaiveDate::MIN)
+/// What a report of some periods reads of the visits (`docs/indicators.md §10.1`): every
+/// visit from one day on, the visits of recent newcomers from an earlier day, and of the rest
+/// only a household's first two visits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VisitWindow {
+    /// Every visit from this day on: before it lies no visit of a period and none whose
+    /// 8 weeks away could end in one.
+    pub every_visit_from: NaiveDate,
+    /// The first day of the oldest retention cohort: a household whose first visit is on or
+    /// after it is followed from its first visit on.
+    pub cohorts_from: NaiveDate,
 }
 
-/// The visits before the window (`visit_window`) that stand for all of a household's
-/// earlier ones (`docs/indicators.md §10.1`): those of its first two visits ever (`first`,
-/// `second`) that lie before `window`. The first says who is new and to which cohort a
-/// household belongs; the second, with the window's visits after it, tells whether a
-/// household had come three times before it stayed away. They lie before every period, so
-/// their kind counts nowhere and is not kept.
-pub fn visits_before<K: Clone>(
-    household: &K,
-    first: Option<NaiveDate>,
-    second: Option<NaiveDate>,
-    window: NaiveDate,
-) -> Vec<Visit<K>> {
-    [first, second]
-        .into_iter()
-        .flatten()
-        .filter(|d| *d < window)
-        .map(|date| Visit {
-            household: household.clone(),
-            date,
-            kind: ActivityKind::CoffeeHourExclusive,
-        })
-        .collect()
+impl VisitWindow {
+    pub fn new(periods: &[Period], today: NaiveDate) -> VisitWindow {
+        let min = |f: &dyn Fn(&Period) -> NaiveDate| {
+            periods.iter().map(f).min().unwrap_or(NaiveDate::MIN)
+        };
+        VisitWindow {
+            every_visit_from: min(&|p| {
+                p.from()
+                    .checked_sub_days(Days::new(indicators::ACTIVE_WINDOW_DAYS))
+                    .unwrap_or(NaiveDate::MIN)
+            }),
+            cohorts_from: min(&|p| cohort_start(p.reference(today))),
+        }
+    }
+
+    /// The first day any visit is read one by one.
+    pub fn start(self) -> NaiveDate {
+        self.every_visit_from.min(self.cohorts_from)
+    }
+
+    /// Whether a visit on `date` is read one by one, for a household whose first visit was
+    /// on `first`.
+    pub fn reads(self, date: NaiveDate, first: Option<NaiveDate>) -> bool {
+        date >= self.every_visit_from
+            || (date >= self.start() && first.is_some_and(|f| f >= self.cohorts_from))
+    }
+
+    /// The visits that stand for those a household has before the window: for a household
+    /// that is no recent newcomer, those of its first two visits ever (`first`, `second`)
+    /// that lie before `every_visit_from`. The first says it is not new and belongs to no
+    /// recent cohort; the second, with the visits after it, tells whether it had come three
+    /// times before it stayed away. They lie before every period, so their kind counts
+    /// nowhere and is not kept.
+    pub fn stand_ins<K: Clone>(
+        self,
+        household: &K,
+        first: Option<NaiveDate>,
+        second: Option<NaiveDate>,
+    ) -> Vec<Visit<K>> {
+        if first.is_none_or(|f| f >= self.cohorts_from) {
+            return Vec::new();
+        }
+        [first, second]
+            .into_iter()
+            .flatten()
+            .filter(|d| *d < self.every_visit_from)
+            .map(|date| Visit {
+                household: household.clone(),
+                date,
+                kind: ActivityKind::CoffeeHourExclusive,
+            })
+            .collect()
+    }
 }
 
 /// Visits per ISO week of the period, every week present (a week without visits is a zero on
@@ -618,22 +645,24 @@ mod tests {
         assert_eq!(Inputs::pool([with(Some(10)), with(None)]).estimate, None);
     }
 
-    /// What the store does, done here on a full list of visits: each visit from `start` on
-    /// as it is, and of the ones before only those among a household's first two.
-    fn windowed(visits: &[Visit<u8>], start: NaiveDate) -> Vec<Visit<u8>> {
+    /// What the store does, done here on a full list of visits: the visits the window reads
+    /// one by one, and the stand-ins for the rest.
+    fn windowed(visits: &[Visit<u8>], window: VisitWindow) -> Vec<Visit<u8>> {
         let mut dates: BTreeMap<u8, Vec<NaiveDate>> = BTreeMap::new();
         for v in visits {
             dates.entry(v.household).or_default().push(v.date);
         }
-        let mut kept: Vec<Visit<u8>> = visits.iter().filter(|v| v.date >= start).cloned().collect();
-        for (h, mut d) in dates {
+        for d in dates.values_mut() {
             d.sort_unstable();
-            kept.extend(visits_before(
-                &h,
-                d.first().copied(),
-                d.get(1).copied(),
-                start,
-            ));
+        }
+        let first = |h: &u8| dates.get(h).and_then(|d| d.first().copied());
+        let mut kept: Vec<Visit<u8>> = visits
+            .iter()
+            .filter(|v| window.reads(v.date, first(&v.household)))
+            .cloned()
+            .collect();
+        for (h, d) in &dates {
+            kept.extend(window.stand_ins(h, d.first().copied(), d.get(1).copied()));
         }
         kept
     }
@@ -681,9 +710,9 @@ mod tests {
                 }
             };
             let (period, previous) = (choice.period(), choice.previous());
-            let start = visit_window(&[period, previous], today);
+            let window = VisitWindow::new(&[period, previous], today);
             let all = Inputs { households: households.clone(), visits: visits.clone(), ..Inputs::default() };
-            let window = Inputs { households, visits: windowed(&visits, start), ..Inputs::default() };
+            let window = Inputs { households, visits: windowed(&visits, window), ..Inputs::default() };
             for p in [period, previous] {
                 proptest::prop_assert_eq!(compute(&all, p, today), compute(&window, p, today));
             }

@@ -14,10 +14,12 @@ use mtp_domain::attendance::{
 use mtp_domain::effect::effect;
 use mtp_domain::indicators::{CoffeeHourRecord, Household, ParentDays, Visit};
 use mtp_domain::message::{ContactOutcome, WeeklyBudget};
-use mtp_domain::report::{Inputs, visits_before};
+use mtp_domain::report::{Inputs, VisitWindow};
 use mtp_domain::schedule::{TZ, local_to_utc};
 use mtp_domain::{HouseholdKind, Role, Tenant};
-use sea_orm::{ColumnTrait, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect, Select};
+use sea_orm::{
+    ColumnTrait, Condition, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect, Select,
+};
 use uuid::Uuid;
 
 use crate::entities::{
@@ -122,16 +124,17 @@ impl Store {
     }
 
     /// The rows of each neighbourhood's report, in the order asked, recorded up to and
-    /// including `until`. With a `window` (`mtp_domain::report::visit_window`), visits
-    /// before it are read as one summary per household and the other records not at all
-    /// (`docs/indicators.md §10.1`): a report of this year then reads three years, not ten.
+    /// including `until`. With a `window` (`mtp_domain::report::VisitWindow`), only the
+    /// visits it reads one by one are read, with stand-ins for the rest, and the other
+    /// records from its first day (`docs/indicators.md §10.1`): a report of this year then
+    /// reads a year and a bit, and of the year before only the newcomers.
     /// Reach-checked: any neighbourhood outside the caller's organisation or neighbourhoods
     /// makes it `NotFound`.
     pub async fn report_rows(
         &self,
         tenant: &Tenant,
         neighbourhoods: &[Uuid],
-        window: Option<NaiveDate>,
+        window: Option<VisitWindow>,
         until: NaiveDate,
         today: NaiveDate,
     ) -> Result<Vec<ReportRows>> {
@@ -145,7 +148,7 @@ impl Store {
         }
         let org = tenant.org_id;
         let before = end_of(until);
-        let from = window.map(|d| local_to_utc(d, NaiveTime::MIN));
+        let from = window.map(|w| local_to_utc(w.start(), NaiveTime::MIN));
         let mut per: HashMap<Uuid, Gathered> = nbs
             .iter()
             .map(|n| {
@@ -165,7 +168,7 @@ impl Store {
 
         let sessions = self.report_sessions(org, &ids, from, before).await?;
         self.gather_households(org, &ids, window, &mut per).await?;
-        self.gather_attendance(org, &ids, from, before, &sessions, &mut per)
+        self.gather_attendance(org, &ids, window, before, &sessions, &mut per)
             .await?;
         self.gather_answers(org, &ids, from, before, &sessions, &mut per)
             .await?;
@@ -288,14 +291,32 @@ impl Store {
         &self,
         org: Uuid,
         ids: &[Uuid],
-        from: Option<DateTime<Utc>>,
+        window: Option<VisitWindow>,
         before: DateTime<Utc>,
         sessions: &HashMap<Uuid, Held>,
         per: &mut HashMap<Uuid, Gathered>,
     ) -> Result<()> {
+        let start = |d: NaiveDate| local_to_utc(d, NaiveTime::MIN);
+        let mut q = attendance::Entity::find();
+        if let Some(w) = window {
+            // Before `every_visit_from`, only the rows of recent newcomers (`VisitWindow::
+            // reads`): their first visit is kept on the household (`crate::visit_marks`).
+            q = q
+                .join(
+                    JoinType::InnerJoin,
+                    attendance::Entity::belongs_to(household::Entity)
+                        .from(attendance::Column::HouseholdId)
+                        .to(household::Column::Id)
+                        .into(),
+                )
+                .filter(
+                    Condition::any()
+                        .add(session::Column::StartsAt.gte(start(w.every_visit_from)))
+                        .add(household::Column::FirstVisitAt.gte(start(w.cohorts_from))),
+                );
+        }
         let rows = sessions_between(
-            attendance::Entity::find()
-                .select_only()
+            q.select_only()
                 .columns([
                     attendance::Column::SessionId,
                     attendance::Column::HouseholdId,
@@ -312,7 +333,7 @@ impl Store {
                 .filter(attendance::Column::OrgId.eq(org)),
             org,
             ids,
-            from,
+            window.map(|w| start(w.start())),
             before,
         )
         .into_tuple::<(Uuid, Uuid, String, Option<String>)>()
@@ -351,13 +372,13 @@ impl Store {
     }
 
     /// The neighbourhoods' households and their parents' working days (`§8`). With a
-    /// window, each household's first two visits that lie before it stand for its earlier
-    /// visits (`docs/indicators.md §10.1`, kept on the household by `crate::visit_marks`).
+    /// window, the stand-ins for the visits it does not read (`VisitWindow::stand_ins`, from
+    /// the first two visits kept on the household by `crate::visit_marks`).
     async fn gather_households(
         &self,
         org: Uuid,
         ids: &[Uuid],
-        window: Option<NaiveDate>,
+        window: Option<VisitWindow>,
         per: &mut HashMap<Uuid, Gathered>,
     ) -> Result<()> {
         for (id, nb, kind, first, second) in household::Entity::find()
@@ -389,12 +410,11 @@ impl Store {
                 id,
                 kind: HouseholdKind::parse(&kind).unwrap_or(HouseholdKind::SingleParent),
             });
-            if let Some(window) = window {
-                g.inputs.visits.extend(visits_before(
+            if let Some(w) = window {
+                g.inputs.visits.extend(w.stand_ins(
                     &id,
                     first.map(local_date),
                     second.map(local_date),
-                    window,
                 ));
             }
         }

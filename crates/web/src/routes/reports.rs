@@ -154,7 +154,7 @@ async fn gather(
     let mut parts = Vec::new();
     let mut columns = Vec::new();
     let mut sessions = Vec::new();
-    let window = report::visit_window(&[period, before], today);
+    let window = report::VisitWindow::new(&[period, before], today);
     for rows in state
         .store
         .report_rows(&user.tenant, &chosen, Some(window), until, today)
