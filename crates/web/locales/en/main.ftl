@@ -1291,3 +1291,9 @@ partner-home-team = Contact with the team
 partner-home-no-team-contact = No contact person filled in yet
 partner-home-last-briefing = Last briefing
 partner-home-none = Your account does not belong to a partner organisation yet. Ask the coordinator to set this.
+
+## The public programme address (issue #17)
+programme-address-title = The programme in a calendar
+programme-address-lead = With this address the neighbourhood's programme appears in a calendar app, and it stays up to date by itself. It has no names and no activities by invitation. You may share the address, for example with parents or partners.
+programme-address-label = Calendar address of { $name } (copy this address)
+programme-address-webcal = Put the programme of { $name } in the calendar of this phone or computer

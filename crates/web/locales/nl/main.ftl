@@ -1282,3 +1282,9 @@ partner-home-team = Contact met het team
 partner-home-no-team-contact = Nog geen contactpersoon ingevuld
 partner-home-last-briefing = Laatste voorlichting
 partner-home-none = Je account hoort nog niet bij een partnerorganisatie. Vraag de coördinator om dit in te stellen.
+
+## The public programme address (issue #17)
+programme-address-title = Het programma in een agenda
+programme-address-lead = Met dit adres staat het programma van de buurt in een agenda-app, en het blijft vanzelf bij. Er staan geen namen in en geen activiteiten op uitnodiging. U mag het adres delen, bijvoorbeeld met ouders of partners.
+programme-address-label = Agenda-adres van { $name } (kopieer dit adres)
+programme-address-webcal = Programma van { $name } in de agenda van deze telefoon of computer zetten
