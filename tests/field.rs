@@ -27,7 +27,11 @@ async fn the_programme_address_is_on_the_activities_and_neighbourhood_pages(app:
         r.body
     );
     assert!(r.body.contains(&format!("href=\"{webcal}\"")), "{}", r.body);
-    assert!(r.body.contains("Agenda-adres van Almere Poort"), "{}", r.body);
+    assert!(
+        r.body.contains("Agenda-adres van Almere Poort"),
+        "{}",
+        r.body
+    );
 
     // The address works: it is the public programme of that neighbourhood.
     let feed = app.client().get(&format!("/programme/{poort}.ics")).await;
@@ -59,4 +63,95 @@ async fn the_programme_address_is_on_the_activities_and_neighbourhood_pages(app:
 on_both!(
     the_programme_address_is_on_the_activities_and_neighbourhood_pages,
     the_programme_address_is_on_the_activities_and_neighbourhood_pages
+);
+
+/// Two single-parent families of Almere Poort, by id and first names.
+async fn two_poort_families(app: &TestApp, t: &mtp_domain::Tenant) -> Vec<(uuid::Uuid, String)> {
+    let poort = app.neighbourhood(t, "Almere Poort").await;
+    let filter = mtp_store::HouseholdFilter {
+        neighbourhood_id: Some(poort),
+        kind: Some(mtp_domain::HouseholdKind::SingleParent),
+        status: Some(mtp_domain::HouseholdStatus::Active),
+        ..Default::default()
+    };
+    let (rows, _) = app.store.households(t, &filter, 2, 0).await.unwrap();
+    assert_eq!(rows.len(), 2, "the demo has active families in Poort");
+    rows.into_iter()
+        .map(|h| (h.id, h.first_names.join(" & ")))
+        .collect()
+}
+
+async fn the_session_page_shows_which_families_asked_for_childcare(app: TestApp) {
+    let logins = app.demo().await;
+    let t = app.org("Almere").await;
+    let (_, session) = app.coffee_hour().await;
+    let families = two_poort_families(&app, &t).await;
+    let mut w = app.client();
+    w.login(&logins["worker"]).await;
+    let page = format!("/sessions/{session}");
+    let r = w.get(&page).await;
+    assert!(
+        r.body.contains("<dt>Opvang gevraagd</dt><dd>Geen</dd>"),
+        "{}",
+        r.body
+    );
+
+    let answer = |childcare| mtp_store::RsvpLine {
+        coming: true,
+        reason: None,
+        children: 1,
+        childcare,
+    };
+    let (first, first_names) = &families[0];
+    app.store
+        .set_rsvp(&t, session, *first, &answer(true), None)
+        .await
+        .unwrap();
+    let r = w.get(&page).await;
+    assert!(
+        r.body.contains(&format!(
+            "<dd>1 gezin vraagt opvang voor de kinderen: {first_names}</dd>"
+        )),
+        "{}",
+        r.body
+    );
+
+    // A second family asks too; a "yes" without childcare is not counted.
+    let (second, second_names) = &families[1];
+    app.store
+        .set_rsvp(&t, session, *second, &answer(true), None)
+        .await
+        .unwrap();
+    let r = w.get(&page).await;
+    assert!(
+        r.body
+            .contains("2 gezinnen vragen opvang voor de kinderen: "),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains(first_names.as_str()) && r.body.contains(second_names.as_str()));
+    app.store
+        .set_rsvp(&t, session, *second, &answer(false), None)
+        .await
+        .unwrap();
+    w.post("/lang/en", &[("next", "/")]).await;
+    let r = w.get(&page).await;
+    assert!(
+        r.body.contains(&format!(
+            "<dt>Childcare asked for</dt><dd>1 family asks for childcare: {first_names}</dd>"
+        )),
+        "{}",
+        r.body
+    );
+
+    // Reach: a worker of another organisation does not get the page, nor the names.
+    let mut other = app.client();
+    other.login(&logins["other-worker"]).await;
+    let r = other.get(&page).await;
+    assert!(!r.body.contains(first_names.as_str()), "{}", r.body);
+    assert_ne!(r.status, reqwest::StatusCode::OK);
+}
+on_both!(
+    the_session_page_shows_which_families_asked_for_childcare,
+    the_session_page_shows_which_families_asked_for_childcare
 );

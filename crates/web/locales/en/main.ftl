@@ -1297,3 +1297,10 @@ programme-address-title = The programme in a calendar
 programme-address-lead = With this address the neighbourhood's programme appears in a calendar app, and it stays up to date by itself. It has no names and no activities by invitation. You may share the address, for example with parents or partners.
 programme-address-label = Calendar address of { $name } (copy this address)
 programme-address-webcal = Put the programme of { $name } in the calendar of this phone or computer
+
+## Childcare asked for on the session page (issue #17)
+session-childcare = Childcare asked for
+session-childcare-count = { $name ->
+        [one] 1 family asks for childcare
+       *[other] { $name } families ask for childcare
+    }

@@ -1288,3 +1288,10 @@ programme-address-title = Het programma in een agenda
 programme-address-lead = Met dit adres staat het programma van de buurt in een agenda-app, en het blijft vanzelf bij. Er staan geen namen in en geen activiteiten op uitnodiging. U mag het adres delen, bijvoorbeeld met ouders of partners.
 programme-address-label = Agenda-adres van { $name } (kopieer dit adres)
 programme-address-webcal = Programma van { $name } in de agenda van deze telefoon of computer zetten
+
+## Childcare asked for on the session page (issue #17)
+session-childcare = Opvang gevraagd
+session-childcare-count = { $name ->
+        [one] 1 gezin vraagt opvang voor de kinderen
+       *[other] { $name } gezinnen vragen opvang voor de kinderen
+    }
