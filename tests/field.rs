@@ -155,3 +155,78 @@ on_both!(
     the_session_page_shows_which_families_asked_for_childcare,
     the_session_page_shows_which_families_asked_for_childcare
 );
+
+/// Handbook §3.3: the WhatsApp group is "exclusief eenoudergezinnen". Consent alone does not
+/// put a two-parent family in it; the refusal is said at the field.
+async fn a_two_parent_family_cannot_join_the_exclusive_whatsapp_group(app: TestApp) {
+    let logins = app.demo().await;
+    let t = app.org("Almere").await;
+    let poort = app.neighbourhood(&t, "Almere Poort").await;
+    let filter = mtp_store::HouseholdFilter {
+        neighbourhood_id: Some(poort),
+        kind: Some(mtp_domain::HouseholdKind::MultiParent),
+        status: Some(mtp_domain::HouseholdStatus::Active),
+        ..Default::default()
+    };
+    let (rows, _) = app.store.households(&t, &filter, 1, 0).await.unwrap();
+    let two_parents = rows.first().expect("the demo has a two-parent family").id;
+    // With consent, so only the audience rule can refuse.
+    app.store
+        .record_consent(
+            &t,
+            None,
+            two_parents,
+            mtp_domain::Purpose::ChatGroup,
+            true,
+            mtp_domain::ConsentMethod::Verbal,
+            None,
+        )
+        .await
+        .unwrap();
+
+    let mut w = app.client();
+    w.login(&logins["worker"]).await;
+    let r = w
+        .post(
+            "/chat/members",
+            &[
+                ("nb", &poort.to_string()),
+                ("do", "join"),
+                ("household", &two_parents.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, reqwest::StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body.contains(
+            "id=\"household-error\"><span class=\"vh\">Fout:</span> Deze WhatsApp-groep is alleen voor eenoudergezinnen"
+        ),
+        "{}",
+        r.body
+    );
+    let roster = app.store.chat_roster(&t, poort).await.unwrap();
+    assert!(roster.iter().all(|m| m.household_id != two_parents));
+
+    // In English too.
+    w.post("/lang/en", &[("next", "/")]).await;
+    let r = w
+        .post(
+            "/chat/members",
+            &[
+                ("nb", &poort.to_string()),
+                ("do", "join"),
+                ("household", &two_parents.to_string()),
+            ],
+        )
+        .await;
+    assert!(
+        r.body
+            .contains("This WhatsApp group is for single-parent families only"),
+        "{}",
+        r.body
+    );
+}
+on_both!(
+    a_two_parent_family_cannot_join_the_exclusive_whatsapp_group,
+    a_two_parent_family_cannot_join_the_exclusive_whatsapp_group
+);

@@ -1304,3 +1304,6 @@ session-childcare-count = { $name ->
         [one] 1 family asks for childcare
        *[other] { $name } families ask for childcare
     }
+
+## The exclusive chat group (issue #17, handbook §3.3)
+chat-refused-not-single-parent = This WhatsApp group is for single-parent families only (the handbook: exclusively single-parent families). This family has two parents. Point the parents to the open activities.

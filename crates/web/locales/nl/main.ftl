@@ -1295,3 +1295,6 @@ session-childcare-count = { $name ->
         [one] 1 gezin vraagt opvang voor de kinderen
        *[other] { $name } gezinnen vragen opvang voor de kinderen
     }
+
+## The exclusive chat group (issue #17, handbook §3.3)
+chat-refused-not-single-parent = Deze WhatsApp-groep is alleen voor eenoudergezinnen (het handboek: exclusief eenoudergezinnen). Dit gezin heeft twee ouders. Wijs de ouders op de open activiteiten.
