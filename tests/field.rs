@@ -186,16 +186,13 @@ async fn a_two_parent_family_cannot_join_the_exclusive_whatsapp_group(app: TestA
 
     let mut w = app.client();
     w.login(&logins["worker"]).await;
-    let r = w
-        .post(
-            "/chat/members",
-            &[
-                ("nb", &poort.to_string()),
-                ("do", "join"),
-                ("household", &two_parents.to_string()),
-            ],
-        )
-        .await;
+    let (nb, household) = (poort.to_string(), two_parents.to_string());
+    let join = [
+        ("nb", nb.as_str()),
+        ("do", "join"),
+        ("household", household.as_str()),
+    ];
+    let r = w.post("/chat/members", &join).await;
     assert_eq!(r.status, reqwest::StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         r.body.contains(
@@ -209,16 +206,7 @@ async fn a_two_parent_family_cannot_join_the_exclusive_whatsapp_group(app: TestA
 
     // In English too.
     w.post("/lang/en", &[("next", "/")]).await;
-    let r = w
-        .post(
-            "/chat/members",
-            &[
-                ("nb", &poort.to_string()),
-                ("do", "join"),
-                ("household", &two_parents.to_string()),
-            ],
-        )
-        .await;
+    let r = w.post("/chat/members", &join).await;
     assert!(
         r.body
             .contains("This WhatsApp group is for single-parent families only"),
@@ -229,4 +217,42 @@ async fn a_two_parent_family_cannot_join_the_exclusive_whatsapp_group(app: TestA
 on_both!(
     a_two_parent_family_cannot_join_the_exclusive_whatsapp_group,
     a_two_parent_family_cannot_join_the_exclusive_whatsapp_group
+);
+
+/// Handbook §3.5 and §3.3: "geen financiële drempels", and an outing "past bij de financiële
+/// mogelijkheden van de groep". The warning on a paid activity says that, not "keep it free".
+async fn a_paid_activity_is_warned_of_as_the_handbook_says_no_financial_barriers(app: TestApp) {
+    let logins = app.demo().await;
+    let mut w = app.client();
+    w.login(&logins["worker"]).await;
+    let paid_outing = [
+        ("kind", "outing"),
+        ("name", ""),
+        ("place", "Dierentuin"),
+        ("cost", "5,00"),
+    ];
+    let r = w.post("/activities/new", &paid_outing).await;
+    assert_eq!(r.status, reqwest::StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body.contains(
+            "Het handboek zegt: geld mag geen drempel zijn om mee te doen. En een uitje moet passen bij wat de groep kan betalen."
+        ),
+        "{}",
+        r.body
+    );
+    assert!(!r.body.contains("gratis te houden"), "{}", r.body);
+    w.post("/lang/en", &[("next", "/")]).await;
+    let r = w.post("/activities/new", &paid_outing).await;
+    assert!(
+        r.body.contains(
+            "The handbook says: money must not keep anyone from taking part. And an outing must fit what the group can pay."
+        ),
+        "{}",
+        r.body
+    );
+    assert!(!r.body.contains("keep activities free"), "{}", r.body);
+}
+on_both!(
+    a_paid_activity_is_warned_of_as_the_handbook_says_no_financial_barriers,
+    a_paid_activity_is_warned_of_as_the_handbook_says_no_financial_barriers
 );
