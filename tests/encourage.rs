@@ -383,8 +383,10 @@ async fn the_chat_group_asks_consent_and_a_family_that_leaves_needs_a_word(app: 
             .household_consents(&t, h.id)
             .await
             .unwrap_or_default();
+        // A single parent: a two-parent family is refused for the audience first.
         if !mtp_domain::has_consent(&c, mtp_domain::Purpose::ChatGroup)
             && h.status != mtp_domain::HouseholdStatus::Left
+            && h.kind == mtp_domain::HouseholdKind::SingleParent
         {
             without = Some(h.id);
             break;

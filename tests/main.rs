@@ -24,6 +24,7 @@ mod docs_paths;
 mod encourage;
 mod encourage_week;
 mod erasure_requests;
+mod field;
 mod fuzz_corpus;
 mod gate;
 mod hardening;

@@ -189,8 +189,9 @@ pub fn may_join(
     }
 }
 
-/// What an activity costs a family, in euro cents. Zero by default: the handbook (§3.5) keeps
-/// activities free, because money is the first reason single parents stay away.
+/// What an activity costs a family, in euro cents. Zero by default: the handbook (§3.5) asks
+/// for no financial barriers, and (§3.3) that an outing without extra funding fits the
+/// group's means; a price is allowed, and the pages then say so.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Cost(u32);
 

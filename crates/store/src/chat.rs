@@ -6,8 +6,9 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
-use mtp_domain::Tenant;
+use mtp_domain::activity::{ActivityKind, Audience, AudienceRefusal, may_join};
 use mtp_domain::consent::{Purpose, has_consent};
+use mtp_domain::{HouseholdKind, Tenant};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect, Set, TransactionTrait,
@@ -19,7 +20,7 @@ use mtp_domain::message::{Template, TemplatePurpose};
 use sea_orm::sea_query::OnConflict;
 
 use crate::audit::{NewAuditEvent, append_audit_in, append_audit_opt};
-use crate::entities::{chat_membership, chat_post, message_template};
+use crate::entities::{activity, chat_membership, chat_post, message_template};
 use crate::register::add_event;
 use crate::{Result, Store, StoreError, now};
 
@@ -136,9 +137,30 @@ impl Store {
         Ok((with, without.len()))
     }
 
-    /// Put a household in its neighbourhood's group. Refused without the chat-group consent;
-    /// joining twice changes nothing (and is on record all the same). With the audit entry,
-    /// if any.
+    /// Who the neighbourhood's group is for: the audience of its chat-group activity (the
+    /// newest that is not archived), else what the handbook gives the chat group (§3.3,
+    /// "exclusief eenoudergezinnen": single parents only).
+    async fn chat_audience(&self, org_id: Uuid, neighbourhood_id: Uuid) -> Result<Audience> {
+        let chosen = activity::Entity::find()
+            .filter(activity::Column::OrgId.eq(org_id))
+            .filter(activity::Column::NeighbourhoodId.eq(neighbourhood_id))
+            .filter(activity::Column::Kind.eq(ActivityKind::ChatGroup.as_str()))
+            .filter(activity::Column::ArchivedAt.is_null())
+            .order_by_desc(activity::Column::CreatedAt)
+            .one(&self.db)
+            .await?;
+        Ok(match chosen {
+            // An unreadable audience is the handbook's, never "open".
+            Some(a) => Audience::parse(&a.audience)
+                .unwrap_or_else(|_| ActivityKind::ChatGroup.default_audience()),
+            None => ActivityKind::ChatGroup.default_audience(),
+        })
+    }
+
+    /// Put a household in its neighbourhood's group. Refused when the group's audience does
+    /// not admit the household (a two-parent family in the exclusive group) and without the
+    /// chat-group consent; joining twice changes nothing (and is on record all the same).
+    /// With the audit entry, if any.
     pub async fn chat_join(
         &self,
         tenant: &Tenant,
@@ -150,6 +172,17 @@ impl Store {
         let h = self.household_row(tenant, household_id).await?;
         if h.anonymised_at.is_some() {
             return Err(StoreError::NotFound);
+        }
+        // The worker adding a household is its invitation, so only "single parents only"
+        // can refuse here. An unreadable kind is not taken for a single parent.
+        let kind = HouseholdKind::parse(&h.kind).unwrap_or(HouseholdKind::MultiParent);
+        let audience = self
+            .chat_audience(tenant.org_id, h.neighbourhood_id)
+            .await?;
+        if let Err(AudienceRefusal::NotSingleParent | AudienceRefusal::NotInvited) =
+            may_join(audience, kind, true)
+        {
+            return Err(StoreError::Refused("chat-refused-not-single-parent"));
         }
         let consents = self.household_consents(tenant, household_id).await?;
         if !has_consent(&consents, Purpose::ChatGroup) {

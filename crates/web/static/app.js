@@ -531,4 +531,11 @@
       say('', status.getAttribute('data-not-saved'));
     });
   });
+
+  // 6. An address to copy (the programme's calendar address): the whole text is selected when
+  //    the read-only field gets focus, so one "copy" takes it. Without JS a long press selects it.
+  document.addEventListener('focusin', function (event) {
+    var el = event.target;
+    if (el && el.hasAttribute && el.hasAttribute('data-select-on-focus')) el.select();
+  });
 })();

@@ -506,7 +506,7 @@ field-near-school = Close to a school
 near-school = close to a school
 field-childcare = Childcare is offered
 activity-cost-heading = Cost and places
-cost-warning = Note: this activity costs money. The handbook asks to keep activities free, so everyone can take part.
+cost-warning = Note: this activity costs money. The handbook says: money must not keep anyone from taking part. And an outing must fit what the group can pay.
 cost-free = Free
 field-cost = Cost per household in euro
 hint-cost = Enter 0 if it is free
@@ -1291,3 +1291,19 @@ partner-home-team = Contact with the team
 partner-home-no-team-contact = No contact person filled in yet
 partner-home-last-briefing = Last briefing
 partner-home-none = Your account does not belong to a partner organisation yet. Ask the coordinator to set this.
+
+## The public programme address (issue #17)
+programme-address-title = The programme in a calendar
+programme-address-lead = With this address the neighbourhood's programme appears in a calendar app, and it stays up to date by itself. It has no names and no activities by invitation. You may share the address, for example with parents or partners.
+programme-address-label = Calendar address of { $name } (copy this address)
+programme-address-webcal = Put the programme of { $name } in the calendar of this phone or computer
+
+## Childcare asked for on the session page (issue #17)
+session-childcare = Childcare asked for
+session-childcare-count = { $name ->
+        [one] 1 family asks for childcare
+       *[other] { $name } families ask for childcare
+    }
+
+## The exclusive chat group (issue #17, handbook §3.3)
+chat-refused-not-single-parent = This WhatsApp group is for single-parent families only (the handbook: exclusively single-parent families). This family has two parents. Point the parents to the open activities.

@@ -503,7 +503,7 @@ field-near-school = Dicht bij een school
 near-school = dicht bij een school
 field-childcare = Er is kinderopvang
 activity-cost-heading = Kosten en plaatsen
-cost-warning = Let op: deze activiteit kost geld. Het handboek vraagt activiteiten gratis te houden, zodat iedereen kan meedoen.
+cost-warning = Let op: deze activiteit kost geld. Het handboek zegt: geld mag geen drempel zijn om mee te doen. En een uitje moet passen bij wat de groep kan betalen.
 cost-free = Gratis
 field-cost = Kosten per gezin in euro
 hint-cost = Vul 0 in als het gratis is
@@ -1282,3 +1282,19 @@ partner-home-team = Contact met het team
 partner-home-no-team-contact = Nog geen contactpersoon ingevuld
 partner-home-last-briefing = Laatste voorlichting
 partner-home-none = Je account hoort nog niet bij een partnerorganisatie. Vraag de coördinator om dit in te stellen.
+
+## The public programme address (issue #17)
+programme-address-title = Het programma in een agenda
+programme-address-lead = Met dit adres staat het programma van de buurt in een agenda-app, en het blijft vanzelf bij. Er staan geen namen in en geen activiteiten op uitnodiging. U mag het adres delen, bijvoorbeeld met ouders of partners.
+programme-address-label = Agenda-adres van { $name } (kopieer dit adres)
+programme-address-webcal = Programma van { $name } in de agenda van deze telefoon of computer zetten
+
+## Childcare asked for on the session page (issue #17)
+session-childcare = Opvang gevraagd
+session-childcare-count = { $name ->
+        [one] 1 gezin vraagt opvang voor de kinderen
+       *[other] { $name } gezinnen vragen opvang voor de kinderen
+    }
+
+## The exclusive chat group (issue #17, handbook §3.3)
+chat-refused-not-single-parent = Deze WhatsApp-groep is alleen voor eenoudergezinnen (het handboek: exclusief eenoudergezinnen). Dit gezin heeft twee ouders. Wijs de ouders op de open activiteiten.

@@ -94,6 +94,8 @@ struct ListPage {
     suggestions: Vec<Suggestion>,
     gaps: Vec<SessionRow>,
     ideas: Vec<(String, Vec<crate::views::IdeaView>)>,
+    /// The public programme address of each neighbourhood the user reaches.
+    programmes: Vec<crate::routes::calendar::ProgrammeLink>,
 }
 
 /// How far ahead the list proposes holiday activities and looks for rota gaps.
@@ -115,7 +117,13 @@ pub async fn list(
         .await?;
     // The parents' wishes from the portal, per neighbourhood: what to organise next (§3.3).
     let mut ideas = Vec::new();
+    let mut programmes = Vec::new();
     for nb in state.store.neighbourhoods(&user.tenant).await? {
+        programmes.push(crate::routes::calendar::programme_link(
+            &state.cfg.public_url,
+            nb.id,
+            &nb.name,
+        ));
         let demand = state.store.idea_demand(&user.tenant, nb.id).await?;
         if !demand.is_empty() {
             ideas.push((nb.name, crate::views::idea_views(&t, &demand)));
@@ -123,6 +131,7 @@ pub async fn list(
     }
     Ok(render_page(&ListPage {
         ideas,
+        programmes,
         cards: activities.iter().map(|a| activity_card(&t, a)).collect(),
         suggestions: schedule::holiday_suggestions(crate::today(), SUGGEST_DAYS)
             .iter()

@@ -206,10 +206,12 @@ struct NeighbourhoodForm {
     is_new: bool,
     /// "Ingevuld op …" under the target-group estimate; empty when none was entered.
     target_set_on: String,
+    /// The neighbourhood's public programme address; empty on the new-neighbourhood form.
+    programmes: Vec<crate::routes::calendar::ProgrammeLink>,
 }
 
 fn neighbourhood_page(ctx: &Ctx, f: FormData, errors: FormErrors, id: Option<Uuid>) -> Response {
-    neighbourhood_page_with(ctx, f, errors, id, String::new())
+    neighbourhood_page_with(ctx, f, errors, id, String::new(), Vec::new())
 }
 
 fn neighbourhood_page_with(
@@ -218,6 +220,7 @@ fn neighbourhood_page_with(
     errors: FormErrors,
     id: Option<Uuid>,
     target_set_on: String,
+    programmes: Vec<crate::routes::calendar::ProgrammeLink>,
 ) -> Response {
     let (title, action) = match id {
         Some(id) => (
@@ -236,6 +239,7 @@ fn neighbourhood_page_with(
         action,
         is_new: id.is_none(),
         target_set_on,
+        programmes,
     })
 }
 
@@ -386,6 +390,11 @@ pub async fn neighbourhood_edit(
         FormErrors::default(),
         Some(n.id),
         target_set_on(&t, &n),
+        vec![crate::routes::calendar::programme_link(
+            &state.cfg.public_url,
+            n.id,
+            &n.name,
+        )],
     ))
 }
 
@@ -420,6 +429,11 @@ pub async fn neighbourhood_update(
             e,
             Some(id),
             set_on,
+            vec![crate::routes::calendar::programme_link(
+                &state.cfg.public_url,
+                id,
+                &existing.name,
+            )],
         )));
     };
     let event = audit_event(
@@ -487,6 +501,11 @@ pub async fn neighbourhood_update(
                 e,
                 Some(id),
                 set_on,
+                vec![crate::routes::calendar::programme_link(
+                    &state.cfg.public_url,
+                    id,
+                    &existing.name,
+                )],
             )))
         }
         Err(err) => Err(err.into()),

@@ -112,3 +112,28 @@ pub async fn revoke(
         "",
     ))
 }
+
+/// A neighbourhood's programme address, as shown on the activities page and the
+/// neighbourhood page so a worker can put it in a calendar app or pass it on
+/// (docs/guide/sessions.md, calendar feeds).
+pub struct ProgrammeLink {
+    pub name: String,
+    /// `https://…/programme/{id}.ics`, for copying into a calendar app.
+    pub url: String,
+    /// The same address as `webcal://`, which phones open in their calendar app.
+    pub webcal: String,
+}
+
+/// The programme address of a neighbourhood, built from the configured public address
+/// (never from a request's `Host`), like every other link the app hands out.
+pub fn programme_link(public_url: &str, id: uuid::Uuid, name: &str) -> ProgrammeLink {
+    let url = format!("{public_url}/programme/{id}.ics");
+    let webcal = url
+        .replacen("https://", "webcal://", 1)
+        .replacen("http://", "webcal://", 1);
+    ProgrammeLink {
+        name: name.to_string(),
+        url,
+        webcal,
+    }
+}

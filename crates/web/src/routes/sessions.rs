@@ -199,6 +199,9 @@ struct SessionPage {
     children_present: u32,
     adults_present: u32,
     bands: Vec<(String, u32)>,
+    /// The families who said in their answer that they are coming and need childcare, by
+    /// first names (the portal's RSVP asks this; the host arranges a sitter from it).
+    childcare: Vec<String>,
     second_worker: bool,
     paid: String,
     staff: Vec<StaffRow>,
@@ -256,6 +259,12 @@ async fn session_page(
         .map(|a| a.children)
         .sum();
     let bands = age_bands(&d.lines, day);
+    let childcare = d
+        .lines
+        .iter()
+        .filter(|l| l.rsvp.as_ref().is_some_and(|r| r.coming && r.childcare))
+        .map(|l| l.first_names.clone())
+        .collect();
     let workers = u32::try_from(
         d.staff
             .iter()
@@ -295,6 +304,7 @@ async fn session_page(
             .into_iter()
             .map(|(i, n)| (t.label(&AgeBand::ALL[i]), n))
             .collect(),
+        childcare,
         staff,
         candidates,
         checklist: ChecklistItem::ALL
