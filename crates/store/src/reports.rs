@@ -89,6 +89,25 @@ fn sessions_between<E: EntityTrait>(
     }
 }
 
+/// The rows of `E` about those sessions, joined to the session through `session_id`.
+fn of_sessions<E: EntityTrait>(
+    q: Select<E>,
+    session_id: E::Column,
+    org: Uuid,
+    neighbourhoods: &[Uuid],
+    from: Option<DateTime<Utc>>,
+    before: DateTime<Utc>,
+) -> Select<E> {
+    let q = q.join(
+        JoinType::InnerJoin,
+        E::belongs_to(session::Entity)
+            .from(session_id)
+            .to(session::Column::Id)
+            .into(),
+    );
+    sessions_between(q, org, neighbourhoods, from, before)
+}
+
 /// What is gathered per neighbourhood before it becomes `ReportRows`.
 #[derive(Default)]
 struct Gathered {
@@ -138,9 +157,16 @@ impl Store {
         until: NaiveDate,
         today: NaiveDate,
     ) -> Result<Vec<ReportRows>> {
+        // One query for all: the tenant's neighbourhoods are those in its reach.
+        let mut reach: HashMap<Uuid, Neighbourhood> = self
+            .neighbourhoods(tenant)
+            .await?
+            .into_iter()
+            .map(|n| (n.id, n))
+            .collect();
         let mut nbs = Vec::with_capacity(neighbourhoods.len());
         for id in neighbourhoods {
-            nbs.push(self.neighbourhood(tenant, *id).await?);
+            nbs.push(reach.remove(id).ok_or(StoreError::NotFound)?);
         }
         let ids: Vec<Uuid> = nbs.iter().map(|n| n.id).collect();
         if ids.is_empty() {
@@ -315,7 +341,7 @@ impl Store {
                         .add(household::Column::FirstVisitAt.gte(start(w.cohorts_from))),
                 );
         }
-        let rows = sessions_between(
+        let rows = of_sessions(
             q.select_only()
                 .columns([
                     attendance::Column::SessionId,
@@ -323,14 +349,8 @@ impl Store {
                     attendance::Column::Status,
                     attendance::Column::Reason,
                 ])
-                .join(
-                    JoinType::InnerJoin,
-                    attendance::Entity::belongs_to(session::Entity)
-                        .from(attendance::Column::SessionId)
-                        .to(session::Column::Id)
-                        .into(),
-                )
                 .filter(attendance::Column::OrgId.eq(org)),
+            attendance::Column::SessionId,
             org,
             ids,
             window.map(|w| start(w.start())),
@@ -470,7 +490,7 @@ impl Store {
         sessions: &HashMap<Uuid, Held>,
         per: &mut HashMap<Uuid, Gathered>,
     ) -> Result<()> {
-        for (session_id, coming, reason, childcare) in sessions_between(
+        for (session_id, coming, reason, childcare) in of_sessions(
             rsvp::Entity::find()
                 .select_only()
                 .columns([
@@ -479,14 +499,8 @@ impl Store {
                     rsvp::Column::Reason,
                     rsvp::Column::Childcare,
                 ])
-                .join(
-                    JoinType::InnerJoin,
-                    rsvp::Entity::belongs_to(session::Entity)
-                        .from(rsvp::Column::SessionId)
-                        .to(session::Column::Id)
-                        .into(),
-                )
                 .filter(rsvp::Column::OrgId.eq(org)),
+            rsvp::Column::SessionId,
             org,
             ids,
             from,
@@ -513,7 +527,7 @@ impl Store {
 
         // Oldest first: for the encouragement effect the latest contact with a household
         // decides (`mtp_domain::effect`).
-        for (session_id, household_id, outcome, reason, at) in sessions_between(
+        for (session_id, household_id, outcome, reason, at) in of_sessions(
             contact_moment::Entity::find()
                 .select_only()
                 .columns([
@@ -523,14 +537,8 @@ impl Store {
                     contact_moment::Column::Reason,
                     contact_moment::Column::At,
                 ])
-                .join(
-                    JoinType::InnerJoin,
-                    contact_moment::Entity::belongs_to(session::Entity)
-                        .from(contact_moment::Column::SessionId)
-                        .to(session::Column::Id)
-                        .into(),
-                )
                 .filter(contact_moment::Column::OrgId.eq(org)),
+            contact_moment::Column::SessionId,
             org,
             ids,
             from,
@@ -588,7 +596,7 @@ impl Store {
         // Who said yes on the rota: a host, and how many workers.
         let mut hosts: HashSet<Uuid> = HashSet::new();
         let mut workers: HashMap<Uuid, u32> = HashMap::new();
-        for (session_id, reply, role) in sessions_between(
+        for (session_id, reply, role) in of_sessions(
             session_staff::Entity::find()
                 .select_only()
                 .column(session_staff::Column::SessionId)
@@ -601,15 +609,9 @@ impl Store {
                         .to(account::Column::Id)
                         .into(),
                 )
-                .join(
-                    JoinType::InnerJoin,
-                    session_staff::Entity::belongs_to(session::Entity)
-                        .from(session_staff::Column::SessionId)
-                        .to(session::Column::Id)
-                        .into(),
-                )
                 .filter(session_staff::Column::OrgId.eq(org))
                 .filter(account::Column::OrgId.eq(org)),
+            session_staff::Column::SessionId,
             org,
             ids,
             from,

@@ -124,13 +124,17 @@ pub struct ProgrammeLink {
     pub webcal: String,
 }
 
+/// A calendar address as `webcal://`, which phones open in their calendar app.
+pub fn webcal(url: &str) -> String {
+    url.replacen("https://", "webcal://", 1)
+        .replacen("http://", "webcal://", 1)
+}
+
 /// The programme address of a neighbourhood, built from the configured public address
 /// (never from a request's `Host`), like every other link the app hands out.
 pub fn programme_link(public_url: &str, id: uuid::Uuid, name: &str) -> ProgrammeLink {
     let url = format!("{public_url}/programme/{id}.ics");
-    let webcal = url
-        .replacen("https://", "webcal://", 1)
-        .replacen("http://", "webcal://", 1);
+    let webcal = webcal(&url);
     ProgrammeLink {
         name: name.to_string(),
         url,

@@ -683,10 +683,7 @@ pub async fn calendar_address(
     let event = parent_event(&v.scope, Action::PortalCalendarAddress, "");
     let token = state.store.portal_calendar_feed(&v.scope, event).await?;
     let https_url = format!("{}/calendar/{token}.ics", state.cfg.public_url);
-    let webcal_url =
-        https_url
-            .replacen("https://", "webcal://", 1)
-            .replacen("http://", "webcal://", 1);
+    let webcal_url = crate::routes::calendar::webcal(&https_url);
     Ok(render_page(&CalendarPage {
         p: Page::new(&ctx, "portal-calendar-title"),
         has_feed: true,
