@@ -1238,8 +1238,7 @@ async fn the_household_list_filters_on_last_attendance(app: TestApp) {
     w.login(&logins["worker"]).await;
     let page = w.get("/households?attended=never").await;
     assert!(
-        page.body
-            .contains(&format!("{n_never} huishoudens gevonden")),
+        page.body.contains(&format!("{n_never} gezinnen gevonden")),
         "{}",
         page.body
     );

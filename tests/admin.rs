@@ -313,7 +313,8 @@ async fn running_retention_now_stays_within_the_organisation(app: TestApp) {
     assert_eq!(r.location, "/admin/retention", "{}", r.body);
     let page = a.get("/admin/retention").await;
     assert!(
-        page.body.contains("Klaar. Gewiste huishoudens: 0."),
+        page.body
+            .contains("Klaar. Gezinnen van wie we de gegevens verwijderden: 0."),
         "{}",
         page.body
     );

@@ -170,11 +170,7 @@ async fn the_worker_ticks_who_of_two_parents_came(app: TestApp) {
         )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        r.body.contains("een ouder uit dit huishouden"),
-        "{}",
-        r.body
-    );
+    assert!(r.body.contains("een ouder uit dit gezin"), "{}", r.body);
     let a = line(&app, &t, s.id, couple).await.expect("kept");
     assert_eq!(a.parents, vec![father.id]);
     let r = w

@@ -462,7 +462,7 @@ async fn a_worker_registers_a_family_on_a_phone(app: TestApp) {
     submit(&c, "/login").await;
     c.goto(&format!("{}/households", app.base)).await.unwrap();
     check(&c, &src, "household list").await;
-    click_and_wait(&c, Locator::LinkText("Nieuw huishouden")).await;
+    click_and_wait(&c, Locator::LinkText("Nieuw gezin")).await;
     check(&c, &src, "new household").await;
     fill(&c, "p0_first_name", "Sanne").await;
     fill(&c, "p0_phone", "06 1234").await;
@@ -493,22 +493,22 @@ async fn a_worker_registers_a_family_on_a_phone(app: TestApp) {
     submit(&c, "/households/new").await;
     let page = text(&c).await;
     assert!(
-        page.contains("Het huishouden van Sanne is opgeslagen."),
+        page.contains("Het gezin van Sanne is opgeslagen."),
         "{page}"
     );
     assert!(page.contains("06-12 34 56 78"));
     check(&c, &src, "household page").await;
     // Access and erasure on request.
-    click_and_wait(&c, Locator::LinkText("Gegevens van dit huishouden")).await;
+    click_and_wait(&c, Locator::LinkText("Gegevens van dit gezin")).await;
     check(&c, &src, "export page").await;
     c.back().await.unwrap();
-    click_and_wait(&c, Locator::LinkText("Gegevens wissen")).await;
+    click_and_wait(&c, Locator::LinkText("Gegevens verwijderen")).await;
     check(&c, &src, "erase confirmation").await;
     submit(&c, "/households/").await;
     let page = text(&c).await;
-    assert!(page.contains("De gegevens zijn gewist."), "{page}");
+    assert!(page.contains("De gegevens zijn verwijderd."), "{page}");
     // The demo's forty remain; the erased one is gone from the list.
-    assert!(page.contains("40 huishoudens gevonden."), "{page}");
+    assert!(page.contains("40 gezinnen gevonden."), "{page}");
     let _ = c.close().await;
 }
 on_both!(register_family, a_worker_registers_a_family_on_a_phone);
@@ -565,16 +565,12 @@ async fn a_worker_imports_a_spreadsheet_with_an_error_and_searches(app: TestApp)
         .await
         .unwrap();
     click_and_wait(&c, Locator::Css("form[action$='/confirm'] button")).await;
-    assert!(
-        text(&c)
-            .await
-            .contains("Klaar. Huishoudens geïmporteerd: 1.")
-    );
+    assert!(text(&c).await.contains("Klaar. Gezinnen geïmporteerd: 1."));
     fill(&c, "q", "hoekstra").await;
     submit(&c, "/households").await;
     let page = text(&c).await;
     assert!(
-        page.contains("Merel Hoekstra") && page.contains("1 huishouden gevonden."),
+        page.contains("Merel Hoekstra") && page.contains("1 gezin gevonden."),
         "{page}"
     );
     check(&c, &src, "search results").await;
@@ -972,11 +968,11 @@ async fn a_large_spreadsheet_shows_progress_until_the_next_step(app: TestApp) {
     assert_eq!(
         progress_seen(&c).await,
         vec![
-            "working: We importeren de huishoudens (3.000). Sluit deze pagina niet tot het klaar is."
+            "working: We importeren de gezinnen (3.000). Sluit deze pagina niet tot het klaar is."
         ]
     );
     let page = text(&c).await;
-    assert!(page.contains("Huishoudens geïmporteerd: 3000."), "{page}");
+    assert!(page.contains("Gezinnen geïmporteerd: 3000."), "{page}");
     let _ = c.close().await;
 }
 on_both!(

@@ -98,7 +98,7 @@ async fn a_parent_answers_subscribes_withdraws_and_downloads_on_a_phone(app: Tes
     .await;
     let answered = text(&c).await;
     assert!(answered.contains("Fijn dat je komt"), "{answered}");
-    assert!(answered.contains("Kinderen mee: 2"), "{answered}");
+    assert!(answered.contains("Kinderen die meekomen: 2"), "{answered}");
     check(&c, &src, "answered").await;
     let answered_session = session;
     let rsvp = app
@@ -184,10 +184,89 @@ async fn a_parent_answers_subscribes_withdraws_and_downloads_on_a_phone(app: Tes
             .any(|e| e.kind == "consent" && e.detail == "photos:withdrawn")
     );
 
-    // English, switched from the footer, keeps the page.
+    // Everything we know, readable on the phone: the first option, before the file.
+    click_and_wait(&c, Locator::Css("a[href='/portal/data/all']")).await;
+    let all = text(&c).await;
+    assert!(all.contains("Wat we over je weten"), "{all}");
+    assert!(all.contains("Wanneer je ja of nee zei"), "{all}");
+    assert!(all.contains("Op foto's staan"), "{all}");
+    plain(&all, "nl", "all my data");
+    check(&c, &src, "all my data").await;
+    under_15_kb(&c, "all my data").await;
+
+    // Ask for erasure: what goes, what stays, who answers and when.
+    c.goto(&format!("{}/portal/data/erase", app.base))
+        .await
+        .unwrap();
+    let erase = text(&c).await;
+    assert!(
+        erase.contains("Wat blijft: alleen cijfers zonder naam."),
+        "{erase}"
+    );
+    plain(&erase, "nl", "erasure");
+    check(&c, &src, "erasure").await;
+    submit(&c, "/portal/data/erase").await;
+    let asked = text(&c).await;
+    assert!(asked.contains("We hebben je vraag ontvangen"), "{asked}");
+    assert!(asked.contains("binnen 2 weken"), "{asked}");
+    check(&c, &src, "erasure asked").await;
+
+    // English, switched from the footer, keeps the page; the same way once more.
     click_and_wait(&c, Locator::Css("a.lang-switch")).await;
-    assert!(text(&c).await.contains("My details"));
-    check(&c, &src, "my data in English").await;
+    let asked_en = text(&c).await;
+    assert!(
+        asked_en.contains("Your contact person gets in touch with you within 2 weeks."),
+        "{asked_en}"
+    );
+    plain(&asked_en, "en", "erasure asked in English");
+    for (path, expect) in [
+        ("/portal", "Hello"),
+        ("/portal/consents", "Being in photos"),
+        (
+            "/portal/consents/research",
+            "You may say no. You can still take part.",
+        ),
+        ("/portal/data", "My details"),
+        ("/portal/data/all", "When you said yes or no"),
+    ] {
+        c.goto(&format!("{}{path}", app.base)).await.unwrap();
+        let page = text(&c).await;
+        assert!(page.contains(expect), "{path}: {page}");
+        plain(&page, "en", path);
+        check(&c, &src, path).await;
+    }
+}
+
+/// No staff word on a page a parent reads (docs/glossary.md, "Parent pages"); the locale
+/// test checks every parent text, this checks what a real page put together.
+fn plain(page: &str, lang: &str, label: &str) {
+    let staff: &[&str] = if lang == "nl" {
+        &[
+            "huishoud",
+            "sessie",
+            "RSVP",
+            "Eenoudergezin",
+            "optioneel",
+            "kwartier",
+            "AVG",
+            "WCAG",
+            "anonimis",
+        ]
+    } else {
+        &[
+            "household",
+            "session",
+            "RSVP",
+            "optional",
+            "GDPR",
+            "WCAG",
+            "anonymis",
+            "e-mail",
+        ]
+    };
+    for w in staff {
+        assert!(!page.contains(w), "{label} says {w}: {page}");
+    }
 }
 on_both!(
     parent_on_a_phone,

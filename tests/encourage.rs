@@ -354,7 +354,7 @@ async fn the_chat_group_asks_consent_and_a_family_that_leaves_needs_a_word(app: 
     let page = wk.get("/chat").await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(
-        page.body.contains("Beheerder"),
+        page.body.contains("Groepsbeheerder"),
         "the demo group has a moderator"
     );
     assert!(page.body.contains("Deze week: 2 van 3 berichten."));
@@ -491,7 +491,7 @@ async fn the_organisation_tunes_when_a_family_is_on_the_list(app: TestApp) {
     assert!(r.body.contains("Vul een getal in van 2 tot en met 12."));
     assert!(
         r.body
-            .contains("mag niet groter zijn dan het aantal sessies"),
+            .contains("mag niet groter zijn dan het aantal bijeenkomsten"),
         "seven of the last six cannot be"
     );
     let r = a.post("/admin/organisation", &settings("2", "3")).await;

@@ -28,7 +28,7 @@ async fn the_programme_address_is_on_the_activities_and_neighbourhood_pages(app:
     );
     assert!(r.body.contains(&format!("href=\"{webcal}\"")), "{}", r.body);
     assert!(
-        r.body.contains("Agenda-adres van Almere Poort"),
+        r.body.contains("Agenda-link van Almere Poort"),
         "{}",
         r.body
     );

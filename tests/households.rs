@@ -104,10 +104,7 @@ async fn a_worker_registers_a_household_and_bad_input_gets_clear_messages(app: T
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let id = id_from(&r.location);
     let page = w.get(&r.location).await;
-    assert!(
-        page.body
-            .contains("Het huishouden van Sanne is opgeslagen.")
-    );
+    assert!(page.body.contains("Het gezin van Sanne is opgeslagen."));
     for shown in [
         "Sanne de Boer",
         "06-12 34 56 78",
@@ -289,7 +286,7 @@ async fn households_stay_within_their_organisation_and_neighbourhood(app: TestAp
             .get("/households")
             .await
             .body
-            .contains("0 huishoudens gevonden.")
+            .contains("0 gezinnen gevonden.")
     );
     let r = other
         .post(
@@ -593,7 +590,7 @@ async fn a_family_registered_twice_is_merged_into_one(app: TestApp) {
     assert_eq!(r.location, format!("/households/{}", ids[0]));
     let page = w.get(&r.location).await;
     assert!(
-        page.body.contains("De huishoudens zijn samengevoegd.")
+        page.body.contains("De gezinnen zijn samengevoegd.")
             && page.body.contains("Noah")
             && page.body.contains("Emma")
     );
@@ -611,7 +608,7 @@ async fn a_family_registered_twice_is_merged_into_one(app: TestApp) {
         w.get("/households?q=dubbel")
             .await
             .body
-            .contains("1 huishouden gevonden.")
+            .contains("1 gezin gevonden.")
     );
 }
 on_both!(merge, a_family_registered_twice_is_merged_into_one);

@@ -142,7 +142,7 @@ async fn a_spreadsheet_with_bad_rows_changes_nothing_until_they_are_fixed_or_ski
     assert_eq!(r.location, format!("/households/import/{id}/confirm"));
     let confirm = w.get(&r.location).await;
     assert!(
-        confirm.body.contains("Nieuwe huishoudens: 1."),
+        confirm.body.contains("Nieuwe gezinnen: 1."),
         "{}",
         confirm.body
     );
@@ -165,7 +165,7 @@ async fn a_spreadsheet_with_bad_rows_changes_nothing_until_they_are_fixed_or_ski
         w.get("/households")
             .await
             .body
-            .contains("Klaar. Huishoudens geïmporteerd: 1.")
+            .contains("Klaar. Gezinnen geïmporteerd: 1.")
     );
     assert_eq!(count(&app).await, before + 1);
     assert!(
@@ -248,7 +248,7 @@ async fn an_excel_file_imports_whole(app: TestApp) {
     let list = w.get("/households?q=idrissi").await.body;
     assert!(list.contains("Amal El Idrissi"));
     let list = w.get("/households?q=0611116666").await.body;
-    assert!(list.contains("Tom de Graaf") && list.contains("Meeroudergezin"));
+    assert!(list.contains("Tom de Graaf") && list.contains("Gezin met twee ouders"));
 }
 on_both!(xlsx, an_excel_file_imports_whole);
 
@@ -421,7 +421,7 @@ async fn the_progress_script_is_told_the_next_page_instead_of_redirected(app: Te
     let body = r.text().await.unwrap_or_default();
     assert!(
         body.contains("data-progress=\"import-progress\"")
-            && body.contains("We importeren de huishoudens (1)."),
+            && body.contains("We importeren de gezinnen (1)."),
         "{body}"
     );
     let r = send(
@@ -444,7 +444,7 @@ async fn the_progress_script_is_told_the_next_page_instead_of_redirected(app: Te
         w.get("/households")
             .await
             .body
-            .contains("Klaar. Huishoudens geïmporteerd: 1.")
+            .contains("Klaar. Gezinnen geïmporteerd: 1.")
     );
 }
 on_both!(

@@ -32,6 +32,7 @@ mod holidays;
 mod hostile;
 mod households;
 mod import;
+mod parent_words;
 mod partners;
 mod portal;
 mod privacy;

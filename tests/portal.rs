@@ -372,7 +372,11 @@ async fn what_a_parent_does_the_worker_sees_at_once(app: TestApp) {
     assert!(line.coming);
     assert_eq!(line.children, 2);
     let after = c.get(&format!("/portal/sessions/{session}")).await;
-    assert!(after.body.contains("Kinderen mee: 2"), "{}", after.body);
+    assert!(
+        after.body.contains("Kinderen die meekomen: 2"),
+        "{}",
+        after.body
+    );
 
     // The one session as a calendar file.
     let ics = c

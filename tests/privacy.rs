@@ -56,7 +56,7 @@ async fn a_household_can_see_its_data_and_have_it_erased(app: TestApp) {
         w.get("/households")
             .await
             .body
-            .contains("De gegevens zijn gewist.")
+            .contains("De gegevens zijn verwijderd.")
     );
 
     let after = app.store.household(&all, h.id).await.unwrap();
@@ -84,7 +84,7 @@ async fn a_household_can_see_its_data_and_have_it_erased(app: TestApp) {
         "an erased household leaves the list"
     );
     let page = w.get(&format!("/households/{}", h.id)).await;
-    assert!(page.body.contains("Gewist huishouden") && !page.body.contains(&parent.full_name()));
+    assert!(page.body.contains("Gegevens verwijderd") && !page.body.contains(&parent.full_name()));
     let entries = app
         .store
         .audit_entries(

@@ -35,6 +35,6 @@ pub use household::{
 };
 pub use role::{Role, Tenant};
 pub use settings::{
-    EstimateSource, HolidayRegion, Language, OrgSettings, RetentionMonths, TargetGroupEstimate,
-    TwoFactorPolicy,
+    EstimateSource, HolidayRegion, Language, OrgSettings, PhotoPolicy, RetentionMonths,
+    TargetGroupEstimate, TwoFactorPolicy,
 };

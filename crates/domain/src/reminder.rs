@@ -98,7 +98,7 @@ pub fn reminder_text(lang: Language, f: &ReminderFacts<'_>) -> ReminderText {
         _ => (
             format!("Reminder: {} on {day} {date}", f.activity),
             format!(
-                "Don't want reminders by e-mail any more? Click this link:\n{}",
+                "Don't want reminders by email any more? Click this link:\n{}",
                 f.unsubscribe_url
             ),
         ),
@@ -113,7 +113,7 @@ pub fn reminder_text(lang: Language, f: &ReminderFacts<'_>) -> ReminderText {
 pub fn personal_mail_body(lang: Language, text: &str, unsubscribe_url: &str) -> String {
     let footer = match lang.texts() {
         Language::Nl => "Wil je geen e-mail meer van ons? Klik dan op deze link:",
-        _ => "Don't want e-mail from us any more? Click this link:",
+        _ => "Don't want email from us any more? Click this link:",
     };
     format!("{text}\n\n-- \n{footer}\n{unsubscribe_url}\n")
 }
@@ -206,6 +206,6 @@ mod tests {
             personal_mail_body(Language::Nl, "Hoi!", "https://u"),
             "Hoi!\n\n-- \nWil je geen e-mail meer van ons? Klik dan op deze link:\nhttps://u\n"
         );
-        assert!(personal_mail_body(Language::En, "Hi", "u").contains("Don't want e-mail"));
+        assert!(personal_mail_body(Language::En, "Hi", "u").contains("Don't want email"));
     }
 }

@@ -243,8 +243,8 @@ pub fn columns() -> Vec<Column> {
     let mut out = vec![
         column(
             "pseudonym",
-            "Code voor het huishouden, 16 tekens. Binnen één onderzoek steeds dezelfde code voor hetzelfde huishouden; in een ander onderzoek een andere.",
-            "Code for the household, 16 characters. Within one study always the same code for the same household; in another study a different one.",
+            "Code voor het gezin, 16 tekens. Binnen één onderzoek steeds dezelfde code voor hetzelfde gezin; in een ander onderzoek een andere.",
+            "Code for the family, 16 characters. Within one study always the same code for the same family; in another study a different one.",
             "16 hexadecimal characters",
         ),
         column(
@@ -261,20 +261,20 @@ pub fn columns() -> Vec<Column> {
         ),
         column(
             "household_kind",
-            "Soort huishouden: eenoudergezin of meer ouders.",
-            "Kind of household: single parent or more parents.",
+            "Soort gezin: eenoudergezin of gezin met twee ouders.",
+            "Kind of family: single parent or two parents.",
             "single_parent | multi_parent",
         ),
         column(
             "parents",
-            "Aantal ouders in het huishouden.",
-            "Number of parents in the household.",
+            "Aantal ouders in het gezin.",
+            "Number of parents in the family.",
             "whole number",
         ),
         column(
             "children",
-            "Aantal kinderen in het huishouden.",
-            "Number of children in the household.",
+            "Aantal kinderen in het gezin.",
+            "Number of children in the family.",
             "whole number",
         ),
         column(
@@ -285,14 +285,14 @@ pub fn columns() -> Vec<Column> {
         ),
         column(
             "postcode4",
-            "De vier cijfers van de postcode. Alleen als in deze export 10 of meer huishoudens uit dezelfde wijk zitten; anders leeg.",
-            "The four digits of the postcode. Only when this export holds 10 or more households of the same neighbourhood; otherwise empty.",
+            "De vier cijfers van de postcode. Alleen als in deze export 10 of meer gezinnen uit dezelfde wijk zitten; anders leeg.",
+            "The four digits of the postcode. Only when this export holds 10 or more families of the same neighbourhood; otherwise empty.",
             "4 digits, or empty",
         ),
         column(
             "source",
-            "Hoe het huishouden bij ons kwam. De naam van een partnerorganisatie staat er niet in.",
-            "How the household came to us. The name of a partner organisation is not included.",
+            "Hoe het gezin bij ons kwam. De naam van een partnerorganisatie staat er niet in.",
+            "How the family came to us. The name of a partner organisation is not included.",
             &sources,
         ),
         column(
@@ -303,20 +303,20 @@ pub fn columns() -> Vec<Column> {
         ),
         column(
             "registered",
-            "Maand waarin het huishouden is ingeschreven.",
-            "Month in which the household was registered.",
+            "Maand waarin het gezin is ingeschreven.",
+            "Month in which the family was registered.",
             "yyyy-mm",
         ),
         column(
             "first_visit",
-            "Maand van het eerste bezoek ooit; leeg als het huishouden nog nooit kwam.",
-            "Month of the first visit ever; empty when the household never came.",
+            "Maand van het eerste bezoek ooit; leeg als het gezin nog nooit kwam.",
+            "Month of the first visit ever; empty when the family never came.",
             "yyyy-mm, or empty",
         ),
         column(
             "last_visit",
-            "Maand van het laatste bezoek tot de dag van de export; leeg als het huishouden nog nooit kwam.",
-            "Month of the last visit up to the day of the export; empty when the household never came.",
+            "Maand van het laatste bezoek tot de dag van de export; leeg als het gezin nog nooit kwam.",
+            "Month of the last visit up to the day of the export; empty when the family never came.",
             "yyyy-mm, or empty",
         ),
         column(

@@ -75,6 +75,43 @@ impl TwoFactorPolicy {
     }
 }
 
+/// What the organisation does with photos already taken when a parent withdraws consent for
+/// photos. The portal tells the parent exactly this, so it never promises more than the
+/// organisation does (docs/guide/portal.md, "Photos").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PhotoPolicy {
+    /// Not chosen yet: the parent is told to ask their contact person.
+    #[default]
+    NotSet,
+    /// Photos are taken off the organisation's website and social media; printed ones stay.
+    RemovePublished,
+    /// Published photos stay where they are; none is used again.
+    KeepPublished,
+}
+
+impl PhotoPolicy {
+    pub const ALL: [PhotoPolicy; 3] = [
+        PhotoPolicy::NotSet,
+        PhotoPolicy::RemovePublished,
+        PhotoPolicy::KeepPublished,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PhotoPolicy::NotSet => "not_set",
+            PhotoPolicy::RemovePublished => "remove",
+            PhotoPolicy::KeepPublished => "keep",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Result<Self, FieldError> {
+        PhotoPolicy::ALL
+            .into_iter()
+            .find(|p| p.as_str() == raw.trim())
+            .ok_or(FieldError::ChoiceInvalid)
+    }
+}
+
 /// How long household data stays after a household left or went quiet, before it is
 /// anonymised. The default of 24 months follows the issue; the bounds keep a typo from
 /// erasing data next week or keeping it for ever.
@@ -243,6 +280,7 @@ pub struct OrgSettings {
     pub retention: RetentionMonths,
     /// When the encouragement worklist flags a household.
     pub encourage: crate::encourage::Thresholds,
+    pub photos: PhotoPolicy,
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@ pub mod organisation {
         pub retention_months: i32,
         pub created_at: DateTimeUtc,
         pub encourage: String,
+        pub photo_policy: String,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -2,7 +2,7 @@
 
 use mtp_domain::encourage::{Thresholds, ThresholdsForm};
 use mtp_domain::{
-    CbsCode, Email, HolidayRegion, NewPassword, OrgSettings, PersonName, PlaceName,
+    CbsCode, Email, HolidayRegion, NewPassword, OrgSettings, PersonName, PhotoPolicy, PlaceName,
     RetentionMonths, Role, Tenant, TwoFactorPolicy,
 };
 use sea_orm::{
@@ -23,6 +23,7 @@ pub struct Organisation {
     pub two_factor: TwoFactorPolicy,
     pub retention_months: u16,
     pub encourage: Thresholds,
+    pub photos: PhotoPolicy,
 }
 
 /// The worklist thresholds as one column: six numbers in the order of `ThresholdsForm`.
@@ -65,6 +66,7 @@ impl From<organisation::Model> for Organisation {
             retention_months: u16::try_from(m.retention_months)
                 .unwrap_or(RetentionMonths::DEFAULT.get()),
             encourage: thresholds_from_text(&m.encourage),
+            photos: PhotoPolicy::parse(&m.photo_policy).unwrap_or_default(),
         }
     }
 }
@@ -246,6 +248,7 @@ impl Store {
                 organisation::Column::Encourage,
                 thresholds_to_text(&s.encourage).into(),
             )
+            .col_expr(organisation::Column::PhotoPolicy, s.photos.as_str().into())
             .filter(organisation::Column::Id.eq(org_id))
             .exec(&txn)
             .await?;
@@ -426,6 +429,7 @@ async fn insert_organisation<C: sea_orm::ConnectionTrait>(
         retention_months: Set(i32::from(RetentionMonths::DEFAULT.get())),
         created_at: Set(now()),
         encourage: Set(String::new()),
+        photo_policy: Set(PhotoPolicy::default().as_str().into()),
     }
     .insert(db)
     .await?;

@@ -827,9 +827,18 @@ impl Store {
     }
 
     /// How many times the household came, for the parent's own overview.
+    /// The family's own attendance record, newest first (the readable "my data" page).
+    pub async fn portal_attendance(
+        &self,
+        scope: &PortalScope,
+    ) -> Result<Vec<(crate::SessionSummary, crate::AttendanceLine)>> {
+        self.household_attendance(&scope.tenant(), scope.household_id, 10_000)
+            .await
+    }
+
     pub async fn portal_visits(&self, scope: &PortalScope) -> Result<usize> {
         Ok(self
-            .household_attendance(&scope.tenant(), scope.household_id, 10_000)
+            .portal_attendance(scope)
             .await?
             .iter()
             .filter(|(_, a)| a.status == mtp_domain::attendance::AttendanceStatus::Present)

@@ -228,6 +228,7 @@ fn table() -> Vec<(Method, &'static str, Access)> {
         (p(), "/portal/consents/{purpose}/confirm", Parent),
         (g(), "/portal/consents/{purpose}/done", Parent),
         (g(), "/portal/data", Parent),
+        (g(), "/portal/data/all", Parent),
         (g(), "/portal/data/download", Parent),
         (g(), "/portal/data/contact", Parent),
         (p(), "/portal/data/contact", Parent),

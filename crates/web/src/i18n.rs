@@ -479,6 +479,147 @@ mod tests {
             .unwrap_or_else(|| panic!("{key} does not resolve in {}", lang.as_str()))
     }
 
+    /// Is this a text a parent reads (the portal, the e-mails to parents, the unsubscribe and
+    /// error pages)? The rules of docs/glossary.md, "Parent pages", hold for these.
+    fn parent_facing(key: &str) -> bool {
+        const PARENT: &[&str] = &[
+            "portal-",
+            "flash-portal-",
+            "unsubscribe-",
+            "erasure-refused-mail-",
+            "idea-kind-",
+            "idea-votes",
+            "error-required-contact",
+            "error-contact-invalid",
+            "error-pin-",
+            "error-required-pin",
+            "error-required-kind",
+            "error-required-idea",
+            "error-too-long-idea",
+            "not-found-",
+            "forbidden-",
+            "bad-request-",
+            "server-error-",
+            "form-expired-",
+            "too-large-",
+            "error-go-home",
+        ];
+        PARENT.iter().any(|p| key.starts_with(p)) && !key.starts_with("portal-staff-")
+    }
+
+    /// The text without its placeables: each `{ … }` (nested or not) counts as one word.
+    fn without_placeables(text: &str) -> String {
+        let mut out = String::new();
+        let mut depth = 0usize;
+        for c in text.chars() {
+            match c {
+                '{' => {
+                    if depth == 0 {
+                        out.push('X');
+                    }
+                    depth += 1;
+                }
+                '}' => depth = depth.saturating_sub(1),
+                _ if depth == 0 => out.push(c),
+                _ => {}
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn parent_texts_are_short_sentences_in_the_parents_words() {
+        // B1: a sentence of at most 15 words, and none of the staff's words
+        // (docs/glossary.md). A number like "15 minuten" is one word, as a parent reads it.
+        const LIMIT: usize = 15;
+        let staff_words: [(&str, &[&str]); 2] = [
+            (
+                "nl",
+                &[
+                    "huishoud",
+                    "sessie",
+                    "rsvp",
+                    "module",
+                    "avg",
+                    "wcag",
+                    "anonimis",
+                    "meeroudergezin",
+                    "optioneel",
+                    "kwartier",
+                    "gastouder",
+                    "registratie",
+                    "status",
+                    "cliënt",
+                ],
+            ),
+            (
+                "en",
+                &[
+                    "household",
+                    "session",
+                    "rsvp",
+                    "module",
+                    "gdpr",
+                    "wcag",
+                    "anonymis",
+                    "optional",
+                    "quarter of an hour",
+                    "registration",
+                    "status",
+                    "client",
+                    "e-mail",
+                ],
+            ),
+        ];
+        let mut checked = 0;
+        let mut problems = Vec::new();
+        for (code, words) in staff_words {
+            for (key, text) in messages(code) {
+                if !parent_facing(&key) {
+                    continue;
+                }
+                checked += 1;
+                let plain = without_placeables(&text);
+                for sentence in plain.split(['.', '?', '!', ':', '\n']) {
+                    let n = sentence.split_whitespace().count();
+                    if n > LIMIT {
+                        problems.push(format!(
+                            "{code} {key}: {n} words in \"{}\"",
+                            sentence.trim()
+                        ));
+                    }
+                }
+                let lower = plain.to_lowercase();
+                for w in words {
+                    if lower
+                        .split(|c: char| !c.is_alphanumeric() && c != '-')
+                        .any(|token| token.starts_with(w) || (w.contains(' ') && lower.contains(w)))
+                    {
+                        problems.push(format!("{code} {key}: says \"{w}\""));
+                    }
+                }
+            }
+        }
+        assert!(
+            checked > 150,
+            "only {checked} parent texts found: is the list right?"
+        );
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+    }
+
+    #[test]
+    fn the_sentence_check_counts_words_and_skips_placeables() {
+        assert_eq!(without_placeables("Hallo { $name }!"), "Hallo X!");
+        assert_eq!(
+            without_placeables(
+                "Op { $count ->\n [one] 1 telefoon\n *[other] { $count } telefoons\n}"
+            ),
+            "Op X"
+        );
+        assert!(parent_facing("portal-erase-what") && !parent_facing("portal-staff-heading"));
+        assert!(!parent_facing("households-title"));
+    }
+
     #[test]
     fn every_counted_message_says_one_and_two_differently() {
         // A counted message is one with a selector (`{ $count -> [one] … *[other] … }`):
@@ -512,7 +653,7 @@ mod tests {
                     assert!(one.contains('1'), "{code} {key} with 1: {one}");
                     assert!(two.contains('2'), "{code} {key} with 2: {two}");
                     // The form with 1 is not just the form with 2 with another digit:
-                    // "1 huishouden" / "2 huishoudens", never "1 huishoudens".
+                    // "1 gezin" / "2 gezinnen", never "1 gezinnen".
                     assert_ne!(
                         one.replace('1', "2"),
                         two,
@@ -541,19 +682,19 @@ mod tests {
         let en = Tr::new(Language::En);
         assert_eq!(
             nl.get1("households-count", "count", 1_usize),
-            "1 huishouden gevonden."
+            "1 gezin gevonden."
         );
         assert_eq!(
             nl.get1("households-count", "count", 2_u32),
-            "2 huishoudens gevonden."
+            "2 gezinnen gevonden."
         );
         assert_eq!(
             en.get1("households-count", "count", 1_i64),
-            "1 household found."
+            "1 family found."
         );
         assert_eq!(
             nl.get1("households-count", "count", 1250_usize),
-            "1250 huishoudens gevonden."
+            "1250 gezinnen gevonden."
         );
         assert_eq!(
             nl.get1("portal-staff-phones", "count", 1_u32),

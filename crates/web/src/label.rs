@@ -15,7 +15,7 @@ use mtp_domain::household::{Channel, HouseholdKind, HouseholdStatus, Source};
 use mtp_domain::message::{ContactChannel, ContactOutcome, TemplatePurpose};
 use mtp_domain::portal::{IdeaKind, RequestKind};
 use mtp_domain::schedule::{Holiday, SchoolHoliday};
-use mtp_domain::settings::{HolidayRegion, Language, TwoFactorPolicy};
+use mtp_domain::settings::{HolidayRegion, Language, PhotoPolicy, TwoFactorPolicy};
 
 use crate::i18n::Tr;
 use mtp_store::jobs::JobState;
@@ -133,6 +133,7 @@ prefixed!(
     Role => "role-",
     Source => "source-",
     TwoFactorPolicy => "two-factor-policy-",
+    PhotoPolicy => "photo-policy-",
 );
 
 choice!(
@@ -153,6 +154,7 @@ choice!(
     SessionState,
     Source,
     TwoFactorPolicy,
+    PhotoPolicy,
 );
 
 // Partner organisations (docs/guide/partners.md).

@@ -209,6 +209,7 @@ fn handlers() -> Vec<Route> {
         post("/portal/consents/{purpose}/confirm", portal::consent_confirm),
         get("/portal/consents/{purpose}/done", portal::consent_done),
         get("/portal/data", portal::data),
+        get("/portal/data/all", portal::data_all),
         get("/portal/data/download", portal::download),
         get("/portal/data/contact", portal::contact_form),
         post("/portal/data/contact", portal::contact_save),

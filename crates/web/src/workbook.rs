@@ -812,11 +812,11 @@ mod tests {
         let dose = book.sheet("Hoe vaak gekomen");
         assert_eq!(at(&dose, row_of(&dose, "1 bezoek"), 1), Data::Float(1.0));
         assert_eq!(at(&dose, row_of(&dose, "3 bezoeken"), 1), Data::Float(2.0));
-        let median = row_of(&dose, "Mediaan aantal bezoeken per bereikt huishouden");
+        let median = row_of(&dose, "Mediaan aantal bezoeken per bereikt gezin");
         assert_eq!(at(&dose, median, 1), Data::Float(3.0));
         let coffee = row_of(&dose, "Koffie-uurtje voor eenoudergezinnen: bezoeken");
         assert_eq!(at(&dose, coffee, 1), Data::Float(7.0));
-        let outing = row_of(&dose, "Uitje: huishoudens");
+        let outing = row_of(&dose, "Uitje: gezinnen");
         assert_eq!(at(&dose, outing, 1), Data::Float(0.0));
 
         let turnout = book.sheet("Opkomst per week");
@@ -1125,14 +1125,14 @@ mod tests {
         let mut book = Book::open(Language::Nl, &[column("Noord", &inputs)]);
         let sheet = book.sheet("Effect van aanmoedigen");
         let value = |label: &str| at(&sheet, row_of(&sheet, label), 1);
-        assert_eq!(value("Vooraf bereikt (huishoudens)"), Data::Float(6.0));
+        assert_eq!(value("Vooraf bereikt (gezinnen)"), Data::Float(6.0));
         assert_eq!(value("Vooraf bereikt en gekomen"), Data::Float(5.0));
         assert_eq!(
             value("Vooraf bereikt: deel dat kwam"),
             Data::Float(5.0 / 6.0)
         );
         assert_eq!(
-            value("Geprobeerd maar niet bereikt (huishoudens)"),
+            value("Geprobeerd maar niet bereikt (gezinnen)"),
             Data::Float(3.0)
         );
         assert_eq!(value("Niet bereikt en toch gekomen"), Data::Float(1.0));
@@ -1175,7 +1175,7 @@ mod tests {
         let wednesday = row_of(&fit, "woensdag");
         assert_eq!(at(&fit, wednesday, 1), Data::Float(2.0));
         assert_eq!(at(&fit, wednesday, 2), Data::String("ja".into()));
-        let taking_part = row_of(&fit, "Huishoudens die meedoen");
+        let taking_part = row_of(&fit, "Gezinnen die meedoen");
         assert_eq!(at(&fit, taking_part, 1), Data::Float(2.0));
         let working = row_of(&fit, "Met een werkende ouder");
         assert_eq!(at(&fit, working, 1), Data::Float(0.5));

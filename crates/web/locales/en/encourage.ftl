@@ -26,7 +26,7 @@ encourage-task-due = Get in touch by { $date }
 encourage-task-overdue = Overdue
 encourage-task-today = Today
 encourage-task-no-note = There is no note.
-encourage-task-household = See household
+encourage-task-household = See family
 encourage-task-done = Finish task
 flash-follow-up-done = The task for { $name } is finished.
 timeline-follow_up_done = Task finished
@@ -45,5 +45,5 @@ encourage-effect-not-reached = Came: { $came } of the { $total ->
 encourage-effect-pending = The attendance has not been taken yet. After that you see here who came.
 
 ## worklist
-encourage-last-contact-note = Last spoken: { $date } — { $note }
+encourage-last-contact-note = Last talked to: { $date } — { $note }
 encourage-not-saved = This was not saved. Check your connection and try again.

@@ -208,11 +208,15 @@ fn channel(raw: &str) -> Option<Channel> {
 }
 
 fn kind(raw: &str) -> Option<HouseholdKind> {
-    let v = raw.trim().to_lowercase();
-    if v.is_empty() || v.starts_with("een") || v.starts_with("single") || v == "1" {
-        Some(HouseholdKind::SingleParent)
-    } else if v.starts_with("meer") || v.starts_with("twee") || v.starts_with("multi") || v == "2" {
+    // Accepts what import-kind-unknown names ("eenoudergezin", "twee ouders", "1", "2",
+    // "single-parent", "two-parent") and the words the pages use ("gezin met twee ouders").
+    let v = raw.trim().to_lowercase().replace('é', "e");
+    let two = ["meer", "twee", "multi", "two", "gezin met twee"];
+    let one = ["een", "single", "one", "gezin met een"];
+    if v == "2" || two.iter().any(|w| v.starts_with(w)) {
         Some(HouseholdKind::MultiParent)
+    } else if v.is_empty() || v == "1" || one.iter().any(|w| v.starts_with(w)) {
+        Some(HouseholdKind::SingleParent)
     } else {
         None
     }
@@ -618,6 +622,24 @@ mod tests {
         assert_eq!(m.get("phone"), Some(&2));
         assert_eq!(m.get("child1_birth"), Some(&6));
         assert!(!m.contains_key("full_name"));
+    }
+
+    #[test]
+    fn every_kind_the_error_message_names_is_accepted() {
+        // The message import-kind-unknown tells the worker what to write: each of those must pass.
+        for raw in ["eenoudergezin", "1", "single-parent", "Eén ouder"] {
+            assert_eq!(kind(raw), Some(HouseholdKind::SingleParent), "{raw}");
+        }
+        for raw in [
+            "twee ouders",
+            "2",
+            "two-parent",
+            "Gezin met twee ouders",
+            "meeroudergezin",
+        ] {
+            assert_eq!(kind(raw), Some(HouseholdKind::MultiParent), "{raw}");
+        }
+        assert_eq!(kind("drie"), None);
     }
 
     #[test]

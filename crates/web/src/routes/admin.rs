@@ -13,7 +13,7 @@ use axum::http::Method;
 use axum::response::Response;
 use mtp_domain::encourage::{Thresholds, ThresholdsForm};
 use mtp_domain::{
-    CbsCode, Email, HolidayRegion, NewPassword, OrgSettings, PersonName, PlaceName,
+    CbsCode, Email, HolidayRegion, NewPassword, OrgSettings, PersonName, PhotoPolicy, PlaceName,
     RetentionMonths, Role, TwoFactorPolicy,
 };
 use mtp_store::{Account, AccountUpdate, Neighbourhood, NewAccount, StoreError};
@@ -40,17 +40,20 @@ struct OrgPage {
     f: FormData,
     regions: Vec<(&'static str, String)>,
     policies: Vec<(&'static str, String)>,
+    photo_policies: Vec<(&'static str, String)>,
 }
 
 fn org_page(ctx: &Ctx, f: FormData, errors: FormErrors) -> Response {
     let p = Page::new(ctx, "org-title").with_errors(errors);
     let regions = options(&p.t, HolidayRegion::ALL);
     let policies = options(&p.t, TwoFactorPolicy::ALL);
+    let photo_policies = options(&p.t, PhotoPolicy::ALL);
     render_page(&OrgPage {
         p,
         f,
         regions,
         policies,
+        photo_policies,
     })
 }
 
@@ -61,6 +64,7 @@ pub async fn org_form(ctx: Ctx, Staff(user): Staff) -> Result<Response, AppError
         .append_pair("holiday_region", org.holiday_region.as_str())
         .append_pair("two_factor", org.two_factor.as_str())
         .append_pair("retention_months", &org.retention_months.to_string())
+        .append_pair("photo_policy", org.photos.as_str())
         .append_pair(
             "absent_in_a_row",
             &org.encourage.absent_in_a_row.to_string(),
@@ -108,6 +112,16 @@ pub async fn org_submit(
         "retention_months",
         RetentionMonths::parse(f.get("retention_months")),
     );
+    // A form from before this setting existed keeps what is set.
+    let photos = if f.get("photo_policy").trim().is_empty() {
+        Some(user.org.photos)
+    } else {
+        e.take(
+            &t,
+            "photo_policy",
+            PhotoPolicy::parse(f.get("photo_policy")),
+        )
+    };
     let form = ThresholdsForm {
         absent_in_a_row: f.get("absent_in_a_row"),
         newcomer_weeks: f.get("newcomer_weeks"),
@@ -137,8 +151,14 @@ pub async fn org_submit(
             None
         }
     };
-    let (Some(name), Some(holiday_region), Some(two_factor), Some(retention), Some(encourage)) =
-        (name, region, two_factor, retention, encourage)
+    let (
+        Some(name),
+        Some(holiday_region),
+        Some(two_factor),
+        Some(retention),
+        Some(encourage),
+        Some(photos),
+    ) = (name, region, two_factor, retention, encourage, photos)
     else {
         return Ok(unprocessable(org_page(&ctx, f, e)));
     };
@@ -148,13 +168,15 @@ pub async fn org_submit(
         two_factor,
         retention,
         encourage,
+        photos,
     };
     let detail = format!(
-        "holiday_region={} two_factor={} retention_months={} encourage={:?}",
+        "holiday_region={} two_factor={} retention_months={} encourage={:?} photo_policy={}",
         s.holiday_region.as_str(),
         s.two_factor.as_str(),
         s.retention.get(),
-        s.encourage
+        s.encourage,
+        s.photos.as_str()
     );
     let event = audit_event(
         &user,

@@ -1172,7 +1172,7 @@ pub async fn export_json(
     .await;
     let body = serde_json::to_string_pretty(&data).map_err(|_| AppError::Internal)?;
     let disposition = format!(
-        "attachment; filename=\"huishouden-{}.json\"",
+        "attachment; filename=\"gezin-{}.json\"",
         &h.id.to_string()[..8]
     );
     Ok((

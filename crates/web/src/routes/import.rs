@@ -242,7 +242,7 @@ pub async fn template() -> Response {
             (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
             (
                 header::CONTENT_DISPOSITION,
-                "attachment; filename=\"huishoudens-voorbeeld.csv\"",
+                "attachment; filename=\"gezinnen-voorbeeld.csv\"",
             ),
         ],
         body,

@@ -17,7 +17,7 @@ use mtp_domain::portal::{
     ContactKey, IdeaKind, IdeaTitle, LINK_REQUESTS_PER_CONTACT, LINK_REQUESTS_PER_IP, MAX_CHILDREN,
     Pin, parent_may_change,
 };
-use mtp_domain::{Email, FieldError, PhoneNumber, Purpose};
+use mtp_domain::{Email, FieldError, PhoneNumber, PhotoPolicy, Purpose};
 use mtp_store::calendar::Feed;
 use mtp_store::portal::{ContactChange, ErasureStatus, LinkState, Offer, PortalVisitor, Unlock};
 use mtp_store::ratelimit::{self, Slot};
@@ -392,7 +392,8 @@ fn consent_views(t: &Tr, records: &[mtp_domain::ConsentRecord]) -> Vec<ConsentVi
             let last = latest(records, purpose);
             ConsentView {
                 purpose: purpose.as_str(),
-                label: t.label(&purpose),
+                // The portal's own words, never the staff label (docs/glossary.md).
+                label: t.get(format!("portal-consent-label-{}", purpose.as_str())),
                 state: t.get(match last {
                     Some(r) if r.given => "portal-consent-yes",
                     Some(_) => "portal-consent-no",
@@ -836,6 +837,7 @@ fn consent_page(
     purpose: Purpose,
     step: ConsentStep,
     given: Option<bool>,
+    photos: PhotoPolicy,
     errors: FormErrors,
 ) -> Response {
     let t = Tr::new(ctx.lang);
@@ -859,8 +861,27 @@ fn consent_page(
         question,
         given: given.map(|_| yes_no.to_string()).unwrap_or_default(),
         summary: t.get(format!("portal-consent-answer-{yes_no}")),
-        now: t.get(format!("portal-consent-now-{key}-{yes_no}")),
+        now: consent_now(&t, purpose, given == Some(true), photos),
     })
+}
+
+/// What happens now that the parent answered, in their words. Withdrawing photo consent says
+/// what the organisation really does with photos already taken (its setting), never more.
+fn consent_now(t: &Tr, purpose: Purpose, given: bool, photos: PhotoPolicy) -> String {
+    match (purpose, given) {
+        (Purpose::Photos, false) => {
+            t.get(format!("portal-consent-now-photos-no-{}", photos.as_str()))
+        }
+        (_, given) => t.get(format!(
+            "portal-consent-now-{}-{}",
+            purpose.as_str(),
+            if given { "yes" } else { "no" }
+        )),
+    }
+}
+
+async fn photo_policy(state: &AppState, v: &PortalVisitor) -> Result<PhotoPolicy, AppError> {
+    Ok(state.store.organisation(v.scope.org_id()).await?.photos)
 }
 
 pub async fn consent_question(
@@ -874,6 +895,7 @@ pub async fn consent_question(
         purpose,
         ConsentStep::Question,
         None,
+        PhotoPolicy::default(),
         FormErrors::default(),
     ))
 }
@@ -889,9 +911,10 @@ fn given_of(f: &FormData) -> Result<Option<bool>, AppError> {
 
 /// The answer to the question, shown back with one button to confirm (the check page).
 pub async fn consent_check(
+    State(state): State<AppState>,
     ctx: Ctx,
     Path(raw): Path<String>,
-    Parent(_): Parent,
+    Parent(v): Parent,
     f: FormData,
 ) -> Result<Response, AppError> {
     let purpose = changeable_purpose(&raw)?;
@@ -902,6 +925,7 @@ pub async fn consent_check(
             purpose,
             ConsentStep::Check,
             Some(given),
+            photo_policy(&state, &v).await?,
             FormErrors::default(),
         )),
         None => {
@@ -912,6 +936,7 @@ pub async fn consent_check(
                 purpose,
                 ConsentStep::Question,
                 None,
+                PhotoPolicy::default(),
                 errors,
             )))
         }
@@ -953,6 +978,7 @@ pub async fn consent_done(
         purpose,
         ConsentStep::Done,
         Some(given.unwrap_or(false)),
+        photo_policy(&state, &v).await?,
         FormErrors::default(),
     ))
 }
@@ -1029,7 +1055,7 @@ pub async fn data(
                 )
             })
             .collect(),
-        kind: t.label(&h.kind),
+        kind: t.get(format!("portal-kind-{}", h.kind.as_str())),
         neighbourhood: h.neighbourhood_name.clone(),
         since: t.date(h.created_at),
         visits,
@@ -1037,6 +1063,126 @@ pub async fn data(
         erasure_requested: matches!(erasure, ErasureStatus::Open { .. }),
         erasure_refused: matches!(erasure, ErasureStatus::Refused { .. }),
         has_pin: v.has_pin,
+    }))
+}
+
+/// One line of the readable record: a label and its value.
+pub struct RecordLine {
+    pub label: String,
+    pub value: String,
+}
+
+#[derive(Template)]
+#[template(path = "portal_data_all.html")]
+struct DataAllPage {
+    p: Page,
+    parents: Vec<(String, Vec<RecordLine>)>,
+    family: Vec<RecordLine>,
+    consents: Vec<RecordLine>,
+    visits: Vec<RecordLine>,
+}
+
+/// The right of access as a page a parent can read, print or save as PDF on a phone: the same
+/// facts as the JSON download (docs/guide/portal.md, "My data"), in words.
+pub async fn data_all(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Parent(v): Parent,
+) -> Result<Response, AppError> {
+    let t = Tr::new(ctx.lang);
+    let h = state.store.portal_household(&v.scope).await?;
+    let attendance = state.store.portal_attendance(&v.scope).await?;
+    audit_parent(&state, &v.scope, Action::PortalDataViewed, "all").await;
+    let line = |label: &str, value: String| RecordLine {
+        label: t.get(label),
+        value: if value.trim().is_empty() {
+            t.get("portal-none")
+        } else {
+            value
+        },
+    };
+    let parents = h
+        .parents
+        .iter()
+        .map(|p| {
+            let days = p
+                .free_days
+                .iter()
+                .filter_map(|d| chrono::Weekday::try_from(*d).ok())
+                .map(|d| t.weekday(d))
+                .collect::<Vec<_>>()
+                .join(", ");
+            (
+                p.full_name(),
+                vec![
+                    line(
+                        "portal-phone",
+                        p.phone.as_ref().map(|n| n.display()).unwrap_or_default(),
+                    ),
+                    line("portal-email", p.email.clone().unwrap_or_default()),
+                    line("portal-channel", t.label(&p.channel)),
+                    line("portal-languages", p.languages.clone()),
+                    line("portal-free-days", days),
+                ],
+            )
+        })
+        .collect();
+    let children = h
+        .children
+        .iter()
+        .map(|c| {
+            format!(
+                "{} ({} {})",
+                c.first_name,
+                t.month(c.birth.month),
+                c.birth.year
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    let family = vec![
+        line("portal-children", children),
+        line(
+            "portal-family-kind",
+            t.get(format!("portal-kind-{}", h.kind.as_str())),
+        ),
+        line("portal-neighbourhood", h.neighbourhood_name.clone()),
+        line("portal-postcode", h.postcode4.clone().unwrap_or_default()),
+        line("portal-interests", h.interests.clone()),
+        line("portal-talents", h.talents.clone()),
+        line("portal-since", t.date(h.created_at)),
+    ];
+    let mut consents: Vec<RecordLine> = h
+        .consents
+        .iter()
+        .map(|c| RecordLine {
+            label: t.get(format!("portal-consent-label-{}", c.purpose.as_str())),
+            value: format!(
+                "{}: {} ({})",
+                t.date(c.at),
+                t.get(if c.given {
+                    "portal-consent-yes"
+                } else {
+                    "portal-consent-no"
+                }),
+                t.label(&c.method)
+            ),
+        })
+        .collect();
+    consents.reverse();
+    let visits = attendance
+        .iter()
+        .map(|(s, a)| RecordLine {
+            label: format!("{} {}", t.date(s.starts_at), s.activity_name),
+            value: t.label(&a.status),
+        })
+        .collect();
+    Ok(render_page(&DataAllPage {
+        p: Page::new(&ctx, "portal-data-all-title"),
+        parents,
+        family,
+        consents,
+        visits,
     }))
 }
 
