@@ -2,7 +2,7 @@
 //! parents' childcare requests on the session page, and the handbook's rules as the handbook
 //! says them (the exclusive chat group, the cost of activities).
 
-use crate::helpers::TestApp;
+use crate::helpers::{TestApp, post_org_settings};
 use crate::on_both;
 
 async fn the_programme_address_is_on_the_activities_and_neighbourhood_pages(app: TestApp) {
@@ -255,4 +255,64 @@ async fn a_paid_activity_is_warned_of_as_the_handbook_says_no_financial_barriers
 on_both!(
     a_paid_activity_is_warned_of_as_the_handbook_says_no_financial_barriers,
     a_paid_activity_is_warned_of_as_the_handbook_says_no_financial_barriers
+);
+
+/// Departure 4: "the weekly budget of 3 group messages is a fixed number the handbook never
+/// gives; make it an organisation setting (default 3) and say so."
+async fn the_weekly_number_of_group_messages_is_the_organisations_own_choice(app: TestApp) {
+    let logins = app.demo().await;
+    let t = app.org("Almere").await;
+    let mut admin = app.client();
+    admin.login(&logins["admin"]).await;
+    let form = admin.get("/admin/organisation").await;
+    assert!(
+        form.body
+            .contains("name=\"chat_budget\" type=\"text\" value=\"3\""),
+        "the default of three: {}",
+        form.body
+    );
+    assert!(form.body.contains("Het handboek noemt geen aantal."));
+    let org = app.store.organisation(t.org_id).await.unwrap();
+    for bad in ["0", "51", "drie"] {
+        let r = post_org_settings(&mut admin, &org, &[("chat_budget", bad)]).await;
+        assert_eq!(r.status, reqwest::StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+        assert!(
+            r.body.contains("Vul een getal in van 1 tot en met 50."),
+            "{bad}: {}",
+            r.body
+        );
+    }
+    // The demo group had two posts this week: with a budget of two, the next is one too many.
+    let mut wk = app.client();
+    wk.login(&logins["worker"]).await;
+    assert!(
+        wk.get("/chat")
+            .await
+            .body
+            .contains("Deze week: 2 van 3 berichten.")
+    );
+    let r = post_org_settings(&mut admin, &org, &[("chat_budget", "2")]).await;
+    assert_eq!(r.status, reqwest::StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(
+        app.store
+            .organisation(t.org_id)
+            .await
+            .unwrap()
+            .chat_budget
+            .get(),
+        2
+    );
+    let mut wk = app.client();
+    wk.login(&logins["worker"]).await;
+    let page = wk.get("/chat").await;
+    assert!(
+        page.body.contains("Deze week: 2 van 2 berichten."),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("al genoeg berichten geplaatst"));
+}
+on_both!(
+    field_chat_budget_setting,
+    the_weekly_number_of_group_messages_is_the_organisations_own_choice
 );

@@ -548,3 +548,22 @@ pub async fn spawn_with_mail(url: String, dir: PathBuf, smtp_url: String) -> Tes
         _shutdown: tx,
     }
 }
+
+/// The organisation form (`/admin/organisation`) as an administrator sends it: the name,
+/// region, two-factor policy and retention as they are set now, plus `changes`. Fields the
+/// form leaves out keep what is set.
+pub async fn post_org_settings(
+    admin: &mut Client,
+    org: &mtp_store::Organisation,
+    changes: &[(&str, &str)],
+) -> Res {
+    let months = org.retention_months.to_string();
+    let mut fields = vec![
+        ("org_name", org.name.as_str()),
+        ("holiday_region", org.holiday_region.as_str()),
+        ("two_factor", org.two_factor.as_str()),
+        ("retention_months", months.as_str()),
+    ];
+    fields.extend_from_slice(changes);
+    admin.post("/admin/organisation", &fields).await
+}

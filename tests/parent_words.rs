@@ -4,7 +4,7 @@
 
 use reqwest::StatusCode;
 
-use crate::helpers::{Client, TestApp};
+use crate::helpers::{Client, TestApp, post_org_settings};
 use crate::on_both;
 
 /// A signed-in portal client for a single-parent family on the demo coffee hour's list, and
@@ -182,27 +182,6 @@ async fn withdraw_photos(c: &mut Client) -> String {
     unescape(&c.get("/portal/consents/photos/done").await.body)
 }
 
-/// The organisation form as the administrator sends it, with only the photo policy changed.
-async fn set_photo_policy(
-    admin: &mut Client,
-    org: &mtp_store::Organisation,
-    photos: &str,
-) -> crate::helpers::Res {
-    let months = org.retention_months.to_string();
-    admin
-        .post(
-            "/admin/organisation",
-            &[
-                ("org_name", org.name.as_str()),
-                ("holiday_region", org.holiday_region.as_str()),
-                ("two_factor", org.two_factor.as_str()),
-                ("retention_months", &months),
-                ("photo_policy", photos),
-            ],
-        )
-        .await
-}
-
 /// The page text as a reader sees it: askama writes an apostrophe as `&#x27;`.
 fn unescape(body: &str) -> String {
     body.replace("&#x27;", "'")
@@ -246,10 +225,10 @@ async fn withdrawing_photo_consent_says_what_the_organisation_does_with_photos(a
         .organisation(app.org("Almere").await.org_id)
         .await
         .unwrap();
-    let bad = set_photo_policy(&mut admin, &org, "burn").await;
+    let bad = post_org_settings(&mut admin, &org, &[("photo_policy", "burn")]).await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.body.contains("photo_policy-error"), "{}", bad.body);
-    let ok = set_photo_policy(&mut admin, &org, "remove").await;
+    let ok = post_org_settings(&mut admin, &org, &[("photo_policy", "remove")]).await;
     assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
     let org = app.store.organisation(org.id).await.unwrap();
     assert_eq!(org.photos, mtp_domain::PhotoPolicy::RemovePublished);

@@ -281,6 +281,7 @@ pub struct OrgSettings {
     /// When the encouragement worklist flags a household.
     pub encourage: crate::encourage::Thresholds,
     pub photos: PhotoPolicy,
+    pub chat_budget: crate::message::WeeklyBudget,
 }
 
 #[cfg(test)]

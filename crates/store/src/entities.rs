@@ -15,6 +15,7 @@ pub mod organisation {
         pub created_at: DateTimeUtc,
         pub encourage: String,
         pub photo_policy: String,
+        pub chat_budget: i32,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,6 +1,7 @@
 //! Organisations and their neighbourhoods: the tenants.
 
 use mtp_domain::encourage::{Thresholds, ThresholdsForm};
+use mtp_domain::message::WeeklyBudget;
 use mtp_domain::{
     CbsCode, Email, HolidayRegion, NewPassword, OrgSettings, PersonName, PhotoPolicy, PlaceName,
     RetentionMonths, Role, Tenant, TwoFactorPolicy,
@@ -24,6 +25,8 @@ pub struct Organisation {
     pub retention_months: u16,
     pub encourage: Thresholds,
     pub photos: PhotoPolicy,
+    /// Posts a week the WhatsApp group aims for (docs/guide/encouragement.md).
+    pub chat_budget: WeeklyBudget,
 }
 
 /// The worklist thresholds as one column: six numbers in the order of `ThresholdsForm`.
@@ -67,6 +70,7 @@ impl From<organisation::Model> for Organisation {
                 .unwrap_or(RetentionMonths::DEFAULT.get()),
             encourage: thresholds_from_text(&m.encourage),
             photos: PhotoPolicy::parse(&m.photo_policy).unwrap_or_default(),
+            chat_budget: WeeklyBudget::parse(&m.chat_budget.to_string()).unwrap_or_default(),
         }
     }
 }
@@ -249,6 +253,10 @@ impl Store {
                 thresholds_to_text(&s.encourage).into(),
             )
             .col_expr(organisation::Column::PhotoPolicy, s.photos.as_str().into())
+            .col_expr(
+                organisation::Column::ChatBudget,
+                i32::try_from(s.chat_budget.get()).unwrap_or(3).into(),
+            )
             .filter(organisation::Column::Id.eq(org_id))
             .exec(&txn)
             .await?;
@@ -430,6 +438,7 @@ async fn insert_organisation<C: sea_orm::ConnectionTrait>(
         created_at: Set(now()),
         encourage: Set(String::new()),
         photo_policy: Set(PhotoPolicy::default().as_str().into()),
+        chat_budget: Set(3),
     }
     .insert(db)
     .await?;

@@ -23,8 +23,8 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::entities::{
-    account, activity, attendance, chat_membership, chat_post, contact_moment, household, parent,
-    rsvp, session, session_staff,
+    account, activity, attendance, chat_membership, chat_post, contact_moment, household,
+    organisation, parent, rsvp, session, session_staff,
 };
 use crate::orgs::Neighbourhood;
 use crate::{Result, Store, StoreError};
@@ -676,7 +676,14 @@ impl Store {
                 *posts.entry((nb, monday(local_date(at)))).or_default() += 1;
             }
         }
-        let budget = WeeklyBudget::DEFAULT.get();
+        // The organisation's own weekly number of posts (docs/guide/admin.md); the handbook
+        // gives none.
+        let budget = organisation::Entity::find_by_id(org)
+            .one(&self.db)
+            .await?
+            .and_then(|o| WeeklyBudget::parse(&o.chat_budget.to_string()).ok())
+            .unwrap_or_default()
+            .get();
 
         let mut records: HashMap<Uuid, Vec<CoffeeHourRecord>> = HashMap::new();
         let mut coffee: Vec<(&Uuid, &Held)> = sessions.iter().filter(|(_, s)| judged(s)).collect();

@@ -1313,3 +1313,6 @@ field-photo-policy = What do you do with photos when a parent withdraws consent?
 photo-policy-not_set = Not chosen yet: the parent reads that they can ask their contact person
 photo-policy-remove = We take the photos off our website and social media
 photo-policy-keep = What was published stays; we do not use the photos again
+field-chat-budget = Posts a week in the WhatsApp group (1 to 50)
+hint-chat-budget = The handbook gives no number. It does say that too many messages make parents leave the group. You choose; the default is 3.
+error-number-invalid-chat_budget = Enter a number from 1 to 50.

@@ -1304,3 +1304,6 @@ field-photo-policy = Wat doen jullie met foto's als een ouder de toestemming int
 photo-policy-not_set = Nog niet gekozen: de ouder leest dat ze het de contactpersoon kunnen vragen
 photo-policy-remove = We halen de foto's van onze website en sociale media
 photo-policy-keep = Wat gepubliceerd is, blijft staan; we gebruiken de foto's niet opnieuw
+field-chat-budget = Berichten per week in de WhatsApp-groep (1 tot 50)
+hint-chat-budget = Het handboek noemt geen aantal. Het zegt wel: te veel berichten maken dat ouders de groep verlaten. Jullie kiezen zelf; standaard is 3.
+error-number-invalid-chat_budget = Vul een getal in van 1 tot en met 50.

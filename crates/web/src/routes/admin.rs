@@ -12,6 +12,7 @@ use axum::extract::{Path, State};
 use axum::http::Method;
 use axum::response::Response;
 use mtp_domain::encourage::{Thresholds, ThresholdsForm};
+use mtp_domain::message::WeeklyBudget;
 use mtp_domain::{
     CbsCode, Email, HolidayRegion, NewPassword, OrgSettings, PersonName, PhotoPolicy, PlaceName,
     RetentionMonths, Role, TwoFactorPolicy,
@@ -65,6 +66,7 @@ pub async fn org_form(ctx: Ctx, Staff(user): Staff) -> Result<Response, AppError
         .append_pair("two_factor", org.two_factor.as_str())
         .append_pair("retention_months", &org.retention_months.to_string())
         .append_pair("photo_policy", org.photos.as_str())
+        .append_pair("chat_budget", &org.chat_budget.get().to_string())
         .append_pair(
             "absent_in_a_row",
             &org.encourage.absent_in_a_row.to_string(),
@@ -122,6 +124,11 @@ pub async fn org_submit(
             PhotoPolicy::parse(f.get("photo_policy")),
         )
     };
+    let chat_budget = if f.get("chat_budget").trim().is_empty() {
+        Some(user.org.chat_budget)
+    } else {
+        e.take(&t, "chat_budget", WeeklyBudget::parse(f.get("chat_budget")))
+    };
     let form = ThresholdsForm {
         absent_in_a_row: f.get("absent_in_a_row"),
         newcomer_weeks: f.get("newcomer_weeks"),
@@ -158,7 +165,16 @@ pub async fn org_submit(
         Some(retention),
         Some(encourage),
         Some(photos),
-    ) = (name, region, two_factor, retention, encourage, photos)
+        Some(chat_budget),
+    ) = (
+        name,
+        region,
+        two_factor,
+        retention,
+        encourage,
+        photos,
+        chat_budget,
+    )
     else {
         return Ok(unprocessable(org_page(&ctx, f, e)));
     };
@@ -169,14 +185,16 @@ pub async fn org_submit(
         retention,
         encourage,
         photos,
+        chat_budget,
     };
     let detail = format!(
-        "holiday_region={} two_factor={} retention_months={} encourage={:?} photo_policy={}",
+        "holiday_region={} two_factor={} retention_months={} encourage={:?} photo_policy={} chat_budget={}",
         s.holiday_region.as_str(),
         s.two_factor.as_str(),
         s.retention.get(),
         s.encourage,
-        s.photos.as_str()
+        s.photos.as_str(),
+        s.chat_budget.get()
     );
     let event = audit_event(
         &user,

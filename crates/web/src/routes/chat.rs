@@ -8,7 +8,7 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 use chrono::Duration;
 use mtp_domain::audit::Action;
-use mtp_domain::message::{self, WeeklyBudget, over_budget};
+use mtp_domain::message::{self, over_budget};
 use mtp_store::{ChatMember, HouseholdName, Neighbourhood, StoreError};
 use serde::Deserialize;
 use uuid::Uuid;
@@ -97,7 +97,7 @@ async fn chat_page(
         .store
         .chat_posts(&user.tenant, nb, mtp_store::now() - Duration::days(7), 50)
         .await?;
-    let budget = WeeklyBudget::DEFAULT.get();
+    let budget = user.org.chat_budget.get();
     let n = u32::try_from(posts.len()).unwrap_or(u32::MAX);
     audit(
         state,
