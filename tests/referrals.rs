@@ -101,6 +101,22 @@ async fn haven_worker(app: &TestApp, t: &Tenant, haven: Uuid) -> Login {
     }
 }
 
+/// The audit entries of one action about one referral.
+async fn audit_of(app: &TestApp, t: &Tenant, action: &str, id: Uuid) -> Vec<mtp_store::AuditEntry> {
+    app.store
+        .audit_entries(
+            t.org_id,
+            &AuditFilter {
+                action: Some(action.into()),
+                object_id: Some(id),
+                ..Default::default()
+            },
+            10,
+        )
+        .await
+        .unwrap()
+}
+
 /// The referral's id from the team's list, by first name.
 async fn referral_id(app: &TestApp, t: &Tenant, first_name: &str) -> Uuid {
     app.store
@@ -117,6 +133,21 @@ async fn referral_id(app: &TestApp, t: &Tenant, first_name: &str) -> Uuid {
 fn token_in(body: &str) -> String {
     let at = body.find("/referral/").expect("a link on the page") + "/referral/".len();
     body[at..at + 64].to_string()
+}
+
+/// The partner's form for Sanaa, to this neighbourhood, ticked or not.
+async fn refer(partner: &mut Client, nb: Uuid, agreed: bool) -> crate::helpers::Res {
+    let nb = nb.to_string();
+    let mut fields = vec![
+        ("first_name", "Sanaa"),
+        ("reach", "06-12345678"),
+        ("need", "Andere moeders leren kennen"),
+        ("neighbourhood_id", nb.as_str()),
+    ];
+    if agreed {
+        fields.push(("agreed", "yes"));
+    }
+    partner.post("/referrals/new", &fields).await
 }
 
 async fn a_partner_refers_a_parent_and_bad_fields_are_named(app: TestApp) {
@@ -160,48 +191,16 @@ async fn a_partner_refers_a_parent_and_bad_fields_are_named(app: TestApp) {
         assert!(error_at(&r.body, field).contains(msg), "{field}: {msg}");
     }
     // Without the parent's agreement, nothing is stored.
-    let r = partner
-        .post(
-            "/referrals/new",
-            &[
-                ("first_name", "Sanaa"),
-                ("reach", "06-12345678"),
-                ("need", "Andere moeders leren kennen"),
-                ("neighbourhood_id", &poort.to_string()),
-            ],
-        )
-        .await;
+    let r = refer(&mut partner, poort, false).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(error_at(&r.body, "agreed").contains("Zet dan een vinkje"));
     // A neighbourhood the partner does not work in is refused at the field.
-    let r = partner
-        .post(
-            "/referrals/new",
-            &[
-                ("first_name", "Sanaa"),
-                ("reach", "06-12345678"),
-                ("need", "Andere moeders leren kennen"),
-                ("neighbourhood_id", &haven.to_string()),
-                ("agreed", "yes"),
-            ],
-        )
-        .await;
+    let r = refer(&mut partner, haven, true).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(error_at(&r.body, "neighbourhood_id").contains("Kies een wijk uit de lijst."));
     let before = app.store.team_referrals(&t).await.unwrap().len();
 
-    let r = partner
-        .post(
-            "/referrals/new",
-            &[
-                ("first_name", "Sanaa"),
-                ("reach", "06-12345678"),
-                ("need", "Andere moeders leren kennen"),
-                ("neighbourhood_id", &poort.to_string()),
-                ("agreed", "yes"),
-            ],
-        )
-        .await;
+    let r = refer(&mut partner, poort, true).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert_eq!(r.location, "/referrals");
     assert_eq!(
@@ -214,19 +213,7 @@ async fn a_partner_refers_a_parent_and_bad_fields_are_named(app: TestApp) {
     assert!(list.body[at..].contains("Ontvangen"));
     // The trail says who referred, and nothing about the parent.
     let id = referral_id(&app, &t, "Sanaa").await;
-    let trail = app
-        .store
-        .audit_entries(
-            t.org_id,
-            &AuditFilter {
-                action: Some("referral.created".into()),
-                object_id: Some(id),
-                ..Default::default()
-            },
-            10,
-        )
-        .await
-        .unwrap();
+    let trail = audit_of(&app, &t, "referral.created", id).await;
     assert_eq!(trail.len(), 1);
     assert_eq!(trail[0].actor_role, "partner");
     assert!(!trail[0].detail.contains("Sanaa") && !trail[0].detail.contains("0612345678"));
@@ -290,19 +277,7 @@ async fn the_parent_confirms_and_the_worker_makes_a_household(app: TestApp) {
     assert!(made.body.contains("https://wa.me/31611223344"));
     assert!(made.body.contains("sms:+31611223344"));
     let token = token_in(&made.body);
-    let trail = app
-        .store
-        .audit_entries(
-            t.org_id,
-            &AuditFilter {
-                action: Some("referral.link-made".into()),
-                object_id: Some(id),
-                ..Default::default()
-            },
-            10,
-        )
-        .await
-        .unwrap();
+    let trail = audit_of(&app, &t, "referral.link-made", id).await;
     assert_eq!(trail.len(), 1);
     assert!(!trail[0].detail.contains(&token));
 
@@ -554,19 +529,7 @@ async fn unconfirmed_referrals_expire_and_declined_ones_are_erased(app: TestApp)
             .await
             .is_err()
     );
-    let trail = app
-        .store
-        .audit_entries(
-            t.org_id,
-            &AuditFilter {
-                action: Some("referral.expired".into()),
-                object_id: Some(old),
-                ..Default::default()
-            },
-            10,
-        )
-        .await
-        .unwrap();
+    let trail = audit_of(&app, &t, "referral.expired", old).await;
     assert_eq!(trail.len(), 1);
     assert_eq!(trail[0].actor_role, "system");
     // The recent one expires on its own day, judged by the clock it is given.

@@ -5,26 +5,14 @@
 //! finds the school's referrals and leaves them.
 
 use chrono::{Duration, Utc};
-use mtp_domain::audit::{Action, Outcome};
+use mtp_domain::audit::Action;
 use mtp_domain::referral::{ReferralDraft, ReferralForm};
 use mtp_domain::{Email, Role, Tenant};
 use mtp_store::referrals::PartnerScope;
-use mtp_store::{Attended, HouseholdFilter, NewAuditEvent, Store};
-use uuid::Uuid;
+use mtp_store::{Attended, HouseholdFilter, Store};
 
-fn cli_event(org_id: Uuid, action: Action) -> NewAuditEvent {
-    NewAuditEvent {
-        org_id,
-        actor_id: None,
-        actor_role: "cli".into(),
-        action,
-        object_type: "referral".into(),
-        object_id: None,
-        neighbourhood_id: None,
-        outcome: Outcome::Allowed,
-        detail: String::new(),
-    }
-}
+use super::partners::cli_event;
+use uuid::Uuid;
 
 fn draft(first_name: &str, reach: &str, need: &str, poort: Uuid) -> anyhow::Result<ReferralDraft> {
     let nb = poort.to_string();

@@ -14,12 +14,12 @@ use mtp_domain::message::{mailto_link, sms_link, whatsapp_link};
 use mtp_domain::portal::ContactKey;
 use mtp_domain::referral::{ReferralDraft, ReferralForm, ReferralState};
 use mtp_store::referrals::{ParentLink, PartnerScope, TeamReferral};
-use mtp_store::{Neighbourhood, StoreError};
+use mtp_store::{Neighbourhood, NewAuditEvent, StoreError};
 
 use uuid::Uuid;
 
 use crate::AppState;
-use crate::audit::{Subject, audit, audit_event};
+use crate::audit::{Subject, audit, audit_event, record};
 use crate::ctx::{Ctx, User};
 use crate::error::AppError;
 use crate::extract::Staff;
@@ -295,18 +295,8 @@ pub async fn show(
     Path(id): Path<String>,
     Staff(user): Staff,
 ) -> Result<Response, AppError> {
-    let r = state
-        .store
-        .team_referral(&user.tenant, parse_id(&id)?)
-        .await?;
-    audit(
-        &state,
-        &user,
-        Action::ReferralViewed,
-        Subject::in_neighbourhood("referral", r.id, r.neighbourhood_id),
-        "",
-    )
-    .await;
+    let (r, viewed) = acting_on(&state, &user, &id, Action::ReferralViewed, "").await?;
+    record(&state, viewed).await;
     let p = Page::new(&ctx, "referral-title");
     let matches = if r.state == ReferralState::Confirmed {
         state
@@ -341,6 +331,47 @@ pub async fn show(
     }))
 }
 
+/// The referral a team action names, within the worker's reach, and the action's audit entry.
+async fn acting_on(
+    state: &AppState,
+    user: &User,
+    id: &str,
+    action: Action,
+    detail: &str,
+) -> Result<(TeamReferral, NewAuditEvent), AppError> {
+    let r = state
+        .store
+        .team_referral(&user.tenant, parse_id(id)?)
+        .await?;
+    let event = audit_event(
+        user,
+        action,
+        Subject::in_neighbourhood("referral", r.id, r.neighbourhood_id),
+        detail,
+    );
+    Ok((r, event))
+}
+
+/// On to the family's page with a notification, or back to the referral with the store's
+/// refusal.
+fn to_family(
+    state: &AppState,
+    t: &Tr,
+    r: &TeamReferral,
+    done: Result<Uuid, StoreError>,
+    flash: &str,
+) -> Result<Response, AppError> {
+    match done {
+        Ok(household) => Ok(redirect_with_flash(
+            state,
+            &format!("/households/{household}"),
+            flash,
+            &r.first_name,
+        )),
+        Err(err) => refused_flash(state, &format!("/referrals/{}", r.id), t, err),
+    }
+}
+
 #[derive(Template)]
 #[template(path = "referral_link_made.html")]
 struct LinkMadePage {
@@ -359,18 +390,11 @@ pub async fn make_link(
     Staff(user): Staff,
     f: FormData,
 ) -> Result<Response, AppError> {
-    let r = state
-        .store
-        .team_referral(&user.tenant, parse_id(&id)?)
-        .await?;
+    let asked_mail = f.get("channel") == "email";
+    let detail = if asked_mail { "email" } else { "" };
+    let (r, event) = acting_on(&state, &user, &id, Action::ReferralLinkMade, detail).await?;
     let t = Tr::new(ctx.lang);
-    let by_mail = f.get("channel") == "email" && r.by_email;
-    let event = audit_event(
-        &user,
-        Action::ReferralLinkMade,
-        Subject::in_neighbourhood("referral", r.id, r.neighbourhood_id),
-        if by_mail { "email" } else { "" },
-    );
+    let by_mail = asked_mail && r.by_email;
     let link = match state
         .store
         .make_referral_link(&user.tenant, r.id, event)
@@ -440,31 +464,20 @@ pub async fn to_household(
     Staff(user): Staff,
     f: FormData,
 ) -> Result<Response, AppError> {
-    let r = state
-        .store
-        .team_referral(&user.tenant, parse_id(&id)?)
-        .await?;
-    let t = Tr::new(ctx.lang);
+    // The referral first: another tenant's is "not found", whatever the form holds.
+    let (r, event) = acting_on(&state, &user, &id, Action::ReferralHousehold, "").await?;
     let kind = HouseholdKind::parse(f.get("kind")).map_err(|_| AppError::BadRequest)?;
-    let event = audit_event(
-        &user,
-        Action::ReferralHousehold,
-        Subject::in_neighbourhood("referral", r.id, r.neighbourhood_id),
-        "",
-    );
-    match state
+    let done = state
         .store
         .referral_to_household(&user.tenant, Some(user.account.id), r.id, kind, event)
-        .await
-    {
-        Ok(household) => Ok(redirect_with_flash(
-            &state,
-            &format!("/households/{household}"),
-            "flash-referral-household",
-            &r.first_name,
-        )),
-        Err(err) => refused_flash(&state, &format!("/referrals/{}", r.id), &t, err),
-    }
+        .await;
+    to_family(
+        &state,
+        &Tr::new(ctx.lang),
+        &r,
+        done,
+        "flash-referral-household",
+    )
 }
 
 /// `POST /referrals/{id}/merge`: a confirmed referral joins a household the team knows.
@@ -475,32 +488,21 @@ pub async fn merge(
     Staff(user): Staff,
     f: FormData,
 ) -> Result<Response, AppError> {
-    let r = state
-        .store
-        .team_referral(&user.tenant, parse_id(&id)?)
-        .await?;
+    let (r, event) = acting_on(&state, &user, &id, Action::ReferralMerged, "").await?;
     let household =
         Uuid::parse_str(f.get("household_id").trim()).map_err(|_| AppError::BadRequest)?;
-    let t = Tr::new(ctx.lang);
-    let event = audit_event(
-        &user,
-        Action::ReferralMerged,
-        Subject::in_neighbourhood("referral", r.id, r.neighbourhood_id),
-        "",
-    );
-    match state
+    let done = state
         .store
         .merge_referral(&user.tenant, Some(user.account.id), r.id, household, event)
         .await
-    {
-        Ok(()) => Ok(redirect_with_flash(
-            &state,
-            &format!("/households/{household}"),
-            "flash-referral-merged",
-            &r.first_name,
-        )),
-        Err(err) => refused_flash(&state, &format!("/referrals/{}", r.id), &t, err),
-    }
+        .map(|()| household);
+    to_family(
+        &state,
+        &Tr::new(ctx.lang),
+        &r,
+        done,
+        "flash-referral-merged",
+    )
 }
 
 // ---------------------------------------------------------------- the parent's link
