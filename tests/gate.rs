@@ -9,6 +9,12 @@ use reqwest::StatusCode;
 use crate::helpers::{Client, Login, TestApp};
 use crate::on_both;
 
+async fn signed_in_as(app: &TestApp, login: &Login) -> Client {
+    let mut c = app.client();
+    c.login(login).await;
+    c
+}
+
 #[derive(Debug, PartialEq, Eq)]
 enum Seen {
     Allowed,
@@ -57,6 +63,7 @@ struct Targets {
     holiday: String,
     partner: String,
     partner_contact: String,
+    referral: String,
 }
 
 fn fill(path: &str, t: &Targets) -> String {
@@ -65,7 +72,9 @@ fn fill(path: &str, t: &Targets) -> String {
         .replace("{lang}", "nl")
         .replace("{other}", &t.other_household)
         .replace("{purpose}", "photos");
-    if p.starts_with("/partners/") {
+    if p.starts_with("/referrals/") {
+        p.replace("{id}", &t.referral)
+    } else if p.starts_with("/partners/") {
         p.replace("{id}", &t.partner)
             .replace("{contact}", &t.partner_contact)
     } else if p.starts_with("/admin/holidays/") {
@@ -312,7 +321,19 @@ async fn every_route_allows_exactly_the_roles_in_its_rule(app: TestApp) {
     let partner_contact = app.store.partner(&all, partner).await.unwrap().contacts[0]
         .id
         .to_string();
+    // A referral by the demo's partner account (the school) in Almere Poort.
+    let by = crate::referrals::school_scope(&app, &logins).await;
+    let referral = app
+        .store
+        .create_referral(
+            &by,
+            &crate::referrals::draft("Gatetest", "06-12121212", poort),
+            crate::referrals::event(almere),
+        )
+        .await
+        .unwrap();
     let targets = Targets {
+        referral: referral.to_string(),
         partner: partner.to_string(),
         partner_contact,
         holiday,
@@ -529,4 +550,93 @@ async fn a_tenant_never_sees_another_tenants_records(app: TestApp) {
 on_both!(
     tenant_isolation,
     a_tenant_never_sees_another_tenants_records
+);
+
+/// A partner of another partner organisation sees none of the school's referrals, and a
+/// partner account never reads the team's pages.
+async fn a_partner_sees_only_its_own_referrals(app: TestApp) {
+    let logins = app.demo().await;
+    let t = app.org("Almere").await;
+    let poort = app.neighbourhood(&t, "Almere Poort").await;
+    let by = crate::referrals::school_scope(&app, &logins).await;
+    let id = app
+        .store
+        .create_referral(
+            &by,
+            &crate::referrals::draft("Ilse", "06-10101010", poort),
+            crate::referrals::event(t.org_id),
+        )
+        .await
+        .unwrap();
+    let health = app
+        .store
+        .partners(&t, &mtp_store::PartnerFilter::default())
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|p| p.kind == mtp_domain::partner::PartnerKind::YouthHealthCare)
+        .map(|p| p.id)
+        .expect("the demo has youth health care");
+    let pw = NewPassword::parse("consultatiebureau-wachtwoord").unwrap();
+    app.store
+        .create_account(
+            &mtp_store::NewAccount {
+                org_id: t.org_id,
+                email: Email::parse("cb@almere.test").unwrap(),
+                display_name: PersonName::parse("Carolien").unwrap(),
+                role: Role::Partner,
+                password: pw.clone(),
+                must_change_password: false,
+                neighbourhoods: vec![poort],
+                partner_org_id: Some(health),
+            },
+            None,
+        )
+        .await
+        .unwrap();
+    let mut other = signed_in_as(
+        &app,
+        &Login {
+            email: "cb@almere.test".into(),
+            password: pw.expose().into(),
+        },
+    )
+    .await;
+    let list = other.get("/referrals").await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(!list.body.contains("Ilse"));
+    assert!(list.body.contains("Jullie hebben nog niemand verwezen."));
+    for path in [format!("/referrals/{id}"), "/referrals/inbox".to_string()] {
+        assert_eq!(
+            other.get(&path).await.status,
+            StatusCode::FORBIDDEN,
+            "{path}"
+        );
+    }
+    assert_eq!(
+        other
+            .post(&format!("/referrals/{id}/link"), &[])
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let other_scope = mtp_store::referrals::PartnerScope {
+        partner_id: health,
+        ..by
+    };
+    assert!(
+        app.store
+            .partner_referrals(&other_scope)
+            .await
+            .unwrap()
+            .iter()
+            .all(|r| r.first_name.as_deref() != Some("Ilse"))
+    );
+    // The school still sees its own.
+    let mut school = signed_in_as(&app, &logins["partner"]).await;
+    assert!(school.get("/referrals").await.body.contains("Ilse"));
+}
+on_both!(
+    referral_cross_partner,
+    a_partner_sees_only_its_own_referrals
 );

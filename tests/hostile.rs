@@ -732,6 +732,8 @@ struct Targets {
     partner: Uuid,
     partner_contact: Uuid,
     partner_deleted: Uuid,
+    /// A demo referral waiting for the parent (issue #16).
+    referral: Uuid,
     portal_token: String,
     unsubscribe_token: String,
 }
@@ -755,6 +757,7 @@ fn fill(pattern: &str, t: &Targets) -> String {
         p if p.starts_with("/encourage/follow-ups/") => t.follow_up,
         "/partners/{id}/delete" => t.partner_deleted,
         p if p.starts_with("/partners/") => t.partner,
+        p if p.starts_with("/referrals/") => t.referral,
         _ => Uuid::nil(),
     };
     let token = if pattern.starts_with("/unsubscribe/") {
@@ -834,6 +837,8 @@ fn who(r: &Rule) -> &'static str {
                     "worker"
                 } else if roles.contains(&Role::Coordinator) {
                     "coordinator"
+                } else if roles.contains(&Role::Partner) {
+                    "partner"
                 } else {
                     "admin"
                 }
@@ -1416,10 +1421,19 @@ async fn targets(app: &TestApp, worker: &mut Client, walk: &mut Walk) -> Targets
     };
     let partner = partner_named("Basisschool De Regenboog");
     let partner_contact = app.store.partner(&t, partner).await.unwrap().contacts[0].id;
+    let referral = app
+        .store
+        .team_referrals(&t)
+        .await
+        .unwrap()
+        .first()
+        .map(|r| r.id)
+        .expect("the demo has a referral waiting for the parent");
     Targets {
         partner,
         partner_contact,
         partner_deleted: partner_named("Schuldhulp Almere"),
+        referral,
         neighbourhood: poort,
         account,
         holiday,
@@ -1740,6 +1754,7 @@ fn no_targets() -> Targets {
         partner: nil,
         partner_contact: nil,
         partner_deleted: nil,
+        referral: nil,
         portal_token: String::new(),
         unsubscribe_token: String::new(),
     }

@@ -19,6 +19,7 @@ pub mod indicators;
 pub mod message;
 pub mod partner;
 pub mod portal;
+pub mod referral;
 pub mod reminder;
 pub mod report;
 pub mod research;

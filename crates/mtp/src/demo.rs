@@ -11,6 +11,7 @@ use rand::RngCore;
 use uuid::Uuid;
 
 mod partners;
+mod referrals;
 mod year;
 
 /// One printed line: `<role> <email> <password>`.
@@ -283,6 +284,7 @@ pub async fn load(store: &Store) -> anyhow::Result<Vec<DemoLogin>> {
     school_holidays(store, almere).await?;
     activities(store, almere, poort, haven).await?;
     portal(store, almere, poort).await?;
+    referrals::load(store, almere, poort).await?;
     for org_id in [almere, lelystad] {
         store
             .audit(mtp_store::NewAuditEvent {

@@ -229,6 +229,12 @@ fn spawn_housekeeping(store: Store, retention_first: Duration, retention_every: 
             if let Err(e) = purger.scrub_stale_secrets().await {
                 tracing::warn!(error = %e, "emptying stale sign-in mails failed");
             }
+            // Referrals the parent never confirmed expire and lose their contact details.
+            match purger.expire_referrals_at(mtp_store::now()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(expired = n, "referrals expired"),
+                Err(e) => tracing::warn!(error = %e, "expiring referrals failed"),
+            }
         }
     });
     tokio::spawn(async move {

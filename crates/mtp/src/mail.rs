@@ -162,13 +162,18 @@ impl<S: MailSender> Mailer<S> {
         else {
             return Err("bad-address");
         };
-        Message::builder()
+        let mut builder = Message::builder()
             .from(self.from.clone())
             .to(to)
             .subject(mail.subject.clone())
-            .message_id(Some(self.message_id(job_id)))
-            .header(ListUnsubscribe(format!("<{}>", mail.unsubscribe_url)))
-            .header(ListUnsubscribePost)
+            .message_id(Some(self.message_id(job_id)));
+        // A referral's link goes to a parent who is on no list yet: nothing to unsubscribe from.
+        if !mail.unsubscribe_url.is_empty() {
+            builder = builder
+                .header(ListUnsubscribe(format!("<{}>", mail.unsubscribe_url)))
+                .header(ListUnsubscribePost);
+        }
+        builder
             .header(ContentType::TEXT_PLAIN)
             .body(mail.body.clone())
             .map_err(|_| "bad-message")

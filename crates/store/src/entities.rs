@@ -1055,3 +1055,36 @@ pub mod partner_briefing {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+/// An inbound referral by a partner (migration 000020, `crate::referrals`).
+pub mod inbound_referral {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "inbound_referral")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub org_id: Uuid,
+        pub partner_id: Uuid,
+        pub neighbourhood_id: Uuid,
+        pub referred_by: Option<Uuid>,
+        pub state: String,
+        pub first_name: Option<String>,
+        pub phone: Option<String>,
+        pub email: Option<String>,
+        pub need: String,
+        pub token_hash: Option<String>,
+        pub link_made_at: Option<DateTimeUtc>,
+        pub created_at: DateTimeUtc,
+        pub changed_at: DateTimeUtc,
+        pub confirmed_at: Option<DateTimeUtc>,
+        pub household_id: Option<Uuid>,
+        pub handled_by: Option<Uuid>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

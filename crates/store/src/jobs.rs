@@ -121,6 +121,9 @@ pub enum JobKind {
     Reminder,
     /// A worker's own message to one household.
     PersonalMail,
+    /// The one-time link of an inbound referral, to the address the partner gave
+    /// (`crate::referrals`): no household yet, so it goes to the payload's address.
+    ReferralMail,
 }
 
 impl JobKind {
@@ -128,13 +131,18 @@ impl JobKind {
         match self {
             JobKind::Reminder => "reminder",
             JobKind::PersonalMail => "personal_mail",
+            JobKind::ReferralMail => "referral_mail",
         }
     }
 
     pub fn parse(raw: &str) -> Option<JobKind> {
-        [JobKind::Reminder, JobKind::PersonalMail]
-            .into_iter()
-            .find(|k| k.as_str() == raw)
+        [
+            JobKind::Reminder,
+            JobKind::PersonalMail,
+            JobKind::ReferralMail,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == raw)
     }
 }
 
@@ -151,6 +159,9 @@ struct Payload {
     /// The parent who asked for this mail themselves: a sign-in link from `/portal/login`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     asked_by: Option<AskedBy>,
+    /// A referral's link: the parent's address and first name (no household to ask).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    to: Option<(String, String)>,
 }
 
 /// A mail a parent asked for themselves (a sign-in link): it goes to the address they typed
@@ -376,7 +387,7 @@ impl Store {
             .filter(with_address)
             .find(prefers_mail)
             .or_else(|| match kind {
-                JobKind::Reminder => None,
+                JobKind::Reminder | JobKind::ReferralMail => None,
                 JobKind::PersonalMail => parents.iter().find(with_address),
             });
         let Some(p) = chosen else {
@@ -457,6 +468,7 @@ impl Store {
             text: Some(text.trim().to_string()),
             secret,
             asked_by,
+            to: None,
         };
         let txn = self.db.begin().await?;
         let id = self
@@ -475,6 +487,48 @@ impl Store {
         append_audit_opt(&txn, audit).await?;
         txn.commit().await?;
         id.ok_or(StoreError::Duplicate("dedupe_key"))
+    }
+
+    /// Queue the e-mail with a referral's one-time link to the parent's address, with the
+    /// audit entry of making the link in the same transaction (`crate::referrals`). The text
+    /// holds the secret: it is kept only until the job ends.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn queue_referral_mail_job<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        org_id: Uuid,
+        neighbourhood_id: Uuid,
+        to: (String, String),
+        subject: &str,
+        text: &str,
+        dedupe_key: &str,
+    ) -> Result<Uuid> {
+        let payload = Payload {
+            subject: Some(
+                subject
+                    .chars()
+                    .filter(|c| !c.is_control())
+                    .take(200)
+                    .collect(),
+            ),
+            text: Some(text.chars().take(10_000).collect()),
+            secret: true,
+            asked_by: None,
+            to: Some(to),
+        };
+        self.insert_job(
+            db,
+            org_id,
+            Some(neighbourhood_id),
+            None,
+            None,
+            JobKind::ReferralMail,
+            &format!("mail:{dedupe_key}"),
+            &payload,
+            now(),
+        )
+        .await?
+        .ok_or(StoreError::Duplicate("dedupe_key"))
     }
 
     /// Insert a job unless its key is already queued; the id of the new job, or `None`.
@@ -740,10 +794,24 @@ impl Store {
         let Some(kind) = JobKind::parse(&j.kind) else {
             return Ok(Err("unknown-kind"));
         };
+        let payload: Payload = serde_json::from_str(&j.payload).unwrap_or_default();
+        if kind == JobKind::ReferralMail {
+            // No household and nothing to unsubscribe from: one message the parent's referrer
+            // agreed with them, to the address given.
+            return Ok(match (payload.to, payload.subject, payload.text) {
+                (Some((to_email, to_name)), Some(subject), Some(body)) => Ok(OutgoingMail {
+                    to_name,
+                    to_email,
+                    subject,
+                    body,
+                    unsubscribe_url: String::new(),
+                }),
+                _ => Err("referral-gone"),
+            });
+        }
         let Some(hh) = j.household_id else {
             return Ok(Err("household-gone"));
         };
-        let payload: Payload = serde_json::from_str(&j.payload).unwrap_or_default();
         let to = match self
             .recipient(j.org_id, hh, kind, payload.asked_by.as_ref())
             .await?
@@ -807,7 +875,7 @@ impl Store {
                 );
                 (r.subject, r.body)
             }
-            JobKind::PersonalMail => (
+            JobKind::PersonalMail | JobKind::ReferralMail => (
                 payload.subject.unwrap_or_default(),
                 personal_mail_body(lang, &payload.text.unwrap_or_default(), &url),
             ),

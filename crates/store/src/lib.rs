@@ -25,6 +25,7 @@ pub mod password;
 pub mod portal;
 pub mod privacy;
 pub mod ratelimit;
+pub mod referrals;
 mod register;
 pub mod reports;
 pub mod research;

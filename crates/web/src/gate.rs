@@ -47,6 +47,9 @@ pub const STAFF_HOST: &[Role] = &[Role::Admin, Role::Coordinator, Role::Worker, 
 /// The pseudonymised research export (docs/guide/research.md): researchers, and administrators
 /// who make the studies. Never a page with household data.
 pub const RESEARCH: &[Role] = &[Role::Admin, Role::Researcher];
+/// A partner account: its own organisation's referrals (docs/guide/referrals.md), never a
+/// family's data.
+pub const PARTNER: &[Role] = &[Role::Partner];
 
 /// Who reads the reports: staff for their neighbourhoods, researchers the aggregates with
 /// small counts hidden (docs/indicators.md §10).
@@ -205,6 +208,18 @@ fn table() -> Vec<(Method, &'static str, Access)> {
         (p(), "/partners/{id}/briefings", Roles(ADMIN_COORD)),
         (g(), "/partners/{id}/delete", Roles(ADMIN_COORD)),
         (p(), "/partners/{id}/delete", Roles(ADMIN_COORD)),
+        // Inbound referrals (issue #16): the partner refers and follows its own; the team acts.
+        (g(), "/referrals", Roles(PARTNER)),
+        (g(), "/referrals/new", Roles(PARTNER)),
+        (p(), "/referrals/new", Roles(PARTNER)),
+        (g(), "/referrals/inbox", Roles(STAFF)),
+        (g(), "/referrals/{id}", Roles(STAFF)),
+        (p(), "/referrals/{id}/link", Roles(STAFF)),
+        (p(), "/referrals/{id}/household", Roles(STAFF)),
+        (p(), "/referrals/{id}/merge", Roles(STAFF)),
+        // The parent's one-time link: the secret in the address is the credential.
+        (g(), "/referral/{token}", Public),
+        (p(), "/referral/{token}", Public),
         (g(), "/portal/login", Public),
         (p(), "/portal/login", Public),
         (g(), "/portal/link/{token}", Public),

@@ -503,6 +503,10 @@ mod tests {
             "form-expired-",
             "too-large-",
             "error-go-home",
+            // A parent referred by a partner answers on their own phone (docs/guide/referrals.md).
+            "referral-answer-",
+            "referral-link-message",
+            "referral-link-mail-",
         ];
         PARENT.iter().any(|p| key.starts_with(p)) && !key.starts_with("portal-staff-")
     }

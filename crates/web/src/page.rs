@@ -85,7 +85,7 @@ fn nav_for(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/reports", "nav-reports"),
             ("/research", "nav-research"),
         ],
-        Role::Partner => &[("/", "nav-home")],
+        Role::Partner => &[("/", "nav-home"), ("/referrals", "nav-referrals")],
     }
 }
 

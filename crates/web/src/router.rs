@@ -15,8 +15,8 @@ use crate::error::AppError;
 use crate::gate::{self, Rule};
 use crate::routes::{
     account, activities, admin, audit_log, auth, calendar, chat, encourage, holidays, home,
-    households, import, messages, partners, portal, portal_staff, public, reminders, reports,
-    research, sessions,
+    households, import, messages, partners, portal, portal_staff, public, referrals, reminders,
+    reports, research, sessions,
 };
 
 /// The handler of one (method, path) of the gate's table.
@@ -186,6 +186,16 @@ fn handlers() -> Vec<Route> {
         post("/partners/{id}/briefings", partners::add_briefing),
         get("/partners/{id}/delete", partners::delete_confirm),
         post("/partners/{id}/delete", partners::delete),
+        get("/referrals", referrals::list),
+        get("/referrals/new", referrals::new_form),
+        post("/referrals/new", referrals::create),
+        get("/referrals/inbox", referrals::inbox),
+        get("/referrals/{id}", referrals::show),
+        post("/referrals/{id}/link", referrals::make_link),
+        post("/referrals/{id}/household", referrals::to_household),
+        post("/referrals/{id}/merge", referrals::merge),
+        get("/referral/{token}", referrals::answer_form),
+        post("/referral/{token}", referrals::answer),
         get("/portal/login", portal::login_form),
         post("/portal/login", portal::login_request),
         get("/portal/link/{token}", portal::link_form),

@@ -155,7 +155,8 @@ const SPECS: [Spec; 5] = [
     },
 ];
 
-fn cli_event(org_id: Uuid, action: Action) -> NewAuditEvent {
+/// The audit entry of a change the demo makes (no account); the store names the object.
+pub(super) fn cli_event(org_id: Uuid, action: Action) -> NewAuditEvent {
     NewAuditEvent {
         org_id,
         actor_id: None,

@@ -17,6 +17,7 @@ pub mod partners;
 pub mod portal;
 pub mod portal_staff;
 pub mod public;
+pub mod referrals;
 pub mod reminders;
 pub mod reports;
 pub mod research;

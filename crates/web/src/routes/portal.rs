@@ -224,7 +224,8 @@ struct LinkPage {
     message: String,
 }
 
-fn valid_token(token: &str) -> bool {
+/// The shape of a one-time link's secret (64 hex digits); also the referral links'.
+pub(crate) fn valid_token(token: &str) -> bool {
     token.len() == 64 && token.chars().all(|c| c.is_ascii_hexdigit())
 }
 

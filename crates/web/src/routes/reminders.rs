@@ -65,6 +65,7 @@ pub async fn list(
                 (JobKind::Reminder, Some(a), Some(s)) => format!("{a}, {}", t.datetime(s)),
                 (JobKind::Reminder, _, _) => t.get("reminders-kind-reminder"),
                 (JobKind::PersonalMail, _, _) => t.get("reminders-kind-personal"),
+                (JobKind::ReferralMail, _, _) => t.get("reminders-kind-referral"),
             };
             let when = match (j.state, j.sent_at) {
                 (JobState::Sent, Some(s)) => t.datetime(s),
