@@ -732,6 +732,10 @@ struct Targets {
     partner: Uuid,
     partner_contact: Uuid,
     partner_deleted: Uuid,
+    /// The demo's overdue referral to help.
+    help_referral: Uuid,
+    /// The demo's usable quote.
+    quote: Uuid,
     portal_token: String,
     unsubscribe_token: String,
 }
@@ -755,6 +759,8 @@ fn fill(pattern: &str, t: &Targets) -> String {
         p if p.starts_with("/encourage/follow-ups/") => t.follow_up,
         "/partners/{id}/delete" => t.partner_deleted,
         p if p.starts_with("/partners/") => t.partner,
+        p if p.starts_with("/help-referrals/") => t.help_referral,
+        p if p.starts_with("/quotes/") => t.quote,
         _ => Uuid::nil(),
     };
     let token = if pattern.starts_with("/unsubscribe/") {
@@ -1416,7 +1422,22 @@ async fn targets(app: &TestApp, worker: &mut Client, walk: &mut Walk) -> Targets
     };
     let partner = partner_named("Basisschool De Regenboog");
     let partner_contact = app.store.partner(&t, partner).await.unwrap().contacts[0].id;
+    let (referrals, _) = app.store.help_referral_tasks(&t, 1).await.unwrap();
+    let help_referral = referrals
+        .first()
+        .map(|r| r.id)
+        .expect("the demo has an open referral to help");
+    let quote = app
+        .store
+        .usable_quotes(&t)
+        .await
+        .unwrap()
+        .first()
+        .map(|q| q.id)
+        .expect("the demo has a usable quote");
     Targets {
+        quote,
+        help_referral,
         partner,
         partner_contact,
         partner_deleted: partner_named("Schuldhulp Almere"),
@@ -1740,6 +1761,8 @@ fn no_targets() -> Targets {
         partner: nil,
         partner_contact: nil,
         partner_deleted: nil,
+        help_referral: nil,
+        quote: nil,
         portal_token: String::new(),
         unsubscribe_token: String::new(),
     }

@@ -112,6 +112,9 @@ async fn anonymise<C: ConnectionTrait>(
         .filter(contact_moment::Column::HouseholdId.eq(id))
         .exec(db)
         .await?;
+    // A referral's reason and a parent's quotes (docs/guide/help-referrals.md).
+    crate::help_referrals::anonymise(db, org_id, id).await?;
+    crate::quotes::anonymise(db, org_id, id).await?;
     job::Entity::update_many()
         .col_expr(
             job::Column::State,

@@ -205,6 +205,19 @@ fn table() -> Vec<(Method, &'static str, Access)> {
         (p(), "/partners/{id}/briefings", Roles(ADMIN_COORD)),
         (g(), "/partners/{id}/delete", Roles(ADMIN_COORD)),
         (p(), "/partners/{id}/delete", Roles(ADMIN_COORD)),
+        // Referrals to help (docs/guide/help-referrals.md): staff of the household's
+        // neighbourhood; never partners, hosts or researchers.
+        (g(), "/households/{id}/help-referrals", Roles(STAFF)),
+        (p(), "/households/{id}/help-referrals", Roles(STAFF)),
+        (g(), "/help-referrals/{id}", Roles(STAFF)),
+        (p(), "/help-referrals/{id}/step", Roles(STAFF)),
+        (p(), "/help-referrals/{id}/follow-up", Roles(STAFF)),
+        // Parents' quotes: recorded by staff from the household page; the publicity list for
+        // coordinators (docs/guide/help-referrals.md#quotes-and-publicity).
+        (g(), "/households/{id}/quotes", Roles(STAFF)),
+        (p(), "/households/{id}/quotes", Roles(STAFF)),
+        (p(), "/quotes/{id}/remove", Roles(STAFF)),
+        (g(), "/publicity", Roles(ADMIN_COORD)),
         (g(), "/portal/login", Public),
         (p(), "/portal/login", Public),
         (g(), "/portal/link/{token}", Public),

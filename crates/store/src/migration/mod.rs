@@ -24,6 +24,7 @@ mod m20261206_000016_research_study;
 mod m20261207_000017_partners;
 mod m20261207_000018_erasure_refusal;
 mod m20261207_000019_visit_marks;
+mod m20261208_000021_help_referrals;
 
 pub struct Migrator;
 
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000017_partners::Migration),
             Box::new(m20261207_000018_erasure_refusal::Migration),
             Box::new(m20261207_000019_visit_marks::Migration),
+            Box::new(m20261208_000021_help_referrals::Migration),
         ]
     }
 }
