@@ -440,6 +440,51 @@ async fn the_follow_up_shows_in_the_open_tasks_overdue_marked(app: TestApp) {
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(error_at(&r.body, "referral_follow_up_on").contains("vanaf vandaag"));
 }
+
+async fn coordinators_see_the_referrals_in_figures(app: TestApp) {
+    let logins = app.demo().await;
+    let mut c = signed_in(&app, &logins["coordinator"]).await;
+    assert!(c.get("/").await.body.contains("href=\"/help-referrals\""));
+    let page = c.get("/help-referrals").await;
+    assert_eq!(page.status, StatusCode::OK);
+    // The demo: debt help sent to Schuldhulp Almere without a first contact yet; parenting
+    // support proposed, without a partner.
+    for row in [
+        "<th scope=\"row\">Schuldhulp</th><td>1</td><td>1</td><td>0</td><td>0</td><td>–</td>",
+        "<th scope=\"row\">Opvoedsteun</th><td>1</td><td>0</td><td>0</td><td>0</td><td>–</td>",
+        "<th scope=\"row\">Schuldhulp Almere</th><td>1</td><td>1</td>",
+        "<th scope=\"row\">Geen organisatie gekozen</th><td>1</td><td>0</td>",
+        "<th scope=\"row\">Totaal</th><td>2</td><td>1</td><td>0</td>",
+    ] {
+        assert!(page.body.contains(row), "{row}");
+    }
+    // A first contact after five days shows in the days.
+    let t = app.org("Almere").await;
+    let (tasks, _) = app.store.help_referral_tasks(&t, 100).await.unwrap();
+    let sent = app.store.help_referral(&t, tasks[0].id).await.unwrap();
+    let contact = (sent.referred_on.unwrap() + Duration::days(5)).to_string();
+    let r = step(
+        &mut c,
+        sent.id,
+        &[("step", "first_contact"), ("step_on", &contact)],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = c.get("/help-referrals").await;
+    assert!(page.body.contains(
+        "<th scope=\"row\">Schuldhulp</th><td>1</td><td>1</td><td>1</td><td>0</td><td>5</td>"
+    ));
+    let mut worker = signed_in(&app, &logins["worker"]).await;
+    assert_eq!(
+        worker.get("/help-referrals").await.status,
+        StatusCode::FORBIDDEN
+    );
+}
+on_both!(
+    coordinators_see_the_referrals_in_figures_,
+    coordinators_see_the_referrals_in_figures
+);
+
 on_both!(
     the_follow_up_shows_in_the_open_tasks_overdue_marked_,
     the_follow_up_shows_in_the_open_tasks_overdue_marked

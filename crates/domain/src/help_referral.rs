@@ -924,3 +924,180 @@ mod tests {
         );
     }
 }
+
+/// One referral as the figures count it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FigureInput {
+    pub kind: HelpKind,
+    /// The partner organisation's name; `None` when none was chosen.
+    pub partner: Option<String>,
+    pub outcome: Option<ReferralOutcome>,
+    pub referred_on: Option<NaiveDate>,
+    pub first_contact_on: Option<NaiveDate>,
+}
+
+/// The counts of one line of the figures (a kind of help, or a partner).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FigureLine {
+    /// Every referral made, sent or not.
+    pub made: usize,
+    /// Sent to the help.
+    pub sent: usize,
+    /// Of those sent, the help reached the parent.
+    pub first_contact: usize,
+    /// Closed with "the help has started".
+    pub help_started: usize,
+    /// Days from sending to the first contact, the middle value; `None` without any.
+    pub median_days_to_contact: Option<i64>,
+}
+
+/// Referrals to help in figures, for coordinators: per kind of help (in the order of
+/// [`HelpKind::ALL`], kinds without referrals left out), per partner (by name; "no partner"
+/// last as `None`) and in total.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Figures {
+    pub by_kind: Vec<(HelpKind, FigureLine)>,
+    pub by_partner: Vec<(Option<String>, FigureLine)>,
+    pub total: FigureLine,
+}
+
+/// The middle value of a list of days (the lower of the two middle ones for an even count, so
+/// it is always a number of days that happened).
+fn median(mut days: Vec<i64>) -> Option<i64> {
+    days.sort_unstable();
+    let n = days.len();
+    (n > 0).then(|| days[(n - 1) / 2])
+}
+
+fn line<'a>(rows: impl Iterator<Item = &'a FigureInput>) -> FigureLine {
+    let mut l = FigureLine::default();
+    let mut days = Vec::new();
+    for r in rows {
+        l.made += 1;
+        // A referral closed after the consent was withdrawn may never have been sent; the
+        // sending day says whether it was.
+        if r.referred_on.is_some() {
+            l.sent += 1;
+        }
+        if let (Some(sent), Some(contact)) = (r.referred_on, r.first_contact_on) {
+            l.first_contact += 1;
+            days.push((contact - sent).num_days().max(0));
+        }
+        if r.outcome == Some(ReferralOutcome::HelpStarted) {
+            l.help_started += 1;
+        }
+    }
+    l.median_days_to_contact = median(days);
+    l
+}
+
+/// Count the referrals (see [`Figures`]).
+pub fn figures(rows: &[FigureInput]) -> Figures {
+    let by_kind = HelpKind::ALL
+        .into_iter()
+        .filter_map(|k| {
+            let l = line(rows.iter().filter(|r| r.kind == k));
+            (l.made > 0).then_some((k, l))
+        })
+        .collect();
+    let mut partners: Vec<Option<String>> = rows.iter().map(|r| r.partner.clone()).collect();
+    // Named partners by name, then "no partner".
+    partners.sort_by(|a, b| match (a, b) {
+        (Some(a), Some(b)) => a.cmp(b),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => std::cmp::Ordering::Equal,
+    });
+    partners.dedup();
+    let by_partner = partners
+        .into_iter()
+        .map(|p| {
+            let l = line(rows.iter().filter(|r| r.partner == p));
+            (p, l)
+        })
+        .collect();
+    Figures {
+        by_kind,
+        by_partner,
+        total: line(rows.iter()),
+    }
+}
+
+#[cfg(test)]
+mod figure_tests {
+    use super::*;
+
+    fn day(d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, d).unwrap_or_default()
+    }
+
+    fn row(
+        kind: HelpKind,
+        partner: Option<&str>,
+        sent: Option<u32>,
+        contact: Option<u32>,
+    ) -> FigureInput {
+        FigureInput {
+            kind,
+            partner: partner.map(String::from),
+            outcome: None,
+            referred_on: sent.map(day),
+            first_contact_on: contact.map(day),
+        }
+    }
+
+    #[test]
+    fn referrals_are_counted_per_kind_and_partner_with_the_days_to_first_contact() {
+        let mut done = row(HelpKind::DebtHelp, Some("Schuldhulp"), Some(1), Some(11));
+        done.outcome = Some(ReferralOutcome::HelpStarted);
+        let rows = vec![
+            done,
+            row(HelpKind::DebtHelp, Some("Schuldhulp"), Some(2), Some(4)),
+            row(HelpKind::DebtHelp, Some("Schuldhulp"), Some(3), None),
+            row(HelpKind::ParentingSupport, None, None, None),
+            row(HelpKind::MentalHealth, Some("GGZ"), Some(5), Some(12)),
+        ];
+        let f = figures(&rows);
+        assert_eq!(
+            f.by_kind.iter().map(|(k, _)| *k).collect::<Vec<_>>(),
+            vec![
+                HelpKind::DebtHelp,
+                HelpKind::ParentingSupport,
+                HelpKind::MentalHealth
+            ],
+            "in the order of the kinds, only those with referrals"
+        );
+        let debt = &f.by_kind[0].1;
+        assert_eq!(
+            (debt.made, debt.sent, debt.first_contact, debt.help_started),
+            (3, 3, 2, 1)
+        );
+        // 10 and 2 days: the lower middle value.
+        assert_eq!(debt.median_days_to_contact, Some(2));
+        assert_eq!(f.by_kind[1].1.sent, 0, "a proposal is not sent");
+        assert_eq!(f.by_kind[1].1.median_days_to_contact, None);
+        assert_eq!(
+            f.by_partner
+                .iter()
+                .map(|(p, _)| p.clone())
+                .collect::<Vec<_>>(),
+            vec![
+                Some("GGZ".to_string()),
+                Some("Schuldhulp".to_string()),
+                None
+            ]
+        );
+        assert_eq!(f.total.made, 5);
+        assert_eq!(f.total.sent, 4);
+        assert_eq!(f.total.first_contact, 3);
+        // 10, 2 and 7 days.
+        assert_eq!(f.total.median_days_to_contact, Some(7));
+    }
+
+    #[test]
+    fn no_referrals_give_empty_figures() {
+        let f = figures(&[]);
+        assert!(f.by_kind.is_empty() && f.by_partner.is_empty());
+        assert_eq!(f.total, FigureLine::default());
+    }
+}

@@ -14,7 +14,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use mtp_domain::Tenant;
 use mtp_domain::consent::ConsentMethod;
 use mtp_domain::help_referral::{
-    HelpKind, ReferralDraft, ReferralOutcome, ReferralState, Step, StepDraft,
+    FigureInput, HelpKind, ReferralDraft, ReferralOutcome, ReferralState, Step, StepDraft,
 };
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -542,6 +542,58 @@ impl Store {
             .collect();
         let total = all.len();
         Ok((all.into_iter().take(limit).collect(), total))
+    }
+}
+
+impl Store {
+    /// The referrals made since `since` (by their creation) of households in the tenant's
+    /// reach, erased ones included, as the figures count them: kind, partner name, outcome and
+    /// the days of sending and first contact. No names, no reasons.
+    pub async fn help_referral_figures(
+        &self,
+        tenant: &Tenant,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<FigureInput>> {
+        let rows = help_referral::Entity::find()
+            .filter(help_referral::Column::OrgId.eq(tenant.org_id))
+            .filter(help_referral::Column::CreatedAt.gte(since))
+            .all(&self.db)
+            .await?;
+        let ids: Vec<Uuid> = rows
+            .iter()
+            .map(|r| r.household_id)
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let mut reach: BTreeSet<Uuid> = BTreeSet::new();
+        for chunk in ids.chunks(500) {
+            for h in household::Entity::find()
+                .filter(household::Column::OrgId.eq(tenant.org_id))
+                .filter(household::Column::Id.is_in(chunk.to_vec()))
+                .all(&self.db)
+                .await?
+            {
+                if tenant.may_see_neighbourhood(h.org_id, h.neighbourhood_id) {
+                    reach.insert(h.id);
+                }
+            }
+        }
+        let partner_ids: Vec<Uuid> = rows.iter().filter_map(|r| r.partner_id).collect();
+        let partners = partner_names(&self.db, tenant.org_id, &partner_ids).await?;
+        Ok(rows
+            .into_iter()
+            .filter(|r| reach.contains(&r.household_id))
+            .map(|r| FigureInput {
+                kind: HelpKind::parse(&r.kind).unwrap_or(HelpKind::Other),
+                partner: r.partner_id.and_then(|p| partners.get(&p).cloned()),
+                outcome: r
+                    .outcome
+                    .as_deref()
+                    .and_then(|o| ReferralOutcome::parse(o).ok()),
+                referred_on: date(r.referred_on.as_deref()),
+                first_contact_on: date(r.first_contact_on.as_deref()),
+            })
+            .collect())
     }
 }
 

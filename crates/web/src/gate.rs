@@ -208,6 +208,8 @@ fn table() -> Vec<(Method, &'static str, Access)> {
         // Referrals to help (docs/guide/help-referrals.md): staff of the household's
         // neighbourhood; never partners, hosts or researchers.
         (g(), "/households/{id}/help-referrals", Roles(STAFF)),
+        // The figures: coordinators and administrators.
+        (g(), "/help-referrals", Roles(ADMIN_COORD)),
         (p(), "/households/{id}/help-referrals", Roles(STAFF)),
         (g(), "/help-referrals/{id}", Roles(STAFF)),
         (p(), "/help-referrals/{id}/step", Roles(STAFF)),

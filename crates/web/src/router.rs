@@ -187,6 +187,7 @@ fn handlers() -> Vec<Route> {
         get("/partners/{id}/delete", partners::delete_confirm),
         post("/partners/{id}/delete", partners::delete),
         get("/households/{id}/help-referrals", help_referrals::of_household),
+        get("/help-referrals", help_referrals::figures),
         post("/households/{id}/help-referrals", help_referrals::create),
         get("/help-referrals/{id}", help_referrals::show),
         post("/help-referrals/{id}/step", help_referrals::step),

@@ -169,3 +169,19 @@ flash-quote-removed = The quote was removed.
 timeline-quote_recorded = Quote recorded
 timeline-quote_removed = Quote removed
 help-ended-lead = This referral has ended. There are no more steps.
+
+# Referrals in figures (coordinators)
+
+home-help-figures-link = Referrals to help in figures
+help-figures-title = Referrals to help in figures
+help-figures-lead = Referrals made since { $date }, of the families in your neighbourhoods.
+help-figures-none = No family was referred in this period.
+help-figures-days-explained = Days to first contact: the middle number of days between sending the referral and the help's first contact with the parent.
+help-figures-by-kind = Per kind of help
+help-figures-by-partner = Per organisation
+help-figures-made = Made
+help-figures-sent = Sent
+help-figures-contact = First contact
+help-figures-started = Help started
+help-figures-days = Days to first contact
+help-figures-total = Total

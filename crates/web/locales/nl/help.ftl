@@ -169,3 +169,19 @@ flash-quote-removed = Het citaat is verwijderd.
 timeline-quote_recorded = Citaat vastgelegd
 timeline-quote_removed = Citaat verwijderd
 help-ended-lead = Deze verwijzing is afgelopen. Er zijn geen stappen meer.
+
+# Verwijzingen in cijfers (coördinatoren)
+
+home-help-figures-link = Verwijzingen naar hulp in cijfers
+help-figures-title = Verwijzingen naar hulp in cijfers
+help-figures-lead = Verwijzingen die zijn gemaakt sinds { $date }, van de gezinnen in jouw wijken.
+help-figures-none = In deze periode is geen gezin doorverwezen.
+help-figures-days-explained = Dagen tot eerste contact: het middelste aantal dagen tussen het sturen van de verwijzing en het eerste contact van de hulp met de ouder.
+help-figures-by-kind = Per soort hulp
+help-figures-by-partner = Per organisatie
+help-figures-made = Gemaakt
+help-figures-sent = Gestuurd
+help-figures-contact = Eerste contact
+help-figures-started = Hulp begonnen
+help-figures-days = Dagen tot eerste contact
+help-figures-total = Totaal

@@ -491,3 +491,96 @@ pub async fn follow_up(
         }
     }
 }
+
+// ---------------------------------------------------------------- figures for coordinators
+
+/// How far back the figures look: a year of referrals.
+const FIGURE_DAYS: i64 = 365;
+
+/// One row of a figures table.
+pub struct FigureRow {
+    pub name: String,
+    pub made: usize,
+    pub sent: usize,
+    pub first_contact: usize,
+    pub help_started: usize,
+    /// "12" or "–".
+    pub days: String,
+}
+
+fn figure_row(name: String, l: &mtp_domain::help_referral::FigureLine) -> FigureRow {
+    FigureRow {
+        name,
+        made: l.made,
+        sent: l.sent,
+        first_contact: l.first_contact,
+        help_started: l.help_started,
+        days: l
+            .median_days_to_contact
+            .map_or_else(|| "–".to_string(), |d| d.to_string()),
+    }
+}
+
+/// One table: per kind of help, or per partner.
+pub struct FigureTable {
+    pub id: &'static str,
+    pub caption: String,
+    pub first_column: String,
+    pub rows: Vec<FigureRow>,
+}
+
+#[derive(Template)]
+#[template(path = "help_referral_figures.html")]
+struct FiguresPage {
+    p: Page,
+    since: String,
+    tables: Vec<FigureTable>,
+    total: FigureRow,
+}
+
+/// `GET /help-referrals`: referrals out in figures, per kind of help and per partner, with the
+/// days from sending to the first contact (docs/guide/help-referrals.md#figures).
+pub async fn figures(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Staff(user): Staff,
+) -> Result<Response, AppError> {
+    let p = Page::new(&ctx, "help-figures-title");
+    let t = p.t;
+    let since = chrono::Utc::now() - chrono::Duration::days(FIGURE_DAYS);
+    let rows = state
+        .store
+        .help_referral_figures(&user.tenant, since)
+        .await?;
+    let f = mtp_domain::help_referral::figures(&rows);
+    let tables = vec![
+        FigureTable {
+            id: "by-kind",
+            caption: t.get("help-figures-by-kind"),
+            first_column: t.get("field-help-kind"),
+            rows: f
+                .by_kind
+                .iter()
+                .map(|(k, l)| figure_row(t.label(k), l))
+                .collect(),
+        },
+        FigureTable {
+            id: "by-partner",
+            caption: t.get("help-figures-by-partner"),
+            first_column: t.get("field-help-partner"),
+            rows: f
+                .by_partner
+                .iter()
+                .map(|(name, l)| {
+                    figure_row(name.clone().unwrap_or_else(|| t.get("help-no-partner")), l)
+                })
+                .collect(),
+        },
+    ];
+    Ok(render_page(&FiguresPage {
+        since: t.date(since),
+        tables,
+        total: figure_row(t.get("help-figures-total"), &f.total),
+        p,
+    }))
+}
