@@ -79,6 +79,29 @@ fn error_at(body: &str, field: &str) -> String {
     body[at..end].to_string()
 }
 
+/// Erase a family, as the retention job or a worker would.
+async fn erase(app: &TestApp, t: &Tenant, h: Uuid) {
+    app.store
+        .erase_household(
+            t,
+            None,
+            h,
+            mtp_store::NewAuditEvent {
+                org_id: t.org_id,
+                actor_id: None,
+                actor_role: "cli".into(),
+                action: Action::HouseholdErased,
+                object_type: "household".into(),
+                object_id: Some(h),
+                neighbourhood_id: None,
+                outcome: mtp_domain::audit::Outcome::Allowed,
+                detail: String::new(),
+            },
+        )
+        .await
+        .unwrap();
+}
+
 async fn step(c: &mut Client, id: Uuid, fields: &[(&str, &str)]) -> crate::helpers::Res {
     c.post(&format!("/help-referrals/{id}/step"), fields).await
 }
@@ -634,25 +657,7 @@ async fn erasing_a_family_keeps_the_figures_not_the_reason(app: TestApp) {
     let t = app.org("Almere").await;
     let (tasks, _) = app.store.help_referral_tasks(&t, 100).await.unwrap();
     let (id, h) = (tasks[0].id, tasks[0].household_id);
-    app.store
-        .erase_household(
-            &t,
-            None,
-            h,
-            mtp_store::NewAuditEvent {
-                org_id: t.org_id,
-                actor_id: None,
-                actor_role: "cli".into(),
-                action: Action::HouseholdErased,
-                object_type: "household".into(),
-                object_id: Some(h),
-                neighbourhood_id: None,
-                outcome: mtp_domain::audit::Outcome::Allowed,
-                detail: String::new(),
-            },
-        )
-        .await
-        .unwrap();
+    erase(&app, &t, h).await;
     let x = app.store.help_referral(&t, id).await.unwrap();
     assert_eq!(x.reason, "");
     assert_eq!(x.kind, HelpKind::DebtHelp);
@@ -881,25 +886,7 @@ async fn quotes_are_used_only_while_the_consent_is_given(app: TestApp) {
     assert!(entries.iter().all(|e| !e.detail.contains("kinderen")));
 
     // Erasing the family erases its quotes.
-    app.store
-        .erase_household(
-            &t,
-            None,
-            shown,
-            mtp_store::NewAuditEvent {
-                org_id: t.org_id,
-                actor_id: None,
-                actor_role: "cli".into(),
-                action: Action::HouseholdErased,
-                object_type: "household".into(),
-                object_id: Some(shown),
-                neighbourhood_id: None,
-                outcome: mtp_domain::audit::Outcome::Allowed,
-                detail: String::new(),
-            },
-        )
-        .await
-        .unwrap();
+    erase(&app, &t, shown).await;
     assert!(app.store.usable_quotes(&t).await.unwrap().is_empty());
 }
 on_both!(

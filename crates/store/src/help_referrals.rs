@@ -162,6 +162,36 @@ async fn partner_names<C: ConnectionTrait>(
         .collect())
 }
 
+/// Which of these households the tenant may see, with their neighbourhood: of the
+/// organisation, in reach, and (unless `erased_too`) not anonymised.
+pub(crate) async fn households_in_reach<C: ConnectionTrait>(
+    db: &C,
+    tenant: &Tenant,
+    households: impl IntoIterator<Item = Uuid>,
+    erased_too: bool,
+) -> Result<HashMap<Uuid, Uuid>> {
+    let ids: Vec<Uuid> = households
+        .into_iter()
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let mut out = HashMap::new();
+    for chunk in ids.chunks(500) {
+        let mut q = household::Entity::find()
+            .filter(household::Column::OrgId.eq(tenant.org_id))
+            .filter(household::Column::Id.is_in(chunk.to_vec()));
+        if !erased_too {
+            q = q.filter(household::Column::AnonymisedAt.is_null());
+        }
+        for h in q.all(db).await? {
+            if tenant.may_see_neighbourhood(h.org_id, h.neighbourhood_id) {
+                out.insert(h.id, h.neighbourhood_id);
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// The household of a referral, if the tenant may see it.
 async fn household_in_reach<C: ConnectionTrait>(
     db: &C,
@@ -193,7 +223,7 @@ async fn row_in_reach<C: ConnectionTrait>(
 
 /// Commit a change with its audit entry, about the household, with this detail (ids and
 /// codes only).
-async fn commit_audited(
+pub(crate) async fn commit_audited(
     txn: sea_orm::DatabaseTransaction,
     audit: NewAuditEvent,
     h: &household::Model,
@@ -212,6 +242,15 @@ async fn commit_audited(
     .await?;
     txn.commit().await?;
     Ok(())
+}
+
+/// The stored names of the states a referral is still open in.
+fn open_states() -> Vec<&'static str> {
+    ReferralState::ALL
+        .into_iter()
+        .filter(|s| s.is_open())
+        .map(|s| s.as_str())
+        .collect()
 }
 
 /// The timeline event of a step: `help_referral_` and the state it led to, or `withdrawn`.
@@ -450,11 +489,6 @@ impl Store {
     ) -> Result<()> {
         let txn = self.db.begin().await?;
         let (_, h) = row_in_reach(&txn, tenant, id).await?;
-        let open: Vec<&str> = ReferralState::ALL
-            .into_iter()
-            .filter(|s| s.is_open())
-            .map(|s| s.as_str())
-            .collect();
         let changed = help_referral::Entity::update_many()
             .col_expr(
                 help_referral::Column::FollowUpOn,
@@ -463,7 +497,7 @@ impl Store {
             .col_expr(help_referral::Column::UpdatedAt, Expr::value(now()))
             .filter(help_referral::Column::OrgId.eq(tenant.org_id))
             .filter(help_referral::Column::Id.eq(id))
-            .filter(help_referral::Column::State.is_in(open))
+            .filter(help_referral::Column::State.is_in(open_states()))
             .exec(&txn)
             .await?
             .rows_affected;
@@ -482,44 +516,22 @@ impl Store {
         tenant: &Tenant,
         limit: usize,
     ) -> Result<(Vec<HelpReferralTask>, usize)> {
-        let open: Vec<&str> = ReferralState::ALL
-            .into_iter()
-            .filter(|s| s.is_open())
-            .map(|s| s.as_str())
-            .collect();
         let rows = help_referral::Entity::find()
             .filter(help_referral::Column::OrgId.eq(tenant.org_id))
-            .filter(help_referral::Column::State.is_in(open))
+            .filter(help_referral::Column::State.is_in(open_states()))
             .filter(help_referral::Column::FollowUpOn.is_not_null())
             .order_by_asc(help_referral::Column::FollowUpOn)
             .order_by_asc(help_referral::Column::CreatedAt)
             .all(&self.db)
             .await?;
-        let ids: Vec<Uuid> = rows
-            .iter()
-            .map(|r| r.household_id)
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect();
-        let mut reach: BTreeSet<Uuid> = BTreeSet::new();
-        for chunk in ids.chunks(500) {
-            for h in household::Entity::find()
-                .filter(household::Column::OrgId.eq(tenant.org_id))
-                .filter(household::Column::Id.is_in(chunk.to_vec()))
-                .filter(household::Column::AnonymisedAt.is_null())
-                .all(&self.db)
-                .await?
-            {
-                if tenant.may_see_neighbourhood(h.org_id, h.neighbourhood_id) {
-                    reach.insert(h.id);
-                }
-            }
-        }
-        let seen: Vec<Uuid> = reach.iter().copied().collect();
+        let reach =
+            households_in_reach(&self.db, tenant, rows.iter().map(|r| r.household_id), false)
+                .await?;
+        let seen: Vec<Uuid> = reach.keys().copied().collect();
         let names = first_names_of(&self.db, tenant.org_id, &seen).await?;
         let partner_ids: Vec<Uuid> = rows
             .iter()
-            .filter(|r| reach.contains(&r.household_id))
+            .filter(|r| reach.contains_key(&r.household_id))
             .filter_map(|r| r.partner_id)
             .collect::<BTreeSet<_>>()
             .into_iter()
@@ -527,7 +539,7 @@ impl Store {
         let partners = partner_names(&self.db, tenant.org_id, &partner_ids).await?;
         let all: Vec<HelpReferralTask> = rows
             .into_iter()
-            .filter(|r| reach.contains(&r.household_id))
+            .filter(|r| reach.contains_key(&r.household_id))
             .filter_map(|r| {
                 Some(HelpReferralTask {
                     id: r.id,
@@ -559,30 +571,14 @@ impl Store {
             .filter(help_referral::Column::CreatedAt.gte(since))
             .all(&self.db)
             .await?;
-        let ids: Vec<Uuid> = rows
-            .iter()
-            .map(|r| r.household_id)
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect();
-        let mut reach: BTreeSet<Uuid> = BTreeSet::new();
-        for chunk in ids.chunks(500) {
-            for h in household::Entity::find()
-                .filter(household::Column::OrgId.eq(tenant.org_id))
-                .filter(household::Column::Id.is_in(chunk.to_vec()))
-                .all(&self.db)
-                .await?
-            {
-                if tenant.may_see_neighbourhood(h.org_id, h.neighbourhood_id) {
-                    reach.insert(h.id);
-                }
-            }
-        }
+        let reach =
+            households_in_reach(&self.db, tenant, rows.iter().map(|r| r.household_id), true)
+                .await?;
         let partner_ids: Vec<Uuid> = rows.iter().filter_map(|r| r.partner_id).collect();
         let partners = partner_names(&self.db, tenant.org_id, &partner_ids).await?;
         Ok(rows
             .into_iter()
-            .filter(|r| reach.contains(&r.household_id))
+            .filter(|r| reach.contains_key(&r.household_id))
             .map(|r| FigureInput {
                 kind: HelpKind::parse(&r.kind).unwrap_or(HelpKind::Other),
                 partner: r.partner_id.and_then(|p| partners.get(&p).cloned()),

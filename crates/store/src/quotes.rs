@@ -5,7 +5,7 @@
 //! by the parent in the portal — hides the quote at once, on every page. A quote is recorded
 //! only while that consent is given. Reach: through the household, as everywhere.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use mtp_domain::Tenant;
@@ -17,8 +17,8 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use crate::audit::append_audit_in;
-use crate::entities::{consent_record, household, neighbourhood, parent, parent_quote};
+use crate::entities::{consent_record, neighbourhood, parent, parent_quote};
+use crate::help_referrals::{commit_audited, households_in_reach};
 use crate::register::add_event;
 use crate::{NewAuditEvent, Result, Store, StoreError, now};
 
@@ -68,30 +68,6 @@ async fn quote_consents<C: ConnectionTrait>(
     Ok(out)
 }
 
-/// The households of these quotes in the tenant's reach (not anonymised), with their
-/// neighbourhood.
-async fn in_reach<C: ConnectionTrait>(
-    db: &C,
-    tenant: &Tenant,
-    households: &[Uuid],
-) -> Result<HashMap<Uuid, Uuid>> {
-    let mut out = HashMap::new();
-    for chunk in households.chunks(500) {
-        for h in household::Entity::find()
-            .filter(household::Column::OrgId.eq(tenant.org_id))
-            .filter(household::Column::Id.is_in(chunk.to_vec()))
-            .filter(household::Column::AnonymisedAt.is_null())
-            .all(db)
-            .await?
-        {
-            if tenant.may_see_neighbourhood(h.org_id, h.neighbourhood_id) {
-                out.insert(h.id, h.neighbourhood_id);
-            }
-        }
-    }
-    Ok(out)
-}
-
 impl Store {
     /// Quotes of the tenant's households, newest first: all of one household (`Some`), or
     /// every usable one (`None`, the publicity list). A quote whose household withdrew the
@@ -111,13 +87,9 @@ impl Store {
             .order_by_desc(parent_quote::Column::CreatedAt)
             .all(&self.db)
             .await?;
-        let ids: Vec<Uuid> = rows
-            .iter()
-            .map(|r| r.household_id)
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect();
-        let reach = in_reach(&self.db, tenant, &ids).await?;
+        let reach =
+            households_in_reach(&self.db, tenant, rows.iter().map(|r| r.household_id), false)
+                .await?;
         let seen: Vec<Uuid> = reach.keys().copied().collect();
         let consents = quote_consents(&self.db, tenant.org_id, &seen).await?;
         let parent_ids: Vec<Uuid> = rows.iter().filter_map(|r| r.parent_id).collect();
@@ -228,18 +200,7 @@ impl Store {
         .insert(&txn)
         .await?;
         add_event(&txn, tenant.org_id, h.id, actor, "quote_recorded", "").await?;
-        append_audit_in(
-            &txn,
-            NewAuditEvent {
-                object_type: "household".into(),
-                object_id: Some(h.id),
-                neighbourhood_id: Some(h.neighbourhood_id),
-                detail: format!("quote={id}"),
-                ..audit
-            },
-        )
-        .await?;
-        txn.commit().await?;
+        commit_audited(txn, audit, &h, format!("quote={id}")).await?;
         Ok(id)
     }
 
@@ -280,18 +241,7 @@ impl Store {
             return Err(StoreError::NotFound);
         }
         add_event(&txn, tenant.org_id, h.id, actor, "quote_removed", "").await?;
-        append_audit_in(
-            &txn,
-            NewAuditEvent {
-                object_type: "household".into(),
-                object_id: Some(h.id),
-                neighbourhood_id: Some(h.neighbourhood_id),
-                detail: format!("quote={id}"),
-                ..audit
-            },
-        )
-        .await?;
-        txn.commit().await?;
+        commit_audited(txn, audit, &h, format!("quote={id}")).await?;
         Ok(h.id)
     }
 }

@@ -27,14 +27,13 @@ fn cli_event(org_id: Uuid, action: Action) -> NewAuditEvent {
     }
 }
 
-/// The two referrals, made once: a second `mtp demo --force` finds the first family's
-/// referral and adds nothing.
-pub async fn load(
+/// The organisation as its administrator sees it, and the first ten active Almere Poort
+/// families: the demo refers two of them and quotes two others.
+async fn poort_families(
     store: &Store,
     org_id: Uuid,
     poort: Uuid,
-    today: NaiveDate,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<(Tenant, Vec<mtp_store::HouseholdSummary>)> {
     let tenant = Tenant {
         org_id,
         role: Role::Admin,
@@ -46,6 +45,18 @@ pub async fn load(
         ..Default::default()
     };
     let (families, _) = store.households(&tenant, &filter, 10, 0).await?;
+    Ok((tenant, families))
+}
+
+/// The two referrals, made once: a second `mtp demo --force` finds the first family's
+/// referral and adds nothing.
+pub async fn load(
+    store: &Store,
+    org_id: Uuid,
+    poort: Uuid,
+    today: NaiveDate,
+) -> anyhow::Result<()> {
+    let (tenant, families) = poort_families(store, org_id, poort).await?;
     let (Some(debts), Some(parenting)) = (families.get(2), families.get(3)) else {
         return Ok(());
     };
@@ -128,17 +139,7 @@ pub async fn load_quotes(
 ) -> anyhow::Result<()> {
     use mtp_domain::consent::Purpose;
     use mtp_domain::quote::{Attribution, QuoteDraft};
-    let tenant = Tenant {
-        org_id,
-        role: Role::Admin,
-        neighbourhoods: vec![],
-    };
-    let filter = HouseholdFilter {
-        neighbourhood_id: Some(poort),
-        status: Some(HouseholdStatus::Active),
-        ..Default::default()
-    };
-    let (families, _) = store.households(&tenant, &filter, 10, 0).await?;
+    let (tenant, families) = poort_families(store, org_id, poort).await?;
     let (Some(shown), Some(hidden)) = (families.get(4), families.get(5)) else {
         return Ok(());
     };

@@ -14,7 +14,7 @@ use mtp_domain::help_referral::{
     HelpKind, ReferralDraft, ReferralForm, ReferralOutcome, ReferralState, Step, StepDraft,
     StepError, StepForm, StepKind, parse_follow_up,
 };
-use mtp_store::{HelpReferral, Household, StoreError};
+use mtp_store::{HelpReferral, Household};
 use uuid::Uuid;
 
 use crate::AppState;
@@ -91,24 +91,6 @@ fn view(t: &Tr, r: &HelpReferral, today: NaiveDate) -> ReferralView {
             && r.follow_up_on
                 .is_some_and(|d| Due::of(d, today).is_overdue()),
         open: r.state.is_open(),
-    }
-}
-
-/// Record each field error the domain named, in the user's language.
-fn field_errors(t: &Tr, e: &mut FormErrors, errors: Vec<(&'static str, mtp_domain::FieldError)>) {
-    for (field, err) in errors {
-        e.field(t, field, err);
-    }
-}
-
-/// A refusal of the store that belongs at a field of the form; anything else passes on.
-fn refused_at(t: &Tr, e: &mut FormErrors, field: &str, err: StoreError) -> Result<(), AppError> {
-    match err {
-        StoreError::Refused(key) => {
-            e.add(field, t.get(key));
-            Ok(())
-        }
-        other => Err(other.into()),
     }
 }
 
@@ -189,10 +171,6 @@ fn fresh_form() -> FormData {
     FormData::parse(body.as_bytes())
 }
 
-async fn household(state: &AppState, user: &User, id: &str) -> Result<Household, AppError> {
-    Ok(state.store.household(&user.tenant, parse_id(id)?).await?)
-}
-
 /// `GET /households/{id}/help-referrals`: the family's referrals and the form for a new one.
 pub async fn of_household(
     State(state): State<AppState>,
@@ -200,7 +178,7 @@ pub async fn of_household(
     Path(id): Path<String>,
     Staff(user): Staff,
 ) -> Result<Response, AppError> {
-    let h = household(&state, &user, &id).await?;
+    let h = crate::views::household_in_reach(&state, &user, &id).await?;
     // The page shows the family's names and why they were referred: who looked is on record.
     audit(
         &state,
@@ -221,12 +199,13 @@ pub async fn create(
     Staff(user): Staff,
     f: FormData,
 ) -> Result<Response, AppError> {
-    let h = household(&state, &user, &id).await?;
+    let h = crate::views::household_in_reach(&state, &user, &id).await?;
     if h.anonymised {
         // Nothing to add to an erased family: show what remains.
-        return Ok(axum::response::IntoResponse::into_response(
-            axum::response::Redirect::to(&format!("/households/{}/help-referrals", h.id)),
-        ));
+        return Ok(crate::views::erased(format!(
+            "/households/{}/help-referrals",
+            h.id
+        )));
     }
     let t = Tr::new(ctx.lang);
     let mut e = FormErrors::default();
@@ -242,7 +221,7 @@ pub async fn create(
     let draft = match ReferralDraft::parse(&form, crate::today()) {
         Ok(d) => d,
         Err(errors) => {
-            field_errors(&t, &mut e, errors);
+            e.fields(&t, errors);
             return Ok(unprocessable(
                 household_page(&state, &ctx, &user, &h, f, e).await?,
             ));
@@ -266,7 +245,7 @@ pub async fn create(
             &t.label(&draft.kind),
         )),
         Err(err) => {
-            refused_at(&t, &mut e, "help_partner", err)?;
+            e.refused(&t, "help_partner", err)?;
             Ok(unprocessable(
                 household_page(&state, &ctx, &user, &h, f, e).await?,
             ))
@@ -409,7 +388,7 @@ pub async fn step(
     let draft = match StepDraft::parse(&form, r.state, r.latest_step_on(), crate::today()) {
         Ok(d) => d,
         Err(StepError::Fields(errors)) => {
-            field_errors(&t, &mut e, errors);
+            e.fields(&t, errors);
             return Ok(unprocessable(referral_page(&ctx, &r, f, e).await?));
         }
         Err(StepError::Refused(refusal)) => {
@@ -442,7 +421,7 @@ pub async fn step(
             &r.first_names,
         )),
         Err(err) => {
-            refused_at(&t, &mut e, "step", err)?;
+            e.refused(&t, "step", err)?;
             // Someone else took a step: show the referral as it stands now.
             let now = referral(&state, &user, &id).await?;
             Ok(unprocessable(referral_page(&ctx, &now, f, e).await?))
@@ -486,7 +465,7 @@ pub async fn follow_up(
             &t.day(on),
         )),
         Err(err) => {
-            refused_at(&t, &mut e, "referral_follow_up_on", err)?;
+            e.refused(&t, "referral_follow_up_on", err)?;
             Ok(unprocessable(referral_page(&ctx, &r, f, e).await?))
         }
     }

@@ -166,10 +166,6 @@ fn fresh_form(t: &Tr, h: &Household) -> FormData {
     FormData::parse(body.as_bytes())
 }
 
-async fn household(state: &AppState, user: &User, id: &str) -> Result<Household, AppError> {
-    Ok(state.store.household(&user.tenant, parse_id(id)?).await?)
-}
-
 /// `GET /households/{id}/quotes`: the family's quotes (text hidden while the consent is not
 /// given) and the form for a new one.
 pub async fn of_household(
@@ -178,7 +174,7 @@ pub async fn of_household(
     Path(id): Path<String>,
     Staff(user): Staff,
 ) -> Result<Response, AppError> {
-    let h = household(&state, &user, &id).await?;
+    let h = crate::views::household_in_reach(&state, &user, &id).await?;
     audit(
         &state,
         &user,
@@ -199,12 +195,10 @@ pub async fn create(
     Staff(user): Staff,
     f: FormData,
 ) -> Result<Response, AppError> {
-    let h = household(&state, &user, &id).await?;
+    let h = crate::views::household_in_reach(&state, &user, &id).await?;
     if h.anonymised {
         // Nothing to add to an erased family: show what remains.
-        return Ok(axum::response::IntoResponse::into_response(
-            axum::response::Redirect::to(&format!("/households/{}/quotes", h.id)),
-        ));
+        return Ok(crate::views::erased(format!("/households/{}/quotes", h.id)));
     }
     let t = Tr::new(ctx.lang);
     let mut e = FormErrors::default();
@@ -218,9 +212,7 @@ pub async fn create(
     let draft = match QuoteDraft::parse(&form, crate::today()) {
         Ok(d) => d,
         Err(errors) => {
-            for (field, err) in errors {
-                e.field(&t, field, err);
-            }
+            e.fields(&t, errors);
             return Ok(unprocessable(
                 household_page(&state, &ctx, &user, &h, f, e).await?,
             ));
