@@ -315,6 +315,15 @@ async fn a_worker_refers_a_family_step_by_step(app: TestApp) {
         entries.iter().all(|e| !e.detail.contains("rekeningen")),
         "no reason in the trail"
     );
+    // The family's data export holds the referral, reason and steps.
+    let export = c.get(&format!("/households/{h}/export.json")).await;
+    assert!(
+        export.body.contains("\"help_referrals\""),
+        "{}",
+        export.body
+    );
+    assert!(export.body.contains(reason));
+    assert!(export.body.contains("\"help_started\""));
 }
 on_both!(
     a_worker_refers_a_family_step_by_step_,
@@ -737,6 +746,11 @@ async fn quotes_are_used_only_while_the_consent_is_given(app: TestApp) {
         !page.body.contains("Citaat opslaan"),
         "no form without consent"
     );
+    // The family's own data export still holds the mother's words (the right of access).
+    let export = worker
+        .get(&format!("/households/{hidden}/export.json"))
+        .await;
+    assert!(export.body.contains(hidden_text), "{}", export.body);
 
     // Withdrawal hides a quote at once, everywhere; consent given again shows it again.
     consent_for_quotes(&mut worker, shown, "no").await;

@@ -593,6 +593,44 @@ impl Store {
     }
 }
 
+/// A household's referrals as its data export shows them (the right of access): everything
+/// stored about each, oldest first.
+pub(crate) async fn export<C: ConnectionTrait>(
+    db: &C,
+    org_id: Uuid,
+    household_id: Uuid,
+) -> Result<Vec<serde_json::Value>> {
+    let rows = help_referral::Entity::find()
+        .filter(help_referral::Column::OrgId.eq(org_id))
+        .filter(help_referral::Column::HouseholdId.eq(household_id))
+        .order_by_asc(help_referral::Column::CreatedAt)
+        .all(db)
+        .await?;
+    let ids: Vec<Uuid> = rows.iter().filter_map(|r| r.partner_id).collect();
+    let partners = partner_names(db, org_id, &ids).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            serde_json::json!({
+                "kind": r.kind,
+                "partner": r.partner_id.and_then(|p| partners.get(&p).cloned()),
+                "reason": r.reason,
+                "state": r.state,
+                "outcome": r.outcome,
+                "consent_method": r.consent_method,
+                "consent_on": r.consent_on,
+                "withdrawn_method": r.withdrawn_method,
+                "withdrawn_on": r.withdrawn_on,
+                "referred_on": r.referred_on,
+                "first_contact_on": r.first_contact_on,
+                "ended_on": r.ended_on,
+                "follow_up_on": r.follow_up_on,
+                "created_at": r.created_at,
+            })
+        })
+        .collect())
+}
+
 /// Erasure: a referral's reason is about the family; its kind, steps and dates stay for the
 /// figures, and its follow-up goes (no one follows up a family that is gone).
 pub(crate) async fn anonymise<C: ConnectionTrait>(

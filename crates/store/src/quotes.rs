@@ -246,6 +246,31 @@ impl Store {
     }
 }
 
+/// A household's quotes as its data export shows them (the right of access): the words as
+/// recorded, usable now or not.
+pub(crate) async fn export<C: ConnectionTrait>(
+    db: &C,
+    org_id: Uuid,
+    household_id: Uuid,
+) -> Result<Vec<serde_json::Value>> {
+    Ok(parent_quote::Entity::find()
+        .filter(parent_quote::Column::OrgId.eq(org_id))
+        .filter(parent_quote::Column::HouseholdId.eq(household_id))
+        .order_by_asc(parent_quote::Column::CreatedAt)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|q| {
+            serde_json::json!({
+                "text": q.text,
+                "attribution": q.attribution,
+                "phrase": q.phrase,
+                "said_on": q.said_on,
+            })
+        })
+        .collect())
+}
+
 /// Erasure: a parent's own words go with the family.
 pub(crate) async fn anonymise<C: ConnectionTrait>(
     db: &C,
