@@ -417,6 +417,9 @@ async fn admin_pages_are_accessible(app: TestApp) {
         "/households/new",
         "/partners",
         "/partners/new",
+        "/publicity",
+        "/help-referrals",
+        "/encourage",
         "/account/password",
         "/toegankelijkheid",
         "/privacy",
@@ -433,6 +436,20 @@ async fn admin_pages_are_accessible(app: TestApp) {
     assert!(text(&c).await.contains("wijkwerker@almere"));
     c.wait().for_element(Locator::Css("footer")).await.unwrap();
     check(&c, &src, "account page").await;
+    // Referrals to help and quotes (docs/guide/help-referrals.md): the overdue referral with
+    // its step form, its family's referrals with the new-referral form, and a family's quotes.
+    let t = app.org("Almere").await;
+    let (tasks, _) = app.store.help_referral_tasks(&t, 1).await.unwrap();
+    let quoted = app.store.usable_quotes(&t).await.unwrap()[0].household_id;
+    for path in [
+        format!("/help-referrals/{}", tasks[0].id),
+        format!("/households/{}/help-referrals", tasks[0].household_id),
+        format!("/households/{quoted}/quotes"),
+    ] {
+        c.goto(&format!("{}{path}", app.base)).await.unwrap();
+        c.wait().for_element(Locator::Css("footer")).await.unwrap();
+        check(&c, &src, &path).await;
+    }
     // A partner's page with its contact and briefing forms, and the delete confirmation.
     c.goto(&format!("{}/partners", app.base)).await.unwrap();
     click_and_wait(&c, Locator::LinkText("Basisschool De Regenboog")).await;

@@ -64,6 +64,8 @@ struct Targets {
     partner: String,
     partner_contact: String,
     referral: String,
+    help_referral: String,
+    quote: String,
 }
 
 fn fill(path: &str, t: &Targets) -> String {
@@ -77,6 +79,10 @@ fn fill(path: &str, t: &Targets) -> String {
     } else if p.starts_with("/partners/") {
         p.replace("{id}", &t.partner)
             .replace("{contact}", &t.partner_contact)
+    } else if p.starts_with("/help-referrals/") {
+        p.replace("{id}", &t.help_referral)
+    } else if p.starts_with("/quotes/") {
+        p.replace("{id}", &t.quote)
     } else if p.starts_with("/admin/holidays/") {
         p.replace("{id}", &t.holiday)
     } else if p.starts_with("/admin/neighbourhoods/") {
@@ -332,7 +338,24 @@ async fn every_route_allows_exactly_the_roles_in_its_rule(app: TestApp) {
         )
         .await
         .unwrap();
+    // The demo's overdue referral to help, of a Poort family.
+    let (referrals, _) = app.store.help_referral_tasks(&all, 1).await.unwrap();
+    let help_referral = referrals
+        .first()
+        .map(|r| r.id.to_string())
+        .expect("the demo has an open referral to help");
+    // The demo's usable quote (removed with a bare POST: never, the button's field is missing).
+    let quote = app
+        .store
+        .usable_quotes(&all)
+        .await
+        .unwrap()
+        .first()
+        .map(|q| q.id.to_string())
+        .expect("the demo has a usable quote");
     let targets = Targets {
+        quote,
+        help_referral,
         referral: referral.to_string(),
         partner: partner.to_string(),
         partner_contact,

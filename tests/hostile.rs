@@ -734,6 +734,10 @@ struct Targets {
     partner_deleted: Uuid,
     /// A demo referral waiting for the parent (issue #16).
     referral: Uuid,
+    /// The demo's overdue referral to help.
+    help_referral: Uuid,
+    /// The demo's usable quote.
+    quote: Uuid,
     portal_token: String,
     unsubscribe_token: String,
 }
@@ -758,6 +762,8 @@ fn fill(pattern: &str, t: &Targets) -> String {
         "/partners/{id}/delete" => t.partner_deleted,
         p if p.starts_with("/partners/") => t.partner,
         p if p.starts_with("/referrals/") => t.referral,
+        p if p.starts_with("/help-referrals/") => t.help_referral,
+        p if p.starts_with("/quotes/") => t.quote,
         _ => Uuid::nil(),
     };
     let token = if pattern.starts_with("/unsubscribe/") {
@@ -1429,7 +1435,22 @@ async fn targets(app: &TestApp, worker: &mut Client, walk: &mut Walk) -> Targets
         .first()
         .map(|r| r.id)
         .expect("the demo has a referral waiting for the parent");
+    let (referrals, _) = app.store.help_referral_tasks(&t, 1).await.unwrap();
+    let help_referral = referrals
+        .first()
+        .map(|r| r.id)
+        .expect("the demo has an open referral to help");
+    let quote = app
+        .store
+        .usable_quotes(&t)
+        .await
+        .unwrap()
+        .first()
+        .map(|q| q.id)
+        .expect("the demo has a usable quote");
     Targets {
+        quote,
+        help_referral,
         partner,
         partner_contact,
         partner_deleted: partner_named("Schuldhulp Almere"),
@@ -1755,6 +1776,8 @@ fn no_targets() -> Targets {
         partner_contact: nil,
         partner_deleted: nil,
         referral: nil,
+        help_referral: nil,
+        quote: nil,
         portal_token: String::new(),
         unsubscribe_token: String::new(),
     }

@@ -29,6 +29,7 @@ mod field;
 mod fuzz_corpus;
 mod gate;
 mod hardening;
+mod help_referrals;
 mod holidays;
 mod hostile;
 mod households;

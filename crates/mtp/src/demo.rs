@@ -10,6 +10,7 @@ use mtp_store::{NewAccount, Store, StoreError};
 use rand::RngCore;
 use uuid::Uuid;
 
+mod help_referrals;
 mod partners;
 mod referrals;
 mod year;
@@ -285,6 +286,8 @@ pub async fn load(store: &Store) -> anyhow::Result<Vec<DemoLogin>> {
     activities(store, almere, poort, haven).await?;
     portal(store, almere, poort).await?;
     referrals::load(store, almere, poort).await?;
+    help_referrals::load(store, almere, poort, chrono::Utc::now().date_naive()).await?;
+    help_referrals::load_quotes(store, almere, poort, chrono::Utc::now().date_naive()).await?;
     for org_id in [almere, lelystad] {
         store
             .audit(mtp_store::NewAuditEvent {

@@ -1088,3 +1088,64 @@ pub mod inbound_referral {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+/// A referral to help (migration 000021, docs/guide/help-referrals.md).
+pub mod help_referral {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "help_referrals")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub org_id: Uuid,
+        pub household_id: Uuid,
+        pub partner_id: Option<Uuid>,
+        pub kind: String,
+        pub reason: String,
+        pub state: String,
+        pub outcome: Option<String>,
+        pub consent_method: Option<String>,
+        pub consent_on: Option<String>,
+        pub withdrawn_method: Option<String>,
+        pub withdrawn_on: Option<String>,
+        pub referred_on: Option<String>,
+        pub first_contact_on: Option<String>,
+        pub ended_on: Option<String>,
+        pub follow_up_on: Option<String>,
+        pub created_at: DateTimeUtc,
+        pub created_by: Option<Uuid>,
+        pub updated_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// A parent's quote for publicity (migration 000021); usable only with the consent for quotes.
+pub mod parent_quote {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "parent_quotes")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub org_id: Uuid,
+        pub household_id: Uuid,
+        pub parent_id: Option<Uuid>,
+        pub text: String,
+        pub attribution: String,
+        pub phrase: String,
+        pub said_on: String,
+        pub created_at: DateTimeUtc,
+        pub created_by: Option<Uuid>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

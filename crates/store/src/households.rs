@@ -1103,6 +1103,8 @@ const HANGS_ON_HOUSEHOLD: &[&str] = &[
     "portal_session",
     "idea",
     "portal_request",
+    "help_referrals",
+    "parent_quotes",
 ];
 
 /// Point the rows of `table` whose `column` is `from` at `to`, within the organisation. With a

@@ -14,6 +14,7 @@ pub mod calendar;
 pub mod chat;
 pub mod encourage;
 mod group_commit;
+pub mod help_referrals;
 pub mod history;
 pub mod holidays;
 pub mod households;
@@ -24,6 +25,7 @@ pub mod partners;
 pub mod password;
 pub mod portal;
 pub mod privacy;
+pub mod quotes;
 pub mod ratelimit;
 pub mod referrals;
 mod register;
@@ -48,6 +50,7 @@ pub use activities::{Activity, ActivityDraft, Registered, Registrant, SessionSum
 pub use audit::{AuditEntry, AuditFilter, ChainReport, NewAuditEvent};
 pub use chat::{ChatMember, ChatPost};
 pub use encourage::{FollowUp, NewContact, Worklist, WorklistCard};
+pub use help_referrals::{HelpReferral, HelpReferralTask};
 pub use history::{PastConsent, PastContact};
 pub use holidays::{Changed, StoredHoliday};
 pub use households::{
@@ -58,6 +61,7 @@ pub use imports::{ImportBatch, KnownContacts};
 pub use orgs::{FirstRun, Neighbourhood, Organisation, TargetGroup};
 pub use partners::{Briefing, Partner, PartnerContact, PartnerDetail, PartnerFilter};
 pub use privacy::RetentionReport;
+pub use quotes::Quote;
 pub use reports::ReportRows;
 pub use sessions::{
     AttendanceLine, Checkin, CheckinOutcome, HouseholdName, PastAttendance, PastRota, RsvpLine,

@@ -112,6 +112,9 @@ async fn anonymise<C: ConnectionTrait>(
         .filter(contact_moment::Column::HouseholdId.eq(id))
         .exec(db)
         .await?;
+    // A referral's reason and a parent's quotes (docs/guide/help-referrals.md).
+    crate::help_referrals::anonymise(db, org_id, id).await?;
+    crate::quotes::anonymise(db, org_id, id).await?;
     job::Entity::update_many()
         .col_expr(
             job::Column::State,
@@ -192,6 +195,8 @@ impl Store {
     pub async fn export_household(&self, tenant: &Tenant, id: Uuid) -> Result<serde_json::Value> {
         let h = self.household(tenant, id).await?;
         let attendance = self.household_attendance(tenant, id, 10_000).await?;
+        let help_referrals = crate::help_referrals::export(&self.db, tenant.org_id, id).await?;
+        let quotes = crate::quotes::export(&self.db, tenant.org_id, id).await?;
         Ok(json!({
             "household": {
                 "id": h.id,
@@ -247,6 +252,9 @@ impl Store {
                     .map(|p| p.first_name.as_str())
                     .collect::<Vec<_>>(),
             })).collect::<Vec<_>>(),
+            // Referrals to help and quotes (docs/guide/help-referrals.md).
+            "help_referrals": help_referrals,
+            "quotes": quotes,
         }))
     }
 

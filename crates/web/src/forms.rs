@@ -118,6 +118,30 @@ impl FormErrors {
     }
 
     /// Keep a parsed value, or record the field's message.
+    /// Every field error a domain parser named, each at its field.
+    pub fn fields(&mut self, t: &Tr, errors: Vec<(&'static str, FieldError)>) {
+        for (field, e) in errors {
+            self.field(t, field, e);
+        }
+    }
+
+    /// A refusal of the store that belongs at a field of the form (its message key); any
+    /// other store error passes on.
+    pub fn refused(
+        &mut self,
+        t: &Tr,
+        field: &str,
+        err: mtp_store::StoreError,
+    ) -> Result<(), AppError> {
+        match err {
+            mtp_store::StoreError::Refused(key) => {
+                self.add(field, t.get(key));
+                Ok(())
+            }
+            other => Err(other.into()),
+        }
+    }
+
     pub fn take<T>(&mut self, t: &Tr, field: &str, r: Result<T, FieldError>) -> Option<T> {
         match r {
             Ok(v) => Some(v),

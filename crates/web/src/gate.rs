@@ -220,6 +220,21 @@ fn table() -> Vec<(Method, &'static str, Access)> {
         // The parent's one-time link: the secret in the address is the credential.
         (g(), "/referral/{token}", Public),
         (p(), "/referral/{token}", Public),
+        // Referrals to help (docs/guide/help-referrals.md): staff of the household's
+        // neighbourhood; never partners, hosts or researchers.
+        (g(), "/households/{id}/help-referrals", Roles(STAFF)),
+        // The figures: coordinators and administrators.
+        (g(), "/help-referrals", Roles(ADMIN_COORD)),
+        (p(), "/households/{id}/help-referrals", Roles(STAFF)),
+        (g(), "/help-referrals/{id}", Roles(STAFF)),
+        (p(), "/help-referrals/{id}/step", Roles(STAFF)),
+        (p(), "/help-referrals/{id}/follow-up", Roles(STAFF)),
+        // Parents' quotes: recorded by staff from the household page; the publicity list for
+        // coordinators (docs/guide/help-referrals.md#quotes-and-publicity).
+        (g(), "/households/{id}/quotes", Roles(STAFF)),
+        (p(), "/households/{id}/quotes", Roles(STAFF)),
+        (p(), "/quotes/{id}/remove", Roles(STAFF)),
+        (g(), "/publicity", Roles(ADMIN_COORD)),
         (g(), "/portal/login", Public),
         (p(), "/portal/login", Public),
         (g(), "/portal/link/{token}", Public),

@@ -160,3 +160,14 @@ choice!(
 // Partner organisations (docs/guide/partners.md).
 prefixed!(mtp_domain::partner::PartnerKind => "partner-kind-");
 choice!(mtp_domain::partner::PartnerKind);
+
+// Referrals to help (docs/guide/help-referrals.md).
+prefixed!(
+    mtp_domain::help_referral::HelpKind => "help-kind-",
+    mtp_domain::help_referral::ReferralState => "help-state-",
+    mtp_domain::help_referral::ReferralOutcome => "help-outcome-",
+);
+choice!(
+    mtp_domain::help_referral::HelpKind,
+    mtp_domain::help_referral::ReferralOutcome,
+);

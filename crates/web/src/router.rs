@@ -14,9 +14,9 @@ use crate::AppState;
 use crate::error::AppError;
 use crate::gate::{self, Rule};
 use crate::routes::{
-    account, activities, admin, audit_log, auth, calendar, chat, encourage, holidays, home,
-    households, import, messages, partners, portal, portal_staff, public, referrals, reminders,
-    reports, research, sessions,
+    account, activities, admin, audit_log, auth, calendar, chat, encourage, help_referrals,
+    holidays, home, households, import, messages, partners, portal, portal_staff, public,
+    publicity, referrals, reminders, reports, research, sessions,
 };
 
 /// The handler of one (method, path) of the gate's table.
@@ -196,6 +196,16 @@ fn handlers() -> Vec<Route> {
         post("/referrals/{id}/merge", referrals::merge),
         get("/referral/{token}", referrals::answer_form),
         post("/referral/{token}", referrals::answer),
+        get("/households/{id}/help-referrals", help_referrals::of_household),
+        get("/help-referrals", help_referrals::figures),
+        post("/households/{id}/help-referrals", help_referrals::create),
+        get("/help-referrals/{id}", help_referrals::show),
+        post("/help-referrals/{id}/step", help_referrals::step),
+        post("/help-referrals/{id}/follow-up", help_referrals::follow_up),
+        get("/households/{id}/quotes", publicity::of_household),
+        post("/households/{id}/quotes", publicity::create),
+        post("/quotes/{id}/remove", publicity::remove),
+        get("/publicity", publicity::list),
         get("/portal/login", portal::login_form),
         post("/portal/login", portal::login_request),
         get("/portal/link/{token}", portal::link_form),

@@ -168,3 +168,34 @@ pub async fn org_holidays(state: &AppState, user: &User) -> Result<Holidays, App
 pub fn first_unknown(t: &Tr, holidays: &Holidays, dates: &[NaiveDate]) -> Option<String> {
     holidays.first_unknown(dates).map(|d| t.day(d))
 }
+
+/// A household of the user's reach, by the id in the address, for the pages that hang under
+/// it (a family's referrals and quotes, docs/guide/help-referrals.md). A miss on a valid id is
+/// recorded as a refused look, as on the household page itself.
+pub async fn household_in_reach(
+    state: &AppState,
+    user: &User,
+    raw_id: &str,
+) -> Result<Household, AppError> {
+    let id = crate::parse::parse_id(raw_id)?;
+    match state.store.household(&user.tenant, id).await {
+        Ok(h) => Ok(h),
+        Err(mtp_store::StoreError::NotFound) => {
+            let mut event = crate::audit::audit_event(
+                user,
+                mtp_domain::audit::Action::HouseholdViewed,
+                crate::audit::Subject::of("household", id),
+                "not found or out of reach",
+            );
+            event.outcome = mtp_domain::audit::Outcome::Denied;
+            crate::audit::record(state, event).await;
+            Err(AppError::NotFound)
+        }
+        Err(err) => Err(err.into()),
+    }
+}
+
+/// Where a form about an erased household leads: back to what remains of it.
+pub fn erased(path: String) -> axum::response::Response {
+    axum::response::IntoResponse::into_response(axum::response::Redirect::to(&path))
+}

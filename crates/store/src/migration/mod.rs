@@ -25,6 +25,7 @@ mod m20261207_000017_partners;
 mod m20261207_000018_erasure_refusal;
 mod m20261207_000019_visit_marks;
 mod m20261208_000020_referrals;
+mod m20261208_000021_help_referrals;
 mod m20261208_000022_org_settings;
 
 pub struct Migrator;
@@ -52,6 +53,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000018_erasure_refusal::Migration),
             Box::new(m20261207_000019_visit_marks::Migration),
             Box::new(m20261208_000020_referrals::Migration),
+            Box::new(m20261208_000021_help_referrals::Migration),
             Box::new(m20261208_000022_org_settings::Migration),
         ]
     }

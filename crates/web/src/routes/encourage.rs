@@ -533,6 +533,33 @@ pub struct Task {
     pub note: String,
 }
 
+/// An open referral to help to look at again (docs/guide/help-referrals.md).
+pub struct ReferralTask {
+    pub id: Uuid,
+    pub names: String,
+    /// "Schuldhulp: Schuldhulp Almere · Doorverwezen".
+    pub what: String,
+    pub due: String,
+    pub overdue: bool,
+    pub today: bool,
+}
+
+fn referral_task(t: &Tr, r: &mtp_store::HelpReferralTask, today: NaiveDate) -> ReferralTask {
+    let due = Due::of(r.due, today);
+    let kind = match &r.partner {
+        Some(partner) => format!("{}: {partner}", t.label(&r.kind)),
+        None => t.label(&r.kind),
+    };
+    ReferralTask {
+        id: r.id,
+        names: r.first_names.clone(),
+        what: format!("{kind} · {}", t.label(&r.state)),
+        due: t.day(r.due),
+        overdue: due.is_overdue(),
+        today: due == Due::Today,
+    }
+}
+
 #[derive(Template)]
 #[template(path = "encourage_week.html")]
 struct WeekPage {
@@ -541,6 +568,8 @@ struct WeekPage {
     more_sessions: String,
     tasks: Vec<Task>,
     more_tasks: String,
+    referral_tasks: Vec<ReferralTask>,
+    more_referral_tasks: String,
     past: Vec<PastSession>,
     past_total: Vec<String>,
 }
@@ -629,6 +658,23 @@ pub async fn overview(
         String::new()
     };
 
+    // The referrals to help to look at again, overdue ones first.
+    let (open, open_total) = state
+        .store
+        .help_referral_tasks(&user.tenant, TASKS_SHOWN)
+        .await?;
+    let referral_tasks: Vec<ReferralTask> =
+        open.iter().map(|r| referral_task(&t, r, today)).collect();
+    let more_referral_tasks = if open_total > referral_tasks.len() {
+        t.get2(
+            "encourage-tasks-more",
+            ("shown", referral_tasks.len()),
+            ("total", open_total),
+        )
+    } else {
+        String::new()
+    };
+
     // Last week: of the families encouraged, how many came.
     let held: Vec<SessionSummary> = state
         .store
@@ -680,7 +726,12 @@ pub async fn overview(
         &user,
         Action::EncourageWeekViewed,
         Subject::none("encourage"),
-        &format!("sessions={} tasks={}", sessions.len(), tasks.len()),
+        &format!(
+            "sessions={} tasks={} referrals={}",
+            sessions.len(),
+            tasks.len(),
+            referral_tasks.len()
+        ),
     )
     .await;
     Ok(render_page(&WeekPage {
@@ -688,6 +739,8 @@ pub async fn overview(
         more_sessions,
         tasks,
         more_tasks,
+        referral_tasks,
+        more_referral_tasks,
         past,
         past_total,
         p,

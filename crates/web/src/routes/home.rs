@@ -39,6 +39,8 @@ struct Home {
     research: bool,
     /// Partner organisations (docs/guide/partners.md): the staff menus are full.
     partners: bool,
+    /// Parents' quotes for publicity (docs/guide/help-referrals.md): coordinators.
+    publicity: bool,
     /// A partner account's own organisation (`partner_home.rs`).
     partner_org: Option<Option<crate::partner_home::PartnerHome>>,
 }
@@ -88,6 +90,7 @@ pub async fn home(
     Ok(render_page(&Home {
         overdue_erasures,
         partners: gate::allows(user.role(), &Method::GET, "/partners"),
+        publicity: gate::allows(user.role(), &Method::GET, "/publicity"),
         partner_org,
         requests,
         today,
