@@ -17,6 +17,7 @@ mod browser_door;
 mod browser_encourage;
 mod browser_portal;
 mod browser_reports;
+mod checkin_search;
 mod cli;
 mod crash;
 mod demo_story;
