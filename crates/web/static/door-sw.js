@@ -101,7 +101,6 @@ function page(req, url) {
 // The stylesheet and script: their address carries their version (?v=), so a kept copy is right.
 function asset(req, url) {
   var key = url.pathname + url.search;
-  if (req.cache === 'no-store' || req.cache === 'reload') return fetch(req); // asked for fresh
   return fromPhone(key).then(function (kept) {
     return kept || fetch(req).then(function (res) {
       if (res.ok && res.type === 'basic') keep(key, res.clone());
@@ -117,7 +116,8 @@ self.addEventListener('fetch', function (event) {
   if (url.origin !== self.location.origin) return;
   if (req.mode === 'navigate' && DOOR.test(url.pathname)) {
     event.respondWith(page(req, url));
-  } else if (/^\/static\/app\.(css|js)$/.test(url.pathname)) {
+  } else if (/^\/static\/app\.(css|js)$/.test(url.pathname) && req.cache !== 'no-store' && req.cache !== 'reload') {
+    // (A request for a fresh copy goes to the network as without this worker.)
     event.respondWith(asset(req, url));
   }
 });
