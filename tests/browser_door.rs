@@ -5,7 +5,7 @@
 use fantoccini::Client;
 use serde_json::{Value, json};
 
-use crate::browser::{axe, axe_source, browser, cdp, check, fill, network, submit, wait_for};
+use crate::browser::{axe, axe_source, browser, cdp, check, fill, fits, network, submit, wait_for};
 use crate::helpers::TestApp;
 use crate::on_both;
 
@@ -427,3 +427,370 @@ on_both!(
     door_walk_in_offline,
     a_host_adds_walk_ins_at_the_door_with_the_network_off_and_on
 );
+
+/// The network between the phone and the server, which the test can cut. Every connection of
+/// the browser goes through here; cut, it takes each new connection and closes it at once, and
+/// ends the open ones, as a hall without a signal does, while the server runs on with its data.
+/// Chromium's own offline switch is not used: it is set per page, and a service worker's
+/// requests could still get through.
+struct Cable {
+    port: u16,
+    up: std::sync::Arc<tokio::sync::watch::Sender<bool>>,
+    /// Connections the browser tried while the cable was cut.
+    refused: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Cable {
+    async fn to(base: &str) -> Cable {
+        let server: std::net::SocketAddr = base
+            .trim_start_matches("http://")
+            .parse()
+            .expect("the server's address");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let (up, _) = tokio::sync::watch::channel(true);
+        let up = std::sync::Arc::new(up);
+        let refused = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let (signal, count) = (up.clone(), refused.clone());
+        let task = tokio::spawn(async move {
+            while let Ok((mut phone, _)) = listener.accept().await {
+                if !*signal.borrow() {
+                    count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    drop(phone);
+                    continue;
+                }
+                let mut cut = signal.subscribe();
+                tokio::spawn(async move {
+                    let Ok(mut hall) = tokio::net::TcpStream::connect(server).await else {
+                        return;
+                    };
+                    tokio::select! {
+                        _ = tokio::io::copy_bidirectional(&mut phone, &mut hall) => {}
+                        _ = cut.wait_for(|up| !*up) => {}
+                    }
+                });
+            }
+        });
+        Cable {
+            port,
+            up,
+            refused,
+            task,
+        }
+    }
+
+    fn base(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    fn set(&self, up: bool) {
+        self.up.send_replace(up);
+    }
+
+    fn refused(&self) -> usize {
+        self.refused.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+impl Drop for Cable {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// Whether this page, its stylesheet and its script are kept on the phone (door-sw.js).
+async fn kept_on_phone(c: &Client) -> bool {
+    c.execute_async(
+        "const done = arguments[arguments.length - 1];\
+         const urls = [location.pathname, document.querySelector('link[rel=stylesheet]').href,\
+                       document.querySelector('script[src]').src];\
+         caches.keys()\
+           .then(keys => Promise.all(keys.filter(k => k.startsWith('mtp-door-')).map(k => caches.open(k))))\
+           .then(cs => Promise.all(urls.map(u => Promise.all(cs.map(c => c.match(u))).then(r => r.some(x => !!x)))))\
+           .then(found => done(found.every(x => x)))\
+           .catch(() => done(false));",
+        vec![],
+    )
+    .await
+    .unwrap_or(Value::Bool(false))
+        == Value::Bool(true)
+}
+
+/// How often the check-in page of `session` was opened, by the audit trail.
+async fn door_views(app: &TestApp, session: uuid::Uuid) -> usize {
+    let t = app.org("Almere").await;
+    app.store
+        .audit_entries(
+            t.org_id,
+            &mtp_store::AuditFilter {
+                action: Some("session.checkin-viewed".into()),
+                ..Default::default()
+            },
+            1000,
+        )
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|e| e.object_id == Some(session))
+        .count()
+}
+
+/// Issue #17: a host opens the check-in page once with a network, on a phone at 360 px. In the
+/// hall there is none: the page opens all the same (from the phone), a family found by a search
+/// before the network went and a family on the list are checked in, and when the network is
+/// back each check-in reaches the server exactly once.
+async fn the_check_in_page_opens_without_a_network_once_opened_before(app: TestApp) {
+    let logins = app.demo().await;
+    let src = axe_source();
+    let t = app.org("Almere").await;
+    let (_, session) = app.coffee_hour().await;
+    let poort = app.neighbourhood(&t, "Almere Poort").await;
+    let wilhelmina = app
+        .store
+        .create_households_bulk(
+            &t,
+            &[crate::checkin_search::family(
+                poort,
+                "Wilhelmina",
+                "Zuidervaart",
+                None,
+            )],
+        )
+        .await
+        .unwrap()[0];
+    let cable = Cable::to(&app.base).await;
+    let base = cable.base();
+    let (_driver, c) = browser(360, 740).await;
+    c.goto(&format!("{base}/login")).await.unwrap();
+    fill(&c, "email", &logins["host"].email).await;
+    fill(&c, "password", &logins["host"].password).await;
+    submit(&c, "/login").await;
+    let page = format!("{base}/sessions/{session}/checkin");
+    c.goto(&page).await.unwrap();
+    check(&c, &src, "check-in, first visit").await;
+    wait_for(
+        &c,
+        "return !!navigator.serviceWorker.controller;",
+        20,
+        "the service worker to take charge",
+    )
+    .await;
+    let mut kept = false;
+    for _ in 0..100 {
+        kept = kept_on_phone(&c).await;
+        if kept {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(
+        kept,
+        "the page, its stylesheet and script kept on the phone"
+    );
+
+    // Search as you type, with the network: a family not on the list.
+    run(&c, "document.getElementById('iemand-anders').open = true;").await;
+    fill(&c, "q", "Wilh").await;
+    wait_for(
+        &c,
+        &format!("return !!document.querySelector('#door-results #h-{wilhelmina}');"),
+        20,
+        "the search's results",
+    )
+    .await;
+    let found = run(
+        &c,
+        "return document.getElementById('door-found').textContent;",
+    )
+    .await;
+    assert_eq!(found, "1 gezin gevonden");
+    assert_eq!(
+        run(
+            &c,
+            "return document.querySelectorAll('.door-list > .door-card').length;"
+        )
+        .await,
+        run(
+            &c,
+            "return +document.getElementById('door-count').getAttribute('data-expected');"
+        )
+        .await,
+        "as the host types, the list stays"
+    );
+    axe(&c, &src, "check-in with search results").await;
+
+    // The network goes. Wilhelmina is checked in from the results: she waits on the phone.
+    cable.set(false);
+    run(
+        &c,
+        &format!("document.querySelector('#h-{wilhelmina} button[value=\"present\"]').click();"),
+    )
+    .await;
+    wait_for(
+        &c,
+        &format!("return {QUEUE}.length === 1 && !document.getElementById('offline-bar').hidden;"),
+        20,
+        "Wilhelmina's tap to wait on the phone",
+    )
+    .await;
+    assert_eq!(
+        run(
+            &c,
+            "return document.querySelector('.door-list > .door-card').id;"
+        )
+        .await,
+        format!("h-{wilhelmina}"),
+        "the family found joins the list"
+    );
+
+    // Without a network, the page is opened again.
+    let views = door_views(&app, session).await;
+    let refused = cable.refused();
+    c.goto(&page).await.unwrap();
+    assert_eq!(
+        run(&c, "return document.querySelector('h1').textContent;").await,
+        "Inchecken"
+    );
+    assert!(
+        cable.refused() > refused,
+        "the phone tried the network and did not get through"
+    );
+    assert_eq!(
+        door_views(&app, session).await,
+        views,
+        "the page came from the phone, not from the server"
+    );
+    let bar = run(
+        &c,
+        "return document.getElementById('offline-bar').textContent;",
+    )
+    .await;
+    assert!(
+        bar.as_str().unwrap_or_default().contains("Wilhelmina"),
+        "the tap still waits: {bar}"
+    );
+    fits(&c, "check-in without a network").await;
+    axe(&c, &src, "check-in without a network").await;
+    // Searching needs the network, and the page says so.
+    run(&c, "document.getElementById('iemand-anders').open = true;").await;
+    fill(&c, "q", "San").await;
+    wait_for(
+        &c,
+        "return document.getElementById('door-found').textContent.startsWith('Geen verbinding.');",
+        20,
+        "the search to say there is no connection",
+    )
+    .await;
+
+    // A family on the list is tapped, still without a network.
+    let tapped = run(
+        &c,
+        "const card = document.querySelector('.door-list > .door-card:not(.door-card--in)');\
+         card.querySelector('button[value=\"present\"]').click(); return card.id.slice(2);",
+    )
+    .await;
+    let tapped: uuid::Uuid = tapped.as_str().unwrap_or_default().parse().unwrap();
+    wait_for(
+        &c,
+        &format!("return {QUEUE}.length === 2;"),
+        20,
+        "two taps waiting",
+    )
+    .await;
+    assert!(
+        present_of(&app, session).await.is_empty(),
+        "nothing arrived"
+    );
+
+    // The network is back: both taps arrive, each once.
+    cable.set(true);
+    wait_for(
+        &c,
+        &format!("return {QUEUE}.length === 0;"),
+        30,
+        "the queue to empty",
+    )
+    .await;
+    let mut present = present_of(&app, session).await;
+    present.sort();
+    let mut expected = vec![wilhelmina, tapped];
+    expected.sort();
+    assert_eq!(present, expected);
+    let audited = app
+        .store
+        .audit_entries(
+            t.org_id,
+            &mtp_store::AuditFilter {
+                action: Some("attendance.recorded".into()),
+                ..Default::default()
+            },
+            1000,
+        )
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|e| e.detail.contains(&format!("session={session}")))
+        .count();
+    assert_eq!(audited, 2, "two taps, two check-ins");
+    // Online again, the page comes from the server and shows both.
+    c.goto(&page).await.unwrap();
+    assert_eq!(door_views(&app, session).await, views + 1);
+    let counter = run(
+        &c,
+        "return document.getElementById('door-count').textContent;",
+    )
+    .await;
+    assert!(
+        counter.as_str().unwrap_or_default().starts_with("2 / "),
+        "{counter}"
+    );
+
+    // Signing out deletes the pages kept on the phone.
+    c.execute(
+        "document.querySelector('form[action=\"/logout\"] button').click();",
+        vec![],
+    )
+    .await
+    .unwrap();
+    let mut gone = false;
+    for _ in 0..50 {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        let left = c
+            .execute_async(
+                "const done = arguments[arguments.length - 1];\
+                 caches.keys().then(k => done(k.filter(n => n.startsWith('mtp-door-')).length)).catch(() => done(-1));",
+                vec![],
+            )
+            .await
+            .unwrap_or(Value::Null);
+        if left == json!(0) {
+            gone = true;
+            break;
+        }
+    }
+    assert!(gone, "the kept pages are gone after signing out");
+    let _ = c.close().await;
+}
+on_both!(
+    door_opens_offline,
+    the_check_in_page_opens_without_a_network_once_opened_before
+);
+
+/// The households the store has as present at a session.
+async fn present_of(app: &TestApp, session: uuid::Uuid) -> Vec<uuid::Uuid> {
+    let t = app.org("Almere").await;
+    app.store
+        .session_detail(&t, session)
+        .await
+        .unwrap()
+        .lines
+        .into_iter()
+        .filter(|l| {
+            l.attendance
+                .as_ref()
+                .is_some_and(|a| a.status == mtp_domain::attendance::AttendanceStatus::Present)
+        })
+        .map(|l| l.household_id)
+        .collect()
+}

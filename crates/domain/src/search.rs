@@ -80,6 +80,18 @@ pub fn query_words(q: &str) -> Vec<String> {
         .collect()
 }
 
+/// Whether every word of a search starts a word of these first names ("Sanne & Ahmed").
+/// The door's search for a host, who sees first names only (docs/ui.md §1.10): a host
+/// finds a family by what the parent says at the door, never by a surname, a phone number
+/// or an e-mail address that would tell them who is registered.
+pub fn first_names_match(first_names: &str, words: &[String]) -> bool {
+    let own: Vec<String> = name_words(first_names).collect();
+    !words.is_empty()
+        && words
+            .iter()
+            .all(|w| own.iter().any(|o| o.starts_with(w.as_str())))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -96,6 +108,17 @@ mod tests {
         assert_eq!(query_words("06-1234 5678"), vec!["0612345678"]);
         assert_eq!(query_words("+31 6 1234 5678"), vec!["31612345678"]);
         assert_eq!(query_words("0031612345678"), vec!["31612345678"]);
+    }
+
+    #[test]
+    fn a_host_finds_a_family_by_the_start_of_a_first_name_only() {
+        let names = "Zoë & Ahmed";
+        assert!(first_names_match(names, &query_words("zo")));
+        assert!(first_names_match(names, &query_words("Ahm zoe")));
+        assert!(!first_names_match(names, &query_words("hmed")));
+        assert!(!first_names_match(names, &query_words("zoe bakker")));
+        assert!(!first_names_match(names, &query_words("06-1234 5678")));
+        assert!(!first_names_match(names, &query_words("  ")));
     }
 
     #[test]

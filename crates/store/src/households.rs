@@ -286,7 +286,7 @@ impl Store {
     }
 
     /// Narrow `q` to the households with a search word starting with each word of `text`.
-    async fn matching_words(
+    pub(crate) async fn matching_words(
         &self,
         tenant: &Tenant,
         text: &str,

@@ -29,6 +29,10 @@ use crate::entities::{
 use crate::visit_marks::{households_at, refresh_visit_marks};
 use crate::{NewAuditEvent, Result, Store, StoreError, now};
 
+/// How many households a host's search at the door reads before it narrows them to first
+/// names; past that the page asks for more of the name.
+const DOOR_SCAN: u64 = 300;
+
 /// A household by its parents' names, "Sanne & Ahmed" and "Sanne de Vries & Ahmed Bakker".
 #[derive(Debug, Clone)]
 pub struct HouseholdName {
@@ -1131,6 +1135,69 @@ impl Store {
             .into_iter()
             .filter(|s| s.state == SessionState::Planned && !covered.contains(&s.id))
             .collect())
+    }
+
+    /// "Someone else?" at the door: the households of a session's neighbourhood whose search
+    /// words start with every word of `text` (names, phone numbers, e-mail addresses, as the
+    /// household list searches), the ones who came most recently first; at most `limit`, and
+    /// whether there are more. With `first_names_only` (a host) only the first names count
+    /// (`search::first_names_match`), so a few hundred candidates are read and narrowed here.
+    pub async fn door_search(
+        &self,
+        tenant: &Tenant,
+        neighbourhood_id: Uuid,
+        text: &str,
+        first_names_only: bool,
+        limit: u64,
+    ) -> Result<(Vec<HouseholdName>, bool)> {
+        if !tenant.may_see_neighbourhood(tenant.org_id, neighbourhood_id) {
+            return Err(StoreError::NotFound);
+        }
+        let words = mtp_domain::search::query_words(text);
+        if words.is_empty() {
+            return Ok((Vec::new(), false));
+        }
+        let q = household::Entity::find()
+            .filter(household::Column::OrgId.eq(tenant.org_id))
+            .filter(household::Column::NeighbourhoodId.eq(neighbourhood_id))
+            .filter(household::Column::AnonymisedAt.is_null())
+            .filter(household::Column::Status.ne("left"));
+        let scan = if first_names_only {
+            DOOR_SCAN
+        } else {
+            limit + 1
+        };
+        let ids: Vec<Uuid> = self
+            .matching_words(tenant, text, q)
+            .await?
+            .select_only()
+            .column(household::Column::Id)
+            .order_by_with_nulls(
+                household::Column::LastAttendedAt,
+                sea_orm::Order::Desc,
+                sea_orm::sea_query::NullOrdering::Last,
+            )
+            .order_by_desc(household::Column::CreatedAt)
+            .limit(scan)
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        let mut names: HashMap<Uuid, HouseholdName> = self
+            .household_names(tenant.org_id, &ids)
+            .await?
+            .into_iter()
+            .map(|h| (h.id, h))
+            .collect();
+        let mut found: Vec<HouseholdName> = ids
+            .iter()
+            .filter_map(|id| names.remove(id))
+            .filter(|h| {
+                !first_names_only || mtp_domain::search::first_names_match(&h.first_names, &words)
+            })
+            .collect();
+        let more = found.len() as u64 > limit || (first_names_only && ids.len() as u64 == scan);
+        found.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+        Ok((found, more))
     }
 
     /// Households of a neighbourhood that take part now, for adding someone who is not on a

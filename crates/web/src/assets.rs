@@ -3,7 +3,7 @@
 use std::sync::LazyLock;
 
 use axum::extract::Path;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 
@@ -14,10 +14,18 @@ struct Asset {
     mime: &'static str,
     body: &'static [u8],
     etag: String,
+    cache: &'static str,
 }
 
+/// The check-in page's service worker (docs/ui.md §3.5). It lives with the other assets but
+/// works for the pages under `/sessions/` (`Service-Worker-Allowed`), and is asked for anew
+/// on every visit (`no-cache`, answered 304 while it is the same) so a new version reaches
+/// the phones at once.
+pub const DOOR_WORKER: &str = "door-sw.js";
+const DOOR_SCOPE: &str = "/sessions/";
+
 static ASSETS: LazyLock<Vec<Asset>> = LazyLock::new(|| {
-    let raw: [(&str, &str, &[u8]); 2] = [
+    let raw: [(&str, &str, &[u8]); 3] = [
         (
             "app.css",
             "text/css; charset=utf-8",
@@ -28,6 +36,11 @@ static ASSETS: LazyLock<Vec<Asset>> = LazyLock::new(|| {
             "text/javascript; charset=utf-8",
             include_bytes!("../static/app.js"),
         ),
+        (
+            DOOR_WORKER,
+            "text/javascript; charset=utf-8",
+            include_bytes!("../static/door-sw.js"),
+        ),
     ];
     raw.into_iter()
         .map(|(name, mime, body)| Asset {
@@ -35,6 +48,11 @@ static ASSETS: LazyLock<Vec<Asset>> = LazyLock::new(|| {
             mime,
             body,
             etag: format!("\"{}\"", &hex::encode(Sha256::digest(body))[..16]),
+            cache: if name == DOOR_WORKER {
+                "no-cache"
+            } else {
+                "public, max-age=86400"
+            },
         })
         .collect()
 });
@@ -59,21 +77,29 @@ pub async fn serve(Path(file): Path<String>, headers: HeaderMap) -> Response {
         return AppError::NotFound.into_response();
     };
     let etag = HeaderValue::from_str(&asset.etag).unwrap_or(HeaderValue::from_static("\"0\""));
-    let cache = HeaderValue::from_static("public, max-age=86400");
-    if headers.get(header::IF_NONE_MATCH) == Some(&etag) {
-        return (
+    let cache = HeaderValue::from_static(asset.cache);
+    let mut res = if headers.get(header::IF_NONE_MATCH) == Some(&etag) {
+        (
             StatusCode::NOT_MODIFIED,
             [(header::ETAG, etag), (header::CACHE_CONTROL, cache)],
         )
-            .into_response();
+            .into_response()
+    } else {
+        (
+            [
+                (header::CONTENT_TYPE, HeaderValue::from_static(asset.mime)),
+                (header::ETAG, etag),
+                (header::CACHE_CONTROL, cache),
+            ],
+            asset.body,
+        )
+            .into_response()
+    };
+    if asset.name == DOOR_WORKER {
+        res.headers_mut().insert(
+            HeaderName::from_static("service-worker-allowed"),
+            HeaderValue::from_static(DOOR_SCOPE),
+        );
     }
-    (
-        [
-            (header::CONTENT_TYPE, HeaderValue::from_static(asset.mime)),
-            (header::ETAG, etag),
-            (header::CACHE_CONTROL, cache),
-        ],
-        asset.body,
-    )
-        .into_response()
+    res
 }

@@ -92,8 +92,10 @@ impl AppState {
     }
 }
 
+/// `worker-src 'self'`: the check-in page's service worker (`static/door-sw.js`, docs/ui.md §3.5).
 const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; \
-                   connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+                   connect-src 'self'; worker-src 'self'; form-action 'self'; \
+                   frame-ancestors 'none'; base-uri 'none'";
 
 /// The whole application as one router.
 pub fn app(state: AppState) -> Router {

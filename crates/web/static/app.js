@@ -43,6 +43,15 @@
     }, 0);
   }, true); // capture phase: a blocked resubmit never reaches form-level handlers
 
+  // Signing out deletes the check-in pages kept on this phone (door-sw.js).
+  document.addEventListener('submit', function (event) {
+    var action = event.target.getAttribute && event.target.getAttribute('action');
+    if (action !== '/logout' || !window.caches) return;
+    caches.keys().then(function (keys) {
+      keys.forEach(function (k) { if (k.indexOf('mtp-door-') === 0) caches.delete(k); });
+    });
+  });
+
   // Back/forward cache: a restored page must not stay locked.
   window.addEventListener('pageshow', function (event) {
     if (event.persisted) locks.slice().forEach(release);
@@ -54,6 +63,10 @@
   //    at the top, and becomes the new household's card when the server has made it. A walk-in
   //    the server refuses stays on its card with the server's words until the host changes or
   //    deletes it, so nothing typed at the door disappears unseen.
+  //    "Iemand anders?" is a search (a GET form): as the host types, the results alone are asked
+  //    for (?part=results) and put in place; a family found and checked in moves onto the list.
+  //    The page registers door-sw.js, which keeps today's check-in pages on the phone, so the
+  //    page opens again without a network (docs/ui.md §3.5).
   var door = document.querySelector('.door-list');
   var bar = document.getElementById('offline-bar');
   var walkForm = document.querySelector('.walk-in-form');
@@ -88,10 +101,35 @@
       var t = c.querySelector('.door-card__time'), now = at || new Date();
       if (t) t.textContent = ('0' + now.getHours()).slice(-2) + ':' + ('0' + now.getMinutes()).slice(-2);
     };
+    // The parts of a card the server left out because its state did not need them (the tag
+    // and undo of a family not in yet, the check-in of one that is), from the walk-in pattern.
+    var PARTS = ['.door-card__state', '.door-card__in', '.door-card__undo'];
+    var complete = function (c) {
+      var form = c.querySelector('form');
+      if (!pattern || !form) return;
+      var name = c.querySelector('h2').textContent;
+      PARTS.forEach(function (sel) {
+        if (c.querySelector(sel)) return;
+        var el = pattern.content.firstElementChild.querySelector(sel).cloneNode(true);
+        named(el, name);
+        if (sel === PARTS[0]) {
+          c.querySelector('h2').after(el);
+        } else if (sel === PARTS[1]) {
+          var input = el.querySelector('input');
+          input.id = 'children-' + c.id;
+          input.value = '0';
+          el.querySelector('label').htmlFor = input.id;
+          form.insertBefore(el, form.querySelector(PARTS[2]));
+        } else {
+          form.appendChild(el);
+        }
+      });
+    };
     // Show a card as checked in (or not), whatever the server knows yet.
     var show = function (household, inside) {
       var c = card(household);
       if (!c) return;
+      complete(c);
       c.classList.toggle('door-card--in', inside);
       c.querySelector('.door-card__state').hidden = !inside;
       if (inside) stamp(c);
@@ -113,7 +151,8 @@
       if (!el) return;
       var present = document.querySelectorAll('.door-card--in').length;
       // The server's count does not know the walk-ins made on this page since it was loaded.
-      var expected = +el.getAttribute('data-expected') + document.querySelectorAll('.door-card--walk:not(.door-card--refused)').length;
+      // Nor the families found by a search and checked in here.
+      var expected = +el.getAttribute('data-expected') + document.querySelectorAll('.door-card--walk:not(.door-card--refused), .door-list .door-card--found').length;
       el.textContent = el.getAttribute('data-template').replace('%n', present + ' / ' + expected);
     };
     var status = function (message) {
@@ -241,10 +280,19 @@
       data.set('status', action === 'undo' ? 'undo' : 'present');
       var household = data.get('household');
       var q = load();
-      q.push({ url: form.action, body: data.toString(), key: key, household: household, action: action, name: form.getAttribute('data-name') });
+      var name = form.getAttribute('data-name') || form.closest('li').querySelector('h2').textContent;
+      q.push({ url: form.action, body: data.toString(), key: key, household: household, action: action, name: name });
       save(q);
       show(household, action === 'in');
       waiting(card(household), true);
+      // A family found by a search joins the list, at the top; focus follows it.
+      var found = card(household);
+      if (found && found.closest('.door-results')) {
+        found.classList.add('door-card--found');
+        door.insertBefore(found, door.firstChild);
+        found.querySelector('h2').tabIndex = -1;
+        found.querySelector('h2').focus();
+      }
       count();
       status('');
       send();
@@ -330,6 +378,59 @@
           h1.focus();
         }
       });
+    }
+
+    // A page kept on the phone carries the walk-in key it was sent with: a second family added
+    // from it must not look like the first one sent again.
+    if (walkForm && walkForm.elements.key) walkForm.elements.key.value = newKey();
+
+    var search = document.querySelector('.door-search');
+    var foundLine = document.getElementById('door-found');
+    if (search && foundLine && search.elements.q) {
+      var field = search.elements.q;
+      var asked = null;
+      var typing = null;
+      var ask = function () {
+        var q = field.value.trim();
+        if (q === asked) return;
+        asked = q;
+        var url = location.pathname + '?' + new URLSearchParams({ q: q, part: 'results' }).toString();
+        fetch(url, { credentials: 'same-origin' }).then(function (res) {
+          if (!res.ok || res.redirected) throw new Error('later');
+          return res.text();
+        }).then(function (html) {
+          if (field.value.trim() !== q) return; // typed on meanwhile: a newer answer comes
+          var part = document.createElement('template');
+          part.innerHTML = html;
+          foundLine.textContent = part.content.getElementById('door-found').textContent;
+          document.getElementById('door-results').replaceWith(part.content.getElementById('door-results'));
+        }).catch(function () {
+          asked = null;
+          foundLine.textContent = search.getAttribute('data-offline');
+        });
+      };
+      field.addEventListener('input', function () {
+        clearTimeout(typing);
+        typing = setTimeout(ask, 250);
+      });
+      search.addEventListener('submit', function (event) {
+        event.preventDefault();
+        clearTimeout(typing);
+        asked = null;
+        ask();
+      });
+      // A page that came from the phone does not know the search in its address: ask now.
+      if (field.value.trim() !== (document.getElementById('door-results').getAttribute('data-q') || '')) ask();
+    }
+
+    if ('serviceWorker' in navigator && window.caches) {
+      navigator.serviceWorker.register('/static/door-sw.js', { scope: '/sessions/' }).then(function () {
+        return navigator.serviceWorker.ready;
+      }).then(function (reg) {
+        var css = document.querySelector('link[rel="stylesheet"]');
+        var js = document.querySelector('script[src]');
+        if (reg.active) reg.active.postMessage({ keep: [here, css && css.href, js && js.src].filter(Boolean) });
+      }).catch(function () {});
     }
 
     window.addEventListener('online', send);

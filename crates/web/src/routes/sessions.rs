@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use askama::Template;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -24,7 +24,7 @@ use mtp_store::{
     Checkin, CheckinOutcome, NewAuditEvent, SessionDetail, SessionLine, SessionSummary, StoreError,
     Tap,
 };
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::AppState;
@@ -45,8 +45,9 @@ use crate::views::{SessionRow, session_row};
 /// How far the programme looks back (to fill in attendance afterwards) and ahead.
 const PROGRAMME_BACK_DAYS: i64 = 7;
 const PROGRAMME_AHEAD_DAYS: i64 = 28;
-/// Households offered under "someone else?" at the door.
-const OTHERS_AT_DOOR: u64 = 300;
+/// Families a search under "someone else?" at the door shows at most (docs/ui.md §1.5: the
+/// page stays small however large the neighbourhood; past this it asks for more of the name).
+const DOOR_RESULTS: u64 = 10;
 
 /// A session the user may act on. Hosts only reach sessions from today on.
 async fn load(state: &AppState, user: &User, id: &str) -> Result<SessionSummary, AppError> {
@@ -784,7 +785,16 @@ async fn record(
         let mut at_card = FormErrors::default();
         at_card.add(&format!("h-{household}"), message);
         return Ok(unprocessable(if back == "checkin" {
-            door_page(state, ctx, user, s, walk_in_defaults(), at_card).await?
+            door_page(
+                state,
+                ctx,
+                user,
+                s,
+                walk_in_defaults(),
+                at_card,
+                DoorAsk::Family(household),
+            )
+            .await?
         } else {
             session_page(state, ctx, user, &s, move_defaults(&s), at_card).await?
         }));
@@ -843,7 +853,16 @@ async fn record(
             let mut e = FormErrors::default();
             e.add(&format!("h-{}", c.household_id), message);
             Ok(unprocessable(if back == "checkin" {
-                door_page(state, ctx, user, s, walk_in_defaults(), e).await?
+                door_page(
+                    state,
+                    ctx,
+                    user,
+                    s,
+                    walk_in_defaults(),
+                    e,
+                    DoorAsk::Family(c.household_id),
+                )
+                .await?
             } else {
                 session_page(state, ctx, user, &s, move_defaults(&s), e).await?
             }))
@@ -893,6 +912,10 @@ pub struct DoorCard {
     pub time: String,
     pub children: u32,
     pub key: Uuid,
+    /// The id of the card's children field: short ("c3"), unique on the page.
+    pub field: String,
+    /// The script's pattern: every part of a card, also those its state does not need.
+    pub pattern: bool,
 }
 
 #[derive(Template)]
@@ -902,7 +925,7 @@ struct DoorPage {
     s: SessionRow,
     session_id: Uuid,
     cards: Vec<DoorCard>,
-    others: Vec<DoorCard>,
+    search: DoorSearch,
     expected: usize,
     present: usize,
     count_text: String,
@@ -916,23 +939,70 @@ struct DoorPage {
     walk_card: Vec<DoorCard>,
 }
 
-/// The check-in page: one big button per expected household. Each form carries a fresh key,
-/// so a resent form is counted once; the script makes its own key per tap.
+/// "Someone else?": what was searched and the families found (docs/ui.md §3.5).
+pub struct DoorSearch {
+    pub q: String,
+    /// The hint under the field: a host searches first names only.
+    pub hint: String,
+    /// "3 gezinnen gevonden", "Geen gezin gevonden…", or nothing before a search.
+    pub found: String,
+    /// Families not on the list yet, each with its own check-in form.
+    pub cards: Vec<DoorCard>,
+    /// Families found that are on the list already: a link to their card.
+    pub listed: Vec<(Uuid, String)>,
+    /// More than `DOOR_RESULTS` matched: the page asks for more of the name.
+    pub more: String,
+}
+
+/// Only the results of a search, for the script's search-as-you-type (`?part=results`).
+#[derive(Template)]
+#[template(path = "checkin_results.html")]
+struct DoorResults {
+    p: Page,
+    session_id: Uuid,
+    search: DoorSearch,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct DoorQuery {
+    /// A search under "someone else?".
+    #[serde(default)]
+    q: String,
+    /// "results": only the search results, without the page around them.
+    #[serde(default)]
+    part: String,
+}
+
+/// The check-in page: one big button per expected household, and a search for the other
+/// families of the neighbourhood (a GET form, so it works without a script). Each form
+/// carries a fresh key, so a resent form is counted once; the script makes its own key per tap.
 pub async fn checkin_page(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
+    Query(query): Query<DoorQuery>,
     Staff(user): Staff,
 ) -> Result<Response, AppError> {
     let s = load(&state, &user, &id).await?;
+    let q: String = query.q.trim().chars().take(100).collect();
     audit(
         &state,
         &user,
         Action::SessionCheckinViewed,
         session_subject(&s),
-        "",
+        if q.is_empty() { "" } else { "search" },
     )
     .await;
+    if query.part == "results" {
+        let p = Page::new(&ctx, "checkin-title");
+        let listed = door_lines(&state, &user, s.id).await?;
+        let search = door_search(&state, &p.t, &user, &s, &q, &listed).await?;
+        return Ok(render_page(&DoorResults {
+            session_id: s.id,
+            search,
+            p,
+        }));
+    }
     door_page(
         &state,
         &ctx,
@@ -940,6 +1010,7 @@ pub async fn checkin_page(
         s,
         walk_in_defaults(),
         FormErrors::default(),
+        DoorAsk::Search(&q),
     )
     .await
 }
@@ -949,18 +1020,16 @@ fn walk_in_defaults() -> FormData {
     FormData::parse(format!("kind=single_parent&children=0&key={}", Uuid::now_v7()).as_bytes())
 }
 
-async fn door_page(
-    state: &AppState,
-    ctx: &Ctx,
-    user: &User,
-    s: SessionSummary,
-    f: FormData,
-    errors: FormErrors,
-) -> Result<Response, AppError> {
-    let d = state.store.session_detail(&user.tenant, s.id).await?;
-    let p = Page::new(ctx, "checkin-title").with_errors(errors);
-    let t = p.t;
-    let card = |id: Uuid, names: String, present: Option<DateTime<Utc>>, children: u32| DoorCard {
+fn door_card(
+    field: String,
+    id: Uuid,
+    names: String,
+    present: Option<DateTime<Utc>>,
+    children: u32,
+) -> DoorCard {
+    DoorCard {
+        field,
+        pattern: false,
         id,
         names,
         present: present.is_some(),
@@ -969,9 +1038,17 @@ async fn door_page(
             .unwrap_or_default(),
         children,
         key: Uuid::now_v7(),
-    };
+    }
+}
+
+/// The door's list: the families expected or already checked in, as cards.
+async fn door_lines(
+    state: &AppState,
+    user: &User,
+    session_id: Uuid,
+) -> Result<Vec<DoorCard>, AppError> {
+    let d = state.store.session_detail(&user.tenant, session_id).await?;
     let mut cards = Vec::new();
-    let mut listed = Vec::new();
     for l in &d.lines {
         let came = l
             .attendance
@@ -979,23 +1056,115 @@ async fn door_page(
             .filter(|a| a.status == AttendanceStatus::Present)
             .map(|a| a.recorded_at);
         if l.expected() || came.is_some() {
-            listed.push(l.household_id);
             let children = l
                 .attendance
                 .as_ref()
                 .map(|a| a.children)
                 .or_else(|| l.rsvp.as_ref().map(|r| r.children))
                 .unwrap_or(0);
-            cards.push(card(l.household_id, l.first_names.clone(), came, children));
+            let field = format!("c{}", cards.len());
+            cards.push(door_card(
+                field,
+                l.household_id,
+                l.first_names.clone(),
+                came,
+                children,
+            ));
         }
     }
-    let others = state
+    Ok(cards)
+}
+
+/// Search the session's neighbourhood for `q`. A host finds families by first name only and
+/// sees first names; staff also by surname, phone or e-mail, and see full names to tell two
+/// Sannes apart.
+async fn door_search(
+    state: &AppState,
+    t: &Tr,
+    user: &User,
+    s: &SessionSummary,
+    q: &str,
+    listed: &[DoorCard],
+) -> Result<DoorSearch, AppError> {
+    let host = user.role() == Role::Host;
+    let mut out = DoorSearch {
+        q: q.to_string(),
+        hint: t.get(if host {
+            "door-search-hint-host"
+        } else {
+            "door-search-hint-staff"
+        }),
+        found: String::new(),
+        cards: Vec::new(),
+        listed: Vec::new(),
+        more: String::new(),
+    };
+    if q.is_empty() {
+        return Ok(out);
+    }
+    let (found, more) = state
         .store
-        .neighbourhood_households(&user.tenant, s.neighbourhood_id, &listed, OTHERS_AT_DOOR)
-        .await?
-        .into_iter()
-        .map(|h| card(h.id, h.first_names, None, 0))
-        .collect();
+        .door_search(&user.tenant, s.neighbourhood_id, q, host, DOOR_RESULTS)
+        .await?;
+    out.found = if found.is_empty() {
+        t.get("door-search-none")
+    } else {
+        t.get1("door-search-found", "count", found.len())
+    };
+    if more {
+        out.more = t.get1("door-search-more", "count", DOOR_RESULTS);
+    }
+    for h in found {
+        let names = if host { h.first_names } else { h.full_names };
+        if listed.iter().any(|c| c.id == h.id) {
+            out.listed.push((h.id, names));
+        } else {
+            let field = format!("r{}", out.cards.len());
+            out.cards.push(door_card(field, h.id, names, None, 0));
+        }
+    }
+    Ok(out)
+}
+
+/// What the page shows under "someone else?" besides the field.
+enum DoorAsk<'a> {
+    Nothing,
+    /// The results of this search.
+    Search(&'a str),
+    /// The card of this family, whose tap was refused, so the error leads to it also when it
+    /// was found by a search and is not on the list.
+    Family(Uuid),
+}
+
+async fn door_page(
+    state: &AppState,
+    ctx: &Ctx,
+    user: &User,
+    s: SessionSummary,
+    f: FormData,
+    errors: FormErrors,
+    ask: DoorAsk<'_>,
+) -> Result<Response, AppError> {
+    let cards = door_lines(state, user, s.id).await?;
+    let p = Page::new(ctx, "checkin-title").with_errors(errors);
+    let t = p.t;
+    let q = match ask {
+        DoorAsk::Search(q) => q,
+        _ => "",
+    };
+    let mut search = door_search(state, &t, user, &s, q, &cards).await?;
+    if let DoorAsk::Family(id) = ask
+        && !cards.iter().any(|c| c.id == id)
+    {
+        let names = state
+            .store
+            .household_first_names(&user.tenant, &[id])
+            .await?
+            .join(" & ");
+        if !names.is_empty() {
+            search.cards.push(door_card("r".into(), id, names, None, 0));
+        }
+    }
     let present = cards.iter().filter(|c| c.present).count();
     Ok(render_page(&DoorPage {
         s: session_row(&t, &s),
@@ -1010,10 +1179,13 @@ async fn door_page(
         kinds: options(&t, HouseholdKind::ALL),
         f,
         present,
-        walk_card: vec![card(Uuid::nil(), String::new(), Some(Utc::now()), 0)],
+        walk_card: vec![DoorCard {
+            pattern: true,
+            ..door_card("w".into(), Uuid::nil(), String::new(), Some(Utc::now()), 0)
+        }],
         cancelled: s.state == SessionState::Cancelled,
         cards,
-        others,
+        search,
         p,
     }))
 }
@@ -1092,7 +1264,7 @@ pub async fn walk_in(
             ));
         }
         return Ok(unprocessable(
-            door_page(&state, &ctx, &user, s, f, e).await?,
+            door_page(&state, &ctx, &user, s, f, e, DoorAsk::Nothing).await?,
         ));
     };
     let name = first_name.as_str().to_string();
@@ -1174,7 +1346,7 @@ pub async fn walk_in(
         Err(StoreError::Refused(key)) => {
             e.add("kind", t.get1(key, "name", &name));
             Ok(unprocessable(
-                door_page(&state, &ctx, &user, s, f, e).await?,
+                door_page(&state, &ctx, &user, s, f, e, DoorAsk::Nothing).await?,
             ))
         }
         Err(err) => Err(err.into()),
