@@ -7,7 +7,7 @@ door-search-found = { $count ->
    *[other] { $count } families found
 }
 door-search-none = No family found. Is it their first time? Add them under A new family.
-door-search-more = There are more families than these { $count }. Type more of the name.
+door-search-more = There are more than { $count } families. Type more of the name.
 door-search-listed = { $name } is on the list already
 door-search-offline = No connection. Searching does not work right now. Try again in a moment.
 door-search-back = Back to the list

@@ -7,7 +7,7 @@ door-search-found = { $count ->
    *[other] { $count } gezinnen gevonden
 }
 door-search-none = Geen gezin gevonden. Komt het gezin voor het eerst? Voeg het toe bij Nieuw gezin.
-door-search-more = Er zijn meer gezinnen dan deze { $count }. Typ meer van de naam.
+door-search-more = Er zijn meer dan { $count } gezinnen. Typ meer van de naam.
 door-search-listed = { $name } staat al op de lijst
 door-search-offline = Geen verbinding. Zoeken lukt nu niet. Probeer het zo opnieuw.
 door-search-back = Terug naar de lijst
