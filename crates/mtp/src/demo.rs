@@ -281,13 +281,15 @@ pub async fn load(store: &Store) -> anyhow::Result<Vec<DemoLogin>> {
     .await?;
     let partners =
         partners::load(store, almere, poort, haven, chrono::Utc::now().date_naive()).await?;
-    households(store, almere, poort, haven, &partners).await?;
+    // The steps' futures are boxed: held inline, together they pass clippy's stack limit.
+    Box::pin(households(store, almere, poort, haven, &partners)).await?;
     school_holidays(store, almere).await?;
-    activities(store, almere, poort, haven).await?;
-    portal(store, almere, poort).await?;
-    referrals::load(store, almere, poort).await?;
-    help_referrals::load(store, almere, poort, chrono::Utc::now().date_naive()).await?;
-    help_referrals::load_quotes(store, almere, poort, chrono::Utc::now().date_naive()).await?;
+    Box::pin(activities(store, almere, poort, haven)).await?;
+    Box::pin(portal(store, almere, poort)).await?;
+    Box::pin(referrals::load(store, almere, poort)).await?;
+    let today = chrono::Utc::now().date_naive();
+    Box::pin(help_referrals::load(store, almere, poort, today)).await?;
+    Box::pin(help_referrals::load_quotes(store, almere, poort, today)).await?;
     for org_id in [almere, lelystad] {
         store
             .audit(mtp_store::NewAuditEvent {
