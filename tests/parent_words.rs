@@ -12,16 +12,7 @@ use crate::on_both;
 async fn parent(app: &TestApp) -> (Client, uuid::Uuid) {
     let t = app.org("Almere").await;
     let (_, session) = app.coffee_hour().await;
-    let family = app
-        .store
-        .session_detail(&t, session)
-        .await
-        .unwrap()
-        .lines
-        .iter()
-        .find(|l| l.kind == mtp_domain::HouseholdKind::SingleParent)
-        .map(|l| l.household_id)
-        .expect("the demo coffee hour expects single-parent families");
+    let family = crate::portal::family_on_the_list(app, &t, session).await;
     let token = app
         .store
         .create_portal_link(&t, None, family, None)

@@ -12,7 +12,7 @@ use crate::helpers::{Client, TestApp};
 use crate::on_both;
 
 /// A family on the demo coffee hour's list (single-parent, Almere Poort).
-async fn family_on_the_list(app: &TestApp, t: &Tenant, session: Uuid) -> Uuid {
+pub(crate) async fn family_on_the_list(app: &TestApp, t: &Tenant, session: Uuid) -> Uuid {
     app.store
         .session_detail(t, session)
         .await

@@ -1031,6 +1031,16 @@ fn parent_views(t: &Tr, h: &mtp_store::Household) -> Vec<ParentView> {
         .collect()
 }
 
+/// A child as the family's pages show it: "Noor (maart 2019)".
+fn child_line(t: &Tr, c: &mtp_store::Child) -> String {
+    format!(
+        "{} ({} {})",
+        c.first_name,
+        t.month(c.birth.month),
+        c.birth.year
+    )
+}
+
 pub async fn data(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -1044,18 +1054,7 @@ pub async fn data(
     Ok(render_page(&DataPage {
         p: Page::new(&ctx, "portal-data-title"),
         parents: parent_views(&t, &h),
-        children: h
-            .children
-            .iter()
-            .map(|c| {
-                format!(
-                    "{} ({} {})",
-                    c.first_name,
-                    t.month(c.birth.month),
-                    c.birth.year
-                )
-            })
-            .collect(),
+        children: h.children.iter().map(|c| child_line(&t, c)).collect(),
         kind: t.get(format!("portal-kind-{}", h.kind.as_str())),
         neighbourhood: h.neighbourhood_name.clone(),
         since: t.date(h.created_at),
@@ -1131,14 +1130,7 @@ pub async fn data_all(
     let children = h
         .children
         .iter()
-        .map(|c| {
-            format!(
-                "{} ({} {})",
-                c.first_name,
-                t.month(c.birth.month),
-                c.birth.year
-            )
-        })
+        .map(|c| child_line(&t, c))
         .collect::<Vec<_>>()
         .join(", ");
     let family = vec![
