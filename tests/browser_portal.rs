@@ -1,7 +1,8 @@
 //! A parent on a phone (360×740) in headless Chromium: opens the link from WhatsApp, says
 //! "I'm coming" to next week's coffee hour with two children, makes a calendar address,
-//! withdraws the photo consent and downloads the family's data. The worker sees each at
-//! once. axe-core, reflow and the weight budget on every page visited.
+//! withdraws the photo consent and downloads the family's data, then in English gives it
+//! again and joins the research. The worker sees each at once. axe-core, reflow and the
+//! weight budget on every page visited.
 
 use fantoccini::{Client, Locator};
 use mtp_domain::{HouseholdKind, Purpose};
@@ -235,6 +236,63 @@ async fn a_parent_answers_subscribes_withdraws_and_downloads_on_a_phone(app: Tes
         plain(&page, "en", path);
         check(&c, &src, path).await;
     }
+
+    // In English a parent also changes their mind: photos again, and research for the first
+    // time; each answer goes through the same question, check and confirmation.
+    for (purpose, question, now) in [
+        (
+            "photos",
+            "May we take photos with you or your children in them?",
+            "You may be in photos. You can always change this again.",
+        ),
+        (
+            "research",
+            "Do you want to take part in research?",
+            "You take part in research. Researchers never see your name.",
+        ),
+    ] {
+        c.goto(&format!("{}/portal/consents", app.base))
+            .await
+            .unwrap();
+        click_and_wait(
+            &c,
+            Locator::Css(&format!("a[href='/portal/consents/{purpose}']")),
+        )
+        .await;
+        let asked = text(&c).await;
+        assert!(asked.contains(question), "{purpose}: {asked}");
+        assert!(asked.contains("You may say no. You can still take part."));
+        plain(&asked, "en", purpose);
+        c.find(Locator::Css("label[for='given']"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        submit(&c, &format!("/portal/consents/{purpose}")).await;
+        let checked = text(&c).await;
+        assert!(checked.contains("Is this right?"), "{purpose}: {checked}");
+        assert!(
+            checked.contains("Yes, that is fine"),
+            "{purpose}: {checked}"
+        );
+        check(&c, &src, "consent check in English").await;
+        submit(&c, &format!("/portal/consents/{purpose}/confirm")).await;
+        let done = text(&c).await;
+        assert!(done.contains("Your choice is saved"), "{purpose}: {done}");
+        assert!(done.contains(now), "{purpose}: {done}");
+        plain(&done, "en", purpose);
+        check(&c, &src, "consent done in English").await;
+    }
+    let records = app.store.household_consents(&t, family).await.unwrap();
+    assert!(mtp_domain::has_consent(&records, Purpose::Photos));
+    assert!(mtp_domain::has_consent(&records, Purpose::Research));
+    let h = app.store.household(&t, family).await.unwrap();
+    assert!(
+        h.events
+            .iter()
+            .any(|e| e.kind == "consent" && e.detail == "research:given")
+    );
 }
 
 /// No staff word on a page a parent reads (docs/glossary.md, "Parent pages"); the locale
