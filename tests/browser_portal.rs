@@ -295,6 +295,111 @@ async fn a_parent_answers_subscribes_withdraws_and_downloads_on_a_phone(app: Tes
     );
 }
 
+/// The same journey for a parent who reads English: switch on the link page, before signing
+/// in, and every page after it is English and plain.
+async fn a_parent_signs_in_answers_and_asks_for_erasure_in_english(app: TestApp) {
+    app.demo().await;
+    let src = axe_source();
+    let t = app.org("Almere").await;
+    let (_, session) = app.coffee_hour().await;
+    let family = app
+        .store
+        .session_detail(&t, session)
+        .await
+        .unwrap()
+        .lines
+        .iter()
+        .filter(|l| l.kind == HouseholdKind::SingleParent)
+        .map(|l| l.household_id)
+        .nth(1)
+        .expect("a second family on the list");
+    let token = app
+        .store
+        .create_portal_link(&t, None, family, None)
+        .await
+        .unwrap();
+
+    let (_driver, c) = browser(360, 740).await;
+    c.goto(&format!("{}/portal/link/{token}", app.base))
+        .await
+        .unwrap();
+    click_and_wait(&c, Locator::Css("a.lang-switch[lang='en']")).await;
+    check(&c, &src, "link page in English").await;
+    submit(&c, &format!("/portal/link/{token}")).await;
+    let home = text(&c).await;
+    assert!(home.contains("You are signed in. Welcome!"), "{home}");
+    plain(&home, "en", "home");
+    check(&c, &src, "home in English").await;
+
+    c.goto(&format!("{}/portal/sessions/{session}", app.base))
+        .await
+        .unwrap();
+    let asked = text(&c).await;
+    assert!(asked.contains("Are you coming?"), "{asked}");
+    plain(&asked, "en", "answer page");
+    c.find(Locator::Css("label[for='answer']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.find(Locator::Css("#children option[value='1']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    click_and_wait(
+        &c,
+        Locator::Css("form[action^='/portal/sessions/'] button[type='submit']"),
+    )
+    .await;
+    let answered = text(&c).await;
+    assert!(
+        answered.contains("Great that you are coming!"),
+        "{answered}"
+    );
+    assert!(
+        answered.contains("Children coming with you: 1"),
+        "{answered}"
+    );
+    plain(&answered, "en", "answered");
+    check(&c, &src, "answered in English").await;
+    let rsvp = app
+        .store
+        .session_detail(&t, session)
+        .await
+        .unwrap()
+        .lines
+        .into_iter()
+        .find(|l| l.household_id == family)
+        .and_then(|l| l.rsvp)
+        .expect("the worker sees the answer");
+    assert!(rsvp.coming && rsvp.children == 1);
+
+    c.goto(&format!("{}/portal/data/erase", app.base))
+        .await
+        .unwrap();
+    let erase = text(&c).await;
+    assert!(
+        erase.contains("What stays: only numbers without a name."),
+        "{erase}"
+    );
+    plain(&erase, "en", "erasure");
+    check(&c, &src, "erasure in English").await;
+    submit(&c, "/portal/data/erase").await;
+    let done = text(&c).await;
+    assert!(done.contains("We have received your request"), "{done}");
+    assert!(done.contains("within 2 weeks"), "{done}");
+    plain(&done, "en", "erasure asked");
+    let h = app.store.household(&t, family).await.unwrap();
+    assert!(
+        h.events
+            .iter()
+            .any(|e| e.kind == "portal_request" && e.detail == "erasure")
+    );
+}
+
 /// No staff word on a page a parent reads (docs/glossary.md, "Parent pages"); the locale
 /// test checks every parent text, this checks what a real page put together.
 fn plain(page: &str, lang: &str, label: &str) {
@@ -329,4 +434,8 @@ fn plain(page: &str, lang: &str, label: &str) {
 on_both!(
     parent_on_a_phone,
     a_parent_answers_subscribes_withdraws_and_downloads_on_a_phone
+);
+on_both!(
+    parent_in_english,
+    a_parent_signs_in_answers_and_asks_for_erasure_in_english
 );
