@@ -31,6 +31,24 @@ async fn under_15_kb(c: &Client, label: &str) {
     assert!(bytes <= 15 * 1024, "{label} transferred {bytes} bytes");
 }
 
+/// The answer as the worker's session page has it: the parent's answer arrives at once.
+async fn rsvp_seen_by_the_worker(
+    app: &TestApp,
+    t: &mtp_domain::Tenant,
+    session: uuid::Uuid,
+    family: uuid::Uuid,
+) -> mtp_store::RsvpLine {
+    app.store
+        .session_detail(t, session)
+        .await
+        .unwrap()
+        .lines
+        .into_iter()
+        .find(|l| l.household_id == family)
+        .and_then(|l| l.rsvp)
+        .expect("the worker sees the answer")
+}
+
 async fn a_parent_answers_subscribes_withdraws_and_downloads_on_a_phone(app: TestApp) {
     app.demo().await;
     let src = axe_source();
@@ -102,16 +120,7 @@ async fn a_parent_answers_subscribes_withdraws_and_downloads_on_a_phone(app: Tes
     assert!(answered.contains("Kinderen die meekomen: 2"), "{answered}");
     check(&c, &src, "answered").await;
     let answered_session = session;
-    let rsvp = app
-        .store
-        .session_detail(&t, answered_session)
-        .await
-        .unwrap()
-        .lines
-        .into_iter()
-        .find(|l| l.household_id == family)
-        .and_then(|l| l.rsvp)
-        .expect("the worker sees the answer");
+    let rsvp = rsvp_seen_by_the_worker(&app, &t, answered_session, family).await;
     assert!(rsvp.coming && rsvp.children == 2);
 
     // Subscribe to all: the calendar address, served as a real calendar.
@@ -365,16 +374,7 @@ async fn a_parent_signs_in_answers_and_asks_for_erasure_in_english(app: TestApp)
     );
     plain(&answered, "en", "answered");
     check(&c, &src, "answered in English").await;
-    let rsvp = app
-        .store
-        .session_detail(&t, session)
-        .await
-        .unwrap()
-        .lines
-        .into_iter()
-        .find(|l| l.household_id == family)
-        .and_then(|l| l.rsvp)
-        .expect("the worker sees the answer");
+    let rsvp = rsvp_seen_by_the_worker(&app, &t, session, family).await;
     assert!(rsvp.coming && rsvp.children == 1);
 
     c.goto(&format!("{}/portal/data/erase", app.base))
