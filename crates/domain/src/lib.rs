@@ -20,6 +20,7 @@ pub mod indicators;
 pub mod message;
 pub mod partner;
 pub mod portal;
+pub mod quiet;
 pub mod quote;
 pub mod referral;
 pub mod reminder;
