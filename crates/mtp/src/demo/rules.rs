@@ -61,7 +61,7 @@ pub async fn load(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<()
                     accessibility: "Ingang zonder drempel.".into(),
                     near_school: true,
                     cost: Cost::FREE,
-                    capacity: Some(16),
+                    capacity: None,
                     childcare: true,
                     co_organisers: String::new(),
                     staff: estimates.for_kind(ActivityKind::Workshop),
