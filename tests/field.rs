@@ -466,18 +466,17 @@ fn two_parent_family(nb: uuid::Uuid, first: &str) -> mtp_store::HouseholdDraft {
     }
 }
 
-/// Departure 3. Handbook §3.3: "Als de groep groot is (+10) is een tweede animator
-/// wenselijk". The group is the parents (six two-parent families are twelve parents; the
-/// children do not count), and a worker who was only asked is not yet a second worker.
-async fn a_second_worker_is_wanted_when_more_than_ten_parents_come_and_counts_once_confirmed(
-    app: TestApp,
-) {
-    let logins = app.demo().await;
-    let t = app.org("Almere").await;
-    let poort = app.neighbourhood(&t, "Almere Poort").await;
+/// An open coffee hour of `nb` with one session on `day` (09:30–11:00): (activity, session).
+async fn open_coffee_hour_on(
+    app: &TestApp,
+    t: &mtp_domain::Tenant,
+    nb: uuid::Uuid,
+    day: chrono::NaiveDate,
+) -> (uuid::Uuid, uuid::Uuid) {
+    let kind = mtp_domain::activity::ActivityKind::CoffeeHourOpen;
     let draft = mtp_store::ActivityDraft {
-        neighbourhood_id: poort,
-        kind: mtp_domain::activity::ActivityKind::CoffeeHourOpen,
+        neighbourhood_id: nb,
+        kind,
         audience: mtp_domain::activity::Audience::Open,
         name: "Koffie-uurtje voor iedereen (test)".into(),
         description: String::new(),
@@ -489,25 +488,38 @@ async fn a_second_worker_is_wanted_when_more_than_ten_parents_come_and_counts_on
         capacity: None,
         childcare: false,
         co_organisers: String::new(),
-        staff: mtp_domain::activity::ActivityKind::CoffeeHourOpen.default_staff_minutes(),
+        staff: kind.default_staff_minutes(),
     };
-    let activity = app.store.create_activity(&t, &draft, None).await.unwrap();
-    let day = chrono::Utc::now().date_naive() + chrono::Duration::days(7);
+    let activity = app.store.create_activity(t, &draft, None).await.unwrap();
     let slot = mtp_domain::schedule::slot(
         day,
-        chrono::NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
-        chrono::NaiveTime::from_hms_opt(10, 30, 0).unwrap(),
+        chrono::NaiveTime::from_hms_opt(9, 30, 0).unwrap(),
+        chrono::NaiveTime::from_hms_opt(11, 0, 0).unwrap(),
     );
     app.store
-        .plan_sessions(&t, activity, &[(day, slot)], None)
+        .plan_sessions(t, activity, &[(day, slot)], None)
         .await
         .unwrap();
     let session = app
         .store
-        .activity_sessions(&t, activity, chrono::Utc::now(), 1)
+        .activity_sessions(t, activity, slot.start - chrono::Duration::hours(1), 1)
         .await
         .unwrap()[0]
         .id;
+    (activity, session)
+}
+
+/// Departure 3. Handbook §3.3: "Als de groep groot is (+10) is een tweede animator
+/// wenselijk". The group is the parents (six two-parent families are twelve parents; the
+/// children do not count), and a worker who was only asked is not yet a second worker.
+async fn a_second_worker_is_wanted_when_more_than_ten_parents_come_and_counts_once_confirmed(
+    app: TestApp,
+) {
+    let logins = app.demo().await;
+    let t = app.org("Almere").await;
+    let poort = app.neighbourhood(&t, "Almere Poort").await;
+    let day = chrono::Utc::now().date_naive() + chrono::Duration::days(7);
+    let (activity, session) = open_coffee_hour_on(&app, &t, poort, day).await;
     for first in ["Anna", "Bea", "Cem", "Dewi", "Eva", "Fenna"] {
         let id = app
             .store
@@ -867,4 +879,101 @@ async fn a_family_that_took_part_and_stayed_away_eight_weeks_is_proposed_as_quie
 on_both!(
     field_quiet_proposal,
     a_family_that_took_part_and_stayed_away_eight_weeks_is_proposed_as_quiet_never_made_quiet_by_itself
+);
+
+/// Departure 3 in the report: the fidelity check "second worker" applies when more than ten
+/// parents came, whatever the number of families (six two-parent families are twelve parents).
+async fn the_fidelity_check_wants_a_second_worker_when_more_than_ten_parents_came(app: TestApp) {
+    use mtp_domain::indicators::{Check, checks};
+    let logins = app.demo().await;
+    let t = app.org("Almere").await;
+    let nb = app
+        .store
+        .create_neighbourhood(
+            t.org_id,
+            &mtp_domain::PlaceName::parse("Teststad").unwrap(),
+            None,
+            None,
+        )
+        .await
+        .unwrap();
+    let today = chrono::Utc::now()
+        .with_timezone(&mtp_domain::schedule::TZ)
+        .date_naive();
+    let day = today - chrono::Duration::days(7);
+    let (_, session) = open_coffee_hour_on(&app, &t, nb, day).await;
+    let mut a = app.client();
+    a.login(&logins["admin"]).await;
+    for first in ["Anna", "Bea", "Cem", "Dewi", "Eva", "Fenna"] {
+        let id = app
+            .store
+            .create_household(&t, None, &two_parent_family(nb, first), None)
+            .await
+            .unwrap()
+            .to_string();
+        let r = a
+            .post(
+                &format!("/sessions/{session}/attendance"),
+                &[
+                    ("household", id.as_str()),
+                    ("status", "present"),
+                    ("adults", "2"),
+                    ("children", "1"),
+                ],
+            )
+            .await;
+        assert!(
+            r.status.is_redirection() || r.status.is_success(),
+            "{}",
+            r.body
+        );
+    }
+    app.store
+        .set_session_state(
+            &t,
+            session,
+            mtp_domain::attendance::SessionState::Held,
+            None,
+        )
+        .await
+        .unwrap();
+    let worker = app
+        .store
+        .accounts(t.org_id)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|acc| acc.role == mtp_domain::Role::Worker)
+        .expect("a demo worker")
+        .id;
+    app.store
+        .set_session_staff(
+            &t,
+            session,
+            worker,
+            mtp_domain::attendance::HostReply::Confirmed,
+            None,
+        )
+        .await
+        .unwrap();
+    let rows = app.store.report_inputs(&t, nb, today, today).await.unwrap();
+    let record = rows
+        .inputs
+        .coffee_hours
+        .iter()
+        .find(|r| r.date == day)
+        .expect("the held coffee hour is judged");
+    assert_eq!(
+        record.attended, 12,
+        "twelve parents; the six children do not count"
+    );
+    assert!(
+        checks(record).contains(&(Check::SecondWorker, false)),
+        "{:?}",
+        checks(record)
+    );
+}
+on_both!(
+    field_fidelity_parents,
+    the_fidelity_check_wants_a_second_worker_when_more_than_ten_parents_came
 );
