@@ -804,6 +804,8 @@ async fn activity_and_session_pages_are_accessible(app: TestApp) {
         fill(&c, "password", &logins["worker"].password).await;
         submit(&c, "/login").await;
         for (path, label) in [
+            // The start page with the demo's *even stil* proposals (issue #17).
+            ("/".to_string(), "start page"),
             ("/activities".to_string(), "activities"),
             ("/activities/new".to_string(), "new activity"),
             (format!("/activities/{coffee}"), "activity"),

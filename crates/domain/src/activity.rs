@@ -53,6 +53,11 @@ impl ActivityKind {
 
     /// The audience the handbook's list in §3.3 gives each kind. A worker may change it per
     /// activity; this is only where the form starts.
+    ///
+    /// A workshop is "op maat" in the handbook's list: made to fit its topic, and it may be
+    /// offered to a broad audience. That is no audience rule, so a workshop starts open, and
+    /// the worker chooses per workshop: open, single parents only, or by invitation
+    /// (docs/decisions.md, "Workshops start open").
     pub fn default_audience(self) -> Audience {
         match self {
             ActivityKind::CoffeeHourExclusive | ActivityKind::Outing | ActivityKind::ChatGroup => {
@@ -61,16 +66,33 @@ impl ActivityKind {
             ActivityKind::CoffeeHourOpen
             | ActivityKind::Movement
             | ActivityKind::Lifestyle
-            | ActivityKind::Holiday => Audience::Open,
-            ActivityKind::Workshop => Audience::Tailored,
+            | ActivityKind::Holiday
+            | ActivityKind::Workshop => Audience::Open,
         }
     }
 
-    /// The worker's time per session that the budget starts from.
+    /// The worker's time per session as the handbook gives it: only for the coffee hour
+    /// (§3.3: "Voorbereiding 1 uur, uitvoering 1 uur, afronding 1 uur"; preparing includes
+    /// encouraging parents to come). For every other kind the handbook gives no figure.
+    pub fn handbook_staff_minutes(self) -> Option<StaffMinutes> {
+        match self {
+            ActivityKind::CoffeeHourExclusive | ActivityKind::CoffeeHourOpen => {
+                Some(StaffMinutes {
+                    preparation: 60,
+                    execution: 60,
+                    wrap_up: 60,
+                })
+            }
+            _ => None,
+        }
+    }
+
+    /// The worker's time per session that an organisation starts from before it sets its own
+    /// estimate (`StaffEstimates`, in the organisation settings).
     ///
-    /// Only the coffee hour's figures are the handbook's (§3.3: one hour each to prepare, run
-    /// and wrap up; preparing includes encouraging parents to come). The others are our
-    /// estimates from the handbook's descriptions, to be corrected with the time entries:
+    /// Only the coffee hour's figures are the handbook's (`handbook_staff_minutes`). The
+    /// others are our estimates from the handbook's descriptions, shown as the organisation's
+    /// own estimate and to be corrected by it:
     /// - an outing takes half a day to a whole day and more preparation than a coffee hour;
     /// - the chat group has no sessions: moderating it is booked as time entries, so zero;
     /// - movement and the lifestyle programme are led by a partner (sports coach, programme
@@ -78,6 +100,9 @@ impl ActivityKind {
     /// - holiday activities are organised by the parents themselves, with the worker's help;
     /// - a workshop needs a speaker and a room arranged, and typically lasts two hours.
     pub fn default_staff_minutes(self) -> StaffMinutes {
+        if let Some(handbook) = self.handbook_staff_minutes() {
+            return handbook;
+        }
         let (preparation, execution, wrap_up) = match self {
             ActivityKind::CoffeeHourExclusive | ActivityKind::CoffeeHourOpen => (60, 60, 60),
             ActivityKind::Outing => (120, 360, 60),
@@ -152,6 +177,101 @@ impl StaffMinutes {
         self.preparation
             .saturating_add(self.execution)
             .saturating_add(self.wrap_up)
+    }
+}
+
+/// The kinds whose minutes per session are the organisation's own estimate: every kind with
+/// sessions for which the handbook gives no figure. The coffee hours keep the handbook's; the
+/// chat group has no sessions (moderating it is booked as time entries).
+pub const ESTIMATED_KINDS: [ActivityKind; 5] = [
+    ActivityKind::Outing,
+    ActivityKind::Movement,
+    ActivityKind::Lifestyle,
+    ActivityKind::Holiday,
+    ActivityKind::Workshop,
+];
+
+/// The most minutes one part of a session may take: ten hours, a long outing day.
+pub const MAX_STAFF_MINUTES: u32 = 600;
+
+/// An organisation's own estimate of a worker's minutes per session for each kind in
+/// `ESTIMATED_KINDS`, set in the organisation settings; the activity form starts from it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StaffEstimates([StaffMinutes; ESTIMATED_KINDS.len()]);
+
+impl Default for StaffEstimates {
+    fn default() -> Self {
+        StaffEstimates(ESTIMATED_KINDS.map(ActivityKind::default_staff_minutes))
+    }
+}
+
+impl StaffEstimates {
+    /// Where the activity form starts for this kind: the handbook's figure for a coffee hour,
+    /// the organisation's estimate for the others.
+    pub fn for_kind(&self, kind: ActivityKind) -> StaffMinutes {
+        if let Some(handbook) = kind.handbook_staff_minutes() {
+            return handbook;
+        }
+        ESTIMATED_KINDS
+            .iter()
+            .position(|k| *k == kind)
+            .map_or_else(|| kind.default_staff_minutes(), |i| self.0[i])
+    }
+
+    /// The estimate with one kind's minutes replaced; a kind the organisation does not
+    /// estimate (a coffee hour, the chat group) is left as it is.
+    pub fn with(mut self, kind: ActivityKind, minutes: StaffMinutes) -> Self {
+        if let Some(i) = ESTIMATED_KINDS.iter().position(|k| *k == kind) {
+            self.0[i] = minutes;
+        }
+        self
+    }
+
+    /// As one stored text: `outing=120/360/60;movement=30/60/15;…`.
+    pub fn to_text(&self) -> String {
+        ESTIMATED_KINDS
+            .iter()
+            .zip(self.0)
+            .map(|(k, m)| {
+                format!(
+                    "{}={}/{}/{}",
+                    k.as_str(),
+                    m.preparation,
+                    m.execution,
+                    m.wrap_up
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(";")
+    }
+
+    /// From the stored text. A kind missing or unreadable keeps its default, so a bad row can
+    /// never leave the form without a figure.
+    pub fn from_text(raw: &str) -> Self {
+        let mut out = StaffEstimates::default();
+        for part in raw.split(';') {
+            let Some((kind, figures)) = part.split_once('=') else {
+                continue;
+            };
+            let Ok(kind) = ActivityKind::parse(kind) else {
+                continue;
+            };
+            let numbers: Vec<Option<u32>> = figures
+                .split('/')
+                .map(|n| n.trim().parse().ok().filter(|m| *m <= MAX_STAFF_MINUTES))
+                .collect();
+            if let [Some(preparation), Some(execution), Some(wrap_up)] = numbers.as_slice() {
+                out = out.with(
+                    kind,
+                    StaffMinutes {
+                        preparation: *preparation,
+                        execution: *execution,
+                        wrap_up: *wrap_up,
+                    },
+                );
+            }
+        }
+        out
     }
 }
 
@@ -389,7 +509,62 @@ mod tests {
         for k in [CoffeeHourOpen, Movement, Lifestyle, Holiday] {
             assert_eq!(k.default_audience(), Audience::Open, "{k:?}");
         }
-        assert_eq!(Workshop.default_audience(), Audience::Tailored);
+    }
+
+    /// Handbook §3.3, list item 8: "Workshops/ themabijeenkomsten — op maat". Made to fit
+    /// the topic, and it may be offered to a broad audience: a workshop starts open.
+    #[test]
+    fn a_workshop_made_to_measure_is_open_unless_the_worker_chooses_otherwise() {
+        assert_eq!(ActivityKind::Workshop.default_audience(), Audience::Open);
+        for kind in HouseholdKind::ALL {
+            assert_eq!(may_join(Audience::Open, kind, false), Ok(()));
+        }
+    }
+
+    #[test]
+    fn only_the_coffee_hours_minutes_come_from_the_handbook() {
+        for k in ActivityKind::ALL {
+            let handbook = k.handbook_staff_minutes();
+            match k {
+                ActivityKind::CoffeeHourExclusive | ActivityKind::CoffeeHourOpen => {
+                    assert_eq!(handbook.map(StaffMinutes::total), Some(180), "{k:?}");
+                }
+                _ => assert_eq!(handbook, None, "{k:?}"),
+            }
+        }
+        for k in ESTIMATED_KINDS {
+            assert_eq!(k.handbook_staff_minutes(), None, "{k:?}");
+        }
+    }
+
+    #[test]
+    fn an_organisations_estimate_replaces_ours_but_never_the_handbooks() {
+        let own = StaffMinutes {
+            preparation: 90,
+            execution: 240,
+            wrap_up: 45,
+        };
+        let estimates = StaffEstimates::default()
+            .with(ActivityKind::Outing, own)
+            .with(ActivityKind::CoffeeHourExclusive, own);
+        assert_eq!(estimates.for_kind(ActivityKind::Outing), own);
+        assert_eq!(
+            estimates
+                .for_kind(ActivityKind::CoffeeHourExclusive)
+                .total(),
+            180
+        );
+        assert_eq!(
+            estimates.for_kind(ActivityKind::Workshop),
+            ActivityKind::Workshop.default_staff_minutes()
+        );
+        // Stored as text and read back; a damaged text keeps the defaults.
+        assert_eq!(StaffEstimates::from_text(&estimates.to_text()), estimates);
+        assert_eq!(
+            StaffEstimates::from_text("outing=1/2;holiday=x/1/1;nonsense"),
+            StaffEstimates::default()
+        );
+        assert_eq!(StaffEstimates::from_text(""), StaffEstimates::default());
     }
 
     #[test]
@@ -456,8 +631,8 @@ mod tests {
     }
 
     #[test]
-    fn a_workshop_is_for_the_invited_households() {
-        let audience = ActivityKind::Workshop.default_audience();
+    fn a_workshop_by_invitation_is_for_the_invited_households() {
+        let audience = Audience::Tailored;
         for kind in HouseholdKind::ALL {
             assert_eq!(may_join(audience, kind, true), Ok(()));
             assert_eq!(
@@ -593,7 +768,8 @@ mod props {
     }
 
     /// The handbook's list (§3.3), written out again here rather than read from the code:
-    /// 1–3 "exclusief eenoudergezinnen", 4–7 "open", 8 "op maat".
+    /// 1–3 "exclusief eenoudergezinnen", 4–7 "open", 8 "op maat" (made to fit the topic, and
+    /// offered to a broad audience: open until the worker chooses otherwise).
     fn handbook_audience(kind: ActivityKind) -> Audience {
         match kind {
             ActivityKind::CoffeeHourExclusive | ActivityKind::Outing | ActivityKind::ChatGroup => {
@@ -602,8 +778,8 @@ mod props {
             ActivityKind::CoffeeHourOpen
             | ActivityKind::Movement
             | ActivityKind::Lifestyle
-            | ActivityKind::Holiday => Audience::Open,
-            ActivityKind::Workshop => Audience::Tailored,
+            | ActivityKind::Holiday
+            | ActivityKind::Workshop => Audience::Open,
         }
     }
 
@@ -686,7 +862,7 @@ mod props {
         }
 
         #[test]
-        fn by_default_a_multi_parent_household_joins_exactly_the_open_activities_and_the_workshops_it_is_invited_to(
+        fn by_default_a_multi_parent_household_joins_exactly_the_open_activities(
             kind in activity_kind(),
             invited in any::<bool>(),
         ) {

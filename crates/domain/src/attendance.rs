@@ -156,14 +156,32 @@ impl SessionState {
     }
 }
 
-/// Handbook §3.3: a second animator is wanted when the group is larger than 10.
+/// Handbook §3.3: "Als de groep groot is (+10) is een tweede animator wenselijk" — a second
+/// animator is wanted when the group is larger than 10.
 pub const SECOND_WORKER_ABOVE: u32 = 10;
 
-/// True when more than 10 people (households expected or present, whichever is larger) are
-/// there with fewer than two workers. Expected counts too, so the warning comes while there is
-/// still time to find a second worker.
+/// True when the group of parents is larger than 10 (parents expected or present, whichever is
+/// larger) with fewer than two workers. The handbook's group is the group of parents the
+/// workers talk with: children do not count (the host and childcare look after them). Counted
+/// in parents, not families: a family with two parents brings two. Expected counts too, so the
+/// warning comes while there is still time to find a second worker. `workers` counts only the
+/// workers who are sure to be there (`counts_as_worker`).
 pub fn needs_second_worker(expected: u32, present: u32, workers: u32) -> bool {
     expected.max(present) > SECOND_WORKER_ABOVE && workers < 2
+}
+
+/// The parents a family that is expected brings: all its parents (at least one), so the
+/// warning errs on the side of asking a second worker in time.
+pub fn expected_parents(parents_registered: usize) -> u32 {
+    u32::try_from(parents_registered.max(1)).unwrap_or(u32::MAX)
+}
+
+/// Whether someone on the session's rota counts as a worker who is there: a staff member
+/// (not the volunteer host) who confirmed. Someone who was only asked may not come. The rota
+/// has no separate check-in for staff: a worker who turns up unasked confirms on the session
+/// page, and then counts.
+pub fn counts_as_worker(role: crate::Role, reply: HostReply) -> bool {
+    role.is_staff() && reply == HostReply::Confirmed
 }
 
 /// Children's ages as the activity planning needs them: what to bring, which childcare.
@@ -443,6 +461,28 @@ mod tests {
         assert!(needs_second_worker(8, 12, 1), "more came than expected");
         assert!(needs_second_worker(12, 0, 0));
         assert!(!needs_second_worker(3, 4, 0));
+    }
+
+    /// Handbook §3.3: "Als de groep groot is (+10) is een tweede animator wenselijk". The
+    /// group is the parents; a worker who was only asked is not yet a second worker.
+    #[test]
+    fn a_second_worker_is_wanted_when_the_group_of_parents_is_larger_than_ten() {
+        // Six families of two parents: twelve parents, more than ten.
+        let parents: u32 = (0..6).map(|_| expected_parents(2)).sum();
+        assert_eq!(parents, 12);
+        assert!(needs_second_worker(parents, 0, 1));
+        // Ten single parents with their children: ten parents, one worker is enough.
+        let parents: u32 = (0..10).map(|_| expected_parents(1)).sum();
+        assert!(!needs_second_worker(parents, 0, 1));
+        // A family whose parents are not in the register still brings one.
+        assert_eq!(expected_parents(0), 1);
+        // Only a staff member who confirmed counts.
+        use crate::Role;
+        assert!(counts_as_worker(Role::Worker, HostReply::Confirmed));
+        assert!(counts_as_worker(Role::Coordinator, HostReply::Confirmed));
+        assert!(!counts_as_worker(Role::Worker, HostReply::Asked));
+        assert!(!counts_as_worker(Role::Worker, HostReply::Declined));
+        assert!(!counts_as_worker(Role::Host, HostReply::Confirmed));
     }
 
     #[test]

@@ -112,6 +112,8 @@ actions! {
     HouseholdParentRequestDone => "household.parent-request-done",
     HouseholdPortalEnded => "household.portal-ended",
     HouseholdPortalLink => "household.portal-link",
+    // A worker said a family is not quiet after all (issue #17, `mtp_domain::quiet`).
+    HouseholdQuietDismissed => "household.quiet-dismissed",
     HouseholdStatusChanged => "household.status-changed",
     HouseholdUpdated => "household.updated",
     HouseholdViewed => "household.viewed",

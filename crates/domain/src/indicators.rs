@@ -436,7 +436,8 @@ pub struct CoffeeHourRecord {
     pub state: SessionState,
     pub host_present: bool,
     pub healthy_snacks: bool,
-    /// Households recorded present.
+    /// Parents recorded present (children do not count): the group the handbook's second
+    /// worker is for (`attendance::needs_second_worker`).
     pub attended: u32,
     pub workers: u32,
     pub free_of_charge: bool,

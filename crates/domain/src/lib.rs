@@ -21,6 +21,7 @@ pub mod message;
 pub mod partner;
 pub mod portal;
 pub mod questionnaire;
+pub mod quiet;
 pub mod quote;
 pub mod referral;
 pub mod reminder;

@@ -282,6 +282,8 @@ pub struct OrgSettings {
     pub encourage: crate::encourage::Thresholds,
     pub photos: PhotoPolicy,
     pub chat_budget: crate::message::WeeklyBudget,
+    /// A worker's minutes per session for the kinds the handbook gives no figure for.
+    pub staff_minutes: crate::activity::StaffEstimates,
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ use uuid::Uuid;
 mod help_referrals;
 mod partners;
 mod referrals;
+mod rules;
 mod year;
 
 /// One printed line: `<role> <email> <password>`.
@@ -287,6 +288,7 @@ pub async fn load(store: &Store) -> anyhow::Result<Vec<DemoLogin>> {
     Box::pin(activities(store, almere, poort, haven)).await?;
     Box::pin(portal(store, almere, poort)).await?;
     Box::pin(referrals::load(store, almere, poort)).await?;
+    Box::pin(rules::load(store, almere, poort)).await?;
     let today = chrono::Utc::now().date_naive();
     Box::pin(help_referrals::load(store, almere, poort, today)).await?;
     Box::pin(help_referrals::load_quotes(store, almere, poort, today)).await?;

@@ -16,6 +16,8 @@ pub mod organisation {
         pub encourage: String,
         pub photo_policy: String,
         pub chat_budget: i32,
+        /// `mtp_domain::activity::StaffEstimates` as text; empty for the defaults.
+        pub staff_minutes: String,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -229,6 +231,9 @@ pub mod household {
         /// The first two visits (`crate::visit_marks`).
         pub first_visit_at: Option<DateTimeUtc>,
         pub second_visit_at: Option<DateTimeUtc>,
+        /// When a worker last dismissed the proposal to mark the family quiet
+        /// (`mtp_domain::quiet`).
+        pub quiet_dismissed_at: Option<DateTimeUtc>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

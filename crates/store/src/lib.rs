@@ -25,6 +25,7 @@ pub mod partners;
 pub mod password;
 pub mod portal;
 pub mod privacy;
+pub mod quiet;
 pub mod quotes;
 pub mod ratelimit;
 pub mod referrals;
@@ -61,6 +62,7 @@ pub use imports::{ImportBatch, KnownContacts};
 pub use orgs::{FirstRun, Neighbourhood, Organisation, TargetGroup};
 pub use partners::{Briefing, Partner, PartnerContact, PartnerDetail, PartnerFilter};
 pub use privacy::RetentionReport;
+pub use quiet::QuietProposal;
 pub use quotes::Quote;
 pub use reports::ReportRows;
 pub use sessions::{

@@ -1,5 +1,6 @@
 //! Organisations and their neighbourhoods: the tenants.
 
+use mtp_domain::activity::StaffEstimates;
 use mtp_domain::encourage::{Thresholds, ThresholdsForm};
 use mtp_domain::message::WeeklyBudget;
 use mtp_domain::{
@@ -27,6 +28,9 @@ pub struct Organisation {
     pub photos: PhotoPolicy,
     /// Posts a week the WhatsApp group aims for (docs/guide/encouragement.md).
     pub chat_budget: WeeklyBudget,
+    /// The organisation's own estimate of a worker's minutes per session, per kind of
+    /// activity the handbook gives no figure for (docs/guide/admin.md).
+    pub staff_minutes: StaffEstimates,
 }
 
 /// The worklist thresholds as one column: six numbers in the order of `ThresholdsForm`.
@@ -71,6 +75,7 @@ impl From<organisation::Model> for Organisation {
             encourage: thresholds_from_text(&m.encourage),
             photos: PhotoPolicy::parse(&m.photo_policy).unwrap_or_default(),
             chat_budget: WeeklyBudget::parse(&m.chat_budget.to_string()).unwrap_or_default(),
+            staff_minutes: StaffEstimates::from_text(&m.staff_minutes),
         }
     }
 }
@@ -257,6 +262,10 @@ impl Store {
                 organisation::Column::ChatBudget,
                 i32::try_from(s.chat_budget.get()).unwrap_or(3).into(),
             )
+            .col_expr(
+                organisation::Column::StaffMinutes,
+                s.staff_minutes.to_text().into(),
+            )
             .filter(organisation::Column::Id.eq(org_id))
             .exec(&txn)
             .await?;
@@ -439,6 +448,7 @@ async fn insert_organisation<C: sea_orm::ConnectionTrait>(
         encourage: Set(String::new()),
         photo_policy: Set(PhotoPolicy::default().as_str().into()),
         chat_budget: Set(3),
+        staff_minutes: Set(String::new()),
     }
     .insert(db)
     .await?;

@@ -116,6 +116,9 @@ struct Gathered {
     own: HashSet<Uuid>,
     /// Households recorded present, per session.
     present: HashMap<Uuid, HashSet<Uuid>>,
+    /// Parents recorded present, per session: the second-worker check's group (children do
+    /// not count; `attendance::needs_second_worker`).
+    parents_present: HashMap<Uuid, u32>,
     /// Sessions whose attendance was taken.
     taken: HashSet<Uuid>,
     /// Per session, the households contacted about it and the outcome, oldest first.
@@ -348,6 +351,7 @@ impl Store {
                     attendance::Column::HouseholdId,
                     attendance::Column::Status,
                     attendance::Column::Reason,
+                    attendance::Column::Adults,
                 ])
                 .filter(attendance::Column::OrgId.eq(org)),
             attendance::Column::SessionId,
@@ -356,11 +360,11 @@ impl Store {
             window.map(|w| start(w.start())),
             before,
         )
-        .into_tuple::<(Uuid, Uuid, String, Option<String>)>()
+        .into_tuple::<(Uuid, Uuid, String, Option<String>, i32)>()
         .all(&self.db)
         .await?;
         let present = AttendanceStatus::Present.as_str();
-        for (session_id, household_id, status, reason) in rows {
+        for (session_id, household_id, status, reason, adults) in rows {
             let Some(s) = sessions.get(&session_id) else {
                 continue;
             };
@@ -376,6 +380,8 @@ impl Store {
                     .entry(session_id)
                     .or_default()
                     .insert(household_id);
+                *g.parents_present.entry(session_id).or_default() +=
+                    u32::try_from(adults).unwrap_or(0);
                 if g.own.contains(&household_id) {
                     g.inputs.visits.push(Visit {
                         household: household_id,
@@ -691,10 +697,12 @@ impl Store {
         for (id, s) in coffee {
             let nb = s.neighbourhood;
             let encouraged = per.get(&nb).is_some_and(|g| g.encouraged.contains(id));
+            // The group of parents, not of families (issue #17): the second-worker check.
             let attended = per
                 .get(&nb)
-                .and_then(|g| g.present.get(id))
-                .map_or(0, |p| u32::try_from(p.len()).unwrap_or(u32::MAX));
+                .and_then(|g| g.parents_present.get(id))
+                .copied()
+                .unwrap_or(0);
             records.entry(nb).or_default().push(CoffeeHourRecord {
                 date: s.date,
                 state: s.state,

@@ -130,6 +130,7 @@ fn table() -> Vec<(Method, &'static str, Access)> {
         (g(), "/households/{id}/edit", Roles(STAFF)),
         (p(), "/households/{id}/edit", Roles(STAFF)),
         (p(), "/households/{id}/status", Roles(STAFF)),
+        (p(), "/households/{id}/quiet", Roles(STAFF)),
         (p(), "/households/{id}/consent", Roles(STAFF)),
         (g(), "/households/{id}/export", Roles(STAFF)),
         (g(), "/households/{id}/export.json", Roles(STAFF)),

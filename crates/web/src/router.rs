@@ -16,7 +16,7 @@ use crate::gate::{self, Rule};
 use crate::routes::{
     account, activities, admin, audit_log, auth, calendar, chat, encourage, help_referrals,
     holidays, home, households, import, messages, partners, portal, portal_staff, public,
-    publicity, referrals, reminders, reports, research, sessions,
+    publicity, referrals, reminders, reports, research, rules, sessions,
 };
 
 /// The handler of one (method, path) of the gate's table.
@@ -109,6 +109,7 @@ fn handlers() -> Vec<Route> {
         get("/households/{id}/edit", households::edit_form),
         post("/households/{id}/edit", households::update),
         post("/households/{id}/status", households::change_status),
+        post("/households/{id}/quiet", rules::answer),
         post("/households/{id}/consent", households::change_consent),
         get("/households/{id}/export", households::export_page),
         get("/households/{id}/export.json", households::export_json),

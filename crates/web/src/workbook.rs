@@ -874,7 +874,7 @@ mod tests {
         let held = row_of(&fidelity, "Koffie-uurtje gehouden");
         assert_eq!(at(&fidelity, held, 1), Data::Float(0.5));
         // Nobody had more than 10 present: the check never applied, so no figure.
-        let second = row_of(&fidelity, "Tweede wijkwerker bij meer dan 10 aanwezigen");
+        let second = row_of(&fidelity, "Tweede wijkwerker bij meer dan 10 ouders");
         assert_eq!(at(&fidelity, second, 1), Data::Empty);
 
         let title = row_of(&fidelity, "Weken waarin iets niet in orde was");

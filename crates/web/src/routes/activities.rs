@@ -154,6 +154,9 @@ struct FormPage {
     kinds: Vec<(&'static str, String)>,
     audiences: Vec<(&'static str, String)>,
     cost_warning: bool,
+    /// Where the minutes come from for the kind in the form: the handbook's (a coffee hour)
+    /// or the organisation's own estimate (issue #17).
+    staff_source: String,
 }
 
 async fn form_page(
@@ -174,7 +177,9 @@ async fn form_page(
     let mut audiences = vec![("", t.get("audience-default"))];
     audiences.extend(options(&t, Audience::ALL));
     let cost_warning = Cost::parse(f.get("cost")).is_ok_and(|c| !c.is_free());
+    let staff_source = crate::routes::rules::staff_source(&t, f.get("kind"));
     Ok(render_page(&FormPage {
+        staff_source,
         action: match editing {
             Some(id) => format!("/activities/{id}/edit"),
             None => "/activities/new".into(),
@@ -203,7 +208,8 @@ pub async fn new_form(
     Staff(user): Staff,
 ) -> Result<Response, AppError> {
     let kind = ActivityKind::parse(&q.kind).unwrap_or(ActivityKind::CoffeeHourExclusive);
-    let staff = kind.default_staff_minutes();
+    // The handbook's minutes for a coffee hour, the organisation's own estimate otherwise.
+    let staff = user.org.staff_minutes.for_kind(kind);
     let body = url::form_urlencoded::Serializer::new(String::new())
         .append_pair("kind", kind.as_str())
         .append_pair("name", &q.name.chars().take(100).collect::<String>())

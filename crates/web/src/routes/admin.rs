@@ -42,6 +42,8 @@ struct OrgPage {
     regions: Vec<(&'static str, String)>,
     policies: Vec<(&'static str, String)>,
     photo_policies: Vec<(&'static str, String)>,
+    /// The organisation's own minutes per session, per kind (`admin_org_staff.html`).
+    staff_kinds: Vec<crate::routes::rules::StaffKindRow>,
 }
 
 fn org_page(ctx: &Ctx, f: FormData, errors: FormErrors) -> Response {
@@ -49,12 +51,14 @@ fn org_page(ctx: &Ctx, f: FormData, errors: FormErrors) -> Response {
     let regions = options(&p.t, HolidayRegion::ALL);
     let policies = options(&p.t, TwoFactorPolicy::ALL);
     let photo_policies = options(&p.t, PhotoPolicy::ALL);
+    let staff_kinds = crate::routes::rules::staff_kind_rows(&p.t, &f);
     render_page(&OrgPage {
         p,
         f,
         regions,
         policies,
         photo_policies,
+        staff_kinds,
     })
 }
 
@@ -82,6 +86,7 @@ pub async fn org_form(ctx: Ctx, Staff(user): Staff) -> Result<Response, AppError
         )
         .append_pair("regular_window", &org.encourage.regular_window.to_string())
         .append_pair("chat_left_days", &org.encourage.chat_left_days.to_string())
+        .extend_pairs(crate::routes::rules::staff_form_pairs(&org.staff_minutes))
         .finish();
     Ok(org_page(
         &ctx,
@@ -158,6 +163,8 @@ pub async fn org_submit(
             None
         }
     };
+    let staff_minutes =
+        crate::routes::rules::parse_staff_estimates(&t, &f, &mut e, user.org.staff_minutes);
     let (
         Some(name),
         Some(holiday_region),
@@ -166,6 +173,7 @@ pub async fn org_submit(
         Some(encourage),
         Some(photos),
         Some(chat_budget),
+        Some(staff_minutes),
     ) = (
         name,
         region,
@@ -174,6 +182,7 @@ pub async fn org_submit(
         encourage,
         photos,
         chat_budget,
+        staff_minutes,
     )
     else {
         return Ok(unprocessable(org_page(&ctx, f, e)));
@@ -186,15 +195,17 @@ pub async fn org_submit(
         encourage,
         photos,
         chat_budget,
+        staff_minutes,
     };
     let detail = format!(
-        "holiday_region={} two_factor={} retention_months={} encourage={:?} photo_policy={} chat_budget={}",
+        "holiday_region={} two_factor={} retention_months={} encourage={:?} photo_policy={} chat_budget={} staff_minutes={}",
         s.holiday_region.as_str(),
         s.two_factor.as_str(),
         s.retention.get(),
         s.encourage,
         s.photos.as_str(),
-        s.chat_budget.get()
+        s.chat_budget.get(),
+        s.staff_minutes.to_text()
     );
     let event = audit_event(
         &user,

@@ -43,6 +43,8 @@ struct Home {
     publicity: bool,
     /// A partner account's own organisation (`partner_home.rs`).
     partner_org: Option<Option<crate::partner_home::PartnerHome>>,
+    /// Families the handbook's rule proposes as *even stil* (`home_quiet.html`).
+    quiet: Vec<crate::routes::rules::QuietView>,
 }
 
 pub async fn home(
@@ -87,8 +89,15 @@ pub async fn home(
         0
     };
     let partner_org = crate::partner_home::load(&state, &user, &p.t).await?;
+    // Only a status is proposed, never changed by itself: the worker answers each one.
+    let quiet = if gate::allows(user.role(), &Method::POST, "/households/{id}/quiet") {
+        crate::routes::rules::quiet_views(&state, &user, &p.t).await?
+    } else {
+        Vec::new()
+    };
     Ok(render_page(&Home {
         overdue_erasures,
+        quiet,
         partners: gate::allows(user.role(), &Method::GET, "/partners"),
         publicity: gate::allows(user.role(), &Method::GET, "/publicity"),
         partner_org,

@@ -23,4 +23,5 @@ pub mod referrals;
 pub mod reminders;
 pub mod reports;
 pub mod research;
+pub mod rules;
 pub mod sessions;

@@ -266,10 +266,18 @@ async fn session_page(
         .filter(|l| l.rsvp.as_ref().is_some_and(|r| r.coming && r.childcare))
         .map(|l| l.first_names.clone())
         .collect();
+    // The second-worker rule counts parents, not families, and only workers who confirmed
+    // (`attendance::needs_second_worker`, issue #17).
+    let parents_expected: u32 = d
+        .lines
+        .iter()
+        .filter(|l| l.expected())
+        .map(|l| attendance::expected_parents(l.parents.len()))
+        .sum();
     let workers = u32::try_from(
         d.staff
             .iter()
-            .filter(|s| s.role.is_staff() && s.reply != HostReply::Declined)
+            .filter(|s| attendance::counts_as_worker(s.role, s.reply))
             .count(),
     )
     .unwrap_or(0);
@@ -290,7 +298,7 @@ async fn session_page(
         s: session_row(&t, &d.s),
         activity_id: d.s.activity_id,
         kind: t.label(&d.s.kind),
-        second_worker: attendance::needs_second_worker(expected, present, workers),
+        second_worker: attendance::needs_second_worker(parents_expected, adults_present, workers),
         paid: if d.activity.d.cost.is_free() {
             String::new()
         } else {
