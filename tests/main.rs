@@ -39,6 +39,8 @@ mod parent_words;
 mod partners;
 mod portal;
 mod privacy;
+mod referral_addresses;
+mod referral_report;
 mod referrals;
 mod reminders;
 mod reports;

@@ -22,6 +22,7 @@ pub mod partner;
 pub mod portal;
 pub mod quote;
 pub mod referral;
+pub mod referral_figures;
 pub mod reminder;
 pub mod report;
 pub mod research;

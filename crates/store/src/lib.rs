@@ -27,6 +27,8 @@ pub mod portal;
 pub mod privacy;
 pub mod quotes;
 pub mod ratelimit;
+pub mod referral_addresses;
+pub mod referral_figures;
 pub mod referrals;
 mod register;
 pub mod reports;
