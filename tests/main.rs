@@ -41,6 +41,7 @@ mod portal;
 mod privacy;
 mod referral_addresses;
 mod referral_report;
+mod referral_source;
 mod referrals;
 mod reminders;
 mod reports;
