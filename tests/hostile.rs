@@ -1276,7 +1276,7 @@ fn secret_on(body: &str) -> String {
 }
 
 /// A parent's phone signed in through a fresh link for the household.
-async fn parent_client(app: &TestApp, t: &Tenant, household: Uuid) -> Client {
+pub(crate) async fn parent_client(app: &TestApp, t: &Tenant, household: Uuid) -> Client {
     let token = app
         .store
         .create_portal_link(t, None, household, None)

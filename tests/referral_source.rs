@@ -6,22 +6,10 @@ use mtp_domain::Language;
 use mtp_domain::household::{HouseholdKind, Source};
 use mtp_web::i18n::Tr;
 
-use crate::helpers::{Client, TestApp};
+use crate::helpers::TestApp;
+use crate::hostile::parent_client;
 use crate::on_both;
 use crate::referrals::{draft, event};
-
-async fn parent_client(app: &TestApp, t: &mtp_domain::Tenant, household: uuid::Uuid) -> Client {
-    let token = app
-        .store
-        .create_portal_link(t, None, household, None)
-        .await
-        .unwrap();
-    let mut c = Client::without_keep_alive(&app.base);
-    c.get(&format!("/portal/link/{token}")).await;
-    let res = c.post(&format!("/portal/link/{token}"), &[]).await;
-    assert_eq!(res.location, "/portal", "{}", res.body);
-    c
-}
 
 async fn a_family_through_a_partner_says_which(app: TestApp) {
     app.demo().await;
