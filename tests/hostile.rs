@@ -740,6 +740,8 @@ struct Targets {
     quote: Uuid,
     portal_token: String,
     unsubscribe_token: String,
+    /// A working referral address of the demo's partner without an account.
+    refer_token: String,
 }
 
 fn fill(pattern: &str, t: &Targets) -> String {
@@ -768,6 +770,8 @@ fn fill(pattern: &str, t: &Targets) -> String {
     };
     let token = if pattern.starts_with("/unsubscribe/") {
         &t.unsubscribe_token
+    } else if pattern.starts_with("/refer/") {
+        &t.refer_token
     } else {
         &t.portal_token
     };
@@ -1272,7 +1276,7 @@ fn secret_on(body: &str) -> String {
 }
 
 /// A parent's phone signed in through a fresh link for the household.
-async fn parent_client(app: &TestApp, t: &Tenant, household: Uuid) -> Client {
+pub(crate) async fn parent_client(app: &TestApp, t: &Tenant, household: Uuid) -> Client {
     let token = app
         .store
         .create_portal_link(t, None, household, None)
@@ -1448,7 +1452,14 @@ async fn targets(app: &TestApp, worker: &mut Client, walk: &mut Walk) -> Targets
         .first()
         .map(|q| q.id)
         .expect("the demo has a usable quote");
+    let jgz = partner_named("JGZ Almere Poort");
+    let refer_token = app
+        .store
+        .make_referral_address(&t, jgz, crate::referrals::event(t.org_id))
+        .await
+        .unwrap();
     Targets {
+        refer_token,
         quote,
         help_referral,
         partner,
@@ -1780,6 +1791,7 @@ fn no_targets() -> Targets {
         quote: nil,
         portal_token: String::new(),
         unsubscribe_token: String::new(),
+        refer_token: String::new(),
     }
 }
 

@@ -889,7 +889,8 @@ async fn the_workbook_has_the_numbers_of_the_page(app: TestApp) {
     assert_eq!(status, StatusCode::OK);
     assert!(kind.contains("spreadsheetml"), "{kind}");
     let mut book: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
-    assert_eq!(book.sheet_names().len(), 9);
+    // Nine sheets of the indicators, and the referral figures (issue #16).
+    assert_eq!(book.sheet_names().len(), 10);
     let reach = book.worksheet_range("Bereik").unwrap();
     let row = (0..reach.height() as u32)
         .find(|r| reach.get_value((*r, 0)) == Some(&Data::String("Bereikt: totaal".into())))

@@ -963,7 +963,7 @@ pub struct Figures {
 
 /// The middle value of a list of days (the lower of the two middle ones for an even count, so
 /// it is always a number of days that happened).
-fn median(mut days: Vec<i64>) -> Option<i64> {
+pub(crate) fn median(mut days: Vec<i64>) -> Option<i64> {
     days.sort_unstable();
     let n = days.len();
     (n > 0).then(|| days[(n - 1) / 2])

@@ -123,10 +123,13 @@ pub enum Source {
     OtherParent,
     Publicity,
     SelfReferral,
+    /// Through a partner organisation of another kind than the ones above (culture, police,
+    /// debt help, …): `source_partner_id` says which (issue #16).
+    Partner,
 }
 
 impl Source {
-    pub const ALL: [Source; 7] = [
+    pub const ALL: [Source; 8] = [
         Source::NeighbourhoodTeam,
         Source::School,
         Source::YouthHealthCare,
@@ -134,6 +137,7 @@ impl Source {
         Source::OtherParent,
         Source::Publicity,
         Source::SelfReferral,
+        Source::Partner,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -145,6 +149,7 @@ impl Source {
             Source::OtherParent => "other_parent",
             Source::Publicity => "publicity",
             Source::SelfReferral => "self",
+            Source::Partner => "partner",
         }
     }
 

@@ -24,6 +24,7 @@ pub mod questionnaire;
 pub mod quiet;
 pub mod quote;
 pub mod referral;
+pub mod referral_figures;
 pub mod reminder;
 pub mod report;
 pub mod research;

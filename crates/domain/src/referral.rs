@@ -201,14 +201,16 @@ pub fn partner_status(
 }
 
 /// The register's "how did they find us" for a family a partner of this kind referred; the
-/// partner itself is recorded too (`source_partner_id`). Kinds without their own source are
-/// counted with the neighbourhood team's, the intermediaries of handbook §2.6.
+/// partner itself is recorded too (`source_partner_id`). Kinds without a source of their own
+/// (culture, police, debt help, …) are "through a partner", never counted as the
+/// neighbourhood team's.
 pub fn source_of(kind: PartnerKind) -> Source {
     match kind {
         PartnerKind::School => Source::School,
         PartnerKind::YouthHealthCare => Source::YouthHealthCare,
         PartnerKind::SportsCoach => Source::SportsCoach,
-        _ => Source::NeighbourhoodTeam,
+        PartnerKind::NeighbourhoodTeam => Source::NeighbourhoodTeam,
+        _ => Source::Partner,
     }
 }
 
@@ -356,6 +358,10 @@ mod tests {
             source_of(PartnerKind::YouthHealthCare),
             Source::YouthHealthCare
         );
-        assert_eq!(source_of(PartnerKind::Police), Source::NeighbourhoodTeam);
+        assert_eq!(source_of(PartnerKind::Police), Source::Partner);
+        assert_eq!(
+            source_of(PartnerKind::NeighbourhoodTeam),
+            Source::NeighbourhoodTeam
+        );
     }
 }

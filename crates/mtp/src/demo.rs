@@ -289,6 +289,7 @@ pub async fn load(store: &Store) -> anyhow::Result<Vec<DemoLogin>> {
     Box::pin(portal(store, almere, poort)).await?;
     Box::pin(referrals::load(store, almere, poort)).await?;
     Box::pin(rules::load(store, almere, poort)).await?;
+    Box::pin(referrals::load_address(store, almere, poort)).await?;
     let today = chrono::Utc::now().date_naive();
     Box::pin(help_referrals::load(store, almere, poort, today)).await?;
     Box::pin(help_referrals::load_quotes(store, almere, poort, today)).await?;

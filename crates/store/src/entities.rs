@@ -1154,3 +1154,68 @@ pub mod parent_quote {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+/// A partner organisation's secret referral address (migration 000023,
+/// docs/guide/referrals.md#a-referral-address).
+pub mod referral_address {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "referral_address")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub org_id: Uuid,
+        pub partner_id: Uuid,
+        pub token_hash: Option<String>,
+        pub made_at: DateTimeUtc,
+        pub made_by: Option<Uuid>,
+        pub revoked_at: Option<DateTimeUtc>,
+        pub window_start: DateTimeUtc,
+        pub window_count: i32,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Uses of the public referral form per network address (migration 000023).
+pub mod referral_limit {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "referral_limit")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub key_hash: String,
+        pub window_start: DateTimeUtc,
+        pub window_count: i32,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// A referral made through a referral address, and where its status goes (migration 000023).
+pub mod address_referral {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "address_referral")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub referral_id: Uuid,
+        pub org_id: Uuid,
+        pub address_id: Uuid,
+        pub referrer_email: Option<String>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

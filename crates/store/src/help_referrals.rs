@@ -566,11 +566,26 @@ impl Store {
         tenant: &Tenant,
         since: DateTime<Utc>,
     ) -> Result<Vec<FigureInput>> {
-        let rows = help_referral::Entity::find()
+        self.help_referral_figures_in(tenant, None, since, None)
+            .await
+    }
+
+    /// As [`Store::help_referral_figures`], of the referrals made from `since` until before
+    /// `until`, of households in `neighbourhoods` when given (the report's choice).
+    pub async fn help_referral_figures_in(
+        &self,
+        tenant: &Tenant,
+        neighbourhoods: Option<&[Uuid]>,
+        since: DateTime<Utc>,
+        until: Option<DateTime<Utc>>,
+    ) -> Result<Vec<FigureInput>> {
+        let mut q = help_referral::Entity::find()
             .filter(help_referral::Column::OrgId.eq(tenant.org_id))
-            .filter(help_referral::Column::CreatedAt.gte(since))
-            .all(&self.db)
-            .await?;
+            .filter(help_referral::Column::CreatedAt.gte(since));
+        if let Some(until) = until {
+            q = q.filter(help_referral::Column::CreatedAt.lt(until));
+        }
+        let rows = q.all(&self.db).await?;
         let reach =
             households_in_reach(&self.db, tenant, rows.iter().map(|r| r.household_id), true)
                 .await?;
@@ -578,7 +593,11 @@ impl Store {
         let partners = partner_names(&self.db, tenant.org_id, &partner_ids).await?;
         Ok(rows
             .into_iter()
-            .filter(|r| reach.contains_key(&r.household_id))
+            .filter(|r| {
+                reach
+                    .get(&r.household_id)
+                    .is_some_and(|nb| neighbourhoods.is_none_or(|chosen| chosen.contains(nb)))
+            })
             .map(|r| FigureInput {
                 kind: HelpKind::parse(&r.kind).unwrap_or(HelpKind::Other),
                 partner: r.partner_id.and_then(|p| partners.get(&p).cloned()),
@@ -588,6 +607,44 @@ impl Store {
                     .and_then(|o| ReferralOutcome::parse(o).ok()),
                 referred_on: date(r.referred_on.as_deref()),
                 first_contact_on: date(r.first_contact_on.as_deref()),
+            })
+            .collect())
+    }
+}
+
+/// A referral to help as the parent reads it in the portal: what, to whom, where it stands,
+/// since when. Never the worker's reason or follow-up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParentHelpReferral {
+    pub kind: HelpKind,
+    pub partner: Option<String>,
+    pub state: ReferralState,
+    pub since: DateTime<Utc>,
+}
+
+impl Store {
+    /// The household's own referrals to help, newest first, for its portal. The household
+    /// is the portal session's own (`PortalScope`), never one from the request.
+    pub async fn portal_help_referrals(
+        &self,
+        scope: &crate::portal::PortalScope,
+    ) -> Result<Vec<ParentHelpReferral>> {
+        let rows = help_referral::Entity::find()
+            .filter(help_referral::Column::OrgId.eq(scope.org_id()))
+            .filter(help_referral::Column::HouseholdId.eq(scope.household_id()))
+            .order_by_desc(help_referral::Column::CreatedAt)
+            .all(&self.db)
+            .await?;
+        let ids: Vec<Uuid> = rows.iter().filter_map(|r| r.partner_id).collect();
+        let partners = partner_names(&self.db, scope.org_id(), &ids).await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| ParentHelpReferral {
+                kind: HelpKind::parse(&r.kind).unwrap_or(HelpKind::Other),
+                partner: r.partner_id.and_then(|p| partners.get(&p).cloned()),
+                // A state this version does not know reads as stopped, never as running.
+                state: ReferralState::parse(&r.state).unwrap_or(ReferralState::Stopped),
+                since: r.updated_at,
             })
             .collect())
     }

@@ -28,6 +28,8 @@ pub mod privacy;
 pub mod quiet;
 pub mod quotes;
 pub mod ratelimit;
+pub mod referral_addresses;
+pub mod referral_figures;
 pub mod referrals;
 mod register;
 pub mod reports;

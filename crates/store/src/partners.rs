@@ -157,7 +157,7 @@ async fn neighbourhood_ids<C: ConnectionTrait>(
 
 /// The partner row, if the tenant may see it: of its organisation and, unless the tenant sees
 /// the whole organisation, working in one of the tenant's neighbourhoods. Deleted or not.
-async fn row_in_reach<C: ConnectionTrait>(
+pub(crate) async fn row_in_reach<C: ConnectionTrait>(
     db: &C,
     tenant: &Tenant,
     id: Uuid,

@@ -208,6 +208,8 @@ impl Store {
                 "postcode4": h.postcode4,
                 "source": h.source.as_str(),
                 "source_partner": h.source_partner,
+                // The partner organisation the family came through (issue #16), by name.
+                "source_partner_org": h.source_partner_org.as_ref().map(|(_, name)| name),
                 "interests": h.interests,
                 "talents": h.talents,
                 "notes": h.notes,

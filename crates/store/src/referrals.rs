@@ -233,6 +233,95 @@ fn anonymous_event(r: &inbound_referral::Model, role: &str, action: Action) -> N
     }
 }
 
+/// The partner's minimal status of each referral (in order), from its state and what its
+/// household says: the partner's list and a referrer's status link both read this.
+pub(crate) async fn statuses_of<C: ConnectionTrait>(
+    db: &C,
+    org_id: Uuid,
+    rows: &[inbound_referral::Model],
+) -> Result<Vec<(PartnerStatus, DateTime<Utc>)>> {
+    let households: Vec<Uuid> = rows.iter().filter_map(|r| r.household_id).collect();
+    let mut facts: HashMap<Uuid, HouseholdFacts> = HashMap::new();
+    for chunk in households.chunks(500) {
+        for h in household::Entity::find()
+            .filter(household::Column::OrgId.eq(org_id))
+            .filter(household::Column::Id.is_in(chunk.to_vec()))
+            .all(db)
+            .await?
+        {
+            facts.insert(
+                h.id,
+                HouseholdFacts {
+                    first_visit: h.first_visit_at,
+                    gone: h.anonymised_at.is_some() || h.status == HouseholdStatus::Left.as_str(),
+                },
+            );
+        }
+    }
+    Ok(rows
+        .iter()
+        .map(|r| {
+            let hh = r.household_id.map(|h| {
+                // A household erased since is gone.
+                facts.get(&h).copied().unwrap_or(HouseholdFacts {
+                    first_visit: None,
+                    gone: true,
+                })
+            });
+            partner_status(state_of(r), r.changed_at, hh)
+        })
+        .collect())
+}
+
+/// Insert a referral waiting for the parent, for a live partner that works in the chosen
+/// neighbourhood (else refused at the field): what a partner account's form and a referral
+/// address's form both make (`referred_by` is `None` for the latter).
+pub(crate) async fn insert_referral<C: ConnectionTrait>(
+    db: &C,
+    org_id: Uuid,
+    partner_id: Uuid,
+    referred_by: Option<Uuid>,
+    d: &ReferralDraft,
+    at: DateTime<Utc>,
+) -> Result<inbound_referral::Model> {
+    Store::check_account_partner(db, org_id, partner_id).await?;
+    let works_there = partner_neighbourhood::Entity::find()
+        .filter(partner_neighbourhood::Column::OrgId.eq(org_id))
+        .filter(partner_neighbourhood::Column::PartnerId.eq(partner_id))
+        .filter(partner_neighbourhood::Column::NeighbourhoodId.eq(d.neighbourhood))
+        .one(db)
+        .await?
+        .is_some();
+    if !works_there {
+        return Err(StoreError::Refused("error-choice-invalid-neighbourhood_id"));
+    }
+    let (phone, email) = match &d.reach {
+        ContactKey::Phone(p) => (Some(p.e164().to_string()), None),
+        ContactKey::Email(e) => (None, Some(e.as_str().to_string())),
+    };
+    Ok(inbound_referral::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        org_id: Set(org_id),
+        partner_id: Set(partner_id),
+        neighbourhood_id: Set(d.neighbourhood),
+        referred_by: Set(referred_by),
+        state: Set(ReferralState::Waiting.as_str().into()),
+        first_name: Set(Some(d.first_name.as_str().into())),
+        phone: Set(phone),
+        email: Set(email),
+        need: Set(d.need.clone()),
+        token_hash: Set(None),
+        link_made_at: Set(None),
+        created_at: Set(at),
+        changed_at: Set(at),
+        confirmed_at: Set(None),
+        household_id: Set(None),
+        handled_by: Set(None),
+    }
+    .insert(db)
+    .await?)
+}
+
 impl Store {
     /// The neighbourhoods a partner may refer a parent to: those it works in.
     pub async fn referral_neighbourhoods(
@@ -263,42 +352,8 @@ impl Store {
         at: DateTime<Utc>,
     ) -> Result<Uuid> {
         let txn = self.db.begin().await?;
-        Store::check_account_partner(&txn, by.org_id, by.partner_id).await?;
-        let works_there = partner_neighbourhood::Entity::find()
-            .filter(partner_neighbourhood::Column::OrgId.eq(by.org_id))
-            .filter(partner_neighbourhood::Column::PartnerId.eq(by.partner_id))
-            .filter(partner_neighbourhood::Column::NeighbourhoodId.eq(d.neighbourhood))
-            .one(&txn)
-            .await?
-            .is_some();
-        if !works_there {
-            return Err(StoreError::Refused("error-choice-invalid-neighbourhood_id"));
-        }
-        let (phone, email) = match &d.reach {
-            ContactKey::Phone(p) => (Some(p.e164().to_string()), None),
-            ContactKey::Email(e) => (None, Some(e.as_str().to_string())),
-        };
-        let row = inbound_referral::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            org_id: Set(by.org_id),
-            partner_id: Set(by.partner_id),
-            neighbourhood_id: Set(d.neighbourhood),
-            referred_by: Set(Some(by.account_id)),
-            state: Set(ReferralState::Waiting.as_str().into()),
-            first_name: Set(Some(d.first_name.as_str().into())),
-            phone: Set(phone),
-            email: Set(email),
-            need: Set(d.need.clone()),
-            token_hash: Set(None),
-            link_made_at: Set(None),
-            created_at: Set(at),
-            changed_at: Set(at),
-            confirmed_at: Set(None),
-            household_id: Set(None),
-            handled_by: Set(None),
-        }
-        .insert(&txn)
-        .await?;
+        let row =
+            insert_referral(&txn, by.org_id, by.partner_id, Some(by.account_id), d, at).await?;
         commit_audited(txn, audit, &row, String::new()).await?;
         Ok(row.id)
     }
@@ -312,44 +367,16 @@ impl Store {
             .all(&self.db)
             .await?;
         let names = neighbourhood_names(&self.db, by.org_id).await?;
-        let households: Vec<Uuid> = rows.iter().filter_map(|r| r.household_id).collect();
-        let mut facts: HashMap<Uuid, HouseholdFacts> = HashMap::new();
-        for chunk in households.chunks(500) {
-            for h in household::Entity::find()
-                .filter(household::Column::OrgId.eq(by.org_id))
-                .filter(household::Column::Id.is_in(chunk.to_vec()))
-                .all(&self.db)
-                .await?
-            {
-                facts.insert(
-                    h.id,
-                    HouseholdFacts {
-                        first_visit: h.first_visit_at,
-                        gone: h.anonymised_at.is_some()
-                            || h.status == HouseholdStatus::Left.as_str(),
-                    },
-                );
-            }
-        }
+        let statuses = statuses_of(&self.db, by.org_id, &rows).await?;
         Ok(rows
             .into_iter()
-            .map(|r| {
-                let state = state_of(&r);
-                let hh = r.household_id.map(|h| {
-                    // A household erased since is gone.
-                    facts.get(&h).copied().unwrap_or(HouseholdFacts {
-                        first_visit: None,
-                        gone: true,
-                    })
-                });
-                let (status, since) = partner_status(state, r.changed_at, hh);
-                PartnerReferralLine {
-                    created_at: r.created_at,
-                    neighbourhood_name: names.get(&r.neighbourhood_id).cloned().unwrap_or_default(),
-                    first_name: r.first_name,
-                    status,
-                    since,
-                }
+            .zip(statuses)
+            .map(|(r, (status, since))| PartnerReferralLine {
+                created_at: r.created_at,
+                neighbourhood_name: names.get(&r.neighbourhood_id).cloned().unwrap_or_default(),
+                first_name: r.first_name,
+                status,
+                since,
             })
             .collect())
     }

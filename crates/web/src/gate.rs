@@ -221,6 +221,15 @@ fn table() -> Vec<(Method, &'static str, Access)> {
         // The parent's one-time link: the secret in the address is the credential.
         (g(), "/referral/{token}", Public),
         (p(), "/referral/{token}", Public),
+        // Secret referral addresses for partners without an account: coordinators make and
+        // revoke them; the form behind one works without signing in, limited per address and
+        // per network address; the referrer's status link is signed
+        // (docs/guide/referrals.md#a-referral-address, docs/security.md).
+        (p(), "/partners/{id}/referral-address", Roles(ADMIN_COORD)),
+        (p(), "/partners/{id}/referral-address/revoke", Roles(ADMIN_COORD)),
+        (g(), "/refer/{token}", Public),
+        (p(), "/refer/{token}", Public),
+        (g(), "/referral-status/{token}", Public),
         // Referrals to help (docs/guide/help-referrals.md): staff of the household's
         // neighbourhood; never partners, hosts or researchers.
         (g(), "/households/{id}/help-referrals", Roles(STAFF)),

@@ -21,6 +21,7 @@ pub mod metrics;
 pub mod page;
 pub mod parse;
 pub mod partner_home;
+pub mod referral_report;
 pub mod report_view;
 pub mod request;
 pub mod respond;

@@ -16,7 +16,7 @@ use crate::gate::{self, Rule};
 use crate::routes::{
     account, activities, admin, audit_log, auth, calendar, chat, encourage, help_referrals,
     holidays, home, households, import, messages, partners, portal, portal_staff, public,
-    publicity, referrals, reminders, reports, research, rules, sessions,
+    publicity, referral_address, referrals, reminders, reports, research, rules, sessions,
 };
 
 /// The handler of one (method, path) of the gate's table.
@@ -197,6 +197,11 @@ fn handlers() -> Vec<Route> {
         post("/referrals/{id}/merge", referrals::merge),
         get("/referral/{token}", referrals::answer_form),
         post("/referral/{token}", referrals::answer),
+        post("/partners/{id}/referral-address", referral_address::make),
+        post("/partners/{id}/referral-address/revoke", referral_address::revoke),
+        get("/refer/{token}", referral_address::form),
+        post("/refer/{token}", referral_address::submit),
+        get("/referral-status/{token}", referral_address::status),
         get("/households/{id}/help-referrals", help_referrals::of_household),
         get("/help-referrals", help_referrals::figures),
         post("/households/{id}/help-referrals", help_referrals::create),

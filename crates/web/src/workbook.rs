@@ -25,7 +25,7 @@ pub enum WorkbookError {
 
 /// One cell's value, before it is written.
 #[derive(Debug, Clone, PartialEq)]
-enum Cell {
+pub enum Cell {
     Empty,
     Text(String),
     /// A bold text: a header, or the heading of a part of a sheet.
@@ -57,26 +57,27 @@ fn opt_share(s: Option<Share>) -> Cell {
     s.map_or(Cell::Empty, share)
 }
 
-/// A sheet as rows of cells. The first row is the header: bold and frozen.
-struct Sheet {
+/// A sheet as rows of cells. The first row is the header: bold and frozen. Other modules add
+/// their own sheets through [`funder_workbook_and`] (the referral figures).
+pub struct Sheet {
     name: String,
     rows: Vec<Vec<Cell>>,
 }
 
 impl Sheet {
-    fn new(name: String, header: Vec<String>) -> Sheet {
+    pub(crate) fn new(name: String, header: Vec<String>) -> Sheet {
         Sheet {
             name,
             rows: vec![header.into_iter().map(Cell::Bold).collect()],
         }
     }
 
-    fn row(&mut self, cells: Vec<Cell>) {
+    pub(crate) fn row(&mut self, cells: Vec<Cell>) {
         self.rows.push(cells);
     }
 
     /// A row with a label in the first column.
-    fn labelled(&mut self, label: String, cells: impl IntoIterator<Item = Cell>) {
+    pub(crate) fn labelled(&mut self, label: String, cells: impl IntoIterator<Item = Cell>) {
         let mut row = vec![Cell::Text(label)];
         row.extend(cells);
         self.rows.push(row);
@@ -87,7 +88,7 @@ impl Sheet {
     }
 
     /// A second table further down the sheet: an empty row, its title and its header.
-    fn table(&mut self, title: String, header: Vec<String>) {
+    pub(crate) fn table(&mut self, title: String, header: Vec<String>) {
         self.rows.push(Vec::new());
         self.rows.push(vec![Cell::Bold(title)]);
         self.rows.push(header.into_iter().map(Cell::Bold).collect());
@@ -225,6 +226,17 @@ pub fn funder_workbook(
     columns: &[Column],
     made_on: NaiveDate,
 ) -> Result<Vec<u8>, WorkbookError> {
+    funder_workbook_and(t, choice, columns, made_on, &[])
+}
+
+/// [`funder_workbook`] with more sheets after its own.
+pub fn funder_workbook_and(
+    t: &Tr,
+    choice: PeriodChoice,
+    columns: &[Column],
+    made_on: NaiveDate,
+    more: &[Sheet],
+) -> Result<Vec<u8>, WorkbookError> {
     let f = Formats::new(t);
     let mut book = Workbook::new();
     for sheet in [
@@ -238,6 +250,9 @@ pub fn funder_workbook(
         &time_slot_fit(t, columns),
         &turnout(t, columns),
     ] {
+        add(&mut book, sheet, &f)?;
+    }
+    for sheet in more {
         add(&mut book, sheet, &f)?;
     }
     Ok(book.save_to_buffer()?)

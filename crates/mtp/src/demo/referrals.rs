@@ -130,3 +130,53 @@ pub async fn load(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<()
         .await?;
     Ok(())
 }
+
+/// A partner without an account (the sports coach of Poort) has a secret
+/// referral address, and one referral came through it, waiting for the parent
+/// (docs/guide/referrals.md#a-referral-address). Made once: a partner that has an address
+/// already is left alone. The address itself is not kept anywhere: the demo never shows it.
+pub async fn load_address(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<()> {
+    let tenant = Tenant {
+        org_id,
+        role: Role::Admin,
+        neighbourhoods: vec![],
+    };
+    let Some(jgz) = store
+        .partners(&tenant, &mtp_store::PartnerFilter::default())
+        .await?
+        .into_iter()
+        .find(|p| p.name == "Buurtsportcoach Poort")
+    else {
+        return Ok(());
+    };
+    if store
+        .referral_address_state(&tenant, jgz.id)
+        .await?
+        .is_some()
+    {
+        return Ok(());
+    }
+    let token = store
+        .make_referral_address(
+            &tenant,
+            jgz.id,
+            cli_event(org_id, Action::ReferralAddressMade),
+        )
+        .await?;
+    let referrer = Email::parse("sport.poort@example.nl")
+        .map_err(|e| anyhow::anyhow!("demo referrer e-mail: {e:?}"))?;
+    store
+        .create_address_referral(
+            &token,
+            &draft(
+                "Meryem",
+                "06-12 00 00 44",
+                "Samen sporten met andere ouders",
+                poort,
+            )?,
+            &referrer,
+            Utc::now() - Duration::days(2),
+        )
+        .await?;
+    Ok(())
+}

@@ -107,3 +107,6 @@ referral-link-mail = Send the link by email
 referral-refused-no-email = The partner gave no email address.
 flash-referral-mailed = The link for { $name } goes by email.
 reminders-kind-referral = Link for a referred parent
+
+## the register's source (issue #16)
+source-partner = Through another partner organisation

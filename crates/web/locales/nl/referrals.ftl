@@ -107,3 +107,6 @@ referral-link-mail = Link per e-mail sturen
 referral-refused-no-email = De partner gaf geen e-mailadres.
 flash-referral-mailed = De link voor { $name } gaat per e-mail.
 reminders-kind-referral = Link voor een verwezen ouder
+
+## the register's source (issue #16)
+source-partner = Via een andere partnerorganisatie

@@ -563,3 +563,36 @@ pub async fn figures(
         p,
     }))
 }
+
+// ---------------------------------------------------------------- in the parent's portal
+
+/// A referral to help as the portal's data page says it, in the parents' words.
+pub struct PortalHelpLine {
+    pub what: String,
+    pub to: String,
+    pub state: String,
+    pub since: String,
+}
+
+/// The family's own referrals to help, for its portal (docs/guide/help-referrals.md#in-the-portal).
+pub(crate) async fn portal_lines(
+    state: &AppState,
+    t: &Tr,
+    scope: &mtp_store::portal::PortalScope,
+) -> Result<Vec<PortalHelpLine>, AppError> {
+    Ok(state
+        .store
+        .portal_help_referrals(scope)
+        .await?
+        .into_iter()
+        .map(|r| PortalHelpLine {
+            what: t.get(format!("portal-help-kind-{}", r.kind.as_str())),
+            to: match r.partner {
+                Some(name) => t.get1("portal-help-to", "name", name.as_str()),
+                None => t.get("portal-help-no-partner"),
+            },
+            state: t.get(format!("portal-help-state-{}", r.state.as_str())),
+            since: t.get1("portal-help-since", "date", t.date(r.since).as_str()),
+        })
+        .collect())
+}

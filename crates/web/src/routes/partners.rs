@@ -404,6 +404,9 @@ struct ShowPage {
     /// The contact and briefing forms' values (shown again with their errors).
     f: FormData,
     may_manage: bool,
+    /// The secret referral address's state, for coordinators (never the address).
+    address: String,
+    has_address: bool,
 }
 
 async fn show_page(
@@ -424,8 +427,15 @@ async fn show_page(
     } else {
         Vec::new()
     };
+    let (address, has_address) = if manage {
+        crate::routes::referral_address::state_text(state, user, &p.t, d.partner.id).await?
+    } else {
+        (String::new(), false)
+    };
     let x = d.partner;
     Ok(render_page(&ShowPage {
+        address,
+        has_address,
         kind: p.t.label(&x.kind),
         roles: roles_text(&p.t, &x),
         neighbourhoods: neighbourhood_names(&x),

@@ -1012,6 +1012,8 @@ struct DataPage {
     /// The latest erasure request was refused: the erase page says why.
     erasure_refused: bool,
     has_pin: bool,
+    /// The family's referrals to help (docs/guide/help-referrals.md#in-the-portal).
+    help: Vec<crate::routes::help_referrals::PortalHelpLine>,
 }
 
 fn parent_views(t: &Tr, h: &mtp_store::Household) -> Vec<ParentView> {
@@ -1050,8 +1052,10 @@ pub async fn data(
     let h = state.store.portal_household(&v.scope).await?;
     let visits = state.store.portal_visits(&v.scope).await?;
     let erasure = state.store.portal_erasure_status(&v.scope).await?;
+    let help = crate::routes::help_referrals::portal_lines(&state, &t, &v.scope).await?;
     audit_parent(&state, &v.scope, Action::PortalDataViewed, "").await;
     Ok(render_page(&DataPage {
+        help,
         p: Page::new(&ctx, "portal-data-title"),
         parents: parent_views(&t, &h),
         children: h.children.iter().map(|c| child_line(&t, c)).collect(),
@@ -1144,6 +1148,14 @@ pub async fn data_all(
         line("portal-interests", h.interests.clone()),
         line("portal-talents", h.talents.clone()),
         line("portal-since", t.date(h.created_at)),
+        // The partner organisation the family came through (issue #16).
+        line(
+            "portal-came-through",
+            h.source_partner_org
+                .as_ref()
+                .map(|(_, name)| name.clone())
+                .unwrap_or_default(),
+        ),
     ];
     let mut consents: Vec<RecordLine> = h
         .consents

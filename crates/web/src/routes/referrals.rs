@@ -65,12 +65,50 @@ fn refused_flash(
 
 // ---------------------------------------------------------------- the partner's form
 
+/// The referral form: a partner account's (`/referrals/new`) and the one behind a referral
+/// address (`crate::routes::referral_address`), which adds the referrer's e-mail address and
+/// the bot check.
 #[derive(Template)]
 #[template(path = "referral_form.html")]
-struct FormPage {
-    p: Page,
-    f: FormData,
-    neighbourhoods: Vec<Neighbourhood>,
+pub(crate) struct FormPage {
+    pub p: Page,
+    pub f: FormData,
+    pub neighbourhoods: Vec<Neighbourhood>,
+    /// Where the form is sent.
+    pub action: String,
+    /// Behind a referral address: who refers, and the form's signed time stamp.
+    pub address: Option<AddressExtras>,
+}
+
+impl FormPage {
+    /// "Je verwijst namens …, naar …": behind a referral address only.
+    fn address_lead(&self) -> String {
+        self.address.as_ref().map_or_else(String::new, |a| {
+            self.p.t.get2(
+                "refer-address-for",
+                ("partner", a.partner_name.as_str()),
+                ("org", a.org_name.as_str()),
+            )
+        })
+    }
+}
+
+/// What the form behind a referral address adds.
+pub(crate) struct AddressExtras {
+    pub partner_name: String,
+    pub org_name: String,
+    pub form_token: String,
+}
+
+/// The referral fields of a submitted form, either way it came.
+pub(crate) fn referral_form(f: &FormData) -> ReferralForm<'_> {
+    ReferralForm {
+        first_name: f.get("first_name"),
+        reach: f.get("reach"),
+        need: f.get("need"),
+        neighbourhood: f.get("neighbourhood_id"),
+        agreed: f.has("agreed"),
+    }
 }
 
 async fn form_page(
@@ -85,6 +123,8 @@ async fn form_page(
         p: Page::new(ctx, "referral-new-title").with_errors(errors),
         f,
         neighbourhoods,
+        action: "/referrals/new".into(),
+        address: None,
     }))
 }
 
@@ -129,14 +169,7 @@ pub async fn create(
     let by = partner_scope(&user)?;
     let t = Tr::new(ctx.lang);
     let mut e = FormErrors::default();
-    let form = ReferralForm {
-        first_name: f.get("first_name"),
-        reach: f.get("reach"),
-        need: f.get("need"),
-        neighbourhood: f.get("neighbourhood_id"),
-        agreed: f.has("agreed"),
-    };
-    let draft = match ReferralDraft::parse(&form) {
+    let draft = match ReferralDraft::parse(&referral_form(&f)) {
         Ok(d) => d,
         Err(errors) => {
             for (field, err) in errors {

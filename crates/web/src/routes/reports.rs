@@ -110,6 +110,8 @@ struct Asked {
     columns: Vec<Column>,
     /// The coffee-hour session of each neighbourhood's dates, to link the weeks that missed.
     sessions: Vec<std::collections::HashMap<NaiveDate, Uuid>>,
+    /// The neighbourhoods chosen (for the referral figures).
+    chosen: Vec<Uuid>,
 }
 
 async fn gather(
@@ -187,6 +189,7 @@ async fn gather(
         choice,
         columns,
         sessions,
+        chosen,
     }))
 }
 
@@ -278,6 +281,14 @@ pub async fn page(
             Vec::new(),
         ),
     };
+    // The referral figures (issue #16), for staff: a section of their own after the report's.
+    let mut sections = sections;
+    if let Some(a) = asked.as_ref().filter(|_| !researcher) {
+        let figures =
+            crate::referral_report::gather(&state, &user.tenant, &a.chosen, a.choice.period())
+                .await?;
+        sections.push(crate::referral_report::section(&t, &figures));
+    }
     let invalid = !e.is_empty();
     let res = render_page(&ReportsPage {
         p: p.with_errors(e),
@@ -312,8 +323,17 @@ pub async fn export(
             axum::response::Redirect::to(&format!("/reports?{}", q.query_string())).into_response(),
         );
     };
-    let bytes = crate::workbook::funder_workbook(&t, asked.choice, &asked.columns, crate::today())
-        .map_err(|_| AppError::Internal)?;
+    let figures =
+        crate::referral_report::gather(&state, &user.tenant, &asked.chosen, asked.choice.period())
+            .await?;
+    let bytes = crate::workbook::funder_workbook_and(
+        &t,
+        asked.choice,
+        &asked.columns,
+        crate::today(),
+        &[crate::referral_report::sheet(&t, &figures)],
+    )
+    .map_err(|_| AppError::Internal)?;
     audit(
         &state,
         &user,
