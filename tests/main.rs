@@ -41,6 +41,7 @@ mod portal;
 mod privacy;
 mod referrals;
 mod reminders;
+mod report_aggregates;
 mod reports;
 mod research;
 mod scale_out;

@@ -229,6 +229,8 @@ pub mod household {
         /// The first two visits (`crate::visit_marks`).
         pub first_visit_at: Option<DateTimeUtc>,
         pub second_visit_at: Option<DateTimeUtc>,
+        /// Every visit, compactly (`crate::visit_marks::encode_log`).
+        pub visit_log: String,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

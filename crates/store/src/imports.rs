@@ -398,6 +398,7 @@ pub(crate) async fn insert_many_households<C: sea_orm::ConnectionTrait>(
             source_partner_id: Set(None),
             first_visit_at: Set(None),
             second_visit_at: Set(None),
+            visit_log: Set(String::new()),
         });
         for (i, p) in d.parents.iter().enumerate() {
             parents.push(parent::ActiveModel {

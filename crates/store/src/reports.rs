@@ -12,13 +12,14 @@ use mtp_domain::attendance::{
     AbsenceReason, AttendanceStatus, ChecklistItem, HostReply, SessionState,
 };
 use mtp_domain::effect::effect;
-use mtp_domain::indicators::{CoffeeHourRecord, Household, ParentDays, Visit};
+use mtp_domain::indicators::{ACTIVE_WINDOW_DAYS, CoffeeHourRecord, Household, ParentDays, Visit};
 use mtp_domain::message::{ContactOutcome, WeeklyBudget};
 use mtp_domain::report::{Inputs, VisitWindow};
 use mtp_domain::schedule::{TZ, local_to_utc};
 use mtp_domain::{HouseholdKind, Role, Tenant};
+use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
-    ColumnTrait, Condition, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect, Select,
+    ColumnTrait, EntityTrait, ExprTrait, JoinType, QueryFilter, QueryOrder, QuerySelect, Select,
 };
 use uuid::Uuid;
 
@@ -27,6 +28,7 @@ use crate::entities::{
     organisation, parent, rsvp, session, session_staff,
 };
 use crate::orgs::Neighbourhood;
+use crate::visit_marks::decode_log;
 use crate::{Result, Store, StoreError};
 
 fn local_date(t: DateTime<Utc>) -> NaiveDate {
@@ -37,6 +39,14 @@ fn local_date(t: DateTime<Utc>) -> NaiveDate {
 /// or earlier.
 fn end_of(day: NaiveDate) -> DateTime<Utc> {
     local_to_utc(day + Days::new(1), NaiveTime::MIN)
+}
+
+/// The first day of the periods a window was made for: every record but the visits only
+/// counts within a period (`docs/indicators.md §10.2`).
+fn periods_from(w: VisitWindow) -> NaiveDate {
+    w.every_visit_from
+        .checked_add_days(Days::new(ACTIVE_WINDOW_DAYS))
+        .unwrap_or(w.every_visit_from)
 }
 
 fn monday(d: NaiveDate) -> NaiveDate {
@@ -114,8 +124,11 @@ struct Gathered {
     inputs: Inputs<Uuid>,
     /// The neighbourhood's households: only their visits count (`docs/indicators.md §10`).
     own: HashSet<Uuid>,
-    /// Households recorded present, per session.
+    /// Households recorded present, per session: all of them when every row is read, and
+    /// with a window only those the team contacted about it, all the effect needs (`§7`).
     present: HashMap<Uuid, HashSet<Uuid>>,
+    /// How many households were recorded present, per held session (`§5`).
+    attended: HashMap<Uuid, u32>,
     /// Sessions whose attendance was taken.
     taken: HashSet<Uuid>,
     /// Per session, the households contacted about it and the outcome, oldest first.
@@ -143,10 +156,11 @@ impl Store {
     }
 
     /// The rows of each neighbourhood's report, in the order asked, recorded up to and
-    /// including `until`. With a `window` (`mtp_domain::report::VisitWindow`), only the
-    /// visits it reads one by one are read, with stand-ins for the rest, and the other
-    /// records from its first day (`docs/indicators.md §10.1`): a report of this year then
-    /// reads a year and a bit, and of the year before only the newcomers.
+    /// including `until`. With a `window` (`mtp_domain::report::VisitWindow`), the visits
+    /// it reads one by one, with stand-ins for the rest, come from the log kept on each
+    /// household, and the other records are read from the periods' first day, the
+    /// attendance counted by the database (`docs/indicators.md §10.1`, `§10.2`). Without
+    /// one, every record is read row by row: the recomputation the tests compare with.
     /// Reach-checked: any neighbourhood outside the caller's organisation or neighbourhoods
     /// makes it `NotFound`.
     pub async fn report_rows(
@@ -174,7 +188,9 @@ impl Store {
         }
         let org = tenant.org_id;
         let before = end_of(until);
-        let from = window.map(|w| local_to_utc(w.start(), NaiveTime::MIN));
+        // Visits come from the window's start (`gather_households`); every other record only
+        // counts within a period, so it is read from the periods' first day.
+        let from = window.map(|w| local_to_utc(periods_from(w), NaiveTime::MIN));
         let mut per: HashMap<Uuid, Gathered> = nbs
             .iter()
             .map(|n| {
@@ -193,9 +209,18 @@ impl Store {
             .collect();
 
         let sessions = self.report_sessions(org, &ids, from, before).await?;
-        self.gather_households(org, &ids, window, &mut per).await?;
-        self.gather_attendance(org, &ids, window, before, &sessions, &mut per)
+        self.gather_households(org, &ids, window, until, &mut per)
             .await?;
+        match from {
+            None => {
+                self.gather_attendance(org, &ids, before, &sessions, &mut per)
+                    .await?
+            }
+            Some(from) => {
+                self.count_attendance(org, &ids, from, before, &sessions, &mut per)
+                    .await?
+            }
+        }
         self.gather_answers(org, &ids, from, before, &sessions, &mut per)
             .await?;
 
@@ -310,39 +335,21 @@ impl Store {
         Ok(sessions)
     }
 
-    /// Attendance of the sessions: visits (present at a held session) of the neighbourhood's
-    /// own households and absences (excused or absent at a held session), `§1.3` and `§6`;
-    /// and who was present, for the encouragement effect (`§7`).
+    /// Attendance of the sessions, every row: visits (present at a held session) of the
+    /// neighbourhood's own households and absences (excused or absent at a held session),
+    /// `§1.3` and `§6`; and who was present, for the encouragement effect (`§7`). The
+    /// recomputation from raw records; a report with a window uses `count_attendance`.
     async fn gather_attendance(
         &self,
         org: Uuid,
         ids: &[Uuid],
-        window: Option<VisitWindow>,
         before: DateTime<Utc>,
         sessions: &HashMap<Uuid, Held>,
         per: &mut HashMap<Uuid, Gathered>,
     ) -> Result<()> {
-        let start = |d: NaiveDate| local_to_utc(d, NaiveTime::MIN);
-        let mut q = attendance::Entity::find();
-        if let Some(w) = window {
-            // Before `every_visit_from`, only the rows of recent newcomers (`VisitWindow::
-            // reads`): their first visit is kept on the household (`crate::visit_marks`).
-            q = q
-                .join(
-                    JoinType::InnerJoin,
-                    attendance::Entity::belongs_to(household::Entity)
-                        .from(attendance::Column::HouseholdId)
-                        .to(household::Column::Id)
-                        .into(),
-                )
-                .filter(
-                    Condition::any()
-                        .add(session::Column::StartsAt.gte(start(w.every_visit_from)))
-                        .add(household::Column::FirstVisitAt.gte(start(w.cohorts_from))),
-                );
-        }
         let rows = of_sessions(
-            q.select_only()
+            attendance::Entity::find()
+                .select_only()
                 .columns([
                     attendance::Column::SessionId,
                     attendance::Column::HouseholdId,
@@ -353,7 +360,7 @@ impl Store {
             attendance::Column::SessionId,
             org,
             ids,
-            window.map(|w| start(w.start())),
+            None,
             before,
         )
         .into_tuple::<(Uuid, Uuid, String, Option<String>)>()
@@ -372,6 +379,7 @@ impl Store {
                 continue;
             }
             if status == present {
+                *g.attended.entry(session_id).or_default() += 1;
                 g.present
                     .entry(session_id)
                     .or_default()
@@ -391,17 +399,127 @@ impl Store {
         Ok(())
     }
 
+    /// Attendance of the periods' sessions, counted by the database (`§10.2`): per session
+    /// and status (and reason) one row, so the absences (`§6`), the turnout (`§5`) and which
+    /// sessions had their attendance taken come without reading a row per household. Of
+    /// the households present only those contacted about the session are read, for the
+    /// encouragement effect (`§7`). The visits come from the households' logs.
+    async fn count_attendance(
+        &self,
+        org: Uuid,
+        ids: &[Uuid],
+        from: DateTime<Utc>,
+        before: DateTime<Utc>,
+        sessions: &HashMap<Uuid, Held>,
+        per: &mut HashMap<Uuid, Gathered>,
+    ) -> Result<()> {
+        let present = AttendanceStatus::Present.as_str();
+        let rows = of_sessions(
+            attendance::Entity::find()
+                .select_only()
+                .columns([
+                    attendance::Column::SessionId,
+                    attendance::Column::Status,
+                    attendance::Column::Reason,
+                ])
+                .column_as(attendance::Column::HouseholdId.count(), "n")
+                .filter(attendance::Column::OrgId.eq(org))
+                .group_by(attendance::Column::SessionId)
+                .group_by(attendance::Column::Status)
+                .group_by(attendance::Column::Reason),
+            attendance::Column::SessionId,
+            org,
+            ids,
+            Some(from),
+            before,
+        )
+        .into_tuple::<(Uuid, String, Option<String>, i64)>()
+        .all(&self.db)
+        .await?;
+        for (session_id, status, reason, n) in rows {
+            let Some(s) = sessions.get(&session_id) else {
+                continue;
+            };
+            let Some(g) = per.get_mut(&s.neighbourhood) else {
+                continue;
+            };
+            g.taken.insert(session_id);
+            if s.state != SessionState::Held {
+                continue;
+            }
+            if status == present {
+                *g.attended.entry(session_id).or_default() += u32::try_from(n).unwrap_or(0);
+            } else {
+                let reason = reason.as_deref().and_then(|r| AbsenceReason::parse(r).ok());
+                g.inputs.absences.extend(std::iter::repeat_n(
+                    (s.date, reason),
+                    usize::try_from(n).unwrap_or(0),
+                ));
+            }
+        }
+        let contacted = Query::select()
+            .expr(Expr::val(1))
+            .from(contact_moment::Entity)
+            .and_where(
+                Expr::col((contact_moment::Entity, contact_moment::Column::OrgId))
+                    .equals((attendance::Entity, attendance::Column::OrgId)),
+            )
+            .and_where(
+                Expr::col((contact_moment::Entity, contact_moment::Column::SessionId))
+                    .equals((attendance::Entity, attendance::Column::SessionId)),
+            )
+            .and_where(
+                Expr::col((contact_moment::Entity, contact_moment::Column::HouseholdId))
+                    .equals((attendance::Entity, attendance::Column::HouseholdId)),
+            )
+            .to_owned();
+        for (session_id, household_id) in of_sessions(
+            attendance::Entity::find()
+                .select_only()
+                .columns([
+                    attendance::Column::SessionId,
+                    attendance::Column::HouseholdId,
+                ])
+                .filter(attendance::Column::OrgId.eq(org))
+                .filter(attendance::Column::Status.eq(present))
+                .filter(Expr::exists(contacted)),
+            attendance::Column::SessionId,
+            org,
+            ids,
+            Some(from),
+            before,
+        )
+        .into_tuple::<(Uuid, Uuid)>()
+        .all(&self.db)
+        .await?
+        {
+            let Some(g) = sessions
+                .get(&session_id)
+                .and_then(|s| per.get_mut(&s.neighbourhood))
+            else {
+                continue;
+            };
+            g.present
+                .entry(session_id)
+                .or_default()
+                .insert(household_id);
+        }
+        Ok(())
+    }
+
     /// The neighbourhoods' households and their parents' working days (`§8`). With a
-    /// window, the stand-ins for the visits it does not read (`VisitWindow::stand_ins`, from
-    /// the first two visits kept on the household by `crate::visit_marks`).
+    /// window, their visits from the log kept on each household (`crate::visit_marks`,
+    /// `§10.2`): those the window reads one by one, and the stand-ins for the rest
+    /// (`VisitWindow::stand_ins`, from the first two visits kept beside it).
     async fn gather_households(
         &self,
         org: Uuid,
         ids: &[Uuid],
         window: Option<VisitWindow>,
+        until: NaiveDate,
         per: &mut HashMap<Uuid, Gathered>,
     ) -> Result<()> {
-        for (id, nb, kind, first, second) in household::Entity::find()
+        for (id, nb, kind, first, second, log) in household::Entity::find()
             .select_only()
             .columns([
                 household::Column::Id,
@@ -409,6 +527,7 @@ impl Store {
                 household::Column::Kind,
                 household::Column::FirstVisitAt,
                 household::Column::SecondVisitAt,
+                household::Column::VisitLog,
             ])
             .filter(household::Column::OrgId.eq(org))
             .filter(household::Column::NeighbourhoodId.is_in(ids.to_vec()))
@@ -418,6 +537,7 @@ impl Store {
                 String,
                 Option<DateTime<Utc>>,
                 Option<DateTime<Utc>>,
+                String,
             )>()
             .all(&self.db)
             .await?
@@ -431,11 +551,19 @@ impl Store {
                 kind: HouseholdKind::parse(&kind).unwrap_or(HouseholdKind::SingleParent),
             });
             if let Some(w) = window {
-                g.inputs.visits.extend(w.stand_ins(
-                    &id,
-                    first.map(local_date),
-                    second.map(local_date),
-                ));
+                let first = first.map(local_date);
+                g.inputs.visits.extend(
+                    decode_log(&log)
+                        .filter(|v| v.own && v.date <= until && w.reads(v.date, first))
+                        .map(|v| Visit {
+                            household: id,
+                            date: v.date,
+                            kind: v.kind,
+                        }),
+                );
+                g.inputs
+                    .visits
+                    .extend(w.stand_ins(&id, first, second.map(local_date)));
             }
         }
 
@@ -650,7 +778,7 @@ impl Store {
             let day = local_date(joined);
             group_since
                 .entry(nb)
-                .and_modify(|d| *d = (*d).min(day))
+                .and_modify(|d| *d = Ord::min(*d, day))
                 .or_insert(day);
         }
         let mut posts: HashMap<(Uuid, NaiveDate), u32> = HashMap::new();
@@ -693,8 +821,9 @@ impl Store {
             let encouraged = per.get(&nb).is_some_and(|g| g.encouraged.contains(id));
             let attended = per
                 .get(&nb)
-                .and_then(|g| g.present.get(id))
-                .map_or(0, |p| u32::try_from(p.len()).unwrap_or(u32::MAX));
+                .and_then(|g| g.attended.get(id))
+                .copied()
+                .unwrap_or(0);
             records.entry(nb).or_default().push(CoffeeHourRecord {
                 date: s.date,
                 state: s.state,

@@ -27,6 +27,7 @@ mod m20261207_000019_visit_marks;
 mod m20261208_000020_referrals;
 mod m20261208_000021_help_referrals;
 mod m20261208_000022_org_settings;
+mod m20261209_000025_visit_log;
 
 pub struct Migrator;
 
@@ -55,6 +56,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261208_000020_referrals::Migration),
             Box::new(m20261208_000021_help_referrals::Migration),
             Box::new(m20261208_000022_org_settings::Migration),
+            Box::new(m20261209_000025_visit_log::Migration),
         ]
     }
 }
