@@ -17,15 +17,15 @@ use mtp_domain::message::{ContactOutcome, WeeklyBudget};
 use mtp_domain::report::{Inputs, VisitWindow};
 use mtp_domain::schedule::{TZ, local_to_utc};
 use mtp_domain::{HouseholdKind, Role, Tenant};
-use sea_orm::sea_query::{Expr, Query};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, EntityTrait, ExprTrait, JoinType, QueryFilter, QueryOrder, QuerySelect, Select,
+    ColumnTrait, DbBackend, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect, Select,
 };
 use uuid::Uuid;
 
 use crate::entities::{
     account, activity, attendance, chat_membership, chat_post, contact_moment, household,
-    organisation, parent, rsvp, session, session_staff,
+    organisation, rsvp, session, session_staff,
 };
 use crate::orgs::Neighbourhood;
 use crate::visit_marks::decode_log;
@@ -401,9 +401,9 @@ impl Store {
 
     /// Attendance of the periods' sessions, counted by the database (`§10.2`): per session
     /// and status (and reason) one row, so the absences (`§6`), the turnout (`§5`) and which
-    /// sessions had their attendance taken come without reading a row per household. Of
-    /// the households present only those contacted about the session are read, for the
-    /// encouragement effect (`§7`). The visits come from the households' logs.
+    /// sessions had their attendance taken come without reading a row per household. Which
+    /// contacted households came, for the encouragement effect (`§7`), comes with the
+    /// contact moments (`gather_answers`); the visits from the households' logs.
     async fn count_attendance(
         &self,
         org: Uuid,
@@ -457,53 +457,6 @@ impl Store {
                 ));
             }
         }
-        let contacted = Query::select()
-            .expr(Expr::val(1))
-            .from(contact_moment::Entity)
-            .and_where(
-                Expr::col((contact_moment::Entity, contact_moment::Column::OrgId))
-                    .equals((attendance::Entity, attendance::Column::OrgId)),
-            )
-            .and_where(
-                Expr::col((contact_moment::Entity, contact_moment::Column::SessionId))
-                    .equals((attendance::Entity, attendance::Column::SessionId)),
-            )
-            .and_where(
-                Expr::col((contact_moment::Entity, contact_moment::Column::HouseholdId))
-                    .equals((attendance::Entity, attendance::Column::HouseholdId)),
-            )
-            .to_owned();
-        for (session_id, household_id) in of_sessions(
-            attendance::Entity::find()
-                .select_only()
-                .columns([
-                    attendance::Column::SessionId,
-                    attendance::Column::HouseholdId,
-                ])
-                .filter(attendance::Column::OrgId.eq(org))
-                .filter(attendance::Column::Status.eq(present))
-                .filter(Expr::exists(contacted)),
-            attendance::Column::SessionId,
-            org,
-            ids,
-            Some(from),
-            before,
-        )
-        .into_tuple::<(Uuid, Uuid)>()
-        .all(&self.db)
-        .await?
-        {
-            let Some(g) = sessions
-                .get(&session_id)
-                .and_then(|s| per.get_mut(&s.neighbourhood))
-            else {
-                continue;
-            };
-            g.present
-                .entry(session_id)
-                .or_default()
-                .insert(household_id);
-        }
         Ok(())
     }
 
@@ -519,7 +472,18 @@ impl Store {
         until: NaiveDate,
         per: &mut HashMap<Uuid, Gathered>,
     ) -> Result<()> {
-        for (id, nb, kind, first, second, log) in household::Entity::find()
+        // Each household's parents ride along as one text ("1:0,4;0:" = a parent who works
+        // and is free on Monday and Friday, and one who does not work): one row per
+        // household rather than one more per parent.
+        let agg = match self.db.get_database_backend() {
+            DbBackend::Postgres => "string_agg",
+            _ => "group_concat",
+        };
+        let parents = Expr::cust(format!(
+            "(SELECT {agg}(CASE WHEN p.works THEN '1' ELSE '0' END || ':' || p.free_days, ';') \
+             FROM parent p WHERE p.org_id = household.org_id AND p.household_id = household.id)"
+        ));
+        for (id, nb, kind, first, second, log, parents) in household::Entity::find()
             .select_only()
             .columns([
                 household::Column::Id,
@@ -529,6 +493,7 @@ impl Store {
                 household::Column::SecondVisitAt,
                 household::Column::VisitLog,
             ])
+            .column_as(parents, "parents")
             .filter(household::Column::OrgId.eq(org))
             .filter(household::Column::NeighbourhoodId.is_in(ids.to_vec()))
             .into_tuple::<(
@@ -538,6 +503,7 @@ impl Store {
                 Option<DateTime<Utc>>,
                 Option<DateTime<Utc>>,
                 String,
+                Option<String>,
             )>()
             .all(&self.db)
             .await?
@@ -565,42 +531,23 @@ impl Store {
                     .visits
                     .extend(w.stand_ins(&id, first, second.map(local_date)));
             }
-        }
-
-        for (household_id, nb, works, free_days) in parent::Entity::find()
-            .select_only()
-            .column(parent::Column::HouseholdId)
-            .column(household::Column::NeighbourhoodId)
-            .column(parent::Column::Works)
-            .column(parent::Column::FreeDays)
-            .join(
-                JoinType::InnerJoin,
-                parent::Entity::belongs_to(household::Entity)
-                    .from(parent::Column::HouseholdId)
-                    .to(household::Column::Id)
-                    .into(),
-            )
-            .filter(parent::Column::OrgId.eq(org))
-            .filter(household::Column::OrgId.eq(org))
-            .filter(household::Column::NeighbourhoodId.is_in(ids.to_vec()))
-            .into_tuple::<(Uuid, Uuid, bool, String)>()
-            .all(&self.db)
-            .await?
-        {
-            let Some(g) = per.get_mut(&nb) else {
+            let Some(parents) = parents else {
                 continue;
             };
-            // Stored as 0 = Monday … 6 = Sunday, the form's numbering.
-            let free_days = free_days
-                .split(',')
-                .filter_map(|d| d.parse::<u8>().ok())
-                .filter_map(|d| chrono::Weekday::try_from(d).ok())
-                .collect();
-            g.inputs
-                .parent_days
-                .entry(household_id)
-                .or_default()
-                .push(ParentDays { works, free_days });
+            let days = parents.split(';').filter_map(|p| {
+                let (works, free_days) = p.split_once(':')?;
+                // Stored as 0 = Monday … 6 = Sunday, the form's numbering.
+                let free_days = free_days
+                    .split(',')
+                    .filter_map(|d| d.parse::<u8>().ok())
+                    .filter_map(|d| chrono::Weekday::try_from(d).ok())
+                    .collect();
+                Some(ParentDays {
+                    works: works == "1",
+                    free_days,
+                })
+            });
+            g.inputs.parent_days.entry(id).or_default().extend(days);
         }
         Ok(())
     }
@@ -653,9 +600,17 @@ impl Store {
             }
         }
 
+        // Whether the household contacted came to the session: all the encouragement
+        // effect needs of the attendance (`§7`), one lookup by primary key per contact.
+        let came = Expr::cust(format!(
+            "(SELECT 1 FROM attendance a WHERE a.org_id = contact_moment.org_id \
+             AND a.session_id = contact_moment.session_id \
+             AND a.household_id = contact_moment.household_id AND a.status = '{}')",
+            AttendanceStatus::Present.as_str()
+        ));
         // Oldest first: for the encouragement effect the latest contact with a household
         // decides (`mtp_domain::effect`).
-        for (session_id, household_id, outcome, reason, at) in of_sessions(
+        for (session_id, household_id, outcome, reason, at, came) in of_sessions(
             contact_moment::Entity::find()
                 .select_only()
                 .columns([
@@ -665,6 +620,7 @@ impl Store {
                     contact_moment::Column::Reason,
                     contact_moment::Column::At,
                 ])
+                .column_as(came, "came")
                 .filter(contact_moment::Column::OrgId.eq(org)),
             contact_moment::Column::SessionId,
             org,
@@ -673,7 +629,14 @@ impl Store {
             before,
         )
         .order_by_asc(contact_moment::Column::At)
-        .into_tuple::<(Option<Uuid>, Uuid, String, Option<String>, DateTime<Utc>)>()
+        .into_tuple::<(
+            Option<Uuid>,
+            Uuid,
+            String,
+            Option<String>,
+            DateTime<Utc>,
+            Option<i32>,
+        )>()
         .all(&self.db)
         .await?
         {
@@ -685,6 +648,9 @@ impl Store {
             };
             if at < s.starts_at {
                 g.encouraged.insert(id);
+            }
+            if came.is_some() {
+                g.present.entry(id).or_default().insert(household_id);
             }
             let Ok(outcome) = ContactOutcome::parse(&outcome, reason.as_deref().unwrap_or(""))
             else {

@@ -6,10 +6,11 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use mtp_domain::consent::{Purpose, has_consent};
+use mtp_domain::consent::Purpose;
 use mtp_domain::research::{Facts, StudyKey, VisitCounts, local_date};
 use mtp_domain::{HouseholdKind, PlaceName, Source, Tenant};
 use rand::RngCore;
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set,
     TransactionTrait,
@@ -175,20 +176,25 @@ impl Store {
         let (from, to, until) = counted;
         let mut parents: HashMap<Uuid, (u32, bool)> = HashMap::new();
         let mut children = self.child_births(org, &ids).await?;
-        for chunk in ids.chunks(500) {
-            let found: Vec<(Uuid, bool)> = parent::Entity::find()
+        for chunk in ids.chunks(PAGE as usize) {
+            // Per household the number of parents and of those who work, counted by the
+            // database: one row per household.
+            let found: Vec<(Uuid, i64, i64)> = parent::Entity::find()
                 .select_only()
                 .column(parent::Column::HouseholdId)
-                .column(parent::Column::Works)
+                .column_as(parent::Column::HouseholdId.count(), "parents")
+                .column_as(
+                    Expr::cust("SUM(CASE WHEN parent.works THEN 1 ELSE 0 END)"),
+                    "working",
+                )
                 .filter(parent::Column::OrgId.eq(org))
                 .filter(parent::Column::HouseholdId.is_in(chunk.to_vec()))
+                .group_by(parent::Column::HouseholdId)
                 .into_tuple()
                 .all(&self.db)
                 .await?;
-            for (h, works) in found {
-                let e = parents.entry(h).or_default();
-                e.0 += 1;
-                e.1 |= works;
+            for (h, n, working) in found {
+                parents.insert(h, (u32::try_from(n).unwrap_or(0), working > 0));
             }
         }
         // The visits from each household's log (`crate::visit_marks`): the instants are
@@ -227,7 +233,7 @@ impl Store {
 
     /// The households after `after` (by id, [`PAGE`] of them looked at) in the chosen
     /// neighbourhoods within the tenant's reach that are not erased and have research consent
-    /// now: the latest record decides (`has_consent`), so a withdrawal takes a household out
+    /// now: the latest record decides (`mtp_domain::consent::has_consent`), so a withdrawal takes a household out
     /// of the next export.
     async fn participating_rows(
         &self,
@@ -282,14 +288,29 @@ impl Store {
             .then(|| rows.last().map(|r| r.0))
             .flatten();
         let ids: Vec<Uuid> = rows.iter().map(|r| r.0).collect();
-        let consents = self.consents_of(tenant.org_id, &ids).await?;
+        // Only the research records decide (`mtp_domain::consent::has_consent` looks at the latest of its
+        // purpose): oldest first, so the last one seen per household is the latest.
+        let mut research: HashMap<Uuid, bool> = HashMap::with_capacity(ids.len());
+        for chunk in ids.chunks(PAGE as usize) {
+            for (h, given) in consent_record::Entity::find()
+                .select_only()
+                .column(consent_record::Column::HouseholdId)
+                .column(consent_record::Column::Given)
+                .filter(consent_record::Column::OrgId.eq(tenant.org_id))
+                .filter(consent_record::Column::Purpose.eq(Purpose::Research.as_str()))
+                .filter(consent_record::Column::HouseholdId.is_in(chunk.to_vec()))
+                .order_by_asc(consent_record::Column::At)
+                .order_by_asc(consent_record::Column::Id)
+                .into_tuple::<(Uuid, bool)>()
+                .all(&self.db)
+                .await?
+            {
+                research.insert(h, given);
+            }
+        }
         let rows = rows
             .into_iter()
-            .filter(|r| {
-                consents
-                    .get(&r.0)
-                    .is_some_and(|c| has_consent(c, Purpose::Research))
-            })
+            .filter(|r| research.get(&r.0).copied().unwrap_or(false))
             .collect();
         Ok((rows, next))
     }
