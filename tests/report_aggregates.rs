@@ -1,10 +1,11 @@
 //! The visits kept on each household (`crate::visit_marks` in the store, docs/indicators.md
 //! §10.2) against a recomputation from the raw attendance rows, after every kind of write a
 //! working team makes: check-ins at the door, the attendance form changed afterwards, an
-//! offline check-in replayed, a walk-in, a household erased and an activity given another
-//! kind. After each, the kept logs equal the recomputation, and the report built from them
-//! equals the report built from every attendance row: per neighbourhood and for the whole
-//! organisation pooled, on SQLite and PostgreSQL.
+//! offline check-in replayed, an undo, two households merged, a household erased and an
+//! activity given another kind. After each, the kept logs and the sessions' kept attendance
+//! counts equal the recomputation, and the report built from them equals the report built
+//! from every attendance row: per neighbourhood and for the whole organisation pooled, on
+//! SQLite and PostgreSQL.
 
 use mtp_domain::activity::ActivityKind;
 use mtp_domain::attendance::{AbsenceReason, AttendanceStatus};
@@ -44,6 +45,11 @@ async fn same_as_raw(app: &TestApp, t: &Tenant, after: &str) -> usize {
         app.store.visit_marks_drift(t.org_id).await.unwrap(),
         Vec::<Uuid>::new(),
         "the kept visits drifted after {after}"
+    );
+    assert_eq!(
+        app.store.session_counts_drift(t.org_id).await.unwrap(),
+        Vec::<Uuid>::new(),
+        "the kept attendance counts drifted after {after}"
     );
     let today = d(2026, 12, 6);
     let nbs: Vec<Uuid> = app
@@ -205,6 +211,13 @@ async fn the_kept_visits_equal_the_raw_rows_after_every_write(app: TestApp) {
         .await
         .unwrap();
     same_as_raw(&app, t, "an undo").await;
+
+    // Two families that are one: where both were at a session, one row is left.
+    app.store
+        .merge_households(t, None, ids[3], new[1], event(t, Action::HouseholdMerged))
+        .await
+        .unwrap();
+    same_as_raw(&app, t, "a merge").await;
 
     // A household erased on request keeps its (anonymous) visits in the counts.
     assert!(

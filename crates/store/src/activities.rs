@@ -394,6 +394,7 @@ impl Store {
                 wrap_up_minutes: Set(a.wrap_up_minutes),
                 sequence: Set(0),
                 created_at: Set(at),
+                attendance_counts: Set(String::new()),
             })
             .collect();
         let txn = self.db.begin().await?;

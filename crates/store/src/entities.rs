@@ -478,6 +478,8 @@ pub mod session {
         pub wrap_up_minutes: i32,
         pub sequence: i32,
         pub created_at: DateTimeUtc,
+        /// The attendance counted per status and reason (`crate::visit_marks`).
+        pub attendance_counts: String,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

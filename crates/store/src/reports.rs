@@ -28,7 +28,7 @@ use crate::entities::{
     organisation, rsvp, session, session_staff,
 };
 use crate::orgs::Neighbourhood;
-use crate::visit_marks::decode_log;
+use crate::visit_marks::{decode_counts, decode_log};
 use crate::{Result, Store, StoreError};
 
 fn local_date(t: DateTime<Utc>) -> NaiveDate {
@@ -69,6 +69,9 @@ struct Held {
     state: SessionState,
     checklist: Vec<ChecklistItem>,
     free: bool,
+    /// The attendance counted per status and reason, kept on the session
+    /// (`crate::visit_marks::decode_counts`).
+    counts: String,
 }
 
 /// One neighbourhood's rows for a report.
@@ -116,6 +119,35 @@ fn of_sessions<E: EntityTrait>(
             .into(),
     );
     sessions_between(q, org, neighbourhoods, from, before)
+}
+
+/// Attendance of the periods' sessions from the counts kept on each session (`§10.2`): the
+/// absences (`§6`), the turnout (`§5`) and which sessions had their attendance taken, without
+/// reading a row per household. Which contacted households came, for the encouragement
+/// effect (`§7`), comes with the contact moments (`Store::gather_answers`); the visits from
+/// the households' logs.
+fn count_attendance(sessions: &HashMap<Uuid, Held>, per: &mut HashMap<Uuid, Gathered>) {
+    let present = AttendanceStatus::Present.as_str();
+    for (session_id, s) in sessions {
+        let Some(g) = per.get_mut(&s.neighbourhood) else {
+            continue;
+        };
+        for (status, reason, n) in decode_counts(&s.counts) {
+            g.taken.insert(*session_id);
+            if s.state != SessionState::Held {
+                continue;
+            }
+            if status == present {
+                *g.attended.entry(*session_id).or_default() += n;
+            } else {
+                let reason = reason.and_then(|r| AbsenceReason::parse(r).ok());
+                g.inputs.absences.extend(std::iter::repeat_n(
+                    (s.date, reason),
+                    usize::try_from(n).unwrap_or(0),
+                ));
+            }
+        }
+    }
 }
 
 /// What is gathered per neighbourhood before it becomes `ReportRows`.
@@ -216,10 +248,7 @@ impl Store {
                 self.gather_attendance(org, &ids, before, &sessions, &mut per)
                     .await?
             }
-            Some(from) => {
-                self.count_attendance(org, &ids, from, before, &sessions, &mut per)
-                    .await?
-            }
+            Some(_) => count_attendance(&sessions, &mut per),
         }
         self.gather_answers(org, &ids, from, before, &sessions, &mut per)
             .await?;
@@ -300,17 +329,18 @@ impl Store {
                 session::Column::StartsAt,
                 session::Column::State,
                 session::Column::Checklist,
+                session::Column::AttendanceCounts,
             ]),
             org,
             ids,
             from,
             before,
         )
-        .into_tuple::<(Uuid, Uuid, Uuid, DateTime<Utc>, String, String)>()
+        .into_tuple::<(Uuid, Uuid, Uuid, DateTime<Utc>, String, String, String)>()
         .all(&self.db)
         .await?;
         let mut sessions = HashMap::with_capacity(rows.len());
-        for (id, activity_id, neighbourhood, starts_at, state, checklist) in rows {
+        for (id, activity_id, neighbourhood, starts_at, state, checklist, counts) in rows {
             let (Some((kind, free)), Ok(state)) =
                 (kinds.get(&activity_id), SessionState::parse(&state))
             else {
@@ -329,6 +359,7 @@ impl Store {
                         .filter_map(|s| ChecklistItem::parse(s).ok())
                         .collect(),
                     free: *free,
+                    counts,
                 },
             );
         }
@@ -394,67 +425,6 @@ impl Store {
             } else {
                 let reason = reason.as_deref().and_then(|r| AbsenceReason::parse(r).ok());
                 g.inputs.absences.push((s.date, reason));
-            }
-        }
-        Ok(())
-    }
-
-    /// Attendance of the periods' sessions, counted by the database (`§10.2`): per session
-    /// and status (and reason) one row, so the absences (`§6`), the turnout (`§5`) and which
-    /// sessions had their attendance taken come without reading a row per household. Which
-    /// contacted households came, for the encouragement effect (`§7`), comes with the
-    /// contact moments (`gather_answers`); the visits from the households' logs.
-    async fn count_attendance(
-        &self,
-        org: Uuid,
-        ids: &[Uuid],
-        from: DateTime<Utc>,
-        before: DateTime<Utc>,
-        sessions: &HashMap<Uuid, Held>,
-        per: &mut HashMap<Uuid, Gathered>,
-    ) -> Result<()> {
-        let present = AttendanceStatus::Present.as_str();
-        let rows = of_sessions(
-            attendance::Entity::find()
-                .select_only()
-                .columns([
-                    attendance::Column::SessionId,
-                    attendance::Column::Status,
-                    attendance::Column::Reason,
-                ])
-                .column_as(attendance::Column::HouseholdId.count(), "n")
-                .filter(attendance::Column::OrgId.eq(org))
-                .group_by(attendance::Column::SessionId)
-                .group_by(attendance::Column::Status)
-                .group_by(attendance::Column::Reason),
-            attendance::Column::SessionId,
-            org,
-            ids,
-            Some(from),
-            before,
-        )
-        .into_tuple::<(Uuid, String, Option<String>, i64)>()
-        .all(&self.db)
-        .await?;
-        for (session_id, status, reason, n) in rows {
-            let Some(s) = sessions.get(&session_id) else {
-                continue;
-            };
-            let Some(g) = per.get_mut(&s.neighbourhood) else {
-                continue;
-            };
-            g.taken.insert(session_id);
-            if s.state != SessionState::Held {
-                continue;
-            }
-            if status == present {
-                *g.attended.entry(session_id).or_default() += u32::try_from(n).unwrap_or(0);
-            } else {
-                let reason = reason.as_deref().and_then(|r| AbsenceReason::parse(r).ok());
-                g.inputs.absences.extend(std::iter::repeat_n(
-                    (s.date, reason),
-                    usize::try_from(n).unwrap_or(0),
-                ));
             }
         }
         Ok(())

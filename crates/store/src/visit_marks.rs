@@ -266,8 +266,114 @@ pub(crate) async fn refresh_visit_marks<C: ConnectionTrait>(
     Ok(())
 }
 
-/// Fill the marks and logs of every household (the migration that added the log), one
-/// organisation at a time so memory stays that of one organisation's visits.
+/// Each session's attendance as the rows say: per session, per status and reason, how many
+/// households (`docs/indicators.md §10.2`). `sessions` narrows it (all of `org` when `None`).
+async fn count_sessions<C: ConnectionTrait>(
+    conn: &C,
+    org: Uuid,
+    sessions: Option<&[Uuid]>,
+) -> Result<HashMap<Uuid, String>> {
+    let mut sq = session::Entity::find()
+        .select_only()
+        .column(session::Column::Id)
+        .filter(session::Column::OrgId.eq(org));
+    let mut aq = attendance::Entity::find()
+        .select_only()
+        .columns([
+            attendance::Column::SessionId,
+            attendance::Column::Status,
+            attendance::Column::Reason,
+        ])
+        .column_as(attendance::Column::HouseholdId.count(), "n")
+        .filter(attendance::Column::OrgId.eq(org))
+        .group_by(attendance::Column::SessionId)
+        .group_by(attendance::Column::Status)
+        .group_by(attendance::Column::Reason);
+    if let Some(ids) = sessions {
+        sq = sq.filter(session::Column::Id.is_in(ids.to_vec()));
+        aq = aq.filter(attendance::Column::SessionId.is_in(ids.to_vec()));
+    }
+    let mut out: HashMap<Uuid, Vec<(String, Option<String>, i64)>> = sq
+        .into_tuple::<Uuid>()
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|id| (id, Vec::new()))
+        .collect();
+    for (session_id, status, reason, n) in aq
+        .into_tuple::<(Uuid, String, Option<String>, i64)>()
+        .all(conn)
+        .await?
+    {
+        if let Some(v) = out.get_mut(&session_id) {
+            v.push((status, reason, n));
+        }
+    }
+    Ok(out
+        .into_iter()
+        .map(|(id, mut groups)| {
+            groups.sort();
+            (id, encode_counts(&groups))
+        })
+        .collect())
+}
+
+/// The counts as stored: "present::29;excused:no_childcare:3;absent::5", one entry per status
+/// and reason (statuses and reasons are lower-case words without `:` or `;`); empty when
+/// attendance was never taken.
+fn encode_counts(groups: &[(String, Option<String>, i64)]) -> String {
+    groups
+        .iter()
+        .map(|(status, reason, n)| format!("{status}:{}:{n}", reason.as_deref().unwrap_or("")))
+        .collect::<Vec<_>>()
+        .join(";")
+}
+
+/// The stored counts: status, reason and how many.
+pub(crate) fn decode_counts(counts: &str) -> impl Iterator<Item = (&str, Option<&str>, u32)> {
+    counts.split(';').filter_map(|entry| {
+        let mut parts = entry.splitn(3, ':');
+        let status = parts.next()?;
+        let reason = parts.next()?;
+        let n = parts.next()?.parse().ok()?;
+        Some((status, (!reason.is_empty()).then_some(reason), n))
+    })
+}
+
+/// Recount the attendance of `sessions` of `org`, inside the caller's transaction: every
+/// write of attendance rows calls it with the sessions it touched.
+pub(crate) async fn refresh_session_counts<C: ConnectionTrait>(
+    conn: &C,
+    org: Uuid,
+    sessions: &[Uuid],
+) -> Result<()> {
+    let mut ids = sessions.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    for chunk in ids.chunks(500) {
+        write_counts(conn, org, count_sessions(conn, org, Some(chunk)).await?).await?;
+    }
+    Ok(())
+}
+
+async fn write_counts<C: ConnectionTrait>(
+    conn: &C,
+    org: Uuid,
+    counts: HashMap<Uuid, String>,
+) -> Result<()> {
+    for (id, counts) in counts {
+        session::Entity::update_many()
+            .col_expr(session::Column::AttendanceCounts, counts.into())
+            .filter(session::Column::OrgId.eq(org))
+            .filter(session::Column::Id.eq(id))
+            .exec(conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Fill the marks, logs and session counts of every organisation (the migration that added
+/// them), one organisation at a time so memory stays that of one organisation's visits.
 pub(crate) async fn refresh_all<C: ConnectionTrait>(conn: &C) -> Result<()> {
     let orgs: Vec<Uuid> = organisation::Entity::find()
         .select_only()
@@ -278,6 +384,7 @@ pub(crate) async fn refresh_all<C: ConnectionTrait>(conn: &C) -> Result<()> {
     for org in orgs {
         let marks = recompute(conn, org, None).await?;
         write_marks(conn, org, marks).await?;
+        write_counts(conn, org, count_sessions(conn, org, None).await?).await?;
     }
     Ok(())
 }
@@ -335,6 +442,25 @@ impl Store {
                 drift.push(id);
             }
         }
+        drift.sort_unstable();
+        Ok(drift)
+    }
+
+    /// The sessions of `org` whose kept attendance counts differ from a recount of the
+    /// attendance rows: empty when every write kept them.
+    pub async fn session_counts_drift(&self, org: Uuid) -> Result<Vec<Uuid>> {
+        let expected = count_sessions(&self.db, org, None).await?;
+        let mut drift: Vec<Uuid> = session::Entity::find()
+            .select_only()
+            .columns([session::Column::Id, session::Column::AttendanceCounts])
+            .filter(session::Column::OrgId.eq(org))
+            .into_tuple::<(Uuid, String)>()
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .filter(|(id, kept)| expected.get(id) != Some(kept))
+            .map(|(id, _)| id)
+            .collect();
         drift.sort_unstable();
         Ok(drift)
     }

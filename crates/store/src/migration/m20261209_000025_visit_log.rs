@@ -2,7 +2,9 @@
 //! docs/indicators.md §10.2), so a report reads one row per household instead of every
 //! visit, and the research export counts visits without reading the attendance. Filled here
 //! from the attendance already recorded; from then on every write of attendance keeps it in
-//! its own transaction.
+//! its own transaction. Likewise each session's attendance counted per status and reason
+//! (`session.attendance_counts`), so a report counts absences and turnout without reading
+//! the attendance.
 
 use sea_orm_migration::prelude::*;
 
@@ -17,6 +19,18 @@ impl MigrationTrait for Migration {
                 .table(Alias::new("household"))
                 .add_column(
                     ColumnDef::new(Alias::new("visit_log"))
+                        .text()
+                        .not_null()
+                        .default(""),
+                )
+                .to_owned(),
+        )
+        .await?;
+        m.alter_table(
+            Table::alter()
+                .table(Alias::new("session"))
+                .add_column(
+                    ColumnDef::new(Alias::new("attendance_counts"))
                         .text()
                         .not_null()
                         .default(""),
