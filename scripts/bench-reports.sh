@@ -40,7 +40,12 @@ else
 fi
 export MTP_DATABASE_URL=$URL MTP_DATA_DIR=$DIR/data MTP_LOG=warn
 mkdir -p "$DIR/data"
-command -v oha >/dev/null || cargo install oha --locked
+# oha when installed; otherwise the same one-client measurement in Python (scripts/bench-http.py).
+if command -v oha >/dev/null; then
+  get() { timeout 600 oha --no-tui -c 1 -n "$2" "${@:3}" "$1"; }
+else
+  get() { local url=$1 n=$2; shift 2; local hs=(); while [ $# -gt 0 ]; do hs+=("$2"); shift 2; done; timeout 600 scripts/bench-http.py "$url" "$n" "${hs[@]}"; }
+fi
 
 MTP_PASSWORD=$PASSWORD "$BIN" user create --email "$ADMIN" --name "Bench Beheerder" --role admin --org "$ORG" >/dev/null 2>&1 || true
 MTP_PASSWORD=$PASSWORD "$BIN" user create --email "$RESEARCHER" --name "Bench Onderzoeker" --role researcher --org "$ORG" >/dev/null 2>&1 || true
@@ -55,7 +60,7 @@ for _ in $(seq 1 150); do curl -sf "$BASE/healthz" >/dev/null && break; sleep 0.
 curl -sf "$BASE/healthz" >/dev/null || { cat "$tmp/serve.log" >&2; exit 1; }
 rss() { awk -v k="$1:" '$1==k{print $2}' "/proc/$pid/status"; }
 load() { echo "load average: $(uptime | sed 's/.*load average: //')"; }
-summary() { grep -E "Requests/sec|50.00%|95.00%|99.00%|Success rate|\[[0-9]{3}\] [0-9]+ responses"; }
+summary() { grep -E "Requests/sec|50.00%|95.00%|99.00%|Success rate|mean|\[[0-9]{3}\] [0-9]+ responses"; }
 
 csrf() { grep -o 'name="_csrf" value="[^"]*"' | sed -n 1p | sed 's/.*value="//; s/"$//'; }
 login() { # email → prints "cookie csrf"
@@ -85,7 +90,7 @@ N=${BENCH_REQUESTS:-200}
   IFS='|' read -r label path n <<<"$what"
   code=$(curl -s -o /dev/null -w '%{http_code}' "${A[@]}" "$BASE$path")
   echo "### GET $label ($code), 1 client, $n requests — $(load)"
-  timeout 600 oha --no-tui -c 1 -n "$n" "${A[@]}" "$BASE$path" | summary
+  get "$BASE$path" "$n" "${A[@]}" | summary
 done
 
 [ "$N" -gt 0 ] && echo "### the organisation's workbook, a year, 5 times — $(load)"

@@ -44,6 +44,7 @@ mod referral_report;
 mod referral_source;
 mod referrals;
 mod reminders;
+mod report_aggregates;
 mod reports;
 mod research;
 mod scale_out;

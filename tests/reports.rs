@@ -15,7 +15,7 @@ use uuid::Uuid;
 use crate::helpers::TestApp;
 use crate::on_both;
 
-fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+pub(crate) fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()
 }
 
@@ -29,14 +29,14 @@ fn q1() -> PeriodChoice {
 /// "Teststad": the households and visits of docs/indicators.md §2, a coffee hour every
 /// Thursday of January, a session on 5 February nobody closed, a host who said yes on
 /// 8 January, and three absences.
-struct Example {
-    logins: std::collections::HashMap<String, crate::helpers::Login>,
-    t: Tenant,
-    nb: Uuid,
-    jan8: Uuid,
+pub(crate) struct Example {
+    pub(crate) logins: std::collections::HashMap<String, crate::helpers::Login>,
+    pub(crate) t: Tenant,
+    pub(crate) nb: Uuid,
+    pub(crate) jan8: Uuid,
 }
 
-fn household(nb: Uuid, kind: HouseholdKind, first: &str) -> mtp_store::HouseholdDraft {
+pub(crate) fn household(nb: Uuid, kind: HouseholdKind, first: &str) -> mtp_store::HouseholdDraft {
     let name = |n: &str| mtp_domain::PersonName::parse(n).unwrap();
     let parent = |first: &str, works: bool, free: Vec<u8>| mtp_store::ParentDraft {
         first_name: name(first),
@@ -70,7 +70,7 @@ fn household(nb: Uuid, kind: HouseholdKind, first: &str) -> mtp_store::Household
     }
 }
 
-async fn example(app: &TestApp) -> Example {
+pub(crate) async fn example(app: &TestApp) -> Example {
     let logins = app.demo().await;
     let t = app.org("Almere").await;
     let nb = app
@@ -538,7 +538,7 @@ async fn the_window_gives_the_same_report_as_all_records(app: TestApp) {
 }
 on_both!(window, the_window_gives_the_same_report_as_all_records);
 
-fn event(t: &Tenant, action: Action) -> NewAuditEvent {
+pub(crate) fn event(t: &Tenant, action: Action) -> NewAuditEvent {
     NewAuditEvent {
         org_id: t.org_id,
         actor_id: None,

@@ -243,18 +243,22 @@ pub fn dose<K: Eq + Hash>(visits: &[Visit<K>], period: Period) -> Dose {
             _ => None,
         },
     };
+    // One pass over the visits for every kind (a report of an organisation has tens of
+    // thousands), then every kind in `ActivityKind::ALL` order.
+    let mut of_kind: HashMap<ActivityKind, (usize, HashSet<&K>)> = HashMap::new();
+    for v in visits.iter().filter(|v| period.contains(v.date)) {
+        let e = of_kind.entry(v.kind).or_default();
+        e.0 += 1;
+        e.1.insert(&v.household);
+    }
     let per_kind = ActivityKind::ALL
         .into_iter()
         .map(|kind| {
-            let of_kind: Vec<&Visit<K>> = visits
-                .iter()
-                .filter(|v| v.kind == kind && period.contains(v.date))
-                .collect();
-            let households: HashSet<&K> = of_kind.iter().map(|v| &v.household).collect();
+            let (n, households) = of_kind.remove(&kind).unwrap_or_default();
             (
                 kind,
                 KindDose {
-                    visits: count(of_kind.len()),
+                    visits: count(n),
                     households: count(households.len()),
                 },
             )

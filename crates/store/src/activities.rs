@@ -14,13 +14,13 @@ use mtp_domain::schedule::Slot;
 use mtp_domain::{HouseholdKind, Tenant};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    ActiveModelTrait, ColumnTrait, EntityTrait, JoinType, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect, Set, TransactionTrait,
 };
 use uuid::Uuid;
 
 use crate::audit::{NewAuditEvent, append_audit_in, append_audit_opt};
-use crate::entities::{activity, activity_invite, household, registration, session};
+use crate::entities::{activity, activity_invite, attendance, household, registration, session};
 use crate::{Result, Store, StoreError, now};
 
 /// Everything the activity form asks.
@@ -205,6 +205,7 @@ impl Store {
         }
         let (registered, _) = self.registration_counts(tenant.org_id, id).await?;
         check_capacity(d.capacity, registered).map_err(|e| StoreError::Refused(e.key()))?;
+        let (current_kind, current_nb) = (current.kind.clone(), current.neighbourhood_id);
         let mut m: activity::ActiveModel = current.into();
         m.neighbourhood_id = Set(d.neighbourhood_id);
         m.kind = Set(d.kind.as_str().into());
@@ -231,6 +232,28 @@ impl Store {
             .filter(session::Column::ActivityId.eq(id))
             .exec(&txn)
             .await?;
+        // A new kind or neighbourhood changes what the visits there count as: the visit
+        // marks and logs of everyone who came (`crate::visit_marks`).
+        if current_kind != d.kind.as_str() || current_nb != d.neighbourhood_id {
+            let came: Vec<Uuid> = attendance::Entity::find()
+                .select_only()
+                .column(attendance::Column::HouseholdId)
+                .join(
+                    JoinType::InnerJoin,
+                    attendance::Entity::belongs_to(session::Entity)
+                        .from(attendance::Column::SessionId)
+                        .to(session::Column::Id)
+                        .into(),
+                )
+                .filter(attendance::Column::OrgId.eq(tenant.org_id))
+                .filter(session::Column::OrgId.eq(tenant.org_id))
+                .filter(session::Column::ActivityId.eq(id))
+                .distinct()
+                .into_tuple()
+                .all(&txn)
+                .await?;
+            crate::visit_marks::refresh_visit_marks(&txn, tenant.org_id, &came).await?;
+        }
         append_audit_in(&txn, audit).await?;
         txn.commit().await?;
         Ok(())
@@ -371,6 +394,7 @@ impl Store {
                 wrap_up_minutes: Set(a.wrap_up_minutes),
                 sequence: Set(0),
                 created_at: Set(at),
+                attendance_counts: Set(String::new()),
             })
             .collect();
         let txn = self.db.begin().await?;

@@ -234,6 +234,8 @@ pub mod household {
         /// When a worker last dismissed the proposal to mark the family quiet
         /// (`mtp_domain::quiet`).
         pub quiet_dismissed_at: Option<DateTimeUtc>,
+        /// Every visit, compactly (`crate::visit_marks::encode_log`).
+        pub visit_log: String,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -481,6 +483,8 @@ pub mod session {
         pub wrap_up_minutes: i32,
         pub sequence: i32,
         pub created_at: DateTimeUtc,
+        /// The attendance counted per status and reason (`crate::visit_marks`).
+        pub attendance_counts: String,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

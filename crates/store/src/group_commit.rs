@@ -404,6 +404,14 @@ async fn write_plan(
     for (org_id, _, household_id) in last.keys() {
         touched.entry(*org_id).or_default().push(*household_id);
     }
+    // And the sessions whose attendance counts change.
+    let mut counted: BTreeMap<Uuid, Vec<Uuid>> = BTreeMap::new();
+    for (org_id, session_id) in undone.keys() {
+        counted.entry(*org_id).or_default().push(*session_id);
+    }
+    for (org_id, session_id, _) in last.keys() {
+        counted.entry(*org_id).or_default().push(*session_id);
+    }
     for ((org_id, session_id), households) in undone {
         attendance::Entity::delete_many()
             .filter(attendance::Column::OrgId.eq(org_id))
@@ -431,6 +439,9 @@ async fn write_plan(
     }
     for (org_id, households) in touched {
         crate::visit_marks::refresh_visit_marks(txn, org_id, &households).await?;
+    }
+    for (org_id, sessions) in counted {
+        crate::visit_marks::refresh_session_counts(txn, org_id, &sessions).await?;
     }
     write_who(txn, who).await?;
     for ((org_id, starts_at), households) in moved {

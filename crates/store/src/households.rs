@@ -19,7 +19,7 @@ use uuid::Uuid;
 
 use crate::audit::{NewAuditEvent, append_audit_in, append_audit_opt};
 use crate::entities::{
-    account, attendance_parent, child, consent_record, household, household_event,
+    account, attendance, attendance_parent, child, consent_record, household, household_event,
     household_search, neighbourhood, parent,
 };
 pub use crate::register::{ChildDraft, HouseholdDraft, ParentDraft};
@@ -1045,11 +1045,21 @@ impl Store {
         // the same thing (both registered for the coffee hour, both at one session), the row of
         // the household that stays wins; a walk-in connected to a known family keeps the
         // family's own record of that session.
+        // Where both were at one session, one row is left: that session's counts change.
+        let other_sessions: Vec<Uuid> = attendance::Entity::find()
+            .select_only()
+            .column(attendance::Column::SessionId)
+            .filter(attendance::Column::OrgId.eq(org_id))
+            .filter(attendance::Column::HouseholdId.eq(other))
+            .into_tuple()
+            .all(&txn)
+            .await?;
         for (table, key) in KEYED_BY_HOUSEHOLD {
             move_rows(&txn, org_id, table, "household_id", other, keep, *key).await?;
         }
         // The visits of both are now the kept household's.
         crate::visit_marks::refresh_visit_marks(&txn, org_id, &[keep]).await?;
+        crate::visit_marks::refresh_session_counts(&txn, org_id, &other_sessions).await?;
         for table in HANGS_ON_HOUSEHOLD {
             move_rows(&txn, org_id, table, "household_id", other, keep, None).await?;
         }

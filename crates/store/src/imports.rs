@@ -399,6 +399,7 @@ pub(crate) async fn insert_many_households<C: sea_orm::ConnectionTrait>(
             first_visit_at: Set(None),
             second_visit_at: Set(None),
             quiet_dismissed_at: Set(None),
+            visit_log: Set(String::new()),
         });
         for (i, p) in d.parents.iter().enumerate() {
             parents.push(parent::ActiveModel {

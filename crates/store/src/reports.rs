@@ -12,21 +12,23 @@ use mtp_domain::attendance::{
     AbsenceReason, AttendanceStatus, ChecklistItem, HostReply, SessionState,
 };
 use mtp_domain::effect::effect;
-use mtp_domain::indicators::{CoffeeHourRecord, Household, ParentDays, Visit};
+use mtp_domain::indicators::{ACTIVE_WINDOW_DAYS, CoffeeHourRecord, Household, ParentDays, Visit};
 use mtp_domain::message::{ContactOutcome, WeeklyBudget};
 use mtp_domain::report::{Inputs, VisitWindow};
 use mtp_domain::schedule::{TZ, local_to_utc};
 use mtp_domain::{HouseholdKind, Role, Tenant};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, Condition, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect, Select,
+    ColumnTrait, DbBackend, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect, Select,
 };
 use uuid::Uuid;
 
 use crate::entities::{
     account, activity, attendance, chat_membership, chat_post, contact_moment, household,
-    organisation, parent, rsvp, session, session_staff,
+    organisation, rsvp, session, session_staff,
 };
 use crate::orgs::Neighbourhood;
+use crate::visit_marks::{decode_counts, decode_log};
 use crate::{Result, Store, StoreError};
 
 fn local_date(t: DateTime<Utc>) -> NaiveDate {
@@ -37,6 +39,14 @@ fn local_date(t: DateTime<Utc>) -> NaiveDate {
 /// or earlier.
 fn end_of(day: NaiveDate) -> DateTime<Utc> {
     local_to_utc(day + Days::new(1), NaiveTime::MIN)
+}
+
+/// The first day of the periods a window was made for: every record but the visits only
+/// counts within a period (`docs/indicators.md §10.2`).
+fn periods_from(w: VisitWindow) -> NaiveDate {
+    w.every_visit_from
+        .checked_add_days(Days::new(ACTIVE_WINDOW_DAYS))
+        .unwrap_or(w.every_visit_from)
 }
 
 fn monday(d: NaiveDate) -> NaiveDate {
@@ -59,6 +69,9 @@ struct Held {
     state: SessionState,
     checklist: Vec<ChecklistItem>,
     free: bool,
+    /// The attendance counted per status and reason, kept on the session
+    /// (`crate::visit_marks::decode_counts`).
+    counts: String,
 }
 
 /// One neighbourhood's rows for a report.
@@ -108,13 +121,43 @@ fn of_sessions<E: EntityTrait>(
     sessions_between(q, org, neighbourhoods, from, before)
 }
 
+/// Attendance of the periods' sessions from the counts kept on each session (`§10.2`): the
+/// absences (`§6`), the turnout (`§5`) and which sessions had their attendance taken, without
+/// reading a row per household. Which contacted households came, for the encouragement
+/// effect (`§7`), comes with the contact moments (`Store::gather_answers`); the visits from
+/// the households' logs.
+fn count_attendance(sessions: &HashMap<Uuid, Held>, per: &mut HashMap<Uuid, Gathered>) {
+    let present = AttendanceStatus::Present.as_str();
+    for (session_id, s) in sessions {
+        let Some(g) = per.get_mut(&s.neighbourhood) else {
+            continue;
+        };
+        for group in decode_counts(&s.counts) {
+            g.taken.insert(*session_id);
+            if s.state != SessionState::Held {
+                continue;
+            }
+            if group.status == present {
+                *g.parents_present.entry(*session_id).or_default() += group.adults;
+            } else {
+                let reason = group.reason.and_then(|r| AbsenceReason::parse(r).ok());
+                g.inputs.absences.extend(std::iter::repeat_n(
+                    (s.date, reason),
+                    usize::try_from(group.n).unwrap_or(0),
+                ));
+            }
+        }
+    }
+}
+
 /// What is gathered per neighbourhood before it becomes `ReportRows`.
 #[derive(Default)]
 struct Gathered {
     inputs: Inputs<Uuid>,
     /// The neighbourhood's households: only their visits count (`docs/indicators.md §10`).
     own: HashSet<Uuid>,
-    /// Households recorded present, per session.
+    /// Households recorded present, per session: all of them when every row is read, and
+    /// with a window only those the team contacted about it, all the effect needs (`§7`).
     present: HashMap<Uuid, HashSet<Uuid>>,
     /// Parents recorded present, per session: the second-worker check's group (children do
     /// not count; `attendance::needs_second_worker`).
@@ -146,10 +189,11 @@ impl Store {
     }
 
     /// The rows of each neighbourhood's report, in the order asked, recorded up to and
-    /// including `until`. With a `window` (`mtp_domain::report::VisitWindow`), only the
-    /// visits it reads one by one are read, with stand-ins for the rest, and the other
-    /// records from its first day (`docs/indicators.md §10.1`): a report of this year then
-    /// reads a year and a bit, and of the year before only the newcomers.
+    /// including `until`. With a `window` (`mtp_domain::report::VisitWindow`), the visits
+    /// it reads one by one, with stand-ins for the rest, come from the log kept on each
+    /// household, and the other records are read from the periods' first day, the
+    /// attendance counted by the database (`docs/indicators.md §10.1`, `§10.2`). Without
+    /// one, every record is read row by row: the recomputation the tests compare with.
     /// Reach-checked: any neighbourhood outside the caller's organisation or neighbourhoods
     /// makes it `NotFound`.
     pub async fn report_rows(
@@ -177,7 +221,9 @@ impl Store {
         }
         let org = tenant.org_id;
         let before = end_of(until);
-        let from = window.map(|w| local_to_utc(w.start(), NaiveTime::MIN));
+        // Visits come from the window's start (`gather_households`); every other record only
+        // counts within a period, so it is read from the periods' first day.
+        let from = window.map(|w| local_to_utc(periods_from(w), NaiveTime::MIN));
         let mut per: HashMap<Uuid, Gathered> = nbs
             .iter()
             .map(|n| {
@@ -196,9 +242,15 @@ impl Store {
             .collect();
 
         let sessions = self.report_sessions(org, &ids, from, before).await?;
-        self.gather_households(org, &ids, window, &mut per).await?;
-        self.gather_attendance(org, &ids, window, before, &sessions, &mut per)
+        self.gather_households(org, &ids, window, until, &mut per)
             .await?;
+        match from {
+            None => {
+                self.gather_attendance(org, &ids, before, &sessions, &mut per)
+                    .await?
+            }
+            Some(_) => count_attendance(&sessions, &mut per),
+        }
         self.gather_answers(org, &ids, from, before, &sessions, &mut per)
             .await?;
 
@@ -278,17 +330,18 @@ impl Store {
                 session::Column::StartsAt,
                 session::Column::State,
                 session::Column::Checklist,
+                session::Column::AttendanceCounts,
             ]),
             org,
             ids,
             from,
             before,
         )
-        .into_tuple::<(Uuid, Uuid, Uuid, DateTime<Utc>, String, String)>()
+        .into_tuple::<(Uuid, Uuid, Uuid, DateTime<Utc>, String, String, String)>()
         .all(&self.db)
         .await?;
         let mut sessions = HashMap::with_capacity(rows.len());
-        for (id, activity_id, neighbourhood, starts_at, state, checklist) in rows {
+        for (id, activity_id, neighbourhood, starts_at, state, checklist, counts) in rows {
             let (Some((kind, free)), Ok(state)) =
                 (kinds.get(&activity_id), SessionState::parse(&state))
             else {
@@ -307,45 +360,28 @@ impl Store {
                         .filter_map(|s| ChecklistItem::parse(s).ok())
                         .collect(),
                     free: *free,
+                    counts,
                 },
             );
         }
         Ok(sessions)
     }
 
-    /// Attendance of the sessions: visits (present at a held session) of the neighbourhood's
-    /// own households and absences (excused or absent at a held session), `§1.3` and `§6`;
-    /// and who was present, for the encouragement effect (`§7`).
+    /// Attendance of the sessions, every row: visits (present at a held session) of the
+    /// neighbourhood's own households and absences (excused or absent at a held session),
+    /// `§1.3` and `§6`; and who was present, for the encouragement effect (`§7`). The
+    /// recomputation from raw records; a report with a window uses `count_attendance`.
     async fn gather_attendance(
         &self,
         org: Uuid,
         ids: &[Uuid],
-        window: Option<VisitWindow>,
         before: DateTime<Utc>,
         sessions: &HashMap<Uuid, Held>,
         per: &mut HashMap<Uuid, Gathered>,
     ) -> Result<()> {
-        let start = |d: NaiveDate| local_to_utc(d, NaiveTime::MIN);
-        let mut q = attendance::Entity::find();
-        if let Some(w) = window {
-            // Before `every_visit_from`, only the rows of recent newcomers (`VisitWindow::
-            // reads`): their first visit is kept on the household (`crate::visit_marks`).
-            q = q
-                .join(
-                    JoinType::InnerJoin,
-                    attendance::Entity::belongs_to(household::Entity)
-                        .from(attendance::Column::HouseholdId)
-                        .to(household::Column::Id)
-                        .into(),
-                )
-                .filter(
-                    Condition::any()
-                        .add(session::Column::StartsAt.gte(start(w.every_visit_from)))
-                        .add(household::Column::FirstVisitAt.gte(start(w.cohorts_from))),
-                );
-        }
         let rows = of_sessions(
-            q.select_only()
+            attendance::Entity::find()
+                .select_only()
                 .columns([
                     attendance::Column::SessionId,
                     attendance::Column::HouseholdId,
@@ -357,7 +393,7 @@ impl Store {
             attendance::Column::SessionId,
             org,
             ids,
-            window.map(|w| start(w.start())),
+            None,
             before,
         )
         .into_tuple::<(Uuid, Uuid, String, Option<String>, i32)>()
@@ -398,16 +434,29 @@ impl Store {
     }
 
     /// The neighbourhoods' households and their parents' working days (`§8`). With a
-    /// window, the stand-ins for the visits it does not read (`VisitWindow::stand_ins`, from
-    /// the first two visits kept on the household by `crate::visit_marks`).
+    /// window, their visits from the log kept on each household (`crate::visit_marks`,
+    /// `§10.2`): those the window reads one by one, and the stand-ins for the rest
+    /// (`VisitWindow::stand_ins`, from the first two visits kept beside it).
     async fn gather_households(
         &self,
         org: Uuid,
         ids: &[Uuid],
         window: Option<VisitWindow>,
+        until: NaiveDate,
         per: &mut HashMap<Uuid, Gathered>,
     ) -> Result<()> {
-        for (id, nb, kind, first, second) in household::Entity::find()
+        // Each household's parents ride along as one text ("1:0,4;0:" = a parent who works
+        // and is free on Monday and Friday, and one who does not work): one row per
+        // household rather than one more per parent.
+        let agg = match self.db.get_database_backend() {
+            DbBackend::Postgres => "string_agg",
+            _ => "group_concat",
+        };
+        let parents = Expr::cust(format!(
+            "(SELECT {agg}(CASE WHEN p.works THEN '1' ELSE '0' END || ':' || p.free_days, ';') \
+             FROM parent p WHERE p.org_id = household.org_id AND p.household_id = household.id)"
+        ));
+        for (id, nb, kind, first, second, log, parents) in household::Entity::find()
             .select_only()
             .columns([
                 household::Column::Id,
@@ -415,7 +464,9 @@ impl Store {
                 household::Column::Kind,
                 household::Column::FirstVisitAt,
                 household::Column::SecondVisitAt,
+                household::Column::VisitLog,
             ])
+            .column_as(parents, "parents")
             .filter(household::Column::OrgId.eq(org))
             .filter(household::Column::NeighbourhoodId.is_in(ids.to_vec()))
             .into_tuple::<(
@@ -424,6 +475,8 @@ impl Store {
                 String,
                 Option<DateTime<Utc>>,
                 Option<DateTime<Utc>>,
+                String,
+                Option<String>,
             )>()
             .all(&self.db)
             .await?
@@ -437,48 +490,37 @@ impl Store {
                 kind: HouseholdKind::parse(&kind).unwrap_or(HouseholdKind::SingleParent),
             });
             if let Some(w) = window {
-                g.inputs.visits.extend(w.stand_ins(
-                    &id,
-                    first.map(local_date),
-                    second.map(local_date),
-                ));
+                let first = first.map(local_date);
+                g.inputs.visits.extend(
+                    decode_log(&log)
+                        .filter(|v| v.own && v.date <= until && w.reads(v.date, first))
+                        .map(|v| Visit {
+                            household: id,
+                            date: v.date,
+                            kind: v.kind,
+                        }),
+                );
+                g.inputs
+                    .visits
+                    .extend(w.stand_ins(&id, first, second.map(local_date)));
             }
-        }
-
-        for (household_id, nb, works, free_days) in parent::Entity::find()
-            .select_only()
-            .column(parent::Column::HouseholdId)
-            .column(household::Column::NeighbourhoodId)
-            .column(parent::Column::Works)
-            .column(parent::Column::FreeDays)
-            .join(
-                JoinType::InnerJoin,
-                parent::Entity::belongs_to(household::Entity)
-                    .from(parent::Column::HouseholdId)
-                    .to(household::Column::Id)
-                    .into(),
-            )
-            .filter(parent::Column::OrgId.eq(org))
-            .filter(household::Column::OrgId.eq(org))
-            .filter(household::Column::NeighbourhoodId.is_in(ids.to_vec()))
-            .into_tuple::<(Uuid, Uuid, bool, String)>()
-            .all(&self.db)
-            .await?
-        {
-            let Some(g) = per.get_mut(&nb) else {
+            let Some(parents) = parents else {
                 continue;
             };
-            // Stored as 0 = Monday … 6 = Sunday, the form's numbering.
-            let free_days = free_days
-                .split(',')
-                .filter_map(|d| d.parse::<u8>().ok())
-                .filter_map(|d| chrono::Weekday::try_from(d).ok())
-                .collect();
-            g.inputs
-                .parent_days
-                .entry(household_id)
-                .or_default()
-                .push(ParentDays { works, free_days });
+            let days = parents.split(';').filter_map(|p| {
+                let (works, free_days) = p.split_once(':')?;
+                // Stored as 0 = Monday … 6 = Sunday, the form's numbering.
+                let free_days = free_days
+                    .split(',')
+                    .filter_map(|d| d.parse::<u8>().ok())
+                    .filter_map(|d| chrono::Weekday::try_from(d).ok())
+                    .collect();
+                Some(ParentDays {
+                    works: works == "1",
+                    free_days,
+                })
+            });
+            g.inputs.parent_days.entry(id).or_default().extend(days);
         }
         Ok(())
     }
@@ -531,9 +573,17 @@ impl Store {
             }
         }
 
+        // Whether the household contacted came to the session: all the encouragement
+        // effect needs of the attendance (`§7`), one lookup by primary key per contact.
+        let came = Expr::cust(format!(
+            "(SELECT 1 FROM attendance a WHERE a.org_id = contact_moment.org_id \
+             AND a.session_id = contact_moment.session_id \
+             AND a.household_id = contact_moment.household_id AND a.status = '{}')",
+            AttendanceStatus::Present.as_str()
+        ));
         // Oldest first: for the encouragement effect the latest contact with a household
         // decides (`mtp_domain::effect`).
-        for (session_id, household_id, outcome, reason, at) in of_sessions(
+        for (session_id, household_id, outcome, reason, at, came) in of_sessions(
             contact_moment::Entity::find()
                 .select_only()
                 .columns([
@@ -543,6 +593,7 @@ impl Store {
                     contact_moment::Column::Reason,
                     contact_moment::Column::At,
                 ])
+                .column_as(came, "came")
                 .filter(contact_moment::Column::OrgId.eq(org)),
             contact_moment::Column::SessionId,
             org,
@@ -551,7 +602,14 @@ impl Store {
             before,
         )
         .order_by_asc(contact_moment::Column::At)
-        .into_tuple::<(Option<Uuid>, Uuid, String, Option<String>, DateTime<Utc>)>()
+        .into_tuple::<(
+            Option<Uuid>,
+            Uuid,
+            String,
+            Option<String>,
+            DateTime<Utc>,
+            Option<i32>,
+        )>()
         .all(&self.db)
         .await?
         {
@@ -563,6 +621,9 @@ impl Store {
             };
             if at < s.starts_at {
                 g.encouraged.insert(id);
+            }
+            if came.is_some() {
+                g.present.entry(id).or_default().insert(household_id);
             }
             let Ok(outcome) = ContactOutcome::parse(&outcome, reason.as_deref().unwrap_or(""))
             else {
@@ -656,7 +717,7 @@ impl Store {
             let day = local_date(joined);
             group_since
                 .entry(nb)
-                .and_modify(|d| *d = (*d).min(day))
+                .and_modify(|d| *d = Ord::min(*d, day))
                 .or_insert(day);
         }
         let mut posts: HashMap<(Uuid, NaiveDate), u32> = HashMap::new();

@@ -26,7 +26,7 @@ use crate::entities::{
     account, activity, attendance, attendance_parent, checkin_key, child, household, parent,
     registration, rsvp, session, session_staff,
 };
-use crate::visit_marks::{households_at, refresh_visit_marks};
+use crate::visit_marks::{households_at, refresh_session_counts, refresh_visit_marks};
 use crate::{NewAuditEvent, Result, Store, StoreError, now};
 
 /// How many households a host's search at the door reads before it narrows them to first
@@ -755,6 +755,7 @@ impl Store {
             );
         }
         refresh_visit_marks(&txn, org_id, &at_sessions).await?;
+        refresh_session_counts(&txn, org_id, &sessions).await?;
         let mut last: HashMap<Uuid, DateTime<Utc>> = HashMap::new();
         for r in rows
             .iter()
@@ -1399,6 +1400,7 @@ pub(crate) async fn write_attendance<C: ConnectionTrait>(
             .filter(attendance::Column::HouseholdId.eq(c.household_id))
             .exec(txn)
             .await?;
+        refresh_session_counts(txn, s.org_id, &[s.session_id]).await?;
         return refresh_visit_marks(txn, s.org_id, &[c.household_id]).await;
     };
     let present = c.status == Some(AttendanceStatus::Present);
@@ -1407,6 +1409,7 @@ pub(crate) async fn write_attendance<C: ConnectionTrait>(
         .exec_without_returning(txn)
         .await?;
     refresh_visit_marks(txn, s.org_id, &[c.household_id]).await?;
+    refresh_session_counts(txn, s.org_id, &[s.session_id]).await?;
     if present {
         household::Entity::update_many()
             .col_expr(household::Column::LastAttendedAt, s.starts_at.into())

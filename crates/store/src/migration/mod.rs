@@ -29,6 +29,7 @@ mod m20261208_000021_help_referrals;
 mod m20261208_000022_org_settings;
 mod m20261209_000023_referral_addresses;
 mod m20261209_000024_rules;
+mod m20261209_000025_visit_log;
 
 pub struct Migrator;
 
@@ -59,6 +60,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261208_000022_org_settings::Migration),
             Box::new(m20261209_000023_referral_addresses::Migration),
             Box::new(m20261209_000024_rules::Migration),
+            Box::new(m20261209_000025_visit_log::Migration),
         ]
     }
 }
