@@ -44,6 +44,7 @@ mod reminders;
 mod reports;
 mod research;
 mod scale_out;
+mod session_requests;
 mod tables;
 mod target_group;
 mod upgrade;
