@@ -633,7 +633,7 @@
     form.elements.household.value = id;
     each(form.querySelectorAll('.vh'), function (s) { s.textContent = ' ' + names; });
     var record = card.querySelector('.encourage-card__record');
-    record.before(form);
+    card.appendChild(form);
     record.hidden = true;
     card.querySelector('.encourage-card__message').hidden = false;
     card.classList.add('encourage-card--open');
@@ -699,7 +699,20 @@
       if (answer.done) {
         var outcome = card.querySelector('.encourage-card__outcome');
         if (outcome) { outcome.textContent = answer.outcome; outcome.hidden = false; }
+        // The first folded family takes the free place; the fold goes when it is empty.
+        var more = document.querySelector('.encourage-more');
+        var waiting = more && more.querySelector('.encourage-card');
+        if (waiting && waiting !== card) {
+          list.appendChild(waiting);
+          if (!next || next === card || next === open[0]) next = waiting;
+        }
         done.querySelector('ul').appendChild(card);
+        var left = more ? more.querySelectorAll('.encourage-card').length : 0;
+        if (more) {
+          var s = more.querySelector('summary');
+          s.textContent = left === 1 ? s.getAttribute('data-one') : s.getAttribute('data-other').replace('%n', String(left));
+          more.hidden = left === 0;
+        }
         done.hidden = false;
         done.querySelector('.encourage-done-count').textContent = String(done.querySelectorAll('.encourage-card').length);
       }

@@ -63,6 +63,10 @@ pub struct Card {
     pub open: bool,
 }
 
+/// The open cards shown unfolded: eight short cards and the page's head are five screens on
+/// a phone (issue #17); the rest wait folded, most urgent first.
+const SHOWN: usize = 8;
+
 /// A contact note on a card stays one glance long; the household page has the full text.
 const NOTE_SHOWN: usize = 160;
 
@@ -82,6 +86,15 @@ struct WorklistPage {
     s: SessionRow,
     session_id: Uuid,
     open: Vec<Card>,
+    /// How many open cards show unfolded; the rest wait under `more`.
+    shown: usize,
+    /// "Nog 15 gezinnen", over the folded rest.
+    more: String,
+    /// A folded card is opened (or has an error): the fold is open too.
+    more_open: bool,
+    /// The same words for one family and, with `%n`, for more: the script counts down.
+    more_one: String,
+    more_other: String,
     done: Vec<Card>,
     /// The outcome form's pattern for the script: one card with the nil id and no names.
     pattern: Vec<Card>,
@@ -248,6 +261,9 @@ async fn worklist_page(
         open: true,
     }];
     let total = open.len() + done.len();
+    let rest = open.len().saturating_sub(SHOWN);
+    let more = t.get1("phone-more", "count", rest);
+    let more_open = open.iter().skip(SHOWN).any(|c| c.open);
     let progress = t.get2("encourage-progress", ("done", done.len()), ("total", total));
     let report = effect_lines(&t, &w.s, w.effect);
     let title = t.get1("encourage-title", "session", t.date(w.s.starts_at));
@@ -257,6 +273,11 @@ async fn worklist_page(
         s: session_row(&t, &w.s),
         session_id: w.s.id,
         open,
+        shown: SHOWN,
+        more,
+        more_open,
+        more_one: t.get1("phone-more", "count", 1),
+        more_other: t.get1("phone-more", "count", "%n"),
         done,
         pattern,
         progress,
