@@ -70,7 +70,7 @@ async fn the_session_page_shows_what_parents_asked_for(app: TestApp) {
     let mut w = app.client();
     w.login(&logins["worker"]).await;
 
-    // Before: what the demo has (the demo's coffee hour has requests of both kinds).
+    // Before: whatever the demo has.
     let r = w.get(&page).await;
     let transport_before = count_in(fact(&r.body, "Vervoer gevraagd"));
     let childcare_before = count_in(fact(&r.body, "Opvang gevraagd"));
