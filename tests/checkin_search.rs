@@ -16,6 +16,8 @@ use crate::on_both;
 
 /// The families in the neighbourhood, and the budget of the page's HTML (docs/ui.md §1.5).
 const FAMILIES: u64 = 3_000;
+/// The families on the list at national scale: the largest coffee hour (issue #17).
+const ON_THE_LIST: usize = 54;
 const PAGE_BUDGET: usize = 30 * 1024;
 
 pub(crate) fn family(
@@ -49,8 +51,8 @@ pub(crate) fn family(
 }
 
 /// Almere Poort grown to 3,000 families, among them one Wilhelmina Zuidervaart; Almere Haven
-/// gets a Wilhelmina of its own. Returns Poort's Wilhelmina and Haven's.
-async fn three_thousand_families(app: &TestApp) -> (Uuid, Uuid) {
+/// gets a Wilhelmina of its own. Returns Poort's Wilhelmina, Haven's, and the families made.
+async fn three_thousand_families(app: &TestApp) -> (Uuid, Uuid, Vec<Uuid>) {
     let t = app.org("Almere").await;
     let poort = app.neighbourhood(&t, "Almere Poort").await;
     let haven = app.neighbourhood(&t, "Almere Haven").await;
@@ -78,7 +80,43 @@ async fn three_thousand_families(app: &TestApp) -> (Uuid, Uuid) {
     // The count stops at 1,000 (COUNT_CAP); the families made are counted instead.
     assert!(now > 1_000 || now == FAMILIES, "{now}");
     assert_eq!(have + ids.len() as u64, FAMILIES);
-    (ids[ids.len() - 1], other[0])
+    (ids[ids.len() - 1], other[0], ids)
+}
+
+/// Families made by [`three_thousand_families`] say they come, until `ON_THE_LIST` families
+/// are on the session's list.
+async fn fill_the_list(app: &TestApp, session: Uuid, made: &[Uuid]) {
+    let t = app.org("Almere").await;
+    let listed = app
+        .store
+        .session_detail(&t, session)
+        .await
+        .unwrap()
+        .lines
+        .iter()
+        .filter(|l| l.expected())
+        .count();
+    let coming = mtp_store::RsvpLine {
+        coming: true,
+        reason: None,
+        children: 2,
+        childcare: false,
+    };
+    for id in made.iter().take(ON_THE_LIST.saturating_sub(listed)) {
+        app.store
+            .set_rsvp(&t, session, *id, &coming, None)
+            .await
+            .unwrap();
+    }
+}
+
+/// The key of the check-in page's one form.
+fn page_key(body: &str) -> String {
+    let at = body
+        .find(r#"<input type="hidden" name="key" value=""#)
+        .expect("the page's form has a key")
+        + r#"<input type="hidden" name="key" value=""#.len();
+    body[at..at + 36].to_string()
 }
 
 /// The session's attendance rows of a household.
@@ -110,17 +148,87 @@ async fn page(c: &mut Client, path: &str, label: &str) -> String {
 
 async fn the_door_searches_three_thousand_families_and_stays_small(app: TestApp) {
     let logins = app.demo().await;
-    let (wilhelmina, elsewhere) = three_thousand_families(&app).await;
+    let (wilhelmina, elsewhere, made) = three_thousand_families(&app).await;
     let (_, session) = app.coffee_hour().await;
     let door = format!("/sessions/{session}/checkin");
+    // 54 on the list: the Schaal families made first (Wilhelmina, the last, is not among them).
+    fill_the_list(&app, session, &made).await;
 
     let mut host = app.client();
     host.login(&logins["host"]).await;
-    let body = page(&mut host, &door, "check-in page, 3,000 families").await;
+    let body = page(
+        &mut host,
+        &door,
+        "check-in page, 54 on the list, 3,000 families",
+    )
+    .await;
+    assert_eq!(
+        body.matches(r#"<li class="card door-card"#).count(),
+        ON_THE_LIST + 1,
+        "54 cards on the list, and the walk-in pattern"
+    );
     assert!(body.contains(r#"name="q""#), "the search field");
     assert!(
-        !body.contains("Wilhelmina") && !body.contains("Ouder"),
+        !body.contains("Wilhelmina") && !body.contains("Zuidervaart"),
         "no list of the neighbourhood's families"
+    );
+    // One form for the whole list: one key and one CSRF token, whatever the list's length.
+    assert_eq!(
+        body.matches(r#"name="key""#).count(),
+        2,
+        "the list's and the walk-in's"
+    );
+    assert_eq!(
+        body.matches(r#"<form "#).count(),
+        5,
+        "the list's, the search, the walk-in, the language and signing out"
+    );
+
+    // Without a script, a card's button sends the page's one form: the button is named after
+    // the household and says what it does, the children field is `c-{id}`. The same form sent twice
+    // counts once; another family tapped on the same page (a page kept by the back button) is
+    // checked in too, not taken for the first.
+    let key = page_key(&body);
+    let t = app.org("Almere").await;
+    let (first, second) = (made[0], made[1]);
+    let names: Vec<String> = made[..24].iter().map(|h| format!("c-{h}")).collect();
+    for household in [first, first, second] {
+        let button = format!("h-{household}");
+        let mut fields = vec![("key", key.as_str())];
+        // Every card's children field goes with the form; only the tapped card's counts.
+        for name in &names {
+            let own = *name == format!("c-{household}");
+            fields.push((name.as_str(), if own { "3" } else { "0" }));
+        }
+        fields.push((button.as_str(), "present"));
+        let r = host.post(&door, &fields).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        assert_eq!(r.location, format!("{door}#h-{household}"));
+    }
+    let d = app.store.session_detail(&t, session).await.unwrap();
+    for household in [first, second] {
+        let rows: Vec<_> = d
+            .lines
+            .iter()
+            .filter(|l| l.household_id == household)
+            .filter_map(|l| l.attendance.as_ref())
+            .map(|a| (a.status, a.children))
+            .collect();
+        assert_eq!(rows, vec![(AttendanceStatus::Present, 3)], "{household}");
+    }
+    // The undo from that card, on the page that followed.
+    let body = page(&mut host, &door, "the list after two check-ins").await;
+    let undo = format!("h-{first}");
+    let r = host
+        .post(
+            &door,
+            &[("key", page_key(&body).as_str()), (undo.as_str(), "undo")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(
+        attendance_of(&app, session, first).await,
+        Vec::<AttendanceStatus>::new()
     );
 
     // A host: by the start of a first name, and sees the first name only.
@@ -157,7 +265,12 @@ async fn the_door_searches_three_thousand_families_and_stays_small(app: TestApp)
     }
     // Thousands match: ten are shown and the page asks for more of the name.
     let body = page(&mut host, &format!("{door}?q=ouder"), "a search for 2,959").await;
-    assert_eq!(body.matches(r#"class="card door-card""#).count(), 10);
+    // (Those on the list already are links to their cards.)
+    assert_eq!(
+        body.matches(r#"class="card door-card""#).count()
+            + body.matches("staat al op de lijst").count(),
+        10
+    );
     assert!(body.contains("Er zijn meer dan 10 gezinnen. Typ meer van de naam."));
     // The script asks for the results alone.
     let part = host.get(&format!("{door}?q=Wilh&part=results")).await;

@@ -10,10 +10,17 @@
   //    submit buttons get aria-disabled="true". Never the disabled attribute: the clicked button's
   //    name/value must still be sent. The server dedupes anyway (idempotency key).
   var LOCK_MS = 1000;
-  var locks = []; // { form, buttons }
+  var locks = []; // { form, who, buttons }
 
-  function lockOf(form) {
-    for (var i = 0; i < locks.length; i++) if (locks[i].form === form) return locks[i];
+  // The check-in page is one form for all its cards (docs/ui.md §3.5): there a lock holds one
+  // family's buttons (the button's name), so the next family can be tapped at once while a
+  // double tap on one card (the undo appears where the button was) still does nothing.
+  function whoOf(form, event) {
+    return form.id === 'd' && event && event.submitter ? event.submitter.name : '';
+  }
+
+  function lockOf(form, who) {
+    for (var i = 0; i < locks.length; i++) if (locks[i].form === form && locks[i].who === (who || '')) return locks[i];
     return null;
   }
 
@@ -25,15 +32,17 @@
 
   document.addEventListener('submit', function (event) {
     var form = event.target;
-    if (lockOf(form)) {
+    var who = whoOf(form, event);
+    if (lockOf(form, who)) {
       event.preventDefault();
       event.stopImmediatePropagation();
       return;
     }
-    var lock = { form: form, buttons: [] };
+    var lock = { form: form, who: who, buttons: [] };
     locks.push(lock);
     setTimeout(function () { // after the event has been dispatched
       Array.prototype.forEach.call(form.elements || [], function (el) {
+        if (who && el.name !== who) return;
         if ((el.type === 'submit' || el.type === 'image') && !el.hasAttribute('aria-disabled')) {
           el.setAttribute('aria-disabled', 'true');
           lock.buttons.push(el);
@@ -104,14 +113,20 @@
     // The parts of a card the server left out because its state did not need them (the tag
     // and undo of a family not in yet, the check-in of one that is), from the walk-in pattern.
     var PARTS = ['.door-card__state', '.door-card__in', '.door-card__undo'];
+    // A card's buttons are named after its household, its children field too (the page's one
+    // form, docs/ui.md §3.5): the pattern's parts take the card's household.
+    var own = function (el, household) {
+      each(el.querySelectorAll('[name^="h-"]'), function (b) { b.name = 'h-' + household; });
+      each(el.querySelectorAll('[name^="c-"]'), function (i) { i.name = 'c-' + household; });
+    };
     var complete = function (c) {
-      var form = c.querySelector('form');
-      if (!pattern || !form) return;
+      if (!pattern || c.id.indexOf('h-') !== 0) return;
       var name = c.querySelector('h2').textContent;
       PARTS.forEach(function (sel) {
         if (c.querySelector(sel)) return;
         var el = pattern.content.firstElementChild.querySelector(sel).cloneNode(true);
         named(el, name);
+        own(el, c.id.slice(2));
         if (sel === PARTS[0]) {
           c.querySelector('h2').after(el);
         } else if (sel === PARTS[1]) {
@@ -119,9 +134,9 @@
           input.id = 'children-' + c.id;
           input.value = '0';
           el.querySelector('label').htmlFor = input.id;
-          form.insertBefore(el, form.querySelector(PARTS[2]));
+          c.insertBefore(el, c.querySelector(PARTS[2]));
         } else {
-          form.appendChild(el);
+          c.querySelector(PARTS[1]).after(el);
         }
       });
     };
@@ -182,14 +197,14 @@
     };
     var walkCard = function (item) {
       var c = pattern.content.firstElementChild.cloneNode(true);
-      var input = c.querySelector('input[name="children"]');
+      var input = c.querySelector('.door-card__in input');
       c.id = 'w-' + item.key;
       c.classList.add('door-card--walk');
       stamp(c, new Date(new URLSearchParams(item.body).get('at') || Date.now()));
       c.querySelector('h2').textContent = item.name;
       c.querySelector('h2').tabIndex = -1;
-      c.querySelector('form').hidden = true;
-      c.querySelector('form').setAttribute('data-name', item.name);
+      // Nothing to tap until the server has made the household.
+      c.querySelector('.door-card__undo').hidden = true;
       input.id = 'children-' + c.id;
       input.value = new URLSearchParams(item.body).get('children') || '0';
       c.querySelector('label').htmlFor = input.id;
@@ -203,12 +218,12 @@
     var made = function (c, household) {
       var other = card(household);
       if (other && other !== c) { c.remove(); show(household, true); return; }
-      var input = c.querySelector('input[name="children"]');
+      var input = c.querySelector('.door-card__in input');
       c.id = 'h-' + household;
-      c.querySelector('input[name="household"]').value = household;
+      own(c, household);
       input.id = 'children-' + household;
       c.querySelector('label').htmlFor = input.id;
-      c.querySelector('form').hidden = false;
+      c.querySelector('.door-card__undo').hidden = false;
       waiting(c, false);
     };
 
@@ -269,18 +284,26 @@
     document.addEventListener('submit', function (event) {
       var form = event.target;
       if (!form.classList || !form.classList.contains('door-form')) return;
+      // The page's one form: the button pressed names the household (h-{id}) and says what
+      // the tap is, check in or undo; the tap goes out alone, with its own key. A browser
+      // that does not say which button was pressed sends the form as without a script.
+      var by = event.submitter;
+      var c = by && by.name && by.name.indexOf('h-') === 0 ? card(by.name.slice(2)) : null;
+      if (!c) return;
       event.preventDefault();
-      var data = new URLSearchParams(new FormData(form));
+      var household = by.name.slice(2);
+      var action = by.value === 'undo' ? 'undo' : 'in';
+      var field = c.querySelector('.door-card__in input');
       var key = newKey();
+      var data = new URLSearchParams();
+      data.set('household', household);
+      data.set('status', action === 'undo' ? 'undo' : 'present');
+      data.set('children', field ? field.value : '0');
       data.set('key', key);
       // The server keeps the time of the tap, not of the sync (a tap made offline).
       data.set('at', new Date().toISOString());
-      // The button pressed says what the tap is: check in, or undo.
-      var action = event.submitter && event.submitter.value === 'undo' ? 'undo' : 'in';
-      data.set('status', action === 'undo' ? 'undo' : 'present');
-      var household = data.get('household');
       var q = load();
-      var name = form.getAttribute('data-name') || form.closest('li').querySelector('h2').textContent;
+      var name = c.querySelector('h2').textContent;
       q.push({ url: form.action, body: data.toString(), key: key, household: household, action: action, name: name });
       save(q);
       show(household, action === 'in');
@@ -563,6 +586,10 @@
  *    focus goes to the next open card's heading, so a worker on a phone goes from family to
  *    family. A form with errors (422) or any other answer is sent again the ordinary way, so
  *    the server shows the page with its messages exactly as without JavaScript.
+ *    Cards are short: the outcome form opens in the card whose "Vastleggen" or contact button
+ *    (WhatsApp, call, text) is tapped, from the page's <template>, with that way of contact
+ *    chosen; a form opened here and not filled in closes when another card opens. Without a
+ *    script "Vastleggen" is a link to the page with that card open (?open=).
  * ------------------------------------------------------------------------------------------- */
 (function () {
   'use strict';
@@ -572,6 +599,62 @@
   if (!list || !status || !done || !window.fetch || !window.URLSearchParams || !window.FormData) return;
   var saved = status.querySelector('.encourage-saved');
   var sending = false;
+  var pattern = document.getElementById('encourage-form');
+  var NIL = '00000000-0000-0000-0000-000000000000';
+  var each = function (list, f) { Array.prototype.forEach.call(list, f); };
+
+  // Back to a short card: the form goes, "Vastleggen" comes back.
+  var close = function (card) {
+    var form = card.querySelector('.encourage-form');
+    if (form) form.remove();
+    card.querySelector('.encourage-card__message').hidden = true;
+    card.querySelector('.encourage-card__record').hidden = false;
+    card.classList.remove('encourage-card--open');
+  };
+  var untouched = function (form) {
+    return !form.querySelector('input[name="outcome"]:checked') && !form.elements.note.value.trim();
+  };
+  // The form in this card, opened from the pattern if it is not there yet.
+  var openIn = function (card) {
+    var form = card.querySelector('.encourage-form');
+    if (form || !pattern) return form;
+    each(document.querySelectorAll('.encourage-card--open'), function (other) {
+      var f = other.querySelector('.encourage-form');
+      if (f && untouched(f) && !other.querySelector('.error-message')) close(other);
+    });
+    var id = card.id.slice(2);
+    var names = card.querySelector('h2').textContent;
+    form = pattern.content.querySelector('form').cloneNode(true);
+    each(form.querySelectorAll('[id], [for], [aria-describedby]'), function (el) {
+      ['id', 'for', 'aria-describedby'].forEach(function (a) {
+        if (el.hasAttribute(a)) el.setAttribute(a, el.getAttribute(a).split(NIL).join(id));
+      });
+    });
+    form.elements.household.value = id;
+    each(form.querySelectorAll('.vh'), function (s) { s.textContent = ' ' + names; });
+    var record = card.querySelector('.encourage-card__record');
+    card.appendChild(form);
+    record.hidden = true;
+    card.querySelector('.encourage-card__message').hidden = false;
+    card.classList.add('encourage-card--open');
+    return form;
+  };
+  document.addEventListener('click', function (event) {
+    var a = event.target.closest && event.target.closest('.encourage-card a');
+    var card = a && a.closest('.encourage-card');
+    if (!card) return;
+    if (a.parentNode.classList.contains('encourage-card__record')) {
+      event.preventDefault();
+      var form = openIn(card);
+      var first = form && form.querySelector('input[name="channel"]:checked');
+      if (first) first.focus();
+    } else if (a.hasAttribute('data-channel')) {
+      // The link still opens WhatsApp or the phone; the form waits for the outcome.
+      var f = openIn(card);
+      var how = f && f.querySelector('input[name="channel"][value="' + a.getAttribute('data-channel') + '"]');
+      if (how) how.checked = true;
+    }
+  });
 
   var say = function (progress, message) {
     if (progress) status.querySelector('strong').textContent = progress;
@@ -611,11 +694,25 @@
       var open = Array.prototype.slice.call(list.children);
       var at = open.indexOf(card);
       var next = at === -1 ? open[0] : (open[at + 1] || (open[0] === card ? null : open[0]));
+      // Saved: the card is short again.
+      close(card);
       if (answer.done) {
         var outcome = card.querySelector('.encourage-card__outcome');
         if (outcome) { outcome.textContent = answer.outcome; outcome.hidden = false; }
-        form.reset();
+        // The first folded family takes the free place; the fold goes when it is empty.
+        var more = document.querySelector('.encourage-more');
+        var waiting = more && more.querySelector('.encourage-card');
+        if (waiting && waiting !== card) {
+          list.appendChild(waiting);
+          if (!next || next === card || next === open[0]) next = waiting;
+        }
         done.querySelector('ul').appendChild(card);
+        var left = more ? more.querySelectorAll('.encourage-card').length : 0;
+        if (more) {
+          var s = more.querySelector('summary');
+          s.textContent = left === 1 ? s.getAttribute('data-one') : s.getAttribute('data-other').replace('%n', String(left));
+          more.hidden = left === 0;
+        }
         done.hidden = false;
         done.querySelector('.encourage-done-count').textContent = String(done.querySelectorAll('.encourage-card').length);
       }
@@ -632,11 +729,34 @@
       say('', status.getAttribute('data-not-saved'));
     });
   });
+})();
 
-  // 6. An address to copy (the programme's calendar address): the whole text is selected when
-  //    the read-only field gets focus, so one "copy" takes it. Without JS a long press selects it.
+/* ---------------------------------------------------------------------------------------------
+ * 6. An address to copy (the programme's calendar address): the whole text is selected when
+ *    the read-only field gets focus, so one "copy" takes it. Without JS a long press selects it. Its own part: the worklist's
+ *    above stops early on every other page.
+ * ------------------------------------------------------------------------------------------- */
+(function () {
+  'use strict';
   document.addEventListener('focusin', function (event) {
     var el = event.target;
     if (el && el.hasAttribute && el.hasAttribute('data-select-on-focus')) el.select();
   });
+  //    A copy button next to it, shown only where the browser lets a script copy; it says
+  //    "Gekopieerd" in the status next to it.
+  if (navigator.clipboard && window.isSecureContext) {
+    Array.prototype.forEach.call(document.querySelectorAll('button[data-copy]'), function (b) {
+      b.hidden = false;
+      b.addEventListener('click', function () {
+        var field = document.getElementById(b.getAttribute('data-copy'));
+        var said = b.parentNode.querySelector('[role="status"]');
+        if (!field) return;
+        navigator.clipboard.writeText(field.value).then(function () {
+          if (said) said.textContent = b.getAttribute('data-copied');
+        }, function () {
+          field.focus();
+        });
+      });
+    });
+  }
 })();

@@ -5,7 +5,7 @@
 
 use askama::Template;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{Datelike, Duration, NaiveDate, Utc};
@@ -19,7 +19,7 @@ use mtp_domain::message::{
 };
 use mtp_domain::{Channel, PhoneNumber};
 use mtp_store::{FollowUp, NewContact, SessionSummary, StoreError, Worklist, WorklistCard};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::AppState;
@@ -58,7 +58,14 @@ pub struct Card {
     pub no_phone: bool,
     pub outcome: String,
     pub done: bool,
+    /// The outcome form is shown in this card: it was opened (`?open=`, the way without a
+    /// script) or it comes back with an error. Every other card stays short (docs/ui.md §3.6).
+    pub open: bool,
 }
+
+/// The open cards shown unfolded: seven short cards and the page's head are well within five screens on
+/// a phone (issue #17); the rest wait folded, most urgent first.
+const SHOWN: usize = 7;
 
 /// A contact note on a card stays one glance long; the household page has the full text.
 const NOTE_SHOWN: usize = 160;
@@ -79,7 +86,18 @@ struct WorklistPage {
     s: SessionRow,
     session_id: Uuid,
     open: Vec<Card>,
+    /// How many open cards show unfolded; the rest wait under `more`.
+    shown: usize,
+    /// "Nog 15 gezinnen", over the folded rest.
+    more: String,
+    /// A folded card is opened (or has an error): the fold is open too.
+    more_open: bool,
+    /// The same words for one family and, with `%n`, for more: the script counts down.
+    more_one: String,
+    more_other: String,
     done: Vec<Card>,
+    /// The outcome form's pattern for the script: one card with the nil id and no names.
+    pattern: Vec<Card>,
     progress: String,
     report: Vec<String>,
     outcomes: Vec<(&'static str, String)>,
@@ -191,6 +209,7 @@ fn card_view(t: &Tr, user: &User, s: &SessionSummary, c: &WorklistCard, own: &Ow
         message: text,
         outcome: c.outcome.map(|o| t.label(&o)).unwrap_or_default(),
         done: c.done(),
+        open: false,
     }
 }
 
@@ -212,6 +231,7 @@ async fn worklist_page(
     user: &User,
     w: Worklist,
     errors: FormErrors,
+    opened: Option<Uuid>,
 ) -> Result<Response, AppError> {
     let t = Tr::new(ctx.lang);
     let own = state
@@ -221,9 +241,29 @@ async fn worklist_page(
     let (done, open): (Vec<Card>, Vec<Card>) = w
         .cards
         .iter()
-        .map(|c| card_view(&t, user, &w.s, c, &own))
+        .map(|c| {
+            let mut card = card_view(&t, user, &w.s, c, &own);
+            card.open = opened == Some(card.id) || errors.get(&format!("h-{}", card.id)).is_some();
+            card
+        })
         .partition(|c| c.done);
+    let pattern = vec![Card {
+        id: Uuid::nil(),
+        names: String::new(),
+        tags: Vec::new(),
+        last_contact: String::new(),
+        reach: Vec::new(),
+        email: None,
+        message: String::new(),
+        no_phone: false,
+        outcome: String::new(),
+        done: false,
+        open: true,
+    }];
     let total = open.len() + done.len();
+    let rest = open.len().saturating_sub(SHOWN);
+    let more = t.get1("phone-more", "count", rest);
+    let more_open = open.iter().skip(SHOWN).any(|c| c.open);
     let progress = t.get2("encourage-progress", ("done", done.len()), ("total", total));
     let report = effect_lines(&t, &w.s, w.effect);
     let title = t.get1("encourage-title", "session", t.date(w.s.starts_at));
@@ -233,7 +273,13 @@ async fn worklist_page(
         s: session_row(&t, &w.s),
         session_id: w.s.id,
         open,
+        shown: SHOWN,
+        more,
+        more_open,
+        more_one: t.get1("phone-more", "count", 1),
+        more_other: t.get1("phone-more", "count", "%n"),
         done,
+        pattern,
         progress,
         report,
         outcomes: options(&t, ContactOutcome::CHOICES),
@@ -243,10 +289,18 @@ async fn worklist_page(
     }))
 }
 
+/// `?open={household}`: the card whose outcome form is shown, the way to it without a script.
+#[derive(Debug, Default, Deserialize)]
+pub struct WorklistQuery {
+    #[serde(default)]
+    open: String,
+}
+
 pub async fn show(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
+    Query(query): Query<WorklistQuery>,
     Staff(user): Staff,
 ) -> Result<Response, AppError> {
     let w = load(&state, &user, &id).await?;
@@ -258,7 +312,9 @@ pub async fn show(
         &format!("households={}", w.cards.len()),
     )
     .await;
-    worklist_page(&state, &ctx, &user, w, FormErrors::default()).await
+    // An id that is not on the list opens nothing.
+    let opened = Uuid::parse_str(query.open.trim()).ok();
+    worklist_page(&state, &ctx, &user, w, FormErrors::default(), opened).await
 }
 
 /// Log what came of a contact: channel, outcome (with the reason when not coming), a note and,
@@ -307,7 +363,7 @@ pub async fn contact(
             return Err(AppError::BadRequest);
         }
         return Ok(unprocessable(
-            worklist_page(&state, &ctx, &user, w, e).await?,
+            worklist_page(&state, &ctx, &user, w, e, None).await?,
         ));
     };
     if !w.cards.iter().any(|c| c.household_id == household) {
@@ -315,7 +371,7 @@ pub async fn contact(
     }
     if !e.is_empty() {
         return Ok(unprocessable(
-            worklist_page(&state, &ctx, &user, w, e).await?,
+            worklist_page(&state, &ctx, &user, w, e, None).await?,
         ));
     }
     let c = NewContact {
@@ -349,7 +405,7 @@ pub async fn contact(
         Err(StoreError::Refused(key)) => {
             e.add(&card, t.get(key));
             return Ok(unprocessable(
-                worklist_page(&state, &ctx, &user, w, e).await?,
+                worklist_page(&state, &ctx, &user, w, e, None).await?,
             ));
         }
         Err(err) => return Err(err.into()),
@@ -438,7 +494,7 @@ pub async fn email(
             let mut e = FormErrors::default();
             e.add(&format!("h-{household}"), t.get(key));
             return Ok(unprocessable(
-                worklist_page(&state, &ctx, &user, w, e).await?,
+                worklist_page(&state, &ctx, &user, w, e, None).await?,
             ));
         }
         Err(err) => return Err(err.into()),

@@ -25,6 +25,7 @@ use mtp_store::{
     Tap,
 };
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use crate::AppState;
@@ -203,6 +204,9 @@ struct SessionPage {
     /// The families who said in their answer that they are coming and need childcare, by
     /// first names (the portal's RSVP asks this; the host arranges a sitter from it).
     childcare: Vec<String>,
+    /// The families who answered they cannot come for want of transport, by first names: a
+    /// lift or a bus ticket may bring them after all (issue #17, docs/guide/sessions.md).
+    transport: Vec<String>,
     second_worker: bool,
     paid: String,
     staff: Vec<StaffRow>,
@@ -274,6 +278,16 @@ async fn session_page(
         .filter(|l| l.expected())
         .map(|l| attendance::expected_parents(l.parents.len()))
         .sum();
+    let transport = d
+        .lines
+        .iter()
+        .filter(|l| {
+            l.rsvp.as_ref().is_some_and(|r| {
+                !r.coming && r.reason.as_deref() == Some(AbsenceReason::Transport.as_str())
+            })
+        })
+        .map(|l| l.first_names.clone())
+        .collect();
     let workers = u32::try_from(
         d.staff
             .iter()
@@ -314,6 +328,7 @@ async fn session_page(
             .map(|(i, n)| (t.label(&AgeBand::ALL[i]), n))
             .collect(),
         childcare,
+        transport,
         staff,
         candidates,
         checklist: ChecklistItem::ALL
@@ -909,7 +924,35 @@ pub async fn checkin(
     Staff(user): Staff,
     f: FormData,
 ) -> Result<Response, AppError> {
-    record(&state, &ctx, &user, &headers, &id, &f, "checkin").await
+    record(&state, &ctx, &user, &headers, &id, &door_tap(f), "checkin").await
+}
+
+/// The check-in page is one form for all its cards (docs/ui.md §1.5, §3.5): a card's button
+/// is named after its household (`h-{id}`) and says what it does (`present` or `undo`), and
+/// its children field is `c-{id}`. This turns such a submission into the one tap it is, in
+/// the fields a single tap has (those the script sends, which pass through unchanged).
+///
+/// The page has one key; each tap gets its own, a hash of that key, the household and what
+/// was tapped. The same form sent twice is counted once, and a second family tapped on the
+/// same page (one kept by the back button) is not taken for the first one sent again.
+fn door_tap(f: FormData) -> FormData {
+    // A form sends the one button pressed; anything else is not the page's form.
+    let Some((household, action)) = f.pairs().find_map(|(name, value)| {
+        let id = Uuid::parse_str(name.strip_prefix("h-")?).ok()?;
+        matches!(value, "present" | "undo").then_some((id, value))
+    }) else {
+        return f;
+    };
+    let mut tap = url::form_urlencoded::Serializer::new(String::new());
+    tap.append_pair("household", &household.to_string())
+        .append_pair("status", action)
+        .append_pair("children", f.get(&format!("c-{household}")));
+    let key = f.get("key").trim();
+    if !key.is_empty() {
+        let digest = Sha256::digest(format!("{key} {household} {action}").as_bytes());
+        tap.append_pair("key", &hex::encode(digest));
+    }
+    FormData::parse(tap.finish().as_bytes())
 }
 
 pub struct DoorCard {
@@ -919,11 +962,13 @@ pub struct DoorCard {
     /// "09:42": when the family was checked in.
     pub time: String,
     pub children: u32,
-    pub key: Uuid,
     /// The id of the card's children field: short ("c3"), unique on the page.
     pub field: String,
     /// The script's pattern: every part of a card, also those its state does not need.
     pub pattern: bool,
+    /// A search result, outside the list and so outside the page's form: its controls name
+    /// the form (`form="d"`).
+    pub outside: bool,
 }
 
 #[derive(Template)]
@@ -933,6 +978,8 @@ struct DoorPage {
     s: SessionRow,
     session_id: Uuid,
     cards: Vec<DoorCard>,
+    /// The key of the page's one form; each family's tap gets its own from it ([`door_tap`]).
+    key: Uuid,
     search: DoorSearch,
     expected: usize,
     present: usize,
@@ -982,8 +1029,9 @@ pub struct DoorQuery {
 }
 
 /// The check-in page: one big button per expected household, and a search for the other
-/// families of the neighbourhood (a GET form, so it works without a script). Each form
-/// carries a fresh key, so a resent form is counted once; the script makes its own key per tap.
+/// families of the neighbourhood (a GET form, so it works without a script). The page's one
+/// form carries a fresh key, from which each family's tap gets its own ([`door_tap`]), so a
+/// resent form is counted once; the script makes its own key per tap.
 pub async fn checkin_page(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -1038,6 +1086,7 @@ fn door_card(
     DoorCard {
         field,
         pattern: false,
+        outside: false,
         id,
         names,
         present: present.is_some(),
@@ -1045,7 +1094,6 @@ fn door_card(
             .map(|at| at.with_timezone(&schedule::TZ).format("%H:%M").to_string())
             .unwrap_or_default(),
         children,
-        key: Uuid::now_v7(),
     }
 }
 
@@ -1128,7 +1176,10 @@ async fn door_search(
             out.listed.push((h.id, names));
         } else {
             let field = format!("r{}", out.cards.len());
-            out.cards.push(door_card(field, h.id, names, None, 0));
+            out.cards.push(DoorCard {
+                outside: true,
+                ..door_card(field, h.id, names, None, 0)
+            });
         }
     }
     Ok(out)
@@ -1170,7 +1221,10 @@ async fn door_page(
             .await?
             .join(" & ");
         if !names.is_empty() {
-            search.cards.push(door_card("r".into(), id, names, None, 0));
+            search.cards.push(DoorCard {
+                outside: true,
+                ..door_card("r".into(), id, names, None, 0)
+            });
         }
     }
     let present = cards.iter().filter(|c| c.present).count();
@@ -1186,6 +1240,7 @@ async fn door_page(
         count_template: t.get1("checkin-count", "name", "%n"),
         kinds: options(&t, HouseholdKind::ALL),
         f,
+        key: Uuid::now_v7(),
         present,
         walk_card: vec![DoorCard {
             pattern: true,
