@@ -268,6 +268,9 @@ pub(crate) async fn refresh_visit_marks<C: ConnectionTrait>(
 
 /// Each session's attendance as the rows say: per session, per status and reason, how many
 /// households (`docs/indicators.md §10.2`). `sessions` narrows it (all of `org` when `None`).
+/// One group of a session's attendance as counted: status, reason, households, parents.
+type Group = (String, Option<String>, i64, i64);
+
 async fn count_sessions<C: ConnectionTrait>(
     conn: &C,
     org: Uuid,
@@ -294,7 +297,7 @@ async fn count_sessions<C: ConnectionTrait>(
         sq = sq.filter(session::Column::Id.is_in(ids.to_vec()));
         aq = aq.filter(attendance::Column::SessionId.is_in(ids.to_vec()));
     }
-    let mut out: HashMap<Uuid, Vec<(String, Option<String>, i64, i64)>> = sq
+    let mut out: HashMap<Uuid, Vec<Group>> = sq
         .into_tuple::<Uuid>()
         .all(conn)
         .await?
@@ -322,7 +325,7 @@ async fn count_sessions<C: ConnectionTrait>(
 /// The counts as stored: "present::29;excused:no_childcare:3;absent::5", one entry per status
 /// and reason (statuses and reasons are lower-case words without `:` or `;`); empty when
 /// attendance was never taken.
-fn encode_counts(groups: &[(String, Option<String>, i64, i64)]) -> String {
+fn encode_counts(groups: &[Group]) -> String {
     groups
         .iter()
         .map(|(status, reason, n, adults)| {
