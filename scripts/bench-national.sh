@@ -157,9 +157,10 @@ H=(-H "Cookie: mtp_session=$host_cookie")
 # The neighbourhood's coffee hour and its next session (the first one not yet held).
 coffee=$(curl -s "${W[@]}" "$BASE/activities" | grep -o "href=\"/activities/[0-9a-f-]*\">Koffie-uurtje $NB" | sed -n 1p | sed 's#href="/activities/##; s#">.*##')
 session=$(curl -s "${W[@]}" "$BASE/activities/$coffee" | grep -o 'href="/sessions/[0-9a-f-]*"' | sed -n 1p | sed 's#href="/sessions/##; s#"##')
-household=$(curl -s "${H[@]}" "$BASE/sessions/$session/checkin" | grep -o 'name="household" value="[^"]*"' | sed -n 1p | sed 's/.*value="//; s/"$//')
+# The check-in page is one form whose card buttons are named after their household (h-{id}).
+household=$(curl -s "${H[@]}" "$BASE/sessions/$session/checkin" | grep -o 'name="h-[0-9a-f-]*" value="present"' | sed -n 1p | sed 's/name="h-//; s/".*//')
 [ -n "$session" ] && [ -n "$household" ] || { echo "no session or household found (coffee=$coffee session=$session)" >&2; exit 1; }
-listed=$(curl -s "${H[@]}" "$BASE/sessions/$session/checkin" | grep -c 'name="household"' || true)
+listed=$(curl -s "${H[@]}" "$BASE/sessions/$session/checkin" | grep -o 'name="h-[0-9a-f-]*" value="present"' | wc -l)
 echo "coffee hour $coffee, next session $session: $listed check-in buttons"
 
 summary() { grep -E "Requests/sec|50.00%|95.00%|99.00%|Success rate|\[[0-9]{3}\] [0-9]+ responses"; }

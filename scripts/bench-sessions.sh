@@ -60,7 +60,8 @@ read -r worker_cookie _ <<<"$(login worker)"
 read -r host_cookie host_csrf <<<"$(login host)"
 coffee=$(curl -s -H "Cookie: mtp_session=$worker_cookie" "$BASE/activities" | grep -o 'href="/activities/[0-9a-f-]*">Koffie-uurtje Poort' | sed -n 1p | sed 's#href="/activities/##; s#">.*##')
 session=$(curl -s -H "Cookie: mtp_session=$worker_cookie" "$BASE/activities/$coffee" | grep -o 'href="/sessions/[0-9a-f-]*"' | sed -n 1p | sed 's#href="/sessions/##; s#"##')
-household=$(curl -s -H "Cookie: mtp_session=$host_cookie" "$BASE/sessions/$session/checkin" | grep -o 'name="household" value="[^"]*"' | sed -n 1p | sed 's/.*value="//; s/"$//')
+# The check-in page is one form whose card buttons are named after their household (h-{id}).
+household=$(curl -s -H "Cookie: mtp_session=$host_cookie" "$BASE/sessions/$session/checkin" | grep -o 'name="h-[0-9a-f-]*" value="present"' | sed -n 1p | sed 's/name="h-//; s/".*//')
 lines=$(curl -s -H "Cookie: mtp_session=$worker_cookie" "$BASE/sessions/$session" | grep -c 'name="household"' || true)
 echo "session $session: $((lines / 2)) households on the list"
 

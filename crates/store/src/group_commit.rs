@@ -59,6 +59,9 @@ struct SessionFacts {
     activity_id: Uuid,
     starts_at: DateTime<Utc>,
     cancelled: bool,
+    /// Only a held session's attendance is a visit (`SessionState::counts_attendance`):
+    /// taps at any other leave the households' visit marks and logs as they are.
+    held: bool,
     audience: Audience,
 }
 
@@ -334,6 +337,8 @@ struct Plan {
     moved: BTreeMap<(Uuid, DateTime<Utc>), BTreeSet<Uuid>>,
     audit: BTreeMap<Uuid, Vec<NewAuditEvent>>,
     who: BTreeMap<(Uuid, Uuid, Uuid), Who>,
+    /// The group's sessions that are held: only taps there change visits.
+    held: BTreeSet<Uuid>,
 }
 
 /// Everything still open is recorded. Per household and session only the last tap
@@ -350,6 +355,9 @@ fn plan(taps: &[&Tap], sessions: &HashMap<Uuid, SessionFacts>, answers: &mut Ans
             continue;
         };
         plan.last.insert((org_id, c.session_id, c.household_id), i);
+        if s.held {
+            plan.held.insert(c.session_id);
+        }
         let w = plan
             .who
             .entry((org_id, c.session_id, c.household_id))
@@ -395,14 +403,21 @@ async fn write_plan(
         moved,
         audit,
         who,
+        held,
     } = plan;
     // The households whose visits change, per organisation: their marks are refreshed below.
+    // At the door the session is usually not yet marked held, and then no visit changes:
+    // rebuilding those households' logs would cost every tap a read of its whole history.
     let mut touched: BTreeMap<Uuid, Vec<Uuid>> = BTreeMap::new();
-    for ((org_id, _), households) in &undone {
-        touched.entry(*org_id).or_default().extend(households);
+    for ((org_id, session_id), households) in &undone {
+        if held.contains(session_id) {
+            touched.entry(*org_id).or_default().extend(households);
+        }
     }
-    for (org_id, _, household_id) in last.keys() {
-        touched.entry(*org_id).or_default().push(*household_id);
+    for (org_id, session_id, household_id) in last.keys() {
+        if held.contains(session_id) {
+            touched.entry(*org_id).or_default().push(*household_id);
+        }
     }
     // And the sessions whose attendance counts change.
     let mut counted: BTreeMap<Uuid, Vec<Uuid>> = BTreeMap::new();
@@ -594,6 +609,7 @@ async fn sessions_of(
                     activity_id,
                     starts_at,
                     cancelled: SessionState::parse(&state).ok() == Some(SessionState::Cancelled),
+                    held: SessionState::parse(&state).is_ok_and(SessionState::counts_attendance),
                     audience: Audience::parse(&audience).unwrap_or(Audience::Open),
                 };
                 (id, facts)
