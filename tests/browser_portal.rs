@@ -54,16 +54,7 @@ async fn a_parent_answers_subscribes_withdraws_and_downloads_on_a_phone(app: Tes
     let src = axe_source();
     let t = app.org("Almere").await;
     let (_, session) = app.coffee_hour().await;
-    let family = app
-        .store
-        .session_detail(&t, session)
-        .await
-        .unwrap()
-        .lines
-        .iter()
-        .find(|l| l.kind == HouseholdKind::SingleParent)
-        .map(|l| l.household_id)
-        .expect("a family on the list");
+    let family = crate::portal::family_on_the_list(&app, &t, session).await;
     let token = app
         .store
         .create_portal_link(&t, None, family, None)
