@@ -218,6 +218,16 @@ pub(crate) async fn submit(c: &Client, form_action: &str) {
     click_and_wait(c, Locator::Css(&sel)).await;
 }
 
+/// Click the element `css` finds, as a finger would: no page load awaited.
+pub(crate) async fn tap(c: &Client, css: &str) {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"));
+}
+
 pub(crate) async fn text(c: &Client) -> String {
     c.find(Locator::Css("body"))
         .await

@@ -37,7 +37,7 @@ async fn page_weight(c: &Client) -> Vec<i64> {
 }
 
 /// The households of the organisation whose only first name is `name`.
-async fn households_named(app: &TestApp, name: &str) -> Vec<uuid::Uuid> {
+pub(crate) async fn households_named(app: &TestApp, name: &str) -> Vec<uuid::Uuid> {
     let t = app.org("Almere").await;
     let filter = mtp_store::HouseholdFilter {
         q: name.into(),

@@ -12,13 +12,14 @@ use mtp_store::AuditFilter;
 use mtp_store::referral_addresses::{PER_ADDRESS, PER_NETWORK};
 use mtp_web::routes::referral_address::{form_token, status_token};
 use reqwest::StatusCode;
+use sea_orm::ConnectionTrait;
 use uuid::Uuid;
 
 use crate::helpers::{Client, TestApp};
 use crate::on_both;
 
 /// The demo's youth health care team of Poort: a partner without an account.
-async fn jgz(app: &TestApp, t: &Tenant) -> Uuid {
+pub(crate) async fn jgz(app: &TestApp, t: &Tenant) -> Uuid {
     app.store
         .partners(t, &mtp_store::PartnerFilter::default())
         .await
@@ -427,4 +428,269 @@ async fn the_limits_hold_for_requests_sent_side_by_side(app: TestApp) {
 on_both!(
     referral_address_limits,
     the_limits_hold_for_requests_sent_side_by_side
+);
+
+/// The text of each message to `email`, in the order they arrived.
+fn mails_to(msgs: &[Vec<u8>], email: &str) -> Vec<(String, String)> {
+    crate::reminders::for_address(msgs, email)
+        .into_iter()
+        .filter_map(|m| mail_parser::MessageParser::default().parse(m.as_slice()))
+        .map(|m| {
+            (
+                m.subject().unwrap_or_default().to_string(),
+                m.body_text(0).map(|b| b.to_string()).unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+/// The key of the check-in page's one form.
+fn door_key(body: &str) -> String {
+    let mark = r#"<input type="hidden" name="key" value=""#;
+    let at = body.find(mark).expect("the page's form has a key") + mark.len();
+    body[at..at + 36].to_string()
+}
+
+/// The referrer who used an address hears each change of the status once (received → contact
+/// made → came to an activity), in the language they used the form in, through a real SMTP
+/// server; after the last status their e-mail address is erased, so nothing more is sent.
+async fn the_referrer_hears_each_change_once_in_their_own_language(app: TestApp) {
+    let Setup {
+        logins,
+        t,
+        poort,
+        partner,
+        secret,
+        mut coord,
+    } = setup(&app).await;
+    let made = coord
+        .post(&format!("/partners/{partner}/referral-address"), &[])
+        .await;
+    assert_eq!(made.status, StatusCode::OK, "{}", made.body);
+    let token = address_in(&made.body);
+    // The referrer reads English.
+    let mut referrer = app.client();
+    referrer.post("/lang/en", &[("next", "/")]).await;
+    let sent = post(
+        &mut referrer,
+        &format!("/refer/{token}"),
+        &fields(&secret, &token, poort, Duration::seconds(10)),
+    )
+    .await;
+    assert_eq!(sent.status, StatusCode::OK, "{}", sent.body);
+    let id = app
+        .store
+        .team_referrals(&t)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|r| r.first_name == "Ayse")
+        .expect("the referral is on the team's list")
+        .id;
+
+    // The sweep the server runs every few minutes: nothing changed, nothing sent.
+    let state = mtp_web::AppState::new(
+        app.store.clone(),
+        mtp_web::WebConfig {
+            secure_cookies: false,
+            trust_proxy: false,
+            metrics_token: None,
+            mail_configured: true,
+            public_url: app.base.clone(),
+        },
+        None,
+    )
+    .await
+    .unwrap();
+    let sweep = || mtp_web::routes::referral_address::mail_referrer_status_changes(&state);
+    // The demo's own referrals through an address are told first; then nothing changed.
+    sweep().await.unwrap();
+    assert_eq!(sweep().await.unwrap(), 0);
+
+    // The parent confirms and the worker takes the family on: "contact made", told once.
+    let audit = crate::referrals::event(t.org_id);
+    let now = Utc::now();
+    let parent_link = app
+        .store
+        .make_referral_link_at(&t, id, audit.clone(), now)
+        .await
+        .unwrap();
+    app.store
+        .answer_referral_at(&parent_link.token, true, now)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(sweep().await.unwrap(), 0, "confirmed is still received");
+    let household = app
+        .store
+        .referral_to_household(
+            &t,
+            None,
+            id,
+            mtp_domain::household::HouseholdKind::SingleParent,
+            audit,
+        )
+        .await
+        .unwrap();
+    assert_eq!(sweep().await.unwrap(), 1);
+    assert_eq!(sweep().await.unwrap(), 0, "each change once");
+
+    // She comes to the coffee hour: checked in at the door by the worker.
+    let (_, session) = app.coffee_hour().await;
+    let mut worker = app.client();
+    worker.login(&logins["worker"]).await;
+    let door = format!("/sessions/{session}/checkin");
+    let page = worker.get(&format!("{door}?q=Ayse")).await;
+    assert!(
+        page.body.contains(&format!("id=\"h-{household}\"")),
+        "{}",
+        page.body
+    );
+    let button = format!("h-{household}");
+    let r = worker
+        .post(
+            &door,
+            &[
+                ("key", door_key(&page.body).as_str()),
+                (button.as_str(), "present"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(
+        sweep().await.unwrap(),
+        0,
+        "a coffee hour still to come is no visit yet"
+    );
+    // After the coffee hour the worker closes it as held: now she came.
+    let r = worker
+        .post(&format!("/sessions/{session}/state"), &[("state", "held")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(sweep().await.unwrap(), 1);
+
+    // The mails go out through a real SMTP server (a second app server sends the queue; it
+    // starts only now, as two servers writing one SQLite file at once is not how we run).
+    let smtp = crate::helpers::SmtpServer::start().await;
+    let _sender =
+        crate::helpers::spawn_with_mail(app.database_url.clone(), app.data_dir.clone(), smtp.url())
+            .await;
+    let to = "zorg@jgz.example.nl";
+    let msgs = smtp.wait_until(30, |m| mails_to(m, to).len() >= 3).await;
+    let mut mails = mails_to(&msgs, to);
+    mails.sort();
+    let subjects: Vec<&str> = mails.iter().map(|(s, _)| s.as_str()).collect();
+    assert_eq!(
+        subjects,
+        [
+            "News about your referral: Contact made",
+            "News about your referral: Joined an activity",
+            "Your referral was received",
+        ],
+        "each status once, in English"
+    );
+    let link = format!("/referral-status/{}", status_token(&secret, id));
+    for (subject, text) in &mails {
+        assert!(text.contains(&link), "{subject}: {text}");
+        assert!(text.contains("JGZ Almere Poort"), "{subject}: {text}");
+        assert!(!text.contains("Ayse"), "no name in the mail: {text}");
+    }
+    // The last status is told: the address is erased, nothing more goes out.
+    assert_eq!(sweep().await.unwrap(), 0);
+    let kept = app
+        .store
+        .referrer_status_changes(100)
+        .await
+        .unwrap()
+        .into_iter()
+        .any(|c| c.referral_id == id);
+    assert!(!kept, "no address left to write to");
+    let db = sea_orm::Database::connect(app.database_url.as_str())
+        .await
+        .unwrap();
+    let backend = db.get_database_backend();
+    let sql = match backend {
+        sea_orm::DbBackend::Postgres => {
+            "SELECT referrer_email FROM address_referral WHERE referral_id = $1"
+        }
+        _ => "SELECT referrer_email FROM address_referral WHERE referral_id = ?",
+    };
+    let row = db
+        .query_one_raw(sea_orm::Statement::from_sql_and_values(
+            backend,
+            sql,
+            [sea_orm::Value::from(id)],
+        ))
+        .await
+        .unwrap()
+        .expect("the referral's row");
+    let email: Option<String> = row.try_get("", "referrer_email").unwrap();
+    assert_eq!(
+        email, None,
+        "the referrer's address is erased after the last status"
+    );
+}
+on_both!(
+    referrer_status_mails,
+    the_referrer_hears_each_change_once_in_their_own_language
+);
+
+/// A referrer's address is kept for the status only: half a year on, with the last status
+/// never come, it is erased.
+async fn a_referrers_address_is_erased_after_half_a_year(app: TestApp) {
+    let Setup {
+        t, poort, partner, ..
+    } = setup(&app).await;
+    let token = app
+        .store
+        .make_referral_address(&t, partner, crate::referrals::event(t.org_id))
+        .await
+        .unwrap();
+    let made = Utc::now() - mtp_store::referral_addresses::REFERRER_KEPT - Duration::days(1);
+    let email = mtp_domain::Email::parse("balie@jgz.example.nl").unwrap();
+    let old = app
+        .store
+        .create_address_referral(
+            &token,
+            &crate::referrals::draft("Oud", "06-41414141", poort),
+            &email,
+            made,
+        )
+        .await
+        .unwrap()
+        .referral_id;
+    let new = app
+        .store
+        .create_address_referral(
+            &token,
+            &crate::referrals::draft("Nieuw", "06-42424242", poort),
+            &email,
+            Utc::now(),
+        )
+        .await
+        .unwrap()
+        .referral_id;
+    assert_eq!(
+        app.store
+            .erase_stale_referrer_addresses(Utc::now())
+            .await
+            .unwrap(),
+        1
+    );
+    let waiting: Vec<Uuid> = app
+        .store
+        .referrer_status_changes(100)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|c| c.referral_id)
+        .collect();
+    assert!(
+        waiting.contains(&new) && !waiting.contains(&old),
+        "{waiting:?}"
+    );
+}
+on_both!(
+    referrer_address_retention,
+    a_referrers_address_is_erased_after_half_a_year
 );

@@ -188,3 +188,39 @@ on_both!(
     session_requests_shown,
     the_session_page_shows_what_parents_asked_for
 );
+
+/// The demo shows what a team prepares for: at Haven's next coffee hour two families asked
+/// for childcare and one cannot come without a lift, each under its own request.
+async fn the_demos_next_coffee_hour_in_haven_has_requests_to_prepare_for(app: TestApp) {
+    let logins = app.demo().await;
+    let t = app.org("Almere").await;
+    let coffee = app
+        .store
+        .activities(&t)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|a| a.d.name == "Koffie-uurtje Haven")
+        .expect("the demo has Haven's coffee hour")
+        .id;
+    let next = crate::activities::next_session(&app, &t, coffee).await;
+    let mut w = app.client();
+    w.login(&logins["admin"]).await;
+    let r = w.get(&format!("/sessions/{}", next.id)).await;
+    let childcare = fact(&r.body, "Opvang gevraagd");
+    assert_eq!(count_in(childcare), 2, "{childcare}");
+    assert!(
+        childcare.contains("2 gezinnen vragen opvang voor de kinderen: "),
+        "{childcare}"
+    );
+    let transport = fact(&r.body, "Vervoer gevraagd");
+    assert_eq!(count_in(transport), 1, "{transport}");
+    assert!(
+        transport.contains("gezin kan niet komen zonder vervoer: "),
+        "{transport}"
+    );
+}
+on_both!(
+    demo_requests,
+    the_demos_next_coffee_hour_in_haven_has_requests_to_prepare_for
+);

@@ -154,6 +154,16 @@ pub enum PartnerStatus {
 }
 
 impl PartnerStatus {
+    /// A stable name, for what is stored and for de-duplicating the referrer's mails.
+    pub fn code(self) -> &'static str {
+        match self {
+            PartnerStatus::Received => "received",
+            PartnerStatus::ContactMade => "contact-made",
+            PartnerStatus::Joined => "joined",
+            PartnerStatus::DidNotJoin => "did-not-join",
+        }
+    }
+
     /// The Fluent key of the status's name.
     pub fn key(self) -> &'static str {
         match self {

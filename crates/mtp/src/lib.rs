@@ -155,6 +155,7 @@ pub async fn start(
         public_url: public_url(cfg, addr),
     };
     let state = AppState::new(store.clone(), web, metrics).await?;
+    spawn_referrer_mail(state.clone());
     let app = mtp_web::app(state).into_make_service_with_connect_info::<SocketAddr>();
     spawn_housekeeping(
         store.clone(),
@@ -249,6 +250,26 @@ fn spawn_housekeeping(store: Store, retention_first: Duration, retention_every: 
                     tracing::info!(anonymised = n, "retention run");
                 }
                 Err(e) => tracing::warn!(error = %e, "retention run failed"),
+            }
+        }
+    });
+}
+
+/// Referrers who used a referral address hear each change of their referral's status: the
+/// sweep is idempotent (each change is remembered in the same transaction as its mail), so
+/// every app server may run it.
+fn spawn_referrer_mail(state: AppState) {
+    tokio::spawn(async move {
+        // Not at start: a server (re)starting is no reason to mail anyone.
+        let every = Duration::from_secs(300);
+        let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            match mtp_web::routes::referral_address::mail_referrer_status_changes(&state).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(queued = n, "referral status mails"),
+                Err(e) => tracing::warn!(error = ?e, "referral status mails failed"),
             }
         }
     });

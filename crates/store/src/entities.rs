@@ -1216,6 +1216,10 @@ pub mod address_referral {
         pub org_id: Uuid,
         pub address_id: Uuid,
         pub referrer_email: Option<String>,
+        /// `PartnerStatus::code` of the last status mailed to the referrer.
+        pub mailed_status: Option<String>,
+        /// "nl" or "en": the language the referrer used the form in.
+        pub referrer_lang: Option<String>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -12,7 +12,8 @@
 //!   cannot pass together.
 //! - The referrer's own e-mail address is kept with the referral (`address_referral`) for the
 //!   status mail; the status link itself is signed by the web layer and shows only
-//!   `mtp_domain::referral::PartnerStatus`.
+//!   `mtp_domain::referral::PartnerStatus`. Each change of that status is mailed once; the
+//!   address is erased once the last status is told, or after [`REFERRER_KEPT`].
 
 use chrono::{DateTime, Duration, Utc};
 use mtp_domain::Tenant;
@@ -37,6 +38,21 @@ pub const ADDRESS_WINDOW: Duration = Duration::days(1);
 /// Referrals per network address in [`NETWORK_WINDOW`] (a school's office shares one).
 pub const PER_NETWORK: i32 = 5;
 pub const NETWORK_WINDOW: Duration = Duration::hours(1);
+
+/// How long a referrer's e-mail address is kept when the referral's last status (joined, or
+/// did not join) never comes: half a year, after which the team has long stopped hearing.
+pub const REFERRER_KEPT: Duration = Duration::days(183);
+
+/// A status the referrer has not been told yet (see [`Store::referrer_status_changes`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusChange {
+    pub referral_id: Uuid,
+    pub made_at: DateTime<Utc>,
+    pub status: PartnerStatus,
+    pub partner_name: String,
+    /// The language the referrer used the form in; `None` until the first mail.
+    pub lang: Option<String>,
+}
 
 /// What the partner's page says about its address (never the address itself).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -385,6 +401,8 @@ impl Store {
             org_id: Set(a.org_id),
             address_id: Set(a.id),
             referrer_email: Set(Some(referrer_email.as_str().to_string())),
+            mailed_status: Set(None),
+            referrer_lang: Set(None),
         }
         .insert(&txn)
         .await?;
@@ -410,47 +428,146 @@ impl Store {
         })
     }
 
-    /// Queue the referrer's status mail (the text holds the signed status link), once per
-    /// referral and `what`.
-    pub async fn queue_referrer_mail(
+    /// Address referrals whose referrer has not yet been told their present status, oldest
+    /// first, at most `limit`. Each change is told once ([`Store::mail_referrer_status`]
+    /// remembers it); a referral whose referrer's address is erased has nothing to tell.
+    pub async fn referrer_status_changes(&self, limit: u64) -> Result<Vec<StatusChange>> {
+        let waiting = address_referral::Entity::find()
+            .filter(address_referral::Column::ReferrerEmail.is_not_null())
+            .all(&self.db)
+            .await?;
+        let mut by_org: std::collections::BTreeMap<Uuid, Vec<address_referral::Model>> =
+            std::collections::BTreeMap::new();
+        for ar in waiting {
+            by_org.entry(ar.org_id).or_default().push(ar);
+        }
+        let mut out = Vec::new();
+        for (org_id, ars) in by_org {
+            for chunk in ars.chunks(500) {
+                let ids: Vec<Uuid> = chunk.iter().map(|a| a.referral_id).collect();
+                let rows = inbound_referral::Entity::find()
+                    .filter(inbound_referral::Column::OrgId.eq(org_id))
+                    .filter(inbound_referral::Column::Id.is_in(ids))
+                    .all(&self.db)
+                    .await?;
+                let statuses = statuses_of(&self.db, org_id, &rows).await?;
+                let partners: std::collections::HashMap<Uuid, String> = partner_org::Entity::find()
+                    .filter(partner_org::Column::OrgId.eq(org_id))
+                    .all(&self.db)
+                    .await?
+                    .into_iter()
+                    .map(|p| (p.id, p.name))
+                    .collect();
+                for (r, (status, _)) in rows.iter().zip(statuses) {
+                    let Some(ar) = chunk.iter().find(|a| a.referral_id == r.id) else {
+                        continue;
+                    };
+                    if ar.mailed_status.as_deref() == Some(status.code()) {
+                        continue;
+                    }
+                    out.push(StatusChange {
+                        referral_id: r.id,
+                        made_at: r.created_at,
+                        status,
+                        partner_name: partners.get(&r.partner_id).cloned().unwrap_or_default(),
+                        lang: ar.referrer_lang.clone(),
+                    });
+                }
+            }
+        }
+        out.sort_by_key(|c| c.made_at);
+        out.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+        Ok(out)
+    }
+
+    /// Queue the referrer's mail about `change` (the text holds the signed status link) and
+    /// remember that it was told, in one transaction, so a change is mailed once however often
+    /// the sweep runs. Once the last status is told (joined, or did not join) the referrer's
+    /// address is erased: nothing more will be sent to it. `lang` is the referrer's language
+    /// when first known (the form's); later calls keep it. Returns whether a mail was queued.
+    pub async fn mail_referrer_status(
         &self,
-        referral_id: Uuid,
-        what: &str,
+        change: &StatusChange,
+        lang: &str,
         subject: &str,
         text: &str,
-    ) -> Result<Option<Uuid>> {
-        let Some(ar) = address_referral::Entity::find_by_id(referral_id)
-            .one(&self.db)
+    ) -> Result<bool> {
+        let (_gate, txn) = self.begin_write().await?;
+        let Some(ar) = address_referral::Entity::find_by_id(change.referral_id)
+            .one(&txn)
             .await?
         else {
-            return Ok(None);
+            return Ok(false);
         };
-        let Some(email) = ar.referrer_email.clone() else {
-            return Ok(None);
+        let (Some(email), Some(r)) = (
+            ar.referrer_email.clone(),
+            inbound_referral::Entity::find_by_id(change.referral_id)
+                .filter(inbound_referral::Column::OrgId.eq(ar.org_id))
+                .one(&txn)
+                .await?,
+        ) else {
+            return Ok(false);
         };
-        let Some(r) = inbound_referral::Entity::find_by_id(referral_id)
-            .filter(inbound_referral::Column::OrgId.eq(ar.org_id))
-            .one(&self.db)
-            .await?
-        else {
-            return Ok(None);
-        };
-        let job = self
+        if ar.mailed_status.as_deref() == Some(change.status.code()) {
+            return Ok(false);
+        }
+        let queued = self
             .queue_referral_mail_job(
-                &self.db,
+                &txn,
                 r.org_id,
                 r.neighbourhood_id,
                 (email, String::new()),
                 subject,
                 text,
-                &format!("referral-status:{referral_id}:{what}"),
+                &format!("referral-status:{}:{}", r.id, change.status.code()),
             )
             .await;
-        match job {
-            Ok(id) => Ok(Some(id)),
-            Err(StoreError::Duplicate(_)) => Ok(None),
-            Err(e) => Err(e),
+        let queued = match queued {
+            Ok(_) => true,
+            Err(StoreError::Duplicate(_)) => false,
+            Err(e) => return Err(e),
+        };
+        let last = matches!(
+            change.status,
+            PartnerStatus::Joined | PartnerStatus::DidNotJoin
+        );
+        let keep_lang = ar.referrer_lang.clone().unwrap_or_else(|| lang.to_string());
+        let mut am: address_referral::ActiveModel = ar.into();
+        am.mailed_status = Set(Some(change.status.code().to_string()));
+        am.referrer_lang = Set(Some(keep_lang));
+        if last {
+            am.referrer_email = Set(None);
         }
+        am.update(&txn).await?;
+        txn.commit().await?;
+        Ok(queued)
+    }
+
+    /// Erase the referrer's e-mail address of referrals made more than [`REFERRER_KEPT`]
+    /// before `at` whose last status never came: the address is kept for the status mail
+    /// only. Returns how many were erased.
+    pub async fn erase_stale_referrer_addresses(&self, at: DateTime<Utc>) -> Result<u64> {
+        let old: Vec<Uuid> = inbound_referral::Entity::find()
+            .filter(inbound_referral::Column::CreatedAt.lt(at - REFERRER_KEPT))
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|r| r.id)
+            .collect();
+        let mut erased = 0;
+        for chunk in old.chunks(500) {
+            erased += address_referral::Entity::update_many()
+                .col_expr(
+                    address_referral::Column::ReferrerEmail,
+                    Expr::value(Option::<String>::None),
+                )
+                .filter(address_referral::Column::ReferralId.is_in(chunk.to_vec()))
+                .filter(address_referral::Column::ReferrerEmail.is_not_null())
+                .exec(&self.db)
+                .await?
+                .rows_affected;
+        }
+        Ok(erased)
     }
 
     /// The minimal status of a referral made through an address (for its signed status

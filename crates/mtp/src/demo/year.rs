@@ -193,10 +193,37 @@ const HAVEN_RSVPS: [(usize, usize, Rsvp); 2] = [
     (3, 0, Rsvp::Childcare),
 ];
 
+/// The answers for Haven's next coffee hour (stayer, answer): two families ask for
+/// childcare, one cannot come for want of transport — what the session page shows the team.
+const HAVEN_NEXT: [(usize, Rsvp); 3] = [
+    (0, Rsvp::Childcare),
+    (2, Rsvp::Childcare),
+    (4, Rsvp::Cant(AbsenceReason::Transport)),
+];
+
 #[derive(Debug, Clone, Copy)]
 enum Rsvp {
     Childcare,
     Cant(AbsenceReason),
+}
+
+impl Rsvp {
+    fn line(self) -> RsvpLine {
+        match self {
+            Rsvp::Childcare => RsvpLine {
+                coming: true,
+                reason: None,
+                children: 1,
+                childcare: true,
+            },
+            Rsvp::Cant(r) => RsvpLine {
+                coming: false,
+                reason: Some(r.as_str().to_string()),
+                children: 0,
+                childcare: false,
+            },
+        }
+    }
 }
 
 /// In `POORT_CONTACTS`: before each of the first six coffee hours of a quarter.
@@ -389,24 +416,11 @@ pub(super) async fn coffee_year(
                 if let Some((_, _, answer)) =
                     answers.iter().find(|(k, st, _)| *k == w.k && *st == s)
                 {
-                    let line = match answer {
-                        Rsvp::Childcare => RsvpLine {
-                            coming: true,
-                            reason: None,
-                            children: 1,
-                            childcare: true,
-                        },
-                        Rsvp::Cant(r) => {
-                            status = None;
-                            RsvpLine {
-                                coming: false,
-                                reason: Some(r.as_str().to_string()),
-                                children: 0,
-                                childcare: false,
-                            }
-                        }
-                    };
-                    rsvps.push((w.s.id, f.id, line));
+                    // The one who can't come does not come.
+                    if let Rsvp::Cant(_) = answer {
+                        status = None;
+                    }
+                    rsvps.push((w.s.id, f.id, answer.line()));
                 }
             }
             if let Some(story) = f.story.and_then(|st| worklist_story(st, ago)) {
@@ -444,6 +458,19 @@ pub(super) async fn coffee_year(
     plan.store
         .load_history(plan.tenant.org_id, &contacts, &[])
         .await?;
+    // Haven's next coffee hour: what the team prepares for (childcare, a lift).
+    if loose
+        && let Some(next) = sessions
+            .iter()
+            .filter(|s| s.starts_at > now)
+            .min_by_key(|s| s.starts_at)
+    {
+        for (stayer, answer) in HAVEN_NEXT {
+            if let Some(f) = families.iter().find(|f| f.stayer() == Some(stayer)) {
+                rsvps.push((next.id, f.id, answer.line()));
+            }
+        }
+    }
     for (session, household, line) in rsvps {
         plan.store
             .set_rsvp(&plan.tenant, session, household, &line, None)

@@ -33,3 +33,6 @@ refer-mail-text = Thank you for your referral for { $partner }. Here you see how
 ## the referrer's status link
 referral-status-title = Your referral
 referral-status-unknown = This link does not work. Check that you copied the whole link.
+refer-mail-status-subject = News about your referral: { $status }
+refer-mail-status-now = How it goes now: { $status }.
+refer-mail-status-text = This is about your referral for { $partner }. See more here: { $url }

@@ -33,3 +33,6 @@ refer-mail-text = Dank je voor je verwijzing namens { $partner }. Hier zie je ho
 ## de statuslink van de verwijzer
 referral-status-title = Je verwijzing
 referral-status-unknown = Deze link werkt niet. Kijk of je de hele link hebt gekopieerd.
+refer-mail-status-subject = Nieuws over je verwijzing: { $status }
+refer-mail-status-now = Hoe het nu gaat: { $status }.
+refer-mail-status-text = Dit gaat over je verwijzing namens { $partner }. Meer zie je hier: { $url }

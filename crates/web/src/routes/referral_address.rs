@@ -18,10 +18,11 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Duration, Utc};
 use hmac::{Hmac, Mac};
 use mtp_domain::Email;
+use mtp_domain::Language;
 use mtp_domain::audit::Action;
-use mtp_domain::referral::ReferralDraft;
+use mtp_domain::referral::{PartnerStatus, ReferralDraft};
 use mtp_store::ratelimit;
-use mtp_store::referral_addresses::AddressForm;
+use mtp_store::referral_addresses::{AddressForm, StatusChange};
 use sha2::Sha256;
 use uuid::Uuid;
 
@@ -345,25 +346,83 @@ pub async fn submit(
         Err(mtp_store::StoreError::NotFound) => return Ok(gone(&ctx)),
         Err(err) => return Err(err.into()),
     };
+    let received = StatusChange {
+        referral_id: made.referral_id,
+        made_at: at,
+        status: PartnerStatus::Received,
+        partner_name: a.partner_name.clone(),
+        lang: None,
+    };
+    mail_status(&state, &received, ctx.lang).await?;
+    Ok(plain(&ctx, "refer-thanks", StatusCode::OK))
+}
+
+// ---------------------------------------------------------------- the status mails
+
+/// Queue the referrer's mail about one status, in their language, with the signed link.
+async fn mail_status(
+    state: &AppState,
+    change: &StatusChange,
+    lang: Language,
+) -> Result<bool, AppError> {
+    let t = Tr::new(lang);
     let url = format!(
         "{}/referral-status/{}",
         state.cfg.public_url,
-        status_token(&state.secret, made.referral_id)
+        status_token(&state.secret, change.referral_id)
     );
-    state
-        .store
-        .queue_referrer_mail(
-            made.referral_id,
-            "received",
-            &t.get("refer-mail-subject"),
-            &t.get2(
+    let (subject, text) = match change.status {
+        PartnerStatus::Received => (
+            t.get("refer-mail-subject"),
+            t.get2(
                 "refer-mail-text",
-                ("partner", &a.partner_name),
+                ("partner", &change.partner_name),
                 ("url", &url),
             ),
-        )
+        ),
+        other => {
+            let status = t.get(other.key());
+            (
+                t.get1("refer-mail-status-subject", "status", status.as_str()),
+                format!(
+                    "{}\n\n{}",
+                    t.get1("refer-mail-status-now", "status", status.as_str()),
+                    t.get2(
+                        "refer-mail-status-text",
+                        ("partner", &change.partner_name),
+                        ("url", &url),
+                    )
+                ),
+            )
+        }
+    };
+    Ok(state
+        .store
+        .mail_referrer_status(change, lang.as_str(), &subject, &text)
+        .await?)
+}
+
+/// Tell referrers who used a referral address each change of their referral's status
+/// (received → contact made → joined an activity / did not join), once each, in the language
+/// they used the form in. The server runs this every few minutes; it is idempotent, so
+/// several app servers may run it at once. Returns how many mails were queued.
+pub async fn mail_referrer_status_changes(state: &AppState) -> Result<usize, AppError> {
+    let mut queued = 0;
+    for change in state.store.referrer_status_changes(500).await? {
+        let lang = change
+            .lang
+            .as_deref()
+            .and_then(Language::parse)
+            .unwrap_or_default();
+        if mail_status(state, &change, lang).await? {
+            queued += 1;
+        }
+    }
+    state
+        .store
+        .erase_stale_referrer_addresses(mtp_store::now())
         .await?;
-    Ok(plain(&ctx, "refer-thanks", StatusCode::OK))
+    Ok(queued)
 }
 
 // ---------------------------------------------------------------- the status link
