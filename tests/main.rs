@@ -35,6 +35,7 @@ mod holidays;
 mod hostile;
 mod households;
 mod import;
+mod money;
 mod parent_words;
 mod partners;
 mod portal;
