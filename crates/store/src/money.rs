@@ -703,6 +703,7 @@ impl Store {
     /// Save a worker's week in one neighbourhood (every category given; zero removes it),
     /// with the audit entry. The week rule counts the worker's other neighbourhoods too: more
     /// than 60 hours is refused (`money-error-week-too-long`). Reach-checked.
+    #[allow(clippy::too_many_arguments)]
     pub async fn set_week_hours(
         &self,
         tenant: &Tenant,
@@ -803,6 +804,7 @@ impl Store {
     }
 
     /// Save the third parties' minutes of one month, with the audit entry. Reach-checked.
+    #[allow(clippy::too_many_arguments)]
     pub async fn set_third_party_hours(
         &self,
         tenant: &Tenant,
