@@ -66,6 +66,8 @@ struct Targets {
     referral: String,
     help_referral: String,
     quote: String,
+    expense: String,
+    receipt: String,
 }
 
 fn fill(path: &str, t: &Targets) -> String {
@@ -81,6 +83,10 @@ fn fill(path: &str, t: &Targets) -> String {
             .replace("{contact}", &t.partner_contact)
     } else if p.starts_with("/help-referrals/") {
         p.replace("{id}", &t.help_referral)
+    } else if p.starts_with("/budget/expenses/") {
+        p.replace("{id}", &t.expense)
+    } else if p.starts_with("/budget/receipts/") {
+        p.replace("{id}", &t.receipt)
     } else if p.starts_with("/quotes/") {
         p.replace("{id}", &t.quote)
     } else if p.starts_with("/admin/holidays/") {
@@ -353,7 +359,47 @@ async fn every_route_allows_exactly_the_roles_in_its_rule(app: TestApp) {
         .first()
         .map(|q| q.id.to_string())
         .expect("the demo has a usable quote");
+    // An expense of Almere Poort with its receipt (issue #20): reversed by the first role
+    // that may, refused kindly after that; the receipt read by every role that may.
+    let expense = app
+        .store
+        .add_expense(
+            &all,
+            None,
+            mtp_store::money::NewExpense {
+                neighbourhood_id: poort,
+                spent_on: chrono::Utc::now().date_naive(),
+                line: mtp_domain::money::BudgetLine::Activities,
+                amount: mtp_domain::money::Cents::euros(10),
+                activity_id: None,
+                session_id: None,
+                supplier: "Gatetest".into(),
+                note: String::new(),
+                receipt: Some((
+                    mtp_domain::money::ReceiptKind::Pdf,
+                    b"%PDF-1.4 gate".to_vec(),
+                )),
+            },
+            crate::referrals::event(almere),
+        )
+        .await
+        .unwrap();
+    let receipt = app
+        .store
+        .expenses(
+            &all,
+            poort,
+            chrono::Datelike::year(&chrono::Utc::now().date_naive()),
+        )
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|e| e.id == expense)
+        .and_then(|e| e.receipt_id)
+        .expect("the receipt is kept");
     let targets = Targets {
+        expense: expense.to_string(),
+        receipt: receipt.to_string(),
         quote,
         help_referral,
         referral: referral.to_string(),

@@ -195,6 +195,13 @@ actions! {
     SessionStateChanged => "session.state-changed",
     SessionViewed => "session.viewed",
     SessionWorklistViewed => "session.worklist-viewed",
+    // Time and money (issue #20, docs/guide/money.md).
+    BudgetSaved => "budget.saved",
+    ExpenseAdded => "expense.added",
+    ExpenseReversed => "expense.reversed",
+    MoneyExported => "money.exported",
+    ThirdPartyHoursSaved => "third-party-hours.saved",
+    TimeSaved => "time.saved",
 }
 
 impl Action {

@@ -1227,3 +1227,137 @@ pub mod address_referral {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+/// One line of a neighbourhood's budget for a year (migration 000026, `crate::money`).
+pub mod budget_line {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "budget_line")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub org_id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub neighbourhood_id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub year: i32,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub line: String,
+        pub amount_cents: i64,
+        pub hours: i64,
+        pub rate_cents: i64,
+        pub updated_at: DateTimeUtc,
+        pub updated_by: Option<Uuid>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// A receipt file of an expense, kept in the database (migration 000026).
+pub mod receipt {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "receipt")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub org_id: Uuid,
+        pub neighbourhood_id: Uuid,
+        pub content_type: String,
+        pub content: Vec<u8>,
+        pub created_at: DateTimeUtc,
+        pub created_by: Option<Uuid>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// One entry of the expense ledger; never changed after it is written (migration 000026).
+pub mod expense {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "expense")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub org_id: Uuid,
+        pub neighbourhood_id: Uuid,
+        pub year: i32,
+        pub line: String,
+        pub spent_on: String,
+        pub amount_cents: i64,
+        pub activity_id: Option<Uuid>,
+        pub session_id: Option<Uuid>,
+        pub supplier: String,
+        pub note: String,
+        pub receipt_id: Option<Uuid>,
+        pub reverses: Option<Uuid>,
+        pub created_at: DateTimeUtc,
+        pub created_by: Option<Uuid>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// A worker's minutes in one week on one category (migration 000026).
+pub mod time_entry {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "time_entry")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub org_id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub account_id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub neighbourhood_id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub week: String,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub category: String,
+        pub minutes: i32,
+        pub updated_at: DateTimeUtc,
+        pub updated_by: Option<Uuid>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Third parties' (partners', volunteers') minutes in one month (migration 000026).
+pub mod third_party_hours {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "third_party_hours")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub org_id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub neighbourhood_id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub month: String,
+        pub minutes: i32,
+        pub updated_at: DateTimeUtc,
+        pub updated_by: Option<Uuid>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -20,6 +20,7 @@ pub mod holidays;
 pub mod households;
 pub mod imports;
 pub mod jobs;
+pub mod money;
 pub mod orgs;
 pub mod partners;
 pub mod password;

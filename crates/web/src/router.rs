@@ -15,7 +15,7 @@ use crate::error::AppError;
 use crate::gate::{self, Rule};
 use crate::routes::{
     account, activities, admin, audit_log, auth, calendar, chat, encourage, help_referrals,
-    holidays, home, households, import, messages, partners, portal, portal_staff, public,
+    holidays, home, households, import, messages, money, partners, portal, portal_staff, public,
     publicity, referral_address, referrals, reminders, reports, research, rules, sessions,
 };
 
@@ -102,6 +102,17 @@ fn handlers() -> Vec<Route> {
         get("/audit", audit_log::audit),
         get("/reports", reports::page),
         get("/reports/export.xlsx", reports::export),
+        get("/budget", money::budget),
+        post("/budget", money::budget_save),
+        post("/budget/third-party", money::third_party_save),
+        get("/budget/print", money::print),
+        get("/budget/export.xlsx", money::export),
+        get("/budget/expenses", money::expenses),
+        post("/budget/expenses", money::expense_add).body_limit(money::UPLOAD_LIMIT),
+        post("/budget/expenses/{id}/reverse", money::expense_reverse),
+        get("/budget/receipts/{id}", money::receipt),
+        get("/time", money::time),
+        post("/time", money::time_save),
         get("/households", households::list),
         get("/households/new", households::new_form),
         post("/households/new", households::create),

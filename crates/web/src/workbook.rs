@@ -258,6 +258,16 @@ pub fn funder_workbook_and(
     Ok(book.save_to_buffer()?)
 }
 
+/// A workbook of the given sheets only (the year's hours and spend, `routes::money`).
+pub fn workbook_of(t: &Tr, sheets: &[Sheet]) -> Result<Vec<u8>, WorkbookError> {
+    let f = Formats::new(t);
+    let mut book = Workbook::new();
+    for sheet in sheets {
+        add(&mut book, sheet, &f)?;
+    }
+    Ok(book.save_to_buffer()?)
+}
+
 fn cover(t: &Tr, choice: PeriodChoice, columns: &[Column], made_on: NaiveDate) -> Sheet {
     let period = choice.period();
     let before = choice.previous();

@@ -30,6 +30,7 @@ mod m20261208_000022_org_settings;
 mod m20261209_000023_referral_addresses;
 mod m20261209_000024_rules;
 mod m20261209_000025_visit_log;
+mod m20261210_000026_money;
 mod m20261210_000030_referrer_mail;
 
 pub struct Migrator;
@@ -62,6 +63,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261209_000023_referral_addresses::Migration),
             Box::new(m20261209_000024_rules::Migration),
             Box::new(m20261209_000025_visit_log::Migration),
+            Box::new(m20261210_000026_money::Migration),
             Box::new(m20261210_000030_referrer_mail::Migration),
         ]
     }

@@ -35,6 +35,10 @@ struct Home {
     /// The report is on the home page for every role that may read it: the menus of
     /// coordinators, workers and administrators are full.
     reports: bool,
+    /// Time and money (issue #20): the budget for coordinators and administrators, the week of
+    /// hours for staff.
+    budget: bool,
+    time: bool,
     /// The research export: the administrator's five menu items are full.
     research: bool,
     /// Partner organisations (docs/guide/partners.md): the staff menus are full.
@@ -106,6 +110,8 @@ pub async fn home(
         door,
         staff: gate::allows(user.role(), &Method::GET, "/encourage"),
         reports: gate::allows(user.role(), &Method::GET, "/reports"),
+        budget: gate::allows(user.role(), &Method::GET, "/budget"),
+        time: gate::allows(user.role(), &Method::GET, "/time"),
         research: gate::allows(user.role(), &Method::GET, "/research"),
         role_label: p.t.label(&user.role()),
         org_name: user.org.name.clone(),

@@ -14,6 +14,7 @@ pub mod home;
 pub mod households;
 pub mod import;
 pub mod messages;
+pub mod money;
 pub mod partners;
 pub mod portal;
 pub mod portal_staff;

@@ -1,0 +1,417 @@
+//! Time and money (issue #20, docs/guide/money.md): the budget, the expense ledger, the
+//! receipts, a worker's week and the year's workbook, on the demo's year.
+
+use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
+use chrono::Datelike;
+use reqwest::StatusCode;
+use uuid::Uuid;
+
+use crate::helpers::{Client, Res, TestApp};
+use crate::on_both;
+
+fn this_year() -> i32 {
+    chrono::Utc::now()
+        .with_timezone(&chrono_tz::Europe::Amsterdam)
+        .date_naive()
+        .year()
+}
+
+fn today() -> String {
+    chrono::Utc::now()
+        .with_timezone(&chrono_tz::Europe::Amsterdam)
+        .date_naive()
+        .to_string()
+}
+
+/// "€ 1.234,56" (the page's Dutch amount in the cell with this id) as euros.
+fn amount_at(body: &str, id: &str) -> f64 {
+    let start = body
+        .find(&format!("id=\"{id}\">"))
+        .unwrap_or_else(|| panic!("no {id} on the page"))
+        + id.len()
+        + 6;
+    let text = &body[start..start + body[start..].find('<').unwrap()];
+    let negative = text.contains('−');
+    let digits: String = text
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == ',')
+        .collect::<String>()
+        .replace(',', ".");
+    let v: f64 = digits.parse().unwrap_or_else(|_| panic!("{text}"));
+    if negative { -v } else { v }
+}
+
+async fn upload(c: &mut Client, fields: &[(&str, &str)], file: Option<(&str, Vec<u8>)>) -> Res {
+    c.get("/budget/expenses").await;
+    let mut form = reqwest::multipart::Form::new();
+    for (k, v) in fields {
+        form = form.text(k.to_string(), v.to_string());
+    }
+    if let Some((name, bytes)) = file {
+        form = form.part(
+            "receipt",
+            reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()),
+        );
+    }
+    let r = c
+        .http
+        .post(format!("{}/budget/expenses?_csrf={}", c.base, c.csrf))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status();
+    let location = r
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let headers = r.headers().clone();
+    Res {
+        status,
+        location,
+        body: r.text().await.unwrap_or_default(),
+        headers,
+    }
+}
+
+/// The demo loaded once (a second load gives every demo account a new password), and a
+/// client signed in with one of its accounts.
+async fn signed_in(
+    app: &TestApp,
+    label: &str,
+) -> (
+    Client,
+    std::collections::HashMap<String, crate::helpers::Login>,
+) {
+    let logins = app.demo().await;
+    let mut c = app.client();
+    c.login(&logins[label]).await;
+    (c, logins)
+}
+
+async fn a_correction_after_the_fact_changes_the_totals(app: TestApp) {
+    let (mut c, _) = signed_in(&app, "coordinator").await;
+    let before = c.get("/budget").await;
+    assert_eq!(before.status, StatusCode::OK);
+    let spent_before = amount_at(&before.body, "total-spent");
+    assert!(spent_before > 0.0, "the demo's year has spending");
+
+    let r = upload(
+        &mut c,
+        &[
+            ("spent_on", &today()),
+            ("line", "activities"),
+            ("amount", "€ 123,45"),
+            ("supplier", "Testwinkel"),
+            ("note", "Taart"),
+        ],
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let after = c.get("/budget").await;
+    let spent_after = amount_at(&after.body, "total-spent");
+    assert!(
+        (spent_after - spent_before - 123.45).abs() < 0.005,
+        "{spent_before} + 123,45 ≠ {spent_after}"
+    );
+
+    // The correction: a new line reverses the old one; both stay in the ledger.
+    let tenant = app.org("Almere").await;
+    let poort = app.neighbourhood(&tenant, "Almere Poort").await;
+    let entry = app
+        .store
+        .expenses(&tenant, poort, this_year())
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|e| e.supplier == "Testwinkel")
+        .unwrap();
+    c.get("/budget/expenses").await;
+    let r = c
+        .post(
+            &format!("/budget/expenses/{}/reverse", entry.id),
+            &[
+                ("nb", &poort.to_string()),
+                ("year", &this_year().to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let ledger = c.get("/budget/expenses").await;
+    assert!(ledger.body.contains("Teruggedraaid"), "the old line stays");
+    assert!(
+        ledger.body.contains("Correctie"),
+        "the new line says it corrects"
+    );
+    assert!(ledger.body.contains("−€ 123,45"));
+    let corrected = c.get("/budget").await;
+    let spent_corrected = amount_at(&corrected.body, "total-spent");
+    assert!(
+        (spent_corrected - spent_before).abs() < 0.005,
+        "{spent_before} ≠ {spent_corrected}"
+    );
+    // Once only.
+    let again = c
+        .post(
+            &format!("/budget/expenses/{}/reverse", entry.id),
+            &[
+                ("nb", &poort.to_string()),
+                ("year", &this_year().to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(again.body.contains("Deze uitgave is al teruggedraaid"));
+    // Nothing was edited in place: the first entry is as it was, and the trail has both.
+    let list = app
+        .store
+        .expenses(&tenant, poort, this_year())
+        .await
+        .unwrap();
+    let old = list.iter().find(|e| e.id == entry.id).unwrap();
+    assert_eq!(old.amount.cents(), 12_345);
+    assert_eq!(old.note, "Taart");
+    let trail = app
+        .store
+        .audit_entries(tenant.org_id, &mtp_store::AuditFilter::default(), 500)
+        .await
+        .unwrap();
+    assert!(trail.iter().any(|e| e.action == "expense.added"));
+    assert!(trail.iter().any(|e| e.action == "expense.reversed"));
+
+    // A negative amount and a date outside the year are refused at their fields.
+    let r = upload(
+        &mut c,
+        &[
+            ("spent_on", &format!("{}-06-01", this_year() - 1)),
+            ("line", "activities"),
+            ("amount", "-5"),
+        ],
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body.contains("Vul een bedrag zonder min in"),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body
+            .contains(&format!("Kies een datum in {}", this_year()))
+    );
+}
+on_both!(correction, a_correction_after_the_fact_changes_the_totals);
+
+async fn a_week_of_more_than_sixty_hours_is_refused(app: TestApp) {
+    let (mut c, _) = signed_in(&app, "worker").await;
+    let page = c.get("/time").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Aanmoedigen en de WhatsAppgroep"));
+    let r = c
+        .post(
+            "/time",
+            &[("c_preparation", "30"), ("c_execution", "30,25")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body.contains("Een week heeft hoogstens 60 uur"),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("id=\"c_preparation-error\""));
+    // What was typed stays.
+    assert!(r.body.contains("value=\"30,25\""));
+
+    // Hours as people type them, and a wrong one at its field.
+    let r = c.post("/time", &[("c_encouragement", "abc")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("id=\"c_encouragement-error\""));
+    let r = c
+        .post("/time", &[("c_encouragement", "2.5"), ("c_other", "0:45")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = c.get(&r.location).await;
+    assert!(page.body.contains("value=\"2.5\""), "{}", page.body);
+    assert!(page.body.contains("value=\"0.75\""));
+}
+on_both!(sixty_hours, a_week_of_more_than_sixty_hours_is_refused);
+
+async fn a_receipt_that_is_not_what_its_name_says_is_refused(app: TestApp) {
+    let (mut c, logins) = signed_in(&app, "coordinator").await;
+    let fields = [
+        ("spent_on", today()),
+        ("line", "organisation".to_string()),
+        ("amount", "12,50".to_string()),
+    ];
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = upload(
+        &mut c,
+        &fields,
+        Some(("bon.pdf", b"<html>not a pdf at all</html>".to_vec())),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body.contains("Dit bestand is geen PDF, JPEG of PNG"),
+        "{}",
+        r.body
+    );
+    // A PNG named .pdf is not what its name says either.
+    let png = vec![0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0];
+    let r = upload(&mut c, &fields, Some(("bon.pdf", png))).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // A real PDF is kept, and served only to those who reach its neighbourhood.
+    let pdf = b"%PDF-1.4\n%test\n".to_vec();
+    let r = upload(&mut c, &fields, Some(("bon.pdf", pdf.clone()))).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let tenant = app.org("Almere").await;
+    let poort = app.neighbourhood(&tenant, "Almere Poort").await;
+    let receipt = app
+        .store
+        .expenses(&tenant, poort, this_year())
+        .await
+        .unwrap()
+        .into_iter()
+        .find_map(|e| e.receipt_id)
+        .unwrap();
+    let (status, kind, bytes) = c.get_bytes(&format!("/budget/receipts/{receipt}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(kind, "application/pdf");
+    assert_eq!(bytes, pdf);
+    let mut other = app.client();
+    other.login(&logins["other-worker"]).await;
+    let (status, _, _) = other
+        .get_bytes(&format!("/budget/receipts/{receipt}"))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let mut host = app.client();
+    host.login(&logins["host"]).await;
+    let (status, _, _) = host.get_bytes(&format!("/budget/receipts/{receipt}")).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _, _) = c
+        .get_bytes(&format!("/budget/receipts/{}", Uuid::new_v4()))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+on_both!(
+    fake_receipt,
+    a_receipt_that_is_not_what_its_name_says_is_refused
+);
+
+async fn a_worker_cannot_see_another_workers_hours(app: TestApp) {
+    let logins = app.demo().await;
+    let tenant = app.org("Almere").await;
+    let accounts = app.store.accounts(tenant.org_id).await.unwrap();
+    let id_of = |name: &str| {
+        accounts
+            .iter()
+            .find(|a| a.display_name == name)
+            .map(|a| a.id)
+            .unwrap()
+    };
+    let (fatima, sem, carla) = (
+        id_of("Fatima el Amrani"),
+        id_of("Sem de Boer"),
+        id_of("Carla Jansen"),
+    );
+    let mut worker = app.client();
+    worker.login(&logins["worker"]).await;
+    let own = worker.get("/time").await;
+    assert!(own.body.contains("Uren van Fatima el Amrani"));
+    for other in [sem, carla] {
+        let r = worker.get(&format!("/time?worker={other}")).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
+        let r = worker
+            .post("/time", &[("worker", &other.to_string()), ("c_other", "1")])
+            .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
+    }
+    // The demo's rota proposal is the bulk of her week.
+    let r = worker.get("/budget").await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+
+    // The coordinator sees her team (Almere Poort), not Almere Haven's worker.
+    let mut coordinator = app.client();
+    coordinator.login(&logins["coordinator"]).await;
+    let r = coordinator.get(&format!("/time?worker={fatima}")).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("Uren van Fatima el Amrani"));
+    let r = coordinator.get(&format!("/time?worker={sem}")).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+
+    // Hosts, partners and researchers see no hours at all.
+    for label in ["host", "partner", "researcher"] {
+        let mut c = app.client();
+        c.login(&logins[label]).await;
+        assert_eq!(
+            c.get("/time").await.status,
+            StatusCode::FORBIDDEN,
+            "{label}"
+        );
+        assert_eq!(
+            c.get("/budget").await.status,
+            StatusCode::FORBIDDEN,
+            "{label}"
+        );
+    }
+}
+on_both!(own_hours, a_worker_cannot_see_another_workers_hours);
+
+async fn the_workbook_has_the_totals_of_the_page(app: TestApp) {
+    let (mut c, _) = signed_in(&app, "coordinator").await;
+    let page = c.get("/budget").await;
+    assert_eq!(page.status, StatusCode::OK);
+    // The demo's year: the activities are about to overrun, the hours come from the rota.
+    assert!(
+        page.body
+            .contains("Activiteitenkosten: in dit tempo geeft u"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("<svg"));
+    assert!(page.body.contains("Norm 12 uur"));
+    let spent = amount_at(&page.body, "total-spent");
+    let budgeted = amount_at(&page.body, "total-budgeted");
+    let (status, kind, bytes) = c.get_bytes("/budget/export.xlsx").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(kind.contains("spreadsheetml"), "{kind}");
+    let mut book: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    // A summary and a sheet per budget line.
+    assert_eq!(book.sheet_names().len(), 7, "{:?}", book.sheet_names());
+    let summary = book.worksheet_range("Overzicht").unwrap();
+    let row = (0..summary.height() as u32)
+        .find(|r| summary.get_value((*r, 0)) == Some(&Data::String("Totaal".into())))
+        .expect("a total row");
+    let number = |v: Option<&Data>| match v {
+        Some(Data::Float(f)) => *f,
+        other => panic!("not a number: {other:?}"),
+    };
+    assert!((number(summary.get_value((row, 1))) - budgeted).abs() < 0.005);
+    assert!((number(summary.get_value((row, 2))) - spent).abs() < 0.005);
+    // The activities sheet lists the ledger; its amounts add up to the summary's line.
+    let activities = book.worksheet_range("Activiteitenkosten").unwrap();
+    let sum: f64 = (1..activities.height() as u32)
+        .map(|r| number(activities.get_value((r, 1))))
+        .sum();
+    let line = (0..summary.height() as u32)
+        .find(|r| summary.get_value((*r, 0)) == Some(&Data::String("Activiteitenkosten".into())))
+        .unwrap();
+    assert!((number(summary.get_value((line, 2))) - sum).abs() < 0.005);
+    // Staff hours: the rota's proposal made them, so there are hours.
+    let staff = (0..summary.height() as u32)
+        .find(|r| summary.get_value((*r, 0)) == Some(&Data::String("Uren uitvoerder".into())))
+        .unwrap();
+    assert!(number(summary.get_value((staff, 5))) > 0.0);
+
+    // The printable page has the same total.
+    let print = c.get("/budget/print").await;
+    assert_eq!(print.status, StatusCode::OK);
+    assert!((amount_at(&print.body, "total-spent") - spent).abs() < 0.005);
+}
+on_both!(workbook, the_workbook_has_the_totals_of_the_page);
