@@ -415,3 +415,53 @@ async fn the_workbook_has_the_totals_of_the_page(app: TestApp) {
     assert!((amount_at(&print.body, "total-spent") - spent).abs() < 0.005);
 }
 on_both!(workbook, the_workbook_has_the_totals_of_the_page);
+
+/// The 60-hour rule is counted and decided at once: a worker's two neighbourhoods saved side
+/// by side (two phones) cannot together pass it.
+async fn two_saves_at_once_cannot_together_pass_sixty_hours(app: TestApp) {
+    app.demo().await;
+    let t = app.org("Almere").await;
+    let poort = app.neighbourhood(&t, "Almere Poort").await;
+    let haven = app.neighbourhood(&t, "Almere Haven").await;
+    let admin = app
+        .store
+        .accounts(t.org_id)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|a| a.email.as_str() == "beheer@almere.demo.meettheparents.nl")
+        .expect("the demo's administrator works in Poort and Haven")
+        .id;
+    let event = || crate::referrals::event(t.org_id);
+    let thirty_five_hours = [(mtp_domain::money::TimeCategory::Execution, 35 * 60)];
+    for weeks_ago in 20..25 {
+        let monday = mtp_domain::money::monday_of(
+            chrono::Utc::now().date_naive() - chrono::Duration::weeks(weeks_ago),
+        );
+        let save = |nb| {
+            app.store
+                .set_week_hours(&t, admin, admin, nb, monday, &thirty_five_hours, event())
+        };
+        let (a, b) = tokio::join!(save(poort), save(haven));
+        let refused = [&a, &b]
+            .iter()
+            .filter(|r| matches!(r, Err(mtp_store::StoreError::Refused(_))))
+            .count();
+        assert_eq!(
+            (a.is_ok() as usize + b.is_ok() as usize, refused),
+            (1, 1),
+            "one save passes, the other is refused: {a:?} {b:?}"
+        );
+        let week = app
+            .store
+            .week_hours(&t, admin, admin, poort, monday)
+            .await
+            .unwrap();
+        let here: i64 = week.minutes.iter().map(|(_, m)| m).sum();
+        assert_eq!(here + week.elsewhere, 35 * 60, "{monday}");
+    }
+}
+on_both!(
+    sixty_hours_at_once,
+    two_saves_at_once_cannot_together_pass_sixty_hours
+);

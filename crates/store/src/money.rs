@@ -22,7 +22,7 @@ use mtp_domain::money::{
 };
 use mtp_domain::schedule::{TZ, local_to_utc};
 use mtp_domain::{Role, Tenant};
-use sea_orm::sea_query::OnConflict;
+use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QueryOrder,
     QuerySelect, Set, TransactionTrait,
@@ -717,7 +717,17 @@ impl Store {
         self.team_member(tenant, viewer, worker, nb).await?;
         let monday = money::monday_of(monday);
         let week = day_text(monday);
-        let txn = self.db.begin().await?;
+        // One worker's week is saved one save at a time, so two saves at once (two
+        // neighbourhoods, two phones) cannot both pass the 60-hour rule: the no-op UPDATE
+        // takes the worker's row lock on PostgreSQL until commit; on SQLite the write
+        // transaction holds the database's lock from BEGIN. Count, then decide, under it.
+        let (_gate, txn) = self.begin_write().await?;
+        account::Entity::update_many()
+            .col_expr(account::Column::Id, Expr::col(account::Column::Id))
+            .filter(account::Column::OrgId.eq(tenant.org_id))
+            .filter(account::Column::Id.eq(worker))
+            .exec(&txn)
+            .await?;
         let elsewhere: Vec<i32> = time_entry::Entity::find()
             .select_only()
             .column(time_entry::Column::Minutes)

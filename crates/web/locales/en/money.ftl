@@ -165,3 +165,4 @@ money-error-already-reversed = This expense has already been reversed.
 
 home-money-budget-link = Budget, hours and expenses
 home-money-time-link = My hours
+money-error-week-too-long-meanwhile = A week has at most 60 hours. Hours of this week were saved just now, and together it is too much. Check the week.

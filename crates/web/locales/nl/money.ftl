@@ -165,3 +165,4 @@ money-error-already-reversed = Deze uitgave is al teruggedraaid.
 
 home-money-budget-link = Begroting, uren en uitgaven
 home-money-time-link = Mijn uren
+money-error-week-too-long-meanwhile = Een week heeft hoogstens 60 uur. Net zijn er uren van deze week opgeslagen, en samen wordt het te veel. Kijk de week na.

@@ -1385,6 +1385,13 @@ pub async fn time_save(
             &worker.name,
         )),
         Err(mtp_store::StoreError::Refused(key)) => {
+            // Refused by the store: hours saved meanwhile (another neighbourhood, another
+            // phone) made the week too long; the total the page knew is not the total now.
+            let key = if key == MoneyError::WeekTooLong.key() {
+                "money-error-week-too-long-meanwhile"
+            } else {
+                key
+            };
             e.add(&field_of(TimeCategory::Preparation), t.get(key));
             Ok(time_page(
                 &ctx,
