@@ -68,6 +68,8 @@ struct Targets {
     quote: String,
     expense: String,
     receipt: String,
+    portal_round: String,
+    worker_round: String,
 }
 
 fn fill(path: &str, t: &Targets) -> String {
@@ -76,7 +78,11 @@ fn fill(path: &str, t: &Targets) -> String {
         .replace("{lang}", "nl")
         .replace("{other}", &t.other_household)
         .replace("{purpose}", "photos");
-    if p.starts_with("/referrals/") {
+    if p.starts_with("/portal/questionnaire/") {
+        p.replace("{id}", &t.portal_round)
+    } else if p.starts_with("/questionnaires/") {
+        p.replace("{id}", &t.worker_round)
+    } else if p.starts_with("/referrals/") {
         p.replace("{id}", &t.referral)
     } else if p.starts_with("/partners/") {
         p.replace("{id}", &t.partner)
@@ -397,9 +403,52 @@ async fn every_route_allows_exactly_the_roles_in_its_rule(app: TestApp) {
         .find(|e| e.id == expense)
         .and_then(|e| e.receipt_id)
         .expect("the receipt is kept");
+    // A questionnaire round the parent is answering, and one the family's worker goes through
+    // with the parent (issue #19).
+    let portal_round = app
+        .store
+        .portal_start_round(
+            &scope,
+            chrono::Utc::now().date_naive(),
+            mtp_web::audit::parent_event(
+                &scope,
+                mtp_domain::audit::Action::QuestionnaireStarted,
+                "",
+            ),
+        )
+        .await
+        .unwrap()
+        .to_string();
+    let worker_account = app
+        .store
+        .account_by_email(&Email::parse(&logins["worker"].email).unwrap())
+        .await
+        .unwrap()
+        .expect("the demo worker");
+    let worker_tenant = Tenant {
+        org_id: almere,
+        role: Role::Worker,
+        neighbourhoods: worker_account.neighbourhoods.clone(),
+    };
+    let worker_round = app
+        .store
+        .start_round(
+            &worker_tenant,
+            worker_account.id,
+            expected_family,
+            mtp_domain::questionnaire::EnteredBy::WorkerWithParent,
+            chrono::Utc::now().date_naive(),
+            &[],
+            crate::referrals::event(almere),
+        )
+        .await
+        .unwrap()
+        .to_string();
     let targets = Targets {
         expense: expense.to_string(),
         receipt: receipt.to_string(),
+        portal_round,
+        worker_round,
         quote,
         help_referral,
         referral: referral.to_string(),

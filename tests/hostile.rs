@@ -738,6 +738,10 @@ struct Targets {
     help_referral: Uuid,
     /// The demo's usable quote.
     quote: Uuid,
+    /// A questionnaire round the parent is answering, and one the worker goes through with
+    /// the parent (issue #19).
+    portal_round: Uuid,
+    worker_round: Uuid,
     portal_token: String,
     unsubscribe_token: String,
     /// A working referral address of the demo's partner without an account.
@@ -766,6 +770,8 @@ fn fill(pattern: &str, t: &Targets) -> String {
         p if p.starts_with("/referrals/") => t.referral,
         p if p.starts_with("/help-referrals/") => t.help_referral,
         p if p.starts_with("/quotes/") => t.quote,
+        p if p.starts_with("/portal/questionnaire/") => t.portal_round,
+        p if p.starts_with("/questionnaires/") => t.worker_round,
         _ => Uuid::nil(),
     };
     let token = if pattern.starts_with("/unsubscribe/") {
@@ -1458,7 +1464,48 @@ async fn targets(app: &TestApp, worker: &mut Client, walk: &mut Walk) -> Targets
         .make_referral_address(&t, jgz, crate::referrals::event(t.org_id))
         .await
         .unwrap();
+    let scope = app.parent_scope(&t, parent_family).await;
+    let portal_round = app
+        .store
+        .portal_start_round(
+            &scope,
+            chrono::Utc::now().date_naive(),
+            mtp_web::audit::parent_event(
+                &scope,
+                mtp_domain::audit::Action::QuestionnaireStarted,
+                "",
+            ),
+        )
+        .await
+        .unwrap();
+    let poort_worker = app
+        .store
+        .accounts(t.org_id)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|a| a.role == Role::Worker && a.neighbourhoods.contains(&poort))
+        .expect("the demo has a Poort worker");
+    let worker_round = app
+        .store
+        .start_round(
+            &Tenant {
+                org_id: t.org_id,
+                role: Role::Worker,
+                neighbourhoods: vec![poort],
+            },
+            poort_worker.id,
+            parent_family,
+            mtp_domain::questionnaire::EnteredBy::WorkerWithParent,
+            chrono::Utc::now().date_naive(),
+            &[],
+            crate::referrals::event(t.org_id),
+        )
+        .await
+        .unwrap();
     Targets {
+        portal_round,
+        worker_round,
         refer_token,
         quote,
         help_referral,
@@ -1802,6 +1849,8 @@ fn no_targets() -> Targets {
         referral: nil,
         help_referral: nil,
         quote: nil,
+        portal_round: nil,
+        worker_round: nil,
         portal_token: String::new(),
         unsubscribe_token: String::new(),
         refer_token: String::new(),

@@ -175,6 +175,11 @@ actions! {
     PortalSignOut => "portal.sign-out",
     // Parents' quotes for publicity (docs/guide/help-referrals.md).
     PublicityViewed => "publicity.viewed",
+    // The parents' questionnaires (docs/guide/questionnaires.md).
+    QuestionnaireAnswered => "questionnaire.answered",
+    QuestionnaireIntervalChanged => "questionnaire.interval-changed",
+    QuestionnaireStarted => "questionnaire.started",
+    QuestionnaireViewed => "questionnaire.viewed",
     QuoteRecorded => "quote.recorded",
     QuoteRemoved => "quote.removed",
     RemindersViewed => "reminders.viewed",

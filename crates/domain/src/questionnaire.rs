@@ -673,6 +673,58 @@ fn distribution<C: Copy + PartialEq>(order: &[C], values: &[(usize, C)]) -> Dist
         .collect()
 }
 
+// ---------------------------------------------------------------------------------------------
+// The questionnaire as a parent meets it
+
+/// Every item of every instrument, in the order a parent answers them.
+pub fn all_items() -> Vec<(Instrument, &'static Item)> {
+    Instrument::ALL
+        .iter()
+        .flat_map(|i| i.items().iter().map(move |item| (*i, item)))
+        .collect()
+}
+
+/// The item with this key.
+pub fn item(key: &str) -> Option<(Instrument, &'static Item)> {
+    all_items().into_iter().find(|(_, i)| i.key == key)
+}
+
+/// How often a team asks the questionnaires again (an organisation setting): every 3 to 6
+/// months, 6 unless the organisation chose otherwise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IntervalMonths(u8);
+
+impl IntervalMonths {
+    pub const DEFAULT: IntervalMonths = IntervalMonths(6);
+    pub const MIN: u8 = 3;
+    pub const MAX: u8 = 6;
+
+    pub fn get(self) -> u8 {
+        self.0
+    }
+
+    pub fn parse(raw: &str) -> Result<Self, FieldError> {
+        let n: u8 = raw.trim().parse().map_err(|_| FieldError::ChoiceInvalid)?;
+        if (Self::MIN..=Self::MAX).contains(&n) {
+            Ok(IntervalMonths(n))
+        } else {
+            Err(FieldError::ChoiceInvalid)
+        }
+    }
+
+    /// When the next measurement is due after one on `last`.
+    pub fn next_due(self, last: NaiveDate) -> NaiveDate {
+        last.checked_add_months(chrono::Months::new(u32::from(self.0)))
+            .unwrap_or(last)
+    }
+}
+
+impl Default for IntervalMonths {
+    fn default() -> Self {
+        IntervalMonths::DEFAULT
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -869,5 +921,23 @@ mod tests {
                 ],
             }
         );
+    }
+    #[test]
+    fn the_interval_is_three_to_six_months() {
+        assert_eq!(IntervalMonths::parse("3").map(IntervalMonths::get), Ok(3));
+        assert_eq!(IntervalMonths::parse("6").map(IntervalMonths::get), Ok(6));
+        assert!(IntervalMonths::parse("2").is_err());
+        assert!(IntervalMonths::parse("7").is_err());
+        assert!(IntervalMonths::parse("").is_err());
+        assert_eq!(IntervalMonths::DEFAULT.next_due(day(1)), day(7));
+    }
+
+    #[test]
+    fn the_parent_meets_eighteen_items_in_instrument_order() {
+        let items = all_items();
+        assert_eq!(items.len(), 18);
+        assert_eq!(items[0].1.key, "health");
+        assert_eq!(item("osss2").map(|(i, _)| i), Some(Instrument::Support));
+        assert_eq!(item("nonsense"), None);
     }
 }

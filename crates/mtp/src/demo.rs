@@ -12,6 +12,7 @@ use uuid::Uuid;
 
 mod help_referrals;
 mod money;
+mod outcomes;
 mod partners;
 mod referrals;
 mod rules;
@@ -295,6 +296,7 @@ pub async fn load(store: &Store) -> anyhow::Result<Vec<DemoLogin>> {
     let today = chrono::Utc::now().date_naive();
     Box::pin(help_referrals::load(store, almere, poort, today)).await?;
     Box::pin(help_referrals::load_quotes(store, almere, poort, today)).await?;
+    Box::pin(outcomes::load(store, almere, poort, today)).await?;
     for org_id in [almere, lelystad] {
         store
             .audit(mtp_store::NewAuditEvent {

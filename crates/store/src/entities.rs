@@ -18,6 +18,8 @@ pub mod organisation {
         pub chat_budget: i32,
         /// `mtp_domain::activity::StaffEstimates` as text; empty for the defaults.
         pub staff_minutes: String,
+        /// How often the questionnaires are asked again, in months (migration 000027).
+        pub questionnaire_months: i32,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -1354,6 +1356,51 @@ pub mod third_party_hours {
         pub minutes: i32,
         pub updated_at: DateTimeUtc,
         pub updated_by: Option<Uuid>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// One measurement round of the questionnaires (migration 000027, docs/outcomes.md).
+pub mod questionnaire_round {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "questionnaire_round")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub org_id: Uuid,
+        pub household_id: Uuid,
+        pub taken_on: String,
+        pub entered_by: String,
+        pub entered_by_account: Option<Uuid>,
+        pub created_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// One answer of a round; a skipped item has no row (migration 000027).
+pub mod questionnaire_answer {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "questionnaire_answer")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub org_id: Uuid,
+        pub round_id: Uuid,
+        pub item_key: String,
+        pub code: i32,
+        pub answered_at: DateTimeUtc,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

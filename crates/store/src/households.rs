@@ -1115,6 +1115,7 @@ const HANGS_ON_HOUSEHOLD: &[&str] = &[
     "portal_request",
     "help_referrals",
     "parent_quotes",
+    "questionnaire_round",
 ];
 
 /// Point the rows of `table` whose `column` is `from` at `to`, within the organisation. With a

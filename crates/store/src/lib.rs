@@ -26,6 +26,7 @@ pub mod partners;
 pub mod password;
 pub mod portal;
 pub mod privacy;
+pub mod questionnaires;
 pub mod quiet;
 pub mod quotes;
 pub mod ratelimit;

@@ -449,6 +449,7 @@ async fn insert_organisation<C: sea_orm::ConnectionTrait>(
         photo_policy: Set(PhotoPolicy::default().as_str().into()),
         chat_budget: Set(3),
         staff_minutes: Set(String::new()),
+        questionnaire_months: Set(6),
     }
     .insert(db)
     .await?;

@@ -115,6 +115,7 @@ async fn anonymise<C: ConnectionTrait>(
     // A referral's reason and a parent's quotes (docs/guide/help-referrals.md).
     crate::help_referrals::anonymise(db, org_id, id).await?;
     crate::quotes::anonymise(db, org_id, id).await?;
+    crate::questionnaires::anonymise(db, org_id, id).await?;
     job::Entity::update_many()
         .col_expr(
             job::Column::State,

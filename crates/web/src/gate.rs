@@ -50,6 +50,9 @@ pub const RESEARCH: &[Role] = &[Role::Admin, Role::Researcher];
 /// A partner account: its own organisation's referrals (docs/guide/referrals.md), never a
 /// family's data.
 pub const PARTNER: &[Role] = &[Role::Partner];
+/// A family's own worker: the only staff who see a parent's individual questionnaire answers
+/// (docs/outcomes.md §5); coordinators see the figures on /reports.
+pub const WORKER: &[Role] = &[Role::Worker];
 
 /// Who reads the reports: staff for their neighbourhoods, researchers the aggregates with
 /// small counts hidden (docs/indicators.md §10).
@@ -289,6 +292,16 @@ fn table() -> Vec<(Method, &'static str, Access)> {
         (p(), "/portal/data/erase", Parent),
         (g(), "/portal/pin", Parent),
         (p(), "/portal/pin", Parent),
+        (g(), "/portal/questionnaire", Parent),
+        (p(), "/portal/questionnaire", Parent),
+        (g(), "/portal/questionnaire/{id}", Parent),
+        (p(), "/portal/questionnaire/{id}", Parent),
+        (g(), "/households/{id}/questionnaire", Roles(WORKER)),
+        (p(), "/households/{id}/questionnaire/with", Roles(WORKER)),
+        (g(), "/households/{id}/questionnaire/paper", Roles(WORKER)),
+        (p(), "/households/{id}/questionnaire/paper", Roles(WORKER)),
+        (g(), "/questionnaires/{id}", Roles(WORKER)),
+        (p(), "/questionnaires/{id}", Roles(WORKER)),
     ]
 }
 

@@ -18,6 +18,7 @@ pub mod i18n;
 pub mod import;
 pub mod label;
 pub mod metrics;
+pub mod outcome_report;
 pub mod page;
 pub mod parse;
 pub mod partner_home;

@@ -16,7 +16,8 @@ use crate::gate::{self, Rule};
 use crate::routes::{
     account, activities, admin, audit_log, auth, calendar, chat, encourage, help_referrals,
     holidays, home, households, import, messages, money, partners, portal, portal_staff, public,
-    publicity, referral_address, referrals, reminders, reports, research, rules, sessions,
+    publicity, questionnaires, referral_address, referrals, reminders, reports, research, rules,
+    sessions,
 };
 
 /// The handler of one (method, path) of the gate's table.
@@ -254,6 +255,16 @@ fn handlers() -> Vec<Route> {
         post("/portal/data/erase", portal::erase_request),
         get("/portal/pin", portal::pin_form),
         post("/portal/pin", portal::pin_save),
+        get("/portal/questionnaire", questionnaires::portal_start),
+        post("/portal/questionnaire", questionnaires::portal_begin),
+        get("/portal/questionnaire/{id}", questionnaires::portal_question),
+        post("/portal/questionnaire/{id}", questionnaires::portal_answer),
+        get("/households/{id}/questionnaire", questionnaires::of_household),
+        post("/households/{id}/questionnaire/with", questionnaires::with_parent),
+        get("/households/{id}/questionnaire/paper", questionnaires::paper_form),
+        post("/households/{id}/questionnaire/paper", questionnaires::paper_submit),
+        get("/questionnaires/{id}", questionnaires::worker_question),
+        post("/questionnaires/{id}", questionnaires::worker_answer),
     ]
 }
 

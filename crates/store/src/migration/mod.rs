@@ -31,6 +31,7 @@ mod m20261209_000023_referral_addresses;
 mod m20261209_000024_rules;
 mod m20261209_000025_visit_log;
 mod m20261210_000026_money;
+mod m20261210_000027_questionnaires;
 mod m20261210_000030_referrer_mail;
 
 pub struct Migrator;
@@ -64,6 +65,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261209_000024_rules::Migration),
             Box::new(m20261209_000025_visit_log::Migration),
             Box::new(m20261210_000026_money::Migration),
+            Box::new(m20261210_000027_questionnaires::Migration),
             Box::new(m20261210_000030_referrer_mail::Migration),
         ]
     }

@@ -777,6 +777,8 @@ struct HouseholdPage {
     attendance: Vec<AttendanceRow>,
     calendar: bool,
     portal: crate::views::PortalSection,
+    /// The family's questionnaire answers over time: their own worker only (issue #19).
+    questionnaire: Option<crate::routes::questionnaires::HouseholdSection>,
 }
 
 pub struct AttendanceRow {
@@ -951,7 +953,10 @@ async fn household_page(
     } else {
         crate::views::portal_section(state, ctx, user, &h).await?
     };
+    let questionnaire =
+        crate::routes::questionnaires::household_section(state, ctx, user, &h).await?;
     Ok(render_page(&HouseholdPage {
+        questionnaire,
         portal,
         attendance,
         calendar,

@@ -20,6 +20,7 @@ pub mod portal;
 pub mod portal_staff;
 pub mod public;
 pub mod publicity;
+pub mod questionnaires;
 pub mod referral_address;
 pub mod referrals;
 pub mod reminders;

@@ -289,6 +289,11 @@ pub async fn page(
                 .await?;
         sections.push(crate::referral_report::section(&t, &figures));
     }
+    // The parents' own questionnaires (issue #19): paired figures, hidden below ten parents.
+    if let Some(a) = asked.as_ref() {
+        let outcomes = crate::outcome_report::gather(&state, &user.tenant, &a.chosen).await?;
+        sections.push(crate::outcome_report::section(&t, &outcomes));
+    }
     let invalid = !e.is_empty();
     let res = render_page(&ReportsPage {
         p: p.with_errors(e),
