@@ -7,6 +7,7 @@
 pub mod activity;
 pub mod attendance;
 pub mod audit;
+pub mod cbs;
 pub mod consent;
 pub mod contact;
 pub mod dates;
