@@ -195,6 +195,13 @@ actions! {
     SessionStateChanged => "session.state-changed",
     SessionViewed => "session.viewed",
     SessionWorklistViewed => "session.worklist-viewed",
+    // The neighbourhood scan and a new site's start (issue #19, docs/guide/scan.md).
+    ScanImported => "scan.imported",
+    ScanImportRefused => "scan.import-refused",
+    ScanInformantAdded => "scan.informant-added",
+    ScanPlanSaved => "scan.plan-saved",
+    StartStepTicked => "start.step-ticked",
+    StartStepUnticked => "start.step-unticked",
 }
 
 impl Action {

@@ -17,7 +17,7 @@
 use std::collections::HashMap;
 
 /// The largest file we read; the web layer refuses a bigger body before reading it.
-pub const MAX_BYTES: usize = 8 * 1024 * 1024;
+pub const MAX_BYTES: usize = 16 * 1024 * 1024;
 /// All municipalities, districts and neighbourhoods of the Netherlands are about 18,000 rows.
 pub const MAX_ROWS: usize = 25_000;
 /// The Kerncijfers tables have a little over a hundred columns.

@@ -30,6 +30,7 @@ pub mod reminder;
 pub mod report;
 pub mod research;
 pub mod role;
+pub mod scan;
 pub mod schedule;
 pub mod search;
 pub mod settings;
