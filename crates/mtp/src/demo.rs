@@ -14,6 +14,7 @@ mod help_referrals;
 mod partners;
 mod referrals;
 mod rules;
+mod scan;
 mod year;
 
 /// One printed line: `<role> <email> <password>`.
@@ -293,6 +294,8 @@ pub async fn load(store: &Store) -> anyhow::Result<Vec<DemoLogin>> {
     let today = chrono::Utc::now().date_naive();
     Box::pin(help_referrals::load(store, almere, poort, today)).await?;
     Box::pin(help_referrals::load_quotes(store, almere, poort, today)).await?;
+    // A new site just starting (issue #19): its scan, plan and start-up checklist.
+    Box::pin(scan::load(store, almere, today)).await?;
     for org_id in [almere, lelystad] {
         store
             .audit(mtp_store::NewAuditEvent {

@@ -132,26 +132,18 @@ fn figure_rows(t: &Tr, s: &ScanFigures) -> Vec<FigureRow> {
         "scan-single-parent-estimate",
         s.single_parent_estimate.map(|n| t.number(n)),
     );
-    if s.average_income_tenths.is_some() {
-        put(
-            "cbs-figure-average-income",
-            s.average_income_tenths
-                .and_then(|v| u32::try_from(v * 100).ok())
-                .map(|euros| format!("€ {}", t.number(euros))),
-        );
-    }
-    if s.low_income_tenths.is_some() {
-        put("cbs-figure-low-income", tenths(t, s.low_income_tenths));
-    }
-    if s.social_minimum_tenths.is_some() {
-        put(
-            "cbs-figure-social-minimum",
-            tenths(t, s.social_minimum_tenths),
-        );
-    }
-    if s.assistance.is_some() {
-        put("cbs-figure-assistance", s.assistance.map(|n| t.number(n)));
-    }
+    put(
+        "cbs-figure-average-income",
+        s.average_income_tenths
+            .and_then(|v| u32::try_from(v * 100).ok())
+            .map(|euros| format!("€ {}", t.number(euros))),
+    );
+    put("cbs-figure-low-income", tenths(t, s.low_income_tenths));
+    put(
+        "cbs-figure-social-minimum",
+        tenths(t, s.social_minimum_tenths),
+    );
+    put("cbs-figure-assistance", s.assistance.map(|n| t.number(n)));
     rows
 }
 
