@@ -6,7 +6,7 @@
 
 use askama::Template;
 use axum::extract::multipart::Field;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{FromRequest, Multipart, Path, State};
 use axum::http::Method;
 use axum::response::Response;
 use mtp_domain::audit::Action;
@@ -287,14 +287,22 @@ pub async fn upload(
     ctx: Ctx,
     Path(id): Path<String>,
     Staff(user): Staff,
-    mut form: Multipart,
+    req: axum::extract::Request,
 ) -> Result<Response, AppError> {
+    // The neighbourhood first: another tenant's id is 404 whatever the body is.
     let nb = neighbourhood(&state, &user, &id).await?;
     if !may_manage(&user) {
         return Err(AppError::Forbidden);
     }
     let t = Tr::new(ctx.lang);
     let mut e = FormErrors::default();
+    let mut form = match Multipart::from_request(req, &()).await {
+        Ok(form) => form,
+        Err(_) => {
+            e.add("kerncijfers", t.get("cbs-error-unreadable-upload"));
+            return refused(&state, &ctx, &user, nb, FormData::default(), e).await;
+        }
+    };
     let mut up = Upload::default();
     loop {
         match form.next_field().await {
