@@ -682,6 +682,8 @@ pub fn scan(k: &Kerncijfers, h: Option<&Households>, code: &str) -> Result<Scan,
 }
 
 #[cfg(test)]
+// A test that cannot go on stops with a panic, as in the integration tests.
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

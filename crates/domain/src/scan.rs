@@ -205,6 +205,8 @@ pub fn progress(done: &[StartStep]) -> (usize, usize) {
 }
 
 #[cfg(test)]
+// A test that cannot go on stops with a panic, as in the integration tests.
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

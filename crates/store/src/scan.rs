@@ -121,6 +121,7 @@ impl Store {
     /// Store an import's figures for a neighbourhood (replacing the last), and when it gives
     /// an estimate of single-parent households, make that the neighbourhood's target-group
     /// estimate with source "CBS <year>", dated `today`. All or nothing, with `audit`.
+    #[allow(clippy::too_many_arguments)]
     pub async fn import_scan(
         &self,
         tenant: &Tenant,
