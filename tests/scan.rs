@@ -182,6 +182,9 @@ on_both!(
     a_sample_file_imports_and_fills_the_target_group_estimate
 );
 
+/// A wrong upload: code, year, files, and the message it must get.
+type Case<'a> = (&'a str, &'a str, Vec<(&'a str, Vec<u8>)>, &'a str);
+
 async fn a_wrong_file_names_what_is_wrong_and_changes_nothing(app: TestApp) {
     let logins = app.demo().await;
     let t = app.org("Almere").await;
@@ -194,7 +197,7 @@ async fn a_wrong_file_names_what_is_wrong_and_changes_nothing(app: TestApp) {
     // A number CBS would never write.
     let bad_number = text.replacen(";24100;", ";24k;", 1);
     let bad_code = text.replacen("\"WK003401  \"", "\"onzin     \"", 1);
-    let cases: Vec<(&str, &str, Vec<(&str, Vec<u8>)>, &str)> = vec![
+    let cases: Vec<Case> = vec![
         (
             "WK003401",
             "2024",
