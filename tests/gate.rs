@@ -97,7 +97,7 @@ fn fill(path: &str, t: &Targets) -> String {
         p.replace("{id}", &t.quote)
     } else if p.starts_with("/admin/holidays/") {
         p.replace("{id}", &t.holiday)
-    } else if p.starts_with("/admin/neighbourhoods/") {
+    } else if p.starts_with("/admin/neighbourhoods/") || p.starts_with("/neighbourhoods/") {
         p.replace("{id}", &t.neighbourhood)
     } else if p.starts_with("/households/import/") {
         p.replace("{id}", &t.import)

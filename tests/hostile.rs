@@ -751,6 +751,7 @@ struct Targets {
 fn fill(pattern: &str, t: &Targets) -> String {
     let id = match pattern {
         p if p.starts_with("/admin/neighbourhoods/") => t.neighbourhood,
+        p if p.starts_with("/neighbourhoods/") => t.neighbourhood,
         p if p.starts_with("/admin/accounts/") => t.account,
         p if p.starts_with("/admin/holidays/") => t.holiday,
         p if p.starts_with("/households/import/") => t.import,

@@ -52,6 +52,7 @@ mod report_aggregates;
 mod reports;
 mod research;
 mod scale_out;
+mod scan;
 mod session_requests;
 mod tables;
 mod target_group;

@@ -207,6 +207,13 @@ actions! {
     MoneyExported => "money.exported",
     ThirdPartyHoursSaved => "third-party-hours.saved",
     TimeSaved => "time.saved",
+    // The neighbourhood scan and a new site's start (issue #19, docs/guide/scan.md).
+    ScanImported => "scan.imported",
+    ScanImportRefused => "scan.import-refused",
+    ScanInformantAdded => "scan.informant-added",
+    ScanPlanSaved => "scan.plan-saved",
+    StartStepTicked => "start.step-ticked",
+    StartStepUnticked => "start.step-unticked",
 }
 
 impl Action {

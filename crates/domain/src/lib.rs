@@ -7,6 +7,7 @@
 pub mod activity;
 pub mod attendance;
 pub mod audit;
+pub mod cbs;
 pub mod consent;
 pub mod contact;
 pub mod dates;
@@ -30,6 +31,7 @@ pub mod reminder;
 pub mod report;
 pub mod research;
 pub mod role;
+pub mod scan;
 pub mod schedule;
 pub mod search;
 pub mod settings;

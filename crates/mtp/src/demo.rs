@@ -16,6 +16,7 @@ mod outcomes;
 mod partners;
 mod referrals;
 mod rules;
+mod scan;
 mod year;
 
 /// One printed line: `<role> <email> <password>`.
@@ -297,6 +298,8 @@ pub async fn load(store: &Store) -> anyhow::Result<Vec<DemoLogin>> {
     Box::pin(help_referrals::load(store, almere, poort, today)).await?;
     Box::pin(help_referrals::load_quotes(store, almere, poort, today)).await?;
     Box::pin(outcomes::load(store, almere, poort, today)).await?;
+    // A new site just starting (issue #19): its scan, plan and start-up checklist.
+    Box::pin(scan::load(store, almere, today)).await?;
     for org_id in [almere, lelystad] {
         store
             .audit(mtp_store::NewAuditEvent {

@@ -1408,3 +1408,112 @@ pub mod questionnaire_answer {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+/// The CBS figures last imported for a neighbourhood (migration 000031, issue #19).
+pub mod scan_figures {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "scan_figures")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub org_id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub neighbourhood_id: Uuid,
+        pub year: i32,
+        pub area_code: String,
+        pub municipality: String,
+        pub inhabitants: Option<i32>,
+        pub households: Option<i32>,
+        pub with_children: Option<i32>,
+        pub average_income_tenths: Option<i32>,
+        pub low_income_tenths: Option<i32>,
+        pub social_minimum_tenths: Option<i32>,
+        pub assistance: Option<i32>,
+        pub share_tenths: Option<i32>,
+        pub single_parent_estimate: Option<i32>,
+        pub imported_at: DateTimeUtc,
+        pub imported_by: Option<Uuid>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// A conversation with a key informant (migration 000031).
+pub mod scan_informant {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "scan_informant")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub org_id: Uuid,
+        pub neighbourhood_id: Uuid,
+        pub name: String,
+        pub organisation: String,
+        pub partner_id: Option<Uuid>,
+        pub held_on: String,
+        pub sees: String,
+        pub created_at: DateTimeUtc,
+        pub created_by: Option<Uuid>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// A neighbourhood's action plan (migration 000031).
+pub mod action_plan {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "action_plan")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub org_id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub neighbourhood_id: Uuid,
+        pub goals: String,
+        pub modules: String,
+        pub location: String,
+        pub partners: String,
+        pub start_on: Option<String>,
+        pub updated_at: DateTimeUtc,
+        pub updated_by: Option<Uuid>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// A ticked step of a new site's start-up checklist (migration 000031).
+pub mod start_step {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "start_step")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub org_id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub neighbourhood_id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub step: String,
+        pub done_on: String,
+        pub done_by: Option<Uuid>,
+        pub done_by_name: String,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

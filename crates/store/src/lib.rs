@@ -37,6 +37,7 @@ mod register;
 pub mod reports;
 pub mod research;
 pub mod restore;
+pub mod scan;
 pub mod sealing;
 pub mod secrets;
 pub mod sessions;
@@ -69,6 +70,7 @@ pub use privacy::RetentionReport;
 pub use quiet::QuietProposal;
 pub use quotes::Quote;
 pub use reports::ReportRows;
+pub use scan::{ActionPlan, DoneStep, Informant, ScanFigures};
 pub use sessions::{
     AttendanceLine, Checkin, CheckinOutcome, HouseholdName, PastAttendance, PastRota, RsvpLine,
     SessionDetail, SessionLine, StaffLine, Tap,

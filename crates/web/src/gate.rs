@@ -261,6 +261,18 @@ fn table() -> Vec<(Method, &'static str, Access)> {
         (p(), "/households/{id}/quotes", Roles(STAFF)),
         (p(), "/quotes/{id}/remove", Roles(STAFF)),
         (g(), "/publicity", Roles(ADMIN_COORD)),
+        // A new site's start (issue #19, docs/guide/scan.md): the neighbourhood's staff read the
+        // scan, the action plan and the checklist; its coordinators and administrators change
+        // them (the store checks the neighbourhood is theirs). Never hosts, partners or
+        // researchers.
+        (g(), "/neighbourhoods/{id}/scan", Roles(STAFF)),
+        (p(), "/neighbourhoods/{id}/scan", Roles(ADMIN_COORD)),
+        (p(), "/neighbourhoods/{id}/scan/informants", Roles(ADMIN_COORD)),
+        (g(), "/neighbourhoods/{id}/plan", Roles(STAFF)),
+        (g(), "/neighbourhoods/{id}/plan/edit", Roles(ADMIN_COORD)),
+        (p(), "/neighbourhoods/{id}/plan", Roles(ADMIN_COORD)),
+        (g(), "/neighbourhoods/{id}/start", Roles(STAFF)),
+        (p(), "/neighbourhoods/{id}/start", Roles(ADMIN_COORD)),
         (g(), "/portal/login", Public),
         (p(), "/portal/login", Public),
         (g(), "/portal/link/{token}", Public),

@@ -177,6 +177,19 @@ impl Tr {
         LOCALES.lookup_with_args(&langid(self.lang), key.as_ref(), &args)
     }
 
+    /// A text with any number of text placeholders (a CBS file's error names its row,
+    /// column and value: docs/guide/scan.md).
+    pub fn get_texts(&self, key: impl AsRef<str>, args: &[(&str, String)]) -> String {
+        let mut map: HashMap<Cow<'static, str>, FluentValue<'_>> = HashMap::new();
+        for (name, value) in args {
+            map.insert(
+                Cow::Owned((*name).to_string()),
+                FluentValue::String(Cow::Borrowed(value.as_str())),
+            );
+        }
+        LOCALES.lookup_with_args(&langid(self.lang), key.as_ref(), &map)
+    }
+
     /// Whether a key exists, so a flash message key from a cookie is shown only if known.
     pub fn has(&self, key: &str) -> bool {
         // With an empty `name` argument: a message with a placeholder fails to resolve

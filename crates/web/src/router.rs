@@ -13,6 +13,7 @@ use axum::routing::{self, MethodRouter};
 use crate::AppState;
 use crate::error::AppError;
 use crate::gate::{self, Rule};
+use crate::routes::scan;
 use crate::routes::{
     account, activities, admin, audit_log, auth, calendar, chat, encourage, help_referrals,
     holidays, home, households, import, messages, money, partners, portal, portal_staff, public,
@@ -224,6 +225,14 @@ fn handlers() -> Vec<Route> {
         post("/households/{id}/quotes", publicity::create),
         post("/quotes/{id}/remove", publicity::remove),
         get("/publicity", publicity::list),
+        get("/neighbourhoods/{id}/scan", scan::show),
+        post("/neighbourhoods/{id}/scan", scan::upload).body_limit(scan::MAX_UPLOAD),
+        post("/neighbourhoods/{id}/scan/informants", scan::add_informant),
+        get("/neighbourhoods/{id}/plan", scan::plan),
+        get("/neighbourhoods/{id}/plan/edit", scan::plan_edit),
+        post("/neighbourhoods/{id}/plan", scan::plan_save),
+        get("/neighbourhoods/{id}/start", scan::start),
+        post("/neighbourhoods/{id}/start", scan::tick),
         get("/portal/login", portal::login_form),
         post("/portal/login", portal::login_request),
         get("/portal/link/{token}", portal::link_form),

@@ -233,6 +233,15 @@ struct NeighbourhoodsPage {
     p: Page,
     items: Vec<Neighbourhood>,
     may_create: bool,
+    /// Each site's start-up steps ticked (issue #19, docs/guide/scan.md).
+    start: std::collections::HashMap<Uuid, usize>,
+}
+
+impl NeighbourhoodsPage {
+    /// "3 van 7" for a neighbourhood of the list.
+    fn start_of(&self, id: &Uuid) -> String {
+        crate::routes::scan::progress_text(&self.p.t, self.start.get(id).copied().unwrap_or(0))
+    }
 }
 
 pub async fn neighbourhoods(
@@ -245,6 +254,7 @@ pub async fn neighbourhoods(
         p: Page::new(&ctx, "neighbourhoods-title"),
         items,
         may_create: crate::gate::allows(user.role(), &Method::GET, "/admin/neighbourhoods/new"),
+        start: state.store.start_progress(&user.tenant).await?,
     }))
 }
 

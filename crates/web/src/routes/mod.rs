@@ -27,4 +27,5 @@ pub mod reminders;
 pub mod reports;
 pub mod research;
 pub mod rules;
+pub mod scan;
 pub mod sessions;
