@@ -195,6 +195,18 @@ actions! {
     SessionStateChanged => "session.state-changed",
     SessionViewed => "session.viewed",
     SessionWorklistViewed => "session.worklist-viewed",
+    // Outings and holiday activities (issue #18, docs/guide/outings.md).
+    OutingSaved => "outing.saved",
+    OutingViewed => "outing.viewed",
+    OutingOrganiserAdded => "outing.organiser-added",
+    OutingOrganiserRemoved => "outing.organiser-removed",
+    OutingRideAdded => "outing.ride-added",
+    OutingRideRemoved => "outing.ride-removed",
+    OutingCheckAdded => "outing.check-added",
+    OutingCheckChanged => "outing.check-changed",
+    OutingCostBooked => "outing.cost-booked",
+    OutingCostRemoved => "outing.cost-removed",
+    HolidayListChanged => "holiday-list.changed",
 }
 
 impl Action {

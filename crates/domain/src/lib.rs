@@ -18,6 +18,7 @@ pub mod household;
 pub mod ical;
 pub mod indicators;
 pub mod message;
+pub mod outing;
 pub mod partner;
 pub mod portal;
 pub mod questionnaire;

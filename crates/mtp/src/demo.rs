@@ -11,6 +11,7 @@ use rand::RngCore;
 use uuid::Uuid;
 
 mod help_referrals;
+mod outings;
 mod partners;
 mod referrals;
 mod rules;
@@ -289,6 +290,7 @@ pub async fn load(store: &Store) -> anyhow::Result<Vec<DemoLogin>> {
     Box::pin(portal(store, almere, poort)).await?;
     Box::pin(referrals::load(store, almere, poort)).await?;
     Box::pin(rules::load(store, almere, poort)).await?;
+    Box::pin(outings::load(store, almere, poort)).await?;
     Box::pin(referrals::load_address(store, almere, poort)).await?;
     let today = chrono::Utc::now().date_naive();
     Box::pin(help_referrals::load(store, almere, poort, today)).await?;

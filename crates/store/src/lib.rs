@@ -21,6 +21,7 @@ pub mod households;
 pub mod imports;
 pub mod jobs;
 pub mod orgs;
+pub mod outings;
 pub mod partners;
 pub mod password;
 pub mod portal;
