@@ -15,6 +15,7 @@ mod auth;
 mod browser;
 mod browser_door;
 mod browser_encourage;
+mod browser_outings;
 mod browser_portal;
 mod browser_referrals;
 mod browser_reports;
