@@ -760,6 +760,16 @@ fn fill(pattern: &str, t: &Targets) -> String {
         p if p.starts_with("/households/{id}/merge/") => t.merge_keep,
         p if p.starts_with("/households/") => t.household,
         "/activities/{id}/register" | "/activities/{id}/unregister" => t.outing,
+        // The outing's own forms (issue #18) are on an outing's page.
+        "/activities/{id}/outing"
+        | "/activities/{id}/organisers"
+        | "/activities/{id}/organisers/remove"
+        | "/activities/{id}/rides"
+        | "/activities/{id}/rides/remove"
+        | "/activities/{id}/checks"
+        | "/activities/{id}/checks/set"
+        | "/activities/{id}/costs"
+        | "/activities/{id}/costs/remove" => t.outing,
         p if p.starts_with("/activities/") => t.movement,
         "/sessions/{id}/state" | "/sessions/{id}/move" => t.later_session,
         p if p.starts_with("/sessions/") || p.starts_with("/portal/sessions/") => t.session,

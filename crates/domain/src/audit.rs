@@ -214,6 +214,18 @@ actions! {
     ScanPlanSaved => "scan.plan-saved",
     StartStepTicked => "start.step-ticked",
     StartStepUnticked => "start.step-unticked",
+    // Outings and holiday activities (issue #18, docs/guide/outings.md).
+    OutingSaved => "outing.saved",
+    OutingViewed => "outing.viewed",
+    OutingOrganiserAdded => "outing.organiser-added",
+    OutingOrganiserRemoved => "outing.organiser-removed",
+    OutingRideAdded => "outing.ride-added",
+    OutingRideRemoved => "outing.ride-removed",
+    OutingCheckAdded => "outing.check-added",
+    OutingCheckChanged => "outing.check-changed",
+    OutingCostBooked => "outing.cost-booked",
+    OutingCostRemoved => "outing.cost-removed",
+    HolidayListChanged => "holiday-list.changed",
 }
 
 impl Action {

@@ -20,6 +20,7 @@ pub mod ical;
 pub mod indicators;
 pub mod message;
 pub mod money;
+pub mod outing;
 pub mod partner;
 pub mod portal;
 pub mod questionnaire;

@@ -153,27 +153,195 @@ impl Weekly {
     /// Dates whose holidays are not known ([`Holidays::known`]) are kept: we do not know
     /// whether they fall in a holiday.
     pub fn dates(&self) -> Result<Vec<NaiveDate>, FieldError> {
-        if self.until < self.from {
+        self.series(Repeat::EveryWeeks(1)).dates()
+    }
+
+    /// The sessions of the series as UTC instants; also checks that the end follows the start.
+    pub fn slots(&self) -> Result<Vec<Slot>, FieldError> {
+        self.series(Repeat::EveryWeeks(1)).slots()
+    }
+
+    /// The same weekday, times, period and holidays with another rhythm.
+    pub fn series(&self, repeat: Repeat) -> Series {
+        Series {
+            repeat,
+            rule: self.clone(),
+        }
+    }
+}
+
+/// Which occurrence of a weekday in its month: the first to the fourth, or the last (the
+/// fourth or the fifth, whichever the month has).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Nth {
+    First,
+    Second,
+    Third,
+    Fourth,
+    Last,
+}
+
+impl Nth {
+    pub const ALL: [Nth; 5] = [Nth::First, Nth::Second, Nth::Third, Nth::Fourth, Nth::Last];
+
+    /// The date of this occurrence of `weekday` in the month; every month has four of each
+    /// weekday, so only a date outside chrono's range gives none.
+    pub fn in_month(self, year: i32, month: u32, weekday: Weekday) -> Option<NaiveDate> {
+        let n = match self {
+            Nth::First => 1,
+            Nth::Second => 2,
+            Nth::Third => 3,
+            Nth::Fourth => 4,
+            Nth::Last => {
+                return NaiveDate::from_weekday_of_month_opt(year, month, weekday, 5)
+                    .or_else(|| NaiveDate::from_weekday_of_month_opt(year, month, weekday, 4));
+            }
+        };
+        NaiveDate::from_weekday_of_month_opt(year, month, weekday, n)
+    }
+
+    fn number(self) -> u8 {
+        match self {
+            Nth::First => 1,
+            Nth::Second => 2,
+            Nth::Third => 3,
+            Nth::Fourth => 4,
+            Nth::Last => 5,
+        }
+    }
+}
+
+/// The most weeks between two sessions a series form offers.
+pub const MAX_WEEKS_APART: u8 = 8;
+
+/// How often a series comes back: every N weeks (1 = every week) or once a month on the n-th
+/// weekday (handbook §3.3: "kookworkshop 1x per maand").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Repeat {
+    EveryWeeks(u8),
+    Monthly(Nth),
+}
+
+impl Repeat {
+    /// Every rhythm the series form offers, in its order.
+    pub fn all() -> Vec<Repeat> {
+        (1..=4)
+            .map(Repeat::EveryWeeks)
+            .chain(Nth::ALL.map(Repeat::Monthly))
+            .collect()
+    }
+
+    /// The form value: "w1" … "w8" for every N weeks, "m1" … "m4" and "m5" (the last) for a
+    /// weekday of the month.
+    pub fn as_value(self) -> String {
+        match self {
+            Repeat::EveryWeeks(n) => format!("w{n}"),
+            Repeat::Monthly(nth) => format!("m{}", nth.number()),
+        }
+    }
+
+    /// A form value back. An empty value is every week, the form's default and what older
+    /// forms without the field meant.
+    pub fn parse(raw: &str) -> Result<Repeat, FieldError> {
+        let raw = raw.trim();
+        if raw.is_empty() {
+            return Ok(Repeat::EveryWeeks(1));
+        }
+        let (kind, n) = raw.split_at_checked(1).ok_or(FieldError::ChoiceInvalid)?;
+        let n: u8 = n.parse().map_err(|_| FieldError::ChoiceInvalid)?;
+        match kind {
+            "w" if (1..=MAX_WEEKS_APART).contains(&n) => Ok(Repeat::EveryWeeks(n)),
+            "m" => Nth::ALL
+                .into_iter()
+                .find(|nth| nth.number() == n)
+                .map(Repeat::Monthly)
+                .ok_or(FieldError::ChoiceInvalid),
+            _ => Err(FieldError::ChoiceInvalid),
+        }
+    }
+
+    /// The key of its label in the interface texts, e.g. "repeat-w2" or "repeat-m5".
+    pub fn key(self) -> String {
+        format!("repeat-{}", self.as_value())
+    }
+}
+
+/// A series with any rhythm: the weekly one's weekday, times, period and school holidays,
+/// every N weeks or on the n-th weekday of the month. The holidays are left out the same way
+/// and each date gets its own wall-clock times ([`slot`]), so summer time changes nothing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Series {
+    pub repeat: Repeat,
+    pub rule: Weekly,
+}
+
+impl Series {
+    /// The candidate dates in order, before holidays are left out; refused when there are
+    /// more than [`MAX_OCCURRENCES`].
+    fn candidates(&self) -> Result<Vec<NaiveDate>, FieldError> {
+        let Weekly {
+            weekday,
+            from,
+            until,
+            ..
+        } = self.rule;
+        match self.repeat {
+            Repeat::EveryWeeks(n) => {
+                let n = i64::from(n.max(1));
+                let ahead = (7 + weekday.num_days_from_monday()
+                    - from.weekday().num_days_from_monday())
+                    % 7;
+                let Some(first) = from
+                    .checked_add_days(Days::new(u64::from(ahead)))
+                    .filter(|first| *first <= until)
+                else {
+                    return Ok(Vec::new());
+                };
+                let count = (until - first).num_days() / (7 * n) + 1;
+                if usize::try_from(count).map_or(true, |c| c > MAX_OCCURRENCES) {
+                    return Err(FieldError::SeriesTooLong);
+                }
+                Ok((0..count)
+                    .filter_map(|i| first.checked_add_signed(TimeDelta::weeks(i * n)))
+                    .take_while(|d| *d <= until)
+                    .collect())
+            }
+            Repeat::Monthly(nth) => {
+                let months = (until.year() - from.year()) * 12 + until.month() as i32
+                    - from.month() as i32
+                    + 1;
+                if usize::try_from(months).map_or(true, |m| m > MAX_OCCURRENCES) {
+                    return Err(FieldError::SeriesTooLong);
+                }
+                let (mut year, mut month) = (from.year(), from.month());
+                let mut dates = Vec::new();
+                for _ in 0..months.max(0) {
+                    if let Some(d) = nth.in_month(year, month, weekday)
+                        && from <= d
+                        && d <= until
+                    {
+                        dates.push(d);
+                    }
+                    (year, month) = if month == 12 {
+                        (year + 1, 1)
+                    } else {
+                        (year, month + 1)
+                    };
+                }
+                Ok(dates)
+            }
+        }
+    }
+
+    /// Dates of the occurrences, in order, with the same refusals as [`Weekly::dates`].
+    pub fn dates(&self) -> Result<Vec<NaiveDate>, FieldError> {
+        if self.rule.until < self.rule.from {
             return Err(FieldError::UntilBeforeFrom);
         }
-        let ahead = (7 + self.weekday.num_days_from_monday()
-            - self.from.weekday().num_days_from_monday())
-            % 7;
-        let Some(first) = self
-            .from
-            .checked_add_days(Days::new(u64::from(ahead)))
-            .filter(|first| *first <= self.until)
-        else {
-            return Err(FieldError::NoSessions);
-        };
-        let count = (self.until - first).num_days() / 7 + 1;
-        if usize::try_from(count).map_or(true, |n| n > MAX_OCCURRENCES) {
-            return Err(FieldError::SeriesTooLong);
-        }
-        let dates: Vec<NaiveDate> = first
-            .iter_weeks()
-            .take_while(|d| *d <= self.until)
-            .filter(|d| match &self.skip_school_holidays {
+        let dates: Vec<NaiveDate> = self
+            .candidates()?
+            .into_iter()
+            .filter(|d| match &self.rule.skip_school_holidays {
                 Some(holidays) => holidays.holiday_on(*d).is_none(),
                 None => true,
             })
@@ -186,11 +354,11 @@ impl Weekly {
 
     /// The sessions of the series as UTC instants; also checks that the end follows the start.
     pub fn slots(&self) -> Result<Vec<Slot>, FieldError> {
-        check_times(self.start, self.end)?;
+        check_times(self.rule.start, self.rule.end)?;
         Ok(self
             .dates()?
             .into_iter()
-            .map(|d| slot(d, self.start, self.end))
+            .map(|d| slot(d, self.rule.start, self.rule.end))
             .collect())
     }
 }
@@ -1353,6 +1521,185 @@ mod tests {
             [day(2027, 5, 9), day(2027, 12, 5), day(2027, 12, 25)]
         );
         assert!(holiday_suggestions(day(2026, 6, 1), -5).is_empty());
+    }
+
+    fn cooking(repeat: Repeat, from: NaiveDate, until: NaiveDate, skip: bool) -> Series {
+        Series {
+            repeat,
+            rule: Weekly {
+                weekday: Weekday::Thu,
+                start: time(18, 0),
+                end: time(20, 0),
+                from,
+                until,
+                skip_school_holidays: skip.then(|| Holidays::national(Region::Midden)),
+            },
+        }
+    }
+
+    #[test]
+    fn a_cooking_workshop_once_a_month_on_the_second_thursday() {
+        // Handbook §3.3: "kookworkshop 1x per maand".
+        let series = cooking(
+            Repeat::Monthly(Nth::Second),
+            day(2026, 9, 1),
+            day(2027, 1, 31),
+            true,
+        );
+        assert_eq!(
+            series.dates(),
+            Ok(vec![
+                day(2026, 9, 10),
+                day(2026, 10, 8),
+                day(2026, 11, 12),
+                day(2026, 12, 10),
+                day(2027, 1, 14),
+            ])
+        );
+    }
+
+    #[test]
+    fn a_monthly_series_skips_the_christmas_holiday() {
+        // The last Thursday of December 2026 is New Year's Eve, in the Christmas holiday.
+        let last = |skip| {
+            cooking(
+                Repeat::Monthly(Nth::Last),
+                day(2026, 10, 1),
+                day(2027, 1, 31),
+                skip,
+            )
+            .dates()
+        };
+        assert_eq!(
+            last(false),
+            Ok(vec![
+                day(2026, 10, 29),
+                day(2026, 11, 26),
+                day(2026, 12, 31),
+                day(2027, 1, 28),
+            ])
+        );
+        assert_eq!(
+            last(true),
+            Ok(vec![day(2026, 10, 29), day(2026, 11, 26), day(2027, 1, 28)])
+        );
+        // The first Thursday of January 2028 is still in the Christmas holiday.
+        let first = cooking(
+            Repeat::Monthly(Nth::First),
+            day(2027, 12, 1),
+            day(2028, 2, 29),
+            true,
+        );
+        assert_eq!(first.dates(), Ok(vec![day(2027, 12, 2), day(2028, 2, 3)]));
+    }
+
+    #[test]
+    fn the_last_weekday_is_the_fifth_when_the_month_has_five() {
+        assert_eq!(
+            Nth::Last.in_month(2026, 10, Weekday::Thu),
+            Some(day(2026, 10, 29))
+        );
+        assert_eq!(
+            Nth::Last.in_month(2027, 2, Weekday::Thu),
+            Some(day(2027, 2, 25))
+        );
+        assert_eq!(
+            Nth::Fourth.in_month(2026, 10, Weekday::Thu),
+            Some(day(2026, 10, 22))
+        );
+    }
+
+    #[test]
+    fn a_monthly_series_keeps_its_wall_clock_time_across_summer_time() {
+        // Summer time ends on 25 October 2026: 18:00 is 16:00 UTC before, 17:00 after.
+        let series = cooking(
+            Repeat::Monthly(Nth::Second),
+            day(2026, 10, 1),
+            day(2026, 11, 30),
+            false,
+        );
+        let starts: Vec<_> = series
+            .slots()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|s| s.start)
+            .collect();
+        assert_eq!(
+            starts,
+            vec![utc(2026, 10, 8, 16, 0), utc(2026, 11, 12, 17, 0)]
+        );
+    }
+
+    #[test]
+    fn every_other_week_starts_on_the_first_matching_day() {
+        let series = wednesdays(day(2026, 11, 30), day(2027, 1, 31), Some(Region::Midden))
+            .series(Repeat::EveryWeeks(2));
+        // 2, 16 and 30 December; 30 December is in the Christmas holiday; then 13 and 27 January.
+        assert_eq!(
+            series.dates(),
+            Ok(vec![
+                day(2026, 12, 2),
+                day(2026, 12, 16),
+                day(2027, 1, 13),
+                day(2027, 1, 27),
+            ])
+        );
+        // Every week is the weekly series itself.
+        let weekly = wednesdays(day(2026, 11, 30), day(2027, 1, 31), Some(Region::Midden));
+        assert_eq!(weekly.series(Repeat::EveryWeeks(1)).dates(), weekly.dates());
+    }
+
+    #[test]
+    fn series_refusals_are_the_weekly_ones() {
+        let backwards = cooking(
+            Repeat::Monthly(Nth::First),
+            day(2027, 1, 1),
+            day(2026, 1, 1),
+            false,
+        );
+        assert_eq!(backwards.dates(), Err(FieldError::UntilBeforeFrom));
+        // 1 to 7 December 2026 has no second Thursday.
+        let none = cooking(
+            Repeat::Monthly(Nth::Second),
+            day(2026, 12, 1),
+            day(2026, 12, 7),
+            false,
+        );
+        assert_eq!(none.dates(), Err(FieldError::NoSessions));
+        let long = cooking(
+            Repeat::Monthly(Nth::First),
+            day(2026, 1, 1),
+            day(2080, 1, 1),
+            false,
+        );
+        assert_eq!(long.dates(), Err(FieldError::SeriesTooLong));
+        let fortnightly = cooking(
+            Repeat::EveryWeeks(2),
+            day(2026, 1, 1),
+            day(2040, 1, 1),
+            false,
+        );
+        assert!(fortnightly.dates().is_ok());
+        let late = cooking(
+            Repeat::EveryWeeks(1),
+            day(2026, 1, 1),
+            day(2040, 1, 1),
+            false,
+        );
+        assert_eq!(late.dates(), Err(FieldError::SeriesTooLong));
+    }
+
+    #[test]
+    fn a_repeat_reads_back_from_its_form_value() {
+        for r in Repeat::all() {
+            assert_eq!(Repeat::parse(&r.as_value()), Ok(r));
+        }
+        assert_eq!(Repeat::parse(""), Ok(Repeat::EveryWeeks(1)));
+        assert_eq!(Repeat::parse("w8"), Ok(Repeat::EveryWeeks(8)));
+        assert_eq!(Repeat::parse("m5"), Ok(Repeat::Monthly(Nth::Last)));
+        for bad in ["w0", "w9", "m0", "m6", "x1", "w", "wé", "é1", "month"] {
+            assert_eq!(Repeat::parse(bad), Err(FieldError::ChoiceInvalid), "{bad}");
+        }
     }
 }
 

@@ -13,6 +13,7 @@ use uuid::Uuid;
 mod help_referrals;
 mod money;
 mod outcomes;
+mod outings;
 mod partners;
 mod referrals;
 mod rules;
@@ -293,6 +294,7 @@ pub async fn load(store: &Store) -> anyhow::Result<Vec<DemoLogin>> {
     Box::pin(referrals::load(store, almere, poort)).await?;
     Box::pin(rules::load(store, almere, poort)).await?;
     Box::pin(money::load(store, almere, &[poort, haven])).await?;
+    Box::pin(outings::load(store, almere, poort)).await?;
     Box::pin(referrals::load_address(store, almere, poort)).await?;
     let today = chrono::Utc::now().date_naive();
     Box::pin(help_referrals::load(store, almere, poort, today)).await?;

@@ -1098,6 +1098,7 @@ const KEYED_BY_HOUSEHOLD: &[(&str, Option<&str>)] = &[
     ("rsvp", Some("session_id")),
     ("attendance", Some("session_id")),
     ("idea_vote", Some("idea_id")),
+    ("activity_organiser", Some("activity_id")),
     ("email_unsubscribe", None),
 ];
 
@@ -1116,6 +1117,7 @@ const HANGS_ON_HOUSEHOLD: &[&str] = &[
     "help_referrals",
     "parent_quotes",
     "questionnaire_round",
+    "outing_ride",
 ];
 
 /// Point the rows of `table` whose `column` is `from` at `to`, within the organisation. With a

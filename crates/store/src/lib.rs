@@ -22,6 +22,7 @@ pub mod imports;
 pub mod jobs;
 pub mod money;
 pub mod orgs;
+pub mod outings;
 pub mod partners;
 pub mod password;
 pub mod portal;

@@ -20,6 +20,7 @@ use crate::routes::{
     publicity, questionnaires, referral_address, referrals, reminders, reports, research, rules,
     sessions,
 };
+use crate::routes::{holiday_list, outings};
 
 /// The handler of one (method, path) of the gate's table.
 struct Route {
@@ -152,6 +153,19 @@ fn handlers() -> Vec<Route> {
         post("/activities/{id}/sessions", activities::add_session),
         post("/activities/{id}/register", activities::register),
         post("/activities/{id}/unregister", activities::unregister),
+        post("/activities/{id}/outing", outings::save),
+        post("/activities/{id}/organisers", outings::add_organiser),
+        post("/activities/{id}/organisers/remove", outings::remove_organiser),
+        post("/activities/{id}/rides", outings::add_ride),
+        post("/activities/{id}/rides/remove", outings::remove_ride),
+        post("/activities/{id}/checks", outings::add_check),
+        post("/activities/{id}/checks/set", outings::set_check),
+        post("/activities/{id}/costs", outings::book_cost),
+        post("/activities/{id}/costs/remove", outings::remove_cost),
+        get("/holiday-activities", holiday_list::page),
+        post("/holiday-activities", holiday_list::add),
+        post("/holiday-activities/hide", holiday_list::hide),
+        post("/holiday-activities/dates", holiday_list::set_date),
         get("/sessions", sessions::programme),
         get("/sessions/{id}", sessions::show),
         post("/sessions/{id}/plan", sessions::plan),

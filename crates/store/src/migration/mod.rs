@@ -32,6 +32,7 @@ mod m20261209_000024_rules;
 mod m20261209_000025_visit_log;
 mod m20261210_000026_money;
 mod m20261210_000027_questionnaires;
+mod m20261210_000028_outings;
 mod m20261210_000030_referrer_mail;
 mod m20261210_000031_scan;
 
@@ -67,6 +68,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261209_000025_visit_log::Migration),
             Box::new(m20261210_000026_money::Migration),
             Box::new(m20261210_000027_questionnaires::Migration),
+            Box::new(m20261210_000028_outings::Migration),
             Box::new(m20261210_000030_referrer_mail::Migration),
             Box::new(m20261210_000031_scan::Migration),
         ]

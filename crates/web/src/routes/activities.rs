@@ -9,7 +9,7 @@ use axum::response::Response;
 use chrono::{Duration, NaiveDate, NaiveTime, Utc};
 use mtp_domain::activity::{self, ActivityKind, Audience, Cost, StaffMinutes};
 use mtp_domain::audit::Action;
-use mtp_domain::schedule::{self, HolidaySuggestion, Weekly};
+use mtp_domain::schedule::{self, Repeat, Weekly};
 use mtp_domain::{FieldError, PlaceName};
 use mtp_store::{Activity, ActivityDraft, Neighbourhood, Registered, StoreError};
 use serde::Deserialize;
@@ -73,25 +73,14 @@ pub struct Suggestion {
     pub href: String,
 }
 
-fn suggestion(t: &Tr, s: &HolidaySuggestion) -> Suggestion {
-    let title = t.label(&s.holiday);
-    let href = url::form_urlencoded::Serializer::new("/activities/new?".to_string())
-        .append_pair("kind", ActivityKind::Holiday.as_str())
-        .append_pair("name", &title)
-        .finish();
-    Suggestion {
-        when: t.day(s.date),
-        title,
-        href,
-    }
-}
-
 #[derive(Template)]
 #[template(path = "activities.html")]
 struct ListPage {
     p: Page,
     cards: Vec<ActivityCard>,
     suggestions: Vec<Suggestion>,
+    /// Whether the user may change the organisation's holiday list.
+    holiday_list_link: bool,
     gaps: Vec<SessionRow>,
     ideas: Vec<(String, Vec<crate::views::IdeaView>)>,
     /// The public programme address of each neighbourhood the user reaches.
@@ -133,10 +122,17 @@ pub async fn list(
         ideas,
         programmes,
         cards: activities.iter().map(|a| activity_card(&t, a)).collect(),
-        suggestions: schedule::holiday_suggestions(crate::today(), SUGGEST_DAYS)
-            .iter()
-            .map(|s| suggestion(&t, s))
+        // The organisation's own holiday list (issue #18), not a closed list of three.
+        suggestions: crate::routes::holiday_list::suggestions(&state, &user, &t, SUGGEST_DAYS)
+            .await?
+            .into_iter()
+            .map(|s| Suggestion {
+                title: s.title,
+                when: s.when,
+                href: s.href,
+            })
             .collect(),
+        holiday_list_link: crate::gate::allows(user.role(), &Method::GET, "/holiday-activities"),
         gaps: gaps.iter().map(|s| session_row(&t, s)).collect(),
         p,
     }))
@@ -467,7 +463,13 @@ struct ShowPage {
     sessions: Vec<SessionRow>,
     registrants: Vec<RegistrantRow>,
     candidates: Vec<(Uuid, String)>,
+    /// The weekdays with how many taking-part households can come on each.
     weekdays: Vec<(String, String)>,
+    /// How often a series comes back: form value and label.
+    repeats: Vec<(String, String)>,
+    weekday_fit_hint: String,
+    /// Organisers of an outing or holiday activity, and the outing's plan.
+    outing: Option<crate::routes::outings::OutingSection>,
     f: FormData,
     /// The first date of the series being planned whose school holidays nobody knows yet.
     holidays_unknown_from: Option<String>,
@@ -476,7 +478,7 @@ struct ShowPage {
     places: String,
 }
 
-async fn show_page(
+pub(crate) async fn show_page(
     state: &AppState,
     ctx: &Ctx,
     user: &User,
@@ -506,6 +508,11 @@ async fn show_page(
         .collect();
     let holidays = crate::views::org_holidays(state, user).await?;
     let series = planned_dates(&f);
+    let fit = state
+        .store
+        .weekday_fit(&user.tenant, a.d.neighbourhood_id, crate::today())
+        .await?;
+    let outing = crate::routes::outings::section(state, &t, user, &a, &f).await?;
     let holidays_unknown_from = if f.has("skip_holidays") {
         crate::views::first_unknown(&t, &holidays, &series)
     } else {
@@ -531,8 +538,31 @@ async fn show_page(
         candidates,
         weekdays: WEEK
             .iter()
-            .map(|&d| (d.number_from_monday().to_string(), t.weekday(d).to_string()))
+            .map(|&d| {
+                let can_come = fit
+                    .fit
+                    .days
+                    .iter()
+                    .find(|f| f.weekday == d)
+                    .map_or(0, |f| f.can_come);
+                let label = if fit.taking_part == 0 {
+                    t.weekday(d).to_string()
+                } else {
+                    t.get2(
+                        "weekday-fit-option",
+                        ("day", t.weekday(d)),
+                        ("count", can_come),
+                    )
+                };
+                (d.number_from_monday().to_string(), label)
+            })
             .collect(),
+        repeats: Repeat::all()
+            .into_iter()
+            .map(|r| (r.as_value(), t.get(r.key())))
+            .collect(),
+        weekday_fit_hint: t.get1("weekday-fit-hint", "count", fit.taking_part),
+        outing,
         holidays_unknown_from,
         holidays_link: crate::gate::allows(user.role(), &Method::GET, "/admin/holidays"),
         places: activity_card(&t, &a).places,
@@ -541,13 +571,14 @@ async fn show_page(
     }))
 }
 
-/// The dates of the weekly series the planning form describes, holidays not left out; none
-/// while a field is still wrong.
+/// The dates of the series the planning form describes, holidays not left out; none while a
+/// field is still wrong.
 fn planned_dates(f: &FormData) -> Vec<NaiveDate> {
-    let (Ok(weekday), Ok(from), Ok(until)) = (
+    let (Ok(weekday), Ok(from), Ok(until), Ok(repeat)) = (
         schedule::parse_weekday(f.get("weekday")),
         schedule::parse_date(f.get("from")),
         schedule::parse_date(f.get("until")),
+        Repeat::parse(f.get("repeat")),
     ) else {
         return Vec::new();
     };
@@ -559,6 +590,7 @@ fn planned_dates(f: &FormData) -> Vec<NaiveDate> {
         until,
         skip_school_holidays: None,
     }
+    .series(repeat)
     .dates()
     .unwrap_or_default()
 }
@@ -569,6 +601,7 @@ fn plan_defaults() -> FormData {
     let today = crate::today();
     let mut ser = url::form_urlencoded::Serializer::new(String::new());
     ser.append_pair("weekday", "3")
+        .append_pair("repeat", &Repeat::EveryWeeks(1).as_value())
         .append_pair("start", "09:30")
         .append_pair("end", "10:30")
         .append_pair("from", &today.format("%Y-%m-%d").to_string())
@@ -601,8 +634,8 @@ pub async fn show(
     .await
 }
 
-/// Plan a weekly series: one session per week on the chosen weekday, optionally skipping the
-/// organisation's school holidays.
+/// Plan a series: one session every N weeks or once a month on the chosen weekday, optionally
+/// skipping the organisation's school holidays.
 pub async fn plan_weekly(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -614,6 +647,7 @@ pub async fn plan_weekly(
     let t = Tr::new(ctx.lang);
     let mut e = FormErrors::default();
     let weekday = e.take(&t, "weekday", schedule::parse_weekday(f.get("weekday")));
+    let repeat = e.take(&t, "repeat", Repeat::parse(f.get("repeat")));
     let times = parse_times(&t, &mut e, &f, "start", "end");
     let from = e.take(&t, "from", schedule::parse_date(f.get("from")));
     let until = e.take(&t, "until", schedule::parse_date(f.get("until")));
@@ -622,8 +656,10 @@ pub async fn plan_weekly(
     } else {
         None
     };
-    let slots = match (weekday, times, from, until) {
-        (Some(weekday), Some((start, end)), Some(from), Some(until)) if e.is_empty() => {
+    let slots = match (weekday, repeat, times, from, until) {
+        (Some(weekday), Some(repeat), Some((start, end)), Some(from), Some(until))
+            if e.is_empty() =>
+        {
             let rule = Weekly {
                 weekday,
                 start,
@@ -631,7 +667,8 @@ pub async fn plan_weekly(
                 from,
                 until,
                 skip_school_holidays: holidays,
-            };
+            }
+            .series(repeat);
             match rule.dates() {
                 Ok(dates) => dates
                     .into_iter()
@@ -655,7 +692,10 @@ pub async fn plan_weekly(
             &user,
             Action::ActivitySessionsPlanned,
             Subject::in_neighbourhood("activity", a.id, a.d.neighbourhood_id),
-            &format!("added={added}"),
+            &format!(
+                "added={added} repeat={}",
+                repeat.map(Repeat::as_value).unwrap_or_default()
+            ),
         ))
     };
     let added = state

@@ -1,0 +1,507 @@
+//! Outings and holiday activities (issue #18, docs/guide/outings.md): an outing planned with
+//! parents of the neighbourhood (linked households, only from the worker's reach), its budget
+//! and the cost per family, transport, the checklist, the costs booked and who came; the
+//! organisation's holiday list that the activities page proposes from.
+
+use chrono::{Datelike, Duration};
+use mtp_domain::Tenant;
+use mtp_domain::outing::{Budget, Group, cost_per_family};
+use mtp_store::{AuditFilter, HouseholdFilter};
+use reqwest::StatusCode;
+use uuid::Uuid;
+
+use crate::helpers::TestApp;
+use crate::on_both;
+
+async fn activity(app: &TestApp, t: &Tenant, name: &str) -> Uuid {
+    app.store
+        .activities(t)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|a| a.d.name == name)
+        .map(|a| a.id)
+        .unwrap_or_else(|| panic!("the demo has {name}"))
+}
+
+/// A household of a neighbourhood that is still active.
+async fn household_in(app: &TestApp, t: &Tenant, nb: &str) -> Uuid {
+    let nb = app.neighbourhood(t, nb).await;
+    let (rows, _) = app
+        .store
+        .households(
+            t,
+            &HouseholdFilter {
+                neighbourhood_id: Some(nb),
+                ..Default::default()
+            },
+            100,
+            0,
+        )
+        .await
+        .unwrap();
+    rows.into_iter()
+        .find(|h| h.status == mtp_domain::HouseholdStatus::Active)
+        .map(|h| h.id)
+        .expect("an active household")
+}
+
+async fn audited(app: &TestApp, t: &Tenant, action: &str) -> usize {
+    app.store
+        .audit_entries(
+            t.org_id,
+            &AuditFilter {
+                action: Some(action.into()),
+                ..Default::default()
+            },
+            1000,
+        )
+        .await
+        .unwrap()
+        .len()
+}
+
+async fn a_worker_plans_an_outing_with_the_parents(app: TestApp) {
+    let logins = app.demo().await;
+    let t = app.org("Almere").await;
+    let farm = activity(&app, &t, "Uitje naar de kinderboerderij").await;
+    let mut w = app.client();
+    w.login(&logins["worker"]).await;
+    let page = w.get(&format!("/activities/{farm}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("Ouders die meeorganiseren"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("Kinderboerderij Almere"));
+    assert!(page.body.contains("Wat kost het per gezin?"));
+    let saved_before = audited(&app, &t, "outing.saved").await;
+
+    // Bad input: each field says what to fix, in Dutch.
+    let r = w
+        .post(
+            &format!("/activities/{farm}/outing"),
+            &[
+                ("destination", ""),
+                ("ticket", "twee euro"),
+                ("transport", "-5"),
+                ("subsidy", ""),
+                ("affordable", "10"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("Vul in waar het uitje heen gaat."));
+    assert!(r.body.contains("Vul een bedrag in, zoals 0 of 2,50."));
+    assert!(
+        r.body.contains("value=\"twee euro\""),
+        "the typed value comes back"
+    );
+    assert_eq!(audited(&app, &t, "outing.saved").await, saved_before);
+
+    // The budget in cents, and the cost per family it leads to.
+    let r = w
+        .post(
+            &format!("/activities/{farm}/outing"),
+            &[
+                ("destination", "Dierenpark Amersfoort"),
+                ("meeting_point", "Station Poort"),
+                ("public_transport", "Trein van 9.12 uur"),
+                ("ticket", "7,50"),
+                ("transport", "120"),
+                ("subsidy", "150"),
+                ("affordable", "10"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let view = app.store.outing(&t, farm, None).await.unwrap();
+    let draft = view.draft.expect("saved");
+    assert_eq!(
+        draft.budget,
+        Budget {
+            ticket_cents: 750,
+            transport_cents: 12_000,
+            subsidy_cents: 15_000,
+            affordable_cents: 1_000,
+        }
+    );
+    assert_eq!(audited(&app, &t, "outing.saved").await, saved_before + 1);
+    // The families expected on the day and their people, as the page counts them.
+    let session = app.store.first_session(&t, farm).await.unwrap().unwrap();
+    let detail = app.store.session_detail(&t, session).await.unwrap();
+    let expected: Vec<_> = detail.lines.iter().filter(|l| l.expected()).collect();
+    let group = Group {
+        families: u32::try_from(expected.len()).unwrap(),
+        people: expected
+            .iter()
+            .map(|l| u32::try_from(l.parents.len().max(1) + l.children.len()).unwrap())
+            .sum(),
+    };
+    let page = w.get(&format!("/activities/{farm}")).await;
+    assert!(page.body.contains("Dierenpark Amersfoort"));
+    if let Some(cost) = cost_per_family(&draft.budget, group) {
+        let euros = format!(
+            "€ {},{:02}",
+            cost.per_family_cents / 100,
+            cost.per_family_cents % 100
+        );
+        assert!(
+            page.body
+                .contains(&format!("<dt>Per gezin</dt><dd>{euros}</dd>")),
+            "{euros} per family for {group:?}"
+        );
+        let verdict = if cost.fits {
+            "Dit past bij wat de gezinnen kunnen betalen."
+        } else {
+            "Dit is meer dan de gezinnen kunnen betalen."
+        };
+        assert!(page.body.contains(verdict));
+    }
+
+    // Co-organisers: linked households of the neighbourhood, never one out of reach.
+    let haven = household_in(&app, &t, "Almere Haven").await;
+    let r = w
+        .post(
+            &format!("/activities/{farm}/organisers"),
+            &[("organiser", &haven.to_string())],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body
+            .contains("Kies een gezin uit de wijk van deze activiteit.")
+    );
+    let mut admin = app.client();
+    admin.login(&logins["admin"]).await;
+    let r = admin
+        .post(
+            &format!("/activities/{farm}/organisers"),
+            &[("organiser", &haven.to_string())],
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a Haven family cannot organise a Poort outing, not even for an administrator"
+    );
+    let before = app.store.outing(&t, farm, None).await.unwrap().organisers;
+    let poort = app.neighbourhood(&t, "Almere Poort").await;
+    let ids: Vec<Uuid> = before.iter().map(|(h, _)| *h).collect();
+    let candidate = app
+        .store
+        .neighbourhood_households(&t, poort, &ids, 1)
+        .await
+        .unwrap()
+        .remove(0);
+    let r = w
+        .post(
+            &format!("/activities/{farm}/organisers"),
+            &[("organiser", &candidate.id.to_string())],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let after = app.store.outing(&t, farm, None).await.unwrap().organisers;
+    assert_eq!(after.len(), before.len() + 1);
+    let page = w.get(&format!("/activities/{farm}")).await;
+    assert!(page.body.contains(&format!("/households/{}", candidate.id)));
+    assert!(audited(&app, &t, "outing.organiser-added").await >= 1);
+
+    // Transport: a driver with too many seats is refused at the field.
+    let r = w
+        .post(
+            &format!("/activities/{farm}/rides"),
+            &[
+                ("ride_kind", "driver"),
+                ("ride_household", ""),
+                ("driver_name", "Henk"),
+                ("seats", "12"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body
+            .contains("Vul een aantal plekken in van 1 tot en met 8.")
+    );
+    let r = w
+        .post(
+            &format!("/activities/{farm}/rides"),
+            &[
+                ("ride_kind", "driver"),
+                ("ride_household", ""),
+                ("driver_name", "Henk"),
+                ("seats", "4"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let page = w.get(&format!("/activities/{farm}")).await;
+    assert!(page.body.contains("Henk (4 plekken)"));
+
+    // A cost booked in cents.
+    let r = w
+        .post(
+            &format!("/activities/{farm}/costs"),
+            &[
+                ("cost_description", "Treinkaartjes"),
+                ("cost_amount", "veel"),
+                ("cost_date", "2026-12-01"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let r = w
+        .post(
+            &format!("/activities/{farm}/costs"),
+            &[
+                ("cost_description", "Treinkaartjes"),
+                ("cost_amount", "42,50"),
+                ("cost_date", "2026-12-01"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let view = app.store.outing(&t, farm, None).await.unwrap();
+    assert_eq!(view.booked_cents(), 4_250);
+    let page = w.get(&format!("/activities/{farm}")).await;
+    assert!(page.body.contains("<td>Treinkaartjes</td>"));
+    assert!(page.body.contains("€ 42,50"));
+
+    // The checklist: tick a line.
+    let first = view
+        .checks
+        .iter()
+        .find(|c| !c.done)
+        .expect("the standard checklist has lines to do");
+    let r = w
+        .post(
+            &format!("/activities/{farm}/checks/set"),
+            &[("check", &first.id.to_string()), ("done", "yes")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let view = app.store.outing(&t, farm, None).await.unwrap();
+    assert!(view.checks.iter().any(|c| c.id == first.id && c.done));
+
+    // Another organisation's worker finds nothing.
+    let mut other = app.client();
+    other.login(&logins["other-worker"]).await;
+    let r = other
+        .post(
+            &format!("/activities/{farm}/outing"),
+            &[("destination", "Ergens"), ("affordable", "5")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+}
+on_both!(
+    outing_planned_with_parents,
+    a_worker_plans_an_outing_with_the_parents
+);
+
+async fn the_past_outing_shows_who_came_and_what_it_cost(app: TestApp) {
+    let logins = app.demo().await;
+    let t = app.org("Almere").await;
+    let beach = activity(&app, &t, "Uitje naar het strand").await;
+    let mut w = app.client();
+    w.login(&logins["worker"]).await;
+    let page = w.get(&format!("/activities/{beach}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("6 gezinnen waren er bij:"),
+        "{}",
+        page.body
+    );
+    // € 34,50 + € 40,00 + € 62,75.
+    assert!(
+        page.body
+            .contains("<th scope=\"row\" colspan=\"2\">Totaal</th><td>€ 137,25</td>")
+    );
+    assert!(page.body.contains("Henk (vrijwilliger) (4 plekken)"));
+    let view = app.store.outing(&t, beach, None).await.unwrap();
+    assert_eq!(view.organisers.len(), 2);
+    assert_eq!(view.booked_cents(), 13_725);
+    assert!(view.checks.iter().all(|c| c.done));
+    // Looking at the outing (names of families) is on record.
+    assert!(audited(&app, &t, "outing.viewed").await >= 1);
+    // A host sees no activity page at all.
+    let mut host = app.client();
+    host.login(&logins["host"]).await;
+    let r = host.get(&format!("/activities/{beach}")).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+}
+on_both!(past_outing, the_past_outing_shows_who_came_and_what_it_cost);
+
+async fn a_coordinator_keeps_the_holiday_list(app: TestApp) {
+    let logins = app.demo().await;
+    let t = app.org("Almere").await;
+    let mut c = app.client();
+    c.login(&logins["coordinator"]).await;
+    let page = c.get("/holiday-activities").await;
+    assert_eq!(page.status, StatusCode::OK);
+    for name in [
+        "Moederdag",
+        "Vaderdag",
+        "Keti Koti",
+        "Sinterklaas",
+        "Suikerfeest",
+        "Zomerfeest in de wijk",
+    ] {
+        assert!(page.body.contains(name), "{name} on the list");
+    }
+    assert!(
+        page.body.contains("10 maart 2027"),
+        "Suikerfeest's date: {}",
+        page.body
+    );
+
+    // Bad input says what to fix.
+    let r = c
+        .post(
+            "/holiday-activities",
+            &[("holiday_name", ""), ("fixed_day", "31-2")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("Vul de naam van de feestdag in."));
+    assert!(
+        r.body
+            .contains("Vul een dag en maand in, zoals 1-7 voor 1 juli.")
+    );
+
+    // A holiday ten days ahead is proposed on the activities page at once.
+    let soon = mtp_web::today() + Duration::days(10);
+    let day = format!("{}-{}", soon.day(), soon.month());
+    let r = c
+        .post(
+            "/holiday-activities",
+            &[("holiday_name", "Buurtfeest"), ("fixed_day", &day)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let list = c.get("/activities").await;
+    assert!(list.body.contains("Buurtfeest"), "{}", list.body);
+    let own = app
+        .store
+        .holiday_list(&t)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|h| h.own.as_ref().is_some_and(|(_, n)| n == "Buurtfeest"))
+        .expect("added");
+    let r = c
+        .post(
+            "/holiday-activities/hide",
+            &[("holiday", &own.reference()), ("hidden", "yes")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let list = c.get("/activities").await;
+    assert!(!list.body.contains("Buurtfeest"));
+
+    // A built-in holiday taken off the list, and put back.
+    let r = c
+        .post(
+            "/holiday-activities/hide",
+            &[("holiday", "holiday-mothers-day"), ("hidden", "yes")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let mothers = |list: &[mtp_store::outings::ListedHoliday]| {
+        list.iter()
+            .find(|h| h.key == Some("holiday-mothers-day"))
+            .map(|h| h.hidden)
+    };
+    assert_eq!(
+        mothers(&app.store.holiday_list(&t).await.unwrap()),
+        Some(true)
+    );
+    c.post(
+        "/holiday-activities/hide",
+        &[("holiday", "holiday-mothers-day"), ("hidden", "no")],
+    )
+    .await;
+    assert_eq!(
+        mothers(&app.store.holiday_list(&t).await.unwrap()),
+        Some(false)
+    );
+    assert!(audited(&app, &t, "holiday-list.changed").await >= 4);
+
+    // A worker may not change it; Lelystad's list is its own.
+    let mut w = app.client();
+    w.login(&logins["worker"]).await;
+    assert_eq!(
+        w.get("/holiday-activities").await.status,
+        StatusCode::FORBIDDEN
+    );
+    let lelystad = app.org("Lelystad").await;
+    let theirs = app.store.holiday_list(&lelystad).await.unwrap();
+    assert!(theirs.iter().all(|h| h.own.is_none() && h.dates.is_empty()));
+}
+on_both!(holiday_list, a_coordinator_keeps_the_holiday_list);
+
+/// A holiday activity can name a parent as organiser, like an outing.
+async fn a_parent_organises_a_holiday_activity(app: TestApp) {
+    let logins = app.demo().await;
+    let t = app.org("Almere").await;
+    let mut w = app.client();
+    w.login(&logins["worker"]).await;
+    let poort = app.neighbourhood(&t, "Almere Poort").await;
+    let r = w
+        .post(
+            "/activities/new",
+            &[
+                ("neighbourhood", &poort.to_string()),
+                ("kind", "holiday"),
+                ("name", "Suikerfeest in de wijk"),
+                ("place", "Buurthuis"),
+                ("cost", "0"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let id: Uuid = r
+        .location
+        .trim_start_matches("/activities/")
+        .split(['/', '?', '#'])
+        .next()
+        .and_then(|s| s.parse().ok())
+        .expect("the new activity's page");
+    let parent = household_in(&app, &t, "Almere Poort").await;
+    let r = w
+        .post(
+            &format!("/activities/{id}/organisers"),
+            &[("organiser", &parent.to_string())],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let page = w.get(&format!("/activities/{id}")).await;
+    assert!(page.body.contains("Ouders die dit organiseren"));
+    assert!(page.body.contains(&format!("/households/{parent}")));
+    // The outing's own forms are not for a holiday activity.
+    let r = w
+        .post(
+            &format!("/activities/{id}/outing"),
+            &[("destination", "Ergens")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(
+        app.store
+            .outing(&t, id, None)
+            .await
+            .unwrap()
+            .draft
+            .is_none()
+    );
+    assert!(
+        app.store
+            .organised_by(&t, parent)
+            .await
+            .unwrap()
+            .contains(&id)
+    );
+}
+on_both!(holiday_organiser, a_parent_organises_a_holiday_activity);
