@@ -66,6 +66,10 @@ struct Targets {
     referral: String,
     help_referral: String,
     quote: String,
+    wish: String,
+    talent: String,
+    /// A parent's idea the walk does not hide (the hide route comes first).
+    idea_wish: String,
 }
 
 fn fill(path: &str, t: &Targets) -> String {
@@ -81,6 +85,10 @@ fn fill(path: &str, t: &Targets) -> String {
             .replace("{contact}", &t.partner_contact)
     } else if p.starts_with("/help-referrals/") {
         p.replace("{id}", &t.help_referral)
+    } else if p.starts_with("/wishes/") {
+        p.replace("{id}", &t.wish)
+    } else if p.starts_with("/talent/") {
+        p.replace("{id}", &t.talent)
     } else if p.starts_with("/quotes/") {
         p.replace("{id}", &t.quote)
     } else if p.starts_with("/admin/holidays/") {
@@ -91,6 +99,8 @@ fn fill(path: &str, t: &Targets) -> String {
         p.replace("{id}", &t.import)
     } else if p.starts_with("/requests/") {
         p.replace("{id}", &t.request)
+    } else if p.starts_with("/ideas/{id}/activity") || p.starts_with("/ideas/{id}/theme") {
+        p.replace("{id}", &t.idea_wish)
     } else if p.starts_with("/ideas/") || p.starts_with("/portal/ideas/") {
         p.replace("{id}", &t.idea)
     } else if p.starts_with("/portal/sessions/") {
@@ -353,7 +363,37 @@ async fn every_route_allows_exactly_the_roles_in_its_rule(app: TestApp) {
         .first()
         .map(|q| q.id.to_string())
         .expect("the demo has a usable quote");
+    // The demo's wish that waits and its bootcamp course, both in Almere Poort (issue #18).
+    let wish = app
+        .store
+        .wishes(&all, poort)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|w| w.title == "Kinderen en sociale media")
+        .map(|w| w.id.to_string())
+        .expect("the demo has a wish that waits");
+    let talent = app
+        .store
+        .talents(&all, poort)
+        .await
+        .unwrap()
+        .first()
+        .map(|x| x.id.to_string())
+        .expect("the demo has a bootcamp course");
+    let idea_wish = app
+        .store
+        .wishes(&all, poort)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|w| w.title == "Omgaan met geldzorgen")
+        .map(|w| w.id.to_string())
+        .expect("the demo has the parents' money idea");
     let targets = Targets {
+        idea_wish,
+        wish,
+        talent,
         quote,
         help_referral,
         referral: referral.to_string(),

@@ -50,5 +50,7 @@ mod research;
 mod scale_out;
 mod session_requests;
 mod tables;
+mod talent;
 mod target_group;
 mod upgrade;
+mod wishes;

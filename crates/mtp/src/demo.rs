@@ -14,6 +14,7 @@ mod help_referrals;
 mod partners;
 mod referrals;
 mod rules;
+mod wishes;
 mod year;
 
 /// One printed line: `<role> <email> <password>`.
@@ -293,6 +294,7 @@ pub async fn load(store: &Store) -> anyhow::Result<Vec<DemoLogin>> {
     let today = chrono::Utc::now().date_naive();
     Box::pin(help_referrals::load(store, almere, poort, today)).await?;
     Box::pin(help_referrals::load_quotes(store, almere, poort, today)).await?;
+    Box::pin(wishes::load(store, almere, poort, today)).await?;
     for org_id in [almere, lelystad] {
         store
             .audit(mtp_store::NewAuditEvent {

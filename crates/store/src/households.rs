@@ -1098,6 +1098,7 @@ const KEYED_BY_HOUSEHOLD: &[(&str, Option<&str>)] = &[
     ("rsvp", Some("session_id")),
     ("attendance", Some("session_id")),
     ("idea_vote", Some("idea_id")),
+    ("wish_household", Some("wish_id")),
     ("email_unsubscribe", None),
 ];
 
@@ -1115,6 +1116,7 @@ const HANGS_ON_HOUSEHOLD: &[&str] = &[
     "portal_request",
     "help_referrals",
     "parent_quotes",
+    "talent",
 ];
 
 /// Point the rows of `table` whose `column` is `from` at `to`, within the organisation. With a

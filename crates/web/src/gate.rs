@@ -50,6 +50,9 @@ pub const RESEARCH: &[Role] = &[Role::Admin, Role::Researcher];
 /// A partner account: its own organisation's referrals (docs/guide/referrals.md), never a
 /// family's data.
 pub const PARTNER: &[Role] = &[Role::Partner];
+/// Wishes and the talent ledger (docs/guide/wishes.md, docs/guide/talent.md): the workers
+/// and coordinators of the neighbourhood; never hosts, partners or researchers.
+pub const COORD_WORKER: &[Role] = &[Role::Coordinator, Role::Worker];
 
 /// Who reads the reports: staff for their neighbourhoods, researchers the aggregates with
 /// small counts hidden (docs/indicators.md §10).
@@ -245,6 +248,20 @@ fn table() -> Vec<(Method, &'static str, Access)> {
         (p(), "/households/{id}/quotes", Roles(STAFF)),
         (p(), "/quotes/{id}/remove", Roles(STAFF)),
         (g(), "/publicity", Roles(ADMIN_COORD)),
+        // Wishes that become workshops (docs/guide/wishes.md, issue #18).
+        (g(), "/wishes", Roles(COORD_WORKER)),
+        (p(), "/wishes", Roles(COORD_WORKER)),
+        (g(), "/wishes/{id}", Roles(COORD_WORKER)),
+        (p(), "/wishes/{id}/households", Roles(COORD_WORKER)),
+        (p(), "/wishes/{id}/activity", Roles(COORD_WORKER)),
+        (p(), "/ideas/{id}/activity", Roles(COORD_WORKER)),
+        (p(), "/ideas/{id}/theme", Roles(COORD_WORKER)),
+        // Talent with a return service (docs/guide/talent.md, issue #18).
+        (g(), "/talent", Roles(COORD_WORKER)),
+        (p(), "/talent", Roles(COORD_WORKER)),
+        (g(), "/talent/{id}", Roles(COORD_WORKER)),
+        (p(), "/talent/{id}/sessions", Roles(COORD_WORKER)),
+        (p(), "/talent/{id}/state", Roles(COORD_WORKER)),
         (g(), "/portal/login", Public),
         (p(), "/portal/login", Public),
         (g(), "/portal/link/{token}", Public),

@@ -18,6 +18,7 @@ use crate::routes::{
     holidays, home, households, import, messages, partners, portal, portal_staff, public,
     publicity, referral_address, referrals, reminders, reports, research, rules, sessions,
 };
+use crate::routes::{talent, wishes};
 
 /// The handler of one (method, path) of the gate's table.
 struct Route {
@@ -212,6 +213,18 @@ fn handlers() -> Vec<Route> {
         post("/households/{id}/quotes", publicity::create),
         post("/quotes/{id}/remove", publicity::remove),
         get("/publicity", publicity::list),
+        get("/wishes", wishes::list),
+        post("/wishes", wishes::create),
+        get("/wishes/{id}", wishes::show),
+        post("/wishes/{id}/households", wishes::add_households),
+        post("/wishes/{id}/activity", wishes::make_activity),
+        post("/ideas/{id}/activity", wishes::idea_activity),
+        post("/ideas/{id}/theme", wishes::idea_theme),
+        get("/talent", talent::list),
+        post("/talent", talent::create),
+        get("/talent/{id}", talent::show),
+        post("/talent/{id}/sessions", talent::link_session),
+        post("/talent/{id}/state", talent::set_state),
         get("/portal/login", portal::login_form),
         post("/portal/login", portal::login_request),
         get("/portal/link/{token}", portal::link_form),

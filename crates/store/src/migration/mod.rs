@@ -30,6 +30,7 @@ mod m20261208_000022_org_settings;
 mod m20261209_000023_referral_addresses;
 mod m20261209_000024_rules;
 mod m20261209_000025_visit_log;
+mod m20261210_000029_wishes_talent;
 
 pub struct Migrator;
 
@@ -61,6 +62,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261209_000023_referral_addresses::Migration),
             Box::new(m20261209_000024_rules::Migration),
             Box::new(m20261209_000025_visit_log::Migration),
+            Box::new(m20261210_000029_wishes_talent::Migration),
         ]
     }
 }

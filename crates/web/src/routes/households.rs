@@ -777,6 +777,8 @@ struct HouseholdPage {
     attendance: Vec<AttendanceRow>,
     calendar: bool,
     portal: crate::views::PortalSection,
+    /// The engagement ladder and the family's return services (issue #18).
+    engagement: crate::routes::talent::Engagement,
 }
 
 pub struct AttendanceRow {
@@ -951,7 +953,9 @@ async fn household_page(
     } else {
         crate::views::portal_section(state, ctx, user, &h).await?
     };
+    let engagement = crate::routes::talent::engagement(state, user, &t, h.id).await?;
     Ok(render_page(&HouseholdPage {
+        engagement,
         portal,
         attendance,
         calendar,

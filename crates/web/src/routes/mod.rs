@@ -26,3 +26,5 @@ pub mod reports;
 pub mod research;
 pub mod rules;
 pub mod sessions;
+pub mod talent;
+pub mod wishes;
