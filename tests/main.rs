@@ -18,6 +18,7 @@ mod browser_encourage;
 mod browser_portal;
 mod browser_referrals;
 mod browser_reports;
+mod browser_talent;
 mod checkin_search;
 mod cli;
 mod crash;
