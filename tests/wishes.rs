@@ -97,6 +97,17 @@ async fn the_demo_shows_two_wishes_made_workshops(app: TestApp) {
     ] {
         assert!(page.body.contains(text), "{text} on /wishes");
     }
+    // The activities page leads to it, for those who may open it.
+    assert!(c.get("/activities").await.body.contains("href=\"/wishes\""));
+    let mut admin = signed_in(&app, &logins["admin"]).await;
+    assert!(
+        !admin
+            .get("/activities")
+            .await
+            .body
+            .contains("href=\"/wishes\"")
+    );
+    assert_eq!(admin.get("/wishes").await.status, StatusCode::FORBIDDEN);
     // The one the worker can still make a workshop of.
     let waiting = wishes
         .iter()
