@@ -70,6 +70,10 @@ struct Targets {
     receipt: String,
     portal_round: String,
     worker_round: String,
+    wish: String,
+    talent: String,
+    /// A parent's idea the walk does not hide (the hide route comes first).
+    idea_wish: String,
 }
 
 fn fill(path: &str, t: &Targets) -> String {
@@ -93,6 +97,10 @@ fn fill(path: &str, t: &Targets) -> String {
         p.replace("{id}", &t.expense)
     } else if p.starts_with("/budget/receipts/") {
         p.replace("{id}", &t.receipt)
+    } else if p.starts_with("/wishes/") {
+        p.replace("{id}", &t.wish)
+    } else if p.starts_with("/talent/") {
+        p.replace("{id}", &t.talent)
     } else if p.starts_with("/quotes/") {
         p.replace("{id}", &t.quote)
     } else if p.starts_with("/admin/holidays/") {
@@ -103,6 +111,8 @@ fn fill(path: &str, t: &Targets) -> String {
         p.replace("{id}", &t.import)
     } else if p.starts_with("/requests/") {
         p.replace("{id}", &t.request)
+    } else if p.starts_with("/ideas/{id}/activity") || p.starts_with("/ideas/{id}/theme") {
+        p.replace("{id}", &t.idea_wish)
     } else if p.starts_with("/ideas/") || p.starts_with("/portal/ideas/") {
         p.replace("{id}", &t.idea)
     } else if p.starts_with("/portal/sessions/") {
@@ -444,11 +454,41 @@ async fn every_route_allows_exactly_the_roles_in_its_rule(app: TestApp) {
         .await
         .unwrap()
         .to_string();
+    // The demo's wish that waits and its bootcamp course, both in Almere Poort (issue #18).
+    let wish = app
+        .store
+        .wishes(&all, poort)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|w| w.title == "Kinderen en sociale media")
+        .map(|w| w.id.to_string())
+        .expect("the demo has a wish that waits");
+    let talent = app
+        .store
+        .talents(&all, poort)
+        .await
+        .unwrap()
+        .first()
+        .map(|x| x.id.to_string())
+        .expect("the demo has a bootcamp course");
+    let idea_wish = app
+        .store
+        .wishes(&all, poort)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|w| w.title == "Omgaan met geldzorgen")
+        .map(|w| w.id.to_string())
+        .expect("the demo has the parents' money idea");
     let targets = Targets {
         expense: expense.to_string(),
         receipt: receipt.to_string(),
         portal_round,
         worker_round,
+        idea_wish,
+        wish,
+        talent,
         quote,
         help_referral,
         referral: referral.to_string(),

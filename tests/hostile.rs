@@ -742,6 +742,11 @@ struct Targets {
     /// the parent (issue #19).
     portal_round: Uuid,
     worker_round: Uuid,
+    /// The demo's wish that waits, and its bootcamp course (issue #18).
+    wish: Uuid,
+    talent: Uuid,
+    /// A parent's idea the walk does not hide (the hide route comes first).
+    idea_wish: Uuid,
     portal_token: String,
     unsubscribe_token: String,
     /// A working referral address of the demo's partner without an account.
@@ -774,6 +779,7 @@ fn fill(pattern: &str, t: &Targets) -> String {
         "/sessions/{id}/state" | "/sessions/{id}/move" => t.later_session,
         p if p.starts_with("/sessions/") || p.starts_with("/portal/sessions/") => t.session,
         p if p.starts_with("/requests/") => t.request,
+        "/ideas/{id}/activity" | "/ideas/{id}/theme" => t.idea_wish,
         p if p.starts_with("/ideas/") || p.starts_with("/portal/ideas/") => t.idea,
         p if p.starts_with("/encourage/follow-ups/") => t.follow_up,
         "/partners/{id}/delete" => t.partner_deleted,
@@ -783,6 +789,8 @@ fn fill(pattern: &str, t: &Targets) -> String {
         p if p.starts_with("/quotes/") => t.quote,
         p if p.starts_with("/portal/questionnaire/") => t.portal_round,
         p if p.starts_with("/questionnaires/") => t.worker_round,
+        p if p.starts_with("/wishes/") => t.wish,
+        p if p.starts_with("/talent/") => t.talent,
         _ => Uuid::nil(),
     };
     let token = if pattern.starts_with("/unsubscribe/") {
@@ -830,6 +838,7 @@ fn pages(pattern: &str, path: &str, t: &Targets) -> Vec<String> {
         "/sessions/{id}/staff/reply" => out.push("/sessions".into()),
         "/requests/{id}/done" => out.push(format!("/households/{}", t.household)),
         "/ideas/{id}/hide" => out.push("/activities".into()),
+        "/ideas/{id}/activity" | "/ideas/{id}/theme" => out.push("/wishes".into()),
         _ => {}
     }
     if pattern.starts_with("/portal") {
@@ -1514,9 +1523,38 @@ async fn targets(app: &TestApp, worker: &mut Client, walk: &mut Walk) -> Targets
         )
         .await
         .unwrap();
+    let wish = app
+        .store
+        .wishes(&t, poort)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|w| w.title == "Kinderen en sociale media")
+        .map(|w| w.id)
+        .expect("the demo has a wish that waits");
+    let talent = app
+        .store
+        .talents(&t, poort)
+        .await
+        .unwrap()
+        .first()
+        .map(|x| x.id)
+        .expect("the demo has a bootcamp course");
+    let idea_wish = app
+        .store
+        .wishes(&t, poort)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|w| w.title == "Omgaan met geldzorgen")
+        .map(|w| w.id)
+        .expect("the demo has the parents' money idea");
     Targets {
         portal_round,
         worker_round,
+        idea_wish,
+        wish,
+        talent,
         refer_token,
         quote,
         help_referral,
@@ -1862,6 +1900,9 @@ fn no_targets() -> Targets {
         quote: nil,
         portal_round: nil,
         worker_round: nil,
+        wish: nil,
+        talent: nil,
+        idea_wish: nil,
         portal_token: String::new(),
         unsubscribe_token: String::new(),
         refer_token: String::new(),

@@ -226,6 +226,17 @@ actions! {
     OutingCostBooked => "outing.cost-booked",
     OutingCostRemoved => "outing.cost-removed",
     HolidayListChanged => "holiday-list.changed",
+    // Wishes that become workshops, talent and return services (issue #18).
+    WishesViewed => "wishes.viewed",
+    WishAdded => "wish.added",
+    WishHouseholdsAdded => "wish.households-added",
+    WishMadeActivity => "wish.made-activity",
+    IdeaMadeActivity => "idea.made-activity",
+    IdeaThemeSet => "idea.theme-set",
+    TalentViewed => "talent.viewed",
+    TalentAdded => "talent.added",
+    TalentSessionLinked => "talent.session-linked",
+    TalentStateChanged => "talent.state-changed",
 }
 
 impl Action {

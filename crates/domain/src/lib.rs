@@ -36,6 +36,8 @@ pub mod scan;
 pub mod schedule;
 pub mod search;
 pub mod settings;
+pub mod talent;
+pub mod wishes;
 
 pub use consent::{ConsentMethod, ConsentRecord, Purpose, has_consent};
 pub use contact::{PhoneNumber, Postcode4};

@@ -18,6 +18,7 @@ mod partners;
 mod referrals;
 mod rules;
 mod scan;
+mod wishes;
 mod year;
 
 /// One printed line: `<role> <email> <password>`.
@@ -302,6 +303,7 @@ pub async fn load(store: &Store) -> anyhow::Result<Vec<DemoLogin>> {
     Box::pin(outcomes::load(store, almere, poort, today)).await?;
     // A new site just starting (issue #19): its scan, plan and start-up checklist.
     Box::pin(scan::load(store, almere, today)).await?;
+    Box::pin(wishes::load(store, almere, poort, today)).await?;
     for org_id in [almere, lelystad] {
         store
             .audit(mtp_store::NewAuditEvent {

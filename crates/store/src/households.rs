@@ -1099,6 +1099,7 @@ const KEYED_BY_HOUSEHOLD: &[(&str, Option<&str>)] = &[
     ("attendance", Some("session_id")),
     ("idea_vote", Some("idea_id")),
     ("activity_organiser", Some("activity_id")),
+    ("wish_household", Some("wish_id")),
     ("email_unsubscribe", None),
 ];
 
@@ -1118,6 +1119,7 @@ const HANGS_ON_HOUSEHOLD: &[&str] = &[
     "parent_quotes",
     "questionnaire_round",
     "outing_ride",
+    "talent",
 ];
 
 /// Point the rows of `table` whose `column` is `from` at `to`, within the organisation. With a

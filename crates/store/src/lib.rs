@@ -43,7 +43,9 @@ pub mod sealing;
 pub mod secrets;
 pub mod sessions;
 pub mod sign_in;
+pub mod talent;
 mod visit_marks;
+pub mod wishes;
 
 use std::time::Duration;
 

@@ -116,6 +116,9 @@ async fn anonymise<C: ConnectionTrait>(
     crate::help_referrals::anonymise(db, org_id, id).await?;
     crate::quotes::anonymise(db, org_id, id).await?;
     crate::questionnaires::anonymise(db, org_id, id).await?;
+    // Who asked for a wish, and what a parent's course was (docs/guide/wishes.md, talent.md).
+    crate::wishes::anonymise(db, org_id, id).await?;
+    crate::talent::anonymise(db, org_id, id).await?;
     job::Entity::update_many()
         .col_expr(
             job::Column::State,
@@ -198,6 +201,7 @@ impl Store {
         let attendance = self.household_attendance(tenant, id, 10_000).await?;
         let help_referrals = crate::help_referrals::export(&self.db, tenant.org_id, id).await?;
         let quotes = crate::quotes::export(&self.db, tenant.org_id, id).await?;
+        let talents = crate::talent::export(&self.db, tenant.org_id, id).await?;
         Ok(json!({
             "household": {
                 "id": h.id,
@@ -258,6 +262,8 @@ impl Store {
             // Referrals to help and quotes (docs/guide/help-referrals.md).
             "help_referrals": help_referrals,
             "quotes": quotes,
+            // Investments and return services (docs/guide/talent.md).
+            "talents": talents,
         }))
     }
 

@@ -53,6 +53,9 @@ pub const PARTNER: &[Role] = &[Role::Partner];
 /// A family's own worker: the only staff who see a parent's individual questionnaire answers
 /// (docs/outcomes.md §5); coordinators see the figures on /reports.
 pub const WORKER: &[Role] = &[Role::Worker];
+/// Wishes and the talent ledger (docs/guide/wishes.md, docs/guide/talent.md): the workers
+/// and coordinators of the neighbourhood; never hosts, partners or researchers.
+pub const COORD_WORKER: &[Role] = &[Role::Coordinator, Role::Worker];
 
 /// Who reads the reports: staff for their neighbourhoods, researchers the aggregates with
 /// small counts hidden (docs/indicators.md §10).
@@ -287,6 +290,20 @@ fn table() -> Vec<(Method, &'static str, Access)> {
         (p(), "/neighbourhoods/{id}/plan", Roles(ADMIN_COORD)),
         (g(), "/neighbourhoods/{id}/start", Roles(STAFF)),
         (p(), "/neighbourhoods/{id}/start", Roles(ADMIN_COORD)),
+        // Wishes that become workshops (docs/guide/wishes.md, issue #18).
+        (g(), "/wishes", Roles(COORD_WORKER)),
+        (p(), "/wishes", Roles(COORD_WORKER)),
+        (g(), "/wishes/{id}", Roles(COORD_WORKER)),
+        (p(), "/wishes/{id}/households", Roles(COORD_WORKER)),
+        (p(), "/wishes/{id}/activity", Roles(COORD_WORKER)),
+        (p(), "/ideas/{id}/activity", Roles(COORD_WORKER)),
+        (p(), "/ideas/{id}/theme", Roles(COORD_WORKER)),
+        // Talent with a return service (docs/guide/talent.md, issue #18).
+        (g(), "/talent", Roles(COORD_WORKER)),
+        (p(), "/talent", Roles(COORD_WORKER)),
+        (g(), "/talent/{id}", Roles(COORD_WORKER)),
+        (p(), "/talent/{id}/sessions", Roles(COORD_WORKER)),
+        (p(), "/talent/{id}/state", Roles(COORD_WORKER)),
         (g(), "/portal/login", Public),
         (p(), "/portal/login", Public),
         (g(), "/portal/link/{token}", Public),

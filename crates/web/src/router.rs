@@ -21,6 +21,7 @@ use crate::routes::{
     sessions,
 };
 use crate::routes::{holiday_list, outings};
+use crate::routes::{talent, wishes};
 
 /// The handler of one (method, path) of the gate's table.
 struct Route {
@@ -247,6 +248,18 @@ fn handlers() -> Vec<Route> {
         post("/neighbourhoods/{id}/plan", scan::plan_save),
         get("/neighbourhoods/{id}/start", scan::start),
         post("/neighbourhoods/{id}/start", scan::tick),
+        get("/wishes", wishes::list),
+        post("/wishes", wishes::create),
+        get("/wishes/{id}", wishes::show),
+        post("/wishes/{id}/households", wishes::add_households),
+        post("/wishes/{id}/activity", wishes::make_activity),
+        post("/ideas/{id}/activity", wishes::idea_activity),
+        post("/ideas/{id}/theme", wishes::idea_theme),
+        get("/talent", talent::list),
+        post("/talent", talent::create),
+        get("/talent/{id}", talent::show),
+        post("/talent/{id}/sessions", talent::link_session),
+        post("/talent/{id}/state", talent::set_state),
         get("/portal/login", portal::login_form),
         post("/portal/login", portal::login_request),
         get("/portal/link/{token}", portal::link_form),

@@ -33,6 +33,7 @@ mod m20261209_000025_visit_log;
 mod m20261210_000026_money;
 mod m20261210_000027_questionnaires;
 mod m20261210_000028_outings;
+mod m20261210_000029_wishes_talent;
 mod m20261210_000030_referrer_mail;
 mod m20261210_000031_scan;
 
@@ -69,6 +70,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261210_000026_money::Migration),
             Box::new(m20261210_000027_questionnaires::Migration),
             Box::new(m20261210_000028_outings::Migration),
+            Box::new(m20261210_000029_wishes_talent::Migration),
             Box::new(m20261210_000030_referrer_mail::Migration),
             Box::new(m20261210_000031_scan::Migration),
         ]

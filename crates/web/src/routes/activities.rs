@@ -85,6 +85,8 @@ struct ListPage {
     ideas: Vec<(String, Vec<crate::views::IdeaView>)>,
     /// The public programme address of each neighbourhood the user reaches.
     programmes: Vec<crate::routes::calendar::ProgrammeLink>,
+    /// Whether the user may open the wishes and talent pages (issue #18).
+    wishes_link: bool,
 }
 
 /// How far ahead the list proposes holiday activities and looks for rota gaps.
@@ -119,6 +121,7 @@ pub async fn list(
         }
     }
     Ok(render_page(&ListPage {
+        wishes_link: crate::gate::allows(user.role(), &axum::http::Method::GET, "/wishes"),
         ideas,
         programmes,
         cards: activities.iter().map(|a| activity_card(&t, a)).collect(),

@@ -779,6 +779,8 @@ struct HouseholdPage {
     portal: crate::views::PortalSection,
     /// The family's questionnaire answers over time: their own worker only (issue #19).
     questionnaire: Option<crate::routes::questionnaires::HouseholdSection>,
+    /// The engagement ladder and the family's return services (issue #18).
+    engagement: crate::routes::talent::Engagement,
 }
 
 pub struct AttendanceRow {
@@ -955,8 +957,10 @@ async fn household_page(
     };
     let questionnaire =
         crate::routes::questionnaires::household_section(state, ctx, user, &h).await?;
+    let engagement = crate::routes::talent::engagement(state, user, &t, h.id).await?;
     Ok(render_page(&HouseholdPage {
         questionnaire,
+        engagement,
         portal,
         attendance,
         calendar,

@@ -31,3 +31,5 @@ pub mod research;
 pub mod rules;
 pub mod scan;
 pub mod sessions;
+pub mod talent;
+pub mod wishes;
