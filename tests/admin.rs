@@ -277,18 +277,18 @@ async fn organisation_settings_and_neighbourhoods_validate_their_input(app: Test
     let r = a
         .post(
             "/admin/neighbourhoods/new",
-            &[("name", "Almere Buiten"), ("cbs_code", "WK003403")],
+            &[("name", "Almere Hout"), ("cbs_code", "WK003405")],
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let list = a.get("/admin/neighbourhoods").await;
     assert!(
-        list.body.contains("Wijk Almere Buiten is aangemaakt."),
+        list.body.contains("Wijk Almere Hout is aangemaakt."),
         "{}",
         list.body
     );
     assert!(
-        list.body.contains("Wijk Almere Buiten is aangemaakt.") && list.body.contains("WK003403")
+        list.body.contains("Wijk Almere Hout is aangemaakt.") && list.body.contains("WK003405")
     );
     let audit = a.get("/audit?action=neighbourhood.created").await;
     assert!(audit.body.contains("neighbourhood.created") && audit.body.contains("Bram Beheer"));

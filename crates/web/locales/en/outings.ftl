@@ -100,8 +100,12 @@ outing-cost-unknown = Fill in the outing and plan the date. Then we work out wha
 outing-fits = This fits what the families can pay.
 outing-does-not-fit = This is more than the families can pay. { $name } more subsidy is needed, or choose a cheaper outing.
 outing-transport-title = Transport
-outing-seats = { $seats } seats in cars. { $short ->
+outing-seats = { $seats ->
+    [one] 1 seat in a car.
+   *[other] { $seats } seats in cars.
+} { $short ->
     [0] Everyone who needs a lift can come.
+    [one] 1 more seat needed.
    *[other] { $short } more seats needed.
 }
 outing-seats-of = { $name } seats

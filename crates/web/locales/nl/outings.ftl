@@ -100,8 +100,12 @@ outing-cost-unknown = Vul het uitje in en plan de datum. Dan rekenen we uit wat 
 outing-fits = Dit past bij wat de gezinnen kunnen betalen.
 outing-does-not-fit = Dit is meer dan de gezinnen kunnen betalen. Er is nog { $name } subsidie nodig, of kies een goedkoper uitje.
 outing-transport-title = Vervoer
-outing-seats = { $seats } plekken in auto's. { $short ->
+outing-seats = { $seats ->
+    [one] 1 plek in een auto.
+   *[other] { $seats } plekken in auto's.
+} { $short ->
     [0] Iedereen die een lift nodig heeft, kan mee.
+    [one] Nog 1 plek nodig.
    *[other] Nog { $short } plekken nodig.
 }
 outing-seats-of = { $name } plekken
