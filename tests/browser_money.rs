@@ -1,7 +1,8 @@
 //! Time and money in headless Chromium (issue #20): a worker's week at phone width with the
-//! 60-hour error, and the budget, ledger, team week and printable page at phone width (a
-//! coordinator) and desk width (an administrator), in Dutch and in English; every page axe-clean, without sideways scrolling
-//! and within the page weight (docs/ui.md §7).
+//! 60-hour error, and the budget (with the outings' and workshops' own budgets and their
+//! form's error), ledger, team week and printable page at phone width (a coordinator) and
+//! desk width (an administrator), in Dutch and in English; every page axe-clean, without
+//! sideways scrolling and within the page weight (docs/ui.md §7).
 
 use crate::browser::{axe_source, browser, check, click_and_wait, fill, submit, text, title};
 use crate::helpers::TestApp;
@@ -45,6 +46,23 @@ async fn the_money_pages_pass_axe_at_both_widths(app: TestApp) {
         for path in ["/budget", "/budget/expenses", "/budget/print", "/time"] {
             c.goto(&format!("{}{path}", app.base)).await.unwrap();
             check(&c, &src, &format!("{who} {width}px {path}")).await;
+        }
+        if who == "coordinator" {
+            // The outings' and workshops' own budgets at phone width, and their form with a
+            // wrong amount.
+            c.goto(&format!("{}/budget", app.base)).await.unwrap();
+            let page = text(&c).await;
+            assert!(page.contains("Uitjes en workshops binnen de activiteitenkosten"));
+            assert!(page.contains("Uitje naar het strand"));
+            assert!(page.contains("Overige activiteiten"));
+            fill(&c, "activity_amount", "veel").await;
+            click_and_wait(
+                &c,
+                fantoccini::Locator::Css("form[action='/budget/activities'] button"),
+            )
+            .await;
+            assert!(title(&c).await.starts_with("Fout: "));
+            check(&c, &src, "coordinator 360px own budget with an error").await;
         }
         c.goto(&format!("{}/budget", app.base)).await.unwrap();
         let svgs = c

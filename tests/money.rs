@@ -284,6 +284,17 @@ async fn a_receipt_that_is_not_what_its_name_says_is_refused(app: TestApp) {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(kind, "application/pdf");
     assert_eq!(bytes, pdf);
+    // Looking at a receipt is on record, with the receipt it was.
+    let trail = app
+        .store
+        .audit_entries(tenant.org_id, &mtp_store::AuditFilter::default(), 500)
+        .await
+        .unwrap();
+    assert!(
+        trail
+            .iter()
+            .any(|e| e.action == "receipt.viewed" && e.object_id == Some(receipt))
+    );
     let mut other = app.client();
     other.login(&logins["other-worker"]).await;
     let (status, _, _) = other
@@ -409,10 +420,24 @@ async fn the_workbook_has_the_totals_of_the_page(app: TestApp) {
         .unwrap();
     assert!(number(summary.get_value((staff, 5))) > 0.0);
 
-    // The printable page has the same total.
+    // The own budgets within the activity line: the beach outing's row has the page's
+    // figures (its budget and what was booked on it).
+    let beach = (0..summary.height() as u32)
+        .find(|r| summary.get_value((*r, 0)) == Some(&Data::String("Uitje naar het strand".into())))
+        .expect("the beach outing's own budget in the workbook");
+    assert!((number(summary.get_value((beach, 1))) - 150.0).abs() < 0.005);
+    assert!((number(summary.get_value((beach, 2))) - 137.25).abs() < 0.005);
+    assert!(page.body.contains(
+        "<th scope=\"row\">Uitje naar het strand<br><span class=\"hint\">Uitje</span></th><td>€ 150,00</td><td>€ 137,25</td>"
+    ), "{}", page.body);
+
+    // The printable page has the same total, and the own budgets.
     let print = c.get("/budget/print").await;
     assert_eq!(print.status, StatusCode::OK);
     assert!((amount_at(&print.body, "total-spent") - spent).abs() < 0.005);
+    assert!(print.body.contains(
+        "<th scope=\"row\">Uitje naar het strand</th><td>€ 150,00</td><td>€ 137,25</td>"
+    ));
 }
 on_both!(workbook, the_workbook_has_the_totals_of_the_page);
 
@@ -465,3 +490,285 @@ on_both!(
     sixty_hours_at_once,
     two_saves_at_once_cannot_together_pass_sixty_hours
 );
+
+async fn activity_named(app: &TestApp, t: &mtp_domain::Tenant, name: &str) -> Uuid {
+    app.store
+        .activities(t)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|a| a.d.name == name)
+        .map(|a| a.id)
+        .unwrap_or_else(|| panic!("the demo has {name}"))
+}
+
+/// The activity line's spending and one own budget's, as the store sums them.
+async fn line_and_own(
+    app: &TestApp,
+    t: &mtp_domain::Tenant,
+    nb: Uuid,
+    activity: Uuid,
+) -> (i64, i64) {
+    let y = app.store.money_year(t, nb, this_year()).await.unwrap();
+    let line: i64 = y
+        .expenses
+        .iter()
+        .filter(|e| e.line == mtp_domain::money::BudgetLine::Activities)
+        .map(|e| e.amount.cents())
+        .sum();
+    let own = y
+        .subs
+        .iter()
+        .find(|b| b.activity_id == activity)
+        .map(|b| b.record.spent.cents())
+        .expect("the activity has its own budget");
+    (line, own)
+}
+
+/// One ledger (issue #20): a cost booked on the outing is an expense on the activity line,
+/// counted once there and once in the outing's own budget; taking it off reverses it. An
+/// own budget that is overspent, and own budgets that add up to more than the line, warn.
+async fn an_outing_cost_counts_once_in_the_line_and_its_own_budget(app: TestApp) {
+    let (mut c, _) = signed_in(&app, "coordinator").await;
+    let tenant = app.org("Almere").await;
+    let poort = app.neighbourhood(&tenant, "Almere Poort").await;
+    let beach = activity_named(&app, &tenant, "Uitje naar het strand").await;
+    let cooking = activity_named(&app, &tenant, "Kookworkshop (1 keer per maand)").await;
+    let q = format!("nb={poort}&year={}", this_year());
+    let (line_before, own_before) = line_and_own(&app, &tenant, poort, beach).await;
+    assert_eq!(
+        own_before, 13_725,
+        "the demo's beach costs are in the ledger"
+    );
+    let page = c.get(&format!("/budget?{q}")).await;
+    assert!(
+        page.body
+            .contains("Uitjes en workshops binnen de activiteitenkosten")
+    );
+    assert!(page.body.contains("Overige activiteiten"));
+    assert!(!page.body.contains("Uitje naar het strand: er is al meer"));
+
+    // €20 booked on the outing: once in the line, once in its own budget.
+    c.get(&format!("/activities/{beach}")).await;
+    let r = c
+        .post(
+            &format!("/activities/{beach}/costs"),
+            &[
+                ("cost_description", "Parkeren"),
+                ("cost_amount", "20"),
+                ("cost_date", &today()),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let (line, own) = line_and_own(&app, &tenant, poort, beach).await;
+    assert_eq!(line - line_before, 2_000);
+    assert_eq!(own - own_before, 2_000);
+    let view = app.store.outing(&tenant, beach, None).await.unwrap();
+    assert_eq!(view.booked_cents(), 15_725);
+    let ledger = c.get(&format!("/budget/expenses?{q}")).await;
+    assert_eq!(
+        ledger.body.matches("<td>Parkeren").count(),
+        1,
+        "{}",
+        ledger.body
+    );
+    // €157.25 against €150: the own budget is overspent.
+    let page = c.get(&format!("/budget?{q}")).await;
+    assert!(
+        page.body.contains(
+            "Uitje naar het strand: er is al meer uitgegeven dan het eigen budget van € 150,00."
+        ),
+        "{}",
+        page.body
+    );
+
+    // Taken off the outing: reversed in the ledger, the sums as before.
+    let cost = view
+        .costs
+        .iter()
+        .find(|c| c.description == "Parkeren")
+        .unwrap()
+        .id;
+    c.get(&format!("/activities/{beach}")).await;
+    let r = c
+        .post(
+            &format!("/activities/{beach}/costs/remove"),
+            &[("cost", &cost.to_string())],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        line_and_own(&app, &tenant, poort, beach).await,
+        (line_before, own_before)
+    );
+    let ledger = c.get(&format!("/budget/expenses?{q}")).await;
+    assert!(ledger.body.contains("Correctie"));
+
+    // The workshop's own budget set on the budget page: wrong input first.
+    c.get(&format!("/budget?{q}")).await;
+    let year = this_year().to_string();
+    let nb = poort.to_string();
+    let form = |activity: String, amount: &'static str| {
+        vec![
+            ("nb", nb.clone()),
+            ("year", year.clone()),
+            ("activity", activity),
+            ("activity_amount", amount.to_string()),
+        ]
+    };
+    let coffee = app
+        .store
+        .money_activities(&tenant, poort)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|(id, _)| *id != beach && *id != cooking)
+        .map(|(id, _)| id)
+        .unwrap();
+    for (fields, message) in [
+        (form(cooking.to_string(), "veel"), "money-error"),
+        (
+            form(coffee.to_string(), "100"),
+            "Kies een uitje of workshop uit de lijst.",
+        ),
+        (
+            form(Uuid::new_v4().to_string(), "100"),
+            "Kies een uitje of workshop uit de lijst.",
+        ),
+    ] {
+        let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let r = c.post("/budget/activities", &pairs).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{message}");
+        if message != "money-error" {
+            assert!(r.body.contains(message), "{}", r.body);
+        }
+        assert!(r.body.contains("aria-invalid=\"true\""));
+    }
+    // Own budgets that add up to more than the line warn.
+    let fields = form(cooking.to_string(), "2950");
+    let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = c.post("/budget/activities", &pairs).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = c.get(&format!("/budget?{q}")).await;
+    assert!(
+        page.body
+            .contains("De eigen budgetten van uitjes en workshops zijn samen € 3.100,00."),
+        "{}",
+        page.body
+    );
+    let trail = app
+        .store
+        .audit_entries(tenant.org_id, &mtp_store::AuditFilter::default(), 500)
+        .await
+        .unwrap();
+    assert!(
+        trail
+            .iter()
+            .any(|e| e.action == "activity-budget.saved" && e.object_id == Some(cooking))
+    );
+    // The outing is Poort's: for Haven it is no choice (the activity must be in the
+    // budget's neighbourhood), and nothing is saved.
+    let haven = app.neighbourhood(&tenant, "Almere Haven").await.to_string();
+    let (mut admin, _) = signed_in(&app, "admin").await;
+    admin.get("/budget").await;
+    let beach_id = beach.to_string();
+    let r = admin
+        .post(
+            "/budget/activities",
+            &[
+                ("nb", haven.as_str()),
+                ("year", year.as_str()),
+                ("activity", beach_id.as_str()),
+                ("activity_amount", "100"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("Kies een uitje of workshop uit de lijst."));
+    let haven_id = Uuid::parse_str(&haven).unwrap();
+    let y = app
+        .store
+        .money_year(&tenant, haven_id, this_year())
+        .await
+        .unwrap();
+    assert!(y.subs.iter().all(|b| b.activity_id != beach));
+    // Another organisation's worker is turned away.
+    let (mut other, _) = signed_in(&app, "other-worker").await;
+    let r = other.post("/budget/activities", &pairs).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+}
+on_both!(
+    outing_cost_once,
+    an_outing_cost_counts_once_in_the_line_and_its_own_budget
+);
+
+/// An expense can name a session of its activity; the ledger shows it. A session of another
+/// activity is refused at the field.
+async fn an_expense_names_a_session_of_its_activity(app: TestApp) {
+    let (mut c, _) = signed_in(&app, "coordinator").await;
+    let tenant = app.org("Almere").await;
+    let poort = app.neighbourhood(&tenant, "Almere Poort").await;
+    let beach = activity_named(&app, &tenant, "Uitje naar het strand").await;
+    let cooking = activity_named(&app, &tenant, "Kookworkshop (1 keer per maand)").await;
+    let sessions = app
+        .store
+        .money_sessions(&tenant, poort, this_year())
+        .await
+        .unwrap();
+    let beach_day = sessions.iter().find(|s| s.activity_id == beach).unwrap().id;
+    let page = c.get(&format!("/budget/expenses?nb={poort}")).await;
+    assert!(
+        page.body
+            .contains("<optgroup label=\"Uitje naar het strand\">")
+    );
+    assert!(
+        page.body
+            .contains(&format!("<option value=\"{beach_day}\">"))
+    );
+    let nb = poort.to_string();
+    let wrong = [
+        ("nb", nb.as_str()),
+        ("spent_on", &today()),
+        ("line", "activities"),
+        ("amount", "8,00"),
+        ("activity", &cooking.to_string()),
+        ("session", &beach_day.to_string()),
+    ]
+    .map(|(k, v)| (k, v.to_string()));
+    let pairs: Vec<(&str, &str)> = wrong.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = upload(&mut c, &pairs, None).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body
+            .contains("Kies een bijeenkomst van de gekozen activiteit, uit de lijst."),
+        "{}",
+        r.body
+    );
+    let right: Vec<(&str, &str)> = pairs
+        .iter()
+        .map(|(k, v)| if *k == "activity" { (*k, "") } else { (*k, *v) })
+        .collect();
+    let r = upload(&mut c, &right, None).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let entry = app
+        .store
+        .expenses(&tenant, poort, this_year())
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|e| e.session_id == Some(beach_day) && e.amount.cents() == 800)
+        .expect("the expense with its session");
+    assert_eq!(
+        entry.activity_id,
+        Some(beach),
+        "the session gives the activity"
+    );
+    let ledger = c.get(&format!("/budget/expenses?nb={poort}")).await;
+    assert!(
+        ledger
+            .body
+            .contains("<span class=\"hint\">bijeenkomst van ")
+    );
+}
+on_both!(expense_session, an_expense_names_a_session_of_its_activity);

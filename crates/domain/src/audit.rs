@@ -204,6 +204,8 @@ actions! {
     BudgetSaved => "budget.saved",
     ExpenseAdded => "expense.added",
     ExpenseReversed => "expense.reversed",
+    ActivityBudgetSaved => "activity-budget.saved",
+    ReceiptViewed => "receipt.viewed",
     MoneyExported => "money.exported",
     ThirdPartyHoursSaved => "third-party-hours.saved",
     TimeSaved => "time.saved",

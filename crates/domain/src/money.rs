@@ -706,6 +706,84 @@ pub fn summarise(
     }
 }
 
+// ---------------------------------------------------------------- own budgets
+
+/// An outing's or a workshop's own budget within the activity line, with what was booked on
+/// it and its sessions of the year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SubRecord {
+    pub budget: Cents,
+    pub spent: Cents,
+    /// Its sessions of the year that were held.
+    pub held: u32,
+    /// Its sessions of the year that are not cancelled (held ones included).
+    pub planned: u32,
+}
+
+/// One own budget on the dashboard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SubSummary {
+    pub record: SubRecord,
+    pub forecast: Cents,
+    pub state: LineState,
+}
+
+/// What an outing or a workshop will have cost once all its sessions of the year are held:
+/// what was spent ÷ sessions held × sessions planned. Before the first session (tickets
+/// bought in advance), and once all are held, what was spent is the forecast. An activity's
+/// costs follow its sessions, not the calendar, so the year's straight line does not apply.
+pub fn sub_forecast(spent: Cents, held: u32, planned: u32) -> Cents {
+    if held == 0 || planned <= held {
+        return spent;
+    }
+    Cents(div_round(
+        spent.0.saturating_mul(i64::from(planned)),
+        i64::from(held),
+    ))
+}
+
+/// The activity line split into its own budgets and the rest ("other activities").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineSplit {
+    pub subs: Vec<SubSummary>,
+    /// The own budgets together.
+    pub sub_budgets: Cents,
+    /// The line's budget that is not given to an own budget (never below zero).
+    pub other_budget: Cents,
+    /// What was booked on the line outside the own budgets.
+    pub other_spent: Cents,
+    /// The own budgets add up to more than the line.
+    pub over_line: bool,
+}
+
+/// Split a line (its budget and what was spent on it, every entry counted once) into its
+/// own budgets and the rest. Each own budget gets its forecast and warning as a line does.
+pub fn split_line(line_budget: Cents, line_spent: Cents, subs: &[SubRecord]) -> LineSplit {
+    let sub_budgets = subs
+        .iter()
+        .fold(Cents::ZERO, |a, s| a.saturating_add(s.budget));
+    let sub_spent = subs
+        .iter()
+        .fold(Cents::ZERO, |a, s| a.saturating_add(s.spent));
+    LineSplit {
+        subs: subs
+            .iter()
+            .map(|r| {
+                let forecast = sub_forecast(r.spent, r.held, r.planned);
+                SubSummary {
+                    record: *r,
+                    forecast,
+                    state: line_state(r.budget, r.spent, forecast),
+                }
+            })
+            .collect(),
+        sub_budgets,
+        other_budget: Cents(line_budget.0.saturating_sub(sub_budgets.0).max(0)),
+        other_spent: Cents(line_spent.0.saturating_sub(sub_spent.0)),
+        over_line: sub_budgets > line_budget,
+    }
+}
+
 // ---------------------------------------------------------------- receipts
 
 /// The receipt files we keep: what the file's first bytes say it is, not its name.
@@ -1047,5 +1125,46 @@ mod tests {
             ReceiptKind::check("bon.pdf", &big),
             Err(MoneyError::ReceiptTooLarge)
         );
+    }
+
+    #[test]
+    fn an_own_budget_is_forecast_per_session() {
+        // Two of four workshop evenings held, €60 spent: €120 at the end.
+        assert_eq!(sub_forecast(Cents::euros(60), 2, 4), Cents::euros(120));
+        // Tickets bought before the outing's day: what was spent.
+        assert_eq!(sub_forecast(Cents::euros(90), 0, 1), Cents::euros(90));
+        assert_eq!(sub_forecast(Cents::euros(90), 1, 1), Cents::euros(90));
+    }
+
+    #[test]
+    fn the_activity_line_splits_into_own_budgets_and_the_rest() {
+        let outing = SubRecord {
+            budget: Cents::euros(300),
+            spent: Cents::euros(250),
+            held: 1,
+            planned: 1,
+        };
+        let workshop = SubRecord {
+            budget: Cents::euros(200),
+            spent: Cents::euros(150),
+            held: 2,
+            planned: 4,
+        };
+        let s = split_line(
+            Cents::euros(3_000),
+            Cents::euros(1_000),
+            &[outing, workshop],
+        );
+        assert_eq!(s.sub_budgets, Cents::euros(500));
+        assert_eq!(s.other_budget, Cents::euros(2_500));
+        assert_eq!(s.other_spent, Cents::euros(600));
+        assert!(!s.over_line);
+        assert_eq!(s.subs[0].state, LineState::Fine);
+        // €150 after two of four evenings: €300 against €200.
+        assert_eq!(s.subs[1].forecast, Cents::euros(300));
+        assert_eq!(s.subs[1].state, LineState::WillOverrun);
+        let tight = split_line(Cents::euros(400), Cents::euros(400), &[outing, workshop]);
+        assert!(tight.over_line);
+        assert_eq!(tight.other_budget, Cents::ZERO);
     }
 }

@@ -294,8 +294,10 @@ pub async fn load(store: &Store) -> anyhow::Result<Vec<DemoLogin>> {
     Box::pin(portal(store, almere, poort)).await?;
     Box::pin(referrals::load(store, almere, poort)).await?;
     Box::pin(rules::load(store, almere, poort)).await?;
-    Box::pin(money::load(store, almere, &[poort, haven])).await?;
+    // The outings first: the beach outing's costs are in the ledger when the year's money
+    // is made around them.
     Box::pin(outings::load(store, almere, poort)).await?;
+    Box::pin(money::load(store, almere, &[poort, haven])).await?;
     Box::pin(referrals::load_address(store, almere, poort)).await?;
     let today = chrono::Utc::now().date_naive();
     Box::pin(help_referrals::load(store, almere, poort, today)).await?;

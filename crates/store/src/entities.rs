@@ -1613,22 +1613,24 @@ pub mod outing_check {
     impl ActiveModelBehavior for ActiveModel {}
 }
 
-/// A cost booked after an outing, in cents (migration 000028).
-pub mod outing_cost {
+/// An outing's or workshop's own budget for a year, within its neighbourhood's activity line
+/// (migration 000032).
+pub mod activity_budget {
     use sea_orm::entity::prelude::*;
 
     #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
-    #[sea_orm(table_name = "outing_cost")]
+    #[sea_orm(table_name = "activity_budget")]
     pub struct Model {
         #[sea_orm(primary_key, auto_increment = false)]
-        pub id: Uuid,
         pub org_id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
         pub activity_id: Uuid,
-        pub description: String,
-        pub cents: i32,
-        pub booked_on: String,
-        pub booked_by: Option<Uuid>,
-        pub created_at: DateTimeUtc,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub year: i32,
+        pub neighbourhood_id: Uuid,
+        pub amount_cents: i64,
+        pub updated_at: DateTimeUtc,
+        pub updated_by: Option<Uuid>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -14,11 +14,12 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveTime, Utc};
+use mtp_domain::activity::ActivityKind;
 use mtp_domain::attendance::{AttendanceStatus, HostReply, SessionState};
 use mtp_domain::indicators::{Period, Visit, taking_part};
 use mtp_domain::money::{
-    self, BudgetLine, Cents, LineBudget, MAX_MONTH_MINUTES, MoneyError, ReceiptKind, TimeCategory,
-    YearRecords,
+    self, BudgetLine, Cents, LineBudget, MAX_MONTH_MINUTES, MoneyError, ReceiptKind, SubRecord,
+    TimeCategory, YearRecords,
 };
 use mtp_domain::schedule::{TZ, local_to_utc};
 use mtp_domain::{Role, Tenant};
@@ -31,8 +32,8 @@ use uuid::Uuid;
 
 use crate::audit::{NewAuditEvent, append_audit_in};
 use crate::entities::{
-    account, account_neighbourhood, activity, attendance, budget_line, expense, neighbourhood,
-    receipt, session, session_staff, third_party_hours, time_entry,
+    account, account_neighbourhood, activity, activity_budget, attendance, budget_line, expense,
+    neighbourhood, receipt, session, session_staff, third_party_hours, time_entry,
 };
 use crate::{Result, Store, StoreError, now};
 
@@ -74,6 +75,8 @@ pub struct Expense {
     pub activity_id: Option<Uuid>,
     pub activity_name: Option<String>,
     pub session_id: Option<Uuid>,
+    /// When the session began, for the ledger.
+    pub session_starts: Option<DateTime<Utc>>,
     pub supplier: String,
     pub note: String,
     pub receipt_id: Option<Uuid>,
@@ -82,6 +85,27 @@ pub struct Expense {
     /// The entry that reversed this one.
     pub reversed_by: Option<Uuid>,
     pub created_at: DateTime<Utc>,
+}
+
+/// The kinds of activity that can have their own budget within the activity line.
+pub const OWN_BUDGET_KINDS: [ActivityKind; 2] = [ActivityKind::Outing, ActivityKind::Workshop];
+
+/// A session of a neighbourhood's year, for the expense form and the own budgets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MoneySession {
+    pub id: Uuid,
+    pub activity_id: Uuid,
+    pub starts_at: DateTime<Utc>,
+    pub state: SessionState,
+}
+
+/// An outing's or workshop's own budget for the year, with what was booked on it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActivityBudget {
+    pub activity_id: Uuid,
+    pub name: String,
+    pub kind: ActivityKind,
+    pub record: SubRecord,
 }
 
 /// A session of the week that the worker was on the rota for, with its minutes.
@@ -151,6 +175,8 @@ pub struct MoneyYear {
     pub weeks: Vec<WeekTotal>,
     /// The third parties' minutes per month, January first.
     pub third_party: [i64; 12],
+    /// The outings' and workshops' own budgets within the activity line, by name.
+    pub subs: Vec<ActivityBudget>,
     pub records: YearRecords,
 }
 
@@ -191,6 +217,7 @@ fn expense_of(
     m: expense::Model,
     names: &HashMap<Uuid, String>,
     reversed: &HashMap<Uuid, Uuid>,
+    starts: &HashMap<Uuid, DateTime<Utc>>,
 ) -> Expense {
     Expense {
         id: m.id,
@@ -201,6 +228,7 @@ fn expense_of(
         amount: Cents::from_cents(m.amount_cents),
         activity_name: m.activity_id.and_then(|a| names.get(&a).cloned()),
         activity_id: m.activity_id,
+        session_starts: m.session_id.and_then(|s| starts.get(&s).copied()),
         session_id: m.session_id,
         supplier: m.supplier,
         note: m.note,
@@ -209,6 +237,149 @@ fn expense_of(
         reversed_by: reversed.get(&m.id).copied(),
         created_at: m.created_at,
     }
+}
+
+/// An expense of the organisation in the caller's reach.
+pub(crate) async fn expense_row<C: ConnectionTrait>(
+    db: &C,
+    tenant: &Tenant,
+    id: Uuid,
+) -> Result<expense::Model> {
+    let old = expense::Entity::find_by_id(id)
+        .filter(expense::Column::OrgId.eq(tenant.org_id))
+        .one(db)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    check_neighbourhood(db, tenant, old.neighbourhood_id).await?;
+    Ok(old)
+}
+
+/// Write an expense (and its receipt) in the caller's transaction, without the audit entry:
+/// the expense form and an outing's costs both book through here, so the ledger is the one
+/// place a cost is counted. The activity and the session, when given, must be the
+/// neighbourhood's, and the session the activity's (`money-error-session` otherwise).
+pub(crate) async fn insert_expense<C: ConnectionTrait>(
+    txn: &C,
+    tenant: &Tenant,
+    actor: Option<Uuid>,
+    e: NewExpense,
+) -> Result<Uuid> {
+    if e.amount.cents() <= 0 {
+        return Err(refused(MoneyError::AmountZero));
+    }
+    if e.line.is_hours() {
+        return Err(StoreError::Refused("money-error-line-hours"));
+    }
+    check_neighbourhood(txn, tenant, e.neighbourhood_id).await?;
+    let mut activity_id = e.activity_id;
+    if let Some(sid) = e.session_id {
+        let s = session::Entity::find_by_id(sid)
+            .filter(session::Column::OrgId.eq(tenant.org_id))
+            .filter(session::Column::NeighbourhoodId.eq(e.neighbourhood_id))
+            .one(txn)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        if activity_id.is_some_and(|a| a != s.activity_id) {
+            return Err(StoreError::Refused("money-error-session"));
+        }
+        activity_id = Some(s.activity_id);
+    }
+    if let Some(aid) = activity_id {
+        activity::Entity::find_by_id(aid)
+            .filter(activity::Column::OrgId.eq(tenant.org_id))
+            .filter(activity::Column::NeighbourhoodId.eq(e.neighbourhood_id))
+            .one(txn)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+    }
+    let at = now();
+    let receipt_id = match e.receipt {
+        Some((kind, bytes)) => {
+            let id = Uuid::new_v4();
+            receipt::ActiveModel {
+                id: Set(id),
+                org_id: Set(tenant.org_id),
+                neighbourhood_id: Set(e.neighbourhood_id),
+                content_type: Set(kind.content_type().into()),
+                content: Set(bytes),
+                created_at: Set(at),
+                created_by: Set(actor),
+            }
+            .insert(txn)
+            .await?;
+            Some(id)
+        }
+        None => None,
+    };
+    let id = Uuid::now_v7();
+    expense::ActiveModel {
+        id: Set(id),
+        org_id: Set(tenant.org_id),
+        neighbourhood_id: Set(e.neighbourhood_id),
+        year: Set(e.spent_on.year()),
+        line: Set(e.line.as_str().into()),
+        spent_on: Set(day_text(e.spent_on)),
+        amount_cents: Set(e.amount.cents()),
+        activity_id: Set(activity_id),
+        session_id: Set(e.session_id),
+        supplier: Set(e.supplier),
+        note: Set(e.note),
+        receipt_id: Set(receipt_id),
+        reverses: Set(None),
+        created_at: Set(at),
+        created_by: Set(actor),
+    }
+    .insert(txn)
+    .await?;
+    Ok(id)
+}
+
+/// Write the reversal of `old` in the caller's transaction, without the audit entry. A
+/// reversal is not reversed, and an entry is reversed once (the unique `reverses` settles two
+/// people reversing at once).
+pub(crate) async fn reverse_in<C: ConnectionTrait>(
+    txn: &C,
+    tenant: &Tenant,
+    actor: Option<Uuid>,
+    old: &expense::Model,
+) -> Result<Uuid> {
+    if old.reverses.is_some() {
+        return Err(StoreError::Refused("money-error-reverse-reversal"));
+    }
+    let already = expense::Entity::find()
+        .filter(expense::Column::OrgId.eq(tenant.org_id))
+        .filter(expense::Column::Reverses.eq(old.id))
+        .one(txn)
+        .await?;
+    if already.is_some() {
+        return Err(StoreError::Refused("money-error-already-reversed"));
+    }
+    let new_id = Uuid::now_v7();
+    expense::Entity::insert(expense::ActiveModel {
+        id: Set(new_id),
+        org_id: Set(tenant.org_id),
+        neighbourhood_id: Set(old.neighbourhood_id),
+        year: Set(old.year),
+        line: Set(old.line.clone()),
+        spent_on: Set(old.spent_on.clone()),
+        amount_cents: Set(-old.amount_cents),
+        activity_id: Set(old.activity_id),
+        session_id: Set(old.session_id),
+        supplier: Set(old.supplier.clone()),
+        note: Set(String::new()),
+        receipt_id: Set(None),
+        reverses: Set(Some(old.id)),
+        created_at: Set(now()),
+        created_by: Set(actor),
+    })
+    .exec_without_returning(txn)
+    .await
+    // Two people reversing at once: the unique `reverses` lets one through.
+    .map_err(|e| match crate::unique_violation(e, "reverses") {
+        StoreError::Duplicate(_) => StoreError::Refused("money-error-already-reversed"),
+        other => other,
+    })?;
+    Ok(new_id)
 }
 
 impl Store {
@@ -306,7 +477,8 @@ impl Store {
     // ------------------------------------------------------------ expenses
 
     /// Book an expense (and its receipt), with the audit entry. The activity and the
-    /// session, when given, must be the neighbourhood's; the date gives the budget year.
+    /// session, when given, must be the neighbourhood's, and the session the activity's; the
+    /// date gives the budget year.
     pub async fn add_expense(
         &self,
         tenant: &Tenant,
@@ -314,84 +486,19 @@ impl Store {
         e: NewExpense,
         audit: NewAuditEvent,
     ) -> Result<Uuid> {
-        if e.amount.cents() <= 0 {
-            return Err(refused(MoneyError::AmountZero));
-        }
-        if e.line.is_hours() {
-            return Err(StoreError::Refused("money-error-line-hours"));
-        }
         let txn = self.db.begin().await?;
-        check_neighbourhood(&txn, tenant, e.neighbourhood_id).await?;
-        let mut activity_id = e.activity_id;
-        if let Some(sid) = e.session_id {
-            let s = session::Entity::find_by_id(sid)
-                .filter(session::Column::OrgId.eq(tenant.org_id))
-                .filter(session::Column::NeighbourhoodId.eq(e.neighbourhood_id))
-                .one(&txn)
-                .await?
-                .ok_or(StoreError::NotFound)?;
-            if activity_id.is_some_and(|a| a != s.activity_id) {
-                return Err(StoreError::NotFound);
-            }
-            activity_id = Some(s.activity_id);
-        }
-        if let Some(aid) = activity_id {
-            activity::Entity::find_by_id(aid)
-                .filter(activity::Column::OrgId.eq(tenant.org_id))
-                .filter(activity::Column::NeighbourhoodId.eq(e.neighbourhood_id))
-                .one(&txn)
-                .await?
-                .ok_or(StoreError::NotFound)?;
-        }
-        let at = now();
-        let receipt_id = match e.receipt {
-            Some((kind, bytes)) => {
-                let id = Uuid::new_v4();
-                receipt::ActiveModel {
-                    id: Set(id),
-                    org_id: Set(tenant.org_id),
-                    neighbourhood_id: Set(e.neighbourhood_id),
-                    content_type: Set(kind.content_type().into()),
-                    content: Set(bytes),
-                    created_at: Set(at),
-                    created_by: Set(actor),
-                }
-                .insert(&txn)
-                .await?;
-                Some(id)
-            }
-            None => None,
-        };
-        let id = Uuid::now_v7();
-        expense::ActiveModel {
-            id: Set(id),
-            org_id: Set(tenant.org_id),
-            neighbourhood_id: Set(e.neighbourhood_id),
-            year: Set(e.spent_on.year()),
-            line: Set(e.line.as_str().into()),
-            spent_on: Set(day_text(e.spent_on)),
-            amount_cents: Set(e.amount.cents()),
-            activity_id: Set(activity_id),
-            session_id: Set(e.session_id),
-            supplier: Set(e.supplier),
-            note: Set(e.note),
-            receipt_id: Set(receipt_id),
-            reverses: Set(None),
-            created_at: Set(at),
-            created_by: Set(actor),
-        }
-        .insert(&txn)
-        .await?;
+        let nb = e.neighbourhood_id;
+        let (line, cents, with_receipt) = (e.line, e.amount.cents(), e.receipt.is_some());
+        let id = insert_expense(&txn, tenant, actor, e).await?;
         append_audit_in(
             &txn,
             NewAuditEvent {
                 object_id: Some(id),
-                neighbourhood_id: Some(e.neighbourhood_id),
+                neighbourhood_id: Some(nb),
                 detail: format!(
-                    "line={} cents={}{}",
-                    e.line.as_str(),
-                    e.amount.cents(),
-                    if receipt_id.is_some() { " receipt" } else { "" }
+                    "line={} cents={cents}{}",
+                    line.as_str(),
+                    if with_receipt { " receipt" } else { "" }
                 ),
                 ..audit
             },
@@ -412,48 +519,8 @@ impl Store {
         audit: NewAuditEvent,
     ) -> Result<Uuid> {
         let txn = self.db.begin().await?;
-        let old = expense::Entity::find_by_id(id)
-            .filter(expense::Column::OrgId.eq(tenant.org_id))
-            .one(&txn)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        check_neighbourhood(&txn, tenant, old.neighbourhood_id).await?;
-        if old.reverses.is_some() {
-            return Err(StoreError::Refused("money-error-reverse-reversal"));
-        }
-        let already = expense::Entity::find()
-            .filter(expense::Column::OrgId.eq(tenant.org_id))
-            .filter(expense::Column::Reverses.eq(id))
-            .one(&txn)
-            .await?;
-        if already.is_some() {
-            return Err(StoreError::Refused("money-error-already-reversed"));
-        }
-        let new_id = Uuid::now_v7();
-        expense::Entity::insert(expense::ActiveModel {
-            id: Set(new_id),
-            org_id: Set(tenant.org_id),
-            neighbourhood_id: Set(old.neighbourhood_id),
-            year: Set(old.year),
-            line: Set(old.line.clone()),
-            spent_on: Set(old.spent_on.clone()),
-            amount_cents: Set(-old.amount_cents),
-            activity_id: Set(old.activity_id),
-            session_id: Set(old.session_id),
-            supplier: Set(old.supplier.clone()),
-            note: Set(String::new()),
-            receipt_id: Set(None),
-            reverses: Set(Some(id)),
-            created_at: Set(now()),
-            created_by: Set(actor),
-        })
-        .exec_without_returning(&txn)
-        .await
-        // Two people reversing at once: the unique `reverses` lets one through.
-        .map_err(|e| match crate::unique_violation(e, "reverses") {
-            StoreError::Duplicate(_) => StoreError::Refused("money-error-already-reversed"),
-            other => other,
-        })?;
+        let old = expense_row(&txn, tenant, id).await?;
+        let new_id = reverse_in(&txn, tenant, actor, &old).await?;
         append_audit_in(
             &txn,
             NewAuditEvent {
@@ -485,10 +552,132 @@ impl Store {
             .filter_map(|r| r.reverses.map(|old| (old, r.id)))
             .collect();
         let names = self.activity_names(tenant.org_id, nb).await?;
+        let starts: HashMap<Uuid, DateTime<Utc>> = self
+            .money_sessions(tenant, nb, year)
+            .await?
+            .into_iter()
+            .map(|s| (s.id, s.starts_at))
+            .collect();
         Ok(rows
             .into_iter()
-            .map(|m| expense_of(m, &names, &reversed))
+            .map(|m| expense_of(m, &names, &reversed, &starts))
             .collect())
+    }
+
+    /// The sessions of the neighbourhood's year, cancelled ones too (an expense may name one),
+    /// oldest first: the expense form's choice and the own budgets' pace. Reach-checked.
+    pub async fn money_sessions(
+        &self,
+        tenant: &Tenant,
+        nb: Uuid,
+        year: i32,
+    ) -> Result<Vec<MoneySession>> {
+        check_neighbourhood(&self.db, tenant, nb).await?;
+        let first = first_of(year)?;
+        let next = first_of(year + 1)?;
+        let rows: Vec<(Uuid, Uuid, DateTime<Utc>, String)> = session::Entity::find()
+            .select_only()
+            .column(session::Column::Id)
+            .column(session::Column::ActivityId)
+            .column(session::Column::StartsAt)
+            .column(session::Column::State)
+            .filter(session::Column::OrgId.eq(tenant.org_id))
+            .filter(session::Column::NeighbourhoodId.eq(nb))
+            .filter(session::Column::StartsAt.gte(local_to_utc(first, NaiveTime::MIN)))
+            .filter(session::Column::StartsAt.lt(local_to_utc(next, NaiveTime::MIN)))
+            .order_by_asc(session::Column::StartsAt)
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, activity_id, starts_at, state)| MoneySession {
+                id,
+                activity_id,
+                starts_at,
+                state: SessionState::parse(&state).unwrap_or(SessionState::Planned),
+            })
+            .collect())
+    }
+
+    /// The neighbourhood's outings and workshops by name: the activities that can have their
+    /// own budget. Reach-checked.
+    pub async fn budget_activities(
+        &self,
+        tenant: &Tenant,
+        nb: Uuid,
+    ) -> Result<Vec<(Uuid, String)>> {
+        check_neighbourhood(&self.db, tenant, nb).await?;
+        Ok(activity::Entity::find()
+            .select_only()
+            .column(activity::Column::Id)
+            .column(activity::Column::Name)
+            .filter(activity::Column::OrgId.eq(tenant.org_id))
+            .filter(activity::Column::NeighbourhoodId.eq(nb))
+            .filter(activity::Column::Kind.is_in(OWN_BUDGET_KINDS.map(ActivityKind::as_str)))
+            .order_by_asc(activity::Column::Name)
+            .into_tuple()
+            .all(&self.db)
+            .await?)
+    }
+
+    /// Give an outing or a workshop of the neighbourhood its own budget for `year` within the
+    /// activity line; zero takes it away. With the audit entry; reach-checked (the activity
+    /// must be the neighbourhood's, `NotFound` otherwise).
+    #[allow(clippy::too_many_arguments)]
+    pub async fn set_activity_budget(
+        &self,
+        tenant: &Tenant,
+        actor: Option<Uuid>,
+        nb: Uuid,
+        year: i32,
+        activity_id: Uuid,
+        amount: Cents,
+        audit: NewAuditEvent,
+    ) -> Result<()> {
+        if amount.cents() < 0 {
+            return Err(refused(MoneyError::AmountNegative));
+        }
+        let txn = self.db.begin().await?;
+        check_neighbourhood(&txn, tenant, nb).await?;
+        activity::Entity::find_by_id(activity_id)
+            .filter(activity::Column::OrgId.eq(tenant.org_id))
+            .filter(activity::Column::NeighbourhoodId.eq(nb))
+            .filter(activity::Column::Kind.is_in(OWN_BUDGET_KINDS.map(ActivityKind::as_str)))
+            .one(&txn)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        activity_budget::Entity::delete_many()
+            .filter(activity_budget::Column::OrgId.eq(tenant.org_id))
+            .filter(activity_budget::Column::ActivityId.eq(activity_id))
+            .filter(activity_budget::Column::Year.eq(year))
+            .exec(&txn)
+            .await?;
+        if amount.cents() > 0 {
+            activity_budget::ActiveModel {
+                org_id: Set(tenant.org_id),
+                activity_id: Set(activity_id),
+                year: Set(year),
+                neighbourhood_id: Set(nb),
+                amount_cents: Set(amount.cents()),
+                updated_at: Set(now()),
+                updated_by: Set(actor),
+            }
+            .insert(&txn)
+            .await?;
+        }
+        append_audit_in(
+            &txn,
+            NewAuditEvent {
+                object_id: Some(activity_id),
+                neighbourhood_id: Some(nb),
+                detail: format!("year={year} cents={}", amount.cents()),
+                ..audit
+            },
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(())
     }
 
     /// The neighbourhood's activities by name, for the expense form's choice.
@@ -929,17 +1118,11 @@ impl Store {
         // present at a held session).
         let from = local_to_utc(first, NaiveTime::MIN);
         let to = local_to_utc(last + Days::new(1), NaiveTime::MIN);
-        let held: Vec<Uuid> = session::Entity::find()
-            .select_only()
-            .column(session::Column::Id)
-            .filter(session::Column::OrgId.eq(tenant.org_id))
-            .filter(session::Column::NeighbourhoodId.eq(nb))
-            .filter(session::Column::State.eq(SessionState::Held.as_str()))
-            .filter(session::Column::StartsAt.gte(from))
-            .filter(session::Column::StartsAt.lt(to))
-            .into_tuple()
-            .all(&self.db)
-            .await?;
+        let sessions = self.money_sessions(tenant, nb, year).await?;
+        let held = sessions
+            .iter()
+            .filter(|s| s.state == SessionState::Held)
+            .count();
         let present: Vec<(Uuid, DateTime<Utc>, String)> = attendance::Entity::find()
             .select_only()
             .column(attendance::Column::HouseholdId)
@@ -995,16 +1178,76 @@ impl Store {
         let records = YearRecords {
             spent,
             minutes,
-            sessions_held: held.len() as u64,
+            sessions_held: held as u64,
             households_taking_part: distinct.len() as u64,
             visits: visits.len() as u64,
         };
+        let subs = self
+            .activity_budgets(tenant, nb, year, &expenses, &sessions)
+            .await?;
         Ok(MoneyYear {
             budget,
             expenses,
             weeks,
             third_party,
+            subs,
             records,
         })
+    }
+
+    /// The own budgets of the year, each with what was booked on the activity line for its
+    /// activity (reversals included) and its sessions held and planned.
+    async fn activity_budgets(
+        &self,
+        tenant: &Tenant,
+        nb: Uuid,
+        year: i32,
+        expenses: &[Expense],
+        sessions: &[MoneySession],
+    ) -> Result<Vec<ActivityBudget>> {
+        let rows: Vec<(Uuid, i64, String, String)> = activity_budget::Entity::find()
+            .select_only()
+            .column(activity_budget::Column::ActivityId)
+            .column(activity_budget::Column::AmountCents)
+            .column(activity::Column::Name)
+            .column(activity::Column::Kind)
+            .join(
+                JoinType::InnerJoin,
+                activity_budget::Entity::belongs_to(activity::Entity)
+                    .from(activity_budget::Column::ActivityId)
+                    .to(activity::Column::Id)
+                    .into(),
+            )
+            .filter(activity_budget::Column::OrgId.eq(tenant.org_id))
+            .filter(activity::Column::OrgId.eq(tenant.org_id))
+            .filter(activity_budget::Column::NeighbourhoodId.eq(nb))
+            .filter(activity::Column::NeighbourhoodId.eq(nb))
+            .filter(activity_budget::Column::Year.eq(year))
+            .order_by_asc(activity::Column::Name)
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(id, cents, name, kind)| {
+                let spent = expenses
+                    .iter()
+                    .filter(|e| e.line == BudgetLine::Activities && e.activity_id == Some(id))
+                    .fold(Cents::ZERO, |a, e| a.saturating_add(e.amount));
+                let of = || sessions.iter().filter(move |s| s.activity_id == id);
+                let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+                Some(ActivityBudget {
+                    activity_id: id,
+                    name,
+                    kind: ActivityKind::parse(&kind).ok()?,
+                    record: SubRecord {
+                        budget: Cents::from_cents(cents),
+                        spent,
+                        held: count(of().filter(|s| s.state == SessionState::Held).count()),
+                        planned: count(of().filter(|s| s.state != SessionState::Cancelled).count()),
+                    },
+                })
+            })
+            .collect())
     }
 }

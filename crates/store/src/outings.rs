@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use chrono::{Datelike, Duration, NaiveDate};
 use mtp_domain::Tenant;
 use mtp_domain::indicators::{ParentDays, Period, TimeSlotFit, Visit, taking_part, time_slot_fit};
+use mtp_domain::money::{BudgetLine, Cents};
 use mtp_domain::outing::{BUILT_IN_HOLIDAYS, Budget, HolidayRule, RideKind, built_in};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
@@ -16,9 +17,10 @@ use uuid::Uuid;
 
 use crate::audit::append_audit_in;
 use crate::entities::{
-    activity_organiser, household, org_holiday, org_holiday_date, outing, outing_check,
-    outing_cost, outing_ride, parent, session,
+    activity_organiser, expense, household, org_holiday, org_holiday_date, outing, outing_check,
+    outing_ride, parent, session,
 };
+use crate::money::{NewExpense, expense_row, insert_expense, reverse_in};
 use crate::visit_marks::decode_log;
 use crate::{NewAuditEvent, Result, Store, StoreError, now};
 
@@ -164,6 +166,40 @@ impl OutingView {
     }
 }
 
+/// An outing's costs: its entries on the activity line of the ledger that stand (neither
+/// reversed nor a reversal), oldest first. The note is the cost's description, or the
+/// supplier when there is no note (an entry booked on the expense page).
+async fn outing_costs<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    org: Uuid,
+    activity_id: Uuid,
+) -> Result<Vec<BookedCost>> {
+    let rows = expense::Entity::find()
+        .filter(expense::Column::OrgId.eq(org))
+        .filter(expense::Column::ActivityId.eq(activity_id))
+        .filter(expense::Column::Line.eq(BudgetLine::Activities.as_str()))
+        .order_by_asc(expense::Column::SpentOn)
+        .order_by_asc(expense::Column::CreatedAt)
+        .all(db)
+        .await?;
+    let reversed: std::collections::HashSet<Uuid> =
+        rows.iter().filter_map(|r| r.reverses).collect();
+    Ok(rows
+        .into_iter()
+        .filter(|r| r.reverses.is_none() && !reversed.contains(&r.id))
+        .map(|r| BookedCost {
+            id: r.id,
+            description: if r.note.is_empty() {
+                r.supplier
+            } else {
+                r.note
+            },
+            cents: u32::try_from(r.amount_cents).unwrap_or(u32::MAX),
+            booked_on: NaiveDate::parse_from_str(&r.spent_on, "%Y-%m-%d").unwrap_or_default(),
+        })
+        .collect())
+}
+
 fn cents(v: i32) -> u32 {
     u32::try_from(v).unwrap_or(0)
 }
@@ -273,21 +309,7 @@ impl Store {
                 done: c.done,
             })
             .collect();
-        let costs = outing_cost::Entity::find()
-            .filter(outing_cost::Column::OrgId.eq(org))
-            .filter(outing_cost::Column::ActivityId.eq(id))
-            .order_by_asc(outing_cost::Column::BookedOn)
-            .order_by_asc(outing_cost::Column::CreatedAt)
-            .all(&self.db)
-            .await?
-            .into_iter()
-            .map(|c| BookedCost {
-                id: c.id,
-                description: c.description,
-                cents: cents(c.cents),
-                booked_on: NaiveDate::parse_from_str(&c.booked_on, "%Y-%m-%d").unwrap_or_default(),
-            })
-            .collect();
+        let costs = outing_costs(&self.db, org, id).await?;
         if let Some(e) = audit {
             self.audit(e).await?;
         }
@@ -553,7 +575,10 @@ impl Store {
         Ok(())
     }
 
-    /// Book a cost after the outing (a later budget feature links these to a budget line).
+    /// Book a cost of the outing: an entry of the expense ledger on the activity line, for
+    /// this activity and its day (the first session), written with the audit entry in one
+    /// transaction. The ledger is the only place the cost is kept, so the budget counts it
+    /// once, in the activity line and in the outing's own budget.
     #[allow(clippy::too_many_arguments)]
     pub async fn book_cost(
         &self,
@@ -564,45 +589,63 @@ impl Store {
         amount_cents: u32,
         booked_on: NaiveDate,
         audit: NewAuditEvent,
-    ) -> Result<()> {
-        let (id, _) = self.outing_activity(tenant, activity_id).await?;
+    ) -> Result<Uuid> {
+        let (id, nb) = self.outing_activity(tenant, activity_id).await?;
+        let session_id = self.first_session(tenant, id).await?;
         let txn = self.db.begin().await?;
-        outing_cost::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            org_id: Set(tenant.org_id),
-            activity_id: Set(id),
-            description: Set(description.to_string()),
-            cents: Set(db_cents(amount_cents)),
-            booked_on: Set(booked_on.format("%Y-%m-%d").to_string()),
-            booked_by: Set(actor),
-            created_at: Set(now()),
-        }
-        .insert(&txn)
+        let expense_id = insert_expense(
+            &txn,
+            tenant,
+            actor,
+            NewExpense {
+                neighbourhood_id: nb,
+                spent_on: booked_on,
+                line: BudgetLine::Activities,
+                amount: Cents::from_cents(i64::from(amount_cents)),
+                activity_id: Some(id),
+                session_id,
+                supplier: String::new(),
+                note: description.to_string(),
+                receipt: None,
+            },
+        )
         .await?;
-        append_audit_in(&txn, audit).await?;
+        append_audit_in(
+            &txn,
+            NewAuditEvent {
+                neighbourhood_id: Some(nb),
+                ..audit
+            },
+        )
+        .await?;
         txn.commit().await?;
-        Ok(())
+        Ok(expense_id)
     }
 
+    /// Take a cost off the outing: the ledger is only added to, so its entry is reversed
+    /// (`Store::reverse_expense`). A cost that is not this outing's, or was reversed already,
+    /// changes nothing.
     pub async fn remove_cost(
         &self,
         tenant: &Tenant,
+        actor: Option<Uuid>,
         activity_id: Uuid,
         cost_id: Uuid,
         audit: NewAuditEvent,
     ) -> Result<()> {
         let (id, _) = self.outing_activity(tenant, activity_id).await?;
         let txn = self.db.begin().await?;
-        let gone = outing_cost::Entity::delete_many()
-            .filter(outing_cost::Column::OrgId.eq(tenant.org_id))
-            .filter(outing_cost::Column::ActivityId.eq(id))
-            .filter(outing_cost::Column::Id.eq(cost_id))
-            .exec(&txn)
-            .await?
-            .rows_affected;
-        if gone > 0 {
-            append_audit_in(&txn, audit).await?;
+        let old = match expense_row(&txn, tenant, cost_id).await {
+            Ok(old) if old.activity_id == Some(id) => old,
+            Ok(_) | Err(StoreError::NotFound) => return Ok(()),
+            Err(e) => return Err(e),
+        };
+        match reverse_in(&txn, tenant, actor, &old).await {
+            Ok(_) => {}
+            Err(StoreError::Refused(_)) => return Ok(()),
+            Err(e) => return Err(e),
         }
+        append_audit_in(&txn, audit).await?;
         txn.commit().await?;
         Ok(())
     }

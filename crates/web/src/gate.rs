@@ -134,6 +134,7 @@ fn table() -> Vec<(Method, &'static str, Access)> {
         (g(), "/budget", Roles(ADMIN_COORD)),
         (p(), "/budget", Roles(ADMIN_COORD)),
         (p(), "/budget/third-party", Roles(ADMIN_COORD)),
+        (p(), "/budget/activities", Roles(ADMIN_COORD)),
         (g(), "/budget/print", Roles(ADMIN_COORD)),
         (g(), "/budget/export.xlsx", Roles(ADMIN_COORD)),
         (g(), "/budget/expenses", Roles(STAFF)),

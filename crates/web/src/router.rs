@@ -109,6 +109,7 @@ fn handlers() -> Vec<Route> {
         get("/budget", money::budget),
         post("/budget", money::budget_save),
         post("/budget/third-party", money::third_party_save),
+        post("/budget/activities", money::activity_budget_save),
         get("/budget/print", money::print),
         get("/budget/export.xlsx", money::export),
         get("/budget/expenses", money::expenses),

@@ -3,15 +3,17 @@
 //! with the activity's minutes), the coordinator's 2 hours a week, the third parties' hours
 //! per month, the handbook's budget with hourly rates, and the expenses: the coffee hour's
 //! snacks and rent, and activity costs that run slightly ahead of the year, so the
-//! activities line is about to overrun. Made once: a neighbourhood that has expenses this
-//! year is left as it is.
+//! activities line is about to overrun. Within that line the beach outing (its costs booked
+//! on the outing, `demo/outings.rs`) and the cooking workshop (its shopping booked per
+//! session) have their own budgets. Made once: a neighbourhood whose budget for this year is
+//! saved is left as it is.
 
 use chrono::{Datelike, Days, NaiveDate, NaiveTime, Utc};
 use mtp_domain::attendance::SessionState;
 use mtp_domain::audit::{Action, Outcome};
 use mtp_domain::money::{self, BudgetLine, Cents, TimeCategory};
 use mtp_domain::{Role, Tenant, schedule};
-use mtp_store::money::NewExpense;
+use mtp_store::money::{NewExpense, OWN_BUDGET_KINDS};
 use mtp_store::{NewAuditEvent, Store};
 use uuid::Uuid;
 
@@ -33,6 +35,8 @@ fn event(org_id: Uuid, nb: Uuid, action: Action) -> NewAuditEvent {
 const STAFF_RATE: Cents = Cents::euros(55);
 const COORDINATION_RATE: Cents = Cents::euros(65);
 const THIRD_PARTY_RATE: Cents = Cents::euros(15);
+/// The cooking workshop's shopping for one evening, in cents.
+const SHOPPING: i64 = 2_250;
 
 pub async fn load(store: &Store, org_id: Uuid, neighbourhoods: &[Uuid]) -> anyhow::Result<()> {
     let tenant = Tenant {
@@ -43,7 +47,7 @@ pub async fn load(store: &Store, org_id: Uuid, neighbourhoods: &[Uuid]) -> anyho
     let today = Utc::now().with_timezone(&schedule::TZ).date_naive();
     let year = today.year();
     for nb in neighbourhoods {
-        if !store.expenses(&tenant, *nb, year).await?.is_empty() {
+        if !store.budget(&tenant, *nb, year).await?.from_template {
             continue;
         }
         Box::pin(neighbourhood(store, &tenant, *nb, today)).await?;
@@ -168,15 +172,41 @@ async fn neighbourhood(
     let budget = Cents::euros(3_000).cents();
     let target = budget * passed * 108 / 100 / days_in_year;
     let target = target.min(budget - 1_000).max(0);
+    // What the outings booked on the line already counts towards it.
+    let already: i64 = store
+        .expenses(tenant, nb, year)
+        .await?
+        .iter()
+        .filter(|e| e.line == BudgetLine::Activities)
+        .map(|e| e.amount.cents())
+        .sum();
+    let own = own_budgets(store, tenant, nb, year).await?;
     let from = schedule::local_to_utc(first, NaiveTime::MIN);
     let until = schedule::local_to_utc(today, NaiveTime::MIN);
     let mut held: Vec<_> = store
         .programme(tenant, from, until, 2_000)
         .await?
         .into_iter()
-        .filter(|s| s.neighbourhood_id == nb && s.state == SessionState::Held)
+        // The snacks are the coffee hours' and groups'; outings and workshops book their
+        // own costs.
+        .filter(|s| {
+            s.neighbourhood_id == nb
+                && s.state == SessionState::Held
+                && !OWN_BUDGET_KINDS.contains(&s.kind)
+        })
         .collect();
     held.sort_by_key(|s| s.starts_at);
+    // The cooking workshop's shopping for its next evening, bought today, on its own budget.
+    let evening = match own.workshop {
+        Some(w) => store
+            .money_sessions(tenant, nb, year)
+            .await?
+            .into_iter()
+            .find(|s| s.activity_id == w && s.state != SessionState::Cancelled),
+        None => None,
+    };
+    let shopping = if evening.is_some() { SHOPPING } else { 0 };
+    let target = (target - already - shopping).max(0);
     let book = |day: NaiveDate,
                 line: BudgetLine,
                 cents: i64,
@@ -194,6 +224,19 @@ async fn neighbourhood(
         receipt: None,
     };
     let mut entries = Vec::new();
+    if let Some(s) = evening {
+        entries.push(NewExpense {
+            session_id: Some(s.id),
+            ..book(
+                today,
+                BudgetLine::Activities,
+                SHOPPING,
+                Some(s.activity_id),
+                "Supermarkt",
+                "Boodschappen voor de kookworkshop",
+            )
+        });
+    }
     let outing = 35_000.min(target / 4);
     if outing > 0 {
         let day = first
@@ -301,4 +344,42 @@ async fn neighbourhood(
         )
         .await?;
     Ok(())
+}
+
+/// The demo's own budgets within the activity line.
+struct OwnBudgets {
+    workshop: Option<Uuid>,
+}
+
+/// The beach outing gets €150 (its costs, booked on the outing, are €137.25) and the cooking
+/// workshop €300 (about €22.50 of shopping per evening).
+async fn own_budgets(
+    store: &Store,
+    tenant: &Tenant,
+    nb: Uuid,
+    year: i32,
+) -> anyhow::Result<OwnBudgets> {
+    let mut own = OwnBudgets { workshop: None };
+    for (id, name) in store.budget_activities(tenant, nb).await? {
+        let euros = match name.as_str() {
+            super::outings::BEACH => 150,
+            super::outings::COOKING => {
+                own.workshop = Some(id);
+                300
+            }
+            _ => continue,
+        };
+        store
+            .set_activity_budget(
+                tenant,
+                None,
+                nb,
+                year,
+                id,
+                Cents::euros(euros),
+                event(tenant.org_id, nb, Action::ActivityBudgetSaved),
+            )
+            .await?;
+    }
+    Ok(own)
 }

@@ -166,3 +166,25 @@ money-error-already-reversed = This expense has already been reversed.
 home-money-budget-link = Budget, hours and expenses
 home-money-time-link = My hours
 money-error-week-too-long-meanwhile = A week has at most 60 hours. Hours of this week were saved just now, and together it is too much. Check the week.
+
+# Own budgets of outings and workshops within the activity costs.
+money-subs-heading = Outings and workshops within the activity costs
+money-subs-lead = An outing or a workshop can have its own budget. It is part of the activity costs ({ $budget }). What you book on the outing or workshop counts in both, once.
+money-subs-caption = Own budgets { $year }
+money-subs-other = Other activities
+money-subs-hint = What an outing or workshop is expected to cost: what was spent, divided by the sessions held so far, times all its sessions of the year.
+money-subs-none = This neighbourhood has no outing or workshop yet. Make one under Activities first.
+money-sub-will-overrun = { $name }: at this pace it will cost { $forecast }. That is more than its own budget.
+money-sub-overrun = { $name }: more has been spent than its own budget of { $budget }.
+money-subs-over-line = The own budgets of outings and workshops add up to { $total }. That is more than the budget for { $line }.
+money-field-sub-activity = Outing or workshop
+money-field-sub-amount = Own budget (€)
+money-field-sub-amount-hint = Leave empty or enter 0 to take the own budget away.
+money-save-sub = Save own budget
+money-error-sub-activity = Choose an outing or workshop from the list.
+flash-money-sub-saved = The own budget for { $name } has been saved.
+money-field-session = For which session (optional)
+money-field-session-hint = Choose a session of the activity you chose above.
+money-no-session = No particular session
+money-error-session = Choose a session of the chosen activity, from the list.
+money-session-of = session of { $date }

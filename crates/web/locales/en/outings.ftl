@@ -152,6 +152,7 @@ outing-came-count = { $name ->
 }
 outing-costs-title = Costs booked
 outing-costs-none = No costs booked yet.
+outing-costs-ledger = A cost you book here is also in the budget's expenses, under Activity costs and in this outing's own budget. Removing it reverses the expense there.
 outing-cost-description = What for
 outing-cost-amount = Amount
 outing-cost-amount-hint = In euros, like 42.50.

@@ -166,3 +166,25 @@ money-error-already-reversed = Deze uitgave is al teruggedraaid.
 home-money-budget-link = Begroting, uren en uitgaven
 home-money-time-link = Mijn uren
 money-error-week-too-long-meanwhile = Een week heeft hoogstens 60 uur. Net zijn er uren van deze week opgeslagen, en samen wordt het te veel. Kijk de week na.
+
+# Own budgets of outings and workshops within the activity costs.
+money-subs-heading = Uitjes en workshops binnen de activiteitenkosten
+money-subs-lead = Een uitje of een workshop kan een eigen budget krijgen. Dat is een deel van de activiteitenkosten ({ $budget }). Wat u op het uitje of de workshop boekt, telt in beide mee, één keer.
+money-subs-caption = Eigen budgetten { $year }
+money-subs-other = Overige activiteiten
+money-subs-hint = De verwachting van een uitje of workshop: wat is uitgegeven, gedeeld door de bijeenkomsten die al geweest zijn, keer alle bijeenkomsten van het jaar.
+money-subs-none = Deze wijk heeft nog geen uitje of workshop. Maak er eerst een bij Activiteiten.
+money-sub-will-overrun = { $name }: in dit tempo kost het { $forecast }. Dat is meer dan het eigen budget.
+money-sub-overrun = { $name }: er is al meer uitgegeven dan het eigen budget van { $budget }.
+money-subs-over-line = De eigen budgetten van uitjes en workshops zijn samen { $total }. Dat is meer dan er voor { $line } begroot is.
+money-field-sub-activity = Uitje of workshop
+money-field-sub-amount = Eigen budget (€)
+money-field-sub-amount-hint = Laat leeg of vul 0 in om het eigen budget weg te halen.
+money-save-sub = Eigen budget opslaan
+money-error-sub-activity = Kies een uitje of workshop uit de lijst.
+flash-money-sub-saved = Het eigen budget voor { $name } is opgeslagen.
+money-field-session = Voor welke bijeenkomst (mag leeg)
+money-field-session-hint = Kies een bijeenkomst van de activiteit die u hierboven koos.
+money-no-session = Geen bepaalde bijeenkomst
+money-error-session = Kies een bijeenkomst van de gekozen activiteit, uit de lijst.
+money-session-of = bijeenkomst van { $date }

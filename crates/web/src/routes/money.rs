@@ -5,6 +5,8 @@
 //! The sums are `mtp_domain::money::summarise`, over the rows `Store::money_year` gathers:
 //! the page, the printable page and the workbook show the same numbers.
 
+use std::collections::HashMap;
+
 use askama::Template;
 use axum::extract::{Multipart, Path, RawQuery, State};
 use axum::http::header;
@@ -12,9 +14,11 @@ use axum::response::{IntoResponse, Response};
 use chrono::{Datelike, Days, NaiveDate};
 use mtp_domain::audit::Action;
 use mtp_domain::money::{
-    self, BudgetLine, COORDINATION_NORM_MINUTES, Cents, LineBudget, LineState, MAX_RECEIPT_BYTES,
-    MoneyError, ReceiptKind, STAFF_NORM_MINUTES, TimeCategory, YearSummary,
+    self, BudgetLine, COORDINATION_NORM_MINUTES, Cents, LineBudget, LineSplit, LineState,
+    MAX_RECEIPT_BYTES, MoneyError, ReceiptKind, STAFF_NORM_MINUTES, SubRecord, TimeCategory,
+    YearSummary,
 };
+use mtp_domain::schedule::TZ;
 use mtp_domain::{Language, Role};
 use mtp_store::money::{Expense, MoneyYear, NewExpense, TeamMember, WeekHours};
 use uuid::Uuid;
@@ -86,6 +90,57 @@ async fn which(state: &AppState, user: &User, f: &FormData) -> Result<Which, App
 
 fn query(nb: Uuid, year: i32) -> String {
     format!("nb={nb}&year={year}")
+}
+
+/// The neighbourhood and year picker above a budget page (`budget_filter.html`) and the
+/// hidden fields of its forms.
+pub struct Frame {
+    pub action: &'static str,
+    pub neighbourhoods: Vec<(Uuid, String)>,
+    pub nb: Uuid,
+    pub year: i32,
+    /// `nb=…&year=…`, for the links between the pages.
+    pub q: String,
+}
+
+impl Which {
+    fn frame(&self, action: &'static str) -> Frame {
+        Frame {
+            action,
+            neighbourhoods: self
+                .neighbourhoods
+                .iter()
+                .map(|n| (n.id, n.name.clone()))
+                .collect(),
+            nb: self.nb,
+            year: self.year,
+            q: query(self.nb, self.year),
+        }
+    }
+
+    fn name(&self) -> String {
+        self.neighbourhoods
+            .iter()
+            .find(|n| n.id == self.nb)
+            .map(|n| n.name.clone())
+            .unwrap_or_default()
+    }
+}
+
+/// A page shown again with field messages is a 422.
+fn respond(res: Response, invalid: bool) -> Response {
+    if invalid { unprocessable(res) } else { res }
+}
+
+/// The year's records and their sums, as every view of the year reads them.
+async fn year_of(
+    state: &AppState,
+    user: &User,
+    w: &Which,
+) -> Result<(MoneyYear, YearSummary), AppError> {
+    let y = state.store.money_year(&user.tenant, w.nb, w.year).await?;
+    let s = money::summarise(&y.budget.lines, &y.records, w.year, crate::today());
+    Ok((y, s))
 }
 
 // ---------------------------------------------------------------- views
@@ -182,6 +237,108 @@ fn unit_views(t: &Tr, s: &YearSummary, y: &MoneyYear) -> Vec<(String, String, St
     ]
 }
 
+/// One own budget within the activity line, or the rest of the line ("other activities").
+pub struct SubView {
+    pub name: String,
+    pub kind: String,
+    pub budgeted: String,
+    pub spent: String,
+    pub forecast: String,
+    pub warning_class: &'static str,
+    pub watch: bool,
+    /// The row of the rest of the line.
+    pub other: bool,
+}
+
+/// The activity line split into the outings' and workshops' own budgets.
+pub struct SubsView {
+    pub rows: Vec<SubView>,
+    pub warnings: Vec<String>,
+    pub line_budget: String,
+}
+
+/// The activity line of the year and its own budgets, split.
+fn split_of(s: &YearSummary, y: &MoneyYear) -> LineSplit {
+    let (budgeted, spent) = s
+        .lines
+        .iter()
+        .find(|l| l.budget.line == BudgetLine::Activities)
+        .map_or((Cents::ZERO, Cents::ZERO), |l| (l.budgeted, l.spent));
+    let records: Vec<SubRecord> = y.subs.iter().map(|b| b.record).collect();
+    money::split_line(budgeted, spent, &records)
+}
+
+fn subs_view(t: &Tr, s: &YearSummary, y: &MoneyYear) -> SubsView {
+    let split = split_of(s, y);
+    let line_name = t.get(BudgetLine::Activities.key());
+    let mut warnings = Vec::new();
+    let mut rows: Vec<SubView> = y
+        .subs
+        .iter()
+        .zip(&split.subs)
+        .map(|(b, sub)| {
+            let warning_class = match sub.state {
+                LineState::Fine => "",
+                LineState::WillOverrun => {
+                    warnings.push(t.get2(
+                        "money-sub-will-overrun",
+                        ("name", b.name.as_str()),
+                        ("forecast", eur(t, sub.forecast).as_str()),
+                    ));
+                    "tag--excused"
+                }
+                LineState::Overrun => {
+                    warnings.push(t.get2(
+                        "money-sub-overrun",
+                        ("name", b.name.as_str()),
+                        ("budget", eur(t, sub.record.budget).as_str()),
+                    ));
+                    "tag--absent"
+                }
+            };
+            SubView {
+                name: b.name.clone(),
+                kind: t.label(&b.kind),
+                budgeted: eur(t, sub.record.budget),
+                spent: eur(t, sub.record.spent),
+                forecast: eur(t, sub.forecast),
+                warning_class,
+                watch: sub.state != LineState::Fine,
+                other: false,
+            }
+        })
+        .collect();
+    if split.over_line {
+        warnings.push(t.get2(
+            "money-subs-over-line",
+            ("total", eur(t, split.sub_budgets).as_str()),
+            ("line", line_name.as_str()),
+        ));
+    }
+    if !rows.is_empty() {
+        rows.push(SubView {
+            name: t.get("money-subs-other"),
+            kind: String::new(),
+            budgeted: eur(t, split.other_budget),
+            spent: eur(t, split.other_spent),
+            forecast: String::new(),
+            warning_class: "",
+            watch: false,
+            other: true,
+        });
+    }
+    SubsView {
+        rows,
+        warnings,
+        line_budget: s
+            .lines
+            .iter()
+            .find(|l| l.budget.line == BudgetLine::Activities)
+            .map(|l| eur(t, l.budgeted))
+            .unwrap_or_default(),
+    }
+}
+
 fn hours_chart(t: &Tr, y: &MoneyYear, upto: NaiveDate) -> LineChart {
     let weeks: Vec<_> = y.weeks.iter().filter(|w| w.monday <= upto).collect();
     let h = |m: i64| Some(m as f64 / 60.0);
@@ -229,9 +386,7 @@ fn hours_chart(t: &Tr, y: &MoneyYear, upto: NaiveDate) -> LineChart {
 #[template(path = "budget.html")]
 struct BudgetPage {
     p: Page,
-    neighbourhoods: Vec<(Uuid, String)>,
-    nb: Uuid,
-    year: i32,
+    w: Frame,
     from_template: bool,
     lines: Vec<LineView>,
     warnings: Vec<String>,
@@ -243,7 +398,10 @@ struct BudgetPage {
     chart_table: ChartTable,
     months: Vec<(u32, String, String)>,
     third_party_total: String,
-    q: String,
+    subs: SubsView,
+    /// The outings and workshops that can get their own budget: id and name.
+    sub_choices: Vec<(String, String)>,
+    sub_form: (String, String),
 }
 
 async fn budget_page(
@@ -256,10 +414,23 @@ async fn budget_page(
 ) -> Result<Response, AppError> {
     let p = Page::new(ctx, "money-budget-title");
     let t = p.t;
-    let y = state.store.money_year(&user.tenant, w.nb, w.year).await?;
+    let (y, s) = year_of(state, user, w).await?;
     let today = crate::today();
-    let s = money::summarise(&y.budget.lines, &y.records, w.year, today);
     let mut lines = line_views(&t, &s);
+    let subs = subs_view(&t, &s, &y);
+    let sub_choices = state
+        .store
+        .budget_activities(&user.tenant, w.nb)
+        .await?
+        .into_iter()
+        .map(|(id, name)| (id.to_string(), name))
+        .collect();
+    let sub_form = form.map_or_else(Default::default, |f| {
+        (
+            f.get("activity").to_string(),
+            f.get("activity_amount").to_string(),
+        )
+    });
     // A form shown again keeps what was typed.
     if let Some(f) = form {
         for l in &mut lines {
@@ -293,6 +464,7 @@ async fn budget_page(
             .iter()
             .filter(|l| !l.warning.is_empty())
             .map(|l| l.warning.clone())
+            .chain(subs.warnings.iter().cloned())
             .collect(),
         total_budgeted: eur(&t, s.budgeted),
         total_spent: eur(&t, s.spent),
@@ -304,17 +476,13 @@ async fn budget_page(
         third_party_total: hours(&t, y.third_party.iter().sum()),
         from_template: y.budget.from_template,
         lines,
-        neighbourhoods: w
-            .neighbourhoods
-            .iter()
-            .map(|n| (n.id, n.name.clone()))
-            .collect(),
-        nb: w.nb,
-        year: w.year,
-        q: query(w.nb, w.year),
+        subs,
+        sub_choices,
+        sub_form,
+        w: w.frame("/budget"),
         p: p.with_errors(errors),
     });
-    Ok(if invalid { unprocessable(res) } else { res })
+    Ok(respond(res, invalid))
 }
 
 /// `GET /budget`: the dashboard and the budget's lines.
@@ -448,6 +616,70 @@ pub async fn third_party_save(
     ))
 }
 
+/// `POST /budget/activities`: an outing's or a workshop's own budget within the activity
+/// line; an empty amount or zero takes it away.
+pub async fn activity_budget_save(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Staff(user): Staff,
+    f: FormData,
+) -> Result<Response, AppError> {
+    let t = Tr::new(ctx.lang);
+    let w = which(&state, &user, &f).await?;
+    let mut e = FormErrors::default();
+    let activity = Uuid::parse_str(f.get("activity").trim()).ok();
+    if activity.is_none() {
+        e.add("activity", t.get("money-error-sub-activity"));
+    }
+    let raw = f.get("activity_amount");
+    let amount = if raw.trim().is_empty() {
+        Some(Cents::ZERO)
+    } else {
+        match Cents::parse(raw) {
+            Ok(c) => Some(c),
+            Err(err) => {
+                e.add("activity_amount", money_error(&t, err));
+                None
+            }
+        }
+    };
+    let (Some(activity), Some(amount), true) = (activity, amount, e.is_empty()) else {
+        return budget_page(&state, &ctx, &user, &w, e, Some(&f)).await;
+    };
+    let event = audit_event(
+        &user,
+        Action::ActivityBudgetSaved,
+        Subject::in_neighbourhood("activity", activity, w.nb),
+        "",
+    );
+    match state
+        .store
+        .set_activity_budget(
+            &user.tenant,
+            Some(user.account.id),
+            w.nb,
+            w.year,
+            activity,
+            amount,
+            event,
+        )
+        .await
+    {
+        Ok(()) => Ok(redirect_with_flash(
+            &state,
+            &format!("/budget?{}#eigen-budget", query(w.nb, w.year)),
+            "flash-money-sub-saved",
+            &w.year.to_string(),
+        )),
+        // Not an outing or workshop of this neighbourhood: a wrong choice on this form.
+        Err(mtp_store::StoreError::NotFound) => {
+            e.add("activity", t.get("money-error-sub-activity"));
+            budget_page(&state, &ctx, &user, &w, e, Some(&f)).await
+        }
+        Err(err) => Err(err.into()),
+    }
+}
+
 // ---------------------------------------------------------------- /budget/print
 
 #[derive(Template)]
@@ -458,6 +690,7 @@ struct PrintPage {
     year: i32,
     made_on: String,
     lines: Vec<LineView>,
+    subs: SubsView,
     total_budgeted: String,
     total_spent: String,
     total_forecast: String,
@@ -476,17 +709,12 @@ pub async fn print(
     let w = which(&state, &user, &f).await?;
     let p = Page::new(&ctx, "money-print-title");
     let t = p.t;
-    let y = state.store.money_year(&user.tenant, w.nb, w.year).await?;
+    let (y, s) = year_of(&state, &user, &w).await?;
     let today = crate::today();
-    let s = money::summarise(&y.budget.lines, &y.records, w.year, today);
     let chart = hours_chart(&t, &y, today);
-    let nb_name = w
-        .neighbourhoods
-        .iter()
-        .find(|n| n.id == w.nb)
-        .map(|n| n.name.clone())
-        .unwrap_or_default();
+    let nb_name = w.name();
     Ok(render_page(&PrintPage {
+        subs: subs_view(&t, &s, &y),
         heading: t.get2(
             "money-print-heading",
             ("name", nb_name.as_str()),
@@ -558,6 +786,32 @@ pub fn year_workbook(
         t.get("money-total"),
         [euros(s.budgeted), euros(s.spent), euros(s.forecast)],
     );
+    let split = split_of(s, y);
+    if !split.subs.is_empty() {
+        summary.table(
+            t.get("money-subs-heading"),
+            vec![
+                t.get("money-col-activity"),
+                t.get("money-col-budget"),
+                t.get("money-col-spent"),
+                t.get("money-col-forecast"),
+            ],
+        );
+        for (b, sub) in y.subs.iter().zip(&split.subs) {
+            summary.labelled(
+                b.name.clone(),
+                [
+                    euros(sub.record.budget),
+                    euros(sub.record.spent),
+                    euros(sub.forecast),
+                ],
+            );
+        }
+        summary.labelled(
+            t.get("money-subs-other"),
+            [euros(split.other_budget), euros(split.other_spent)],
+        );
+    }
     summary.table(
         t.get2(
             "money-sheet-about",
@@ -684,14 +938,8 @@ pub async fn export(
     let t = Tr::new(ctx.lang);
     let f = FormData::parse(raw.unwrap_or_default().as_bytes());
     let w = which(&state, &user, &f).await?;
-    let y = state.store.money_year(&user.tenant, w.nb, w.year).await?;
-    let s = money::summarise(&y.budget.lines, &y.records, w.year, crate::today());
-    let name = w
-        .neighbourhoods
-        .iter()
-        .find(|n| n.id == w.nb)
-        .map(|n| n.name.clone())
-        .unwrap_or_default();
+    let (y, s) = year_of(&state, &user, &w).await?;
+    let name = w.name();
     let bytes = year_workbook(&t, &name, &y, &s).map_err(|_| AppError::Internal)?;
     audit(
         &state,
@@ -726,6 +974,8 @@ pub struct ExpenseView {
     pub amount: String,
     pub negative: bool,
     pub activity: String,
+    /// The session's day ("bijeenkomst van 12 maart"); empty without a session.
+    pub session: String,
     pub supplier: String,
     pub note: String,
     pub receipt: Option<Uuid>,
@@ -749,6 +999,13 @@ fn expense_view(t: &Tr, e: &Expense) -> ExpenseView {
         amount: eur(t, e.amount),
         negative: e.amount.cents() < 0,
         activity: e.activity_name.clone().unwrap_or_default(),
+        session: e.session_starts.map_or_else(String::new, |at| {
+            t.get1(
+                "money-session-of",
+                "date",
+                t.day(at.with_timezone(&TZ).date_naive()),
+            )
+        }),
         supplier: e.supplier.clone(),
         note: e.note.clone(),
         receipt: e.receipt_id,
@@ -764,6 +1021,7 @@ pub struct ExpenseForm {
     pub line: String,
     pub amount: String,
     pub activity: String,
+    pub session: String,
     pub supplier: String,
     pub note: String,
 }
@@ -772,14 +1030,14 @@ pub struct ExpenseForm {
 #[template(path = "budget_expenses.html")]
 struct ExpensesPage {
     p: Page,
-    neighbourhoods: Vec<(Uuid, String)>,
-    nb: Uuid,
-    year: i32,
-    q: String,
+    w: Frame,
     rows: Vec<ExpenseView>,
     total: String,
     lines: Vec<(String, String)>,
     activities: Vec<(String, String)>,
+    /// The year's sessions per activity (activity name; session id and day), for the form's
+    /// grouped choice.
+    sessions: Vec<(String, Vec<(String, String)>)>,
     f: ExpenseForm,
 }
 
@@ -797,15 +1055,30 @@ async fn expenses_page(
     let total = list
         .iter()
         .fold(Cents::ZERO, |a, e| a.saturating_add(e.amount));
-    let activities = state
+    let named = state.store.money_activities(&user.tenant, w.nb).await?;
+    let mut by_activity: HashMap<Uuid, Vec<(String, String)>> = HashMap::new();
+    for s in state
         .store
-        .money_activities(&user.tenant, w.nb)
+        .money_sessions(&user.tenant, w.nb, w.year)
         .await?
+    {
+        let local = s.starts_at.with_timezone(&TZ);
+        by_activity.entry(s.activity_id).or_default().push((
+            s.id.to_string(),
+            format!("{} {}", t.day(local.date_naive()), local.format("%H:%M")),
+        ));
+    }
+    let sessions = named
+        .iter()
+        .filter_map(|(id, name)| by_activity.remove(id).map(|list| (name.clone(), list)))
+        .collect();
+    let activities = named
         .into_iter()
         .map(|(id, name)| (id.to_string(), name))
         .collect();
     let invalid = !errors.is_empty();
     let res = render_page(&ExpensesPage {
+        sessions,
         rows: list.iter().map(|e| expense_view(&t, e)).collect(),
         total: eur(&t, total),
         lines: BudgetLine::SPENDING
@@ -813,18 +1086,11 @@ async fn expenses_page(
             .map(|l| (l.as_str().to_string(), t.get(l.key())))
             .collect(),
         activities,
-        neighbourhoods: w
-            .neighbourhoods
-            .iter()
-            .map(|n| (n.id, n.name.clone()))
-            .collect(),
-        nb: w.nb,
-        year: w.year,
-        q: query(w.nb, w.year),
+        w: w.frame("/budget/expenses"),
         f,
         p: p.with_errors(errors),
     });
-    Ok(if invalid { unprocessable(res) } else { res })
+    Ok(respond(res, invalid))
 }
 
 /// `GET /budget/expenses`: the year's ledger and the form to book an expense.
@@ -909,6 +1175,7 @@ pub async fn expense_add(
         line: f.get("line").to_string(),
         amount: f.get("amount").trim().to_string(),
         activity: f.get("activity").to_string(),
+        session: f.get("session").to_string(),
         supplier: f.get("supplier").trim().to_string(),
         note: f.get("note").trim().to_string(),
     };
@@ -945,6 +1212,16 @@ pub async fn expense_add(
             Ok(id) => Some(id),
             Err(_) => {
                 e.add("activity", t.get("money-error-activity"));
+                None
+            }
+        },
+    };
+    let session_id = match typed.session.trim() {
+        "" => None,
+        raw => match Uuid::parse_str(raw) {
+            Ok(id) => Some(id),
+            Err(_) => {
+                e.add("session", t.get("money-error-session"));
                 None
             }
         },
@@ -988,7 +1265,7 @@ pub async fn expense_add(
                 line,
                 amount,
                 activity_id,
-                session_id: None,
+                session_id,
                 supplier: typed.supplier.clone(),
                 note: typed.note.clone(),
                 receipt,
@@ -1003,7 +1280,15 @@ pub async fn expense_add(
             "flash-money-expense-added",
             &eur(&t, amount),
         )),
-        // An activity of another neighbourhood is a wrong choice on this form.
+        // A session of another activity or neighbourhood is a wrong choice on this form, as
+        // is an activity of another neighbourhood.
+        Err(mtp_store::StoreError::Refused("money-error-session"))
+        | Err(mtp_store::StoreError::NotFound)
+            if session_id.is_some() =>
+        {
+            e.add("session", t.get("money-error-session"));
+            expenses_page(&state, &ctx, &user, &w, e, typed).await
+        }
         Err(mtp_store::StoreError::NotFound) if activity_id.is_some() => {
             e.add("activity", t.get("money-error-activity"));
             expenses_page(&state, &ctx, &user, &w, e, typed).await
@@ -1057,7 +1342,15 @@ pub async fn receipt(
     Staff(user): Staff,
 ) -> Result<Response, AppError> {
     let id = parse_id(&id)?;
-    let (kind, bytes, _) = state.store.receipt(&user.tenant, id).await?;
+    let (kind, bytes, nb) = state.store.receipt(&user.tenant, id).await?;
+    audit(
+        &state,
+        &user,
+        Action::ReceiptViewed,
+        Subject::in_neighbourhood("receipt", id, nb),
+        "",
+    )
+    .await;
     Ok((
         [
             (header::CONTENT_TYPE, kind.content_type().to_string()),

@@ -690,6 +690,10 @@ pub async fn book_cost(
         e.take(&t, "cost_amount", Cost::parse(f.get("cost_amount")))
             .map(Cost::cents)
     };
+    // The cost is an expense of the ledger, where an amount of nothing is no entry.
+    if cents == Some(0) {
+        e.add("cost_amount", t.get("money-error-amount-zero"));
+    }
     let date = e.take(&t, "cost_date", schedule::parse_date(f.get("cost_date")));
     let (Some(cents), Some(date), true) = (cents, date, e.is_empty()) else {
         return back_with_errors(&state, &ctx, &user, a, f, e).await;
@@ -736,7 +740,7 @@ pub async fn remove_cost(
     );
     state
         .store
-        .remove_cost(&user.tenant, a.id, cost, event)
+        .remove_cost(&user.tenant, Some(user.account.id), a.id, cost, event)
         .await?;
     Ok(to_activity(&state, &a, "flash-cost-removed"))
 }
