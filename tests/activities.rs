@@ -1576,3 +1576,139 @@ on_both!(
     walk_in_key_reach,
     a_walk_in_key_used_elsewhere_gives_nothing_away
 );
+
+/// Migration 000034 drops the free-text co-organisers; what a worker wrote there is added to
+/// the end of the description, so nothing is lost. An activity without it keeps its text.
+async fn the_co_organisers_text_survives_its_migration(backend: crate::helpers::Backend) {
+    use sea_orm::sea_query::{Alias, Query};
+    use sea_orm::{ConnectionTrait, Database};
+    let url = match backend {
+        crate::helpers::Backend::Sqlite => {
+            crate::helpers::fresh_database(backend)
+                .await
+                .expect("an SQLite database")
+                .0
+        }
+        crate::helpers::Backend::Postgres => {
+            match crate::helpers::empty_postgres_database().await {
+                Some(url) => url,
+                None => {
+                    assert!(std::env::var("MTP_TEST_POSTGRES_URL").is_err());
+                    return;
+                }
+            }
+        }
+    };
+    mtp_store::restore::migrate_up_to(&url, "m20261210_000031_scan")
+        .await
+        .unwrap();
+    let store = mtp_store::Store::connect(&url, 2).await.unwrap();
+    let org = store
+        .create_organisation(
+            &mtp_domain::PlaceName::parse("Teststad").unwrap(),
+            mtp_domain::HolidayRegion::Noord,
+        )
+        .await
+        .unwrap();
+    let nb = store
+        .create_neighbourhood(
+            org,
+            &mtp_domain::PlaceName::parse("Testwijk").unwrap(),
+            None,
+            None,
+        )
+        .await
+        .unwrap();
+    drop(store);
+    let db = Database::connect(&url).await.unwrap();
+    let rows = [
+        ("Koffie-uurtje", "Elke woensdag koffie.", "Sanne en Naima"),
+        ("Uitje", "", " Fatima "),
+        ("Workshop", "Over geld.", ""),
+    ];
+    let mut ids = Vec::new();
+    for (name, description, co) in rows {
+        let id = Uuid::now_v7();
+        ids.push(id);
+        let insert = Query::insert()
+            .into_table(Alias::new("activity"))
+            .columns(
+                [
+                    "id",
+                    "org_id",
+                    "neighbourhood_id",
+                    "kind",
+                    "audience",
+                    "name",
+                    "description",
+                    "place",
+                    "address",
+                    "accessibility",
+                    "near_school",
+                    "cost_cents",
+                    "childcare",
+                    "co_organisers",
+                    "preparation_minutes",
+                    "execution_minutes",
+                    "wrap_up_minutes",
+                    "created_at",
+                ]
+                .map(Alias::new),
+            )
+            .values_panic([
+                id.into(),
+                org.into(),
+                nb.into(),
+                "workshop".into(),
+                "open".into(),
+                name.into(),
+                description.into(),
+                "Buurthuis".into(),
+                "".into(),
+                "".into(),
+                false.into(),
+                0i32.into(),
+                false.into(),
+                co.into(),
+                0i32.into(),
+                0i32.into(),
+                0i32.into(),
+                Utc::now().into(),
+            ])
+            .to_owned();
+        db.execute(&insert).await.unwrap();
+    }
+    db.close().await.unwrap();
+
+    mtp_store::Store::migrate(&url).await.unwrap();
+    let store = mtp_store::Store::connect(&url, 2).await.unwrap();
+    let tenant = Tenant {
+        org_id: org,
+        role: mtp_domain::Role::Admin,
+        neighbourhoods: vec![],
+    };
+    let read = |id| {
+        let store = &store;
+        let tenant = &tenant;
+        async move { store.activity(tenant, id).await.unwrap().d.description }
+    };
+    assert_eq!(
+        read(ids[0]).await,
+        "Elke woensdag koffie.\n\nOuders die meehelpen: Sanne en Naima"
+    );
+    assert_eq!(read(ids[1]).await, "Ouders die meehelpen: Fatima");
+    assert_eq!(read(ids[2]).await, "Over geld.");
+}
+
+mod co_organisers_migration {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        super::the_co_organisers_text_survives_its_migration(crate::helpers::Backend::Sqlite).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        super::the_co_organisers_text_survives_its_migration(crate::helpers::Backend::Postgres)
+            .await;
+    }
+}

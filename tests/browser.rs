@@ -218,6 +218,24 @@ pub(crate) async fn submit(c: &Client, form_action: &str) {
     click_and_wait(c, Locator::Css(&sel)).await;
 }
 
+/// Choose the files of a multipart form (field id and path on disk) and send it, waiting for
+/// the next page.
+pub(crate) async fn upload_files(c: &Client, files: &[(&str, &std::path::Path)]) {
+    for (id, path) in files {
+        c.find(Locator::Id(id))
+            .await
+            .unwrap_or_else(|e| panic!("no #{id}: {e}"))
+            .send_keys(&path.display().to_string())
+            .await
+            .unwrap();
+    }
+    click_and_wait(
+        c,
+        Locator::Css("form[enctype='multipart/form-data'] button"),
+    )
+    .await;
+}
+
 /// Click the element `css` finds, as a finger would: no page load awaited.
 pub(crate) async fn tap(c: &Client, css: &str) {
     c.find(Locator::Css(css))
@@ -560,17 +578,7 @@ async fn a_worker_imports_a_spreadsheet_with_an_error_and_searches(app: TestApp)
         .await
         .unwrap();
     check(&c, &src, "import: choose a file").await;
-    c.find(Locator::Id("file"))
-        .await
-        .unwrap()
-        .send_keys(&file.display().to_string())
-        .await
-        .unwrap();
-    click_and_wait(
-        &c,
-        Locator::Css("form[enctype='multipart/form-data'] button"),
-    )
-    .await;
+    upload_files(&c, &[("file", &file)]).await;
     assert!(text(&c).await.contains("Stap 2 van 4"));
     check(&c, &src, "import: match columns").await;
     click_and_wait(&c, Locator::Css("form[action$='/columns'] button")).await;

@@ -487,7 +487,6 @@ async fn open_coffee_hour_on(
         cost: mtp_domain::activity::Cost::FREE,
         capacity: None,
         childcare: false,
-        co_organisers: String::new(),
         staff: kind.default_staff_minutes(),
     };
     let activity = app.store.create_activity(t, &draft, None).await.unwrap();

@@ -567,3 +567,29 @@ pub async fn post_org_settings(
     fields.extend_from_slice(changes);
     admin.post("/admin/organisation", &fields).await
 }
+
+impl Client {
+    /// Make an activity through the form (`/activities/new`) and return its id from where the
+    /// form sends the browser.
+    pub async fn new_activity(&mut self, nb: uuid::Uuid, kind: &str, name: &str) -> uuid::Uuid {
+        let r = self
+            .post(
+                "/activities/new",
+                &[
+                    ("neighbourhood", &nb.to_string()),
+                    ("kind", kind),
+                    ("name", name),
+                    ("place", "Buurthuis"),
+                    ("cost", "0"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        r.location
+            .trim_start_matches("/activities/")
+            .split(['/', '?', '#'])
+            .next()
+            .and_then(|s| s.parse().ok())
+            .expect("the new activity's page")
+    }
+}

@@ -21,6 +21,7 @@ mod browser_portal;
 mod browser_questionnaire;
 mod browser_referrals;
 mod browser_reports;
+mod browser_scan;
 mod browser_talent;
 mod checkin_search;
 mod cli;

@@ -16,6 +16,7 @@ use crate::on_both;
 
 const KERN: &[u8] = include_bytes!("fixtures/cbs/85984NED_kerncijfers_2024.csv");
 const HOUSEHOLDS: &[u8] = include_bytes!("fixtures/cbs/71487ned_huishoudens_2023.csv");
+const PROPERTIES_JSON: &[u8] = include_bytes!("fixtures/cbs/85984NED_dataproperties_2024.json");
 
 async fn signed_in(app: &TestApp, login: &Login) -> Client {
     let mut c = app.client();
@@ -157,6 +158,24 @@ async fn a_sample_file_imports_and_fills_the_target_group_estimate(app: TestApp)
         .expect("the import is in the audit trail");
     assert_eq!(e.object_id, Some(poort));
     assert!(e.detail.contains("estimate=437"), "{}", e.detail);
+    // The import ticked the start-up step "scan done" itself: today, by the coordinator.
+    let today = mtp_web::today();
+    let steps = app.store.start_steps(&t, poort).await.unwrap();
+    assert_eq!(
+        steps,
+        vec![mtp_store::scan::DoneStep {
+            step: mtp_domain::scan::StartStep::ScanDone,
+            done_on: Some(today),
+            done_by: "Carla Jansen".into(),
+        }]
+    );
+    let start = c.get(&format!("/neighbourhoods/{poort}/start")).await;
+    assert!(
+        start.body.contains("1 van 7 stappen klaar"),
+        "{}",
+        start.body
+    );
+    assert!(start.body.contains("door Carla Jansen"));
 
     // Without the household table: the figures change, the estimate stays.
     let r = upload(
@@ -176,6 +195,24 @@ async fn a_sample_file_imports_and_fills_the_target_group_estimate(app: TestApp)
     let mut admin = signed_in(&app, &logins["admin"]).await;
     let page = admin.get(&format!("/admin/neighbourhoods/{poort}")).await;
     assert!(page.body.contains("value=\"437\""), "{}", page.body);
+    // The second import kept the step as it was: one step, the first date.
+    assert_eq!(app.store.start_steps(&t, poort).await.unwrap(), steps);
+
+    // DataProperties in the JSON form CBS open data serves is read too; broken JSON is
+    // refused at its field.
+    let broken = b"{\"value\": [\n{\"Key\": ".to_vec();
+    for (properties, status) in [
+        (PROPERTIES_JSON.to_vec(), StatusCode::SEE_OTHER),
+        (broken, StatusCode::UNPROCESSABLE_ENTITY),
+    ] {
+        let files = [("kerncijfers", KERN.to_vec()), ("properties", properties)];
+        let r = upload(&mut c, poort, "WK003401", "2024", &files).await;
+        assert_eq!(r.status, status, "{}", r.body);
+        assert_eq!(
+            r.body.contains("id=\"properties-error\""),
+            status == StatusCode::UNPROCESSABLE_ENTITY
+        );
+    }
 }
 on_both!(
     sample_imports,
@@ -278,6 +315,7 @@ async fn a_wrong_file_names_what_is_wrong_and_changes_nothing(app: TestApp) {
         Some((310, "CBS 2025".into()))
     );
     assert!(app.store.scan_figures(&t, poort).await.unwrap().is_none());
+    assert!(app.store.start_steps(&t, poort).await.unwrap().is_empty());
     assert!(
         entries(&app, &t, "scan.imported")
             .await

@@ -295,3 +295,78 @@ on_both!(
     a_return_service_stays_in_its_neighbourhood,
     a_return_service_stays_in_its_neighbourhood
 );
+
+/// docs/indicators.md §13 by hand: a family named co-organiser moves from its step to
+/// *Bijdragen* (one fewer there, one more on top), its page and timeline say so, `/talent`
+/// counts it; taken off again, everything is as before.
+async fn a_co_organiser_contributes(app: TestApp) {
+    let logins = app.demo().await;
+    let t = app.org("Almere").await;
+    let poort = app.neighbourhood(&t, "Almere Poort").await;
+    let mut c = signed_in(&app, &logins["worker"]).await;
+    let before = app.store.ladder(&t, poort).await.unwrap();
+    let mut family = None;
+    for h in families(&app, &t, poort).await {
+        let step = app.store.household_ladder(&t, h).await.unwrap();
+        if step != LadderStep::Contribute {
+            family = Some((h, step));
+            break;
+        }
+    }
+    let (family, step) = family.expect("a family that does not contribute yet");
+    let activity = c
+        .new_activity(poort, "holiday", "Keti Koti in de wijk")
+        .await;
+    let r = c
+        .post(
+            &format!("/activities/{activity}/organisers"),
+            &[("organiser", &family.to_string())],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+
+    let mut expected = before;
+    let from = LadderStep::ALL.iter().position(|s| *s == step).unwrap();
+    expected[from].1 -= 1;
+    expected[3].1 += 1;
+    assert_eq!(app.store.ladder(&t, poort).await.unwrap(), expected);
+    assert_eq!(
+        app.store.household_ladder(&t, family).await.unwrap(),
+        LadderStep::Contribute
+    );
+    let page = c.get(&format!("/households/{family}")).await;
+    let link =
+        format!("Organiseert mee: <a href=\"/activities/{activity}\">Keti Koti in de wijk</a>");
+    for text in [
+        "Dit gezin staat op de trede: Bijdragen",
+        link.as_str(),
+        // The timeline.
+        "Organiseert mee: Keti Koti in de wijk",
+    ] {
+        assert!(page.body.contains(text), "{text} on the household page");
+    }
+    let list = c.get("/talent").await;
+    assert!(
+        list.body.contains(&format!(
+            "<th scope=\"row\">Bijdragen</th><td>{}</td>",
+            expected[3].1
+        )),
+        "the count on /talent"
+    );
+
+    let r = c
+        .post(
+            &format!("/activities/{activity}/organisers/remove"),
+            &[("household", &family.to_string())],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(app.store.ladder(&t, poort).await.unwrap(), before);
+    assert_eq!(app.store.household_ladder(&t, family).await.unwrap(), step);
+    let page = c.get(&format!("/households/{family}")).await;
+    assert!(
+        page.body
+            .contains("Organiseert niet meer mee: Keti Koti in de wijk")
+    );
+}
+on_both!(a_co_organiser_contributes, a_co_organiser_contributes);

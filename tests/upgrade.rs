@@ -23,6 +23,26 @@ const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixture
 /// entries of the ledger.
 const MAY_GROW: &[&str] = &["seaql_migrations", "expense", "outing_cost"];
 
+/// Columns a migration was meant to rewrite or drop, left out of the comparison, each with
+/// the migration and the test that checks what it does instead. Like [`MAY_GROW`], a
+/// migration that needs one names it here in the same commit. Migration 000034 drops the
+/// activity's free-text co-organisers and adds their text to the end of the description
+/// (tests/activities.rs, `co_organisers_migration`); every other column of `activity` is
+/// still compared.
+const REWRITTEN: &[(&str, &[&str])] = &[("activity", &["co_organisers", "description"])];
+
+/// A database's snapshot over the columns an upgrade must keep as they were.
+async fn kept_snapshot(url: &str) -> crate::tables::Snapshot {
+    let mut shapes = crate::tables::shapes(url).await;
+    for shape in &mut shapes {
+        if let Some((_, columns)) = REWRITTEN.iter().find(|(t, _)| *t == shape.name) {
+            shape.columns.retain(|c| !columns.contains(&c.as_str()));
+        }
+    }
+    let rows = crate::tables::rows_of(url, &shapes).await;
+    crate::tables::Snapshot { shapes, rows }
+}
+
 /// One committed fixture: a folder named after the last migration its database has.
 struct Fixture {
     schema: String,
@@ -112,7 +132,7 @@ async fn sqlite_fixtures_upgrade_with_every_row_intact() {
             fit.schema, fixture.schema,
             "the fixture's folder names its schema"
         );
-        let before = crate::tables::snapshot(&url).await;
+        let before = kept_snapshot(&url).await;
 
         let out = mtp(&url, &dir, &[], &["migrate"]);
         assert!(out.status.success(), "{}", stderr(&out));
@@ -195,7 +215,7 @@ async fn postgres_dump_restore_and_upgrade_keep_every_row() {
         .unwrap_or_else(|e| panic!("the demo at {}: {e:#}", fixture.schema));
     store.secret("web").await.unwrap();
     let _ = store.close().await;
-    let before = crate::tables::snapshot(&first).await;
+    let before = kept_snapshot(&first).await;
 
     let work = new_dir();
     let dump = work.join("mtp.dump").display().to_string();

@@ -301,8 +301,17 @@ pub fn read_sheet(bytes: &[u8]) -> Result<Sheet, CbsError> {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Titles(HashMap<String, String>);
 
-/// Read a DataProperties export: the columns `Key` and `Title`, found by their headers.
+/// Read a DataProperties export: the CSV export with the columns `Key` and `Title`, found by
+/// their headers, or the JSON CBS open data serves (see [`read_properties_json`]).
 pub fn read_properties(bytes: &[u8]) -> Result<Titles, CbsError> {
+    let start = bytes
+        .strip_prefix(b"\xEF\xBB\xBF")
+        .unwrap_or(bytes)
+        .iter()
+        .find(|b| !b.is_ascii_whitespace());
+    if matches!(start, Some(b'{' | b'[')) {
+        return read_properties_json(bytes);
+    }
     let sheet = read_sheet(bytes)?;
     let col = |name: &str| {
         sheet
@@ -320,6 +329,46 @@ pub fn read_properties(bytes: &[u8]) -> Result<Titles, CbsError> {
             .filter(|(k, _)| !k.is_empty())
             .collect(),
     ))
+}
+
+/// Read DataProperties as JSON: the OData answer `{"odata.metadata": …, "value": [{"Key": …,
+/// "Title": …}, …]}` or the bare list. Field names are matched without regard to case;
+/// entries without a key (the groups that only head other columns) are skipped, and so are
+/// other fields. Bounded like the CSV: the bytes, the entries (rows) and each text (cells);
+/// the JSON parser limits nesting.
+pub fn read_properties_json(bytes: &[u8]) -> Result<Titles, CbsError> {
+    use serde_json::Value;
+    let text = decode(bytes)?;
+    let v: Value =
+        serde_json::from_str(&text).map_err(|e| CbsError::Unreadable { row: e.line() })?;
+    let field = |o: &serde_json::Map<String, Value>, name: &str| -> Option<String> {
+        o.iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .and_then(|(_, v)| v.as_str())
+            .map(|s| s.trim().chars().take(MAX_CELL).collect())
+    };
+    let list = match &v {
+        Value::Array(list) => list,
+        Value::Object(o) => o
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case("value"))
+            .and_then(|(_, v)| v.as_array())
+            .ok_or(CbsError::MissingColumn(Figure::PropertyKey))?,
+        _ => return Err(CbsError::MissingColumn(Figure::PropertyKey)),
+    };
+    if list.len() > MAX_ROWS {
+        return Err(CbsError::TooManyRows);
+    }
+    let titles: HashMap<String, String> = list
+        .iter()
+        .filter_map(Value::as_object)
+        .filter_map(|o| Some((field(o, "Key")?, field(o, "Title")?)))
+        .filter(|(k, _)| !k.is_empty())
+        .collect();
+    if titles.is_empty() {
+        return Err(CbsError::MissingColumn(Figure::PropertyKey));
+    }
+    Ok(Titles(titles))
 }
 
 /// A key without its year-dependent number, lower case: `HuishoudensMetKinderen_31` →
@@ -774,6 +823,56 @@ mod tests {
         assert_eq!(
             read_kerncijfers(data.as_bytes(), None).unwrap_err(),
             CbsError::MissingColumn(Figure::Region)
+        );
+    }
+
+    #[test]
+    fn data_properties_are_read_as_json_too() {
+        let json = r#"{"odata.metadata":"https://opendata.cbs.nl/ODataApi/OData/85984NED/$metadata#Cbs.OData.WebAPI.DataProperties","value":[
+            {"odata.type":"Cbs.OData.Dimension","ID":0,"Position":0,"ParentID":null,"Type":"GeoDimension","Key":"A_1","Title":"Wijken en buurten","Description":"","MapYear":"2024","ReleasePolicy":true},
+            {"odata.type":"Cbs.OData.TopicGroup","ID":1,"ParentID":null,"Type":"TopicGroup","Key":"","Title":"Bevolking"},
+            {"ID":2,"type":"Topic","key":"B_2","title":"Aantal inwoners","Unit":"aantal","Decimals":0},
+            {"ID":3,"Key":"C_3","Title":"Huishoudens totaal"},
+            {"ID":4,"Key":"D_4","Title":" Huishoudens met kinderen "},
+            {"ID":5,"Key":"E_5"},
+            7
+        ]}"#;
+        let titles = read_properties(json.as_bytes()).unwrap();
+        let data = "A_1;B_2;C_3;D_4\nWK003401;10;5;2\n";
+        let k = read_kerncijfers(data.as_bytes(), Some(&titles)).unwrap();
+        assert_eq!(k.region("WK003401").unwrap().with_children, Some(2));
+        assert_eq!(k.region("WK003401").unwrap().inhabitants, Some(10));
+        // The bare list, behind a byte-order mark, reads the same.
+        let bare = "\u{feff}  [{\"Key\":\"A_1\",\"Title\":\"Wijken en buurten\"}]";
+        assert_eq!(read_properties(bare.as_bytes()).unwrap().0.len(), 1);
+        // Broken or foreign JSON says so; it never panics.
+        assert_eq!(
+            read_properties(b"{\"value\": [\n{\"Key\": ").unwrap_err(),
+            CbsError::Unreadable { row: 2 }
+        );
+        for foreign in [&b"{\"rows\": []}"[..], b"[1, 2]", b"{\"value\": {}}"] {
+            assert_eq!(
+                read_properties(foreign).unwrap_err(),
+                CbsError::MissingColumn(Figure::PropertyKey)
+            );
+        }
+        let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+        assert!(read_properties(deep.as_bytes()).is_err());
+        let many = format!("[{}{{}}]", "{},".repeat(MAX_ROWS + 1));
+        assert_eq!(
+            read_properties(many.as_bytes()).unwrap_err(),
+            CbsError::TooManyRows
+        );
+        // The sample file in tests/fixtures/cbs names every column of the Kerncijfers sample.
+        let sample =
+            include_bytes!("../../../tests/fixtures/cbs/85984NED_dataproperties_2024.json");
+        let titles = read_properties(sample).unwrap();
+        assert_eq!(
+            titles
+                .0
+                .get("HuishoudensMetKinderen_31")
+                .map(String::as_str),
+            Some("Huishoudens met kinderen")
         );
     }
 

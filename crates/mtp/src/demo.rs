@@ -971,7 +971,6 @@ impl Programme<'_> {
             cost: mtp_domain::activity::Cost::FREE,
             capacity: None,
             childcare: false,
-            co_organisers: String::new(),
             staff,
         }
     }
@@ -1049,7 +1048,6 @@ async fn coffee_hours(plan: &Programme<'_>) -> anyhow::Result<Uuid> {
             &plan.tenant,
             &mtp_store::ActivityDraft {
                 description: "Elke woensdag koffie, thee en gezonde hapjes. De kinderen spelen in de zaal ernaast.".into(),
-                co_organisers: "Sanne en Naima".into(),
                 ..plan.draft(ActivityKind::CoffeeHourExclusive, "Koffie-uurtje Poort", "Buurthuis De Schakel")
             }, None)
         .await?;
@@ -1118,7 +1116,6 @@ async fn outing_with_waiting_list(plan: &Programme<'_>) -> anyhow::Result<Uuid> 
             &plan.tenant,
             &mtp_store::ActivityDraft {
                 capacity: Some(12),
-                co_organisers: "Fatima".into(),
                 ..plan.draft(
                     ActivityKind::Outing,
                     "Uitje naar de kinderboerderij",

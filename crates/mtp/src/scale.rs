@@ -37,7 +37,6 @@ fn coffee_hour(neighbourhood_id: Uuid, name: &str) -> ActivityDraft {
         cost: Cost::FREE,
         capacity: None,
         childcare: false,
-        co_organisers: String::new(),
         staff: kind.default_staff_minutes(),
     }
 }

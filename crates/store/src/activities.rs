@@ -38,7 +38,6 @@ pub struct ActivityDraft {
     pub cost: Cost,
     pub capacity: Option<u32>,
     pub childcare: bool,
-    pub co_organisers: String,
     pub staff: StaffMinutes,
 }
 
@@ -107,7 +106,6 @@ fn to_draft(m: &activity::Model) -> ActivityDraft {
         cost: Cost::from_cents(u32_of(m.cost_cents)).unwrap_or_default(),
         capacity: m.capacity.map(u32_of),
         childcare: m.childcare,
-        co_organisers: m.co_organisers.clone(),
         staff: StaffMinutes {
             preparation: u32_of(m.preparation_minutes),
             execution: u32_of(m.execution_minutes),
@@ -172,7 +170,6 @@ impl Store {
             cost_cents: Set(i32_of(d.cost.cents())),
             capacity: Set(d.capacity.map(i32_of)),
             childcare: Set(d.childcare),
-            co_organisers: Set(d.co_organisers.clone()),
             preparation_minutes: Set(i32_of(d.staff.preparation)),
             execution_minutes: Set(i32_of(d.staff.execution)),
             wrap_up_minutes: Set(i32_of(d.staff.wrap_up)),
@@ -219,7 +216,6 @@ impl Store {
         m.cost_cents = Set(i32_of(d.cost.cents()));
         m.capacity = Set(d.capacity.map(i32_of));
         m.childcare = Set(d.childcare);
-        m.co_organisers = Set(d.co_organisers.clone());
         m.preparation_minutes = Set(i32_of(d.staff.preparation));
         m.execution_minutes = Set(i32_of(d.staff.execution));
         m.wrap_up_minutes = Set(i32_of(d.staff.wrap_up));

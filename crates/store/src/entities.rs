@@ -427,7 +427,6 @@ pub mod activity {
         pub cost_cents: i32,
         pub capacity: Option<i32>,
         pub childcare: bool,
-        pub co_organisers: String,
         pub preparation_minutes: i32,
         pub execution_minutes: i32,
         pub wrap_up_minutes: i32,

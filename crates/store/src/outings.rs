@@ -10,17 +10,18 @@ use mtp_domain::money::{BudgetLine, Cents};
 use mtp_domain::outing::{BUILT_IN_HOLIDAYS, Budget, HolidayRule, RideKind, built_in};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set, TransactionTrait,
 };
 use uuid::Uuid;
 
 use crate::audit::append_audit_in;
 use crate::entities::{
-    activity_organiser, expense, household, org_holiday, org_holiday_date, outing, outing_check,
-    outing_ride, parent, session,
+    activity, activity_organiser, expense, household, org_holiday, org_holiday_date, outing,
+    outing_check, outing_ride, parent, session,
 };
 use crate::money::{NewExpense, expense_row, insert_expense, reverse_in};
+use crate::register::add_event;
 use crate::visit_marks::decode_log;
 use crate::{NewAuditEvent, Result, Store, StoreError, now};
 
@@ -33,6 +34,38 @@ pub const PLANNING_WINDOW_DAYS: i64 = 365;
 pub struct WeekdayFit {
     pub taking_part: u32,
     pub fit: TimeSlotFit,
+}
+
+/// A ride's organisation, activity and own id: what [`one_line`] filters on.
+const RIDE: [outing_ride::Column; 3] = [
+    outing_ride::Column::OrgId,
+    outing_ride::Column::ActivityId,
+    outing_ride::Column::Id,
+];
+const CHECK: [outing_check::Column; 3] = [
+    outing_check::Column::OrgId,
+    outing_check::Column::ActivityId,
+    outing_check::Column::Id,
+];
+
+/// One line of an activity's lists (a ride, a checklist line, an organiser): the row whose
+/// organisation, activity and own key (`columns`, in that order) are `ids`. The organisation
+/// and activity are always part of it, so an id from another activity finds nothing.
+fn one_line<Q: QueryFilter, C: ColumnTrait>(q: Q, columns: [C; 3], ids: [Uuid; 3]) -> Q {
+    let [org, activity, own] = columns;
+    q.filter(org.eq(ids[0]))
+        .filter(activity.eq(ids[1]))
+        .filter(own.eq(ids[2]))
+}
+
+/// Commit a change to an activity's lists, with its audit entry when it changed something:
+/// a change that found nothing leaves no entry.
+async fn finish(txn: DatabaseTransaction, changed: u64, audit: NewAuditEvent) -> Result<()> {
+    if changed > 0 {
+        append_audit_in(&txn, audit).await?;
+    }
+    txn.commit().await?;
+    Ok(())
 }
 
 impl Store {
@@ -387,8 +420,10 @@ impl Store {
         household_id: Uuid,
         audit: NewAuditEvent,
     ) -> Result<bool> {
-        let (id, nb) = self.outing_activity(tenant, activity_id).await?;
-        self.household_of(tenant, nb, household_id).await?;
+        let a = self.activity_row(tenant, activity_id).await?;
+        let id = a.id;
+        self.household_of(tenant, a.neighbourhood_id, household_id)
+            .await?;
         let org = tenant.org_id;
         let txn = self.db.begin().await?;
         let added = activity_organiser::Entity::insert(activity_organiser::ActiveModel {
@@ -409,9 +444,18 @@ impl Store {
         .exec_without_returning(&txn)
         .await?;
         if added > 0 {
-            append_audit_in(&txn, audit).await?;
+            // The family's timeline shows it: co-organising is the ladder's top step.
+            add_event(
+                &txn,
+                org,
+                household_id,
+                audit.actor_id,
+                "activity_organiser",
+                &a.name,
+            )
+            .await?;
         }
-        txn.commit().await?;
+        finish(txn, added, audit).await?;
         Ok(added > 0)
     }
 
@@ -422,33 +466,67 @@ impl Store {
         household_id: Uuid,
         audit: NewAuditEvent,
     ) -> Result<()> {
-        let (id, _) = self.outing_activity(tenant, activity_id).await?;
+        let a = self.activity_row(tenant, activity_id).await?;
+        let id = a.id;
         let txn = self.db.begin().await?;
-        let gone = activity_organiser::Entity::delete_many()
-            .filter(activity_organiser::Column::OrgId.eq(tenant.org_id))
-            .filter(activity_organiser::Column::ActivityId.eq(id))
-            .filter(activity_organiser::Column::HouseholdId.eq(household_id))
-            .exec(&txn)
-            .await?
-            .rows_affected;
+        let gone = one_line(
+            activity_organiser::Entity::delete_many(),
+            [
+                activity_organiser::Column::OrgId,
+                activity_organiser::Column::ActivityId,
+                activity_organiser::Column::HouseholdId,
+            ],
+            [tenant.org_id, id, household_id],
+        )
+        .exec(&txn)
+        .await?
+        .rows_affected;
         if gone > 0 {
-            append_audit_in(&txn, audit).await?;
+            add_event(
+                &txn,
+                tenant.org_id,
+                household_id,
+                audit.actor_id,
+                "activity_organiser_removed",
+                &a.name,
+            )
+            .await?;
         }
-        txn.commit().await?;
-        Ok(())
+        finish(txn, gone, audit).await
     }
 
-    /// The activities a household organises (an outing, a holiday activity), for its page.
-    pub async fn organised_by(&self, tenant: &Tenant, household_id: Uuid) -> Result<Vec<Uuid>> {
+    /// The activities a household co-organises (an outing, a holiday activity), id and name
+    /// in the order they were named, for its page.
+    pub async fn organised_by(
+        &self,
+        tenant: &Tenant,
+        household_id: Uuid,
+    ) -> Result<Vec<(Uuid, String)>> {
         self.household_row(tenant, household_id).await?;
-        Ok(activity_organiser::Entity::find()
+        let ids: Vec<Uuid> = activity_organiser::Entity::find()
             .select_only()
             .column(activity_organiser::Column::ActivityId)
             .filter(activity_organiser::Column::OrgId.eq(tenant.org_id))
             .filter(activity_organiser::Column::HouseholdId.eq(household_id))
+            .order_by_asc(activity_organiser::Column::CreatedAt)
             .into_tuple()
             .all(&self.db)
-            .await?)
+            .await?;
+        let names: HashMap<Uuid, String> = activity::Entity::find()
+            .select_only()
+            .column(activity::Column::Id)
+            .column(activity::Column::Name)
+            .filter(activity::Column::OrgId.eq(tenant.org_id))
+            .filter(activity::Column::Id.is_in(ids.clone()))
+            .into_tuple()
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .collect();
+        Ok(ids
+            .into_iter()
+            .filter_map(|id| names.get(&id).map(|n| (id, n.clone())))
+            .collect())
     }
 
     /// Add a driver (a household of the neighbourhood, or a named volunteer) or a family
@@ -483,9 +561,7 @@ impl Store {
         }
         .insert(&txn)
         .await?;
-        append_audit_in(&txn, audit).await?;
-        txn.commit().await?;
-        Ok(())
+        finish(txn, 1, audit).await
     }
 
     pub async fn remove_ride(
@@ -497,18 +573,15 @@ impl Store {
     ) -> Result<()> {
         let (id, _) = self.outing_activity(tenant, activity_id).await?;
         let txn = self.db.begin().await?;
-        let gone = outing_ride::Entity::delete_many()
-            .filter(outing_ride::Column::OrgId.eq(tenant.org_id))
-            .filter(outing_ride::Column::ActivityId.eq(id))
-            .filter(outing_ride::Column::Id.eq(ride_id))
-            .exec(&txn)
-            .await?
-            .rows_affected;
-        if gone > 0 {
-            append_audit_in(&txn, audit).await?;
-        }
-        txn.commit().await?;
-        Ok(())
+        let gone = one_line(
+            outing_ride::Entity::delete_many(),
+            RIDE,
+            [tenant.org_id, id, ride_id],
+        )
+        .exec(&txn)
+        .await?
+        .rows_affected;
+        finish(txn, gone, audit).await
     }
 
     pub async fn add_check(
@@ -530,9 +603,7 @@ impl Store {
         }
         .insert(&txn)
         .await?;
-        append_audit_in(&txn, audit).await?;
-        txn.commit().await?;
-        Ok(())
+        finish(txn, 1, audit).await
     }
 
     /// Tick or untick a checklist line; `None` removes it.
@@ -546,22 +617,17 @@ impl Store {
     ) -> Result<()> {
         let (id, _) = self.outing_activity(tenant, activity_id).await?;
         let txn = self.db.begin().await?;
+        let ids = [tenant.org_id, id, check_id];
         let changed = match done {
             Some(done) => {
-                outing_check::Entity::update_many()
+                one_line(outing_check::Entity::update_many(), CHECK, ids)
                     .col_expr(outing_check::Column::Done, done.into())
-                    .filter(outing_check::Column::OrgId.eq(tenant.org_id))
-                    .filter(outing_check::Column::ActivityId.eq(id))
-                    .filter(outing_check::Column::Id.eq(check_id))
                     .exec(&txn)
                     .await?
                     .rows_affected
             }
             None => {
-                outing_check::Entity::delete_many()
-                    .filter(outing_check::Column::OrgId.eq(tenant.org_id))
-                    .filter(outing_check::Column::ActivityId.eq(id))
-                    .filter(outing_check::Column::Id.eq(check_id))
+                one_line(outing_check::Entity::delete_many(), CHECK, ids)
                     .exec(&txn)
                     .await?
                     .rows_affected
@@ -570,9 +636,7 @@ impl Store {
         if changed == 0 {
             return Err(StoreError::NotFound);
         }
-        append_audit_in(&txn, audit).await?;
-        txn.commit().await?;
-        Ok(())
+        finish(txn, changed, audit).await
     }
 
     /// Book a cost of the outing: an entry of the expense ledger on the activity line, for

@@ -10,6 +10,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use mtp_domain::cbs::Scan;
 use mtp_domain::scan::{InformantDraft, PlanDraft, StartStep};
 use mtp_domain::{Role, Tenant};
+use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
 };
@@ -120,12 +121,15 @@ impl Store {
 
     /// Store an import's figures for a neighbourhood (replacing the last), and when it gives
     /// an estimate of single-parent households, make that the neighbourhood's target-group
-    /// estimate with source "CBS <year>", dated `today`. All or nothing, with `audit`.
+    /// estimate with source "CBS <year>", dated `today`. The start-up step "scan done" is
+    /// ticked with it (dated `today`, by `actor_name`), unless it already was: a later import
+    /// keeps the first date. All or nothing, with `audit`.
     #[allow(clippy::too_many_arguments)]
     pub async fn import_scan(
         &self,
         tenant: &Tenant,
         actor: Option<Uuid>,
+        actor_name: &str,
         nb: Uuid,
         year: i32,
         scan: &Scan,
@@ -183,6 +187,25 @@ impl Store {
                 .exec(&txn)
                 .await?;
         }
+        start_step::Entity::insert(start_step::ActiveModel {
+            org_id: Set(n.org_id),
+            neighbourhood_id: Set(n.id),
+            step: Set(StartStep::ScanDone.as_str().to_string()),
+            done_on: Set(today.format("%Y-%m-%d").to_string()),
+            done_by: Set(actor),
+            done_by_name: Set(actor_name.chars().take(100).collect()),
+        })
+        .on_conflict(
+            OnConflict::columns([
+                start_step::Column::OrgId,
+                start_step::Column::NeighbourhoodId,
+                start_step::Column::Step,
+            ])
+            .do_nothing()
+            .to_owned(),
+        )
+        .exec_without_returning(&txn)
+        .await?;
         append_audit_in(&txn, audit).await?;
         txn.commit().await?;
         Ok(())

@@ -25,7 +25,7 @@ use uuid::Uuid;
 
 use crate::activities::SessionSummary;
 use crate::audit::{NewAuditEvent, append_audit_in};
-use crate::entities::{household, parent, session, talent, talent_session};
+use crate::entities::{activity_organiser, household, parent, session, talent, talent_session};
 use crate::{Result, Store, StoreError, now};
 
 /// An investment in a parent and its return service, as the pages show it.
@@ -436,6 +436,34 @@ impl Store {
         Ok(out)
     }
 
+    /// Which households co-organise (or co-organised) an activity, among `households`: an
+    /// outing or a holiday activity they are linked to as organiser (docs/indicators.md §13).
+    async fn co_organising(&self, org_id: Uuid, households: &[Uuid]) -> Result<HashSet<Uuid>> {
+        let mut out = HashSet::new();
+        for chunk in households.chunks(500) {
+            out.extend(
+                activity_organiser::Entity::find()
+                    .select_only()
+                    .column(activity_organiser::Column::HouseholdId)
+                    .filter(activity_organiser::Column::OrgId.eq(org_id))
+                    .filter(activity_organiser::Column::HouseholdId.is_in(chunk.to_vec()))
+                    .into_tuple::<Uuid>()
+                    .all(&self.db)
+                    .await?,
+            );
+        }
+        Ok(out)
+    }
+
+    /// What the ladder counts of `households` beyond their visits: who gives back, who
+    /// co-organises.
+    async fn contributing(&self, org_id: Uuid, households: &[Uuid]) -> Result<Contributing> {
+        Ok(Contributing {
+            giving: self.giving_back(org_id, households).await?,
+            organising: self.co_organising(org_id, households).await?,
+        })
+    }
+
     /// The step of the engagement ladder one household stands on.
     pub async fn household_ladder(
         &self,
@@ -443,8 +471,8 @@ impl Store {
         household_id: Uuid,
     ) -> Result<LadderStep> {
         let h = self.household_row(tenant, household_id).await?;
-        let giving = self.giving_back(h.org_id, &[h.id]).await?;
-        Ok(ladder_step(&facts(&h, &giving)))
+        let c = self.contributing(h.org_id, &[h.id]).await?;
+        Ok(ladder_step(&facts(&h, &c)))
     }
 
     /// How many households of a neighbourhood stand on each step of the ladder: every
@@ -465,14 +493,19 @@ impl Store {
             .all(&self.db)
             .await?;
         let ids: Vec<Uuid> = rows.iter().map(|h| h.id).collect();
-        let giving = self.giving_back(tenant.org_id, &ids).await?;
+        let c = self.contributing(tenant.org_id, &ids).await?;
         Ok(ladder_counts(
-            rows.iter().map(|h| ladder_step(&facts(h, &giving))),
+            rows.iter().map(|h| ladder_step(&facts(h, &c))),
         ))
     }
 }
 
-fn facts(h: &household::Model, giving: &HashSet<Uuid>) -> LadderFacts {
+struct Contributing {
+    giving: HashSet<Uuid>,
+    organising: HashSet<Uuid>,
+}
+
+fn facts(h: &household::Model, c: &Contributing) -> LadderFacts {
     LadderFacts {
         // Visits in its own neighbourhood, as the reports count them (docs/indicators.md §2).
         visits: u32::try_from(
@@ -481,10 +514,10 @@ fn facts(h: &household::Model, giving: &HashSet<Uuid>) -> LadderFacts {
                 .count(),
         )
         .unwrap_or(u32::MAX),
-        gives_return_service: giving.contains(&h.id),
-        // Co-organising and hosting are not yet linked to households (free text on the
-        // activity); docs/guide/talent.md says so.
-        co_organises: false,
+        gives_return_service: c.giving.contains(&h.id),
+        co_organises: c.organising.contains(&h.id),
+        // Hosts are volunteer accounts, not linked to a household: hosting cannot be counted
+        // per family (docs/indicators.md §13).
         hosts: false,
     }
 }

@@ -572,7 +572,6 @@ impl Store {
             cost_cents: Set(0),
             capacity: Set(None),
             childcare: Set(false),
-            co_organisers: Set(String::new()),
             preparation_minutes: Set(i32_of(staff.preparation)),
             execution_minutes: Set(i32_of(staff.execution)),
             wrap_up_minutes: Set(i32_of(staff.wrap_up)),

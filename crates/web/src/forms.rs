@@ -142,6 +142,29 @@ impl FormErrors {
         }
     }
 
+    /// An id chosen in a list (`field`): empty is "required"; not an id, or one `allowed`
+    /// refuses (not in the user's reach), is "not one of the choices", at the field.
+    pub fn choice(
+        &mut self,
+        t: &Tr,
+        f: &FormData,
+        field: &str,
+        allowed: impl FnOnce(uuid::Uuid) -> bool,
+    ) -> Option<uuid::Uuid> {
+        let raw = f.get(field).trim();
+        if raw.is_empty() {
+            self.field(t, field, FieldError::Required);
+            return None;
+        }
+        match uuid::Uuid::parse_str(raw) {
+            Ok(id) if allowed(id) => Some(id),
+            _ => {
+                self.field(t, field, FieldError::ChoiceInvalid);
+                None
+            }
+        }
+    }
+
     pub fn take<T>(&mut self, t: &Tr, field: &str, r: Result<T, FieldError>) -> Option<T> {
         match r {
             Ok(v) => Some(v),

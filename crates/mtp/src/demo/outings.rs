@@ -22,6 +22,9 @@ use uuid::Uuid;
 
 pub const BEACH: &str = "Uitje naar het strand";
 pub const FARM: &str = "Uitje naar de kinderboerderij";
+/// The story's weekly coffee hour (made by the main demo step), which Sanne and Naima help
+/// organise.
+pub const COFFEE: &str = "Koffie-uurtje Poort";
 pub const COOKING: &str = "Kookworkshop (1 keer per maand)";
 pub const OWN_HOLIDAY: &str = "Zomerfeest in de wijk";
 
@@ -72,7 +75,6 @@ fn draft(poort: Uuid, kind: ActivityKind, name: &str, place: &str) -> ActivityDr
         cost: Cost::FREE,
         capacity: None,
         childcare: false,
-        co_organisers: String::new(),
         staff: kind.default_staff_minutes(),
     }
 }
@@ -111,6 +113,50 @@ pub async fn load(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<()
     }
     if find(COOKING).is_none() {
         cooking(store, &tenant, poort, today).await?;
+    }
+    for (activity, names) in [(COFFEE, ["Sanne", "Naima"].as_slice()), (FARM, &["Fatima"])] {
+        if let Some(id) = find(activity) {
+            named_organisers(store, &tenant, poort, id, names).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Parents who help organise an activity, linked by the first name the story gives them (the
+/// first family of the neighbourhood with a parent of that name). Linking twice changes
+/// nothing, so a second `mtp demo --force` leaves them.
+async fn named_organisers(
+    store: &Store,
+    tenant: &Tenant,
+    poort: Uuid,
+    activity: Uuid,
+    names: &[&str],
+) -> anyhow::Result<()> {
+    let households = store
+        .neighbourhood_households(tenant, poort, &[], 500)
+        .await?;
+    for name in names {
+        let found = households.iter().find(|h| {
+            h.first_names
+                .split(|c: char| !c.is_alphanumeric())
+                .any(|w| w == *name)
+        });
+        if let Some(h) = found {
+            store
+                .add_organiser(
+                    tenant,
+                    activity,
+                    h.id,
+                    event(
+                        tenant,
+                        Action::OutingOrganiserAdded,
+                        "household",
+                        h.id,
+                        Some(poort),
+                    ),
+                )
+                .await?;
+        }
     }
     Ok(())
 }

@@ -63,7 +63,6 @@ pub async fn load(store: &Store, org_id: Uuid, poort: Uuid) -> anyhow::Result<()
                     cost: Cost::FREE,
                     capacity: None,
                     childcare: true,
-                    co_organisers: String::new(),
                     staff: estimates.for_kind(ActivityKind::Workshop),
                 },
                 None,

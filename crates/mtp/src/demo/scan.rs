@@ -49,10 +49,12 @@ pub async fn load(store: &Store, org_id: Uuid, today: NaiveDate) -> anyhow::Resu
             .import_scan(
                 &tenant,
                 None,
+                "Carla Jansen",
                 buiten,
                 2024,
                 &scan,
-                today,
+                // The scan was done a month ago: the import ticks its start-up step then.
+                today - Duration::days(30),
                 event(org_id, buiten, Action::ScanImported, "demo"),
             )
             .await?;

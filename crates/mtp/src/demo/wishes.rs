@@ -300,7 +300,6 @@ async fn bootcamp(
                 cost: Cost::FREE,
                 capacity: None,
                 childcare: false,
-                co_organisers: parent.first_name.clone(),
                 staff: StaffMinutes {
                     preparation: 15,
                     execution: 60,
@@ -321,6 +320,19 @@ async fn bootcamp(
         })
         .collect();
     store.plan_sessions(tenant, activity, &slots, None).await?;
+    // She organises her bootcamp herself: her family is linked as organiser.
+    store
+        .add_organiser(
+            tenant,
+            activity,
+            h.id,
+            NewAuditEvent {
+                object_id: Some(h.id),
+                neighbourhood_id: Some(poort),
+                ..cli_event(tenant.org_id, Action::OutingOrganiserAdded)
+            },
+        )
+        .await?;
     let from = Utc::now() - Duration::weeks(6);
     for s in store.activity_sessions(tenant, activity, from, 20).await? {
         if s.ends_at < Utc::now() {

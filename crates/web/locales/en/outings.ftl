@@ -57,6 +57,8 @@ holiday-list-fixed-day = Day and month
 holiday-list-fixed-day-hint = For example 1-7 for 1 July. Leave empty if the date changes every year, like Eid al-Fitr. Then you enter the date for each year.
 holiday-list-add = Add
 flash-holiday-list-added = Added to the list: { $name }.
+activity-organisers-title = Parents who help organise
+activity-organisers-hint = Do parents help organise this? Choose the families of the neighbourhood who help. This also shows who contributes.
 holiday-organisers-title = Parents who organise this
 holiday-organisers-hint = Parents like to organise the holiday activity themselves. Choose one or more families of the neighbourhood.
 

@@ -53,5 +53,7 @@ error-too-long-wish_note = Make the note shorter: at most 1000 characters.
 error-required-wish_household = Tick at least one family.
 flash-wish-added = The wish "{ $name }" has been saved.
 flash-wish-workshop = The workshop has been made and the families are invited. Now plan the date.
+timeline-activity_organiser = Co-organises
+timeline-activity_organiser_removed = No longer co-organises
 timeline-activity_invited = Invited to
 wishes-link = Parents' wishes: turn them into a workshop

@@ -57,6 +57,8 @@ holiday-list-fixed-day = Dag en maand
 holiday-list-fixed-day-hint = Bijvoorbeeld 1-7 voor 1 juli. Laat leeg als de datum elk jaar anders is, zoals bij het Suikerfeest. Dan vul je de datum per jaar in.
 holiday-list-add = Toevoegen
 flash-holiday-list-added = Toegevoegd aan de lijst: { $name }.
+activity-organisers-title = Ouders die meeorganiseren
+activity-organisers-hint = Organiseren ouders dit mee? Kies de gezinnen uit de wijk die meehelpen. Zo zie je ook wie bijdraagt.
 holiday-organisers-title = Ouders die dit organiseren
 holiday-organisers-hint = Ouders organiseren de feestdagactiviteit graag zelf. Kies een of meer gezinnen uit de wijk.
 

@@ -53,5 +53,7 @@ error-too-long-wish_note = Maak de notitie korter: hoogstens 1000 tekens.
 error-required-wish_household = Vink minstens één gezin aan.
 flash-wish-added = De wens "{ $name }" is opgeslagen.
 flash-wish-workshop = De workshop is gemaakt en de gezinnen zijn uitgenodigd. Plan nu de datum.
+timeline-activity_organiser = Organiseert mee
+timeline-activity_organiser_removed = Organiseert niet meer mee
 timeline-activity_invited = Uitgenodigd voor
 wishes-link = Wensen van ouders: maak er een workshop van

@@ -260,7 +260,6 @@ async fn parse_draft(
     let address = e.text(t, f, "address", 200);
     let description = e.text(t, f, "description", MAX_TEXT);
     let accessibility = e.text(t, f, "accessibility", MAX_TEXT);
-    let co_organisers = e.text(t, f, "co_organisers", 500);
     let cost = e.take(t, "cost", Cost::parse(f.get("cost")));
     let capacity = e.take(t, "capacity", activity::parse_capacity(f.get("capacity")));
     let preparation = e.take(t, "preparation", minutes(f.get("preparation")));
@@ -302,7 +301,6 @@ async fn parse_draft(
             cost,
             capacity,
             childcare: f.has("childcare"),
-            co_organisers,
             staff: StaffMinutes {
                 preparation,
                 execution,
@@ -376,7 +374,6 @@ fn as_form(a: &Activity) -> FormData {
             "capacity",
             &d.capacity.map(|c| c.to_string()).unwrap_or_default(),
         )
-        .append_pair("co_organisers", &d.co_organisers)
         .append_pair("preparation", &d.staff.preparation.to_string())
         .append_pair("execution", &d.staff.execution.to_string())
         .append_pair("wrap_up", &d.staff.wrap_up.to_string());

@@ -13,7 +13,7 @@ use mtp_domain::outing::{
 };
 use mtp_domain::{FieldError, schedule};
 use mtp_store::outings::{OutingDraft, OutingView};
-use mtp_store::{Activity, StoreError};
+use mtp_store::{Activity, NewAuditEvent, StoreError};
 use uuid::Uuid;
 
 use crate::AppState;
@@ -69,6 +69,8 @@ pub struct CostView {
 /// The outing part of an activity page, and the organisers of a holiday activity.
 pub struct OutingSection {
     pub is_outing: bool,
+    /// The organisers' heading and hint by kind: `outing`, `holiday` or `activity`.
+    pub organisers_key: &'static str,
     pub organisers: Vec<(Uuid, String)>,
     /// Households of the neighbourhood that can still be named organiser, driver or lift.
     pub candidates: Vec<(Uuid, String)>,
@@ -110,7 +112,8 @@ fn amount_value(cents: u32) -> String {
     format!("{},{:02}", cents / 100, cents % 100)
 }
 
-/// The section for an activity page, or `None` for kinds without organisers. `f` holds the
+/// The section for an activity page: the parents who co-organise it (every kind, since the
+/// free-text co-organisers went, docs/decisions.md), and for an outing its plan. `f` holds the
 /// values of a form that was sent back with errors.
 pub async fn section(
     state: &AppState,
@@ -120,9 +123,11 @@ pub async fn section(
     f: &FormData,
 ) -> Result<Option<OutingSection>, AppError> {
     let is_outing = a.d.kind == ActivityKind::Outing;
-    if !is_outing && a.d.kind != ActivityKind::Holiday {
-        return Ok(None);
-    }
+    let organisers_key = match a.d.kind {
+        ActivityKind::Outing => "outing",
+        ActivityKind::Holiday => "holiday",
+        _ => "activity",
+    };
     let view: OutingView = state
         .store
         .outing(
@@ -162,7 +167,12 @@ pub async fn section(
             String::new()
         }
     };
-    let session = state.store.first_session(&user.tenant, a.id).await?;
+    // Only an outing's page shows its day and who comes; a series has no one day.
+    let session = if is_outing {
+        state.store.first_session(&user.tenant, a.id).await?
+    } else {
+        None
+    };
     let detail = match session {
         Some(id) => Some(state.store.session_detail(&user.tenant, id).await?),
         None => None,
@@ -256,6 +266,7 @@ pub async fn section(
             ("adults", adults),
         ),
         is_outing,
+        organisers_key,
         organisers: view.organisers.clone(),
         candidates,
         saved: view.draft.is_some(),
@@ -337,6 +348,52 @@ fn amount(t: &Tr, e: &mut FormErrors, f: &FormData, field: &str) -> u32 {
 /// forms are only on an outing's page.
 fn not_an_outing(state: &AppState, a: &Activity) -> Option<Response> {
     (a.d.kind != ActivityKind::Outing).then(|| to_activity(state, a, "flash-not-an-outing"))
+}
+
+/// The outing an outing form is for (`Ok`), or the way back to the activity's page when it
+/// is not an outing (`Err`).
+async fn outing_for(
+    state: &AppState,
+    user: &User,
+    id: &str,
+) -> Result<Result<Activity, Response>, AppError> {
+    let a = state.store.activity(&user.tenant, parse_id(id)?).await?;
+    Ok(match not_an_outing(state, &a) {
+        Some(back) => Err(back),
+        None => Ok(a),
+    })
+}
+
+/// The activity a line form is for and the line (`field`: a ride, a checklist line, an
+/// organiser) it names (`Ok`), or the way back to the activity's page (`Err`): when
+/// `outing_only` and the activity is not an outing, or when the form names no line (it then
+/// changes nothing).
+async fn line_form(
+    state: &AppState,
+    user: &User,
+    id: &str,
+    f: &FormData,
+    field: &str,
+    outing_only: bool,
+) -> Result<Result<(Activity, Uuid), Response>, AppError> {
+    let a = state.store.activity(&user.tenant, parse_id(id)?).await?;
+    if outing_only && let Some(back) = not_an_outing(state, &a) {
+        return Ok(Err(back));
+    }
+    Ok(match Uuid::parse_str(f.get(field)) {
+        Ok(line) => Ok((a, line)),
+        Err(_) => Err(to_activity(state, &a, "flash-saved")),
+    })
+}
+
+/// The audit entry of a change to an activity's outing part.
+fn outing_event(user: &User, a: &Activity, action: Action, detail: &str) -> NewAuditEvent {
+    audit_event(
+        user,
+        action,
+        Subject::in_neighbourhood("activity", a.id, a.d.neighbourhood_id),
+        detail,
+    )
 }
 
 /// Save the outing's details and budget; with a date, plan its day.
@@ -432,23 +489,13 @@ pub async fn save(
     Ok(to_activity(&state, &a, "flash-outing-saved"))
 }
 
-/// A household id from a form field, or the field's error on the page.
+/// A household id from a form field, or the field's error on the page. The store checks the
+/// household is of the activity's neighbourhood.
 fn household_field(t: &Tr, e: &mut FormErrors, f: &FormData, field: &str) -> Option<Uuid> {
-    let raw = f.get(field).trim();
-    if raw.is_empty() {
-        e.field(t, field, FieldError::Required);
-        return None;
-    }
-    match Uuid::parse_str(raw) {
-        Ok(id) => Some(id),
-        Err(_) => {
-            e.field(t, field, FieldError::ChoiceInvalid);
-            None
-        }
-    }
+    e.choice(t, f, field, |_| true)
 }
 
-/// Name a household of the neighbourhood as (co-)organiser of an outing or holiday activity.
+/// Name a household of the neighbourhood as (co-)organiser of an activity.
 pub async fn add_organiser(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -457,9 +504,6 @@ pub async fn add_organiser(
     f: FormData,
 ) -> Result<Response, AppError> {
     let a = state.store.activity(&user.tenant, parse_id(&id)?).await?;
-    if !matches!(a.d.kind, ActivityKind::Outing | ActivityKind::Holiday) {
-        return Ok(to_activity(&state, &a, "flash-not-an-outing"));
-    }
     let t = Tr::new(ctx.lang);
     let mut e = FormErrors::default();
     let Some(household) = household_field(&t, &mut e, &f, "organiser") else {
@@ -491,9 +535,9 @@ pub async fn remove_organiser(
     Staff(user): Staff,
     f: FormData,
 ) -> Result<Response, AppError> {
-    let a = state.store.activity(&user.tenant, parse_id(&id)?).await?;
-    let Ok(household) = Uuid::parse_str(f.get("household")) else {
-        return Ok(to_activity(&state, &a, "flash-saved"));
+    let (a, household) = match line_form(&state, &user, &id, &f, "household", false).await? {
+        Ok(x) => x,
+        Err(back) => return Ok(back),
     };
     let event = audit_event(
         &user,
@@ -517,10 +561,10 @@ pub async fn add_ride(
     Staff(user): Staff,
     f: FormData,
 ) -> Result<Response, AppError> {
-    let a = state.store.activity(&user.tenant, parse_id(&id)?).await?;
-    if let Some(back) = not_an_outing(&state, &a) {
-        return Ok(back);
-    }
+    let a = match outing_for(&state, &user, &id).await? {
+        Ok(a) => a,
+        Err(back) => return Ok(back),
+    };
     let t = Tr::new(ctx.lang);
     let mut e = FormErrors::default();
     let kind = e.take(&t, "ride_kind", RideKind::parse(f.get("ride_kind")));
@@ -540,16 +584,16 @@ pub async fn add_ride(
     let (Some(kind), Some(seats), true) = (kind, seats, e.is_empty()) else {
         return back_with_errors(&state, &ctx, &user, a, f, e).await;
     };
-    let subject = match household {
-        Some(h) => Subject::household(h, a.d.neighbourhood_id),
-        None => Subject::in_neighbourhood("activity", a.id, a.d.neighbourhood_id),
+    let detail = format!("activity={} kind={} seats={seats}", a.id, kind.as_str());
+    let event = match household {
+        Some(h) => audit_event(
+            &user,
+            Action::OutingRideAdded,
+            Subject::household(h, a.d.neighbourhood_id),
+            &detail,
+        ),
+        None => outing_event(&user, &a, Action::OutingRideAdded, &detail),
     };
-    let event = audit_event(
-        &user,
-        Action::OutingRideAdded,
-        subject,
-        &format!("activity={} kind={} seats={seats}", a.id, kind.as_str()),
-    );
     match state
         .store
         .add_ride(
@@ -578,19 +622,11 @@ pub async fn remove_ride(
     Staff(user): Staff,
     f: FormData,
 ) -> Result<Response, AppError> {
-    let a = state.store.activity(&user.tenant, parse_id(&id)?).await?;
-    if let Some(back) = not_an_outing(&state, &a) {
-        return Ok(back);
-    }
-    let Ok(ride) = Uuid::parse_str(f.get("ride")) else {
-        return Ok(to_activity(&state, &a, "flash-saved"));
+    let (a, ride) = match line_form(&state, &user, &id, &f, "ride", true).await? {
+        Ok(x) => x,
+        Err(back) => return Ok(back),
     };
-    let event = audit_event(
-        &user,
-        Action::OutingRideRemoved,
-        Subject::in_neighbourhood("activity", a.id, a.d.neighbourhood_id),
-        &ride.to_string(),
-    );
+    let event = outing_event(&user, &a, Action::OutingRideRemoved, &ride.to_string());
     state
         .store
         .remove_ride(&user.tenant, a.id, ride, event)
@@ -605,10 +641,10 @@ pub async fn add_check(
     Staff(user): Staff,
     f: FormData,
 ) -> Result<Response, AppError> {
-    let a = state.store.activity(&user.tenant, parse_id(&id)?).await?;
-    if let Some(back) = not_an_outing(&state, &a) {
-        return Ok(back);
-    }
+    let a = match outing_for(&state, &user, &id).await? {
+        Ok(a) => a,
+        Err(back) => return Ok(back),
+    };
     let t = Tr::new(ctx.lang);
     let mut e = FormErrors::default();
     let label = e.text(&t, &f, "check_label", 200);
@@ -618,12 +654,7 @@ pub async fn add_check(
     if !e.is_empty() {
         return back_with_errors(&state, &ctx, &user, a, f, e).await;
     }
-    let event = audit_event(
-        &user,
-        Action::OutingCheckAdded,
-        Subject::in_neighbourhood("activity", a.id, a.d.neighbourhood_id),
-        "",
-    );
+    let event = outing_event(&user, &a, Action::OutingCheckAdded, "");
     state
         .store
         .add_check(&user.tenant, a.id, &label, event)
@@ -638,26 +669,18 @@ pub async fn set_check(
     Staff(user): Staff,
     f: FormData,
 ) -> Result<Response, AppError> {
-    let a = state.store.activity(&user.tenant, parse_id(&id)?).await?;
-    if let Some(back) = not_an_outing(&state, &a) {
-        return Ok(back);
-    }
-    // A form that names no line or no change changes nothing.
-    let Ok(check) = Uuid::parse_str(f.get("check")) else {
-        return Ok(to_activity(&state, &a, "flash-saved"));
+    let (a, check) = match line_form(&state, &user, &id, &f, "check", true).await? {
+        Ok(x) => x,
+        Err(back) => return Ok(back),
     };
+    // A form that names no change changes nothing.
     let done = match f.get("done") {
         "yes" => Some(true),
         "no" => Some(false),
         "remove" => None,
         _ => return Ok(to_activity(&state, &a, "flash-saved")),
     };
-    let event = audit_event(
-        &user,
-        Action::OutingCheckChanged,
-        Subject::in_neighbourhood("activity", a.id, a.d.neighbourhood_id),
-        f.get("done"),
-    );
+    let event = outing_event(&user, &a, Action::OutingCheckChanged, f.get("done"));
     state
         .store
         .set_check(&user.tenant, a.id, check, done, event)

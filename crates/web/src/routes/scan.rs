@@ -87,25 +87,28 @@ struct ScanPage {
     partners: Vec<(Uuid, String)>,
     may_manage: bool,
     max_mb: usize,
-    files: &'static [(&'static str, &'static str, &'static str)],
+    files: &'static [(&'static str, &'static str, &'static str, &'static str)],
 }
 
-/// The upload's file fields: name, label and hint.
-const FILES: &[(&str, &str, &str)] = &[
+/// The upload's file fields: name, label, hint and the file types the picker offers.
+const FILES: &[(&str, &str, &str, &str)] = &[
     (
         "kerncijfers",
         "scan-field-kerncijfers",
         "scan-field-kerncijfers-hint",
+        ".csv,text/csv",
     ),
     (
         "households",
         "scan-field-households",
         "scan-field-households-hint",
+        ".csv,text/csv",
     ),
     (
         "properties",
         "scan-field-properties",
         "scan-field-properties-hint",
+        ".csv,.json,text/csv,application/json",
     ),
 ];
 
@@ -399,6 +402,7 @@ pub async fn upload(
         .import_scan(
             &user.tenant,
             Some(user.account.id),
+            &user.account.display_name,
             nb.id,
             year,
             &scan,

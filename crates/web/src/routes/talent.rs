@@ -123,6 +123,8 @@ pub struct Engagement {
     pub step: String,
     pub step_key: &'static str,
     pub talents: Vec<TalentView>,
+    /// The activities the family co-organises: id and name.
+    pub organises: Vec<(Uuid, String)>,
 }
 
 /// The engagement of one household, for its page.
@@ -140,7 +142,9 @@ pub async fn engagement(
         .store
         .talents_of_household(&user.tenant, household_id)
         .await?;
+    let organises = state.store.organised_by(&user.tenant, household_id).await?;
     Ok(Engagement {
+        organises,
         step: t.label(&step),
         step_key: step.as_str(),
         talents: talents.iter().map(|x| view(t, x)).collect(),
@@ -245,19 +249,8 @@ pub async fn create(
 ) -> Result<Response, AppError> {
     let t = Tr::new(ctx.lang);
     let mut e = FormErrors::default();
-    let parent = match f.get("talent_parent").trim() {
-        "" => {
-            e.field(&t, "talent_parent", FieldError::Required);
-            None
-        }
-        raw => match Uuid::parse_str(raw) {
-            Ok(id) => Some(id),
-            Err(_) => {
-                e.field(&t, "talent_parent", FieldError::ChoiceInvalid);
-                None
-            }
-        },
-    };
+    // The store checks the parent's reach; a refusal comes back to this field.
+    let parent = e.choice(&t, &f, "talent_parent", |_| true);
     let draft = match TalentDraft::parse(
         &TalentForm {
             course: f.get("talent_course"),

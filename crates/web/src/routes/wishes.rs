@@ -8,7 +8,6 @@ use std::borrow::Cow;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Response;
-use mtp_domain::FieldError;
 use mtp_domain::activity::ActivityKind;
 use mtp_domain::audit::Action;
 use mtp_domain::wishes::{Theme, WishDraft, WishForm};
@@ -181,21 +180,9 @@ pub async fn create(
 ) -> Result<Response, AppError> {
     let t = Tr::new(ctx.lang);
     let mut e = FormErrors::default();
-    let nb = match Uuid::parse_str(f.get("wish_neighbourhood").trim()) {
-        Ok(id) if user.tenant.may_see_neighbourhood(user.org.id, id) => Some(id),
-        _ => {
-            e.field(
-                &t,
-                "wish_neighbourhood",
-                if f.get("wish_neighbourhood").trim().is_empty() {
-                    FieldError::Required
-                } else {
-                    FieldError::ChoiceInvalid
-                },
-            );
-            None
-        }
-    };
+    let nb = e.choice(&t, &f, "wish_neighbourhood", |id| {
+        user.tenant.may_see_neighbourhood(user.org.id, id)
+    });
     let draft = WishDraft::parse(&WishForm {
         theme: f.get("wish_theme"),
         title: f.get("wish_title"),
