@@ -485,6 +485,150 @@ on_both!(
     the_export_holds_consenting_households_under_stable_pseudonyms
 );
 
+/// Issue #19: the questionnaire scores of a household in the export are those of its first
+/// and latest round, as the domain scores them; a household without research consent is not
+/// in it, however many rounds it has.
+async fn the_export_has_the_questionnaire_scores_of_consenting_households(app: TestApp) {
+    let logins = app.demo().await;
+    let t = app.org("Almere").await;
+    let n = neighbourhood(&app, &t, "Vragenlijstwijk").await;
+    let twice = family(&app, &t, n, 0, 40, true).await;
+    let once = family(&app, &t, n, 1, 40, true).await;
+    let without = family(&app, &t, n, 2, 40, false).await;
+    let worker = app
+        .store
+        .account_by_email(&Email::parse(&logins["worker"].email).unwrap())
+        .await
+        .unwrap()
+        .expect("the demo worker");
+    // The worker of this neighbourhood enters the rounds from paper.
+    let worker_t = Tenant {
+        role: Role::Worker,
+        neighbourhoods: vec![n],
+        ..t.clone()
+    };
+    let round = |household: Uuid, days_ago: i64, answers: Vec<(&'static str, Option<u8>)>| {
+        let worker_t = worker_t.clone();
+        let store = app.store.clone();
+        async move {
+            store
+                .start_round(
+                    &worker_t,
+                    worker.id,
+                    household,
+                    mtp_domain::questionnaire::EnteredBy::WorkerFromPaper,
+                    today() - chrono::Duration::days(days_ago),
+                    &answers,
+                    crate::referrals::event(worker_t.org_id),
+                )
+                .await
+                .unwrap()
+        }
+    };
+    // First: health poor (4), support 1 + 2 + 2 = 5; latest: health good (2), support
+    // 3 + 4 + 4 = 11, and every loneliness item "no": the three social items count, 3.
+    round(
+        twice.id,
+        120,
+        vec![
+            ("health", Some(4)),
+            ("osss1", Some(1)),
+            ("osss2", Some(2)),
+            ("osss3", Some(2)),
+        ],
+    )
+    .await;
+    let mut latest = vec![
+        ("health", Some(2)),
+        ("osss1", Some(3)),
+        ("osss2", Some(4)),
+        ("osss3", Some(4)),
+    ];
+    for k in ["djg1", "djg2", "djg3", "djg4", "djg5", "djg6"] {
+        latest.push((k, Some(3)));
+    }
+    round(twice.id, 10, latest).await;
+    round(once.id, 30, vec![("health", Some(3))]).await;
+    round(without.id, 30, vec![("health", Some(5))]).await;
+
+    let mut admin = app.client();
+    admin.login(&logins["admin"]).await;
+    let (study, key) = make_study(&app, &mut admin, "Vragenlijsten 2026").await;
+    let k = StudyKey::from_hex(&key).unwrap();
+    let mut researcher = app.client();
+    researcher.login(&logins["researcher"]).await;
+    let from = format!("{}-01-01", today().year());
+    let path = export_path("csv", study, &[n], &from, &today().to_string());
+    let (header, rows, body) = csv(&mut researcher, &path).await;
+    assert_eq!(rows.len(), 2, "only the two with research consent");
+    let of = |id: Uuid, name: &str| {
+        let who = column(&header, &rows, "pseudonym");
+        let i = who
+            .iter()
+            .position(|p| *p == pseudonym(&k, id))
+            .expect("in the export");
+        column(&header, &rows, name)[i].clone()
+    };
+    assert_eq!(of(twice.id, "questionnaires"), "2");
+    assert_eq!(of(twice.id, "health_first"), "4");
+    assert_eq!(of(twice.id, "support_first"), "5");
+    assert_eq!(
+        of(twice.id, "loneliness_first"),
+        "",
+        "no loneliness item answered"
+    );
+    assert_eq!(of(twice.id, "health_latest"), "2");
+    assert_eq!(of(twice.id, "support_latest"), "11");
+    assert_eq!(of(twice.id, "loneliness_latest"), "3");
+    assert_eq!(of(once.id, "questionnaires"), "1");
+    assert_eq!(of(once.id, "health_first"), "3");
+    assert_eq!(of(once.id, "health_latest"), "", "one round is no pair");
+    assert!(
+        !column(&header, &rows, "pseudonym").contains(&pseudonym(&k, without.id)),
+        "rounds do not put a household without research consent in the export"
+    );
+    assert_names_nobody(&body, &[twice, once, without], "the export");
+
+    // The workbook keeps scores as numbers.
+    let book = xlsx(
+        &mut researcher,
+        &export_path("xlsx", study, &[n], &from, &today().to_string()),
+    )
+    .await;
+    let (_, data) = book
+        .iter()
+        .find(|(name, _)| name == "data")
+        .expect("a data sheet");
+    let at = |name: &str| {
+        data[0]
+            .iter()
+            .position(|c| *c == Data::String(name.into()))
+            .expect(name)
+    };
+    let numbers: Vec<&Data> = data[1..].iter().map(|r| &r[at("health_first")]).collect();
+    assert!(
+        numbers
+            .iter()
+            .all(|d| matches!(d, Data::Float(_) | Data::Int(_))),
+        "{numbers:?}"
+    );
+    let codebook = book
+        .iter()
+        .find(|(name, _)| name == "codebook")
+        .expect("a codebook");
+    assert!(
+        codebook
+            .1
+            .iter()
+            .any(|r| r.first() == Some(&Data::String("support_latest".into()))),
+        "the codebook explains the score columns"
+    );
+}
+on_both!(
+    research_scores,
+    the_export_has_the_questionnaire_scores_of_consenting_households
+);
+
 async fn an_export_without_consent_is_a_header_and_bad_input_a_field_message(app: TestApp) {
     let logins = app.demo().await;
     let t = app.org("Almere").await;

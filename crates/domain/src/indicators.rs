@@ -8,10 +8,14 @@
 //! the web shows them.
 
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 use std::hash::Hash;
 
 use chrono::{Datelike, Days, IsoWeek, Months, NaiveDate, Weekday};
+// The counting maps are keyed by household ids and dates from our own records, never by what a
+// visitor types, so a fast hasher without SipHash's flood protection is safe here; SipHash
+// was a tenth of an organisation's report (docs/benchmarks.md, "Reports").
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::HouseholdKind;
 use crate::activity::ActivityKind;
@@ -136,7 +140,7 @@ fn count(n: usize) -> u32 {
 
 /// Visits per household within the period.
 fn visits_in<K: Eq + Hash>(visits: &[Visit<K>], period: Period) -> HashMap<&K, u32> {
-    let mut per: HashMap<&K, u32> = HashMap::new();
+    let mut per: HashMap<&K, u32> = HashMap::default();
     for v in visits.iter().filter(|v| period.contains(v.date)) {
         *per.entry(&v.household).or_default() += 1;
     }
@@ -145,7 +149,7 @@ fn visits_in<K: Eq + Hash>(visits: &[Visit<K>], period: Period) -> HashMap<&K, u
 
 /// Each household's first visit ever among the visits given, up to `until`.
 fn first_visits<K: Eq + Hash>(visits: &[Visit<K>], until: NaiveDate) -> HashMap<&K, NaiveDate> {
-    let mut first: HashMap<&K, NaiveDate> = HashMap::new();
+    let mut first: HashMap<&K, NaiveDate> = HashMap::default();
     for v in visits.iter().filter(|v| v.date <= until) {
         first
             .entry(&v.household)
@@ -245,7 +249,7 @@ pub fn dose<K: Eq + Hash>(visits: &[Visit<K>], period: Period) -> Dose {
     };
     // One pass over the visits for every kind (a report of an organisation has tens of
     // thousands), then every kind in `ActivityKind::ALL` order.
-    let mut of_kind: HashMap<ActivityKind, (usize, HashSet<&K>)> = HashMap::new();
+    let mut of_kind: HashMap<ActivityKind, (usize, HashSet<&K>)> = HashMap::default();
     for v in visits.iter().filter(|v| period.contains(v.date)) {
         let e = of_kind.entry(v.kind).or_default();
         e.0 += 1;
@@ -302,7 +306,7 @@ fn dates_per_household<K: Eq + Hash>(
     visits: &[Visit<K>],
     until: NaiveDate,
 ) -> HashMap<&K, Vec<NaiveDate>> {
-    let mut per: HashMap<&K, Vec<NaiveDate>> = HashMap::new();
+    let mut per: HashMap<&K, Vec<NaiveDate>> = HashMap::default();
     for v in visits.iter().filter(|v| v.date <= until) {
         per.entry(&v.household).or_default().push(v.date);
     }
@@ -551,7 +555,7 @@ pub fn fidelity(records: &[CoffeeHourRecord], period: Period) -> Fidelity {
         records.iter().filter(|r| period.contains(r.date)).collect();
     records.sort_by_key(|r| r.date);
     let mut score = Share::default();
-    let mut per: HashMap<Check, Share> = HashMap::new();
+    let mut per: HashMap<Check, Share> = HashMap::default();
     let mut missed = Vec::new();
     for r in records {
         let mut failed = Vec::new();

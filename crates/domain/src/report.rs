@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::hash::Hash;
 
 use chrono::{Datelike, Days, IsoWeek, Months, NaiveDate};
+use rustc_hash::FxHashMap;
 
 use crate::activity::ActivityKind;
 use crate::attendance::AbsenceReason;
@@ -290,7 +291,7 @@ pub fn compute<K: Eq + Hash + Clone>(
     today: NaiveDate,
 ) -> Indicators {
     let as_of = period.reference(today);
-    let kinds: HashMap<&K, _> = inputs.households.iter().map(|h| (&h.id, h.kind)).collect();
+    let kinds: FxHashMap<&K, _> = inputs.households.iter().map(|h| (&h.id, h.kind)).collect();
 
     let mut drop_outs = Split::default();
     for d in indicators::drop_outs(&inputs.visits, period, today) {
@@ -339,7 +340,7 @@ fn cohort_start(as_of: NaiveDate) -> NaiveDate {
 /// `as_of`: older cohorts say how the programme ran years ago, not now.
 fn recent_cohorts<K: Eq + Hash + Clone>(visits: &[Visit<K>], as_of: NaiveDate) -> Vec<Visit<K>> {
     let start = cohort_start(as_of);
-    let mut first: HashMap<&K, NaiveDate> = HashMap::new();
+    let mut first: FxHashMap<&K, NaiveDate> = FxHashMap::default();
     for v in visits.iter().filter(|v| v.date <= as_of) {
         first
             .entry(&v.household)

@@ -16,6 +16,7 @@ use uuid::Uuid;
 
 use crate::activity::ActivityKind;
 use crate::household::{ChildBirth, HouseholdKind, Source};
+use crate::questionnaire::Answers;
 use crate::schedule::local_to_utc;
 
 /// A study's key: 32 random bytes. Its `Debug` shows nothing, so it cannot end up in a log.
@@ -114,6 +115,9 @@ pub struct Facts {
     pub registered_at: DateTime<Utc>,
     /// Its visits (docs/indicators.md §1.3), counted as the export needs them.
     pub visits: VisitCounts,
+    /// Its questionnaire rounds (docs/outcomes.md), oldest first: answering needs no
+    /// research consent, but only a household in the export has them exported.
+    pub measurements: Vec<(NaiveDate, Answers)>,
 }
 
 /// What the export says of a household's visits: the first and the last up to the day of
@@ -211,7 +215,83 @@ pub fn row(
         Cell::Number(v.in_period.values().fold(0u32, |a, n| a.saturating_add(*n))),
     ];
     cells.extend(ActivityKind::ALL.map(|k| Cell::Number(in_period(k))));
+    cells.extend(measurement_cells(&f.measurements, e.today));
     cells
+}
+
+/// The questionnaire columns of a row: how many rounds up to the day of the export, and the
+/// scores of the first and of the latest (the latest only when it is another round than the
+/// first, so a pair is always two measurements). A score the instrument's missing-data rule
+/// cannot give is empty (docs/outcomes.md).
+fn measurement_cells(measurements: &[(NaiveDate, Answers)], today: NaiveDate) -> Vec<Cell> {
+    let taken: Vec<&(NaiveDate, Answers)> =
+        measurements.iter().filter(|(on, _)| *on <= today).collect();
+    let number = |n: Option<u8>| n.map_or(Cell::Text(String::new()), |n| Cell::Number(n.into()));
+    let scores = |m: Option<&&(NaiveDate, Answers)>| -> [Cell; 5] {
+        let Some((on, a)) = m else {
+            return std::array::from_fn(|_| Cell::Text(String::new()));
+        };
+        [
+            Cell::Text(month_text(*on)),
+            number(a.health().map(|h| h as u8)),
+            number(a.loneliness().total),
+            number(a.support()),
+            number(a.meets_activity_guideline().map(u8::from)),
+        ]
+    };
+    let latest = taken.last().filter(|_| taken.len() > 1);
+    let mut cells = vec![Cell::Number(u32::try_from(taken.len()).unwrap_or(u32::MAX))];
+    cells.extend(scores(taken.first()));
+    cells.extend(scores(latest));
+    cells
+}
+
+/// The names of the questionnaire columns of one measurement ("first" or "latest").
+fn measurement_columns(which: &str, nl: &str, en: &str) -> Vec<Column> {
+    vec![
+        column(
+            &format!("q_{which}_month"),
+            &format!("Maand van de {nl} vragenlijst; leeg als er geen is."),
+            &format!("Month of the {en} questionnaire; empty when there is none."),
+            "yyyy-mm, or empty",
+        ),
+        column(
+            &format!("health_{which}"),
+            &format!(
+                "Ervaren gezondheid bij de {nl} vragenlijst (1 = zeer goed, 2 = goed, 3 = gaat wel, 4 = slecht, 5 = zeer slecht). Leeg als de vraag is overgeslagen."
+            ),
+            &format!(
+                "Perceived health at the {en} questionnaire (1 = very good, 2 = good, 3 = fair, 4 = poor, 5 = very poor). Empty when the question was skipped."
+            ),
+            "1-5, or empty",
+        ),
+        column(
+            &format!("loneliness_{which}"),
+            &format!(
+                "Eenzaamheid (De Jong Gierveld, 6 vragen) bij de {nl} vragenlijst: totaalscore 0-6; 0-1 niet eenzaam, 2-4 matig, 5-6 ernstig. Eén overgeslagen vraag mag; bij twee of meer leeg."
+            ),
+            &format!(
+                "Loneliness (De Jong Gierveld, 6 items) at the {en} questionnaire: total score 0-6; 0-1 not lonely, 2-4 moderate, 5-6 severe. One skipped item is allowed; with two or more it is empty."
+            ),
+            "0-6, or empty",
+        ),
+        column(
+            &format!("support_{which}"),
+            &format!(
+                "Sociale steun (OSSS-3) bij de {nl} vragenlijst: som 3-14; 3-8 weinig, 9-11 matig, 12-14 sterk. Leeg als een vraag is overgeslagen."
+            ),
+            &format!(
+                "Social support (OSSS-3) at the {en} questionnaire: sum 3-14; 3-8 poor, 9-11 moderate, 12-14 strong. Empty when an item was skipped."
+            ),
+            "3-14, or empty",
+        ),
+        column(
+            &format!("active_{which}"),
+            &format!("Haalt de beweegrichtlijn volgens de {nl} vragenlijst?"),
+            &format!("Meets the physical activity guideline according to the {en} questionnaire?"),
+            "1 = yes, 0 = no, or empty",
+        ),
+    ]
 }
 
 /// One column of the export, as the codebook explains it.
@@ -340,6 +420,18 @@ pub fn columns() -> Vec<Column> {
             "whole number",
         ));
     }
+    out.push(column(
+        "questionnaires",
+        "Aantal keer dat de ouder de vragenlijst invulde, tot de dag van de export.",
+        "Number of times the parent answered the questionnaire, up to the day of the export.",
+        "whole number",
+    ));
+    out.extend(measurement_columns("first", "eerste", "first"));
+    out.extend(measurement_columns(
+        "latest",
+        "laatste (alleen als er twee of meer zijn)",
+        "latest (only when there are two or more)",
+    ));
     out
 }
 
@@ -453,6 +545,25 @@ mod tests {
         assert_eq!(month_text(day(2026, 1, 31)), "2026-01");
     }
 
+    /// An export of the first quarter of 2026, made on 6 December 2026.
+    fn first_quarter(k: &StudyKey) -> Export<'_> {
+        Export {
+            key: k,
+            from: day(2026, 1, 1),
+            to: day(2026, 3, 31),
+            today: day(2026, 12, 6),
+        }
+    }
+
+    /// The cell of the column called `name` in a row's texts.
+    fn cell(text: &[String], name: &str) -> String {
+        let i = header()
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or(usize::MAX);
+        text.get(i).cloned().unwrap_or_default()
+    }
+
     fn facts() -> Facts {
         Facts {
             id: Uuid::from_u128(7),
@@ -468,6 +579,7 @@ mod tests {
             source: Source::School,
             registered_at: at(2025, 11, 3, 10),
             visits: VisitCounts::default(),
+            measurements: Vec::new(),
         }
     }
 
@@ -488,12 +600,7 @@ mod tests {
     #[test]
     fn a_row_counts_visits_in_the_period_per_kind_and_names_nobody() {
         let k = key(3);
-        let e = Export {
-            key: &k,
-            from: day(2026, 1, 1),
-            to: day(2026, 3, 31),
-            today: day(2026, 12, 6),
-        };
+        let e = first_quarter(&k);
         let f = Facts {
             visits: count_visits(e, &visits()),
             ..facts()
@@ -502,13 +609,7 @@ mod tests {
         let text: Vec<String> = cells.iter().map(Cell::text).collect();
         assert_eq!(cells.len(), columns().len());
         assert_eq!(header().len(), columns().len());
-        let col = |name: &str| {
-            let i = header()
-                .iter()
-                .position(|h| h == name)
-                .unwrap_or(usize::MAX);
-            text.get(i).cloned().unwrap_or_default()
-        };
+        let col = |name: &str| cell(&text, name);
         assert_eq!(col("pseudonym"), pseudonym(&k, f.id));
         assert_eq!(col("neighbourhood"), "Almere Poort");
         assert_eq!(col("neighbourhood_cbs"), "WK003401");
@@ -541,17 +642,83 @@ mod tests {
     #[test]
     fn a_household_that_never_came_has_empty_visit_months() {
         let k = key(3);
-        let e = Export {
-            key: &k,
-            from: day(2026, 1, 1),
-            to: day(2026, 3, 31),
-            today: day(2026, 12, 6),
-        };
+        let e = first_quarter(&k);
         let f = facts();
         let cells = row(e, &f, "x", "", 0);
         assert_eq!(cells.get(11), Some(&Cell::Text(String::new())));
         assert_eq!(cells.get(12), Some(&Cell::Text(String::new())));
         assert_eq!(cells.get(13), Some(&Cell::Number(0)));
+    }
+
+    #[test]
+    fn a_row_has_the_first_and_latest_questionnaire_scores() {
+        let k = key(3);
+        let e = first_quarter(&k);
+        // First: health "fair" (3); loneliness yes, no, no, yes, yes and the sixth skipped;
+        // support 2+3+3 = 8; four active days (guideline not met).
+        let first = Answers::from_pairs([
+            ("health", 3),
+            ("djg1", 1),
+            ("djg2", 3),
+            ("djg3", 3),
+            ("djg4", 1),
+            ("djg5", 1),
+            ("osss1", 2),
+            ("osss2", 3),
+            ("osss3", 3),
+            ("active_days", 4),
+            ("strength_days", 2),
+        ]);
+        // Latest: health "good" (2), every loneliness item "no" (the social items count),
+        // support skipped in part, guideline met.
+        let latest = Answers::from_pairs([
+            ("health", 2),
+            ("djg1", 3),
+            ("djg2", 3),
+            ("djg3", 3),
+            ("djg4", 3),
+            ("djg5", 3),
+            ("djg6", 3),
+            ("osss1", 4),
+            ("active_days", 5),
+            ("strength_days", 2),
+        ]);
+        let f = Facts {
+            measurements: vec![
+                (day(2026, 2, 4), first.clone()),
+                (day(2026, 8, 12), latest),
+                // After the day of the export: not in it.
+                (day(2026, 12, 20), first.clone()),
+            ],
+            ..facts()
+        };
+        let text: Vec<String> = row(e, &f, "x", "", 0).iter().map(Cell::text).collect();
+        let col = |name: &str| cell(&text, name);
+        assert_eq!(col("questionnaires"), "2");
+        assert_eq!(col("q_first_month"), "2026-02");
+        assert_eq!(col("health_first"), "3");
+        // Emotional items 1, 4, 6 (6 skipped: the total still counts five answers): djg1 yes
+        // and djg4 yes count; social items 2, 3, 5 count a "no": djg2 no and djg3 no count,
+        // djg5 yes does not. Total 4.
+        assert_eq!(col("loneliness_first"), "4");
+        assert_eq!(col("support_first"), "8");
+        assert_eq!(col("active_first"), "0");
+        assert_eq!(col("q_latest_month"), "2026-08");
+        assert_eq!(col("health_latest"), "2");
+        // Only the three social items count a "no": 3.
+        assert_eq!(col("loneliness_latest"), "3");
+        assert_eq!(col("support_latest"), "");
+        assert_eq!(col("active_latest"), "1");
+        // One round: the latest columns stay empty, so a pair is always two measurements.
+        let once = Facts {
+            measurements: vec![(day(2026, 2, 4), first)],
+            ..facts()
+        };
+        let text: Vec<String> = row(e, &once, "x", "", 0).iter().map(Cell::text).collect();
+        assert_eq!(cell(&text, "questionnaires"), "1");
+        assert_eq!(cell(&text, "health_first"), "3");
+        assert_eq!(cell(&text, "health_latest"), "");
+        assert_eq!(text.len(), columns().len());
     }
 
     #[test]

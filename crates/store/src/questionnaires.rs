@@ -95,7 +95,7 @@ async fn household_seen<C: ConnectionTrait>(
 }
 
 /// The rounds of these households, oldest first, with their answers.
-async fn rounds_of<C: ConnectionTrait>(
+pub(crate) async fn rounds_of<C: ConnectionTrait>(
     db: &C,
     org_id: Uuid,
     households: &[Uuid],

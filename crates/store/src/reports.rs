@@ -28,7 +28,7 @@ use crate::entities::{
     organisation, rsvp, session, session_staff,
 };
 use crate::orgs::Neighbourhood;
-use crate::visit_marks::{decode_counts, decode_log};
+use crate::visit_marks::{decode_counts, decode_log, log_since};
 use crate::{Result, Store, StoreError};
 
 fn local_date(t: DateTime<Utc>) -> NaiveDate {
@@ -170,6 +170,41 @@ struct Gathered {
     encouraged: HashSet<Uuid>,
 }
 
+/// A household row as a report reads it: id, neighbourhood, kind, first and second visit,
+/// visit log, and its parents as one text (`Store::household_rows`).
+type HouseholdRow = (
+    Uuid,
+    Uuid,
+    String,
+    Option<DateTime<Utc>>,
+    Option<DateTime<Utc>>,
+    String,
+    Option<String>,
+);
+/// Session, household, status, reason, adults.
+type AttendanceRow = (Uuid, Uuid, String, Option<String>, i32);
+/// Session, coming, reason, childcare.
+type RsvpRow = (Uuid, bool, Option<String>, bool);
+/// Session, household, outcome, reason, when, and whether the household came.
+type ContactRow = (
+    Option<Uuid>,
+    Uuid,
+    String,
+    Option<String>,
+    DateTime<Utc>,
+    Option<i32>,
+);
+/// Session, reply, role of the account on the rota.
+type StaffRow = (Uuid, String, String);
+
+/// What the coffee-hour records need besides the sessions (`Store::coffee_hour_records`).
+struct RotaAndChat {
+    staff: Vec<StaffRow>,
+    memberships: Vec<(Uuid, DateTime<Utc>)>,
+    posts: Vec<(Uuid, DateTime<Utc>)>,
+    budget: u32,
+}
+
 impl Store {
     /// The rows of one neighbourhood's report, every visit up to and including `until` (the
     /// report's reference date, `docs/indicators.md §4.1`), looked at on `today`: the
@@ -196,6 +231,11 @@ impl Store {
     /// one, every record is read row by row: the recomputation the tests compare with.
     /// Reach-checked: any neighbourhood outside the caller's organisation or neighbourhoods
     /// makes it `NotFound`.
+    ///
+    /// The kinds of record are independent of each other, so they are read side by side
+    /// (on PostgreSQL each on its own connection, on SQLite on the pool's reader threads)
+    /// and put together afterwards: a report waits for its slowest query, not for their sum
+    /// (docs/benchmarks.md, "Reports").
     pub async fn report_rows(
         &self,
         tenant: &Tenant,
@@ -221,7 +261,7 @@ impl Store {
         }
         let org = tenant.org_id;
         let before = end_of(until);
-        // Visits come from the window's start (`gather_households`); every other record only
+        // Visits come from the window's start (`add_households`); every other record only
         // counts within a period, so it is read from the periods' first day.
         let from = window.map(|w| local_to_utc(periods_from(w), NaiveTime::MIN));
         let mut per: HashMap<Uuid, Gathered> = nbs
@@ -241,23 +281,32 @@ impl Store {
             })
             .collect();
 
-        let sessions = self.report_sessions(org, &ids, from, before).await?;
-        self.gather_households(org, &ids, window, until, &mut per)
-            .await?;
-        match from {
-            None => {
-                self.gather_attendance(org, &ids, before, &sessions, &mut per)
-                    .await?
-            }
-            Some(_) => count_attendance(&sessions, &mut per),
+        let ids = ids.as_slice();
+        // Each read is boxed: side by side, their futures would otherwise make one future
+        // of hundreds of kilobytes.
+        let (sessions, households, attendance, rsvps, contacts, rota) = tokio::try_join!(
+            Box::pin(self.report_sessions(org, ids, from, before)),
+            Box::pin(self.household_rows(org, ids)),
+            Box::pin(async {
+                // With a window the sessions' kept counts stand for the attendance rows.
+                match from {
+                    None => self.attendance_rows(org, ids, before).await.map(Some),
+                    Some(_) => Ok(None),
+                }
+            }),
+            Box::pin(self.rsvp_rows(org, ids, from, before)),
+            Box::pin(self.contact_rows(org, ids, from, before)),
+            Box::pin(self.rota_and_chat(org, ids, from, before)),
+        )?;
+        add_households(households, window, until, &mut per);
+        match attendance {
+            Some(rows) => add_attendance(rows, &sessions, &mut per),
+            None => count_attendance(&sessions, &mut per),
         }
-        self.gather_answers(org, &ids, from, before, &sessions, &mut per)
-            .await?;
+        add_answers(rsvps, contacts, &sessions, &mut per);
 
         let mut out = Vec::with_capacity(nbs.len());
-        let mut records = self
-            .coffee_hour_records(org, &ids, from, before, &sessions, &per, today)
-            .await?;
+        let mut records = coffee_hour_records(&sessions, &per, rota, today);
         for nb in nbs {
             let Some(mut g) = per.remove(&nb.id) else {
                 continue;
@@ -303,7 +352,7 @@ impl Store {
         from: Option<DateTime<Utc>>,
         before: DateTime<Utc>,
     ) -> Result<HashMap<Uuid, Held>> {
-        let kinds: HashMap<Uuid, (ActivityKind, bool)> = activity::Entity::find()
+        let activities = activity::Entity::find()
             .select_only()
             .columns([
                 activity::Column::Id,
@@ -313,16 +362,8 @@ impl Store {
             .filter(activity::Column::OrgId.eq(org))
             .filter(activity::Column::NeighbourhoodId.is_in(ids.to_vec()))
             .into_tuple::<(Uuid, String, i32)>()
-            .all(&self.db)
-            .await?
-            .into_iter()
-            .filter_map(|(id, kind, cost)| {
-                ActivityKind::parse(&kind)
-                    .ok()
-                    .map(|k| (id, (k, cost == 0)))
-            })
-            .collect();
-        let rows = sessions_between(
+            .all(&self.db);
+        let sessions = sessions_between(
             session::Entity::find().select_only().columns([
                 session::Column::Id,
                 session::Column::ActivityId,
@@ -338,8 +379,16 @@ impl Store {
             before,
         )
         .into_tuple::<(Uuid, Uuid, Uuid, DateTime<Utc>, String, String, String)>()
-        .all(&self.db)
-        .await?;
+        .all(&self.db);
+        let (activities, rows) = tokio::try_join!(Box::pin(activities), Box::pin(sessions))?;
+        let kinds: HashMap<Uuid, (ActivityKind, bool)> = activities
+            .into_iter()
+            .filter_map(|(id, kind, cost)| {
+                ActivityKind::parse(&kind)
+                    .ok()
+                    .map(|k| (id, (k, cost == 0)))
+            })
+            .collect();
         let mut sessions = HashMap::with_capacity(rows.len());
         for (id, activity_id, neighbourhood, starts_at, state, checklist, counts) in rows {
             let (Some((kind, free)), Ok(state)) =
@@ -367,19 +416,15 @@ impl Store {
         Ok(sessions)
     }
 
-    /// Attendance of the sessions, every row: visits (present at a held session) of the
-    /// neighbourhood's own households and absences (excused or absent at a held session),
-    /// `§1.3` and `§6`; and who was present, for the encouragement effect (`§7`). The
-    /// recomputation from raw records; a report with a window uses `count_attendance`.
-    async fn gather_attendance(
+    /// Attendance of the sessions, every row (`add_attendance`): the recomputation from
+    /// raw records; a report with a window uses `count_attendance`.
+    async fn attendance_rows(
         &self,
         org: Uuid,
         ids: &[Uuid],
         before: DateTime<Utc>,
-        sessions: &HashMap<Uuid, Held>,
-        per: &mut HashMap<Uuid, Gathered>,
-    ) -> Result<()> {
-        let rows = of_sessions(
+    ) -> Result<Vec<AttendanceRow>> {
+        Ok(of_sessions(
             attendance::Entity::find()
                 .select_only()
                 .columns([
@@ -396,55 +441,14 @@ impl Store {
             None,
             before,
         )
-        .into_tuple::<(Uuid, Uuid, String, Option<String>, i32)>()
+        .into_tuple::<AttendanceRow>()
         .all(&self.db)
-        .await?;
-        let present = AttendanceStatus::Present.as_str();
-        for (session_id, household_id, status, reason, adults) in rows {
-            let Some(s) = sessions.get(&session_id) else {
-                continue;
-            };
-            let Some(g) = per.get_mut(&s.neighbourhood) else {
-                continue;
-            };
-            g.taken.insert(session_id);
-            if s.state != SessionState::Held {
-                continue;
-            }
-            if status == present {
-                g.present
-                    .entry(session_id)
-                    .or_default()
-                    .insert(household_id);
-                *g.parents_present.entry(session_id).or_default() +=
-                    u32::try_from(adults).unwrap_or(0);
-                if g.own.contains(&household_id) {
-                    g.inputs.visits.push(Visit {
-                        household: household_id,
-                        date: s.date,
-                        kind: s.kind,
-                    });
-                }
-            } else {
-                let reason = reason.as_deref().and_then(|r| AbsenceReason::parse(r).ok());
-                g.inputs.absences.push((s.date, reason));
-            }
-        }
-        Ok(())
+        .await?)
     }
 
-    /// The neighbourhoods' households and their parents' working days (`§8`). With a
-    /// window, their visits from the log kept on each household (`crate::visit_marks`,
-    /// `§10.2`): those the window reads one by one, and the stand-ins for the rest
-    /// (`VisitWindow::stand_ins`, from the first two visits kept beside it).
-    async fn gather_households(
-        &self,
-        org: Uuid,
-        ids: &[Uuid],
-        window: Option<VisitWindow>,
-        until: NaiveDate,
-        per: &mut HashMap<Uuid, Gathered>,
-    ) -> Result<()> {
+    /// The neighbourhoods' households with their marks, visit log and parents
+    /// (`add_households`).
+    async fn household_rows(&self, org: Uuid, ids: &[Uuid]) -> Result<Vec<HouseholdRow>> {
         // Each household's parents ride along as one text ("1:0,4;0:" = a parent who works
         // and is free on Monday and Friday, and one who does not work): one row per
         // household rather than one more per parent.
@@ -456,7 +460,7 @@ impl Store {
             "(SELECT {agg}(CASE WHEN p.works THEN '1' ELSE '0' END || ':' || p.free_days, ';') \
              FROM parent p WHERE p.org_id = household.org_id AND p.household_id = household.id)"
         ));
-        for (id, nb, kind, first, second, log, parents) in household::Entity::find()
+        Ok(household::Entity::find()
             .select_only()
             .columns([
                 household::Column::Id,
@@ -469,76 +473,21 @@ impl Store {
             .column_as(parents, "parents")
             .filter(household::Column::OrgId.eq(org))
             .filter(household::Column::NeighbourhoodId.is_in(ids.to_vec()))
-            .into_tuple::<(
-                Uuid,
-                Uuid,
-                String,
-                Option<DateTime<Utc>>,
-                Option<DateTime<Utc>>,
-                String,
-                Option<String>,
-            )>()
+            .into_tuple::<HouseholdRow>()
             .all(&self.db)
-            .await?
-        {
-            let Some(g) = per.get_mut(&nb) else {
-                continue;
-            };
-            g.own.insert(id);
-            g.inputs.households.push(Household {
-                id,
-                kind: HouseholdKind::parse(&kind).unwrap_or(HouseholdKind::SingleParent),
-            });
-            if let Some(w) = window {
-                let first = first.map(local_date);
-                g.inputs.visits.extend(
-                    decode_log(&log)
-                        .filter(|v| v.own && v.date <= until && w.reads(v.date, first))
-                        .map(|v| Visit {
-                            household: id,
-                            date: v.date,
-                            kind: v.kind,
-                        }),
-                );
-                g.inputs
-                    .visits
-                    .extend(w.stand_ins(&id, first, second.map(local_date)));
-            }
-            let Some(parents) = parents else {
-                continue;
-            };
-            let days = parents.split(';').filter_map(|p| {
-                let (works, free_days) = p.split_once(':')?;
-                // Stored as 0 = Monday … 6 = Sunday, the form's numbering.
-                let free_days = free_days
-                    .split(',')
-                    .filter_map(|d| d.parse::<u8>().ok())
-                    .filter_map(|d| chrono::Weekday::try_from(d).ok())
-                    .collect();
-                Some(ParentDays {
-                    works: works == "1",
-                    free_days,
-                })
-            });
-            g.inputs.parent_days.entry(id).or_default().extend(days);
-        }
-        Ok(())
+            .await?)
     }
 
-    /// What households answered about the sessions: their own "I can't come" and childcare
-    /// asked for, and the contact moments of the worklist (`§6`, `§7`), all dated by the
-    /// session they are about. A contact logged before the session started means the team
-    /// encouraged (`§5`, check 6).
-    async fn gather_answers(
+    /// What households answered about the sessions themselves: "I can't come" and
+    /// childcare asked for (`add_answers`).
+    async fn rsvp_rows(
         &self,
         org: Uuid,
         ids: &[Uuid],
         from: Option<DateTime<Utc>>,
         before: DateTime<Utc>,
-        sessions: &HashMap<Uuid, Held>,
-        per: &mut HashMap<Uuid, Gathered>,
-    ) -> Result<()> {
-        for (session_id, coming, reason, childcare) in of_sessions(
+    ) -> Result<Vec<RsvpRow>> {
+        Ok(of_sessions(
             rsvp::Entity::find()
                 .select_only()
                 .columns([
@@ -554,25 +503,20 @@ impl Store {
             from,
             before,
         )
-        .into_tuple::<(Uuid, bool, Option<String>, bool)>()
+        .into_tuple::<RsvpRow>()
         .all(&self.db)
-        .await?
-        {
-            let Some((s, g)) = sessions
-                .get(&session_id)
-                .and_then(|s| per.get_mut(&s.neighbourhood).map(|g| (s, g)))
-            else {
-                continue;
-            };
-            if !coming {
-                let reason = reason.as_deref().and_then(|r| AbsenceReason::parse(r).ok());
-                g.inputs.cant_come.push((s.date, reason));
-            }
-            if childcare {
-                g.inputs.childcare_requests.push(s.date);
-            }
-        }
+        .await?)
+    }
 
+    /// The contact moments of the worklist about the sessions, oldest first, each with
+    /// whether the household contacted came (`add_answers`).
+    async fn contact_rows(
+        &self,
+        org: Uuid,
+        ids: &[Uuid],
+        from: Option<DateTime<Utc>>,
+        before: DateTime<Utc>,
+    ) -> Result<Vec<ContactRow>> {
         // Whether the household contacted came to the session: all the encouragement
         // effect needs of the attendance (`§7`), one lookup by primary key per contact.
         let came = Expr::cust(format!(
@@ -583,7 +527,7 @@ impl Store {
         ));
         // Oldest first: for the encouragement effect the latest contact with a household
         // decides (`mtp_domain::effect`).
-        for (session_id, household_id, outcome, reason, at, came) in of_sessions(
+        Ok(of_sessions(
             contact_moment::Entity::find()
                 .select_only()
                 .columns([
@@ -602,68 +546,21 @@ impl Store {
             before,
         )
         .order_by_asc(contact_moment::Column::At)
-        .into_tuple::<(
-            Option<Uuid>,
-            Uuid,
-            String,
-            Option<String>,
-            DateTime<Utc>,
-            Option<i32>,
-        )>()
+        .into_tuple::<ContactRow>()
         .all(&self.db)
-        .await?
-        {
-            let Some((id, s, g)) = session_id.and_then(|id| {
-                let s = sessions.get(&id)?;
-                per.get_mut(&s.neighbourhood).map(|g| (id, s, g))
-            }) else {
-                continue;
-            };
-            if at < s.starts_at {
-                g.encouraged.insert(id);
-            }
-            if came.is_some() {
-                g.present.entry(id).or_default().insert(household_id);
-            }
-            let Ok(outcome) = ContactOutcome::parse(&outcome, reason.as_deref().unwrap_or(""))
-            else {
-                continue;
-            };
-            if let ContactOutcome::NotComing(reason) = outcome {
-                g.inputs.cant_come.push((s.date, reason));
-            }
-            g.contacts
-                .entry(id)
-                .or_default()
-                .push((household_id, outcome));
-        }
-        Ok(())
+        .await?)
     }
 
-    /// Per neighbourhood, one record per coffee-hour session that took place or should have
-    /// (`§5`): planned sessions still to come are not held against the team.
-    #[allow(clippy::too_many_arguments)]
-    async fn coffee_hour_records(
+    /// Who said yes on the rota of the sessions, the chat groups' members and posts, and the
+    /// organisation's weekly number of posts: the rest of what `coffee_hour_records` needs.
+    async fn rota_and_chat(
         &self,
         org: Uuid,
         ids: &[Uuid],
         from: Option<DateTime<Utc>>,
         before: DateTime<Utc>,
-        sessions: &HashMap<Uuid, Held>,
-        per: &HashMap<Uuid, Gathered>,
-        today: NaiveDate,
-    ) -> Result<HashMap<Uuid, Vec<CoffeeHourRecord>>> {
-        let judged = |s: &Held| {
-            is_coffee_hour(s.kind) && (s.state != SessionState::Planned || s.date < today)
-        };
-        if !sessions.values().any(judged) {
-            return Ok(HashMap::new());
-        }
-
-        // Who said yes on the rota: a host, and how many workers.
-        let mut hosts: HashSet<Uuid> = HashSet::new();
-        let mut workers: HashMap<Uuid, u32> = HashMap::new();
-        for (session_id, reply, role) in of_sessions(
+    ) -> Result<RotaAndChat> {
+        let staff = of_sessions(
             session_staff::Entity::find()
                 .select_only()
                 .column(session_staff::Column::SessionId)
@@ -684,102 +581,269 @@ impl Store {
             from,
             before,
         )
-        .into_tuple::<(Uuid, String, String)>()
-        .all(&self.db)
-        .await?
-        {
-            if HostReply::parse(&reply) != Ok(HostReply::Confirmed) {
-                continue;
-            }
-            match Role::parse(&role) {
-                Some(Role::Host) => {
-                    hosts.insert(session_id);
-                }
-                Some(Role::Worker | Role::Coordinator | Role::Admin) => {
-                    *workers.entry(session_id).or_default() += 1;
-                }
-                _ => {}
-            }
-        }
-
-        // Each chat group's posts per week, and since when the neighbourhood has a group.
-        let mut group_since: HashMap<Uuid, NaiveDate> = HashMap::new();
-        for (nb, joined) in chat_membership::Entity::find()
+        .into_tuple::<StaffRow>()
+        .all(&self.db);
+        let memberships = chat_membership::Entity::find()
             .select_only()
             .column(chat_membership::Column::NeighbourhoodId)
             .column(chat_membership::Column::JoinedAt)
             .filter(chat_membership::Column::OrgId.eq(org))
             .filter(chat_membership::Column::NeighbourhoodId.is_in(ids.to_vec()))
             .into_tuple::<(Uuid, DateTime<Utc>)>()
-            .all(&self.db)
-            .await?
-        {
-            let day = local_date(joined);
-            group_since
-                .entry(nb)
-                .and_modify(|d| *d = Ord::min(*d, day))
-                .or_insert(day);
+            .all(&self.db);
+        let mut posts = chat_post::Entity::find()
+            .select_only()
+            .column(chat_post::Column::NeighbourhoodId)
+            .column(chat_post::Column::At)
+            .filter(chat_post::Column::OrgId.eq(org))
+            .filter(chat_post::Column::NeighbourhoodId.is_in(ids.to_vec()));
+        // A week counts from its Monday, up to six days before the window's first day.
+        if let Some(from) = from {
+            posts = posts.filter(chat_post::Column::At.gte(from - chrono::Duration::days(7)));
         }
-        let mut posts: HashMap<(Uuid, NaiveDate), u32> = HashMap::new();
-        if !group_since.is_empty() {
-            let mut q = chat_post::Entity::find()
-                .select_only()
-                .column(chat_post::Column::NeighbourhoodId)
-                .column(chat_post::Column::At)
-                .filter(chat_post::Column::OrgId.eq(org))
-                .filter(
-                    chat_post::Column::NeighbourhoodId
-                        .is_in(group_since.keys().copied().collect::<Vec<_>>()),
-                );
-            // A week counts from its Monday, up to six days before the window's first day.
-            if let Some(from) = from {
-                q = q.filter(chat_post::Column::At.gte(from - chrono::Duration::days(7)));
-            }
-            for (nb, at) in q
-                .into_tuple::<(Uuid, DateTime<Utc>)>()
-                .all(&self.db)
-                .await?
-            {
-                *posts.entry((nb, monday(local_date(at)))).or_default() += 1;
-            }
-        }
+        let posts = posts.into_tuple::<(Uuid, DateTime<Utc>)>().all(&self.db);
+        let organisation = organisation::Entity::find_by_id(org).one(&self.db);
+        let (staff, memberships, posts, organisation) = tokio::try_join!(
+            Box::pin(staff),
+            Box::pin(memberships),
+            Box::pin(posts),
+            Box::pin(organisation)
+        )?;
         // The organisation's own weekly number of posts (docs/guide/admin.md); the handbook
         // gives none.
-        let budget = organisation::Entity::find_by_id(org)
-            .one(&self.db)
-            .await?
+        let budget = organisation
             .and_then(|o| WeeklyBudget::parse(&o.chat_budget.to_string()).ok())
             .unwrap_or_default()
             .get();
-
-        let mut records: HashMap<Uuid, Vec<CoffeeHourRecord>> = HashMap::new();
-        let mut coffee: Vec<(&Uuid, &Held)> = sessions.iter().filter(|(_, s)| judged(s)).collect();
-        coffee.sort_by_key(|(_, s)| s.starts_at);
-        for (id, s) in coffee {
-            let nb = s.neighbourhood;
-            let encouraged = per.get(&nb).is_some_and(|g| g.encouraged.contains(id));
-            // The group of parents, not of families (issue #17): the second-worker check.
-            let attended = per
-                .get(&nb)
-                .and_then(|g| g.parents_present.get(id))
-                .copied()
-                .unwrap_or(0);
-            records.entry(nb).or_default().push(CoffeeHourRecord {
-                date: s.date,
-                state: s.state,
-                host_present: hosts.contains(id),
-                healthy_snacks: s.checklist.contains(&ChecklistItem::HealthySnacks),
-                attended,
-                workers: workers.get(id).copied().unwrap_or(0),
-                free_of_charge: s.free,
-                encouraged_before: encouraged
-                    || s.checklist.contains(&ChecklistItem::ParticipantsEncouraged),
-                chat_budget_kept: group_since
-                    .get(&nb)
-                    .filter(|since| **since <= s.date)
-                    .map(|_| posts.get(&(nb, monday(s.date))).copied().unwrap_or(0) <= budget),
-            });
-        }
-        Ok(records)
+        Ok(RotaAndChat {
+            staff,
+            memberships,
+            posts,
+            budget,
+        })
     }
+}
+
+/// Attendance of the sessions, every row: visits (present at a held session) of the
+/// neighbourhood's own households and absences (excused or absent at a held session),
+/// `§1.3` and `§6`; and who was present, for the encouragement effect (`§7`). The
+/// households must have been added first (`add_households`): only their visits count.
+fn add_attendance(
+    rows: Vec<AttendanceRow>,
+    sessions: &HashMap<Uuid, Held>,
+    per: &mut HashMap<Uuid, Gathered>,
+) {
+    let present = AttendanceStatus::Present.as_str();
+    for (session_id, household_id, status, reason, adults) in rows {
+        let Some(s) = sessions.get(&session_id) else {
+            continue;
+        };
+        let Some(g) = per.get_mut(&s.neighbourhood) else {
+            continue;
+        };
+        g.taken.insert(session_id);
+        if s.state != SessionState::Held {
+            continue;
+        }
+        if status == present {
+            g.present
+                .entry(session_id)
+                .or_default()
+                .insert(household_id);
+            *g.parents_present.entry(session_id).or_default() += u32::try_from(adults).unwrap_or(0);
+            if g.own.contains(&household_id) {
+                g.inputs.visits.push(Visit {
+                    household: household_id,
+                    date: s.date,
+                    kind: s.kind,
+                });
+            }
+        } else {
+            let reason = reason.as_deref().and_then(|r| AbsenceReason::parse(r).ok());
+            g.inputs.absences.push((s.date, reason));
+        }
+    }
+}
+
+/// The neighbourhoods' households and their parents' working days (`§8`). With a window,
+/// their visits from the log kept on each household (`crate::visit_marks`, `§10.2`): those
+/// the window reads one by one, and the stand-ins for the rest (`VisitWindow::stand_ins`,
+/// from the first two visits kept beside it).
+fn add_households(
+    rows: Vec<HouseholdRow>,
+    window: Option<VisitWindow>,
+    until: NaiveDate,
+    per: &mut HashMap<Uuid, Gathered>,
+) {
+    for (id, nb, kind, first, second, log, parents) in rows {
+        let Some(g) = per.get_mut(&nb) else {
+            continue;
+        };
+        g.own.insert(id);
+        g.inputs.households.push(Household {
+            id,
+            kind: HouseholdKind::parse(&kind).unwrap_or(HouseholdKind::SingleParent),
+        });
+        if let Some(w) = window {
+            let first = first.map(local_date);
+            // The log is oldest first and a window reads nothing before its start: only
+            // the log's tail is decoded (a year's report of a household of ten years reads
+            // one year of it).
+            g.inputs.visits.extend(
+                decode_log(log_since(&log, w.start()))
+                    .filter(|v| v.own && v.date <= until && w.reads(v.date, first))
+                    .map(|v| Visit {
+                        household: id,
+                        date: v.date,
+                        kind: v.kind,
+                    }),
+            );
+            g.inputs
+                .visits
+                .extend(w.stand_ins(&id, first, second.map(local_date)));
+        }
+        let Some(parents) = parents else {
+            continue;
+        };
+        let days = parents.split(';').filter_map(|p| {
+            let (works, free_days) = p.split_once(':')?;
+            // Stored as 0 = Monday … 6 = Sunday, the form's numbering.
+            let free_days = free_days
+                .split(',')
+                .filter_map(|d| d.parse::<u8>().ok())
+                .filter_map(|d| chrono::Weekday::try_from(d).ok())
+                .collect();
+            Some(ParentDays {
+                works: works == "1",
+                free_days,
+            })
+        });
+        g.inputs.parent_days.entry(id).or_default().extend(days);
+    }
+}
+
+/// What households answered about the sessions: their own "I can't come" and childcare
+/// asked for, and the contact moments of the worklist (`§6`, `§7`), all dated by the
+/// session they are about. A contact logged before the session started means the team
+/// encouraged (`§5`, check 6).
+fn add_answers(
+    rsvps: Vec<RsvpRow>,
+    contacts: Vec<ContactRow>,
+    sessions: &HashMap<Uuid, Held>,
+    per: &mut HashMap<Uuid, Gathered>,
+) {
+    for (session_id, coming, reason, childcare) in rsvps {
+        let Some((s, g)) = sessions
+            .get(&session_id)
+            .and_then(|s| per.get_mut(&s.neighbourhood).map(|g| (s, g)))
+        else {
+            continue;
+        };
+        if !coming {
+            let reason = reason.as_deref().and_then(|r| AbsenceReason::parse(r).ok());
+            g.inputs.cant_come.push((s.date, reason));
+        }
+        if childcare {
+            g.inputs.childcare_requests.push(s.date);
+        }
+    }
+    for (session_id, household_id, outcome, reason, at, came) in contacts {
+        let Some((id, s, g)) = session_id.and_then(|id| {
+            let s = sessions.get(&id)?;
+            per.get_mut(&s.neighbourhood).map(|g| (id, s, g))
+        }) else {
+            continue;
+        };
+        if at < s.starts_at {
+            g.encouraged.insert(id);
+        }
+        if came.is_some() {
+            g.present.entry(id).or_default().insert(household_id);
+        }
+        let Ok(outcome) = ContactOutcome::parse(&outcome, reason.as_deref().unwrap_or("")) else {
+            continue;
+        };
+        if let ContactOutcome::NotComing(reason) = outcome {
+            g.inputs.cant_come.push((s.date, reason));
+        }
+        g.contacts
+            .entry(id)
+            .or_default()
+            .push((household_id, outcome));
+    }
+}
+
+/// Per neighbourhood, one record per coffee-hour session that took place or should have
+/// (`§5`): planned sessions still to come are not held against the team.
+fn coffee_hour_records(
+    sessions: &HashMap<Uuid, Held>,
+    per: &HashMap<Uuid, Gathered>,
+    rota: RotaAndChat,
+    today: NaiveDate,
+) -> HashMap<Uuid, Vec<CoffeeHourRecord>> {
+    // Who said yes on the rota: a host, and how many workers.
+    let mut hosts: HashSet<Uuid> = HashSet::new();
+    let mut workers: HashMap<Uuid, u32> = HashMap::new();
+    for (session_id, reply, role) in rota.staff {
+        if HostReply::parse(&reply) != Ok(HostReply::Confirmed) {
+            continue;
+        }
+        match Role::parse(&role) {
+            Some(Role::Host) => {
+                hosts.insert(session_id);
+            }
+            Some(Role::Worker | Role::Coordinator | Role::Admin) => {
+                *workers.entry(session_id).or_default() += 1;
+            }
+            _ => {}
+        }
+    }
+
+    // Each chat group's posts per week, and since when the neighbourhood has a group.
+    let mut group_since: HashMap<Uuid, NaiveDate> = HashMap::new();
+    for (nb, joined) in rota.memberships {
+        let day = local_date(joined);
+        group_since
+            .entry(nb)
+            .and_modify(|d| *d = Ord::min(*d, day))
+            .or_insert(day);
+    }
+    let mut posts: HashMap<(Uuid, NaiveDate), u32> = HashMap::new();
+    for (nb, at) in rota.posts {
+        if group_since.contains_key(&nb) {
+            *posts.entry((nb, monday(local_date(at)))).or_default() += 1;
+        }
+    }
+
+    let judged =
+        |s: &Held| is_coffee_hour(s.kind) && (s.state != SessionState::Planned || s.date < today);
+    let mut records: HashMap<Uuid, Vec<CoffeeHourRecord>> = HashMap::new();
+    let mut coffee: Vec<(&Uuid, &Held)> = sessions.iter().filter(|(_, s)| judged(s)).collect();
+    coffee.sort_by_key(|(_, s)| s.starts_at);
+    for (id, s) in coffee {
+        let nb = s.neighbourhood;
+        let encouraged = per.get(&nb).is_some_and(|g| g.encouraged.contains(id));
+        // The group of parents, not of families (issue #17): the second-worker check.
+        let attended = per
+            .get(&nb)
+            .and_then(|g| g.parents_present.get(id))
+            .copied()
+            .unwrap_or(0);
+        records.entry(nb).or_default().push(CoffeeHourRecord {
+            date: s.date,
+            state: s.state,
+            host_present: hosts.contains(id),
+            healthy_snacks: s.checklist.contains(&ChecklistItem::HealthySnacks),
+            attended,
+            workers: workers.get(id).copied().unwrap_or(0),
+            free_of_charge: s.free,
+            encouraged_before: encouraged
+                || s.checklist.contains(&ChecklistItem::ParticipantsEncouraged),
+            chat_budget_kept: group_since
+                .get(&nb)
+                .filter(|since| **since <= s.date)
+                .map(|_| posts.get(&(nb, monday(s.date))).copied().unwrap_or(0) <= rota.budget),
+        });
+    }
+    records
 }

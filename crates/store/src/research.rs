@@ -5,10 +5,11 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use mtp_domain::consent::Purpose;
+use mtp_domain::questionnaire::Answers;
 use mtp_domain::research::{Facts, StudyKey, VisitCounts, local_date};
-use mtp_domain::{HouseholdKind, PlaceName, Source, Tenant};
+use mtp_domain::{ChildBirth, HouseholdKind, PlaceName, Source, Tenant};
 use rand::RngCore;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -18,8 +19,8 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::audit::{NewAuditEvent, append_audit_in};
-use crate::entities::{consent_record, household, parent, research_study};
-use crate::visit_marks::decode_log;
+use crate::entities::{consent_record, household, research_study};
+use crate::visit_marks::{decode_log, decode_log_newest_first};
 use crate::{Result, Store, StoreError, now, unique_violation};
 
 /// Households read per page: small enough to keep memory flat, large enough that the
@@ -56,7 +57,9 @@ fn to_study(m: &research_study::Model) -> Study {
     }
 }
 
-/// id, neighbourhood, kind, postcode, source, registered, visit log.
+/// id, neighbourhood, kind, postcode, source, registered, visit log, then what rides along
+/// (`Store::research_page`): parents, parents who work, children's births, and whether the
+/// latest research consent record gives consent.
 type HouseholdRow = (
     Uuid,
     Uuid,
@@ -65,7 +68,22 @@ type HouseholdRow = (
     String,
     DateTime<Utc>,
     String,
+    i64,
+    Option<i64>,
+    Option<String>,
+    Option<bool>,
 );
+
+/// The latest research consent record of the household row being read: given or not
+/// (`mtp_domain::consent::has_consent` decides on the latest record of a purpose).
+fn latest_research_consent() -> sea_orm::sea_query::SimpleExpr {
+    Expr::cust(format!(
+        "(SELECT c.given FROM consent_record c WHERE c.org_id = household.org_id \
+         AND c.household_id = household.id AND c.purpose = '{}' \
+         ORDER BY c.at DESC, c.id DESC LIMIT 1)",
+        Purpose::Research.as_str()
+    ))
+}
 
 impl Store {
     /// Make a study with a new random key, with its audit entry (the store sets its object id
@@ -143,13 +161,21 @@ impl Store {
         let mut counts: HashMap<Uuid, u32> = HashMap::new();
         let mut after = None;
         loop {
-            let (rows, next) = self
-                .participating_rows(tenant, neighbourhoods, after)
+            let Some(q) = self.participants_query(tenant, neighbourhoods, after) else {
+                return Ok(counts);
+            };
+            // Only the ids, neighbourhoods and consent: the count needs nothing else.
+            let rows: Vec<(Uuid, Uuid, Option<bool>)> = q
+                .column(household::Column::Id)
+                .column(household::Column::NeighbourhoodId)
+                .column_as(latest_research_consent(), "research")
+                .into_tuple()
+                .all(&self.db)
                 .await?;
-            for r in &rows {
-                *counts.entry(r.1).or_default() += 1;
+            for (_, nb, _) in rows.iter().filter(|r| r.2 == Some(true)) {
+                *counts.entry(*nb).or_default() += 1;
             }
-            match next {
+            match page_end(&rows, |r| r.0) {
                 Some(n) => after = Some(n),
                 None => return Ok(counts),
             }
@@ -168,34 +194,56 @@ impl Store {
         after: Option<Uuid>,
         counted: (DateTime<Utc>, DateTime<Utc>, DateTime<Utc>),
     ) -> Result<ResearchPage> {
-        let (rows, next) = self
-            .participating_rows(tenant, neighbourhoods, after)
-            .await?;
-        let ids: Vec<Uuid> = rows.iter().map(|r| r.0).collect();
+        let Some(q) = self.participants_query(tenant, neighbourhoods, after) else {
+            return Ok(ResearchPage {
+                households: Vec::new(),
+                next: None,
+            });
+        };
         let org = tenant.org_id;
+        // What the row says of parents and children rides along with it, counted and joined
+        // by the database: one row per household, not one more per parent, child and consent
+        // record (rows, not SQL, are what a page costs; docs/benchmarks.md, "Reports").
+        let rows: Vec<HouseholdRow> = q
+            .columns([
+                household::Column::Id,
+                household::Column::NeighbourhoodId,
+                household::Column::Kind,
+                household::Column::Postcode4,
+                household::Column::Source,
+                household::Column::CreatedAt,
+                household::Column::VisitLog,
+            ])
+            .column_as(
+                Expr::cust(
+                    "(SELECT COUNT(*) FROM parent p WHERE p.org_id = household.org_id \
+                     AND p.household_id = household.id)",
+                ),
+                "parents",
+            )
+            .column_as(
+                Expr::cust(
+                    "(SELECT SUM(CASE WHEN p.works THEN 1 ELSE 0 END) FROM parent p \
+                     WHERE p.org_id = household.org_id AND p.household_id = household.id)",
+                ),
+                "working",
+            )
+            .column_as(Expr::cust(children_births(&self.db)), "children")
+            .column_as(latest_research_consent(), "research")
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        let next = page_end(&rows, |r| r.0);
+        let rows: Vec<HouseholdRow> = rows.into_iter().filter(|r| r.10 == Some(true)).collect();
+        let ids: Vec<Uuid> = rows.iter().map(|r| r.0).collect();
         let (from, to, until) = counted;
-        let mut parents: HashMap<Uuid, (u32, bool)> = HashMap::new();
-        let mut children = self.child_births(org, &ids).await?;
-        for chunk in ids.chunks(PAGE as usize) {
-            // Per household the number of parents and of those who work, counted by the
-            // database: one row per household.
-            let found: Vec<(Uuid, i64, i64)> = parent::Entity::find()
-                .select_only()
-                .column(parent::Column::HouseholdId)
-                .column_as(parent::Column::HouseholdId.count(), "parents")
-                .column_as(
-                    Expr::cust("SUM(CASE WHEN parent.works THEN 1 ELSE 0 END)"),
-                    "working",
-                )
-                .filter(parent::Column::OrgId.eq(org))
-                .filter(parent::Column::HouseholdId.is_in(chunk.to_vec()))
-                .group_by(parent::Column::HouseholdId)
-                .into_tuple()
-                .all(&self.db)
-                .await?;
-            for (h, n, working) in found {
-                parents.insert(h, (u32::try_from(n).unwrap_or(0), working > 0));
-            }
+        let rounds = crate::questionnaires::rounds_of(&self.db, org, &ids).await?;
+        let mut measurements: HashMap<Uuid, Vec<(NaiveDate, Answers)>> = HashMap::new();
+        for r in rounds {
+            measurements
+                .entry(r.household_id)
+                .or_default()
+                .push((r.taken_on, r.answers));
         }
         // The visits from each household's log (`crate::visit_marks`): the instants are
         // midnights in Amsterdam, so comparing days is comparing instants.
@@ -203,27 +251,50 @@ impl Store {
         let households = rows
             .into_iter()
             .map(
-                |(id, neighbourhood_id, kind, postcode4, source, registered_at, log)| {
-                    let mut visits = VisitCounts::default();
-                    for v in decode_log(&log).filter(|v| v.date < until) {
-                        visits.first = Some(visits.first.map_or(v.date, |f| f.min(v.date)));
-                        visits.last = Some(visits.last.map_or(v.date, |l| l.max(v.date)));
-                        if from <= v.date && v.date < to {
+                |(
+                    id,
+                    neighbourhood_id,
+                    kind,
+                    postcode4,
+                    source,
+                    registered_at,
+                    log,
+                    parents,
+                    working,
+                    children,
+                    _,
+                )| {
+                    // The log is oldest first: the first visit is its first entry, and
+                    // the last visit and the period's are found from its end, so the
+                    // years before the period are not decoded.
+                    let mut visits = VisitCounts {
+                        first: decode_log(&log)
+                            .next()
+                            .map(|v| v.date)
+                            .filter(|d| *d < until),
+                        ..VisitCounts::default()
+                    };
+                    for v in decode_log_newest_first(&log).filter(|v| v.date < until) {
+                        visits.last.get_or_insert(v.date);
+                        if v.date < from {
+                            break;
+                        }
+                        if v.date < to {
                             *visits.in_period.entry(v.kind).or_default() += 1;
                         }
                     }
-                    let (n_parents, parent_works) = parents.get(&id).copied().unwrap_or_default();
                     Facts {
                         id,
                         neighbourhood_id,
                         kind: HouseholdKind::parse(&kind).unwrap_or(HouseholdKind::MultiParent),
-                        parents: n_parents,
-                        parent_works,
-                        children: children.remove(&id).unwrap_or_default(),
+                        parents: u32::try_from(parents).unwrap_or(0),
+                        parent_works: working.unwrap_or(0) > 0,
+                        children: children.as_deref().map(births).unwrap_or_default(),
                         postcode4,
                         source: Source::parse(&source).unwrap_or(Source::NeighbourhoodTeam),
                         registered_at,
                         visits,
+                        measurements: measurements.remove(&id).unwrap_or_default(),
                     }
                 },
             )
@@ -231,39 +302,31 @@ impl Store {
         Ok(ResearchPage { households, next })
     }
 
-    /// The households after `after` (by id, [`PAGE`] of them looked at) in the chosen
-    /// neighbourhoods within the tenant's reach that are not erased and have research consent
-    /// now: the latest record decides (`mtp_domain::consent::has_consent`), so a withdrawal takes a household out
-    /// of the next export.
-    async fn participating_rows(
+    /// The page of candidate households after `after`, by id, without its columns: those in
+    /// the chosen neighbourhoods within reach, not erased, that ever gave research consent.
+    /// `None` when no chosen neighbourhood is within reach.
+    fn participants_query(
         &self,
         tenant: &Tenant,
         neighbourhoods: &[Uuid],
         after: Option<Uuid>,
-    ) -> Result<(Vec<HouseholdRow>, Option<Uuid>)> {
+    ) -> Option<sea_orm::Select<household::Entity>> {
         let within: Vec<Uuid> = neighbourhoods
             .iter()
             .copied()
             .filter(|n| tenant.may_see_neighbourhood(tenant.org_id, *n))
             .collect();
         if within.is_empty() {
-            return Ok((Vec::new(), None));
+            return None;
         }
         let mut q = household::Entity::find()
             .select_only()
-            .column(household::Column::Id)
-            .column(household::Column::NeighbourhoodId)
-            .column(household::Column::Kind)
-            .column(household::Column::Postcode4)
-            .column(household::Column::Source)
-            .column(household::Column::CreatedAt)
-            .column(household::Column::VisitLog)
             .filter(household::Column::OrgId.eq(tenant.org_id))
             .filter(household::Column::AnonymisedAt.is_null())
             .filter(household::Column::NeighbourhoodId.is_in(within))
             // Only households that ever said yes can have research consent now: the database
-            // leaves out the rest (most of them), and `has_consent` below decides on the
-            // latest record, as everywhere else.
+            // leaves out the rest (most of them), and the latest record decides
+            // (`latest_research_consent`), as everywhere else.
             .filter(
                 household::Column::Id.in_subquery(
                     consent_record::Entity::find()
@@ -278,40 +341,38 @@ impl Store {
         if let Some(after) = after {
             q = q.filter(household::Column::Id.gt(after));
         }
-        let rows: Vec<HouseholdRow> = q
-            .order_by_asc(household::Column::Id)
-            .limit(PAGE)
-            .into_tuple()
-            .all(&self.db)
-            .await?;
-        let next = (rows.len() as u64 == PAGE)
-            .then(|| rows.last().map(|r| r.0))
-            .flatten();
-        let ids: Vec<Uuid> = rows.iter().map(|r| r.0).collect();
-        // Only the research records decide (`mtp_domain::consent::has_consent` looks at the latest of its
-        // purpose): oldest first, so the last one seen per household is the latest.
-        let mut research: HashMap<Uuid, bool> = HashMap::with_capacity(ids.len());
-        for chunk in ids.chunks(PAGE as usize) {
-            for (h, given) in consent_record::Entity::find()
-                .select_only()
-                .column(consent_record::Column::HouseholdId)
-                .column(consent_record::Column::Given)
-                .filter(consent_record::Column::OrgId.eq(tenant.org_id))
-                .filter(consent_record::Column::Purpose.eq(Purpose::Research.as_str()))
-                .filter(consent_record::Column::HouseholdId.is_in(chunk.to_vec()))
-                .order_by_asc(consent_record::Column::At)
-                .order_by_asc(consent_record::Column::Id)
-                .into_tuple::<(Uuid, bool)>()
-                .all(&self.db)
-                .await?
-            {
-                research.insert(h, given);
-            }
-        }
-        let rows = rows
-            .into_iter()
-            .filter(|r| research.get(&r.0).copied().unwrap_or(false))
-            .collect();
-        Ok((rows, next))
+        Some(q.order_by_asc(household::Column::Id).limit(PAGE))
     }
+}
+
+/// The household row's children as "year-month;year-month" (`births` reads it back).
+fn children_births(db: &sea_orm::DatabaseConnection) -> String {
+    let agg = match db.get_database_backend() {
+        sea_orm::DbBackend::Postgres => "string_agg",
+        _ => "group_concat",
+    };
+    format!(
+        "(SELECT {agg}(CAST(c.birth_year AS TEXT) || '-' || CAST(c.birth_month AS TEXT), ';') \
+         FROM child c WHERE c.org_id = household.org_id AND c.household_id = household.id)"
+    )
+}
+
+/// The children's births of `children_births`' text; a part that does not read is left out.
+fn births(text: &str) -> Vec<ChildBirth> {
+    text.split(';')
+        .filter_map(|b| {
+            let (year, month) = b.split_once('-')?;
+            Some(ChildBirth {
+                year: year.parse().ok()?,
+                month: month.parse().ok()?,
+            })
+        })
+        .collect()
+}
+
+/// Where the next page starts: the last id looked at when the page was full.
+fn page_end<R>(rows: &[R], id: impl Fn(&R) -> Uuid) -> Option<Uuid> {
+    (rows.len() as u64 == PAGE)
+        .then(|| rows.last().map(id))
+        .flatten()
 }

@@ -115,20 +115,52 @@ pub(crate) fn encode_log(visits: &[LoggedVisit]) -> String {
     out
 }
 
-/// The visits of a stored log; an entry that does not read is left out (none is written).
+/// One entry of a stored log ("9503A"); `None` when it does not read (none is written).
+fn decode_entry(entry: &str) -> Option<LoggedVisit> {
+    let letter = *entry.as_bytes().last()?;
+    let (base, own) = if letter.is_ascii_uppercase() {
+        (b'A', true)
+    } else {
+        (b'a', false)
+    };
+    let kind = *ActivityKind::ALL.get(usize::from(letter.checked_sub(base)?))?;
+    let date = log_epoch().checked_add_signed(chrono::Duration::days(entry_day(entry)?))?;
+    Some(LoggedVisit { date, kind, own })
+}
+
+/// The day number of an entry, without its kind.
+fn entry_day(entry: &str) -> Option<i64> {
+    entry.get(..entry.len().checked_sub(1)?)?.parse().ok()
+}
+
+/// The visits of a stored log, oldest first; an entry that does not read is left out.
 pub(crate) fn decode_log(log: &str) -> impl Iterator<Item = LoggedVisit> + '_ {
-    log.split(',').filter_map(|entry| {
-        let letter = *entry.as_bytes().last()?;
-        let (base, own) = if letter.is_ascii_uppercase() {
-            (b'A', true)
-        } else {
-            (b'a', false)
-        };
-        let kind = *ActivityKind::ALL.get(usize::from(letter.checked_sub(base)?))?;
-        let days: i64 = entry.get(..entry.len() - 1)?.parse().ok()?;
-        let date = log_epoch().checked_add_signed(chrono::Duration::days(days))?;
-        Some(LoggedVisit { date, kind, own })
-    })
+    log.split(',').filter_map(decode_entry)
+}
+
+/// The visits of a stored log, newest first: a reader that needs only the latest visits
+/// stops early instead of decoding years it does not look at.
+pub(crate) fn decode_log_newest_first(log: &str) -> impl Iterator<Item = LoggedVisit> + '_ {
+    log.rsplit(',').filter_map(decode_entry)
+}
+
+/// The part of a log from `from` on. The log is oldest first, so this is its tail, found
+/// from the end by the day numbers alone: a year's report of a household of ten years
+/// decodes one year of its log (docs/benchmarks.md, "Reports").
+pub(crate) fn log_since(log: &str, from: NaiveDate) -> &str {
+    let from_day = (from - log_epoch()).num_days();
+    let mut end = log.len();
+    loop {
+        let begin = log[..end].rfind(',').map_or(0, |comma| comma + 1);
+        if entry_day(&log[begin..end]).is_some_and(|day| day < from_day) {
+            // Everything after this entry (and its comma) is on or after `from`.
+            return log.get(end + 1..).unwrap_or("");
+        }
+        if begin == 0 {
+            return log;
+        }
+        end = begin - 1;
+    }
 }
 
 /// Every household's visit marks and log as the attendance rows say: per household, its
@@ -485,5 +517,40 @@ impl Store {
             .collect();
         drift.sort_unstable();
         Ok(drift)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn visit(days: i64, own: bool) -> LoggedVisit {
+        LoggedVisit {
+            date: log_epoch() + chrono::Duration::days(days),
+            kind: ActivityKind::ALL[usize::try_from(days).unwrap_or(0) % ActivityKind::ALL.len()],
+            own,
+        }
+    }
+
+    #[test]
+    fn the_tail_of_a_log_holds_exactly_the_visits_from_a_day_on() {
+        let visits: Vec<LoggedVisit> = [3, 10, 10, 17, 400, 401, 9000]
+            .into_iter()
+            .enumerate()
+            .map(|(i, d)| visit(d, i % 3 != 0))
+            .collect();
+        let log = encode_log(&visits);
+        for from in [0, 3, 4, 10, 11, 17, 18, 400, 401, 402, 9000, 9001] {
+            let from = log_epoch() + chrono::Duration::days(from);
+            let tail: Vec<LoggedVisit> = decode_log(log_since(&log, from)).collect();
+            let expected: Vec<LoggedVisit> =
+                visits.iter().copied().filter(|v| v.date >= from).collect();
+            assert_eq!(tail, expected, "from {from}");
+        }
+        assert_eq!(log_since("", log_epoch()), "");
+        let newest: Vec<LoggedVisit> = decode_log_newest_first(&log).collect();
+        let mut oldest = visits.clone();
+        oldest.reverse();
+        assert_eq!(newest, oldest);
     }
 }

@@ -14,6 +14,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use mtp_domain::Role;
 use mtp_domain::audit::Action;
+use mtp_domain::indicators::Period;
 use mtp_domain::report::{self, Column, Inputs, PeriodChoice, PeriodForm};
 use uuid::Uuid;
 
@@ -110,18 +111,15 @@ struct Asked {
     columns: Vec<Column>,
     /// The coffee-hour session of each neighbourhood's dates, to link the weeks that missed.
     sessions: Vec<std::collections::HashMap<NaiveDate, Uuid>>,
-    /// The neighbourhoods chosen (for the referral figures).
-    chosen: Vec<Uuid>,
 }
 
-async fn gather(
-    state: &AppState,
-    user: &crate::ctx::User,
+/// The period and neighbourhoods the form asks for, or `None` with the form's errors in `e`.
+fn ask(
     t: Tr,
     q: &ReportQuery,
     options: &[NbOption],
     e: &mut FormErrors,
-) -> Result<Option<Asked>, AppError> {
+) -> Option<(PeriodChoice, Vec<Uuid>)> {
     let today = crate::today();
     let choice = match report::parse_period(q.form(), today) {
         Ok(c) => Some(c),
@@ -147,50 +145,97 @@ async fn gather(
     if chosen.is_empty() {
         chosen = options.iter().map(|o| o.id).collect();
     }
-    let Some(choice) = choice.filter(|_| e.is_empty()) else {
-        return Ok(None);
-    };
+    choice.filter(|_| e.is_empty()).map(|c| (c, chosen))
+}
+
+/// Every indicator of the report asked for: one column per neighbourhood, and one pooled
+/// over them when there are several.
+async fn columns(
+    state: &AppState,
+    user: &crate::ctx::User,
+    t: Tr,
+    choice: PeriodChoice,
+    chosen: &[Uuid],
+) -> Result<Asked, AppError> {
+    let today = crate::today();
     let period = choice.period();
     let before = choice.previous();
     let until = period.reference(today);
-    let mut parts = Vec::new();
-    let mut columns = Vec::new();
-    let mut sessions = Vec::new();
     let window = report::VisitWindow::new(&[period, before], today);
-    for rows in state
+    let rows = state
         .store
-        .report_rows(&user.tenant, &chosen, Some(window), until, today)
-        .await?
-    {
-        columns.push(Column {
-            name: rows.neighbourhood.name.clone(),
-            estimate_source: rows
-                .neighbourhood
-                .target_group
-                .as_ref()
-                .map(|g| g.source.clone())
-                .unwrap_or_default(),
-            now: report::compute(&rows.inputs, period, today),
-            before: report::compute(&rows.inputs, before, today),
-        });
-        sessions.push(rows.coffee_sessions);
-        parts.push(rows.inputs);
+        .report_rows(&user.tenant, chosen, Some(window), until, today)
+        .await?;
+    let pooled_name = (rows.len() > 1).then(|| t.get("report-all-chosen"));
+    // Counting is CPU work: off the request's thread, and the period and the one before on
+    // a core each (docs/benchmarks.md, "Reports").
+    let (rows, now, then) = tokio::task::spawn_blocking(move || {
+        let (rows, inputs): (Vec<_>, Vec<_>) = rows
+            .into_iter()
+            .map(|r| ((r.neighbourhood, r.coffee_sessions), r.inputs))
+            .unzip();
+        let (mut now, mut then) = both_periods(&inputs, period, before, today)?;
+        if inputs.len() > 1 {
+            // The neighbourhoods' own columns are done: their inputs move into the pooled one.
+            let (all_now, all_then) = both_periods(&[Inputs::pool(inputs)], period, before, today)?;
+            now.extend(all_now);
+            then.extend(all_then);
+        }
+        Ok::<_, AppError>((rows, now, then))
+    })
+    .await
+    .map_err(|_| AppError::Internal)??;
+    let mut sessions = Vec::with_capacity(rows.len());
+    let mut names = Vec::with_capacity(rows.len() + 1);
+    for (neighbourhood, coffee_sessions) in rows {
+        let source = neighbourhood
+            .target_group
+            .as_ref()
+            .map(|g| g.source.clone())
+            .unwrap_or_default();
+        names.push((neighbourhood.name, source));
+        sessions.push(coffee_sessions);
     }
-    if parts.len() > 1 {
-        let all: Inputs<Uuid> = Inputs::pool(parts);
-        columns.push(Column {
-            name: t.get("report-all-chosen"),
-            estimate_source: String::new(),
-            now: report::compute(&all, period, today),
-            before: report::compute(&all, before, today),
-        });
-    }
-    Ok(Some(Asked {
+    names.extend(pooled_name.map(|n| (n, String::new())));
+    let columns = names
+        .into_iter()
+        .zip(now.into_iter().zip(then))
+        .map(|((name, estimate_source), (now, before))| Column {
+            name,
+            estimate_source,
+            now,
+            before,
+        })
+        .collect();
+    Ok(Asked {
         choice,
         columns,
         sessions,
-        chosen,
-    }))
+    })
+}
+
+/// The indicators of two periods, one for each of a list of inputs.
+type Both = (Vec<report::Indicators>, Vec<report::Indicators>);
+
+/// The indicators of `period` and of `before` for each of `inputs`, the two periods on a
+/// core each.
+fn both_periods(
+    inputs: &[Inputs<Uuid>],
+    period: Period,
+    before: Period,
+    today: NaiveDate,
+) -> Result<Both, AppError> {
+    let of = |p: Period| -> Vec<report::Indicators> {
+        inputs
+            .iter()
+            .map(|i| report::compute(i, p, today))
+            .collect()
+    };
+    std::thread::scope(|s| {
+        let then = s.spawn(|| of(before));
+        let now = of(period);
+        Ok((now, then.join().map_err(|_| AppError::Internal)?))
+    })
 }
 
 async fn neighbourhood_options(
@@ -241,7 +286,28 @@ pub async fn page(
     let q = ReportQuery::parse(raw.as_deref());
     let neighbourhoods = neighbourhood_options(&state, &user, &q).await?;
     let mut e = FormErrors::default();
-    let asked = gather(&state, &user, t, &q, &neighbourhoods, &mut e).await?;
+    let researcher = user.role() == Role::Researcher;
+    // The indicators, the referral figures (issue #16, staff only) and the parents' own
+    // questionnaires (issue #19) are independent: gathered side by side, the page waits
+    // for the slowest of them, not their sum.
+    let (asked, figures, outcomes) = match ask(t, &q, &neighbourhoods, &mut e) {
+        Some((choice, chosen)) => {
+            let (asked, figures, outcomes) = tokio::try_join!(
+                Box::pin(columns(&state, &user, t, choice, &chosen)),
+                Box::pin(async {
+                    if researcher {
+                        return Ok(None);
+                    }
+                    crate::referral_report::gather(&state, &user.tenant, &chosen, choice.period())
+                        .await
+                        .map(Some)
+                }),
+                Box::pin(crate::outcome_report::gather(&state, &user.tenant, &chosen)),
+            )?;
+            (Some(asked), figures, Some(outcomes))
+        }
+        None => (None, None, None),
+    };
     audit(
         &state,
         &user,
@@ -250,7 +316,6 @@ pub async fn page(
         &audit_detail(&q, asked.as_ref()),
     )
     .await;
-    let researcher = user.role() == Role::Researcher;
     let (kind, period_text, as_of_text, sections) = match &asked {
         Some(a) => {
             let period = a.choice.period();
@@ -281,17 +346,13 @@ pub async fn page(
             Vec::new(),
         ),
     };
-    // The referral figures (issue #16), for staff: a section of their own after the report's.
+    // The referral figures, for staff: a section of their own after the report's; then the
+    // questionnaires' paired figures, hidden below ten parents.
     let mut sections = sections;
-    if let Some(a) = asked.as_ref().filter(|_| !researcher) {
-        let figures =
-            crate::referral_report::gather(&state, &user.tenant, &a.chosen, a.choice.period())
-                .await?;
+    if let Some(figures) = figures {
         sections.push(crate::referral_report::section(&t, &figures));
     }
-    // The parents' own questionnaires (issue #19): paired figures, hidden below ten parents.
-    if let Some(a) = asked.as_ref() {
-        let outcomes = crate::outcome_report::gather(&state, &user.tenant, &a.chosen).await?;
+    if let Some(outcomes) = outcomes {
         sections.push(crate::outcome_report::section(&t, &outcomes));
     }
     let invalid = !e.is_empty();
@@ -322,15 +383,21 @@ pub async fn export(
     let q = ReportQuery::parse(raw.as_deref());
     let neighbourhoods = neighbourhood_options(&state, &user, &q).await?;
     let mut e = FormErrors::default();
-    let Some(asked) = gather(&state, &user, t, &q, &neighbourhoods, &mut e).await? else {
+    let Some((choice, chosen)) = ask(t, &q, &neighbourhoods, &mut e) else {
         // The form is where the messages are shown: send the user back to it.
         return Ok(
             axum::response::Redirect::to(&format!("/reports?{}", q.query_string())).into_response(),
         );
     };
-    let figures =
-        crate::referral_report::gather(&state, &user.tenant, &asked.chosen, asked.choice.period())
-            .await?;
+    let (asked, figures) = tokio::try_join!(
+        Box::pin(columns(&state, &user, t, choice, &chosen)),
+        Box::pin(crate::referral_report::gather(
+            &state,
+            &user.tenant,
+            &chosen,
+            choice.period()
+        )),
+    )?;
     let bytes = crate::workbook::funder_workbook_and(
         &t,
         asked.choice,
