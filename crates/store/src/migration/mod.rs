@@ -36,6 +36,7 @@ mod m20261210_000028_outings;
 mod m20261210_000029_wishes_talent;
 mod m20261210_000030_referrer_mail;
 mod m20261210_000031_scan;
+mod m20261210_000033_reflection;
 
 pub struct Migrator;
 
@@ -73,6 +74,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261210_000029_wishes_talent::Migration),
             Box::new(m20261210_000030_referrer_mail::Migration),
             Box::new(m20261210_000031_scan::Migration),
+            Box::new(m20261210_000033_reflection::Migration),
         ]
     }
 }
