@@ -44,16 +44,7 @@ async fn the_guides_and_the_reflection_pass_axe_on_a_phone(app: TestApp) {
     let page = text(&c).await;
     assert!(page.contains("Luisteren: kies of het goed gaat"), "{page}");
     check(&c, &src, "reflection with errors").await;
-    for skill in [
-        "organise",
-        "network",
-        "listen",
-        "trust",
-        "connect",
-        "encourage",
-        "difficult",
-        "whatsapp",
-    ] {
+    for skill in mtp_domain::reflection::COMPETENCIES {
         tap(&c, &format!("label[for='skill_{skill}']")).await;
     }
     fill(&c, "note", "Goed geluisterd deze week").await;

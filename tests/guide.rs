@@ -3,7 +3,8 @@
 //! worker's private reflection on the competencies, and the questionnaire interval on the
 //! organisation settings.
 
-use mtp_store::AuditFilter;
+use mtp_domain::Tenant;
+use mtp_store::{AuditEntry, AuditFilter};
 use reqwest::StatusCode;
 
 use crate::helpers::{Client, Login, TestApp, post_org_settings};
@@ -28,6 +29,21 @@ fn main_links(body: &str) -> Vec<String> {
         .filter(|href| href.starts_with('/'))
         .map(str::to_string)
         .collect()
+}
+
+/// The organisation's audit entries of one action.
+async fn entries(app: &TestApp, t: &Tenant, action: &str) -> Vec<AuditEntry> {
+    app.store
+        .audit_entries(
+            t.org_id,
+            &AuditFilter {
+                action: Some(action.into()),
+                ..Default::default()
+            },
+            20,
+        )
+        .await
+        .unwrap()
 }
 
 const THE_DEMO_NOTE: &str = "Vaker bellen als iemand twee keer niet kwam.";
@@ -258,18 +274,7 @@ async fn a_reflection_is_seen_by_its_writer_only(app: TestApp) {
         let log = c.get("/audit").await;
         assert!(!log.body.contains(mine), "{who}");
     }
-    let saved = app
-        .store
-        .audit_entries(
-            t.org_id,
-            &AuditFilter {
-                action: Some("reflection.saved".into()),
-                ..Default::default()
-            },
-            10,
-        )
-        .await
-        .unwrap();
+    let saved = entries(&app, &t, "reflection.saved").await;
     assert_eq!(saved.len(), 2, "{saved:?}");
     assert!(
         saved
@@ -346,18 +351,7 @@ async fn the_questionnaire_interval_is_an_organisation_setting(app: TestApp) {
             .get(),
         4
     );
-    let changes = app
-        .store
-        .audit_entries(
-            t.org_id,
-            &AuditFilter {
-                action: Some("organisation.updated".into()),
-                ..Default::default()
-            },
-            20,
-        )
-        .await
-        .unwrap();
+    let changes = entries(&app, &t, "organisation.updated").await;
     assert!(
         changes.iter().any(|e| e.detail == "questionnaire_months=4"),
         "{changes:?}"

@@ -1711,7 +1711,11 @@ async fn saved_text_comes_back_escaped(worker: &mut Client, parent: &mut Client,
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
     let res = worker.post("/help/reflection", &pairs).await;
-    assert!(res.status.is_redirection(), "reflection saved: {}", res.body);
+    assert!(
+        res.status.is_redirection(),
+        "reflection saved: {}",
+        res.body
+    );
     let page = worker.get("/help/reflection").await;
     assert_escaped(&page, "the note of a reflection", script);
 }
