@@ -81,7 +81,8 @@ fn fill(path: &str, t: &Targets) -> String {
         .replace("{file}", "app.css")
         .replace("{lang}", "nl")
         .replace("{other}", &t.other_household)
-        .replace("{purpose}", "photos");
+        .replace("{purpose}", "photos")
+        .replace("{role}", "worker");
     if p.starts_with("/portal/questionnaire/") {
         p.replace("{id}", &t.portal_round)
     } else if p.starts_with("/questionnaires/") {

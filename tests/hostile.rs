@@ -14,8 +14,8 @@
 //! Nothing may give a 500 or the "something went wrong on our side" page, a page may never
 //! hold a hostile value as markup, a form over the gate's limit gets 413, a wrong id is
 //! refused (400, 403, 404, 410 or 422), and `/healthz` answers after every route. Saved
-//! hostile text comes back escaped (a registration, notes, a parent's idea, the set-up's
-//! names), and a browser test checks that nothing of it runs in Chromium.
+//! hostile text comes back escaped (a registration, notes, a parent's idea, a reflection, the
+//! set-up's names), and a browser test checks that nothing of it runs in Chromium.
 //!
 //! Caps (the walk takes about a minute per database in a debug build):
 //! - at most [`CAP`] field × value requests per route. A route with more fields than fit
@@ -1699,6 +1699,25 @@ async fn saved_text_comes_back_escaped(worker: &mut Client, parent: &mut Client,
     assert_escaped(&page, "the parent's ideas", script);
     let page = worker.get("/activities").await;
     assert_escaped(&page, "the wishes of parents", script);
+
+    // The worker's own reflection (issue #19): its note on the list of earlier ones.
+    let mut fields: Vec<(String, String)> = mtp_domain::reflection::COMPETENCIES
+        .iter()
+        .map(|c| (mtp_domain::reflection::field(c), "good".to_string()))
+        .collect();
+    fields.push(("note".into(), format!("{XSS_SCRIPT} {XSS_ATTRIBUTE}")));
+    let pairs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let res = worker.post("/help/reflection", &pairs).await;
+    assert!(
+        res.status.is_redirection(),
+        "reflection saved: {}",
+        res.body
+    );
+    let page = worker.get("/help/reflection").await;
+    assert_escaped(&page, "the note of a reflection", script);
 }
 
 async fn every_form_survives_hostile_input(app: TestApp) {

@@ -239,6 +239,7 @@ actions! {
     TalentAdded => "talent.added",
     TalentSessionLinked => "talent.session-linked",
     TalentStateChanged => "talent.state-changed",
+    ReflectionSaved => "reflection.saved",
 }
 
 impl Action {

@@ -28,6 +28,7 @@ pub mod quiet;
 pub mod quote;
 pub mod referral;
 pub mod referral_figures;
+pub mod reflection;
 pub mod reminder;
 pub mod report;
 pub mod research;

@@ -10,6 +10,7 @@ use mtp_store::{NewAccount, Store, StoreError};
 use rand::RngCore;
 use uuid::Uuid;
 
+mod help;
 mod help_referrals;
 mod money;
 mod outcomes;
@@ -306,6 +307,8 @@ pub async fn load(store: &Store) -> anyhow::Result<Vec<DemoLogin>> {
     // A new site just starting (issue #19): its scan, plan and start-up checklist.
     Box::pin(scan::load(store, almere, today)).await?;
     Box::pin(wishes::load(store, almere, poort, today)).await?;
+    // The worker's own earlier reflection on the handbook's competencies.
+    Box::pin(help::load(store, almere)).await?;
     for org_id in [almere, lelystad] {
         store
             .audit(mtp_store::NewAuditEvent {

@@ -1807,3 +1807,26 @@ pub mod talent_session {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+/// A worker's own reflection on the handbook's competencies (migration 000033); read by the
+/// account that wrote it only.
+pub mod reflection {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "reflection")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub org_id: Uuid,
+        pub account_id: Uuid,
+        pub ratings: String,
+        pub note: String,
+        pub created_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

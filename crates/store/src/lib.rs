@@ -34,6 +34,7 @@ pub mod ratelimit;
 pub mod referral_addresses;
 pub mod referral_figures;
 pub mod referrals;
+pub mod reflections;
 mod register;
 pub mod reports;
 pub mod research;

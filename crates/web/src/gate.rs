@@ -305,6 +305,14 @@ fn table() -> Vec<(Method, &'static str, Access)> {
         (g(), "/talent/{id}", Roles(COORD_WORKER)),
         (p(), "/talent/{id}/sessions", Roles(COORD_WORKER)),
         (p(), "/talent/{id}/state", Roles(COORD_WORKER)),
+        // The handbook inside the app (issue #19, docs/guide/help.md): every staff role reads
+        // every guide; partners and researchers have their own short pages and no guide here.
+        // The reflection on the competencies is for those who run the coffee hour, and each
+        // account reads only its own (docs/decisions.md, "Who sees a worker's reflection").
+        (g(), "/help", Roles(STAFF_HOST)),
+        (g(), "/help/{role}", Roles(STAFF_HOST)),
+        (g(), "/help/reflection", Roles(COORD_WORKER)),
+        (p(), "/help/reflection", Roles(COORD_WORKER)),
         (g(), "/portal/login", Public),
         (p(), "/portal/login", Public),
         (g(), "/portal/link/{token}", Public),

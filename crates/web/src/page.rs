@@ -39,6 +39,8 @@ pub struct Page {
     pub portal: bool,
     pub user_name: String,
     pub home_href: &'static str,
+    /// The help link in the header: staff whose role has a guide (docs/guide/help.md).
+    pub help: bool,
     /// One link per other language we have, each in its own language ("English",
     /// "Nederlands").
     pub switches: Vec<LangSwitch>,
@@ -140,6 +142,11 @@ impl Page {
                 _ => String::new(),
             },
             home_href: if in_portal { "/portal" } else { "/" },
+            help: !in_portal
+                && ctx
+                    .user
+                    .as_ref()
+                    .is_some_and(|u| gate::allows(u.role(), &Method::GET, "/help")),
             switches: crate::i18n::languages()
                 .iter()
                 .filter(|l| **l != ctx.lang)

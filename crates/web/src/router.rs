@@ -20,8 +20,8 @@ use crate::routes::{
     publicity, questionnaires, referral_address, referrals, reminders, reports, research, rules,
     sessions,
 };
+use crate::routes::{guide, talent, wishes};
 use crate::routes::{holiday_list, outings};
-use crate::routes::{talent, wishes};
 
 /// The handler of one (method, path) of the gate's table.
 struct Route {
@@ -261,6 +261,10 @@ fn handlers() -> Vec<Route> {
         get("/talent/{id}", talent::show),
         post("/talent/{id}/sessions", talent::link_session),
         post("/talent/{id}/state", talent::set_state),
+        get("/help", guide::mine),
+        get("/help/reflection", guide::reflection),
+        post("/help/reflection", guide::save_reflection),
+        get("/help/{role}", guide::one),
         get("/portal/login", portal::login_form),
         post("/portal/login", portal::login_request),
         get("/portal/link/{token}", portal::link_form),

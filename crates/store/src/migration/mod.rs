@@ -37,6 +37,7 @@ mod m20261210_000029_wishes_talent;
 mod m20261210_000030_referrer_mail;
 mod m20261210_000031_scan;
 mod m20261210_000032_activity_budget;
+mod m20261210_000033_reflection;
 mod m20261210_000034_co_organisers_linked;
 
 pub struct Migrator;
@@ -76,6 +77,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261210_000030_referrer_mail::Migration),
             Box::new(m20261210_000031_scan::Migration),
             Box::new(m20261210_000032_activity_budget::Migration),
+            Box::new(m20261210_000033_reflection::Migration),
             Box::new(m20261210_000034_co_organisers_linked::Migration),
         ]
     }

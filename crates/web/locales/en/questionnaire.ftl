@@ -111,3 +111,8 @@ report-outcomes-too-few = Too few parents to show ({ $n } with two measurements)
 report-outcomes-health-caption = Health "fair", "poor" or "very poor", { $n } parents
 report-outcomes-loneliness-caption = Loneliness, { $n } parents
 report-outcomes-support-caption = Support, { $n } parents
+
+# The organisation setting on /admin/organisation (docs/guide/questionnaires.md).
+field-questionnaire-months = Questionnaires again after (months)
+hint-questionnaire-months = How often we ask parents to fill in the questionnaires again. Between 3 and 6.
+error-choice-invalid-questionnaire_months = Questionnaires again after: enter a number from 3 to 6.

@@ -111,3 +111,8 @@ report-outcomes-too-few = Te weinig ouders om te tonen ({ $n } met twee metingen
 report-outcomes-health-caption = Gezondheid "gaat wel", "slecht" of "zeer slecht", { $n } ouders
 report-outcomes-loneliness-caption = Eenzaamheid, { $n } ouders
 report-outcomes-support-caption = Steun, { $n } ouders
+
+# The organisation setting on /admin/organisation (docs/guide/questionnaires.md).
+field-questionnaire-months = Vragenlijsten opnieuw na (maanden)
+hint-questionnaire-months = Zo vaak vragen we ouders de vragenlijsten opnieuw in te vullen. Tussen 3 en 6.
+error-choice-invalid-questionnaire_months = Vragenlijsten opnieuw na: vul een getal in van 3 tot en met 6.

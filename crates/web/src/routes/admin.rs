@@ -13,6 +13,7 @@ use axum::http::Method;
 use axum::response::Response;
 use mtp_domain::encourage::{Thresholds, ThresholdsForm};
 use mtp_domain::message::WeeklyBudget;
+use mtp_domain::questionnaire::IntervalMonths;
 use mtp_domain::{
     CbsCode, Email, HolidayRegion, NewPassword, OrgSettings, PersonName, PhotoPolicy, PlaceName,
     RetentionMonths, Role, TwoFactorPolicy,
@@ -62,8 +63,13 @@ fn org_page(ctx: &Ctx, f: FormData, errors: FormErrors) -> Response {
     })
 }
 
-pub async fn org_form(ctx: Ctx, Staff(user): Staff) -> Result<Response, AppError> {
+pub async fn org_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Staff(user): Staff,
+) -> Result<Response, AppError> {
     let org = &user.org;
+    let questionnaire = state.store.questionnaire_interval(org.id).await?;
     let body = url::form_urlencoded::Serializer::new(String::new())
         .append_pair("org_name", &org.name)
         .append_pair("holiday_region", org.holiday_region.as_str())
@@ -86,6 +92,7 @@ pub async fn org_form(ctx: Ctx, Staff(user): Staff) -> Result<Response, AppError
         )
         .append_pair("regular_window", &org.encourage.regular_window.to_string())
         .append_pair("chat_left_days", &org.encourage.chat_left_days.to_string())
+        .append_pair("questionnaire_months", &questionnaire.get().to_string())
         .extend_pairs(crate::routes::rules::staff_form_pairs(&org.staff_minutes))
         .finish();
     Ok(org_page(
@@ -165,6 +172,18 @@ pub async fn org_submit(
     };
     let staff_minutes =
         crate::routes::rules::parse_staff_estimates(&t, &f, &mut e, user.org.staff_minutes);
+    // A form from before this setting existed keeps what is set.
+    // `Some(None)`: keep what is set.
+    let questionnaire = if f.get("questionnaire_months").trim().is_empty() {
+        Some(None)
+    } else {
+        e.take(
+            &t,
+            "questionnaire_months",
+            IntervalMonths::parse(f.get("questionnaire_months")),
+        )
+        .map(Some)
+    };
     let (
         Some(name),
         Some(holiday_region),
@@ -174,6 +193,7 @@ pub async fn org_submit(
         Some(photos),
         Some(chat_budget),
         Some(staff_minutes),
+        Some(questionnaire),
     ) = (
         name,
         region,
@@ -183,6 +203,7 @@ pub async fn org_submit(
         photos,
         chat_budget,
         staff_minutes,
+        questionnaire,
     )
     else {
         return Ok(unprocessable(org_page(&ctx, f, e)));
@@ -217,6 +238,19 @@ pub async fn org_submit(
         .store
         .update_org_settings(user.org.id, &s, event)
         .await?;
+    let before = state.store.questionnaire_interval(user.org.id).await?;
+    if let Some(months) = questionnaire.filter(|m| *m != before) {
+        let event = audit_event(
+            &user,
+            Action::OrganisationUpdated,
+            Subject::of("organisation", user.org.id),
+            &format!("questionnaire_months={}", months.get()),
+        );
+        state
+            .store
+            .set_questionnaire_interval(&user.tenant, months, event)
+            .await?;
+    }
     Ok(redirect_with_flash(
         &state,
         "/admin/organisation",

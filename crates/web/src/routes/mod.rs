@@ -8,6 +8,7 @@ pub mod auth;
 pub mod calendar;
 pub mod chat;
 pub mod encourage;
+pub mod guide;
 pub mod help_referrals;
 pub mod holiday_list;
 pub mod holidays;

@@ -1,0 +1,143 @@
+# The handbook inside the app: a short guide per role and the worker's own reflection
+# (docs/guide/help.md). In the app's own words, plain language. Keys start with "guide-".
+
+guide-help-link = Help
+guide-title = Help
+guide-yours = This is the guide for your role.
+guide-others = Other guides
+guide-source = These guides sum up the Meet the Parents handbook in our own words.
+
+guide-go-encourage = Go to encouraging
+guide-go-chat = Go to the WhatsApp group
+guide-go-sessions = Go to the sessions
+guide-go-reminders = Go to the reminders
+guide-go-wishes = Go to the wishes
+guide-go-households = Go to the families
+guide-go-household-new = Register a new family
+guide-go-time = Go to your hours
+guide-go-activities = Go to the activities
+guide-go-talent = Go to talent
+guide-go-inbox = Go to the referrals
+guide-go-partners = Go to the partners
+guide-go-reflection = Go to your reflection
+guide-go-checkin = Go to the sessions (check-in at the door)
+guide-go-first-names = Go to the list of first names
+guide-go-publicity = Go to publicity
+guide-go-audit = Go to the log
+guide-go-neighbourhoods = Go to the neighbourhoods
+guide-go-accounts = Go to the accounts
+guide-go-budget = Go to the budget
+guide-go-holiday-activities = Go to the holiday activities
+guide-go-reports = Go to the reports
+guide-go-help-referrals = Go to the referrals to help
+
+## Worker
+guide-worker-title = Guide for the worker
+guide-worker-lead = You organise the coffee hour and keep in touch with the parents. Here you read what you do each week, and where you do it in the app.
+guide-worker-core = What it is about
+guide-worker-core-1 = Three words: relax, meet and support. All activities fit what the parents need themselves.
+guide-worker-core-2 = Everything is free. The place is close by and easy to reach, on foot or by bike if possible. Choose a time that suits parents with children at school.
+guide-worker-core-3 = The aim is a healthier life and feeling healthier. Healthy snacks on the table show that healthy can be tasty too.
+guide-worker-core-4 = Parents build a network together. They get useful information and there is positive attention for the children.
+guide-worker-core-5 = A parent is more than their problems. You listen first, and you help parents find their own solutions.
+guide-worker-before = Before the coffee hour (about one hour)
+guide-worker-before-1 = See who came last time. Who needs a personal message or a call to come?
+guide-worker-before-2 = Post a short message in the WhatsApp group. Not too many: too many messages make parents leave the group.
+guide-worker-before-3 = Arrange the room and agree with the host on coffee, tea and healthy snacks.
+guide-worker-before-4 = Check that the reminders to parents are right.
+guide-worker-during = During the coffee hour (one hour)
+guide-worker-during-1 = Welcome everyone. Keep track of who is there.
+guide-worker-during-2 = More than ten people? Then make sure a second worker is there.
+guide-worker-during-3 = Listen, and let your own story wait. Talk about hard subjects in a light way. Share your own experience only when it helps the parent.
+guide-worker-during-4 = Write down what parents would like to do or learn: a workshop, an outing, sport.
+guide-worker-during-5 = Fill in the short questionnaire together with a parent, from the family's page.
+guide-worker-after = After the coffee hour (about one hour)
+guide-worker-after-1 = Mark at the session who was there.
+guide-worker-after-2 = Call or message the parents you promised something, and those who missed a few times.
+guide-worker-after-3 = Does a parent need help? Refer them from the family's page, only when the parent agrees.
+guide-worker-after-4 = Is there a new parent? Register the family.
+guide-worker-after-5 = Write down your hours and your costs.
+guide-worker-more = Every week, and sometimes more
+guide-worker-more-1 = The WhatsApp group never stands still. Keep an eye on it, also outside the coffee hour. Some things are better talked about one to one. When someone leaves the group, make personal contact.
+guide-worker-more-2 = Plan outings and workshops together with the parents. That is half the fun. An outing fits the money there is.
+guide-worker-more-3 = Do you see a talent in a parent? A course can help. The parent gives something back, for example a training for other parents.
+guide-worker-more-4 = Partners such as the school or the neighbourhood team refer parents to you. Get in touch quickly.
+guide-worker-more-5 = Know the people and organisations in the neighbourhood. Then you can refer parents well.
+guide-worker-skills = Your skills
+guide-worker-skills-1 = The handbook names what you need for this work. Now and then, look for yourself at how it goes. Only you see what you fill in.
+
+## Host
+guide-host-title = Guide for the host
+guide-host-lead = You make sure the room is ready and that everyone feels welcome. That way the workers can give all their attention to the parents.
+guide-host-role = Your role
+guide-host-role-1 = You are a volunteer. Perhaps you are a parent on your own too. That is good: you know what it is like.
+guide-host-role-2 = You focus on your task. Feel free to join in, but make sure the parents get the room.
+guide-host-role-3 = What parents tell stays at the table. In the app you only see first names.
+guide-host-before = Before the coffee hour
+guide-host-before-1 = See which sessions you are on, and say whether you can come.
+guide-host-before-2 = Set up the room: tables, chairs and a place for the children.
+guide-host-before-3 = Get coffee and tea ready, and healthy snacks: cherry tomatoes, carrots or cucumber.
+guide-host-during = During the coffee hour
+guide-host-during-1 = Welcome the parents at the door and check them in.
+guide-host-during-2 = Forgot a name? Look in the list of first names.
+guide-host-during-3 = Pour coffee and tea. Keep it friendly and calm.
+guide-host-after = After the coffee hour
+guide-host-after-1 = Tidy up together.
+guide-host-after-2 = Did you notice something about a parent? Tell the worker. Do not write anything personal down yourself.
+
+## Coordinator
+guide-coordinator-title = Guide for the coordinator
+guide-coordinator-lead = You make sure the team can work well: the place, the people, the money and the partners. Here you read what to watch and where to arrange it.
+guide-coord-conditions = What it takes to succeed
+guide-coord-conditions-1 = Easy to join: no costs for parents, a place that is easy to reach, a time that fits and a room with a good atmosphere.
+guide-coord-conditions-2 = Time: workers need time for the group, and also for a good bond with each parent.
+guide-coord-conditions-3 = A warm network of partners, for referrals in and for referring parents to help.
+guide-coord-conditions-4 = Make Meet the Parents known often. Parents' own words help, when they agree. Tell the neighbourhood team about it too.
+guide-coord-conditions-5 = Watch the quality of the work, as your organisation always does.
+guide-coord-start = Starting in a new neighbourhood
+guide-coord-start-1 = Start with a neighbourhood scan: the figures of the neighbourhood, and talks with people who know it well. From that you make an action plan together. You find the scan and the start checklist with the neighbourhood.
+guide-coord-start-2 = Not everything at once. The core is the weekly coffee hour; then choose what the parents need.
+guide-coord-start-3 = Plan the coffee hour on a fixed day and time, at a fixed place.
+guide-coord-team = The team
+guide-coord-team-1 = Make accounts for workers and hosts.
+guide-coord-team-2 = Make sure each session has enough people: a second worker when more than ten people come.
+guide-coord-team-3 = Workers can reflect on their own skills. What they fill in, you do not see.
+guide-coord-money = Time and money
+guide-coord-money-1 = Count on about ten to twelve hours a week for the workers and two hours for coordination. Keep the budget up to date.
+guide-coord-money-2 = Plan the activities around holidays and school holidays, together with the parents.
+guide-coord-results = What it brings
+guide-coord-results-1 = Look at the reports: who comes, how parents rate their health and how that changes.
+guide-coord-results-2 = Follow the referrals to help: do parents get where they need to be?
+
+## My reflection
+guide-reflection-title = My reflection
+guide-reflection-lead = How are your skills going? For each skill, choose what fits. You can add a note.
+guide-reflection-private = Only you see your reflection. Your coordinator and the administrator do not see it.
+guide-reflection-save = Save reflection
+guide-reflection-past = Your earlier reflections
+guide-reflection-none = You have not saved a reflection yet.
+guide-rating-good = Going well
+guide-rating-grow = I want to work on this
+guide-field-note = Note (optional)
+guide-hint-note = For example: what you are proud of, or what you want to try. At most 2000 characters.
+guide-error-rating-required = { $skill }: choose whether it goes well or you want to work on it.
+guide-error-rating-invalid = { $skill }: choose one of the two answers.
+guide-error-note-too-long = The note is too long. Use at most 2000 characters.
+flash-reflection-saved = Your reflection has been saved.
+
+guide-skill-organise = Organising
+guide-skill-organise-hint = I plan well and make sure everything is ready.
+guide-skill-network = Knowing the neighbourhood
+guide-skill-network-hint = I know the people, volunteers, organisations and activities in the neighbourhood.
+guide-skill-listen = Listening
+guide-skill-listen-hint = I really listen. My own story can wait.
+guide-skill-trust = Building trust
+guide-skill-trust-hint = Parents dare to tell me things.
+guide-skill-connect = Finding help
+guide-skill-connect-hint = When a parent has a question, I know who can help: an organisation or someone from the neighbourhood.
+guide-skill-encourage = Encouraging
+guide-skill-encourage-hint = I give compliments and encourage parents.
+guide-skill-difficult = Talking about hard things
+guide-skill-difficult-hint = I talk about hard subjects in a light way. I use my own experience only when it helps.
+guide-skill-whatsapp = The WhatsApp group
+guide-skill-whatsapp-hint = I keep up with the group, also outside the coffee hour, and I step in when needed.

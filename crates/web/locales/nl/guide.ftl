@@ -1,0 +1,143 @@
+# Het handboek in de app: een korte gids per rol en de eigen reflectie (docs/guide/help.md).
+# In eigen woorden, B1. De sleutels beginnen met "guide-".
+
+guide-help-link = Hulp
+guide-title = Hulp
+guide-yours = Dit is de gids voor jouw rol.
+guide-others = Andere gidsen
+guide-source = Deze gidsen vatten het handboek van Meet the Parents samen in eigen woorden.
+
+guide-go-encourage = Naar aanmoedigen
+guide-go-chat = Naar de WhatsApp-groep
+guide-go-sessions = Naar de bijeenkomsten
+guide-go-reminders = Naar de herinneringen
+guide-go-wishes = Naar de wensen
+guide-go-households = Naar de gezinnen
+guide-go-household-new = Nieuw gezin inschrijven
+guide-go-time = Naar je uren
+guide-go-activities = Naar de activiteiten
+guide-go-talent = Naar talent
+guide-go-inbox = Naar de aanmeldingen
+guide-go-partners = Naar de partners
+guide-go-reflection = Naar je reflectie
+guide-go-checkin = Naar de bijeenkomsten (aanmelden bij de deur)
+guide-go-first-names = Naar de lijst met voornamen
+guide-go-publicity = Naar publiciteit
+guide-go-audit = Naar het logboek
+guide-go-neighbourhoods = Naar de wijken
+guide-go-accounts = Naar de accounts
+guide-go-budget = Naar de begroting
+guide-go-holiday-activities = Naar de vakantieactiviteiten
+guide-go-reports = Naar de rapportages
+guide-go-help-referrals = Naar de verwijzingen naar hulp
+
+## Werker
+guide-worker-title = Gids voor de werker
+guide-worker-lead = Jij organiseert het koffie-uurtje en houdt contact met de ouders. Hier lees je wat je elke week doet, en waar je dat doet in de app.
+guide-worker-core = Waar het om draait
+guide-worker-core-1 = Drie woorden: ontspannen, ontmoeten en ondersteunen. Alle activiteiten passen bij wat de ouders zelf nodig hebben.
+guide-worker-core-2 = Alles is gratis. De plek is dichtbij en makkelijk te bereiken, het liefst lopend of met de fiets. Kies een tijd die past bij ouders met schoolkinderen.
+guide-worker-core-3 = Het doel is een gezonder leven en je gezonder voelen. Gezonde hapjes op tafel laten zien dat gezond ook lekker is.
+guide-worker-core-4 = Ouders bouwen samen een netwerk op. Ze krijgen nuttige informatie en er is positieve aandacht voor de kinderen.
+guide-worker-core-5 = Een ouder is meer dan haar of zijn problemen. Je luistert eerst, en je helpt ouders om zelf oplossingen te vinden.
+guide-worker-before = Voor het koffie-uurtje (ongeveer een uur)
+guide-worker-before-1 = Kijk wie er de vorige keer was. Wie heeft een persoonlijk berichtje of een telefoontje nodig om te komen?
+guide-worker-before-2 = Zet een kort bericht in de WhatsApp-groep. Niet te veel: te veel berichten zorgen dat ouders de groep verlaten.
+guide-worker-before-3 = Regel de ruimte en spreek af met de gastvrouw of gastheer over koffie, thee en gezonde hapjes.
+guide-worker-before-4 = Kijk of de herinneringen aan ouders goed staan.
+guide-worker-during = Tijdens het koffie-uurtje (een uur)
+guide-worker-during-1 = Heet iedereen welkom. Houd bij wie er is.
+guide-worker-during-2 = Komen er meer dan tien mensen? Zorg dan voor een tweede werker.
+guide-worker-during-3 = Luister en laat je eigen verhaal even wachten. Moeilijke onderwerpen bespreek je op een luchtige manier. Je eigen ervaring vertel je alleen als die de ouder helpt.
+guide-worker-during-4 = Schrijf op wat ouders graag willen doen of leren: een workshop, een uitje, sporten.
+guide-worker-during-5 = Vul samen met een ouder de korte vragenlijst in, vanaf de pagina van het gezin.
+guide-worker-after = Na het koffie-uurtje (ongeveer een uur)
+guide-worker-after-1 = Zet bij de bijeenkomst wie er was.
+guide-worker-after-2 = Bel of app de ouders die je iets hebt beloofd, en wie er al een paar keer niet was.
+guide-worker-after-3 = Heeft een ouder hulp nodig? Verwijs door vanaf de pagina van het gezin, alleen als de ouder het goed vindt.
+guide-worker-after-4 = Is er een nieuwe ouder? Schrijf het gezin in.
+guide-worker-after-5 = Schrijf je uren en je kosten op.
+guide-worker-more = Elke week, en soms extra
+guide-worker-more-1 = De WhatsApp-groep staat nooit stil. Houd de groep in de gaten, ook buiten het koffie-uurtje. Sommige dingen bespreek je liever een-op-een. Stapt iemand uit de groep, zoek dan persoonlijk contact.
+guide-worker-more-2 = Bedenk uitjes en workshops samen met de ouders. Dat geeft plezier vooraf. Een uitje past bij het geld dat er is.
+guide-worker-more-3 = Zie je een talent bij een ouder? Een cursus kan helpen. De ouder geeft er iets voor terug, bijvoorbeeld een training voor andere ouders.
+guide-worker-more-4 = Partners zoals school of het wijkteam melden ouders bij je aan. Neem snel contact op.
+guide-worker-more-5 = Ken de mensen en organisaties in de wijk. Zo kun je ouders goed doorverwijzen.
+guide-worker-skills = Jouw vaardigheden
+guide-worker-skills-1 = Het handboek noemt wat je nodig hebt voor dit werk. Kijk af en toe voor jezelf hoe het gaat. Alleen jij ziet wat je invult.
+
+## Gastvrouw of gastheer
+guide-host-title = Gids voor de gastvrouw of gastheer
+guide-host-lead = Jij zorgt dat de ruimte klaarstaat en dat iedereen zich welkom voelt. Daardoor kunnen de werkers zich helemaal richten op de ouders.
+guide-host-role = Jouw rol
+guide-host-role-1 = Je bent vrijwilliger. Misschien ben je zelf ook een ouder die er alleen voor staat. Dat is fijn: je weet hoe het is.
+guide-host-role-2 = Je richt je vooral op je taak. Praat gerust mee, maar let erop dat de ouders de ruimte krijgen.
+guide-host-role-3 = Wat ouders vertellen, blijft aan tafel. In de app zie je alleen voornamen.
+guide-host-before = Voor het koffie-uurtje
+guide-host-before-1 = Kijk bij welke bijeenkomsten je staat, en laat weten of je kunt komen.
+guide-host-before-2 = Zet de ruimte klaar: tafels, stoelen en een plek voor de kinderen.
+guide-host-before-3 = Zorg voor koffie en thee, en voor gezonde hapjes: tomaatjes, worteltjes of komkommer.
+guide-host-during = Tijdens het koffie-uurtje
+guide-host-during-1 = Ontvang de ouders bij de deur en meld ze aan.
+guide-host-during-2 = Weet je een naam niet meer? Kijk in de lijst met voornamen.
+guide-host-during-3 = Schenk koffie en thee. Houd het gezellig en rustig.
+guide-host-after = Na het koffie-uurtje
+guide-host-after-1 = Ruim samen op.
+guide-host-after-2 = Viel je iets op bij een ouder? Vertel het aan de werker. Schrijf zelf niets persoonlijks op.
+
+## Coördinator
+guide-coordinator-title = Gids voor de coördinator
+guide-coordinator-lead = Jij zorgt dat het team goed kan werken: de plek, de mensen, het geld en de partners. Hier lees je waar je op let en waar je het regelt.
+guide-coord-conditions = Wat nodig is om te slagen
+guide-coord-conditions-1 = Makkelijk mee te doen: geen kosten voor ouders, een plek die goed te bereiken is, een tijd die past en een ruimte met een fijne sfeer.
+guide-coord-conditions-2 = Tijd: werkers hebben niet alleen tijd voor de groep nodig, maar ook voor een goede band met elke ouder.
+guide-coord-conditions-3 = Een warm netwerk van partners, voor aanmeldingen en om door te verwijzen naar hulp.
+guide-coord-conditions-4 = Maak Meet the Parents vaak bekend. Woorden van ouders zelf helpen, als zij dat goed vinden. Vertel er ook over in het wijkteam.
+guide-coord-conditions-5 = Let op de kwaliteit van het werk, zoals jullie organisatie dat altijd doet.
+guide-coord-start = Een nieuwe wijk starten
+guide-coord-start-1 = Begin met een wijkscan: de cijfers van de wijk, en gesprekken met mensen die de wijk goed kennen. Daaruit maak je samen een actieplan. Je vindt de scan en de startlijst bij de wijk.
+guide-coord-start-2 = Niet alles hoeft tegelijk. De kern is het wekelijkse koffie-uurtje; kies daarna wat de ouders nodig hebben.
+guide-coord-start-3 = Plan het koffie-uurtje op een vaste dag en tijd, op een vaste plek.
+guide-coord-team = Het team
+guide-coord-team-1 = Maak accounts voor werkers en gastvrouwen of gastheren.
+guide-coord-team-2 = Zorg dat er bij elke bijeenkomst genoeg mensen zijn: een tweede werker als er meer dan tien mensen komen.
+guide-coord-team-3 = Werkers kunnen voor zichzelf nadenken over hun vaardigheden. Wat zij invullen, zie jij niet.
+guide-coord-money = Tijd en geld
+guide-coord-money-1 = Reken op ongeveer tien tot twaalf uur per week voor de werkers en twee uur voor de coördinatie. Houd de begroting bij.
+guide-coord-money-2 = Plan de activiteiten rond feestdagen en vakanties, samen met de ouders.
+guide-coord-results = Wat het oplevert
+guide-coord-results-1 = Bekijk de rapportages: wie er komt, hoe ouders hun gezondheid ervaren en hoe dat verandert.
+guide-coord-results-2 = Volg de verwijzingen naar hulp: komen ouders waar ze moeten zijn?
+
+## Mijn reflectie
+guide-reflection-title = Mijn reflectie
+guide-reflection-lead = Hoe gaat het met jouw vaardigheden? Kies bij elke vaardigheid wat past. Je kunt er een notitie bij schrijven.
+guide-reflection-private = Alleen jij ziet je reflectie. Je coördinator en de beheerder zien hem niet.
+guide-reflection-save = Reflectie opslaan
+guide-reflection-past = Je eerdere reflecties
+guide-reflection-none = Je hebt nog geen reflectie opgeslagen.
+guide-rating-good = Gaat goed
+guide-rating-grow = Wil ik aan werken
+guide-field-note = Notitie (niet verplicht)
+guide-hint-note = Bijvoorbeeld: waar je trots op bent, of wat je wilt proberen. Hoogstens 2000 tekens.
+guide-error-rating-required = { $skill }: kies of het goed gaat of dat je eraan wilt werken.
+guide-error-rating-invalid = { $skill }: kies een van de twee antwoorden.
+guide-error-note-too-long = De notitie is te lang. Gebruik hoogstens 2000 tekens.
+flash-reflection-saved = Je reflectie is opgeslagen.
+
+guide-skill-organise = Dingen regelen
+guide-skill-organise-hint = Ik plan goed en zorg dat alles klaarstaat.
+guide-skill-network = De wijk kennen
+guide-skill-network-hint = Ik ken de mensen, vrijwilligers, organisaties en activiteiten in de wijk.
+guide-skill-listen = Luisteren
+guide-skill-listen-hint = Ik luister echt. Mijn eigen verhaal kan wachten.
+guide-skill-trust = Vertrouwen opbouwen
+guide-skill-trust-hint = Ouders durven mij dingen te vertellen.
+guide-skill-connect = Hulp vinden
+guide-skill-connect-hint = Heeft een ouder een vraag, dan weet ik wie kan helpen: een organisatie of iemand uit de wijk.
+guide-skill-encourage = Aanmoedigen
+guide-skill-encourage-hint = Ik geef complimenten en moedig ouders aan.
+guide-skill-difficult = Moeilijke dingen bespreken
+guide-skill-difficult-hint = Ik praat op een luchtige manier over moeilijke onderwerpen. Mijn eigen ervaring gebruik ik alleen als die helpt.
+guide-skill-whatsapp = De WhatsApp-groep
+guide-skill-whatsapp-hint = Ik houd de groep bij, ook buiten het koffie-uurtje, en ik grijp in als dat nodig is.
