@@ -182,6 +182,14 @@ pub(crate) async fn fill(c: &Client, id: &str, value: &str) {
 }
 
 /// Click and wait until the next page has fully loaded. A mark on the old page's window is
+/// Sign in on the login page as `login`, as a person would: the browser's session from here on.
+pub(crate) async fn sign_in(c: &Client, base: &str, login: &crate::helpers::Login) {
+    c.goto(&format!("{base}/login")).await.unwrap();
+    fill(c, "email", &login.email).await;
+    fill(c, "password", &login.password).await;
+    submit(c, "/login").await;
+}
+
 /// gone once a new document is in place; waiting for an element alone can find the old one.
 pub(crate) async fn click_and_wait(c: &Client, locator: Locator<'_>) {
     c.execute("window.__mtpOld = true;", vec![]).await.unwrap();
@@ -429,10 +437,7 @@ async fn admin_pages_are_accessible(app: TestApp) {
     let logins = app.demo().await;
     let src = axe_source();
     let (_driver, c) = browser(360, 740).await;
-    c.goto(&format!("{}/login", app.base)).await.unwrap();
-    fill(&c, "email", &logins["admin"].email).await;
-    fill(&c, "password", &logins["admin"].password).await;
-    submit(&c, "/login").await;
+    sign_in(&c, &app.base, &logins["admin"]).await;
     for path in [
         "/admin/accounts",
         "/admin/accounts/new",
@@ -501,10 +506,7 @@ async fn a_worker_registers_a_family_on_a_phone(app: TestApp) {
     let logins = app.demo().await;
     let src = axe_source();
     let (_driver, c) = browser(360, 740).await;
-    c.goto(&format!("{}/login", app.base)).await.unwrap();
-    fill(&c, "email", &logins["worker"].email).await;
-    fill(&c, "password", &logins["worker"].password).await;
-    submit(&c, "/login").await;
+    sign_in(&c, &app.base, &logins["worker"]).await;
     c.goto(&format!("{}/households", app.base)).await.unwrap();
     check(&c, &src, "household list").await;
     click_and_wait(&c, Locator::LinkText("Nieuw gezin")).await;
@@ -570,10 +572,7 @@ async fn a_worker_imports_a_spreadsheet_with_an_error_and_searches(app: TestApp)
     )
     .unwrap();
     let (_driver, c) = browser(360, 740).await;
-    c.goto(&format!("{}/login", app.base)).await.unwrap();
-    fill(&c, "email", &logins["worker"].email).await;
-    fill(&c, "password", &logins["worker"].password).await;
-    submit(&c, "/login").await;
+    sign_in(&c, &app.base, &logins["worker"]).await;
     c.goto(&format!("{}/households/import", app.base))
         .await
         .unwrap();
@@ -701,10 +700,7 @@ async fn a_host_checks_in_at_the_door_with_the_network_off_and_on(app: TestApp) 
     let t = app.org("Almere").await;
     let (_, session) = app.coffee_hour().await;
     let (_driver, c) = browser(360, 740).await;
-    c.goto(&format!("{}/login", app.base)).await.unwrap();
-    fill(&c, "email", &logins["host"].email).await;
-    fill(&c, "password", &logins["host"].password).await;
-    submit(&c, "/login").await;
+    sign_in(&c, &app.base, &logins["host"]).await;
     c.goto(&format!("{}/sessions", app.base)).await.unwrap();
     check(&c, &src, "programme (host)").await;
     c.goto(&format!("{}/sessions/{session}/checkin", app.base))
@@ -817,10 +813,7 @@ async fn activity_and_session_pages_are_accessible(app: TestApp) {
     let (coffee, session) = app.coffee_hour().await;
     for (w, h) in [(360, 740), (1280, 800)] {
         let (_driver, c) = browser(w, h).await;
-        c.goto(&format!("{}/login", app.base)).await.unwrap();
-        fill(&c, "email", &logins["worker"].email).await;
-        fill(&c, "password", &logins["worker"].password).await;
-        submit(&c, "/login").await;
+        sign_in(&c, &app.base, &logins["worker"]).await;
         for (path, label) in [
             // The start page with the demo's *even stil* proposals (issue #17).
             ("/".to_string(), "start page"),
@@ -898,10 +891,7 @@ async fn a_large_spreadsheet_shows_progress_until_the_next_step(app: TestApp) {
     let file = app.data_dir.join("groot.csv");
     std::fs::write(&file, csv).unwrap();
     let (_driver, c) = browser(1280, 900).await;
-    c.goto(&format!("{}/login", app.base)).await.unwrap();
-    fill(&c, "email", &logins["worker"].email).await;
-    fill(&c, "password", &logins["worker"].password).await;
-    submit(&c, "/login").await;
+    sign_in(&c, &app.base, &logins["worker"]).await;
     c.goto(&format!("{}/households/import", app.base))
         .await
         .unwrap();

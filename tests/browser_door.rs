@@ -5,7 +5,9 @@
 use fantoccini::Client;
 use serde_json::{Value, json};
 
-use crate::browser::{axe, axe_source, browser, cdp, check, fill, fits, network, submit, wait_for};
+use crate::browser::{
+    axe, axe_source, browser, cdp, check, fill, fits, network, sign_in, submit, wait_for,
+};
 use crate::helpers::TestApp;
 use crate::on_both;
 
@@ -122,10 +124,7 @@ async fn a_host_adds_walk_ins_at_the_door_with_the_network_off_and_on(app: TestA
         .map(|(_, n)| n)
         .unwrap_or_default();
     let (_driver, c) = browser(360, 740).await;
-    c.goto(&format!("{}/login", app.base)).await.unwrap();
-    fill(&c, "email", &logins["host"].email).await;
-    fill(&c, "password", &logins["host"].password).await;
-    submit(&c, "/login").await;
+    sign_in(&c, &app.base, &logins["host"]).await;
     let page = format!("{}/sessions/{session}/checkin", app.base);
     c.goto(&page).await.unwrap();
     check(&c, &src, "check-in").await;

@@ -6,7 +6,7 @@
 use fantoccini::{Client, Locator};
 use serde_json::Value;
 
-use crate::browser::{axe, axe_source, browser, check, fill, submit, text, wait_for};
+use crate::browser::{axe, axe_source, browser, check, fill, sign_in, text, wait_for};
 use crate::helpers::{TestApp, csrf_in};
 use crate::on_both;
 
@@ -46,10 +46,7 @@ async fn a_worker_encourages_families_on_a_phone(app: TestApp) {
     let total = before.cards.len();
 
     let (_driver, c) = browser(360, 740).await;
-    c.goto(&format!("{}/login", app.base)).await.unwrap();
-    fill(&c, "email", &logins["worker"].email).await;
-    fill(&c, "password", &logins["worker"].password).await;
-    submit(&c, "/login").await;
+    sign_in(&c, &app.base, &logins["worker"]).await;
     assert!(text(&c).await.contains("Welkom, Fatima"));
     check(&c, &src, "home").await;
 
@@ -256,10 +253,7 @@ async fn the_worklist_fits_a_few_screens_until_a_card_is_opened(app: TestApp) {
     );
 
     let (_driver, c) = browser(360, SCREEN as u32).await;
-    c.goto(&format!("{}/login", app.base)).await.unwrap();
-    fill(&c, "email", &logins["worker"].email).await;
-    fill(&c, "password", &logins["worker"].password).await;
-    submit(&c, "/login").await;
+    sign_in(&c, &app.base, &logins["worker"]).await;
     c.goto(&format!("{}/sessions/{session}/encourage", app.base))
         .await
         .unwrap();

@@ -5,7 +5,9 @@
 
 use fantoccini::Locator;
 
-use crate::browser::{axe_source, browser, check, click_and_wait, fill, submit, tap, text};
+use crate::browser::{
+    axe_source, browser, check, click_and_wait, fill, sign_in, submit, tap, text,
+};
 use crate::helpers::TestApp;
 use crate::on_both;
 
@@ -13,10 +15,7 @@ async fn the_guides_and_the_reflection_pass_axe_on_a_phone(app: TestApp) {
     let logins = app.demo().await;
     let src = axe_source();
     let (_driver, c) = browser(360, 740).await;
-    c.goto(&format!("{}/login", app.base)).await.unwrap();
-    fill(&c, "email", &logins["worker"].email).await;
-    fill(&c, "password", &logins["worker"].password).await;
-    submit(&c, "/login").await;
+    sign_in(&c, &app.base, &logins["worker"]).await;
 
     // The help link in the header opens the worker's own guide.
     check(&c, &src, "home with the help link").await;

@@ -4,7 +4,9 @@
 //! desk width (an administrator), in Dutch and in English; every page axe-clean, without
 //! sideways scrolling and within the page weight (docs/ui.md §7).
 
-use crate::browser::{axe_source, browser, check, click_and_wait, fill, submit, text, title};
+use crate::browser::{
+    axe_source, browser, check, click_and_wait, fill, sign_in, submit, text, title,
+};
 use crate::helpers::TestApp;
 use crate::on_both;
 
@@ -14,10 +16,7 @@ async fn the_money_pages_pass_axe_at_both_widths(app: TestApp) {
 
     // The worker's week at phone width, with a week that is too long.
     let (_driver, c) = browser(360, 740).await;
-    c.goto(&format!("{}/login", app.base)).await.unwrap();
-    fill(&c, "email", &logins["worker"].email).await;
-    fill(&c, "password", &logins["worker"].password).await;
-    submit(&c, "/login").await;
+    sign_in(&c, &app.base, &logins["worker"]).await;
     c.goto(&format!("{}/time", app.base)).await.unwrap();
     check(&c, &src, "worker /time").await;
     fill(&c, "c_preparation", "40").await;

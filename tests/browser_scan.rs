@@ -8,7 +8,7 @@ use fantoccini::{Client, Locator};
 use serde_json::Value;
 
 use crate::browser::{
-    axe_source, browser, check, click_and_wait, fill, submit, text, upload_files,
+    axe_source, browser, check, click_and_wait, fill, sign_in, submit, text, upload_files,
 };
 use crate::helpers::TestApp;
 use crate::on_both;
@@ -36,10 +36,7 @@ async fn a_coordinator_scans_and_starts_a_site_on_a_phone(app: TestApp) {
     std::fs::write(&households, HOUSEHOLDS).unwrap();
 
     let (_driver, c) = browser(360, 740).await;
-    c.goto(&format!("{}/login", app.base)).await.unwrap();
-    fill(&c, "email", &logins["coordinator"].email).await;
-    fill(&c, "password", &logins["coordinator"].password).await;
-    submit(&c, "/login").await;
+    sign_in(&c, &app.base, &logins["coordinator"]).await;
 
     // The figures: the sample files in the real export format.
     let scan = format!("/neighbourhoods/{poort}/scan");

@@ -3,7 +3,7 @@
 //! ladder, one investment and the household page with its step: every page axe-clean, without
 //! sideways scrolling and within the page weight (docs/ui.md §7).
 
-use crate::browser::{axe_source, browser, check, fill, submit, text};
+use crate::browser::{axe_source, browser, check, sign_in, submit, text};
 use crate::helpers::TestApp;
 use crate::on_both;
 
@@ -30,10 +30,7 @@ async fn wishes_and_talent_pass_axe_on_a_phone(app: TestApp) {
         .expect("the demo's bootcamp course");
 
     let (_driver, c) = browser(360, 740).await;
-    c.goto(&format!("{}/login", app.base)).await.unwrap();
-    fill(&c, "email", &logins["worker"].email).await;
-    fill(&c, "password", &logins["worker"].password).await;
-    submit(&c, "/login").await;
+    sign_in(&c, &app.base, &logins["worker"]).await;
 
     c.goto(&format!("{}/wishes", app.base)).await.unwrap();
     assert!(
