@@ -1,6 +1,6 @@
 //! Issue #18 in Chromium at phone width (360×740): the worker opens the past outing (who came,
 //! the costs booked, transport) and the coming one, sends the outing form with a mistake, and
-//! the coordinator opens the holiday list. axe-core, reflow and the weight budget on every
+//! the coordinator opens the past outing with its own budget and the holiday list. axe-core, reflow and the weight budget on every
 //! page visited.
 
 use fantoccini::{Client, Locator};
@@ -60,6 +60,16 @@ async fn outings_at_phone_width(app: TestApp) {
     submit(&c, "/logout").await;
 
     sign_in(&c, &app.base, &logins["coordinator"]).await;
+    // The coordinator also sees the outing's own budget, what was spent and what is left.
+    c.goto(&format!("{}/activities/{beach}", app.base))
+        .await
+        .unwrap();
+    check(&c, &src, "the past outing with its own budget").await;
+    let page = text(&c).await;
+    assert!(
+        page.contains("Eigen budget") && page.contains("€ 12,75"),
+        "{page}"
+    );
     c.goto(&format!("{}/activities", app.base)).await.unwrap();
     click_and_wait(&c, Locator::Css("a[href='/holiday-activities']")).await;
     check(&c, &src, "the holiday list").await;

@@ -391,6 +391,45 @@ async fn a_parent_signs_in_answers_and_asks_for_erasure_in_english(app: TestApp)
     );
 }
 
+/// A parent on a phone finds the help page from the header: plain words in both languages,
+/// axe-clean, no sideways scrolling and within the portal's 15 KB (docs/guide/portal.md#help).
+async fn a_parent_finds_help_in_the_header_on_a_phone(app: TestApp) {
+    app.demo().await;
+    let src = axe_source();
+    let (_, token) = crate::portal::link_for_a_family(&app).await;
+    let (_driver, c) = browser(360, 740).await;
+    c.goto(&format!("{}/portal/link/{token}", app.base))
+        .await
+        .unwrap();
+    submit(&c, &format!("/portal/link/{token}")).await;
+    check(&c, &src, "portal home with the help link").await;
+    click_and_wait(&c, Locator::Css(".site-header__help")).await;
+    let page = text(&c).await;
+    assert!(page.contains("Hulp bij de app"), "{page}");
+    assert!(page.contains("Hoe log je opnieuw in?"), "{page}");
+    assert!(page.contains("Bel of app Fatima"), "{page}");
+    plain(&page, "nl", "help");
+    check(&c, &src, "help").await;
+    under_15_kb(&c, "help").await;
+
+    // From the help page to the consents, as a parent taps it.
+    click_and_wait(&c, Locator::Css("main a[href='/portal/consents']")).await;
+    assert!(text(&c).await.contains("Mijn toestemmingen"));
+
+    c.goto(&format!("{}/portal/help", app.base)).await.unwrap();
+    click_and_wait(&c, Locator::Css("a.lang-switch[lang='en']")).await;
+    let en = text(&c).await;
+    assert!(en.contains("Help with the app"), "{en}");
+    assert!(
+        en.contains("At the coffee hour you can also ask the host."),
+        "{en}"
+    );
+    plain(&en, "en", "help in English");
+    check(&c, &src, "help in English").await;
+    under_15_kb(&c, "help in English").await;
+    let _ = c.close().await;
+}
+
 /// No staff word on a page a parent reads (docs/glossary.md, "Parent pages"); the locale
 /// test checks every parent text, this checks what a real page put together.
 fn plain(page: &str, lang: &str, label: &str) {
@@ -430,3 +469,4 @@ on_both!(
     parent_in_english,
     a_parent_signs_in_answers_and_asks_for_erasure_in_english
 );
+on_both!(parent_help, a_parent_finds_help_in_the_header_on_a_phone);

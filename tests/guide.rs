@@ -17,7 +17,7 @@ async fn signed_in(app: &TestApp, login: &Login) -> Client {
 }
 
 /// The links of a page's `<main>`.
-fn main_links(body: &str) -> Vec<String> {
+pub(crate) fn main_links(body: &str) -> Vec<String> {
     let main = body
         .split("<main")
         .nth(1)

@@ -47,6 +47,7 @@ mod outings;
 mod parent_words;
 mod partners;
 mod portal;
+mod portal_guide;
 mod privacy;
 mod questionnaires;
 mod referral_addresses;

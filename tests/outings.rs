@@ -357,6 +357,152 @@ async fn the_past_outing_shows_who_came_and_what_it_cost(app: TestApp) {
 }
 on_both!(past_outing, the_past_outing_shows_who_came_and_what_it_cost);
 
+/// The day of an outing (its first session), in Amsterdam: its own budget is that year's.
+async fn outing_day(app: &TestApp, t: &Tenant, outing: Uuid) -> chrono::NaiveDate {
+    let today = chrono::Utc::now()
+        .with_timezone(&chrono_tz::Europe::Amsterdam)
+        .date_naive();
+    match app.store.first_session(t, outing).await.unwrap() {
+        Some(s) => app
+            .store
+            .session_detail(t, s)
+            .await
+            .unwrap()
+            .s
+            .starts_at
+            .with_timezone(&chrono_tz::Europe::Amsterdam)
+            .date_naive(),
+        None => today,
+    }
+}
+
+/// The part of an activity page with its own budget; empty when the page has none.
+fn own_budget_part(body: &str) -> String {
+    body.split("id=\"own-budget\"")
+        .nth(1)
+        .and_then(|rest| rest.split("</section>").next())
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// An outing's and a workshop's own page show their own budget, as `/budget` counts it, to the
+/// roles that may open `/budget`; a worker who books the costs sees the costs, not the budget.
+async fn the_outing_page_shows_its_own_budget_to_who_sees_the_budget(app: TestApp) {
+    let logins = app.demo().await;
+    let t = app.org("Almere").await;
+    let poort = app.neighbourhood(&t, "Almere Poort").await;
+    let beach = activity(&app, &t, "Uitje naar het strand").await;
+    let cooking = activity(&app, &t, "Kookworkshop (1 keer per maand)").await;
+    let farm = activity(&app, &t, "Uitje naar de kinderboerderij").await;
+    let beach_day = outing_day(&app, &t, beach).await;
+    let year = beach_day.year();
+    let mut c = app.client();
+    c.login(&logins["coordinator"]).await;
+
+    // The demo's beach outing: € 150 of its own, € 137,25 booked on it, € 12,75 left.
+    let page = c.get(&format!("/activities/{beach}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let own = own_budget_part(&page.body);
+    assert!(own.contains(&format!("Eigen budget {year}</h2>")), "{own}");
+    assert!(
+        own.contains("<dt>Eigen budget</dt><dd>€ 150,00</dd>"),
+        "{own}"
+    );
+    assert!(
+        own.contains("<dt>Uitgegeven</dt><dd>€ 137,25</dd>"),
+        "{own}"
+    );
+    assert!(own.contains("<dt>Nog over</dt><dd>€ 12,75</dd>"), "{own}");
+    assert!(!own.contains("banner--warning"), "{own}");
+    let budget_link = format!("/budget?nb={poort}&#38;year={year}");
+    assert!(own.contains(&format!("href=\"{budget_link}\"")), "{own}");
+    let budget = c.get(&budget_link.replace("&#38;", "&")).await;
+    assert_eq!(budget.status, StatusCode::OK);
+    assert!(
+        budget.body.contains("€ 137,25"),
+        "the same figure on /budget"
+    );
+
+    // The cooking workshop: € 300 of its own, for this year.
+    let workshop = own_budget_part(&c.get(&format!("/activities/{cooking}")).await.body);
+    assert!(
+        workshop.contains("<dt>Eigen budget</dt><dd>€ 300,00</dd>"),
+        "{workshop}"
+    );
+    // The farm outing has none: it says so and where to give it one.
+    let farm_year = outing_day(&app, &t, farm).await.year();
+    let none = own_budget_part(&c.get(&format!("/activities/{farm}")).await.body);
+    assert!(
+        none.contains(&format!("Er is geen eigen budget voor {farm_year}.")),
+        "{none}"
+    );
+    assert!(
+        none.contains("Een eigen budget geven op de begroting"),
+        "{none}"
+    );
+
+    // A worker books the costs and sees them, but not the budget.
+    let mut w = app.client();
+    w.login(&logins["worker"]).await;
+    let seen = w.get(&format!("/activities/{beach}")).await;
+    assert_eq!(seen.status, StatusCode::OK);
+    assert!(seen.body.contains("€ 137,25"), "the worker sees the costs");
+    assert!(own_budget_part(&seen.body).is_empty(), "{}", seen.body);
+    assert!(!seen.body.contains("€ 150,00"));
+    assert!(!seen.body.contains("€ 12,75"));
+    assert!(!seen.body.contains("/budget?"));
+    let workshop = w.get(&format!("/activities/{cooking}")).await;
+    assert!(!workshop.body.contains("€ 300,00"));
+
+    // € 20 more on the outing's day: € 157,25 against € 150, and the budget page's warning.
+    c.get(&format!("/activities/{beach}")).await;
+    let r = c
+        .post(
+            &format!("/activities/{beach}/costs"),
+            &[
+                ("cost_description", "Parkeren"),
+                ("cost_amount", "20"),
+                ("cost_date", &beach_day.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let over = own_budget_part(&c.get(&format!("/activities/{beach}")).await.body);
+    assert!(
+        over.contains("<dt>Uitgegeven</dt><dd>€ 157,25</dd>"),
+        "{over}"
+    );
+    assert!(
+        over.contains("<dt>Meer uitgegeven dan het eigen budget</dt><dd>€ 7,25</dd>"),
+        "{over}"
+    );
+    assert!(
+        over.contains(
+            "Uitje naar het strand: er is al meer uitgegeven dan het eigen budget van € 150,00."
+        ),
+        "{over}"
+    );
+
+    // In English, in English figures.
+    c.post("/lang/en", &[("next", "/")]).await;
+    let en = own_budget_part(&c.get(&format!("/activities/{beach}")).await.body);
+    assert!(en.contains(&format!("Own budget {year}</h2>")), "{en}");
+    assert!(en.contains("<dt>Own budget</dt><dd>€150.00</dd>"), "{en}");
+    assert!(en.contains("<dt>Spent</dt><dd>€157.25</dd>"), "{en}");
+    assert!(
+        en.contains("<dt>Spent over the own budget</dt><dd>€7.25</dd>"),
+        "{en}"
+    );
+    assert!(
+        en.contains("more has been spent than its own budget of €150.00"),
+        "{en}"
+    );
+}
+on_both!(
+    outing_own_budget,
+    the_outing_page_shows_its_own_budget_to_who_sees_the_budget
+);
+
 async fn a_coordinator_keeps_the_holiday_list(app: TestApp) {
     let logins = app.demo().await;
     let t = app.org("Almere").await;

@@ -24,6 +24,20 @@ pub(crate) async fn family_on_the_list(app: &TestApp, t: &Tenant, session: Uuid)
         .expect("the demo coffee hour expects single-parent families")
 }
 
+/// A sign-in link for a single-parent family on the demo coffee hour's list, and its
+/// organisation.
+pub(crate) async fn link_for_a_family(app: &TestApp) -> (Tenant, String) {
+    let t = app.org("Almere").await;
+    let (_, session) = app.coffee_hour().await;
+    let family = family_on_the_list(app, &t, session).await;
+    let token = app
+        .store
+        .create_portal_link(&t, None, family, None)
+        .await
+        .unwrap();
+    (t, token)
+}
+
 /// A multi-parent family of the same organisation.
 async fn multi_parent_family(app: &TestApp, t: &Tenant) -> Uuid {
     let (rows, _) = app
@@ -39,7 +53,7 @@ async fn multi_parent_family(app: &TestApp, t: &Tenant) -> Uuid {
 
 /// Open a link in a fresh client and press the button; returns the signed-in client and
 /// its portal cookie.
-async fn sign_in_with_link(app: &TestApp, token: &str) -> (Client, String) {
+pub(crate) async fn sign_in_with_link(app: &TestApp, token: &str) -> (Client, String) {
     let mut c = app.client();
     let page = c.get(&format!("/portal/link/{token}")).await;
     assert_eq!(page.status, StatusCode::OK);

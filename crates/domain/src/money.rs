@@ -720,12 +720,30 @@ pub struct SubRecord {
     pub planned: u32,
 }
 
+impl SubRecord {
+    /// What is left of the own budget: negative once more was spent.
+    pub fn remaining(&self) -> Cents {
+        Cents(self.budget.0.saturating_sub(self.spent.0))
+    }
+}
+
 /// One own budget on the dashboard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SubSummary {
     pub record: SubRecord,
     pub forecast: Cents,
     pub state: LineState,
+}
+
+/// An own budget with its forecast and warning, as a line gets them: the budget page's rows
+/// and an outing's or workshop's own page read the same figures.
+pub fn sub_summary(r: SubRecord) -> SubSummary {
+    let forecast = sub_forecast(r.spent, r.held, r.planned);
+    SubSummary {
+        record: r,
+        forecast,
+        state: line_state(r.budget, r.spent, forecast),
+    }
 }
 
 /// What an outing or a workshop will have cost once all its sessions of the year are held:
@@ -766,17 +784,7 @@ pub fn split_line(line_budget: Cents, line_spent: Cents, subs: &[SubRecord]) -> 
         .iter()
         .fold(Cents::ZERO, |a, s| a.saturating_add(s.spent));
     LineSplit {
-        subs: subs
-            .iter()
-            .map(|r| {
-                let forecast = sub_forecast(r.spent, r.held, r.planned);
-                SubSummary {
-                    record: *r,
-                    forecast,
-                    state: line_state(r.budget, r.spent, forecast),
-                }
-            })
-            .collect(),
+        subs: subs.iter().map(|r| sub_summary(*r)).collect(),
         sub_budgets,
         other_budget: Cents(line_budget.0.saturating_sub(sub_budgets.0).max(0)),
         other_spent: Cents(line_spent.0.saturating_sub(sub_spent.0)),
@@ -1166,5 +1174,23 @@ mod tests {
         let tight = split_line(Cents::euros(400), Cents::euros(400), &[outing, workshop]);
         assert!(tight.over_line);
         assert_eq!(tight.other_budget, Cents::ZERO);
+    }
+
+    #[test]
+    fn what_remains_of_an_own_budget_goes_below_zero_when_overspent() {
+        let beach = SubRecord {
+            budget: Cents::euros(150),
+            spent: Cents::from_cents(13_725),
+            held: 1,
+            planned: 1,
+        };
+        assert_eq!(beach.remaining(), Cents::from_cents(1_275));
+        assert_eq!(sub_summary(beach).state, LineState::Fine);
+        let over = SubRecord {
+            spent: Cents::from_cents(15_725),
+            ..beach
+        };
+        assert_eq!(over.remaining(), Cents::from_cents(-725));
+        assert_eq!(sub_summary(over).state, LineState::Overrun);
     }
 }

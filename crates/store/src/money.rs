@@ -1230,24 +1230,74 @@ impl Store {
         Ok(rows
             .into_iter()
             .filter_map(|(id, cents, name, kind)| {
-                let spent = expenses
-                    .iter()
-                    .filter(|e| e.line == BudgetLine::Activities && e.activity_id == Some(id))
-                    .fold(Cents::ZERO, |a, e| a.saturating_add(e.amount));
-                let of = || sessions.iter().filter(move |s| s.activity_id == id);
-                let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
                 Some(ActivityBudget {
                     activity_id: id,
                     name,
                     kind: ActivityKind::parse(&kind).ok()?,
-                    record: SubRecord {
-                        budget: Cents::from_cents(cents),
-                        spent,
-                        held: count(of().filter(|s| s.state == SessionState::Held).count()),
-                        planned: count(of().filter(|s| s.state != SessionState::Cancelled).count()),
-                    },
+                    record: sub_record(id, Cents::from_cents(cents), expenses, sessions),
                 })
             })
             .collect())
+    }
+
+    /// An outing's or a workshop's own budget for `year` with what was booked on it, counted
+    /// as the budget page counts it; a budget of zero when it has none. For the activity's own
+    /// page (docs/guide/outings.md#its-own-budget). Reach-checked through the activity's
+    /// neighbourhood; another kind of activity is `NotFound`.
+    pub async fn own_budget(
+        &self,
+        tenant: &Tenant,
+        activity_id: Uuid,
+        year: i32,
+    ) -> Result<SubRecord> {
+        let nb: Uuid = activity::Entity::find_by_id(activity_id)
+            .select_only()
+            .column(activity::Column::NeighbourhoodId)
+            .filter(activity::Column::OrgId.eq(tenant.org_id))
+            .filter(activity::Column::Kind.is_in(OWN_BUDGET_KINDS.map(ActivityKind::as_str)))
+            .into_tuple()
+            .one(&self.db)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        check_neighbourhood(&self.db, tenant, nb).await?;
+        let cents: Option<i64> = activity_budget::Entity::find()
+            .select_only()
+            .column(activity_budget::Column::AmountCents)
+            .filter(activity_budget::Column::OrgId.eq(tenant.org_id))
+            .filter(activity_budget::Column::ActivityId.eq(activity_id))
+            .filter(activity_budget::Column::Year.eq(year))
+            .into_tuple()
+            .one(&self.db)
+            .await?;
+        let expenses = self.expenses(tenant, nb, year).await?;
+        let sessions = self.money_sessions(tenant, nb, year).await?;
+        Ok(sub_record(
+            activity_id,
+            Cents::from_cents(cents.unwrap_or(0)),
+            &expenses,
+            &sessions,
+        ))
+    }
+}
+
+/// An activity's own budget with what was booked on the activity line for it (reversals
+/// included) and its sessions of the year held and planned: the one place these are counted.
+fn sub_record(
+    id: Uuid,
+    budget: Cents,
+    expenses: &[Expense],
+    sessions: &[MoneySession],
+) -> SubRecord {
+    let spent = expenses
+        .iter()
+        .filter(|e| e.line == BudgetLine::Activities && e.activity_id == Some(id))
+        .fold(Cents::ZERO, |a, e| a.saturating_add(e.amount));
+    let of = || sessions.iter().filter(move |s| s.activity_id == id);
+    let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    SubRecord {
+        budget,
+        spent,
+        held: count(of().filter(|s| s.state == SessionState::Held).count()),
+        planned: count(of().filter(|s| s.state != SessionState::Cancelled).count()),
     }
 }

@@ -344,6 +344,8 @@ fn table() -> Vec<(Method, &'static str, Access)> {
         (p(), "/portal/data/erase", Parent),
         (g(), "/portal/pin", Parent),
         (p(), "/portal/pin", Parent),
+        // The parents' help page (docs/guide/portal.md#help): static texts, the contact person.
+        (g(), "/portal/help", Parent),
         (g(), "/portal/questionnaire", Parent),
         (p(), "/portal/questionnaire", Parent),
         (g(), "/portal/questionnaire/{id}", Parent),
@@ -650,6 +652,10 @@ mod tests {
         assert!(parent_allows(true, &Method::GET, "/portal/unlock"));
         assert!(!parent_allows(true, &Method::GET, "/portal"));
         assert!(parent_allows(false, &Method::GET, "/portal"));
+        // The parents' help page, and so its header link, waits for the PIN like the rest.
+        assert!(parent_allows(false, &Method::GET, "/portal/help"));
+        assert!(!parent_allows(true, &Method::GET, "/portal/help"));
+        assert!(!allows(Role::Worker, &Method::GET, "/portal/help"));
     }
 
     #[test]

@@ -39,8 +39,9 @@ pub struct Page {
     pub portal: bool,
     pub user_name: String,
     pub home_href: &'static str,
-    /// The help link in the header: staff whose role has a guide (docs/guide/help.md).
-    pub help: bool,
+    /// The help link in the header, its address and words: staff whose role has a guide
+    /// (docs/guide/help.md), parents in the portal their own page (docs/guide/portal.md#help).
+    pub help: Option<(&'static str, &'static str)>,
     /// One link per other language we have, each in its own language ("English",
     /// "Nederlands").
     pub switches: Vec<LangSwitch>,
@@ -99,6 +100,22 @@ const PORTAL_NAV: &[(&str, &str)] = &[
     ("/portal/data", "portal-nav-data"),
 ];
 
+/// The header's help link, shown only when the gate lets the reader open it: a phone still
+/// locked by its PIN gets none.
+fn help_link(ctx: &Ctx, in_portal: bool) -> Option<(&'static str, &'static str)> {
+    let (href, label) = if in_portal {
+        ("/portal/help", "portal-guide-link")
+    } else {
+        ("/help", "guide-help-link")
+    };
+    let open = match (&ctx.user, &ctx.parent) {
+        (_, Some(parent)) if in_portal => gate::parent_allows(parent.locked, &Method::GET, href),
+        (Some(u), _) if !in_portal => gate::allows(u.role(), &Method::GET, href),
+        _ => false,
+    };
+    open.then_some((href, label))
+}
+
 impl Page {
     pub fn new(ctx: &Ctx, title_key: &str) -> Page {
         let t = Tr::new(ctx.lang);
@@ -142,11 +159,7 @@ impl Page {
                 _ => String::new(),
             },
             home_href: if in_portal { "/portal" } else { "/" },
-            help: !in_portal
-                && ctx
-                    .user
-                    .as_ref()
-                    .is_some_and(|u| gate::allows(u.role(), &Method::GET, "/help")),
+            help: help_link(ctx, in_portal),
             switches: crate::i18n::languages()
                 .iter()
                 .filter(|l| **l != ctx.lang)

@@ -16,9 +16,9 @@ use crate::gate::{self, Rule};
 use crate::routes::scan;
 use crate::routes::{
     account, activities, admin, audit_log, auth, calendar, chat, encourage, help_referrals,
-    holidays, home, households, import, messages, money, partners, portal, portal_staff, public,
-    publicity, questionnaires, referral_address, referrals, reminders, reports, research, rules,
-    sessions,
+    holidays, home, households, import, messages, money, partners, portal, portal_guide,
+    portal_staff, public, publicity, questionnaires, referral_address, referrals, reminders,
+    reports, research, rules, sessions,
 };
 use crate::routes::{guide, talent, wishes};
 use crate::routes::{holiday_list, outings};
@@ -296,6 +296,7 @@ fn handlers() -> Vec<Route> {
         post("/portal/data/erase", portal::erase_request),
         get("/portal/pin", portal::pin_form),
         post("/portal/pin", portal::pin_save),
+        get("/portal/help", portal_guide::help),
         get("/portal/questionnaire", questionnaires::portal_start),
         post("/portal/questionnaire", questionnaires::portal_begin),
         get("/portal/questionnaire/{id}", questionnaires::portal_question),

@@ -164,6 +164,17 @@ outing-costs-total = Total
 flash-cost-booked = The cost is booked.
 flash-cost-removed = The cost is removed.
 
+## The own budget of an outing or workshop (only for those who see the budget)
+outing-own-title = Own budget { $year }
+outing-own-budget = Own budget
+outing-own-spent = Spent
+outing-own-forecast = Expected once all its sessions are held
+outing-own-left = Left
+outing-own-over = Spent over the own budget
+outing-own-none = There is no own budget for { $year }. Spent so far: { $spent }.
+outing-own-change = Change the own budget on the budget page
+outing-own-set = Give it an own budget on the budget page
+
 ## Field messages
 error-choice-invalid-repeat = Choose how often the session takes place.
 error-required-destination = Fill in where the outing goes.

@@ -164,6 +164,17 @@ outing-costs-total = Totaal
 flash-cost-booked = De kosten zijn geboekt.
 flash-cost-removed = De kosten zijn weggehaald.
 
+## Het eigen budget van een uitje of workshop (alleen voor wie de begroting ziet)
+outing-own-title = Eigen budget { $year }
+outing-own-budget = Eigen budget
+outing-own-spent = Uitgegeven
+outing-own-forecast = Verwacht als alle bijeenkomsten geweest zijn
+outing-own-left = Nog over
+outing-own-over = Meer uitgegeven dan het eigen budget
+outing-own-none = Er is geen eigen budget voor { $year }. Uitgegeven tot nu toe: { $spent }.
+outing-own-change = Eigen budget wijzigen op de begroting
+outing-own-set = Een eigen budget geven op de begroting
+
 ## Field messages
 error-choice-invalid-repeat = Kies hoe vaak de bijeenkomst is.
 error-required-destination = Vul in waar het uitje heen gaat.

@@ -28,17 +28,17 @@ use crate::page::{Page, render_page};
 use crate::respond::redirect_with_flash;
 
 /// One step of a guide: its text, and where in the app it is done.
-struct Step {
+pub(crate) struct Step {
     text: &'static str,
     /// The page (a route of the gate's table without parameters) and the link's words.
     link: Option<(&'static str, &'static str)>,
 }
 
-const fn say(text: &'static str) -> Step {
+pub(crate) const fn say(text: &'static str) -> Step {
     Step { text, link: None }
 }
 
-const fn go(text: &'static str, href: &'static str, label: &'static str) -> Step {
+pub(crate) const fn go(text: &'static str, href: &'static str, label: &'static str) -> Step {
     Step {
         text,
         link: Some((href, label)),
@@ -46,9 +46,9 @@ const fn go(text: &'static str, href: &'static str, label: &'static str) -> Step
 }
 
 /// A part of a guide: its heading and steps.
-struct Section {
-    title: &'static str,
-    steps: &'static [Step],
+pub(crate) struct Section {
+    pub(crate) title: &'static str,
+    pub(crate) steps: &'static [Step],
 }
 
 /// The guides there are, in the order the help page lists them.
@@ -256,14 +256,14 @@ struct GuidePage {
     own: bool,
 }
 
-fn guide_page(ctx: &Ctx, user: &User, guide: &'static str) -> Result<Response, AppError> {
-    let all = sections(guide).ok_or(AppError::NotFound)?;
-    let mut p = Page::new(ctx, "guide-title");
-    let t = p.t;
-    p.title = t.get(format!("guide-{guide}-title"));
-    let role = user.role();
-    let sections = all
-        .iter()
+/// A guide's sections in the reader's language; a step's link only where `open` says the
+/// reader may open its page, so a guide never leads to a refusal.
+pub(crate) fn section_views(
+    t: &Tr,
+    all: &[Section],
+    open: impl Fn(&str) -> bool,
+) -> Vec<SectionView> {
+    all.iter()
         .map(|s| SectionView {
             title: t.get(s.title),
             steps: s
@@ -273,12 +273,21 @@ fn guide_page(ctx: &Ctx, user: &User, guide: &'static str) -> Result<Response, A
                     text: t.get(step.text),
                     link: step
                         .link
-                        .filter(|(href, _)| gate::allows(role, &Method::GET, href))
+                        .filter(|(href, _)| open(href))
                         .map(|(href, label)| (href, t.get(label))),
                 })
                 .collect(),
         })
-        .collect();
+        .collect()
+}
+
+fn guide_page(ctx: &Ctx, user: &User, guide: &'static str) -> Result<Response, AppError> {
+    let all = sections(guide).ok_or(AppError::NotFound)?;
+    let mut p = Page::new(ctx, "guide-title");
+    let t = p.t;
+    p.title = t.get(format!("guide-{guide}-title"));
+    let role = user.role();
+    let sections = section_views(&t, all, |href| gate::allows(role, &Method::GET, href));
     let others = GUIDES
         .iter()
         .filter(|g| **g != guide)

@@ -20,6 +20,7 @@ pub mod money;
 pub mod outings;
 pub mod partners;
 pub mod portal;
+pub mod portal_guide;
 pub mod portal_staff;
 pub mod public;
 pub mod publicity;

@@ -15,8 +15,8 @@ use chrono::{Datelike, Days, NaiveDate};
 use mtp_domain::audit::Action;
 use mtp_domain::money::{
     self, BudgetLine, COORDINATION_NORM_MINUTES, Cents, LineBudget, LineSplit, LineState,
-    MAX_RECEIPT_BYTES, MoneyError, ReceiptKind, STAFF_NORM_MINUTES, SubRecord, TimeCategory,
-    YearSummary,
+    MAX_RECEIPT_BYTES, MoneyError, ReceiptKind, STAFF_NORM_MINUTES, SubRecord, SubSummary,
+    TimeCategory, YearSummary,
 };
 use mtp_domain::schedule::TZ;
 use mtp_domain::{Language, Role};
@@ -46,7 +46,7 @@ fn nl(t: &Tr) -> bool {
     t.lang.texts() == Language::Nl
 }
 
-fn eur(t: &Tr, c: Cents) -> String {
+pub(crate) fn eur(t: &Tr, c: Cents) -> String {
     c.show(nl(t))
 }
 
@@ -88,7 +88,7 @@ async fn which(state: &AppState, user: &User, f: &FormData) -> Result<Which, App
     })
 }
 
-fn query(nb: Uuid, year: i32) -> String {
+pub(crate) fn query(nb: Uuid, year: i32) -> String {
     format!("nb={nb}&year={year}")
 }
 
@@ -268,6 +268,30 @@ fn split_of(s: &YearSummary, y: &MoneyYear) -> LineSplit {
     money::split_line(budgeted, spent, &records)
 }
 
+/// The warning of an own budget that is overspent or will be at this pace, with its tag's
+/// class: the same words on the budget page and on the activity's own page.
+pub(crate) fn sub_warning(t: &Tr, name: &str, sub: &SubSummary) -> Option<(String, &'static str)> {
+    match sub.state {
+        LineState::Fine => None,
+        LineState::WillOverrun => Some((
+            t.get2(
+                "money-sub-will-overrun",
+                ("name", name),
+                ("forecast", eur(t, sub.forecast).as_str()),
+            ),
+            "tag--excused",
+        )),
+        LineState::Overrun => Some((
+            t.get2(
+                "money-sub-overrun",
+                ("name", name),
+                ("budget", eur(t, sub.record.budget).as_str()),
+            ),
+            "tag--absent",
+        )),
+    }
+}
+
 fn subs_view(t: &Tr, s: &YearSummary, y: &MoneyYear) -> SubsView {
     let split = split_of(s, y);
     let line_name = t.get(BudgetLine::Activities.key());
@@ -277,24 +301,12 @@ fn subs_view(t: &Tr, s: &YearSummary, y: &MoneyYear) -> SubsView {
         .iter()
         .zip(&split.subs)
         .map(|(b, sub)| {
-            let warning_class = match sub.state {
-                LineState::Fine => "",
-                LineState::WillOverrun => {
-                    warnings.push(t.get2(
-                        "money-sub-will-overrun",
-                        ("name", b.name.as_str()),
-                        ("forecast", eur(t, sub.forecast).as_str()),
-                    ));
-                    "tag--excused"
+            let warning_class = match sub_warning(t, &b.name, sub) {
+                Some((warning, class)) => {
+                    warnings.push(warning);
+                    class
                 }
-                LineState::Overrun => {
-                    warnings.push(t.get2(
-                        "money-sub-overrun",
-                        ("name", b.name.as_str()),
-                        ("budget", eur(t, sub.record.budget).as_str()),
-                    ));
-                    "tag--absent"
-                }
+                None => "",
             };
             SubView {
                 name: b.name.clone(),

@@ -4,14 +4,18 @@
 //! checklist, and after the day who came and the costs booked.
 
 use axum::extract::{Path, State};
+use axum::http::Method;
 use axum::response::Response;
+use chrono::Datelike;
 use mtp_domain::activity::{ActivityKind, Cost};
 use mtp_domain::attendance::{AgeBand, AttendanceStatus, age_band};
 use mtp_domain::audit::Action;
+use mtp_domain::money::{self, Cents, SubRecord};
 use mtp_domain::outing::{
     Budget, CHECKLIST_KEYS, Group, RideKind, cost_per_family, lifts_short, parse_seats,
 };
 use mtp_domain::{FieldError, schedule};
+use mtp_store::money::OWN_BUDGET_KINDS;
 use mtp_store::outings::{OutingDraft, OutingView};
 use mtp_store::{Activity, NewAuditEvent, StoreError};
 use uuid::Uuid;
@@ -22,9 +26,11 @@ use crate::ctx::{Ctx, User};
 use crate::error::AppError;
 use crate::extract::Staff;
 use crate::forms::{FormData, FormErrors, unprocessable};
+use crate::gate;
 use crate::i18n::Tr;
 use crate::parse::{parse_id, parse_times};
 use crate::respond::redirect_with_flash;
+use crate::routes::money::{eur, query, sub_warning};
 
 /// Free text on an outing is bounded so a paste cannot fill the disk.
 const MAX_TEXT: usize = 500;
@@ -66,6 +72,51 @@ pub struct CostView {
     pub short: String,
 }
 
+/// An outing's or a workshop's own budget for its year (docs/guide/outings.md#its-own-budget),
+/// for the roles that may open the budget itself.
+pub struct OwnBudgetView {
+    /// "Eigen budget 2026".
+    pub title: String,
+    /// An own budget is set for the year; otherwise `none` says so, with what was spent.
+    pub set: bool,
+    pub none: String,
+    pub budget: String,
+    pub spent: String,
+    /// What is left, or how much more was spent than the budget when `over`.
+    pub remaining: String,
+    pub over: bool,
+    /// What it is expected to cost once the year's sessions are held, when that differs from
+    /// what was spent (a workshop halfway through its evenings).
+    pub forecast: Option<String>,
+    /// The budget page's own warning for this activity.
+    pub warning: Option<String>,
+    /// The budget of the activity's neighbourhood and year, where the own budget is set.
+    pub href: String,
+}
+
+fn own_budget_view(t: &Tr, a: &Activity, year: i32, r: SubRecord) -> OwnBudgetView {
+    let sub = money::sub_summary(r);
+    let left = r.remaining();
+    let year_text = year.to_string();
+    let spent = eur(t, r.spent);
+    OwnBudgetView {
+        title: t.get1("outing-own-title", "year", year_text.as_str()),
+        set: r.budget > Cents::ZERO,
+        none: t.get2(
+            "outing-own-none",
+            ("year", year_text.as_str()),
+            ("spent", spent.as_str()),
+        ),
+        budget: eur(t, r.budget),
+        spent,
+        remaining: eur(t, Cents::from_cents(left.cents().abs())),
+        over: left < Cents::ZERO,
+        forecast: (sub.forecast != r.spent).then(|| eur(t, sub.forecast)),
+        warning: sub_warning(t, &a.d.name, &sub).map(|(w, _)| w),
+        href: format!("/budget?{}", query(a.d.neighbourhood_id, year)),
+    }
+}
+
 /// The outing part of an activity page, and the organisers of a holiday activity.
 pub struct OutingSection {
     pub is_outing: bool,
@@ -102,6 +153,9 @@ pub struct OutingSection {
     pub came: Vec<String>,
     pub costs: Vec<CostRow>,
     pub booked: String,
+    /// Only for outings and workshops, and only for the roles the gate lets open `/budget`:
+    /// workers book costs here but do not see the budgets.
+    pub own_budget: Option<OwnBudgetView>,
     pub coming_line: String,
     pub seats_line: String,
     pub children_line: String,
@@ -253,7 +307,21 @@ pub async fn section(
     let seats: u32 = drivers.iter().map(|r| r.seats).sum();
     let asked = u32::try_from(lifts.len() + transport_answers.len()).unwrap_or(u32::MAX);
     let short = lifts_short(seats, asked);
+    // The outing's year is its day's; a workshop's (a series) this year's.
+    let year = detail
+        .as_ref()
+        .map_or(today, |s| schedule::utc_to_local(s.s.starts_at).date())
+        .year();
+    let own_budget = if OWN_BUDGET_KINDS.contains(&a.d.kind)
+        && gate::allows(user.role(), &Method::GET, "/budget")
+    {
+        let r = state.store.own_budget(&user.tenant, a.id, year).await?;
+        Some(own_budget_view(t, a, year, r))
+    } else {
+        None
+    };
     Ok(Some(OutingSection {
+        own_budget,
         coming_line: t.get2(
             "outing-coming-count",
             ("families", families),

@@ -427,6 +427,30 @@ pub struct ContactView {
     pub whatsapp: String,
 }
 
+/// The neighbourhood's contact person as the family sees them, when one is set.
+pub(crate) async fn contact_view(
+    state: &AppState,
+    v: &PortalVisitor,
+) -> Result<Option<ContactView>, AppError> {
+    Ok(state
+        .store
+        .portal_contact(&v.scope)
+        .await?
+        .map(|(name, phone)| ContactView {
+            name,
+            phone: phone.as_ref().map(|p| p.display()).unwrap_or_default(),
+            tel: phone
+                .as_ref()
+                .map(mtp_domain::message::tel_link)
+                .unwrap_or_default(),
+            whatsapp: phone
+                .as_ref()
+                .filter(|p| p.is_mobile())
+                .map(|p| mtp_domain::message::whatsapp_link(p, ""))
+                .unwrap_or_default(),
+        }))
+}
+
 pub async fn home(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -443,23 +467,7 @@ pub async fn home(
     let next = next_at.map(|i| views.remove(i));
     let consents = consent_views(&t, &state.store.portal_consents(&v.scope).await?);
     let erasure_requested = state.store.portal_erasure_requested(&v.scope).await?;
-    let contact = state
-        .store
-        .portal_contact(&v.scope)
-        .await?
-        .map(|(name, phone)| ContactView {
-            name,
-            phone: phone.as_ref().map(|p| p.display()).unwrap_or_default(),
-            tel: phone
-                .as_ref()
-                .map(mtp_domain::message::tel_link)
-                .unwrap_or_default(),
-            whatsapp: phone
-                .as_ref()
-                .filter(|p| p.is_mobile())
-                .map(|p| mtp_domain::message::whatsapp_link(p, ""))
-                .unwrap_or_default(),
-        });
+    let contact = contact_view(&state, &v).await?;
     audit_parent(&state, &v.scope, Action::PortalHomeViewed, "").await;
     Ok(render_page(&HomePage {
         contact,
