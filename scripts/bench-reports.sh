@@ -103,8 +103,9 @@ token=$(curl -s "${A[@]}" "$BASE/research" | csrf)
 curl -s -o /dev/null "${A[@]}" --data-urlencode "_csrf=$token" --data-urlencode "study_name=Bench $(date +%s)" "$BASE/research/studies"
 study=$(curl -s "${R[@]}" "$BASE/research" | grep -o '<option value="[0-9a-f-]\{36\}"' | tail -n 1 | sed 's/<option value="//; s/"//')
 [ -n "$study" ] || { echo "no study found" >&2; exit 1; }
-echo "### research export of the organisation (CSV, streamed), 3 times — $(load)"
-for _ in 1 2 3; do
+RUNS=${BENCH_RESEARCH_RUNS:-3}
+echo "### research export of the organisation (CSV, streamed), $RUNS times — $(load)"
+for _ in $(seq 1 "$RUNS"); do
   before=$(rss VmHWM)
   out=$(curl -s -o "$tmp/r.csv" -w '%{http_code} %{time_total}' "${R[@]}" "$BASE/research/export.csv?study=$study&research_from=$year-01-01&research_to=$year-12-31")
   rows=$(( $(wc -l <"$tmp/r.csv") - 1 ))

@@ -180,10 +180,11 @@ pub enum Cell {
 }
 
 impl Cell {
-    pub fn text(&self) -> String {
+    /// The cell as a CSV writes it; text is borrowed, not copied.
+    pub fn text(&self) -> std::borrow::Cow<'_, str> {
         match self {
-            Cell::Text(t) => t.clone(),
-            Cell::Number(n) => n.to_string(),
+            Cell::Text(t) => std::borrow::Cow::Borrowed(t),
+            Cell::Number(n) => std::borrow::Cow::Owned(n.to_string()),
         }
     }
 }
@@ -606,7 +607,7 @@ mod tests {
             ..facts()
         };
         let cells = row(e, &f, "Almere Poort", "WK003401", 12);
-        let text: Vec<String> = cells.iter().map(Cell::text).collect();
+        let text: Vec<String> = cells.iter().map(|c| c.text().into_owned()).collect();
         assert_eq!(cells.len(), columns().len());
         assert_eq!(header().len(), columns().len());
         let col = |name: &str| cell(&text, name);
@@ -692,7 +693,10 @@ mod tests {
             ],
             ..facts()
         };
-        let text: Vec<String> = row(e, &f, "x", "", 0).iter().map(Cell::text).collect();
+        let text: Vec<String> = row(e, &f, "x", "", 0)
+            .iter()
+            .map(|c| c.text().into_owned())
+            .collect();
         let col = |name: &str| cell(&text, name);
         assert_eq!(col("questionnaires"), "2");
         assert_eq!(col("q_first_month"), "2026-02");
@@ -714,7 +718,10 @@ mod tests {
             measurements: vec![(day(2026, 2, 4), first)],
             ..facts()
         };
-        let text: Vec<String> = row(e, &once, "x", "", 0).iter().map(Cell::text).collect();
+        let text: Vec<String> = row(e, &once, "x", "", 0)
+            .iter()
+            .map(|c| c.text().into_owned())
+            .collect();
         assert_eq!(cell(&text, "questionnaires"), "1");
         assert_eq!(cell(&text, "health_first"), "3");
         assert_eq!(cell(&text, "health_latest"), "");

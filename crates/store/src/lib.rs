@@ -139,6 +139,9 @@ pub fn is_sqlite_url(url: &str) -> bool {
     url.starts_with("sqlite:")
 }
 
+/// Rows SQLite's reading thread may run ahead of the request that reads them.
+const ROW_BUFFER: usize = 1024;
+
 fn options(url: &str, max_connections: u32) -> ConnectOptions {
     let mut opt = ConnectOptions::new(url.to_string());
     // No idle timeout and no maximum lifetime: with either, sqlx 0.9.0 runs a pool
@@ -163,6 +166,10 @@ fn options(url: &str, max_connections: u32) -> ConnectOptions {
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10))
                 .create_if_missing(true)
+                // The driver hands rows from its own thread through a queue of this many; at
+                // its default of 50 a page of the research export or a report's read stops the
+                // reading thread forty times to wait for the reader (docs/benchmarks.md).
+                .row_buffer_size(ROW_BUFFER)
         });
     }
     opt

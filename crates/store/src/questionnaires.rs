@@ -103,15 +103,54 @@ pub(crate) async fn rounds_of<C: ConnectionTrait>(
     let mut rows = Vec::new();
     for chunk in households.chunks(500) {
         rows.extend(
-            questionnaire_round::Entity::find()
-                .filter(questionnaire_round::Column::OrgId.eq(org_id))
-                .filter(questionnaire_round::Column::HouseholdId.is_in(chunk.to_vec()))
-                .order_by_asc(questionnaire_round::Column::TakenOn)
-                .order_by_asc(questionnaire_round::Column::CreatedAt)
-                .all(db)
-                .await?,
+            round_rows(
+                db,
+                org_id,
+                questionnaire_round::Column::HouseholdId.is_in(chunk.to_vec()),
+            )
+            .await?,
         );
     }
+    with_answers(db, org_id, rows).await
+}
+
+/// The rounds of the households a sub-query names, as [`rounds_of`]: the research export
+/// reads a page's rounds beside the page itself, before it knows the page's ids.
+pub(crate) async fn rounds_in<C: ConnectionTrait>(
+    db: &C,
+    org_id: Uuid,
+    households: sea_orm::sea_query::SelectStatement,
+) -> Result<Vec<Round>> {
+    let rows = round_rows(
+        db,
+        org_id,
+        questionnaire_round::Column::HouseholdId.in_subquery(households),
+    )
+    .await?;
+    with_answers(db, org_id, rows).await
+}
+
+/// The round rows of the organisation that `households` picks, oldest first.
+async fn round_rows<C: ConnectionTrait>(
+    db: &C,
+    org_id: Uuid,
+    households: sea_orm::sea_query::SimpleExpr,
+) -> Result<Vec<questionnaire_round::Model>> {
+    Ok(questionnaire_round::Entity::find()
+        .filter(questionnaire_round::Column::OrgId.eq(org_id))
+        .filter(households)
+        .order_by_asc(questionnaire_round::Column::TakenOn)
+        .order_by_asc(questionnaire_round::Column::CreatedAt)
+        .all(db)
+        .await?)
+}
+
+/// The rounds with their answers read in.
+async fn with_answers<C: ConnectionTrait>(
+    db: &C,
+    org_id: Uuid,
+    rows: Vec<questionnaire_round::Model>,
+) -> Result<Vec<Round>> {
     let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
     let mut answers: HashMap<Uuid, Vec<(String, u8)>> = HashMap::new();
     for chunk in ids.chunks(500) {

@@ -11,7 +11,7 @@ use mtp_domain::questionnaire::Answers;
 use mtp_domain::research::{Facts, StudyKey, VisitCounts, local_date};
 use mtp_domain::{ChildBirth, HouseholdKind, PlaceName, Source, Tenant};
 use rand::RngCore;
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set,
     TransactionTrait,
@@ -151,35 +151,28 @@ impl Store {
 
     /// How many households of each neighbourhood an export of `neighbourhoods` holds: those
     /// with research consent now, not erased. The postcode rule needs the number before the
-    /// first row is written (`mtp_domain::research::shown_postcode`), so this reads the ids
-    /// in pages once more, without the details.
+    /// first row is written (`mtp_domain::research::shown_postcode`); the database counts, in
+    /// one query, by the same rule the pages apply (`latest_research_consent`).
     pub async fn research_participants(
         &self,
         tenant: &Tenant,
         neighbourhoods: &[Uuid],
     ) -> Result<HashMap<Uuid, u32>> {
-        let mut counts: HashMap<Uuid, u32> = HashMap::new();
-        let mut after = None;
-        loop {
-            let Some(q) = self.participants_query(tenant, neighbourhoods, after) else {
-                return Ok(counts);
-            };
-            // Only the ids, neighbourhoods and consent: the count needs nothing else.
-            let rows: Vec<(Uuid, Uuid, Option<bool>)> = q
-                .column(household::Column::Id)
-                .column(household::Column::NeighbourhoodId)
-                .column_as(latest_research_consent(), "research")
-                .into_tuple()
-                .all(&self.db)
-                .await?;
-            for (_, nb, _) in rows.iter().filter(|r| r.2 == Some(true)) {
-                *counts.entry(*nb).or_default() += 1;
-            }
-            match page_end(&rows, |r| r.0) {
-                Some(n) => after = Some(n),
-                None => return Ok(counts),
-            }
-        }
+        let Some(q) = self.candidates(tenant, neighbourhoods) else {
+            return Ok(HashMap::new());
+        };
+        let rows: Vec<(Uuid, i64)> = q
+            .filter(latest_research_consent().eq(true))
+            .column(household::Column::NeighbourhoodId)
+            .column_as(Expr::cust("COUNT(*)"), "n")
+            .group_by(household::Column::NeighbourhoodId)
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(nb, n)| (nb, u32::try_from(n).unwrap_or(u32::MAX)))
+            .collect())
     }
 
     /// One page of the export: the participating households after `after` (by id), with
@@ -201,10 +194,13 @@ impl Store {
             });
         };
         let org = tenant.org_id;
+        // The page's questionnaire rounds are read beside the page, for the same candidates
+        // (those without research consent now are dropped with their rows below).
+        let page_ids = q.clone().column(household::Column::Id).into_query();
         // What the row says of parents and children rides along with it, counted and joined
         // by the database: one row per household, not one more per parent, child and consent
         // record (rows, not SQL, are what a page costs; docs/benchmarks.md, "Reports").
-        let rows: Vec<HouseholdRow> = q
+        let rows = q
             .columns([
                 household::Column::Id,
                 household::Column::NeighbourhoodId,
@@ -230,14 +226,15 @@ impl Store {
             )
             .column_as(Expr::cust(children_births(&self.db)), "children")
             .column_as(latest_research_consent(), "research")
-            .into_tuple()
-            .all(&self.db)
-            .await?;
+            .into_tuple::<HouseholdRow>()
+            .all(&self.db);
+        let (rows, rounds) = tokio::try_join!(
+            Box::pin(async { Ok::<_, StoreError>(rows.await?) }),
+            Box::pin(crate::questionnaires::rounds_in(&self.db, org, page_ids)),
+        )?;
         let next = page_end(&rows, |r| r.0);
         let rows: Vec<HouseholdRow> = rows.into_iter().filter(|r| r.10 == Some(true)).collect();
-        let ids: Vec<Uuid> = rows.iter().map(|r| r.0).collect();
         let (from, to, until) = counted;
-        let rounds = crate::questionnaires::rounds_of(&self.db, org, &ids).await?;
         let mut measurements: HashMap<Uuid, Vec<(NaiveDate, Answers)>> = HashMap::new();
         for r in rounds {
             measurements
@@ -302,14 +299,28 @@ impl Store {
         Ok(ResearchPage { households, next })
     }
 
-    /// The page of candidate households after `after`, by id, without its columns: those in
-    /// the chosen neighbourhoods within reach, not erased, that ever gave research consent.
-    /// `None` when no chosen neighbourhood is within reach.
+    /// The page of candidate households after `after`, by id, without its columns
+    /// (`candidates`). `None` when no chosen neighbourhood is within reach.
     fn participants_query(
         &self,
         tenant: &Tenant,
         neighbourhoods: &[Uuid],
         after: Option<Uuid>,
+    ) -> Option<sea_orm::Select<household::Entity>> {
+        let mut q = self.candidates(tenant, neighbourhoods)?;
+        if let Some(after) = after {
+            q = q.filter(household::Column::Id.gt(after));
+        }
+        Some(q.order_by_asc(household::Column::Id).limit(PAGE))
+    }
+
+    /// The candidate households, without columns: those in the chosen neighbourhoods within
+    /// reach, not erased, that ever gave research consent. `None` when no chosen
+    /// neighbourhood is within reach.
+    fn candidates(
+        &self,
+        tenant: &Tenant,
+        neighbourhoods: &[Uuid],
     ) -> Option<sea_orm::Select<household::Entity>> {
         let within: Vec<Uuid> = neighbourhoods
             .iter()
@@ -319,29 +330,27 @@ impl Store {
         if within.is_empty() {
             return None;
         }
-        let mut q = household::Entity::find()
-            .select_only()
-            .filter(household::Column::OrgId.eq(tenant.org_id))
-            .filter(household::Column::AnonymisedAt.is_null())
-            .filter(household::Column::NeighbourhoodId.is_in(within))
-            // Only households that ever said yes can have research consent now: the database
-            // leaves out the rest (most of them), and the latest record decides
-            // (`latest_research_consent`), as everywhere else.
-            .filter(
-                household::Column::Id.in_subquery(
-                    consent_record::Entity::find()
-                        .select_only()
-                        .column(consent_record::Column::HouseholdId)
-                        .filter(consent_record::Column::OrgId.eq(tenant.org_id))
-                        .filter(consent_record::Column::Purpose.eq(Purpose::Research.as_str()))
-                        .filter(consent_record::Column::Given.eq(true))
-                        .into_query(),
+        Some(
+            household::Entity::find()
+                .select_only()
+                .filter(household::Column::OrgId.eq(tenant.org_id))
+                .filter(household::Column::AnonymisedAt.is_null())
+                .filter(household::Column::NeighbourhoodId.is_in(within))
+                // Only households that ever said yes can have research consent now: the
+                // database leaves out the rest (most of them), and the latest record decides
+                // (`latest_research_consent`), as everywhere else.
+                .filter(
+                    household::Column::Id.in_subquery(
+                        consent_record::Entity::find()
+                            .select_only()
+                            .column(consent_record::Column::HouseholdId)
+                            .filter(consent_record::Column::OrgId.eq(tenant.org_id))
+                            .filter(consent_record::Column::Purpose.eq(Purpose::Research.as_str()))
+                            .filter(consent_record::Column::Given.eq(true))
+                            .into_query(),
+                    ),
                 ),
-            );
-        if let Some(after) = after {
-            q = q.filter(household::Column::Id.gt(after));
-        }
-        Some(q.order_by_asc(household::Column::Id).limit(PAGE))
+        )
     }
 }
 

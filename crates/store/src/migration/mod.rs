@@ -39,6 +39,7 @@ mod m20261210_000031_scan;
 mod m20261210_000032_activity_budget;
 mod m20261210_000033_reflection;
 mod m20261210_000034_co_organisers_linked;
+mod m20261211_000035_research_consent_indexes;
 
 pub struct Migrator;
 
@@ -79,6 +80,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261210_000032_activity_budget::Migration),
             Box::new(m20261210_000033_reflection::Migration),
             Box::new(m20261210_000034_co_organisers_linked::Migration),
+            Box::new(m20261211_000035_research_consent_indexes::Migration),
         ]
     }
 }

@@ -15,7 +15,7 @@ use mtp_domain::audit::Action;
 use mtp_domain::report::{PeriodForm, parse_period};
 use mtp_domain::research::{self, Cell, Export, StudyKey};
 use mtp_domain::{PlaceName, Tenant};
-use mtp_store::research::Study;
+use mtp_store::research::{self as stored, Study};
 use mtp_store::{Neighbourhood, Store, StoreError};
 use uuid::Uuid;
 
@@ -310,7 +310,8 @@ struct Writer {
 }
 
 impl Writer {
-    fn new(store: &Store, user: &User, plan: &Plan, counts: HashMap<Uuid, u32>) -> Writer {
+    /// A writer without its counts: `begin` puts them in.
+    fn new(store: &Store, user: &User, plan: &Plan) -> Writer {
         Writer {
             store: store.clone(),
             tenant: user.tenant.clone(),
@@ -326,7 +327,7 @@ impl Writer {
                     )
                 })
                 .collect(),
-            counts,
+            counts: HashMap::new(),
             from: plan.from,
             to: plan.to,
             today: crate::today(),
@@ -338,18 +339,29 @@ impl Writer {
         &self,
         after: Option<Uuid>,
     ) -> Result<(Vec<Vec<Cell>>, Option<Uuid>), StoreError> {
-        let e = Export {
+        let page = self.fetch(after).await?;
+        Ok((self.rows(&page), page.next))
+    }
+
+    fn export(&self) -> Export<'_> {
+        Export {
             key: &self.key,
             from: self.from,
             to: self.to,
             today: self.today,
-        };
-        let page = self
-            .store
-            .research_page(&self.tenant, &self.ids, after, e.instants())
-            .await?;
-        let rows = page
-            .households
+        }
+    }
+
+    async fn fetch(&self, after: Option<Uuid>) -> Result<stored::ResearchPage, StoreError> {
+        self.store
+            .research_page(&self.tenant, &self.ids, after, self.export().instants())
+            .await
+    }
+
+    /// A page's rows; the postcode rule needs `counts` in place.
+    fn rows(&self, page: &stored::ResearchPage) -> Vec<Vec<Cell>> {
+        let e = self.export();
+        page.households
             .iter()
             .map(|h| {
                 let (name, cbs) = self
@@ -360,17 +372,58 @@ impl Writer {
                 let n = self.counts.get(&h.neighbourhood_id).copied().unwrap_or(0);
                 research::row(e, h, name, cbs, n)
             })
-            .collect();
-        Ok((rows, page.next))
+            .collect()
     }
 }
 
-fn csv_bytes(rows: &[Vec<String>]) -> Result<Bytes, std::io::Error> {
+/// The export's first steps, or `None` when it would hold more than `max_rows` households
+/// (nothing is then recorded). The households are counted per neighbourhood (the postcode
+/// rule and the audit entry need the number) while the first page is read, on two
+/// connections; the audit entry is written as soon as the count is known, so its wait for the
+/// disk hides behind the page's read. No byte leaves before both are done.
+async fn begin(
+    state: &AppState,
+    user: &User,
+    plan: &Plan,
+    format: &str,
+    max_rows: u32,
+) -> Result<Option<(Writer, stored::ResearchPage)>, AppError> {
+    let mut writer = Writer::new(&state.store, user, plan);
+    let counted = async {
+        let counts = state
+            .store
+            .research_participants(&user.tenant, &writer.ids)
+            .await?;
+        let total: u32 = counts.values().sum();
+        if total <= max_rows {
+            record(
+                state,
+                user,
+                Action::ResearchExported,
+                Subject::of("research_study", plan.study.id),
+                &detail(plan, format, total),
+            )
+            .await;
+        }
+        Ok::<_, StoreError>((counts, total))
+    };
+    let ((counts, total), first) =
+        tokio::try_join!(Box::pin(counted), Box::pin(writer.fetch(None)))?;
+    writer.counts = counts;
+    Ok((total <= max_rows).then_some((writer, first)))
+}
+
+/// Rows as CSV, each cell's formula defused.
+fn csv_bytes<R, C>(rows: impl IntoIterator<Item = R>) -> Result<Bytes, std::io::Error>
+where
+    R: IntoIterator<Item = C>,
+    C: AsRef<str>,
+{
     let mut w = csv::WriterBuilder::new()
         .delimiter(b';')
         .from_writer(Vec::new());
     for r in rows {
-        w.write_record(r.iter().map(|c| csv_safe(c)))?;
+        w.write_record(r.into_iter().map(|c| csv_safe(c.as_ref())))?;
     }
     w.into_inner()
         .map(Bytes::from)
@@ -382,6 +435,11 @@ fn file_name(ext: &str) -> String {
         "attachment; filename=\"onderzoek-export-{}.{ext}\"",
         crate::today()
     )
+}
+
+/// A page's rows as CSV.
+fn csv_chunk(rows: &[Vec<Cell>]) -> Result<Bytes, std::io::Error> {
+    csv_bytes(rows.iter().map(|r| r.iter().map(Cell::text)))
 }
 
 /// The export as CSV (`;`, UTF-8 with a byte-order mark, as the other downloads), streamed
@@ -396,57 +454,49 @@ pub async fn export_csv(
         Ok(plan) => plan,
         Err(page) => return Ok(page),
     };
-    let ids: Vec<Uuid> = plan.chosen.iter().map(|n| n.id).collect();
-    let counts = state
-        .store
-        .research_participants(&user.tenant, &ids)
-        .await?;
-    let rows: u32 = counts.values().sum();
-    record(
-        &state,
-        &user,
-        Action::ResearchExported,
-        Subject::of("research_study", plan.study.id),
-        &detail(&plan, "csv", rows),
-    )
-    .await;
-    let writer = Writer::new(&state.store, &user, &plan, counts);
-    // The state of the stream: the writer and where the next page starts; `None` when done.
+    // A CSV has no limit: `begin` always goes on.
+    let Some((writer, page)) = begin(&state, &user, &plan, "csv", u32::MAX).await? else {
+        return Err(AppError::Internal);
+    };
+    let first = writer.rows(&page);
+    let next = page.next;
+    // The state of the stream: the writer with the first page's rows, then the writer and
+    // where the next page starts; `None` when done.
     enum Step {
-        Header(Writer),
-        Page(Writer, Option<Uuid>),
+        First(Writer, Vec<Vec<Cell>>, Option<Uuid>),
+        Page(Writer, Uuid),
     }
-    let stream = futures_util::stream::unfold(Some(Step::Header(writer)), |step| async move {
-        match step? {
-            Step::Header(w) => {
-                let mut bytes = "\u{feff}".as_bytes().to_vec();
-                let header = csv_bytes(&[research::header()]);
-                match header {
-                    Ok(h) => {
+    let stream =
+        futures_util::stream::unfold(Some(Step::First(writer, first, next)), |step| async move {
+            match step? {
+                Step::First(w, rows, next) => {
+                    let mut bytes = "\u{feff}".as_bytes().to_vec();
+                    let head = csv_bytes([research::header()]).and_then(|h| {
                         bytes.extend_from_slice(&h);
-                        Some((Ok(Bytes::from(bytes)), Some(Step::Page(w, None))))
+                        csv_chunk(&rows)
+                    });
+                    match head {
+                        Ok(page) => {
+                            bytes.extend_from_slice(&page);
+                            let more = next.map(|n| Step::Page(w, n));
+                            Some((Ok(Bytes::from(bytes)), more))
+                        }
+                        Err(e) => Some((Err(e), None)),
                     }
-                    Err(e) => Some((Err(e), None)),
                 }
+                Step::Page(w, after) => match w.page(Some(after)).await {
+                    Ok((rows, next)) => {
+                        let more = next.map(|n| Step::Page(w, n));
+                        Some((csv_chunk(&rows), more))
+                    }
+                    Err(e) => {
+                        // The download breaks off rather than ending as if it were complete.
+                        tracing::error!(error = %e, "research export stopped");
+                        Some((Err(std::io::Error::other("research export stopped")), None))
+                    }
+                },
             }
-            Step::Page(w, after) => match w.page(after).await {
-                Ok((rows, next)) => {
-                    let text: Vec<Vec<String>> = rows
-                        .iter()
-                        .map(|r| r.iter().map(Cell::text).collect())
-                        .collect();
-                    let chunk = csv_bytes(&text);
-                    let more = next.map(|n| Step::Page(w, Some(n)));
-                    Some((chunk, more))
-                }
-                Err(e) => {
-                    // The download breaks off rather than ending as if it were complete.
-                    tracing::error!(error = %e, "research export stopped");
-                    Some((Err(std::io::Error::other("research export stopped")), None))
-                }
-            },
-        }
-    });
+        });
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
@@ -470,13 +520,7 @@ pub async fn export_xlsx(
         Ok(plan) => plan,
         Err(page) => return Ok(page),
     };
-    let ids: Vec<Uuid> = plan.chosen.iter().map(|n| n.id).collect();
-    let counts = state
-        .store
-        .research_participants(&user.tenant, &ids)
-        .await?;
-    let total: u32 = counts.values().sum();
-    if total > MAX_XLSX_ROWS {
+    let Some((writer, first)) = begin(&state, &user, &plan, "xlsx", MAX_XLSX_ROWS).await? else {
         let mut e = FormErrors::default();
         e.add("neighbourhoods", t.get("research-error-too-many-for-xlsx"));
         let typed = Typed {
@@ -484,25 +528,13 @@ pub async fn export_xlsx(
             ..Typed::default()
         };
         return Ok(unprocessable(page(&state, &ctx, &user, typed, e).await?));
-    }
-    record(
-        &state,
-        &user,
-        Action::ResearchExported,
-        Subject::of("research_study", plan.study.id),
-        &detail(&plan, "xlsx", total),
-    )
-    .await;
-    let writer = Writer::new(&state.store, &user, &plan, counts);
-    let mut rows = Vec::new();
-    let mut after = None;
-    loop {
-        let (page, next) = writer.page(after).await?;
+    };
+    let mut rows = writer.rows(&first);
+    let mut after = first.next;
+    while let Some(n) = after {
+        let (page, next) = writer.page(Some(n)).await?;
         rows.extend(page);
-        match next {
-            Some(n) => after = Some(n),
-            None => break,
-        }
+        after = next;
     }
     let bytes = workbook(&plan, &rows).map_err(|e| {
         tracing::error!(error = %e, "research workbook failed");
