@@ -381,7 +381,7 @@ async fn the_workbook_has_the_totals_of_the_page(app: TestApp) {
     // The demo's year: the activities are about to overrun, the hours come from the rota.
     assert!(
         page.body
-            .contains("Activiteitenkosten: in dit tempo geeft u"),
+            .contains("Activiteitenkosten: in dit tempo geef je"),
         "{}",
         page.body
     );

@@ -545,6 +545,22 @@ mod tests {
     }
 
     #[test]
+    fn every_dutch_text_says_je_never_u() {
+        // docs/ui.md §5.1: staff and parents alike are addressed with "je"; the formal
+        // "u" and "uw" creep in one sentence at a time.
+        let formal: Vec<String> = messages("nl")
+            .into_iter()
+            .filter(|(_, text)| {
+                without_placeables(text)
+                    .split(|c: char| !c.is_alphanumeric())
+                    .any(|w| matches!(w, "u" | "U" | "uw" | "Uw"))
+            })
+            .map(|(key, text)| format!("{key} = {text}"))
+            .collect();
+        assert!(formal.is_empty(), "formal address: {formal:#?}");
+    }
+
+    #[test]
     fn parent_texts_are_short_sentences_in_the_parents_words() {
         // B1: a sentence of at most 15 words, and none of the staff's words
         // (docs/glossary.md). A number like "15 minuten" is one word, as a parent reads it.

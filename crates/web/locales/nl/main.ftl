@@ -1282,7 +1282,7 @@ partner-home-none = Je account hoort nog niet bij een partnerorganisatie. Vraag 
 
 ## The public programme address (issue #17)
 programme-address-title = Het programma in een agenda
-programme-address-lead = Met dit adres staat het programma van de buurt in een agenda-app, en het blijft vanzelf bij. Er staan geen namen in en geen activiteiten op uitnodiging. U mag het adres delen, bijvoorbeeld met ouders of partners.
+programme-address-lead = Met dit adres staat het programma van de buurt in een agenda-app, en het blijft vanzelf bij. Er staan geen namen in en geen activiteiten op uitnodiging. Je mag het adres delen, bijvoorbeeld met ouders of partners.
 programme-address-label = Agenda-link van { $name } (kopieer deze link)
 programme-address-webcal = Programma van { $name } in de agenda van deze telefoon of computer zetten
 

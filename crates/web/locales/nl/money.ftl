@@ -38,7 +38,7 @@ money-col-action = Actie
 money-total = Totaal
 money-on-course = Op koers
 money-watch = Let op
-money-will-overrun = { $line }: in dit tempo geeft u { $forecast } uit. Dat is meer dan begroot.
+money-will-overrun = { $line }: in dit tempo geef je { $forecast } uit. Dat is meer dan begroot.
 money-overrun = { $line }: er is al meer uitgegeven dan begroot.
 money-hours-of = { $done } van { $budget } uur
 money-forecast-hint = De verwachting trekt de uitgaven tot nu toe door naar het einde van het jaar, in een rechte lijn.
@@ -169,7 +169,7 @@ money-error-week-too-long-meanwhile = Een week heeft hoogstens 60 uur. Net zijn 
 
 # Own budgets of outings and workshops within the activity costs.
 money-subs-heading = Uitjes en workshops binnen de activiteitenkosten
-money-subs-lead = Een uitje of een workshop kan een eigen budget krijgen. Dat is een deel van de activiteitenkosten ({ $budget }). Wat u op het uitje of de workshop boekt, telt in beide mee, één keer.
+money-subs-lead = Een uitje of een workshop kan een eigen budget krijgen. Dat is een deel van de activiteitenkosten ({ $budget }). Wat je op het uitje of de workshop boekt, telt in beide mee, één keer.
 money-subs-caption = Eigen budgetten { $year }
 money-subs-other = Overige activiteiten
 money-subs-hint = De verwachting van een uitje of workshop: wat is uitgegeven, gedeeld door de bijeenkomsten die al geweest zijn, keer alle bijeenkomsten van het jaar.
@@ -184,7 +184,7 @@ money-save-sub = Eigen budget opslaan
 money-error-sub-activity = Kies een uitje of workshop uit de lijst.
 flash-money-sub-saved = Het eigen budget voor { $name } is opgeslagen.
 money-field-session = Voor welke bijeenkomst (mag leeg)
-money-field-session-hint = Kies een bijeenkomst van de activiteit die u hierboven koos.
+money-field-session-hint = Kies een bijeenkomst van de activiteit die je hierboven koos.
 money-no-session = Geen bepaalde bijeenkomst
 money-error-session = Kies een bijeenkomst van de gekozen activiteit, uit de lijst.
 money-session-of = bijeenkomst van { $date }

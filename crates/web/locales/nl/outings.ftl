@@ -154,7 +154,7 @@ outing-came-count = { $name ->
 }
 outing-costs-title = Geboekte kosten
 outing-costs-none = Nog geen kosten geboekt.
-outing-costs-ledger = Een kost die u hier boekt, staat ook in de uitgaven van de begroting, bij Activiteitenkosten en bij het eigen budget van dit uitje. Verwijderen draait de uitgave daar terug.
+outing-costs-ledger = Een kost die je hier boekt, staat ook in de uitgaven van de begroting, bij Activiteitenkosten en bij het eigen budget van dit uitje. Verwijderen draait de uitgave daar terug.
 outing-cost-description = Waarvoor
 outing-cost-amount = Bedrag
 outing-cost-amount-hint = In euro, zoals 42,50.
