@@ -549,17 +549,7 @@ async fn an_outing_cost_counts_once_in_the_line_and_its_own_budget(app: TestApp)
     assert!(!page.body.contains("Uitje naar het strand: er is al meer"));
 
     // €20 booked on the outing: once in the line, once in its own budget.
-    c.get(&format!("/activities/{beach}")).await;
-    let r = c
-        .post(
-            &format!("/activities/{beach}/costs"),
-            &[
-                ("cost_description", "Parkeren"),
-                ("cost_amount", "20"),
-                ("cost_date", &today()),
-            ],
-        )
-        .await;
+    let r = crate::outings::book_cost(&mut c, beach, "Parkeren", "20", &today()).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let (line, own) = line_and_own(&app, &tenant, poort, beach).await;
     assert_eq!(line - line_before, 2_000);

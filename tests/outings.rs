@@ -10,7 +10,7 @@ use mtp_store::{AuditFilter, HouseholdFilter};
 use reqwest::StatusCode;
 use uuid::Uuid;
 
-use crate::helpers::TestApp;
+use crate::helpers::{Client, Res, TestApp};
 use crate::on_both;
 
 async fn activity(app: &TestApp, t: &Tenant, name: &str) -> Uuid {
@@ -25,6 +25,26 @@ async fn activity(app: &TestApp, t: &Tenant, name: &str) -> Uuid {
 }
 
 /// A household of a neighbourhood that is still active.
+/// Book a cost on an outing through the form on its page, as staff do.
+pub(crate) async fn book_cost(
+    c: &mut Client,
+    outing: Uuid,
+    description: &str,
+    amount: &str,
+    on: &str,
+) -> Res {
+    c.get(&format!("/activities/{outing}")).await;
+    c.post(
+        &format!("/activities/{outing}/costs"),
+        &[
+            ("cost_description", description),
+            ("cost_amount", amount),
+            ("cost_date", on),
+        ],
+    )
+    .await
+}
+
 async fn household_in(app: &TestApp, t: &Tenant, nb: &str) -> Uuid {
     let nb = app.neighbourhood(t, nb).await;
     let (rows, _) = app
@@ -241,27 +261,9 @@ async fn a_worker_plans_an_outing_with_the_parents(app: TestApp) {
     assert!(page.body.contains("Henk (4 plekken)"));
 
     // A cost booked in cents.
-    let r = w
-        .post(
-            &format!("/activities/{farm}/costs"),
-            &[
-                ("cost_description", "Treinkaartjes"),
-                ("cost_amount", "veel"),
-                ("cost_date", "2026-12-01"),
-            ],
-        )
-        .await;
+    let r = book_cost(&mut w, farm, "Treinkaartjes", "veel", "2026-12-01").await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let r = w
-        .post(
-            &format!("/activities/{farm}/costs"),
-            &[
-                ("cost_description", "Treinkaartjes"),
-                ("cost_amount", "42,50"),
-                ("cost_date", "2026-12-01"),
-            ],
-        )
-        .await;
+    let r = book_cost(&mut w, farm, "Treinkaartjes", "42,50", "2026-12-01").await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let view = app.store.outing(&t, farm, None).await.unwrap();
     assert_eq!(view.booked_cents(), 4_250);
@@ -455,17 +457,7 @@ async fn the_outing_page_shows_its_own_budget_to_who_sees_the_budget(app: TestAp
     assert!(!workshop.body.contains("€ 300,00"));
 
     // € 20 more on the outing's day: € 157,25 against € 150, and the budget page's warning.
-    c.get(&format!("/activities/{beach}")).await;
-    let r = c
-        .post(
-            &format!("/activities/{beach}/costs"),
-            &[
-                ("cost_description", "Parkeren"),
-                ("cost_amount", "20"),
-                ("cost_date", &beach_day.to_string()),
-            ],
-        )
-        .await;
+    let r = book_cost(&mut c, beach, "Parkeren", "20", &beach_day.to_string()).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let over = own_budget_part(&c.get(&format!("/activities/{beach}")).await.body);
     assert!(
