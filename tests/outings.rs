@@ -443,6 +443,36 @@ async fn the_outing_page_shows_its_own_budget_to_who_sees_the_budget(app: TestAp
         "{none}"
     );
 
+    // An outing further ahead than budgets are made (next year) has no budget page to
+    // show or link to: the part is left out instead of linking to a page that is not there.
+    let ahead = app
+        .store
+        .create_activity(
+            &t,
+            &mtp_store::ActivityDraft {
+                name: "Uitje naar de Efteling".into(),
+                ..app.store.activity(&t, farm).await.unwrap().d
+            },
+            None,
+        )
+        .await
+        .unwrap();
+    let day = chrono::NaiveDate::from_ymd_opt(beach_day.year() + 3, 6, 12).unwrap();
+    let slot = mtp_domain::schedule::slot(
+        day,
+        chrono::NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
+        chrono::NaiveTime::from_hms_opt(17, 0, 0).unwrap(),
+    );
+    app.store
+        .plan_sessions(&t, ahead, &[(day, slot)], None)
+        .await
+        .unwrap();
+    let far = c.get(&format!("/activities/{ahead}")).await;
+    assert_eq!(far.status, StatusCode::OK);
+    assert!(far.body.contains("Uitje naar de Efteling"), "{}", far.body);
+    assert!(own_budget_part(&far.body).is_empty(), "{}", far.body);
+    assert!(!far.body.contains("/budget?"), "{}", far.body);
+
     // A worker books the costs and sees them, but not the budget.
     let mut w = app.client();
     w.login(&logins["worker"]).await;

@@ -206,14 +206,14 @@ impl Store {
         })
     }
 
-    /// Remember sign-in lookups this long instead of [`sign_in::REMEMBER_SIGN_IN`]; zero
-    /// reads every one from the database.
     /// Seal secrets at rest with this key from now on.
     pub fn with_seal_key(mut self, key: Option<sealing::SealKey>) -> Store {
         self.seal_key = key.map(std::sync::Arc::new);
         self
     }
 
+    /// Remember sign-in lookups this long instead of [`sign_in::REMEMBER_SIGN_IN`]; zero
+    /// reads every one from the database.
     pub fn with_sign_in_memory(mut self, ttl: std::time::Duration) -> Store {
         self.sign_ins = std::sync::Arc::new(sign_in::SignIns::for_ttl(ttl));
         self

@@ -9,7 +9,7 @@
 //!
 //! Made once: a second `mtp demo --force` finds them by name and leaves them.
 
-use chrono::{Duration, NaiveTime, Utc};
+use chrono::{Datelike, Duration, NaiveDate, NaiveTime, Utc};
 use mtp_domain::activity::{ActivityKind, Audience, Cost};
 use mtp_domain::attendance::{AttendanceStatus, SessionState};
 use mtp_domain::audit::{Action, Outcome};
@@ -207,6 +207,14 @@ async fn holiday_list(store: &Store, tenant: &Tenant) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The beach outing's day: five weeks ago, but not before the first of January, so that in
+/// the first weeks of a year its costs still fall in this year's budget, where the money
+/// demo gives it its own budget (`demo/money.rs`).
+fn beach_day(today: NaiveDate) -> NaiveDate {
+    let new_year = NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today);
+    (today - Duration::days(35)).max(new_year)
+}
+
 /// The outing to the beach, five weeks ago: planned with two parents, a parent and a
 /// volunteer drove, one family needed a lift; six families came; the costs are booked.
 async fn beach(
@@ -226,7 +234,7 @@ async fn beach(
             None,
         )
         .await?;
-    let day = today - Duration::days(35);
+    let day = beach_day(today);
     store
         .plan_sessions(
             tenant,
@@ -512,4 +520,23 @@ async fn cooking(
         )
         .await?;
     Ok(())
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn the_beach_outing_stays_in_this_year() {
+        assert_eq!(beach_day(d(2026, 12, 6)), d(2026, 11, 1), "five weeks ago");
+        assert_eq!(beach_day(d(2027, 1, 20)), d(2027, 1, 1), "not in last year");
+        assert_eq!(beach_day(d(2027, 1, 1)), d(2027, 1, 1));
+        assert_eq!(beach_day(d(2027, 2, 5)), d(2027, 1, 1));
+        assert_eq!(beach_day(d(2027, 2, 6)), d(2027, 1, 2));
+    }
 }

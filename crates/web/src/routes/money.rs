@@ -72,13 +72,12 @@ struct Which {
 
 async fn which(state: &AppState, user: &User, f: &FormData) -> Result<Which, AppError> {
     let (neighbourhoods, nb) = pick_neighbourhood(state, user, f.get("nb")).await?;
-    let this_year = crate::today().year();
     let year = match f.get("year").trim() {
-        "" => this_year,
+        "" => crate::today().year(),
         raw => raw
             .parse::<i32>()
             .ok()
-            .filter(|y| (2000..=this_year + 1).contains(y))
+            .filter(|y| budget_years().contains(y))
             .ok_or(AppError::NotFound)?,
     };
     Ok(Which {
@@ -86,6 +85,12 @@ async fn which(state: &AppState, user: &User, f: &FormData) -> Result<Which, App
         nb,
         year,
     })
+}
+
+/// The years a budget page opens: from 2000 up to next year, the furthest a budget is made
+/// ahead. A page that links to a budget checks it first.
+pub(crate) fn budget_years() -> std::ops::RangeInclusive<i32> {
+    2000..=crate::today().year() + 1
 }
 
 pub(crate) fn query(nb: Uuid, year: i32) -> String {

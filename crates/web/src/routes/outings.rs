@@ -30,7 +30,7 @@ use crate::gate;
 use crate::i18n::Tr;
 use crate::parse::{parse_id, parse_times};
 use crate::respond::redirect_with_flash;
-use crate::routes::money::{eur, query, sub_warning};
+use crate::routes::money::{budget_years, eur, query, sub_warning};
 
 /// Free text on an outing is bounded so a paste cannot fill the disk.
 const MAX_TEXT: usize = 500;
@@ -312,8 +312,10 @@ pub async fn section(
         .as_ref()
         .map_or(today, |s| schedule::utc_to_local(s.s.starts_at).date())
         .year();
+    // An outing further ahead than a budget is made has no budget page to show or link to.
     let own_budget = if OWN_BUDGET_KINDS.contains(&a.d.kind)
         && gate::allows(user.role(), &Method::GET, "/budget")
+        && budget_years().contains(&year)
     {
         let r = state.store.own_budget(&user.tenant, a.id, year).await?;
         Some(own_budget_view(t, a, year, r))
