@@ -337,6 +337,17 @@ async fn the_export_holds_consenting_households_under_stable_pseudonyms(app: Tes
             .iter()
             .all(|s| s == "school")
     );
+    // One parent each, who works in the even-numbered families: the parents and whether one
+    // works are read together (`PARENTS` in the store), so both are checked per family.
+    let works: std::collections::HashMap<String, String> = column(&header, &first, "pseudonym")
+        .into_iter()
+        .zip(column(&header, &first, "parent_works"))
+        .collect();
+    for (i, f) in families.iter().enumerate() {
+        let want = if i % 2 == 0 { "1" } else { "0" };
+        assert_eq!(works[&pseudonym(&k, f.id)], want, "family {i}");
+    }
+    assert!(column(&header, &first, "parents").iter().all(|p| p == "1"));
     assert_names_nobody(&body, &families, "the CSV");
     assert_names_nobody(&body, std::slice::from_ref(&never), "the CSV");
 

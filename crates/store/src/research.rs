@@ -58,7 +58,7 @@ fn to_study(m: &research_study::Model) -> Study {
 }
 
 /// id, neighbourhood, kind, postcode, source, registered, visit log, then what rides along
-/// (`Store::research_page`): parents, parents who work, children's births, and whether the
+/// (`Store::research_page`): the parents (`PARENTS`), the children's births, and whether the
 /// latest research consent record gives consent.
 type HouseholdRow = (
     Uuid,
@@ -69,10 +69,21 @@ type HouseholdRow = (
     DateTime<Utc>,
     String,
     i64,
-    Option<i64>,
     Option<String>,
     Option<bool>,
 );
+
+/// The household row's parents in one number: twice how many there are, plus one when one of
+/// them works (`parents_of` reads it back). One sub-query instead of two, read from the
+/// parent index alone (migration 000036): a sub-query per household is what a page costs on
+/// SQLite (docs/benchmarks.md, "Research export").
+const PARENTS: &str = "(SELECT COUNT(*) * 2 + COALESCE(MAX(CASE WHEN p.works THEN 1 ELSE 0 END), 0) \
+     FROM parent p WHERE p.org_id = household.org_id AND p.household_id = household.id)";
+
+/// How many parents `PARENTS` counted, and whether one of them works.
+fn parents_of(packed: i64) -> (u32, bool) {
+    (u32::try_from(packed / 2).unwrap_or(0), packed % 2 == 1)
+}
 
 /// The latest research consent record of the household row being read: given or not
 /// (`mtp_domain::consent::has_consent` decides on the latest record of a purpose).
@@ -210,20 +221,7 @@ impl Store {
                 household::Column::CreatedAt,
                 household::Column::VisitLog,
             ])
-            .column_as(
-                Expr::cust(
-                    "(SELECT COUNT(*) FROM parent p WHERE p.org_id = household.org_id \
-                     AND p.household_id = household.id)",
-                ),
-                "parents",
-            )
-            .column_as(
-                Expr::cust(
-                    "(SELECT SUM(CASE WHEN p.works THEN 1 ELSE 0 END) FROM parent p \
-                     WHERE p.org_id = household.org_id AND p.household_id = household.id)",
-                ),
-                "working",
-            )
+            .column_as(Expr::cust(PARENTS), "parents")
             .column_as(Expr::cust(children_births(&self.db)), "children")
             .column_as(latest_research_consent(), "research")
             .into_tuple::<HouseholdRow>()
@@ -233,7 +231,7 @@ impl Store {
             Box::pin(crate::questionnaires::rounds_in(&self.db, org, page_ids)),
         )?;
         let next = page_end(&rows, |r| r.0);
-        let rows: Vec<HouseholdRow> = rows.into_iter().filter(|r| r.10 == Some(true)).collect();
+        let rows: Vec<HouseholdRow> = rows.into_iter().filter(|r| r.9 == Some(true)).collect();
         let (from, to, until) = counted;
         let mut measurements: HashMap<Uuid, Vec<(NaiveDate, Answers)>> = HashMap::new();
         for r in rounds {
@@ -257,10 +255,10 @@ impl Store {
                     registered_at,
                     log,
                     parents,
-                    working,
                     children,
                     _,
                 )| {
+                    let (parents, parent_works) = parents_of(parents);
                     // The log is oldest first: the first visit is its first entry, and
                     // the last visit and the period's are found from its end, so the
                     // years before the period are not decoded.
@@ -284,8 +282,8 @@ impl Store {
                         id,
                         neighbourhood_id,
                         kind: HouseholdKind::parse(&kind).unwrap_or(HouseholdKind::MultiParent),
-                        parents: u32::try_from(parents).unwrap_or(0),
-                        parent_works: working.unwrap_or(0) > 0,
+                        parents,
+                        parent_works,
                         children: children.as_deref().map(births).unwrap_or_default(),
                         postcode4,
                         source: Source::parse(&source).unwrap_or(Source::NeighbourhoodTeam),
@@ -384,4 +382,18 @@ fn page_end<R>(rows: &[R], id: impl Fn(&R) -> Uuid) -> Option<Uuid> {
     (rows.len() as u64 == PAGE)
         .then(|| rows.last().map(id))
         .flatten()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parents_of;
+
+    #[test]
+    fn the_packed_parents_read_back() {
+        assert_eq!(parents_of(0), (0, false), "no parents");
+        assert_eq!(parents_of(2), (1, false));
+        assert_eq!(parents_of(3), (1, true));
+        assert_eq!(parents_of(4), (2, false));
+        assert_eq!(parents_of(5), (2, true));
+    }
 }

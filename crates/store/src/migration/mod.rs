@@ -40,6 +40,7 @@ mod m20261210_000032_activity_budget;
 mod m20261210_000033_reflection;
 mod m20261210_000034_co_organisers_linked;
 mod m20261211_000035_research_consent_indexes;
+mod m20261212_000036_research_covering_indexes;
 
 pub struct Migrator;
 
@@ -81,6 +82,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261210_000033_reflection::Migration),
             Box::new(m20261210_000034_co_organisers_linked::Migration),
             Box::new(m20261211_000035_research_consent_indexes::Migration),
+            Box::new(m20261212_000036_research_covering_indexes::Migration),
         ]
     }
 }
