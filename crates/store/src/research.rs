@@ -11,10 +11,10 @@ use mtp_domain::questionnaire::Answers;
 use mtp_domain::research::{Facts, StudyKey, VisitCounts, local_date};
 use mtp_domain::{ChildBirth, HouseholdKind, PlaceName, Source, Tenant};
 use rand::RngCore;
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement};
 use sea_orm::{
-    ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set,
-    TransactionTrait,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
+    Set, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -163,27 +163,42 @@ impl Store {
     /// How many households of each neighbourhood an export of `neighbourhoods` holds: those
     /// with research consent now, not erased. The postcode rule needs the number before the
     /// first row is written (`mtp_domain::research::shown_postcode`); the database counts, in
-    /// one query, by the same rule the pages apply (`latest_research_consent`).
+    /// one query over the organisation's research records (`research_records`), by the rule
+    /// the pages apply to each household (`latest_research_consent`).
     pub async fn research_participants(
         &self,
         tenant: &Tenant,
         neighbourhoods: &[Uuid],
     ) -> Result<HashMap<Uuid, u32>> {
-        let Some(q) = self.candidates(tenant, neighbourhoods) else {
+        let within = within_reach(tenant, neighbourhoods);
+        if within.is_empty() {
             return Ok(HashMap::new());
-        };
-        let rows: Vec<(Uuid, i64)> = q
-            .filter(latest_research_consent().eq(true))
-            .column(household::Column::NeighbourhoodId)
-            .column_as(Expr::cust("COUNT(*)"), "n")
-            .group_by(household::Column::NeighbourhoodId)
-            .into_tuple()
-            .all(&self.db)
-            .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(nb, n)| (nb, u32::try_from(n).unwrap_or(u32::MAX)))
-            .collect())
+        }
+        let records = Alias::new("latest");
+        let q = Query::select()
+            .column((household::Entity, household::Column::NeighbourhoodId))
+            .expr(Expr::cust("COUNT(*)"))
+            .from_subquery(research_records(tenant.org_id), records.clone())
+            .inner_join(
+                household::Entity,
+                Expr::col((household::Entity, household::Column::Id))
+                    .equals((records.clone(), Alias::new("household_id"))),
+            )
+            .and_where(Expr::col((records.clone(), Alias::new("later"))).is_null())
+            .and_where(Expr::col((records, Alias::new("given"))).eq(true))
+            .and_where(Expr::col((household::Entity, household::Column::OrgId)).eq(tenant.org_id))
+            .and_where(Expr::col((household::Entity, household::Column::AnonymisedAt)).is_null())
+            .and_where(
+                Expr::col((household::Entity, household::Column::NeighbourhoodId)).is_in(within),
+            )
+            .group_by_col((household::Entity, household::Column::NeighbourhoodId))
+            .to_owned();
+        let mut counts = HashMap::new();
+        for row in self.db.query_all(&q).await? {
+            let (nb, n): (Uuid, i64) = (row.try_get_by_index(0)?, row.try_get_by_index(1)?);
+            counts.insert(nb, u32::try_from(n).unwrap_or(u32::MAX));
+        }
+        Ok(counts)
     }
 
     /// One page of the export: the participating households after `after` (by id), with
@@ -320,11 +335,7 @@ impl Store {
         tenant: &Tenant,
         neighbourhoods: &[Uuid],
     ) -> Option<sea_orm::Select<household::Entity>> {
-        let within: Vec<Uuid> = neighbourhoods
-            .iter()
-            .copied()
-            .filter(|n| tenant.may_see_neighbourhood(tenant.org_id, *n))
-            .collect();
+        let within = within_reach(tenant, neighbourhoods);
         if within.is_empty() {
             return None;
         }
@@ -350,6 +361,35 @@ impl Store {
                 ),
         )
     }
+}
+
+/// The chosen neighbourhoods the caller may see.
+fn within_reach(tenant: &Tenant, neighbourhoods: &[Uuid]) -> Vec<Uuid> {
+    neighbourhoods
+        .iter()
+        .copied()
+        .filter(|n| tenant.may_see_neighbourhood(tenant.org_id, *n))
+        .collect()
+}
+
+/// The organisation's research consent records as a table of `household_id`, `given` and
+/// `later`: the id of the household's next record, NULL on its latest, which decides
+/// (`mtp_domain::consent::has_consent`). The same rule as `latest_research_consent`, for a
+/// whole organisation at once: both databases read it in one pass over `ix_consent_purpose`
+/// instead of a look-up per household (migration 000036). The tests that withdraw consent
+/// hold the two to the same answer.
+fn research_records(org: Uuid) -> SelectStatement {
+    Query::select()
+        .column(consent_record::Column::HouseholdId)
+        .column(consent_record::Column::Given)
+        .expr_as(
+            Expr::cust("LEAD(id) OVER (PARTITION BY household_id ORDER BY at, id)"),
+            Alias::new("later"),
+        )
+        .from(consent_record::Entity)
+        .and_where(consent_record::Column::OrgId.eq(org))
+        .and_where(consent_record::Column::Purpose.eq(Purpose::Research.as_str()))
+        .to_owned()
 }
 
 /// The household row's children as "year-month;year-month" (`births` reads it back).
