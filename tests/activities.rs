@@ -399,15 +399,7 @@ async fn an_offline_check_in_replayed_is_counted_once(app: TestApp) {
     };
     let other = app.store.create_activity(&t, &draft, None).await.unwrap();
     let day = Utc::now().with_timezone(&TZ).date_naive() + Duration::days(2);
-    let slot = mtp_domain::schedule::slot(
-        day,
-        chrono::NaiveTime::from_hms_opt(9, 30, 0).unwrap_or_default(),
-        chrono::NaiveTime::from_hms_opt(10, 30, 0).unwrap_or_default(),
-    );
-    app.store
-        .plan_sessions(&t, other, &[(day, slot)], None)
-        .await
-        .unwrap();
+    app.plan_one(&t, other, day, (9, 30), (10, 30)).await;
     let other_session = next_session(&app, &t, other).await;
     let r = json_checkin(&mut h, other_session.id, single, "present", "k-haven").await;
     assert_eq!(r.0, StatusCode::NOT_FOUND);
@@ -1518,15 +1510,7 @@ async fn a_walk_in_key_used_elsewhere_gives_nothing_away(app: TestApp) {
     };
     let other = app.store.create_activity(&t, &draft, None).await.unwrap();
     let day = Utc::now().with_timezone(&TZ).date_naive() + Duration::days(2);
-    let slot = mtp_domain::schedule::slot(
-        day,
-        chrono::NaiveTime::from_hms_opt(9, 30, 0).unwrap_or_default(),
-        chrono::NaiveTime::from_hms_opt(10, 30, 0).unwrap_or_default(),
-    );
-    app.store
-        .plan_sessions(&t, other, &[(day, slot)], None)
-        .await
-        .unwrap();
+    app.plan_one(&t, other, day, (9, 30), (10, 30)).await;
     let haven_session = next_session(&app, &t, other).await;
     let mut a = app.client();
     a.login(&logins["admin"]).await;

@@ -152,6 +152,24 @@ impl TestApp {
         }
     }
 
+    /// One session of `activity` on `day`, from `from` until `until` (hours, minutes), in
+    /// Amsterdam time.
+    pub async fn plan_one(
+        &self,
+        t: &mtp_domain::Tenant,
+        activity: uuid::Uuid,
+        day: chrono::NaiveDate,
+        from: (u32, u32),
+        until: (u32, u32),
+    ) {
+        let time = |(h, m): (u32, u32)| chrono::NaiveTime::from_hms_opt(h, m, 0).unwrap();
+        let slot = mtp_domain::schedule::slot(day, time(from), time(until));
+        self.store
+            .plan_sessions(t, activity, &[(day, slot)], None)
+            .await
+            .unwrap();
+    }
+
     /// A neighbourhood of an organisation by name.
     pub async fn neighbourhood(&self, tenant: &mtp_domain::Tenant, name: &str) -> uuid::Uuid {
         self.store

@@ -458,15 +458,7 @@ async fn the_outing_page_shows_its_own_budget_to_who_sees_the_budget(app: TestAp
         .await
         .unwrap();
     let day = chrono::NaiveDate::from_ymd_opt(beach_day.year() + 3, 6, 12).unwrap();
-    let slot = mtp_domain::schedule::slot(
-        day,
-        chrono::NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
-        chrono::NaiveTime::from_hms_opt(17, 0, 0).unwrap(),
-    );
-    app.store
-        .plan_sessions(&t, ahead, &[(day, slot)], None)
-        .await
-        .unwrap();
+    app.plan_one(&t, ahead, day, (9, 0), (17, 0)).await;
     let far = c.get(&format!("/activities/{ahead}")).await;
     assert_eq!(far.status, StatusCode::OK);
     assert!(far.body.contains("Uitje naar de Efteling"), "{}", far.body);

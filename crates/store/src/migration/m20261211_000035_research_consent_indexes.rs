@@ -12,7 +12,7 @@
 
 use sea_orm_migration::prelude::*;
 
-use super::schema::index;
+use super::schema::{drop_index, index};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -42,13 +42,7 @@ impl MigrationTrait for Migration {
             .to_owned(),
         )
         .await?;
-        m.drop_index(
-            Index::drop()
-                .name("ix_consent_household")
-                .table(Alias::new("consent_record"))
-                .if_exists()
-                .to_owned(),
-        )
-        .await
+        m.drop_index(drop_index("consent_record", "ix_consent_household"))
+            .await
     }
 }

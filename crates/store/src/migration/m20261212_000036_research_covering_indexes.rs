@@ -20,7 +20,7 @@
 
 use sea_orm_migration::prelude::*;
 
-use super::schema::index;
+use super::schema::{drop_index, index};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -39,19 +39,11 @@ const WIDENED: [(&str, &str, &[&str]); 2] = [
     ),
 ];
 
-fn drop(table: &'static str, name: &'static str) -> IndexDropStatement {
-    Index::drop()
-        .name(name)
-        .table(Alias::new(table))
-        .if_exists()
-        .to_owned()
-}
-
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
         for (table, name, cols) in WIDENED {
-            m.drop_index(drop(table, name)).await?;
+            m.drop_index(drop_index(table, name)).await?;
             m.create_index(index(table, name, cols, false)).await?;
         }
         m.create_index(index(
@@ -61,7 +53,7 @@ impl MigrationTrait for Migration {
             false,
         ))
         .await?;
-        m.drop_index(drop("consent_record", "ix_consent_given"))
+        m.drop_index(drop_index("consent_record", "ix_consent_given"))
             .await
     }
 }

@@ -56,6 +56,15 @@ pub fn index(
     i.to_owned()
 }
 
+/// Drop an index when it is there.
+pub fn drop_index(table: &'static str, name: &'static str) -> IndexDropStatement {
+    Index::drop()
+        .name(name)
+        .table(Alias::new(table))
+        .if_exists()
+        .to_owned()
+}
+
 pub fn text_null(name: &'static str) -> ColumnDef {
     ColumnDef::new(Alias::new(name)).string().null().to_owned()
 }
