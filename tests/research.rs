@@ -1,10 +1,11 @@
 //! The pseudonymised research export (issue #15, docs/guide/research.md): who is in it, under
 //! which pseudonym, what it never holds, its bad input, and who may reach it.
 
+use std::collections::HashMap;
 use std::io::Cursor;
 
 use calamine::{Data, Reader, Xlsx};
-use chrono::{Datelike, Months, NaiveDate};
+use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
 use mtp_domain::audit::{Action, Outcome};
 use mtp_domain::consent::{ConsentMethod, Purpose};
 use mtp_domain::research::{StudyKey, pseudonym};
@@ -112,6 +113,19 @@ async fn consent(app: &TestApp, t: &Tenant, id: Uuid, given: bool) {
         )
         .await
         .unwrap();
+}
+
+/// The instants of `Store::research_page` for an export in which every visit counts: this
+/// century.
+fn everything() -> (DateTime<Utc>, DateTime<Utc>, DateTime<Utc>) {
+    let at = |y| {
+        NaiveDate::from_ymd_opt(y, 1, 1)
+            .unwrap()
+            .and_hms_opt(0, 0, 0)
+            .unwrap()
+            .and_utc()
+    };
+    (at(2000), at(2100), at(2100))
 }
 
 /// A neighbourhood of the demo organisation of our own, so its households are exactly ours.
@@ -317,6 +331,18 @@ async fn the_export_holds_consenting_households_under_stable_pseudonyms(app: Tes
     for absent in [&never, &withdrawn, &erased] {
         assert!(!got.contains(&pseudonym(&k, absent.id)));
     }
+    // The export is one page, so its households were counted on it (`research_start`): the
+    // database's count says the same.
+    let (counted, _) = app
+        .store
+        .research_start(&t, &[n], everything())
+        .await
+        .unwrap();
+    assert_eq!(counted, HashMap::from([(n, 9)]));
+    assert_eq!(
+        app.store.research_participants(&t, &[n]).await.unwrap(),
+        counted
+    );
     // Nine in the neighbourhood: below ten, no postcode.
     assert!(
         column(&header, &first, "postcode4")
@@ -899,29 +925,38 @@ async fn an_export_longer_than_a_page_has_every_household_once(app: TestApp) {
     for id in &ids {
         consent(&app, &t, *id, true).await;
     }
-    // Every visit counts: this century.
-    let at = |y| {
-        NaiveDate::from_ymd_opt(y, 1, 1)
-            .unwrap()
-            .and_hms_opt(0, 0, 0)
-            .unwrap()
-            .and_utc()
-    };
-    let counted = (at(2000), at(2100), at(2100));
+    // Two withdraw: each page leaves them out, and so does the count.
+    let mut by_id = ids.clone();
+    by_id.sort();
+    let (early, late) = (by_id[0], by_id[total - 1]);
+    consent(&app, &t, early, false).await;
+    consent(&app, &t, late, false).await;
+    let counted = everything();
     let first = app
         .store
         .research_page(&t, &[n], None, counted)
         .await
         .unwrap();
-    assert_eq!(first.households.len(), total - 3);
+    assert_eq!(
+        first.households.len(),
+        total - 4,
+        "a full page less the early one"
+    );
     assert!(first.next.is_some());
     let second = app
         .store
         .research_page(&t, &[n], first.next, counted)
         .await
         .unwrap();
-    assert_eq!(second.households.len(), 3);
+    assert_eq!(second.households.len(), 2, "three less the late one");
     assert_eq!(second.next, None);
+    // More than one page: the database counts, by the same rule as the pages.
+    let (counts, start) = app.store.research_start(&t, &[n], counted).await.unwrap();
+    assert_eq!(
+        counts,
+        HashMap::from([(n, u32::try_from(total - 2).unwrap())])
+    );
+    assert_eq!(start.next, first.next);
 
     let mut admin = app.client();
     admin.login(&logins["admin"]).await;
@@ -931,11 +966,11 @@ async fn an_export_longer_than_a_page_has_every_household_once(app: TestApp) {
         &export_path("csv", study, &[n], "2026-01-01", "2026-03-31"),
     )
     .await;
-    assert_eq!(rows.len(), total);
+    assert_eq!(rows.len(), total - 2);
     let mut pseudonyms = column(&header, &rows, "pseudonym");
     pseudonyms.sort();
     pseudonyms.dedup();
-    assert_eq!(pseudonyms.len(), total, "every household once");
+    assert_eq!(pseudonyms.len(), total - 2, "every household once");
     assert!(
         column(&header, &rows, "postcode4")
             .iter()

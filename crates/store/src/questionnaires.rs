@@ -114,22 +114,6 @@ pub(crate) async fn rounds_of<C: ConnectionTrait>(
     with_answers(db, org_id, rows).await
 }
 
-/// The rounds of the households a sub-query names, as [`rounds_of`]: the research export
-/// reads a page's rounds beside the page itself, before it knows the page's ids.
-pub(crate) async fn rounds_in<C: ConnectionTrait>(
-    db: &C,
-    org_id: Uuid,
-    households: sea_orm::sea_query::SelectStatement,
-) -> Result<Vec<Round>> {
-    let rows = round_rows(
-        db,
-        org_id,
-        questionnaire_round::Column::HouseholdId.in_subquery(households),
-    )
-    .await?;
-    with_answers(db, org_id, rows).await
-}
-
 /// The round rows of the organisation that `households` picks, oldest first.
 async fn round_rows<C: ConnectionTrait>(
     db: &C,

@@ -49,6 +49,17 @@ pub(crate) fn study_place(id: Uuid) -> String {
     format!("research_study:{id}")
 }
 
+impl ResearchPage {
+    /// How many of the page's households live in each neighbourhood.
+    fn per_neighbourhood(&self) -> HashMap<Uuid, u32> {
+        let mut counts = HashMap::new();
+        for h in &self.households {
+            *counts.entry(h.neighbourhood_id).or_default() += 1;
+        }
+        counts
+    }
+}
+
 fn to_study(m: &research_study::Model) -> Study {
     Study {
         id: m.id,
@@ -160,11 +171,32 @@ impl Store {
         Ok((to_study(&m), key))
     }
 
+    /// The export's first page, and how many households of each neighbourhood the whole
+    /// export holds: the postcode rule needs the number before the first row is written
+    /// (`mtp_domain::research::shown_postcode`), and so does the audit entry. When the first
+    /// page is the only one, its own households are the count; only an export of more than
+    /// one page asks the database to count (`research_participants`), and then the count's
+    /// query is small beside the pages.
+    pub async fn research_start(
+        &self,
+        tenant: &Tenant,
+        neighbourhoods: &[Uuid],
+        counted: (DateTime<Utc>, DateTime<Utc>, DateTime<Utc>),
+    ) -> Result<(HashMap<Uuid, u32>, ResearchPage)> {
+        let first = self
+            .research_page(tenant, neighbourhoods, None, counted)
+            .await?;
+        let counts = match first.next {
+            None => first.per_neighbourhood(),
+            Some(_) => self.research_participants(tenant, neighbourhoods).await?,
+        };
+        Ok((counts, first))
+    }
+
     /// How many households of each neighbourhood an export of `neighbourhoods` holds: those
-    /// with research consent now, not erased. The postcode rule needs the number before the
-    /// first row is written (`mtp_domain::research::shown_postcode`); the database counts, in
-    /// one query over the organisation's research records (`research_records`), by the rule
-    /// the pages apply to each household (`latest_research_consent`).
+    /// with research consent now, not erased. The database counts, in one query over the
+    /// organisation's research records (`research_records`), by the rule the pages apply to
+    /// each household (`latest_research_consent`).
     pub async fn research_participants(
         &self,
         tenant: &Tenant,
@@ -219,10 +251,6 @@ impl Store {
                 next: None,
             });
         };
-        let org = tenant.org_id;
-        // The page's questionnaire rounds are read beside the page, for the same candidates
-        // (those without research consent now are dropped with their rows below).
-        let page_ids = q.clone().column(household::Column::Id).into_query();
         // What the row says of parents and children rides along with it, counted and joined
         // by the database: one row per household, not one more per parent, child and consent
         // record (rows, not SQL, are what a page costs; docs/benchmarks.md, "Reports").
@@ -240,13 +268,15 @@ impl Store {
             .column_as(Expr::cust(children_births(&self.db)), "children")
             .column_as(latest_research_consent(), "research")
             .into_tuple::<HouseholdRow>()
-            .all(&self.db);
-        let (rows, rounds) = tokio::try_join!(
-            Box::pin(async { Ok::<_, StoreError>(rows.await?) }),
-            Box::pin(crate::questionnaires::rounds_in(&self.db, org, page_ids)),
-        )?;
+            .all(&self.db)
+            .await?;
         let next = page_end(&rows, |r| r.0);
         let rows: Vec<HouseholdRow> = rows.into_iter().filter(|r| r.9 == Some(true)).collect();
+        // The questionnaire rounds of the households that take part, named by id: asked
+        // beside the page with the page's own query as a sub-query, SQLite made the candidates
+        // a second time (docs/benchmarks.md, "Research export", session 16).
+        let ids: Vec<Uuid> = rows.iter().map(|r| r.0).collect();
+        let rounds = crate::questionnaires::rounds_of(&self.db, tenant.org_id, &ids).await?;
         let (from, to, until) = counted;
         let mut measurements: HashMap<Uuid, Vec<(NaiveDate, Answers)>> = HashMap::new();
         for r in rounds {

@@ -377,10 +377,8 @@ impl Writer {
 }
 
 /// The export's first steps, or `None` when it would hold more than `max_rows` households
-/// (nothing is then recorded). The households are counted per neighbourhood (the postcode
-/// rule and the audit entry need the number) while the first page is read, on two
-/// connections; the audit entry is written as soon as the count is known, so its wait for the
-/// disk hides behind the page's read. No byte leaves before both are done.
+/// (nothing is then recorded): the first page and the households counted per neighbourhood
+/// (`Store::research_start`), then the audit entry. No byte leaves before it is written.
 async fn begin(
     state: &AppState,
     user: &User,
@@ -389,28 +387,24 @@ async fn begin(
     max_rows: u32,
 ) -> Result<Option<(Writer, stored::ResearchPage)>, AppError> {
     let mut writer = Writer::new(&state.store, user, plan);
-    let counted = async {
-        let counts = state
-            .store
-            .research_participants(&user.tenant, &writer.ids)
-            .await?;
-        let total: u32 = counts.values().sum();
-        if total <= max_rows {
-            record(
-                state,
-                user,
-                Action::ResearchExported,
-                Subject::of("research_study", plan.study.id),
-                &detail(plan, format, total),
-            )
-            .await;
-        }
-        Ok::<_, StoreError>((counts, total))
-    };
-    let ((counts, total), first) =
-        tokio::try_join!(Box::pin(counted), Box::pin(writer.fetch(None)))?;
+    let (counts, first) = state
+        .store
+        .research_start(&user.tenant, &writer.ids, writer.export().instants())
+        .await?;
+    let total: u32 = counts.values().sum();
+    if total > max_rows {
+        return Ok(None);
+    }
+    record(
+        state,
+        user,
+        Action::ResearchExported,
+        Subject::of("research_study", plan.study.id),
+        &detail(plan, format, total),
+    )
+    .await;
     writer.counts = counts;
-    Ok((total <= max_rows).then_some((writer, first)))
+    Ok(Some((writer, first)))
 }
 
 /// Rows as CSV, each cell's formula defused.
