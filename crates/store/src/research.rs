@@ -342,53 +342,44 @@ impl Store {
         Ok(ResearchPage { households, next })
     }
 
-    /// The page of candidate households after `after`, by id, without its columns
-    /// (`candidates`). `None` when no chosen neighbourhood is within reach.
+    /// The page of candidate households after `after`, by id, without its columns: those in
+    /// the chosen neighbourhoods within reach, not erased, that ever gave research consent.
+    /// `None` when no chosen neighbourhood is within reach.
     fn participants_query(
         &self,
         tenant: &Tenant,
         neighbourhoods: &[Uuid],
         after: Option<Uuid>,
     ) -> Option<sea_orm::Select<household::Entity>> {
-        let mut q = self.candidates(tenant, neighbourhoods)?;
-        if let Some(after) = after {
-            q = q.filter(household::Column::Id.gt(after));
-        }
-        Some(q.order_by_asc(household::Column::Id).limit(PAGE))
-    }
-
-    /// The candidate households, without columns: those in the chosen neighbourhoods within
-    /// reach, not erased, that ever gave research consent. `None` when no chosen
-    /// neighbourhood is within reach.
-    fn candidates(
-        &self,
-        tenant: &Tenant,
-        neighbourhoods: &[Uuid],
-    ) -> Option<sea_orm::Select<household::Entity>> {
         let within = within_reach(tenant, neighbourhoods);
         if within.is_empty() {
             return None;
         }
+        // Only households that ever said yes can have research consent now: the database
+        // leaves out the rest (most of them), and the latest record decides
+        // (`latest_research_consent`), as everywhere else.
+        let mut ever = consent_record::Entity::find()
+            .select_only()
+            .column(consent_record::Column::HouseholdId)
+            .filter(consent_record::Column::OrgId.eq(tenant.org_id))
+            .filter(consent_record::Column::Purpose.eq(Purpose::Research.as_str()))
+            .filter(consent_record::Column::Given.eq(true));
+        let mut q = household::Entity::find()
+            .select_only()
+            .filter(household::Column::OrgId.eq(tenant.org_id))
+            .filter(household::Column::AnonymisedAt.is_null())
+            .filter(household::Column::NeighbourhoodId.is_in(within));
+        if let Some(after) = after {
+            // Both sides start after the last page, so a page reads the consent records from
+            // where it starts instead of the organisation's every time (SQLite makes the
+            // whole list before it looks for the page's households).
+            ever = ever.filter(consent_record::Column::HouseholdId.gt(after));
+            q = q.filter(household::Column::Id.gt(after));
+        }
         Some(
-            household::Entity::find()
-                .select_only()
-                .filter(household::Column::OrgId.eq(tenant.org_id))
-                .filter(household::Column::AnonymisedAt.is_null())
-                .filter(household::Column::NeighbourhoodId.is_in(within))
-                // Only households that ever said yes can have research consent now: the
-                // database leaves out the rest (most of them), and the latest record decides
-                // (`latest_research_consent`), as everywhere else.
-                .filter(
-                    household::Column::Id.in_subquery(
-                        consent_record::Entity::find()
-                            .select_only()
-                            .column(consent_record::Column::HouseholdId)
-                            .filter(consent_record::Column::OrgId.eq(tenant.org_id))
-                            .filter(consent_record::Column::Purpose.eq(Purpose::Research.as_str()))
-                            .filter(consent_record::Column::Given.eq(true))
-                            .into_query(),
-                    ),
-                ),
+            q.filter(household::Column::Id.in_subquery(ever.into_query()))
+                .order_by_asc(household::Column::Id)
+                .limit(PAGE),
         )
     }
 }
