@@ -376,25 +376,27 @@ impl Writer {
     }
 }
 
-/// The export's first steps, or `None` when it would hold more than `max_rows` households
-/// (nothing is then recorded): the first page and the households counted per neighbourhood
-/// (`Store::research_start`), then the audit entry. No byte leaves before it is written.
-async fn begin(
+/// The export's first step: the first page, and the writer with the households counted per
+/// neighbourhood (`Store::research_start`); returns how many households the export holds.
+/// Nothing is recorded yet: the caller decides whether the export goes on, and then writes
+/// its audit entry (`record_export`) before the first byte leaves.
+async fn start(
     state: &AppState,
     user: &User,
     plan: &Plan,
-    format: &str,
-    max_rows: u32,
-) -> Result<Option<(Writer, stored::ResearchPage)>, AppError> {
+) -> Result<(Writer, stored::ResearchPage, u32), AppError> {
     let mut writer = Writer::new(&state.store, user, plan);
     let (counts, first) = state
         .store
         .research_start(&user.tenant, &writer.ids, writer.export().instants())
         .await?;
-    let total: u32 = counts.values().sum();
-    if total > max_rows {
-        return Ok(None);
-    }
+    let total = counts.values().sum();
+    writer.counts = counts;
+    Ok((writer, first, total))
+}
+
+/// The audit entry of an export that goes on, with its filter and size.
+async fn record_export(state: &AppState, user: &User, plan: &Plan, format: &str, total: u32) {
     record(
         state,
         user,
@@ -403,8 +405,6 @@ async fn begin(
         &detail(plan, format, total),
     )
     .await;
-    writer.counts = counts;
-    Ok(Some((writer, first)))
 }
 
 /// Rows as CSV, each cell's formula defused.
@@ -448,10 +448,9 @@ pub async fn export_csv(
         Ok(plan) => plan,
         Err(page) => return Ok(page),
     };
-    // A CSV has no limit: `begin` always goes on.
-    let Some((writer, page)) = begin(&state, &user, &plan, "csv", u32::MAX).await? else {
-        return Err(AppError::Internal);
-    };
+    // A CSV has no limit: it streams.
+    let (writer, page, total) = start(&state, &user, &plan).await?;
+    record_export(&state, &user, &plan, "csv", total).await;
     let first = writer.rows(&page);
     let next = page.next;
     // The state of the stream: the writer with the first page's rows, then the writer and
@@ -514,7 +513,8 @@ pub async fn export_xlsx(
         Ok(plan) => plan,
         Err(page) => return Ok(page),
     };
-    let Some((writer, first)) = begin(&state, &user, &plan, "xlsx", MAX_XLSX_ROWS).await? else {
+    let (writer, first, total) = start(&state, &user, &plan).await?;
+    if total > MAX_XLSX_ROWS {
         let mut e = FormErrors::default();
         e.add("neighbourhoods", t.get("research-error-too-many-for-xlsx"));
         let typed = Typed {
@@ -522,7 +522,8 @@ pub async fn export_xlsx(
             ..Typed::default()
         };
         return Ok(unprocessable(page(&state, &ctx, &user, typed, e).await?));
-    };
+    }
+    record_export(&state, &user, &plan, "xlsx", total).await;
     let mut rows = writer.rows(&first);
     let mut after = first.next;
     while let Some(n) = after {
