@@ -64,7 +64,18 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
 }
 
 pub async fn spawn_on(url: String, dir: PathBuf) -> TestApp {
-    let cfg = Config::for_tests(dir.clone(), Some(url.clone()));
+    spawn_configured(url, dir, |_| {}).await
+}
+
+/// A further app server on the same database, with the test configuration as `change` leaves
+/// it.
+pub async fn spawn_configured(
+    url: String,
+    dir: PathBuf,
+    change: impl FnOnce(&mut Config),
+) -> TestApp {
+    let mut cfg = Config::for_tests(dir.clone(), Some(url.clone()));
+    change(&mut cfg);
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let running = mtp::start(&cfg, async move {
         let _ = rx.await;
@@ -549,22 +560,11 @@ pub fn smtp_url(port: u16) -> String {
 
 /// A further app server on the same database whose mail queue sends to `smtp_url`.
 pub async fn spawn_with_mail(url: String, dir: PathBuf, smtp_url: String) -> TestApp {
-    let mut cfg = Config::for_tests(dir.clone(), Some(url.clone()));
-    cfg.smtp_url = Some(smtp_url);
-    cfg.mail_from = Some("Meet the Parents <noreply@mtp.test>".into());
-    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    let running = mtp::start(&cfg, async move {
-        let _ = rx.await;
+    spawn_configured(url, dir, |cfg| {
+        cfg.smtp_url = Some(smtp_url);
+        cfg.mail_from = Some("Meet the Parents <noreply@mtp.test>".into());
     })
     .await
-    .expect("the app did not start");
-    TestApp {
-        base: format!("http://{}", running.addr),
-        store: running.store,
-        database_url: url,
-        data_dir: dir,
-        _shutdown: tx,
-    }
 }
 
 /// The organisation form (`/admin/organisation`) as an administrator sends it: the name,

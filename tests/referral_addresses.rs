@@ -497,6 +497,7 @@ async fn the_referrer_hears_each_change_once_in_their_own_language(app: TestApp)
             metrics_token: None,
             mail_configured: true,
             public_url: app.base.clone(),
+            research_workbook_max: 50_000,
         },
         None,
     )

@@ -666,6 +666,93 @@ on_both!(
     the_export_has_the_questionnaire_scores_of_consenting_households
 );
 
+/// A further server on the app's database whose workbooks hold at most `max` households, and
+/// a client signed in there; the server runs while the returned app lives.
+async fn with_workbook_max(
+    app: &TestApp,
+    login: &crate::helpers::Login,
+    max: u32,
+) -> (TestApp, Client) {
+    let server =
+        crate::helpers::spawn_configured(app.database_url.clone(), app.data_dir.clone(), |cfg| {
+            cfg.research_workbook_max = max
+        })
+        .await;
+    let mut client = server.client();
+    client.login(login).await;
+    (server, client)
+}
+
+/// A workbook holds at most `MTP_RESEARCH_WORKBOOK_MAX` households: beyond it the form comes
+/// back with a message at the neighbourhoods that names the limit, and nothing is recorded;
+/// the CSV of the same export streams every household. At the limit the workbook is made.
+async fn a_workbook_above_the_limit_is_refused_and_the_csv_is_not(app: TestApp) {
+    let logins = app.demo().await;
+    let t = app.org("Almere").await;
+    let n = neighbourhood(&app, &t, "Grenswijk").await;
+    for i in 0..3 {
+        family(&app, &t, n, 40 + i, 30, true).await;
+    }
+    let mut admin = app.client();
+    admin.login(&logins["admin"]).await;
+    let (study, _) = make_study(&app, &mut admin, "Grensonderzoek").await;
+    let (from, to) = ("2026-01-01", "2026-03-31");
+    let (store, org) = (&app.store, t.org_id);
+    let exported = || async move {
+        store
+            .audit_entries(
+                org,
+                &mtp_store::AuditFilter {
+                    action: Some(Action::ResearchExported.as_str().into()),
+                    ..Default::default()
+                },
+                50,
+            )
+            .await
+            .unwrap()
+    };
+
+    // A second server on the same database whose limit is two households.
+    let (_small, mut researcher) = with_workbook_max(&app, &logins["researcher"], 2).await;
+    let refused = researcher
+        .get(&export_path("xlsx", study, &[n], from, to))
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.body.contains("Dit zijn meer dan 2 gezinnen."),
+        "{}",
+        refused.body
+    );
+    assert!(
+        !refused.headers.contains_key("content-disposition"),
+        "no file"
+    );
+    assert!(
+        exported().await.is_empty(),
+        "a refused export is not recorded"
+    );
+    let (_, rows, _) = csv(&mut researcher, &export_path("csv", study, &[n], from, to)).await;
+    assert_eq!(rows.len(), 3, "the CSV has no limit");
+    let after_csv = exported().await;
+    assert_eq!(after_csv.len(), 1);
+    assert!(after_csv[0].detail.contains("format=csv rows=3"));
+
+    // At the limit: the workbook is made, with its entry.
+    let (_exact, mut researcher) = with_workbook_max(&app, &logins["researcher"], 3).await;
+    let book = xlsx(&mut researcher, &export_path("xlsx", study, &[n], from, to)).await;
+    assert_eq!(book[0].1.len(), 4, "the header and three households");
+    assert!(
+        exported()
+            .await
+            .iter()
+            .any(|e| e.detail.contains("format=xlsx rows=3"))
+    );
+}
+on_both!(
+    research_workbook_limit,
+    a_workbook_above_the_limit_is_refused_and_the_csv_is_not
+);
+
 async fn an_export_without_consent_is_a_header_and_bad_input_a_field_message(app: TestApp) {
     let logins = app.demo().await;
     let t = app.org("Almere").await;

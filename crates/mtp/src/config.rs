@@ -78,6 +78,16 @@ pub struct Config {
         global = true
     )]
     pub sign_in_memory_ms: u64,
+    /// The most households a research export may hold as a workbook. A workbook is built whole
+    /// in memory; above this the CSV, which streams, is the way (and a spreadsheet program
+    /// would struggle anyway).
+    #[arg(
+        long,
+        env = "MTP_RESEARCH_WORKBOOK_MAX",
+        default_value_t = 50_000,
+        global = true
+    )]
+    pub research_workbook_max: u32,
     /// The key (64 hex digits) that seals TOTP seeds and the installation's keys in the
     /// database. Without it: the data dir's `secret.key` (made on first start on SQLite).
     #[arg(long, env = "MTP_SECRET_KEY", global = true, hide_env_values = true)]
@@ -117,6 +127,7 @@ impl Config {
             retention_first_secs: 600,
             retention_every_secs: 3600,
             sign_in_memory_ms: 2000,
+            research_workbook_max: 50_000,
             secret_key: None,
         }
     }

@@ -153,6 +153,7 @@ pub async fn start(
         metrics_token: cfg.metrics_token.clone(),
         mail_configured: cfg.smtp_url.is_some(),
         public_url: public_url(cfg, addr),
+        research_workbook_max: cfg.research_workbook_max,
     };
     let state = AppState::new(store.clone(), web, metrics).await?;
     spawn_referrer_mail(state.clone());

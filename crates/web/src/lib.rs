@@ -66,6 +66,9 @@ pub struct WebConfig {
     /// The address parents and calendar apps reach the app on (`MTP_PUBLIC_URL`, else the
     /// bound address). Links in messages are built from it, never from a request's `Host`.
     pub public_url: String,
+    /// The most households a research export may hold as a workbook
+    /// (`MTP_RESEARCH_WORKBOOK_MAX`).
+    pub research_workbook_max: u32,
 }
 
 /// Shared by every request. Holds nothing that differs between app servers.

@@ -29,10 +29,6 @@ use crate::i18n::Tr;
 use crate::import::rows::csv_safe;
 use crate::page::{Page, render_page};
 
-/// A workbook is built whole in memory; above this many households the CSV, which streams,
-/// is the way (and a spreadsheet program would struggle anyway).
-pub const MAX_XLSX_ROWS: u32 = 50_000;
-
 pub struct StudyRow {
     pub id: Uuid,
     pub name: String,
@@ -514,9 +510,13 @@ pub async fn export_xlsx(
         Err(page) => return Ok(page),
     };
     let (writer, first, total) = start(&state, &user, &plan).await?;
-    if total > MAX_XLSX_ROWS {
+    let max = state.cfg.research_workbook_max;
+    if total > max {
         let mut e = FormErrors::default();
-        e.add("neighbourhoods", t.get("research-error-too-many-for-xlsx"));
+        e.add(
+            "neighbourhoods",
+            t.get1("research-error-too-many-for-xlsx", "max", t.number(max)),
+        );
         let typed = Typed {
             f: FormData::parse(query.unwrap_or_default().as_bytes()),
             ..Typed::default()
