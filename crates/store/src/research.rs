@@ -271,10 +271,13 @@ impl Store {
             .column_as(Expr::cust(children_births(&self.db)), "children")
             .column_as(latest_research_consent(), "research")
             .into_query();
-        let rows: Vec<HouseholdRow> = self
-            .db
-            .query_all(&computed_first(page))
-            .await?
+        let rows = match self.db.get_database_backend() {
+            sea_orm::DbBackend::Sqlite => self.db.query_all(&computed_first(page)).await?,
+            // PostgreSQL's rows come over a socket, not from a thread that wakes the request
+            // for each of them; working the page out first there only costs a second copy.
+            _ => self.db.query_all(&page).await?,
+        };
+        let rows: Vec<HouseholdRow> = rows
             .iter()
             .map(|r| r.try_get_many_by_index())
             .collect::<std::result::Result<_, _>>()?;
@@ -393,10 +396,10 @@ impl Store {
 }
 
 /// `page` (ordered by `id`) worked out whole before its first row is handed over, in the same
-/// order. SQLite's driver hands rows over one by one from a thread of its own; while the
+/// order, for SQLite. Its driver hands rows over one by one from a thread of its own; while the
 /// database is still working out each row, every row wakes the request and puts it back to
-/// sleep, and on SQLite that took a fifth of the server's time for an export. Worked out first,
-/// the rows come in bursts (docs/benchmarks.md, "Research export", session 16).
+/// sleep, and that took a fifth of the server's time for an export. Worked out first, the rows
+/// come in bursts (docs/benchmarks.md, "Research export", session 16).
 fn computed_first(page: SelectStatement) -> WithQuery {
     let name = Alias::new("page");
     let mut whole = CommonTableExpression::new();
