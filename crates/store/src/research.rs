@@ -239,8 +239,8 @@ impl Store {
     /// One page of the export: the participating households after `after` (by id), with
     /// what the export says of them. `counted` is `Export::instants`: the visits in the
     /// period are counted between its first two, and the first and last visit are looked
-    /// for before its third; the database counts, so a page reads one row per household and
-    /// kind of activity rather than every visit.
+    /// for before its third, in each household's visit log (`crate::visit_marks`), which
+    /// rides along with its row, so a page reads one row per household and no visits.
     pub async fn research_page(
         &self,
         tenant: &Tenant,
