@@ -560,3 +560,61 @@ async fn restore_on_postgres_points_to_pg_restore() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("pg_restore"), "{}", stderr(&out));
 }
+
+/// `mtp refresh` after a write that did not keep what the rows keep (as a server of the
+/// release before does during a rolling release): it says what had drifted, and afterwards
+/// nothing has; a second run finds nothing.
+async fn refresh_recomputes_what_the_rows_keep(backend: Backend) {
+    use sea_orm::ConnectionTrait;
+    use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
+    let Some((db, dir)) = fresh_database(backend).await else {
+        return;
+    };
+    let out = mtp(&db, &dir, &["demo"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // As an old server would leave them: a household's consent and visits not kept.
+    let conn = sea_orm::Database::connect(&db).await.unwrap();
+    let stale = Query::update()
+        .table(Alias::new("household"))
+        .value(Alias::new("research_consent"), false)
+        .value(Alias::new("visit_log"), "")
+        .and_where(Expr::col(Alias::new("research_consent")).eq(true))
+        .to_owned();
+    let changed = conn.execute(&stale).await.unwrap().rows_affected();
+    assert!(changed > 0, "the demo has households with research consent");
+    let _ = conn.close().await;
+
+    let out = mtp(&db, &dir, &["refresh"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let said = stdout(&out);
+    assert!(
+        said.contains(&format!(
+            "{changed} households' parents, children or research consent"
+        )),
+        "{said}"
+    );
+    assert!(!said.contains(" 0 households' visits"), "{said}");
+    let out = mtp(&db, &dir, &["refresh"]);
+    assert_eq!(
+        stdout(&out).trim(),
+        "recomputed from the records; drifted before: 0 households' visits, 0 sessions' attendance counts, 0 households' parents, children or research consent"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refresh_sqlite() {
+    refresh_recomputes_what_the_rows_keep(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refresh_postgres() {
+    refresh_recomputes_what_the_rows_keep(Backend::Postgres).await;
+}

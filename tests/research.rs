@@ -1024,18 +1024,21 @@ async fn an_export_longer_than_a_page_has_every_household_once(app: TestApp) {
         .research_page(&t, &[n], None, counted)
         .await
         .unwrap();
+    // A page holds only households that take part: the early one's place goes to the next.
     assert_eq!(
         first.households.len(),
-        total - 4,
-        "a full page less the early one"
+        usize::try_from(mtp_store::research::PAGE).unwrap(),
+        "a full page"
     );
+    assert!(!first.households.iter().any(|h| h.id == early));
     assert!(first.next.is_some());
     let second = app
         .store
         .research_page(&t, &[n], first.next, counted)
         .await
         .unwrap();
-    assert_eq!(second.households.len(), 2, "three less the late one");
+    assert_eq!(second.households.len(), 1, "the rest, less the late one");
+    assert!(!second.households.iter().any(|h| h.id == late));
     assert_eq!(second.next, None);
     // More than one page: the database counts, by the same rule as the pages.
     let (counts, start) = app.store.research_start(&t, &[n], counted).await.unwrap();
@@ -1067,4 +1070,212 @@ async fn an_export_longer_than_a_page_has_every_household_once(app: TestApp) {
 on_both!(
     research_pages,
     an_export_longer_than_a_page_has_every_household_once
+);
+
+/// A draft of `n`'s household with the parents (name, works) and children's births given.
+fn facts_draft(
+    nb: Uuid,
+    n: usize,
+    parents: &[(&str, bool)],
+    births: &[(i32, u32)],
+) -> HouseholdDraft {
+    HouseholdDraft {
+        neighbourhood_id: nb,
+        kind: HouseholdKind::SingleParent,
+        source: Source::School,
+        source_partner: None,
+        postcode4: None,
+        interests: String::new(),
+        talents: String::new(),
+        notes: String::new(),
+        parents: parents
+            .iter()
+            .map(|(name, works)| ParentDraft {
+                first_name: PersonName::parse(&format!("{name}{n}")).unwrap(),
+                last_name: None,
+                phone: None,
+                email: None,
+                channel: Channel::WhatsApp,
+                languages: String::new(),
+                works: *works,
+                free_days: vec![],
+            })
+            .collect(),
+        children: births
+            .iter()
+            .enumerate()
+            .map(|(i, (year, month))| ChildDraft {
+                first_name: PersonName::parse(&format!("Kind{n}x{i}")).unwrap(),
+                birth: ChildBirth {
+                    year: *year,
+                    month: *month,
+                },
+            })
+            .collect(),
+        data_consent: ConsentMethod::Verbal,
+    }
+}
+
+/// What the export reads of a household's parents and children: how many parents, whether
+/// one works, and the births, oldest first.
+async fn kept_facts(app: &TestApp, t: &Tenant, nb: Uuid, id: Uuid) -> (u32, bool, Vec<(i32, u32)>) {
+    let mut after = None;
+    loop {
+        let page = app
+            .store
+            .research_page(t, &[nb], after, everything())
+            .await
+            .unwrap();
+        if let Some(h) = page.households.iter().find(|h| h.id == id) {
+            let mut births: Vec<(i32, u32)> =
+                h.children.iter().map(|b| (b.year, b.month)).collect();
+            births.sort_unstable();
+            return (h.parents, h.parent_works, births);
+        }
+        after = page.next;
+        assert!(after.is_some(), "household {id} is not in the export");
+    }
+}
+
+/// What a household row keeps of its parents and children (`household_facts` in the store)
+/// equals a recomputation from the parent and child rows after every write that changes
+/// them: the demo, households made one by one and in bulk, a form saved with other parents
+/// and children, two households merged and one erased. The export reads what was saved, and
+/// a row changed behind the store's back is found.
+async fn the_kept_parents_and_children_follow_every_write(app: TestApp) {
+    let _ = app.demo().await;
+    let t = app.org("Almere").await;
+    let none = Vec::<Uuid>::new();
+    let drift = || async { app.store.household_facts_drift(t.org_id).await.unwrap() };
+    assert_eq!(drift().await, none, "after the demo");
+    let nb = neighbourhood(&app, &t, "Grote wijk").await;
+
+    let a = app
+        .store
+        .create_household(
+            &t,
+            None,
+            &facts_draft(nb, 1, &[("Ouder", false)], &[(2019, 4)]),
+            None,
+        )
+        .await
+        .unwrap();
+    let b = app
+        .store
+        .create_household(&t, None, &facts_draft(nb, 2, &[("Ouder", true)], &[]), None)
+        .await
+        .unwrap();
+    consent(&app, &t, a, true).await;
+    assert_eq!(drift().await, none, "after two households were made");
+    assert_eq!(
+        kept_facts(&app, &t, nb, a).await,
+        (1, false, vec![(2019, 4)])
+    );
+
+    // The form saved: a second parent who works, and another child beside the first.
+    let saved = facts_draft(
+        nb,
+        1,
+        &[("Ouder", false), ("Tweede", true)],
+        &[(2021, 11), (2019, 4)],
+    );
+    app.store
+        .update_household(
+            &t,
+            None,
+            a,
+            &saved,
+            crate::reports::event(&t, Action::HouseholdUpdated),
+        )
+        .await
+        .unwrap();
+    assert_eq!(drift().await, none, "after the form was saved");
+    assert_eq!(
+        kept_facts(&app, &t, nb, a).await,
+        (2, true, vec![(2019, 4), (2021, 11)])
+    );
+    // And saved again with one parent who does not work and no children.
+    let fewer = facts_draft(nb, 1, &[("Ouder", false)], &[]);
+    app.store
+        .update_household(
+            &t,
+            None,
+            a,
+            &fewer,
+            crate::reports::event(&t, Action::HouseholdUpdated),
+        )
+        .await
+        .unwrap();
+    assert_eq!(drift().await, none, "after the form was saved with fewer");
+    assert_eq!(kept_facts(&app, &t, nb, a).await, (1, false, vec![]));
+
+    // Merged: b's parent (another name) and child come over.
+    let with_child = facts_draft(nb, 2, &[("Ouder", true)], &[(2017, 2)]);
+    app.store
+        .update_household(
+            &t,
+            None,
+            b,
+            &with_child,
+            crate::reports::event(&t, Action::HouseholdUpdated),
+        )
+        .await
+        .unwrap();
+    app.store
+        .merge_households(
+            &t,
+            None,
+            a,
+            b,
+            crate::reports::event(&t, Action::HouseholdMerged),
+        )
+        .await
+        .unwrap();
+    assert_eq!(drift().await, none, "after two households were merged");
+    assert_eq!(
+        kept_facts(&app, &t, nb, a).await,
+        (2, true, vec![(2017, 2)])
+    );
+
+    let bulk: Vec<HouseholdDraft> = (3..6)
+        .map(|n| facts_draft(nb, n, &[("Ouder", n == 4), ("Tweede", false)], &[(2020, 1)]))
+        .collect();
+    let made = app.store.create_households_bulk(&t, &bulk).await.unwrap();
+    assert_eq!(drift().await, none, "after a bulk load");
+    // Research consent given, then withdrawn: the latest record decides, and the count too.
+    let counted = || async { app.store.research_participants(&t, &[nb]).await.unwrap() };
+    let before = counted().await.get(&nb).copied().unwrap_or(0);
+    consent(&app, &t, made[0], true).await;
+    assert_eq!(drift().await, none, "after consent was given");
+    assert_eq!(counted().await.get(&nb).copied(), Some(before + 1));
+    consent(&app, &t, made[0], false).await;
+    assert_eq!(drift().await, none, "after consent was withdrawn");
+    assert_eq!(counted().await.get(&nb).copied().unwrap_or(0), before);
+
+    app.store
+        .erase_household(
+            &t,
+            None,
+            a,
+            crate::reports::event(&t, Action::HouseholdErased),
+        )
+        .await
+        .unwrap();
+    assert_eq!(drift().await, none, "after a household was erased");
+
+    // A row changed behind the store's back is found: the check can fail.
+    let db = sea_orm::Database::connect(&app.database_url).await.unwrap();
+    use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
+    let behind = Query::update()
+        .table(Alias::new("household"))
+        .value(Alias::new("parent_count"), 7)
+        .and_where(Expr::col(Alias::new("id")).eq(made[1]))
+        .to_owned();
+    assert_eq!(db.execute(&behind).await.unwrap().rows_affected(), 1);
+    let _ = db.close().await;
+    assert_eq!(drift().await, vec![made[1]]);
+}
+on_both!(
+    research_household_facts,
+    the_kept_parents_and_children_follow_every_write
 );

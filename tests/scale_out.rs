@@ -673,6 +673,11 @@ async fn the_national_generator_is_correct_at_small_scale(app: crate::helpers::T
         role: Role::Admin,
         neighbourhoods: vec![],
     };
+    // The loaded parents, children and consent history are what the rows keep.
+    assert_eq!(
+        app.store.household_facts_drift(org.id).await.unwrap(),
+        Vec::<Uuid>::new()
+    );
     let (found, total) = app
         .store
         .households(

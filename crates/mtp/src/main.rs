@@ -27,6 +27,10 @@ enum Command {
     Serve,
     /// Bring the database schema up to date (a release step on PostgreSQL).
     Migrate,
+    /// Recompute what the household and session rows keep of the records (visits, attendance
+    /// counts, parents, children, research consent) and print how many rows had drifted. Run
+    /// once after a rolling release whose migrations add kept columns (docs/operations.md).
+    Refresh,
     /// Load the fictional demo neighbourhood and print one account per role.
     Demo {
         /// Load even when the database already holds data; resets the demo passwords.
@@ -163,6 +167,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             println!("database is up to date");
             Ok(ExitCode::SUCCESS)
         }
+        Command::Refresh => refresh(&cfg).await,
         Command::Demo { force } => demo(&cfg, force).await,
         Command::User { cmd } => user(&cfg, cmd).await,
         Command::Backup { out } => backup(&cfg, out).await,
@@ -238,6 +243,17 @@ async fn serve(cfg: &Config) -> anyhow::Result<ExitCode> {
 }
 
 /// `mtp demo`: the accounts on stdout, the parent's sign-in link on stderr.
+/// `mtp refresh`: every kept value recomputed from the records, with what had drifted.
+async fn refresh(cfg: &Config) -> anyhow::Result<ExitCode> {
+    let store = mtp::open_store(cfg).await?;
+    let found = store.refresh_kept().await?;
+    println!(
+        "recomputed from the records; drifted before: {} households' visits, {} sessions' attendance counts, {} households' parents, children or research consent",
+        found.visits, found.sessions, found.households
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
 async fn demo(cfg: &Config, force: bool) -> anyhow::Result<ExitCode> {
     let store = mtp::open_store(cfg).await?;
     if mtp::demo::has_data(&store).await? && !force {

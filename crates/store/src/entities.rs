@@ -238,6 +238,12 @@ pub mod household {
         pub quiet_dismissed_at: Option<DateTimeUtc>,
         /// Every visit, compactly (`crate::visit_marks::encode_log`).
         pub visit_log: String,
+        /// What the row keeps of its parents, children and research consent
+        /// (`crate::household_facts`).
+        pub parent_count: i32,
+        pub parent_works: bool,
+        pub children_births: String,
+        pub research_consent: bool,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

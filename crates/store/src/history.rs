@@ -94,6 +94,8 @@ impl Store {
             .collect();
         crate::imports::insert_chunked(&txn, cm).await?;
         crate::imports::insert_chunked(&txn, cr).await?;
+        let households: Vec<Uuid> = consents.iter().map(|c| c.household_id).collect();
+        crate::household_facts::refresh_household_facts(&txn, org_id, &households).await?;
         // The head exists (made above), so this appends rather than asking for a retry.
         if crate::audit::append_audit_many(&txn, org_id, events)
             .await?

@@ -689,6 +689,7 @@ async fn insert_consent<C: ConnectionTrait>(
     }
     .insert(db)
     .await?;
+    crate::household_facts::refresh_household_facts(db, org_id, &[household_id]).await?;
     let detail = format!(
         "{}:{}",
         purpose.as_str(),
@@ -854,6 +855,7 @@ impl Store {
             .insert(&txn)
             .await?;
         }
+        crate::household_facts::refresh_household_facts(&txn, org_id, &[id]).await?;
         set_search_tokens(&txn, org_id, id, &search_tokens(&d.parents)).await?;
         add_event(&txn, org_id, id, actor, "edited", "").await?;
         append_audit_in(&txn, audit).await?;
@@ -1059,6 +1061,7 @@ impl Store {
         }
         // The visits of both are now the kept household's.
         crate::visit_marks::refresh_visit_marks(&txn, org_id, &[keep]).await?;
+        crate::household_facts::refresh_household_facts(&txn, org_id, &[keep]).await?;
         crate::visit_marks::refresh_session_counts(&txn, org_id, &other_sessions).await?;
         for table in HANGS_ON_HOUSEHOLD {
             move_rows(&txn, org_id, table, "household_id", other, keep, None).await?;

@@ -400,6 +400,11 @@ pub(crate) async fn insert_many_households<C: sea_orm::ConnectionTrait>(
             second_visit_at: Set(None),
             quiet_dismissed_at: Set(None),
             visit_log: Set(String::new()),
+            // Filled from the rows below, once they are in (`crate::household_facts`).
+            parent_count: Set(0),
+            parent_works: Set(false),
+            children_births: Set(String::new()),
+            research_consent: Set(false),
         });
         for (i, p) in d.parents.iter().enumerate() {
             parents.push(parent::ActiveModel {
@@ -455,5 +460,6 @@ pub(crate) async fn insert_many_households<C: sea_orm::ConnectionTrait>(
     insert_chunked(txn, consents).await?;
     insert_chunked(txn, tokens).await?;
     insert_chunked(txn, events).await?;
+    crate::household_facts::refresh_household_facts(txn, org_id, &ids).await?;
     Ok(ids)
 }

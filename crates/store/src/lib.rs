@@ -17,6 +17,7 @@ mod group_commit;
 pub mod help_referrals;
 pub mod history;
 pub mod holidays;
+pub mod household_facts;
 pub mod households;
 pub mod imports;
 pub mod jobs;

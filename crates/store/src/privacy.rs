@@ -91,6 +91,7 @@ async fn anonymise<C: ConnectionTrait>(
         .filter(child::Column::HouseholdId.eq(id))
         .exec(db)
         .await?;
+    crate::household_facts::refresh_household_facts(db, org_id, &[id]).await?;
     // Attendance counts stay for the figures; a free-text reason and the calendar address go.
     rsvp::Entity::update_many()
         .col_expr(rsvp::Column::Reason, Expr::value(Option::<String>::None))

@@ -6,14 +6,13 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use mtp_domain::consent::Purpose;
 use mtp_domain::questionnaire::Answers;
 use mtp_domain::research::{Facts, StudyKey, VisitCounts, local_date};
-use mtp_domain::{ChildBirth, HouseholdKind, PlaceName, Source, Tenant};
+use mtp_domain::{HouseholdKind, PlaceName, Source, Tenant};
 use rand::RngCore;
 use sea_orm::sea_query::{
-    Alias, Asterisk, CommonTableExpression, Expr, ExprTrait, Order, Query, SelectStatement,
-    WithClause, WithQuery,
+    Alias, Asterisk, CommonTableExpression, Expr, Order, Query, SelectStatement, WithClause,
+    WithQuery,
 };
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
@@ -22,7 +21,8 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::audit::{NewAuditEvent, append_audit_in};
-use crate::entities::{consent_record, household, research_study};
+use crate::entities::{household, research_study};
+use crate::household_facts::births;
 use crate::visit_marks::{decode_log, decode_log_newest_first};
 use crate::{Result, Store, StoreError, now, unique_violation};
 
@@ -71,9 +71,9 @@ fn to_study(m: &research_study::Model) -> Study {
     }
 }
 
-/// id, neighbourhood, kind, postcode, source, registered, visit log, then what rides along
-/// (`Store::research_page`): the parents (`PARENTS`), the children's births, and whether the
-/// latest research consent record gives consent.
+/// id, neighbourhood, kind, postcode, source, registered, visit log, then what the row keeps
+/// of its parents and children (`crate::household_facts`): parents, whether one of them
+/// works, the children's births.
 type HouseholdRow = (
     Uuid,
     Uuid,
@@ -82,33 +82,10 @@ type HouseholdRow = (
     String,
     DateTime<Utc>,
     String,
-    i64,
-    Option<String>,
-    Option<bool>,
+    i32,
+    bool,
+    String,
 );
-
-/// The household row's parents in one number: twice how many there are, plus one when one of
-/// them works (`parents_of` reads it back). One sub-query instead of two, read from the
-/// parent index alone (migration 000036): a sub-query per household is what a page costs on
-/// SQLite (docs/benchmarks.md, "Research export").
-const PARENTS: &str = "(SELECT COUNT(*) * 2 + COALESCE(MAX(CASE WHEN p.works THEN 1 ELSE 0 END), 0) \
-     FROM parent p WHERE p.org_id = household.org_id AND p.household_id = household.id)";
-
-/// How many parents `PARENTS` counted, and whether one of them works.
-fn parents_of(packed: i64) -> (u32, bool) {
-    (u32::try_from(packed / 2).unwrap_or(0), packed % 2 == 1)
-}
-
-/// The latest research consent record of the household row being read: given or not
-/// (`mtp_domain::consent::has_consent` decides on the latest record of a purpose).
-fn latest_research_consent() -> sea_orm::sea_query::SimpleExpr {
-    Expr::cust(format!(
-        "(SELECT c.given FROM consent_record c WHERE c.org_id = household.org_id \
-         AND c.household_id = household.id AND c.purpose = '{}' \
-         ORDER BY c.at DESC, c.id DESC LIMIT 1)",
-        Purpose::Research.as_str()
-    ))
-}
 
 impl Store {
     /// Make a study with a new random key, with its audit entry (the store sets its object id
@@ -197,43 +174,26 @@ impl Store {
     }
 
     /// How many households of each neighbourhood an export of `neighbourhoods` holds: those
-    /// with research consent now, not erased. The database counts, in one query over the
-    /// organisation's research records (`research_records`), by the rule the pages apply to
-    /// each household (`latest_research_consent`).
+    /// with research consent now, not erased, as each page finds them (`participants`).
     pub async fn research_participants(
         &self,
         tenant: &Tenant,
         neighbourhoods: &[Uuid],
     ) -> Result<HashMap<Uuid, u32>> {
-        let within = within_reach(tenant, neighbourhoods);
-        if within.is_empty() {
+        let Some(q) = participants(tenant, neighbourhoods) else {
             return Ok(HashMap::new());
-        }
-        let records = Alias::new("latest");
-        let q = Query::select()
-            .column((household::Entity, household::Column::NeighbourhoodId))
-            .expr(Expr::cust("COUNT(*)"))
-            .from_subquery(research_records(tenant.org_id), records.clone())
-            .inner_join(
-                household::Entity,
-                Expr::col((household::Entity, household::Column::Id))
-                    .equals((records.clone(), Alias::new("household_id"))),
-            )
-            .and_where(Expr::col((records.clone(), Alias::new("later"))).is_null())
-            .and_where(Expr::col((records, Alias::new("given"))).eq(true))
-            .and_where(Expr::col((household::Entity, household::Column::OrgId)).eq(tenant.org_id))
-            .and_where(Expr::col((household::Entity, household::Column::AnonymisedAt)).is_null())
-            .and_where(
-                Expr::col((household::Entity, household::Column::NeighbourhoodId)).is_in(within),
-            )
-            .group_by_col((household::Entity, household::Column::NeighbourhoodId))
-            .to_owned();
-        let mut counts = HashMap::new();
-        for row in self.db.query_all(&q).await? {
-            let (nb, n): (Uuid, i64) = (row.try_get_by_index(0)?, row.try_get_by_index(1)?);
-            counts.insert(nb, u32::try_from(n).unwrap_or(u32::MAX));
-        }
-        Ok(counts)
+        };
+        let counted: Vec<(Uuid, i64)> = q
+            .column(household::Column::NeighbourhoodId)
+            .column_as(Expr::cust("COUNT(*)"), "n")
+            .group_by(household::Column::NeighbourhoodId)
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        Ok(counted
+            .into_iter()
+            .map(|(nb, n)| (nb, u32::try_from(n).unwrap_or(u32::MAX)))
+            .collect())
     }
 
     /// One page of the export: the participating households after `after` (by id), with
@@ -248,16 +208,21 @@ impl Store {
         after: Option<Uuid>,
         counted: (DateTime<Utc>, DateTime<Utc>, DateTime<Utc>),
     ) -> Result<ResearchPage> {
-        let Some(q) = self.participants_query(tenant, neighbourhoods, after) else {
+        let Some(mut q) = participants(tenant, neighbourhoods) else {
             return Ok(ResearchPage {
                 households: Vec::new(),
                 next: None,
             });
         };
-        // What the row says of parents and children rides along with it, counted and joined
-        // by the database: one row per household, not one more per parent, child and consent
-        // record (rows, not SQL, are what a page costs; docs/benchmarks.md, "Reports").
+        if let Some(after) = after {
+            q = q.filter(household::Column::Id.gt(after));
+        }
+        // What the row keeps of its parents and children rides along with it: one row per
+        // household, and no look-up per household in another table (docs/benchmarks.md,
+        // "Research export", session 17).
         let page = q
+            .order_by_asc(household::Column::Id)
+            .limit(PAGE)
             .columns([
                 household::Column::Id,
                 household::Column::NeighbourhoodId,
@@ -266,10 +231,10 @@ impl Store {
                 household::Column::Source,
                 household::Column::CreatedAt,
                 household::Column::VisitLog,
+                household::Column::ParentCount,
+                household::Column::ParentWorks,
+                household::Column::ChildrenBirths,
             ])
-            .column_as(Expr::cust(PARENTS), "parents")
-            .column_as(Expr::cust(children_births(&self.db)), "children")
-            .column_as(latest_research_consent(), "research")
             .into_query();
         let rows = match self.db.get_database_backend() {
             sea_orm::DbBackend::Sqlite => self.db.query_all(&computed_first(page)).await?,
@@ -282,7 +247,6 @@ impl Store {
             .map(|r| r.try_get_many_by_index())
             .collect::<std::result::Result<_, _>>()?;
         let next = page_end(&rows, |r| r.0);
-        let rows: Vec<HouseholdRow> = rows.into_iter().filter(|r| r.9 == Some(true)).collect();
         // The questionnaire rounds of the households that take part, named by id: asked
         // beside the page with the page's own query as a sub-query, SQLite made the candidates
         // a second time (docs/benchmarks.md, "Research export", session 16).
@@ -311,10 +275,9 @@ impl Store {
                     registered_at,
                     log,
                     parents,
+                    parent_works,
                     children,
-                    _,
                 )| {
-                    let (parents, parent_works) = parents_of(parents);
                     // The log is oldest first: the first visit is its first entry, and
                     // the last visit and the period's are found from its end, so the
                     // years before the period are not decoded.
@@ -338,9 +301,9 @@ impl Store {
                         id,
                         neighbourhood_id,
                         kind: HouseholdKind::parse(&kind).unwrap_or(HouseholdKind::MultiParent),
-                        parents,
+                        parents: u32::try_from(parents).unwrap_or(0),
                         parent_works,
-                        children: children.as_deref().map(births).unwrap_or_default(),
+                        children: births(&children),
                         postcode4,
                         source: Source::parse(&source).unwrap_or(Source::NeighbourhoodTeam),
                         registered_at,
@@ -352,47 +315,28 @@ impl Store {
             .collect();
         Ok(ResearchPage { households, next })
     }
+}
 
-    /// The page of candidate households after `after`, by id, without its columns: those in
-    /// the chosen neighbourhoods within reach, not erased, that ever gave research consent.
-    /// `None` when no chosen neighbourhood is within reach.
-    fn participants_query(
-        &self,
-        tenant: &Tenant,
-        neighbourhoods: &[Uuid],
-        after: Option<Uuid>,
-    ) -> Option<sea_orm::Select<household::Entity>> {
-        let within = within_reach(tenant, neighbourhoods);
-        if within.is_empty() {
-            return None;
-        }
-        // Only households that ever said yes can have research consent now: the database
-        // leaves out the rest (most of them), and the latest record decides
-        // (`latest_research_consent`), as everywhere else.
-        let mut ever = consent_record::Entity::find()
-            .select_only()
-            .column(consent_record::Column::HouseholdId)
-            .filter(consent_record::Column::OrgId.eq(tenant.org_id))
-            .filter(consent_record::Column::Purpose.eq(Purpose::Research.as_str()))
-            .filter(consent_record::Column::Given.eq(true));
-        let mut q = household::Entity::find()
+/// The households an export of `neighbourhoods` holds, without their columns: those in the
+/// chosen neighbourhoods within reach, not erased, whose latest research consent record gives
+/// consent (kept on the row, `crate::household_facts`). `None` when no chosen neighbourhood
+/// is within reach.
+fn participants(
+    tenant: &Tenant,
+    neighbourhoods: &[Uuid],
+) -> Option<sea_orm::Select<household::Entity>> {
+    let within = within_reach(tenant, neighbourhoods);
+    if within.is_empty() {
+        return None;
+    }
+    Some(
+        household::Entity::find()
             .select_only()
             .filter(household::Column::OrgId.eq(tenant.org_id))
+            .filter(household::Column::ResearchConsent.eq(true))
             .filter(household::Column::AnonymisedAt.is_null())
-            .filter(household::Column::NeighbourhoodId.is_in(within));
-        if let Some(after) = after {
-            // Both sides start after the last page, so a page reads the consent records from
-            // where it starts instead of the organisation's every time (SQLite makes the
-            // whole list before it looks for the page's households).
-            ever = ever.filter(consent_record::Column::HouseholdId.gt(after));
-            q = q.filter(household::Column::Id.gt(after));
-        }
-        Some(
-            q.filter(household::Column::Id.in_subquery(ever.into_query()))
-                .order_by_asc(household::Column::Id)
-                .limit(PAGE),
-        )
-    }
+            .filter(household::Column::NeighbourhoodId.is_in(within)),
+    )
 }
 
 /// `page` (ordered by `id`) worked out whole before its first row is handed over, in the same
@@ -425,68 +369,9 @@ fn within_reach(tenant: &Tenant, neighbourhoods: &[Uuid]) -> Vec<Uuid> {
         .collect()
 }
 
-/// The organisation's research consent records as a table of `household_id`, `given` and
-/// `later`: the id of the household's next record, NULL on its latest, which decides
-/// (`mtp_domain::consent::has_consent`). The same rule as `latest_research_consent`, for a
-/// whole organisation at once: both databases read it in one pass over `ix_consent_purpose`
-/// instead of a look-up per household (migration 000036). The tests that withdraw consent
-/// hold the two to the same answer.
-fn research_records(org: Uuid) -> SelectStatement {
-    Query::select()
-        .column(consent_record::Column::HouseholdId)
-        .column(consent_record::Column::Given)
-        .expr_as(
-            Expr::cust("LEAD(id) OVER (PARTITION BY household_id ORDER BY at, id)"),
-            Alias::new("later"),
-        )
-        .from(consent_record::Entity)
-        .and_where(consent_record::Column::OrgId.eq(org))
-        .and_where(consent_record::Column::Purpose.eq(Purpose::Research.as_str()))
-        .to_owned()
-}
-
-/// The household row's children as "year-month;year-month" (`births` reads it back).
-fn children_births(db: &sea_orm::DatabaseConnection) -> String {
-    let agg = match db.get_database_backend() {
-        sea_orm::DbBackend::Postgres => "string_agg",
-        _ => "group_concat",
-    };
-    format!(
-        "(SELECT {agg}(CAST(c.birth_year AS TEXT) || '-' || CAST(c.birth_month AS TEXT), ';') \
-         FROM child c WHERE c.org_id = household.org_id AND c.household_id = household.id)"
-    )
-}
-
-/// The children's births of `children_births`' text; a part that does not read is left out.
-fn births(text: &str) -> Vec<ChildBirth> {
-    text.split(';')
-        .filter_map(|b| {
-            let (year, month) = b.split_once('-')?;
-            Some(ChildBirth {
-                year: year.parse().ok()?,
-                month: month.parse().ok()?,
-            })
-        })
-        .collect()
-}
-
 /// Where the next page starts: the last id looked at when the page was full.
 fn page_end<R>(rows: &[R], id: impl Fn(&R) -> Uuid) -> Option<Uuid> {
     (rows.len() as u64 == PAGE)
         .then(|| rows.last().map(id))
         .flatten()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::parents_of;
-
-    #[test]
-    fn the_packed_parents_read_back() {
-        assert_eq!(parents_of(0), (0, false), "no parents");
-        assert_eq!(parents_of(2), (1, false));
-        assert_eq!(parents_of(3), (1, true));
-        assert_eq!(parents_of(4), (2, false));
-        assert_eq!(parents_of(5), (2, true));
-    }
 }

@@ -140,13 +140,13 @@ fn write(
         // Every text goes through the CSV guard: a neighbourhood name is typed by users, and a
         // funder may save the sheet as CSV, where "=…" would run.
         Cell::Text(s) => {
-            ws.write_string(row, col, csv_safe(s))?;
+            ws.write_string(row, col, &*csv_safe(s))?;
         }
         Cell::Bold(s) => {
-            ws.write_string_with_format(row, col, csv_safe(s), &f.bold)?;
+            ws.write_string_with_format(row, col, &*csv_safe(s), &f.bold)?;
         }
         Cell::Title(s) => {
-            ws.write_string_with_format(row, col, csv_safe(s), &f.title)?;
+            ws.write_string_with_format(row, col, &*csv_safe(s), &f.title)?;
         }
         Cell::Number(n) => {
             ws.write_number(row, col, *n)?;

@@ -41,6 +41,7 @@ mod m20261210_000033_reflection;
 mod m20261210_000034_co_organisers_linked;
 mod m20261211_000035_research_consent_indexes;
 mod m20261212_000036_research_covering_indexes;
+mod m20261213_000037_household_facts;
 
 pub struct Migrator;
 
@@ -83,6 +84,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261210_000034_co_organisers_linked::Migration),
             Box::new(m20261211_000035_research_consent_indexes::Migration),
             Box::new(m20261212_000036_research_covering_indexes::Migration),
+            Box::new(m20261213_000037_household_facts::Migration),
         ]
     }
 }

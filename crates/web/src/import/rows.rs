@@ -1,6 +1,7 @@
 //! From spreadsheet rows to household drafts: the fields we import, how headers are matched to
 //! them, and every row's problems in words a worker can act on.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
@@ -591,11 +592,12 @@ impl Row<'_, '_> {
 }
 
 /// A CSV cell that a spreadsheet will not run as a formula (OWASP "CSV injection").
-pub fn csv_safe(value: &str) -> String {
+/// Borrowed unless it has to change: an export writes tens of thousands of cells.
+pub fn csv_safe(value: &str) -> Cow<'_, str> {
     if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{value}")
+        Cow::Owned(format!("'{value}"))
     } else {
-        value.to_string()
+        Cow::Borrowed(value)
     }
 }
 

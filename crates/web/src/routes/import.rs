@@ -523,10 +523,10 @@ pub async fn errors_csv(
     w.write_record(&head).map_err(|_| AppError::Internal)?;
     for pr in &checked.problems {
         w.write_record([
-            pr.line.to_string(),
-            rows::csv_safe(&pr.column),
-            rows::csv_safe(&pr.value),
-            rows::csv_safe(&pr.message),
+            pr.line.to_string().as_str(),
+            &rows::csv_safe(&pr.column),
+            &rows::csv_safe(&pr.value),
+            &rows::csv_safe(&pr.message),
         ])
         .map_err(|_| AppError::Internal)?;
     }

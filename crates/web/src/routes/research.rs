@@ -4,6 +4,7 @@
 //! what a row holds is `mtp_domain::research`'s rule.
 
 use std::collections::HashMap;
+use std::fmt::Write as _;
 
 use askama::Template;
 use axum::body::{Body, Bytes};
@@ -403,18 +404,14 @@ async fn record_export(state: &AppState, user: &User, plan: &Plan, format: &str,
     .await;
 }
 
-/// Rows as CSV, each cell's formula defused.
-fn csv_bytes<R, C>(rows: impl IntoIterator<Item = R>) -> Result<Bytes, std::io::Error>
-where
-    R: IntoIterator<Item = C>,
-    C: AsRef<str>,
-{
-    let mut w = csv::WriterBuilder::new()
+/// A CSV writer as every download here has them: `;` between cells.
+fn csv_writer() -> csv::Writer<Vec<u8>> {
+    csv::WriterBuilder::new()
         .delimiter(b';')
-        .from_writer(Vec::new());
-    for r in rows {
-        w.write_record(r.into_iter().map(|c| csv_safe(c.as_ref())))?;
-    }
+        .from_writer(Vec::new())
+}
+
+fn csv_done(w: csv::Writer<Vec<u8>>) -> Result<Bytes, std::io::Error> {
     w.into_inner()
         .map(Bytes::from)
         .map_err(|e| std::io::Error::other(e.to_string()))
@@ -427,9 +424,33 @@ fn file_name(ext: &str) -> String {
     )
 }
 
-/// A page's rows as CSV.
+/// A page's rows as CSV, each text's formula defused. Cell by cell, without a string per
+/// cell: a page is tens of thousands of them (docs/benchmarks.md, "Research export",
+/// session 17).
 fn csv_chunk(rows: &[Vec<Cell>]) -> Result<Bytes, std::io::Error> {
-    csv_bytes(rows.iter().map(|r| r.iter().map(Cell::text)))
+    let mut w = csv_writer();
+    let mut number = String::new();
+    for r in rows {
+        for cell in r {
+            match cell {
+                Cell::Text(t) => w.write_field(csv_safe(t).as_bytes())?,
+                Cell::Number(n) => {
+                    number.clear();
+                    write!(number, "{n}").map_err(std::io::Error::other)?;
+                    w.write_field(&number)?;
+                }
+            }
+        }
+        w.write_record(None::<&[u8]>)?;
+    }
+    csv_done(w)
+}
+
+/// The header row as CSV.
+fn csv_header() -> Result<Bytes, std::io::Error> {
+    let mut w = csv_writer();
+    w.write_record(research::header().iter().map(|h| csv_safe(h).into_owned()))?;
+    csv_done(w)
 }
 
 /// The export as CSV (`;`, UTF-8 with a byte-order mark, as the other downloads), streamed
@@ -460,7 +481,7 @@ pub async fn export_csv(
             match step? {
                 Step::First(w, rows, next) => {
                     let mut bytes = "\u{feff}".as_bytes().to_vec();
-                    let head = csv_bytes([research::header()]).and_then(|h| {
+                    let head = csv_header().and_then(|h| {
                         bytes.extend_from_slice(&h);
                         csv_chunk(&rows)
                     });
