@@ -78,10 +78,7 @@ pub(crate) async fn refresh_household_facts<C: ConnectionTrait>(
     org: Uuid,
     households: &[Uuid],
 ) -> Result<()> {
-    let mut ids = households.to_vec();
-    ids.sort_unstable();
-    ids.dedup();
-    for chunk in ids.chunks(500) {
+    for chunk in crate::visit_marks::each_once(households).chunks(500) {
         let mut update = refresh_statement(conn.get_database_backend());
         update
             .and_where(Expr::col(Alias::new("org_id")).eq(org))

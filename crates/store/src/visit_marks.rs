@@ -281,6 +281,15 @@ async fn write_marks<C: ConnectionTrait>(
     Ok(())
 }
 
+/// The ids a refresh was asked for, each once and in order, to be recomputed in chunks of
+/// 500 (a write may name a household or session several times).
+pub(crate) fn each_once(ids: &[Uuid]) -> Vec<Uuid> {
+    let mut ids = ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    ids
+}
+
 /// Recompute the marks and the visit log of `households` of `org` from their attendance
 /// rows, inside the caller's transaction.
 pub(crate) async fn refresh_visit_marks<C: ConnectionTrait>(
@@ -288,10 +297,7 @@ pub(crate) async fn refresh_visit_marks<C: ConnectionTrait>(
     org: Uuid,
     households: &[Uuid],
 ) -> Result<()> {
-    let mut ids = households.to_vec();
-    ids.sort_unstable();
-    ids.dedup();
-    for chunk in ids.chunks(500) {
+    for chunk in each_once(households).chunks(500) {
         let marks = recompute(conn, org, Some(chunk)).await?;
         write_marks(conn, org, marks).await?;
     }
@@ -401,10 +407,7 @@ pub(crate) async fn refresh_session_counts<C: ConnectionTrait>(
     org: Uuid,
     sessions: &[Uuid],
 ) -> Result<()> {
-    let mut ids = sessions.to_vec();
-    ids.sort_unstable();
-    ids.dedup();
-    for chunk in ids.chunks(500) {
+    for chunk in each_once(sessions).chunks(500) {
         write_counts(conn, org, count_sessions(conn, org, Some(chunk)).await?).await?;
     }
     Ok(())

@@ -307,7 +307,7 @@ struct Writer {
 }
 
 impl Writer {
-    /// A writer without its counts: `begin` puts them in.
+    /// A writer without its counts: `start` puts them in.
     fn new(store: &Store, user: &User, plan: &Plan) -> Writer {
         Writer {
             store: store.clone(),
