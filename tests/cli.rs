@@ -576,8 +576,19 @@ async fn refresh_recomputes_what_the_rows_keep(backend: Backend) {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    // As an old server would leave them: a household's consent and visits not kept.
+    // As an old server would leave them: a household's consent and visits not kept, and
+    // of other households the latest visit and the parents' days.
     let conn = sea_orm::Database::connect(&db).await.unwrap();
+    let stale_days = Query::update()
+        .table(Alias::new("household"))
+        .value(Alias::new("last_visit_at"), Expr::cust("NULL"))
+        .value(Alias::new("parent_days"), "")
+        .and_where(Expr::col(Alias::new("research_consent")).eq(false))
+        .and_where(Expr::col(Alias::new("last_visit_at")).is_not_null())
+        .and_where(Expr::col(Alias::new("parent_days")).ne(""))
+        .to_owned();
+    let changed_days = conn.execute(&stale_days).await.unwrap().rows_affected();
+    assert!(changed_days > 0, "the demo has households that came");
     let stale = Query::update()
         .table(Alias::new("household"))
         .value(Alias::new("research_consent"), false)
@@ -597,11 +608,18 @@ async fn refresh_recomputes_what_the_rows_keep(backend: Backend) {
     let said = stdout(&out);
     assert!(
         said.contains(&format!(
-            "{changed} households' parents, children or research consent"
+            "{} households' parents, children or research consent",
+            changed + changed_days
         )),
         "{said}"
     );
-    assert!(!said.contains(" 0 households' visits"), "{said}");
+    let visits: u64 = said
+        .split(" households' visits")
+        .next()
+        .and_then(|head| head.rsplit(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no count of households' visits in {said}"));
+    assert!(visits >= changed_days, "{said}");
     let out = mtp(&db, &dir, &["refresh"]);
     assert_eq!(
         stdout(&out).trim(),

@@ -2,7 +2,8 @@
 //! §10.2) against a recomputation from the raw attendance rows, after every kind of write a
 //! working team makes: check-ins at the door, the attendance form changed afterwards, an
 //! offline check-in replayed, an undo, two households merged, a household erased and an
-//! activity given another kind. After each, the kept logs and the sessions' kept attendance
+//! activity given another kind, a family that stopped coming years ago and a session of
+//! theirs moved into the window. After each, the kept logs and the sessions' kept attendance
 //! counts equal the recomputation, and the report built from them equals the report built
 //! from every attendance row: per neighbourhood and for the whole organisation pooled, on
 //! SQLite and PostgreSQL.
@@ -13,7 +14,7 @@ use mtp_domain::audit::Action;
 use mtp_domain::indicators::Period;
 use mtp_domain::report::{self, Inputs, PeriodChoice};
 use mtp_domain::{HouseholdKind, Tenant};
-use mtp_store::{Checkin, CheckinOutcome, Tap};
+use mtp_store::{Checkin, CheckinOutcome, PastAttendance, Tap};
 use uuid::Uuid;
 
 use crate::helpers::TestApp;
@@ -119,18 +120,132 @@ fn tap(t: &Tenant, session: Uuid, household: Uuid, status: Option<AttendanceStat
     }
 }
 
+/// The example neighbourhood's coffee-hour session of each date.
+async fn coffee_sessions(
+    app: &TestApp,
+    ex: &crate::reports::Example,
+) -> std::collections::HashMap<chrono::NaiveDate, Uuid> {
+    app.store
+        .report_inputs(&ex.t, ex.nb, d(2026, 12, 6), d(2026, 12, 6))
+        .await
+        .unwrap()
+        .coffee_sessions
+}
+
+/// Whether a report of `choice` with a window (as the page asks it) reads `household`.
+async fn windowed_reads(
+    app: &TestApp,
+    t: &Tenant,
+    nb: Uuid,
+    choice: PeriodChoice,
+    household: Uuid,
+) -> bool {
+    let today = d(2026, 12, 6);
+    let (period, before) = (choice.period(), choice.previous());
+    let window = report::VisitWindow::new(&[period, before], today);
+    let rows = app
+        .store
+        .report_rows(t, &[nb], Some(window), period.reference(today), today)
+        .await
+        .unwrap();
+    rows[0].inputs.households.iter().any(|h| h.id == household)
+}
+
+/// A family that came three times in 2022 and stayed away since: every window of `choices`
+/// starts after its latest visit, so a report with a window does not read it
+/// (docs/indicators.md §10.3) and still equals the one from every row, which does. One of
+/// its sessions moved into 2026 makes it a family that came in the window: read again.
+async fn gone_since_2022(app: &TestApp, ex: &crate::reports::Example) {
+    let t = &ex.t;
+    let coffee = coffee_sessions(app, ex).await;
+    let activity = app
+        .store
+        .session_summary(t, coffee[&d(2026, 1, 22)])
+        .await
+        .unwrap()
+        .activity_id;
+    let slot = |day| {
+        mtp_domain::schedule::slot(
+            day,
+            chrono::NaiveTime::from_hms_opt(9, 30, 0).unwrap(),
+            chrono::NaiveTime::from_hms_opt(11, 0, 0).unwrap(),
+        )
+    };
+    let days = [d(2022, 3, 3), d(2022, 3, 10), d(2022, 3, 17)];
+    let slots: Vec<_> = days.iter().map(|day| (*day, slot(*day))).collect();
+    app.store
+        .plan_sessions(t, activity, &slots, None)
+        .await
+        .unwrap();
+    let old: Vec<_> = app
+        .store
+        .activity_sessions(
+            t,
+            activity,
+            d(2022, 1, 1).and_hms_opt(0, 0, 0).unwrap().and_utc(),
+            3,
+        )
+        .await
+        .unwrap();
+    assert_eq!(old.len(), 3, "the three sessions of 2022");
+    let eef = app
+        .store
+        .create_households_bulk(t, &[household(ex.nb, HouseholdKind::SingleParent, "Eef")])
+        .await
+        .unwrap()[0];
+    let rows: Vec<PastAttendance> = old
+        .iter()
+        .map(|s| PastAttendance {
+            session_id: s.id,
+            session_start: s.starts_at,
+            household_id: eef,
+            status: AttendanceStatus::Present,
+            reason: None,
+            children: 0,
+        })
+        .collect();
+    app.store.load_attendance(t.org_id, &rows).await.unwrap();
+    same_as_raw(app, t, "a family that stopped coming in 2022").await;
+    let raw = app
+        .store
+        .report_inputs(t, ex.nb, d(2026, 12, 6), d(2026, 12, 6))
+        .await
+        .unwrap();
+    assert!(
+        raw.inputs.households.iter().any(|h| h.id == eef),
+        "the recomputation from every row reads every household"
+    );
+    for choice in choices() {
+        assert!(
+            !windowed_reads(app, t, ex.nb, choice, eef).await,
+            "a report of {choice:?} reads no family that last came in 2022"
+        );
+    }
+
+    app.store
+        .move_session(
+            t,
+            old[0].id,
+            slot(d(2026, 2, 12)),
+            event(t, Action::SessionMoved),
+        )
+        .await
+        .unwrap();
+    same_as_raw(app, t, "a session of 2022 moved into 2026").await;
+    assert!(
+        windowed_reads(app, t, ex.nb, PeriodChoice::Year(2026), eef).await,
+        "after the move the family came in 2026: read"
+    );
+}
+
 async fn the_kept_visits_equal_the_raw_rows_after_every_write(app: TestApp) {
     let ex = example(&app).await;
     let t = &ex.t;
     let start = same_as_raw(&app, t, "the demo and a loaded history").await;
     assert!(start > 8, "the demo's year and the example: {start} visits");
+    gone_since_2022(&app, &ex).await;
 
-    let coffee = app
-        .store
-        .report_inputs(t, ex.nb, d(2026, 12, 6), d(2026, 12, 6))
-        .await
-        .unwrap()
-        .coffee_sessions;
+    let coffee = coffee_sessions(&app, &ex).await;
     let (jan22, jan29) = (coffee[&d(2026, 1, 22)], coffee[&d(2026, 1, 29)]);
     let ids: Vec<Uuid> = app
         .store

@@ -601,27 +601,34 @@ async fn the_first_visits_follow_every_write(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(drift().await, Vec::<Uuid>::new(), "after a check-in");
-    let rows = app
-        .store
-        .report_rows(
+    let only = [ex.nb];
+    let windowed = |from| {
+        app.store.report_rows(
             t,
-            &[ex.nb],
+            &only,
             Some(report::VisitWindow {
-                every_visit_from: d(2026, 2, 1),
-                cohorts_from: d(2026, 2, 1),
+                every_visit_from: from,
+                cohorts_from: from,
             }),
             d(2026, 3, 31),
             d(2026, 12, 6),
         )
-        .await
-        .unwrap();
+    };
+    let rows = windowed(d(2026, 1, 1)).await.unwrap();
     assert!(
         rows[0]
             .inputs
             .visits
             .iter()
             .any(|v| v.household == newcomer && v.date == d(2026, 1, 29)),
-        "the check-in is the newcomer's first visit, before the window"
+        "the check-in is the newcomer's first visit, in the window"
+    );
+    // Its latest visit is before a window from February: that report does not read it
+    // (docs/indicators.md §10.3).
+    let rows = windowed(d(2026, 2, 1)).await.unwrap();
+    assert!(
+        !rows[0].inputs.households.iter().any(|h| h.id == newcomer),
+        "a window after the newcomer's only visit does not read it"
     );
     app.store.check_in(tap(None)).await.unwrap();
     assert_eq!(drift().await, Vec::<Uuid>::new(), "after an undo");

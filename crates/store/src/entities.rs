@@ -244,6 +244,10 @@ pub mod household {
         pub parent_works: bool,
         pub children_births: String,
         pub research_consent: bool,
+        /// The latest visit, beside the first two (`crate::visit_marks`).
+        pub last_visit_at: Option<DateTimeUtc>,
+        /// The parents' work and free days (`crate::household_facts`).
+        pub parent_days: String,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,5 +1,6 @@
 //! What a household row keeps of its parents, children and research consent: how many
-//! parents, whether one of them works, the children's births as `year-month;year-month`, and
+//! parents, whether one of them works, the children's births as `year-month;year-month`, each
+//! parent's work and free days (for a report's time-slot fit, docs/indicators.md §10.3), and
 //! whether the latest research consent record gives consent (`mtp_domain::consent::has_consent`:
 //! the latest record of a purpose decides). The research export reads them with the row;
 //! looking them up in the parent, child and consent tables for each household was most of a
@@ -48,6 +49,20 @@ fn children_births(backend: DbBackend) -> SimpleExpr {
     ))
 }
 
+/// Each parent of the household row being read or updated as `works:free days` ("1:0,4" =
+/// works, free on Monday and Friday; 0 is Monday), `;` between parents, as the report's
+/// time-slot fit reads them (`crate::reports`); empty without parents. In no particular order.
+fn parent_days(backend: DbBackend) -> SimpleExpr {
+    let agg = match backend {
+        DbBackend::Postgres => "string_agg",
+        _ => "group_concat",
+    };
+    Expr::cust(format!(
+        "COALESCE((SELECT {agg}(CASE WHEN p.works THEN '1' ELSE '0' END || ':' || p.free_days, ';') \
+         FROM parent p WHERE p.org_id = household.org_id AND p.household_id = household.id), '')"
+    ))
+}
+
 /// Whether the latest research consent record of the household row being read or updated
 /// gives consent; without one it does not.
 fn research_consent() -> SimpleExpr {
@@ -59,9 +74,17 @@ fn research_consent() -> SimpleExpr {
     ))
 }
 
-/// The statement that sets the four from the rows; the caller narrows it. Columns by name,
-/// so the migration that added them (000037) fills them with it too.
+/// The statement that sets every kept value from the rows; the caller narrows it. Columns by
+/// name, so the migration that added the parents' days (000038) fills them with it too.
 pub(crate) fn refresh_statement(backend: DbBackend) -> UpdateStatement {
+    let mut update = statement_of_000037(backend);
+    update.value(Alias::new("parent_days"), parent_days(backend));
+    update
+}
+
+/// The four values migration 000037 added, which it fills with this: its schema has no
+/// `parent_days` yet.
+pub(crate) fn statement_of_000037(backend: DbBackend) -> UpdateStatement {
     Query::update()
         .table(Alias::new("household"))
         .value(Alias::new("parent_count"), parent_count())
@@ -101,16 +124,16 @@ pub(crate) fn births(text: &str) -> Vec<ChildBirth> {
         .collect()
 }
 
-/// What a row keeps, in a form two readings can be compared in.
-fn kept(
-    count: i64,
-    works: bool,
-    children: &str,
-    research: bool,
-) -> (i64, bool, Vec<(i32, u32)>, bool) {
+/// What a row keeps, in a form two readings can be compared in: the births and the parents'
+/// days sorted, as the database aggregates them in no particular order.
+type Kept<'a> = (i64, bool, Vec<(i32, u32)>, bool, Vec<&'a str>);
+
+fn kept<'a>(count: i64, works: bool, children: &str, research: bool, days: &'a str) -> Kept<'a> {
     let mut births: Vec<(i32, u32)> = births(children).iter().map(|b| (b.year, b.month)).collect();
     births.sort_unstable();
-    (count, works, births, research)
+    let mut days: Vec<&str> = days.split(';').filter(|p| !p.is_empty()).collect();
+    days.sort_unstable();
+    (count, works, births, research, days)
 }
 
 /// How many rows `Store::refresh_kept` found drifted before it recomputed them.
@@ -138,7 +161,7 @@ impl Store {
             found.households += self.household_facts_drift(org.id).await?.len();
         }
         let txn = self.db.begin().await?;
-        crate::visit_marks::refresh_all(&txn).await?;
+        crate::visit_marks::refresh_all(&txn, crate::visit_marks::Columns::All).await?;
         txn.execute(&refresh_statement(txn.get_database_backend()))
             .await?;
         txn.commit().await?;
@@ -155,25 +178,40 @@ impl Store {
             .column(Alias::new("parent_works"))
             .column(Alias::new("children_births"))
             .column(Alias::new("research_consent"))
+            .column(Alias::new("parent_days"))
             .expr(parent_count())
             .expr(parent_works())
             .expr(children_births(self.db.get_database_backend()))
             .expr(research_consent())
+            .expr(parent_days(self.db.get_database_backend()))
             .from(Alias::new("household"))
             .and_where(Expr::col(Alias::new("org_id")).eq(org))
             .to_owned();
         let mut drift = Vec::new();
         for row in self.db.query_all(&q).await? {
-            let (id, count, works, children, research): (Uuid, i32, bool, String, bool) =
-                row.try_get_many_by_index()?;
-            let (now_count, now_works, now_children, now_research): (i64, bool, String, bool) = (
-                row.try_get_by_index(5)?,
+            let (id, count, works, children, research, days): (
+                Uuid,
+                i32,
+                bool,
+                String,
+                bool,
+                String,
+            ) = row.try_get_many_by_index()?;
+            let (now_count, now_works, now_children, now_research, now_days): (
+                i64,
+                bool,
+                String,
+                bool,
+                String,
+            ) = (
                 row.try_get_by_index(6)?,
                 row.try_get_by_index(7)?,
                 row.try_get_by_index(8)?,
+                row.try_get_by_index(9)?,
+                row.try_get_by_index(10)?,
             );
-            if kept(i64::from(count), works, &children, research)
-                != kept(now_count, now_works, &now_children, now_research)
+            if kept(i64::from(count), works, &children, research, &days)
+                != kept(now_count, now_works, &now_children, now_research, &now_days)
             {
                 drift.push(id);
             }
@@ -190,10 +228,13 @@ mod tests {
 
     #[test]
     fn births_read_back_in_any_order_and_skip_what_does_not_read() {
-        let a = kept(2, true, "2019-4;2016-11;x;2020-", false);
-        let b = kept(2, true, "2016-11;2019-4", false);
+        let a = kept(2, true, "2019-4;2016-11;x;2020-", false, "0:;1:0,4");
+        let b = kept(2, true, "2016-11;2019-4", false, "1:0,4;0:");
         assert_eq!(a, b);
         assert_eq!(a.2.len(), 2);
         assert_eq!(births(""), Vec::new());
+        // Another parent's days, or a parent's other days, is a difference.
+        assert_ne!(a, kept(2, true, "2016-11;2019-4", false, "1:0,4;1:"));
+        assert_ne!(a, kept(2, true, "2016-11;2019-4", false, "1:0;0:"));
     }
 }

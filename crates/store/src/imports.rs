@@ -405,6 +405,8 @@ pub(crate) async fn insert_many_households<C: sea_orm::ConnectionTrait>(
             parent_works: Set(false),
             children_births: Set(String::new()),
             research_consent: Set(false),
+            last_visit_at: Set(None),
+            parent_days: Set(String::new()),
         });
         for (i, p) in d.parents.iter().enumerate() {
             parents.push(parent::ActiveModel {

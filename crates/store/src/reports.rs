@@ -18,9 +18,7 @@ use mtp_domain::report::{Inputs, VisitWindow};
 use mtp_domain::schedule::{TZ, local_to_utc};
 use mtp_domain::{HouseholdKind, Role, Tenant};
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ColumnTrait, DbBackend, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect, Select,
-};
+use sea_orm::{ColumnTrait, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect, Select};
 use uuid::Uuid;
 
 use crate::entities::{
@@ -171,7 +169,7 @@ struct Gathered {
 }
 
 /// A household row as a report reads it: id, neighbourhood, kind, first and second visit,
-/// visit log, and its parents as one text (`Store::household_rows`).
+/// visit log, and its parents' days (`Store::household_rows`).
 type HouseholdRow = (
     Uuid,
     Uuid,
@@ -179,7 +177,7 @@ type HouseholdRow = (
     Option<DateTime<Utc>>,
     Option<DateTime<Utc>>,
     String,
-    Option<String>,
+    String,
 );
 /// Session, household, status, reason, adults.
 type AttendanceRow = (Uuid, Uuid, String, Option<String>, i32);
@@ -264,6 +262,7 @@ impl Store {
         // Visits come from the window's start (`add_households`); every other record only
         // counts within a period, so it is read from the periods' first day.
         let from = window.map(|w| local_to_utc(periods_from(w), NaiveTime::MIN));
+        let came_since = window.map(|w| local_to_utc(w.start(), NaiveTime::MIN));
         let mut per: HashMap<Uuid, Gathered> = nbs
             .iter()
             .map(|n| {
@@ -286,7 +285,7 @@ impl Store {
         // of hundreds of kilobytes.
         let (sessions, households, attendance, rsvps, contacts, rota) = tokio::try_join!(
             Box::pin(self.report_sessions(org, ids, from, before)),
-            Box::pin(self.household_rows(org, ids)),
+            Box::pin(self.household_rows(org, ids, came_since)),
             Box::pin(async {
                 // With a window the sessions' kept counts stand for the attendance rows.
                 match from {
@@ -446,21 +445,17 @@ impl Store {
         .await?)
     }
 
-    /// The neighbourhoods' households with their marks, visit log and parents
-    /// (`add_households`).
-    async fn household_rows(&self, org: Uuid, ids: &[Uuid]) -> Result<Vec<HouseholdRow>> {
-        // Each household's parents ride along as one text ("1:0,4;0:" = a parent who works
-        // and is free on Monday and Friday, and one who does not work): one row per
-        // household rather than one more per parent.
-        let agg = match self.db.get_database_backend() {
-            DbBackend::Postgres => "string_agg",
-            _ => "group_concat",
-        };
-        let parents = Expr::cust(format!(
-            "(SELECT {agg}(CASE WHEN p.works THEN '1' ELSE '0' END || ':' || p.free_days, ';') \
-             FROM parent p WHERE p.org_id = household.org_id AND p.household_id = household.id)"
-        ));
-        Ok(household::Entity::find()
+    /// The neighbourhoods' households with their marks, visit log and parents' days
+    /// (`add_households`, `crate::household_facts`). With `came_since` (a window's first
+    /// day) only those whose latest own visit is on or after it: the others add nothing to
+    /// a report of the window (`docs/indicators.md §10.3`).
+    async fn household_rows(
+        &self,
+        org: Uuid,
+        ids: &[Uuid],
+        came_since: Option<DateTime<Utc>>,
+    ) -> Result<Vec<HouseholdRow>> {
+        let mut q = household::Entity::find()
             .select_only()
             .columns([
                 household::Column::Id,
@@ -469,13 +464,14 @@ impl Store {
                 household::Column::FirstVisitAt,
                 household::Column::SecondVisitAt,
                 household::Column::VisitLog,
+                household::Column::ParentDays,
             ])
-            .column_as(parents, "parents")
             .filter(household::Column::OrgId.eq(org))
-            .filter(household::Column::NeighbourhoodId.is_in(ids.to_vec()))
-            .into_tuple::<HouseholdRow>()
-            .all(&self.db)
-            .await?)
+            .filter(household::Column::NeighbourhoodId.is_in(ids.to_vec()));
+        if let Some(since) = came_since {
+            q = q.filter(household::Column::LastVisitAt.gte(since));
+        }
+        Ok(q.into_tuple::<HouseholdRow>().all(&self.db).await?)
     }
 
     /// What households answered about the sessions themselves: "I can't come" and
@@ -666,7 +662,8 @@ fn add_attendance(
 }
 
 /// The neighbourhoods' households and their parents' working days (`§8`). With a window,
-/// their visits from the log kept on each household (`crate::visit_marks`, `§10.2`): those
+/// the households that came in it (`§10.3`) and their visits from the log kept on each
+/// household (`crate::visit_marks`, `§10.2`): those
 /// the window reads one by one, and the stand-ins for the rest (`VisitWindow::stand_ins`,
 /// from the first two visits kept beside it).
 fn add_households(
@@ -702,9 +699,9 @@ fn add_households(
                 .visits
                 .extend(w.stand_ins(&id, first, second.map(local_date)));
         }
-        let Some(parents) = parents else {
+        if parents.is_empty() {
             continue;
-        };
+        }
         let days = parents.split(';').filter_map(|p| {
             let (works, free_days) = p.split_once(':')?;
             // Stored as 0 = Monday … 6 = Sunday, the form's numbering.

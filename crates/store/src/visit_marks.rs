@@ -1,8 +1,10 @@
-//! Each household's first two visits (`docs/indicators.md §10.1`), kept on the household row.
+//! Each household's first two visits (`docs/indicators.md §10.1`) and its latest
+//! (`§10.3`), kept on the household row.
 //!
 //! A report needs of the years before its window only whether a household came before it,
-//! once or at least twice, in its own neighbourhood: these two marks say that without reading
-//! those years. Every write
+//! once or at least twice, in its own neighbourhood: the first two marks say that without
+//! reading those years. The latest says whether it came in the window at all: a household
+//! that did not is not read. Every write
 //! that can change a household's visits (attendance at the door or on the form, a loaded
 //! history, a session marked held or not, a session moved, two households merged, a household
 //! moved to another neighbourhood) refreshes
@@ -25,10 +27,11 @@ use uuid::Uuid;
 use crate::entities::{activity, attendance, household, organisation, session};
 use crate::{Result, Store};
 
-/// The start of a household's `nth` visit (0 = the first) in its own neighbourhood: present
-/// at a session there that was held (`docs/indicators.md §1.3`), in the order the sessions
-/// started. Correlated with the household row being updated.
-fn nth_visit(nth: u64) -> SelectStatement {
+/// The start of a household's `nth` visit in its own neighbourhood, counted in `order` (0 =
+/// the first, or with `Order::Desc` the latest): present at a session there that was held
+/// (`docs/indicators.md §1.3`), in the order the sessions started. Correlated with the
+/// household row being updated.
+fn nth_visit(nth: u64, order: Order) -> SelectStatement {
     Query::select()
         .column((session::Entity, session::Column::StartsAt))
         .from(attendance::Entity)
@@ -56,26 +59,47 @@ fn nth_visit(nth: u64) -> SelectStatement {
         .and_where(
             Expr::col((session::Entity, session::Column::State)).eq(SessionState::Held.as_str()),
         )
-        .order_by((session::Entity, session::Column::StartsAt), Order::Asc)
+        .order_by((session::Entity, session::Column::StartsAt), order)
         .limit(1)
         .offset(nth)
         .to_owned()
 }
 
-/// The statement that sets both marks from the attendance rows; the caller narrows it to
-/// the households it touched. The migration that added the marks fills them with it too.
+/// The statement that sets the first two visits from the attendance rows: the migration
+/// that added them (000019) fills them with it.
 pub(crate) fn refresh_statement() -> UpdateStatement {
     Query::update()
         .table(household::Entity)
         .value(
             household::Column::FirstVisitAt,
-            Expr::SubQuery(None, Box::new(nth_visit(0).into())),
+            Expr::SubQuery(None, Box::new(nth_visit(0, Order::Asc).into())),
         )
         .value(
             household::Column::SecondVisitAt,
-            Expr::SubQuery(None, Box::new(nth_visit(1).into())),
+            Expr::SubQuery(None, Box::new(nth_visit(1, Order::Asc).into())),
         )
         .to_owned()
+}
+
+/// The statement that sets the latest visit from the attendance rows: the migration that
+/// added it (000038) fills it with it.
+pub(crate) fn last_visit_statement() -> UpdateStatement {
+    Query::update()
+        .table(household::Entity)
+        .value(
+            household::Column::LastVisitAt,
+            Expr::SubQuery(None, Box::new(nth_visit(0, Order::Desc).into())),
+        )
+        .to_owned()
+}
+
+/// The columns a write of the marks sets. A migration writes only those its schema has:
+/// the one that added the log (000025) runs on a database without the latest visit, which
+/// came with 000038.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Columns {
+    UpTo000025,
+    All,
 }
 
 /// One visit in a household's log (`docs/indicators.md §10.2`): its day in Amsterdam, the
@@ -235,6 +259,7 @@ async fn recompute<C: ConnectionTrait>(
             } else if m.second.is_none() {
                 m.second = Some(at);
             }
+            m.last = Some(at);
         }
         // A visit to an activity of a kind the code does not know counts nowhere, as in
         // the reports that read the rows themselves.
@@ -260,6 +285,7 @@ struct Marks {
     neighbourhood: Uuid,
     first: Option<DateTime<Utc>>,
     second: Option<DateTime<Utc>>,
+    last: Option<DateTime<Utc>>,
     log: String,
 }
 
@@ -267,12 +293,17 @@ async fn write_marks<C: ConnectionTrait>(
     conn: &C,
     org: Uuid,
     marks: HashMap<Uuid, Marks>,
+    columns: Columns,
 ) -> Result<()> {
     for (id, m) in marks {
-        household::Entity::update_many()
+        let mut update = household::Entity::update_many()
             .col_expr(household::Column::FirstVisitAt, m.first.into())
             .col_expr(household::Column::SecondVisitAt, m.second.into())
-            .col_expr(household::Column::VisitLog, m.log.into())
+            .col_expr(household::Column::VisitLog, m.log.into());
+        if columns == Columns::All {
+            update = update.col_expr(household::Column::LastVisitAt, m.last.into());
+        }
+        update
             .filter(household::Column::OrgId.eq(org))
             .filter(household::Column::Id.eq(id))
             .exec(conn)
@@ -299,7 +330,7 @@ pub(crate) async fn refresh_visit_marks<C: ConnectionTrait>(
 ) -> Result<()> {
     for chunk in each_once(households).chunks(500) {
         let marks = recompute(conn, org, Some(chunk)).await?;
-        write_marks(conn, org, marks).await?;
+        write_marks(conn, org, marks, Columns::All).await?;
     }
     Ok(())
 }
@@ -430,8 +461,9 @@ async fn write_counts<C: ConnectionTrait>(
 }
 
 /// Fill the marks, logs and session counts of every organisation (the migration that added
-/// them), one organisation at a time so memory stays that of one organisation's visits.
-pub(crate) async fn refresh_all<C: ConnectionTrait>(conn: &C) -> Result<()> {
+/// the logs, and `mtp refresh`), one organisation at a time so memory stays that of one
+/// organisation's visits. `columns`: those of the marks the schema has.
+pub(crate) async fn refresh_all<C: ConnectionTrait>(conn: &C, columns: Columns) -> Result<()> {
     let orgs: Vec<Uuid> = organisation::Entity::find()
         .select_only()
         .column(organisation::Column::Id)
@@ -440,7 +472,7 @@ pub(crate) async fn refresh_all<C: ConnectionTrait>(conn: &C) -> Result<()> {
         .await?;
     for org in orgs {
         let marks = recompute(conn, org, None).await?;
-        write_marks(conn, org, marks).await?;
+        write_marks(conn, org, marks, columns).await?;
         write_counts(conn, org, count_sessions(conn, org, None).await?).await?;
     }
     Ok(())
@@ -469,19 +501,21 @@ impl Store {
     pub async fn visit_marks_drift(&self, org: Uuid) -> Result<Vec<Uuid>> {
         let expected = recompute(&self.db, org, None).await?;
         let mut drift = Vec::new();
-        for (id, nb, first, second, log) in household::Entity::find()
+        for (id, nb, first, second, last, log) in household::Entity::find()
             .select_only()
             .columns([
                 household::Column::Id,
                 household::Column::NeighbourhoodId,
                 household::Column::FirstVisitAt,
                 household::Column::SecondVisitAt,
+                household::Column::LastVisitAt,
                 household::Column::VisitLog,
             ])
             .filter(household::Column::OrgId.eq(org))
             .into_tuple::<(
                 Uuid,
                 Uuid,
+                Option<DateTime<Utc>>,
                 Option<DateTime<Utc>>,
                 Option<DateTime<Utc>>,
                 String,
@@ -493,6 +527,7 @@ impl Store {
                 neighbourhood: nb,
                 first,
                 second,
+                last,
                 log,
             };
             if expected.get(&id) != Some(&kept) {

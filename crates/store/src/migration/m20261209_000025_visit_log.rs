@@ -38,7 +38,7 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        crate::visit_marks::refresh_all(m.get_connection())
+        crate::visit_marks::refresh_all(m.get_connection(), crate::visit_marks::Columns::UpTo000025)
             .await
             .map_err(|e| DbErr::Custom(e.to_string()))
     }

@@ -11,7 +11,7 @@
 
 use sea_orm_migration::prelude::*;
 
-use super::schema::index;
+use super::schema::{add_columns, index};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -41,18 +41,9 @@ impl MigrationTrait for Migration {
                 .default(false)
                 .to_owned(),
         ];
-        // One column per statement: SQLite alters a table one column at a time.
-        for mut column in columns {
-            m.alter_table(
-                Table::alter()
-                    .table(Alias::new("household"))
-                    .add_column(&mut column)
-                    .to_owned(),
-            )
-            .await?;
-        }
+        add_columns(m, "household", columns).await?;
         let conn = m.get_connection();
-        conn.execute(&crate::household_facts::refresh_statement(
+        conn.execute(&crate::household_facts::statement_of_000037(
             conn.get_database_backend(),
         ))
         .await?;

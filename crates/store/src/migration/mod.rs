@@ -42,6 +42,7 @@ mod m20261210_000034_co_organisers_linked;
 mod m20261211_000035_research_consent_indexes;
 mod m20261212_000036_research_covering_indexes;
 mod m20261213_000037_household_facts;
+mod m20261214_000038_report_household_marks;
 
 pub struct Migrator;
 
@@ -85,6 +86,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261211_000035_research_consent_indexes::Migration),
             Box::new(m20261212_000036_research_covering_indexes::Migration),
             Box::new(m20261213_000037_household_facts::Migration),
+            Box::new(m20261214_000038_report_household_marks::Migration),
         ]
     }
 }

@@ -107,3 +107,22 @@ pub fn pk(cols: &[&'static str]) -> IndexCreateStatement {
     }
     i.to_owned()
 }
+
+/// Add `columns` to `table`, one statement per column: SQLite alters a table one column at a
+/// time.
+pub async fn add_columns(
+    m: &SchemaManager<'_>,
+    table: &'static str,
+    columns: impl IntoIterator<Item = ColumnDef>,
+) -> Result<(), DbErr> {
+    for mut column in columns {
+        m.alter_table(
+            Table::alter()
+                .table(Alias::new(table))
+                .add_column(&mut column)
+                .to_owned(),
+        )
+        .await?;
+    }
+    Ok(())
+}
