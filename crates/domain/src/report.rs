@@ -646,32 +646,57 @@ mod tests {
         assert_eq!(Inputs::pool([with(Some(10)), with(None)]).estimate, None);
     }
 
-    /// What the store does, done here on a full list of visits: the visits the window reads
-    /// one by one, and the stand-ins for the rest.
-    fn windowed(visits: &[Visit<u8>], window: VisitWindow) -> Vec<Visit<u8>> {
+    /// What the store does, done here on full inputs: only the households whose latest
+    /// visit is on or after the window's first day (`docs/indicators.md §10.3`), with their
+    /// parents' days; of those, the visits the window reads one by one, and the stand-ins for
+    /// the rest.
+    fn windowed(all: &Inputs<u8>, window: VisitWindow) -> Inputs<u8> {
         let mut dates: BTreeMap<u8, Vec<NaiveDate>> = BTreeMap::new();
-        for v in visits {
+        for v in &all.visits {
             dates.entry(v.household).or_default().push(v.date);
         }
         for d in dates.values_mut() {
             d.sort_unstable();
         }
+        let came = |h: &u8| {
+            dates
+                .get(h)
+                .and_then(|d| d.last())
+                .is_some_and(|last| *last >= window.start())
+        };
         let first = |h: &u8| dates.get(h).and_then(|d| d.first().copied());
-        let mut kept: Vec<Visit<u8>> = visits
+        let mut visits: Vec<Visit<u8>> = all
+            .visits
             .iter()
-            .filter(|v| window.reads(v.date, first(&v.household)))
+            .filter(|v| came(&v.household) && window.reads(v.date, first(&v.household)))
             .cloned()
             .collect();
-        for (h, d) in &dates {
-            kept.extend(window.stand_ins(h, d.first().copied(), d.get(1).copied()));
+        for (h, d) in dates.iter().filter(|(h, _)| came(h)) {
+            visits.extend(window.stand_ins(h, d.first().copied(), d.get(1).copied()));
         }
-        kept
+        Inputs {
+            households: all
+                .households
+                .iter()
+                .filter(|h| came(&h.id))
+                .cloned()
+                .collect(),
+            visits,
+            parent_days: all
+                .parent_days
+                .iter()
+                .filter(|(h, _)| came(h))
+                .map(|(h, p)| (*h, p.clone()))
+                .collect(),
+            ..Inputs::default()
+        }
     }
 
     proptest::proptest! {
         /// The report reads only the window's visits one by one (`docs/indicators.md
-        /// §10.1`): for any visits and any quarter, year or custom period, every indicator
-        /// is the same as from all visits.
+        /// §10.1`), and only the households that came on or after its first day (`§10.3`):
+        /// for any visits and any quarter, year or custom period, every indicator is the same
+        /// as from every household and all visits.
         #[test]
         fn the_window_gives_the_same_report_as_every_visit(
             raw in proptest::collection::vec((0u8..12, 0u32..2200, 0usize..3), 0..400),
@@ -712,8 +737,21 @@ mod tests {
             };
             let (period, previous) = (choice.period(), choice.previous());
             let window = VisitWindow::new(&[period, previous], today);
-            let all = Inputs { households: households.clone(), visits: visits.clone(), ..Inputs::default() };
-            let window = Inputs { households, visits: windowed(&visits, window), ..Inputs::default() };
+            // Every household has parents: one who works and is free on a weekday of its
+            // own, and in every third household a second who does not work.
+            let parent_days = (0u8..12)
+                .map(|id| {
+                    let free = chrono::Weekday::try_from(id % 7).unwrap_or(chrono::Weekday::Mon);
+                    let mut days = vec![crate::indicators::ParentDays { works: true, free_days: vec![free] }];
+                    if id % 3 == 0 {
+                        days.push(crate::indicators::ParentDays { works: false, free_days: Vec::new() });
+                    }
+                    (id, days)
+                })
+                .collect();
+            let held_sessions = visits.iter().map(|v| v.date).collect();
+            let all = Inputs { households, visits, parent_days, held_sessions, ..Inputs::default() };
+            let window = Inputs { held_sessions: all.held_sessions.clone(), ..windowed(&all, window) };
             for p in [period, previous] {
                 proptest::prop_assert_eq!(compute(&all, p, today), compute(&window, p, today));
             }
