@@ -222,11 +222,12 @@ impl Store {
     }
 
     /// The rows of each neighbourhood's report, in the order asked, recorded up to and
-    /// including `until`. With a `window` (`mtp_domain::report::VisitWindow`), the visits
-    /// it reads one by one, with stand-ins for the rest, come from the log kept on each
-    /// household, and the other records are read from the periods' first day, the
-    /// attendance counted by the database (`docs/indicators.md §10.1`, `§10.2`). Without
-    /// one, every record is read row by row: the recomputation the tests compare with.
+    /// including `until`. With a `window` (`mtp_domain::report::VisitWindow`), only the
+    /// households that came in it are read, the visits it reads one by one, with stand-ins
+    /// for the rest, come from the log kept on each of them, and the other records are read
+    /// from the periods' first day, the attendance from the counts kept on each session
+    /// (`docs/indicators.md §10.1`–`§10.3`). Without one, every household and every record
+    /// is read row by row: the recomputation the tests compare with.
     /// Reach-checked: any neighbourhood outside the caller's organisation or neighbourhoods
     /// makes it `NotFound`.
     ///
